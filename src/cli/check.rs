@@ -1,0 +1,10 @@
+//! The `check` command.
+
+/// Arguments of the command.
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+/// Run the command.
+pub fn run(_args: Args) -> anyhow::Result<()> {
+    anyhow::bail!("not implemented yet")
+}

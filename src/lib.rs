@@ -1,0 +1,24 @@
+//! tei-align: align the language layers of a document held as TEI XML, sentence by sentence, and
+//! record for every aligned segment where it came from (its provenance chain).
+//!
+//! The modules follow the data flow of `DESIGN.md`:
+//! [`segment`] splits text into sentences, [`tei`] reads and writes layers and the standoff
+//! alignment, [`align`] aligns two layers, [`provenance`] follows the derivation graph and composes
+//! N-way segments, [`coverage`] and [`edition`] are the outputs scholars read, and [`formats`]
+//! exchanges alignments with other tools. [`model`] holds the plain data shared by all of them.
+
+pub mod align;
+pub mod coverage;
+pub mod edition;
+pub mod error;
+pub mod formats;
+pub mod fsutil;
+pub mod model;
+pub mod provenance;
+pub mod segment;
+pub mod tei;
+
+pub use error::{Error, Result};
+
+/// The tool's version, recorded in every file it writes (`<application version>`).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

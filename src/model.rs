@@ -1,0 +1,321 @@
+//! Plain data shared by every module: works, layers, sentences, derivations, beads, links and
+//! segments. No I/O here: `tei` fills these from files and writes them back.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// A person or program responsible for something (a translator, a publisher, an editor, the tool).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agent {
+    /// Short id used in `@resp`/`@who` pointers, without the `#` (e.g. `kramer`, `tei-align`).
+    pub id: String,
+    /// Display name (e.g. `Mark Kramer`).
+    pub name: String,
+    /// What they did (e.g. `translator`, `publisher`, `transcriber`, `editor`).
+    pub role: String,
+}
+
+/// How a layer was made from its source layer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum DerivationKind {
+    /// A translation into another language.
+    Translation,
+    /// A publication (e.g. a press version) of the source.
+    Publication,
+    /// A transcription of a manuscript or print.
+    Transcription,
+    /// Anything else, by its name.
+    Other(String),
+}
+
+impl DerivationKind {
+    /// The name used in TEI (`relation/@name`).
+    pub fn as_str(&self) -> &str {
+        match self {
+            DerivationKind::Translation => "translation",
+            DerivationKind::Publication => "publication",
+            DerivationKind::Transcription => "transcription",
+            DerivationKind::Other(s) => s,
+        }
+    }
+
+    /// Parse a TEI name; unknown names are kept as `Other`.
+    pub fn parse(name: &str) -> Self {
+        match name {
+            "translation" => DerivationKind::Translation,
+            "publication" => DerivationKind::Publication,
+            "transcription" => DerivationKind::Transcription,
+            other => DerivationKind::Other(other.to_owned()),
+        }
+    }
+}
+
+/// Where a layer came from: its source layer and who made it from that source, how and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Derivation {
+    /// The id of the source layer (e.g. `cs` for the English translation of the Czech).
+    pub source: String,
+    /// How it was made.
+    pub kind: DerivationKind,
+    /// Who made this step (ids of [`Agent`]s of the derived layer).
+    pub resp: Vec<String>,
+    /// When (ISO date or year), if known.
+    pub when: Option<String>,
+}
+
+/// One sentence of a layer: an `<s xml:id>` element.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sentence {
+    /// Its `xml:id` (e.g. `cs.s12`).
+    pub id: String,
+    /// Its text, white space normalised, notes excluded.
+    pub text: String,
+    /// Index of the block (`<p>`, `<head>`, `<salute>` …) it stands in, counted from 0 over the
+    /// whole layer. Paragraph boundaries are soft anchors for the aligner.
+    pub block: usize,
+    /// Line in the layer file where the `<s>` starts (for error messages), 1-based; 0 if unknown.
+    pub line: usize,
+}
+
+/// A place where the witness has no text (`<gap reason>`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gap {
+    /// How many sentences of the layer come before the gap.
+    pub after: usize,
+    /// The block the gap stands in.
+    pub block: usize,
+    /// `@reason` of the gap (e.g. `source-incomplete`, `text-unavailable`).
+    pub reason: String,
+    /// A human description (`<desc>` inside the gap), if any.
+    pub desc: Option<String>,
+}
+
+/// One layer (witness) of a work: one TEI file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Layer {
+    /// The layer id, which is the file stem (`ru`, `cs`, `en`); in TEI pointers `#layer.<id>`.
+    pub id: String,
+    /// Language code (`xml:lang` of the TEI root).
+    pub lang: String,
+    /// The TEI file.
+    pub path: PathBuf,
+    /// The title of the layer (`titleStmt/title`).
+    pub title: String,
+    /// People responsible for this layer (`titleStmt/respStmt`).
+    pub agents: Vec<Agent>,
+    /// Where the text was taken from (`sourceDesc`), as readable text.
+    pub source_desc: String,
+    /// The layer it was derived from; `None` for an original.
+    pub derivation: Option<Derivation>,
+    /// The sentences in document order.
+    pub sentences: Vec<Sentence>,
+    /// The gaps in document order.
+    pub gaps: Vec<Gap>,
+}
+
+impl Layer {
+    /// Index of the sentence with this id.
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.sentences.iter().position(|s| s.id == id)
+    }
+
+    /// True when the witness has no text at all (e.g. the Russian original of the letter).
+    pub fn has_text(&self) -> bool {
+        !self.sentences.is_empty()
+    }
+
+    /// The agent with this id, if the layer names it.
+    pub fn agent(&self, id: &str) -> Option<&Agent> {
+        self.agents.iter().find(|a| a.id == id)
+    }
+}
+
+/// A work: all layers of one document (`texts/<work>/*.xml`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Work {
+    /// The work id, which is its directory name (`letter-1968`).
+    pub id: String,
+    /// Its directory.
+    pub dir: PathBuf,
+    /// Its layers, sorted by id.
+    pub layers: Vec<Layer>,
+}
+
+impl Work {
+    /// The layer with this id.
+    pub fn layer(&self, id: &str) -> Option<&Layer> {
+        self.layers.iter().find(|l| l.id == id)
+    }
+}
+
+/// A pairwise bead as the aligner produces it: indices into the two sentence lists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bead {
+    /// Source sentence indices (consecutive, ascending; may be empty).
+    pub src: Vec<usize>,
+    /// Target sentence indices (consecutive, ascending; may be empty).
+    pub tgt: Vec<usize>,
+    /// Confidence in [0, 1].
+    pub confidence: f64,
+}
+
+impl Bead {
+    /// The bead type as the field writes it: `"2-1"`.
+    pub fn kind(&self) -> String {
+        format!("{}-{}", self.src.len(), self.tgt.len())
+    }
+}
+
+/// Whether a person has looked at a link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "lowercase")]
+pub enum LinkStatus {
+    /// Made by the aligner.
+    Automatic,
+    /// Confirmed or corrected by a person; never changed by re-alignment.
+    Verified {
+        /// The editor's id.
+        who: String,
+        /// When (ISO 8601).
+        when: String,
+    },
+}
+
+/// One bead of an edge, on sentence ids: a TEI `<link>`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Link {
+    /// `xml:id` of the link (e.g. `a.cs-en.12`).
+    pub id: String,
+    /// Sentence ids in the source layer (may be empty only in the model of a 0-1 bead; such beads
+    /// are written as [`Unaligned`]).
+    pub source: Vec<String>,
+    /// Sentence ids in the derived layer.
+    pub derived: Vec<String>,
+    /// Confidence in [0, 1] (`@cert`).
+    pub cert: f64,
+    /// Automatic or verified.
+    pub status: LinkStatus,
+}
+
+impl Link {
+    /// The bead type: `"2-1"`.
+    pub fn kind(&self) -> String {
+        format!("{}-{}", self.source.len(), self.derived.len())
+    }
+}
+
+/// Why a sentence has no counterpart along an edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnalignedKind {
+    /// A source sentence the derived layer omits (1-0).
+    SourceOnly,
+    /// A derived sentence with no source counterpart: an addition (0-1).
+    DerivedOnly,
+    /// A derived sentence whose source counterpart is missing because the source witness has a
+    /// gap there: not the translator's doing.
+    SourceGap,
+}
+
+impl UnalignedKind {
+    /// The TEI `@subtype`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            UnalignedKind::SourceOnly => "source-only",
+            UnalignedKind::DerivedOnly => "derived-only",
+            UnalignedKind::SourceGap => "source-gap",
+        }
+    }
+}
+
+/// A sentence with no counterpart along an edge: a TEI `<ptr type="unaligned">`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unaligned {
+    /// `xml:id` of the ptr.
+    pub id: String,
+    /// Which kind.
+    pub kind: UnalignedKind,
+    /// The layer of the sentence.
+    pub layer: String,
+    /// The sentence id.
+    pub sentence: String,
+    /// Confidence that it really has no counterpart, in [0, 1].
+    pub cert: f64,
+    /// Automatic or verified.
+    pub status: LinkStatus,
+}
+
+/// A derivation edge of the graph: `<relation name active passive resp>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Relation {
+    /// `xml:id`, e.g. `rel.cs-en`.
+    pub id: String,
+    /// The source layer id (`@passive`).
+    pub source: String,
+    /// The derived layer id (`@active`).
+    pub derived: String,
+    /// How.
+    pub kind: DerivationKind,
+    /// Who made the derived layer from the source (agent ids).
+    pub resp: Vec<String>,
+    /// When, if known.
+    pub when: Option<String>,
+}
+
+/// The alignment along one derivation edge: one `<linkGrp type="alignment">`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EdgeAlignment {
+    /// The relation id (`@corresp`).
+    pub relation: String,
+    /// The links in document order.
+    pub links: Vec<Link>,
+    /// The unaligned sentences.
+    pub unaligned: Vec<Unaligned>,
+}
+
+/// An N-way segment: the sentences of every layer that correspond, and its provenance chain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Segment {
+    /// `xml:id`, e.g. `seg.12`.
+    pub id: String,
+    /// Sentence ids per layer id (a layer with no text has an empty list).
+    pub members: BTreeMap<String, Vec<String>>,
+    /// The ids of the links and unaligned ptrs along the derivation paths (`@corresp`).
+    pub chain: Vec<String>,
+}
+
+/// A `<change>` in the alignment file's revision description.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    /// `xml:id`, e.g. `ch1`.
+    pub id: String,
+    /// `@status`: `automatic` or `verified`.
+    pub status: String,
+    /// `@who` without `#`.
+    pub who: String,
+    /// `@when`.
+    pub when: String,
+    /// What was done.
+    pub desc: String,
+}
+
+/// The whole alignment of a work: what `alignments/<work>/alignment.xml` holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkAlignment {
+    /// The work id.
+    pub work: String,
+    /// Layer id → path of its TEI file, relative to the alignment file (as written in pointers).
+    pub layer_files: BTreeMap<String, String>,
+    /// The people and programs named in `@resp`/`@who`.
+    pub agents: Vec<Agent>,
+    /// The derivation graph.
+    pub relations: Vec<Relation>,
+    /// One alignment per relation.
+    pub edges: Vec<EdgeAlignment>,
+    /// The N-way segments in document order.
+    pub segments: Vec<Segment>,
+    /// The revision history.
+    pub changes: Vec<Change>,
+}
