@@ -31,3 +31,27 @@ pub enum TeiError {
         message: String,
     },
 }
+
+pub mod standoff;
+
+use crate::model::{Layer, Work};
+use std::path::Path;
+
+/// Read one TEI layer: its header (title, agents, source, derivation) and its `<s xml:id>`
+/// sentences and gaps.
+pub fn read_layer(path: &Path) -> Result<Layer, TeiError> {
+    Err(TeiError::Invalid {
+        path: path.display().to_string(),
+        line: 0,
+        message: "reading layers is not implemented yet".into(),
+    })
+}
+
+/// Read every layer (`*.xml`) of a work directory, sorted by layer id.
+pub fn read_work(dir: &Path) -> Result<Work, TeiError> {
+    Err(TeiError::Invalid {
+        path: dir.display().to_string(),
+        line: 0,
+        message: "reading works is not implemented yet".into(),
+    })
+}
