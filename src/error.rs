@@ -21,6 +21,9 @@ pub enum Error {
     /// The edition could not be written.
     #[error(transparent)]
     Edition(#[from] crate::edition::EditionError),
+    /// A manual review step was rejected.
+    #[error(transparent)]
+    Review(#[from] crate::review::ReviewError),
     /// The coverage report could not be computed.
     #[error(transparent)]
     Coverage(#[from] crate::coverage::CoverageError),

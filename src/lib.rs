@@ -8,6 +8,7 @@
 //! exchanges alignments with other tools. [`model`] holds the plain data shared by all of them.
 
 pub mod align;
+pub mod check;
 pub mod coverage;
 pub mod edition;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod formats;
 pub mod fsutil;
 pub mod model;
 pub mod provenance;
+pub mod review;
 pub mod segment;
 pub mod tei;
 
