@@ -33,8 +33,11 @@ pub enum TeiError {
 }
 
 pub(crate) mod dom;
+pub mod insert;
 mod reader;
 pub mod standoff;
+
+pub use insert::{Resegmented, SegmentOptions, resegment};
 
 use crate::model::{Layer, Work};
 use std::collections::BTreeMap;

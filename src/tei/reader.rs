@@ -92,7 +92,7 @@ pub(crate) fn parse_layer_decl(
 }
 
 /// Every `xml:id` in the file must be unique.
-fn check_ids(doc: &Doc) -> Result<(), TeiError> {
+pub(crate) fn check_ids(doc: &Doc) -> Result<(), TeiError> {
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, n) in doc.nodes.iter().enumerate() {
         if let Node::Element { attrs, start, .. } = n {
