@@ -296,7 +296,6 @@ impl<'a> Doc<'a> {
     }
 
     /// The first descendant element (depth first, `i` excluded) with this local name.
-    #[allow(dead_code)]
     pub fn find(&self, i: usize, local: &str) -> Option<usize> {
         for &c in self.children(i) {
             if self.local(c) == Some(local) {

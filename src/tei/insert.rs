@@ -120,16 +120,22 @@ pub fn resegment(src: &str, path: &str, opts: &SegmentOptions) -> Result<Resegme
         let recorded = header.is_some_and(|h| recorded_high_water(&doc, h).is_some());
         if !new_ids.is_empty() || !recorded {
             let h = header.ok_or_else(|| doc.invalid(0, "the TEI document has no <teiHeader>"))?;
+            let taken = if hw == 0 {
+                "no sentence ids given yet".to_owned()
+            } else {
+                format!(
+                    "ids up to {}.s{hw} are taken and never reused",
+                    xml_escape(&opts.layer)
+                )
+            };
             let change = format!(
                 "<change type=\"segmentation\" n=\"{hw}\" when=\"{}\">tei-align {}: {} new \
-                 sentence(s), {} kept, {} split; ids up to {}.s{hw} are taken and never \
-                 reused.</change>",
+                 sentence(s), {} kept, {} split; {taken}.</change>",
                 xml_escape(when),
                 crate::VERSION,
                 new_ids.len(),
                 kept,
                 split.len(),
-                xml_escape(&opts.layer),
             );
             splices.push(append_change(&doc, h, &change));
         }

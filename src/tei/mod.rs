@@ -33,6 +33,8 @@ pub enum TeiError {
 }
 
 pub(crate) mod dom;
+pub mod header;
+pub mod import;
 pub mod insert;
 mod reader;
 pub mod standoff;

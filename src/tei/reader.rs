@@ -26,8 +26,9 @@ pub(crate) const BLOCKS: &[&str] = &[
     "cell",
 ];
 
-/// Elements whose content is not part of the running text.
-pub(crate) const SKIP: &[&str] = &["note"];
+/// Elements whose content is not part of the running text: notes, and the description inside a
+/// `<gap>` (which says what is missing, not what is there).
+pub(crate) const SKIP: &[&str] = &["note", "gap"];
 
 /// Parse a layer from its source text. `id` is the layer id (the file stem).
 pub(crate) fn parse_layer(src: &str, path: &Path, id: &str) -> Result<Layer, TeiError> {
