@@ -5,7 +5,18 @@ mod cli;
 use clap::Parser;
 
 fn main() {
-    let args = cli::Cli::parse();
+    let args = match cli::Cli::try_parse() {
+        Ok(a) => a,
+        Err(e) if !e.use_stderr() => e.exit(), // --help, --version
+        Err(e) => {
+            // One line, like every other error: clap's first line, without the usage block.
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments");
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            eprintln!("tei-align: error: {first} (see --help)");
+            std::process::exit(2);
+        }
+    };
     if let Err(err) = cli::run(args) {
         // One line: the whole chain of causes, so the file and position are always named.
         let mut msg = err.to_string();

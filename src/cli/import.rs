@@ -163,6 +163,13 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         gap_start: gap(&a.gap_start, "--gap-start")?,
         gap_end: gap(&a.gap_end, "--gap-end")?,
     };
+    // Check every option before reading any file.
+    let agents = a
+        .header
+        .resp
+        .iter()
+        .map(|r| parse_resp(r))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let when = a.when.clone().unwrap_or_else(today);
     let format = match (&a.input, a.format) {
         (None, _) => None,
@@ -243,12 +250,6 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             .clone()
             .or(meta_lang)
             .context("no language: give --lang")?;
-        let agents = a
-            .header
-            .resp
-            .iter()
-            .map(|r| parse_resp(r))
-            .collect::<anyhow::Result<Vec<_>>>()?;
         let derivation = match &a.header.source_layer {
             None => None,
             Some(src_layer) => {
