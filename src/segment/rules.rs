@@ -8,8 +8,8 @@
 //! 3. After a single dot, look at the word before it:
 //!    - a word in quotes or brackets ("„systému zásluh“.") or an ordinary word: break;
 //!    - an abbreviation: by its class (see [`crate::segment::abbrev`]);
-//!    - a number: an ordinal ("17. 5. 2020") keeps going before another number in languages that
-//!      write ordinal dots, otherwise break before anything but a lower-case word;
+//!    - a number: a day or month ("17. 5. 2020") keeps going before another number in languages
+//!      that write ordinal dots, otherwise break before anything but a lower-case word;
 //!    - a single letter (an initial, "L. I. Brežněv") or letters with dots ("U.S.", "Л.И."): break
 //!      only before a typical sentence starter ("… in the U.S. The …").
 
@@ -90,7 +90,8 @@ pub fn is_boundary(rules: &LangRules, before: &str, run: &str, after: &str) -> b
         WordKind::Abbrev(Class::Weak) | WordKind::Initial => next.is_starter(rules),
         WordKind::Number { short } => {
             if next.first.is_numeric() {
-                !rules.ordinal_dots
+                // "17. 5. 1968" is a date; "v roce 1992. 21. srpna …" is not: a year is no day.
+                !(rules.ordinal_dots && short)
             } else if short && rules.short_ordinal_is_weak {
                 next.is_starter(rules)
             } else {
