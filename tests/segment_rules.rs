@@ -312,6 +312,63 @@ fn ellipses() {
     );
 }
 
+#[test]
+fn spaced_ellipses_and_hesitations() {
+    check(
+        "en",
+        "The Czech text ends in mid-word . . . The rest is missing. It breaks off . . . mid-word. The signatures are lost. . . .",
+        &[
+            "The Czech text ends in mid-word . . .",
+            "The rest is missing.",
+            "It breaks off . . . mid-word.",
+            "The signatures are lost. . . .",
+        ],
+    );
+    // A repeated word after an ellipsis is a hesitation, not a new sentence.
+    check(
+        "en",
+        "'I... I don't know,' he said. 'Tomorrow . . . tomorrow we sign.' Then silence.",
+        &[
+            "'I... I don't know,' he said.",
+            "'Tomorrow . . . tomorrow we sign.'",
+            "Then silence.",
+        ],
+    );
+}
+
+#[test]
+fn list_labels_are_not_sentence_ends() {
+    check(
+        "en",
+        "The letter names three dangers: 1. Nationalism; 2. Chauvinism; 3. Anti-Soviet psychosis. It asks for help.",
+        &[
+            "The letter names three dangers: 1. Nationalism; 2. Chauvinism; 3. Anti-Soviet psychosis.",
+            "It asks for help.",
+        ],
+    );
+    check(
+        "cs",
+        "Dopis žádal: 1. Podporu; 2. Pomoc všemi prostředky. Podepsalo ho pět lidí.",
+        &[
+            "Dopis žádal: 1. Podporu; 2. Pomoc všemi prostředky.",
+            "Podepsalo ho pět lidí.",
+        ],
+    );
+}
+
+#[test]
+fn broken_off_speech_ends_before_the_next_quote() {
+    check(
+        "en",
+        "'We appeal to you—' 'Enough!' said Brezhnev. 'We—' he began again.",
+        &[
+            "'We appeal to you—'",
+            "'Enough!' said Brezhnev.",
+            "'We—' he began again.",
+        ],
+    );
+}
+
 // --- Quotes of every script ----------------------------------------------------------------------
 
 #[test]

@@ -66,7 +66,15 @@ impl<'a> Next<'a> {
 
 /// Whether a sentence ends after the punctuation run `run`, given the text `before` it and the
 /// text `after` it (which starts with white space unless the run is CJK punctuation).
-pub fn is_boundary(rules: &LangRules, before: &str, run: &str, after: &str) -> bool {
+///
+/// `sentence` is the part of `before` that belongs to the current sentence.
+pub fn is_boundary(
+    rules: &LangRules,
+    before: &str,
+    sentence: &str,
+    run: &str,
+    after: &str,
+) -> bool {
     let Some(next) = Next::of(after) else {
         return true;
     };
@@ -81,7 +89,16 @@ pub fn is_boundary(rules: &LangRules, before: &str, run: &str, after: &str) -> b
     let dots = run.chars().filter(|&c| c == '.').count();
     if strong || dots >= 2 || run.contains('…') {
         // "(?)", "(!)", "[…]": a comment mark inside the sentence, not its end.
-        return !raw.ends_with(['(', '[', '{']);
+        if raw.ends_with(['(', '[', '{']) {
+            return false;
+        }
+        // "I... I can't", "Tomorrow . . . tomorrow": a hesitation, not a sentence end.
+        let prev = sentence
+            .split_whitespace()
+            .next_back()
+            .unwrap_or("")
+            .trim_matches(|c: char| !c.is_alphanumeric());
+        return !(!strong && is_repetition(prev, next.word));
     }
     match classify(rules, before) {
         WordKind::Ordinary => true,
@@ -89,7 +106,10 @@ pub fn is_boundary(rules: &LangRules, before: &str, run: &str, after: &str) -> b
         WordKind::Abbrev(Class::Ender) => next.first.is_uppercase(),
         WordKind::Abbrev(Class::Weak) | WordKind::Initial => next.is_starter(rules),
         WordKind::Number { short } => {
-            if next.first.is_numeric() {
+            if short && is_label(sentence) {
+                // "…innocence: 1. The team leader had no dog; 2. The dog…": list labels.
+                false
+            } else if next.first.is_numeric() {
                 // "17. 5. 1968" is a date; "v roce 1992. 21. srpna …" is not: a year is no day.
                 !(rules.ordinal_dots && short)
             } else if short && rules.short_ordinal_is_weak {
@@ -98,6 +118,26 @@ pub fn is_boundary(rules: &LangRules, before: &str, run: &str, after: &str) -> b
                 true
             }
         }
+    }
+}
+
+/// Whether `next` repeats `prev` (ignoring case, or with a clitic: "I… I've").
+fn is_repetition(prev: &str, next: &str) -> bool {
+    if prev.is_empty() {
+        return false;
+    }
+    let (p, n) = (prev.to_lowercase(), next.to_lowercase());
+    n == p || n.starts_with(&format!("{p}'")) || n.starts_with(&format!("{p}’"))
+}
+
+/// Whether the number that ends `sentence` is a list label: the first word of the sentence, or
+/// right after a colon or semicolon.
+fn is_label(sentence: &str) -> bool {
+    let mut words = sentence.split_whitespace().rev();
+    let _number = words.next();
+    match words.next() {
+        None => true,
+        Some(w) => w.ends_with([':', ';']),
     }
 }
 
