@@ -98,7 +98,7 @@ pub fn is_boundary(
             .next_back()
             .unwrap_or("")
             .trim_matches(|c: char| !c.is_alphanumeric());
-        return !(!strong && is_repetition(prev, next.word));
+        return strong || !is_repetition(prev, next.word);
     }
     match classify(rules, before) {
         WordKind::Ordinary => true,
