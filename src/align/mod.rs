@@ -54,7 +54,10 @@ pub struct AlignOptions {
 }
 
 /// Weight of the lexical similarity (in [0, 1]) against the length and prior costs.
-const LAMBDA: f32 = 4.0;
+const LAMBDA: f32 = 35.0;
+/// Scale of the length cost of null beads: an omitted sentence's length says little about
+/// whether it was omitted, so it costs mainly its prior.
+const NULL_LENGTH: f32 = 0.1;
 /// Cost of a bead boundary that falls on a block boundary on one side only.
 const BLOCK_PENALTY: f32 = 1.5;
 /// Half-width of the band of the second pass around the first pass's path.
@@ -207,7 +210,8 @@ fn align_piece(
         },
         var: 6.8,
         prior: search::PRIOR.map(|p| (-p.ln()) as f32),
-        lambda: LAMBDA,
+        lambda: knob("TA_LAMBDA", LAMBDA),
+        null_len: knob("TA_NULLLEN", NULL_LENGTH),
         block_penalty: BLOCK_PENALTY,
     };
     let features = |d: &Dictionary| {
@@ -263,6 +267,11 @@ fn align_piece(
             confidence: confidence::of(b, &params),
         })
         .collect()
+}
+
+/// TEMPORARY tuning knob.
+pub(crate) fn knob(name: &str, d: f32) -> f32 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(d)
 }
 
 /// For positions 0..=n: does a block start or end there? (Both ends of the text count.)

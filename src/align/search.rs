@@ -51,6 +51,8 @@ pub(crate) struct Params {
     pub lambda: f32,
     /// Cost of ending a bead at a block boundary on one side only.
     pub block_penalty: f32,
+    /// Scale of the length cost of null beads.
+    pub null_len: f32,
 }
 
 /// One bead of the search's result, with the evidence that chose it.
@@ -359,7 +361,12 @@ fn dp(level: &Level<'_>, p: &Params, band: &Band, progress: Option<&ProgressBar>
                     level.src_cum[i] - level.src_cum[pi],
                     level.tgt_cum[j] - level.tgt_cum[pj],
                 );
-                let mut c = prev + p.prior[t] + length_cost(d2) + penalty;
+                let lc = if a == 0 || b == 0 {
+                    p.null_len * length_cost(d2)
+                } else {
+                    length_cost(d2)
+                };
+                let mut c = prev + p.prior[t] + lc + penalty;
                 if a > 0 && b > 0 {
                     c -= p.lambda * sim(i, j, a, b);
                 }
