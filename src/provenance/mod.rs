@@ -1016,5 +1016,7 @@ pub fn layer_files_for(work: &Work, alignment_path: &Path) -> BTreeMap<String, S
         .collect()
 }
 
+pub mod trace;
+
 #[cfg(test)]
 mod tests;
