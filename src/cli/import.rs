@@ -332,15 +332,14 @@ fn same_file(a: &Path, b: &Path) -> bool {
 }
 
 /// The layer a TEI file declares with its root `xml:id="layer.<id>"` (a cheap look at the
-/// start tag; the full parse comes later).
+/// root's start tag; the full parse comes later).
 fn declared_layer(src: &str) -> Option<String> {
-    let i = src.find("xml:id=\"layer.")? + "xml:id=\"layer.".len();
-    let rest = &src[i..];
-    let end = rest.find('"')?;
     let root_start = src.find("<TEI")?;
-    // Only the root's own attribute counts.
     let root_end = root_start + src[root_start..].find('>')?;
-    (i < root_end).then(|| rest[..end].to_owned())
+    let tag = &src[root_start..root_end];
+    let i = tag.find("xml:id=\"layer.")? + "xml:id=\"layer.".len();
+    let end = tag[i..].find('"')?;
+    Some(tag[i..i + end].to_owned())
 }
 
 /// Parse `id:Name:role`.
