@@ -128,16 +128,24 @@ pub fn resegment(src: &str, path: &str, opts: &SegmentOptions) -> Result<Resegme
                     xml_escape(&opts.layer)
                 )
             };
+            // Same prefix as the header's, so the change is in the TEI namespace.
+            let px = match &doc.nodes[h] {
+                Node::Element { name, .. } => name
+                    .rsplit_once(':')
+                    .map(|(p, _)| format!("{p}:"))
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
             let change = format!(
-                "<change type=\"segmentation\" n=\"{hw}\" when=\"{}\">tei-align {}: {} new \
-                 sentence(s), {} kept, {} split; {taken}.</change>",
+                "<{px}change type=\"segmentation\" n=\"{hw}\" when=\"{}\">tei-align {}: {} new \
+                 sentence(s), {} kept, {} split; {taken}.</{px}change>",
                 xml_escape(when),
                 crate::VERSION,
                 new_ids.len(),
                 kept,
                 split.len(),
             );
-            splices.push(append_change(&doc, h, &change));
+            splices.push(append_change(&doc, h, &change, &px));
         }
     }
     Ok(Resegmented {
@@ -210,7 +218,7 @@ fn recorded_high_water(doc: &Doc, header: usize) -> Option<u64> {
 
 /// A splice that adds `change` as the last change of the header's `revisionDesc` (made if
 /// missing).
-fn append_change(doc: &Doc, header: usize, change: &str) -> Splice {
+fn append_change(doc: &Doc, header: usize, change: &str, px: &str) -> Splice {
     match doc.child_elems(header, "revisionDesc").next() {
         Some(rd) => {
             let target = doc.child_elems(rd, "listChange").last().unwrap_or(rd);
@@ -219,7 +227,7 @@ fn append_change(doc: &Doc, header: usize, change: &str) -> Splice {
         None => append_child(
             doc,
             header,
-            &format!("<revisionDesc>{change}</revisionDesc>"),
+            &format!("<{px}revisionDesc>{change}</{px}revisionDesc>"),
         ),
     }
 }
@@ -636,5 +644,55 @@ mod tests {
             "{}",
             r.xml
         );
+    }
+
+    #[test]
+    fn prefixed_documents_and_list_change() {
+        let src = "<tei:TEI xmlns:tei=\"http://www.tei-c.org/ns/1.0\" xml:lang=\"en\"><tei:teiHeader><tei:revisionDesc><tei:listChange><tei:change>a</tei:change></tei:listChange></tei:revisionDesc></tei:teiHeader><tei:text><tei:body><tei:p>One. Two.</tei:p></tei:body></tei:text></tei:TEI>";
+        let mut o = opts(false);
+        o.record_when = Some("2026-04-04".into());
+        // The root is TEI in the TEI namespace, whatever its prefix.
+        let r = resegment(src, "t.xml", &o).unwrap();
+        assert!(r.xml.contains("<tei:p><tei:s xml:id=\"en.s1\">One.</tei:s> <tei:s xml:id=\"en.s2\">Two.</tei:s></tei:p>"), "{}", r.xml);
+        // The change goes into the listChange.
+        assert!(
+            r.xml
+                .contains("<tei:change>a</tei:change><tei:change type=\"segmentation\" n=\"2\""),
+            "{}",
+            r.xml
+        );
+    }
+
+    #[test]
+    fn empty_revision_desc_and_header_get_the_change() {
+        let src = "<TEI xmlns=\"http://www.tei-c.org/ns/1.0\"><teiHeader><revisionDesc/></teiHeader><text><body><p>One.</p></body></text></TEI>";
+        let mut o = opts(false);
+        o.record_when = Some("2026-04-04".into());
+        let r = resegment(src, "t.xml", &o).unwrap();
+        assert!(
+            r.xml.contains(
+                "<revisionDesc><change type=\"segmentation\" n=\"1\" when=\"2026-04-04\">"
+            ),
+            "{}",
+            r.xml
+        );
+        let src = src.replace("<revisionDesc/>", "");
+        let r = resegment(&src, "t.xml", &o).unwrap();
+        assert!(
+            r.xml.contains("<teiHeader><revisionDesc><change"),
+            "{}",
+            r.xml
+        );
+        assert!(r.xml.contains("</revisionDesc></teiHeader>"), "{}", r.xml);
+    }
+
+    #[test]
+    fn rejects_non_tei_and_bad_layer_ids() {
+        let e = resegment("<html/>", "t.xml", &opts(false)).unwrap_err();
+        assert!(e.to_string().contains("not a TEI document"), "{e}");
+        let mut o = opts(false);
+        o.layer = "1 bad".into();
+        let e = resegment(&tei("<p>A.</p>"), "t.xml", &o).unwrap_err();
+        assert!(e.to_string().contains("layer id"), "{e}");
     }
 }
