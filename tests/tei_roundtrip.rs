@@ -81,13 +81,25 @@ fn the_result_is_a_layer_with_the_expected_sentences() {
         r.xml
             .contains("break.</s> <!-- a comment between sentences --> <s xml:id=")
     );
-    // A boundary inside <hi> cannot be marked: the two sentences are kept whole, with a warning.
+    // A boundary inside <hi>: both sentences are split at its edges with @part, and read back
+    // whole.
+    assert!(texts.contains(&"A boundary inside."), "{texts:?}");
     assert!(
-        texts.contains(&"A boundary inside. An inline element stays whole."),
+        texts.contains(&"An inline element splits with parts."),
+        "{texts:?}"
+    );
+    assert!(r.xml.contains("<hi><s xml:id=\"rich.s6.2\" part=\"F\">inside.</s> <s xml:id=\"rich.s7\" part=\"I\">An inline</s></hi>"), "{}", r.xml);
+    // A boundary inside an element not known to hold <s>: kept whole, with a warning.
+    assert!(
+        texts.contains(&"Kept whole. Because it is unclear."),
         "{texts:?}"
     );
     assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
-    assert!(r.warnings[0].starts_with("rich.xml:"), "{:?}", r.warnings);
+    assert!(
+        r.warnings[0].starts_with("rich.xml:26:"),
+        "{:?}",
+        r.warnings
+    );
     // No final punctuation; list items; an item inside a paragraph is a hard boundary.
     assert!(texts.contains(&"A paragraph without final punctuation"));
     assert!(texts.contains(&"First item.") && texts.contains(&"Two sentences."));
