@@ -151,3 +151,56 @@ fn resegmenting_the_result_changes_nothing() {
     assert_eq!(twice.kept, once.new_ids.len());
     assert_eq!(twice.xml, once.xml);
 }
+
+#[test]
+fn parts_inside_nested_inline_elements_are_valid_tei() {
+    let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/schema/tei_all.rng");
+    if std::process::Command::new("jing")
+        .arg("-h")
+        .output()
+        .is_err()
+        || !Path::new(schema).exists()
+    {
+        eprintln!("skipped: jing or ../shared/schema/tei_all.rng is not available");
+        return;
+    }
+    let body = "<head>Head <hi>one. Two</hi>.</head><p>He said <q>Stop. <foreign xml:lang=\"de\">Halt. Nein</foreign> now</q>. Then <hi>a <name type=\"place\">Prague. Bratislava</name> b <title>One. Two</title> c. <emph>Go.</emph> Done</hi>.</p>\
+        <item>Item <persName>Mark. Kramer</persName> ends.</item>";
+    let src = format!(
+        "<TEI xmlns=\"http://www.tei-c.org/ns/1.0\" xml:lang=\"en\"><teiHeader><fileDesc><titleStmt><title>t</title></titleStmt><publicationStmt><p>p</p></publicationStmt><sourceDesc><p>s</p></sourceDesc></fileDesc></teiHeader><text><body><div>{body}</div></body></text></TEI>"
+    )
+    .replace("<item>Item <persName>Mark. Kramer</persName> ends.</item>", "<list><item>Item <persName>Mark. Kramer</persName> ends.</item></list>");
+    let r = resegment(
+        &src,
+        "nested.xml",
+        &SegmentOptions {
+            layer: "n".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(
+        r.xml.contains("part=\"M\"") || r.xml.contains("part=\"F\""),
+        "{}",
+        r.xml
+    );
+    assert_eq!(strip_s(&r.xml), src);
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("nested.xml");
+    std::fs::write(&p, &r.xml).unwrap();
+    let out = std::process::Command::new("jing")
+        .arg(schema)
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "jing: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        r.xml
+    );
+    let layer = read_layer(&p).unwrap();
+    let texts: Vec<&str> = layer.sentences.iter().map(|s| s.text.as_str()).collect();
+    assert!(texts.contains(&"Halt."), "{texts:?}");
+    assert!(texts.contains(&"Then a Prague."), "{texts:?}");
+}
