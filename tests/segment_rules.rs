@@ -438,6 +438,16 @@ fn brackets() {
         ],
     );
     check(
+        "ru",
+        "Письмо было написано по-русски. (Чешский текст — перевод.) Его нашли в Москве (в архиве Политбюро). Сомнения (?) остаются.",
+        &[
+            "Письмо было написано по-русски.",
+            "(Чешский текст — перевод.)",
+            "Его нашли в Москве (в архиве Политбюро).",
+            "Сомнения (?) остаются.",
+        ],
+    );
+    check(
         "cs",
         "Dopis byl napsán rusky. (Český text je překlad.) Našel se v Moskvě [v archivu].",
         &[
@@ -468,6 +478,14 @@ fn no_final_punctuation_and_paragraphs() {
         &[
             "Esteemed Leonid Ilich,",
             "Conscious of the full\nresponsibility for our decision, we appeal to you.",
+        ],
+    );
+    check(
+        "ru",
+        "Статья 1\n\nВсе люди рождаются свободными и равными в своем достоинстве и правах\n",
+        &[
+            "Статья 1",
+            "Все люди рождаются свободными и равными в своем достоинстве и правах",
         ],
     );
     let paras = split_paragraphs("A b.\n  \n\nC d.\r\n\r\nE f\n");
