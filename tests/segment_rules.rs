@@ -598,4 +598,20 @@ proptest! {
             }
         }
     }
+
+    #[test]
+    fn arbitrary_text_never_panics_and_keeps_the_invariants(
+        text in "(\\PC|[ .?!…\n]){0,200}",
+        lang in prop::sample::select(vec!["cs", "ru", "en", "xx"]),
+    ) {
+        let ranges = split(&text, lang);
+        let mut last_end = 0;
+        for r in &ranges {
+            prop_assert!(r.start < r.end && r.start >= last_end);
+            prop_assert_eq!(text[r.clone()].trim(), &text[r.clone()]);
+            last_end = r.end;
+        }
+        let covered: usize = ranges.iter().map(|r| text[r.clone()].chars().filter(|c| !c.is_whitespace()).count()).sum();
+        prop_assert_eq!(covered, text.chars().filter(|c| !c.is_whitespace()).count());
+    }
 }
