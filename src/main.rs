@@ -9,11 +9,20 @@ fn main() {
         Ok(a) => a,
         Err(e) if !e.use_stderr() => e.exit(), // --help, --version
         Err(e) => {
-            // One line, like every other error: clap's first line, without the usage block.
+            // One line, like every other error: clap's message (which may name the missing
+            // arguments on the following lines) without the usage block and tips.
             let text = e.render().to_string();
-            let first = text.lines().next().unwrap_or("invalid arguments");
-            let first = first.strip_prefix("error: ").unwrap_or(first);
-            eprintln!("tei-align: error: {first} (see --help)");
+            let msg: Vec<&str> = text
+                .split("\n\n")
+                .next()
+                .unwrap_or("invalid arguments")
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect();
+            let msg = msg.join(" ");
+            let msg = msg.strip_prefix("error: ").unwrap_or(&msg);
+            eprintln!("tei-align: error: {msg} (see --help)");
             std::process::exit(2);
         }
     };
