@@ -274,7 +274,7 @@ impl Walker<'_, '_> {
                 id: id.to_owned(),
                 text,
                 block,
-                line: doc.line_col(pos).0,
+                line: doc.line_of(pos),
             });
         }
         // Look inside for nested <s> and for gaps.
