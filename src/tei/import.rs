@@ -84,6 +84,8 @@ const IND: &str = "        ";
 
 /// The content of `<text>` for a plain-text input.
 pub fn body_from_text(text: &str, opts: &BodyOptions) -> String {
+    // A byte-order mark is not text.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut paras: Vec<Vec<String>> = Vec::new();
     let mut cur: Vec<String> = Vec::new();
     for line in text.lines() {
@@ -409,6 +411,8 @@ mod tests {
         );
         assert!(b.contains("<p>Two &amp; prohlá<gap reason=\"source-incomplete\"><desc>The source breaks off.</desc></gap></p>"), "{b}");
         assert!(GapSpec::parse("bad reason").is_none());
+        let b = body_from_text("\u{feff}One.\r\n\r\nTwo.\r\n", &BodyOptions::default());
+        assert!(b.contains("<p>One.</p>\n        <p>Two.</p>"), "{b}");
     }
 
     #[test]
