@@ -409,7 +409,12 @@ pub fn align_edge(
             progress,
             ..AlignOptions::default()
         };
-        let raw = crate::align::align(&src_text, &der_text, &opts).map_err(|source| {
+        let n_src = source.sentences.len();
+        let gaps = GapEnds {
+            leading: source.gaps.iter().any(|g| g.after == 0),
+            trailing: source.gaps.iter().any(|g| g.after >= n_src),
+        };
+        let raw = align_around_gaps(&src_text, &der_text, &opts, gaps).map_err(|source| {
             ProvenanceError::Align {
                 relation: relation.id.clone(),
                 source,
@@ -564,6 +569,155 @@ pub fn align_edge(
         links,
         unaligned,
     })
+}
+
+/// Where the source witness has a gap at an end of its text.
+#[derive(Debug, Clone, Copy)]
+struct GapEnds {
+    /// The source text starts with a gap (`gap.after == 0`).
+    leading: bool,
+    /// The source text ends with a gap (e.g. the Czech letter breaks off).
+    trailing: bool,
+}
+
+/// Sentences per side up to which every cut point is tried; beyond, a coarse grid is refined.
+const CUT_EXHAUSTIVE: usize = 200;
+
+/// Align `src` with `tgt`; where the source witness starts or ends with a gap, first find how
+/// much of the derived text stands in the gap and leave it out of the alignment (as 0-1 beads).
+///
+/// Why: the aligner estimates the length ratio of the two texts from their totals and expects
+/// them to cover the same content. When the source breaks off (the Czech letter ends mid-word
+/// while the English goes on for a paragraph and five signatures), that assumption pulls the
+/// whole tail of the derived text into the last source sentences. So the derived text is cut
+/// where the alignment of the rest is most convincing: the cut maximising the mean confidence of
+/// the beads (a cut too early crams source sentences together, a cut too late crams derived
+/// ones; both lower the confidence). Confirmed (fixed) beads are never cut off.
+fn align_around_gaps(
+    src: &[&str],
+    tgt: &[&str],
+    opts: &AlignOptions,
+    gaps: GapEnds,
+) -> Result<Vec<Bead>, AlignError> {
+    let m = tgt.len();
+    if (!gaps.leading && !gaps.trailing) || src.is_empty() || m == 0 {
+        return crate::align::align(src, tgt, opts);
+    }
+    // Derived sentences held by confirmed beads must stay inside the aligned range.
+    let fixed_lo = opts
+        .fixed
+        .iter()
+        .filter_map(|b| b.tgt.first())
+        .min()
+        .copied();
+    let fixed_hi = opts
+        .fixed
+        .iter()
+        .filter_map(|b| b.tgt.last())
+        .max()
+        .map(|x| x + 1);
+    // Align tgt[a..b] against all of src; score = mean confidence.
+    let run = |a: usize, b: usize, progress: bool| -> Result<(f64, Vec<Bead>), AlignError> {
+        let sub = AlignOptions {
+            tgt_blocks: opts.tgt_blocks.as_ref().map(|v| v[a..b].to_vec()),
+            fixed: opts
+                .fixed
+                .iter()
+                .map(|f| Bead {
+                    src: f.src.clone(),
+                    tgt: f.tgt.iter().map(|j| j - a).collect(),
+                    confidence: f.confidence,
+                })
+                .collect(),
+            progress,
+            ..opts.clone()
+        };
+        let beads = crate::align::align(src, &tgt[a..b], &sub)?;
+        let mean = if beads.is_empty() {
+            0.0
+        } else {
+            beads.iter().map(|b| b.confidence).sum::<f64>() / beads.len() as f64
+        };
+        Ok((mean, beads))
+    };
+    // The best cut in lo..=hi for a score function; ties go to the cut that leaves the most text
+    // aligned (`prefer`), so a gap is never claimed without evidence.
+    let best = |lo: usize,
+                hi: usize,
+                score: &dyn Fn(usize) -> Result<f64, AlignError>,
+                prefer_high: bool|
+     -> Result<usize, AlignError> {
+        let better = |cand: (usize, f64), cur: Option<(usize, f64)>| match cur {
+            None => true,
+            Some((k, s)) => {
+                cand.1 > s + 1e-9
+                    || ((cand.1 - s).abs() <= 1e-9
+                        && (if prefer_high { cand.0 > k } else { cand.0 < k }))
+            }
+        };
+        let mut top: Option<(usize, f64)> = None;
+        let consider = |k: usize, top: &mut Option<(usize, f64)>| -> Result<(), AlignError> {
+            let s = score(k)?;
+            if better((k, s), *top) {
+                *top = Some((k, s));
+            }
+            Ok(())
+        };
+        if hi - lo <= CUT_EXHAUSTIVE {
+            for k in lo..=hi {
+                consider(k, &mut top)?;
+            }
+        } else {
+            // Coarse grid, then refine around the best point with a shrinking step.
+            let mut step = (hi - lo).div_ceil(32).max(1);
+            let mut k = lo;
+            while k <= hi {
+                consider(k, &mut top)?;
+                k += step;
+            }
+            consider(hi, &mut top)?;
+            while step > 1 {
+                let centre = top.map(|t| t.0).unwrap_or(hi);
+                step = step.div_ceil(4);
+                let from = centre.saturating_sub(3 * step).max(lo);
+                let to = (centre + 3 * step).min(hi);
+                let mut k = from;
+                while k <= to {
+                    consider(k, &mut top)?;
+                    k += step;
+                }
+            }
+        }
+        Ok(top
+            .map(|t| t.0)
+            .unwrap_or(if prefer_high { hi } else { lo }))
+    };
+    let mut start = 0;
+    let mut end = m;
+    if gaps.trailing {
+        let lo = fixed_hi.unwrap_or(1).max(1);
+        end = best(lo, m, &|k| Ok(run(0, k, false)?.0), true)?;
+    }
+    if gaps.leading {
+        let hi = fixed_lo.unwrap_or(end - 1).min(end - 1);
+        start = best(0, hi, &|a| Ok(run(a, end, false)?.0), false)?;
+    }
+    let (mean, inner) = run(start, end, opts.progress)?;
+    // The sentences left out stand in the gap; how sure we are of that is how sure we are of
+    // the alignment that put them there.
+    let cut = |j: usize| Bead {
+        src: vec![],
+        tgt: vec![j],
+        confidence: mean,
+    };
+    let mut out: Vec<Bead> = (0..start).map(cut).collect();
+    out.extend(inner.into_iter().map(|b| Bead {
+        src: b.src,
+        tgt: b.tgt.iter().map(|j| j + start).collect(),
+        confidence: b.confidence,
+    }));
+    out.extend((end..m).map(cut));
+    Ok(out)
 }
 
 /// Check that beads cover `n` source and `m` target sentences exactly once, in order.
