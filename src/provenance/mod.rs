@@ -1022,6 +1022,8 @@ pub fn align_work(
             }
         }
     }
+    // Editors: whoever confirmed a link, and whoever the kept history names (a `<change who>`
+    // must resolve even when that person's links are gone).
     let editors: BTreeSet<&str> = edges
         .iter()
         .flat_map(|e| {
@@ -1034,6 +1036,12 @@ pub fn align_work(
             LinkStatus::Verified { who, .. } => Some(who.as_str()),
             LinkStatus::Automatic => None,
         })
+        .chain(
+            existing
+                .iter()
+                .flat_map(|a| a.changes.iter().map(|c| c.who.as_str())),
+        )
+        .filter(|w| !w.is_empty())
         .collect();
     for who in editors {
         if agents.iter().any(|x| x.id == who) {
@@ -1045,6 +1053,18 @@ pub fn align_work(
             name: who.to_owned(),
             role: "editor".to_owned(),
         }));
+    }
+    // Same people as before in another order (e.g. an editor added by `tei-align link`): keep
+    // the file's order, so nothing changes for nothing.
+    if let Some(a) = existing {
+        let by_id = |v: &[Agent]| {
+            let mut v = v.to_vec();
+            v.sort_by(|x, y| x.id.cmp(&y.id));
+            v
+        };
+        if by_id(&a.agents) == by_id(&agents) {
+            agents = a.agents.clone();
+        }
     }
 
     let mut alignment = WorkAlignment {
