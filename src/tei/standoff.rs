@@ -232,7 +232,12 @@ impl<'a> Writer<'a> {
         let a = self.a;
         let mut o = String::new();
         o.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        o.push_str("<TEI xmlns=\"http://www.tei-c.org/ns/1.0\">\n");
+        // The work id on the root (`@n`), so it reads back exactly whatever the id is.
+        let _ = writeln!(
+            o,
+            "<TEI xmlns=\"http://www.tei-c.org/ns/1.0\" n=\"{}\">",
+            esc(&a.work)
+        );
         o.push_str("  <teiHeader>\n    <fileDesc>\n      <titleStmt>\n");
         let _ = writeln!(
             o,
@@ -680,10 +685,13 @@ impl Parser<'_> {
             .and_then(|t| t.kid("title"))
             .map(|t| t.all_text())
             .unwrap_or_default();
-        let work = title
-            .rsplit_once(" of ")
-            .map(|(_, w)| w.to_owned())
-            .unwrap_or_else(|| title.clone());
+        let work = match root.attr("n") {
+            Some(n) => n.to_owned(),
+            None => title
+                .rsplit_once(" of ")
+                .map(|(_, w)| w.to_owned())
+                .unwrap_or_else(|| title.clone()),
+        };
 
         let mut agents = Vec::new();
         if let Some(ts) = title_stmt {
@@ -944,7 +952,7 @@ mod tests {
             m
         };
         WorkAlignment {
-            work: "letter-1968".into(),
+            work: "letter of 1968".into(),
             layer_files,
             agents: vec![
                 Agent {
