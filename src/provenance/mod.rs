@@ -261,9 +261,9 @@ pub fn align_edge(
                 continue;
             };
             let consecutive = |v: &[usize]| v.windows(2).all(|w| w[1] == w[0] + 1);
-            if !consecutive(&s) || !consecutive(&d) || (s.is_empty() && d.is_empty()) {
+            if !consecutive(&s) || !consecutive(&d) || s.is_empty() || d.is_empty() {
                 stale(format!(
-                    "confirmed link {} ({} → {}) no longer joins consecutive sentences; the link was dropped",
+                    "confirmed link {} ({} → {}) does not join consecutive sentences of both layers; the link was dropped",
                     l.id,
                     l.source.join(" "),
                     l.derived.join(" ")
