@@ -421,9 +421,7 @@ fn edge_coverage(
     }
     if state == EdgeState::NoSourceText {
         // Nothing in the derived layer can be the translator's addition: the source is lost.
-        for f in &mut der_fate {
-            *f = Fate::SourceGap;
-        }
+        der_fate.fill(Fate::SourceGap);
     }
 
     let note = |l: &Layer, i: usize| SentenceNote {
