@@ -23,6 +23,43 @@ pub enum CoverageError {
     /// The alignment does not fit its layers.
     #[error("{0}")]
     Inconsistent(String),
+    /// The alignment or a layer could not be read.
+    #[error(transparent)]
+    Tei(#[from] crate::tei::TeiError),
+}
+
+/// Read an alignment file and the layers it names (`layer_files`, relative to the alignment
+/// file), as the work they make up.
+pub fn load(alignment_path: &std::path::Path) -> Result<(Work, WorkAlignment), CoverageError> {
+    let alignment = crate::tei::standoff::read_alignment(alignment_path)?;
+    let base = alignment_path
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    let mut layers = Vec::new();
+    for (id, rel) in &alignment.layer_files {
+        let path = base.join(rel.split('#').next().unwrap_or(rel));
+        let mut layer = crate::tei::read_layer(&path)?;
+        if layer.id != *id {
+            // The alignment names the layer; a file stem that differs must not break lookups.
+            layer.id = id.clone();
+        }
+        layers.push(layer);
+    }
+    layers.sort_by(|a, b| a.id.cmp(&b.id));
+    let dir = layers
+        .first()
+        .and_then(|l| l.path.parent())
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    Ok((
+        Work {
+            id: alignment.work.clone(),
+            dir,
+            layers,
+        },
+        alignment,
+    ))
 }
 
 /// The default threshold below which an automatic link counts as doubtful.

@@ -104,6 +104,9 @@ td.no-text { background:repeating-linear-gradient(45deg,#fbfbfb 0 6px,#f1f1f1 6p
     font:bold .72rem "DejaVu Sans",Arial,sans-serif; }
   header.top { padding:.7rem; }
   #panel { max-height:35vh; padding:.4rem .7rem; }
+  #panel:not(.open) { display:none; }
+  /* A witness without text would add an empty box to every row. */
+  table.ed td.no-text:empty { display:none; }
 }
 @media print {
   #panel, .hint { display:none; }
@@ -170,6 +173,7 @@ const JS: &str = r#"
     var row = s.closest('tr');
     if (row) row.classList.add('active');
     show(seg, s.id);
+    panel.classList.add('open');
     if (window.history && history.replaceState) history.replaceState(null, '', '#' + encodeURIComponent(s.id));
   }
   document.addEventListener('click', function (ev) {
@@ -212,7 +216,13 @@ pub fn to_html(
 ) -> Result<String, EditionError> {
     let order = derivation_order(work, &alignment.relations);
     let report = coverage::report(work, alignment, &opts.coverage)?;
-    let marks = sentence_marks(alignment, opts);
+    let without_text: HashSet<&str> = work
+        .layers
+        .iter()
+        .filter(|l| !l.has_text())
+        .map(|l| l.id.as_str())
+        .collect();
+    let marks = sentence_marks(alignment, opts, &without_text);
     let none = SentenceMarks::default();
     let e = escape;
     let name = |id: &str| agent_name(work, alignment, id);

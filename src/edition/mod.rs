@@ -499,8 +499,17 @@ pub(crate) struct SentenceMarks {
 pub(crate) fn sentence_marks(
     alignment: &WorkAlignment,
     opts: &EditionOptions,
+    without_text: &HashSet<&str>,
 ) -> BTreeMap<String, SentenceMarks> {
     let mut m: BTreeMap<String, SentenceMarks> = BTreeMap::new();
+    let source_of = |rel: &str| {
+        alignment
+            .relations
+            .iter()
+            .find(|r| r.id == rel)
+            .map(|r| r.source.as_str())
+            .unwrap_or_default()
+    };
     let derived_of = |rel: &str| {
         alignment
             .relations
@@ -541,7 +550,11 @@ pub(crate) fn sentence_marks(
             match u.kind {
                 UnalignedKind::SourceOnly => e.omitted_in.push(derived_of(&edge.relation)),
                 UnalignedKind::DerivedOnly => e.added = true,
-                UnalignedKind::SourceGap => e.source_gap = true,
+                // Every sentence of a layer whose source has no text at all lies "past a gap";
+                // the column of the lost source says so once, marking each would be noise.
+                UnalignedKind::SourceGap => {
+                    e.source_gap |= !without_text.contains(source_of(&edge.relation))
+                }
             }
         }
     }
