@@ -371,3 +371,87 @@ fn html_view_in_headless_chromium() {
     b.open(&url("letter"), 390, 844, true);
     b.screenshot("letter-phone", false);
 }
+
+/// The real texts of the repository (`texts/letter-1968`, `texts/udhr`): aligned and edited with
+/// the command line into a temp dir, then every segment of the alignment file must be shown
+/// with its counterparts, and clicking a sentence of each segment of a sample highlights exactly
+/// that segment.
+#[test]
+fn real_editions_in_headless_chromium() {
+    let Some(bin) = find_chromium() else {
+        println!("SKIP browser test: chromium not found (/usr/bin/chromium or on PATH)");
+        return;
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let mut b: Option<Browser> = None;
+    for work in ["letter-1968", "udhr"] {
+        let texts = root.join("texts").join(work);
+        if !texts.is_dir() {
+            println!("SKIP {work}: {} not found", texts.display());
+            continue;
+        }
+        let al_path = dir.path().join(work).join("alignment.xml");
+        let out_dir = dir.path().join(work).join("edition");
+        let tool = env!("CARGO_BIN_EXE_tei-align");
+        let out = Command::new(tool)
+            .arg("align")
+            .arg(&texts)
+            .arg("-o")
+            .arg(&al_path)
+            .args(["--when", "2026-11-25"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        if !out.status.success() && err.contains("not implemented") {
+            // Transitional: the aligner lands on main separately from the texts.
+            println!("SKIP {work}: `tei-align align` is not available yet: {err}");
+            continue;
+        }
+        assert!(out.status.success(), "align {work}: {err}");
+        let st = Command::new(tool)
+            .arg("edition")
+            .arg(&texts)
+            .arg("--alignment")
+            .arg(&al_path)
+            .arg("-o")
+            .arg(&out_dir)
+            .status()
+            .unwrap();
+        assert!(st.success(), "edition {work}");
+        let al = tei_align::tei::standoff::read_alignment(&al_path).unwrap();
+        let b = b.get_or_insert_with(|| Browser::launch(&bin));
+        b.open(
+            &format!("file://{}/index.html", out_dir.display()),
+            1280,
+            1000,
+            false,
+        );
+        check_all_segments_shown(b, &al);
+        // Click the first sentence of every 7th segment (and the last): exactly its segment lights up.
+        let n = al.segments.len();
+        for (k, seg) in al.segments.iter().enumerate() {
+            if k % 7 != 0 && k + 1 != n {
+                continue;
+            }
+            let Some(first) = seg.members.values().flatten().next() else {
+                continue;
+            };
+            b.click(first);
+            assert_eq!(highlighted(b), expected_hl(&al, &seg.id), "click {first}");
+        }
+        b.screenshot(&format!("{work}-real"), false);
+        b.open(
+            &format!("file://{}/index.html", out_dir.display()),
+            390,
+            844,
+            true,
+        );
+        let overflow = b.eval("document.documentElement.scrollWidth - window.innerWidth");
+        assert!(
+            overflow.as_f64().unwrap() <= 1.0,
+            "{work}: overflows by {overflow} px"
+        );
+        b.screenshot(&format!("{work}-real-phone"), false);
+    }
+}
