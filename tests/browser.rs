@@ -356,6 +356,13 @@ fn html_view_in_headless_chromium() {
     let panel = b.eval("document.getElementById('panel').textContent");
     assert!(panel.as_str().unwrap().contains("doubtful"), "{panel}");
     b.screenshot("udhr-click", true);
+    // Printing: the panel is hidden, the rows stay.
+    b.call("Emulation.setEmulatedMedia", json!({"media": "print"}));
+    let panel_display = b.eval("getComputedStyle(document.getElementById('panel')).display");
+    assert_eq!(panel_display, json!("none"));
+    check_all_segments_shown(&mut b, &ua);
+    b.screenshot("udhr-print", true);
+    b.call("Emulation.setEmulatedMedia", json!({"media": ""}));
 
     // A phone: the columns stack, nothing overflows sideways, clicking still works.
     b.open(&url("udhr"), 390, 844, true);

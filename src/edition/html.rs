@@ -451,7 +451,7 @@ pub fn to_html(
     o.push_str("</table>\n");
     o.push_str(
         "<div class=\"legend\" aria-label=\"legend\"><b>Legend:</b>\
-         <span class=\"s hl\">counterparts of the chosen sentence</span>\
+         <span class=\"s hl hint\">counterparts of the chosen sentence</span>\
          <span class=\"mark m-omitted\">omitted</span>\
          <span class=\"s added\">added (no source)</span>\
          <span class=\"s source-gap\">source witness has a gap</span>\
