@@ -126,11 +126,13 @@ const JS: &str = r#"
   var data = JSON.parse(document.getElementById('segdata').textContent);
   var panel = document.getElementById('panel');
   function each(sel, f) { Array.prototype.forEach.call(document.querySelectorAll(sel), f); }
-  function sameSeg(seg) {
-    return Array.prototype.filter.call(document.querySelectorAll('.s[data-seg]'), function (e) {
-      return e.getAttribute('data-seg') === seg;
-    });
-  }
+  // Index the sentences by segment once, so hovering stays fast on long texts.
+  var bySeg = {};
+  each('.s[data-seg]', function (e) {
+    var k = e.getAttribute('data-seg');
+    (bySeg[k] = bySeg[k] || []).push(e);
+  });
+  function sameSeg(seg) { return bySeg[seg] || []; }
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;

@@ -560,3 +560,48 @@ pub(crate) fn sentence_marks(
     }
     m
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_covers_markup_quotes_and_control_characters() {
+        assert_eq!(escape("a<b>&\"c'\u{1}"), "a&lt;b&gt;&amp;&quot;c&#39; ");
+        assert_eq!(escape("Vážený Леонид"), "Vážený Леонид");
+    }
+
+    #[test]
+    fn w3c_dates_are_told_from_free_text() {
+        for ok in [
+            "1992",
+            "1992-07",
+            "1992-07-17",
+            "2026-11-20T10:00:00Z",
+            "2026-11-20T10:00:00+01:00",
+        ] {
+            assert!(is_w3c_date(ok), "{ok}");
+        }
+        for bad in ["July 1992", "92-07-17", "1992-7-17", "", "1992-07-17 10:00"] {
+            assert!(!is_w3c_date(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn cert_is_clamped_and_short() {
+        assert_eq!(cert(0.9400001), "0.94");
+        assert_eq!(cert(1.0), "1");
+        assert_eq!(cert(0.0), "0");
+        assert_eq!(cert(1.7), "1");
+        assert_eq!(cert(f64::NAN), "0");
+    }
+
+    #[test]
+    fn ids_are_handed_out_once_and_only_when_usable() {
+        let mut ids = Ids::default();
+        assert_eq!(ids.attr("cs.s1"), " xml:id=\"cs.s1\"");
+        assert_eq!(ids.attr("cs.s1"), "");
+        assert_eq!(ids.attr("1abc"), "");
+        assert_eq!(ids.attr("a b"), "");
+    }
+}
