@@ -410,11 +410,6 @@ fn real_editions_in_headless_chromium() {
             .output()
             .unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
-        if !out.status.success() && err.contains("not implemented") {
-            // Transitional: the aligner lands on main separately from the texts.
-            println!("SKIP {work}: `tei-align align` is not available yet: {err}");
-            continue;
-        }
         assert!(out.status.success(), "align {work}: {err}");
         let st = Command::new(tool)
             .arg("edition")

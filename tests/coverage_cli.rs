@@ -12,7 +12,6 @@ fn tool() -> Command {
 }
 
 #[test]
-#[ignore = "needs the real tei::read_layer and standoff reader (not yet on main)"]
 fn letter_json_and_table() {
     let dir = tempfile::tempdir().unwrap();
     let (work, al) = builder::letter();
@@ -53,7 +52,6 @@ fn letter_json_and_table() {
 }
 
 #[test]
-#[ignore = "needs the real tei::read_layer and standoff reader (not yet on main)"]
 fn fail_under_exits_non_zero_with_one_line() {
     let dir = tempfile::tempdir().unwrap();
     let (work, al) = builder::udhr();
@@ -79,7 +77,6 @@ fn fail_under_exits_non_zero_with_one_line() {
 }
 
 #[test]
-#[ignore = "needs the real tei::read_layer and standoff reader (not yet on main)"]
 fn doubt_below_changes_the_doubtful_links() {
     let dir = tempfile::tempdir().unwrap();
     let (work, al) = builder::udhr();
@@ -104,7 +101,6 @@ fn doubt_below_changes_the_doubtful_links() {
 }
 
 #[test]
-#[ignore = "needs the real tei::read_layer and standoff reader (not yet on main)"]
 fn bad_input_is_one_line_naming_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("nope.xml");

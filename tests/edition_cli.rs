@@ -35,7 +35,6 @@ fn jing_ok(file: &Path) -> Option<bool> {
 }
 
 #[test]
-#[ignore = "needs the real tei::read_layer and standoff reader (not yet on main)"]
 fn letter_edition_with_the_default_alignment() {
     let dir = tempfile::tempdir().unwrap();
     let (work, al) = builder::letter();
@@ -80,7 +79,6 @@ fn letter_edition_with_the_default_alignment() {
 }
 
 #[test]
-#[ignore = "needs the real tei::read_layer and standoff reader (not yet on main)"]
 fn explicit_alignment_and_missing_alignment() {
     let dir = tempfile::tempdir().unwrap();
     let (work, al) = builder::udhr();

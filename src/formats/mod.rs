@@ -15,3 +15,4 @@ pub enum FormatError {
         message: String,
     },
 }
+pub mod beads;
