@@ -54,6 +54,7 @@ h1 { font-size:1.45rem; margin:0 0 .3rem; }
 .graph { margin:.2rem 0 .6rem; }
 table.cov { border-collapse:collapse; margin:.3rem 0 .6rem; }
 table.cov td, table.cov th { padding:.1rem .6rem .1rem 0; text-align:left; vertical-align:top; }
+table.cov td:first-child { white-space:nowrap; }
 .legend { display:flex; flex-wrap:wrap; gap:.35rem .9rem; align-items:center; margin:.3rem 0; }
 .legend .s { cursor:default; }
 .scroll { overflow-x:auto; }
