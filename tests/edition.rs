@@ -175,3 +175,67 @@ fn write_edition_leaves_nothing_when_the_alignment_is_inconsistent() {
     assert!(!out.join("edition.xml").exists());
     assert!(!out.join("index.html").exists());
 }
+
+#[test]
+fn the_layers_own_markup_is_kept_byte_for_byte() {
+    let (mut work, al) = builder::letter();
+    let dir = tempfile::tempdir().unwrap();
+    // Give the en layer a file with real markup: a salutation, a note, a page break, a comment.
+    let en = work.layers.iter_mut().find(|l| l.id == "en").unwrap();
+    let mut body = String::from(
+        "<body><div type=\"letter\"><opener><salute><s xml:id=\"en.s1\">Esteemed Leonid Ilich,</s></salute></opener>\n<p>",
+    );
+    for s in &en.sentences[1..] {
+        body.push_str(&format!(
+            "<s xml:id=\"{}\">{}</s> ",
+            s.id,
+            s.text.replace('&', "&amp;")
+        ));
+    }
+    body.push_str("<note xml:id=\"en.n1\">A <hi rend=\"italic\">note</hi>.</note><pb n=\"2\"/><!-- kept --></p></div></body>");
+    let file = dir.path().join("en.xml");
+    std::fs::write(
+        &file,
+        format!(
+            "<?xml version=\"1.0\"?>\n<TEI xmlns=\"http://www.tei-c.org/ns/1.0\"><teiHeader/><text>{body}</text></TEI>\n"
+        ),
+    )
+    .unwrap();
+    en.path = file.clone();
+    let tei = edition::to_tei(&work, &al).unwrap();
+    assert!(tei.contains(&body), "the en body is not copied verbatim");
+    // The other layers (no file) are written from the model.
+    assert!(tei.contains("<p><s xml:id=\"cs.s1\">Vážený Leonide Iljiči,</s></p>"));
+    let out = dir.path().join("edition.xml");
+    std::fs::write(&out, &tei).unwrap();
+    if let Some((ok, msg)) = jing(&out) {
+        assert!(ok, "jing: {msg}");
+    }
+
+    // An id in the file that the edition already uses (the agent `kramer`): written from the
+    // model instead, so the document stays valid.
+    let clash = body.replace("xml:id=\"en.n1\"", "xml:id=\"kramer\"");
+    std::fs::write(
+        &file,
+        format!(
+            "<TEI xmlns=\"http://www.tei-c.org/ns/1.0\"><teiHeader/><text>{clash}</text></TEI>"
+        ),
+    )
+    .unwrap();
+    let tei = edition::to_tei(&work, &al).unwrap();
+    assert!(!tei.contains("<opener>"));
+    assert!(tei.contains("<s xml:id=\"en.s1\">Esteemed Leonid Ilich,</s>"));
+    assert_eq!(tei.matches("xml:id=\"kramer\"").count(), 1);
+    // A file that lacks a sentence of the model is not trusted either.
+    let short = body.replace("<s xml:id=\"en.s22\">Vasil Bilak</s>", "");
+    std::fs::write(
+        &file,
+        format!(
+            "<TEI xmlns=\"http://www.tei-c.org/ns/1.0\"><teiHeader/><text>{short}</text></TEI>"
+        ),
+    )
+    .unwrap();
+    let tei = edition::to_tei(&work, &al).unwrap();
+    assert!(!tei.contains("<opener>"));
+    assert!(tei.contains("<s xml:id=\"en.s22\">Vasil Bilak</s>"));
+}

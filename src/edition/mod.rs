@@ -237,6 +237,77 @@ fn write_layer_body(o: &mut String, layer: &Layer, ids: &mut Ids) {
     }
 }
 
+/// The content of the layer file's `<text>` element, byte for byte, with the `xml:id`s in it —
+/// when it can be copied into the edition safely: the file reads as XML, the content uses no
+/// namespace prefix and no entity other than the predefined ones (both would need declarations
+/// the edition does not carry), none of its ids is taken already, and it holds every sentence of
+/// the layer. Otherwise `None`, and the edition writes the layer from the model instead.
+fn original_text(layer: &Layer, taken: &Ids) -> Option<(String, Vec<String>)> {
+    use quick_xml::events::Event;
+    let src = crate::fsutil::read_text(&layer.path).ok()?;
+    let mut reader = quick_xml::Reader::from_str(&src);
+    let mut depth = 0usize;
+    let mut start: Option<usize> = None;
+    let mut found: Vec<String> = Vec::new();
+    let prefixed = |name: &str| name.split_once(':').is_some_and(|(p, _)| p != "xml");
+    loop {
+        let before = usize::try_from(reader.buffer_position()).ok()?;
+        let ev = reader.read_event().ok()?;
+        let after = usize::try_from(reader.buffer_position()).ok()?;
+        match ev {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let is_start = matches!(ev, Event::Start(_));
+                if start.is_none() {
+                    if depth == 1 && e.name().as_ref() == "text" && is_start {
+                        start = Some(after);
+                    }
+                } else {
+                    if prefixed(e.name().as_ref()) {
+                        return None;
+                    }
+                    for a in e.attributes() {
+                        let a = a.ok()?;
+                        let key = a.key.as_ref();
+                        if prefixed(key) || key.starts_with("xmlns") {
+                            return None;
+                        }
+                        if key == "xml:id" {
+                            let v: String = a.value.into_owned();
+                            if taken.0.contains(&v) || found.contains(&v) {
+                                return None;
+                            }
+                            found.push(v);
+                        }
+                    }
+                }
+                if is_start {
+                    depth += 1;
+                }
+            }
+            Event::End(_) => {
+                depth = depth.checked_sub(1)?;
+                if depth == 1
+                    && let Some(st) = start
+                {
+                    let inner = src.get(st..before)?.to_owned();
+                    let all = layer.sentences.iter().all(|s| found.contains(&s.id));
+                    return all.then_some((inner, found));
+                }
+            }
+            Event::GeneralRef(ref r) if start.is_some() => {
+                let name: &str = r.as_ref();
+                if !name.starts_with('#')
+                    && quick_xml::escape::resolve_predefined_entity(name).is_none()
+                {
+                    return None;
+                }
+            }
+            Event::Eof => return None,
+            _ => {}
+        }
+    }
+}
+
 /// The TEI parallel edition: one TEI document with every layer, the witnesses, the derivation
 /// graph and the alignment as standOff. Deterministic.
 pub fn to_tei(work: &Work, alignment: &WorkAlignment) -> Result<String, EditionError> {
@@ -362,8 +433,20 @@ pub fn to_tei(work: &Work, alignment: &WorkAlignment) -> Result<String, EditionE
             ids.attr(&format!("text.{}", l.id)),
             e(&l.id)
         );
-        write_layer_body(&mut o, l, &mut ids);
-        o.push_str("        </body>\n      </text>\n");
+        match original_text(l, &ids) {
+            Some((inner, found)) => {
+                // The layer's own markup (heads, salutations, notes, page breaks …), byte for
+                // byte; its ids are now taken.
+                ids.0.extend(found);
+                o.truncate(o.len() - "        <body>\n".len());
+                o.push_str(&inner);
+                o.push_str("</text>\n");
+            }
+            None => {
+                write_layer_body(&mut o, l, &mut ids);
+                o.push_str("        </body>\n      </text>\n");
+            }
+        }
     }
     o.push_str("    </group>\n  </text>\n");
     write_standoff(&mut o, alignment, &mut ids);
