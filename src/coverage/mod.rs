@@ -656,8 +656,31 @@ pub fn to_text(report: &CoverageReport) -> String {
             continue;
         }
         let _ = writeln!(o);
-        let _ = writeln!(o, "{} → {} per block of {}:", e.source, e.derived, e.source);
-        for b in &e.source_blocks {
+        // Only the blocks with something to look at; the rest are summed up in one line.
+        let notable: Vec<&BlockCoverage> = e
+            .source_blocks
+            .iter()
+            .filter(|b| {
+                b.counts.source_sentences_covered < b.counts.source_sentences
+                    || b.counts.omitted > 0
+                    || b.counts.doubtful > 0
+            })
+            .collect();
+        let _ = writeln!(
+            o,
+            "{} → {} per block of {}: {} of {} blocks complete and without doubt{}",
+            e.source,
+            e.derived,
+            e.source,
+            e.source_blocks.len() - notable.len(),
+            e.source_blocks.len(),
+            if notable.is_empty() {
+                ""
+            } else {
+                "; the others:"
+            }
+        );
+        for b in notable {
             let c = &b.counts;
             let mut extra = String::new();
             if c.omitted > 0 {
@@ -668,9 +691,8 @@ pub fn to_text(report: &CoverageReport) -> String {
             }
             let _ = writeln!(
                 o,
-                "  block {:>3} ({:<10}) {:>7} {:>9}{}",
-                b.block,
-                b.first_sentence,
+                "  {:<24} {:>7} {:>9}{}",
+                format!("block {} (from {})", b.block, b.first_sentence),
                 format!("{}/{}", c.source_sentences_covered, c.source_sentences),
                 pct(c.coverage_pct),
                 extra
@@ -690,8 +712,10 @@ pub fn to_text(report: &CoverageReport) -> String {
             for b in marked {
                 let _ = writeln!(
                     o,
-                    "  block {:>3} ({:<10}) added {}  source-gap {}",
-                    b.block, b.first_sentence, b.counts.added, b.counts.source_gap
+                    "  {:<24} added {}  source-gap {}",
+                    format!("block {} (from {})", b.block, b.first_sentence),
+                    b.counts.added,
+                    b.counts.source_gap
                 );
             }
         }
