@@ -350,6 +350,27 @@ fn html_view_in_headless_chromium() {
     );
     let panel = b.eval("document.getElementById('panel').textContent");
     assert!(panel.as_str().unwrap().contains("(2-1)"), "{panel}");
+    // Hovering lights up the counterparts too (without moving the selection).
+    b.click("en.s1");
+    let pos = b.eval("(function(){var r=document.getElementById('ru.s2').getClientRects()[0];return [r.left+5,r.top+r.height/2];})()");
+    b.call(
+        "Input.dispatchMouseEvent",
+        json!({"type": "mouseMoved", "x": pos[0], "y": pos[1]}),
+    );
+    let hover = b.eval(
+        "Array.from(document.querySelectorAll('.s.hover')).map(function(e){return e.id;}).sort()",
+    );
+    assert_eq!(hover, json!(["cs.s2", "en.s2", "ru.s2"]));
+    assert_eq!(highlighted(&mut b), ["cs.s1", "en.s1", "ru.s1"]);
+    // The keyboard: focus a sentence and press Enter.
+    b.eval("document.getElementById('cs.s7').focus()");
+    for t in ["keyDown", "keyUp"] {
+        b.call(
+            "Input.dispatchKeyEvent",
+            json!({"type": t, "key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13}),
+        );
+    }
+    assert_eq!(highlighted(&mut b), ["cs.s7", "en.s7", "ru.s6"]);
     // Clicking another sentence moves the highlight.
     b.click("en.s3");
     assert_eq!(highlighted(&mut b), ["cs.s3", "en.s3", "ru.s3"]);
