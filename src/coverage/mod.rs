@@ -342,16 +342,36 @@ fn layer<'a>(work: &'a Work, id: &str, rel: &Relation) -> Result<&'a Layer, Cove
     })
 }
 
-fn sentence_index(layer: &Layer, id: &str, what: &str) -> Result<usize, CoverageError> {
-    // Pointers may arrive as `cs.xml#cs.s3` or `#cs.s3`; the model keeps bare ids, but be lenient.
-    let bare = id.rsplit('#').next().unwrap_or(id);
-    layer.index_of(bare).ok_or_else(|| {
-        CoverageError::Inconsistent(format!(
-            "{what} points to sentence '{id}', which layer {} ({}) does not have",
-            layer.id,
-            layer.path.display()
-        ))
-    })
+/// Sentence id → index in its layer, built once per layer so that looking up every link stays
+/// linear in the length of the text.
+struct Index<'a> {
+    layer: &'a Layer,
+    pos: HashMap<&'a str, usize>,
+}
+
+impl<'a> Index<'a> {
+    fn new(layer: &'a Layer) -> Self {
+        let pos = layer
+            .sentences
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect();
+        Index { layer, pos }
+    }
+
+    fn get(&self, id: &str, what: &str) -> Result<usize, CoverageError> {
+        // Pointers may arrive as `cs.xml#cs.s3` or `#cs.s3`; the model keeps bare ids, but be
+        // lenient.
+        let bare = id.rsplit('#').next().unwrap_or(id);
+        self.pos.get(bare).copied().ok_or_else(|| {
+            CoverageError::Inconsistent(format!(
+                "{what} points to sentence '{id}', which layer {} ({}) does not have",
+                self.layer.id,
+                self.layer.path.display()
+            ))
+        })
+    }
 }
 
 fn chars(text: &str) -> usize {
@@ -374,6 +394,7 @@ fn edge_coverage(
         EdgeState::Measured
     };
     let edge = alignment.edges.iter().find(|e| e.relation == rel.id);
+    let (src_ix, der_ix) = (Index::new(src), Index::new(der));
 
     let mut src_fate = vec![Fate::Unaccounted; src.sentences.len()];
     let mut der_fate = vec![Fate::Unaccounted; der.sentences.len()];
@@ -386,12 +407,12 @@ fn edge_coverage(
             let s: Vec<usize> = link
                 .source
                 .iter()
-                .map(|id| sentence_index(src, id, &what))
+                .map(|id| src_ix.get(id, &what))
                 .collect::<Result<_, _>>()?;
             let d: Vec<usize> = link
                 .derived
                 .iter()
-                .map(|id| sentence_index(der, id, &what))
+                .map(|id| der_ix.get(id, &what))
                 .collect::<Result<_, _>>()?;
             // A link with one empty side is a 1-0 or 0-1 bead kept as a link.
             let (sf, df) = match (s.is_empty(), d.is_empty()) {
@@ -431,13 +452,13 @@ fn edge_coverage(
             let on_derived = u.layer == der.id;
             match (u.kind, on_source, on_derived) {
                 (UnalignedKind::SourceOnly, true, _) => {
-                    src_fate[sentence_index(src, &u.sentence, &what)?] = Fate::Omitted
+                    src_fate[src_ix.get(&u.sentence, &what)?] = Fate::Omitted
                 }
                 (UnalignedKind::DerivedOnly, _, true) => {
-                    der_fate[sentence_index(der, &u.sentence, &what)?] = Fate::Added
+                    der_fate[der_ix.get(&u.sentence, &what)?] = Fate::Added
                 }
                 (UnalignedKind::SourceGap, _, true) => {
-                    der_fate[sentence_index(der, &u.sentence, &what)?] = Fate::SourceGap
+                    der_fate[der_ix.get(&u.sentence, &what)?] = Fate::SourceGap
                 }
                 _ => {
                     return Err(CoverageError::Inconsistent(format!(

@@ -291,9 +291,11 @@ pub fn to_html(
     // Sentences by id, and the rows: segments first, then sentences no segment holds, each
     // placed after the row of the sentence before it in its layer.
     let mut by_id: HashMap<&str, (&Layer, &Sentence)> = HashMap::new();
+    let mut index_in_layer: HashMap<&str, usize> = HashMap::new();
     for l in &work.layers {
-        for s in &l.sentences {
+        for (i, s) in l.sentences.iter().enumerate() {
             by_id.insert(&s.id, (l, s));
+            index_in_layer.insert(&s.id, i);
         }
     }
     let mut rows: Vec<Row> = Vec::new();
@@ -607,7 +609,10 @@ pub fn to_html(
                             t = e(&notes.join(" · ")),
                             text = e(&s.text)
                         );
-                        let idx = l.index_of(&s.id).unwrap_or(usize::MAX);
+                        let idx = index_in_layer
+                            .get(s.id.as_str())
+                            .copied()
+                            .unwrap_or(usize::MAX);
                         for g in gaps_after.get(&(lid, idx)).into_iter().flatten() {
                             o.push_str(&gap_note(g));
                         }

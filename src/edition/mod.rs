@@ -249,6 +249,7 @@ fn original_text(layer: &Layer, taken: &Ids) -> Option<(String, Vec<String>)> {
     let mut depth = 0usize;
     let mut start: Option<usize> = None;
     let mut found: Vec<String> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     let prefixed = |name: &str| name.split_once(':').is_some_and(|(p, _)| p != "xml");
     loop {
         let before = usize::try_from(reader.buffer_position()).ok()?;
@@ -273,7 +274,7 @@ fn original_text(layer: &Layer, taken: &Ids) -> Option<(String, Vec<String>)> {
                         }
                         if key == "xml:id" {
                             let v: String = a.value.into_owned();
-                            if taken.0.contains(&v) || found.contains(&v) {
+                            if taken.0.contains(&v) || !seen.insert(v.clone()) {
                                 return None;
                             }
                             found.push(v);
@@ -290,7 +291,7 @@ fn original_text(layer: &Layer, taken: &Ids) -> Option<(String, Vec<String>)> {
                     && let Some(st) = start
                 {
                     let inner = src.get(st..before)?.to_owned();
-                    let all = layer.sentences.iter().all(|s| found.contains(&s.id));
+                    let all = layer.sentences.iter().all(|s| seen.contains(&s.id));
                     return all.then_some((inner, found));
                 }
             }
