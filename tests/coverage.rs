@@ -153,3 +153,29 @@ fn sentences_missing_from_the_alignment_are_not_covered() {
     assert_eq!(ids(&cs.unaccounted), ["en.s2"]);
     assert_eq!(cs.total.source_sentences_covered, 8);
 }
+
+#[test]
+fn derivation_order_roots_first_then_depth_first_and_cycles_once() {
+    let (mut work, al) = builder::letter();
+    let order: Vec<&str> = coverage::derivation_order(&work, &al.relations)
+        .iter()
+        .map(|l| l.id.as_str())
+        .collect();
+    assert_eq!(order, ["ru", "cs", "en"]);
+    // A layer no relation mentions comes last; a cycle does not loop.
+    let mut extra = work.layers[0].clone();
+    extra.id = "de".into();
+    work.layers.push(extra);
+    let mut rels = al.relations.clone();
+    rels.push(builder::relation("en", "ru", &[], None));
+    let order: Vec<&str> = coverage::derivation_order(&work, &rels)
+        .iter()
+        .map(|l| l.id.as_str())
+        .collect();
+    assert_eq!(order.len(), 4);
+    assert_eq!(order[3], "de");
+    let mut sorted = order.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), 4, "{order:?}");
+}
