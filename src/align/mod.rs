@@ -271,7 +271,10 @@ fn align_piece(
 
 /// TEMPORARY tuning knob.
 pub(crate) fn knob(name: &str, d: f32) -> f32 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(d)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(d)
 }
 
 /// For positions 0..=n: does a block start or end there? (Both ends of the text count.)
