@@ -228,7 +228,13 @@ fn used_ids(al: &WorkAlignment) -> BTreeSet<String> {
 /// A fresh id `prefix<n>` with `n` above every number already used with that prefix, so that
 /// the ids of removed links are never reused.
 pub fn fresh_id(al: &WorkAlignment, prefix: &str) -> String {
-    let used = used_ids(al);
+    fresh_id_avoiding(al, &BTreeSet::new(), prefix)
+}
+
+/// Like [`fresh_id`], also avoiding the ids in `extra` (ids about to be written).
+pub fn fresh_id_avoiding(al: &WorkAlignment, extra: &BTreeSet<String>, prefix: &str) -> String {
+    let mut used = used_ids(al);
+    used.extend(extra.iter().cloned());
     let max = used
         .iter()
         .filter_map(|id| id.strip_prefix(prefix))
