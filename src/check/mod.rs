@@ -591,13 +591,14 @@ pub fn run_jing(jing: &Path, schema: &Path, files: &[PathBuf]) -> std::io::Resul
         .arg(schema)
         .args(files)
         .output()?;
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
     let mut problems = Vec::new();
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+    // Errors come on stdout as `file:line:col: error: …`; stderr has the launcher's own
+    // `[warning]` lines (missing optional jars), which are no problem of the files.
+    for line in String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .chain(String::from_utf8_lossy(&out.stderr).lines())
+        .filter(|l| !l.trim().is_empty() && !l.starts_with("[warning]"))
+    {
         problems.push(parse_jing_line(line));
     }
     if !out.status.success() && problems.is_empty() {

@@ -8,7 +8,7 @@ use tei_align::check::{CheckOptions, check};
 pub struct Args {
     /// The work directory (texts/<work>).
     pub work: PathBuf,
-    /// The alignment file (default: alignments/<work>/alignment.xml beside texts/).
+    /// The alignment file [default: alignments/<work>/alignment.xml].
     #[arg(long)]
     pub alignment: Option<PathBuf>,
     /// Do not run jing (TEI validation), even when it is installed.

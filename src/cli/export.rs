@@ -16,7 +16,7 @@ pub struct Args {
     /// segments.
     #[arg(long)]
     pub edge: Option<String>,
-    /// The alignment file (default: alignments/<work>/alignment.xml beside texts/).
+    /// The alignment file [default: alignments/<work>/alignment.xml].
     #[arg(long)]
     pub alignment: Option<PathBuf>,
     /// The output file (`-` for stdout).

@@ -26,7 +26,7 @@ pub struct Args {
     /// Who confirmed the file's `man` links when it does not say (see `link --by`).
     #[arg(long)]
     pub by: Option<String>,
-    /// The alignment file (default: alignments/<work>/alignment.xml beside texts/).
+    /// The alignment file [default: alignments/<work>/alignment.xml].
     #[arg(long)]
     pub alignment: Option<PathBuf>,
 }

@@ -18,7 +18,7 @@ pub struct LinkArgs {
     /// $TEI_ALIGN_EDITOR, else $USER.
     #[arg(long)]
     pub by: Option<String>,
-    /// The alignment file (default: alignments/<work>/alignment.xml beside texts/).
+    /// The alignment file [default: alignments/<work>/alignment.xml].
     #[arg(long)]
     pub alignment: Option<PathBuf>,
     /// The time to record (ISO 8601); default now.
@@ -37,7 +37,7 @@ pub struct UnlinkArgs {
     /// The editor (see `link --by`).
     #[arg(long)]
     pub by: Option<String>,
-    /// The alignment file (default: alignments/<work>/alignment.xml beside texts/).
+    /// The alignment file [default: alignments/<work>/alignment.xml].
     #[arg(long)]
     pub alignment: Option<PathBuf>,
     /// The time to record (ISO 8601); default now.
@@ -45,18 +45,12 @@ pub struct UnlinkArgs {
     pub when: Option<String>,
 }
 
-/// The default alignment file of a work directory: `texts/<work>` → `alignments/<work>/alignment.xml`.
-pub fn default_alignment_path(work_dir: &Path) -> PathBuf {
-    let dir = std::fs::canonicalize(work_dir).unwrap_or_else(|_| work_dir.to_owned());
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let root = dir
-        .parent()
-        .and_then(Path::parent)
-        .unwrap_or(Path::new("."));
-    root.join("alignments").join(name).join("alignment.xml")
+/// The default alignment file of a work, as `tei-align align` writes it:
+/// `alignments/<work>/alignment.xml` under the current directory.
+pub fn default_alignment_path(work: &Work) -> PathBuf {
+    PathBuf::from("alignments")
+        .join(&work.id)
+        .join("alignment.xml")
 }
 
 /// Read the work and its alignment afresh (never cached: the file may have been edited by hand).
@@ -65,7 +59,7 @@ pub fn load(
     alignment: Option<&Path>,
 ) -> anyhow::Result<(Work, PathBuf, WorkAlignment)> {
     let work = tei_align::tei::read_work(work_dir)?;
-    let path = alignment.map_or_else(|| default_alignment_path(work_dir), Path::to_owned);
+    let path = alignment.map_or_else(|| default_alignment_path(&work), Path::to_owned);
     if !path.is_file() {
         anyhow::bail!(
             "{}: no alignment file (run tei-align align {} first, or give --alignment)",

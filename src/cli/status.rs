@@ -8,7 +8,7 @@ use tei_align::review;
 pub struct Args {
     /// The work directory (texts/<work>).
     pub work: PathBuf,
-    /// The alignment file (default: alignments/<work>/alignment.xml beside texts/).
+    /// The alignment file [default: alignments/<work>/alignment.xml].
     #[arg(long)]
     pub alignment: Option<PathBuf>,
     /// Print JSON instead of a table.
