@@ -1,5 +1,29 @@
 //! The pairwise sentence aligner: length and lexical evidence, banded dynamic programming,
 //! anchors and dictionary induction.
+//!
+//! How it works, in two passes (as hunalign does):
+//! 1. every sentence is reduced to its length and its language-independent clues ([`text`]):
+//!    numbers, punctuation, and the transliterated start of each word (cognates, names);
+//! 2. a first search ([`search`]) combines a Gale–Church length cost (ratio estimated from the
+//!    texts) with the matched clues, optionally with a user dictionary;
+//! 3. from the first pass the length variance and the bead-type priors are re-estimated, and a
+//!    dictionary is induced from the co-occurrence of words in its 1-1 beads ([`lexicon`]);
+//! 4. a second search in a band around the first path gives the result; each bead's evidence is
+//!    mapped to a confidence ([`confidence`]).
+//!
+//! Beads fixed in advance split the texts into independent pieces, aligned in parallel.
+
+pub mod confidence;
+mod lexicon;
+mod search;
+mod text;
+
+use crate::model::Bead;
+use indicatif::{ProgressBar, ProgressStyle};
+use lexicon::{Dictionary, weigh};
+use rayon::prelude::*;
+use search::{Band, Level, Params, RawBead, TYPES, cumulative};
+use text::SentenceInfo;
 
 /// Errors of the aligner.
 #[derive(Debug, thiserror::Error)]
@@ -8,8 +32,6 @@ pub enum AlignError {
     #[error("{0}")]
     Input(String),
 }
-
-use crate::model::Bead;
 
 /// What the aligner needs besides the two sentence lists.
 #[derive(Debug, Clone, Default)]
@@ -31,17 +53,278 @@ pub struct AlignOptions {
     pub progress: bool,
 }
 
+/// Weight of the lexical similarity (in [0, 1]) against the length and prior costs.
+const LAMBDA: f32 = 35.0;
+/// Scale of the length cost of null beads: an omitted sentence's length says little about
+/// whether it was omitted, so it costs mainly its prior.
+const NULL_LENGTH: f32 = 0.1;
+/// Cost of a bead boundary that falls on a block boundary on one side only.
+const BLOCK_PENALTY: f32 = 1.5;
+/// Half-width of the band of the second pass around the first pass's path.
+const SECOND_PASS_BAND: usize = 12;
+/// Pseudo-count of the default priors when re-estimating them from the first pass.
+const PRIOR_WEIGHT: f64 = 200.0;
+/// Sentences per side from which a progress bar is worth showing.
+const PROGRESS_MIN: usize = 50_000;
+
 /// Align two texts given as sentence lists. Returns beads covering every sentence of both sides
 /// exactly once, in document order, each with a confidence in [0, 1].
 pub fn align(src: &[&str], tgt: &[&str], opts: &AlignOptions) -> Result<Vec<Bead>, AlignError> {
-    // Placeholder until the real aligner lands: pair sentences along the diagonal.
-    let _ = opts;
-    let n = src.len().max(tgt.len());
-    Ok((0..n)
-        .map(|k| Bead {
-            src: if k < src.len() { vec![k] } else { vec![] },
-            tgt: if k < tgt.len() { vec![k] } else { vec![] },
-            confidence: 0.5,
+    check_blocks(opts.src_blocks.as_deref(), src.len(), "source")?;
+    check_blocks(opts.tgt_blocks.as_deref(), tgt.len(), "target")?;
+    let pieces = pieces_between_fixed(&opts.fixed, src.len(), tgt.len())?;
+    let progress = (opts.progress && src.len().max(tgt.len()) >= PROGRESS_MIN).then(|| {
+        let pb = ProgressBar::new(0);
+        if let Ok(style) =
+            ProgressStyle::with_template("{msg:>18} [{bar:40}] {percent:>3}% {elapsed}")
+        {
+            pb.set_style(style.progress_chars("=> "));
+        }
+        pb
+    });
+    let dictionary = Dictionary::from_pairs(&opts.dictionary);
+    let aligned: Vec<Vec<Bead>> = pieces
+        .par_iter()
+        .map(|&(s0, s1, t0, t1)| {
+            let blocks = match (&opts.src_blocks, &opts.tgt_blocks) {
+                (Some(sb), Some(tb)) => Some((&sb[s0..s1], &tb[t0..t1])),
+                _ => None,
+            };
+            // Only a single piece is worth a bar; pieces between fixed beads are short.
+            let pb = if pieces.len() == 1 {
+                progress.as_ref()
+            } else {
+                None
+            };
+            let mut beads = align_piece(&src[s0..s1], &tgt[t0..t1], blocks, &dictionary, pb);
+            for b in &mut beads {
+                b.src.iter_mut().for_each(|x| *x += s0);
+                b.tgt.iter_mut().for_each(|x| *x += t0);
+            }
+            beads
         })
-        .collect())
+        .collect();
+    if let Some(pb) = progress {
+        pb.finish_and_clear();
+    }
+    // Interleave: piece 0, fixed 0, piece 1, fixed 1, …
+    let mut out = Vec::with_capacity(src.len().max(tgt.len()));
+    let mut fixed = opts.fixed.iter();
+    for piece in aligned {
+        out.extend(piece);
+        if let Some(f) = fixed.next() {
+            out.push(f.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn check_blocks(blocks: Option<&[usize]>, n: usize, side: &str) -> Result<(), AlignError> {
+    match blocks {
+        Some(b) if b.len() != n => Err(AlignError::Input(format!(
+            "{side} block indices: {} given for {n} sentences",
+            b.len()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The (src start, src end, tgt start, tgt end) ranges between fixed beads, after checking that
+/// the fixed beads are in range, consecutive inside, ascending and non-crossing.
+fn pieces_between_fixed(
+    fixed: &[Bead],
+    n: usize,
+    m: usize,
+) -> Result<Vec<(usize, usize, usize, usize)>, AlignError> {
+    let mut pieces = Vec::with_capacity(fixed.len() + 1);
+    let (mut s, mut t) = (0, 0);
+    for (k, b) in fixed.iter().enumerate() {
+        let bad = |why: &str| AlignError::Input(format!("fixed bead {k} ({}): {why}", b.kind()));
+        if b.src.is_empty() && b.tgt.is_empty() {
+            return Err(bad("empty on both sides"));
+        }
+        if !(0.0..=1.0).contains(&b.confidence) {
+            return Err(bad("confidence outside [0, 1]"));
+        }
+        for (ids, len) in [(&b.src, n), (&b.tgt, m)] {
+            if ids.windows(2).any(|w| w[1] != w[0] + 1) {
+                return Err(bad("sentence indices are not consecutive"));
+            }
+            if ids.last().is_some_and(|&x| x >= len) {
+                return Err(bad("sentence index out of range"));
+            }
+        }
+        let bs = b.src.first().copied().unwrap_or(s);
+        let bt = b.tgt.first().copied().unwrap_or(t);
+        if bs < s || bt < t {
+            return Err(bad("overlaps or crosses an earlier fixed bead"));
+        }
+        pieces.push((s, bs, t, bt));
+        s = b.src.last().map_or(bs, |&x| x + 1);
+        t = b.tgt.last().map_or(bt, |&x| x + 1);
+    }
+    pieces.push((s, n, t, m));
+    Ok(pieces)
+}
+
+/// Align one piece of text (no fixed beads inside).
+fn align_piece(
+    src: &[&str],
+    tgt: &[&str],
+    blocks: Option<(&[usize], &[usize])>,
+    dictionary: &Dictionary,
+    progress: Option<&ProgressBar>,
+) -> Vec<Bead> {
+    let (n, m) = (src.len(), tgt.len());
+    if n == 0 || m == 0 {
+        // Nothing to pair with: every sentence stands alone, and surely so.
+        return (0..n)
+            .map(|i| Bead {
+                src: vec![i],
+                tgt: vec![],
+                confidence: 1.0,
+            })
+            .chain((0..m).map(|j| Bead {
+                src: vec![],
+                tgt: vec![j],
+                confidence: 1.0,
+            }))
+            .collect();
+    }
+    let si: Vec<SentenceInfo> = src.par_iter().map(|s| text::analyse(s)).collect();
+    let ti: Vec<SentenceInfo> = tgt.par_iter().map(|s| text::analyse(s)).collect();
+    let sl: Vec<u32> = si.iter().map(|s| s.len).collect();
+    let tl: Vec<u32> = ti.iter().map(|s| s.len).collect();
+    let (src_cum, tgt_cum) = (cumulative(&sl), cumulative(&tl));
+    let bounds = blocks.map(|(sb, tb)| (boundaries(sb), boundaries(tb)));
+    let ratio = if src_cum[n] > 0.0 {
+        (tgt_cum[m] / src_cum[n]) as f32
+    } else {
+        1.0
+    };
+    let mut params = Params {
+        ratio: if ratio.is_finite() && ratio > 0.0 {
+            ratio
+        } else {
+            1.0
+        },
+        var: 6.8,
+        prior: search::PRIOR.map(|p| (-p.ln()) as f32),
+        lambda: knob("TA_LAMBDA", LAMBDA),
+        null_len: knob("TA_NULLLEN", NULL_LENGTH),
+        block_penalty: BLOCK_PENALTY,
+    };
+    let features = |d: &Dictionary| {
+        let s: Vec<Vec<u32>> = si.par_iter().map(|x| d.src_features(x)).collect();
+        let t: Vec<Vec<u32>> = ti.par_iter().map(|x| d.tgt_features(x)).collect();
+        weigh(s, t)
+    };
+    let msg = |m: &'static str| {
+        if let Some(pb) = progress {
+            pb.set_message(m);
+        }
+    };
+
+    // Pass 1.
+    msg("first pass");
+    let feats = features(dictionary);
+    let level = Level {
+        src_cum,
+        tgt_cum,
+        feats: &feats,
+        src_bound: bounds.as_ref().map(|b| b.0.as_slice()),
+        tgt_bound: bounds.as_ref().map(|b| b.1.as_slice()),
+    };
+    let first = search::search(&level, &params, progress);
+    drop(level);
+    drop(feats);
+
+    // Re-estimate, induce, realign.
+    msg("second pass");
+    reestimate(&mut params, &first);
+    let pairs: Vec<(usize, usize)> = first
+        .iter()
+        .filter(|b| b.ty == 0 && b.d2 < 2.0)
+        .map(|b| (b.s0, b.t0))
+        .collect();
+    let mut dict = dictionary.clone();
+    dict.extend(&Dictionary::induce(&si, &ti, &pairs));
+    let feats = features(&dict);
+    let level = Level {
+        src_cum: cumulative(&sl),
+        tgt_cum: cumulative(&tl),
+        feats: &feats,
+        src_bound: bounds.as_ref().map(|b| b.0.as_slice()),
+        tgt_bound: bounds.as_ref().map(|b| b.1.as_slice()),
+    };
+    let band = Band::around(&first, 1, SECOND_PASS_BAND, n, m);
+    let second = search::dp_widening(&level, &params, band, progress);
+    second
+        .iter()
+        .map(|b| Bead {
+            src: (b.s0..b.s1).collect(),
+            tgt: (b.t0..b.t1).collect(),
+            confidence: confidence::of(b, &params),
+        })
+        .collect()
+}
+
+/// TEMPORARY tuning knob.
+pub(crate) fn knob(name: &str, d: f32) -> f32 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(d)
+}
+
+/// For positions 0..=n: does a block start or end there? (Both ends of the text count.)
+fn boundaries(blocks: &[usize]) -> Vec<bool> {
+    let n = blocks.len();
+    (0..=n)
+        .map(|i| i == 0 || i == n || blocks[i - 1] != blocks[i])
+        .collect()
+}
+
+/// Re-estimate the length variance (robustly, from the 1-1 beads) and the bead-type priors
+/// (smoothed towards the defaults) from a first alignment.
+fn reestimate(p: &mut Params, beads: &[RawBead]) {
+    let mut d: Vec<f32> = beads
+        .iter()
+        .filter(|b| b.ty == 0)
+        .map(|b| b.d2 * p.var)
+        .collect();
+    if d.len() >= 20 {
+        let mid = d.len() / 2;
+        let (_, med, _) = d.select_nth_unstable_by(mid, f32::total_cmp);
+        // The median of χ²(1) is 0.455.
+        p.var = (*med / 0.455).clamp(1.0, 200.0);
+    }
+    let mut counts = [0.0f64; TYPES.len()];
+    for b in beads {
+        counts[b.ty as usize] += 1.0;
+    }
+    let total: f64 = counts.iter().sum::<f64>() + PRIOR_WEIGHT;
+    for (t, c) in counts.iter().enumerate() {
+        let prob = (c + PRIOR_WEIGHT * search::PRIOR[t]) / total;
+        p.prior[t] = (-prob.ln()) as f32;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_beads_are_validated() {
+        let b = |s: Vec<usize>, t: Vec<usize>| Bead {
+            src: s,
+            tgt: t,
+            confidence: 1.0,
+        };
+        assert!(pieces_between_fixed(&[b(vec![5], vec![0])], 3, 3).is_err());
+        assert!(pieces_between_fixed(&[b(vec![0, 2], vec![0])], 3, 3).is_err());
+        assert!(pieces_between_fixed(&[b(vec![1], vec![1]), b(vec![0], vec![2])], 3, 3).is_err());
+        let p = pieces_between_fixed(&[b(vec![1], vec![2])], 3, 4).unwrap();
+        assert_eq!(p, vec![(0, 1, 0, 2), (2, 3, 3, 4)]);
+    }
 }

@@ -258,7 +258,8 @@ pub fn check(
                             }
                         }
                         Some(layer) => {
-                            if layer.index_of(frag).is_none() {
+                            // A pointer to the whole file (`<ref target="cs.xml">`) is fine.
+                            if !frag.is_empty() && layer.index_of(frag).is_none() {
                                 p(
                                     &al_file,
                                     *line,

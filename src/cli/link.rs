@@ -71,31 +71,12 @@ pub fn load(
     Ok((work, path, al))
 }
 
-/// Recompose the N-way segments after a change of the pairwise links, then write atomically.
+/// Recompose the N-way segments after a change of the pairwise links (the provenance
+/// composition), then write atomically.
 pub fn save(work: &Work, path: &Path, al: &mut WorkAlignment) -> anyhow::Result<()> {
-    recompose(work, al)?;
+    tei_align::provenance::recompose(work, al);
     tei_align::tei::standoff::write_alignment(path, al)
         .with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
-}
-
-/// Rebuild `al.segments` from the pairwise links (the provenance composition).
-pub fn recompose(work: &Work, al: &mut WorkAlignment) -> anyhow::Result<()> {
-    let _ = work;
-    // Segments whose chain names a link or ptr that no longer exists are stale: drop them so
-    // the file never points at nothing. (Replaced by the provenance composition.)
-    let ids: std::collections::BTreeSet<String> = al
-        .edges
-        .iter()
-        .flat_map(|e| {
-            e.links
-                .iter()
-                .map(|l| l.id.clone())
-                .chain(e.unaligned.iter().map(|u| u.id.clone()))
-        })
-        .collect();
-    al.segments
-        .retain(|s| s.chain.iter().all(|c| ids.contains(c)));
     Ok(())
 }
 

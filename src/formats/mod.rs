@@ -5,6 +5,7 @@
 //! or on the N-way segments (TMX). Import reads beads on sentence ids ([`ImportedBead`]) and
 //! [`merge_edge`] puts them into an edge of the alignment, either replacing it or merging.
 
+pub mod beads;
 pub mod cesalign;
 pub mod intertext;
 pub mod ladder;

@@ -1,0 +1,295 @@
+//! Dictionaries (given by the user, or induced from a first alignment pass) and the weighted
+//! feature lists the search compares.
+
+use super::text::{SentenceInfo, dict_feature, stem_of};
+use std::collections::{HashMap, HashSet};
+
+/// How many translations of one source stem the induced dictionary keeps.
+const INDUCED_PER_WORD: usize = 3;
+/// Minimum co-occurrence count and Dice coefficient for an induced entry.
+const INDUCE_MIN_COUNT: u32 = 2;
+const INDUCE_MIN_DICE: f64 = 0.3;
+/// At most this many beads feed the induction; more add little and cost time on huge texts.
+const INDUCE_MAX_BEADS: usize = 30_000;
+
+/// A bilingual dictionary on stems: source stem → target stems.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Dictionary {
+    map: HashMap<u32, Vec<u32>>,
+    targets: HashSet<u32>,
+}
+
+impl Dictionary {
+    /// Build from (source word, target word) pairs; multi-word entries are ignored because the
+    /// aligner compares single words.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Self {
+        let mut d = Dictionary::default();
+        for (s, t) in pairs {
+            let (s, t) = (s.trim().to_lowercase(), t.trim().to_lowercase());
+            if s.is_empty() || t.is_empty() || s.contains(' ') || t.contains(' ') {
+                continue;
+            }
+            d.insert(stem_of(&s), stem_of(&t));
+        }
+        d
+    }
+
+    fn insert(&mut self, s: u32, t: u32) {
+        let v = self.map.entry(s).or_default();
+        if !v.contains(&t) {
+            v.push(t);
+        }
+        self.targets.insert(t);
+    }
+
+    /// Add every entry of another dictionary.
+    pub fn extend(&mut self, other: &Dictionary) {
+        let mut keys: Vec<_> = other.map.keys().copied().collect();
+        keys.sort_unstable();
+        for s in keys {
+            for &t in &other.map[&s] {
+                self.insert(s, t);
+            }
+        }
+    }
+
+    /// Number of source stems with a translation.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// The sorted feature list of a source sentence: its base features plus the dictionary
+    /// features of its stems' translations.
+    pub fn src_features(&self, info: &SentenceInfo) -> Vec<u32> {
+        let mut f = info.base.clone();
+        if !self.map.is_empty() {
+            for s in &info.stems {
+                if let Some(ts) = self.map.get(s) {
+                    f.extend(ts.iter().map(|&t| dict_feature(t)));
+                }
+            }
+            f.sort_unstable();
+        }
+        f
+    }
+
+    /// The sorted feature list of a target sentence: base features plus the dictionary feature of
+    /// every stem that some source word translates into.
+    pub fn tgt_features(&self, info: &SentenceInfo) -> Vec<u32> {
+        let mut f = info.base.clone();
+        if !self.targets.is_empty() {
+            f.extend(
+                info.stems
+                    .iter()
+                    .filter(|s| self.targets.contains(s))
+                    .map(|&t| dict_feature(t)),
+            );
+            f.sort_unstable();
+        }
+        f
+    }
+
+    /// Induce a dictionary from sentence pairs believed to be translations of each other: stems
+    /// that co-occur in them far more than chance (Dice coefficient), as hunalign does. Pairs whose
+    /// stems are equal are left out: the cognate features already match them.
+    pub fn induce(src: &[SentenceInfo], tgt: &[SentenceInfo], pairs: &[(usize, usize)]) -> Self {
+        let step = pairs.len().div_ceil(INDUCE_MAX_BEADS).max(1);
+        let mut cs: HashMap<u32, u32> = HashMap::new();
+        let mut ct: HashMap<u32, u32> = HashMap::new();
+        let mut cst: HashMap<(u32, u32), u32> = HashMap::new();
+        let mut ss = Vec::new();
+        let mut ts = Vec::new();
+        for &(i, j) in pairs.iter().step_by(step) {
+            ss.clear();
+            ss.extend_from_slice(&src[i].stems);
+            ss.sort_unstable();
+            ss.dedup();
+            ts.clear();
+            ts.extend_from_slice(&tgt[j].stems);
+            ts.sort_unstable();
+            ts.dedup();
+            for &s in &ss {
+                *cs.entry(s).or_default() += 1;
+            }
+            for &t in &ts {
+                *ct.entry(t).or_default() += 1;
+            }
+            for &s in &ss {
+                for &t in &ts {
+                    *cst.entry((s, t)).or_default() += 1;
+                }
+            }
+        }
+        let mut best: HashMap<u32, Vec<(f64, u32)>> = HashMap::new();
+        for (&(s, t), &c) in &cst {
+            if c < INDUCE_MIN_COUNT || s == t {
+                continue;
+            }
+            let dice = 2.0 * f64::from(c) / f64::from(cs[&s] + ct[&t]);
+            if dice >= INDUCE_MIN_DICE {
+                best.entry(s).or_default().push((dice, t));
+            }
+        }
+        let mut d = Dictionary::default();
+        let mut keys: Vec<_> = best.keys().copied().collect();
+        keys.sort_unstable();
+        for s in keys {
+            let v = best.get_mut(&s).map(std::mem::take).unwrap_or_default();
+            let mut v = v;
+            // Highest Dice first; ties by id so the result never depends on hash order.
+            v.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            for &(_, t) in v.iter().take(INDUCED_PER_WORD) {
+                d.insert(s, t);
+            }
+        }
+        d
+    }
+}
+
+/// Feature lists of both sides with one weight per feature: rare features are strong evidence,
+/// features present everywhere none (inverse document frequency over both texts).
+pub(crate) struct Weighted {
+    /// Per sentence: sorted (feature, weight) lists, flattened.
+    pub src: Csr,
+    /// Same for the target side.
+    pub tgt: Csr,
+}
+
+/// A list of sorted feature lists stored flat: `ids[off[k]..off[k+1]]` belong to sentence `k`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Csr {
+    pub off: Vec<usize>,
+    pub ids: Vec<u32>,
+    pub w: Vec<f32>,
+}
+
+impl Csr {
+    /// Number of lists.
+    pub fn len(&self) -> usize {
+        self.off.len().saturating_sub(1)
+    }
+
+    /// The (ids, weights) of list `k`.
+    pub fn get(&self, k: usize) -> (&[u32], &[f32]) {
+        let r = self.off[k]..self.off[k + 1];
+        (&self.ids[r.clone()], &self.w[r])
+    }
+
+    /// Build from sorted id lists with no weights yet.
+    pub fn from_lists(lists: Vec<Vec<u32>>) -> Self {
+        let mut off = Vec::with_capacity(lists.len() + 1);
+        off.push(0);
+        let total = lists.iter().map(Vec::len).sum();
+        let mut ids = Vec::with_capacity(total);
+        for l in lists {
+            ids.extend_from_slice(&l);
+            off.push(ids.len());
+        }
+        let w = vec![0.0; ids.len()];
+        Csr { off, ids, w }
+    }
+
+    /// Merge consecutive lists `group` at a time (a coarser view of the text), keeping at most
+    /// `cap` features per merged list: the smallest ids, a consistent sample on both sides.
+    pub fn coarsen(&self, group: usize, cap: usize) -> Self {
+        let n = self.len();
+        let mut off = vec![0];
+        let mut ids = Vec::new();
+        let mut w = Vec::new();
+        let mut buf: Vec<(u32, f32)> = Vec::new();
+        let mut k = 0;
+        while k < n {
+            buf.clear();
+            for g in k..(k + group).min(n) {
+                let (i, ws) = self.get(g);
+                buf.extend(i.iter().copied().zip(ws.iter().copied()));
+            }
+            buf.sort_unstable_by_key(|p| p.0);
+            buf.truncate(cap);
+            ids.extend(buf.iter().map(|p| p.0));
+            w.extend(buf.iter().map(|p| p.1));
+            off.push(ids.len());
+            k += group;
+        }
+        Csr { off, ids, w }
+    }
+}
+
+/// Weigh every feature by its inverse document frequency over both texts.
+pub(crate) fn weigh(src: Vec<Vec<u32>>, tgt: Vec<Vec<u32>>) -> Weighted {
+    let mut df: HashMap<u32, u32> = HashMap::new();
+    for l in src.iter().chain(tgt.iter()) {
+        let mut prev = None;
+        for &f in l {
+            if prev != Some(f) {
+                *df.entry(f).or_default() += 1;
+                prev = Some(f);
+            }
+        }
+    }
+    let total = (src.len() + tgt.len()).max(1) as f64;
+    let weight = |f: &u32| {
+        let d = f64::from(df.get(f).copied().unwrap_or(1));
+        (total / d).ln().clamp(0.0, 8.0) as f32
+    };
+    let mut s = Csr::from_lists(src);
+    let mut t = Csr::from_lists(tgt);
+    s.w = s.ids.iter().map(weight).collect();
+    t.w = t.ids.iter().map(weight).collect();
+    Weighted { src: s, tgt: t }
+}
+
+/// The summed weight of the features two sorted lists share (multisets: each occurrence matches
+/// at most once).
+#[inline]
+pub(crate) fn overlap(a: (&[u32], &[f32]), b: (&[u32], &[f32])) -> f32 {
+    let (ai, aw) = a;
+    let (bi, bw) = b;
+    let (mut x, mut y) = (0, 0);
+    let mut sum = 0.0;
+    while x < ai.len() && y < bi.len() {
+        match ai[x].cmp(&bi[y]) {
+            std::cmp::Ordering::Less => x += 1,
+            std::cmp::Ordering::Greater => y += 1,
+            std::cmp::Ordering::Equal => {
+                sum += aw[x].min(bw[y]);
+                x += 1;
+                y += 1;
+            }
+        }
+    }
+    sum
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::align::text::analyse;
+
+    #[test]
+    fn induction_finds_a_repeated_pair_and_ignores_noise() {
+        let src: Vec<_> = ["ház nagy", "ház kicsi", "kutya ház", "macska"]
+            .iter()
+            .map(|s| analyse(s))
+            .collect();
+        let tgt: Vec<_> = ["house big", "house small", "dog house", "cat"]
+            .iter()
+            .map(|s| analyse(s))
+            .collect();
+        let d = Dictionary::induce(&src, &tgt, &[(0, 0), (1, 1), (2, 2), (3, 3)]);
+        let haz = stem_of("ház");
+        assert!(d.map[&haz].contains(&stem_of("house")));
+        // "macska"/"cat" co-occur once only: below the minimum count.
+        assert!(!d.map.contains_key(&stem_of("macska")));
+    }
+
+    #[test]
+    fn overlap_counts_each_occurrence_once() {
+        let a = (
+            [1u32, 2, 2, 5].as_slice(),
+            [1.0f32, 1.0, 1.0, 1.0].as_slice(),
+        );
+        let b = ([2u32, 5, 7].as_slice(), [1.0f32, 2.0, 1.0].as_slice());
+        assert_eq!(overlap(a, b), 2.0);
+    }
+}

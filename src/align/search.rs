@@ -1,0 +1,437 @@
+//! The search: dynamic programming over bead types inside a band of target positions per source
+//! position (memory linear in text length), found coarse-to-fine: long texts are first aligned as
+//! blocks of sentences, and the sentence-level band follows that coarse path. A band whose edge the
+//! best path touches is widened there and the search repeated.
+
+use super::lexicon::{Csr, Weighted, overlap};
+use indicatif::ProgressBar;
+use rayon::prelude::*;
+
+/// Bead types the search considers, as (source sentences, target sentences).
+pub(crate) const TYPES: [(usize, usize); 12] = [
+    (1, 1),
+    (1, 0),
+    (0, 1),
+    (2, 1),
+    (1, 2),
+    (2, 2),
+    (3, 1),
+    (1, 3),
+    (4, 1),
+    (1, 4),
+    (3, 2),
+    (2, 3),
+];
+
+/// Default prior probability of each bead type (same order as [`TYPES`]): mostly 1-1, a few merges
+/// and splits, rare omissions. Re-estimated from the first pass over the texts themselves.
+pub(crate) const PRIOR: [f64; 12] = [
+    0.85, 0.01, 0.01, 0.04, 0.04, 0.01, 0.008, 0.008, 0.002, 0.002, 0.002, 0.002,
+];
+
+/// Texts with at most this many DP states are searched without a band.
+const FULL_STATES: usize = 2_500_000;
+/// How many sentences make one block of the coarser level.
+const COARSEN: usize = 4;
+/// Features kept per block at coarse levels.
+const COARSE_CAP: usize = 256;
+/// Half-width, in sentences, of the band around a coarse path.
+pub(crate) const BAND: usize = 10;
+
+/// The model's parameters for one pair of texts.
+#[derive(Debug, Clone)]
+pub(crate) struct Params {
+    /// Target characters per source character.
+    pub ratio: f32,
+    /// Variance of the target length around `ratio ×` source length, per character.
+    pub var: f32,
+    /// Cost (−ln probability) of each bead type.
+    pub prior: [f32; 12],
+    /// Weight of the lexical evidence (per unit of matched feature weight).
+    pub lambda: f32,
+    /// Cost of ending a bead at a block boundary on one side only.
+    pub block_penalty: f32,
+    /// Scale of the length cost of null beads.
+    pub null_len: f32,
+}
+
+/// One bead of the search's result, with the evidence that chose it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct RawBead {
+    pub s0: usize,
+    pub s1: usize,
+    pub t0: usize,
+    pub t1: usize,
+    /// Index into [`TYPES`].
+    pub ty: u8,
+    /// Squared length deviation (Gale–Church δ²).
+    pub d2: f32,
+    /// Lexical similarity in [0, 1]: twice the matched feature weight over the total.
+    pub lex: f32,
+}
+
+/// The texts as the search sees them at one level.
+pub(crate) struct Level<'a> {
+    /// Prefix sums of source lengths (n + 1 entries).
+    pub src_cum: Vec<f64>,
+    /// Prefix sums of target lengths (m + 1 entries).
+    pub tgt_cum: Vec<f64>,
+    pub feats: &'a Weighted,
+    /// For positions 0..=n / 0..=m: is there a block boundary there? (soft anchors)
+    pub src_bound: Option<&'a [bool]>,
+    pub tgt_bound: Option<&'a [bool]>,
+}
+
+/// Prefix sums of the total feature weight of each sentence.
+fn weight_cum(c: &Csr) -> Vec<f64> {
+    let mut v = Vec::with_capacity(c.len() + 1);
+    let mut acc = 0.0;
+    v.push(0.0);
+    for k in 0..c.len() {
+        acc += c.get(k).1.iter().map(|&w| f64::from(w)).sum::<f64>();
+        v.push(acc);
+    }
+    v
+}
+
+impl Level<'_> {
+    fn n(&self) -> usize {
+        self.src_cum.len() - 1
+    }
+    fn m(&self) -> usize {
+        self.tgt_cum.len() - 1
+    }
+}
+
+/// Prefix sums of lengths.
+pub(crate) fn cumulative(lens: &[u32]) -> Vec<f64> {
+    let mut v = Vec::with_capacity(lens.len() + 1);
+    let mut acc = 0.0;
+    v.push(0.0);
+    for &l in lens {
+        acc += f64::from(l);
+        v.push(acc);
+    }
+    v
+}
+
+/// Target positions allowed for every source position 0..=n: `lo[i]..=hi[i]`, both monotone.
+#[derive(Debug, Clone)]
+pub(crate) struct Band {
+    pub lo: Vec<usize>,
+    pub hi: Vec<usize>,
+    off: Vec<usize>,
+}
+
+impl Band {
+    fn full(n: usize, m: usize) -> Self {
+        Band::new(vec![0; n + 1], vec![m; n + 1], m)
+    }
+
+    /// Make a band from raw limits, repaired so that it is monotone and reaches both corners.
+    fn new(mut lo: Vec<usize>, mut hi: Vec<usize>, m: usize) -> Self {
+        let n = lo.len() - 1;
+        lo[0] = 0;
+        hi[n] = m;
+        for i in (0..n).rev() {
+            lo[i] = lo[i].min(lo[i + 1]);
+        }
+        for i in 1..=n {
+            hi[i] = hi[i].max(hi[i - 1]).min(m);
+        }
+        // Consecutive rows must overlap, or no bead could step from one to the next.
+        for i in 1..=n {
+            lo[i] = lo[i].min(hi[i - 1]);
+        }
+        for i in 0..=n {
+            hi[i] = hi[i].min(m);
+            lo[i] = lo[i].min(hi[i]);
+        }
+        let mut off = Vec::with_capacity(n + 2);
+        let mut acc = 0;
+        for i in 0..=n {
+            off.push(acc);
+            acc += hi[i] - lo[i] + 1;
+        }
+        off.push(acc);
+        Band { lo, hi, off }
+    }
+
+    /// A band of half-width `w` around a path of beads given on a grid `scale` times coarser.
+    pub fn around(beads: &[RawBead], scale: usize, w: usize, n: usize, m: usize) -> Self {
+        let mut lo = vec![usize::MAX; n + 1];
+        let mut hi = vec![0; n + 1];
+        for b in beads {
+            let (i0, i1) = ((b.s0 * scale).min(n), (b.s1 * scale).min(n));
+            let (j0, j1) = ((b.t0 * scale).min(m), (b.t1 * scale).min(m));
+            for i in i0..=i1 {
+                lo[i] = lo[i].min(j0.saturating_sub(w));
+                hi[i] = hi[i].max((j1 + w).min(m));
+            }
+        }
+        for i in 0..=n {
+            if lo[i] == usize::MAX {
+                lo[i] = 0;
+                hi[i] = m;
+            }
+        }
+        Band::new(lo, hi, m)
+    }
+
+    fn states(&self) -> usize {
+        self.off[self.off.len() - 1]
+    }
+
+    #[inline]
+    fn idx(&self, i: usize, j: usize) -> Option<usize> {
+        if j >= self.lo[i] && j <= self.hi[i] {
+            Some(self.off[i] + j - self.lo[i])
+        } else {
+            None
+        }
+    }
+}
+
+/// Length cost of a bead with `ls` source and `lt` target characters, and its δ².
+#[inline]
+pub(crate) fn length_d2(p: &Params, ls: f64, lt: f64) -> f32 {
+    let ls = ls * f64::from(p.ratio);
+    let mean = ((ls + lt) / 2.0).max(1.0);
+    ((lt - ls) * (lt - ls) / (f64::from(p.var) * mean)) as f32
+}
+
+/// −ln likelihood of a length deviation: Gaussian near the mean, linear in the tails so a single
+/// badly translated or badly OCR'd sentence cannot push the whole path off course.
+#[inline]
+pub(crate) fn length_cost(d2: f32) -> f32 {
+    if d2 <= 9.0 {
+        d2 / 2.0
+    } else {
+        4.5 + 3.0 * (d2.sqrt() - 3.0)
+    }
+}
+
+/// Find the best path through `level`: coarse-to-fine when the text is long.
+pub(crate) fn search(
+    level: &Level<'_>,
+    p: &Params,
+    progress: Option<&ProgressBar>,
+) -> Vec<RawBead> {
+    let (n, m) = (level.n(), level.m());
+    if (n + 1) * (m + 1) <= FULL_STATES || n.min(m) < 4 * COARSEN {
+        return dp_widening(level, p, Band::full(n, m), progress);
+    }
+    let group = |cum: &[f64]| -> Vec<f64> {
+        let mut v: Vec<f64> = cum.iter().step_by(COARSEN).copied().collect();
+        if (cum.len() - 1) % COARSEN != 0 {
+            v.push(cum[cum.len() - 1]);
+        }
+        v
+    };
+    let coarse_feats = Weighted {
+        src: level.feats.src.coarsen(COARSEN, COARSE_CAP),
+        tgt: level.feats.tgt.coarsen(COARSEN, COARSE_CAP),
+    };
+    let coarse = Level {
+        src_cum: group(&level.src_cum),
+        tgt_cum: group(&level.tgt_cum),
+        feats: &coarse_feats,
+        src_bound: None,
+        tgt_bound: None,
+    };
+    let path = search(&coarse, p, None);
+    let band = Band::around(&path, COARSEN, BAND, n, m);
+    dp_widening(level, p, band, progress)
+}
+
+/// Search inside `band`, widening it where the best path touches its edge (at most a few times).
+pub(crate) fn dp_widening(
+    level: &Level<'_>,
+    p: &Params,
+    mut band: Band,
+    progress: Option<&ProgressBar>,
+) -> Vec<RawBead> {
+    let m = level.m();
+    let mut w = BAND;
+    for round in 0..4 {
+        let beads = dp(level, p, &band, progress);
+        let hugging: Vec<usize> = beads
+            .iter()
+            .filter(|b| {
+                let i = b.s1;
+                let j = b.t1;
+                (band.lo[i] > 0 && j < band.lo[i] + 2) || (band.hi[i] < m && j + 2 > band.hi[i])
+            })
+            .map(|b| b.s1)
+            .collect();
+        if hugging.is_empty() || round == 3 {
+            return beads;
+        }
+        w *= 2;
+        let (mut lo, mut hi) = (band.lo.clone(), band.hi.clone());
+        let n = lo.len() - 1;
+        for &i in &hugging {
+            for k in i.saturating_sub(2 * w)..=(i + 2 * w).min(n) {
+                lo[k] = lo[k].saturating_sub(w);
+                hi[k] = (hi[k] + w).min(m);
+            }
+        }
+        band = Band::new(lo, hi, m);
+    }
+    unreachable!("the loop returns in its last round")
+}
+
+/// Lexical match weight of every state (i, j) in the band: source sentence i−1 against target
+/// sentence j−1 (0 on the borders).
+fn lexical_matrix(src: &Csr, tgt: &Csr, band: &Band) -> Vec<f32> {
+    let n = band.lo.len() - 1;
+    const CHUNK: usize = 512;
+    let chunks: Vec<Vec<f32>> = (0..(n + 1).div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|c| {
+            let mut out = Vec::new();
+            for i in c * CHUNK..((c + 1) * CHUNK).min(n + 1) {
+                for j in band.lo[i]..=band.hi[i] {
+                    out.push(if i == 0 || j == 0 {
+                        0.0
+                    } else {
+                        overlap(src.get(i - 1), tgt.get(j - 1))
+                    });
+                }
+            }
+            out
+        })
+        .collect();
+    let mut flat = Vec::with_capacity(band.states());
+    for c in chunks {
+        flat.extend_from_slice(&c);
+    }
+    flat
+}
+
+/// The dynamic programme proper.
+fn dp(level: &Level<'_>, p: &Params, band: &Band, progress: Option<&ProgressBar>) -> Vec<RawBead> {
+    let n = level.n();
+    let m = level.m();
+    let lex = lexical_matrix(&level.feats.src, &level.feats.tgt, band);
+    debug_assert_eq!(lex.len(), band.states());
+    let sw = weight_cum(&level.feats.src);
+    let tw = weight_cum(&level.feats.tgt);
+    let sim = |i: usize, j: usize, a: usize, b: usize| -> f32 {
+        let total = (sw[i] - sw[i - a] + tw[j] - tw[j - b]) as f32;
+        if total <= 0.0 {
+            return 0.0;
+        }
+        (2.0 * bead_lex(band, &lex, i, j, a, b) / total).min(1.0)
+    };
+    let mut cost = vec![f32::INFINITY; band.states()];
+    let mut back = vec![u8::MAX; band.states()];
+    cost[0] = 0.0;
+    let bounds = match (level.src_bound, level.tgt_bound) {
+        (Some(s), Some(t)) => Some((s, t)),
+        _ => None,
+    };
+    if let Some(pb) = progress {
+        pb.set_length(n as u64 + 1);
+        pb.set_position(0);
+    }
+    for i in 0..=n {
+        for j in band.lo[i]..=band.hi[i] {
+            if i == 0 && j == 0 {
+                continue;
+            }
+            let mut best = f32::INFINITY;
+            let mut best_t = u8::MAX;
+            let penalty = match bounds {
+                Some((sb, tb)) if sb[i] != tb[j] => p.block_penalty,
+                _ => 0.0,
+            };
+            for (t, &(a, b)) in TYPES.iter().enumerate() {
+                if a > i || b > j {
+                    continue;
+                }
+                let (pi, pj) = (i - a, j - b);
+                let Some(pk) = band.idx(pi, pj) else { continue };
+                let prev = cost[pk];
+                if prev == f32::INFINITY {
+                    continue;
+                }
+                let d2 = length_d2(
+                    p,
+                    level.src_cum[i] - level.src_cum[pi],
+                    level.tgt_cum[j] - level.tgt_cum[pj],
+                );
+                let lc = if a == 0 || b == 0 {
+                    p.null_len * length_cost(d2)
+                } else {
+                    length_cost(d2)
+                };
+                let mut c = prev + p.prior[t] + lc + penalty;
+                if a > 0 && b > 0 {
+                    c -= p.lambda * sim(i, j, a, b);
+                }
+                if c < best {
+                    best = c;
+                    best_t = t as u8;
+                }
+            }
+            if let Some(k) = band.idx(i, j) {
+                cost[k] = best;
+                back[k] = best_t;
+            }
+        }
+        if let Some(pb) = progress
+            && i % 4096 == 0
+        {
+            pb.set_position(i as u64);
+        }
+    }
+    // Trace back from the corner.
+    let mut beads = Vec::new();
+    let (mut i, mut j) = (n, m);
+    while i > 0 || j > 0 {
+        let Some(k) = band.idx(i, j) else { break };
+        let t = back[k];
+        if t == u8::MAX {
+            break;
+        }
+        let (a, b) = TYPES[t as usize];
+        let (pi, pj) = (i - a, j - b);
+        let d2 = length_d2(
+            p,
+            level.src_cum[i] - level.src_cum[pi],
+            level.tgt_cum[j] - level.tgt_cum[pj],
+        );
+        let lx = if a > 0 && b > 0 { sim(i, j, a, b) } else { 0.0 };
+        beads.push(RawBead {
+            s0: pi,
+            s1: i,
+            t0: pj,
+            t1: j,
+            ty: t,
+            d2,
+            lex: lx,
+        });
+        i = pi;
+        j = pj;
+    }
+    if let Some(pb) = progress {
+        pb.set_position(n as u64 + 1);
+    }
+    beads.reverse();
+    beads
+}
+
+/// Sum of the pairwise lexical matches of the sentences of a bead ending at state (i, j).
+#[inline]
+fn bead_lex(band: &Band, lex: &[f32], i: usize, j: usize, a: usize, b: usize) -> f32 {
+    let mut s = 0.0;
+    for di in 0..a {
+        for dj in 0..b {
+            if let Some(k) = band.idx(i - di, j - dj) {
+                s += lex[k];
+            }
+        }
+    }
+    s
+}
