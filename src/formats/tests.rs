@@ -328,6 +328,11 @@ fn tmx_has_a_tu_per_segment_with_texts_and_provenance() {
         .id
         .clone();
     al.segments[0].chain[1] = link_id.clone();
+    al.agents.push(crate::model::Agent {
+        id: "kramer".into(),
+        name: "Mark Kramer".into(),
+        role: "translator".into(),
+    });
     let t = export(Format::Tmx, &w, &al, None).unwrap();
     assert_eq!(t.matches("<tu ").count(), 1);
     assert!(t.contains("<tu tuid=\"seg.2\">"));
@@ -342,7 +347,7 @@ fn tmx_has_a_tu_per_segment_with_texts_and_provenance() {
     assert!(t.contains(&format!(
         "<prop type=\"x-chain\">u.ru-cs.2 {link_id}</prop>"
     )));
-    assert!(t.contains("cs → en translation (kramer, 1996)"), "{t}");
+    assert!(t.contains("cs → en translation (Mark Kramer, 1996)"), "{t}");
     assert!(t.contains("confirmed by eva"), "{t}");
     // ru-cs step is automatic, so the segment as a whole is not confirmed.
     assert!(t.contains("<prop type=\"x-status\">auto</prop>"));

@@ -49,8 +49,20 @@ fn steps(al: &WorkAlignment) -> HashMap<&str, Step<'_>> {
     m
 }
 
-fn describe(id: &str, s: &Step<'_>) -> String {
-    let mut who = s.rel.resp.join(", ");
+fn describe(al: &WorkAlignment, id: &str, s: &Step<'_>) -> String {
+    // Agents by name where the alignment declares them.
+    let names: Vec<&str> = s
+        .rel
+        .resp
+        .iter()
+        .map(|r| {
+            al.agents
+                .iter()
+                .find(|a| &a.id == r)
+                .map_or(r.as_str(), |a| a.name.as_str())
+        })
+        .collect();
+    let mut who = names.join(", ");
     if let Some(w) = &s.rel.when {
         if !who.is_empty() {
             who.push_str(", ");
@@ -130,7 +142,7 @@ pub fn export(work: &Work, al: &WorkAlignment, edge: Option<usize>) -> Result<St
         for (id, s) in &known {
             out.push_str(&format!(
                 "<prop type=\"x-provenance\">{}</prop>\n",
-                xml::text(&describe(id, s))
+                xml::text(&describe(al, id, s))
             ));
         }
         let min_cert = known

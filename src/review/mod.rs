@@ -478,7 +478,13 @@ pub fn unlink(
     if found.is_empty() {
         for id in ids {
             if idx.get(id).is_none() {
-                return Err(ReviewError::UnknownId(id.clone()));
+                return Err(if ids.len() == 1 {
+                    ReviewError::Rejected(format!(
+                        "'{id}' is neither a link id of the alignment nor a sentence id of the work"
+                    ))
+                } else {
+                    ReviewError::UnknownId(id.clone())
+                });
             }
         }
         for (ei, e) in al.edges.iter().enumerate() {
