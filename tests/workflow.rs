@@ -124,6 +124,38 @@ fn an_editing_session_on_the_letter_keeps_what_the_editor_confirmed() {
         confirmed.push(l);
     }
 
+    // ... and that the last English sentence (after the point where the Czech breaks off) has
+    // no counterpart in the Czech.
+    let gap_ptr = al
+        .edges
+        .iter()
+        .find(|e| e.relation == "rel.cs-en")
+        .unwrap()
+        .unaligned
+        .iter()
+        .rfind(|u| u.layer == "en")
+        .unwrap()
+        .clone();
+    assert_eq!(gap_ptr.kind, UnalignedKind::SourceGap);
+    let r = run(
+        d,
+        &[
+            "link",
+            "texts/letter-1968",
+            &gap_ptr.sentence,
+            "--by",
+            "eva",
+            "--when",
+            "2026-11-25T10:05:00Z",
+        ],
+    );
+    assert!(
+        r.stdout
+            .contains("confirmed without counterpart on rel.cs-en"),
+        "{}",
+        r.stdout
+    );
+
     // 3. Correct: the editor joins the links of cs.s10 and cs.s11 into one, and removes the
     //    link of cs.s13 (its sentences are confirmed as having no counterpart).
     let (l10, l11) = (link_of(&al, "cs.s10"), link_of(&al, "cs.s11"));
@@ -287,6 +319,12 @@ fn an_editing_session_on_the_letter_keeps_what_the_editor_confirmed() {
             UnalignedKind::SourceOnly | UnalignedKind::DerivedOnly
         ));
     }
+    let g = e.unaligned.iter().find(|u| u.id == gap_ptr.id).unwrap();
+    assert_eq!(
+        (&g.sentence, g.kind),
+        (&gap_ptr.sentence, UnalignedKind::SourceGap)
+    );
+    assert!(matches!(&g.status, LinkStatus::Verified { who, .. } if who == "eva"));
     // The new sentence is aligned (by the aligner) and the whole work checks out.
     assert!(
         e.links.iter().any(|l| l.source.contains(new[0]))

@@ -11,9 +11,14 @@ use tei_align::review;
 pub struct LinkArgs {
     /// The work directory (texts/<work>).
     pub work: PathBuf,
-    /// Sentence ids of the two layers of one edge, e.g. `cs.s12 en.s13 en.s14`.
+    /// Sentence ids of the two layers of one edge, e.g. `cs.s12 en.s13 en.s14`; or sentences
+    /// of one layer, to confirm that they have no counterpart.
     #[arg(required = true)]
     pub ids: Vec<String>,
+    /// The edge (`cs-en`) on which sentences of one layer are confirmed as unaligned, when the
+    /// layer is on several.
+    #[arg(long)]
+    pub edge: Option<String>,
     /// The editor who confirms (an id, recorded in @resp and <change who>); default
     /// $TEI_ALIGN_EDITOR, else $USER.
     #[arg(long)]
@@ -93,6 +98,26 @@ pub fn run_link(args: LinkArgs) -> anyhow::Result<()> {
     let (work, path, mut al) = load(&args.work, args.alignment.as_deref())?;
     let who = editor(args.by);
     let when = args.when.unwrap_or_else(review::now_iso);
+    let idx = review::SentenceIndex::new(&work);
+    let layers: std::collections::BTreeSet<&str> =
+        args.ids.iter().filter_map(|id| idx.layer_id(id)).collect();
+    if layers.len() == 1 && args.ids.iter().all(|id| idx.get(id).is_some()) {
+        let out = review::confirm_unaligned(
+            &work,
+            &mut al,
+            &args.ids,
+            args.edge.as_deref(),
+            &who,
+            &when,
+        )?;
+        save(&work, &path, &mut al)?;
+        println!(
+            "confirmed without counterpart on {}: {} (by {who})",
+            out.relation,
+            args.ids.join(" ")
+        );
+        return Ok(());
+    }
     let out = review::link(&work, &mut al, &args.ids, &who, &when)?;
     save(&work, &path, &mut al)?;
     if out.confirmed_existing {

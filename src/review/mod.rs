@@ -566,6 +566,111 @@ pub fn unlink(
     })
 }
 
+/// What `confirm_unaligned` did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfirmOutcome {
+    /// The relation (edge) id.
+    pub relation: String,
+    /// The ids of the confirmed ptrs.
+    pub ptrs: Vec<String>,
+}
+
+/// Confirm that sentences of one layer have no counterpart: their unaligned ptrs on one edge
+/// become `Verified{who, when}` (re-alignment then keeps them unaligned). `edge` (`cs-en`)
+/// chooses the edge when the layer is on several where these sentences are unaligned.
+pub fn confirm_unaligned(
+    work: &Work,
+    al: &mut WorkAlignment,
+    ids: &[String],
+    edge: Option<&str>,
+    who: &str,
+    when: &str,
+) -> Result<ConfirmOutcome, ReviewError> {
+    let idx = SentenceIndex::new(work);
+    let mut layers = BTreeSet::new();
+    for id in ids {
+        layers.insert(
+            idx.layer_id(id)
+                .ok_or_else(|| ReviewError::UnknownId(id.clone()))?,
+        );
+    }
+    let [layer] = layers.into_iter().collect::<Vec<_>>()[..] else {
+        return Err(ReviewError::Rejected(
+            "to confirm sentences as unaligned, give sentences of one layer".into(),
+        ));
+    };
+    let name = |r: &Relation| format!("{}-{}", r.source, r.derived);
+    let candidates: Vec<usize> = al
+        .edges
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            let Some(r) = al.relations.iter().find(|r| r.id == e.relation) else {
+                return false;
+            };
+            (r.source == layer || r.derived == layer)
+                && edge.is_none_or(|x| x.strip_prefix("rel.").unwrap_or(x) == name(r))
+                && ids.iter().all(|id| {
+                    e.unaligned
+                        .iter()
+                        .any(|u| &u.sentence == id && u.layer == layer)
+                })
+        })
+        .map(|(k, _)| k)
+        .collect();
+    let ei = match candidates.as_slice() {
+        [one] => *one,
+        [] => {
+            return Err(ReviewError::Rejected(format!(
+                "{} {} not all unaligned on {}: a link holds some of them (remove it with \
+                 tei-align unlink, or link the sentences of both layers)",
+                ids.join(" "),
+                if ids.len() == 1 { "is" } else { "are" },
+                edge.map_or("any edge of layer ".to_owned() + layer, |e| format!(
+                    "edge {e}"
+                ))
+            )));
+        }
+        many => {
+            let names: Vec<String> = many
+                .iter()
+                .filter_map(|&k| al.relations.iter().find(|r| r.id == al.edges[k].relation))
+                .map(name)
+                .collect();
+            return Err(ReviewError::Rejected(format!(
+                "{} {} unaligned on several edges ({}): choose one with --edge",
+                ids.join(" "),
+                if ids.len() == 1 { "is" } else { "are" },
+                names.join(", ")
+            )));
+        }
+    };
+    let relation = al.edges[ei].relation.clone();
+    let mut ptrs = Vec::new();
+    for u in al.edges[ei].unaligned.iter_mut() {
+        if u.layer == layer && ids.contains(&u.sentence) {
+            u.status = LinkStatus::Verified {
+                who: who.to_owned(),
+                when: when.to_owned(),
+            };
+            ptrs.push(u.id.clone());
+        }
+    }
+    ensure_agent(al, who);
+    add_change(
+        al,
+        who,
+        when,
+        format!(
+            "confirmed that {} {} no counterpart on {relation} ({})",
+            ids.join(" "),
+            if ids.len() == 1 { "has" } else { "have" },
+            ptrs.join(" ")
+        ),
+    );
+    Ok(ConfirmOutcome { relation, ptrs })
+}
+
 /// Review progress of one edge.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct EdgeStatus {

@@ -220,3 +220,42 @@ fn iso_dates_are_right() {
     assert_eq!(iso_from_unix(951_827_696), "2000-02-29T12:34:56Z");
     assert!(now_iso().starts_with("20"));
 }
+
+#[test]
+fn confirming_unaligned_sentences_marks_their_ptrs_verified() {
+    let w = work();
+    let mut al = alignment();
+    // cs.s5 is unaligned on ru-cs (no Russian text) and on cs-en: ambiguous without --edge.
+    let err = confirm_unaligned(&w, &mut al, &ids(&["cs.s5"]), None, "eva", WHEN).unwrap_err();
+    assert!(
+        err.to_string().contains("several edges (ru-cs, cs-en)"),
+        "{err}"
+    );
+    let out = confirm_unaligned(&w, &mut al, &ids(&["cs.s5"]), Some("cs-en"), "eva", WHEN).unwrap();
+    assert_eq!(
+        (out.relation.as_str(), out.ptrs.clone()),
+        ("rel.cs-en", ids(&["u.cs-en.1"]))
+    );
+    let u = &edge(&al, "rel.cs-en").unaligned[0];
+    assert_eq!(
+        u.status,
+        LinkStatus::Verified {
+            who: "eva".into(),
+            when: WHEN.into()
+        }
+    );
+    assert!(
+        al.changes
+            .last()
+            .unwrap()
+            .desc
+            .contains("cs.s5 has no counterpart")
+    );
+    // en.s6 is only on cs-en.
+    confirm_unaligned(&w, &mut al, &ids(&["en.s6"]), None, "eva", WHEN).unwrap();
+    // A linked sentence is not unaligned.
+    let err = confirm_unaligned(&w, &mut al, &ids(&["en.s1"]), None, "eva", WHEN).unwrap_err();
+    assert!(err.to_string().contains("a link holds"), "{err}");
+    let st = status(&al);
+    assert_eq!(st[1].unaligned_confirmed, 2);
+}
