@@ -14,11 +14,15 @@ pub struct Args {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Also list the doubtful links (automatic, cert < 0.5) with their texts: what to review
+    /// first.
+    #[arg(long)]
+    pub doubtful: bool,
 }
 
 /// Run the command.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let (_work, path, al) = super::link::load(&args.work, args.alignment.as_deref())?;
+    let (work, path, al) = super::link::load(&args.work, args.alignment.as_deref())?;
     let edges = review::status(&al);
     let overall = review::overall_progress(&edges);
     if args.json {
@@ -63,5 +67,31 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         "overall: {done} of {total} links and unaligned sentences reviewed ({overall:.0}%); doubtful = automatic with cert < {}",
         review::DOUBTFUL_BELOW
     );
+    if args.doubtful {
+        let idx = review::SentenceIndex::new(&work);
+        let text = |ids: &[String]| {
+            ids.iter()
+                .filter_map(|id| idx.text(id))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        for e in &al.edges {
+            for l in e.links.iter().filter(|l| {
+                l.status == tei_align::model::LinkStatus::Automatic
+                    && l.cert < review::DOUBTFUL_BELOW
+            }) {
+                println!(
+                    "\n{} ({}, cert {}): {} ↔ {}\n  {}\n  {}",
+                    l.id,
+                    l.kind(),
+                    l.cert,
+                    l.source.join(" "),
+                    l.derived.join(" "),
+                    text(&l.source),
+                    text(&l.derived)
+                );
+            }
+        }
+    }
     Ok(())
 }

@@ -16,7 +16,9 @@ pub mod xml;
 use crate::model::{
     EdgeAlignment, Link, LinkStatus, Relation, Unaligned, UnalignedKind, Work, WorkAlignment,
 };
-use crate::review::{SentenceIndex, fresh_id_avoiding, link_prefix, ptr_prefix, sort_edge};
+use crate::review::{
+    SentenceIndex, derived_unaligned_kind, fresh_id_avoiding, link_prefix, ptr_prefix, sort_edge,
+};
 use std::collections::{BTreeSet, HashMap};
 
 /// Errors of reading or writing an interchange format.
@@ -669,6 +671,22 @@ pub fn merge_edge(
                 report.lost_verified.push(l.id.clone());
             }
         }
+    }
+    // A derived sentence that had no ptr before: an addition, or a source gap when it stands
+    // where the source witness breaks off (the formats cannot say which).
+    let old_derived: BTreeSet<&str> = old
+        .unaligned
+        .iter()
+        .filter(|u| u.layer == rel.derived)
+        .map(|u| u.sentence.as_str())
+        .collect();
+    let links_now = edge.links.clone();
+    for u in edge
+        .unaligned
+        .iter_mut()
+        .filter(|u| u.layer == rel.derived && !old_derived.contains(u.sentence.as_str()))
+    {
+        u.kind = derived_unaligned_kind(&idx, &rel, &links_now, &u.sentence);
     }
     sort_edge(&idx, &rel, &mut edge);
     report.links = edge.links.len();

@@ -304,6 +304,42 @@ pub fn sort_edge(idx: &SentenceIndex<'_>, rel: &Relation, edge: &mut EdgeAlignme
     });
 }
 
+/// The kind of a derived sentence without counterpart: a source gap when the source witness
+/// has no text, or has a `<gap>` exactly where the sentence stands (after the source sentences
+/// linked before it); otherwise an addition (derived-only).
+pub fn derived_unaligned_kind(
+    idx: &SentenceIndex<'_>,
+    rel: &Relation,
+    links: &[Link],
+    derived_id: &str,
+) -> UnalignedKind {
+    let Some(src) = idx.work().layer(&rel.source) else {
+        return UnalignedKind::SourceGap;
+    };
+    if !src.has_text() {
+        return UnalignedKind::SourceGap;
+    }
+    let Some(d) = idx.index(derived_id) else {
+        return UnalignedKind::DerivedOnly;
+    };
+    let consumed = links
+        .iter()
+        .filter(|l| {
+            l.derived
+                .first()
+                .and_then(|x| idx.index(x))
+                .is_some_and(|j| j < d)
+        })
+        .filter_map(|l| l.source.last().and_then(|x| idx.index(x)))
+        .max()
+        .map_or(0, |m| m + 1);
+    if src.gaps.iter().any(|g| g.after == consumed) {
+        UnalignedKind::SourceGap
+    } else {
+        UnalignedKind::DerivedOnly
+    }
+}
+
 /// Confirm or create a link by hand.
 ///
 /// `ids` are sentence ids of the two layers of one derivation edge. If exactly these sentences
@@ -383,9 +419,15 @@ pub fn link(
     let (removed_links, kept): (Vec<Link>, Vec<Link>) =
         edge.links.drain(..).partition(|l| overlaps(l));
     edge.links = kept;
+    // Ids of what goes away stay taken: never given to the new link or ptrs.
+    let mut gone: BTreeSet<String> = removed_links.iter().map(|l| l.id.clone()).collect();
     edge.unaligned.retain(|u| {
-        !(u.layer == rel.source && src_set.contains(&u.sentence)
-            || u.layer == rel.derived && der_set.contains(&u.sentence))
+        let drop = u.layer == rel.source && src_set.contains(&u.sentence)
+            || u.layer == rel.derived && der_set.contains(&u.sentence);
+        if drop {
+            gone.insert(u.id.clone());
+        }
+        !drop
     });
     let mut orphaned = Vec::new();
     for l in &removed_links {
@@ -396,10 +438,22 @@ pub fn link(
             orphaned.push((rel.derived.clone(), d.clone(), UnalignedKind::DerivedOnly));
         }
     }
-    let link_id = fresh_id(&new_al, &link_prefix(&rel));
+    let link_id = fresh_id_avoiding(&new_al, &gone, &link_prefix(&rel));
+    new_al.edges[ei].links.push(Link {
+        id: link_id.clone(),
+        source: src.clone(),
+        derived: der.clone(),
+        cert: 1.0,
+        status: verified,
+    });
     let mut orphan_ids = Vec::new();
     for (layer, sentence, kind) in orphaned {
-        let id = fresh_id(&new_al, &ptr_prefix(&rel));
+        let id = fresh_id_avoiding(&new_al, &gone, &ptr_prefix(&rel));
+        let kind = if kind == UnalignedKind::DerivedOnly {
+            derived_unaligned_kind(&idx, &rel, &new_al.edges[ei].links, &sentence)
+        } else {
+            kind
+        };
         orphan_ids.push(sentence.clone());
         // Left over by a manual change but not itself looked at: automatic, and doubtful
         // (cert 0) so that it shows up for review.
@@ -412,13 +466,6 @@ pub fn link(
             status: LinkStatus::Automatic,
         });
     }
-    new_al.edges[ei].links.push(Link {
-        id: link_id.clone(),
-        source: src.clone(),
-        derived: der.clone(),
-        cert: 1.0,
-        status: verified,
-    });
     sort_edge(&idx, &rel, &mut new_al.edges[ei]);
     ensure_agent(&mut new_al, who);
     let removed: Vec<(String, bool)> = removed_links
@@ -431,8 +478,9 @@ pub fn link(
         })
         .collect();
     let mut desc = format!("linked {} as {link_id}", ids_str(&src, &der));
-    if !removed.is_empty() {
-        let r: Vec<&str> = removed.iter().map(|(id, _)| id.as_str()).collect();
+    if !gone.is_empty() {
+        // Every id that went away is named, so it stays taken (see `used_ids`).
+        let r: Vec<&str> = gone.iter().map(String::as_str).collect();
         desc.push_str(&format!(", replacing {}", r.join(" ")));
     }
     add_change(&mut new_al, who, when, desc);

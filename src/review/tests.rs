@@ -259,3 +259,60 @@ fn confirming_unaligned_sentences_marks_their_ptrs_verified() {
     let st = status(&al);
     assert_eq!(st[1].unaligned_confirmed, 2);
 }
+
+#[test]
+fn a_derived_sentence_left_over_after_the_source_breaks_off_is_a_source_gap() {
+    let mut w = work();
+    let mut al = alignment();
+    // First make cs.s5 ↔ en.s5 en.s6, then narrow it to cs.s5 ↔ en.s5: en.s6 is left over.
+    link(&w, &mut al, &ids(&["cs.s5", "en.s5", "en.s6"]), "eva", WHEN).unwrap();
+    let mut no_gap = al.clone();
+    link(&w, &mut no_gap, &ids(&["cs.s5", "en.s5"]), "eva", WHEN).unwrap();
+    let u = edge(&no_gap, "rel.cs-en")
+        .unaligned
+        .iter()
+        .find(|u| u.sentence == "en.s6")
+        .unwrap();
+    assert_eq!(
+        u.kind,
+        UnalignedKind::DerivedOnly,
+        "the Czech goes on: an addition"
+    );
+    // The Czech witness breaks off after its fifth sentence.
+    w.layers[0].gaps.push(crate::model::Gap {
+        after: 5,
+        block: 2,
+        reason: "source-incomplete".into(),
+        desc: None,
+    });
+    link(&w, &mut al, &ids(&["cs.s5", "en.s5"]), "eva", WHEN).unwrap();
+    let u = edge(&al, "rel.cs-en")
+        .unaligned
+        .iter()
+        .find(|u| u.sentence == "en.s6")
+        .unwrap();
+    assert_eq!(u.kind, UnalignedKind::SourceGap);
+    assert_covered_once(&w, &al, "rel.cs-en");
+}
+
+#[test]
+fn a_new_link_never_takes_the_id_of_the_link_it_replaces() {
+    let w = work();
+    let mut al = alignment();
+    // a.cs-en.4 (cs.s4 ↔ en.s5) holds the highest number; replacing it must not reuse it, nor
+    // the id of the ptr of cs.s5 it absorbs.
+    let out = link(&w, &mut al, &ids(&["cs.s4", "cs.s5", "en.s5"]), "eva", WHEN).unwrap();
+    assert_eq!(out.removed[0].0, "a.cs-en.4");
+    assert_eq!(out.link, "a.cs-en.5");
+    let out = link(&w, &mut al, &ids(&["cs.s4", "en.s5"]), "eva", WHEN).unwrap();
+    assert_eq!(out.link, "a.cs-en.6");
+    let u = edge(&al, "rel.cs-en")
+        .unaligned
+        .iter()
+        .find(|u| u.sentence == "cs.s5")
+        .unwrap();
+    assert_eq!(
+        u.id, "u.cs-en.3",
+        "u.cs-en.1 (the old ptr of cs.s5) is not reused"
+    );
+}
