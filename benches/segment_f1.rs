@@ -23,6 +23,8 @@ struct Score {
     gold: usize,
     pred: usize,
     hit: usize,
+    bytes: usize,
+    secs: f64,
 }
 
 fn docs(dir: &Path) -> Vec<PathBuf> {
@@ -46,6 +48,8 @@ fn evaluate(lang: &str, dir: &Path, show: usize) -> Option<Score> {
         gold: 0,
         pred: 0,
         hit: 0,
+        bytes: 0,
+        secs: 0.0,
     };
     let mut shown = 0;
     for f in files {
@@ -65,7 +69,10 @@ fn evaluate(lang: &str, dir: &Path, show: usize) -> Option<Score> {
             gold.push(joined.len()..joined.len() + line.len());
             joined.push_str(line);
         }
+        let t0 = std::time::Instant::now();
         let pred = tei_align::segment::split(&joined, lang);
+        score.secs += t0.elapsed().as_secs_f64();
+        score.bytes += joined.len();
         let gold_set: HashSet<Range<usize>> = gold.iter().cloned().collect();
         let pred_set: HashSet<Range<usize>> = pred.iter().cloned().collect();
         score.gold += gold.len();
@@ -127,7 +134,7 @@ fn main() {
         }
     }
     println!();
-    println!("lang  set             gold  pred   hit  precision  recall      F1");
+    println!("lang  set             gold  pred   hit  precision  recall      F1   MB/s");
     for (lang, sub, s) in rows {
         let p = s.hit as f64 / s.pred.max(1) as f64;
         let r = s.hit as f64 / s.gold.max(1) as f64;
@@ -137,8 +144,11 @@ fn main() {
             0.0
         };
         println!(
-            "{lang:<4}  {sub:<14} {:>5} {:>5} {:>5}     {p:.4}  {r:.4}  {f:.4}",
-            s.gold, s.pred, s.hit
+            "{lang:<4}  {sub:<14} {:>5} {:>5} {:>5}     {p:.4}  {r:.4}  {f:.4}  {:>5.1}",
+            s.gold,
+            s.pred,
+            s.hit,
+            s.bytes as f64 / 1e6 / s.secs.max(1e-9)
         );
     }
 }

@@ -438,6 +438,16 @@ fn brackets() {
         ],
     );
     check(
+        "ru",
+        "Письмо было написано по-русски. (Чешский текст — перевод.) Его нашли в Москве (в архиве Политбюро). Сомнения (?) остаются.",
+        &[
+            "Письмо было написано по-русски.",
+            "(Чешский текст — перевод.)",
+            "Его нашли в Москве (в архиве Политбюро).",
+            "Сомнения (?) остаются.",
+        ],
+    );
+    check(
         "cs",
         "Dopis byl napsán rusky. (Český text je překlad.) Našel se v Moskvě [v archivu].",
         &[
@@ -468,6 +478,14 @@ fn no_final_punctuation_and_paragraphs() {
         &[
             "Esteemed Leonid Ilich,",
             "Conscious of the full\nresponsibility for our decision, we appeal to you.",
+        ],
+    );
+    check(
+        "ru",
+        "Статья 1\n\nВсе люди рождаются свободными и равными в своем достоинстве и правах\n",
+        &[
+            "Статья 1",
+            "Все люди рождаются свободными и равными в своем достоинстве и правах",
         ],
     );
     let paras = split_paragraphs("A b.\n  \n\nC d.\r\n\r\nE f\n");
@@ -579,5 +597,22 @@ proptest! {
                 prop_assert!(covered[i], "{:?} at {} not covered", c, i);
             }
         }
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics_and_keeps_the_invariants(
+        text in "(\\PC|[ .?!…\n]){0,200}",
+        lang in prop::sample::select(vec!["cs", "ru", "en", "xx"]),
+    ) {
+        let ranges = split(&text, lang);
+        let mut last_end = 0;
+        for r in &ranges {
+            prop_assert!(r.start < r.end && r.start >= last_end);
+            prop_assert_eq!(text[r.clone()].trim(), &text[r.clone()]);
+            last_end = r.end;
+        }
+        let non_space = |s: &str| s.chars().filter(|c| !c.is_whitespace()).count();
+        let covered: usize = ranges.iter().map(|r| non_space(&text[r.clone()])).sum();
+        prop_assert_eq!(covered, non_space(&text));
     }
 }

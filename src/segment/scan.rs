@@ -105,3 +105,43 @@ pub fn push_trimmed(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
         out.push(r.start + lead..r.end - trail);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_takes_closers_and_spaced_ellipses() {
+        let s = "prohlá…“ Zbytek";
+        let i = s.find('…').unwrap();
+        assert_eq!(&s[i..run_end(s, i)], "…“");
+        let s = "ends . . . The";
+        assert_eq!(&s[5..run_end(s, 5)], ". . .");
+        // ". .NET" is not an ellipsis: the run stops at the first dot.
+        let s = "end. .NET";
+        assert_eq!(&s[3..run_end(s, 3)], ".");
+    }
+
+    #[test]
+    fn interruption_needs_a_glued_dash_and_a_closing_quote() {
+        let s = "to—' 'His";
+        let i = s.find('—').unwrap();
+        assert!(is_interruption(s, i, '—'));
+        let s = "«Да, — сказал он»";
+        let i = s.find('—').unwrap();
+        assert!(!is_interruption(s, i, '—'));
+        let s = "(a—)";
+        let i = s.find('—').unwrap();
+        assert!(!is_interruption(s, i, '—'));
+    }
+
+    #[test]
+    fn a_run_of_punctuation_alone_is_not_a_sentence() {
+        let rules = crate::segment::lang::rules_for("en");
+        let text = "… Then it resumed.";
+        let mut out = Vec::new();
+        split_block(text, 0..text.len(), rules, &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0], 0..text.len());
+    }
+}
