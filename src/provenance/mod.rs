@@ -428,10 +428,12 @@ pub fn align_edge(
             }
         })?;
         raw.into_iter()
-            .map(|b| Bead {
-                src: b.src.iter().map(|&k| src_keep[k]).collect(),
-                tgt: b.tgt.iter().map(|&k| der_keep[k]).collect(),
-                confidence: b.confidence,
+            .flat_map(|b| {
+                split_at_holes(Bead {
+                    src: b.src.iter().map(|&k| src_keep[k]).collect(),
+                    tgt: b.tgt.iter().map(|&k| der_keep[k]).collect(),
+                    confidence: b.confidence,
+                })
             })
             .collect()
     };
@@ -1042,6 +1044,38 @@ pub fn compose(work: &Work, relations: &[Relation], edges: &[EdgeAlignment]) -> 
             }
         })
         .collect()
+}
+
+/// A bead mapped back around the sentences held by confirmed ptrs may enclose one of them (the
+/// aligner never saw it), e.g. `cs.s12 ↔ en.s12 en.s14` around a confirmed `en.s13`. Keep the
+/// first consecutive run of each side as the bead and make the sentences after a hole
+/// unaligned (cert 0, to be reviewed), so that every link joins consecutive sentences.
+fn split_at_holes(b: Bead) -> Vec<Bead> {
+    let run = |v: &[usize]| {
+        v.windows(2)
+            .position(|w| w[1] != w[0] + 1)
+            .map_or(v.len(), |p| p + 1)
+    };
+    let (ns, nt) = (run(&b.src), run(&b.tgt));
+    if ns == b.src.len() && nt == b.tgt.len() {
+        return vec![b];
+    }
+    let mut out = vec![Bead {
+        src: b.src[..ns].to_vec(),
+        tgt: b.tgt[..nt].to_vec(),
+        confidence: b.confidence,
+    }];
+    out.extend(b.src[ns..].iter().map(|&i| Bead {
+        src: vec![i],
+        tgt: vec![],
+        confidence: 0.0,
+    }));
+    out.extend(b.tgt[nt..].iter().map(|&j| Bead {
+        src: vec![],
+        tgt: vec![j],
+        confidence: 0.0,
+    }));
+    out
 }
 
 /// Recompute the segments of an alignment after its edges changed (e.g. after a manual link).
