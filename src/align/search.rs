@@ -34,7 +34,7 @@ const FULL_STATES: usize = 2_500_000;
 /// How many sentences make one block of the coarser level.
 const COARSEN: usize = 4;
 /// Features kept per block at coarse levels.
-const COARSE_CAP: usize = 256;
+const COARSE_CAP: usize = 64;
 /// Half-width, in sentences, of the band around a coarse path.
 pub(crate) const BAND: usize = 10;
 
@@ -264,6 +264,9 @@ pub(crate) fn dp_widening(
             })
             .map(|b| b.s1)
             .collect();
+        if std::env::var_os("TA_DEBUG").is_some() {
+            eprintln!("hug {} rows, first {:?}", hugging.len(), &hugging[..hugging.len().min(8)]);
+        }
         if hugging.is_empty() || round == 3 {
             return beads;
         }
@@ -313,6 +316,9 @@ fn lexical_matrix(src: &Csr, tgt: &Csr, band: &Band) -> Vec<f32> {
 fn dp(level: &Level<'_>, p: &Params, band: &Band, progress: Option<&ProgressBar>) -> Vec<RawBead> {
     let n = level.n();
     let m = level.m();
+    if std::env::var_os("TA_DEBUG").is_some() {
+        eprintln!("dp n={} m={} states={}", n, m, band.states());
+    }
     let lex = lexical_matrix(&level.feats.src, &level.feats.tgt, band);
     debug_assert_eq!(lex.len(), band.states());
     let sw = weight_cum(&level.feats.src);
