@@ -205,7 +205,8 @@ impl Csr {
     }
 
     /// Merge consecutive lists `group` at a time (a coarser view of the text), keeping at most
-    /// `cap` features per merged list: the smallest ids, a consistent sample on both sides.
+    /// `cap` features per merged list: the heaviest (rarest), which are the same features on both
+    /// sides because weights are global, and which tell blocks apart best.
     pub fn coarsen(&self, group: usize, cap: usize) -> Self {
         let n = self.len();
         let mut off = vec![0];
@@ -219,8 +220,11 @@ impl Csr {
                 let (i, ws) = self.get(g);
                 buf.extend(i.iter().copied().zip(ws.iter().copied()));
             }
+            if buf.len() > cap {
+                buf.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                buf.truncate(cap);
+            }
             buf.sort_unstable_by_key(|p| p.0);
-            buf.truncate(cap);
             ids.extend(buf.iter().map(|p| p.0));
             w.extend(buf.iter().map(|p| p.1));
             off.push(ids.len());
