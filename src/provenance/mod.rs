@@ -60,6 +60,14 @@ pub enum ProvenanceError {
     /// A confirmed link points at a sentence that no longer exists (only with `strict`).
     #[error("{0}")]
     StaleLink(String),
+    /// The alignment file could not be written.
+    #[error(transparent)]
+    Tei(#[from] crate::tei::TeiError),
+    /// The existing alignment file cannot be read; it holds confirmed work, so it is left alone.
+    #[error(
+        "cannot re-align: the existing alignment is unreadable (fix it, or use --fresh to start over and lose its confirmed links): {0}"
+    )]
+    Unreadable(crate::tei::TeiError),
     /// The aligner failed on an edge.
     #[error("aligning {relation}: {source}")]
     Align {
@@ -1289,6 +1297,42 @@ pub fn align_work(
         alignment,
         warnings,
         changed: !same,
+    })
+}
+
+/// What [`align_to_file`] did.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// The alignment, its warnings and whether it changed.
+    pub report: WorkReport,
+    /// False when the file already held exactly these bytes (it was not touched).
+    pub written: bool,
+}
+
+/// Align a work and write its alignment file (`out`, e.g. `alignments/<work>/alignment.xml`),
+/// keeping what the existing file holds: confirmed links and the history. An existing file that
+/// cannot be read is an error and stays as it is, unless `fresh` (start over, losing its
+/// confirmed links). A file that would not change is not rewritten.
+pub fn align_to_file(
+    work: &Work,
+    out: &Path,
+    opts: &WorkOptions,
+    fresh: bool,
+) -> Result<FileReport, ProvenanceError> {
+    let existing = if out.exists() && !fresh {
+        Some(crate::tei::standoff::read_alignment(out).map_err(ProvenanceError::Unreadable)?)
+    } else {
+        None
+    };
+    let report = align_work(work, existing.as_ref(), layer_files_for(work, out), opts)?;
+    let xml = crate::tei::standoff::to_tei(&report.alignment);
+    let same = std::fs::read(out).is_ok_and(|b| b == xml.as_bytes());
+    if !same {
+        crate::fsutil::write_atomic(out, xml.as_bytes()).map_err(crate::tei::TeiError::from)?;
+    }
+    Ok(FileReport {
+        report,
+        written: !same,
     })
 }
 
