@@ -599,6 +599,10 @@ const JOINT_CUT_BUDGET: usize = 5000;
 /// where the alignment of each part is most convincing: the cut maximising the mean confidence
 /// of its beads (a cut too early crams source sentences together, a cut too late crams derived
 /// ones; both lower the confidence). Confirmed (fixed) beads are never cut through.
+///
+/// Limits: a part of only one or two source sentences between two gaps is placed unreliably
+/// (the aligner estimates the length ratio from the part itself, so length says little there);
+/// an editor should confirm such links by hand.
 fn align_with_gaps(
     src: &[&str],
     tgt: &[&str],
