@@ -458,6 +458,7 @@ fn real_editions_in_headless_chromium() {
             false,
         );
         check_all_segments_shown(b, &al);
+        b.screenshot(&format!("{work}-real-top"), false);
         // Click the first sentence of every 7th segment (and the last): exactly its segment lights up.
         let n = al.segments.len();
         for (k, seg) in al.segments.iter().enumerate() {

@@ -116,3 +116,38 @@ fn explicit_alignment_and_missing_alignment() {
         assert!(ok);
     }
 }
+
+/// The editions committed in `editions/` are what the tool makes now from the committed texts and
+/// alignments, and valid TEI. When this fails after a change, remake them with
+/// `tei-align edition texts/<work> -o editions/<work>` (or the main `run` command).
+#[test]
+fn committed_editions_are_up_to_date_and_valid() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for work in ["letter-1968", "udhr"] {
+        let committed = root.join("editions").join(work);
+        let alignment = root.join("alignments").join(work).join("alignment.xml");
+        if !committed.join("edition.xml").is_file() || !alignment.is_file() {
+            println!("SKIP {work}: no committed edition or alignment");
+            continue;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        tool()
+            .arg("edition")
+            .arg(root.join("texts").join(work))
+            .arg("-o")
+            .arg(dir.path())
+            .assert()
+            .success();
+        for f in ["edition.xml", "index.html"] {
+            let fresh = std::fs::read_to_string(dir.path().join(f)).unwrap();
+            let old = std::fs::read_to_string(committed.join(f)).unwrap();
+            assert!(
+                fresh == old,
+                "editions/{work}/{f} is stale: remake it with `tei-align edition texts/{work} -o editions/{work}`"
+            );
+        }
+        if let Some(ok) = jing_ok(&committed.join("edition.xml")) {
+            assert!(ok, "editions/{work}/edition.xml is not valid TEI");
+        }
+    }
+}
