@@ -317,3 +317,26 @@ fn a_message_about_a_whole_file_has_no_line_zero() {
     assert!(err.contains("no layers"), "{err}");
     assert!(!err.contains(":0:"), "{err}");
 }
+
+#[test]
+fn run_checks_every_work_directory_before_starting() {
+    let (dir, _texts) = letter_project();
+    let p = dir.path();
+    let err = fails_one_line(
+        p,
+        &[
+            "run",
+            "texts/letter-1968",
+            "texts/typo",
+            "--alignments",
+            "al",
+            "--editions",
+            "ed",
+        ],
+    );
+    assert!(err.contains("texts/typo: No such file"), "{err}");
+    assert!(
+        !p.join("al").exists() && !p.join("ed").exists(),
+        "half done"
+    );
+}
