@@ -94,10 +94,20 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), FsError> {
 
 /// The OS error without the context a library added to its message.
 fn plain(e: std::io::Error) -> std::io::Error {
-    match e.raw_os_error() {
-        Some(code) => std::io::Error::from_raw_os_error(code),
-        None => std::io::Error::new(e.kind(), e.kind().to_string()),
+    if let Some(code) = e.raw_os_error() {
+        return std::io::Error::from_raw_os_error(code);
     }
+    // tempfile wraps the OS error in its own, which names the temporary path.
+    let inner = e
+        .get_ref()
+        .and_then(|i| i.source())
+        .and_then(|s| s.downcast_ref::<std::io::Error>());
+    if let Some(code) = inner.and_then(std::io::Error::raw_os_error) {
+        return std::io::Error::from_raw_os_error(code);
+    }
+    let msg = e.to_string();
+    let msg = msg.split(" at path ").next().unwrap_or(&msg).to_owned();
+    std::io::Error::new(e.kind(), msg)
 }
 
 #[cfg(test)]
@@ -159,5 +169,7 @@ mod tests {
         let msg = write_atomic(p, b"y").unwrap_err().to_string();
         assert!(msg.starts_with("/proc/tei-align-test.xml: "), "{msg}");
         assert!(!msg.contains(".tmp"), "{msg}");
+        // The OS's own words, not only the kind of error.
+        assert!(msg.contains("(os error "), "{msg}");
     }
 }
