@@ -46,7 +46,8 @@ pub struct Args {
     /// The layer id: sentence ids are `<id>.s<N>` [default: the output file's stem].
     #[arg(long)]
     pub id: Option<String>,
-    /// The language code (`cs`, `ru`, `en`, …) [default: html/@lang or TEI/@xml:lang].
+    /// The language code (BCP 47: `cs`, `ru`, `en`, `en-GB`, …; it becomes `xml:lang`)
+    /// [default: html/@lang or TEI/@xml:lang].
     #[arg(long)]
     pub lang: Option<String>,
     /// The header of a new layer (text and HTML input).

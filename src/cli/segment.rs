@@ -10,8 +10,8 @@ use tei_align::segment;
 /// Arguments of the command.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Language of the text (ISO 639 code: cs, ru, en, …); codes without their own rules get the
-    /// generic rules.
+    /// Language of the text (a BCP 47 code: cs, ru, en, en-GB, …); well-formed codes without
+    /// their own rules get the generic rules, malformed ones (`en_US`, `../x`) are an error.
     #[arg(long, short)]
     lang: String,
     /// Plain-text file (UTF-8); `-` or nothing reads standard input.
