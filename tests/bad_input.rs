@@ -53,7 +53,7 @@ fn unreadable_inputs_are_named_by_every_reading_command() {
         ("empty.txt", "empty.txt: file is empty"),
         (
             "latin1.txt",
-            "latin1.txt: not UTF-8 (invalid byte at offset 3)",
+            "latin1.txt:1:4: not UTF-8 (invalid byte 0xe9 at offset 3)",
         ),
     ];
     for (file, expect) in cases {

@@ -64,9 +64,9 @@ fn read_stdin() -> anyhow::Result<String> {
             path: path.clone(),
             source,
         })?;
-    let text = String::from_utf8(bytes).map_err(|e| FsError::NotUtf8 {
-        path: path.clone(),
-        offset: e.utf8_error().valid_up_to(),
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        FsError::not_utf8(&path, e.as_bytes(), offset)
     })?;
     if text.trim().is_empty() {
         return Err(FsError::Empty { path }.into());
