@@ -65,7 +65,7 @@ const SECOND_PASS_BAND: usize = 12;
 /// Pseudo-count of the default priors when re-estimating them from the first pass.
 const PRIOR_WEIGHT: f64 = 200.0;
 /// Texts longer than this (sentences on one side) are cut into pieces after the first pass.
-const PIECE_MAX: usize = 12_000;
+const PIECE_MAX: usize = 12_000_000_000;
 /// The length of those pieces, in source sentences.
 const PIECE_LEN: usize = 5_000;
 /// Beads on either side that the local length ratio is measured over.

@@ -260,7 +260,9 @@ pub(crate) fn search(
     // passage of dialogue): a block's length is only as reliable as a sentence's, relatively.
     let coarse_params = Params {
         var: p.var * COARSEN as f32,
-        local: None,
+        local: p.local.as_ref().map(|v| {
+            std::sync::Arc::new(v.iter().step_by(COARSEN).copied().collect::<Vec<f32>>())
+        }),
         ..p.clone()
     };
     let path = search(&coarse, &coarse_params, rounds, None);
