@@ -60,7 +60,11 @@ fn one_to_one_czech_english() {
     let (cs, en) = (load("cs"), load("en"));
     let beads = run(&cs, &en, &AlignOptions::default());
     for k in 0..cs.len() {
-        assert!(has(&beads, &[k], &[k]), "missing [{k}]:[{k}] in {}", show(&beads));
+        assert!(
+            has(&beads, &[k], &[k]),
+            "missing [{k}]:[{k}] in {}",
+            show(&beads)
+        );
     }
 }
 
@@ -147,7 +151,11 @@ fn fixed_beads_are_kept_and_aligned_between() {
     };
     let beads = run(&cs, &en, &opts);
     assert!(beads.contains(&fixed), "{}", show(&beads));
-    assert!(has(&beads, &[4], &[4]) && has(&beads, &[7], &[7]), "{}", show(&beads));
+    assert!(
+        has(&beads, &[4], &[4]) && has(&beads, &[7], &[7]),
+        "{}",
+        show(&beads)
+    );
     // Beads crossing the fixed one are refused.
     let bad = AlignOptions {
         fixed: vec![

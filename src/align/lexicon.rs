@@ -53,11 +53,6 @@ impl Dictionary {
         }
     }
 
-    /// Number of source stems with a translation.
-    pub fn len(&self) -> usize {
-        self.map.len()
-    }
-
     /// The sorted feature list of a source sentence: its base features plus the dictionary
     /// features of its stems' translations.
     pub fn src_features(&self, info: &SentenceInfo) -> Vec<u32> {

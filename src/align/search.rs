@@ -260,9 +260,10 @@ pub(crate) fn search(
     // passage of dialogue): a block's length is only as reliable as a sentence's, relatively.
     let coarse_params = Params {
         var: p.var * COARSEN as f32,
-        local: p.local.as_ref().map(|v| {
-            std::sync::Arc::new(v.iter().step_by(COARSEN).copied().collect::<Vec<f32>>())
-        }),
+        local: p
+            .local
+            .as_ref()
+            .map(|v| std::sync::Arc::new(v.iter().step_by(COARSEN).copied().collect::<Vec<f32>>())),
         ..p.clone()
     };
     let path = search(&coarse, &coarse_params, rounds, None);
@@ -291,13 +292,6 @@ pub(crate) fn dp_widening(
             })
             .map(|b| b.s1)
             .collect();
-        if std::env::var_os("TA_DEBUG").is_some() {
-            eprintln!("hug {} rows, first {:?}", hugging.len(), &hugging[..hugging.len().min(8)]);
-            for &i in hugging.iter().take(3) {
-                let b = beads.iter().find(|b| b.s1 == i).map(|b| (b.s0, b.t0, b.t1, b.ty));
-                eprintln!("  row {i}: band {}..={} bead {:?}", band.lo[i], band.hi[i], b);
-            }
-        }
         if hugging.is_empty() || round == rounds {
             return beads;
         }
@@ -347,9 +341,6 @@ fn lexical_matrix(src: &Csr, tgt: &Csr, band: &Band) -> Vec<f32> {
 fn dp(level: &Level<'_>, p: &Params, band: &Band, progress: Option<&ProgressBar>) -> Vec<RawBead> {
     let n = level.n();
     let m = level.m();
-    if std::env::var_os("TA_DEBUG").is_some() {
-        eprintln!("dp n={} m={} states={}", n, m, band.states());
-    }
     let lex = lexical_matrix(&level.feats.src, &level.feats.tgt, band);
     debug_assert_eq!(lex.len(), band.states());
     let sw = weight_cum(&level.feats.src);
