@@ -1,10 +1,125 @@
-//! The `align` command.
+//! The `align` command: align every layer of a work along its derivation graph and write
+//! `alignments/<work>/alignment.xml`.
+
+use anyhow::Context as _;
+use std::path::PathBuf;
+use tei_align::provenance::{self, WorkOptions};
+use tei_align::tei;
 
 /// Arguments of the command.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The work directory (`texts/<work>`), one TEI file per layer.
+    pub work: PathBuf,
+    /// The alignment file to write [default: alignments/<work>/alignment.xml].
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Date recorded in the new <change> when the alignment changed (ISO 8601) [default: today].
+    #[arg(long)]
+    pub when: Option<String>,
+    /// Fail (instead of warning) when a confirmed link points at a sentence that no longer exists.
+    #[arg(long)]
+    pub strict: bool,
+    /// Ignore an existing alignment file, including its confirmed links and history.
+    #[arg(long)]
+    pub fresh: bool,
+}
+
+/// Accept `YYYY`, `YYYY-MM-DD` or `YYYY-MM-DDThh:mm:ss[Z|±hh:mm]`: what TEI's `@when` takes.
+fn valid_when(w: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let date = |d: &str| {
+        let p: Vec<&str> = d.split('-').collect();
+        p.len() == 3
+            && p[0].len() == 4
+            && p[1].len() == 2
+            && p[2].len() == 2
+            && p.iter().all(|x| digits(x))
+    };
+    match w.split_once('T') {
+        None => (w.len() == 4 && digits(w)) || date(w),
+        Some((d, t)) => {
+            let t = t.trim_end_matches('Z');
+            let t = t.split(['+', '-']).next().unwrap_or("");
+            date(d)
+                && t.split(':').count() == 3
+                && t.split(':')
+                    .all(|x| digits(x.split('.').next().unwrap_or("")))
+        }
+    }
+}
 
 /// Run the command.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("not implemented yet")
+pub fn run(args: Args) -> anyhow::Result<()> {
+    if let Some(w) = &args.when
+        && !valid_when(w)
+    {
+        anyhow::bail!("--when {w}: not an ISO 8601 date (YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ)");
+    }
+    let work = tei::read_work(&args.work)?;
+    let out = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from("alignments")
+            .join(&work.id)
+            .join("alignment.xml")
+    });
+    let existing = if out.exists() && !args.fresh {
+        Some(tei::standoff::read_alignment(&out).with_context(|| {
+            format!(
+                "cannot re-align: the existing alignment {} is unreadable (fix it, or use --fresh to start over and lose its confirmed links)",
+                out.display()
+            )
+        })?)
+    } else {
+        None
+    };
+    let files = provenance::layer_files_for(&work, &out);
+    let report = provenance::align_work(
+        &work,
+        existing.as_ref(),
+        files,
+        &WorkOptions {
+            when: args.when.clone(),
+            strict: args.strict,
+            progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        },
+    )?;
+    for w in &report.warnings {
+        eprintln!("tei-align: warning: {}: {w}", out.display());
+    }
+    let a = &report.alignment;
+    let xml = tei::standoff::to_tei(a);
+    // Leave an unchanged file alone (not even its modification time changes).
+    let same_bytes = std::fs::read(&out).is_ok_and(|b| b == xml.as_bytes());
+    if !same_bytes {
+        tei_align::fsutil::write_atomic(&out, xml.as_bytes())?;
+    }
+    let links: usize = a.edges.iter().map(|e| e.links.len()).sum();
+    let unaligned: usize = a.edges.iter().map(|e| e.unaligned.len()).sum();
+    println!(
+        "{}: {} layer(s), {} edge(s), {links} link(s), {unaligned} unaligned, {} segment(s){}",
+        out.display(),
+        work.layers.len(),
+        a.edges.len(),
+        a.segments.len(),
+        if same_bytes { " (unchanged)" } else { "" }
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn when_formats() {
+        for ok in [
+            "2026",
+            "2026-11-25",
+            "2026-11-25T10:00:00Z",
+            "2026-11-25T10:00:00+01:00",
+        ] {
+            assert!(super::valid_when(ok), "{ok}");
+        }
+        for bad in ["", "yesterday", "2026-1-5", "25.11.2026", "2026-11-25T10"] {
+            assert!(!super::valid_when(bad), "{bad}");
+        }
+    }
 }

@@ -1,10 +1,87 @@
-//! The `import_alignment` command.
+//! The `import-alignment` command.
+
+use anyhow::Context;
+use std::path::PathBuf;
+use tei_align::formats::{Format, ImportMode, find_edge, import, merge_edge, relation_of};
+use tei_align::model::Change;
+use tei_align::review;
 
 /// Arguments of the command.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The work directory (texts/<work>).
+    pub work: PathBuf,
+    /// The file to import.
+    pub file: PathBuf,
+    /// cesalign | intertext.
+    #[arg(long, value_parser = ["cesalign", "intertext"])]
+    pub format: String,
+    /// The edge it aligns, as `source-derived` (e.g. `cs-en`); needed when the work has several.
+    #[arg(long)]
+    pub edge: Option<String>,
+    /// Replace the edge with the file (default: merge — the file's beads replace the ones they
+    /// overlap, and links a person confirmed are kept against unconfirmed ones).
+    #[arg(long)]
+    pub replace: bool,
+    /// Who confirmed the file's `man` links when it does not say (see `link --by`).
+    #[arg(long)]
+    pub by: Option<String>,
+    /// The alignment file [default: alignments/<work>/alignment.xml].
+    #[arg(long)]
+    pub alignment: Option<PathBuf>,
+}
 
 /// Run the command.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("not implemented yet")
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let format = Format::parse(&args.format).context("unknown format")?;
+    let (work, path, mut al) = super::link::load(&args.work, args.alignment.as_deref())?;
+    let src = tei_align::fsutil::read_text(&args.file)?;
+    let ei = find_edge(&al, args.edge.as_deref())?;
+    let rel = relation_of(&al, &al.edges[ei])?.clone();
+    let who = super::link::editor(args.by);
+    let now = review::now_iso();
+    let file = args.file.display().to_string();
+    let beads = import(format, &src, &file, &rel, &who, &now)?;
+    let mode = if args.replace {
+        ImportMode::Replace
+    } else {
+        ImportMode::Merge
+    };
+    let rep = merge_edge(&work, &mut al, ei, &beads, mode, &file)?;
+    let id = review::fresh_id(&al, "ch");
+    al.changes.push(Change {
+        id,
+        status: "automatic".into(),
+        who: "tei-align".into(),
+        when: now,
+        desc: format!(
+            "imported {} beads of {} from {} ({}, {})",
+            beads.len(),
+            rel.id,
+            args.file
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            args.format,
+            if args.replace { "replace" } else { "merge" }
+        ),
+    });
+    super::link::save(&work, &path, &mut al)?;
+    println!(
+        "{}: {} links, {} unaligned, {} confirmed by a person",
+        rel.id, rep.links, rep.unaligned, rep.verified
+    );
+    for line in &rep.skipped {
+        eprintln!("warning: {file}:{line}: skipped: it would override a link a person confirmed");
+    }
+    for id in &rep.lost_verified {
+        eprintln!("warning: confirmed link {id} is no longer in the alignment");
+    }
+    if !rep.uncovered.is_empty() {
+        eprintln!(
+            "note: not in the file, now unaligned (to review): {}",
+            rep.uncovered.join(" ")
+        );
+    }
+    Ok(())
 }

@@ -1,19 +1,163 @@
-//! The `link` and `unlink` commands.
+//! The `link` and `unlink` commands, and the loading/saving of a work's alignment shared by the
+//! review and interchange commands.
+
+use anyhow::Context;
+use std::path::{Path, PathBuf};
+use tei_align::model::{Work, WorkAlignment};
+use tei_align::review;
 
 /// Arguments of `link`.
 #[derive(Debug, clap::Args)]
-pub struct LinkArgs {}
+pub struct LinkArgs {
+    /// The work directory (texts/<work>).
+    pub work: PathBuf,
+    /// Sentence ids of the two layers of one edge, e.g. `cs.s12 en.s13 en.s14`; or sentences
+    /// of one layer, to confirm that they have no counterpart.
+    #[arg(required = true)]
+    pub ids: Vec<String>,
+    /// The edge (`cs-en`) on which sentences of one layer are confirmed as unaligned, when the
+    /// layer is on several.
+    #[arg(long)]
+    pub edge: Option<String>,
+    /// The editor who confirms (an id, recorded in @resp and <change who>); default
+    /// $TEI_ALIGN_EDITOR, else $USER.
+    #[arg(long)]
+    pub by: Option<String>,
+    /// The alignment file [default: alignments/<work>/alignment.xml].
+    #[arg(long)]
+    pub alignment: Option<PathBuf>,
+    /// The time to record (ISO 8601); default now.
+    #[arg(long, hide = true)]
+    pub when: Option<String>,
+}
 
 /// Arguments of `unlink`.
 #[derive(Debug, clap::Args)]
-pub struct UnlinkArgs {}
+pub struct UnlinkArgs {
+    /// The work directory (texts/<work>).
+    pub work: PathBuf,
+    /// A link id (`a.cs-en.12`) or sentence ids that all belong to one link.
+    #[arg(required = true)]
+    pub ids: Vec<String>,
+    /// The editor (see `link --by`).
+    #[arg(long)]
+    pub by: Option<String>,
+    /// The alignment file [default: alignments/<work>/alignment.xml].
+    #[arg(long)]
+    pub alignment: Option<PathBuf>,
+    /// The time to record (ISO 8601); default now.
+    #[arg(long, hide = true)]
+    pub when: Option<String>,
+}
+
+/// The default alignment file of a work, as `tei-align align` writes it:
+/// `alignments/<work>/alignment.xml` under the current directory.
+pub fn default_alignment_path(work: &Work) -> PathBuf {
+    PathBuf::from("alignments")
+        .join(&work.id)
+        .join("alignment.xml")
+}
+
+/// Read the work and its alignment afresh (never cached: the file may have been edited by hand).
+pub fn load(
+    work_dir: &Path,
+    alignment: Option<&Path>,
+) -> anyhow::Result<(Work, PathBuf, WorkAlignment)> {
+    let work = tei_align::tei::read_work(work_dir)?;
+    let path = alignment.map_or_else(|| default_alignment_path(&work), Path::to_owned);
+    if !path.is_file() {
+        anyhow::bail!(
+            "{}: no alignment file (run tei-align align {} first, or give --alignment)",
+            path.display(),
+            work_dir.display()
+        );
+    }
+    let al = tei_align::tei::standoff::read_alignment(&path)?;
+    Ok((work, path, al))
+}
+
+/// Recompose the N-way segments after a change of the pairwise links (the provenance
+/// composition), then write atomically.
+pub fn save(work: &Work, path: &Path, al: &mut WorkAlignment) -> anyhow::Result<()> {
+    tei_align::provenance::recompose(work, al);
+    tei_align::tei::standoff::write_alignment(path, al)
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+/// The editor id: `--by`, else $TEI_ALIGN_EDITOR, else $USER, else `editor`.
+pub fn editor(by: Option<String>) -> String {
+    by.or_else(|| std::env::var("TEI_ALIGN_EDITOR").ok())
+        .or_else(|| std::env::var("USER").ok())
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "editor".into())
+}
 
 /// Run `link`.
-pub fn run_link(_args: LinkArgs) -> anyhow::Result<()> {
-    anyhow::bail!("not implemented yet")
+pub fn run_link(args: LinkArgs) -> anyhow::Result<()> {
+    let (work, path, mut al) = load(&args.work, args.alignment.as_deref())?;
+    let who = editor(args.by);
+    let when = args.when.unwrap_or_else(review::now_iso);
+    let idx = review::SentenceIndex::new(&work);
+    let layers: std::collections::BTreeSet<&str> =
+        args.ids.iter().filter_map(|id| idx.layer_id(id)).collect();
+    if layers.len() == 1 && args.ids.iter().all(|id| idx.get(id).is_some()) {
+        let out = review::confirm_unaligned(
+            &work,
+            &mut al,
+            &args.ids,
+            args.edge.as_deref(),
+            &who,
+            &when,
+        )?;
+        save(&work, &path, &mut al)?;
+        println!(
+            "confirmed without counterpart on {}: {} (by {who})",
+            out.relation,
+            args.ids.join(" ")
+        );
+        return Ok(());
+    }
+    let out = review::link(&work, &mut al, &args.ids, &who, &when)?;
+    save(&work, &path, &mut al)?;
+    if out.confirmed_existing {
+        println!("confirmed {} on {} (by {who})", out.link, out.relation);
+    } else {
+        println!(
+            "linked {} as {} on {} (by {who})",
+            args.ids.join(" "),
+            out.link,
+            out.relation
+        );
+        for (id, verified) in &out.removed {
+            if *verified {
+                eprintln!("warning: replaced {id}, which a person had confirmed");
+            } else {
+                println!("replaced {id}");
+            }
+        }
+        if !out.orphaned.is_empty() {
+            println!(
+                "now without counterpart (to review): {}",
+                out.orphaned.join(" ")
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Run `unlink`.
-pub fn run_unlink(_args: UnlinkArgs) -> anyhow::Result<()> {
-    anyhow::bail!("not implemented yet")
+pub fn run_unlink(args: UnlinkArgs) -> anyhow::Result<()> {
+    let (work, path, mut al) = load(&args.work, args.alignment.as_deref())?;
+    let who = editor(args.by);
+    let when = args.when.unwrap_or_else(review::now_iso);
+    let out = review::unlink(&work, &mut al, &args.ids, &who, &when)?;
+    save(&work, &path, &mut al)?;
+    println!(
+        "removed {} on {}; confirmed without counterpart: {} (by {who})",
+        out.link,
+        out.relation,
+        out.unaligned.join(" ")
+    );
+    Ok(())
 }

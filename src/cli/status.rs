@@ -1,10 +1,97 @@
-//! The `status` command.
+//! The `status` command: review progress per edge.
+
+use std::path::PathBuf;
+use tei_align::review;
 
 /// Arguments of the command.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The work directory (texts/<work>).
+    pub work: PathBuf,
+    /// The alignment file [default: alignments/<work>/alignment.xml].
+    #[arg(long)]
+    pub alignment: Option<PathBuf>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Also list the doubtful links (automatic, cert < 0.5) with their texts: what to review
+    /// first.
+    #[arg(long)]
+    pub doubtful: bool,
+}
 
 /// Run the command.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("not implemented yet")
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let (work, path, al) = super::link::load(&args.work, args.alignment.as_deref())?;
+    let edges = review::status(&al);
+    let overall = review::overall_progress(&edges);
+    if args.json {
+        let v = serde_json::json!({
+            "alignment": path.display().to_string(),
+            "edges": edges,
+            "progress": overall,
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(());
+    }
+    println!("{}", path.display());
+    println!(
+        "{:<12} {:>6} {:>10} {:>10} {:>9} {:>10} {:>9}",
+        "edge", "links", "confirmed", "automatic", "doubtful", "unaligned", "reviewed"
+    );
+    for e in &edges {
+        println!(
+            "{:<12} {:>6} {:>10} {:>10} {:>9} {:>10} {:>8.0}%",
+            format!("{} → {}", e.source, e.derived),
+            e.confirmed + e.automatic,
+            e.confirmed,
+            e.automatic,
+            e.doubtful,
+            format!(
+                "{} ({})",
+                e.unaligned_confirmed + e.unaligned_automatic,
+                e.unaligned_confirmed
+            ),
+            e.progress()
+        );
+    }
+    let done: usize = edges
+        .iter()
+        .map(|e| e.confirmed + e.unaligned_confirmed)
+        .sum();
+    let total: usize = edges
+        .iter()
+        .map(|e| e.confirmed + e.automatic + e.unaligned_confirmed + e.unaligned_automatic)
+        .sum();
+    println!(
+        "overall: {done} of {total} links and unaligned sentences reviewed ({overall:.0}%); doubtful = automatic with cert < {}",
+        review::DOUBTFUL_BELOW
+    );
+    if args.doubtful {
+        let idx = review::SentenceIndex::new(&work);
+        let text = |ids: &[String]| {
+            ids.iter()
+                .filter_map(|id| idx.text(id))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        for e in &al.edges {
+            for l in e.links.iter().filter(|l| {
+                l.status == tei_align::model::LinkStatus::Automatic
+                    && l.cert < review::DOUBTFUL_BELOW
+            }) {
+                println!(
+                    "\n{} ({}, cert {}): {} ↔ {}\n  {}\n  {}",
+                    l.id,
+                    l.kind(),
+                    l.cert,
+                    l.source.join(" "),
+                    l.derived.join(" "),
+                    text(&l.source),
+                    text(&l.derived)
+                );
+            }
+        }
+    }
+    Ok(())
 }

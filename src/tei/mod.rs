@@ -32,26 +32,104 @@ pub enum TeiError {
     },
 }
 
+pub(crate) mod dom;
+pub mod header;
+pub mod import;
+pub mod insert;
+mod reader;
 pub mod standoff;
 
+pub use insert::{Resegmented, SegmentOptions, resegment};
+
 use crate::model::{Layer, Work};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Read one TEI layer: its header (title, agents, source, derivation) and its `<s xml:id>`
-/// sentences and gaps.
+/// sentences and gaps. The layer id is the file stem.
+///
+/// The header conventions (all valid TEI P5):
+/// - `fileDesc/titleStmt/title`: the title;
+/// - `fileDesc/titleStmt/respStmt[@xml:id]` with `<resp>` (the role: translator, publisher, editor,
+///   transcriber) and `<persName>`/`<orgName>`/`<name>`: the agents;
+/// - `fileDesc/sourceDesc`: where the text came from, read as text;
+/// - `fileDesc/sourceDesc/listRelation[@type="derivation"]/relation`: the derivation, with
+///   `@name` the kind, `@passive` the source layer (`cs.xml#layer.cs`), `@active` this layer
+///   (`#layer.en`, the `xml:id` of the root `<TEI>`), `@resp` who, `@when` when.
+///
+/// Sentence text is white-space normalised and leaves out `<note>` and `<gap>` content; an
+/// `<s part="M">` or `<s part="F">` continues the sentence its `part="I"` opened (one sentence,
+/// named by the first part's id). Blocks are counted over `p`, `head`, `opener`, `salute`,
+/// `closer`, `signed`, `item`, `ab`, `l`, … in document order.
+///
+/// Errors: the file missing, empty or not UTF-8; malformed XML (with line and column); a root
+/// other than `<TEI>`; a duplicate `xml:id`; an `<s>` without `xml:id`; an `<s>` inside an `<s>`.
 pub fn read_layer(path: &Path) -> Result<Layer, TeiError> {
-    Err(TeiError::Invalid {
-        path: path.display().to_string(),
-        line: 0,
-        message: "reading layers is not implemented yet".into(),
-    })
+    let src = crate::fsutil::read_text(path)?;
+    let id = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    reader::parse_layer(&src, path, &id)
 }
 
-/// Read every layer (`*.xml`) of a work directory, sorted by layer id.
+/// Read every layer (`*.xml`) of a work directory, sorted by layer id. The work id is the
+/// directory name. Two files that declare the same layer (root `xml:id="layer.<id>"`, or the
+/// same file stem) are rejected.
 pub fn read_work(dir: &Path) -> Result<Work, TeiError> {
-    Err(TeiError::Invalid {
-        path: dir.display().to_string(),
-        line: 0,
-        message: "reading works is not implemented yet".into(),
+    let entries = std::fs::read_dir(dir).map_err(|source| crate::fsutil::FsError::Io {
+        path: dir.to_owned(),
+        source,
+    })?;
+    let mut files = Vec::new();
+    for e in entries {
+        let e = e.map_err(|source| crate::fsutil::FsError::Io {
+            path: dir.to_owned(),
+            source,
+        })?;
+        let p = e.path();
+        if p.extension().is_some_and(|x| x == "xml") && p.is_file() {
+            files.push(p);
+        }
+    }
+    files.sort();
+    if files.is_empty() {
+        return Err(TeiError::Invalid {
+            path: dir.display().to_string(),
+            line: 0,
+            message: "no layers (*.xml) in this work directory".into(),
+        });
+    }
+    let mut declared: BTreeMap<String, std::path::PathBuf> = BTreeMap::new();
+    let mut layers = Vec::new();
+    for f in files {
+        let src = crate::fsutil::read_text(&f)?;
+        let stem = f
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (layer, decl) = reader::parse_layer_decl(&src, &f, &stem)?;
+        let decl = decl.unwrap_or_else(|| stem.clone());
+        if let Some(other) = declared.get(&decl) {
+            return Err(TeiError::Invalid {
+                path: f.display().to_string(),
+                line: 0,
+                message: format!(
+                    "declares layer \"{decl}\", which {} declares already",
+                    other.display()
+                ),
+            });
+        }
+        declared.insert(decl, f.clone());
+        layers.push(layer);
+    }
+    layers.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(Work {
+        id: dir
+            .file_name()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        dir: dir.to_owned(),
+        layers,
     })
 }

@@ -1,0 +1,371 @@
+use super::*;
+use crate::model::{LinkStatus, UnalignedKind};
+use crate::review::testdata::{alignment, ids, work};
+
+const NOW: &str = "2026-11-25T11:00:00Z";
+
+/// The alignment with some review done: a confirmed link and a confirmed unaligned sentence.
+fn reviewed() -> WorkAlignment {
+    let w = work();
+    let mut al = alignment();
+    crate::review::link(
+        &w,
+        &mut al,
+        &ids(&["cs.s2", "en.s2", "en.s3"]),
+        "eva",
+        "2026-11-20T08:00:00Z",
+    )
+    .unwrap();
+    crate::review::link(
+        &w,
+        &mut al,
+        &ids(&["cs.s3", "en.s4"]),
+        "jan",
+        "2026-11-21T08:00:00Z",
+    )
+    .unwrap();
+    let e = &mut al.edges[1];
+    e.unaligned[0].status = LinkStatus::Verified {
+        who: "eva".into(),
+        when: "2026-11-22T08:00:00Z".into(),
+    };
+    al
+}
+
+fn round_trip(format: Format) {
+    let w = work();
+    let al = reviewed();
+    let text = export(format, &w, &al, Some("cs-en")).unwrap();
+    let ei = find_edge(&al, Some("cs-en")).unwrap();
+    let rel = al.relations[1].clone();
+    let beads = import(format, &text, "x.xml", &rel, "nobody", NOW).unwrap();
+    // Import into an alignment whose edge was emptied: everything must come from the file.
+    let mut back = al.clone();
+    back.edges[ei].links.clear();
+    back.edges[ei].unaligned.clear();
+    let rep = merge_edge(&w, &mut back, ei, &beads, ImportMode::Replace, "x.xml").unwrap();
+    assert!(rep.uncovered.is_empty(), "{rep:?}");
+    assert_eq!(back.edges[ei].links, al.edges[ei].links, "{format:?}");
+    // Ptrs: same ids, sentences, statuses and certainties; a source-gap cannot be told from a
+    // derived-only ptr by these formats when the old alignment is gone.
+    let strip = |v: &[crate::model::Unaligned]| {
+        v.iter()
+            .map(|u| (u.id.clone(), u.sentence.clone(), u.status.clone(), u.cert))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        strip(&back.edges[ei].unaligned),
+        strip(&al.edges[ei].unaligned)
+    );
+    assert_eq!(rep.verified, 3);
+    // And into the alignment as it was: identical, ptr kinds included.
+    let mut same = al.clone();
+    merge_edge(&w, &mut same, ei, &beads, ImportMode::Replace, "x.xml").unwrap();
+    assert_eq!(same, al);
+}
+
+#[test]
+fn cesalign_round_trip_keeps_every_link_and_status() {
+    round_trip(Format::CesAlign);
+}
+
+#[test]
+fn intertext_round_trip_keeps_every_link_and_status() {
+    round_trip(Format::InterText);
+}
+
+#[test]
+fn cesalign_lists_source_ids_first_and_intertext_derived_first() {
+    let w = work();
+    let al = reviewed();
+    let ces = export(Format::CesAlign, &w, &al, Some("cs-en")).unwrap();
+    assert!(
+        ces.contains("fromDoc=\"../../texts/letter/cs.xml\" toDoc=\"../../texts/letter/en.xml\""),
+        "{ces}"
+    );
+    assert!(ces.contains("xtargets=\"cs.s2;en.s2 en.s3\""), "{ces}");
+    assert!(ces.contains("xtargets=\"cs.s5;\""), "{ces}");
+    assert!(ces.contains("xtargets=\";en.s6\""), "{ces}");
+    let it = export(Format::InterText, &w, &al, Some("cs-en")).unwrap();
+    assert!(
+        it.contains(
+            "<link type=\"2-1\" xtargets=\"en.s2 en.s3;cs.s2\" status=\"man\" resp=\"eva\""
+        ),
+        "{it}"
+    );
+    assert!(
+        it.contains("type=\"1-1\" xtargets=\"en.s1;cs.s1\" status=\"auto\""),
+        "{it}"
+    );
+    // Document order: cs.s1 first, en.s6 last.
+    let first = it.find("en.s1;cs.s1").unwrap();
+    let last = it.find(";\" status").or_else(|| it.find("en.s6;")).unwrap();
+    assert!(first < last);
+}
+
+#[test]
+fn a_file_as_intertext_writes_it_is_read_with_the_todoc_side_first() {
+    let w = work();
+    let al = alignment();
+    // As InterText's server exports it: single quotes, toDoc first, no ids, a 'plain' link.
+    let src = "<?xml version='1.0' encoding='utf-8'?>\n\
+<linkGrp toDoc='letter.en.xml' fromDoc='letter.cs.xml'>\n\
+<link type='1-1' xtargets='en.s1;cs.s1' status='man'/>\n\
+<link type='2-1' xtargets='en.s2 en.s3;cs.s2' status='auto'/>\n\
+<link type='1-1' xtargets='en.s4;cs.s3' status='plain' mark='1'/>\n\
+<link type='1-2' xtargets='en.s5;cs.s4 cs.s5' status='man'/>\n\
+<link type='1-0' xtargets='en.s6;' status='auto'/>\n\
+</linkGrp>\n";
+    let rel = al.relations[1].clone();
+    let beads = import(Format::InterText, src, "a.xml", &rel, "eva", NOW).unwrap();
+    assert_eq!(beads[1].source, ids(&["cs.s2"]));
+    assert_eq!(beads[1].derived, ids(&["en.s2", "en.s3"]));
+    assert_eq!(
+        beads[0].status,
+        Some(LinkStatus::Verified {
+            who: "eva".into(),
+            when: NOW.into()
+        })
+    );
+    assert_eq!(beads[2].status, Some(LinkStatus::Automatic));
+    assert_eq!(beads[4].line, 7);
+    let mut al2 = al.clone();
+    let rep = merge_edge(&w, &mut al2, 1, &beads, ImportMode::Replace, "a.xml").unwrap();
+    assert_eq!((rep.links, rep.unaligned, rep.verified), (4, 1, 2));
+    let e = &al2.edges[1];
+    // Links equal to the old ones keep their ids; the new 2-1... 1-2 gets a fresh one.
+    assert_eq!(e.links[0].id, "a.cs-en.1");
+    assert_eq!(e.links[3].source, ids(&["cs.s4", "cs.s5"]));
+    assert_eq!(e.links[3].id, "a.cs-en.5");
+    // en.s6 was a source gap in the old alignment: still one.
+    assert_eq!(e.unaligned[0].kind, UnalignedKind::SourceGap);
+}
+
+#[test]
+fn intertext_with_a_type_that_contradicts_xtargets_is_an_error_naming_the_line() {
+    let al = alignment();
+    let src = "<linkGrp toDoc='en.xml' fromDoc='cs.xml'>\n<link type='1-2' xtargets='en.s2 en.s3;cs.s2' status='man'/>\n</linkGrp>";
+    let err = import(
+        Format::InterText,
+        src,
+        "bad.xml",
+        &al.relations[1],
+        "eva",
+        NOW,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().starts_with("bad.xml:2: type '1-2'"),
+        "{err}"
+    );
+}
+
+#[test]
+fn import_errors_name_file_and_line() {
+    let w = work();
+    let al = alignment();
+    let rel = al.relations[1].clone();
+    let cases = [
+        (
+            "<cesAlign><linkGrp fromDoc='cs.xml' toDoc='en.xml'>\n<link xtargets='cs.s1;en.s99'/></linkGrp></cesAlign>",
+            "f.xml:2: unknown sentence id en.s99",
+        ),
+        (
+            "<cesAlign><linkGrp fromDoc='cs.xml' toDoc='en.xml'>\n<link xtargets='en.s1;cs.s1'/></linkGrp></cesAlign>",
+            "f.xml:2: en.s1 is in layer en, expected a sentence of cs",
+        ),
+        (
+            "<cesAlign><linkGrp fromDoc='cs.xml' toDoc='en.xml'>\n<link xtargets='cs.s1;en.s2'/>\n<link xtargets='cs.s2;en.s1'/></linkGrp></cesAlign>",
+            "f.xml:3: this bead crosses the one on line 2",
+        ),
+        (
+            "<cesAlign><linkGrp fromDoc='cs.xml' toDoc='en.xml'>\n<link xtargets='cs.s1;en.s1'/>\n<link xtargets='cs.s1;en.s2'/></linkGrp></cesAlign>",
+            "f.xml:3: cs.s1 is already aligned on line 2",
+        ),
+        (
+            "<cesAlign><linkGrp fromDoc='cs.xml' toDoc='en.xml'>\n<link xtargets='cs.s1 cs.s3;en.s1'/></linkGrp></cesAlign>",
+            "f.xml:2: the cs sentences of a bead must be consecutive",
+        ),
+    ];
+    for (src, want) in cases {
+        let beads = import(Format::CesAlign, src, "f.xml", &rel, "eva", NOW).unwrap();
+        let mut al2 = al.clone();
+        let err = merge_edge(&w, &mut al2, 1, &beads, ImportMode::Replace, "f.xml").unwrap_err();
+        assert!(err.to_string().starts_with(want), "{err} / {want}");
+        assert_eq!(al2, al, "nothing changes on error");
+    }
+    let err = import(
+        Format::CesAlign,
+        "<cesAlign><linkGrp>\n<link xtargets='cs.s1'/>",
+        "f.xml",
+        &rel,
+        "e",
+        NOW,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("f.xml:2: xtargets 'cs.s1' is not"),
+        "{err}"
+    );
+    let err = import(
+        Format::CesAlign,
+        "<cesAlign><linkGrp>\n<link xtargets='a;b'></cesAlign>",
+        "f.xml",
+        &rel,
+        "e",
+        NOW,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("malformed XML"), "{err}");
+}
+
+#[test]
+fn a_reversed_cesalign_file_is_read_the_right_way_round() {
+    let al = alignment();
+    let src = "<cesAlign><linkGrp fromDoc='en.xml' toDoc='cs.xml'><link xtargets='en.s2 en.s3;cs.s2'/></linkGrp></cesAlign>";
+    let beads = import(Format::CesAlign, src, "f.xml", &al.relations[1], "e", NOW).unwrap();
+    assert_eq!(
+        (beads[0].source.clone(), beads[0].derived.clone()),
+        (ids(&["cs.s2"]), ids(&["en.s2", "en.s3"]))
+    );
+    assert_eq!(beads[0].status, None);
+}
+
+#[test]
+fn merge_keeps_confirmed_links_against_automatic_imports() {
+    let w = work();
+    let al = reviewed(); // a.cs-en.2 (cs.s2 ↔ en.s2 en.s3) confirmed by eva
+    let verified_link = al.edges[1]
+        .links
+        .iter()
+        .find(|l| l.source == ids(&["cs.s2"]))
+        .unwrap()
+        .clone();
+    let src = "<cesAlign><linkGrp fromDoc='cs.xml' toDoc='en.xml'>\n\
+<link xtargets='cs.s2;en.s2' status='auto'/>\n\
+<link xtargets='cs.s4 cs.s5;en.s5' status='auto' certainty='0.7'/>\n</linkGrp></cesAlign>";
+    let beads = import(Format::CesAlign, src, "f.xml", &al.relations[1], "e", NOW).unwrap();
+    let mut m = al.clone();
+    let rep = merge_edge(&w, &mut m, 1, &beads, ImportMode::Merge, "f.xml").unwrap();
+    assert_eq!(rep.skipped, vec![2]);
+    assert!(rep.lost_verified.is_empty());
+    let e = &m.edges[1];
+    assert!(e.links.contains(&verified_link));
+    let new = e
+        .links
+        .iter()
+        .find(|l| l.source == ids(&["cs.s4", "cs.s5"]))
+        .unwrap();
+    assert_eq!((new.cert, new.status.clone()), (0.7, LinkStatus::Automatic));
+    assert!(!e.unaligned.iter().any(|u| u.sentence == "cs.s5"));
+    // Still exactly one bead per sentence.
+    assert!(edge_items(&w, &m.relations[1], e).is_ok());
+    // Replace mode reports the confirmed links the file drops.
+    let mut r = al.clone();
+    let rep = merge_edge(&w, &mut r, 1, &beads, ImportMode::Replace, "f.xml").unwrap();
+    assert_eq!(rep.lost_verified.len(), 2, "{rep:?}");
+    assert!(rep.uncovered.contains(&"cs.s1".to_string()));
+}
+
+#[test]
+fn tsv_has_one_line_per_bead_with_texts() {
+    let w = work();
+    let al = reviewed();
+    let t = export(Format::Tsv, &w, &al, Some("cs-en")).unwrap();
+    let lines: Vec<&str> = t.lines().collect();
+    assert_eq!(lines[0], tsv::HEADER);
+    assert_eq!(lines.len(), 1 + 6);
+    let two = lines.iter().find(|l| l.contains("\tcs.s2\t")).unwrap();
+    let f: Vec<&str> = two.split('\t').collect();
+    assert_eq!(f[2], "en.s2 en.s3");
+    assert_eq!(f[4], "man:eva:2026-11-20T08:00:00Z");
+    assert_eq!(f[5], "Píšeme vám dopis.");
+    assert_eq!(f[6], "We write to you. This letter.");
+    assert!(lines.iter().all(|l| l.split('\t').count() == 7));
+}
+
+#[test]
+fn ladder_rungs_rebuild_the_beads() {
+    let w = work();
+    let al = reviewed();
+    let lad = export(Format::Ladder, &w, &al, Some("cs-en")).unwrap();
+    let beads = ladder::parse(&lad).unwrap();
+    let items = edge_items(&w, &al.relations[1], &al.edges[1]).unwrap();
+    assert_eq!(beads.len(), items.len());
+    for (b, it) in beads.iter().zip(&items) {
+        assert_eq!(b.0.len(), it.source.len());
+        assert_eq!(b.1.len(), it.derived.len());
+        for (k, id) in b.0.clone().zip(&it.source) {
+            assert_eq!(&w.layer("cs").unwrap().sentences[k].id, id);
+        }
+    }
+    assert_eq!(lad.lines().last().unwrap(), "5\t6\t0");
+}
+
+#[test]
+fn tmx_has_a_tu_per_segment_with_texts_and_provenance() {
+    let w = work();
+    let mut al = reviewed();
+    // Without segments TMX needs an edge.
+    assert!(export(Format::Tmx, &w, &al, None).is_err());
+    al.segments = vec![crate::model::Segment {
+        id: "seg.2".into(),
+        members: [
+            ("ru".to_string(), vec![]),
+            ("cs".to_string(), ids(&["cs.s2"])),
+            ("en".to_string(), ids(&["en.s2", "en.s3"])),
+        ]
+        .into_iter()
+        .collect(),
+        chain: ids(&["u.ru-cs.2", "a.cs-en.5"]),
+    }];
+    let link_id = al.edges[1]
+        .links
+        .iter()
+        .find(|l| l.source == ids(&["cs.s2"]))
+        .unwrap()
+        .id
+        .clone();
+    al.segments[0].chain[1] = link_id.clone();
+    al.agents.push(crate::model::Agent {
+        id: "kramer".into(),
+        name: "Mark Kramer".into(),
+        role: "translator".into(),
+    });
+    let t = export(Format::Tmx, &w, &al, None).unwrap();
+    assert_eq!(t.matches("<tu ").count(), 1);
+    assert!(t.contains("<tu tuid=\"seg.2\">"));
+    let cs = t.find("<tuv xml:lang=\"cs\">").unwrap();
+    let en = t.find("<tuv xml:lang=\"en\">").unwrap();
+    assert!(cs < en, "source layer first");
+    assert!(
+        !t.contains("xml:lang=\"ru\""),
+        "no tuv for a layer without text"
+    );
+    assert!(t.contains("<seg>We write to you. This letter.</seg>"));
+    assert!(t.contains(&format!(
+        "<prop type=\"x-chain\">u.ru-cs.2 {link_id}</prop>"
+    )));
+    assert!(t.contains("cs → en translation (Mark Kramer, 1996)"), "{t}");
+    assert!(t.contains("confirmed by eva"), "{t}");
+    // ru-cs step is automatic, so the segment as a whole is not confirmed.
+    assert!(t.contains("<prop type=\"x-status\">auto</prop>"));
+    // Per edge: one tu per bead.
+    let t = export(Format::Tmx, &w, &al, Some("cs-en")).unwrap();
+    assert_eq!(t.matches("<tu ").count(), 6);
+}
+
+#[test]
+fn edges_are_found_by_name_or_alone() {
+    let al = alignment();
+    assert_eq!(find_edge(&al, Some("cs-en")).unwrap(), 1);
+    assert_eq!(find_edge(&al, Some("rel.ru-cs")).unwrap(), 0);
+    // Only cs-en has links.
+    assert_eq!(find_edge(&al, None).unwrap(), 1);
+    let err = find_edge(&al, Some("en-cs")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "no edge 'en-cs' in the alignment (edges: ru-cs, cs-en)"
+    );
+}

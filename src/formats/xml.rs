@@ -1,0 +1,127 @@
+//! Small XML helpers shared by the XML interchange formats: escaping, and reading a file of
+//! `<linkGrp fromDoc toDoc>` / `<link xtargets>` elements (cesAlign and InterText share that
+//! shape) with the line of every link, for error messages.
+
+use super::FormatError;
+use quick_xml::XmlVersion;
+use quick_xml::events::Event;
+use std::collections::BTreeMap;
+
+/// Escape text for element content.
+pub fn text(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Escape text for a double-quoted attribute value.
+pub fn attr(s: &str) -> String {
+    text(s)
+        .replace('"', "&quot;")
+        .replace('\n', "&#10;")
+        .replace('\t', "&#9;")
+}
+
+/// 1-based line of a byte offset.
+pub fn line_at(src: &str, offset: usize) -> usize {
+    let end = offset.min(src.len());
+    src.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// One `<link>` element: its attributes and its line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawLink {
+    /// Attribute name → value (unescaped).
+    pub attrs: BTreeMap<String, String>,
+    /// 1-based line.
+    pub line: usize,
+}
+
+/// A file of link groups.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RawLinkFile {
+    /// Name of the root element.
+    pub root: String,
+    /// Attributes of the (first) `<linkGrp>`.
+    pub group: BTreeMap<String, String>,
+    /// Number of `<linkGrp>` elements.
+    pub groups: usize,
+    /// The links in file order.
+    pub links: Vec<RawLink>,
+}
+
+/// Read every `<linkGrp>` and `<link>` of an XML file.
+pub fn read_links(src: &str, path: &str) -> Result<RawLinkFile, FormatError> {
+    let mut reader = quick_xml::Reader::from_str(src);
+    let mut out = RawLinkFile::default();
+    let err = |line: usize, message: String| FormatError::Parse {
+        path: path.to_owned(),
+        line,
+        message,
+    };
+    loop {
+        let pos = reader.buffer_position() as usize;
+        let ev = reader.read_event().map_err(|e| {
+            err(
+                line_at(src, reader.error_position() as usize),
+                format!("malformed XML: {e}"),
+            )
+        })?;
+        match ev {
+            Event::Start(e) | Event::Empty(e) => {
+                let name = {
+                    let ln = e.local_name();
+                    let n: &str = ln.as_ref();
+                    n.to_owned()
+                };
+                let line = line_at(src, pos);
+                let mut attrs = BTreeMap::new();
+                for a in e.attributes() {
+                    let a = a.map_err(|x| err(line, format!("bad attribute: {x}")))?;
+                    let key = {
+                        let ln = a.key.local_name();
+                        let n: &str = ln.as_ref();
+                        n.to_owned()
+                    };
+                    let value = a
+                        .normalized_value(XmlVersion::Implicit1_0)
+                        .map_err(|x| err(line, format!("bad attribute value: {x}")))?;
+                    attrs.insert(key, value.into_owned());
+                }
+                if out.root.is_empty() {
+                    out.root = name.clone();
+                }
+                match name.as_str() {
+                    "linkGrp" => {
+                        if out.groups == 0 {
+                            out.group = attrs;
+                        }
+                        out.groups += 1;
+                    }
+                    "link" => out.links.push(RawLink { attrs, line }),
+                    _ => {}
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if out.root.is_empty() {
+        return Err(err(1, "no XML element found".into()));
+    }
+    Ok(out)
+}
+
+/// Split an `xtargets` value `"a b;c"` into its two sides.
+pub fn split_xtargets(v: &str) -> Option<(Vec<String>, Vec<String>)> {
+    let (a, b) = v.split_once(';')?;
+    if b.contains(';') {
+        return None;
+    }
+    let side = |s: &str| s.split_whitespace().map(str::to_owned).collect();
+    Some((side(a), side(b)))
+}

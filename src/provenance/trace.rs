@@ -1,0 +1,360 @@
+//! Tracing a sentence: the N-way segment that holds it, with every layer along its derivation
+//! chain from the original down — who made each layer and how, its sentences, and how sure each
+//! step of the alignment is.
+
+use crate::model::{Agent, Layer, LinkStatus, WorkAlignment};
+use crate::tei::standoff::derivation_order;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The trace of one sentence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Trace {
+    /// The work id.
+    pub work: String,
+    /// The sentence asked about.
+    pub sentence: String,
+    /// The segment id.
+    pub segment: String,
+    /// The provenance chain (link and ptr ids).
+    pub chain: Vec<String>,
+    /// Every layer of the work in derivation order (originals first).
+    pub layers: Vec<TraceLayer>,
+}
+
+/// One layer in a trace.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TraceLayer {
+    /// Layer id.
+    pub id: String,
+    /// Language code.
+    pub lang: String,
+    /// Title from the layer's header.
+    pub title: String,
+    /// Where the text comes from (the header's source description).
+    pub source_desc: String,
+    /// The people responsible for the layer.
+    pub agents: Vec<Agent>,
+    /// How it was made from its source, if it is not an original.
+    pub derivation: Option<TraceDerivation>,
+    /// Whether the layer has any text at all.
+    pub has_text: bool,
+    /// The gaps of the witness (reason and description), when it has no text or the segment
+    /// touches none of its sentences.
+    pub gaps: Vec<String>,
+    /// The sentences of this layer in the segment.
+    pub sentences: Vec<TraceSentence>,
+    /// The alignment steps from its source to this layer that concern the segment.
+    pub steps: Vec<TraceStep>,
+}
+
+/// How a layer was made.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TraceDerivation {
+    /// The relation id.
+    pub relation: String,
+    /// The source layer id.
+    pub source: String,
+    /// `translation`, `publication`, …
+    pub kind: String,
+    /// Who made it.
+    pub resp: Vec<Agent>,
+    /// When, if known.
+    pub when: Option<String>,
+}
+
+/// A sentence with its text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TraceSentence {
+    /// Its id.
+    pub id: String,
+    /// Its text.
+    pub text: String,
+}
+
+/// One link or unaligned ptr of the chain.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TraceStep {
+    /// The link or ptr id.
+    pub id: String,
+    /// `link` or `unaligned`.
+    pub what: String,
+    /// The bead type (`"1-2"`) or the unaligned kind (`source-gap` …).
+    pub kind: String,
+    /// Source sentence ids.
+    pub source: Vec<String>,
+    /// Derived sentence ids.
+    pub derived: Vec<String>,
+    /// Confidence in [0, 1].
+    pub cert: f64,
+    /// `automatic` or `verified`.
+    pub status: String,
+    /// Who made or confirmed it.
+    pub who: String,
+    /// When it was confirmed (verified steps only).
+    pub when: Option<String>,
+}
+
+/// Errors of tracing.
+#[derive(Debug, thiserror::Error)]
+pub enum TraceError {
+    /// The sentence is in no segment.
+    #[error("sentence \"{0}\" is in no segment of the alignment")]
+    NotFound(String),
+}
+
+/// Build the trace of `sentence` from an alignment and the layers it points to (by layer id;
+/// a layer missing from `layers` is shown with what the alignment knows of it).
+pub fn trace(
+    alignment: &WorkAlignment,
+    layers: &BTreeMap<String, Layer>,
+    sentence: &str,
+) -> Result<Trace, TraceError> {
+    let seg = alignment
+        .segments
+        .iter()
+        .find(|s| s.members.values().any(|v| v.iter().any(|x| x == sentence)))
+        .ok_or_else(|| TraceError::NotFound(sentence.to_owned()))?;
+    let ids: Vec<String> = alignment.layer_files.keys().cloned().collect();
+    let order = derivation_order(&ids, &alignment.relations);
+    let agent = |id: &str, layer: Option<&Layer>| -> Agent {
+        layer
+            .and_then(|l| l.agent(id))
+            .or_else(|| alignment.agents.iter().find(|a| a.id == id))
+            .cloned()
+            .unwrap_or_else(|| Agent {
+                id: id.to_owned(),
+                name: id.to_owned(),
+                role: String::new(),
+            })
+    };
+    let mut out = Vec::with_capacity(order.len());
+    for lid in &order {
+        let layer = layers.get(lid);
+        let rel = alignment.relations.iter().find(|r| &r.derived == lid);
+        let member_ids = seg.members.get(lid).cloned().unwrap_or_default();
+        let sentences = member_ids
+            .iter()
+            .map(|id| TraceSentence {
+                id: id.clone(),
+                text: layer
+                    .and_then(|l| l.sentences.iter().find(|s| &s.id == id))
+                    .map(|s| s.text.clone())
+                    .unwrap_or_default(),
+            })
+            .collect::<Vec<_>>();
+        let mut steps = Vec::new();
+        if let Some(r) = rel
+            && let Some(e) = alignment.edges.iter().find(|e| e.relation == r.id)
+        {
+            for cid in &seg.chain {
+                if let Some(l) = e.links.iter().find(|l| &l.id == cid) {
+                    let (who, when, status) = status_parts(&l.status);
+                    steps.push(TraceStep {
+                        id: l.id.clone(),
+                        what: "link".into(),
+                        kind: l.kind(),
+                        source: l.source.clone(),
+                        derived: l.derived.clone(),
+                        cert: l.cert,
+                        status,
+                        who,
+                        when,
+                    });
+                } else if let Some(u) = e.unaligned.iter().find(|u| &u.id == cid) {
+                    let (who, when, status) = status_parts(&u.status);
+                    let on_source = u.layer == r.source;
+                    steps.push(TraceStep {
+                        id: u.id.clone(),
+                        what: "unaligned".into(),
+                        kind: u.kind.as_str().into(),
+                        source: if on_source {
+                            vec![u.sentence.clone()]
+                        } else {
+                            vec![]
+                        },
+                        derived: if on_source {
+                            vec![]
+                        } else {
+                            vec![u.sentence.clone()]
+                        },
+                        cert: u.cert,
+                        status,
+                        who,
+                        when,
+                    });
+                }
+            }
+        }
+        let derivation = rel.map(|r| TraceDerivation {
+            relation: r.id.clone(),
+            source: r.source.clone(),
+            kind: r.kind.as_str().to_owned(),
+            resp: r.resp.iter().map(|a| agent(a, layer)).collect(),
+            when: r.when.clone(),
+        });
+        let has_text = layer.is_some_and(|l| l.has_text());
+        let gaps = layer
+            .filter(|_| sentences.is_empty())
+            .map(|l| {
+                l.gaps
+                    .iter()
+                    .map(|g| match &g.desc {
+                        Some(d) => format!("{}: {}", g.reason, d),
+                        None => g.reason.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.push(TraceLayer {
+            id: lid.clone(),
+            lang: layer.map(|l| l.lang.clone()).unwrap_or_default(),
+            title: layer.map(|l| l.title.clone()).unwrap_or_default(),
+            source_desc: layer.map(|l| l.source_desc.clone()).unwrap_or_default(),
+            agents: layer.map(|l| l.agents.clone()).unwrap_or_default(),
+            derivation,
+            has_text,
+            gaps,
+            sentences,
+            steps,
+        });
+    }
+    Ok(Trace {
+        work: alignment.work.clone(),
+        sentence: sentence.to_owned(),
+        segment: seg.id.clone(),
+        chain: seg.chain.clone(),
+        layers: out,
+    })
+}
+
+fn status_parts(s: &LinkStatus) -> (String, Option<String>, String) {
+    match s {
+        LinkStatus::Automatic => (
+            crate::tei::standoff::TOOL_ID.into(),
+            None,
+            "automatic".into(),
+        ),
+        LinkStatus::Verified { who, when } => (
+            who.clone(),
+            // A link confirmed by hand in an XML editor may have no date.
+            Some(when.clone()).filter(|w| !w.is_empty()),
+            "verified".into(),
+        ),
+    }
+}
+
+impl Trace {
+    /// The trace as readable text, one layer after another from the original down.
+    pub fn to_text(&self) -> String {
+        use std::fmt::Write as _;
+        let mut o = String::new();
+        let _ = writeln!(
+            o,
+            "{} — segment {} of {} (chain: {})",
+            self.sentence,
+            self.segment,
+            self.work,
+            if self.chain.is_empty() {
+                "none".to_owned()
+            } else {
+                self.chain.join(" ")
+            }
+        );
+        for l in &self.layers {
+            o.push('\n');
+            let _ = writeln!(
+                o,
+                "[{}] {}{}",
+                l.id,
+                if l.lang.is_empty() { "?" } else { &l.lang },
+                if l.title.is_empty() {
+                    String::new()
+                } else {
+                    format!(" — {}", l.title)
+                }
+            );
+            match &l.derivation {
+                None => {
+                    let _ = writeln!(o, "  original");
+                }
+                Some(d) => {
+                    let who: Vec<String> = d
+                        .resp
+                        .iter()
+                        .map(|a| {
+                            if a.role.is_empty() {
+                                a.name.clone()
+                            } else {
+                                format!("{} ({})", a.name, a.role)
+                            }
+                        })
+                        .collect();
+                    let _ = writeln!(
+                        o,
+                        "  {} of {}{}{}",
+                        d.kind,
+                        d.source,
+                        if who.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" by {}", who.join(", "))
+                        },
+                        d.when
+                            .as_ref()
+                            .map(|w| format!(", {w}"))
+                            .unwrap_or_default()
+                    );
+                }
+            }
+            if !l.agents.is_empty() {
+                let people: Vec<String> = l
+                    .agents
+                    .iter()
+                    .map(|a| format!("{} ({})", a.name, a.role))
+                    .collect();
+                let _ = writeln!(o, "  responsible: {}", people.join("; "));
+            }
+            if !l.source_desc.is_empty() {
+                let _ = writeln!(o, "  source: {}", l.source_desc);
+            }
+            for s in &l.steps {
+                let conf = if s.status == "verified" {
+                    format!(
+                        "confirmed by {}{}",
+                        s.who,
+                        s.when
+                            .as_ref()
+                            .map(|w| format!(" on {w}"))
+                            .unwrap_or_default()
+                    )
+                } else {
+                    "automatic".to_owned()
+                };
+                let what = match (s.what.as_str(), s.kind.as_str()) {
+                    ("link", k) => format!("link {k}"),
+                    (_, "source-gap") => "no counterpart: the source witness has a gap here".into(),
+                    (_, "source-only") => "no counterpart: omitted in this layer".into(),
+                    (_, "derived-only") => "no counterpart: added in this layer".into(),
+                    (_, k) => k.to_owned(),
+                };
+                let _ = writeln!(o, "  step {}: {what}, cert {}, {conf}", s.id, s.cert);
+            }
+            if !l.has_text {
+                let _ = writeln!(o, "  no text available");
+                for g in &l.gaps {
+                    let _ = writeln!(o, "  gap: {g}");
+                }
+            } else if l.sentences.is_empty() {
+                let _ = writeln!(o, "  (no sentence of this layer in the segment)");
+                for g in &l.gaps {
+                    let _ = writeln!(o, "  gap: {g}");
+                }
+            }
+            for s in &l.sentences {
+                let _ = writeln!(o, "  {}: {}", s.id, s.text);
+            }
+        }
+        o
+    }
+}

