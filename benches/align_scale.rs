@@ -113,7 +113,7 @@ fn main() {
         })
         .unwrap_or_default();
     // The plain PUD sets repeat the perturbed ones' text; keep the perturbed.
-    all.retain(|s| !(s.starts_with("pud") && !s.ends_with("perturbed")));
+    all.retain(|s| !s.starts_with("pud") || s.ends_with("perturbed"));
     all.sort();
     let names: Vec<&str> = all.iter().map(String::as_str).collect();
     let mixed = load(&data, &names);

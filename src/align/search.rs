@@ -240,7 +240,7 @@ pub(crate) fn search(
     }
     let group = |cum: &[f64]| -> Vec<f64> {
         let mut v: Vec<f64> = cum.iter().step_by(COARSEN).copied().collect();
-        if (cum.len() - 1) % COARSEN != 0 {
+        if !(cum.len() - 1).is_multiple_of(COARSEN) {
             v.push(cum[cum.len() - 1]);
         }
         v
