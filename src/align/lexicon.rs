@@ -81,7 +81,7 @@ impl Dictionary {
     /// The sorted feature list of a source sentence: its base features plus the dictionary
     /// features of its stems' translations.
     pub fn src_features(&self, info: &SentenceInfo) -> Vec<u32> {
-        let mut f = info.base.clone();
+        let mut f = info.base.to_vec();
         if !self.map.is_empty() {
             for s in &info.stems {
                 if let Some(ts) = self.map.get(s) {
@@ -90,13 +90,14 @@ impl Dictionary {
             }
             f.sort_unstable();
         }
+        f.shrink_to_fit();
         f
     }
 
     /// The sorted feature list of a target sentence: base features plus the dictionary feature of
     /// every stem that some source word translates into.
     pub fn tgt_features(&self, info: &SentenceInfo) -> Vec<u32> {
-        let mut f = info.base.clone();
+        let mut f = info.base.to_vec();
         if !self.targets.is_empty() {
             f.extend(
                 info.stems
@@ -106,6 +107,7 @@ impl Dictionary {
             );
             f.sort_unstable();
         }
+        f.shrink_to_fit();
         f
     }
 

@@ -85,7 +85,7 @@ pub fn align(src: &[&str], tgt: &[&str], opts: &AlignOptions) -> Result<Vec<Bead
         pb
     });
     let dictionary = Dictionary::from_pairs(&opts.dictionary);
-    let aligned: Vec<Vec<Bead>> = pieces
+    let mut aligned: Vec<Vec<Bead>> = pieces
         .par_iter()
         .map(|&(s0, s1, t0, t1)| {
             let blocks = match (&opts.src_blocks, &opts.tgt_blocks) {
@@ -108,6 +108,12 @@ pub fn align(src: &[&str], tgt: &[&str], opts: &AlignOptions) -> Result<Vec<Bead
         .collect();
     if let Some(pb) = progress {
         pb.finish_and_clear();
+    }
+    if opts.fixed.is_empty()
+        && let Some(only) = aligned.pop()
+    {
+        // One piece: no need to copy a million beads.
+        return Ok(only);
     }
     // Interleave: piece 0, fixed 0, piece 1, fixed 1, …
     let mut out = Vec::with_capacity(src.len().max(tgt.len()));
