@@ -17,7 +17,7 @@ use crate::model::{
     EdgeAlignment, Link, LinkStatus, Relation, Unaligned, UnalignedKind, Work, WorkAlignment,
 };
 use crate::review::{
-    SentenceIndex, derived_unaligned_kind, fresh_id_avoiding, link_prefix, ptr_prefix, sort_edge,
+    IdAlloc, SentenceIndex, derived_unaligned_kind, link_prefix, ptr_prefix, sort_edge,
 };
 use std::collections::{BTreeSet, HashMap};
 
@@ -430,24 +430,27 @@ pub fn merge_edge(
         },
         ImportMode::Merge => old.clone(),
     };
-    // Ids of other edges stay taken; ids of this edge are free to be kept by the same bead.
-    let mut scratch = al.clone();
-    scratch.edges[ei] = EdgeAlignment {
-        relation: old.relation.clone(),
-        links: vec![],
-        unaligned: vec![],
-    };
+    // Every id the alignment uses stays taken, the old edge's too (an id never passes to a
+    // different bead); a bead equal to an old one may keep its id.
+    let mut alloc = IdAlloc::new(al);
     let mut taken: BTreeSet<String> = BTreeSet::new();
-    for (k, e) in al.edges.iter().enumerate() {
-        if k != ei {
-            taken.extend(e.links.iter().map(|l| l.id.clone()));
-            taken.extend(e.unaligned.iter().map(|u| u.id.clone()));
-        }
+    for e in &al.edges {
+        taken.extend(e.links.iter().map(|l| l.id.clone()));
+        taken.extend(e.unaligned.iter().map(|u| u.id.clone()));
     }
-    // The old edge's ids stay taken too (an id never passes to a different bead); a bead equal
-    // to an old one may keep its id.
-    taken.extend(old.links.iter().map(|l| l.id.clone()));
-    taken.extend(old.unaligned.iter().map(|u| u.id.clone()));
+    // The old edge by content, for beads that repeat it.
+    let old_by_members: HashMap<(&[String], &[String]), &Link> = old
+        .links
+        .iter()
+        .map(|l| ((l.source.as_slice(), l.derived.as_slice()), l))
+        .collect();
+    let old_ptr_of: HashMap<&str, &Unaligned> = old
+        .unaligned
+        .iter()
+        .map(|u| (u.sentence.as_str(), u))
+        .collect();
+    // Ids written into the edge by this import.
+    let mut written: BTreeSet<String> = BTreeSet::new();
     let is_verified = |s: &LinkStatus| matches!(s, LinkStatus::Verified { .. });
 
     for b in beads {
@@ -458,10 +461,9 @@ pub fn merge_edge(
         let mut der = b.derived.clone();
         src.sort_by_key(|id| idx.index(id));
         der.sort_by_key(|id| idx.index(id));
-        let same_old = old
-            .links
-            .iter()
-            .find(|l| !src.is_empty() && !der.is_empty() && l.source == src && l.derived == der);
+        let same_old = old_by_members
+            .get(&(src.as_slice(), der.as_slice()))
+            .copied();
         let status = b
             .status
             .clone()
@@ -517,11 +519,7 @@ pub fn merge_edge(
                     report.lost_verified.push(l.id.clone());
                 }
                 for s in l.source.iter().filter(|s| !src.contains(s)) {
-                    let id = fresh_id_avoiding(
-                        &scratch_with(&scratch, &edge, ei),
-                        &taken,
-                        &ptr_prefix(&rel),
-                    );
+                    let id = alloc.fresh(&ptr_prefix(&rel));
                     taken.insert(id.clone());
                     edge.unaligned.push(Unaligned {
                         id,
@@ -533,11 +531,7 @@ pub fn merge_edge(
                     });
                 }
                 for d in l.derived.iter().filter(|d| !der.contains(d)) {
-                    let id = fresh_id_avoiding(
-                        &scratch_with(&scratch, &edge, ei),
-                        &taken,
-                        &ptr_prefix(&rel),
-                    );
+                    let id = alloc.fresh(&ptr_prefix(&rel));
                     taken.insert(id.clone());
                     edge.unaligned.push(Unaligned {
                         id,
@@ -555,30 +549,21 @@ pub fn merge_edge(
             });
         }
 
-        let mut pick_id = |wanted: Option<&String>,
-                           fallback: Option<&String>,
-                           prefix: &str,
-                           edge: &EdgeAlignment| {
-            let in_edge = |id: &String| {
-                edge.links.iter().any(|l| &l.id == id) || edge.unaligned.iter().any(|u| &u.id == id)
-            };
+        let mut pick_id = |wanted: Option<&String>, fallback: Option<&String>, prefix: &str| {
             let id = match (wanted, fallback) {
-                (Some(w), _) if !taken.contains(w) && !in_edge(w) => w.clone(),
-                (Some(w), Some(f)) if w == f && !in_edge(w) => w.clone(),
-                (_, Some(f)) if !in_edge(f) => f.clone(),
-                _ => fresh_id_avoiding(&scratch_with(&scratch, edge, ei), &taken, prefix),
+                (Some(w), _) if !taken.contains(w) => w.clone(),
+                (Some(w), Some(f)) if w == f && !written.contains(w) => w.clone(),
+                (_, Some(f)) if !written.contains(f) => f.clone(),
+                _ => alloc.fresh(prefix),
             };
+            alloc.reserve(&id);
             taken.insert(id.clone());
+            written.insert(id.clone());
             id
         };
 
         if !src.is_empty() && !der.is_empty() {
-            let id = pick_id(
-                b.id.as_ref(),
-                same_old.map(|l| &l.id),
-                &link_prefix(&rel),
-                &edge,
-            );
+            let id = pick_id(b.id.as_ref(), same_old.map(|l| &l.id), &link_prefix(&rel));
             let cert = b
                 .cert
                 .or_else(|| same_old.map(|l| l.cert))
@@ -596,7 +581,7 @@ pub fn merge_edge(
             } else {
                 (rel.source.clone(), src[0].clone(), true)
             };
-            let old_ptr = old.unaligned.iter().find(|u| u.sentence == sentence);
+            let old_ptr = old_ptr_of.get(sentence.as_str()).copied();
             let kind = match (src_side, old_ptr.map(|u| u.kind)) {
                 (true, _) => UnalignedKind::SourceOnly,
                 // A gap in the source witness is known from the old alignment; a plain 0-1
@@ -609,12 +594,7 @@ pub fn merge_edge(
                 .clone()
                 .or_else(|| old_ptr.map(|u| u.status.clone()))
                 .unwrap_or(LinkStatus::Automatic);
-            let id = pick_id(
-                b.id.as_ref(),
-                old_ptr.map(|u| &u.id),
-                &ptr_prefix(&rel),
-                &edge,
-            );
+            let id = pick_id(b.id.as_ref(), old_ptr.map(|u| &u.id), &ptr_prefix(&rel));
             let cert = b
                 .cert
                 .or_else(|| old_ptr.map(|u| u.cert))
@@ -644,11 +624,7 @@ pub fn merge_edge(
         let Some(l) = work.layer(layer) else { continue };
         for s in &l.sentences {
             if !covered.contains(&s.id) {
-                let id = fresh_id_avoiding(
-                    &scratch_with(&scratch, &edge, ei),
-                    &taken,
-                    &ptr_prefix(&rel),
-                );
+                let id = alloc.fresh(&ptr_prefix(&rel));
                 report.uncovered.push(s.id.clone());
                 edge.unaligned.push(Unaligned {
                     id,
@@ -699,14 +675,6 @@ pub fn merge_edge(
             .count();
     al.edges[ei] = edge;
     Ok(report)
-}
-
-/// The alignment with edge `ei` replaced, for choosing fresh ids that are free everywhere
-/// (including the change history).
-fn scratch_with(base: &WorkAlignment, edge: &EdgeAlignment, ei: usize) -> WorkAlignment {
-    let mut s = base.clone();
-    s.edges[ei] = edge.clone();
-    s
 }
 
 /// Export one edge (or, for TMX with no edge, all segments) in a format.
