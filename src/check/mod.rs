@@ -104,6 +104,7 @@ pub fn scan_xml(src: &str, file: &str) -> Result<RawXml, Problem> {
         let col = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
         (line, col)
     };
+    let mut lines = crate::formats::xml::LineCounter::default();
     loop {
         let pos = reader.buffer_position() as usize;
         match reader.read_event() {
@@ -117,7 +118,7 @@ pub fn scan_xml(src: &str, file: &str) -> Result<RawXml, Problem> {
             }
             Ok(Event::Eof) => break,
             Ok(Event::Start(e)) | Ok(Event::Empty(e)) => {
-                let (line, _) = line_col(pos);
+                let line = lines.line(src, pos);
                 for a in e.attributes().flatten() {
                     let key: String = {
                         let k: &str = a.key.as_ref();
@@ -259,7 +260,7 @@ pub fn check(
                         }
                         Some(layer) => {
                             // A pointer to the whole file (`<ref target="cs.xml">`) is fine.
-                            if !frag.is_empty() && layer.index_of(frag).is_none() {
+                            if !frag.is_empty() && idx.layer_id(frag) != Some(layer.id.as_str()) {
                                 p(
                                     &al_file,
                                     *line,
@@ -513,7 +514,7 @@ pub fn check(
         },
         (None, _) => rep
             .notes
-            .push("jing not installed: TEI validity not checked".into()),
+            .push("jing not installed (or not run): TEI validity not checked".into()),
         (_, None) => rep
             .notes
             .push("tei_all.rng not found (set TEI_ALIGN_SCHEMA): TEI validity not checked".into()),

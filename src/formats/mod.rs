@@ -453,8 +453,56 @@ pub fn merge_edge(
     let mut written: BTreeSet<String> = BTreeSet::new();
     let is_verified = |s: &LinkStatus| matches!(s, LinkStatus::Verified { .. });
 
-    for b in beads {
-        if b.source.is_empty() && b.derived.is_empty() {
+    // Merge mode, fast path: a bead that repeats a link of the edge changes at most its status
+    // (and confidence). Those are settled here in one pass, so that merging a whole file that
+    // mostly agrees with the edge stays linear; only beads that change the structure go through
+    // the overlap search below.
+    let mut settled = vec![false; beads.len()];
+    if mode == ImportMode::Merge {
+        let pos: HashMap<&str, usize> = edge
+            .links
+            .iter()
+            .enumerate()
+            .map(|(k, l)| (l.id.as_str(), k))
+            .collect();
+        let mut updates: Vec<(usize, Option<LinkStatus>, Option<f64>)> = Vec::new();
+        for (n, b) in beads.iter().enumerate() {
+            if b.source.is_empty() || b.derived.is_empty() {
+                continue;
+            }
+            let mut src = b.source.clone();
+            let mut der = b.derived.clone();
+            src.sort_by_key(|id| idx.index(id));
+            der.sort_by_key(|id| idx.index(id));
+            let Some(l) = old_by_members.get(&(src.as_slice(), der.as_slice())) else {
+                continue;
+            };
+            let Some(&k) = pos.get(l.id.as_str()) else {
+                continue;
+            };
+            settled[n] = true;
+            // Never downgrade what a person confirmed.
+            let status = match &b.status {
+                Some(s) if is_verified(s) || !is_verified(&l.status) => Some(s.clone()),
+                _ => None,
+            };
+            updates.push((k, status, b.cert));
+        }
+        for (k, status, cert) in updates {
+            let l = &mut edge.links[k];
+            if let Some(s) = status {
+                l.status = s;
+            }
+            if let Some(c) = cert {
+                l.cert = c;
+            }
+            written.insert(l.id.clone());
+            taken.insert(l.id.clone());
+        }
+    }
+
+    for (n, b) in beads.iter().enumerate() {
+        if (b.source.is_empty() && b.derived.is_empty()) || settled[n] {
             continue;
         }
         let mut src = b.source.clone();

@@ -369,3 +369,62 @@ fn edges_are_found_by_name_or_alone() {
         "no edge 'en-cs' in the alignment (edges: ru-cs, cs-en)"
     );
 }
+
+#[test]
+fn merging_a_file_that_repeats_the_edge_only_updates_statuses() {
+    let w = work();
+    let al = reviewed();
+    let ei = 1;
+    let text = export(Format::InterText, &w, &al, Some("cs-en")).unwrap();
+    // In InterText the editor confirmed the first link and (wrongly) set jan's back to auto.
+    let jan = al.edges[ei]
+        .links
+        .iter()
+        .find(|l| l.source == ids(&["cs.s3"]))
+        .unwrap()
+        .id
+        .clone();
+    let text = text
+        .replacen(
+            "xtargets=\"en.s1;cs.s1\" status=\"auto\"",
+            "xtargets=\"en.s1;cs.s1\" status=\"man\" resp=\"petra\"",
+            1,
+        )
+        .replace(
+            &format!("status=\"man\" resp=\"jan\" when=\"2026-11-21T08:00:00Z\" id=\"{jan}\""),
+            &format!("status=\"auto\" id=\"{jan}\""),
+        );
+    assert!(
+        text.contains(&format!("status=\"auto\" id=\"{jan}\"")),
+        "{text}"
+    );
+    let beads = import(
+        Format::InterText,
+        &text,
+        "f.xml",
+        &al.relations[1],
+        "x",
+        NOW,
+    )
+    .unwrap();
+    let mut m = al.clone();
+    merge_edge(&w, &mut m, ei, &beads, ImportMode::Merge, "f.xml").unwrap();
+    let (a, b) = (&m.edges[ei], &al.edges[ei]);
+    assert_eq!(a.links.len(), b.links.len());
+    for (x, y) in a.links.iter().zip(&b.links) {
+        assert_eq!(
+            (&x.id, &x.source, &x.derived),
+            (&y.id, &y.source, &y.derived)
+        );
+        if x.id == "a.cs-en.1" {
+            assert!(matches!(&x.status, LinkStatus::Verified { who, .. } if who == "petra"));
+        } else {
+            assert_eq!(
+                x.status, y.status,
+                "{} (jan's confirmation is not downgraded)",
+                x.id
+            );
+        }
+    }
+    assert_eq!(a.unaligned, b.unaligned);
+}
