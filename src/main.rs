@@ -5,7 +5,27 @@ mod cli;
 use clap::Parser;
 
 fn main() {
-    let args = cli::Cli::parse();
+    let args = match cli::Cli::try_parse() {
+        Ok(a) => a,
+        Err(e) if !e.use_stderr() => e.exit(), // --help, --version
+        Err(e) => {
+            // One line, like every other error: clap's message (which may name the missing
+            // arguments on the following lines) without the usage block and tips.
+            let text = e.render().to_string();
+            let msg: Vec<&str> = text
+                .split("\n\n")
+                .next()
+                .unwrap_or("invalid arguments")
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect();
+            let msg = msg.join(" ");
+            let msg = msg.strip_prefix("error: ").unwrap_or(&msg);
+            eprintln!("tei-align: error: {msg} (see --help)");
+            std::process::exit(2);
+        }
+    };
     if let Err(err) = cli::run(args) {
         // One line: the whole chain of causes, so the file and position are always named.
         let mut msg = err.to_string();

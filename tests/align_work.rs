@@ -356,3 +356,26 @@ fn unreadable_existing_alignment_is_not_overwritten() {
         .success();
     assert!(read_alignment(&file).is_ok());
 }
+
+#[test]
+fn gap_inside_the_source_is_a_source_gap() {
+    // The letter with cs.s9–cs.s11 replaced by a <gap> (and the real break at the end).
+    let dir = setup("gap-mid", "letter");
+    let a = align(dir.path(), "letter");
+    jing(&dir.path().join("alignments/letter/alignment.xml"));
+    let expected: Vec<(Vec<String>, Vec<String>)> = (1..=16)
+        .filter(|k| !(9..=11).contains(k))
+        .map(|k| (vec![format!("cs.s{k}")], vec![format!("en.s{k}")]))
+        .collect();
+    assert_eq!(pairs(&a, "rel.cs-en"), expected);
+    let gaps: Vec<(String, UnalignedKind)> = a.edges[1]
+        .unaligned
+        .iter()
+        .map(|u| (u.sentence.clone(), u.kind))
+        .collect();
+    let want: Vec<(String, UnalignedKind)> = [9, 10, 11, 17, 18, 19, 20, 21, 22]
+        .iter()
+        .map(|k| (format!("en.s{k}"), UnalignedKind::SourceGap))
+        .collect();
+    assert_eq!(gaps, want);
+}

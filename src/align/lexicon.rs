@@ -94,9 +94,10 @@ impl Dictionary {
     /// stems are equal are left out: the cognate features already match them.
     pub fn induce(src: &[SentenceInfo], tgt: &[SentenceInfo], pairs: &[(usize, usize)]) -> Self {
         let step = pairs.len().div_ceil(INDUCE_MAX_BEADS).max(1);
-        let mut cs: HashMap<u32, u32> = HashMap::new();
-        let mut ct: HashMap<u32, u32> = HashMap::new();
-        let mut cst: HashMap<(u32, u32), u32> = HashMap::new();
+        // Counting by sorting packed pairs is much faster than hashing each co-occurrence.
+        let mut src_stems: Vec<u32> = Vec::new();
+        let mut tgt_stems: Vec<u32> = Vec::new();
+        let mut both: Vec<u64> = Vec::new();
         let mut ss = Vec::new();
         let mut ts = Vec::new();
         for &(i, j) in pairs.iter().step_by(step) {
@@ -108,20 +109,18 @@ impl Dictionary {
             ts.extend_from_slice(&tgt[j].stems);
             ts.sort_unstable();
             ts.dedup();
+            src_stems.extend_from_slice(&ss);
+            tgt_stems.extend_from_slice(&ts);
             for &s in &ss {
-                *cs.entry(s).or_default() += 1;
-            }
-            for &t in &ts {
-                *ct.entry(t).or_default() += 1;
-            }
-            for &s in &ss {
-                for &t in &ts {
-                    *cst.entry((s, t)).or_default() += 1;
-                }
+                both.extend(ts.iter().map(|&t| (u64::from(s) << 32) | u64::from(t)));
             }
         }
+        let cs = run_counts(src_stems);
+        let ct = run_counts(tgt_stems);
+        let cst = run_counts(both);
         let mut best: HashMap<u32, Vec<(f64, u32)>> = HashMap::new();
-        for (&(s, t), &c) in &cst {
+        for (&st, &c) in &cst {
+            let (s, t) = ((st >> 32) as u32, st as u32);
             if c < INDUCE_MIN_COUNT || s == t {
                 continue;
             }
@@ -144,6 +143,22 @@ impl Dictionary {
         }
         d
     }
+}
+
+/// Count equal values by sorting.
+fn run_counts<T: Ord + Copy + std::hash::Hash>(mut v: Vec<T>) -> HashMap<T, u32> {
+    v.sort_unstable();
+    let mut out = HashMap::new();
+    let mut k = 0;
+    while k < v.len() {
+        let mut e = k + 1;
+        while e < v.len() && v[e] == v[k] {
+            e += 1;
+        }
+        out.insert(v[k], (e - k) as u32);
+        k = e;
+    }
+    out
 }
 
 /// Feature lists of both sides with one weight per feature: rare features are strong evidence,
@@ -190,7 +205,8 @@ impl Csr {
     }
 
     /// Merge consecutive lists `group` at a time (a coarser view of the text), keeping at most
-    /// `cap` features per merged list: the smallest ids, a consistent sample on both sides.
+    /// `cap` features per merged list: the heaviest (rarest), which are the same features on both
+    /// sides because weights are global, and which tell blocks apart best.
     pub fn coarsen(&self, group: usize, cap: usize) -> Self {
         let n = self.len();
         let mut off = vec![0];
@@ -204,8 +220,11 @@ impl Csr {
                 let (i, ws) = self.get(g);
                 buf.extend(i.iter().copied().zip(ws.iter().copied()));
             }
+            if buf.len() > cap {
+                buf.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                buf.truncate(cap);
+            }
             buf.sort_unstable_by_key(|p| p.0);
-            buf.truncate(cap);
             ids.extend(buf.iter().map(|p| p.0));
             w.extend(buf.iter().map(|p| p.1));
             off.push(ids.len());

@@ -64,6 +64,12 @@ const BLOCK_PENALTY: f32 = 1.5;
 const SECOND_PASS_BAND: usize = 12;
 /// Pseudo-count of the default priors when re-estimating them from the first pass.
 const PRIOR_WEIGHT: f64 = 200.0;
+/// Texts longer than this (sentences on one side) are cut into pieces after the first pass.
+const PIECE_MAX: usize = 12_000;
+/// The length of those pieces, in source sentences.
+const PIECE_LEN: usize = 5_000;
+/// Beads on either side that the local length ratio is measured over.
+const LOCAL_WINDOW: usize = 100;
 /// Sentences per side from which a progress bar is worth showing.
 const PROGRESS_MIN: usize = 50_000;
 
@@ -193,21 +199,56 @@ fn align_piece(
     }
     let si: Vec<SentenceInfo> = src.par_iter().map(|s| text::analyse(s)).collect();
     let ti: Vec<SentenceInfo> = tgt.par_iter().map(|s| text::analyse(s)).collect();
+    let bounds = blocks.map(|(sb, tb)| (boundaries(sb), boundaries(tb)));
+    let bounds = bounds.as_ref().map(|(a, b)| (a.as_slice(), b.as_slice()));
+    align_infos(&si, &ti, bounds, dictionary, progress)
+        .into_iter()
+        .map(|(b, confidence)| Bead {
+            src: (b.s0..b.s1).collect(),
+            tgt: (b.t0..b.t1).collect(),
+            confidence,
+        })
+        .collect()
+}
+
+/// Align analysed sentences: two passes, or, for long texts, a first pass that cuts the text at
+/// confident beads into pieces aligned independently (in parallel, each with its own length
+/// ratio, priors and induced dictionary, so parameters follow the text).
+fn align_infos(
+    si: &[SentenceInfo],
+    ti: &[SentenceInfo],
+    bounds: Option<(&[bool], &[bool])>,
+    dictionary: &Dictionary,
+    progress: Option<&ProgressBar>,
+) -> Vec<(RawBead, f64)> {
+    let (n, m) = (si.len(), ti.len());
+    if n == 0 || m == 0 {
+        // Nothing to pair with: every sentence stands alone, and surely so.
+        let null = |s0, s1, t0, t1, ty| RawBead {
+            s0,
+            s1,
+            t0,
+            t1,
+            ty,
+            d2: 0.0,
+            lex: 0.0,
+        };
+        return (0..n)
+            .map(|i| (null(i, i + 1, 0, 0, 1), 1.0))
+            .chain((0..m).map(|j| (null(0, 0, j, j + 1, 2), 1.0)))
+            .collect();
+    }
     let sl: Vec<u32> = si.iter().map(|s| s.len).collect();
     let tl: Vec<u32> = ti.iter().map(|s| s.len).collect();
     let (src_cum, tgt_cum) = (cumulative(&sl), cumulative(&tl));
-    let bounds = blocks.map(|(sb, tb)| (boundaries(sb), boundaries(tb)));
-    let ratio = if src_cum[n] > 0.0 {
-        (tgt_cum[m] / src_cum[n]) as f32
-    } else {
-        1.0
-    };
+    let ratio = (tgt_cum[m] / src_cum[n].max(1.0)) as f32;
     let mut params = Params {
         ratio: if ratio.is_finite() && ratio > 0.0 {
             ratio
         } else {
             1.0
         },
+        local: None,
         var: 6.8,
         prior: search::PRIOR.map(|p| (-p.ln()) as f32),
         lambda: knob("TA_LAMBDA", LAMBDA),
@@ -224,6 +265,7 @@ fn align_piece(
             pb.set_message(m);
         }
     };
+    let long = n.max(m) > PIECE_MAX;
 
     // Pass 1.
     msg("first pass");
@@ -232,40 +274,105 @@ fn align_piece(
         src_cum,
         tgt_cum,
         feats: &feats,
-        src_bound: bounds.as_ref().map(|b| b.0.as_slice()),
-        tgt_bound: bounds.as_ref().map(|b| b.1.as_slice()),
+        src_bound: bounds.map(|b| b.0),
+        tgt_bound: bounds.map(|b| b.1),
     };
-    let first = search::search(&level, &params, progress);
+    let first = search::search(&level, &params, if long { 1 } else { 3 }, progress);
     drop(level);
     drop(feats);
 
+    if long {
+        msg("pieces");
+        let pieces = cut(&first, n, m);
+        if let Some(pb) = progress {
+            pb.set_length(pieces.len() as u64);
+            pb.set_position(0);
+        }
+        let aligned: Vec<Vec<(RawBead, f64)>> = pieces
+            .par_iter()
+            .map(|&(s0, s1, t0, t1)| {
+                let b = bounds.map(|(a, b)| (&a[s0..=s1], &b[t0..=t1]));
+                let mut v = align_infos(&si[s0..s1], &ti[t0..t1], b, dictionary, None);
+                for (r, _) in &mut v {
+                    r.s0 += s0;
+                    r.s1 += s0;
+                    r.t0 += t0;
+                    r.t1 += t0;
+                }
+                if let Some(pb) = progress {
+                    pb.inc(1);
+                }
+                v
+            })
+            .collect();
+        return aligned.into_iter().flatten().collect();
+    }
+
     // Re-estimate, induce, realign.
     msg("second pass");
-    reestimate(&mut params, &first);
+    params.local = Some(std::sync::Arc::new(local_ratio(&first, &sl, &tl, params.ratio)));
+    reestimate(&mut params, &first, &sl, &tl);
     let pairs: Vec<(usize, usize)> = first
         .iter()
         .filter(|b| b.ty == 0 && b.d2 < 2.0)
         .map(|b| (b.s0, b.t0))
         .collect();
     let mut dict = dictionary.clone();
-    dict.extend(&Dictionary::induce(&si, &ti, &pairs));
+    dict.extend(&Dictionary::induce(si, ti, &pairs));
     let feats = features(&dict);
     let level = Level {
         src_cum: cumulative(&sl),
         tgt_cum: cumulative(&tl),
         feats: &feats,
-        src_bound: bounds.as_ref().map(|b| b.0.as_slice()),
-        tgt_bound: bounds.as_ref().map(|b| b.1.as_slice()),
+        src_bound: bounds.map(|b| b.0),
+        tgt_bound: bounds.map(|b| b.1),
     };
     let band = Band::around(&first, 1, SECOND_PASS_BAND, n, m);
-    let second = search::dp_widening(&level, &params, band, progress);
+    let second = search::dp_widening(&level, &params, band, 3, progress);
     second
-        .iter()
-        .map(|b| Bead {
-            src: (b.s0..b.s1).collect(),
-            tgt: (b.t0..b.t1).collect(),
-            confidence: confidence::of(b, &params),
+        .into_iter()
+        .map(|b| {
+            let c = confidence::of(&b, &params);
+            (b, c)
         })
+        .collect()
+}
+
+/// Where to cut a long text: near every `PIECE_LEN`-th source sentence, after the middle of three
+/// consecutive 1-1 beads whose weakest lexical similarity is the highest around there.
+fn cut(path: &[RawBead], n: usize, m: usize) -> Vec<(usize, usize, usize, usize)> {
+    let mut cuts = vec![(0, 0)];
+    let mut k = 1;
+    let mut start = 0;
+    while (k + 1) * PIECE_LEN <= n {
+        let target = k * PIECE_LEN;
+        let mut best: Option<(f32, usize)> = None;
+        for (x, w) in path.windows(3).enumerate().skip(start) {
+            if w[1].s0 + PIECE_LEN / 10 < target {
+                continue;
+            }
+            if w[1].s0 > target + PIECE_LEN / 10 {
+                break;
+            }
+            if w.iter().all(|b| b.ty == 0) {
+                let score = w.iter().map(|b| b.lex).fold(f32::INFINITY, f32::min);
+                if best.is_none_or(|(s, _)| score > s) {
+                    best = Some((score, x + 1));
+                }
+            }
+        }
+        if let Some((_, x)) = best {
+            let c = (path[x].s1, path[x].t1);
+            if c.0 > cuts[cuts.len() - 1].0 && c.1 > cuts[cuts.len() - 1].1 {
+                cuts.push(c);
+                start = x;
+            }
+        }
+        k += 1;
+    }
+    cuts.push((n, m));
+    cuts.windows(2)
+        .map(|w| (w[0].0, w[1].0, w[0].1, w[1].1))
         .collect()
 }
 
@@ -275,6 +382,33 @@ pub(crate) fn knob(name: &str, d: f32) -> f32 {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(d)
+}
+
+/// The length ratio along a first-pass path, per source position: target over source characters
+/// of the beads within `LOCAL_WINDOW` beads either side, kept within a factor 4 of the global one.
+fn local_ratio(path: &[RawBead], sl: &[u32], tl: &[u32], global: f32) -> Vec<f32> {
+    let k = path.len();
+    let mut bs = vec![0.0f64; k + 1];
+    let mut bt = vec![0.0f64; k + 1];
+    for (x, b) in path.iter().enumerate() {
+        let s: u32 = sl[b.s0..b.s1].iter().sum();
+        let t: u32 = tl[b.t0..b.t1].iter().sum();
+        bs[x + 1] = bs[x] + f64::from(s);
+        bt[x + 1] = bt[x] + f64::from(t);
+    }
+    let n = sl.len();
+    let mut out = vec![global; n + 1];
+    for (x, b) in path.iter().enumerate() {
+        let (lo, hi) = (x.saturating_sub(LOCAL_WINDOW), (x + LOCAL_WINDOW + 1).min(k));
+        let s = bs[hi] - bs[lo];
+        let t = bt[hi] - bt[lo];
+        let r = if s > 0.0 { (t / s) as f32 } else { global };
+        let r = r.clamp(global / 4.0, global * 4.0);
+        for v in &mut out[b.s0 + 1..=b.s1] {
+            *v = r;
+        }
+    }
+    out
 }
 
 /// For positions 0..=n: does a block start or end there? (Both ends of the text count.)
@@ -287,11 +421,16 @@ fn boundaries(blocks: &[usize]) -> Vec<bool> {
 
 /// Re-estimate the length variance (robustly, from the 1-1 beads) and the bead-type priors
 /// (smoothed towards the defaults) from a first alignment.
-fn reestimate(p: &mut Params, beads: &[RawBead]) {
+fn reestimate(p: &mut Params, beads: &[RawBead], sl: &[u32], tl: &[u32]) {
+    let len = |v: &[u32]| v.iter().map(|&x| f64::from(x)).sum::<f64>();
     let mut d: Vec<f32> = beads
         .iter()
         .filter(|b| b.ty == 0)
-        .map(|b| b.d2 * p.var)
+        .map(|b| {
+            let ls = len(&sl[b.s0..b.s1]) * f64::from(p.ratio_at(b.s1));
+            let lt = len(&tl[b.t0..b.t1]);
+            ((lt - ls) * (lt - ls) / ((ls + lt) / 2.0).max(1.0)) as f32
+        })
         .collect();
     if d.len() >= 20 {
         let mid = d.len() / 2;

@@ -29,12 +29,14 @@ pub(crate) const PRIOR: [f64; 12] = [
     0.85, 0.01, 0.01, 0.04, 0.04, 0.01, 0.008, 0.008, 0.002, 0.002, 0.002, 0.002,
 ];
 
+/// The most sentences on one side of a bead.
+const MAXK: usize = 4;
 /// Texts with at most this many DP states are searched without a band.
 const FULL_STATES: usize = 2_500_000;
 /// How many sentences make one block of the coarser level.
 const COARSEN: usize = 4;
 /// Features kept per block at coarse levels.
-const COARSE_CAP: usize = 256;
+const COARSE_CAP: usize = 64;
 /// Half-width, in sentences, of the band around a coarse path.
 pub(crate) const BAND: usize = 10;
 
@@ -43,6 +45,9 @@ pub(crate) const BAND: usize = 10;
 pub(crate) struct Params {
     /// Target characters per source character.
     pub ratio: f32,
+    /// The ratio along the text, per source position (0..=n), when known from a first pass:
+    /// it follows passages where one side is relatively longer.
+    pub local: Option<std::sync::Arc<Vec<f32>>>,
     /// Variance of the target length around `ratio ×` source length, per character.
     pub var: f32,
     /// Cost (−ln probability) of each bead type.
@@ -53,6 +58,17 @@ pub(crate) struct Params {
     pub block_penalty: f32,
     /// Scale of the length cost of null beads.
     pub null_len: f32,
+}
+
+impl Params {
+    /// The length ratio at source position `i`.
+    #[inline]
+    pub fn ratio_at(&self, i: usize) -> f32 {
+        match &self.local {
+            Some(v) => v.get(i).copied().unwrap_or(self.ratio),
+            None => self.ratio,
+        }
+    }
 }
 
 /// One bead of the search's result, with the evidence that chose it.
@@ -194,8 +210,8 @@ impl Band {
 
 /// Length cost of a bead with `ls` source and `lt` target characters, and its δ².
 #[inline]
-pub(crate) fn length_d2(p: &Params, ls: f64, lt: f64) -> f32 {
-    let ls = ls * f64::from(p.ratio);
+pub(crate) fn length_d2(p: &Params, i: usize, ls: f64, lt: f64) -> f32 {
+    let ls = ls * f64::from(p.ratio_at(i));
     let mean = ((ls + lt) / 2.0).max(1.0);
     ((lt - ls) * (lt - ls) / (f64::from(p.var) * mean)) as f32
 }
@@ -215,11 +231,12 @@ pub(crate) fn length_cost(d2: f32) -> f32 {
 pub(crate) fn search(
     level: &Level<'_>,
     p: &Params,
+    rounds: usize,
     progress: Option<&ProgressBar>,
 ) -> Vec<RawBead> {
     let (n, m) = (level.n(), level.m());
     if (n + 1) * (m + 1) <= FULL_STATES || n.min(m) < 4 * COARSEN {
-        return dp_widening(level, p, Band::full(n, m), progress);
+        return dp_widening(level, p, Band::full(n, m), rounds, progress);
     }
     let group = |cum: &[f64]| -> Vec<f64> {
         let mut v: Vec<f64> = cum.iter().step_by(COARSEN).copied().collect();
@@ -239,9 +256,16 @@ pub(crate) fn search(
         src_bound: None,
         tgt_bound: None,
     };
-    let path = search(&coarse, p, None);
+    // Length deviations are not independent from sentence to sentence (a translator's style, a
+    // passage of dialogue): a block's length is only as reliable as a sentence's, relatively.
+    let coarse_params = Params {
+        var: p.var * COARSEN as f32,
+        local: None,
+        ..p.clone()
+    };
+    let path = search(&coarse, &coarse_params, rounds, None);
     let band = Band::around(&path, COARSEN, BAND, n, m);
-    dp_widening(level, p, band, progress)
+    dp_widening(level, p, band, rounds, progress)
 }
 
 /// Search inside `band`, widening it where the best path touches its edge (at most a few times).
@@ -249,11 +273,12 @@ pub(crate) fn dp_widening(
     level: &Level<'_>,
     p: &Params,
     mut band: Band,
+    rounds: usize,
     progress: Option<&ProgressBar>,
 ) -> Vec<RawBead> {
     let m = level.m();
     let mut w = BAND;
-    for round in 0..4 {
+    for round in 0..=rounds {
         let beads = dp(level, p, &band, progress);
         let hugging: Vec<usize> = beads
             .iter()
@@ -264,7 +289,14 @@ pub(crate) fn dp_widening(
             })
             .map(|b| b.s1)
             .collect();
-        if hugging.is_empty() || round == 3 {
+        if std::env::var_os("TA_DEBUG").is_some() {
+            eprintln!("hug {} rows, first {:?}", hugging.len(), &hugging[..hugging.len().min(8)]);
+            for &i in hugging.iter().take(3) {
+                let b = beads.iter().find(|b| b.s1 == i).map(|b| (b.s0, b.t0, b.t1, b.ty));
+                eprintln!("  row {i}: band {}..={} bead {:?}", band.lo[i], band.hi[i], b);
+            }
+        }
+        if hugging.is_empty() || round == rounds {
             return beads;
         }
         w *= 2;
@@ -313,6 +345,9 @@ fn lexical_matrix(src: &Csr, tgt: &Csr, band: &Band) -> Vec<f32> {
 fn dp(level: &Level<'_>, p: &Params, band: &Band, progress: Option<&ProgressBar>) -> Vec<RawBead> {
     let n = level.n();
     let m = level.m();
+    if std::env::var_os("TA_DEBUG").is_some() {
+        eprintln!("dp n={} m={} states={}", n, m, band.states());
+    }
     let lex = lexical_matrix(&level.feats.src, &level.feats.tgt, band);
     debug_assert_eq!(lex.len(), band.states());
     let sw = weight_cum(&level.feats.src);
@@ -335,50 +370,108 @@ fn dp(level: &Level<'_>, p: &Params, band: &Band, progress: Option<&ProgressBar>
         pb.set_length(n as u64 + 1);
         pb.set_position(0);
     }
+    let var = p.var;
+    // Per row: dense copies of the lexical matrix of rows i, i−1, … and their 2-D prefix sums, so
+    // the lexical sum of any bead type is two look-ups.
+    let mut dense: Vec<Vec<f32>> = vec![Vec::new(); MAXK];
+    let mut q: Vec<Vec<f32>> = vec![Vec::new(); MAXK];
     for i in 0..=n {
-        for j in band.lo[i]..=band.hi[i] {
+        let (lo, hi) = (band.lo[i], band.hi[i]);
+        let base = lo.saturating_sub(MAXK + 1);
+        let width = hi - base + 1;
+        for (pp, r) in dense.iter_mut().enumerate() {
+            r.clear();
+            r.resize(width, 0.0);
+            if i > pp {
+                let ri = i - pp;
+                let (rlo, rhi) = (band.lo[ri], band.hi[ri]);
+                for j in rlo.max(base)..=rhi.min(hi) {
+                    r[j - base] = lex[band.off[ri] + j - rlo];
+                }
+            }
+        }
+        for pp in 0..MAXK {
+            let (done, rest) = q.split_at_mut(pp);
+            let qq = &mut rest[0];
+            qq.clear();
+            qq.push(0.0);
+            let mut acc = 0.0;
+            for x in 0..width {
+                acc += dense[pp][x];
+                let above = if pp > 0 { done[pp - 1][x + 1] } else { 0.0 };
+                qq.push(acc + above);
+            }
+        }
+        let ratio = f64::from(p.ratio_at(i));
+        // The rows a bead of a source sentences would start from.
+        let mut prow = [(0usize, 0usize, 0usize, 0.0f32, 0.0f32, false); MAXK + 1];
+        for (a, pr) in prow.iter_mut().enumerate() {
+            if a <= i {
+                let pi = i - a;
+                *pr = (
+                    band.lo[pi],
+                    band.hi[pi],
+                    band.off[pi],
+                    ((level.src_cum[i] - level.src_cum[pi]) * ratio) as f32,
+                    (sw[i] - sw[pi]) as f32,
+                    true,
+                );
+            }
+        }
+        let row_off = band.off[i];
+        for j in lo..=hi {
             if i == 0 && j == 0 {
                 continue;
             }
-            let mut best = f32::INFINITY;
-            let mut best_t = u8::MAX;
+            let mut lt = [0.0f32; MAXK + 1];
+            let mut twb = [0.0f32; MAXK + 1];
+            for b in 1..=MAXK.min(j) {
+                lt[b] = (level.tgt_cum[j] - level.tgt_cum[j - b]) as f32;
+                twb[b] = (tw[j] - tw[j - b]) as f32;
+            }
+            let x1 = j - base + 1;
             let penalty = match bounds {
                 Some((sb, tb)) if sb[i] != tb[j] => p.block_penalty,
                 _ => 0.0,
             };
+            let mut best = f32::INFINITY;
+            let mut best_t = u8::MAX;
             for (t, &(a, b)) in TYPES.iter().enumerate() {
-                if a > i || b > j {
+                let (plo, phi, poff, ls, swa, ok) = prow[a];
+                if !ok || b > j {
                     continue;
                 }
-                let (pi, pj) = (i - a, j - b);
-                let Some(pk) = band.idx(pi, pj) else { continue };
-                let prev = cost[pk];
+                let pj = j - b;
+                if pj < plo || pj > phi {
+                    continue;
+                }
+                let prev = cost[poff + pj - plo];
                 if prev == f32::INFINITY {
                     continue;
                 }
-                let d2 = length_d2(
-                    p,
-                    level.src_cum[i] - level.src_cum[pi],
-                    level.tgt_cum[j] - level.tgt_cum[pj],
-                );
-                let lc = if a == 0 || b == 0 {
-                    p.null_len * length_cost(d2)
+                let lt = lt[b];
+                let mean = ((ls + lt) * 0.5).max(1.0);
+                let d = lt - ls;
+                let d2 = d * d / (var * mean);
+                let mut c = prev + p.prior[t] + penalty;
+                if a == 0 || b == 0 {
+                    c += p.null_len * length_cost(d2);
                 } else {
-                    length_cost(d2)
-                };
-                let mut c = prev + p.prior[t] + lc + penalty;
-                if a > 0 && b > 0 {
-                    c -= p.lambda * sim(i, j, a, b);
+                    c += length_cost(d2);
+                    let total = swa + twb[b];
+                    if total > 0.0 {
+                        let qa = &q[a - 1];
+                        let m2 = 2.0 * (qa[x1] - qa[x1 - b]);
+                        c -= p.lambda * (m2 / total).min(1.0);
+                    }
                 }
                 if c < best {
                     best = c;
                     best_t = t as u8;
                 }
             }
-            if let Some(k) = band.idx(i, j) {
-                cost[k] = best;
-                back[k] = best_t;
-            }
+            cost[row_off + j - lo] = best;
+            back[row_off + j - lo] = best_t;
         }
         if let Some(pb) = progress
             && i % 4096 == 0
@@ -399,6 +492,7 @@ fn dp(level: &Level<'_>, p: &Params, band: &Band, progress: Option<&ProgressBar>
         let (pi, pj) = (i - a, j - b);
         let d2 = length_d2(
             p,
+            i,
             level.src_cum[i] - level.src_cum[pi],
             level.tgt_cum[j] - level.tgt_cum[pj],
         );

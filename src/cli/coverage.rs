@@ -1,10 +1,65 @@
 //! The `coverage` command.
 
+use anyhow::{Context, bail};
+use std::path::PathBuf;
+use tei_align::coverage::{self, CoverageOptions, DEFAULT_DOUBT_BELOW};
+
 /// Arguments of the command.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The alignment file (`alignments/<work>/alignment.xml`); its layers are found through the
+    /// file names it records, relative to it.
+    pub alignment: PathBuf,
+    /// Print the report as JSON (for scripts) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Exit non-zero when the coverage of any derived layer with text is below PCT percent.
+    #[arg(long, value_name = "PCT")]
+    pub fail_under: Option<f64>,
+    /// Automatic links with a confidence below X count as doubtful.
+    #[arg(long, value_name = "X", default_value_t = DEFAULT_DOUBT_BELOW)]
+    pub doubt_below: f64,
+}
 
 /// Run the command.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("not implemented yet")
+pub fn run(args: Args) -> anyhow::Result<()> {
+    if !(0.0..=1.0).contains(&args.doubt_below) {
+        bail!(
+            "--doubt-below must be between 0 and 1, not {}",
+            args.doubt_below
+        );
+    }
+    if let Some(p) = args.fail_under
+        && !(0.0..=100.0).contains(&p)
+    {
+        bail!("--fail-under must be a percentage between 0 and 100, not {p}");
+    }
+    let (work, alignment) = coverage::load(&args.alignment)?;
+    let report = coverage::report(
+        &work,
+        &alignment,
+        &CoverageOptions {
+            doubt_below: args.doubt_below,
+        },
+    )
+    .with_context(|| args.alignment.display().to_string())?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", coverage::to_text(&report));
+    }
+    if let Some(limit) = args.fail_under
+        && let Some((edge, pct)) = report.lowest()
+        && pct < limit
+    {
+        bail!(
+            "{}: coverage of {} → {} is {:.1} %, below {} %",
+            args.alignment.display(),
+            edge.source,
+            edge.derived,
+            pct,
+            limit
+        );
+    }
+    Ok(())
 }

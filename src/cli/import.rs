@@ -163,6 +163,13 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         gap_start: gap(&a.gap_start, "--gap-start")?,
         gap_end: gap(&a.gap_end, "--gap-end")?,
     };
+    // Check every option before reading any file.
+    let agents = a
+        .header
+        .resp
+        .iter()
+        .map(|r| parse_resp(r))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let when = a.when.clone().unwrap_or_else(today);
     let format = match (&a.input, a.format) {
         (None, _) => None,
@@ -243,12 +250,6 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             .clone()
             .or(meta_lang)
             .context("no language: give --lang")?;
-        let agents = a
-            .header
-            .resp
-            .iter()
-            .map(|r| parse_resp(r))
-            .collect::<anyhow::Result<Vec<_>>>()?;
         let derivation = match &a.header.source_layer {
             None => None,
             Some(src_layer) => {
@@ -331,15 +332,14 @@ fn same_file(a: &Path, b: &Path) -> bool {
 }
 
 /// The layer a TEI file declares with its root `xml:id="layer.<id>"` (a cheap look at the
-/// start tag; the full parse comes later).
+/// root's start tag; the full parse comes later).
 fn declared_layer(src: &str) -> Option<String> {
-    let i = src.find("xml:id=\"layer.")? + "xml:id=\"layer.".len();
-    let rest = &src[i..];
-    let end = rest.find('"')?;
     let root_start = src.find("<TEI")?;
-    // Only the root's own attribute counts.
     let root_end = root_start + src[root_start..].find('>')?;
-    (i < root_end).then(|| rest[..end].to_owned())
+    let tag = &src[root_start..root_end];
+    let i = tag.find("xml:id=\"layer.")? + "xml:id=\"layer.".len();
+    let end = tag[i..].find('"')?;
+    Some(tag[i..i + end].to_owned())
 }
 
 /// Parse `id:Name:role`.

@@ -1,10 +1,57 @@
-//! The `pipeline` command.
+//! The `run` command: the main job. For each work it aligns the layers along the derivation
+//! graph (keeping every confirmed link of an existing alignment), prints the coverage report and
+//! writes the parallel edition (TEI and HTML). It is the other commands run in sequence, so that
+//! the main job and the single commands can never drift apart.
+
+use std::path::PathBuf;
+use tei_align::coverage::DEFAULT_DOUBT_BELOW;
 
 /// Arguments of the command.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Work directories (`texts/<work>`), one TEI file per layer.
+    #[arg(required = true, value_name = "WORK_DIR")]
+    pub works: Vec<PathBuf>,
+    /// Where the alignment files go: `<DIR>/<work>/alignment.xml`.
+    #[arg(long, value_name = "DIR", default_value = "alignments")]
+    pub alignments: PathBuf,
+    /// Where the editions go: `<DIR>/<work>/` (TEI parallel edition and `index.html`).
+    #[arg(long, value_name = "DIR", default_value = "editions")]
+    pub editions: PathBuf,
+    /// Date recorded in a new `<change>` when an alignment changed (ISO 8601) [default: today].
+    #[arg(long)]
+    pub when: Option<String>,
+}
 
 /// Run the command.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("not implemented yet")
+pub fn run(args: Args) -> anyhow::Result<()> {
+    for work in &args.works {
+        let name = work
+            .components()
+            .next_back()
+            .map(|c| c.as_os_str().to_owned())
+            .ok_or_else(|| anyhow::anyhow!("{}: not a work directory", work.display()))?;
+        let alignment = args.alignments.join(&name).join("alignment.xml");
+        eprintln!("== {}", work.display());
+        super::align::run(super::align::Args {
+            work: work.clone(),
+            out: Some(alignment.clone()),
+            when: args.when.clone(),
+            strict: false,
+            fresh: false,
+        })?;
+        super::coverage::run(super::coverage::Args {
+            alignment: alignment.clone(),
+            json: false,
+            fail_under: None,
+            doubt_below: DEFAULT_DOUBT_BELOW,
+        })?;
+        super::edition::run(super::edition::Args {
+            work: work.clone(),
+            alignment: Some(alignment),
+            output: args.editions.join(&name),
+            doubt_below: DEFAULT_DOUBT_BELOW,
+        })?;
+    }
+    Ok(())
 }

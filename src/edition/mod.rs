@@ -1,4 +1,21 @@
 //! The TEI parallel edition and its static HTML view.
+//!
+//! [`to_tei`] makes ONE TEI document holding every layer of a work (`<text><group>` with one
+//! `<text xml:lang>` per layer, in derivation order), a header that lists every witness
+//! (`listWit`) and the derivation graph (`listRelation`), and the alignment as `<standOff>` with
+//! pointers local to the document (`#cs.s12`). [`to_html`] makes one self-contained HTML page
+//! (inline CSS and JS, no network) with the layers side by side, one row per N-way segment.
+//! [`write_edition`] writes both atomically.
+
+mod html;
+
+use crate::coverage::{self, CoverageOptions, derivation_order};
+use crate::model::{Layer, LinkStatus, UnalignedKind, Work, WorkAlignment};
+use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+pub use html::to_html;
 
 /// Errors of writing the edition.
 #[derive(Debug, thiserror::Error)]
@@ -6,4 +23,669 @@ pub enum EditionError {
     /// The edition could not be written.
     #[error("{0}")]
     Write(String),
+    /// A file could not be written.
+    #[error(transparent)]
+    Fs(#[from] crate::fsutil::FsError),
+    /// The alignment does not fit the layers.
+    #[error(transparent)]
+    Coverage(#[from] coverage::CoverageError),
+}
+
+/// How the edition is made.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct EditionOptions {
+    /// Which links count as doubtful (marked in the HTML view).
+    pub coverage: CoverageOptions,
+}
+
+/// The name of the TEI file in the output directory.
+pub const TEI_FILE: &str = "edition.xml";
+/// The name of the HTML file in the output directory.
+pub const HTML_FILE: &str = "index.html";
+
+/// Write `edition.xml` and `index.html` into `dir` (created if needed), each atomically; returns
+/// the paths written. Nothing is written if either cannot be made.
+pub fn write_edition(
+    dir: &Path,
+    work: &Work,
+    alignment: &WorkAlignment,
+    opts: &EditionOptions,
+) -> Result<Vec<PathBuf>, EditionError> {
+    let tei = to_tei(work, alignment)?;
+    let html = to_html(work, alignment, opts)?;
+    let tei_path = dir.join(TEI_FILE);
+    let html_path = dir.join(HTML_FILE);
+    crate::fsutil::write_atomic(&tei_path, tei.as_bytes())?;
+    crate::fsutil::write_atomic(&html_path, html.as_bytes())?;
+    Ok(vec![tei_path, html_path])
+}
+
+/// Escape text for XML and HTML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            // Control characters other than tab/newline are not allowed in XML 1.0.
+            c if (c as u32) < 0x20 && c != '\t' && c != '\n' && c != '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Is `s` usable as an `xml:id` (an NCName, simplified to what our ids look like)?
+fn is_ncname(s: &str) -> bool {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) if c.is_alphabetic() || c == '_' => {}
+        _ => return false,
+    }
+    chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+/// Is `s` a W3C date or date-time as `@when` accepts (`1992`, `1992-07`, `1992-07-17`,
+/// `2026-11-20T10:00:00Z` …)? Anything else is left out rather than making the file invalid.
+fn is_w3c_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b.get(r.clone())
+            .is_some_and(|x| x.iter().all(u8::is_ascii_digit))
+    };
+    match b.len() {
+        4 => digits(0..4),
+        7 => digits(0..4) && b[4] == b'-' && digits(5..7),
+        10 => digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10),
+        n if n >= 19 => {
+            digits(0..4)
+                && b[4] == b'-'
+                && digits(5..7)
+                && b[7] == b'-'
+                && digits(8..10)
+                && b[10] == b'T'
+                && digits(11..13)
+                && b[13] == b':'
+                && digits(14..16)
+                && b[16] == b':'
+                && digits(17..19)
+                && s[19..]
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || "+-:.Z".contains(c))
+        }
+        _ => false,
+    }
+}
+
+/// A confidence as written in `@cert`: at most three decimals, within [0, 1].
+fn cert(x: f64) -> String {
+    let x = if x.is_finite() {
+        x.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let s = format!("{x:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s.is_empty() { "0".into() } else { s.into() }
+}
+
+/// Hands out each `xml:id` once: a clash would make the document invalid, so a second use of
+/// an id is written without it.
+#[derive(Default)]
+struct Ids(HashSet<String>);
+
+impl Ids {
+    /// ` xml:id="…"` the first time an id is used, nothing after (or for an unusable id).
+    fn attr(&mut self, id: &str) -> String {
+        if is_ncname(id) && self.0.insert(id.to_owned()) {
+            format!(" xml:id=\"{}\"", escape(id))
+        } else {
+            String::new()
+        }
+    }
+}
+
+/// Every agent named by the layers, the alignment, the relations and the verified links, once,
+/// in that order: (id, name, role).
+fn all_agents(work: &Work, alignment: &WorkAlignment) -> Vec<(String, String, String)> {
+    let mut out: Vec<(String, String, String)> = Vec::new();
+    let mut push = |id: &str, name: &str, role: &str| {
+        if !out.iter().any(|a| a.0 == id) {
+            out.push((id.to_owned(), name.to_owned(), role.to_owned()));
+        }
+    };
+    for a in work.layers.iter().flat_map(|l| &l.agents) {
+        push(&a.id, &a.name, &a.role);
+    }
+    for a in &alignment.agents {
+        push(&a.id, &a.name, &a.role);
+    }
+    for r in &alignment.relations {
+        for id in &r.resp {
+            push(id, id, "named in the derivation graph");
+        }
+    }
+    for c in &alignment.changes {
+        push(&c.who, &c.who, "editor");
+    }
+    for e in &alignment.edges {
+        for st in e
+            .links
+            .iter()
+            .map(|l| &l.status)
+            .chain(e.unaligned.iter().map(|u| &u.status))
+        {
+            if let LinkStatus::Verified { who, .. } = st {
+                push(who, who, "editor");
+            }
+        }
+    }
+    push("tei-align", "tei-align", "aligner");
+    out
+}
+
+/// `#a #b` from ids.
+fn ptrs<'a>(ids: impl IntoIterator<Item = &'a String>) -> String {
+    ids.into_iter()
+        .map(|i| format!("#{}", i.rsplit('#').next().unwrap_or(i)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The `<p>` blocks of one layer: sentences and gaps in document order, grouped by block.
+fn write_layer_body(o: &mut String, layer: &Layer, ids: &mut Ids) {
+    // block → items in order; a gap goes before the sentence with index `after`.
+    let mut blocks: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    let gap_xml = |g: &crate::model::Gap| {
+        let desc = g
+            .desc
+            .as_deref()
+            .map(|d| format!("<desc>{}</desc>", escape(d)))
+            .unwrap_or_default();
+        if desc.is_empty() {
+            format!("<gap reason=\"{}\"/>", escape(&g.reason))
+        } else {
+            format!("<gap reason=\"{}\">{desc}</gap>", escape(&g.reason))
+        }
+    };
+    let mut gaps = layer.gaps.iter().peekable();
+    for (i, s) in layer.sentences.iter().enumerate() {
+        while let Some(g) = gaps.next_if(|g| g.after <= i) {
+            blocks.entry(g.block).or_default().push(gap_xml(g));
+        }
+        blocks.entry(s.block).or_default().push(format!(
+            "<s{}>{}</s>",
+            ids.attr(&s.id),
+            escape(&s.text)
+        ));
+    }
+    for g in gaps {
+        blocks.entry(g.block).or_default().push(gap_xml(g));
+    }
+    if blocks.is_empty() {
+        // A witness with no text and no recorded gap: say so rather than leave an empty body.
+        blocks
+            .entry(0)
+            .or_default()
+            .push("<gap reason=\"text-unavailable\"/>".into());
+    }
+    for items in blocks.values() {
+        let _ = writeln!(o, "          <p>{}</p>", items.join(" "));
+    }
+}
+
+/// The content of the layer file's `<text>` element, byte for byte, with the `xml:id`s in it —
+/// when it can be copied into the edition safely: the file reads as XML, the content uses no
+/// namespace prefix and no entity other than the predefined ones (both would need declarations
+/// the edition does not carry), none of its ids is taken already, and it holds every sentence of
+/// the layer. Otherwise `None`, and the edition writes the layer from the model instead.
+fn original_text(layer: &Layer, taken: &Ids) -> Option<(String, Vec<String>)> {
+    use quick_xml::events::Event;
+    let src = crate::fsutil::read_text(&layer.path).ok()?;
+    let mut reader = quick_xml::Reader::from_str(&src);
+    let mut depth = 0usize;
+    let mut start: Option<usize> = None;
+    let mut found: Vec<String> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let prefixed = |name: &str| name.split_once(':').is_some_and(|(p, _)| p != "xml");
+    loop {
+        let before = usize::try_from(reader.buffer_position()).ok()?;
+        let ev = reader.read_event().ok()?;
+        let after = usize::try_from(reader.buffer_position()).ok()?;
+        match ev {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let is_start = matches!(ev, Event::Start(_));
+                if start.is_none() {
+                    if depth == 1 && e.name().as_ref() == "text" && is_start {
+                        start = Some(after);
+                    }
+                } else {
+                    if prefixed(e.name().as_ref()) {
+                        return None;
+                    }
+                    for a in e.attributes() {
+                        let a = a.ok()?;
+                        let key = a.key.as_ref();
+                        if prefixed(key) || key.starts_with("xmlns") {
+                            return None;
+                        }
+                        if key == "xml:id" {
+                            let v: String = a.value.into_owned();
+                            if taken.0.contains(&v) || !seen.insert(v.clone()) {
+                                return None;
+                            }
+                            found.push(v);
+                        }
+                    }
+                }
+                if is_start {
+                    depth += 1;
+                }
+            }
+            Event::End(_) => {
+                depth = depth.checked_sub(1)?;
+                if depth == 1
+                    && let Some(st) = start
+                {
+                    let inner = src.get(st..before)?.to_owned();
+                    let all = layer.sentences.iter().all(|s| seen.contains(&s.id));
+                    return all.then_some((inner, found));
+                }
+            }
+            Event::GeneralRef(ref r) if start.is_some() => {
+                let name: &str = r.as_ref();
+                if !name.starts_with('#')
+                    && quick_xml::escape::resolve_predefined_entity(name).is_none()
+                {
+                    return None;
+                }
+            }
+            Event::Eof => return None,
+            _ => {}
+        }
+    }
+}
+
+/// The TEI parallel edition: one TEI document with every layer, the witnesses, the derivation
+/// graph and the alignment as standOff. Deterministic.
+pub fn to_tei(work: &Work, alignment: &WorkAlignment) -> Result<String, EditionError> {
+    let order = derivation_order(work, &alignment.relations);
+    let mut ids = Ids::default();
+    let mut o = String::new();
+    let e = escape;
+    o.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    o.push_str("<TEI xmlns=\"http://www.tei-c.org/ns/1.0\" xml:lang=\"en\">\n");
+    o.push_str("  <teiHeader>\n    <fileDesc>\n      <titleStmt>\n");
+    let _ = writeln!(
+        o,
+        "        <title>{}: parallel edition of {} layers</title>",
+        e(&work.id),
+        order.len()
+    );
+    for (id, name, role) in all_agents(work, alignment) {
+        let _ = writeln!(
+            o,
+            "        <respStmt{}><resp>{}</resp><name>{}</name></respStmt>",
+            ids.attr(&id),
+            e(&role),
+            e(&name)
+        );
+    }
+    o.push_str("      </titleStmt>\n");
+    let _ = writeln!(
+        o,
+        "      <publicationStmt><p>Generated by tei-align {} from the layers of {} and their alignment.</p></publicationStmt>",
+        crate::VERSION,
+        e(&work.id)
+    );
+    o.push_str("      <sourceDesc>\n        <listWit>\n");
+    for l in &order {
+        let _ = writeln!(
+            o,
+            "          <witness{}>",
+            ids.attr(&format!("layer.{}", l.id))
+        );
+        let _ = write!(o, "            <bibl><title>{}</title>", e(&l.title));
+        for a in &l.agents {
+            let _ = write!(
+                o,
+                "<respStmt><resp>{}</resp><name>{}</name></respStmt>",
+                e(&a.role),
+                e(&a.name)
+            );
+        }
+        if is_ncname(&l.lang) {
+            let _ = write!(o, "<textLang mainLang=\"{}\"/>", e(&l.lang));
+        }
+        if !l.source_desc.trim().is_empty() {
+            let _ = write!(o, "<note>{}</note>", e(l.source_desc.trim()));
+        }
+        if !l.has_text() {
+            o.push_str("<note type=\"availability\">No text of this witness is available.</note>");
+        }
+        o.push_str("</bibl>\n          </witness>\n");
+    }
+    o.push_str("        </listWit>\n");
+    if !alignment.relations.is_empty() {
+        o.push_str("        <listRelation type=\"derivation\">\n");
+        for r in &alignment.relations {
+            let mut attrs = format!(
+                "{} name=\"{}\" active=\"#layer.{}\" passive=\"#layer.{}\"",
+                ids.attr(&r.id),
+                e(r.kind.as_str()),
+                e(&r.derived),
+                e(&r.source)
+            );
+            if !r.resp.is_empty() {
+                let _ = write!(attrs, " resp=\"{}\"", e(&ptrs(&r.resp)));
+            }
+            if let Some(w) = r.when.as_deref().filter(|w| is_w3c_date(w)) {
+                let _ = write!(attrs, " when=\"{w}\"");
+            }
+            let _ = writeln!(o, "          <relation{attrs}/>");
+        }
+        o.push_str("        </listRelation>\n");
+    }
+    o.push_str("      </sourceDesc>\n    </fileDesc>\n");
+    let _ = writeln!(
+        o,
+        "    <encodingDesc><appInfo><application ident=\"tei-align\" version=\"{}\"><label>tei-align</label></application></appInfo></encodingDesc>",
+        crate::VERSION
+    );
+    o.push_str("    <profileDesc><langUsage>");
+    let mut langs: Vec<&str> = order.iter().map(|l| l.lang.as_str()).collect();
+    langs.dedup();
+    let mut seen = HashSet::new();
+    for lang in langs {
+        if seen.insert(lang) {
+            let _ = write!(o, "<language ident=\"{}\">{}</language>", e(lang), e(lang));
+        }
+    }
+    o.push_str("</langUsage></profileDesc>\n");
+    let changes: Vec<_> = alignment
+        .changes
+        .iter()
+        .filter(|c| is_w3c_date(&c.when))
+        .collect();
+    if !changes.is_empty() {
+        o.push_str("    <revisionDesc>\n");
+        for c in &changes {
+            let _ = writeln!(
+                o,
+                "      <change{} status=\"{}\" who=\"#{}\" when=\"{}\">{}</change>",
+                ids.attr(&c.id),
+                e(&c.status),
+                e(&c.who),
+                e(&c.when),
+                e(&c.desc)
+            );
+        }
+        o.push_str("    </revisionDesc>\n");
+    }
+    o.push_str("  </teiHeader>\n  <text>\n    <group>\n");
+    for l in &order {
+        let _ = writeln!(
+            o,
+            "      <text xml:lang=\"{}\"{} corresp=\"#layer.{}\">\n        <body>",
+            e(&l.lang),
+            ids.attr(&format!("text.{}", l.id)),
+            e(&l.id)
+        );
+        match original_text(l, &ids) {
+            Some((inner, found)) => {
+                // The layer's own markup (heads, salutations, notes, page breaks …), byte for
+                // byte; its ids are now taken.
+                ids.0.extend(found);
+                o.truncate(o.len() - "        <body>\n".len());
+                o.push_str(&inner);
+                o.push_str("</text>\n");
+            }
+            None => {
+                write_layer_body(&mut o, l, &mut ids);
+                o.push_str("        </body>\n      </text>\n");
+            }
+        }
+    }
+    o.push_str("    </group>\n  </text>\n");
+    write_standoff(&mut o, alignment, &mut ids);
+    o.push_str("</TEI>\n");
+    Ok(o)
+}
+
+fn write_standoff(o: &mut String, alignment: &WorkAlignment, ids: &mut Ids) {
+    let e = escape;
+    let mut body = String::new();
+    // The change that records who verified what, to point to from verified links.
+    let change_of = |who: &str| {
+        alignment
+            .changes
+            .iter()
+            .find(|c| c.status == "verified" && c.who == who && is_w3c_date(&c.when))
+            .map(|c| c.id.clone())
+    };
+    let resp_of = |status: &LinkStatus| match status {
+        LinkStatus::Automatic => " resp=\"#tei-align\"".to_owned(),
+        LinkStatus::Verified { who, .. } => {
+            let mut a = format!(" resp=\"#{}\"", e(who));
+            if let Some(ch) = change_of(who) {
+                let _ = write!(a, " change=\"#{}\"", e(&ch));
+            }
+            a
+        }
+    };
+    for edge in &alignment.edges {
+        let mut items = String::new();
+        for l in &edge.links {
+            let targets: Vec<&String> = l.source.iter().chain(&l.derived).collect();
+            if l.source.is_empty() || l.derived.is_empty() {
+                // A 1-0 or 0-1 bead kept as a link: a TEI link needs two ends, so write it as
+                // an unaligned ptr, as the alignment file does.
+                let (sub, t) = if l.derived.is_empty() {
+                    ("source-only", &l.source)
+                } else {
+                    ("derived-only", &l.derived)
+                };
+                if t.is_empty() {
+                    continue;
+                }
+                let _ = writeln!(
+                    items,
+                    "      <ptr{} type=\"unaligned\" subtype=\"{sub}\" target=\"{}\" cert=\"{}\"{}/>",
+                    ids.attr(&l.id),
+                    e(&ptrs(t.iter())),
+                    cert(l.cert),
+                    resp_of(&l.status)
+                );
+                continue;
+            }
+            let _ = writeln!(
+                items,
+                "      <link{} type=\"{}\" target=\"{}\" cert=\"{}\"{}/>",
+                ids.attr(&l.id),
+                e(&l.kind()),
+                e(&ptrs(targets)),
+                cert(l.cert),
+                resp_of(&l.status)
+            );
+        }
+        for u in &edge.unaligned {
+            let _ = writeln!(
+                items,
+                "      <ptr{} type=\"unaligned\" subtype=\"{}\" target=\"#{}\" cert=\"{}\"{}/>",
+                ids.attr(&u.id),
+                u.kind.as_str(),
+                e(&u.sentence),
+                cert(u.cert),
+                resp_of(&u.status)
+            );
+        }
+        if items.is_empty() {
+            continue; // an empty linkGrp is invalid
+        }
+        let _ = writeln!(
+            body,
+            "    <linkGrp type=\"alignment\" corresp=\"#{}\" targFunc=\"source derived\">\n{items}    </linkGrp>",
+            e(&edge.relation)
+        );
+    }
+    let mut segs = String::new();
+    for s in &alignment.segments {
+        let targets: Vec<&String> = s.members.values().flatten().collect();
+        if targets.is_empty() {
+            continue;
+        }
+        let corresp = if s.chain.is_empty() {
+            String::new()
+        } else {
+            format!(" corresp=\"{}\"", e(&ptrs(&s.chain)))
+        };
+        // A segment of one sentence (e.g. past a gap) cannot be a TEI link, which needs two ends.
+        let (el, ty) = if targets.len() >= 2 {
+            ("link", "")
+        } else {
+            ("ptr", " type=\"segment\"")
+        };
+        let _ = writeln!(
+            segs,
+            "      <{el}{}{ty} target=\"{}\"{corresp}/>",
+            ids.attr(&s.id),
+            e(&ptrs(targets))
+        );
+    }
+    if !segs.is_empty() {
+        let _ = writeln!(
+            body,
+            "    <linkGrp type=\"segments\">\n{segs}    </linkGrp>"
+        );
+    }
+    if !body.is_empty() {
+        o.push_str("  <standOff>\n");
+        o.push_str(&body);
+        o.push_str("  </standOff>\n");
+    }
+}
+
+/// What happened to a sentence along the edges it takes part in (for marking it).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct SentenceMarks {
+    pub omitted_in: Vec<String>,
+    pub added: bool,
+    pub source_gap: bool,
+    pub doubtful: bool,
+    pub merged_or_split: bool,
+    pub verified: bool,
+}
+
+/// Marks of every sentence, by id.
+pub(crate) fn sentence_marks(
+    alignment: &WorkAlignment,
+    opts: &EditionOptions,
+    without_text: &HashSet<&str>,
+) -> BTreeMap<String, SentenceMarks> {
+    let mut m: BTreeMap<String, SentenceMarks> = BTreeMap::new();
+    let source_of = |rel: &str| {
+        alignment
+            .relations
+            .iter()
+            .find(|r| r.id == rel)
+            .map(|r| r.source.as_str())
+            .unwrap_or_default()
+    };
+    let derived_of = |rel: &str| {
+        alignment
+            .relations
+            .iter()
+            .find(|r| r.id == rel)
+            .map(|r| r.derived.clone())
+            .unwrap_or_default()
+    };
+    for edge in &alignment.edges {
+        for l in &edge.links {
+            let verified = matches!(l.status, LinkStatus::Verified { .. });
+            let doubtful = !verified && l.cert < opts.coverage.doubt_below;
+            let nm = !l.source.is_empty()
+                && !l.derived.is_empty()
+                && (l.source.len() > 1 || l.derived.len() > 1);
+            for id in l.source.iter().chain(&l.derived) {
+                let e = m.entry(id.clone()).or_default();
+                e.doubtful |= doubtful;
+                e.merged_or_split |= nm;
+                e.verified |= verified;
+            }
+            if l.derived.is_empty() {
+                for id in &l.source {
+                    m.entry(id.clone())
+                        .or_default()
+                        .omitted_in
+                        .push(derived_of(&edge.relation));
+                }
+            }
+            if l.source.is_empty() {
+                for id in &l.derived {
+                    m.entry(id.clone()).or_default().added = true;
+                }
+            }
+        }
+        for u in &edge.unaligned {
+            let e = m.entry(u.sentence.clone()).or_default();
+            match u.kind {
+                UnalignedKind::SourceOnly => e.omitted_in.push(derived_of(&edge.relation)),
+                UnalignedKind::DerivedOnly => e.added = true,
+                // Every sentence of a layer whose source has no text at all lies "past a gap";
+                // the column of the lost source says so once, marking each would be noise.
+                UnalignedKind::SourceGap => {
+                    e.source_gap |= !without_text.contains(source_of(&edge.relation))
+                }
+            }
+        }
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_covers_markup_quotes_and_control_characters() {
+        assert_eq!(escape("a<b>&\"c'\u{1}"), "a&lt;b&gt;&amp;&quot;c&#39; ");
+        assert_eq!(escape("Vážený Леонид"), "Vážený Леонид");
+    }
+
+    #[test]
+    fn w3c_dates_are_told_from_free_text() {
+        for ok in [
+            "1992",
+            "1992-07",
+            "1992-07-17",
+            "2026-11-20T10:00:00Z",
+            "2026-11-20T10:00:00+01:00",
+        ] {
+            assert!(is_w3c_date(ok), "{ok}");
+        }
+        for bad in ["July 1992", "92-07-17", "1992-7-17", "", "1992-07-17 10:00"] {
+            assert!(!is_w3c_date(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn cert_is_clamped_and_short() {
+        assert_eq!(cert(0.9400001), "0.94");
+        assert_eq!(cert(1.0), "1");
+        assert_eq!(cert(0.0), "0");
+        assert_eq!(cert(1.7), "1");
+        assert_eq!(cert(f64::NAN), "0");
+    }
+
+    #[test]
+    fn ids_are_handed_out_once_and_only_when_usable() {
+        let mut ids = Ids::default();
+        assert_eq!(ids.attr("cs.s1"), " xml:id=\"cs.s1\"");
+        assert_eq!(ids.attr("cs.s1"), "");
+        assert_eq!(ids.attr("1abc"), "");
+        assert_eq!(ids.attr("a b"), "");
+    }
 }

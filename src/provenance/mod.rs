@@ -261,9 +261,9 @@ pub fn align_edge(
                 continue;
             };
             let consecutive = |v: &[usize]| v.windows(2).all(|w| w[1] == w[0] + 1);
-            if !consecutive(&s) || !consecutive(&d) || (s.is_empty() && d.is_empty()) {
+            if !consecutive(&s) || !consecutive(&d) || s.is_empty() || d.is_empty() {
                 stale(format!(
-                    "confirmed link {} ({} → {}) no longer joins consecutive sentences; the link was dropped",
+                    "confirmed link {} ({} → {}) does not join consecutive sentences of both layers; the link was dropped",
                     l.id,
                     l.source.join(" "),
                     l.derived.join(" ")
@@ -353,6 +353,12 @@ pub fn align_edge(
     let der_pos: HashMap<usize, usize> =
         der_keep.iter().enumerate().map(|(k, i)| (*i, k)).collect();
 
+    // Gap positions in the source, counted in the sentences the aligner sees.
+    let gap_kept: BTreeSet<usize> = source
+        .gaps
+        .iter()
+        .map(|g| src_keep.iter().filter(|&&i| i < g.after).count())
+        .collect();
     let beads: Vec<Bead> = if !source.has_text() || derived.sentences.is_empty() {
         // Nothing to align against: every kept derived sentence is a source gap (below).
         der_keep
@@ -409,7 +415,7 @@ pub fn align_edge(
             progress,
             ..AlignOptions::default()
         };
-        let raw = crate::align::align(&src_text, &der_text, &opts).map_err(|source| {
+        let raw = align_with_gaps(&src_text, &der_text, &opts, &gap_kept).map_err(|source| {
             ProvenanceError::Align {
                 relation: relation.id.clone(),
                 source,
@@ -434,7 +440,6 @@ pub fn align_edge(
 
     // 3. Beads → links and ptrs. A 0-1 bead is a source gap when the source has no text, or
     // when it stands where the source has a <gap> (after the source sentences consumed so far).
-    let gap_after: BTreeSet<usize> = source.gaps.iter().map(|g| g.after).collect();
     let fixed_by_bead: HashMap<(Vec<usize>, Vec<usize>), &Link> = fixed_links
         .iter()
         .map(|(b, l)| ((b.src.clone(), b.tgt.clone()), l))
@@ -444,8 +449,8 @@ pub fn align_edge(
     let mut ptrs: Vec<(bool, usize, Unaligned)> = fixed_ptrs;
     let mut consumed_src = 0usize;
     for b in &beads {
-        if let Some(&i) = b.src.last() {
-            consumed_src = consumed_src.max(i + 1);
+        if let Some(k) = b.src.last().and_then(|i| src_pos.get(i)) {
+            consumed_src = consumed_src.max(k + 1);
         }
         if let Some(l) = fixed_by_bead.get(&(b.src.clone(), b.tgt.clone())) {
             links.push((*l).clone());
@@ -485,7 +490,7 @@ pub fn align_edge(
                 }
             }
             (true, false) => {
-                let in_gap = !source.has_text() || gap_after.contains(&consumed_src);
+                let in_gap = !source.has_text() || gap_kept.contains(&consumed_src);
                 for &j in &b.tgt {
                     ptrs.push((
                         true,
@@ -566,6 +571,291 @@ pub fn align_edge(
         links,
         unaligned,
     })
+}
+
+/// Sentences per side up to which every cut point is tried; beyond, a coarse grid is refined.
+const CUT_EXHAUSTIVE: usize = 200;
+
+/// Most alignments tried to place a part of the derived text that lies between two gaps of
+/// the source (every start and end pair); beyond, start and end are settled in turn.
+const JOINT_CUT_BUDGET: usize = 5000;
+
+/// Align `src` with `tgt` where the source witness has gaps: `gaps` are positions in `src`
+/// (0 = before the first sentence, `src.len()` = after the last). The derived sentences that
+/// stand in a gap are left out of the alignment and come back as 0-1 beads at the gap.
+///
+/// Why: the aligner expects both texts to cover the same content, and estimates their length
+/// ratio from the totals. When the source breaks off (the Czech letter ends mid-word while the
+/// English goes on for a paragraph and five signatures) or loses a passage, that assumption
+/// drags the surplus derived sentences into the neighbouring beads. So the derived text is cut
+/// where the alignment of each part is most convincing: the cut maximising the mean confidence
+/// of its beads (a cut too early crams source sentences together, a cut too late crams derived
+/// ones; both lower the confidence). Confirmed (fixed) beads are never cut through.
+fn align_with_gaps(
+    src: &[&str],
+    tgt: &[&str],
+    opts: &AlignOptions,
+    gaps: &BTreeSet<usize>,
+) -> Result<Vec<Bead>, AlignError> {
+    let (n, m) = (src.len(), tgt.len());
+    if gaps.is_empty() || n == 0 || m == 0 {
+        return crate::align::align(src, tgt, opts);
+    }
+    let inner: Vec<usize> = gaps.iter().copied().filter(|&a| a > 0 && a < n).collect();
+    let ctx = GapCtx { src, tgt, opts };
+    ctx.solve(
+        (0, n),
+        (0, m),
+        gaps.contains(&0),
+        gaps.iter().any(|&a| a >= n),
+        &inner,
+    )
+}
+
+/// The texts and options of one edge, for aligning parts of it.
+struct GapCtx<'a> {
+    src: &'a [&'a str],
+    tgt: &'a [&'a str],
+    opts: &'a AlignOptions,
+}
+
+impl GapCtx<'_> {
+    /// Align `src[s0..s1]` with `tgt[d0..d1]` (beads in whole-text indices), with the confirmed
+    /// beads that fall inside.
+    fn run(
+        &self,
+        (s0, s1): (usize, usize),
+        (d0, d1): (usize, usize),
+    ) -> Result<Vec<Bead>, AlignError> {
+        if s0 == s1 || d0 == d1 {
+            // Nothing to pair with: every sentence stands alone.
+            return Ok((s0..s1)
+                .map(|i| Bead {
+                    src: vec![i],
+                    tgt: vec![],
+                    confidence: 1.0,
+                })
+                .chain((d0..d1).map(|j| Bead {
+                    src: vec![],
+                    tgt: vec![j],
+                    confidence: 1.0,
+                }))
+                .collect());
+        }
+        let inside = |b: &Bead| {
+            b.src.first().is_some_and(|&x| x >= s0)
+                && b.src.last().is_some_and(|&x| x < s1)
+                && b.tgt.first().is_some_and(|&x| x >= d0)
+                && b.tgt.last().is_some_and(|&x| x < d1)
+        };
+        let sub = AlignOptions {
+            src_blocks: self.opts.src_blocks.as_ref().map(|v| v[s0..s1].to_vec()),
+            tgt_blocks: self.opts.tgt_blocks.as_ref().map(|v| v[d0..d1].to_vec()),
+            fixed: self
+                .opts
+                .fixed
+                .iter()
+                .filter(|b| inside(b))
+                .map(|b| Bead {
+                    src: b.src.iter().map(|i| i - s0).collect(),
+                    tgt: b.tgt.iter().map(|j| j - d0).collect(),
+                    confidence: b.confidence,
+                })
+                .collect(),
+            // A bar only for the one big final run of a whole text.
+            progress: self.opts.progress && s0 == 0 && s1 == self.src.len(),
+            ..self.opts.clone()
+        };
+        let beads = crate::align::align(&self.src[s0..s1], &self.tgt[d0..d1], &sub)?;
+        Ok(beads
+            .into_iter()
+            .map(|b| Bead {
+                src: b.src.iter().map(|i| i + s0).collect(),
+                tgt: b.tgt.iter().map(|j| j + d0).collect(),
+                confidence: b.confidence,
+            })
+            .collect())
+    }
+
+    /// Mean confidence of the alignment of two ranges (0 when one is empty).
+    fn score(&self, s: (usize, usize), d: (usize, usize)) -> Result<f64, AlignError> {
+        if s.0 == s.1 || d.0 == d.1 {
+            return Ok(0.0);
+        }
+        let beads = self.run(s, d)?;
+        Ok(mean_confidence(&beads))
+    }
+
+    /// The derived range a source range may be cut to without cutting a confirmed bead: cuts
+    /// must lie in `lo..=hi`.
+    fn cut_bounds(&self, split: usize, d: (usize, usize)) -> (usize, usize) {
+        let mut lo = d.0;
+        let mut hi = d.1;
+        for b in &self.opts.fixed {
+            let (Some(&s_last), Some(&s_first)) = (b.src.last(), b.src.first()) else {
+                continue;
+            };
+            if s_last < split {
+                if let Some(&t) = b.tgt.last() {
+                    lo = lo.max(t + 1);
+                }
+            } else if s_first >= split
+                && let Some(&t) = b.tgt.first()
+            {
+                hi = hi.min(t);
+            }
+        }
+        (lo.min(d.1), hi.max(lo.min(d.1)))
+    }
+
+    fn solve(
+        &self,
+        s: (usize, usize),
+        d: (usize, usize),
+        lead: bool,
+        trail: bool,
+        inner: &[usize],
+    ) -> Result<Vec<Bead>, AlignError> {
+        if let Some((&a, rest)) = inner.split_first() {
+            // A gap inside the source at `a`: the derived text splits into the part before
+            // (ending at c1), the sentences in the gap (c1..c2), and the part after (from c2).
+            let (lo, hi) = self.cut_bounds(a, d);
+            let c1 = best_cut(lo, hi, true, &|k| self.score((s.0, a), (d.0, k)))?;
+            let mut c2 = best_cut(c1, hi, false, &|j| self.score((a, s.1), (j, d.1)))?;
+            if trail && rest.is_empty() {
+                // The part after the gap also ends in a gap: where it starts and where it ends
+                // depend on each other. Try every pair on short texts; on long ones settle them
+                // in turn.
+                let span = d.1 - c1;
+                if span * span / 2 <= JOINT_CUT_BUDGET {
+                    let mut top: Option<(f64, usize)> = None;
+                    for j in c1..=hi.min(d.1.saturating_sub(1)) {
+                        for e in j + 1..=d.1 {
+                            let sc = self.score((a, s.1), (j, e))?;
+                            // Ties: the earliest start (least claimed gap before the part).
+                            if top.is_none_or(|(t, _)| sc > t + 1e-9) {
+                                top = Some((sc, j));
+                            }
+                        }
+                    }
+                    if let Some((_, j)) = top {
+                        c2 = j;
+                    }
+                } else {
+                    let mut end = d.1;
+                    for _ in 0..4 {
+                        let e = best_cut((c2 + 1).min(d.1), d.1, true, &|k| {
+                            self.score((a, s.1), (c2, k))
+                        })?;
+                        let c = best_cut(c1, hi.min(e.saturating_sub(1)).max(c1), false, &|j| {
+                            self.score((a, s.1), (j, e))
+                        })?;
+                        if (e, c) == (end, c2) {
+                            break;
+                        }
+                        (end, c2) = (e, c);
+                    }
+                }
+            }
+            let left = self.solve((s.0, a), (d.0, c1), lead, false, &[])?;
+            let right = self.solve((a, s.1), (c2, d.1), false, trail, rest)?;
+            let conf = (mean_confidence(&left) + mean_confidence(&right)) / 2.0;
+            let mut out = left;
+            out.extend((c1..c2).map(|j| Bead {
+                src: vec![],
+                tgt: vec![j],
+                confidence: conf,
+            }));
+            out.extend(right);
+            return Ok(out);
+        }
+        let (mut start, mut end) = d;
+        if trail && d.1 > d.0 {
+            let (lo, _) = self.cut_bounds(s.1, d);
+            end = best_cut(lo.max(d.0 + 1), d.1, true, &|k| self.score(s, (d.0, k)))?;
+        }
+        if lead && end > d.0 {
+            let (_, hi) = self.cut_bounds(s.0, (d.0, end));
+            start = best_cut(d.0, hi.min(end - 1), false, &|j| self.score(s, (j, end)))?;
+        }
+        let inner_beads = self.run(s, (start, end))?;
+        // How sure we are that the left-out sentences stand in the gap is how sure we are of
+        // the alignment that left them out.
+        let conf = mean_confidence(&inner_beads);
+        let cut = |j: usize| Bead {
+            src: vec![],
+            tgt: vec![j],
+            confidence: conf,
+        };
+        let mut out: Vec<Bead> = (d.0..start).map(cut).collect();
+        out.extend(inner_beads);
+        out.extend((end..d.1).map(cut));
+        Ok(out)
+    }
+}
+
+fn mean_confidence(beads: &[Bead]) -> f64 {
+    if beads.is_empty() {
+        0.0
+    } else {
+        beads.iter().map(|b| b.confidence).sum::<f64>() / beads.len() as f64
+    }
+}
+
+/// The cut in `lo..=hi` with the best score. Ties go to the cut that leaves the most text
+/// aligned (`prefer_high` for a cut that ends a part, low for one that starts it), so a gap is
+/// never claimed without evidence. Long ranges are searched on a coarse grid, then refined.
+fn best_cut(
+    lo: usize,
+    hi: usize,
+    prefer_high: bool,
+    score: &dyn Fn(usize) -> Result<f64, AlignError>,
+) -> Result<usize, AlignError> {
+    if hi <= lo {
+        return Ok(lo);
+    }
+    let mut top: Option<(usize, f64)> = None;
+    let consider = |k: usize, top: &mut Option<(usize, f64)>| -> Result<(), AlignError> {
+        let s = score(k)?;
+        let better = match *top {
+            None => true,
+            Some((t, ts)) => {
+                s > ts + 1e-9
+                    || ((s - ts).abs() <= 1e-9 && (if prefer_high { k > t } else { k < t }))
+            }
+        };
+        if better {
+            *top = Some((k, s));
+        }
+        Ok(())
+    };
+    if hi - lo <= CUT_EXHAUSTIVE {
+        for k in lo..=hi {
+            consider(k, &mut top)?;
+        }
+    } else {
+        let mut step = (hi - lo).div_ceil(32).max(1);
+        let mut k = lo;
+        while k <= hi {
+            consider(k, &mut top)?;
+            k += step;
+        }
+        consider(hi, &mut top)?;
+        while step > 1 {
+            let centre = top.map(|t| t.0).unwrap_or(hi);
+            step = step.div_ceil(4);
+            let from = centre.saturating_sub(3 * step).max(lo);
+            let to = (centre + 3 * step).min(hi);
+            let mut k = from;
+            while k <= to {
+                consider(k, &mut top)?;
+                k += step;
+            }
+        }
+    }
+    Ok(top
+        .map(|t| t.0)
+        .unwrap_or(if prefer_high { hi } else { lo }))
 }
 
 /// Check that beads cover `n` source and `m` target sentences exactly once, in order.
@@ -902,6 +1192,8 @@ pub fn align_work(
             }
         }
     }
+    // Editors: whoever confirmed a link, and whoever the kept history names (a `<change who>`
+    // must resolve even when that person's links are gone).
     let editors: BTreeSet<&str> = edges
         .iter()
         .flat_map(|e| {
@@ -914,6 +1206,12 @@ pub fn align_work(
             LinkStatus::Verified { who, .. } => Some(who.as_str()),
             LinkStatus::Automatic => None,
         })
+        .chain(
+            existing
+                .iter()
+                .flat_map(|a| a.changes.iter().map(|c| c.who.as_str())),
+        )
+        .filter(|w| !w.is_empty())
         .collect();
     for who in editors {
         if agents.iter().any(|x| x.id == who) {
@@ -925,6 +1223,18 @@ pub fn align_work(
             name: who.to_owned(),
             role: "editor".to_owned(),
         }));
+    }
+    // Same people as before in another order (e.g. an editor added by `tei-align link`): keep
+    // the file's order, so nothing changes for nothing.
+    if let Some(a) = existing {
+        let by_id = |v: &[Agent]| {
+            let mut v = v.to_vec();
+            v.sort_by(|x, y| x.id.cmp(&y.id));
+            v
+        };
+        if by_id(&a.agents) == by_id(&agents) {
+            agents = a.agents.clone();
+        }
     }
 
     let mut alignment = WorkAlignment {

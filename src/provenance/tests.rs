@@ -511,3 +511,33 @@ fn civil_dates() {
     assert_eq!(civil_from_days(19_782), (2024, 2, 29));
     assert_eq!(civil_from_days(-1), (1969, 12, 31));
 }
+
+#[test]
+fn agent_order_and_history_people_are_kept() {
+    let w = letter();
+    let opts = WorkOptions {
+        when: Some("2026-01-02".into()),
+        ..Default::default()
+    };
+    let mut a = align_work(&w, None, BTreeMap::new(), &opts)
+        .unwrap()
+        .alignment;
+    // Someone reordered the agents and recorded a change by an editor with no links left.
+    a.agents.reverse();
+    a.agents.push(Agent {
+        id: "ed".into(),
+        name: "Eda Editor".into(),
+        role: "editor".into(),
+    });
+    a.changes.push(Change {
+        id: "ch2".into(),
+        status: "verified".into(),
+        who: "ed".into(),
+        when: "2026-01-03".into(),
+        desc: "Looked at it.".into(),
+    });
+    let r = align_work(&w, Some(&a), BTreeMap::new(), &opts).unwrap();
+    assert!(!r.changed, "nothing but the order changed");
+    assert_eq!(r.alignment.agents, a.agents);
+    assert!(r.alignment.agents.iter().any(|x| x.name == "Eda Editor"));
+}

@@ -235,7 +235,12 @@ fn status_parts(s: &LinkStatus) -> (String, Option<String>, String) {
             None,
             "automatic".into(),
         ),
-        LinkStatus::Verified { who, when } => (who.clone(), Some(when.clone()), "verified".into()),
+        LinkStatus::Verified { who, when } => (
+            who.clone(),
+            // A link confirmed by hand in an XML editor may have no date.
+            Some(when.clone()).filter(|w| !w.is_empty()),
+            "verified".into(),
+        ),
     }
 }
 

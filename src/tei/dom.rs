@@ -217,6 +217,12 @@ impl<'a> Doc<'a> {
         idx
     }
 
+    /// 1-based line of a byte offset (cheap: no column count).
+    pub fn line_of(&self, pos: usize) -> usize {
+        self.line_starts
+            .partition_point(|&s| s <= pos.min(self.src.len()))
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, pos: usize) -> (usize, usize) {
         let pos = pos.min(self.src.len());
@@ -244,7 +250,7 @@ impl<'a> Doc<'a> {
     pub fn invalid(&self, pos: usize, message: impl Into<String>) -> TeiError {
         TeiError::Invalid {
             path: self.path.clone(),
-            line: self.line_col(pos).0,
+            line: self.line_of(pos),
             message: message.into(),
         }
     }

@@ -84,6 +84,8 @@ const IND: &str = "        ";
 
 /// The content of `<text>` for a plain-text input.
 pub fn body_from_text(text: &str, opts: &BodyOptions) -> String {
+    // A byte-order mark is not text.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut paras: Vec<Vec<String>> = Vec::new();
     let mut cur: Vec<String> = Vec::new();
     for line in text.lines() {
@@ -328,7 +330,21 @@ fn html_inline(doc: &Doc, i: usize, out: &mut String) {
     match &doc.nodes[i] {
         Node::Text { raw } => push_text(&doc.src[raw.clone()], out),
         Node::CData { content, .. } => push_text(&doc.src[content.clone()], out),
-        Node::Ref { text, .. } => push_text(text, out),
+        Node::Ref { text, raw } => {
+            if text.is_empty() {
+                // An HTML named entity (not defined in XML): its character, or the reference
+                // kept as text so nothing is lost silently.
+                let name = doc.src[raw.clone()]
+                    .trim_start_matches('&')
+                    .trim_end_matches(';');
+                match html_entity(name) {
+                    Some(c) => push_text(c, out),
+                    None => push_text(&doc.src[raw.clone()], out),
+                }
+            } else {
+                push_text(text, out);
+            }
+        }
         Node::Other { .. } => {}
         Node::Element { .. } => {
             let local = doc.local(i).unwrap_or("");
@@ -358,6 +374,29 @@ fn html_inline(doc: &Doc, i: usize, out: &mut String) {
             }
         }
     }
+}
+
+/// The common HTML named entities.
+fn html_entity(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "nbsp" => "\u{a0}",
+        "ndash" => "\u{2013}",
+        "mdash" => "\u{2014}",
+        "hellip" => "\u{2026}",
+        "laquo" => "\u{ab}",
+        "raquo" => "\u{bb}",
+        "lsquo" => "\u{2018}",
+        "rsquo" => "\u{2019}",
+        "sbquo" => "\u{201a}",
+        "ldquo" => "\u{201c}",
+        "rdquo" => "\u{201d}",
+        "bdquo" => "\u{201e}",
+        "shy" => "\u{ad}",
+        "copy" => "\u{a9}",
+        "sect" => "\u{a7}",
+        "deg" => "\u{b0}",
+        _ => return None,
+    })
 }
 
 /// The content of `<text>` for a witness with no text at all: only its gaps.
@@ -409,16 +448,18 @@ mod tests {
         );
         assert!(b.contains("<p>Two &amp; prohlá<gap reason=\"source-incomplete\"><desc>The source breaks off.</desc></gap></p>"), "{b}");
         assert!(GapSpec::parse("bad reason").is_none());
+        let b = body_from_text("\u{feff}One.\r\n\r\nTwo.\r\n", &BodyOptions::default());
+        assert!(b.contains("<p>One.</p>\n        <p>Two.</p>"), "{b}");
     }
 
     #[test]
     fn html_maps_to_tei() {
-        let h = "<!doctype html>\n<html lang=\"en\"><head><title>T</title></head><body><h1>Decl</h1><header><h2>Pre</h2><p>Whereas <em>a</em> &amp; b,</p></header><article data-number=\"1\"><h2>Article 1</h2><ol><li>One.</li></ol></article></body></html>";
+        let h = "<!doctype html>\n<html lang=\"en\"><head><title>T</title></head><body><h1>Decl</h1><header><h2>Pre</h2><p>Whereas <em>a</em> &amp; b&hellip;&nbsp;c &foo;,</p></header><article data-number=\"1\"><h2>Article 1</h2><ol><li>One.</li></ol></article></body></html>";
         let (b, meta) = body_from_html(h, "x.html", &BodyOptions::default()).unwrap();
         assert_eq!(meta.title.as_deref(), Some("Decl"));
         assert_eq!(meta.lang.as_deref(), Some("en"));
         assert!(b.contains("<head>Decl</head>"), "{b}");
-        assert!(b.contains("<div type=\"preamble\">\n        <head>Pre</head>\n        <p>Whereas <hi rend=\"italic\">a</hi> &amp; b,</p>"), "{b}");
+        assert!(b.contains("<div type=\"preamble\">\n        <head>Pre</head>\n        <p>Whereas <hi rend=\"italic\">a</hi> &amp; b\u{2026} c &amp;foo;,</p>"), "{b}");
         assert!(b.contains("<div type=\"article\" n=\"1\">"), "{b}");
         assert!(
             b.contains("<list rend=\"numbered\">\n          <item>One.</item>\n        </list>"),

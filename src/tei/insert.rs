@@ -10,9 +10,14 @@
 //! Text-bearing blocks (`p`, `head`, `salute`, `signed`, `item`, `ab`, `l`, … see
 //! [`super::reader::BLOCKS`]) are split with [`crate::segment::split`] on their text content
 //! (notes left out). Inline children (`hi`, `name`, `pb`, `lb`, `gap`, `note`, comments, PIs,
-//! references) are kept whole inside a sentence: a sentence boundary that falls inside an inline
-//! element cannot be marked without nesting, so the two sentences are **kept whole** as one `<s>`
-//! and a warning names the place. Children that hold blocks or sentences (`list`, `quote` with
+//! references) normally stand whole inside a sentence. When a sentence boundary falls inside an
+//! inline element that may hold `<s>` (`hi`, `name`, `foreign`, `q`, … see `ENTERABLE`), the
+//! sentences on either side are split at the element's edges into parts:
+//! `<s xml:id="en.s6" part="I">A boundary</s> <hi><s xml:id="en.s6.2" part="F">inside.</s>
+//! <s xml:id="en.s7" part="I">Next</s></hi><s xml:id="en.s7.2" part="F"> one.</s>`; the reader
+//! joins the parts into one sentence named by the first part's id. Inside an element that cannot
+//! hold `<s>` (e.g. `choice`, `unclear`), the sentences are **kept whole** as one `<s>` and a
+//! warning names the place. Children that hold blocks or sentences (`list`, `quote` with
 //! `p`, an existing `<s>`) are hard boundaries: no sentence crosses them, and they are processed
 //! on their own. `<note>` content and the `teiHeader` are never segmented. `<s>` is never nested.
 //!
@@ -52,7 +57,7 @@ pub struct Resegmented {
     pub xml: String,
     /// Ids given to new sentences, in document order.
     pub new_ids: Vec<String>,
-    /// How many existing `<s>` were kept.
+    /// How many existing sentences were kept (an `<s part="I">` with its other parts counts once).
     pub kept: usize,
     /// Ids of existing `<s>` that were split (with `resplit`).
     pub split: Vec<String>,
@@ -128,16 +133,24 @@ pub fn resegment(src: &str, path: &str, opts: &SegmentOptions) -> Result<Resegme
                     xml_escape(&opts.layer)
                 )
             };
+            // Same prefix as the header's, so the change is in the TEI namespace.
+            let px = match &doc.nodes[h] {
+                Node::Element { name, .. } => name
+                    .rsplit_once(':')
+                    .map(|(p, _)| format!("{p}:"))
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
             let change = format!(
-                "<change type=\"segmentation\" n=\"{hw}\" when=\"{}\">tei-align {}: {} new \
-                 sentence(s), {} kept, {} split; {taken}.</change>",
+                "<{px}change type=\"segmentation\" n=\"{hw}\" when=\"{}\">tei-align {}: {} new \
+                 sentence(s), {} kept, {} split; {taken}.</{px}change>",
                 xml_escape(when),
                 crate::VERSION,
                 new_ids.len(),
                 kept,
                 split.len(),
             );
-            splices.push(append_change(&doc, h, &change));
+            splices.push(append_change(&doc, h, &change, &px));
         }
     }
     Ok(Resegmented {
@@ -210,7 +223,7 @@ fn recorded_high_water(doc: &Doc, header: usize) -> Option<u64> {
 
 /// A splice that adds `change` as the last change of the header's `revisionDesc` (made if
 /// missing).
-fn append_change(doc: &Doc, header: usize, change: &str) -> Splice {
+fn append_change(doc: &Doc, header: usize, change: &str, px: &str) -> Splice {
     match doc.child_elems(header, "revisionDesc").next() {
         Some(rd) => {
             let target = doc.child_elems(rd, "listChange").last().unwrap_or(rd);
@@ -219,7 +232,7 @@ fn append_change(doc: &Doc, header: usize, change: &str) -> Splice {
         None => append_child(
             doc,
             header,
-            &format!("<revisionDesc>{change}</revisionDesc>"),
+            &format!("<{px}revisionDesc>{change}</{px}revisionDesc>"),
         ),
     }
 }
@@ -276,6 +289,38 @@ struct Unit {
     /// True when the unit cannot be entered (an element, a reference): a sentence boundary
     /// inside it moves to its edge.
     atomic: bool,
+    /// The node.
+    node: usize,
+}
+
+/// Inline elements that may hold `<s>` (their content model includes `model.phrase`), so a
+/// sentence can be split at their edges with `@part`.
+const ENTERABLE: &[&str] = &[
+    "hi",
+    "emph",
+    "foreign",
+    "term",
+    "mentioned",
+    "soCalled",
+    "distinct",
+    "name",
+    "persName",
+    "placeName",
+    "orgName",
+    "rs",
+    "title",
+    "q",
+    "said",
+    "ref",
+    "seg",
+];
+
+/// The sub-range of `r` without leading and trailing white space, if anything is left.
+fn trim(content: &str, r: Range<usize>) -> Option<Range<usize>> {
+    let s = content.get(r.clone())?;
+    let lead = s.len() - s.trim_start().len();
+    let trail = s.len() - s.trim_end().len();
+    (lead + trail < s.len()).then(|| r.start + lead..r.end - trail)
 }
 
 struct Inserter<'d, 'a> {
@@ -370,7 +415,10 @@ impl Inserter<'_, '_> {
         };
         let id = match doc.attr(i, "xml:id") {
             Some(id) => {
-                self.kept += 1;
+                // Parts after the first belong to the sentence their first part opened.
+                if !matches!(doc.attr(i, "part"), Some("M" | "F")) {
+                    self.kept += 1;
+                }
                 id.to_owned()
             }
             None => {
@@ -392,9 +440,9 @@ impl Inserter<'_, '_> {
         }
     }
 
-    /// Split a run of sibling nodes into sentences. With `inside` (the id of the `<s>` that
-    /// holds the run), only boundaries are marked: the first sentence keeps that `<s>`.
-    fn run(&mut self, nodes: &[usize], s_name: &str, inside: Option<&str>) {
+    /// The units of a run of sibling nodes and their text content; unit offsets start at `base`
+    /// (the offset of the run in its block's content).
+    fn build_units(&self, nodes: &[usize], base: usize) -> (Vec<Unit>, String) {
         let doc = self.doc;
         let mut content = String::new();
         let mut units = Vec::new();
@@ -415,24 +463,47 @@ impl Inserter<'_, '_> {
                 }
                 Node::Other { raw } => (raw.clone(), true),
                 Node::Element { .. } => {
-                    let mut t = String::new();
-                    doc.text(n, SKIP, &mut t);
-                    // Keep the element as wide as its text, so the offsets stay put.
-                    content.push_str(&t);
+                    // The element's text (notes and gap descriptions left out), so the offsets
+                    // of what follows stay put.
+                    doc.text(n, SKIP, &mut content);
                     (doc.range(n), true)
                 }
             };
             units.push(Unit {
-                content: c0..content.len(),
+                content: base + c0..base + content.len(),
                 raw,
                 atomic,
+                node: n,
             });
         }
+        (units, content)
+    }
+
+    /// True when a sentence may be split at this unit's edges with `@part` and continue inside
+    /// it: an inline element whose content model allows `<s>`.
+    fn enterable(&self, u: &Unit) -> bool {
+        u.atomic
+            && self
+                .doc
+                .local(u.node)
+                .is_some_and(|l| ENTERABLE.contains(&l))
+    }
+
+    /// Split a run of sibling nodes into sentences. With `inside` (the id of the `<s>` that
+    /// holds the run), only boundaries are marked: the first sentence keeps that `<s>`.
+    fn run(&mut self, nodes: &[usize], s_name: &str, inside: Option<&str>) {
+        let doc = self.doc;
+        let (units, content) = self.build_units(nodes, 0);
         if content.trim().is_empty() {
             return;
         }
         let ranges = crate::segment::split(&content, &self.lang);
-        // Map each sentence onto the file, moving boundaries out of inline elements.
+        if inside.is_none() {
+            self.place_all(&units, &content, ranges, s_name);
+            return;
+        }
+        // Inside an existing <s>: map each sentence onto the file, moving boundaries out of
+        // inline elements (a boundary inside one keeps the sentences whole).
         let mut spans: Vec<Range<usize>> = Vec::new();
         for r in ranges {
             if r.is_empty() {
@@ -455,21 +526,7 @@ impl Inserter<'_, '_> {
             }
         }
         match inside {
-            None => {
-                for sp in spans {
-                    let id = self.fresh_id();
-                    self.splices.push(Splice {
-                        range: sp.start..sp.start,
-                        order: 1,
-                        text: format!("<{s_name} xml:id=\"{id}\">"),
-                    });
-                    self.splices.push(Splice {
-                        range: sp.end..sp.end,
-                        order: 0,
-                        text: format!("</{s_name}>"),
-                    });
-                }
-            }
+            None => {}
             Some(id) => {
                 if spans.len() > 1 {
                     self.split.push(id.to_owned());
@@ -487,6 +544,145 @@ impl Inserter<'_, '_> {
                         order: 1,
                         text: format!("<{s_name} xml:id=\"{new}\">"),
                     });
+                }
+            }
+        }
+    }
+
+    /// Place the sentences of a block's run: a sentence that crosses the edge of an inline
+    /// element holding a boundary is split there into `<s part="I|M|F">`; where an element
+    /// cannot hold `<s>`, the sentences are kept whole and a warning says where.
+    fn place_all(
+        &mut self,
+        units: &[Unit],
+        content: &str,
+        ranges: Vec<Range<usize>>,
+        s_name: &str,
+    ) {
+        let mut sents: Vec<Range<usize>> = ranges.into_iter().filter(|r| !r.is_empty()).collect();
+        while let Some((i, j, node)) = self.find_merge(units, &sents) {
+            sents[i].end = sents[j].end;
+            sents.drain(i + 1..=j);
+            let (line, col) = self.doc.line_col(self.doc.range(node).start);
+            self.warnings.push(format!(
+                "{}:{line}:{col}: a sentence boundary inside <{}>, which cannot hold <s>; the \
+                 sentences are kept whole as one <s>",
+                self.doc.path,
+                self.doc.local(node).unwrap_or("?")
+            ));
+        }
+        let indexed: Vec<(usize, Range<usize>)> = sents.into_iter().enumerate().collect();
+        let mut frags: Vec<(usize, Range<usize>, String)> = Vec::new();
+        self.place(units, content, &indexed, s_name, &mut frags);
+        frags.sort_by_key(|f| f.1.start);
+        let n = indexed.len();
+        let mut total = vec![0usize; n];
+        for f in &frags {
+            total[f.0] += 1;
+        }
+        let mut ids: Vec<Option<String>> = vec![None; n];
+        let mut seen = vec![0usize; n];
+        for (k, raw, name) in frags {
+            seen[k] += 1;
+            let base = match &ids[k] {
+                Some(id) => id.clone(),
+                None => {
+                    let id = self.fresh_id();
+                    ids[k] = Some(id.clone());
+                    id
+                }
+            };
+            let (id, part) = match (total[k], seen[k]) {
+                (1, _) => (base, ""),
+                (_, 1) => (base, " part=\"I\""),
+                (t, j) if j == t => (format!("{base}.{j}"), " part=\"F\""),
+                (_, j) => (format!("{base}.{j}"), " part=\"M\""),
+            };
+            self.splices.push(Splice {
+                range: raw.start..raw.start,
+                order: 1,
+                text: format!("<{name} xml:id=\"{id}\"{part}>"),
+            });
+            self.splices.push(Splice {
+                range: raw.end..raw.end,
+                order: 0,
+                text: format!("</{name}>"),
+            });
+        }
+    }
+
+    /// Two or more sentences that share an element that cannot hold `<s>`, searched depth
+    /// first: `(first, last, the element's node)`.
+    fn find_merge(&self, units: &[Unit], sents: &[Range<usize>]) -> Option<(usize, usize, usize)> {
+        for u in units.iter().filter(|u| u.atomic && !u.content.is_empty()) {
+            let over: Vec<usize> = (0..sents.len())
+                .filter(|&i| sents[i].start < u.content.end && u.content.start < sents[i].end)
+                .collect();
+            let (Some(&first), Some(&last)) = (over.first(), over.last()) else {
+                continue;
+            };
+            if first == last {
+                continue;
+            }
+            if self.enterable(u) {
+                let (inner, _) = self.build_units(self.doc.children(u.node), u.content.start);
+                if let Some(m) = self.find_merge(&inner, sents) {
+                    return Some(m);
+                }
+            } else {
+                return Some((first, last, u.node));
+            }
+        }
+        None
+    }
+
+    /// Place sentences `(k, content range)` on a run's units, recursing into elements that
+    /// hold a boundary; collects `(k, file range, element name)` fragments.
+    fn place(
+        &self,
+        units: &[Unit],
+        content: &str,
+        sents: &[(usize, Range<usize>)],
+        s_name: &str,
+        frags: &mut Vec<(usize, Range<usize>, String)>,
+    ) {
+        let overlaps =
+            |u: &Unit, r: &Range<usize>| r.start < u.content.end && u.content.start < r.end;
+        let split: Vec<&Unit> = units
+            .iter()
+            .filter(|u| u.atomic && sents.iter().filter(|(_, r)| overlaps(u, r)).count() >= 2)
+            .collect();
+        for u in &split {
+            let (inner, _) = self.build_units(self.doc.children(u.node), u.content.start);
+            let clipped: Vec<(usize, Range<usize>)> = sents
+                .iter()
+                .filter(|(_, r)| overlaps(u, r))
+                .filter_map(|(k, r)| {
+                    trim(
+                        content,
+                        r.start.max(u.content.start)..r.end.min(u.content.end),
+                    )
+                    .map(|t| (*k, t))
+                })
+                .collect();
+            let name = self.s_name(u.node);
+            self.place(&inner, content, &clipped, &name, frags);
+        }
+        for (k, r) in sents {
+            let mut pieces = Vec::new();
+            let mut cur = r.start;
+            for u in split.iter().filter(|u| overlaps(u, r)) {
+                if cur < u.content.start {
+                    pieces.push(cur..u.content.start);
+                }
+                cur = cur.max(u.content.end);
+            }
+            if cur < r.end {
+                pieces.push(cur..r.end);
+            }
+            for p in pieces.into_iter().filter_map(|p| trim(content, p)) {
+                if let (Some(s), Some(e)) = (snap_start(units, p.start), snap_end(units, p.end)) {
+                    frags.push((*k, s..e, s_name.to_owned()));
                 }
             }
         }
@@ -569,16 +765,46 @@ mod tests {
     }
 
     #[test]
-    fn boundary_inside_inline_keeps_sentences_whole() {
-        let src = tei("<p>One <hi>two. Three</hi> four.</p>");
+    fn boundary_inside_inline_splits_with_parts() {
+        let src = tei("<p>One <hi>two. Three</hi> four. <unclear>Five. Six</unclear> seven.</p>");
         let r = resegment(&src, "t.xml", &opts(false)).unwrap();
         assert!(
-            r.xml
-                .contains("<p><s xml:id=\"en.s1\">One <hi>two. Three</hi> four.</s></p>"),
+            r.xml.contains(
+                "<p><s xml:id=\"en.s1\" part=\"I\">One</s> <hi><s xml:id=\"en.s1.2\" part=\"F\">two.</s> \
+                 <s xml:id=\"en.s2\" part=\"I\">Three</s></hi> <s xml:id=\"en.s2.2\" part=\"F\">four.</s> \
+                 <s xml:id=\"en.s3\"><unclear>Five. Six</unclear> seven.</s></p>"
+            ),
             "{}",
             r.xml
         );
+        assert_eq!(r.new_ids, ["en.s1", "en.s2", "en.s3"]);
+        // <unclear> is not known to hold <s>: kept whole, with a warning.
         assert_eq!(r.warnings.len(), 1);
+        assert!(r.warnings[0].contains("<unclear>"), "{:?}", r.warnings);
+        // The reader joins the parts into one sentence each.
+        let l =
+            super::super::reader::parse_layer(&r.xml, std::path::Path::new("t.xml"), "en").unwrap();
+        let texts: Vec<&str> = l.sentences.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(texts, ["One two.", "Three four.", "Five. Six seven."]);
+        let ids: Vec<&str> = l.sentences.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["en.s1", "en.s2", "en.s3"]);
+    }
+
+    #[test]
+    fn parts_nest_through_several_inline_levels() {
+        let src = tei("<p>A <hi>big <name>Cat. Dogs</name> eat</hi>. Fish<hi>es</hi> swim.</p>");
+        let r = resegment(&src, "t.xml", &opts(false)).unwrap();
+        let l =
+            super::super::reader::parse_layer(&r.xml, std::path::Path::new("t.xml"), "en").unwrap();
+        let texts: Vec<&str> = l.sentences.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["A big Cat.", "Dogs eat.", "Fishes swim."],
+            "{}",
+            r.xml
+        );
+        assert!(r.xml.contains("<name><s xml:id=\"en.s1.3\" part=\"F\">Cat.</s> <s xml:id=\"en.s2\" part=\"I\">Dogs</s></name>"), "{}", r.xml);
+        assert!(r.warnings.is_empty());
     }
 
     #[test]
@@ -636,5 +862,55 @@ mod tests {
             "{}",
             r.xml
         );
+    }
+
+    #[test]
+    fn prefixed_documents_and_list_change() {
+        let src = "<tei:TEI xmlns:tei=\"http://www.tei-c.org/ns/1.0\" xml:lang=\"en\"><tei:teiHeader><tei:revisionDesc><tei:listChange><tei:change>a</tei:change></tei:listChange></tei:revisionDesc></tei:teiHeader><tei:text><tei:body><tei:p>One. Two.</tei:p></tei:body></tei:text></tei:TEI>";
+        let mut o = opts(false);
+        o.record_when = Some("2026-04-04".into());
+        // The root is TEI in the TEI namespace, whatever its prefix.
+        let r = resegment(src, "t.xml", &o).unwrap();
+        assert!(r.xml.contains("<tei:p><tei:s xml:id=\"en.s1\">One.</tei:s> <tei:s xml:id=\"en.s2\">Two.</tei:s></tei:p>"), "{}", r.xml);
+        // The change goes into the listChange.
+        assert!(
+            r.xml
+                .contains("<tei:change>a</tei:change><tei:change type=\"segmentation\" n=\"2\""),
+            "{}",
+            r.xml
+        );
+    }
+
+    #[test]
+    fn empty_revision_desc_and_header_get_the_change() {
+        let src = "<TEI xmlns=\"http://www.tei-c.org/ns/1.0\"><teiHeader><revisionDesc/></teiHeader><text><body><p>One.</p></body></text></TEI>";
+        let mut o = opts(false);
+        o.record_when = Some("2026-04-04".into());
+        let r = resegment(src, "t.xml", &o).unwrap();
+        assert!(
+            r.xml.contains(
+                "<revisionDesc><change type=\"segmentation\" n=\"1\" when=\"2026-04-04\">"
+            ),
+            "{}",
+            r.xml
+        );
+        let src = src.replace("<revisionDesc/>", "");
+        let r = resegment(&src, "t.xml", &o).unwrap();
+        assert!(
+            r.xml.contains("<teiHeader><revisionDesc><change"),
+            "{}",
+            r.xml
+        );
+        assert!(r.xml.contains("</revisionDesc></teiHeader>"), "{}", r.xml);
+    }
+
+    #[test]
+    fn rejects_non_tei_and_bad_layer_ids() {
+        let e = resegment("<html/>", "t.xml", &opts(false)).unwrap_err();
+        assert!(e.to_string().contains("not a TEI document"), "{e}");
+        let mut o = opts(false);
+        o.layer = "1 bad".into();
+        let e = resegment(&tei("<p>A.</p>"), "t.xml", &o).unwrap_err();
+        assert!(e.to_string().contains("layer id"), "{e}");
     }
 }

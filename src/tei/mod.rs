@@ -57,6 +57,11 @@ use std::path::Path;
 ///   `@name` the kind, `@passive` the source layer (`cs.xml#layer.cs`), `@active` this layer
 ///   (`#layer.en`, the `xml:id` of the root `<TEI>`), `@resp` who, `@when` when.
 ///
+/// Sentence text is white-space normalised and leaves out `<note>` and `<gap>` content; an
+/// `<s part="M">` or `<s part="F">` continues the sentence its `part="I"` opened (one sentence,
+/// named by the first part's id). Blocks are counted over `p`, `head`, `opener`, `salute`,
+/// `closer`, `signed`, `item`, `ab`, `l`, … in document order.
+///
 /// Errors: the file missing, empty or not UTF-8; malformed XML (with line and column); a root
 /// other than `<TEI>`; a duplicate `xml:id`; an `<s>` without `xml:id`; an `<s>` inside an `<s>`.
 pub fn read_layer(path: &Path) -> Result<Layer, TeiError> {

@@ -82,6 +82,7 @@ pub(crate) fn parse_layer_decl(
             blocks: 0,
             block_stack: Vec::new(),
             in_s: None,
+            last_s_end: None,
         };
         walker.walk(t)?;
     }
@@ -189,6 +190,8 @@ struct Walker<'d, 'a> {
     block_stack: Vec<usize>,
     /// Byte offset of the `<s>` we are in, if any.
     in_s: Option<usize>,
+    /// Byte offset where the last `<s>` ended.
+    last_s_end: Option<usize>,
 }
 
 impl Walker<'_, '_> {
@@ -253,10 +256,14 @@ impl Walker<'_, '_> {
         // first part's id.
         let continues = matches!(part, "M" | "F") && !self.layer.sentences.is_empty();
         if continues {
+            // Join with a space only where the file has white space between the parts.
+            let spaced = self
+                .last_s_end
+                .is_some_and(|end| space_between(doc.src, end, pos));
             if let Some(last) = self.layer.sentences.last_mut()
                 && !text.is_empty()
             {
-                if !last.text.is_empty() {
+                if !last.text.is_empty() && spaced {
                     last.text.push(' ');
                 }
                 last.text.push_str(&text);
@@ -267,7 +274,7 @@ impl Walker<'_, '_> {
                 id: id.to_owned(),
                 text,
                 block,
-                line: doc.line_col(pos).0,
+                line: doc.line_of(pos),
             });
         }
         // Look inside for nested <s> and for gaps.
@@ -276,6 +283,24 @@ impl Walker<'_, '_> {
             self.walk(c)?;
         }
         self.in_s = None;
+        self.last_s_end = Some(doc.range(i).end);
         Ok(())
     }
+}
+
+/// True when the text between two offsets (tags left out) holds white space.
+fn space_between(src: &str, from: usize, to: usize) -> bool {
+    let Some(between) = src.get(from..to) else {
+        return false;
+    };
+    let mut in_tag = false;
+    for c in between.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag && c.is_whitespace() => return true,
+            _ => {}
+        }
+    }
+    false
 }

@@ -232,7 +232,12 @@ impl<'a> Writer<'a> {
         let a = self.a;
         let mut o = String::new();
         o.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        o.push_str("<TEI xmlns=\"http://www.tei-c.org/ns/1.0\">\n");
+        // The work id on the root (`@n`), so it reads back exactly whatever the id is.
+        let _ = writeln!(
+            o,
+            "<TEI xmlns=\"http://www.tei-c.org/ns/1.0\" n=\"{}\">",
+            esc(&a.work)
+        );
         o.push_str("  <teiHeader>\n    <fileDesc>\n      <titleStmt>\n");
         let _ = writeln!(
             o,
@@ -271,13 +276,23 @@ impl<'a> Writer<'a> {
         if !changes.is_empty() {
             o.push_str("    <revisionDesc>\n");
             for c in changes {
+                // An unknown person or date (a link edited by hand) is left out, not written
+                // empty: an empty @when is not a date.
+                let who = if c.who.is_empty() {
+                    String::new()
+                } else {
+                    format!(" who=\"#{}\"", esc(&c.who))
+                };
+                let when = if c.when.is_empty() {
+                    String::new()
+                } else {
+                    format!(" when=\"{}\"", esc(&c.when))
+                };
                 let _ = writeln!(
                     o,
-                    "      <change xml:id=\"{}\" status=\"{}\" who=\"#{}\" when=\"{}\">{}</change>",
+                    "      <change xml:id=\"{}\" status=\"{}\"{who}{when}>{}</change>",
                     esc(&c.id),
                     esc(&c.status),
-                    esc(&c.who),
-                    esc(&c.when),
                     esc(&c.desc)
                 );
             }
@@ -680,15 +695,21 @@ impl Parser<'_> {
             .and_then(|t| t.kid("title"))
             .map(|t| t.all_text())
             .unwrap_or_default();
-        let work = title
-            .rsplit_once(" of ")
-            .map(|(_, w)| w.to_owned())
-            .unwrap_or_else(|| title.clone());
+        let work = match root.attr("n") {
+            Some(n) => n.to_owned(),
+            None => title
+                .rsplit_once(" of ")
+                .map(|(_, w)| w.to_owned())
+                .unwrap_or_else(|| title.clone()),
+        };
 
         let mut agents = Vec::new();
         if let Some(ts) = title_stmt {
             for r in ts.kids("respStmt") {
-                let id = self.need(r, "xml:id")?.to_owned();
+                // A respStmt without an id cannot be pointed at; it names nobody we need.
+                let Some(id) = r.attr("xml:id").map(str::to_owned) else {
+                    continue;
+                };
                 agents.push(Agent {
                     id,
                     name: r
@@ -799,13 +820,21 @@ impl Parser<'_> {
                 .attr("change")
                 .map(|c| c.trim_start_matches('#'))
                 .and_then(|c| change_by_id.get(c));
-            match change {
-                Some(c) if c.status == "verified" => LinkStatus::Verified {
-                    who: el
-                        .attr("resp")
-                        .map(|r| r.trim_start_matches('#').to_owned())
-                        .unwrap_or_else(|| c.who.clone()),
+            let resp = el
+                .attr("resp")
+                .and_then(|r| r.split_whitespace().next())
+                .map(|r| r.trim_start_matches('#').to_owned())
+                .filter(|r| !r.is_empty());
+            match (change, resp) {
+                (Some(c), resp) if c.status == "verified" => LinkStatus::Verified {
+                    who: resp.unwrap_or_else(|| c.who.clone()),
                     when: c.when.clone(),
+                },
+                // A link someone added or edited by hand in an XML editor names a person, not
+                // the tool: it is theirs, and re-alignment must not touch it.
+                (c, Some(who)) if who != TOOL_ID => LinkStatus::Verified {
+                    who,
+                    when: c.map(|c| c.when.clone()).unwrap_or_default(),
                 },
                 _ => LinkStatus::Automatic,
             }
@@ -944,7 +973,7 @@ mod tests {
             m
         };
         WorkAlignment {
-            work: "letter-1968".into(),
+            work: "letter of 1968".into(),
             layer_files,
             agents: vec![
                 Agent {
@@ -1112,6 +1141,34 @@ mod tests {
     }
 
     #[test]
+    fn hand_made_link_naming_a_person_is_verified() {
+        // As an editor might type it in an XML editor: no change, their own resp.
+        let xml = to_tei(&sample()).replace(
+            "cert=\"0.123456789\" resp=\"#tei-align\" change=\"#ch1\"",
+            "cert=\"1\" resp=\"#ed\"",
+        );
+        let b = parse_alignment(&xml, "a.xml").unwrap();
+        let l = &b.edges[1].links[0];
+        assert_eq!(
+            l.status,
+            LinkStatus::Verified {
+                who: "ed".into(),
+                when: String::new()
+            }
+        );
+        // Written back: a verified change without a date, and the file still reads the same.
+        let again = to_tei(&b);
+        assert!(
+            again.contains("status=\"verified\" who=\"#ed\">"),
+            "{again}"
+        );
+        let c = parse_alignment(&again, "a.xml").unwrap();
+        assert_eq!(c.edges, b.edges);
+        assert_eq!(c.changes.len(), b.changes.len() + 1);
+        assert_eq!(to_tei(&c), again);
+    }
+
+    #[test]
     fn malformed_xml_names_line_and_column() {
         let xml = to_tei(&sample()).replacen("</titleStmt>", "</titleStm>", 1);
         let err = parse_alignment(&xml, "x/alignment.xml")
@@ -1149,18 +1206,29 @@ mod jing_tests {
             return;
         }
         let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("alignment.xml");
-        super::write_alignment(&p, &super::tests::sample_for_jing()).unwrap();
-        let out = std::process::Command::new("jing")
-            .arg(schema)
-            .arg(&p)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "jing: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let mut undated = super::tests::sample_for_jing();
+        // A link confirmed by hand with no known date: its change has no @when.
+        undated.edges[1].links[0].status = crate::model::LinkStatus::Verified {
+            who: "ed".into(),
+            when: String::new(),
+        };
+        for (name, a) in [
+            ("a.xml", super::tests::sample_for_jing()),
+            ("b.xml", undated),
+        ] {
+            let p = dir.path().join(name);
+            super::write_alignment(&p, &a).unwrap();
+            let out = std::process::Command::new("jing")
+                .arg(schema)
+                .arg(&p)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "jing: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
     }
 }

@@ -1,0 +1,174 @@
+//! The committed alignments (`alignments/letter-1968`, `alignments/udhr`): they parse, every
+//! pointer resolves to a sentence of the committed texts, every sentence is covered exactly once
+//! per edge and once by the segments, and the letter's source gap and textless original are as
+//! they must be. Valid TEI (jing) when jing is installed.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use tei_align::model::{UnalignedKind, WorkAlignment};
+use tei_align::tei::{read_layer, standoff::read_alignment};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn load(work: &str) -> (PathBuf, WorkAlignment, BTreeMap<String, Vec<String>>) {
+    let file = root().join("alignments").join(work).join("alignment.xml");
+    let a = read_alignment(&file).unwrap();
+    let mut sentences = BTreeMap::new();
+    for (id, rel) in &a.layer_files {
+        let layer = read_layer(&file.parent().unwrap().join(rel)).unwrap();
+        sentences.insert(
+            id.clone(),
+            layer.sentences.iter().map(|s| s.id.clone()).collect(),
+        );
+    }
+    (file, a, sentences)
+}
+
+fn check_cover(a: &WorkAlignment, sentences: &BTreeMap<String, Vec<String>>) {
+    for e in &a.edges {
+        let r = a.relations.iter().find(|r| r.id == e.relation).unwrap();
+        let mut seen: Vec<(String, String)> = Vec::new();
+        for l in &e.links {
+            seen.extend(l.source.iter().map(|s| (r.source.clone(), s.clone())));
+            seen.extend(l.derived.iter().map(|s| (r.derived.clone(), s.clone())));
+        }
+        seen.extend(
+            e.unaligned
+                .iter()
+                .map(|u| (u.layer.clone(), u.sentence.clone())),
+        );
+        seen.sort();
+        let mut want: Vec<(String, String)> = [&r.source, &r.derived]
+            .iter()
+            .flat_map(|l| sentences[*l].iter().map(|s| ((*l).clone(), s.clone())))
+            .collect();
+        // A derived layer without text has nothing to cover on its source side either.
+        if sentences[&r.derived].is_empty() {
+            want.retain(|(l, _)| l != &r.source);
+        }
+        want.sort();
+        assert_eq!(seen, want, "edge {}", e.relation);
+    }
+    let mut in_segments: Vec<(String, String)> = a
+        .segments
+        .iter()
+        .flat_map(|s| {
+            s.members
+                .iter()
+                .flat_map(|(l, ids)| ids.iter().map(move |i| (l.clone(), i.clone())))
+        })
+        .collect();
+    in_segments.sort();
+    let mut all: Vec<(String, String)> = sentences
+        .iter()
+        .flat_map(|(l, ids)| ids.iter().map(move |i| (l.clone(), i.clone())))
+        .collect();
+    all.sort();
+    assert_eq!(in_segments, all);
+}
+
+fn jing(file: &Path) {
+    let schema = root().join("../shared/schema/tei_all.rng");
+    if !schema.exists()
+        || std::process::Command::new("jing")
+            .arg("-h")
+            .output()
+            .is_err()
+    {
+        eprintln!(
+            "skipping TEI validation of {}: jing or the schema is absent",
+            file.display()
+        );
+        return;
+    }
+    let out = std::process::Command::new("jing")
+        .arg(&schema)
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn letter_alignment_is_complete_and_records_the_gap() {
+    let (file, a, sentences) = load("letter-1968");
+    jing(&file);
+    check_cover(&a, &sentences);
+    let ids: Vec<&str> = a.relations.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["rel.ru-cs", "rel.cs-en"]);
+    assert!(sentences["ru"].is_empty());
+    assert!(a.edges[0].links.is_empty());
+    // Every English sentence after the last Czech one is a source gap, and no English
+    // sentence is called an addition by the translator.
+    let cs_en = &a.edges[1];
+    let last_cs = sentences["cs"].last().unwrap();
+    let last_link = cs_en
+        .links
+        .iter()
+        .find(|l| l.source.contains(last_cs))
+        .unwrap();
+    let after: usize = sentences["en"]
+        .iter()
+        .position(|s| Some(s) == last_link.derived.last())
+        .unwrap()
+        + 1;
+    let tail = &sentences["en"][after..];
+    assert!(!tail.is_empty());
+    for s in tail {
+        let u = cs_en.unaligned.iter().find(|u| &u.sentence == s).unwrap();
+        assert_eq!(u.kind, UnalignedKind::SourceGap, "{s}");
+    }
+    assert!(
+        cs_en
+            .unaligned
+            .iter()
+            .all(|u| u.kind != UnalignedKind::DerivedOnly)
+    );
+    // The Russian witness is in every segment (with no sentences).
+    assert!(
+        a.segments
+            .iter()
+            .all(|s| s.members.get("ru") == Some(&vec![]))
+    );
+}
+
+#[test]
+fn udhr_alignment_is_complete() {
+    let (file, a, sentences) = load("udhr");
+    jing(&file);
+    check_cover(&a, &sentences);
+    let ids: Vec<&str> = a.relations.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["rel.en-cs", "rel.en-ru"]);
+    // Article headings are unmistakable: "Article 1" is in one segment with "Článek 1" and
+    // "Статья 1".
+    let text = |layer: &str| {
+        read_layer(&root().join(format!("texts/udhr/{layer}.xml")))
+            .unwrap()
+            .sentences
+    };
+    let (en, cs, ru) = (text("en"), text("cs"), text("ru"));
+    let id_of = |v: &[tei_align::model::Sentence], t: &str| {
+        v.iter()
+            .find(|s| s.text == t)
+            .map(|s| s.id.clone())
+            .unwrap()
+    };
+    for (e, c, r) in [
+        ("Article 1", "Článek 1", "Статья 1"),
+        ("Article 30", "Článek 30", "Статья 30"),
+    ] {
+        let seg = a
+            .segments
+            .iter()
+            .find(|s| s.members["en"].contains(&id_of(&en, e)))
+            .unwrap();
+        assert!(seg.members["cs"].contains(&id_of(&cs, c)), "{e}");
+        assert!(seg.members["ru"].contains(&id_of(&ru, r)), "{e}");
+    }
+}

@@ -1,0 +1,241 @@
+//! The TEI parallel edition and the HTML view, on works built in code.
+
+#[path = "fixtures/edition/builder.rs"]
+mod builder;
+
+use std::path::Path;
+use std::process::Command;
+use tei_align::edition::{self, EditionOptions};
+
+/// Validate with jing against tei_all; `None` (and a message) when jing or the schema is absent.
+fn jing(file: &Path) -> Option<(bool, String)> {
+    let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/schema/tei_all.rng");
+    if !Path::new(schema).exists() {
+        println!("SKIP jing: schema {schema} not found");
+        return None;
+    }
+    match Command::new("jing").arg(schema).arg(file).output() {
+        Ok(out) => Some((
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )),
+        Err(_) => {
+            println!("SKIP jing: jing is not installed");
+            None
+        }
+    }
+}
+
+fn position(hay: &str, needle: &str) -> usize {
+    hay.find(needle)
+        .unwrap_or_else(|| panic!("{needle} not found"))
+}
+
+#[test]
+fn tei_edition_of_the_letter_is_valid_and_complete() {
+    let (work, al) = builder::letter();
+    let dir = tempfile::tempdir().unwrap();
+    let written =
+        edition::write_edition(dir.path(), &work, &al, &EditionOptions::default()).unwrap();
+    assert_eq!(written.len(), 2);
+    let tei = std::fs::read_to_string(dir.path().join("edition.xml")).unwrap();
+    // One <text xml:lang> per layer in derivation order ru, cs, en.
+    let ru = position(&tei, "<text xml:lang=\"ru\"");
+    let cs = position(&tei, "<text xml:lang=\"cs\"");
+    let en = position(&tei, "<text xml:lang=\"en\"");
+    assert!(ru < cs && cs < en);
+    // Every sentence, once, with its id.
+    for l in &work.layers {
+        for s in &l.sentences {
+            assert_eq!(
+                tei.matches(&format!("<s xml:id=\"{}\">", s.id)).count(),
+                1,
+                "{}",
+                s.id
+            );
+        }
+    }
+    // Witnesses, derivation graph, the gap of the Czech and the lost Russian.
+    for w in ["layer.ru", "layer.cs", "layer.en"] {
+        assert!(tei.contains(&format!("<witness xml:id=\"{w}\">")), "{w}");
+    }
+    assert!(tei.contains("active=\"#layer.en\" passive=\"#layer.cs\" resp=\"#kramer\""));
+    assert!(tei.contains("považujte toto naše prohlá</s> <gap reason=\"source-incomplete\">"));
+    assert!(tei.contains("<gap reason=\"text-unavailable\">"));
+    // The alignment as standOff with local pointers; the verified link points to its change.
+    assert!(tei.contains("<link xml:id=\"a.cs-en.1\" type=\"1-1\" target=\"#cs.s1 #en.s1\""));
+    assert!(tei.contains("resp=\"#editor\" change=\"#ch1\""));
+    assert!(tei.contains("subtype=\"source-gap\" target=\"#en.s17\""));
+    // One-member segments (past the gap) are ptrs, not one-ended links.
+    assert!(tei.contains("<ptr xml:id=\"seg.17\" type=\"segment\" target=\"#en.s17\""));
+    assert!(!tei.contains("../../texts"), "pointers must be local");
+    if let Some((ok, msg)) = jing(&dir.path().join("edition.xml")) {
+        assert!(ok, "jing: {msg}");
+    }
+}
+
+#[test]
+fn tei_edition_of_the_udhr_is_valid_and_escapes_text() {
+    let (work, al) = builder::udhr();
+    let tei = edition::to_tei(&work, &al).unwrap();
+    // Derivation order: en first, then ru and cs as the relations list them.
+    let en = position(&tei, "<text xml:lang=\"en\"");
+    let ru = position(&tei, "<text xml:lang=\"ru\"");
+    let cs = position(&tei, "<text xml:lang=\"cs\"");
+    assert!(en < ru && ru < cs);
+    assert!(tei.contains("country &lt;or&gt; territory &amp; its &quot;jurisdiction&quot;."));
+    assert!(tei.contains("type=\"2-1\" target=\"#en.s5 #en.s6 #ru.s5\""));
+    assert!(tei.contains("subtype=\"source-only\" target=\"#en.s9\""));
+    assert!(tei.contains("subtype=\"derived-only\" target=\"#cs.s9\""));
+    assert!(tei.contains("Всеобщая декларация прав человека"));
+    // Deterministic.
+    assert_eq!(tei, edition::to_tei(&work, &al).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("udhr.xml");
+    std::fs::write(&f, &tei).unwrap();
+    if let Some((ok, msg)) = jing(&f) {
+        assert!(ok, "jing: {msg}");
+    }
+}
+
+#[test]
+fn html_view_shows_every_sentence_with_marks_and_no_network() {
+    let (work, al) = builder::udhr();
+    let html = edition::to_html(&work, &al, &EditionOptions::default()).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<meta charset=\"utf-8\">"));
+    assert!(html.contains("@media print"));
+    assert!(html.contains("@media (max-width:700px)"));
+    for l in &work.layers {
+        for s in &l.sentences {
+            assert_eq!(
+                html.matches(&format!(" id=\"{}\" data-seg=", s.id)).count(),
+                1,
+                "{}",
+                s.id
+            );
+        }
+    }
+    // Escaped text; the JSON island cannot close its script element.
+    assert!(html.contains("country &lt;or&gt; territory &amp; its &quot;jurisdiction&quot;."));
+    let json_start = position(&html, "<script type=\"application/json\" id=\"segdata\">");
+    let json_end = json_start + html[json_start..].find("</script>").unwrap();
+    assert!(!html[json_start + 10..json_end].contains('<'));
+    // Self-contained: no external resources.
+    for bad in ["src=\"http", "href=\"http", "<link ", "@import", "src=\"//"] {
+        assert!(!html.contains(bad), "{bad}");
+    }
+    // Marks: the merged sentences of seg.5, the doubtful link, the omission and the addition.
+    assert!(html.contains("class=\"s nm\" id=\"ru.s5\" data-seg=\"seg.5\""));
+    assert!(html.contains("class=\"s doubtful\" id=\"ru.s3\""));
+    assert!(html.contains("class=\"s omitted\" id=\"en.s9\" data-seg=\"seg.9\""));
+    assert!(html.contains("class=\"s added\" id=\"cs.s9\""));
+    assert!(html.contains("omitted in ru"));
+    // Rows: one per segment, in order.
+    let rows: Vec<usize> = (1..=9)
+        .map(|n| position(&html, &format!("<tr id=\"row-seg.{n}\"")))
+        .collect();
+    assert!(rows.windows(2).all(|w| w[0] < w[1]));
+}
+
+#[test]
+fn html_view_of_the_letter_marks_the_gap_and_the_lost_original() {
+    let (work, al) = builder::letter();
+    let html = edition::to_html(&work, &al, &EditionOptions::default()).unwrap();
+    assert!(html.contains("no text in this witness"));
+    assert!(html.contains("class=\"s source-gap\" id=\"en.s17\""));
+    // The cs cell of a row past the gap says why it is empty.
+    let row = position(&html, "<tr id=\"row-seg.18\"");
+    let end = row + html[row..].find("</tr>").unwrap();
+    assert!(html[row..end].contains("gap in this witness"));
+    assert!(html.contains("Gap in this witness (source-incomplete)"));
+    assert!(html.contains("no text: the witness ru has no text"));
+    assert!(html.contains("16/16 sentences (100.0 %)"));
+    assert!(html.contains("Vážený Leonide Iljiči,"));
+}
+
+#[test]
+fn sentences_outside_every_segment_still_get_a_row() {
+    let (work, mut al) = builder::udhr();
+    al.segments.retain(|s| s.id != "seg.8"); // cs.s9, the addition
+    let html = edition::to_html(&work, &al, &EditionOptions::default()).unwrap();
+    let orphan = position(&html, "<tr id=\"row-unaligned-cs.s9\"");
+    assert!(position(&html, "<tr id=\"row-seg.7\"") < orphan);
+    assert!(orphan < position(&html, "<tr id=\"row-seg.9\""));
+}
+
+#[test]
+fn write_edition_leaves_nothing_when_the_alignment_is_inconsistent() {
+    let (work, mut al) = builder::udhr();
+    al.edges[0].links[0].derived = vec!["ru.s99".into()];
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let err = edition::write_edition(&out, &work, &al, &EditionOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("ru.s99"));
+    assert!(!out.join("edition.xml").exists());
+    assert!(!out.join("index.html").exists());
+}
+
+#[test]
+fn the_layers_own_markup_is_kept_byte_for_byte() {
+    let (mut work, al) = builder::letter();
+    let dir = tempfile::tempdir().unwrap();
+    // Give the en layer a file with real markup: a salutation, a note, a page break, a comment.
+    let en = work.layers.iter_mut().find(|l| l.id == "en").unwrap();
+    let mut body = String::from(
+        "<body><div type=\"letter\"><opener><salute><s xml:id=\"en.s1\">Esteemed Leonid Ilich,</s></salute></opener>\n<p>",
+    );
+    for s in &en.sentences[1..] {
+        body.push_str(&format!(
+            "<s xml:id=\"{}\">{}</s> ",
+            s.id,
+            s.text.replace('&', "&amp;")
+        ));
+    }
+    body.push_str("<note xml:id=\"en.n1\">A <hi rend=\"italic\">note</hi>.</note><pb n=\"2\"/><!-- kept --></p></div></body>");
+    let file = dir.path().join("en.xml");
+    std::fs::write(
+        &file,
+        format!(
+            "<?xml version=\"1.0\"?>\n<TEI xmlns=\"http://www.tei-c.org/ns/1.0\"><teiHeader/><text>{body}</text></TEI>\n"
+        ),
+    )
+    .unwrap();
+    en.path = file.clone();
+    let tei = edition::to_tei(&work, &al).unwrap();
+    assert!(tei.contains(&body), "the en body is not copied verbatim");
+    // The other layers (no file) are written from the model.
+    assert!(tei.contains("<p><s xml:id=\"cs.s1\">Vážený Leonide Iljiči,</s></p>"));
+    let out = dir.path().join("edition.xml");
+    std::fs::write(&out, &tei).unwrap();
+    if let Some((ok, msg)) = jing(&out) {
+        assert!(ok, "jing: {msg}");
+    }
+
+    // An id in the file that the edition already uses (the agent `kramer`): written from the
+    // model instead, so the document stays valid.
+    let clash = body.replace("xml:id=\"en.n1\"", "xml:id=\"kramer\"");
+    std::fs::write(
+        &file,
+        format!(
+            "<TEI xmlns=\"http://www.tei-c.org/ns/1.0\"><teiHeader/><text>{clash}</text></TEI>"
+        ),
+    )
+    .unwrap();
+    let tei = edition::to_tei(&work, &al).unwrap();
+    assert!(!tei.contains("<opener>"));
+    assert!(tei.contains("<s xml:id=\"en.s1\">Esteemed Leonid Ilich,</s>"));
+    assert_eq!(tei.matches("xml:id=\"kramer\"").count(), 1);
+    // A file that lacks a sentence of the model is not trusted either.
+    let short = body.replace("<s xml:id=\"en.s22\">Vasil Bilak</s>", "");
+    std::fs::write(
+        &file,
+        format!(
+            "<TEI xmlns=\"http://www.tei-c.org/ns/1.0\"><teiHeader/><text>{short}</text></TEI>"
+        ),
+    )
+    .unwrap();
+    let tei = edition::to_tei(&work, &al).unwrap();
+    assert!(!tei.contains("<opener>"));
+    assert!(tei.contains("<s xml:id=\"en.s22\">Vasil Bilak</s>"));
+}

@@ -1,0 +1,153 @@
+//! `tei-align edition` end to end on project trees written from the fixtures.
+
+#[path = "fixtures/edition/builder.rs"]
+mod builder;
+
+use assert_cmd::Command;
+use std::path::Path;
+
+fn tool() -> Command {
+    Command::cargo_bin("tei-align").unwrap()
+}
+
+fn jing_ok(file: &Path) -> Option<bool> {
+    let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/schema/tei_all.rng");
+    if !Path::new(schema).exists() {
+        println!("SKIP jing: schema not found");
+        return None;
+    }
+    match std::process::Command::new("jing")
+        .arg(schema)
+        .arg(file)
+        .output()
+    {
+        Ok(o) => {
+            if !o.status.success() {
+                println!("{}", String::from_utf8_lossy(&o.stdout));
+            }
+            Some(o.status.success())
+        }
+        Err(_) => {
+            println!("SKIP jing: not installed");
+            None
+        }
+    }
+}
+
+#[test]
+fn letter_edition_with_the_default_alignment() {
+    let dir = tempfile::tempdir().unwrap();
+    let (work, al) = builder::letter();
+    builder::write_project(dir.path(), &work, &al);
+    let texts = dir.path().join("texts/letter-1968");
+    let before: Vec<Vec<u8>> = ["ru", "cs", "en"]
+        .iter()
+        .map(|l| std::fs::read(texts.join(format!("{l}.xml"))).unwrap())
+        .collect();
+    let out = dir.path().join("editions/letter-1968");
+    tool()
+        .arg("edition")
+        .arg(&texts)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let tei = std::fs::read_to_string(out.join("edition.xml")).unwrap();
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    for l in &work.layers {
+        for s in &l.sentences {
+            assert!(
+                tei.contains(&format!("<s xml:id=\"{}\">", s.id)),
+                "{}",
+                s.id
+            );
+            assert!(
+                html.contains(&format!(" id=\"{}\" data-seg=", s.id)),
+                "{}",
+                s.id
+            );
+        }
+    }
+    assert!(tei.contains("Mark Kramer"));
+    if let Some(ok) = jing_ok(&out.join("edition.xml")) {
+        assert!(ok, "edition.xml is not valid TEI");
+    }
+    // The user's files are untouched.
+    for (l, b) in ["ru", "cs", "en"].iter().zip(before) {
+        assert_eq!(std::fs::read(texts.join(format!("{l}.xml"))).unwrap(), b);
+    }
+}
+
+#[test]
+fn explicit_alignment_and_missing_alignment() {
+    let dir = tempfile::tempdir().unwrap();
+    let (work, al) = builder::udhr();
+    let path = builder::write_project(dir.path(), &work, &al);
+    let moved = dir.path().join("elsewhere.xml");
+    std::fs::rename(&path, &moved).unwrap();
+    let texts = dir.path().join("texts/udhr");
+    let out = dir.path().join("out");
+    // Without --alignment: one line naming where it looked; nothing written.
+    let o = tool()
+        .arg("edition")
+        .arg(&texts)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("alignments/udhr/alignment.xml"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1);
+    assert!(!out.exists());
+    // With it: written.
+    tool()
+        .arg("edition")
+        .arg(&texts)
+        .arg("--alignment")
+        .arg(&moved)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(html.contains("Всеобщая декларация прав человека"));
+    if let Some(ok) = jing_ok(&out.join("edition.xml")) {
+        assert!(ok);
+    }
+}
+
+/// The editions committed in `editions/` are what the tool makes now from the committed texts and
+/// alignments, and valid TEI. When this fails after a change, remake them with
+/// `tei-align edition texts/<work> -o editions/<work>` (or the main `run` command).
+#[test]
+fn committed_editions_are_up_to_date_and_valid() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for work in ["letter-1968", "udhr"] {
+        let committed = root.join("editions").join(work);
+        let alignment = root.join("alignments").join(work).join("alignment.xml");
+        if !committed.join("edition.xml").is_file() || !alignment.is_file() {
+            println!("SKIP {work}: no committed edition or alignment");
+            continue;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        tool()
+            .arg("edition")
+            .arg(root.join("texts").join(work))
+            .arg("-o")
+            .arg(dir.path())
+            .assert()
+            .success();
+        for f in ["edition.xml", "index.html"] {
+            let fresh = std::fs::read_to_string(dir.path().join(f)).unwrap();
+            let old = std::fs::read_to_string(committed.join(f)).unwrap();
+            assert!(
+                fresh == old,
+                "editions/{work}/{f} is stale: remake it with `tei-align edition texts/{work} -o editions/{work}`"
+            );
+        }
+        if let Some(ok) = jing_ok(&committed.join("edition.xml")) {
+            assert!(ok, "editions/{work}/edition.xml is not valid TEI");
+        }
+    }
+}
