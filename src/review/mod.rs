@@ -2,8 +2,9 @@
 //! progress of the review.
 //!
 //! Everything here works on plain values ([`Work`], [`WorkAlignment`]); the CLI reads the files
-//! afresh on every command (so an alignment file edited by hand in an XML editor is honoured)
-//! and writes the result back atomically.
+//! afresh on every command (so an alignment file edited by hand in an XML editor is honoured),
+//! recomposes the N-way segments ([`crate::provenance::recompose`]) and writes the result back
+//! atomically.
 
 use crate::model::{
     Agent, Change, EdgeAlignment, Link, LinkStatus, Relation, Unaligned, UnalignedKind, Work,
