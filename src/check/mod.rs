@@ -323,6 +323,39 @@ pub fn check(
             );
         }
     }
+    // The alignment's edges are the headers' derivations (else it is out of date).
+    for (derived, source) in &header_edges {
+        if !al
+            .relations
+            .iter()
+            .any(|r| &r.source == source && &r.derived == derived)
+            && let Some(l) = work.layer(derived)
+        {
+            p(
+                &l.path.display().to_string(),
+                0,
+                format!(
+                    "the header derives {derived} from {source}, but the alignment has no such edge (run tei-align align)"
+                ),
+            );
+        }
+    }
+    for r in &al.relations {
+        if !header_edges
+            .iter()
+            .any(|(d, s)| d == &r.derived && s == &r.source)
+            && work.layer(&r.derived).is_some()
+        {
+            p(
+                &al_file,
+                at(&r.id),
+                format!(
+                    "relation {}: the header of layer {} does not derive it from {} (run tei-align align)",
+                    r.id, r.derived, r.source
+                ),
+            );
+        }
+    }
     if let Some(cycle) = find_cycle(&header_edges) {
         p(
             &work.dir.display().to_string(),
