@@ -353,6 +353,34 @@ pub fn merge_edge(
         line,
         message,
     };
+    // A file written the other way round (its first side is the derived layer) whose document
+    // names did not tell: the ids do. Every id of the first side is in the derived layer and
+    // every id of the second in the source layer → swap.
+    let swapped: Vec<ImportedBead>;
+    let beads = {
+        let all_in =
+            |ids: &[String], layer: &str| ids.iter().all(|id| idx.layer_id(id) == Some(layer));
+        let reversed = rel.source != rel.derived
+            && beads
+                .iter()
+                .any(|b| !b.source.is_empty() || !b.derived.is_empty())
+            && beads
+                .iter()
+                .all(|b| all_in(&b.source, &rel.derived) && all_in(&b.derived, &rel.source));
+        if reversed {
+            swapped = beads
+                .iter()
+                .map(|b| ImportedBead {
+                    source: b.derived.clone(),
+                    derived: b.source.clone(),
+                    ..b.clone()
+                })
+                .collect();
+            &swapped[..]
+        } else {
+            beads
+        }
+    };
     // Validate: ids in the right layers, consecutive, no sentence twice, no crossing.
     let mut seen: HashMap<&str, usize> = HashMap::new();
     type Span = Option<(usize, usize)>;

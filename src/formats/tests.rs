@@ -171,8 +171,8 @@ fn import_errors_name_file_and_line() {
             "f.xml:2: unknown sentence id en.s99",
         ),
         (
-            "<cesAlign><linkGrp fromDoc='cs.xml' toDoc='en.xml'>\n<link xtargets='en.s1;cs.s1'/></linkGrp></cesAlign>",
-            "f.xml:2: en.s1 is in layer en, expected a sentence of cs",
+            "<cesAlign><linkGrp fromDoc='cs.xml' toDoc='en.xml'>\n<link xtargets='cs.s1;en.s1'/>\n<link xtargets='en.s2;cs.s2'/></linkGrp></cesAlign>",
+            "f.xml:3: en.s2 is in layer en, expected a sentence of cs",
         ),
         (
             "<cesAlign><linkGrp fromDoc='cs.xml' toDoc='en.xml'>\n<link xtargets='cs.s1;en.s2'/>\n<link xtargets='cs.s2;en.s1'/></linkGrp></cesAlign>",
@@ -427,4 +427,24 @@ fn merging_a_file_that_repeats_the_edge_only_updates_statuses() {
         }
     }
     assert_eq!(a.unaligned, b.unaligned);
+}
+
+#[test]
+fn a_file_with_the_sides_the_other_way_round_is_recognised_by_its_ids() {
+    let w = work();
+    let al = alignment();
+    // Document names that say nothing, derived ids first.
+    let src = "<cesAlign><linkGrp fromDoc='a.xml' toDoc='b.xml'>\n<link xtargets='en.s1;cs.s1'/>\n<link xtargets='en.s2 en.s3;cs.s2'/>\n</linkGrp></cesAlign>";
+    let beads = import(Format::CesAlign, src, "f.xml", &al.relations[1], "e", NOW).unwrap();
+    let mut m = al.clone();
+    merge_edge(&w, &mut m, 1, &beads, ImportMode::Merge, "f.xml").unwrap();
+    assert_eq!(m, al, "the same beads as the edge has: nothing changes");
+    // A file that mixes both orders is an error, not guessed.
+    let src = "<cesAlign><linkGrp fromDoc='a.xml' toDoc='b.xml'>\n<link xtargets='en.s1;cs.s1'/>\n<link xtargets='cs.s2;en.s2 en.s3'/>\n</linkGrp></cesAlign>";
+    let beads = import(Format::CesAlign, src, "f.xml", &al.relations[1], "e", NOW).unwrap();
+    let err = merge_edge(&w, &mut m.clone(), 1, &beads, ImportMode::Merge, "f.xml").unwrap_err();
+    assert!(
+        err.to_string().starts_with("f.xml:2: en.s1 is in layer en"),
+        "{err}"
+    );
 }
