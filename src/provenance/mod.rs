@@ -60,6 +60,14 @@ pub enum ProvenanceError {
     /// A confirmed link points at a sentence that no longer exists (only with `strict`).
     #[error("{0}")]
     StaleLink(String),
+    /// The alignment file could not be written.
+    #[error(transparent)]
+    Tei(#[from] crate::tei::TeiError),
+    /// The existing alignment file cannot be read; it holds confirmed work, so it is left alone.
+    #[error(
+        "cannot re-align: the existing alignment is unreadable (fix it, or use --fresh to start over and lose its confirmed links): {0}"
+    )]
+    Unreadable(crate::tei::TeiError),
     /// The aligner failed on an edge.
     #[error("aligning {relation}: {source}")]
     Align {
@@ -591,6 +599,10 @@ const JOINT_CUT_BUDGET: usize = 5000;
 /// where the alignment of each part is most convincing: the cut maximising the mean confidence
 /// of its beads (a cut too early crams source sentences together, a cut too late crams derived
 /// ones; both lower the confidence). Confirmed (fixed) beads are never cut through.
+///
+/// Limits: a part of only one or two source sentences between two gaps is placed unreliably
+/// (the aligner estimates the length ratio from the part itself, so length says little there);
+/// an editor should confirm such links by hand.
 fn align_with_gaps(
     src: &[&str],
     tgt: &[&str],
@@ -720,43 +732,19 @@ impl GapCtx<'_> {
             // A gap inside the source at `a`: the derived text splits into the part before
             // (ending at c1), the sentences in the gap (c1..c2), and the part after (from c2).
             let (lo, hi) = self.cut_bounds(a, d);
-            let c1 = best_cut(lo, hi, true, &|k| self.score((s.0, a), (d.0, k)))?;
-            let mut c2 = best_cut(c1, hi, false, &|j| self.score((a, s.1), (j, d.1)))?;
-            if trail && rest.is_empty() {
-                // The part after the gap also ends in a gap: where it starts and where it ends
-                // depend on each other. Try every pair on short texts; on long ones settle them
-                // in turn.
-                let span = d.1 - c1;
-                if span * span / 2 <= JOINT_CUT_BUDGET {
-                    let mut top: Option<(f64, usize)> = None;
-                    for j in c1..=hi.min(d.1.saturating_sub(1)) {
-                        for e in j + 1..=d.1 {
-                            let sc = self.score((a, s.1), (j, e))?;
-                            // Ties: the earliest start (least claimed gap before the part).
-                            if top.is_none_or(|(t, _)| sc > t + 1e-9) {
-                                top = Some((sc, j));
-                            }
-                        }
-                    }
-                    if let Some((_, j)) = top {
-                        c2 = j;
-                    }
-                } else {
-                    let mut end = d.1;
-                    for _ in 0..4 {
-                        let e = best_cut((c2 + 1).min(d.1), d.1, true, &|k| {
-                            self.score((a, s.1), (c2, k))
-                        })?;
-                        let c = best_cut(c1, hi.min(e.saturating_sub(1)).max(c1), false, &|j| {
-                            self.score((a, s.1), (j, e))
-                        })?;
-                        if (e, c) == (end, c2) {
-                            break;
-                        }
-                        (end, c2) = (e, c);
-                    }
-                }
-            }
+            let c1 = if lead {
+                // The part before the gap may also start late (a gap before it too).
+                self.place((s.0, a), (d.0, hi), true, true, hi)?.1.max(lo)
+            } else {
+                best_cut(lo, hi, true, &|k| self.score((s.0, a), (d.0, k)))?
+            };
+            // Where the part after the gap starts depends on where it ends: at the next gap,
+            // or at the end (itself open when the source breaks off there).
+            let (b, b_trail) = match rest.first() {
+                Some(&b) => (b, true),
+                None => (s.1, trail),
+            };
+            let c2 = self.place((a, b), (c1, d.1), true, b_trail, hi)?.0;
             let left = self.solve((s.0, a), (d.0, c1), lead, false, &[])?;
             let right = self.solve((a, s.1), (c2, d.1), false, trail, rest)?;
             let conf = (mean_confidence(&left) + mean_confidence(&right)) / 2.0;
@@ -769,15 +757,7 @@ impl GapCtx<'_> {
             out.extend(right);
             return Ok(out);
         }
-        let (mut start, mut end) = d;
-        if trail && d.1 > d.0 {
-            let (lo, _) = self.cut_bounds(s.1, d);
-            end = best_cut(lo.max(d.0 + 1), d.1, true, &|k| self.score(s, (d.0, k)))?;
-        }
-        if lead && end > d.0 {
-            let (_, hi) = self.cut_bounds(s.0, (d.0, end));
-            start = best_cut(d.0, hi.min(end - 1), false, &|j| self.score(s, (j, end)))?;
-        }
+        let (start, end) = self.place(s, d, lead, trail, d.1)?;
         let inner_beads = self.run(s, (start, end))?;
         // How sure we are that the left-out sentences stand in the gap is how sure we are of
         // the alignment that left them out.
@@ -791,6 +771,68 @@ impl GapCtx<'_> {
         out.extend(inner_beads);
         out.extend((end..d.1).map(cut));
         Ok(out)
+    }
+
+    /// Where the derived text of the source part `s` starts and ends inside `d`: with a gap
+    /// before the part (`lead`) it may start later (at most at `start_hi`), with a gap after it
+    /// (`trail`) it may end earlier. Confirmed beads stay inside.
+    fn place(
+        &self,
+        s: (usize, usize),
+        d: (usize, usize),
+        lead: bool,
+        trail: bool,
+        start_hi: usize,
+    ) -> Result<(usize, usize), AlignError> {
+        if d.1 <= d.0 {
+            return Ok(d);
+        }
+        let end_lo = self.cut_bounds(s.1, d).0.max(d.0 + 1);
+        let start_hi = start_hi.min(self.cut_bounds(s.0, d).1).min(d.1 - 1);
+        match (lead, trail) {
+            (false, false) => Ok(d),
+            (false, true) => Ok((
+                d.0,
+                best_cut(end_lo, d.1, true, &|k| self.score(s, (d.0, k)))?,
+            )),
+            (true, false) => Ok((
+                best_cut(d.0, start_hi, false, &|j| self.score(s, (j, d.1)))?,
+                d.1,
+            )),
+            (true, true) => {
+                let span = d.1 - d.0;
+                if span * span / 2 <= JOINT_CUT_BUDGET {
+                    // Every (start, end) pair; ties go to the earliest start and latest end
+                    // (the least text claimed for the gaps).
+                    let mut top: Option<(f64, usize, usize)> = None;
+                    for j in d.0..=start_hi {
+                        for e in (end_lo.max(j + 1)..=d.1).rev() {
+                            let sc = self.score(s, (j, e))?;
+                            if top.is_none_or(|(t, _, _)| sc > t + 1e-9) {
+                                top = Some((sc, j, e));
+                            }
+                        }
+                    }
+                    Ok(top.map(|(_, j, e)| (j, e)).unwrap_or(d))
+                } else {
+                    // Long texts: settle start and end in turn.
+                    let (mut start, mut end) = d;
+                    for _ in 0..4 {
+                        let e = best_cut(end_lo.max(start + 1).min(d.1), d.1, true, &|k| {
+                            self.score(s, (start, k))
+                        })?;
+                        let j = best_cut(d.0, start_hi.min(e - 1).max(d.0), false, &|j| {
+                            self.score(s, (j, e))
+                        })?;
+                        if (j, e) == (start, end) {
+                            break;
+                        }
+                        (start, end) = (j, e);
+                    }
+                    Ok((start, end))
+                }
+            }
+        }
     }
 }
 
@@ -1289,6 +1331,42 @@ pub fn align_work(
         alignment,
         warnings,
         changed: !same,
+    })
+}
+
+/// What [`align_to_file`] did.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// The alignment, its warnings and whether it changed.
+    pub report: WorkReport,
+    /// False when the file already held exactly these bytes (it was not touched).
+    pub written: bool,
+}
+
+/// Align a work and write its alignment file (`out`, e.g. `alignments/<work>/alignment.xml`),
+/// keeping what the existing file holds: confirmed links and the history. An existing file that
+/// cannot be read is an error and stays as it is, unless `fresh` (start over, losing its
+/// confirmed links). A file that would not change is not rewritten.
+pub fn align_to_file(
+    work: &Work,
+    out: &Path,
+    opts: &WorkOptions,
+    fresh: bool,
+) -> Result<FileReport, ProvenanceError> {
+    let existing = if out.exists() && !fresh {
+        Some(crate::tei::standoff::read_alignment(out).map_err(ProvenanceError::Unreadable)?)
+    } else {
+        None
+    };
+    let report = align_work(work, existing.as_ref(), layer_files_for(work, out), opts)?;
+    let xml = crate::tei::standoff::to_tei(&report.alignment);
+    let same = std::fs::read(out).is_ok_and(|b| b == xml.as_bytes());
+    if !same {
+        crate::fsutil::write_atomic(out, xml.as_bytes()).map_err(crate::tei::TeiError::from)?;
+    }
+    Ok(FileReport {
+        report,
+        written: !same,
     })
 }
 
