@@ -347,7 +347,10 @@ pub fn merge_edge(
     path: &str,
 ) -> Result<ImportReport, FormatError> {
     let idx = SentenceIndex::new(work);
-    let rel = relation_of(al, &al.edges[ei])?.clone();
+    let Some(edge_now) = al.edges.get(ei) else {
+        return Err(FormatError::Alignment(format!("no edge number {ei}")));
+    };
+    let rel = relation_of(al, edge_now)?.clone();
     let perr = |line: usize, message: String| FormatError::Parse {
         path: path.to_owned(),
         line,
