@@ -454,6 +454,20 @@ pub fn check(
                     format!("ptr {}: layer {} is not on edge {}", u.id, u.layer, r.id),
                 );
             }
+            let on_source = u.kind == crate::model::UnalignedKind::SourceOnly;
+            if (on_source && u.layer != r.source) || (!on_source && u.layer != r.derived) {
+                p(
+                    &al_file,
+                    at(&u.id),
+                    format!(
+                        "ptr {}: a {} ptr must point into layer {}, not {}",
+                        u.id,
+                        u.kind.as_str(),
+                        if on_source { &r.source } else { &r.derived },
+                        u.layer
+                    ),
+                );
+            }
             match idx.layer_id(&u.sentence) {
                 Some(x) if x == u.layer => {}
                 Some(x) => p(

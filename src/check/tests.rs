@@ -304,3 +304,18 @@ fn an_alignment_out_of_date_with_the_headers_is_reported() {
         "{m:?}"
     );
 }
+
+#[test]
+fn a_ptr_of_the_wrong_kind_for_its_side_is_reported() {
+    let mut al = alignment();
+    al.edges[1].unaligned[0].kind = crate::model::UnalignedKind::DerivedOnly; // cs.s5, a source sentence
+    let (_d, w, ap) = on_disk(&al);
+    let m = messages(&check(&w, &al, &ap, &no_jing()));
+    assert!(
+        m.iter()
+            .any(|x| x
+                .ends_with("ptr u.cs-en.1: a derived-only ptr must point into layer en, not cs")),
+        "{m:?}"
+    );
+    assert_eq!(m.len(), 1, "{m:?}");
+}
