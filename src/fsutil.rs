@@ -59,8 +59,21 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), FsError> {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
     };
+    // A missing directory is made (`alignments/<work>/` on the first run), but a file where a
+    // directory should be is named as such, not as "File exists" on the output path.
+    if let Some(blocker) = dir.ancestors().find(|a| a.exists()).filter(|a| !a.is_dir()) {
+        return Err(FsError::Io {
+            path: blocker.to_owned(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::NotADirectory,
+                format!("not a directory, so {} cannot be written", path.display()),
+            ),
+        });
+    }
     std::fs::create_dir_all(&dir).map_err(io)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(io)?;
+    // tempfile's error names its random temporary file, which means nothing to the user: keep
+    // only the OS error, reported on the output path.
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| io(plain(e)))?;
     tmp.write_all(contents).map_err(io)?;
     // tempfile creates files readable by the owner only; an output is an ordinary file, so give
     // it the mode of the file it replaces, or the usual 0644 for a new one.
@@ -77,6 +90,24 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), FsError> {
     tmp.as_file().sync_all().map_err(io)?;
     tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(())
+}
+
+/// The OS error without the context a library added to its message.
+fn plain(e: std::io::Error) -> std::io::Error {
+    if let Some(code) = e.raw_os_error() {
+        return std::io::Error::from_raw_os_error(code);
+    }
+    // tempfile wraps the OS error in its own, which names the temporary path.
+    let inner = e
+        .get_ref()
+        .and_then(|i| i.source())
+        .and_then(|s| s.downcast_ref::<std::io::Error>());
+    if let Some(code) = inner.and_then(std::io::Error::raw_os_error) {
+        return std::io::Error::from_raw_os_error(code);
+    }
+    let msg = e.to_string();
+    let msg = msg.split(" at path ").next().unwrap_or(&msg).to_owned();
+    std::io::Error::new(e.kind(), msg)
 }
 
 #[cfg(test)]
@@ -111,5 +142,34 @@ mod tests {
             Err(FsError::NotUtf8 { offset, .. }) => assert_eq!(offset, 2),
             other => panic!("expected NotUtf8, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_file_in_place_of_the_directory_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("notes.txt");
+        std::fs::write(&file, "x").unwrap();
+        let err = write_atomic(&file.join("sub/out.xml"), b"y").unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with(&format!("{}: not a directory", file.display())),
+            "{msg}"
+        );
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+    }
+
+    #[test]
+    fn a_failed_write_does_not_name_the_temporary_file() {
+        // /proc accepts no new files, even for root (who may write anywhere else).
+        let p = Path::new("/proc/tei-align-test.xml");
+        if !Path::new("/proc/self").exists() {
+            eprintln!("skipped: no /proc on this system");
+            return;
+        }
+        let msg = write_atomic(p, b"y").unwrap_err().to_string();
+        assert!(msg.starts_with("/proc/tei-align-test.xml: "), "{msg}");
+        assert!(!msg.contains(".tmp"), "{msg}");
+        // The OS's own words, not only the kind of error.
+        assert!(msg.contains("(os error "), "{msg}");
     }
 }

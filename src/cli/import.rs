@@ -4,11 +4,12 @@ use anyhow::{Context, bail};
 use std::path::{Path, PathBuf};
 use tei_align::fsutil;
 use tei_align::model::{Agent, Derivation, DerivationKind};
+use tei_align::segment;
 use tei_align::tei::header::{HeaderSpec, SourceSpec, document, is_iso_date};
 use tei_align::tei::import::{
     BodyOptions, GapSpec, body_from_html, body_from_text, body_without_text,
 };
-use tei_align::tei::{SegmentOptions, resegment};
+use tei_align::tei::{SegmentOptions, is_ncname, resegment};
 
 /// The kind of input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -150,6 +151,18 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             bail!("{flag} {d:?}: not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)");
         }
     }
+    if let Some(l) = &a.lang {
+        segment::check_lang(l).map_err(|e| anyhow::anyhow!("--lang {e}"))?;
+    }
+    // Ids end up in xml:id and in pointers (`cs.xml#layer.cs`, `#kramer`): a space or a slash
+    // would make a broken or a second pointer, so they are checked before anything is read.
+    for (flag, id) in [("--id", &a.id), ("--source-layer", &a.header.source_layer)] {
+        if let Some(id) = id
+            && !is_ncname(id)
+        {
+            bail!("{flag} {id:?}: not a layer id (a letter, then letters, digits, '-', '.', '_')");
+        }
+    }
     let gap = |s: &Option<String>, flag: &str| -> anyhow::Result<Option<GapSpec>> {
         match s {
             None => Ok(None),
@@ -170,6 +183,16 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         .iter()
         .map(|r| parse_resp(r))
         .collect::<anyhow::Result<Vec<_>>>()?;
+    if let Some(ids) = &a.header.derivation_resp {
+        for id in ids.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            if !agents.iter().any(|g| g.id == id) {
+                bail!(
+                    "--derivation-resp {id:?}: no --resp with that id (it would point nowhere); \
+                     give --resp {id}:Name:role"
+                );
+            }
+        }
+    }
     let when = a.when.clone().unwrap_or_else(today);
     let format = match (&a.input, a.format) {
         (None, _) => None,
@@ -245,11 +268,25 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             }
         };
         let layer = a.id.clone().unwrap_or_else(|| stem(&output));
-        let lang = a
-            .lang
-            .clone()
-            .or(meta_lang)
-            .context("no language: give --lang")?;
+        if !is_ncname(&layer) {
+            bail!(
+                "{out_name}: the layer id {layer:?} taken from the file name cannot be an \
+                 xml:id; give --id"
+            );
+        }
+        let input_name = a
+            .input
+            .as_deref()
+            .map_or_else(|| out_name.clone(), |p| p.display().to_string());
+        let lang = match (&a.lang, meta_lang) {
+            (Some(l), _) => l.clone(),
+            (None, Some(l)) => {
+                segment::check_lang(&l)
+                    .map_err(|e| anyhow::anyhow!("{input_name}: html/@lang {e}; or give --lang"))?;
+                l
+            }
+            (None, None) => bail!("{input_name}: no language given: give --lang"),
+        };
         let derivation = match &a.header.source_layer {
             None => None,
             Some(src_layer) => {
@@ -293,6 +330,9 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             licence: a.header.licence.clone(),
         };
         let xml = document(&spec, &body);
+        // The body is copied into the document: free it before the document is parsed, which on
+        // a long book is the difference of one more copy of the text in memory.
+        drop(body);
         resegment(
             &xml,
             &out_name,

@@ -25,6 +25,18 @@ pub struct Args {
 
 /// Run the command.
 pub fn run(args: Args) -> anyhow::Result<()> {
+    // Every work directory is checked before the first is aligned, so that a typo in the last
+    // one does not leave the others half done.
+    for work in &args.works {
+        match std::fs::metadata(work) {
+            Err(e) => anyhow::bail!("{}: {e}", work.display()),
+            Ok(m) if !m.is_dir() => anyhow::bail!(
+                "{}: not a directory (give work directories, `texts/<work>`)",
+                work.display()
+            ),
+            Ok(_) => {}
+        }
+    }
     for work in &args.works {
         let name = work
             .components()
@@ -32,7 +44,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             .map(|c| c.as_os_str().to_owned())
             .ok_or_else(|| anyhow::anyhow!("{}: not a work directory", work.display()))?;
         let alignment = args.alignments.join(&name).join("alignment.xml");
-        eprintln!("== {}", work.display());
+        // The heading of this work's report, on stdout with the report itself: stderr carries
+        // only warnings and the one-line error.
+        println!("== {}", work.display());
         super::align::run(super::align::Args {
             work: work.clone(),
             out: Some(alignment.clone()),

@@ -20,6 +20,8 @@ pub struct Args {
 
 /// Run the command.
 pub fn run(args: Args) -> anyhow::Result<()> {
+    // A malformed code is a mistake (`--lang ../x`, `--lang ""`); a well-formed unknown one is not.
+    segment::check_lang(&args.lang).map_err(|e| anyhow::anyhow!("--lang {e}"))?;
     let text = match args.file.as_deref() {
         None => read_stdin()?,
         Some(p) if p == Path::new("-") => read_stdin()?,
@@ -27,22 +29,25 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     };
     // A byte-order mark is not part of the first sentence.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
-    for (k, para) in segment::split_by_paragraph(text, &args.lang)
-        .into_iter()
-        .enumerate()
-    {
-        if k > 0 {
-            out.push('\n');
-        }
-        for r in para {
-            out.push_str(&segment::one_line(&text[r]));
-            out.push('\n');
-        }
-    }
+    // Written as it is split, paragraph by paragraph: a copy of the whole output would double the
+    // memory on a long book.
     let stdout = std::io::stdout();
     let mut w = BufWriter::new(stdout.lock());
-    match w.write_all(out.as_bytes()).and_then(|()| w.flush()) {
+    let written = (|| -> std::io::Result<()> {
+        for (k, p) in segment::split_paragraphs(text).into_iter().enumerate() {
+            if k > 0 {
+                w.write_all(b"\n")?;
+            }
+            for r in segment::split(&text[p.clone()], &args.lang) {
+                w.write_all(
+                    segment::one_line(&text[p.start + r.start..p.start + r.end]).as_bytes(),
+                )?;
+                w.write_all(b"\n")?;
+            }
+        }
+        w.flush()
+    })();
+    match written {
         // A closed pipe (`… | head`) is the reader's choice, not an error.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         r => r.context("<stdout>: write failed"),

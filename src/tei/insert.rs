@@ -714,7 +714,9 @@ fn snap_end(units: &[Unit], b: usize) -> Option<usize> {
 }
 
 /// True when `s` can be the start of an `xml:id` (an XML NCName, ASCII subset).
-fn is_ncname(s: &str) -> bool {
+/// Whether `s` can be an `xml:id` (an XML NCName, in the simple form tei-align uses for layer,
+/// sentence and agent ids: a letter or `_`, then letters, digits, `-`, `.`, `_`).
+pub fn is_ncname(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
         && chars.all(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '_'))

@@ -21,7 +21,7 @@ pub enum TeiError {
         message: String,
     },
     /// The XML is well-formed but not what a layer or alignment must be.
-    #[error("{path}:{line}: {message}")]
+    #[error("{}", at(path, *line, message))]
     Invalid {
         /// The file.
         path: String,
@@ -32,6 +32,16 @@ pub enum TeiError {
     },
 }
 
+/// `path:line: message`, or `path: message` when the problem concerns the whole file (line 0):
+/// "ew:0:" would send a user looking for a line that does not exist.
+fn at(path: &str, line: usize, message: &str) -> String {
+    if line == 0 {
+        format!("{path}: {message}")
+    } else {
+        format!("{path}:{line}: {message}")
+    }
+}
+
 pub(crate) mod dom;
 pub mod header;
 pub mod import;
@@ -39,7 +49,7 @@ pub mod insert;
 mod reader;
 pub mod standoff;
 
-pub use insert::{Resegmented, SegmentOptions, resegment};
+pub use insert::{Resegmented, SegmentOptions, is_ncname, resegment};
 
 use crate::model::{Layer, Work};
 use std::collections::BTreeMap;
@@ -71,6 +81,31 @@ pub fn read_layer(path: &Path) -> Result<Layer, TeiError> {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     reader::parse_layer(&src, path, &id)
+}
+
+/// Sentence ids must be unique across the layers of a work, not only within a file: the
+/// commands name sentences by bare id (`trace en.s18`, `link cs.s16 en.s16`) and the edition puts
+/// every layer into one document. A second copy of a layer, or an edition written into the work
+/// directory (its `<group>` holds every layer's sentences), would otherwise be read as a layer.
+fn check_sentence_ids(layers: &[Layer]) -> Result<(), TeiError> {
+    let mut seen: std::collections::HashMap<&str, &Layer> = std::collections::HashMap::new();
+    for layer in layers {
+        for s in &layer.sentences {
+            if let Some(first) = seen.insert(s.id.as_str(), layer) {
+                return Err(TeiError::Invalid {
+                    path: layer.path.display().to_string(),
+                    line: s.line,
+                    message: format!(
+                        "sentence id \"{}\" is also used in {} (sentence ids must be unique \
+                         across the layers of a work)",
+                        s.id,
+                        first.path.display()
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Read every layer (`*.xml`) of a work directory, sorted by layer id. The work id is the
@@ -124,6 +159,7 @@ pub fn read_work(dir: &Path) -> Result<Work, TeiError> {
         layers.push(layer);
     }
     layers.sort_by(|a, b| a.id.cmp(&b.id));
+    check_sentence_ids(&layers)?;
     Ok(Work {
         id: dir
             .file_name()
