@@ -2,7 +2,32 @@
 //! feature lists the search compares.
 
 use super::text::{SentenceInfo, dict_feature, stem_of};
-use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// The keys here are already hashes (or pairs of them): a multiply-mix hasher is enough and much
+/// faster than SipHash.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct MixHasher(u64);
+
+impl Hasher for MixHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u32(&mut self, v: u32) {
+        self.write_u64(u64::from(v));
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<MixHasher>>;
+type HashSet<K> = std::collections::HashSet<K, BuildHasherDefault<MixHasher>>;
 
 /// How many translations of one source stem the induced dictionary keeps.
 const INDUCED_PER_WORD: usize = 3;
@@ -53,15 +78,10 @@ impl Dictionary {
         }
     }
 
-    /// Number of source stems with a translation.
-    pub fn len(&self) -> usize {
-        self.map.len()
-    }
-
     /// The sorted feature list of a source sentence: its base features plus the dictionary
     /// features of its stems' translations.
     pub fn src_features(&self, info: &SentenceInfo) -> Vec<u32> {
-        let mut f = info.base.clone();
+        let mut f = info.base.to_vec();
         if !self.map.is_empty() {
             for s in &info.stems {
                 if let Some(ts) = self.map.get(s) {
@@ -70,13 +90,14 @@ impl Dictionary {
             }
             f.sort_unstable();
         }
+        f.shrink_to_fit();
         f
     }
 
     /// The sorted feature list of a target sentence: base features plus the dictionary feature of
     /// every stem that some source word translates into.
     pub fn tgt_features(&self, info: &SentenceInfo) -> Vec<u32> {
-        let mut f = info.base.clone();
+        let mut f = info.base.to_vec();
         if !self.targets.is_empty() {
             f.extend(
                 info.stems
@@ -86,6 +107,7 @@ impl Dictionary {
             );
             f.sort_unstable();
         }
+        f.shrink_to_fit();
         f
     }
 
@@ -118,7 +140,7 @@ impl Dictionary {
         let cs = run_counts(src_stems);
         let ct = run_counts(tgt_stems);
         let cst = run_counts(both);
-        let mut best: HashMap<u32, Vec<(f64, u32)>> = HashMap::new();
+        let mut best: HashMap<u32, Vec<(f64, u32)>> = HashMap::default();
         for (&st, &c) in &cst {
             let (s, t) = ((st >> 32) as u32, st as u32);
             if c < INDUCE_MIN_COUNT || s == t {
@@ -148,7 +170,7 @@ impl Dictionary {
 /// Count equal values by sorting.
 fn run_counts<T: Ord + Copy + std::hash::Hash>(mut v: Vec<T>) -> HashMap<T, u32> {
     v.sort_unstable();
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     let mut k = 0;
     while k < v.len() {
         let mut e = k + 1;
@@ -236,7 +258,7 @@ impl Csr {
 
 /// Weigh every feature by its inverse document frequency over both texts.
 pub(crate) fn weigh(src: Vec<Vec<u32>>, tgt: Vec<Vec<u32>>) -> Weighted {
-    let mut df: HashMap<u32, u32> = HashMap::new();
+    let mut df: HashMap<u32, u32> = HashMap::default();
     for l in src.iter().chain(tgt.iter()) {
         let mut prev = None;
         for &f in l {

@@ -13,7 +13,7 @@
 //!
 //! Beads fixed in advance split the texts into independent pieces, aligned in parallel.
 
-pub mod confidence;
+mod confidence;
 mod lexicon;
 mod search;
 mod text;
@@ -64,10 +64,6 @@ const BLOCK_PENALTY: f32 = 1.5;
 const SECOND_PASS_BAND: usize = 12;
 /// Pseudo-count of the default priors when re-estimating them from the first pass.
 const PRIOR_WEIGHT: f64 = 200.0;
-/// Texts longer than this (sentences on one side) are cut into pieces after the first pass.
-const PIECE_MAX: usize = 12_000;
-/// The length of those pieces, in source sentences.
-const PIECE_LEN: usize = 5_000;
 /// Beads on either side that the local length ratio is measured over.
 const LOCAL_WINDOW: usize = 100;
 /// Sentences per side from which a progress bar is worth showing.
@@ -89,7 +85,7 @@ pub fn align(src: &[&str], tgt: &[&str], opts: &AlignOptions) -> Result<Vec<Bead
         pb
     });
     let dictionary = Dictionary::from_pairs(&opts.dictionary);
-    let aligned: Vec<Vec<Bead>> = pieces
+    let mut aligned: Vec<Vec<Bead>> = pieces
         .par_iter()
         .map(|&(s0, s1, t0, t1)| {
             let blocks = match (&opts.src_blocks, &opts.tgt_blocks) {
@@ -112,6 +108,12 @@ pub fn align(src: &[&str], tgt: &[&str], opts: &AlignOptions) -> Result<Vec<Bead
         .collect();
     if let Some(pb) = progress {
         pb.finish_and_clear();
+    }
+    if opts.fixed.is_empty()
+        && let Some(only) = aligned.pop()
+    {
+        // One piece: no need to copy a million beads.
+        return Ok(only);
     }
     // Interleave: piece 0, fixed 0, piece 1, fixed 1, …
     let mut out = Vec::with_capacity(src.len().max(tgt.len()));
@@ -211,9 +213,7 @@ fn align_piece(
         .collect()
 }
 
-/// Align analysed sentences: two passes, or, for long texts, a first pass that cuts the text at
-/// confident beads into pieces aligned independently (in parallel, each with its own length
-/// ratio, priors and induced dictionary, so parameters follow the text).
+/// Align analysed sentences in two passes (see the module documentation).
 fn align_infos(
     si: &[SentenceInfo],
     ti: &[SentenceInfo],
@@ -251,8 +251,8 @@ fn align_infos(
         local: None,
         var: 6.8,
         prior: search::PRIOR.map(|p| (-p.ln()) as f32),
-        lambda: knob("TA_LAMBDA", LAMBDA),
-        null_len: knob("TA_NULLLEN", NULL_LENGTH),
+        lambda: LAMBDA,
+        null_len: NULL_LENGTH,
         block_penalty: BLOCK_PENALTY,
     };
     let features = |d: &Dictionary| {
@@ -265,7 +265,6 @@ fn align_infos(
             pb.set_message(m);
         }
     };
-    let long = n.max(m) > PIECE_MAX;
 
     // Pass 1.
     msg("first pass");
@@ -277,40 +276,18 @@ fn align_infos(
         src_bound: bounds.map(|b| b.0),
         tgt_bound: bounds.map(|b| b.1),
     };
-    let first = search::search(&level, &params, if long { 1 } else { 3 }, progress);
+    let first = search::search(&level, &params, 3, progress);
     drop(level);
     drop(feats);
 
-    if long {
-        msg("pieces");
-        let pieces = cut(&first, n, m);
-        if let Some(pb) = progress {
-            pb.set_length(pieces.len() as u64);
-            pb.set_position(0);
-        }
-        let aligned: Vec<Vec<(RawBead, f64)>> = pieces
-            .par_iter()
-            .map(|&(s0, s1, t0, t1)| {
-                let b = bounds.map(|(a, b)| (&a[s0..=s1], &b[t0..=t1]));
-                let mut v = align_infos(&si[s0..s1], &ti[t0..t1], b, dictionary, None);
-                for (r, _) in &mut v {
-                    r.s0 += s0;
-                    r.s1 += s0;
-                    r.t0 += t0;
-                    r.t1 += t0;
-                }
-                if let Some(pb) = progress {
-                    pb.inc(1);
-                }
-                v
-            })
-            .collect();
-        return aligned.into_iter().flatten().collect();
-    }
-
     // Re-estimate, induce, realign.
     msg("second pass");
-    params.local = Some(std::sync::Arc::new(local_ratio(&first, &sl, &tl, params.ratio)));
+    params.local = Some(std::sync::Arc::new(local_ratio(
+        &first,
+        &sl,
+        &tl,
+        params.ratio,
+    )));
     reestimate(&mut params, &first, &sl, &tl);
     let pairs: Vec<(usize, usize)> = first
         .iter()
@@ -329,59 +306,8 @@ fn align_infos(
     };
     let band = Band::around(&first, 1, SECOND_PASS_BAND, n, m);
     let second = search::dp_widening(&level, &params, band, 3, progress);
-    second
-        .into_iter()
-        .map(|b| {
-            let c = confidence::of(&b, &params);
-            (b, c)
-        })
-        .collect()
-}
-
-/// Where to cut a long text: near every `PIECE_LEN`-th source sentence, after the middle of three
-/// consecutive 1-1 beads whose weakest lexical similarity is the highest around there.
-fn cut(path: &[RawBead], n: usize, m: usize) -> Vec<(usize, usize, usize, usize)> {
-    let mut cuts = vec![(0, 0)];
-    let mut k = 1;
-    let mut start = 0;
-    while (k + 1) * PIECE_LEN <= n {
-        let target = k * PIECE_LEN;
-        let mut best: Option<(f32, usize)> = None;
-        for (x, w) in path.windows(3).enumerate().skip(start) {
-            if w[1].s0 + PIECE_LEN / 10 < target {
-                continue;
-            }
-            if w[1].s0 > target + PIECE_LEN / 10 {
-                break;
-            }
-            if w.iter().all(|b| b.ty == 0) {
-                let score = w.iter().map(|b| b.lex).fold(f32::INFINITY, f32::min);
-                if best.is_none_or(|(s, _)| score > s) {
-                    best = Some((score, x + 1));
-                }
-            }
-        }
-        if let Some((_, x)) = best {
-            let c = (path[x].s1, path[x].t1);
-            if c.0 > cuts[cuts.len() - 1].0 && c.1 > cuts[cuts.len() - 1].1 {
-                cuts.push(c);
-                start = x;
-            }
-        }
-        k += 1;
-    }
-    cuts.push((n, m));
-    cuts.windows(2)
-        .map(|w| (w[0].0, w[1].0, w[0].1, w[1].1))
-        .collect()
-}
-
-/// TEMPORARY tuning knob.
-pub(crate) fn knob(name: &str, d: f32) -> f32 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(d)
+    let conf = confidence::assign(&second);
+    second.into_iter().zip(conf).collect()
 }
 
 /// The length ratio along a first-pass path, per source position: target over source characters
@@ -399,7 +325,10 @@ fn local_ratio(path: &[RawBead], sl: &[u32], tl: &[u32], global: f32) -> Vec<f32
     let n = sl.len();
     let mut out = vec![global; n + 1];
     for (x, b) in path.iter().enumerate() {
-        let (lo, hi) = (x.saturating_sub(LOCAL_WINDOW), (x + LOCAL_WINDOW + 1).min(k));
+        let (lo, hi) = (
+            x.saturating_sub(LOCAL_WINDOW),
+            (x + LOCAL_WINDOW + 1).min(k),
+        );
         let s = bs[hi] - bs[lo];
         let t = bt[hi] - bt[lo];
         let r = if s > 0.0 { (t / s) as f32 } else { global };

@@ -240,7 +240,7 @@ pub(crate) fn search(
     }
     let group = |cum: &[f64]| -> Vec<f64> {
         let mut v: Vec<f64> = cum.iter().step_by(COARSEN).copied().collect();
-        if (cum.len() - 1) % COARSEN != 0 {
+        if !(cum.len() - 1).is_multiple_of(COARSEN) {
             v.push(cum[cum.len() - 1]);
         }
         v
@@ -260,7 +260,10 @@ pub(crate) fn search(
     // passage of dialogue): a block's length is only as reliable as a sentence's, relatively.
     let coarse_params = Params {
         var: p.var * COARSEN as f32,
-        local: None,
+        local: p
+            .local
+            .as_ref()
+            .map(|v| std::sync::Arc::new(v.iter().step_by(COARSEN).copied().collect::<Vec<f32>>())),
         ..p.clone()
     };
     let path = search(&coarse, &coarse_params, rounds, None);
@@ -272,35 +275,31 @@ pub(crate) fn search(
 pub(crate) fn dp_widening(
     level: &Level<'_>,
     p: &Params,
-    mut band: Band,
+    band: Band,
     rounds: usize,
     progress: Option<&ProgressBar>,
 ) -> Vec<RawBead> {
     let m = level.m();
     let mut w = BAND;
+    let mut band = Some(band);
+    let mut prev: Option<Tables> = None;
     for round in 0..=rounds {
-        let beads = dp(level, p, &band, progress);
+        let Some(b) = band.take() else { break };
+        let (beads, tables) = dp(level, p, b, prev.take(), progress);
+        let bd = &tables.band;
         let hugging: Vec<usize> = beads
             .iter()
             .filter(|b| {
-                let i = b.s1;
-                let j = b.t1;
-                (band.lo[i] > 0 && j < band.lo[i] + 2) || (band.hi[i] < m && j + 2 > band.hi[i])
+                let (i, j) = (b.s1, b.t1);
+                (bd.lo[i] > 0 && j < bd.lo[i] + 2) || (bd.hi[i] < m && j + 2 > bd.hi[i])
             })
             .map(|b| b.s1)
             .collect();
-        if std::env::var_os("TA_DEBUG").is_some() {
-            eprintln!("hug {} rows, first {:?}", hugging.len(), &hugging[..hugging.len().min(8)]);
-            for &i in hugging.iter().take(3) {
-                let b = beads.iter().find(|b| b.s1 == i).map(|b| (b.s0, b.t0, b.t1, b.ty));
-                eprintln!("  row {i}: band {}..={} bead {:?}", band.lo[i], band.hi[i], b);
-            }
-        }
         if hugging.is_empty() || round == rounds {
             return beads;
         }
         w *= 2;
-        let (mut lo, mut hi) = (band.lo.clone(), band.hi.clone());
+        let (mut lo, mut hi) = (bd.lo.clone(), bd.hi.clone());
         let n = lo.len() - 1;
         for &i in &hugging {
             for k in i.saturating_sub(2 * w)..=(i + 2 * w).min(n) {
@@ -308,21 +307,22 @@ pub(crate) fn dp_widening(
                 hi[k] = (hi[k] + w).min(m);
             }
         }
-        band = Band::new(lo, hi, m);
+        band = Some(Band::new(lo, hi, m));
+        prev = Some(tables);
     }
-    unreachable!("the loop returns in its last round")
+    Vec::new()
 }
 
 /// Lexical match weight of every state (i, j) in the band: source sentence i−1 against target
 /// sentence j−1 (0 on the borders).
-fn lexical_matrix(src: &Csr, tgt: &Csr, band: &Band) -> Vec<f32> {
+fn lexical_matrix(src: &Csr, tgt: &Csr, band: &Band, from: usize, mut flat: Vec<f32>) -> Vec<f32> {
     let n = band.lo.len() - 1;
     const CHUNK: usize = 512;
-    let chunks: Vec<Vec<f32>> = (0..(n + 1).div_ceil(CHUNK))
+    let chunks: Vec<Vec<f32>> = (0..(n + 1 - from).div_ceil(CHUNK))
         .into_par_iter()
         .map(|c| {
             let mut out = Vec::new();
-            for i in c * CHUNK..((c + 1) * CHUNK).min(n + 1) {
+            for i in from + c * CHUNK..(from + (c + 1) * CHUNK).min(n + 1) {
                 for j in band.lo[i]..=band.hi[i] {
                     out.push(if i == 0 || j == 0 {
                         0.0
@@ -334,21 +334,52 @@ fn lexical_matrix(src: &Csr, tgt: &Csr, band: &Band) -> Vec<f32> {
             out
         })
         .collect();
-    let mut flat = Vec::with_capacity(band.states());
+    flat.reserve(band.states().saturating_sub(flat.len()));
     for c in chunks {
         flat.extend_from_slice(&c);
     }
     flat
 }
 
-/// The dynamic programme proper.
-fn dp(level: &Level<'_>, p: &Params, band: &Band, progress: Option<&ProgressBar>) -> Vec<RawBead> {
+/// The tables of one search, kept so that a search in a widened band can start where the band
+/// first changed.
+pub(crate) struct Tables {
+    band: Band,
+    cost: Vec<f32>,
+    back: Vec<u8>,
+    lex: Vec<f32>,
+}
+
+/// The dynamic programme proper. With `prev` (a search in a band that differs only from some row
+/// on), the rows before that are copied rather than recomputed.
+fn dp(
+    level: &Level<'_>,
+    p: &Params,
+    band: Band,
+    prev: Option<Tables>,
+    progress: Option<&ProgressBar>,
+) -> (Vec<RawBead>, Tables) {
     let n = level.n();
     let m = level.m();
-    if std::env::var_os("TA_DEBUG").is_some() {
-        eprintln!("dp n={} m={} states={}", n, m, band.states());
+    let (from, mut lex, mut cost, mut back) = match prev {
+        Some(t) => {
+            let r0 = (0..=n)
+                .find(|&i| t.band.lo[i] != band.lo[i] || t.band.hi[i] != band.hi[i])
+                .unwrap_or(n + 1);
+            let keep = if r0 > n { band.states() } else { band.off[r0] };
+            let (mut lex, mut cost, mut back) = (t.lex, t.cost, t.back);
+            lex.truncate(keep);
+            cost.truncate(keep);
+            back.truncate(keep);
+            (r0, lex, cost, back)
+        }
+        None => (0, Vec::new(), Vec::new(), Vec::new()),
+    };
+    let band = &band;
+    let lex_from = from.min(n + 1);
+    if lex_from <= n {
+        lex = lexical_matrix(&level.feats.src, &level.feats.tgt, band, lex_from, lex);
     }
-    let lex = lexical_matrix(&level.feats.src, &level.feats.tgt, band);
     debug_assert_eq!(lex.len(), band.states());
     let sw = weight_cum(&level.feats.src);
     let tw = weight_cum(&level.feats.tgt);
@@ -359,9 +390,11 @@ fn dp(level: &Level<'_>, p: &Params, band: &Band, progress: Option<&ProgressBar>
         }
         (2.0 * bead_lex(band, &lex, i, j, a, b) / total).min(1.0)
     };
-    let mut cost = vec![f32::INFINITY; band.states()];
-    let mut back = vec![u8::MAX; band.states()];
-    cost[0] = 0.0;
+    cost.resize(band.states(), f32::INFINITY);
+    back.resize(band.states(), u8::MAX);
+    if from == 0 {
+        cost[0] = 0.0;
+    }
     let bounds = match (level.src_bound, level.tgt_bound) {
         (Some(s), Some(t)) => Some((s, t)),
         _ => None,
@@ -375,7 +408,7 @@ fn dp(level: &Level<'_>, p: &Params, band: &Band, progress: Option<&ProgressBar>
     // the lexical sum of any bead type is two look-ups.
     let mut dense: Vec<Vec<f32>> = vec![Vec::new(); MAXK];
     let mut q: Vec<Vec<f32>> = vec![Vec::new(); MAXK];
-    for i in 0..=n {
+    for i in from..=n {
         let (lo, hi) = (band.lo[i], band.hi[i]);
         let base = lo.saturating_sub(MAXK + 1);
         let width = hi - base + 1;
@@ -513,7 +546,13 @@ fn dp(level: &Level<'_>, p: &Params, band: &Band, progress: Option<&ProgressBar>
         pb.set_position(n as u64 + 1);
     }
     beads.reverse();
-    beads
+    let tables = Tables {
+        band: band.clone(),
+        cost,
+        back,
+        lex,
+    };
+    (beads, tables)
 }
 
 /// Sum of the pairwise lexical matches of the sentences of a bead ending at state (i, j).

@@ -24,9 +24,9 @@ pub(crate) struct SentenceInfo {
     /// Length in characters (not bytes, so scripts compare fairly).
     pub len: u32,
     /// Hashed stems of its words (original script, lower case), in text order.
-    pub stems: Vec<u32>,
+    pub stems: Box<[u32]>,
     /// Hashed features that can match across languages without a dictionary, sorted.
-    pub base: Vec<u32>,
+    pub base: Box<[u32]>,
 }
 
 /// A small, fast, deterministic hash (FNV-1a folded to 32 bits) of a tagged byte string.
@@ -114,7 +114,12 @@ pub(crate) fn analyse(text: &str) -> SentenceInfo {
         cognate(&lower, &mut folded, &mut base);
     }
     base.sort_unstable();
-    SentenceInfo { len, stems, base }
+    // Boxed slices carry no spare capacity: a million sentences a side must fit in memory.
+    SentenceInfo {
+        len,
+        stems: stems.into_boxed_slice(),
+        base: base.into_boxed_slice(),
+    }
 }
 
 /// Add the cognate feature of a word: the start of its Latin transliteration without diacritics,

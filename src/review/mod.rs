@@ -2,8 +2,9 @@
 //! progress of the review.
 //!
 //! Everything here works on plain values ([`Work`], [`WorkAlignment`]); the CLI reads the files
-//! afresh on every command (so an alignment file edited by hand in an XML editor is honoured)
-//! and writes the result back atomically.
+//! afresh on every command (so an alignment file edited by hand in an XML editor is honoured),
+//! recomposes the N-way segments ([`crate::provenance::recompose`]) and writes the result back
+//! atomically.
 
 use crate::model::{
     Agent, Change, EdgeAlignment, Link, LinkStatus, Relation, Unaligned, UnalignedKind, Work,
@@ -248,6 +249,52 @@ pub fn fresh_id_avoiding(al: &WorkAlignment, extra: &BTreeSet<String>, prefix: &
             return id;
         }
         n += 1;
+    }
+}
+
+/// Hands out fresh ids `prefix<n>` in bulk: never an id used in the alignment (nor one named
+/// in its change history), nor one handed out or reserved before. Linear in the number of ids,
+/// where calling [`fresh_id`] repeatedly would be quadratic.
+#[derive(Debug, Clone)]
+pub struct IdAlloc {
+    used: BTreeSet<String>,
+    next: HashMap<String, u64>,
+}
+
+impl IdAlloc {
+    /// Start from everything the alignment uses.
+    pub fn new(al: &WorkAlignment) -> Self {
+        IdAlloc {
+            used: used_ids(al),
+            next: HashMap::new(),
+        }
+    }
+
+    /// Mark an id as taken.
+    pub fn reserve(&mut self, id: &str) {
+        self.used.insert(id.to_owned());
+    }
+
+    /// A fresh id with this prefix.
+    pub fn fresh(&mut self, prefix: &str) -> String {
+        let used = &self.used;
+        let mut n = *self.next.entry(prefix.to_owned()).or_insert_with(|| {
+            used.iter()
+                .filter_map(|id| id.strip_prefix(prefix))
+                .filter_map(|n| n.parse::<u64>().ok())
+                .max()
+                .unwrap_or(0)
+                + 1
+        });
+        loop {
+            let id = format!("{prefix}{n}");
+            n += 1;
+            if !self.used.contains(&id) {
+                self.next.insert(prefix.to_owned(), n);
+                self.used.insert(id.clone());
+                return id;
+            }
+        }
     }
 }
 

@@ -1,0 +1,80 @@
+//! Helpers shared by the aligner benchmarks: where the shared data is, reading sets, memory.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+/// The shared directory: `$TEI_ALIGN_SHARED`, else `../shared` next to the crate.
+pub fn shared_dir() -> PathBuf {
+    match std::env::var_os("TEI_ALIGN_SHARED") {
+        Some(p) => PathBuf::from(p),
+        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared")),
+    }
+}
+
+/// The gold sets directory, or `None` (after printing why) when it is absent.
+pub fn data_dir() -> Option<PathBuf> {
+    let d = shared_dir().join("bench/data");
+    if d.is_dir() {
+        Some(d)
+    } else {
+        println!(
+            "benchmark skipped: no gold data at {} (set TEI_ALIGN_SHARED to the shared directory)",
+            d.display()
+        );
+        None
+    }
+}
+
+/// The documents of a set, sorted: (name, source lines, target lines).
+pub fn docs(set: &Path) -> Vec<(String, Vec<String>, Vec<String>)> {
+    let mut names: Vec<String> = std::fs::read_dir(set.join("src"))
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter_map(|e| {
+                    let n = e.file_name().to_string_lossy().into_owned();
+                    n.strip_suffix(".txt").map(str::to_owned)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+        .into_iter()
+        .filter_map(|d| {
+            let s = std::fs::read_to_string(set.join("src").join(format!("{d}.txt"))).ok()?;
+            let t = std::fs::read_to_string(set.join("tgt").join(format!("{d}.txt"))).ok()?;
+            Some((d, lines(&s), lines(&t)))
+        })
+        .collect()
+}
+
+fn lines(s: &str) -> Vec<String> {
+    s.lines().map(str::to_owned).collect()
+}
+
+/// Gold beads of a document as (source ids, target ids).
+pub fn gold(set: &Path, doc: &str) -> Vec<(Vec<usize>, Vec<usize>)> {
+    let text =
+        std::fs::read_to_string(set.join("gold").join(format!("{doc}.align"))).unwrap_or_default();
+    tei_align::formats::beads::parse_beads(&text, doc)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|b| (b.src, b.tgt))
+        .collect()
+}
+
+/// Reset the peak resident set size of this process (Linux: `clear_refs` 5).
+pub fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// Peak resident set size of this process since the last reset, in MiB (VmHWM).
+pub fn peak_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
