@@ -77,20 +77,26 @@ impl<'a> Doc<'a> {
             line_starts,
             path: path.to_owned(),
         };
-        let mut reader = Reader::from_str(src);
+        // quick-xml skips a byte-order mark without counting it in its positions, which would
+        // shift every byte range (and so every `<s>` splice) by three bytes. Parse what follows
+        // the mark and add its length: the mark itself stays in the file untouched.
+        let bom = if src.starts_with('\u{feff}') { 3 } else { 0 };
+        let mut reader = Reader::from_str(&src[bom..]);
         reader.config_mut().check_end_names = true;
         reader.config_mut().check_comments = true;
         let mut stack: Vec<usize> = Vec::new();
         let mut top: Vec<usize> = Vec::new();
         loop {
-            let before = reader.buffer_position() as usize;
+            let before = reader.buffer_position() as usize + bom;
             let event = match reader.read_event() {
                 Ok(ev) => ev,
                 Err(e) => {
-                    return Err(doc.xml_error(reader.error_position() as usize, &e.to_string()));
+                    return Err(
+                        doc.xml_error(reader.error_position() as usize + bom, &e.to_string())
+                    );
                 }
             };
-            let after = reader.buffer_position() as usize;
+            let after = reader.buffer_position() as usize + bom;
             let node = match event {
                 Event::Eof => break,
                 Event::Start(ref e) | Event::Empty(ref e) => {
