@@ -340,3 +340,17 @@ fn run_checks_every_work_directory_before_starting() {
         "half done"
     );
 }
+
+#[test]
+fn import_refuses_nested_sentences_it_could_not_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(
+        p.join("nest.xml"),
+        "<?xml version=\"1.0\"?>\n<TEI xmlns=\"http://www.tei-c.org/ns/1.0\" xml:lang=\"en\"><teiHeader><fileDesc><titleStmt><title>x</title></titleStmt><publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc></fileDesc></teiHeader>\n<text><body>\n<p><s xml:id=\"en.s1\">One. <s xml:id=\"en.s2\">Two.</s></s></p></body></text></TEI>\n",
+    )
+    .unwrap();
+    let err = fails_one_line(p, &["import", "nest.xml", "-o", "en.xml"]);
+    assert!(err.contains("nest.xml:4: <s> nested in the <s>"), "{err}");
+    assert!(!p.join("en.xml").exists());
+}

@@ -7,6 +7,9 @@ use quick_xml::events::Event;
 use quick_xml::reader::Reader;
 use std::ops::Range;
 
+/// The deepest element nesting accepted (see [`Doc::parse`]).
+pub(crate) const MAX_DEPTH: usize = 1000;
+
 /// One node of the tree.
 #[derive(Debug, Clone)]
 pub(crate) enum Node {
@@ -125,6 +128,15 @@ impl<'a> Doc<'a> {
                     );
                     if is_start {
                         stack.push(idx);
+                        // The tree is walked recursively; a pathological depth would overflow
+                        // the stack (a crash) instead of giving an error. Real TEI nests a few
+                        // dozen levels at most.
+                        if stack.len() > MAX_DEPTH {
+                            return Err(doc.xml_error(
+                                before,
+                                &format!("elements nested more than {MAX_DEPTH} deep"),
+                            ));
+                        }
                     }
                     continue;
                 }
@@ -369,6 +381,21 @@ mod tests {
         assert_eq!(doc.norm_text(b, &[]), "t&u");
         let c = doc.find(doc.root, "c").unwrap();
         assert_eq!(&src[doc.range(c)], "<c/>");
+    }
+
+    #[test]
+    fn pathological_nesting_is_an_error_not_a_stack_overflow() {
+        let n = MAX_DEPTH + 1;
+        let src = format!("<a>{}x{}</a>", "<b>".repeat(n), "</b>".repeat(n));
+        match Doc::parse(&src, "deep.xml") {
+            Err(TeiError::Xml { message, line, .. }) => {
+                assert!(message.contains("nested more than"), "{message}");
+                assert_eq!(line, 1);
+            }
+            other => panic!("expected an XML error, got {other:?}"),
+        }
+        let ok = format!("<a>{}x{}</a>", "<b>".repeat(50), "</b>".repeat(50));
+        assert!(Doc::parse(&ok, "ok.xml").is_ok());
     }
 
     #[test]

@@ -72,6 +72,7 @@ pub struct Resegmented {
 pub fn resegment(src: &str, path: &str, opts: &SegmentOptions) -> Result<Resegmented, TeiError> {
     let doc = Doc::parse(src, path)?;
     super::reader::check_ids(&doc)?;
+    check_not_nested(&doc, doc.root)?;
     if doc.local(doc.root) != Some("TEI") {
         return Err(doc.invalid(
             doc.range(doc.root).start,
@@ -714,6 +715,30 @@ fn snap_end(units: &[Unit], b: usize) -> Option<usize> {
 }
 
 /// True when `s` can be the start of an `xml:id` (an XML NCName, ASCII subset).
+/// TEI forbids an `<s>` inside an `<s>`; the reader rejects it, so the inserter must not keep
+/// one (it would write a file that no later command can read).
+fn check_not_nested(doc: &Doc, root: usize) -> Result<(), TeiError> {
+    // Iterative: a deeply nested document must not overflow the stack here.
+    let mut todo = vec![(root, None::<usize>)];
+    while let Some((i, mut outer)) = todo.pop() {
+        if doc.local(i) == Some("s") {
+            let pos = doc.range(i).start;
+            if let Some(o) = outer {
+                return Err(doc.invalid(
+                    pos,
+                    format!(
+                        "<s> nested in the <s> of line {} (TEI forbids nested sentences)",
+                        doc.line_of(o)
+                    ),
+                ));
+            }
+            outer = Some(pos);
+        }
+        todo.extend(doc.children(i).iter().rev().map(|&c| (c, outer)));
+    }
+    Ok(())
+}
+
 /// Whether `s` can be an `xml:id` (an XML NCName, in the simple form tei-align uses for layer,
 /// sentence and agent ids: a letter or `_`, then letters, digits, `-`, `.`, `_`).
 pub fn is_ncname(s: &str) -> bool {
