@@ -10,22 +10,30 @@ use std::ops::Range;
 /// The deepest element nesting accepted (see [`Doc::parse`]).
 pub(crate) const MAX_DEPTH: usize = 1000;
 
+/// An element: its start tag (or the whole empty tag), end tag, attributes and children.
+#[derive(Debug, Clone)]
+pub(crate) struct Elem {
+    /// Qualified name as written (`tei:p`, `p`).
+    pub name: String,
+    /// Attributes as (qualified name, unescaped value).
+    pub attrs: Vec<(String, String)>,
+    /// Bytes of the start tag (or of the empty-element tag).
+    pub start: Range<usize>,
+    /// Bytes of the end tag; `None` for an empty-element tag.
+    pub end: Option<Range<usize>>,
+    /// Child node indices.
+    pub children: Vec<usize>,
+}
+
 /// One node of the tree.
+///
+/// Elements are boxed so that a node is 40 bytes, not 120: a long book has millions of text
+/// nodes (a sentence and the space after it are two), and they dominated the memory of reading
+/// it (a 2-million-sentence layer took 1.7 GB).
 #[derive(Debug, Clone)]
 pub(crate) enum Node {
-    /// An element: its start tag (or the whole empty tag), end tag, attributes and children.
-    Element {
-        /// Qualified name as written (`tei:p`, `p`).
-        name: String,
-        /// Attributes as (qualified name, unescaped value).
-        attrs: Vec<(String, String)>,
-        /// Bytes of the start tag (or of the empty-element tag).
-        start: Range<usize>,
-        /// Bytes of the end tag; `None` for an empty-element tag.
-        end: Option<Range<usize>>,
-        /// Child node indices.
-        children: Vec<usize>,
-    },
+    /// An element.
+    Element(Box<Elem>),
     /// Character data as written (no references inside: they are [`Node::Ref`]).
     Text {
         /// Bytes in the source.
@@ -43,7 +51,7 @@ pub(crate) enum Node {
         /// Bytes of the reference (`&amp;`).
         raw: Range<usize>,
         /// Its replacement text.
-        text: String,
+        text: Box<str>,
     },
     /// Comments, processing instructions, the XML declaration, the doctype.
     Other {
@@ -114,15 +122,18 @@ impl<'a> Doc<'a> {
                             .into_owned();
                         attrs.push((key, value));
                     }
+                    // A Vec grows to room for four at its first push: 200 bytes for the one
+                    // attribute of every `<s>`, most of a long book's memory.
+                    attrs.shrink_to_fit();
                     let is_start = matches!(event, Event::Start(_));
                     let idx = doc.push(
-                        Node::Element {
+                        Node::Element(Box::new(Elem {
                             name,
                             attrs,
                             start: before..after,
                             end: None,
                             children: Vec::new(),
-                        },
+                        })),
                         &stack,
                         &mut top,
                     );
@@ -143,9 +154,10 @@ impl<'a> Doc<'a> {
                 Event::End(_) => {
                     // check_end_names guarantees the end tag matches the open element.
                     if let Some(idx) = stack.pop()
-                        && let Node::Element { end, .. } = &mut doc.nodes[idx]
+                        && let Node::Element(e) = &mut doc.nodes[idx]
                     {
-                        *end = Some(before..after);
+                        e.end = Some(before..after);
+                        e.children.shrink_to_fit();
                     }
                     continue;
                 }
@@ -177,7 +189,7 @@ impl<'a> Doc<'a> {
                     };
                     Node::Ref {
                         raw: before..after,
-                        text,
+                        text: text.into_boxed_str(),
                     }
                 }
                 Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {
@@ -194,7 +206,7 @@ impl<'a> Doc<'a> {
         }
         if let Some(&open) = stack.last() {
             let (name, pos) = match &doc.nodes[open] {
-                Node::Element { name, start, .. } => (name.clone(), start.start),
+                Node::Element(e) => (e.name.clone(), e.start.start),
                 _ => (String::new(), 0),
             };
             return Err(doc.xml_error(
@@ -208,7 +220,7 @@ impl<'a> Doc<'a> {
         let roots: Vec<usize> = top
             .iter()
             .copied()
-            .filter(|&i| matches!(doc.nodes[i], Node::Element { .. }))
+            .filter(|&i| matches!(doc.nodes[i], Node::Element(_)))
             .collect();
         match roots.as_slice() {
             [r] => doc.root = *r,
@@ -226,8 +238,8 @@ impl<'a> Doc<'a> {
         self.nodes.push(node);
         match stack.last() {
             Some(&parent) => {
-                if let Node::Element { children, .. } = &mut self.nodes[parent] {
-                    children.push(idx);
+                if let Node::Element(e) = &mut self.nodes[parent] {
+                    e.children.push(idx);
                 }
             }
             None => top.push(idx),
@@ -276,9 +288,7 @@ impl<'a> Doc<'a> {
     /// The whole byte range of a node (start tag to end tag for elements).
     pub fn range(&self, i: usize) -> Range<usize> {
         match &self.nodes[i] {
-            Node::Element { start, end, .. } => {
-                start.start..end.as_ref().map_or(start.end, |e| e.end)
-            }
+            Node::Element(e) => e.start.start..e.end.as_ref().map_or(e.start.end, |x| x.end),
             Node::Text { raw } | Node::CData { raw, .. } | Node::Ref { raw, .. } => raw.clone(),
             Node::Other { raw } => raw.clone(),
         }
@@ -287,7 +297,7 @@ impl<'a> Doc<'a> {
     /// The local name of an element (without prefix), or `None` for other nodes.
     pub fn local(&self, i: usize) -> Option<&str> {
         match &self.nodes[i] {
-            Node::Element { name, .. } => Some(name.rsplit(':').next().unwrap_or(name)),
+            Node::Element(e) => Some(e.name.rsplit(':').next().unwrap_or(&e.name)),
             _ => None,
         }
     }
@@ -295,7 +305,8 @@ impl<'a> Doc<'a> {
     /// An attribute of an element by qualified name.
     pub fn attr(&self, i: usize, key: &str) -> Option<&str> {
         match &self.nodes[i] {
-            Node::Element { attrs, .. } => attrs
+            Node::Element(e) => e
+                .attrs
                 .iter()
                 .find(|(k, _)| k == key)
                 .map(|(_, v)| v.as_str()),
@@ -306,7 +317,7 @@ impl<'a> Doc<'a> {
     /// The children of an element (empty for other nodes).
     pub fn children(&self, i: usize) -> &[usize] {
         match &self.nodes[i] {
-            Node::Element { children, .. } => children,
+            Node::Element(e) => &e.children,
             _ => &[],
         }
     }
@@ -335,11 +346,11 @@ impl<'a> Doc<'a> {
     /// The text content of a node; `skip` names elements whose content is left out (notes).
     pub fn text(&self, i: usize, skip: &[&str], out: &mut String) {
         match &self.nodes[i] {
-            Node::Element { children, .. } => {
+            Node::Element(e) => {
                 if self.local(i).is_some_and(|l| skip.contains(&l)) {
                     return;
                 }
-                for &c in children {
+                for &c in &e.children {
                     self.text(c, skip, out);
                 }
             }
@@ -381,6 +392,12 @@ mod tests {
         assert_eq!(doc.norm_text(b, &[]), "t&u");
         let c = doc.find(doc.root, "c").unwrap();
         assert_eq!(&src[doc.range(c)], "<c/>");
+    }
+
+    #[test]
+    fn a_node_stays_small() {
+        // Millions of nodes in a long book: the size of one is the memory of reading it.
+        assert!(std::mem::size_of::<Node>() <= 40, "{}", std::mem::size_of::<Node>());
     }
 
     #[test]

@@ -346,7 +346,7 @@ fn html_inline(doc: &Doc, i: usize, out: &mut String) {
             }
         }
         Node::Other { .. } => {}
-        Node::Element { .. } => {
+        Node::Element(_) => {
             let local = doc.local(i).unwrap_or("");
             let wrap = match local {
                 "em" | "i" => Some(("<hi rend=\"italic\">".to_owned(), "</hi>")),

@@ -136,7 +136,8 @@ pub fn resegment(src: &str, path: &str, opts: &SegmentOptions) -> Result<Resegme
             };
             // Same prefix as the header's, so the change is in the TEI namespace.
             let px = match &doc.nodes[h] {
-                Node::Element { name, .. } => name
+                Node::Element(e) => e
+                    .name
                     .rsplit_once(':')
                     .map(|(p, _)| format!("{p}:"))
                     .unwrap_or_default(),
@@ -193,7 +194,8 @@ fn high_water(doc: &Doc, header: Option<usize>, layer: &str) -> u64 {
         .nodes
         .iter()
         .filter_map(|n| match n {
-            Node::Element { attrs, .. } => attrs
+            Node::Element(e) => e
+                .attrs
                 .iter()
                 .find(|(k, _)| k == "xml:id")
                 .and_then(|(_, v)| v.strip_prefix(&prefix))
@@ -240,16 +242,14 @@ fn append_change(doc: &Doc, header: usize, change: &str, px: &str) -> Splice {
 
 /// A splice that appends `child` to element `i`, keeping the indentation style.
 fn append_child(doc: &Doc, i: usize, child: &str) -> Splice {
-    let Node::Element {
-        name, start, end, ..
-    } = &doc.nodes[i]
-    else {
+    let Node::Element(e) = &doc.nodes[i] else {
         return Splice {
             range: 0..0,
             order: 0,
             text: String::new(),
         };
     };
+    let (name, start, end) = (&e.name, &e.start, &e.end);
     match end {
         Some(end) => {
             // Indent like the end tag's line, one step deeper.
@@ -376,7 +376,7 @@ impl Inserter<'_, '_> {
     /// The `s` prefix to use inside element `i` (`tei:` when the document uses a prefix).
     fn s_name(&self, i: usize) -> String {
         match &self.doc.nodes[i] {
-            Node::Element { name, .. } => match name.rsplit_once(':') {
+            Node::Element(e) => match e.name.rsplit_once(':') {
                 Some((prefix, _)) => format!("{prefix}:s"),
                 None => "s".into(),
             },
@@ -411,9 +411,10 @@ impl Inserter<'_, '_> {
     /// An existing `<s>`: keep it; give it an id if it has none; split it with `resplit`.
     fn existing_s(&mut self, i: usize) {
         let doc = self.doc;
-        let Node::Element { start, end, .. } = &doc.nodes[i] else {
+        let Node::Element(e) = &doc.nodes[i] else {
             return;
         };
+        let (start, end) = (&e.start, &e.end);
         let id = match doc.attr(i, "xml:id") {
             Some(id) => {
                 // Parts after the first belong to the sentence their first part opened.
@@ -463,7 +464,7 @@ impl Inserter<'_, '_> {
                     (raw.clone(), true)
                 }
                 Node::Other { raw } => (raw.clone(), true),
-                Node::Element { .. } => {
+                Node::Element(_) => {
                     // The element's text (notes and gap descriptions left out), so the offsets
                     // of what follows stay put.
                     doc.text(n, SKIP, &mut content);
