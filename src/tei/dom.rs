@@ -397,7 +397,11 @@ mod tests {
     #[test]
     fn a_node_stays_small() {
         // Millions of nodes in a long book: the size of one is the memory of reading it.
-        assert!(std::mem::size_of::<Node>() <= 40, "{}", std::mem::size_of::<Node>());
+        assert!(
+            std::mem::size_of::<Node>() <= 40,
+            "{}",
+            std::mem::size_of::<Node>()
+        );
     }
 
     #[test]
