@@ -228,3 +228,27 @@ fn a_byte_order_mark_and_crlf_survive_and_do_not_shift_the_sentences() {
     assert_eq!(layer.sentences.len(), plain.new_ids.len());
     assert!(layer.sentences.iter().all(|s| !s.text.contains('\u{feff}')));
 }
+
+/// A line break is white space: "One.<lb/>Two." is two sentences and "Line<lb/>end" two words
+/// (HTML's `<br>` becomes `<lb/>`), unless `break="no"` says the break is inside a word.
+#[test]
+fn line_breaks_are_white_space_unless_inside_a_word() {
+    let src = "<?xml version=\"1.0\"?>\n<TEI xmlns=\"http://www.tei-c.org/ns/1.0\" xml:lang=\"en\"><teiHeader/><text><body><p>One.<lb/>Two words<lb/>here. A bro<lb break=\"no\"/>ken word.<pb n=\"2\"/>Next page.</p></body></text></TEI>\n";
+    let r = resegment(src, "lb.xml", &opts()).unwrap();
+    assert_eq!(strip_s(&r.xml), src);
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("lb.xml");
+    std::fs::write(&p, &r.xml).unwrap();
+    let texts: Vec<String> = read_layer(&p)
+        .unwrap()
+        .sentences
+        .into_iter()
+        .map(|s| s.text)
+        .collect();
+    assert_eq!(
+        texts,
+        ["One.", "Two words here.", "A broken word.", "Next page."],
+        "{}",
+        r.xml
+    );
+}

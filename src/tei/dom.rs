@@ -347,7 +347,16 @@ impl<'a> Doc<'a> {
     pub fn text(&self, i: usize, skip: &[&str], out: &mut String) {
         match &self.nodes[i] {
             Node::Element(e) => {
-                if self.local(i).is_some_and(|l| skip.contains(&l)) {
+                let local = self.local(i).unwrap_or("");
+                if skip.contains(&local) {
+                    return;
+                }
+                // A line, page or column break is white space ("One.<lb/>Two." is two
+                // sentences, "One<lb/>two" two words), unless it is marked as inside a word.
+                if matches!(local, "lb" | "pb" | "cb")
+                    && !matches!(self.attr(i, "break"), Some("no" | "false"))
+                {
+                    out.push(' ');
                     return;
                 }
                 for &c in &e.children {
