@@ -475,8 +475,14 @@ mod tests {
         assert!(body.contains("One.<lb/>Two."), "{body}");
         assert!(body.contains("Three."), "{body}");
         // Already closed tags and text are left alone.
-        assert_eq!(super::close_void_elements("<p>a<br/>b</p>"), "<p>a<br/>b</p>");
-        assert_eq!(super::close_void_elements("<p>a < b <br >c</p>"), "<p>a < b <br />c</p>");
+        assert_eq!(
+            super::close_void_elements("<p>a<br/>b</p>"),
+            "<p>a<br/>b</p>"
+        );
+        assert_eq!(
+            super::close_void_elements("<p>a < b <br >c</p>"),
+            "<p>a < b <br />c</p>"
+        );
     }
 
     use super::*;
