@@ -354,3 +354,34 @@ fn import_refuses_nested_sentences_it_could_not_read_back() {
     assert!(err.contains("nest.xml:4: <s> nested in the <s>"), "{err}");
     assert!(!p.join("en.xml").exists());
 }
+
+#[test]
+fn control_characters_are_named_and_page_breaks_are_white_space() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("bell.txt"), "One.\nA bell\u{7} here.\n").unwrap();
+    let err = fails_one_line(p, &["import", "--lang", "en", "bell.txt", "-o", "en.xml"]);
+    assert!(err.contains("bell.txt:2:7: character U+0007"), "{err}");
+    assert!(!p.join("en.xml").exists());
+    // The same character in an XML file makes it malformed: every reader says where.
+    std::fs::write(
+        p.join("bell.xml"),
+        "<?xml version=\"1.0\"?>\n<TEI xmlns=\"http://www.tei-c.org/ns/1.0\"><teiHeader/><text><body><p>A bell\u{7}.</p></body></text></TEI>\n",
+    )
+    .unwrap();
+    let err = fails_one_line(p, &["import", "bell.xml", "-o", "en.xml"]);
+    assert!(err.contains("bell.xml:2:"), "{err}");
+    assert!(!p.join("en.xml").exists());
+    // A form feed (a page break in text from a PDF) is white space, and the layer is valid XML.
+    std::fs::write(p.join("ff.txt"), "Page one ends here.\u{c}\nPage two.\n").unwrap();
+    tool()
+        .current_dir(p)
+        .args(["import", "--lang", "en", "ff.txt", "-o", "en.xml"])
+        .assert()
+        .success();
+    let xml = std::fs::read_to_string(p.join("en.xml")).unwrap();
+    assert!(!xml.contains('\u{c}'));
+    let layer = tei_align::tei::read_layer(&p.join("en.xml")).unwrap();
+    let texts: Vec<&str> = layer.sentences.iter().map(|s| s.text.as_str()).collect();
+    assert_eq!(texts, ["Page one ends here.", "Page two."]);
+}

@@ -7,7 +7,7 @@ use tei_align::model::{Agent, Derivation, DerivationKind};
 use tei_align::segment;
 use tei_align::tei::header::{HeaderSpec, SourceSpec, document, is_iso_date};
 use tei_align::tei::import::{
-    BodyOptions, GapSpec, body_from_html, body_from_text, body_without_text,
+    BodyOptions, GapSpec, body_from_html, body_from_text, body_without_text, clean_text,
 };
 use tei_align::tei::{SegmentOptions, is_ncname, resegment};
 
@@ -253,11 +253,11 @@ pub fn run(a: Args) -> anyhow::Result<()> {
                 let (b, m) = body_from_html(&src, &p.display().to_string(), &body_opts)?;
                 (b, m.title, m.lang)
             }
-            (Some(p), _) => (
-                body_from_text(&fsutil::read_text(p)?, &body_opts),
-                None,
-                None,
-            ),
+            (Some(p), _) => {
+                let text = fsutil::read_text(p)?;
+                let text = clean_text(&text, &p.display().to_string())?;
+                (body_from_text(&text, &body_opts), None, None)
+            }
             (None, _) => {
                 if body_opts.gap_start.is_none() && body_opts.gap_end.is_none() {
                     bail!(

@@ -91,6 +91,9 @@ impl<'a> Doc<'a> {
         // quick-xml skips a byte-order mark without counting it in its positions, which would
         // shift every byte range (and so every `<s>` splice) by three bytes. Parse what follows
         // the mark and add its length: the mark itself stays in the file untouched.
+        // quick-xml lets control characters through; a file holding one is not XML, and a
+        // layer written from it could not be read by any other XML tool.
+        super::check_xml_chars(src, path)?;
         let bom = if src.starts_with('\u{feff}') { 3 } else { 0 };
         let mut reader = Reader::from_str(&src[bom..]);
         reader.config_mut().check_end_names = true;

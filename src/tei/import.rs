@@ -197,6 +197,19 @@ fn is_signature_block(para: &[String]) -> bool {
     }) && !(para.len() == 1 && para[0].ends_with(','))
 }
 
+/// Plain text made fit for XML: a form feed or vertical tab (page breaks of texts converted from
+/// PDF or typed on old systems) is white space; any other control character is an error naming
+/// the place, since dropping it silently would change the text.
+pub fn clean_text<'t>(text: &'t str, path: &str) -> Result<std::borrow::Cow<'t, str>, TeiError> {
+    let text = if text.contains(['\u{b}', '\u{c}']) {
+        std::borrow::Cow::Owned(text.replace(['\u{b}', '\u{c}'], " "))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
+    super::check_xml_chars(&text, path)?;
+    Ok(text)
+}
+
 /// What the HTML says besides its text.
 #[derive(Debug, Clone, Default)]
 pub struct HtmlMeta {
@@ -466,6 +479,21 @@ pub fn body_without_text(opts: &BodyOptions) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn page_breaks_are_white_space_other_controls_are_errors() {
+        assert_eq!(
+            super::clean_text("One.\u{c}\nTwo.", "t.txt").unwrap(),
+            "One. \nTwo."
+        );
+        let e = super::clean_text("One.\nA bell\u{7} here.", "t.txt").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "t.txt:2:7: character U+0007 is not allowed in XML; remove or replace it"
+        );
+        let e = super::clean_text("x\u{fffe}", "t.txt").unwrap_err();
+        assert!(e.to_string().contains("U+FFFE"), "{e}");
+    }
+
     #[test]
     fn html_void_elements_need_no_end_tag() {
         let h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"x\" href=\"a>b\"><title>T</title></head><body><h1>Decl</h1><p>One.<br>Two.<BR/> <img src='a.png' alt=\">\"> Three.</p><hr></body></html>";
