@@ -385,3 +385,16 @@ fn control_characters_are_named_and_page_breaks_are_white_space() {
     let texts: Vec<&str> = layer.sentences.iter().map(|s| s.text.as_str()).collect();
     assert_eq!(texts, ["Page one ends here.", "Page two."]);
 }
+
+#[test]
+fn coverage_names_the_alignment_whose_layer_is_gone() {
+    let (dir, texts) = letter_project();
+    let p = dir.path();
+    std::fs::rename(texts.join("en.xml"), p.join("en-moved.xml")).unwrap();
+    let err = fails_one_line(p, &["coverage", "alignments/letter-1968/alignment.xml"]);
+    assert!(
+        err.contains("alignments/letter-1968/alignment.xml: layer en is ")
+            && err.contains("but texts/letter-1968/en.xml does not exist"),
+        "{err}"
+    );
+}
