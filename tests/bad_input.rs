@@ -398,3 +398,28 @@ fn coverage_names_the_alignment_whose_layer_is_gone() {
         "{err}"
     );
 }
+
+#[test]
+fn import_reads_standard_input_with_the_same_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    tool()
+        .current_dir(p)
+        .args(["import", "-", "--lang", "en", "-o", "en.xml"])
+        .write_stdin("One. Two.\n")
+        .assert()
+        .success();
+    let layer = tei_align::tei::read_layer(&p.join("en.xml")).unwrap();
+    assert_eq!(layer.sentences.len(), 2);
+    let o = tool()
+        .current_dir(p)
+        .args(["import", "-", "--lang", "en", "-o", "empty.xml"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("<stdin>: file is empty"));
+    assert!(!p.join("empty.xml").exists());
+    let err = fails_one_line(p, &["import", "-", "--in-place"]);
+    assert!(err.contains("standard input"), "{err}");
+}

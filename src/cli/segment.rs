@@ -55,7 +55,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 }
 
 /// Read standard input with the same checks as a file (UTF-8, not empty), naming `<stdin>`.
-fn read_stdin() -> anyhow::Result<String> {
+pub(crate) fn read_stdin() -> anyhow::Result<String> {
     let path = PathBuf::from("<stdin>");
     let mut bytes = Vec::new();
     std::io::stdin()
