@@ -423,3 +423,40 @@ fn import_reads_standard_input_with_the_same_checks() {
     let err = fails_one_line(p, &["import", "-", "--in-place"]);
     assert!(err.contains("standard input"), "{err}");
 }
+
+#[test]
+fn run_never_writes_into_a_work_directory() {
+    let (dir, texts) = letter_project();
+    let p = dir.path();
+    let before: Vec<_> = std::fs::read_dir(&texts)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    for args in [
+        [
+            "run",
+            "texts/letter-1968",
+            "--alignments",
+            "texts",
+            "--editions",
+            "ed",
+        ],
+        [
+            "run",
+            "texts/letter-1968",
+            "--alignments",
+            "al",
+            "--editions",
+            "texts",
+        ],
+    ] {
+        let err = fails_one_line(p, &args);
+        assert!(err.contains("would write into the work directory"), "{err}");
+    }
+    let after: Vec<_> = std::fs::read_dir(&texts)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(before.len(), after.len(), "{after:?}");
+    assert!(!p.join("al").exists() && !p.join("ed").exists());
+}
