@@ -636,6 +636,15 @@ pub fn to_text(report: &CoverageReport) -> String {
         report.work, report.doubt_below
     );
     let _ = writeln!(o);
+    if report.edges.is_empty() {
+        // A table of zeros would read as "nothing covered"; there is simply nothing to compare.
+        let _ = writeln!(
+            o,
+            "no derivation edges: no layer of this work is derived from another, so there is \
+             nothing to compare"
+        );
+        return o;
+    }
     let _ = writeln!(
         o,
         "{:<12} {:>9} {:>9} {:>9} {:>7} {:>6} {:>10} {:>8} {:>8}",
