@@ -20,7 +20,7 @@ mod text;
 
 use crate::model::Bead;
 use indicatif::{ProgressBar, ProgressStyle};
-use lexicon::{Dictionary, weigh};
+use lexicon::{Csr, Dictionary, weigh};
 use rayon::prelude::*;
 use search::{Band, Level, Params, RawBead, TYPES, cumulative};
 use text::SentenceInfo;
@@ -256,8 +256,8 @@ fn align_infos(
         block_penalty: BLOCK_PENALTY,
     };
     let features = |d: &Dictionary| {
-        let s: Vec<Vec<u32>> = si.par_iter().map(|x| d.src_features(x)).collect();
-        let t: Vec<Vec<u32>> = ti.par_iter().map(|x| d.tgt_features(x)).collect();
+        let s = Csr::build(si, |x| d.src_features(x));
+        let t = Csr::build(ti, |x| d.tgt_features(x));
         weigh(s, t)
     };
     let msg = |m: &'static str| {

@@ -318,26 +318,33 @@ pub(crate) fn dp_widening(
 fn lexical_matrix(src: &Csr, tgt: &Csr, band: &Band, from: usize, mut flat: Vec<f32>) -> Vec<f32> {
     let n = band.lo.len() - 1;
     const CHUNK: usize = 512;
-    let chunks: Vec<Vec<f32>> = (0..(n + 1 - from).div_ceil(CHUNK))
-        .into_par_iter()
-        .map(|c| {
-            let mut out = Vec::new();
-            for i in from + c * CHUNK..(from + (c + 1) * CHUNK).min(n + 1) {
-                for j in band.lo[i]..=band.hi[i] {
-                    out.push(if i == 0 || j == 0 {
-                        0.0
-                    } else {
-                        overlap(src.get(i - 1), tgt.get(j - 1))
-                    });
-                }
-            }
-            out
-        })
-        .collect();
-    flat.reserve(band.states().saturating_sub(flat.len()));
-    for c in chunks {
-        flat.extend_from_slice(&c);
+    let start = flat.len();
+    flat.resize(band.states(), 0.0);
+    // Cut the rows still to compute into chunks of whole rows, filled in parallel in place.
+    let mut pieces: Vec<(usize, &mut [f32])> = Vec::new();
+    let mut rest = &mut flat[start..];
+    let mut i = from;
+    while i <= n {
+        let end = (i + CHUNK).min(n + 1);
+        let len = band.off[end] - band.off[i];
+        let (head, tail) = rest.split_at_mut(len);
+        pieces.push((i, head));
+        rest = tail;
+        i = end;
     }
+    pieces.into_par_iter().for_each(|(first, out)| {
+        let mut k = 0;
+        let mut i = first;
+        while k < out.len() {
+            for j in band.lo[i]..=band.hi[i] {
+                if i > 0 && j > 0 {
+                    out[k] = overlap(src.get(i - 1), tgt.get(j - 1));
+                }
+                k += 1;
+            }
+            i += 1;
+        }
+    });
     flat
 }
 
