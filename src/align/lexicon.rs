@@ -250,8 +250,8 @@ impl Csr {
     }
 
     /// Merge consecutive lists `group` at a time (a coarser view of the text), keeping at most
-    /// `cap` features per merged list: the heaviest (rarest), which are the same features on both
-    /// sides because weights are global, and which tell blocks apart best.
+    /// `cap` features per merged list: those found on both sides, rarest first (weights are
+    /// global, so both sides keep the same features), which tell blocks apart best.
     pub fn coarsen(&self, group: usize, cap: usize) -> Self {
         let n = self.len();
         let mut off = vec![0];
@@ -266,7 +266,13 @@ impl Csr {
                 buf.extend(i.iter().copied().zip(ws.iter().copied()));
             }
             if buf.len() > cap {
-                buf.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                // Matchable (positive weight) first, then the rarest.
+                buf.sort_unstable_by(|a, b| {
+                    (b.1 > 0.0)
+                        .cmp(&(a.1 > 0.0))
+                        .then(b.1.abs().total_cmp(&a.1.abs()))
+                        .then(a.0.cmp(&b.0))
+                });
                 buf.truncate(cap);
             }
             buf.sort_unstable_by_key(|p| p.0);
@@ -281,8 +287,11 @@ impl Csr {
 
 /// Weigh every feature by its inverse document frequency over both texts.
 pub(crate) fn weigh(mut s: Csr, mut t: Csr) -> Weighted {
-    let mut df: HashMap<u32, u32> = HashMap::default();
-    for c in [&s, &t] {
+    // Document frequency per side. A feature found on one side only can never match: its weight
+    // is stored negated, so that coarse blocks sample matchable features first (see `coarsen`);
+    // sentence similarity uses the magnitude.
+    let count = |c: &Csr| {
+        let mut df: HashMap<u32, u32> = HashMap::default();
         for k in 0..c.len() {
             let mut prev = None;
             for &f in c.get_ids(k) {
@@ -292,11 +301,15 @@ pub(crate) fn weigh(mut s: Csr, mut t: Csr) -> Weighted {
                 }
             }
         }
-    }
+        df
+    };
+    let (ds, dt) = (count(&s), count(&t));
     let total = (s.len() + t.len()).max(1) as f64;
     let weight = |f: &u32| {
-        let d = f64::from(df.get(f).copied().unwrap_or(1));
-        (total / d).ln().clamp(0.0, 8.0) as f32
+        let (a, b) = (ds.get(f).copied(), dt.get(f).copied());
+        let d = f64::from(a.unwrap_or(0) + b.unwrap_or(0)).max(1.0);
+        let w = (total / d).ln().clamp(0.0, 8.0) as f32;
+        if a.is_some() && b.is_some() { w } else { -w }
     };
     s.w = s.ids.iter().map(weight).collect();
     t.w = t.ids.iter().map(weight).collect();
