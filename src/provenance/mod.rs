@@ -193,9 +193,10 @@ fn round3(x: f64) -> f64 {
 }
 
 /// Align one edge: `source` → `derived` as `relation`. `confirmed` is the existing alignment of
-/// this edge, whose verified links and ptrs are kept exactly; automatic ones are recomputed.
-/// Confirmed items that point at sentences that no longer exist are dropped and reported in
-/// `warnings` (or are an error when `strict`).
+/// this edge, whose verified links and ptrs are kept exactly; automatic ones are recomputed,
+/// keeping the id of an existing item with the same targets, new ones numbered above the
+/// highest id of the existing edge. Confirmed items that point at sentences that no longer
+/// exist are dropped and reported in `warnings` (or are an error when `strict`).
 pub fn align_edge(
     source: &Layer,
     derived: &Layer,
@@ -204,6 +205,117 @@ pub fn align_edge(
     strict: bool,
     progress: bool,
     warnings: &mut Vec<String>,
+) -> Result<EdgeAlignment, ProvenanceError> {
+    let mut marks = BTreeMap::new();
+    if let Some(c) = confirmed {
+        let tag = format!("{}-{}", relation.source, relation.derived);
+        for prefix in [format!("a.{tag}"), format!("u.{tag}")] {
+            let ids = c
+                .links
+                .iter()
+                .map(|l| l.id.as_str())
+                .chain(c.unaligned.iter().map(|u| u.id.as_str()));
+            marks.insert(prefix.clone(), max_number(&prefix, ids));
+        }
+    }
+    align_edge_marked(
+        source, derived, relation, confirmed, strict, progress, warnings, &mut marks,
+    )
+}
+
+/// The number of an id `<prefix>.<n>`, if it has that form.
+fn id_number(prefix: &str, id: &str) -> Option<u64> {
+    id.strip_prefix(prefix)?.strip_prefix('.')?.parse().ok()
+}
+
+/// The highest number among ids `<prefix>.<n>` (0 if none).
+fn max_number<'a>(prefix: &str, ids: impl IntoIterator<Item = &'a str>) -> u64 {
+    ids.into_iter()
+        .filter_map(|id| id_number(prefix, id))
+        .max()
+        .unwrap_or(0)
+}
+
+/// The next id `<prefix>.<n>` above the prefix's high-water mark (raising the mark), skipping
+/// any id in `used`.
+fn next_fresh(prefix: &str, marks: &mut BTreeMap<String, u64>, used: &HashSet<String>) -> String {
+    let m = marks.entry(prefix.to_owned()).or_insert(0);
+    loop {
+        *m += 1;
+        let id = format!("{prefix}.{m}");
+        if !used.contains(&id) {
+            break id;
+        }
+    }
+}
+
+/// The highest number ever given to an id `<prefix>.<n>` in an alignment (`a.cs-en`, `u.cs-en`,
+/// `seg`): the recorded high-water mark, the ids it holds, and the ids its change history names
+/// (removed links live on there), whichever is highest; 0 if none.
+pub fn high_water(al: &WorkAlignment, prefix: &str) -> u64 {
+    let held = al
+        .edges
+        .iter()
+        .flat_map(|e| {
+            e.links
+                .iter()
+                .map(|l| l.id.as_str())
+                .chain(e.unaligned.iter().map(|u| u.id.as_str()))
+        })
+        .chain(al.segments.iter().map(|s| s.id.as_str()));
+    let named = al.changes.iter().flat_map(|c| {
+        c.desc
+            .split(|ch: char| ch.is_whitespace() || matches!(ch, ',' | ';' | '(' | ')'))
+            .map(|t| t.trim_end_matches(['.', ':']))
+    });
+    let recorded = al.id_high_water.get(prefix).copied().unwrap_or(0);
+    recorded.max(max_number(prefix, held.chain(named)))
+}
+
+/// Give segments their ids: a segment with exactly the members of an old one keeps its id;
+/// the others get numbers above `mark` (which is raised), in document order.
+fn keep_segment_ids(segments: &mut [Segment], old: &[Segment], mark: &mut u64) {
+    // Members compared without the layers that have no sentence in the segment: a file read
+    // back lists every layer, a composed segment every layer of the work.
+    let key = |s: &Segment| -> Vec<(String, Vec<String>)> {
+        s.members
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    };
+    let old_ids: HashMap<Vec<(String, Vec<String>)>, &str> =
+        old.iter().map(|s| (key(s), s.id.as_str())).collect();
+    let mut used: HashSet<String> = HashSet::new();
+    let mut fresh: Vec<usize> = Vec::new();
+    for (i, s) in segments.iter_mut().enumerate() {
+        match old_ids.get(&key(s)) {
+            Some(id) if !used.contains(*id) => {
+                s.id = (*id).to_owned();
+                used.insert(s.id.clone());
+            }
+            _ => fresh.push(i),
+        }
+    }
+    let mut marks = BTreeMap::from([("seg".to_owned(), *mark)]);
+    for i in fresh {
+        segments[i].id = next_fresh("seg", &mut marks, &used);
+    }
+    *mark = marks.get("seg").copied().unwrap_or(*mark);
+}
+
+/// [`align_edge`] with the id high-water marks of the work (`a.<tag>`, `u.<tag>`), raised as
+/// new ids are given.
+#[allow(clippy::too_many_arguments)]
+fn align_edge_marked(
+    source: &Layer,
+    derived: &Layer,
+    relation: &Relation,
+    confirmed: Option<&EdgeAlignment>,
+    strict: bool,
+    progress: bool,
+    warnings: &mut Vec<String>,
+    marks: &mut BTreeMap<String, u64>,
 ) -> Result<EdgeAlignment, ProvenanceError> {
     let tag = format!("{}-{}", relation.source, relation.derived);
     let src_idx: HashMap<&str, usize> = source
@@ -534,46 +646,59 @@ pub fn align_edge(
             });
         }
     }
-    // 4. Stable ids: confirmed items keep theirs; automatic ones are numbered in order,
-    // skipping numbers a confirmed item holds.
-    let used: HashSet<String> = links
+    // 4. Stable ids. Confirmed items keep theirs. An automatic item whose targets are exactly
+    // those of an item of the existing alignment keeps that item's id, so an id cited elsewhere
+    // (a change, a paper, an editor's notes) keeps naming the same link. Anything else gets a
+    // number above the edge's high-water mark, so an id that once named a link never names a
+    // different one. With no existing alignment the marks are 0: ids run from 1 in order.
+    let (a_prefix, u_prefix) = (format!("a.{tag}"), format!("u.{tag}"));
+    let mut used: HashSet<String> = links
         .iter()
         .map(|l| l.id.clone())
         .chain(ptrs.iter().map(|(_, _, u)| u.id.clone()))
         .filter(|id| !id.is_empty())
         .collect();
-    let mut n = 0usize;
-    let mut next = |prefix: &str| loop {
-        n += 1;
-        let id = format!("{prefix}.{tag}.{n}");
-        if !used.contains(&id) {
-            break id;
-        }
-    };
+    let old_links: HashMap<(&[String], &[String]), &str> = confirmed
+        .map(|c| {
+            c.links
+                .iter()
+                .map(|l| ((l.source.as_slice(), l.derived.as_slice()), l.id.as_str()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let old_ptrs: HashMap<(&str, &str), &str> = confirmed
+        .map(|c| {
+            c.unaligned
+                .iter()
+                .map(|u| ((u.layer.as_str(), u.sentence.as_str()), u.id.as_str()))
+                .collect()
+        })
+        .unwrap_or_default();
     for l in &mut links {
-        if l.id.is_empty() {
-            l.id = next("a");
+        if !l.id.is_empty() {
+            continue;
         }
+        let reuse = old_links
+            .get(&(l.source.as_slice(), l.derived.as_slice()))
+            .filter(|id| !used.contains(**id))
+            .map(|id| id.to_string());
+        l.id = reuse.unwrap_or_else(|| next_fresh(&a_prefix, marks, &used));
+        used.insert(l.id.clone());
     }
     // Ptrs in document order: source-side ones first (by source index), then derived-side ones.
     ptrs.sort_by_key(|(d, i, _)| (*d, *i));
-    n = 0;
-    let mut next = |prefix: &str| loop {
-        n += 1;
-        let id = format!("{prefix}.{tag}.{n}");
-        if !used.contains(&id) {
-            break id;
+    let mut unaligned: Vec<Unaligned> = Vec::with_capacity(ptrs.len());
+    for (_, _, mut u) in ptrs {
+        if u.id.is_empty() {
+            let reuse = old_ptrs
+                .get(&(u.layer.as_str(), u.sentence.as_str()))
+                .filter(|id| !used.contains(**id))
+                .map(|id| id.to_string());
+            u.id = reuse.unwrap_or_else(|| next_fresh(&u_prefix, marks, &used));
+            used.insert(u.id.clone());
         }
-    };
-    let unaligned: Vec<Unaligned> = ptrs
-        .into_iter()
-        .map(|(_, _, mut u)| {
-            if u.id.is_empty() {
-                u.id = next("u");
-            }
-            u
-        })
-        .collect();
+        unaligned.push(u);
+    }
     Ok(EdgeAlignment {
         relation: relation.id.clone(),
         links,
@@ -1121,8 +1246,24 @@ fn split_at_holes(b: Bead) -> Vec<Bead> {
 }
 
 /// Recompute the segments of an alignment after its edges changed (e.g. after a manual link).
+/// A segment with the same members as before keeps its id; new ones get ids never used before.
+/// The high-water marks are brought up to date.
 pub fn recompose(work: &Work, alignment: &mut WorkAlignment) {
-    alignment.segments = compose(work, &alignment.relations, &alignment.edges);
+    let mut segments = compose(work, &alignment.relations, &alignment.edges);
+    let mut mark = high_water(alignment, "seg");
+    keep_segment_ids(&mut segments, &alignment.segments, &mut mark);
+    alignment.segments = segments;
+    let mut prefixes = vec!["seg".to_owned()];
+    for r in &alignment.relations {
+        prefixes.push(format!("a.{}-{}", r.source, r.derived));
+        prefixes.push(format!("u.{}-{}", r.source, r.derived));
+    }
+    for p in prefixes {
+        let m = high_water(alignment, &p);
+        if m > 0 {
+            alignment.id_high_water.insert(p, m);
+        }
+    }
 }
 
 struct UnionFind {
@@ -1176,13 +1317,28 @@ pub fn align_work(
 ) -> Result<WorkReport, ProvenanceError> {
     let relations = derivation_graph(work)?;
     let mut warnings = Vec::new();
+    // High-water marks of the automatic ids, from the existing alignment (0 without one, so a
+    // fresh alignment numbers from 1).
+    let mut marks: BTreeMap<String, u64> = BTreeMap::new();
+    if let Some(a) = existing {
+        for r in &relations {
+            for p in [
+                format!("a.{}-{}", r.source, r.derived),
+                format!("u.{}-{}", r.source, r.derived),
+            ] {
+                let m = high_water(a, &p);
+                marks.insert(p, m);
+            }
+        }
+        marks.insert("seg".to_owned(), high_water(a, "seg"));
+    }
     let mut edges = Vec::with_capacity(relations.len());
     for r in &relations {
         let (Some(src), Some(der)) = (work.layer(&r.source), work.layer(&r.derived)) else {
             continue; // derivation_graph guarantees both exist
         };
         let confirmed = existing.and_then(|a| a.edges.iter().find(|e| e.relation == r.id));
-        edges.push(align_edge(
+        edges.push(align_edge_marked(
             src,
             der,
             r,
@@ -1190,6 +1346,7 @@ pub fn align_work(
             opts.strict,
             opts.progress,
             &mut warnings,
+            &mut marks,
         )?);
     }
     // Confirmed items on edges that no longer exist are reported too.
@@ -1219,7 +1376,15 @@ pub fn align_work(
             }
         }
     }
-    let segments = compose(work, &relations, &edges);
+    let mut segments = compose(work, &relations, &edges);
+    let mut seg_mark = marks.get("seg").copied().unwrap_or(0);
+    keep_segment_ids(
+        &mut segments,
+        existing.map(|a| a.segments.as_slice()).unwrap_or(&[]),
+        &mut seg_mark,
+    );
+    marks.insert("seg".to_owned(), seg_mark);
+    marks.retain(|_, m| *m > 0);
 
     // Agents: the tool, the people of every layer (derivation order), and any editor named by a
     // confirmed item.
@@ -1287,6 +1452,7 @@ pub fn align_work(
         edges,
         segments,
         changes: existing.map(|a| a.changes.clone()).unwrap_or_default(),
+        id_high_water: marks,
     };
     let same = existing.is_some_and(|a| {
         a.work == alignment.work
@@ -1319,6 +1485,16 @@ pub fn align_work(
             desc.push_str(" Dropped: ");
             desc.push_str(&warnings.join("; "));
         }
+        // Ids that named something in the previous alignment and name nothing now: a reader
+        // who meets one in a citation learns here that it is gone (it is never reused).
+        if let Some(a) = existing {
+            let retired = retired_ids(a, &alignment);
+            if !retired.is_empty() {
+                desc.push_str(" Ids retired (never reused): ");
+                desc.push_str(&retired.join(" "));
+                desc.push('.');
+            }
+        }
         alignment.changes.push(Change {
             id: format!("ch{n}"),
             status: "automatic".into(),
@@ -1332,6 +1508,27 @@ pub fn align_work(
         warnings,
         changed: !same,
     })
+}
+
+/// The ids of links, ptrs and segments of `old` that `new` no longer has, in file order.
+fn retired_ids(old: &WorkAlignment, new: &WorkAlignment) -> Vec<String> {
+    let ids = |a: &WorkAlignment| -> Vec<String> {
+        a.edges
+            .iter()
+            .flat_map(|e| {
+                e.links
+                    .iter()
+                    .map(|l| l.id.clone())
+                    .chain(e.unaligned.iter().map(|u| u.id.clone()))
+            })
+            .chain(a.segments.iter().map(|s| s.id.clone()))
+            .collect()
+    };
+    let now: HashSet<String> = ids(new).into_iter().collect();
+    ids(old)
+        .into_iter()
+        .filter(|id| !now.contains(id))
+        .collect()
 }
 
 /// What [`align_to_file`] did.

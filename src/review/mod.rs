@@ -213,6 +213,8 @@ fn used_ids(al: &WorkAlignment) -> BTreeSet<String> {
     }
     s.extend(al.segments.iter().map(|g| g.id.clone()));
     s.extend(al.changes.iter().map(|c| c.id.clone()));
+    // The recorded high-water marks (`a.cs-en.57`) count as used, so fresh ids go above them.
+    s.extend(al.id_high_water.iter().map(|(p, n)| format!("{p}.{n}")));
     // Removed links and ptrs live on only in the change descriptions: their ids count as used
     // so they are never given to something else.
     for c in &al.changes {

@@ -30,6 +30,11 @@
 //! `@resp` is then the editor). A verified link whose change is missing from
 //! [`WorkAlignment::changes`] gets one written (`ch.v<N>`), so the file always resolves.
 //!
+//! **Stable ids.** Each alignment `linkGrp` and the segments `linkGrp` record in `@n` the highest
+//! number ever given to their automatic ids (`n="high-water a.cs-en.57 u.cs-en.12"`,
+//! `n="high-water seg.80"`), so that re-alignment can give new links numbers above it and never
+//! reuse the id of a link that is gone ([`WorkAlignment::id_high_water`]).
+//!
 //! The output is deterministic: the same [`WorkAlignment`] always gives the same bytes.
 
 use super::TeiError;
@@ -43,6 +48,25 @@ use std::path::Path;
 
 /// The id under which the tool itself is declared (`resp="#tei-align"`).
 pub const TOOL_ID: &str = "tei-align";
+
+/// The first word of a `linkGrp/@n` that records id high-water marks
+/// ([`WorkAlignment::id_high_water`]).
+pub const HIGH_WATER: &str = "high-water";
+
+/// Parse a high-water `@n` (`high-water a.cs-en.57 u.cs-en.12`) into (prefix, number) pairs;
+/// any other `@n` gives nothing (it is someone else's label), as does a token without a number.
+pub fn parse_high_water(n: &str) -> Vec<(String, u64)> {
+    let mut words = n.split_whitespace();
+    if words.next() != Some(HIGH_WATER) {
+        return Vec::new();
+    }
+    words
+        .filter_map(|w| {
+            let (prefix, num) = w.rsplit_once('.')?;
+            Some((prefix.to_owned(), num.parse().ok()?))
+        })
+        .collect()
+}
 
 /// Read an alignment file.
 pub fn read_alignment(path: &Path) -> Result<WorkAlignment, TeiError> {
@@ -222,6 +246,26 @@ impl<'a> Writer<'a> {
         }
     }
 
+    /// The `@n` attribute recording the high-water marks of these id prefixes
+    /// (` n="high-water a.cs-en.57 u.cs-en.12"`), or nothing when none is recorded.
+    fn marks(&self, prefixes: &[String]) -> String {
+        let tokens: Vec<String> = prefixes
+            .iter()
+            .filter_map(|p| {
+                self.a
+                    .id_high_water
+                    .get(p)
+                    .filter(|n| **n > 0)
+                    .map(|n| format!("{p}.{n}"))
+            })
+            .collect();
+        if tokens.is_empty() {
+            String::new()
+        } else {
+            format!(" n=\"{HIGH_WATER} {}\"", esc(&tokens.join(" ")))
+        }
+    }
+
     /// Layers in derivation order (sources before what was derived from them, ties by id).
     fn layer_order(&self) -> Vec<String> {
         let ids: Vec<String> = self.a.layer_files.keys().cloned().collect();
@@ -331,9 +375,16 @@ impl<'a> Writer<'a> {
 
     fn write_edge(&self, o: &mut String, e: &EdgeAlignment) {
         let rel = self.a.relations.iter().find(|r| r.id == e.relation);
+        let marks = match rel {
+            Some(r) => self.marks(&[
+                format!("a.{}-{}", r.source, r.derived),
+                format!("u.{}-{}", r.source, r.derived),
+            ]),
+            None => String::new(),
+        };
         let _ = writeln!(
             o,
-            "    <linkGrp type=\"alignment\" corresp=\"#{}\" targFunc=\"source derived\">",
+            "    <linkGrp type=\"alignment\" corresp=\"#{}\" targFunc=\"source derived\"{marks}>",
             esc(&e.relation)
         );
         // A linkGrp must hold at least one link or ptr: an edge with nothing to align (both
@@ -386,7 +437,11 @@ impl<'a> Writer<'a> {
             return;
         }
         let order = self.layer_order();
-        o.push_str("    <linkGrp type=\"segments\">\n");
+        let _ = writeln!(
+            o,
+            "    <linkGrp type=\"segments\"{}>",
+            self.marks(&["seg".to_owned()])
+        );
         for s in &self.a.segments {
             let mut targets = Vec::new();
             let mut seen = BTreeSet::new();
@@ -852,7 +907,12 @@ impl Parser<'_> {
 
         let mut edges = Vec::new();
         let mut segments = Vec::new();
+        let mut id_high_water: BTreeMap<String, u64> = BTreeMap::new();
         for g in standoff.kids("linkGrp") {
+            for (prefix, n) in parse_high_water(g.attr("n").unwrap_or("")) {
+                let m = id_high_water.entry(prefix).or_insert(0);
+                *m = (*m).max(n);
+            }
             match g.attr("type") {
                 Some("alignment") => {
                     let rel_id = self.need(g, "corresp")?.trim_start_matches('#').to_owned();
@@ -962,6 +1022,7 @@ impl Parser<'_> {
             edges,
             segments,
             changes,
+            id_high_water,
         })
     }
 }
@@ -1107,6 +1168,11 @@ mod tests {
                     desc: "Confirmed.".into(),
                 },
             ],
+            id_high_water: BTreeMap::from([
+                ("a.cs-en".to_owned(), 4),
+                ("u.cs-en".to_owned(), 1),
+                ("seg".to_owned(), 7),
+            ]),
         }
     }
 
@@ -1272,7 +1338,15 @@ mod prop_tests {
             desc in text(),
             name in text(),
             dir in "[a-z ]{1,8}",
+            marks in prop::collection::vec(0..60u64, 3),
         ) -> WorkAlignment {
+            // Segments are n_der ≥ 1, so their linkGrp (which carries the seg mark) is written.
+            let hw: BTreeMap<String, u64> = ["a.a-b", "u.a-b", "seg"]
+                .iter()
+                .zip(&marks)
+                .filter(|(_, m)| **m > 0)
+                .map(|(k, m)| (k.to_string(), *m))
+                .collect();
             let mut layer_files = BTreeMap::new();
             layer_files.insert("a".to_string(), format!("../{dir}/a.xml"));
             layer_files.insert("b".to_string(), format!("../{dir}/b.xml"));
@@ -1340,6 +1414,7 @@ mod prop_tests {
                     when: "2026-01-01".into(),
                     desc,
                 }],
+                id_high_water: hw,
             }
         }
     }
