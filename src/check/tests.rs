@@ -296,7 +296,7 @@ fn an_alignment_out_of_date_with_the_headers_is_reported() {
     w.layers[1].derivation.as_mut().unwrap().source = "ru".into();
     let m = messages(&check(&w, &al, &ap, &no_jing()));
     let en = w.layer("en").unwrap().path.display().to_string();
-    assert!(m.contains(&format!("{en}:0: the header derives en from ru, but the alignment has no such edge (run tei-align align)")), "{m:?}");
+    assert!(m.contains(&format!("{en}: the header derives en from ru, but the alignment has no such edge (run tei-align align)")), "{m:?}");
     assert!(
         m.iter()
             .any(|x| x
@@ -318,4 +318,15 @@ fn a_ptr_of_the_wrong_kind_for_its_side_is_reported() {
         "{m:?}"
     );
     assert_eq!(m.len(), 1, "{m:?}");
+}
+
+#[test]
+fn a_problem_without_a_line_is_printed_without_line_zero() {
+    let p = |line| Problem {
+        file: "a/en.xml".into(),
+        line,
+        message: "m".into(),
+    };
+    assert_eq!(p(0).to_string(), "a/en.xml: m");
+    assert_eq!(p(7).to_string(), "a/en.xml:7: m");
 }

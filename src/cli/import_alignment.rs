@@ -38,7 +38,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let src = tei_align::fsutil::read_text(&args.file)?;
     let ei = find_edge(&al, args.edge.as_deref())?;
     let rel = relation_of(&al, &al.edges[ei])?.clone();
-    let who = super::link::editor(args.by);
+    let who = super::link::editor(args.by)?;
     let now = review::now_iso();
     let file = args.file.display().to_string();
     let beads = import(format, &src, &file, &rel, &who, &now)?;

@@ -58,13 +58,78 @@ pub fn default_alignment_path(work: &Work) -> PathBuf {
         .join("alignment.xml")
 }
 
+/// Canonical form of a path that may not exist yet: the canonical parent joined with the file
+/// name, so that `texts/w/./cs.xml`, a symlink to it and its absolute path all compare equal.
+fn canonical(p: &Path) -> PathBuf {
+    if let Ok(c) = std::fs::canonicalize(p) {
+        return c;
+    }
+    match (p.parent(), p.file_name()) {
+        (Some(dir), Some(name)) => {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            std::fs::canonicalize(dir).map_or_else(|_| p.to_owned(), |d| d.join(name))
+        }
+        _ => p.to_owned(),
+    }
+}
+
+/// The layer of `work` whose file `path` is (compared as canonical paths), if any.
+fn layer_at<'w>(path: &Path, work: &'w Work) -> Option<&'w tei_align::model::Layer> {
+    let p = canonical(path);
+    work.layers.iter().find(|l| canonical(&l.path) == p)
+}
+
+/// Refuse to write `output` when it is one of the user's own files: a layer of the work or
+/// (unless `alignment` is `None`) the alignment file. Exports and reports go elsewhere; only
+/// the commands that update the alignment write it.
+pub fn refuse_overwrite(
+    output: &Path,
+    work: &Work,
+    alignment: Option<&Path>,
+) -> anyhow::Result<()> {
+    if let Some(layer) = layer_at(output, work) {
+        anyhow::bail!(
+            "{}: refusing to overwrite layer {} of work {} (give another output file)",
+            output.display(),
+            layer.id,
+            work.id
+        );
+    }
+    if let Some(a) = alignment
+        && canonical(a) == canonical(output)
+    {
+        anyhow::bail!(
+            "{}: refusing to overwrite the alignment file of work {} (give another output file)",
+            output.display(),
+            work.id
+        );
+    }
+    Ok(())
+}
+
 /// Read the work and its alignment afresh (never cached: the file may have been edited by hand).
+/// The alignment file may not be one of the work's layers (it is written back by the commands
+/// that change it).
 pub fn load(
     work_dir: &Path,
     alignment: Option<&Path>,
 ) -> anyhow::Result<(Work, PathBuf, WorkAlignment)> {
     let work = tei_align::tei::read_work(work_dir)?;
     let path = alignment.map_or_else(|| default_alignment_path(&work), Path::to_owned);
+    // `--alignment texts/w/cs.xml` is a slip: reading it fails obscurely, and the commands that
+    // update the alignment would overwrite the layer.
+    if let Some(layer) = layer_at(&path, &work) {
+        anyhow::bail!(
+            "{}: this is layer {} of work {}, not its alignment file (see --alignment)",
+            path.display(),
+            layer.id,
+            work.id
+        );
+    }
     if !path.is_file() {
         anyhow::bail!(
             "{}: no alignment file (run tei-align align {} first, or give --alignment)",
@@ -85,18 +150,36 @@ pub fn save(work: &Work, path: &Path, al: &mut WorkAlignment) -> anyhow::Result<
     Ok(())
 }
 
-/// The editor id: `--by`, else $TEI_ALIGN_EDITOR, else $USER, else `editor`.
-pub fn editor(by: Option<String>) -> String {
-    by.or_else(|| std::env::var("TEI_ALIGN_EDITOR").ok())
-        .or_else(|| std::env::var("USER").ok())
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| "editor".into())
+/// The editor id: `--by`, else $TEI_ALIGN_EDITOR, else $USER, else `editor`. It becomes an
+/// `xml:id` and a `#pointer` in the alignment file, so it must be an XML name (NCName): no
+/// spaces, slashes or leading digit.
+pub fn editor(by: Option<String>) -> anyhow::Result<String> {
+    let (who, from) = match by.filter(|s| !s.trim().is_empty()) {
+        Some(b) => (b, "--by"),
+        None => match std::env::var("TEI_ALIGN_EDITOR")
+            .ok()
+            .filter(|s| !s.trim().is_empty())
+        {
+            Some(e) => (e, "$TEI_ALIGN_EDITOR"),
+            None => match std::env::var("USER").ok().filter(|s| !s.trim().is_empty()) {
+                Some(u) => (u, "$USER"),
+                None => return Ok("editor".into()),
+            },
+        },
+    };
+    if !tei_align::tei::is_ncname(&who) {
+        anyhow::bail!(
+            "{from} '{who}' is not a valid editor id: use letters, digits, '-', '_' or '.', \
+             starting with a letter (e.g. --by jnovak)"
+        );
+    }
+    Ok(who)
 }
 
 /// Run `link`.
 pub fn run_link(args: LinkArgs) -> anyhow::Result<()> {
     let (work, path, mut al) = load(&args.work, args.alignment.as_deref())?;
-    let who = editor(args.by);
+    let who = editor(args.by)?;
     let when = args.when.unwrap_or_else(review::now_iso);
     let idx = review::SentenceIndex::new(&work);
     let layers: std::collections::BTreeSet<&str> =
@@ -149,7 +232,7 @@ pub fn run_link(args: LinkArgs) -> anyhow::Result<()> {
 /// Run `unlink`.
 pub fn run_unlink(args: UnlinkArgs) -> anyhow::Result<()> {
     let (work, path, mut al) = load(&args.work, args.alignment.as_deref())?;
-    let who = editor(args.by);
+    let who = editor(args.by)?;
     let when = args.when.unwrap_or_else(review::now_iso);
     let out = review::unlink(&work, &mut al, &args.ids, &who, &when)?;
     save(&work, &path, &mut al)?;

@@ -23,6 +23,22 @@ pub struct Args {
 /// Run the command.
 pub fn run(args: Args) -> anyhow::Result<()> {
     let (work, path, al) = super::link::load(&args.work, args.alignment.as_deref())?;
+    // Counts of a broken alignment (a hand edit left a link pointing nowhere) would mislead:
+    // print them, but warn and exit non-zero, as `check` does.
+    let problems = tei_align::formats::alignment_problems(&work, &al);
+    let result = if problems.is_empty() {
+        Ok(())
+    } else {
+        for p in &problems {
+            eprintln!("warning: {}: {p}", path.display());
+        }
+        Err(anyhow::anyhow!(
+            "{}: {} edge(s) of the alignment are broken (see tei-align check {})",
+            path.display(),
+            problems.len(),
+            args.work.display()
+        ))
+    };
     let edges = review::status(&al);
     let overall = review::overall_progress(&edges);
     if args.json {
@@ -30,9 +46,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             "alignment": path.display().to_string(),
             "edges": edges,
             "progress": overall,
+            "problems": problems,
         });
         println!("{}", serde_json::to_string_pretty(&v)?);
-        return Ok(());
+        return result;
     }
     println!("{}", path.display());
     println!(
@@ -93,5 +110,5 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             }
         }
     }
-    Ok(())
+    result
 }

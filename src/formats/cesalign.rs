@@ -97,7 +97,8 @@ pub fn import(
                 source,
                 derived,
                 cert,
-                status: status_from_attrs(&l.attrs, default_who, now),
+                status: status_from_attrs(&l.attrs, default_who, now)
+                    .map_err(|m| perr(l.line, m))?,
                 line: l.line,
             })
         })

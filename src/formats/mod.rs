@@ -184,6 +184,31 @@ pub fn edge_items(
         }
     }
     let bad = |m: String| FormatError::Alignment(format!("{}: {m} (run tei-align check)", rel.id));
+    // A pointer to a sentence that is not in its layer (a hand edit, a deleted sentence) is
+    // named as such before the walk, which would only see a gap in the chain of beads.
+    let in_layer = |side: &[crate::model::Sentence], id: &str| side.iter().any(|s| s.id == id);
+    for l in &edge.links {
+        for (ids, side, layer) in [
+            (&l.source, src, &rel.source),
+            (&l.derived, der, &rel.derived),
+        ] {
+            if let Some(id) = ids.iter().find(|id| !in_layer(side, id)) {
+                return Err(bad(format!(
+                    "link {} points to {id}, which is not a sentence of layer {layer}",
+                    l.id
+                )));
+            }
+        }
+    }
+    for u in &edge.unaligned {
+        let side = if u.layer == rel.source { src } else { der };
+        if !in_layer(side, &u.sentence) {
+            return Err(bad(format!(
+                "{} points to {}, which is not a sentence of layer {}",
+                u.id, u.sentence, u.layer
+            )));
+        }
+    }
     let ptr_item = |u: &Unaligned, i: usize, j: usize, src_side: bool| EdgeItem {
         id: u.id.clone(),
         source: if src_side {
@@ -247,6 +272,19 @@ pub fn edge_items(
     Ok(out)
 }
 
+/// What is wrong with the edges of an alignment, one message per edge (a pointer that does not
+/// resolve, a sentence not covered, beads that cross): what `export` would refuse. Empty when
+/// every edge can be walked. `tei-align check` gives the full report with lines.
+pub fn alignment_problems(work: &Work, al: &WorkAlignment) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in &al.edges {
+        if let Err(err) = relation_of(al, e).and_then(|rel| edge_items(work, rel, e)) {
+            out.push(err.to_string());
+        }
+    }
+    out
+}
+
 /// Status as InterText writes it: `man` (confirmed by a person) or `auto`.
 pub fn status_word(s: &LinkStatus) -> &'static str {
     match s {
@@ -285,23 +323,34 @@ pub struct ImportedBead {
 }
 
 /// Read a status from link attributes: `status="man|auto"` with optional `resp`/`when`.
-/// `default_who`/`when` fill a confirmed link whose file does not name the editor.
+/// `default_who`/`when` fill a confirmed link whose file does not name the editor. An editor
+/// that cannot be an `xml:id` (it becomes `respStmt/@xml:id` in the alignment) is an error
+/// message for the caller to place at the link's line.
 pub fn status_from_attrs(
     attrs: &std::collections::BTreeMap<String, String>,
     default_who: &str,
     now: &str,
-) -> Option<LinkStatus> {
-    match attrs.get("status").map(String::as_str) {
-        Some("man") | Some("manual") | Some("verified") => Some(LinkStatus::Verified {
-            who: attrs
+) -> Result<Option<LinkStatus>, String> {
+    Ok(match attrs.get("status").map(String::as_str) {
+        Some("man") | Some("manual") | Some("verified") => {
+            let who = attrs
                 .get("resp")
                 .map(|w| w.trim_start_matches('#').to_owned())
-                .unwrap_or_else(|| default_who.to_owned()),
-            when: attrs.get("when").cloned().unwrap_or_else(|| now.to_owned()),
-        }),
+                .unwrap_or_else(|| default_who.to_owned());
+            if !crate::tei::is_ncname(&who) {
+                return Err(format!(
+                    "resp '{who}' is not a valid editor id (letters, digits, '-', '_', '.', \
+                     starting with a letter)"
+                ));
+            }
+            Some(LinkStatus::Verified {
+                who,
+                when: attrs.get("when").cloned().unwrap_or_else(|| now.to_owned()),
+            })
+        }
         Some("auto") | Some("automatic") | Some("plain") => Some(LinkStatus::Automatic),
         _ => None,
-    }
+    })
 }
 
 /// How imported beads go into an edge.

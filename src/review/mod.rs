@@ -24,6 +24,11 @@ pub enum ReviewError {
     /// The ids come from layers that no derivation edge joins.
     #[error("{0}")]
     NoEdge(String),
+    /// The editor id cannot be an `xml:id` (it becomes one in the alignment file).
+    #[error(
+        "'{0}' is not a valid editor id: use letters, digits, '-', '_' or '.', starting with a letter"
+    )]
+    BadEditor(String),
     /// The new link would cross an existing one.
     #[error("the link would cross {0}: remove it first (tei-align unlink) or link differently")]
     Crossing(String),
@@ -311,6 +316,15 @@ pub fn ptr_prefix(rel: &Relation) -> String {
 }
 
 /// Make sure the editor is named among the alignment's agents.
+/// The editor id must be an XML name: it is written as `respStmt/@xml:id` and `@resp="#who"`.
+fn check_editor(who: &str) -> Result<(), ReviewError> {
+    if crate::tei::is_ncname(who) {
+        Ok(())
+    } else {
+        Err(ReviewError::BadEditor(who.to_owned()))
+    }
+}
+
 fn ensure_agent(al: &mut WorkAlignment, who: &str) {
     if !al.agents.iter().any(|a| a.id == who) {
         al.agents.push(Agent {
@@ -403,6 +417,7 @@ pub fn link(
     who: &str,
     when: &str,
 ) -> Result<LinkOutcome, ReviewError> {
+    check_editor(who)?;
     let idx = SentenceIndex::new(work);
     let (ei, src, der) = resolve_edge(&idx, al, ids)?;
     let rel = al
@@ -557,6 +572,7 @@ pub fn unlink(
     who: &str,
     when: &str,
 ) -> Result<UnlinkOutcome, ReviewError> {
+    check_editor(who)?;
     if ids.is_empty() {
         return Err(ReviewError::Rejected(
             "no sentence or link ids given".into(),
@@ -683,6 +699,7 @@ pub fn confirm_unaligned(
     who: &str,
     when: &str,
 ) -> Result<ConfirmOutcome, ReviewError> {
+    check_editor(who)?;
     let idx = SentenceIndex::new(work);
     let mut layers = BTreeSet::new();
     for id in ids {
