@@ -15,12 +15,21 @@ pub enum FsError {
         source: std::io::Error,
     },
     /// The file is not UTF-8.
-    #[error("{path}: not UTF-8 (invalid byte at offset {offset})")]
+    #[error(
+        "{path}:{line}:{column}: not UTF-8 (invalid byte 0x{byte:02x} at offset {offset}); \
+         convert the file to UTF-8, e.g. with iconv"
+    )]
     NotUtf8 {
         /// The file.
         path: PathBuf,
         /// Byte offset of the first invalid byte.
         offset: usize,
+        /// 1-based line of the first invalid byte.
+        line: usize,
+        /// 1-based column (in characters) of the first invalid byte.
+        column: usize,
+        /// The invalid byte itself (0xE9 is "é" in Latin-1, a hint at the file's encoding).
+        byte: u8,
     },
     /// The file is empty (or only white space).
     #[error("{path}: file is empty")]
@@ -30,15 +39,37 @@ pub enum FsError {
     },
 }
 
+impl FsError {
+    /// The error for `bytes` (the content of `path`), which are not UTF-8 from `offset` on: with
+    /// the line and column of the bad byte, so that a user can find it in an editor.
+    pub fn not_utf8(path: &Path, bytes: &[u8], offset: usize) -> FsError {
+        let before = &bytes[..offset.min(bytes.len())];
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        // Everything before `offset` is valid UTF-8, so the column counts characters.
+        let column =
+            std::str::from_utf8(&before[line_start..]).map_or(0, |s| s.chars().count()) + 1;
+        FsError::NotUtf8 {
+            path: path.to_owned(),
+            offset,
+            line: before.iter().filter(|&&b| b == b'\n').count() + 1,
+            column,
+            byte: bytes.get(offset).copied().unwrap_or(0),
+        }
+    }
+}
+
 /// Read a whole file as UTF-8 text; an empty or non-UTF-8 file is an error naming the file.
 pub fn read_text(path: &Path) -> Result<String, FsError> {
     let bytes = std::fs::read(path).map_err(|source| FsError::Io {
         path: path.to_owned(),
         source,
     })?;
-    let text = String::from_utf8(bytes).map_err(|e| FsError::NotUtf8 {
-        path: path.to_owned(),
-        offset: e.utf8_error().valid_up_to(),
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        FsError::not_utf8(path, e.as_bytes(), offset)
     })?;
     if text.trim().is_empty() {
         return Err(FsError::Empty {
@@ -140,6 +171,21 @@ mod tests {
         std::fs::write(&bad, b"ab\xffcd").unwrap();
         match read_text(&bad) {
             Err(FsError::NotUtf8 { offset, .. }) => assert_eq!(offset, 2),
+            other => panic!("expected NotUtf8, got {other:?}"),
+        }
+        std::fs::write(&bad, "řádek\nčeský \u{e9}".replace('\u{e9}', "\0")).unwrap();
+        let mut bytes = std::fs::read(&bad).unwrap();
+        *bytes.last_mut().unwrap() = 0xe9; // Latin-1 "é"
+        std::fs::write(&bad, &bytes).unwrap();
+        match read_text(&bad) {
+            Err(
+                e @ FsError::NotUtf8 {
+                    line, column, byte, ..
+                },
+            ) => {
+                assert_eq!((line, column, byte), (2, 7, 0xe9));
+                assert!(e.to_string().contains(":2:7: not UTF-8"), "{e}");
+            }
             other => panic!("expected NotUtf8, got {other:?}"),
         }
     }

@@ -53,7 +53,7 @@ fn unreadable_inputs_are_named_by_every_reading_command() {
         ("empty.txt", "empty.txt: file is empty"),
         (
             "latin1.txt",
-            "latin1.txt: not UTF-8 (invalid byte at offset 3)",
+            "latin1.txt:1:4: not UTF-8 (invalid byte 0xe9 at offset 3)",
         ),
     ];
     for (file, expect) in cases {
@@ -339,4 +339,124 @@ fn run_checks_every_work_directory_before_starting() {
         !p.join("al").exists() && !p.join("ed").exists(),
         "half done"
     );
+}
+
+#[test]
+fn import_refuses_nested_sentences_it_could_not_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(
+        p.join("nest.xml"),
+        "<?xml version=\"1.0\"?>\n<TEI xmlns=\"http://www.tei-c.org/ns/1.0\" xml:lang=\"en\"><teiHeader><fileDesc><titleStmt><title>x</title></titleStmt><publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc></fileDesc></teiHeader>\n<text><body>\n<p><s xml:id=\"en.s1\">One. <s xml:id=\"en.s2\">Two.</s></s></p></body></text></TEI>\n",
+    )
+    .unwrap();
+    let err = fails_one_line(p, &["import", "nest.xml", "-o", "en.xml"]);
+    assert!(err.contains("nest.xml:4: <s> nested in the <s>"), "{err}");
+    assert!(!p.join("en.xml").exists());
+}
+
+#[test]
+fn control_characters_are_named_and_page_breaks_are_white_space() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("bell.txt"), "One.\nA bell\u{7} here.\n").unwrap();
+    let err = fails_one_line(p, &["import", "--lang", "en", "bell.txt", "-o", "en.xml"]);
+    assert!(err.contains("bell.txt:2:7: character U+0007"), "{err}");
+    assert!(!p.join("en.xml").exists());
+    // The same character in an XML file makes it malformed: every reader says where.
+    std::fs::write(
+        p.join("bell.xml"),
+        "<?xml version=\"1.0\"?>\n<TEI xmlns=\"http://www.tei-c.org/ns/1.0\"><teiHeader/><text><body><p>A bell\u{7}.</p></body></text></TEI>\n",
+    )
+    .unwrap();
+    let err = fails_one_line(p, &["import", "bell.xml", "-o", "en.xml"]);
+    assert!(err.contains("bell.xml:2:"), "{err}");
+    assert!(!p.join("en.xml").exists());
+    // A form feed (a page break in text from a PDF) is white space, and the layer is valid XML.
+    std::fs::write(p.join("ff.txt"), "Page one ends here.\u{c}\nPage two.\n").unwrap();
+    tool()
+        .current_dir(p)
+        .args(["import", "--lang", "en", "ff.txt", "-o", "en.xml"])
+        .assert()
+        .success();
+    let xml = std::fs::read_to_string(p.join("en.xml")).unwrap();
+    assert!(!xml.contains('\u{c}'));
+    let layer = tei_align::tei::read_layer(&p.join("en.xml")).unwrap();
+    let texts: Vec<&str> = layer.sentences.iter().map(|s| s.text.as_str()).collect();
+    assert_eq!(texts, ["Page one ends here.", "Page two."]);
+}
+
+#[test]
+fn coverage_names_the_alignment_whose_layer_is_gone() {
+    let (dir, texts) = letter_project();
+    let p = dir.path();
+    std::fs::rename(texts.join("en.xml"), p.join("en-moved.xml")).unwrap();
+    let err = fails_one_line(p, &["coverage", "alignments/letter-1968/alignment.xml"]);
+    assert!(
+        err.contains("alignments/letter-1968/alignment.xml: layer en is ")
+            && err.contains("but texts/letter-1968/en.xml does not exist"),
+        "{err}"
+    );
+}
+
+#[test]
+fn import_reads_standard_input_with_the_same_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    tool()
+        .current_dir(p)
+        .args(["import", "-", "--lang", "en", "-o", "en.xml"])
+        .write_stdin("One. Two.\n")
+        .assert()
+        .success();
+    let layer = tei_align::tei::read_layer(&p.join("en.xml")).unwrap();
+    assert_eq!(layer.sentences.len(), 2);
+    let o = tool()
+        .current_dir(p)
+        .args(["import", "-", "--lang", "en", "-o", "empty.xml"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("<stdin>: file is empty"));
+    assert!(!p.join("empty.xml").exists());
+    let err = fails_one_line(p, &["import", "-", "--in-place"]);
+    assert!(err.contains("standard input"), "{err}");
+}
+
+#[test]
+fn run_never_writes_into_a_work_directory() {
+    let (dir, texts) = letter_project();
+    let p = dir.path();
+    let before: Vec<_> = std::fs::read_dir(&texts)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    for args in [
+        [
+            "run",
+            "texts/letter-1968",
+            "--alignments",
+            "texts",
+            "--editions",
+            "ed",
+        ],
+        [
+            "run",
+            "texts/letter-1968",
+            "--alignments",
+            "al",
+            "--editions",
+            "texts",
+        ],
+    ] {
+        let err = fails_one_line(p, &args);
+        assert!(err.contains("would write into the work directory"), "{err}");
+    }
+    let after: Vec<_> = std::fs::read_dir(&texts)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(before.len(), after.len(), "{after:?}");
+    assert!(!p.join("al").exists() && !p.join("ed").exists());
 }

@@ -206,29 +206,52 @@ impl Csr {
         self.off.len().saturating_sub(1)
     }
 
+    /// The ids of list `k`.
+    pub fn get_ids(&self, k: usize) -> &[u32] {
+        &self.ids[self.off[k]..self.off[k + 1]]
+    }
+
     /// The (ids, weights) of list `k`.
     pub fn get(&self, k: usize) -> (&[u32], &[f32]) {
         let r = self.off[k]..self.off[k + 1];
         (&self.ids[r.clone()], &self.w[r])
     }
 
-    /// Build from sorted id lists with no weights yet.
-    pub fn from_lists(lists: Vec<Vec<u32>>) -> Self {
-        let mut off = Vec::with_capacity(lists.len() + 1);
+    /// Build from the feature lists of many sentences, made in parallel chunks so that no list
+    /// per sentence is ever held (a million sentences a side must fit in memory).
+    pub fn build<T: Sync>(items: &[T], f: impl Fn(&T) -> Vec<u32> + Sync) -> Self {
+        use rayon::prelude::*;
+        let chunks: Vec<(Vec<u32>, Vec<u32>)> = items
+            .par_chunks(4096)
+            .map(|chunk| {
+                let mut lens = Vec::with_capacity(chunk.len());
+                let mut ids = Vec::new();
+                for x in chunk {
+                    let l = f(x);
+                    lens.push(l.len() as u32);
+                    ids.extend_from_slice(&l);
+                }
+                ids.shrink_to_fit();
+                (lens, ids)
+            })
+            .collect();
+        let total = chunks.iter().map(|c| c.1.len()).sum();
+        let mut off = Vec::with_capacity(items.len() + 1);
         off.push(0);
-        let total = lists.iter().map(Vec::len).sum();
         let mut ids = Vec::with_capacity(total);
-        for l in lists {
-            ids.extend_from_slice(&l);
-            off.push(ids.len());
+        for (lens, c) in chunks {
+            for l in lens {
+                off.push(off[off.len() - 1] + l as usize);
+            }
+            ids.extend_from_slice(&c);
         }
-        let w = vec![0.0; ids.len()];
+        let w = Vec::new();
         Csr { off, ids, w }
     }
 
     /// Merge consecutive lists `group` at a time (a coarser view of the text), keeping at most
-    /// `cap` features per merged list: the heaviest (rarest), which are the same features on both
-    /// sides because weights are global, and which tell blocks apart best.
+    /// `cap` features per merged list: those found on both sides, rarest first (weights are
+    /// global, so both sides keep the same features), which tell blocks apart best.
     pub fn coarsen(&self, group: usize, cap: usize) -> Self {
         let n = self.len();
         let mut off = vec![0];
@@ -243,7 +266,13 @@ impl Csr {
                 buf.extend(i.iter().copied().zip(ws.iter().copied()));
             }
             if buf.len() > cap {
-                buf.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                // Matchable (positive weight) first, then the rarest.
+                buf.sort_unstable_by(|a, b| {
+                    (b.1 > 0.0)
+                        .cmp(&(a.1 > 0.0))
+                        .then(b.1.abs().total_cmp(&a.1.abs()))
+                        .then(a.0.cmp(&b.0))
+                });
                 buf.truncate(cap);
             }
             buf.sort_unstable_by_key(|p| p.0);
@@ -257,24 +286,31 @@ impl Csr {
 }
 
 /// Weigh every feature by its inverse document frequency over both texts.
-pub(crate) fn weigh(src: Vec<Vec<u32>>, tgt: Vec<Vec<u32>>) -> Weighted {
-    let mut df: HashMap<u32, u32> = HashMap::default();
-    for l in src.iter().chain(tgt.iter()) {
-        let mut prev = None;
-        for &f in l {
-            if prev != Some(f) {
-                *df.entry(f).or_default() += 1;
-                prev = Some(f);
+pub(crate) fn weigh(mut s: Csr, mut t: Csr) -> Weighted {
+    // Document frequency per side. A feature found on one side only can never match: its weight
+    // is stored negated, so that coarse blocks sample matchable features first (see `coarsen`);
+    // sentence similarity uses the magnitude.
+    let count = |c: &Csr| {
+        let mut df: HashMap<u32, u32> = HashMap::default();
+        for k in 0..c.len() {
+            let mut prev = None;
+            for &f in c.get_ids(k) {
+                if prev != Some(f) {
+                    *df.entry(f).or_default() += 1;
+                    prev = Some(f);
+                }
             }
         }
-    }
-    let total = (src.len() + tgt.len()).max(1) as f64;
-    let weight = |f: &u32| {
-        let d = f64::from(df.get(f).copied().unwrap_or(1));
-        (total / d).ln().clamp(0.0, 8.0) as f32
+        df
     };
-    let mut s = Csr::from_lists(src);
-    let mut t = Csr::from_lists(tgt);
+    let (ds, dt) = (count(&s), count(&t));
+    let total = (s.len() + t.len()).max(1) as f64;
+    let weight = |f: &u32| {
+        let (a, b) = (ds.get(f).copied(), dt.get(f).copied());
+        let d = f64::from(a.unwrap_or(0) + b.unwrap_or(0)).max(1.0);
+        let w = (total / d).ln().clamp(0.0, 8.0) as f32;
+        if a.is_some() && b.is_some() { w } else { -w }
+    };
     s.w = s.ids.iter().map(weight).collect();
     t.w = t.ids.iter().map(weight).collect();
     Weighted { src: s, tgt: t }

@@ -20,7 +20,7 @@ mod text;
 
 use crate::model::Bead;
 use indicatif::{ProgressBar, ProgressStyle};
-use lexicon::{Dictionary, weigh};
+use lexicon::{Csr, Dictionary, weigh};
 use rayon::prelude::*;
 use search::{Band, Level, Params, RawBead, TYPES, cumulative};
 use text::SentenceInfo;
@@ -64,8 +64,6 @@ const BLOCK_PENALTY: f32 = 1.5;
 const SECOND_PASS_BAND: usize = 12;
 /// Pseudo-count of the default priors when re-estimating them from the first pass.
 const PRIOR_WEIGHT: f64 = 200.0;
-/// Beads on either side that the local length ratio is measured over.
-const LOCAL_WINDOW: usize = 100;
 /// Sentences per side from which a progress bar is worth showing.
 const PROGRESS_MIN: usize = 50_000;
 
@@ -256,8 +254,8 @@ fn align_infos(
         block_penalty: BLOCK_PENALTY,
     };
     let features = |d: &Dictionary| {
-        let s: Vec<Vec<u32>> = si.par_iter().map(|x| d.src_features(x)).collect();
-        let t: Vec<Vec<u32>> = ti.par_iter().map(|x| d.tgt_features(x)).collect();
+        let s = Csr::build(si, |x| d.src_features(x));
+        let t = Csr::build(ti, |x| d.tgt_features(x));
         weigh(s, t)
     };
     let msg = |m: &'static str| {
@@ -282,10 +280,12 @@ fn align_infos(
 
     // Re-estimate, induce, realign.
     msg("second pass");
-    params.local = Some(std::sync::Arc::new(local_ratio(
+    params.local = Some(std::sync::Arc::new(search::ratio_along(
         &first,
-        &sl,
-        &tl,
+        &cumulative(&sl),
+        &cumulative(&tl),
+        1,
+        n,
         params.ratio,
     )));
     reestimate(&mut params, &first, &sl, &tl);
@@ -308,36 +308,6 @@ fn align_infos(
     let second = search::dp_widening(&level, &params, band, 3, progress);
     let conf = confidence::assign(&second);
     second.into_iter().zip(conf).collect()
-}
-
-/// The length ratio along a first-pass path, per source position: target over source characters
-/// of the beads within `LOCAL_WINDOW` beads either side, kept within a factor 4 of the global one.
-fn local_ratio(path: &[RawBead], sl: &[u32], tl: &[u32], global: f32) -> Vec<f32> {
-    let k = path.len();
-    let mut bs = vec![0.0f64; k + 1];
-    let mut bt = vec![0.0f64; k + 1];
-    for (x, b) in path.iter().enumerate() {
-        let s: u32 = sl[b.s0..b.s1].iter().sum();
-        let t: u32 = tl[b.t0..b.t1].iter().sum();
-        bs[x + 1] = bs[x] + f64::from(s);
-        bt[x + 1] = bt[x] + f64::from(t);
-    }
-    let n = sl.len();
-    let mut out = vec![global; n + 1];
-    for (x, b) in path.iter().enumerate() {
-        let (lo, hi) = (
-            x.saturating_sub(LOCAL_WINDOW),
-            (x + LOCAL_WINDOW + 1).min(k),
-        );
-        let s = bs[hi] - bs[lo];
-        let t = bt[hi] - bt[lo];
-        let r = if s > 0.0 { (t / s) as f32 } else { global };
-        let r = r.clamp(global / 4.0, global * 4.0);
-        for v in &mut out[b.s0 + 1..=b.s1] {
-            *v = r;
-        }
-    }
-    out
 }
 
 /// For positions 0..=n: does a block start or end there? (Both ends of the text count.)

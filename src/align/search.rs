@@ -104,7 +104,7 @@ fn weight_cum(c: &Csr) -> Vec<f64> {
     let mut acc = 0.0;
     v.push(0.0);
     for k in 0..c.len() {
-        acc += c.get(k).1.iter().map(|&w| f64::from(w)).sum::<f64>();
+        acc += c.get(k).1.iter().map(|&w| f64::from(w.abs())).sum::<f64>();
         v.push(acc);
     }
     v
@@ -268,7 +268,56 @@ pub(crate) fn search(
     };
     let path = search(&coarse, &coarse_params, rounds, None);
     let band = Band::around(&path, COARSEN, BAND, n, m);
-    dp_widening(level, p, band, rounds, progress)
+    if p.local.is_some() {
+        return dp_widening(level, p, band, rounds, progress);
+    }
+    // The length ratio may change along a long text (another translator, another kind of
+    // passage): measure it along the coarse path.
+    let fine = Params {
+        local: Some(std::sync::Arc::new(ratio_along(
+            &path,
+            &coarse.src_cum,
+            &coarse.tgt_cum,
+            COARSEN,
+            n,
+            p.ratio,
+        ))),
+        ..p.clone()
+    };
+    dp_widening(level, &fine, band, rounds, progress)
+}
+
+/// Beads on either side over which [`ratio_along`] measures the ratio.
+pub(crate) const RATIO_WINDOW: usize = 100;
+
+/// The length ratio along a path given on a grid `scale` times coarser than the `n` positions it
+/// is wanted for: target over source length of the beads within [`RATIO_WINDOW`] beads either
+/// side, kept within a factor 4 of the global ratio.
+pub(crate) fn ratio_along(
+    path: &[RawBead],
+    src_cum: &[f64],
+    tgt_cum: &[f64],
+    scale: usize,
+    n: usize,
+    global: f32,
+) -> Vec<f32> {
+    let k = path.len();
+    let mut out = vec![global; n + 1];
+    for (x, b) in path.iter().enumerate() {
+        let (lo, hi) = (
+            &path[x.saturating_sub(RATIO_WINDOW)],
+            &path[(x + RATIO_WINDOW).min(k - 1)],
+        );
+        let s = src_cum[hi.s1] - src_cum[lo.s0];
+        let t = tgt_cum[hi.t1] - tgt_cum[lo.t0];
+        let r = if s > 0.0 { (t / s) as f32 } else { global };
+        let r = r.clamp(global / 4.0, global * 4.0);
+        let (i0, i1) = ((b.s0 * scale + 1).min(n), (b.s1 * scale).min(n));
+        for v in &mut out[i0..=i1] {
+            *v = r;
+        }
+    }
+    out
 }
 
 /// Search inside `band`, widening it where the best path touches its edge (at most a few times).
@@ -318,26 +367,33 @@ pub(crate) fn dp_widening(
 fn lexical_matrix(src: &Csr, tgt: &Csr, band: &Band, from: usize, mut flat: Vec<f32>) -> Vec<f32> {
     let n = band.lo.len() - 1;
     const CHUNK: usize = 512;
-    let chunks: Vec<Vec<f32>> = (0..(n + 1 - from).div_ceil(CHUNK))
-        .into_par_iter()
-        .map(|c| {
-            let mut out = Vec::new();
-            for i in from + c * CHUNK..(from + (c + 1) * CHUNK).min(n + 1) {
-                for j in band.lo[i]..=band.hi[i] {
-                    out.push(if i == 0 || j == 0 {
-                        0.0
-                    } else {
-                        overlap(src.get(i - 1), tgt.get(j - 1))
-                    });
-                }
-            }
-            out
-        })
-        .collect();
-    flat.reserve(band.states().saturating_sub(flat.len()));
-    for c in chunks {
-        flat.extend_from_slice(&c);
+    let start = flat.len();
+    flat.resize(band.states(), 0.0);
+    // Cut the rows still to compute into chunks of whole rows, filled in parallel in place.
+    let mut pieces: Vec<(usize, &mut [f32])> = Vec::new();
+    let mut rest = &mut flat[start..];
+    let mut i = from;
+    while i <= n {
+        let end = (i + CHUNK).min(n + 1);
+        let len = band.off[end] - band.off[i];
+        let (head, tail) = rest.split_at_mut(len);
+        pieces.push((i, head));
+        rest = tail;
+        i = end;
     }
+    pieces.into_par_iter().for_each(|(first, out)| {
+        let mut k = 0;
+        let mut i = first;
+        while k < out.len() {
+            for j in band.lo[i]..=band.hi[i] {
+                if i > 0 && j > 0 {
+                    out[k] = overlap(src.get(i - 1), tgt.get(j - 1));
+                }
+                k += 1;
+            }
+            i += 1;
+        }
+    });
     flat
 }
 

@@ -7,7 +7,7 @@ use tei_align::model::{Agent, Derivation, DerivationKind};
 use tei_align::segment;
 use tei_align::tei::header::{HeaderSpec, SourceSpec, document, is_iso_date};
 use tei_align::tei::import::{
-    BodyOptions, GapSpec, body_from_html, body_from_text, body_without_text,
+    BodyOptions, GapSpec, body_from_html, body_from_text, body_without_text, clean_text,
 };
 use tei_align::tei::{SegmentOptions, is_ncname, resegment};
 
@@ -31,8 +31,8 @@ pub enum Format {
     tei-align import --lang ru --id ru --gap-end 'text-unavailable:No transcription' -o ru.xml\n  \
     tei-align import --in-place texts/letter-1968/cs.xml   # re-segment after an edit, ids stay")]
 pub struct Args {
-    /// The input file (plain text, HTML or TEI). Omit it for a witness whose text is not
-    /// available: then give its gap with --gap-start/--gap-end.
+    /// The input file (plain text, HTML or TEI; `-` reads standard input). Omit it for a
+    /// witness whose text is not available: then give its gap with --gap-start/--gap-end.
     pub input: Option<PathBuf>,
     /// The TEI file to write (atomically).
     #[arg(short, long, value_name = "FILE")]
@@ -46,7 +46,8 @@ pub struct Args {
     /// The layer id: sentence ids are `<id>.s<N>` [default: the output file's stem].
     #[arg(long)]
     pub id: Option<String>,
-    /// The language code (`cs`, `ru`, `en`, …) [default: html/@lang or TEI/@xml:lang].
+    /// The language code (BCP 47: `cs`, `ru`, `en`, `en-GB`, …; it becomes `xml:lang`)
+    /// [default: html/@lang or TEI/@xml:lang].
     #[arg(long)]
     pub lang: Option<String>,
     /// The header of a new layer (text and HTML input).
@@ -127,6 +128,9 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     let output = match (&a.output, a.in_place, &a.input) {
         (Some(_), true, _) => bail!("give either -o FILE or --in-place, not both"),
         (Some(o), false, _) => o.clone(),
+        (None, true, Some(i)) if i == Path::new("-") => {
+            bail!("--in-place needs an input file, not standard input")
+        }
         (None, true, Some(i)) => i.clone(),
         (None, true, None) => bail!("--in-place needs an input file"),
         (None, false, _) => bail!("no output file: give -o FILE (or --in-place for TEI input)"),
@@ -215,7 +219,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
 
     let result = if format == Some(Format::Tei) {
         let input = a.input.as_deref().unwrap_or(Path::new(""));
-        let src = fsutil::read_text(input)?;
+        let src = read_input(input)?;
         let header_flags = a.header.title.is_some()
             || !a.header.resp.is_empty()
             || a.header.source_layer.is_some()
@@ -248,15 +252,15 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     } else {
         let (body, meta_title, meta_lang) = match (&a.input, format) {
             (Some(p), Some(Format::Html)) => {
-                let src = fsutil::read_text(p)?;
+                let src = read_input(p)?;
                 let (b, m) = body_from_html(&src, &p.display().to_string(), &body_opts)?;
                 (b, m.title, m.lang)
             }
-            (Some(p), _) => (
-                body_from_text(&fsutil::read_text(p)?, &body_opts),
-                None,
-                None,
-            ),
+            (Some(p), _) => {
+                let text = read_input(p)?;
+                let text = clean_text(&text, &p.display().to_string())?;
+                (body_from_text(&text, &body_opts), None, None)
+            }
             (None, _) => {
                 if body_opts.gap_start.is_none() && body_opts.gap_end.is_none() {
                     bail!(
@@ -309,12 +313,13 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         let spec = HeaderSpec {
             layer: layer.clone(),
             lang: lang.clone(),
-            title: a
-                .header
-                .title
-                .clone()
-                .or(meta_title)
-                .unwrap_or_else(|| a.input.as_deref().map(stem).unwrap_or(layer.clone())),
+            title: a.header.title.clone().or(meta_title).unwrap_or_else(|| {
+                a.input
+                    .as_deref()
+                    .filter(|p| *p != Path::new("-"))
+                    .map(stem)
+                    .unwrap_or(layer.clone())
+            }),
             agents,
             derivation,
             source: SourceSpec {
@@ -356,6 +361,15 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         result.split.len()
     );
     Ok(())
+}
+
+/// The input's text: a file, or standard input for `-` (with the same checks, named `<stdin>`).
+fn read_input(p: &Path) -> anyhow::Result<String> {
+    if p == Path::new("-") {
+        super::segment::read_stdin()
+    } else {
+        Ok(fsutil::read_text(p)?)
+    }
 }
 
 fn ext(p: &Path) -> String {

@@ -10,8 +10,8 @@ use tei_align::segment;
 /// Arguments of the command.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Language of the text (ISO 639 code: cs, ru, en, …); codes without their own rules get the
-    /// generic rules.
+    /// Language of the text (a BCP 47 code: cs, ru, en, en-GB, …); well-formed codes without
+    /// their own rules get the generic rules, malformed ones (`en_US`, `../x`) are an error.
     #[arg(long, short)]
     lang: String,
     /// Plain-text file (UTF-8); `-` or nothing reads standard input.
@@ -55,7 +55,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 }
 
 /// Read standard input with the same checks as a file (UTF-8, not empty), naming `<stdin>`.
-fn read_stdin() -> anyhow::Result<String> {
+pub(crate) fn read_stdin() -> anyhow::Result<String> {
     let path = PathBuf::from("<stdin>");
     let mut bytes = Vec::new();
     std::io::stdin()
@@ -64,9 +64,9 @@ fn read_stdin() -> anyhow::Result<String> {
             path: path.clone(),
             source,
         })?;
-    let text = String::from_utf8(bytes).map_err(|e| FsError::NotUtf8 {
-        path: path.clone(),
-        offset: e.utf8_error().valid_up_to(),
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        FsError::not_utf8(&path, e.as_bytes(), offset)
     })?;
     if text.trim().is_empty() {
         return Err(FsError::Empty { path }.into());

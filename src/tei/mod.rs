@@ -20,6 +20,22 @@ pub enum TeiError {
         /// What is wrong.
         message: String,
     },
+    /// A character XML cannot hold (a control character such as NUL or BEL, U+FFFE, U+FFFF):
+    /// in an XML input it makes the file malformed; in a text input it could not be written.
+    #[error(
+        "{path}:{line}:{column}: character U+{code:04X} is not allowed in XML; remove or \
+         replace it"
+    )]
+    BadChar {
+        /// The file.
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column (in characters).
+        column: usize,
+        /// The code point.
+        code: u32,
+    },
     /// The XML is well-formed but not what a layer or alignment must be.
     #[error("{}", at(path, *line, message))]
     Invalid {
@@ -30,6 +46,31 @@ pub enum TeiError {
         /// What is wrong.
         message: String,
     },
+}
+
+/// The first character of `text` that XML 1.0 does not allow (C0 controls other than tab, line
+/// feed and carriage return; U+FFFE, U+FFFF), as a [`TeiError::BadChar`] naming `path`.
+pub fn check_xml_chars(text: &str, path: &str) -> Result<(), TeiError> {
+    // Bytes, not chars: this runs over every file read, and the bad characters are either one
+    // byte (< 0x20) or the three bytes EF BF BE / EF BF BF.
+    let b = text.as_bytes();
+    let bad = b.iter().enumerate().position(|(i, &x)| {
+        (x < 0x20 && !matches!(x, b'\t' | b'\n' | b'\r'))
+            || (x == 0xEF
+                && b.get(i + 1) == Some(&0xBF)
+                && matches!(b.get(i + 2), Some(0xBE | 0xBF)))
+    });
+    let Some(pos) = bad else {
+        return Ok(());
+    };
+    let before = &text[..pos];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    Err(TeiError::BadChar {
+        path: path.to_owned(),
+        line: before.matches('\n').count() + 1,
+        column: before[line_start..].chars().count() + 1,
+        code: text[pos..].chars().next().map_or(0, |c| c as u32),
+    })
 }
 
 /// `path:line: message`, or `path: message` when the problem concerns the whole file (line 0):
