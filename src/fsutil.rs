@@ -90,6 +90,22 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), FsError> {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
     };
+    // `-o out/` names a directory (existing or not): say so, rather than the OS's "Not a
+    // directory" on a path that is one.
+    if path
+        .as_os_str()
+        .to_string_lossy()
+        .ends_with(std::path::MAIN_SEPARATOR)
+        || path.is_dir()
+    {
+        return Err(FsError::Io {
+            path: path.to_owned(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "a directory, not a file name: give the name of the file to write",
+            ),
+        });
+    }
     // A missing directory is made (`alignments/<work>/` on the first run), but a file where a
     // directory should be is named as such, not as "File exists" on the output path.
     if let Some(blocker) = dir.ancestors().find(|a| a.exists()).filter(|a| !a.is_dir()) {
@@ -188,6 +204,16 @@ mod tests {
             }
             other => panic!("expected NotUtf8, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_directory_as_output_is_named_as_such() {
+        let dir = tempfile::tempdir().unwrap();
+        for p in [dir.path().to_path_buf(), dir.path().join("new/")] {
+            let msg = write_atomic(&p, b"x").unwrap_err().to_string();
+            assert!(msg.contains("a directory, not a file name"), "{msg}");
+        }
+        assert!(!dir.path().join("new").exists());
     }
 
     #[test]

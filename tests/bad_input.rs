@@ -460,3 +460,26 @@ fn run_never_writes_into_a_work_directory() {
     assert_eq!(before.len(), after.len(), "{after:?}");
     assert!(!p.join("al").exists() && !p.join("ed").exists());
 }
+
+#[test]
+fn a_tei_file_with_a_malformed_xml_lang_is_imported_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let src = std::fs::read_to_string(LAYER).unwrap().replacen(
+        "xml:lang=\"en\"",
+        "xml:lang=\"en_US\"",
+        1,
+    );
+    std::fs::write(p.join("in.xml"), &src).unwrap();
+    let o = tool()
+        .current_dir(p)
+        .args(["import", "in.xml", "-o", "en.xml"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        err.contains("warning: in.xml: TEI/@xml:lang \"en_US\": not a language code"),
+        "{err}"
+    );
+}

@@ -91,8 +91,18 @@ pub fn resegment(src: &str, path: &str, opts: &SegmentOptions) -> Result<Resegme
             ),
         ));
     }
+    let mut lang_warning = None;
     let lang = if opts.lang.is_empty() {
-        doc.attr(doc.root, "xml:lang").unwrap_or("").to_owned()
+        let declared = doc.attr(doc.root, "xml:lang").unwrap_or("");
+        // The file is the user's: its header is not ours to change, but a code the splitter
+        // cannot read (and TEI does not accept) should not pass in silence.
+        lang_warning = match crate::segment::check_lang(declared) {
+            Err(e) if !declared.is_empty() => Some(format!(
+                "{path}: TEI/@xml:lang {e}; TEI validators will reject it (the header is left as it is)"
+            )),
+            _ => None,
+        };
+        declared.to_owned()
     } else {
         opts.lang.clone()
     };
@@ -108,7 +118,7 @@ pub fn resegment(src: &str, path: &str, opts: &SegmentOptions) -> Result<Resegme
         new_ids: Vec::new(),
         kept: 0,
         split: Vec::new(),
-        warnings: Vec::new(),
+        warnings: lang_warning.into_iter().collect(),
     };
     if let Some(text) = doc.child_elems(doc.root, "text").next() {
         ins.walk(text);
