@@ -107,8 +107,9 @@ pub struct Layer {
     pub agents: Vec<Agent>,
     /// Where the text was taken from (`sourceDesc`), as readable text.
     pub source_desc: String,
-    /// The layer it was derived from; `None` for an original.
-    pub derivation: Option<Derivation>,
+    /// The layers it was derived from, one [`Derivation`] each (a translation made from the
+    /// original with another version at hand, a collation); empty for an original.
+    pub derivations: Vec<Derivation>,
     /// The sentences in document order.
     pub sentences: Vec<Sentence>,
     /// The gaps in document order.
@@ -124,6 +125,21 @@ impl Layer {
     /// True when the witness has no text at all (e.g. the Russian original of the letter).
     pub fn has_text(&self) -> bool {
         !self.sentences.is_empty()
+    }
+
+    /// True for an original: a layer derived from no other.
+    pub fn is_original(&self) -> bool {
+        self.derivations.is_empty()
+    }
+
+    /// The ids of the layers it was derived from, in header order.
+    pub fn sources(&self) -> impl Iterator<Item = &str> {
+        self.derivations.iter().map(|d| d.source.as_str())
+    }
+
+    /// The derivation of this layer from `source`, if it names that source.
+    pub fn derivation_from(&self, source: &str) -> Option<&Derivation> {
+        self.derivations.iter().find(|d| d.source == source)
     }
 
     /// The agent with this id, if the layer names it.

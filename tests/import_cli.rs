@@ -86,7 +86,7 @@ fn plain_text_letter_with_header() {
         (l.agents[0].id.as_str(), l.agents[0].role.as_str()),
         ("kramer", "translator")
     );
-    let d = l.derivation.unwrap();
+    let d = l.derivations[0].clone();
     assert_eq!(
         (d.source.as_str(), d.kind),
         ("cs", DerivationKind::Translation)

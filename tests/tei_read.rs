@@ -22,7 +22,7 @@ fn reads_header_sentences_and_gaps() {
     assert_eq!(l.agents[0].role, "translator");
     assert_eq!(l.agents[1].name, "Hospodářské noviny");
     assert!(l.source_desc.contains("doc. 114636"), "{}", l.source_desc);
-    let d = l.derivation.as_ref().unwrap();
+    let d = &l.derivations[0];
     assert_eq!(d.source, "cs");
     assert_eq!(d.kind, DerivationKind::Translation);
     assert_eq!(d.resp, vec!["kramer".to_string()]);

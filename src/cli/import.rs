@@ -82,12 +82,21 @@ pub struct HeaderArgs {
     /// transcriber, …). Repeat for several. Ids must be unique across the work.
     #[arg(long = "resp", value_name = "ID:NAME:ROLE")]
     pub resp: Vec<String>,
-    /// The layer this one derives from (its id, e.g. `cs`).
-    #[arg(long, value_name = "LAYER")]
-    pub source_layer: Option<String>,
+    /// The layer this one derives from (its id, e.g. `cs`). A layer made from several sources
+    /// (a translation made with another version at hand, a collation): repeat the flag or give
+    /// `--source-layer ru,cs`.
+    #[arg(long, value_name = "LAYER", value_delimiter = ',')]
+    pub source_layer: Vec<String>,
     /// How this layer was made from the source layer: translation, publication, transcription.
-    #[arg(long, default_value = "translation", value_name = "KIND")]
-    pub derivation: String,
+    /// With several sources: one kind for all, or one per source in the same order (repeat the
+    /// flag or separate with commas).
+    #[arg(
+        long,
+        default_value = "translation",
+        value_name = "KIND",
+        value_delimiter = ','
+    )]
+    pub derivation: Vec<String>,
     /// When the derivation was made (YYYY, YYYY-MM or YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     pub derivation_when: Option<String>,
@@ -160,12 +169,32 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     }
     // Ids end up in xml:id and in pointers (`cs.xml#layer.cs`, `#kramer`): a space or a slash
     // would make a broken or a second pointer, so they are checked before anything is read.
-    for (flag, id) in [("--id", &a.id), ("--source-layer", &a.header.source_layer)] {
-        if let Some(id) = id
-            && !is_ncname(id)
-        {
+    let ids = a.id.iter().map(|id| ("--id", id)).chain(
+        a.header
+            .source_layer
+            .iter()
+            .map(|id| ("--source-layer", id)),
+    );
+    for (flag, id) in ids {
+        if !is_ncname(id) {
             bail!("{flag} {id:?}: not a layer id (a letter, then letters, digits, '-', '.', '_')");
         }
+    }
+    let (nsrc, nkind) = (a.header.source_layer.len(), a.header.derivation.len());
+    if nkind > 1 && nkind != nsrc {
+        bail!(
+            "--derivation: {nkind} kinds for {nsrc} source layer(s); give one kind for all, or one per --source-layer"
+        );
+    }
+    if let Some(dup) = a
+        .header
+        .source_layer
+        .iter()
+        .enumerate()
+        .find(|(i, s)| a.header.source_layer[..*i].contains(s))
+        .map(|(_, s)| s)
+    {
+        bail!("--source-layer {dup:?}: named twice");
     }
     let gap = |s: &Option<String>, flag: &str| -> anyhow::Result<Option<GapSpec>> {
         match s {
@@ -222,7 +251,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         let src = read_input(input)?;
         let header_flags = a.header.title.is_some()
             || !a.header.resp.is_empty()
-            || a.header.source_layer.is_some()
+            || !a.header.source_layer.is_empty()
             || a.header.source_desc.is_some()
             || a.header.source_url.is_some()
             || a.header.repository.is_some()
@@ -291,25 +320,33 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             }
             (None, None) => bail!("{input_name}: no language given: give --lang"),
         };
-        let derivation = match &a.header.source_layer {
-            None => None,
-            Some(src_layer) => {
-                let resp = match &a.header.derivation_resp {
-                    Some(ids) => ids
-                        .split(',')
-                        .map(|s| s.trim().to_owned())
-                        .filter(|s| !s.is_empty())
-                        .collect(),
-                    None => agents.iter().map(|g| g.id.clone()).collect(),
-                };
-                Some(Derivation {
-                    source: src_layer.clone(),
-                    kind: DerivationKind::parse(&a.header.derivation),
-                    resp,
-                    when: a.header.derivation_when.clone(),
-                })
-            }
+        let resp: Vec<String> = match &a.header.derivation_resp {
+            Some(ids) => ids
+                .split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect(),
+            None => agents.iter().map(|g| g.id.clone()).collect(),
         };
+        // One <relation> per source; the kinds were checked above (one for all, or one each).
+        let derivations: Vec<Derivation> = a
+            .header
+            .source_layer
+            .iter()
+            .enumerate()
+            .map(|(i, src_layer)| Derivation {
+                source: src_layer.clone(),
+                kind: DerivationKind::parse(
+                    a.header
+                        .derivation
+                        .get(i)
+                        .or(a.header.derivation.first())
+                        .map_or("translation", String::as_str),
+                ),
+                resp: resp.clone(),
+                when: a.header.derivation_when.clone(),
+            })
+            .collect();
         let spec = HeaderSpec {
             layer: layer.clone(),
             lang: lang.clone(),
@@ -321,7 +358,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
                     .unwrap_or(layer.clone())
             }),
             agents,
-            derivation,
+            derivations,
             source: SourceSpec {
                 desc: a.header.source_desc.clone(),
                 url: a.header.source_url.clone(),

@@ -474,9 +474,10 @@ pub fn to_html(
     );
     o.push_str("<thead><tr>");
     for l in &order {
-        let by = l
-            .derivation
-            .as_ref()
+        // One phrase per source: a layer may be made from several.
+        let made: Vec<String> = l
+            .derivations
+            .iter()
             .map(|d| {
                 let who = d
                     .resp
@@ -495,14 +496,17 @@ pub fn to_html(
                     }
                 )
             })
-            .unwrap_or_else(|| {
-                let who: Vec<String> = l.agents.iter().map(|a| a.name.clone()).collect();
-                if who.is_empty() {
-                    "original".to_owned()
-                } else {
-                    format!("original ({})", who.join(", "))
-                }
-            });
+            .collect();
+        let by = if made.is_empty() {
+            let who: Vec<String> = l.agents.iter().map(|a| a.name.clone()).collect();
+            if who.is_empty() {
+                "original".to_owned()
+            } else {
+                format!("original ({})", who.join(", "))
+            }
+        } else {
+            made.join("; ")
+        };
         let _ = write!(
             o,
             "<th data-layer=\"{id}\" lang=\"{lang}\" scope=\"col\"><span class=\"code\">{id}</span>{title}<span class=\"by\" lang=\"en\">{by}</span>",

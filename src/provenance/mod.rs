@@ -124,8 +124,10 @@ pub fn derivation_graph(work: &Work) -> Result<Vec<Relation>, ProvenanceError> {
     }
     let by_id: HashMap<&str, &Layer> = work.layers.iter().map(|l| (l.id.as_str(), l)).collect();
     for l in &work.layers {
-        if let Some(d) = &l.derivation
-            && !by_id.contains_key(d.source.as_str())
+        if let Some(d) = l
+            .derivations
+            .iter()
+            .find(|d| !by_id.contains_key(d.source.as_str()))
         {
             return Err(ProvenanceError::MissingSource {
                 layer: l.id.clone(),
@@ -134,37 +136,29 @@ pub fn derivation_graph(work: &Work) -> Result<Vec<Relation>, ProvenanceError> {
             });
         }
     }
-    // Each layer has at most one source, so a cycle shows when following sources from a layer
-    // comes back to a layer already on the path. Start from each layer in id order so the error
-    // is deterministic.
-    let mut ids: Vec<&str> = by_id.keys().copied().collect();
-    ids.sort_unstable();
-    for start in ids {
-        let mut path = vec![start];
-        let mut cur = start;
-        while let Some(d) = by_id.get(cur).and_then(|l| l.derivation.as_ref()) {
-            cur = d.source.as_str();
-            if let Some(pos) = path.iter().position(|p| *p == cur) {
-                // `path` follows sources (derived → source); show it source → derived,
-                // starting from the layer where the cycle closed.
-                let mut cycle: Vec<String> =
-                    path[pos..].iter().rev().map(|s| s.to_string()).collect();
-                cycle.rotate_right(1);
-                cycle.push(cycle[0].clone());
-                let first = by_id
-                    .get(cycle[0].as_str())
-                    .map(|l| l.path.display().to_string())
-                    .unwrap_or_default();
-                return Err(ProvenanceError::Cycle { cycle, path: first });
-            }
-            path.push(cur);
-        }
+    // A layer may have several sources, so the graph is a DAG, not a forest: a depth-first
+    // search over derived → source edges finds a cycle (deterministic: layers in id order).
+    let mut back: Vec<(String, String)> = work
+        .layers
+        .iter()
+        .flat_map(|l| l.sources().map(|s| (l.id.clone(), s.to_owned())))
+        .collect();
+    back.sort();
+    if let Some(found) = crate::check::find_cycle(&back) {
+        // `found` follows sources (derived → source, first repeated at the end); show it
+        // source → derived.
+        let cycle: Vec<String> = found.into_iter().rev().collect();
+        let first = by_id
+            .get(cycle[0].as_str())
+            .map(|l| l.path.display().to_string())
+            .unwrap_or_default();
+        return Err(ProvenanceError::Cycle { cycle, path: first });
     }
     let mut relations: Vec<Relation> = work
         .layers
         .iter()
-        .filter_map(|l| {
-            l.derivation.as_ref().map(|d| Relation {
+        .flat_map(|l| {
+            l.derivations.iter().map(|d| Relation {
                 id: relation_id(&d.source, &l.id),
                 source: d.source.clone(),
                 derived: l.id.clone(),
@@ -174,6 +168,8 @@ pub fn derivation_graph(work: &Work) -> Result<Vec<Relation>, ProvenanceError> {
             })
         })
         .collect();
+    // The same source named twice in one header would make two edges with one id.
+    relations.dedup_by(|a, b| a.id == b.id);
     let order = layer_order(work, &relations);
     let rank = |id: &str| order.iter().position(|o| o == id).unwrap_or(usize::MAX);
     relations.sort_by_key(|r| (rank(&r.derived), rank(&r.source)));

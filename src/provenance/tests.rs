@@ -15,12 +15,15 @@ fn layer(id: &str, source: Option<&str>, texts: &[&str]) -> Layer {
             role: "translator".into(),
         }],
         source_desc: String::new(),
-        derivation: source.map(|s| Derivation {
-            source: s.into(),
-            kind: DerivationKind::Translation,
-            resp: vec![format!("{id}-tr")],
-            when: Some("1992".into()),
-        }),
+        derivations: source
+            .map(|s| Derivation {
+                source: s.into(),
+                kind: DerivationKind::Translation,
+                resp: vec![format!("{id}-tr")],
+                when: Some("1992".into()),
+            })
+            .into_iter()
+            .collect(),
         sentences: texts
             .iter()
             .enumerate()

@@ -20,6 +20,10 @@ pub struct Trace {
     pub chain: Vec<String>,
     /// Every layer of the work in derivation order (originals first).
     pub layers: Vec<TraceLayer>,
+    /// Every derivation path from the sentence's layer back to an original (layer ids, the
+    /// sentence's layer first): one path on a chain, several when a layer on the way was made
+    /// from several sources.
+    pub paths: Vec<Vec<String>>,
 }
 
 /// One layer in a trace.
@@ -35,8 +39,10 @@ pub struct TraceLayer {
     pub source_desc: String,
     /// The people responsible for the layer.
     pub agents: Vec<Agent>,
-    /// How it was made from its source, if it is not an original.
+    /// How it was made from its (first) source, if it is not an original.
     pub derivation: Option<TraceDerivation>,
+    /// How it was made from each of its sources (empty for an original).
+    pub derivations: Vec<TraceDerivation>,
     /// Whether the layer has any text at all.
     pub has_text: bool,
     /// The gaps of the witness (reason and description), when it has no text or the segment
@@ -131,7 +137,12 @@ pub fn trace(
     let mut out = Vec::with_capacity(order.len());
     for lid in &order {
         let layer = layers.get(lid);
-        let rel = alignment.relations.iter().find(|r| &r.derived == lid);
+        // Every edge into the layer: a layer may be made from several sources.
+        let rels: Vec<&crate::model::Relation> = alignment
+            .relations
+            .iter()
+            .filter(|r| &r.derived == lid)
+            .collect();
         let member_ids = seg.members.get(lid).cloned().unwrap_or_default();
         let sentences = member_ids
             .iter()
@@ -144,9 +155,13 @@ pub fn trace(
             })
             .collect::<Vec<_>>();
         let mut steps = Vec::new();
-        if let Some(r) = rel
-            && let Some(e) = alignment.edges.iter().find(|e| e.relation == r.id)
-        {
+        for (r, e) in rels.iter().filter_map(|r| {
+            alignment
+                .edges
+                .iter()
+                .find(|e| e.relation == r.id)
+                .map(|e| (r, e))
+        }) {
             for cid in &seg.chain {
                 if let Some(l) = e.links.iter().find(|l| &l.id == cid) {
                     let (who, when, status) = status_parts(&l.status);
@@ -186,13 +201,17 @@ pub fn trace(
                 }
             }
         }
-        let derivation = rel.map(|r| TraceDerivation {
-            relation: r.id.clone(),
-            source: r.source.clone(),
-            kind: r.kind.as_str().to_owned(),
-            resp: r.resp.iter().map(|a| agent(a, layer)).collect(),
-            when: r.when.clone(),
-        });
+        let derivations: Vec<TraceDerivation> = rels
+            .iter()
+            .map(|r| TraceDerivation {
+                relation: r.id.clone(),
+                source: r.source.clone(),
+                kind: r.kind.as_str().to_owned(),
+                resp: r.resp.iter().map(|a| agent(a, layer)).collect(),
+                when: r.when.clone(),
+            })
+            .collect();
+        let derivation = derivations.first().cloned();
         let has_text = layer.is_some_and(|l| l.has_text());
         let gaps = layer
             .filter(|_| sentences.is_empty())
@@ -213,19 +232,58 @@ pub fn trace(
             source_desc: layer.map(|l| l.source_desc.clone()).unwrap_or_default(),
             agents: layer.map(|l| l.agents.clone()).unwrap_or_default(),
             derivation,
+            derivations,
             has_text,
             gaps,
             sentences,
             steps,
         });
     }
+    let home = seg
+        .members
+        .iter()
+        .find(|(_, v)| v.iter().any(|x| x == sentence))
+        .map(|(k, _)| k.clone())
+        .unwrap_or_default();
+    let paths = paths_to_originals(&home, &alignment.relations);
     Ok(Trace {
+        paths,
         work: alignment.work.clone(),
         sentence: sentence.to_owned(),
         segment: seg.id.clone(),
         chain: seg.chain.clone(),
         layers: out,
     })
+}
+
+/// Every path from `layer` back along its sources to an original (a layer with no source), each
+/// starting with `layer`. A cycle (which `check` reports) ends a path rather than looping.
+pub fn paths_to_originals(layer: &str, relations: &[crate::model::Relation]) -> Vec<Vec<String>> {
+    fn walk(
+        path: &mut Vec<String>,
+        relations: &[crate::model::Relation],
+        out: &mut Vec<Vec<String>>,
+    ) {
+        let Some(cur) = path.last().cloned() else {
+            return;
+        };
+        let sources: Vec<&str> = relations
+            .iter()
+            .filter(|r| r.derived == cur && !path.contains(&r.source))
+            .map(|r| r.source.as_str())
+            .collect();
+        if sources.is_empty() {
+            out.push(path.clone());
+        }
+        for s in sources {
+            path.push(s.to_owned());
+            walk(path, relations, out);
+            path.pop();
+        }
+    }
+    let mut out = Vec::new();
+    walk(&mut vec![layer.to_owned()], relations, &mut out);
+    out
 }
 
 fn status_parts(s: &LinkStatus) -> (String, Option<String>, String) {
@@ -261,6 +319,11 @@ impl Trace {
                 self.chain.join(" ")
             }
         );
+        // A chain needs no summary (the layers below show it); a branching one does.
+        if self.paths.len() > 1 {
+            let paths: Vec<String> = self.paths.iter().map(|p| p.join(" ← ")).collect();
+            let _ = writeln!(o, "derivation paths: {}", paths.join("; "));
+        }
         for l in &self.layers {
             o.push('\n');
             let _ = writeln!(
@@ -274,11 +337,11 @@ impl Trace {
                     format!(" — {}", l.title)
                 }
             );
-            match &l.derivation {
-                None => {
-                    let _ = writeln!(o, "  original");
-                }
-                Some(d) => {
+            if l.derivations.is_empty() {
+                let _ = writeln!(o, "  original");
+            }
+            for d in &l.derivations {
+                {
                     let who: Vec<String> = d
                         .resp
                         .iter()

@@ -13,7 +13,7 @@ fn layer(id: &str, lang: &str, texts: &[&str], derivation: Option<Derivation>) -
         title: format!("Letter ({id})"),
         agents: vec![],
         source_desc: String::new(),
-        derivation,
+        derivations: derivation.into_iter().collect(),
         sentences: texts
             .iter()
             .enumerate()

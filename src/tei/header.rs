@@ -65,8 +65,8 @@ pub struct HeaderSpec {
     pub title: String,
     /// The people responsible for the layer (their ids must be unique across the work).
     pub agents: Vec<Agent>,
-    /// The layer it derives from, if any.
-    pub derivation: Option<Derivation>,
+    /// The layers it derives from (empty for an original), one `<relation>` each.
+    pub derivations: Vec<Derivation>,
     /// Where the text was taken from.
     pub source: SourceSpec,
     /// How and when the text was made (`profileDesc/creation`).
@@ -188,7 +188,10 @@ pub fn document(spec: &HeaderSpec, body: &str) -> String {
         }
         h.push_str("        </listBibl>\n");
     }
-    if let Some(d) = &spec.derivation {
+    if !spec.derivations.is_empty() {
+        h.push_str("        <listRelation type=\"derivation\">\n");
+    }
+    for d in &spec.derivations {
         let mut attrs = format!(
             "name=\"{}\" active=\"#layer.{}\" passive=\"{}.xml#layer.{}\"",
             e(d.kind.as_str()),
@@ -203,9 +206,10 @@ pub fn document(spec: &HeaderSpec, body: &str) -> String {
         if let Some(w) = &d.when {
             attrs.push_str(&format!(" when=\"{}\"", e(w)));
         }
-        h.push_str(&format!(
-            "        <listRelation type=\"derivation\">\n          <relation {attrs}/>\n        </listRelation>\n"
-        ));
+        h.push_str(&format!("          <relation {attrs}/>\n"));
+    }
+    if !spec.derivations.is_empty() {
+        h.push_str("        </listRelation>\n");
     }
     h.push_str("      </sourceDesc>\n    </fileDesc>\n");
     h.push_str(&format!(

@@ -68,7 +68,7 @@ pub(crate) fn parse_layer_decl(
         title: String::new(),
         agents: Vec::new(),
         source_desc: String::new(),
-        derivation: None,
+        derivations: Vec::new(),
         sentences: Vec::new(),
         gaps: Vec::new(),
     };
@@ -134,14 +134,13 @@ fn read_header(doc: &Doc, h: usize, layer: &mut Layer) {
         }
         if let Some(sd) = doc.child_elems(fd, "sourceDesc").next() {
             layer.source_desc = doc.norm_text(sd, &["listRelation"]);
-            let rel = doc
+            // Every relation: a layer may be made from several sources.
+            layer.derivations = doc
                 .child_elems(sd, "listRelation")
                 .filter(|&lr| doc.attr(lr, "type") == Some("derivation"))
                 .flat_map(|lr| doc.child_elems(lr, "relation").collect::<Vec<_>>())
-                .next();
-            if let Some(r) = rel {
-                layer.derivation = Some(read_relation(doc, r));
-            }
+                .map(|r| read_relation(doc, r))
+                .collect();
         }
     }
 }
