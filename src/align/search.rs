@@ -38,7 +38,7 @@ const COARSEN: usize = 4;
 /// Features kept per block at coarse levels.
 const COARSE_CAP: usize = 64;
 /// Half-width, in sentences, of the band around a coarse path.
-pub(crate) const BAND: usize = 10;
+pub(crate) const BAND: usize = 8;
 
 /// The model's parameters for one pair of texts.
 #[derive(Debug, Clone)]
