@@ -15,12 +15,21 @@ pub enum FsError {
         source: std::io::Error,
     },
     /// The file is not UTF-8.
-    #[error("{path}: not UTF-8 (invalid byte at offset {offset})")]
+    #[error(
+        "{path}:{line}:{column}: not UTF-8 (invalid byte 0x{byte:02x} at offset {offset}); \
+         convert the file to UTF-8, e.g. with iconv"
+    )]
     NotUtf8 {
         /// The file.
         path: PathBuf,
         /// Byte offset of the first invalid byte.
         offset: usize,
+        /// 1-based line of the first invalid byte.
+        line: usize,
+        /// 1-based column (in characters) of the first invalid byte.
+        column: usize,
+        /// The invalid byte itself (0xE9 is "é" in Latin-1, a hint at the file's encoding).
+        byte: u8,
     },
     /// The file is empty (or only white space).
     #[error("{path}: file is empty")]
@@ -30,15 +39,37 @@ pub enum FsError {
     },
 }
 
+impl FsError {
+    /// The error for `bytes` (the content of `path`), which are not UTF-8 from `offset` on: with
+    /// the line and column of the bad byte, so that a user can find it in an editor.
+    pub fn not_utf8(path: &Path, bytes: &[u8], offset: usize) -> FsError {
+        let before = &bytes[..offset.min(bytes.len())];
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        // Everything before `offset` is valid UTF-8, so the column counts characters.
+        let column =
+            std::str::from_utf8(&before[line_start..]).map_or(0, |s| s.chars().count()) + 1;
+        FsError::NotUtf8 {
+            path: path.to_owned(),
+            offset,
+            line: before.iter().filter(|&&b| b == b'\n').count() + 1,
+            column,
+            byte: bytes.get(offset).copied().unwrap_or(0),
+        }
+    }
+}
+
 /// Read a whole file as UTF-8 text; an empty or non-UTF-8 file is an error naming the file.
 pub fn read_text(path: &Path) -> Result<String, FsError> {
     let bytes = std::fs::read(path).map_err(|source| FsError::Io {
         path: path.to_owned(),
         source,
     })?;
-    let text = String::from_utf8(bytes).map_err(|e| FsError::NotUtf8 {
-        path: path.to_owned(),
-        offset: e.utf8_error().valid_up_to(),
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        FsError::not_utf8(path, e.as_bytes(), offset)
     })?;
     if text.trim().is_empty() {
         return Err(FsError::Empty {
@@ -59,8 +90,37 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), FsError> {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
     };
+    // `-o out/` names a directory (existing or not): say so, rather than the OS's "Not a
+    // directory" on a path that is one.
+    if path
+        .as_os_str()
+        .to_string_lossy()
+        .ends_with(std::path::MAIN_SEPARATOR)
+        || path.is_dir()
+    {
+        return Err(FsError::Io {
+            path: path.to_owned(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "a directory, not a file name: give the name of the file to write",
+            ),
+        });
+    }
+    // A missing directory is made (`alignments/<work>/` on the first run), but a file where a
+    // directory should be is named as such, not as "File exists" on the output path.
+    if let Some(blocker) = dir.ancestors().find(|a| a.exists()).filter(|a| !a.is_dir()) {
+        return Err(FsError::Io {
+            path: blocker.to_owned(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::NotADirectory,
+                format!("not a directory, so {} cannot be written", path.display()),
+            ),
+        });
+    }
     std::fs::create_dir_all(&dir).map_err(io)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(io)?;
+    // tempfile's error names its random temporary file, which means nothing to the user: keep
+    // only the OS error, reported on the output path.
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| io(plain(e)))?;
     tmp.write_all(contents).map_err(io)?;
     // tempfile creates files readable by the owner only; an output is an ordinary file, so give
     // it the mode of the file it replaces, or the usual 0644 for a new one.
@@ -77,6 +137,24 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), FsError> {
     tmp.as_file().sync_all().map_err(io)?;
     tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(())
+}
+
+/// The OS error without the context a library added to its message.
+fn plain(e: std::io::Error) -> std::io::Error {
+    if let Some(code) = e.raw_os_error() {
+        return std::io::Error::from_raw_os_error(code);
+    }
+    // tempfile wraps the OS error in its own, which names the temporary path.
+    let inner = e
+        .get_ref()
+        .and_then(|i| i.source())
+        .and_then(|s| s.downcast_ref::<std::io::Error>());
+    if let Some(code) = inner.and_then(std::io::Error::raw_os_error) {
+        return std::io::Error::from_raw_os_error(code);
+    }
+    let msg = e.to_string();
+    let msg = msg.split(" at path ").next().unwrap_or(&msg).to_owned();
+    std::io::Error::new(e.kind(), msg)
 }
 
 #[cfg(test)]
@@ -111,5 +189,59 @@ mod tests {
             Err(FsError::NotUtf8 { offset, .. }) => assert_eq!(offset, 2),
             other => panic!("expected NotUtf8, got {other:?}"),
         }
+        std::fs::write(&bad, "řádek\nčeský \u{e9}".replace('\u{e9}', "\0")).unwrap();
+        let mut bytes = std::fs::read(&bad).unwrap();
+        *bytes.last_mut().unwrap() = 0xe9; // Latin-1 "é"
+        std::fs::write(&bad, &bytes).unwrap();
+        match read_text(&bad) {
+            Err(
+                e @ FsError::NotUtf8 {
+                    line, column, byte, ..
+                },
+            ) => {
+                assert_eq!((line, column, byte), (2, 7, 0xe9));
+                assert!(e.to_string().contains(":2:7: not UTF-8"), "{e}");
+            }
+            other => panic!("expected NotUtf8, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_directory_as_output_is_named_as_such() {
+        let dir = tempfile::tempdir().unwrap();
+        for p in [dir.path().to_path_buf(), dir.path().join("new/")] {
+            let msg = write_atomic(&p, b"x").unwrap_err().to_string();
+            assert!(msg.contains("a directory, not a file name"), "{msg}");
+        }
+        assert!(!dir.path().join("new").exists());
+    }
+
+    #[test]
+    fn a_file_in_place_of_the_directory_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("notes.txt");
+        std::fs::write(&file, "x").unwrap();
+        let err = write_atomic(&file.join("sub/out.xml"), b"y").unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with(&format!("{}: not a directory", file.display())),
+            "{msg}"
+        );
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+    }
+
+    #[test]
+    fn a_failed_write_does_not_name_the_temporary_file() {
+        // /proc accepts no new files, even for root (who may write anywhere else).
+        let p = Path::new("/proc/tei-align-test.xml");
+        if !Path::new("/proc/self").exists() {
+            eprintln!("skipped: no /proc on this system");
+            return;
+        }
+        let msg = write_atomic(p, b"y").unwrap_err().to_string();
+        assert!(msg.starts_with("/proc/tei-align-test.xml: "), "{msg}");
+        assert!(!msg.contains(".tmp"), "{msg}");
+        // The OS's own words, not only the kind of error.
+        assert!(msg.contains("(os error "), "{msg}");
     }
 }

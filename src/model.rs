@@ -318,4 +318,10 @@ pub struct WorkAlignment {
     pub segments: Vec<Segment>,
     /// The revision history.
     pub changes: Vec<Change>,
+    /// The highest number ever given to an automatic id, per id prefix (`a.cs-en`, `u.cs-en`,
+    /// `seg`), so that a new link gets a number above it and an id that once named a link never
+    /// names a different one, even after that link is gone. Written as `linkGrp/@n`
+    /// (`high-water a.cs-en.57 u.cs-en.12`); empty for alignments made by hand.
+    #[serde(default)]
+    pub id_high_water: BTreeMap<String, u64>,
 }

@@ -379,3 +379,41 @@ fn gap_inside_the_source_is_a_source_gap() {
         .collect();
     assert_eq!(gaps, want);
 }
+
+#[test]
+fn gaps_at_the_start_inside_and_at_the_end() {
+    // The gap-mid letter with its first three Czech sentences lost as well.
+    let dir = setup("gap-mid", "letter");
+    let cs = dir.path().join("texts/letter/cs.xml");
+    let mut text = std::fs::read_to_string(&cs).unwrap();
+    for k in 1..=3 {
+        let open = format!("<s xml:id=\"cs.s{k}\">");
+        let start = text.find(&open).unwrap();
+        let end = start + text[start..].find("</s>").unwrap() + "</s>".len();
+        let gap = if k == 1 { "<gap reason=\"lost\"/>" } else { "" };
+        text.replace_range(start..end, gap);
+    }
+    std::fs::write(&cs, text).unwrap();
+    let a = align(dir.path(), "letter");
+    let expected: Vec<(Vec<String>, Vec<String>)> = (4..=16)
+        .filter(|k| !(9..=11).contains(k))
+        .map(|k| (vec![format!("cs.s{k}")], vec![format!("en.s{k}")]))
+        .collect();
+    assert_eq!(pairs(&a, "rel.cs-en"), expected);
+    let gaps: Vec<String> = a.edges[1]
+        .unaligned
+        .iter()
+        .map(|u| {
+            assert_eq!(u.kind, UnalignedKind::SourceGap, "{}", u.sentence);
+            u.sentence.clone()
+        })
+        .collect();
+    assert_eq!(
+        gaps,
+        ids("en", 1..=3)
+            .into_iter()
+            .chain(ids("en", 9..=11))
+            .chain(ids("en", 17..=22))
+            .collect::<Vec<_>>()
+    );
+}

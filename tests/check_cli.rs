@@ -99,3 +99,25 @@ fn a_missing_alignment_is_one_clear_error() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("no alignment file"), "{err}");
 }
+
+#[test]
+fn the_committed_alignments_of_the_repository_pass_check() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut checked = 0;
+    for w in ["letter-1968", "udhr"] {
+        if !root
+            .join("alignments")
+            .join(w)
+            .join("alignment.xml")
+            .is_file()
+        {
+            eprintln!("skipped {w}: no committed alignment");
+            continue;
+        }
+        let (ok, out, err) = run(root, &["check", &format!("texts/{w}")]);
+        assert!(ok, "{w}: {out}{err}");
+        assert!(out.is_empty(), "{out}");
+        checked += 1;
+    }
+    eprintln!("{checked} committed alignment(s) checked");
+}

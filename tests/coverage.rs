@@ -179,3 +179,14 @@ fn derivation_order_roots_first_then_depth_first_and_cycles_once() {
     sorted.dedup();
     assert_eq!(sorted.len(), 4, "{order:?}");
 }
+
+#[test]
+fn a_work_without_derivation_edges_says_so_instead_of_a_table_of_zeros() {
+    let (work, mut al) = builder::udhr();
+    al.edges.clear();
+    al.relations.clear();
+    let r = coverage::report(&work, &al, &CoverageOptions::default()).unwrap();
+    let text = coverage::to_text(&r);
+    assert!(text.contains("no derivation edges"), "{text}");
+    assert!(!text.contains("0/0"), "{text}");
+}

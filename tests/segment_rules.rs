@@ -130,6 +130,17 @@ fn abbreviations_cs() {
             "Roku 49 př. n. l. přešel Caesar Rubikon.",
         ],
     );
+    // A count abbreviation before a currency is inside the sentence; before another capital
+    // word it still ends it.
+    check(
+        "cs",
+        "Škody dosáhly 3,5 mil. Kč a půjčka 2 mld. USD. Rozpočet měl 40 mil. Vláda ho schválila.",
+        &[
+            "Škody dosáhly 3,5 mil. Kč a půjčka 2 mld. USD.",
+            "Rozpočet měl 40 mil.",
+            "Vláda ho schválila.",
+        ],
+    );
 }
 
 #[test]

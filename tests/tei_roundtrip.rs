@@ -204,3 +204,51 @@ fn parts_inside_nested_inline_elements_are_valid_tei() {
     assert!(texts.contains(&"Halt."), "{texts:?}");
     assert!(texts.contains(&"Then a Prague."), "{texts:?}");
 }
+
+/// A file saved by an editor with a byte-order mark and Windows line ends: the mark and the
+/// `\r\n` stay, and the `<s>` tags land exactly around the sentences (quick-xml does not count
+/// the mark in its positions, which shifted every splice by three bytes).
+#[test]
+fn a_byte_order_mark_and_crlf_survive_and_do_not_shift_the_sentences() {
+    let src = format!("\u{feff}{}", fixture().replace('\n', "\r\n"));
+    let r = resegment(&src, "rich.xml", &opts()).unwrap();
+    assert!(r.xml.starts_with("\u{feff}<?xml"), "the mark is kept");
+    assert_eq!(strip_s(&r.xml), src);
+    let plain = resegment(&fixture(), "rich.xml", &opts()).unwrap();
+    assert_eq!(
+        r.xml.replace("\r\n", "\n").trim_start_matches('\u{feff}'),
+        plain.xml,
+        "the same sentences as without the mark"
+    );
+    // The reader agrees.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("rich.xml");
+    std::fs::write(&p, &r.xml).unwrap();
+    let layer = read_layer(&p).unwrap();
+    assert_eq!(layer.sentences.len(), plain.new_ids.len());
+    assert!(layer.sentences.iter().all(|s| !s.text.contains('\u{feff}')));
+}
+
+/// A line break is white space: "One.<lb/>Two." is two sentences and "Line<lb/>end" two words
+/// (HTML's `<br>` becomes `<lb/>`), unless `break="no"` says the break is inside a word.
+#[test]
+fn line_breaks_are_white_space_unless_inside_a_word() {
+    let src = "<?xml version=\"1.0\"?>\n<TEI xmlns=\"http://www.tei-c.org/ns/1.0\" xml:lang=\"en\"><teiHeader/><text><body><p>One.<lb/>Two words<lb/>here. A bro<lb break=\"no\"/>ken word.<pb n=\"2\"/>Next page.</p></body></text></TEI>\n";
+    let r = resegment(src, "lb.xml", &opts()).unwrap();
+    assert_eq!(strip_s(&r.xml), src);
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("lb.xml");
+    std::fs::write(&p, &r.xml).unwrap();
+    let texts: Vec<String> = read_layer(&p)
+        .unwrap()
+        .sentences
+        .into_iter()
+        .map(|s| s.text)
+        .collect();
+    assert_eq!(
+        texts,
+        ["One.", "Two words here.", "A broken word.", "Next page."],
+        "{}",
+        r.xml
+    );
+}

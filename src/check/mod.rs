@@ -104,6 +104,7 @@ pub fn scan_xml(src: &str, file: &str) -> Result<RawXml, Problem> {
         let col = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
         (line, col)
     };
+    let mut lines = crate::formats::xml::LineCounter::default();
     loop {
         let pos = reader.buffer_position() as usize;
         match reader.read_event() {
@@ -117,7 +118,7 @@ pub fn scan_xml(src: &str, file: &str) -> Result<RawXml, Problem> {
             }
             Ok(Event::Eof) => break,
             Ok(Event::Start(e)) | Ok(Event::Empty(e)) => {
-                let (line, _) = line_col(pos);
+                let line = lines.line(src, pos);
                 for a in e.attributes().flatten() {
                     let key: String = {
                         let k: &str = a.key.as_ref();
@@ -259,7 +260,7 @@ pub fn check(
                         }
                         Some(layer) => {
                             // A pointer to the whole file (`<ref target="cs.xml">`) is fine.
-                            if !frag.is_empty() && layer.index_of(frag).is_none() {
+                            if !frag.is_empty() && idx.layer_id(frag) != Some(layer.id.as_str()) {
                                 p(
                                     &al_file,
                                     *line,
@@ -318,6 +319,39 @@ pub fn check(
                 format!(
                     "layer {} is derived from '{}', which is not in the work",
                     layer.id, d.source
+                ),
+            );
+        }
+    }
+    // The alignment's edges are the headers' derivations (else it is out of date).
+    for (derived, source) in &header_edges {
+        if !al
+            .relations
+            .iter()
+            .any(|r| &r.source == source && &r.derived == derived)
+            && let Some(l) = work.layer(derived)
+        {
+            p(
+                &l.path.display().to_string(),
+                0,
+                format!(
+                    "the header derives {derived} from {source}, but the alignment has no such edge (run tei-align align)"
+                ),
+            );
+        }
+    }
+    for r in &al.relations {
+        if !header_edges
+            .iter()
+            .any(|(d, s)| d == &r.derived && s == &r.source)
+            && work.layer(&r.derived).is_some()
+        {
+            p(
+                &al_file,
+                at(&r.id),
+                format!(
+                    "relation {}: the header of layer {} does not derive it from {} (run tei-align align)",
+                    r.id, r.derived, r.source
                 ),
             );
         }
@@ -420,6 +454,20 @@ pub fn check(
                     format!("ptr {}: layer {} is not on edge {}", u.id, u.layer, r.id),
                 );
             }
+            let on_source = u.kind == crate::model::UnalignedKind::SourceOnly;
+            if (on_source && u.layer != r.source) || (!on_source && u.layer != r.derived) {
+                p(
+                    &al_file,
+                    at(&u.id),
+                    format!(
+                        "ptr {}: a {} ptr must point into layer {}, not {}",
+                        u.id,
+                        u.kind.as_str(),
+                        if on_source { &r.source } else { &r.derived },
+                        u.layer
+                    ),
+                );
+            }
             match idx.layer_id(&u.sentence) {
                 Some(x) if x == u.layer => {}
                 Some(x) => p(
@@ -513,7 +561,7 @@ pub fn check(
         },
         (None, _) => rep
             .notes
-            .push("jing not installed: TEI validity not checked".into()),
+            .push("jing not installed (or not run): TEI validity not checked".into()),
         (_, None) => rep
             .notes
             .push("tei_all.rng not found (set TEI_ALIGN_SCHEMA): TEI validity not checked".into()),

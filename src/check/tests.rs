@@ -90,7 +90,7 @@ fn a_consistent_work_has_no_problems_and_says_validation_was_skipped() {
     assert!(rep.is_ok(), "{:?}", messages(&rep));
     assert_eq!(
         rep.notes,
-        vec!["jing not installed: TEI validity not checked".to_string()]
+        vec!["jing not installed (or not run): TEI validity not checked".to_string()]
     );
 }
 
@@ -286,4 +286,36 @@ fn jing_finds_invalid_tei_when_installed() {
             messages(&rep)
         );
     }
+}
+
+#[test]
+fn an_alignment_out_of_date_with_the_headers_is_reported() {
+    let al = alignment();
+    let (_d, mut w, ap) = on_disk(&al);
+    // The editor changed en's header: now a translation of ru.
+    w.layers[1].derivation.as_mut().unwrap().source = "ru".into();
+    let m = messages(&check(&w, &al, &ap, &no_jing()));
+    let en = w.layer("en").unwrap().path.display().to_string();
+    assert!(m.contains(&format!("{en}:0: the header derives en from ru, but the alignment has no such edge (run tei-align align)")), "{m:?}");
+    assert!(
+        m.iter()
+            .any(|x| x
+                .contains("relation rel.cs-en: the header of layer en does not derive it from cs")),
+        "{m:?}"
+    );
+}
+
+#[test]
+fn a_ptr_of_the_wrong_kind_for_its_side_is_reported() {
+    let mut al = alignment();
+    al.edges[1].unaligned[0].kind = crate::model::UnalignedKind::DerivedOnly; // cs.s5, a source sentence
+    let (_d, w, ap) = on_disk(&al);
+    let m = messages(&check(&w, &al, &ap, &no_jing()));
+    assert!(
+        m.iter()
+            .any(|x| x
+                .ends_with("ptr u.cs-en.1: a derived-only ptr must point into layer en, not cs")),
+        "{m:?}"
+    );
+    assert_eq!(m.len(), 1, "{m:?}");
 }

@@ -1,7 +1,6 @@
 //! The `align` command: align every layer of a work along its derivation graph and write
 //! `alignments/<work>/alignment.xml`.
 
-use anyhow::Context as _;
 use std::path::PathBuf;
 use tei_align::provenance::{self, WorkOptions};
 use tei_align::tei;
@@ -62,37 +61,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             .join(&work.id)
             .join("alignment.xml")
     });
-    let existing = if out.exists() && !args.fresh {
-        Some(tei::standoff::read_alignment(&out).with_context(|| {
-            format!(
-                "cannot re-align: the existing alignment {} is unreadable (fix it, or use --fresh to start over and lose its confirmed links)",
-                out.display()
-            )
-        })?)
-    } else {
-        None
+    let opts = WorkOptions {
+        when: args.when.clone(),
+        strict: args.strict,
+        progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
     };
-    let files = provenance::layer_files_for(&work, &out);
-    let report = provenance::align_work(
-        &work,
-        existing.as_ref(),
-        files,
-        &WorkOptions {
-            when: args.when.clone(),
-            strict: args.strict,
-            progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
-        },
-    )?;
-    for w in &report.warnings {
+    let done = provenance::align_to_file(&work, &out, &opts, args.fresh)?;
+    for w in &done.report.warnings {
         eprintln!("tei-align: warning: {}: {w}", out.display());
     }
-    let a = &report.alignment;
-    let xml = tei::standoff::to_tei(a);
-    // Leave an unchanged file alone (not even its modification time changes).
-    let same_bytes = std::fs::read(&out).is_ok_and(|b| b == xml.as_bytes());
-    if !same_bytes {
-        tei_align::fsutil::write_atomic(&out, xml.as_bytes())?;
-    }
+    let a = &done.report.alignment;
+    let same_bytes = !done.written;
     let links: usize = a.edges.iter().map(|e| e.links.len()).sum();
     let unaligned: usize = a.edges.iter().map(|e| e.unaligned.len()).sum();
     println!(

@@ -29,6 +29,14 @@ fn default_alignment(work_dir: &Path) -> Option<PathBuf> {
     Some(root.join("alignments").join(name).join("alignment.xml"))
 }
 
+/// Whether `a` and `b` are the same existing directory.
+fn same_dir(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
 /// Run the command.
 pub fn run(args: Args) -> anyhow::Result<()> {
     if !(0.0..=1.0).contains(&args.doubt_below) {
@@ -38,6 +46,31 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         );
     }
     let work_dir = args.work.components().as_path().to_path_buf();
+    // The work directory first: a typo or a layer file given instead of the directory should be
+    // named as such, not as a missing alignment somewhere else.
+    match std::fs::metadata(&work_dir) {
+        Err(e) => bail!("{}: {e}", work_dir.display()),
+        Ok(m) if !m.is_dir() => bail!(
+            "{}: not a directory (give the work directory, `texts/<work>`)",
+            work_dir.display()
+        ),
+        Ok(_) => {}
+    }
+    // An edition written into the work directory would be read as one more layer by every
+    // later command (its `<group>` repeats every layer's sentences).
+    if same_dir(&args.output, &work_dir) {
+        bail!(
+            "{}: the output directory is the work directory; write the edition elsewhere \
+             (e.g. editions/<work>)",
+            args.output.display()
+        );
+    }
+    if args.output.exists() && !args.output.is_dir() {
+        bail!(
+            "{}: not a directory (-o names the directory that receives edition.xml and index.html)",
+            args.output.display()
+        );
+    }
     let alignment_path = match args.alignment {
         Some(p) => p,
         None => {
@@ -59,8 +92,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             doubt_below: args.doubt_below,
         },
     };
-    let written = edition::write_edition(&args.output, &work, &alignment, &opts)
-        .with_context(|| format!("edition of {}", work_dir.display()))?;
+    let written =
+        edition::write_edition(&args.output, &work, &alignment, &opts).with_context(|| {
+            format!(
+                "edition of {} with {}",
+                work_dir.display(),
+                alignment_path.display()
+            )
+        })?;
     for p in written {
         println!("{}", p.display());
     }

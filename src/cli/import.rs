@@ -4,11 +4,12 @@ use anyhow::{Context, bail};
 use std::path::{Path, PathBuf};
 use tei_align::fsutil;
 use tei_align::model::{Agent, Derivation, DerivationKind};
+use tei_align::segment;
 use tei_align::tei::header::{HeaderSpec, SourceSpec, document, is_iso_date};
 use tei_align::tei::import::{
-    BodyOptions, GapSpec, body_from_html, body_from_text, body_without_text,
+    BodyOptions, GapSpec, body_from_html, body_from_text, body_without_text, clean_text,
 };
-use tei_align::tei::{SegmentOptions, resegment};
+use tei_align::tei::{SegmentOptions, is_ncname, resegment};
 
 /// The kind of input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -30,8 +31,8 @@ pub enum Format {
     tei-align import --lang ru --id ru --gap-end 'text-unavailable:No transcription' -o ru.xml\n  \
     tei-align import --in-place texts/letter-1968/cs.xml   # re-segment after an edit, ids stay")]
 pub struct Args {
-    /// The input file (plain text, HTML or TEI). Omit it for a witness whose text is not
-    /// available: then give its gap with --gap-start/--gap-end.
+    /// The input file (plain text, HTML or TEI; `-` reads standard input). Omit it for a
+    /// witness whose text is not available: then give its gap with --gap-start/--gap-end.
     pub input: Option<PathBuf>,
     /// The TEI file to write (atomically).
     #[arg(short, long, value_name = "FILE")]
@@ -45,7 +46,8 @@ pub struct Args {
     /// The layer id: sentence ids are `<id>.s<N>` [default: the output file's stem].
     #[arg(long)]
     pub id: Option<String>,
-    /// The language code (`cs`, `ru`, `en`, …) [default: html/@lang or TEI/@xml:lang].
+    /// The language code (BCP 47: `cs`, `ru`, `en`, `en-GB`, …; it becomes `xml:lang`)
+    /// [default: html/@lang or TEI/@xml:lang].
     #[arg(long)]
     pub lang: Option<String>,
     /// The header of a new layer (text and HTML input).
@@ -126,6 +128,9 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     let output = match (&a.output, a.in_place, &a.input) {
         (Some(_), true, _) => bail!("give either -o FILE or --in-place, not both"),
         (Some(o), false, _) => o.clone(),
+        (None, true, Some(i)) if i == Path::new("-") => {
+            bail!("--in-place needs an input file, not standard input")
+        }
         (None, true, Some(i)) => i.clone(),
         (None, true, None) => bail!("--in-place needs an input file"),
         (None, false, _) => bail!("no output file: give -o FILE (or --in-place for TEI input)"),
@@ -150,6 +155,18 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             bail!("{flag} {d:?}: not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)");
         }
     }
+    if let Some(l) = &a.lang {
+        segment::check_lang(l).map_err(|e| anyhow::anyhow!("--lang {e}"))?;
+    }
+    // Ids end up in xml:id and in pointers (`cs.xml#layer.cs`, `#kramer`): a space or a slash
+    // would make a broken or a second pointer, so they are checked before anything is read.
+    for (flag, id) in [("--id", &a.id), ("--source-layer", &a.header.source_layer)] {
+        if let Some(id) = id
+            && !is_ncname(id)
+        {
+            bail!("{flag} {id:?}: not a layer id (a letter, then letters, digits, '-', '.', '_')");
+        }
+    }
     let gap = |s: &Option<String>, flag: &str| -> anyhow::Result<Option<GapSpec>> {
         match s {
             None => Ok(None),
@@ -170,6 +187,16 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         .iter()
         .map(|r| parse_resp(r))
         .collect::<anyhow::Result<Vec<_>>>()?;
+    if let Some(ids) = &a.header.derivation_resp {
+        for id in ids.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            if !agents.iter().any(|g| g.id == id) {
+                bail!(
+                    "--derivation-resp {id:?}: no --resp with that id (it would point nowhere); \
+                     give --resp {id}:Name:role"
+                );
+            }
+        }
+    }
     let when = a.when.clone().unwrap_or_else(today);
     let format = match (&a.input, a.format) {
         (None, _) => None,
@@ -192,7 +219,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
 
     let result = if format == Some(Format::Tei) {
         let input = a.input.as_deref().unwrap_or(Path::new(""));
-        let src = fsutil::read_text(input)?;
+        let src = read_input(input)?;
         let header_flags = a.header.title.is_some()
             || !a.header.resp.is_empty()
             || a.header.source_layer.is_some()
@@ -225,15 +252,15 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     } else {
         let (body, meta_title, meta_lang) = match (&a.input, format) {
             (Some(p), Some(Format::Html)) => {
-                let src = fsutil::read_text(p)?;
+                let src = read_input(p)?;
                 let (b, m) = body_from_html(&src, &p.display().to_string(), &body_opts)?;
                 (b, m.title, m.lang)
             }
-            (Some(p), _) => (
-                body_from_text(&fsutil::read_text(p)?, &body_opts),
-                None,
-                None,
-            ),
+            (Some(p), _) => {
+                let text = read_input(p)?;
+                let text = clean_text(&text, &p.display().to_string())?;
+                (body_from_text(&text, &body_opts), None, None)
+            }
             (None, _) => {
                 if body_opts.gap_start.is_none() && body_opts.gap_end.is_none() {
                     bail!(
@@ -245,11 +272,25 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             }
         };
         let layer = a.id.clone().unwrap_or_else(|| stem(&output));
-        let lang = a
-            .lang
-            .clone()
-            .or(meta_lang)
-            .context("no language: give --lang")?;
+        if !is_ncname(&layer) {
+            bail!(
+                "{out_name}: the layer id {layer:?} taken from the file name cannot be an \
+                 xml:id; give --id"
+            );
+        }
+        let input_name = a
+            .input
+            .as_deref()
+            .map_or_else(|| out_name.clone(), |p| p.display().to_string());
+        let lang = match (&a.lang, meta_lang) {
+            (Some(l), _) => l.clone(),
+            (None, Some(l)) => {
+                segment::check_lang(&l)
+                    .map_err(|e| anyhow::anyhow!("{input_name}: html/@lang {e}; or give --lang"))?;
+                l
+            }
+            (None, None) => bail!("{input_name}: no language given: give --lang"),
+        };
         let derivation = match &a.header.source_layer {
             None => None,
             Some(src_layer) => {
@@ -272,12 +313,13 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         let spec = HeaderSpec {
             layer: layer.clone(),
             lang: lang.clone(),
-            title: a
-                .header
-                .title
-                .clone()
-                .or(meta_title)
-                .unwrap_or_else(|| a.input.as_deref().map(stem).unwrap_or(layer.clone())),
+            title: a.header.title.clone().or(meta_title).unwrap_or_else(|| {
+                a.input
+                    .as_deref()
+                    .filter(|p| *p != Path::new("-"))
+                    .map(stem)
+                    .unwrap_or(layer.clone())
+            }),
             agents,
             derivation,
             source: SourceSpec {
@@ -293,6 +335,9 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             licence: a.header.licence.clone(),
         };
         let xml = document(&spec, &body);
+        // The body is copied into the document: free it before the document is parsed, which on
+        // a long book is the difference of one more copy of the text in memory.
+        drop(body);
         resegment(
             &xml,
             &out_name,
@@ -316,6 +361,15 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         result.split.len()
     );
     Ok(())
+}
+
+/// The input's text: a file, or standard input for `-` (with the same checks, named `<stdin>`).
+fn read_input(p: &Path) -> anyhow::Result<String> {
+    if p == Path::new("-") {
+        super::segment::read_stdin()
+    } else {
+        Ok(fsutil::read_text(p)?)
+    }
 }
 
 fn ext(p: &Path) -> String {

@@ -23,8 +23,49 @@ pub struct Args {
     pub when: Option<String>,
 }
 
+/// Whether `a` and `b` are the same existing directory.
+fn same_dir(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
 /// Run the command.
 pub fn run(args: Args) -> anyhow::Result<()> {
+    // Every work directory is checked before the first is aligned, so that a typo in the last
+    // one does not leave the others half done.
+    for work in &args.works {
+        match std::fs::metadata(work) {
+            Err(e) => anyhow::bail!("{}: {e}", work.display()),
+            Ok(m) if !m.is_dir() => anyhow::bail!(
+                "{}: not a directory (give work directories, `texts/<work>`)",
+                work.display()
+            ),
+            Ok(_) => {}
+        }
+        // Outputs inside the work directory would be read as layers by the next run (and an
+        // alignment written there over a layer of the same name would destroy it).
+        let name = work
+            .components()
+            .next_back()
+            .map(|c| c.as_os_str().to_owned());
+        if let Some(name) = name {
+            for (flag, dir) in [
+                ("--alignments", args.alignments.join(&name)),
+                ("--editions", args.editions.join(&name)),
+            ] {
+                if same_dir(&dir, work) {
+                    anyhow::bail!(
+                        "{flag} {}: would write into the work directory {}; choose another \
+                         directory",
+                        dir.display(),
+                        work.display()
+                    );
+                }
+            }
+        }
+    }
     for work in &args.works {
         let name = work
             .components()
@@ -32,7 +73,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             .map(|c| c.as_os_str().to_owned())
             .ok_or_else(|| anyhow::anyhow!("{}: not a work directory", work.display()))?;
         let alignment = args.alignments.join(&name).join("alignment.xml");
-        eprintln!("== {}", work.display());
+        // The heading of this work's report, on stdout with the report itself: stderr carries
+        // only warnings and the one-line error.
+        println!("== {}", work.display());
         super::align::run(super::align::Args {
             work: work.clone(),
             out: Some(alignment.clone()),

@@ -10,8 +10,8 @@ use tei_align::segment;
 /// Arguments of the command.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Language of the text (ISO 639 code: cs, ru, en, …); codes without their own rules get the
-    /// generic rules.
+    /// Language of the text (a BCP 47 code: cs, ru, en, en-GB, …); well-formed codes without
+    /// their own rules get the generic rules, malformed ones (`en_US`, `../x`) are an error.
     #[arg(long, short)]
     lang: String,
     /// Plain-text file (UTF-8); `-` or nothing reads standard input.
@@ -20,6 +20,8 @@ pub struct Args {
 
 /// Run the command.
 pub fn run(args: Args) -> anyhow::Result<()> {
+    // A malformed code is a mistake (`--lang ../x`, `--lang ""`); a well-formed unknown one is not.
+    segment::check_lang(&args.lang).map_err(|e| anyhow::anyhow!("--lang {e}"))?;
     let text = match args.file.as_deref() {
         None => read_stdin()?,
         Some(p) if p == Path::new("-") => read_stdin()?,
@@ -27,22 +29,25 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     };
     // A byte-order mark is not part of the first sentence.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
-    for (k, para) in segment::split_by_paragraph(text, &args.lang)
-        .into_iter()
-        .enumerate()
-    {
-        if k > 0 {
-            out.push('\n');
-        }
-        for r in para {
-            out.push_str(&segment::one_line(&text[r]));
-            out.push('\n');
-        }
-    }
+    // Written as it is split, paragraph by paragraph: a copy of the whole output would double the
+    // memory on a long book.
     let stdout = std::io::stdout();
     let mut w = BufWriter::new(stdout.lock());
-    match w.write_all(out.as_bytes()).and_then(|()| w.flush()) {
+    let written = (|| -> std::io::Result<()> {
+        for (k, p) in segment::split_paragraphs(text).into_iter().enumerate() {
+            if k > 0 {
+                w.write_all(b"\n")?;
+            }
+            for r in segment::split(&text[p.clone()], &args.lang) {
+                w.write_all(
+                    segment::one_line(&text[p.start + r.start..p.start + r.end]).as_bytes(),
+                )?;
+                w.write_all(b"\n")?;
+            }
+        }
+        w.flush()
+    })();
+    match written {
         // A closed pipe (`… | head`) is the reader's choice, not an error.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         r => r.context("<stdout>: write failed"),
@@ -50,7 +55,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 }
 
 /// Read standard input with the same checks as a file (UTF-8, not empty), naming `<stdin>`.
-fn read_stdin() -> anyhow::Result<String> {
+pub(crate) fn read_stdin() -> anyhow::Result<String> {
     let path = PathBuf::from("<stdin>");
     let mut bytes = Vec::new();
     std::io::stdin()
@@ -59,9 +64,9 @@ fn read_stdin() -> anyhow::Result<String> {
             path: path.clone(),
             source,
         })?;
-    let text = String::from_utf8(bytes).map_err(|e| FsError::NotUtf8 {
-        path: path.clone(),
-        offset: e.utf8_error().valid_up_to(),
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        FsError::not_utf8(&path, e.as_bytes(), offset)
     })?;
     if text.trim().is_empty() {
         return Err(FsError::Empty { path }.into());

@@ -2,7 +2,8 @@
 
 use anyhow::Context as _;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+use tei_align::model::WorkAlignment;
 use tei_align::provenance::trace;
 use tei_align::tei;
 
@@ -66,14 +67,76 @@ fn alignment_path(args: &Args) -> anyhow::Result<PathBuf> {
     )
 }
 
+/// What an id names in the alignment when it is not a sentence: a link, a ptr, a segment.
+fn item_kind(a: &WorkAlignment, id: &str) -> Option<&'static str> {
+    if a.segments.iter().any(|s| s.id == id) {
+        return Some("a segment");
+    }
+    for e in &a.edges {
+        if e.links.iter().any(|l| l.id == id) {
+            return Some("a link");
+        }
+        if e.unaligned.iter().any(|u| u.id == id) {
+            return Some("an unaligned ptr");
+        }
+    }
+    None
+}
+
+/// A sentence id of the alignment, to show in a hint.
+fn example_sentence(a: &WorkAlignment) -> Option<&str> {
+    a.segments
+        .iter()
+        .flat_map(|s| s.members.values().flatten())
+        .map(String::as_str)
+        .next()
+}
+
+/// Remove `.` and `a/..` from a path lexically, so a message names `texts/w/cs.xml` rather than
+/// `alignments/w/../../texts/w/cs.xml`.
+fn tidy(p: &Path) -> PathBuf {
+    let mut out: Vec<Component> = Vec::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    if out.is_empty() {
+        PathBuf::from(".")
+    } else {
+        out.iter().collect()
+    }
+}
+
 /// Run the command.
 pub fn run(args: Args) -> anyhow::Result<()> {
     let path = alignment_path(&args)?;
     let alignment = tei::standoff::read_alignment(&path)?;
     let base = path.parent().unwrap_or(Path::new("."));
+    // An id of a link, ptr or segment is a common slip (they are what papers cite): say what
+    // it is and what trace wants, rather than "not found".
+    if let Some(kind) = item_kind(&alignment, &args.sentence) {
+        anyhow::bail!(
+            "{}: \"{}\" is the id of {kind}, not of a sentence; trace takes a sentence id (e.g. {})",
+            path.display(),
+            args.sentence,
+            example_sentence(&alignment).unwrap_or("en.s1")
+        );
+    }
     let mut layers = BTreeMap::new();
     for (id, file) in &alignment.layer_files {
-        let p = base.join(file);
+        let p = tidy(&base.join(file));
+        if !p.is_file() {
+            anyhow::bail!(
+                "{}: layer {id} is the file {}, which does not exist (moved or renamed? re-run align)",
+                path.display(),
+                p.display()
+            );
+        }
         let layer = tei::read_layer(&p)
             .with_context(|| format!("{}: layer {id} of the alignment", path.display()))?;
         layers.insert(id.clone(), layer);

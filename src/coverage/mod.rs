@@ -38,7 +38,15 @@ pub fn load(alignment_path: &std::path::Path) -> Result<(Work, WorkAlignment), C
         .unwrap_or_default();
     let mut layers = Vec::new();
     for (id, rel) in &alignment.layer_files {
-        let path = base.join(rel.split('#').next().unwrap_or(rel));
+        let path = lexical(&base.join(rel.split('#').next().unwrap_or(rel)));
+        if !path.exists() {
+            // Say who named the file: a layer moved or renamed since the alignment was made.
+            return Err(CoverageError::Inconsistent(format!(
+                "{}: layer {id} is {rel}, but {} does not exist",
+                alignment_path.display(),
+                path.display()
+            )));
+        }
         let mut layer = crate::tei::read_layer(&path)?;
         if layer.id != *id {
             // The alignment names the layer; a file stem that differs must not break lookups.
@@ -60,6 +68,26 @@ pub fn load(alignment_path: &std::path::Path) -> Result<(Work, WorkAlignment), C
         },
         alignment,
     ))
+}
+
+/// `a/b/../../c` → `c`: the path as a user would write it (no file-system access, so symbolic
+/// links are not resolved; only used to name files).
+fn lexical(p: &std::path::Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component> = Vec::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    if out.is_empty() {
+        return std::path::PathBuf::from(".");
+    }
+    out.iter().collect()
 }
 
 /// The default threshold below which an automatic link counts as doubtful.
@@ -608,6 +636,15 @@ pub fn to_text(report: &CoverageReport) -> String {
         report.work, report.doubt_below
     );
     let _ = writeln!(o);
+    if report.edges.is_empty() {
+        // A table of zeros would read as "nothing covered"; there is simply nothing to compare.
+        let _ = writeln!(
+            o,
+            "no derivation edges: no layer of this work is derived from another, so there is \
+             nothing to compare"
+        );
+        return o;
+    }
     let _ = writeln!(
         o,
         "{:<12} {:>9} {:>9} {:>9} {:>7} {:>6} {:>10} {:>8} {:>8}",

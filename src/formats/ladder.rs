@@ -1,46 +1,32 @@
-//! hunalign's ladder format: one rung per line, `src_index<TAB>tgt_index<TAB>score`. Two
-//! consecutive rungs delimit a bead (the sentences from the first rung up to, not including,
+//! hunalign's ladder format for an edge: one rung per line, `src_index<TAB>tgt_index<TAB>score`.
+//! Two consecutive rungs delimit a bead (the sentences from the first rung up to, not including,
 //! the second); the last rung is the end of both texts. Indices count sentences from 0 in each
-//! layer, so the ladder goes with the layers' sentence lists, not their ids.
+//! layer, so the ladder goes with the layers' sentence lists, not their ids. The writing itself is
+//! the aligner's ([`super::beads::write_ladder`]), so `align-text --format ladder` and `export
+//! --format ladder` agree.
 
 use super::EdgeItem;
+use crate::model::Bead;
+
+/// The beads of an edge on sentence indices.
+pub fn beads(items: &[EdgeItem]) -> Vec<Bead> {
+    items
+        .iter()
+        .map(|it| Bead {
+            src: (it.src_start..it.src_start + it.source.len()).collect(),
+            tgt: (it.der_start..it.der_start + it.derived.len()).collect(),
+            confidence: it.cert,
+        })
+        .collect()
+}
 
 /// Write the beads of an edge as a ladder.
 pub fn export(items: &[EdgeItem]) -> String {
-    let mut out = String::new();
-    let (mut n, mut m) = (0, 0);
-    for it in items {
-        out.push_str(&format!(
-            "{}\t{}\t{}\n",
-            it.src_start,
-            it.der_start,
-            super::cesalign::fmt_cert(it.cert)
-        ));
-        n = it.src_start + it.source.len();
-        m = it.der_start + it.derived.len();
-    }
-    out.push_str(&format!("{n}\t{m}\t0\n"));
-    out
-}
-
-/// A bead of a ladder: source sentence range, target sentence range, score.
-pub type LadderBead = (std::ops::Range<usize>, std::ops::Range<usize>, f64);
-
-/// Read a ladder back into beads of sentence indices `(src range, tgt range, score)`; for tests
-/// and for tools that produce ladders.
-pub fn parse(src: &str) -> Option<Vec<LadderBead>> {
-    let mut rungs = Vec::new();
-    for line in src.lines().filter(|l| !l.trim().is_empty()) {
-        let mut f = line.split('\t');
-        let i: usize = f.next()?.trim().parse().ok()?;
-        let j: usize = f.next()?.trim().parse().ok()?;
-        let s: f64 = f.next().unwrap_or("0").trim().parse().ok()?;
-        rungs.push((i, j, s));
-    }
-    Some(
-        rungs
-            .windows(2)
-            .map(|w| (w[0].0..w[1].0, w[0].1..w[1].1, w[0].2))
-            .collect(),
-    )
+    let (n, m) = items.last().map_or((0, 0), |it| {
+        (
+            it.src_start + it.source.len(),
+            it.der_start + it.derived.len(),
+        )
+    });
+    super::beads::write_ladder(&beads(items), n, m)
 }

@@ -17,7 +17,7 @@ use crate::model::{
     EdgeAlignment, Link, LinkStatus, Relation, Unaligned, UnalignedKind, Work, WorkAlignment,
 };
 use crate::review::{
-    SentenceIndex, derived_unaligned_kind, fresh_id_avoiding, link_prefix, ptr_prefix, sort_edge,
+    IdAlloc, SentenceIndex, derived_unaligned_kind, link_prefix, ptr_prefix, sort_edge,
 };
 use std::collections::{BTreeSet, HashMap};
 
@@ -347,11 +347,42 @@ pub fn merge_edge(
     path: &str,
 ) -> Result<ImportReport, FormatError> {
     let idx = SentenceIndex::new(work);
-    let rel = relation_of(al, &al.edges[ei])?.clone();
+    let Some(edge_now) = al.edges.get(ei) else {
+        return Err(FormatError::Alignment(format!("no edge number {ei}")));
+    };
+    let rel = relation_of(al, edge_now)?.clone();
     let perr = |line: usize, message: String| FormatError::Parse {
         path: path.to_owned(),
         line,
         message,
+    };
+    // A file written the other way round (its first side is the derived layer) whose document
+    // names did not tell: the ids do. Every id of the first side is in the derived layer and
+    // every id of the second in the source layer → swap.
+    let swapped: Vec<ImportedBead>;
+    let beads = {
+        let all_in =
+            |ids: &[String], layer: &str| ids.iter().all(|id| idx.layer_id(id) == Some(layer));
+        let reversed = rel.source != rel.derived
+            && beads
+                .iter()
+                .any(|b| !b.source.is_empty() || !b.derived.is_empty())
+            && beads
+                .iter()
+                .all(|b| all_in(&b.source, &rel.derived) && all_in(&b.derived, &rel.source));
+        if reversed {
+            swapped = beads
+                .iter()
+                .map(|b| ImportedBead {
+                    source: b.derived.clone(),
+                    derived: b.source.clone(),
+                    ..b.clone()
+                })
+                .collect();
+            &swapped[..]
+        } else {
+            beads
+        }
     };
     // Validate: ids in the right layers, consecutive, no sentence twice, no crossing.
     let mut seen: HashMap<&str, usize> = HashMap::new();
@@ -430,38 +461,88 @@ pub fn merge_edge(
         },
         ImportMode::Merge => old.clone(),
     };
-    // Ids of other edges stay taken; ids of this edge are free to be kept by the same bead.
-    let mut scratch = al.clone();
-    scratch.edges[ei] = EdgeAlignment {
-        relation: old.relation.clone(),
-        links: vec![],
-        unaligned: vec![],
-    };
+    // Every id the alignment uses stays taken, the old edge's too (an id never passes to a
+    // different bead); a bead equal to an old one may keep its id.
+    let mut alloc = IdAlloc::new(al);
     let mut taken: BTreeSet<String> = BTreeSet::new();
-    for (k, e) in al.edges.iter().enumerate() {
-        if k != ei {
-            taken.extend(e.links.iter().map(|l| l.id.clone()));
-            taken.extend(e.unaligned.iter().map(|u| u.id.clone()));
-        }
+    for e in &al.edges {
+        taken.extend(e.links.iter().map(|l| l.id.clone()));
+        taken.extend(e.unaligned.iter().map(|u| u.id.clone()));
     }
-    // The old edge's ids stay taken too (an id never passes to a different bead); a bead equal
-    // to an old one may keep its id.
-    taken.extend(old.links.iter().map(|l| l.id.clone()));
-    taken.extend(old.unaligned.iter().map(|u| u.id.clone()));
+    // The old edge by content, for beads that repeat it.
+    let old_by_members: HashMap<(&[String], &[String]), &Link> = old
+        .links
+        .iter()
+        .map(|l| ((l.source.as_slice(), l.derived.as_slice()), l))
+        .collect();
+    let old_ptr_of: HashMap<&str, &Unaligned> = old
+        .unaligned
+        .iter()
+        .map(|u| (u.sentence.as_str(), u))
+        .collect();
+    // Ids written into the edge by this import.
+    let mut written: BTreeSet<String> = BTreeSet::new();
     let is_verified = |s: &LinkStatus| matches!(s, LinkStatus::Verified { .. });
 
-    for b in beads {
-        if b.source.is_empty() && b.derived.is_empty() {
+    // Merge mode, fast path: a bead that repeats a link of the edge changes at most its status
+    // (and confidence). Those are settled here in one pass, so that merging a whole file that
+    // mostly agrees with the edge stays linear; only beads that change the structure go through
+    // the overlap search below.
+    let mut settled = vec![false; beads.len()];
+    if mode == ImportMode::Merge {
+        let pos: HashMap<&str, usize> = edge
+            .links
+            .iter()
+            .enumerate()
+            .map(|(k, l)| (l.id.as_str(), k))
+            .collect();
+        let mut updates: Vec<(usize, Option<LinkStatus>, Option<f64>)> = Vec::new();
+        for (n, b) in beads.iter().enumerate() {
+            if b.source.is_empty() || b.derived.is_empty() {
+                continue;
+            }
+            let mut src = b.source.clone();
+            let mut der = b.derived.clone();
+            src.sort_by_key(|id| idx.index(id));
+            der.sort_by_key(|id| idx.index(id));
+            let Some(l) = old_by_members.get(&(src.as_slice(), der.as_slice())) else {
+                continue;
+            };
+            let Some(&k) = pos.get(l.id.as_str()) else {
+                continue;
+            };
+            settled[n] = true;
+            // Never downgrade what a person confirmed.
+            let status = match &b.status {
+                Some(s) if is_verified(s) || !is_verified(&l.status) => Some(s.clone()),
+                _ => None,
+            };
+            updates.push((k, status, b.cert));
+        }
+        for (k, status, cert) in updates {
+            let l = &mut edge.links[k];
+            if let Some(s) = status {
+                l.status = s;
+            }
+            if let Some(c) = cert {
+                l.cert = c;
+            }
+            written.insert(l.id.clone());
+            taken.insert(l.id.clone());
+        }
+    }
+
+    for (n, b) in beads.iter().enumerate() {
+        if (b.source.is_empty() && b.derived.is_empty()) || settled[n] {
             continue;
         }
         let mut src = b.source.clone();
         let mut der = b.derived.clone();
         src.sort_by_key(|id| idx.index(id));
         der.sort_by_key(|id| idx.index(id));
-        let same_old = old
-            .links
-            .iter()
-            .find(|l| !src.is_empty() && !der.is_empty() && l.source == src && l.derived == der);
+        let same_old = old_by_members
+            .get(&(src.as_slice(), der.as_slice()))
+            .copied();
         let status = b
             .status
             .clone()
@@ -517,11 +598,7 @@ pub fn merge_edge(
                     report.lost_verified.push(l.id.clone());
                 }
                 for s in l.source.iter().filter(|s| !src.contains(s)) {
-                    let id = fresh_id_avoiding(
-                        &scratch_with(&scratch, &edge, ei),
-                        &taken,
-                        &ptr_prefix(&rel),
-                    );
+                    let id = alloc.fresh(&ptr_prefix(&rel));
                     taken.insert(id.clone());
                     edge.unaligned.push(Unaligned {
                         id,
@@ -533,11 +610,7 @@ pub fn merge_edge(
                     });
                 }
                 for d in l.derived.iter().filter(|d| !der.contains(d)) {
-                    let id = fresh_id_avoiding(
-                        &scratch_with(&scratch, &edge, ei),
-                        &taken,
-                        &ptr_prefix(&rel),
-                    );
+                    let id = alloc.fresh(&ptr_prefix(&rel));
                     taken.insert(id.clone());
                     edge.unaligned.push(Unaligned {
                         id,
@@ -555,30 +628,21 @@ pub fn merge_edge(
             });
         }
 
-        let mut pick_id = |wanted: Option<&String>,
-                           fallback: Option<&String>,
-                           prefix: &str,
-                           edge: &EdgeAlignment| {
-            let in_edge = |id: &String| {
-                edge.links.iter().any(|l| &l.id == id) || edge.unaligned.iter().any(|u| &u.id == id)
-            };
+        let mut pick_id = |wanted: Option<&String>, fallback: Option<&String>, prefix: &str| {
             let id = match (wanted, fallback) {
-                (Some(w), _) if !taken.contains(w) && !in_edge(w) => w.clone(),
-                (Some(w), Some(f)) if w == f && !in_edge(w) => w.clone(),
-                (_, Some(f)) if !in_edge(f) => f.clone(),
-                _ => fresh_id_avoiding(&scratch_with(&scratch, edge, ei), &taken, prefix),
+                (Some(w), _) if !taken.contains(w) => w.clone(),
+                (Some(w), Some(f)) if w == f && !written.contains(w) => w.clone(),
+                (_, Some(f)) if !written.contains(f) => f.clone(),
+                _ => alloc.fresh(prefix),
             };
+            alloc.reserve(&id);
             taken.insert(id.clone());
+            written.insert(id.clone());
             id
         };
 
         if !src.is_empty() && !der.is_empty() {
-            let id = pick_id(
-                b.id.as_ref(),
-                same_old.map(|l| &l.id),
-                &link_prefix(&rel),
-                &edge,
-            );
+            let id = pick_id(b.id.as_ref(), same_old.map(|l| &l.id), &link_prefix(&rel));
             let cert = b
                 .cert
                 .or_else(|| same_old.map(|l| l.cert))
@@ -596,7 +660,7 @@ pub fn merge_edge(
             } else {
                 (rel.source.clone(), src[0].clone(), true)
             };
-            let old_ptr = old.unaligned.iter().find(|u| u.sentence == sentence);
+            let old_ptr = old_ptr_of.get(sentence.as_str()).copied();
             let kind = match (src_side, old_ptr.map(|u| u.kind)) {
                 (true, _) => UnalignedKind::SourceOnly,
                 // A gap in the source witness is known from the old alignment; a plain 0-1
@@ -609,12 +673,7 @@ pub fn merge_edge(
                 .clone()
                 .or_else(|| old_ptr.map(|u| u.status.clone()))
                 .unwrap_or(LinkStatus::Automatic);
-            let id = pick_id(
-                b.id.as_ref(),
-                old_ptr.map(|u| &u.id),
-                &ptr_prefix(&rel),
-                &edge,
-            );
+            let id = pick_id(b.id.as_ref(), old_ptr.map(|u| &u.id), &ptr_prefix(&rel));
             let cert = b
                 .cert
                 .or_else(|| old_ptr.map(|u| u.cert))
@@ -644,11 +703,7 @@ pub fn merge_edge(
         let Some(l) = work.layer(layer) else { continue };
         for s in &l.sentences {
             if !covered.contains(&s.id) {
-                let id = fresh_id_avoiding(
-                    &scratch_with(&scratch, &edge, ei),
-                    &taken,
-                    &ptr_prefix(&rel),
-                );
+                let id = alloc.fresh(&ptr_prefix(&rel));
                 report.uncovered.push(s.id.clone());
                 edge.unaligned.push(Unaligned {
                     id,
@@ -699,14 +754,6 @@ pub fn merge_edge(
             .count();
     al.edges[ei] = edge;
     Ok(report)
-}
-
-/// The alignment with edge `ei` replaced, for choosing fresh ids that are free everywhere
-/// (including the change history).
-fn scratch_with(base: &WorkAlignment, edge: &EdgeAlignment, ei: usize) -> WorkAlignment {
-    let mut s = base.clone();
-    s.edges[ei] = edge.clone();
-    s
 }
 
 /// Export one edge (or, for TMX with no edge, all segments) in a format.

@@ -171,8 +171,8 @@ fn import_errors_name_file_and_line() {
             "f.xml:2: unknown sentence id en.s99",
         ),
         (
-            "<cesAlign><linkGrp fromDoc='cs.xml' toDoc='en.xml'>\n<link xtargets='en.s1;cs.s1'/></linkGrp></cesAlign>",
-            "f.xml:2: en.s1 is in layer en, expected a sentence of cs",
+            "<cesAlign><linkGrp fromDoc='cs.xml' toDoc='en.xml'>\n<link xtargets='cs.s1;en.s1'/>\n<link xtargets='en.s2;cs.s2'/></linkGrp></cesAlign>",
+            "f.xml:3: en.s2 is in layer en, expected a sentence of cs",
         ),
         (
             "<cesAlign><linkGrp fromDoc='cs.xml' toDoc='en.xml'>\n<link xtargets='cs.s1;en.s2'/>\n<link xtargets='cs.s2;en.s1'/></linkGrp></cesAlign>",
@@ -290,17 +290,20 @@ fn ladder_rungs_rebuild_the_beads() {
     let w = work();
     let al = reviewed();
     let lad = export(Format::Ladder, &w, &al, Some("cs-en")).unwrap();
-    let beads = ladder::parse(&lad).unwrap();
+    let beads = beads::parse_ladder(&lad, "l", 5, 6).unwrap();
     let items = edge_items(&w, &al.relations[1], &al.edges[1]).unwrap();
     assert_eq!(beads.len(), items.len());
     for (b, it) in beads.iter().zip(&items) {
-        assert_eq!(b.0.len(), it.source.len());
-        assert_eq!(b.1.len(), it.derived.len());
-        for (k, id) in b.0.clone().zip(&it.source) {
+        assert_eq!(b.src.len(), it.source.len());
+        assert_eq!(b.tgt.len(), it.derived.len());
+        for (&k, id) in b.src.iter().zip(&it.source) {
             assert_eq!(&w.layer("cs").unwrap().sentences[k].id, id);
         }
+        for (&k, id) in b.tgt.iter().zip(&it.derived) {
+            assert_eq!(&w.layer("en").unwrap().sentences[k].id, id);
+        }
     }
-    assert_eq!(lad.lines().last().unwrap(), "5\t6\t0");
+    assert!(lad.lines().last().unwrap().starts_with("5\t6\t"));
 }
 
 #[test]
@@ -367,5 +370,84 @@ fn edges_are_found_by_name_or_alone() {
     assert_eq!(
         err.to_string(),
         "no edge 'en-cs' in the alignment (edges: ru-cs, cs-en)"
+    );
+}
+
+#[test]
+fn merging_a_file_that_repeats_the_edge_only_updates_statuses() {
+    let w = work();
+    let al = reviewed();
+    let ei = 1;
+    let text = export(Format::InterText, &w, &al, Some("cs-en")).unwrap();
+    // In InterText the editor confirmed the first link and (wrongly) set jan's back to auto.
+    let jan = al.edges[ei]
+        .links
+        .iter()
+        .find(|l| l.source == ids(&["cs.s3"]))
+        .unwrap()
+        .id
+        .clone();
+    let text = text
+        .replacen(
+            "xtargets=\"en.s1;cs.s1\" status=\"auto\"",
+            "xtargets=\"en.s1;cs.s1\" status=\"man\" resp=\"petra\"",
+            1,
+        )
+        .replace(
+            &format!("status=\"man\" resp=\"jan\" when=\"2026-11-21T08:00:00Z\" id=\"{jan}\""),
+            &format!("status=\"auto\" id=\"{jan}\""),
+        );
+    assert!(
+        text.contains(&format!("status=\"auto\" id=\"{jan}\"")),
+        "{text}"
+    );
+    let beads = import(
+        Format::InterText,
+        &text,
+        "f.xml",
+        &al.relations[1],
+        "x",
+        NOW,
+    )
+    .unwrap();
+    let mut m = al.clone();
+    merge_edge(&w, &mut m, ei, &beads, ImportMode::Merge, "f.xml").unwrap();
+    let (a, b) = (&m.edges[ei], &al.edges[ei]);
+    assert_eq!(a.links.len(), b.links.len());
+    for (x, y) in a.links.iter().zip(&b.links) {
+        assert_eq!(
+            (&x.id, &x.source, &x.derived),
+            (&y.id, &y.source, &y.derived)
+        );
+        if x.id == "a.cs-en.1" {
+            assert!(matches!(&x.status, LinkStatus::Verified { who, .. } if who == "petra"));
+        } else {
+            assert_eq!(
+                x.status, y.status,
+                "{} (jan's confirmation is not downgraded)",
+                x.id
+            );
+        }
+    }
+    assert_eq!(a.unaligned, b.unaligned);
+}
+
+#[test]
+fn a_file_with_the_sides_the_other_way_round_is_recognised_by_its_ids() {
+    let w = work();
+    let al = alignment();
+    // Document names that say nothing, derived ids first.
+    let src = "<cesAlign><linkGrp fromDoc='a.xml' toDoc='b.xml'>\n<link xtargets='en.s1;cs.s1'/>\n<link xtargets='en.s2 en.s3;cs.s2'/>\n</linkGrp></cesAlign>";
+    let beads = import(Format::CesAlign, src, "f.xml", &al.relations[1], "e", NOW).unwrap();
+    let mut m = al.clone();
+    merge_edge(&w, &mut m, 1, &beads, ImportMode::Merge, "f.xml").unwrap();
+    assert_eq!(m, al, "the same beads as the edge has: nothing changes");
+    // A file that mixes both orders is an error, not guessed.
+    let src = "<cesAlign><linkGrp fromDoc='a.xml' toDoc='b.xml'>\n<link xtargets='en.s1;cs.s1'/>\n<link xtargets='cs.s2;en.s2 en.s3'/>\n</linkGrp></cesAlign>";
+    let beads = import(Format::CesAlign, src, "f.xml", &al.relations[1], "e", NOW).unwrap();
+    let err = merge_edge(&w, &mut m.clone(), 1, &beads, ImportMode::Merge, "f.xml").unwrap_err();
+    assert!(
+        err.to_string().starts_with("f.xml:2: en.s1 is in layer en"),
+        "{err}"
     );
 }

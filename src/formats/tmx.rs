@@ -99,7 +99,10 @@ pub fn export(work: &Work, al: &WorkAlignment, edge: Option<usize>) -> Result<St
     let mut units: Vec<Unit> = Vec::new();
     match edge {
         Some(ei) => {
-            let e = &al.edges[ei];
+            let e = al
+                .edges
+                .get(ei)
+                .ok_or_else(|| FormatError::Alignment(format!("no edge number {ei}")))?;
             let rel = relation_of(al, e)?;
             let items: Vec<EdgeItem> = edge_items(work, rel, e)?;
             for it in items {

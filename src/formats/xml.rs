@@ -32,6 +32,31 @@ pub fn line_at(src: &str, offset: usize) -> usize {
         + 1
 }
 
+/// Lines of increasing byte offsets, counting only the bytes since the last call (a file is
+/// read once, not once per element).
+#[derive(Debug, Default)]
+pub struct LineCounter {
+    offset: usize,
+    line: usize,
+}
+
+impl LineCounter {
+    /// 1-based line of `offset`; an offset before the last one asked is counted from the start.
+    pub fn line(&mut self, src: &str, offset: usize) -> usize {
+        let end = offset.min(src.len());
+        if end < self.offset || self.line == 0 {
+            self.offset = 0;
+            self.line = 1;
+        }
+        self.line += src.as_bytes()[self.offset..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.offset = end;
+        self.line
+    }
+}
+
 /// One `<link>` element: its attributes and its line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawLink {
@@ -58,6 +83,7 @@ pub struct RawLinkFile {
 pub fn read_links(src: &str, path: &str) -> Result<RawLinkFile, FormatError> {
     let mut reader = quick_xml::Reader::from_str(src);
     let mut out = RawLinkFile::default();
+    let mut lines = LineCounter::default();
     let err = |line: usize, message: String| FormatError::Parse {
         path: path.to_owned(),
         line,
@@ -78,7 +104,7 @@ pub fn read_links(src: &str, path: &str) -> Result<RawLinkFile, FormatError> {
                     let n: &str = ln.as_ref();
                     n.to_owned()
                 };
-                let line = line_at(src, pos);
+                let line = lines.line(src, pos);
                 let mut attrs = BTreeMap::new();
                 for a in e.attributes() {
                     let a = a.map_err(|x| err(line, format!("bad attribute: {x}")))?;

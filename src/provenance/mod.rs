@@ -60,6 +60,14 @@ pub enum ProvenanceError {
     /// A confirmed link points at a sentence that no longer exists (only with `strict`).
     #[error("{0}")]
     StaleLink(String),
+    /// The alignment file could not be written.
+    #[error(transparent)]
+    Tei(#[from] crate::tei::TeiError),
+    /// The existing alignment file cannot be read; it holds confirmed work, so it is left alone.
+    #[error(
+        "cannot re-align: the existing alignment is unreadable (fix it, or use --fresh to start over and lose its confirmed links): {0}"
+    )]
+    Unreadable(crate::tei::TeiError),
     /// The aligner failed on an edge.
     #[error("aligning {relation}: {source}")]
     Align {
@@ -185,9 +193,10 @@ fn round3(x: f64) -> f64 {
 }
 
 /// Align one edge: `source` → `derived` as `relation`. `confirmed` is the existing alignment of
-/// this edge, whose verified links and ptrs are kept exactly; automatic ones are recomputed.
-/// Confirmed items that point at sentences that no longer exist are dropped and reported in
-/// `warnings` (or are an error when `strict`).
+/// this edge, whose verified links and ptrs are kept exactly; automatic ones are recomputed,
+/// keeping the id of an existing item with the same targets, new ones numbered above the
+/// highest id of the existing edge. Confirmed items that point at sentences that no longer
+/// exist are dropped and reported in `warnings` (or are an error when `strict`).
 pub fn align_edge(
     source: &Layer,
     derived: &Layer,
@@ -196,6 +205,117 @@ pub fn align_edge(
     strict: bool,
     progress: bool,
     warnings: &mut Vec<String>,
+) -> Result<EdgeAlignment, ProvenanceError> {
+    let mut marks = BTreeMap::new();
+    if let Some(c) = confirmed {
+        let tag = format!("{}-{}", relation.source, relation.derived);
+        for prefix in [format!("a.{tag}"), format!("u.{tag}")] {
+            let ids = c
+                .links
+                .iter()
+                .map(|l| l.id.as_str())
+                .chain(c.unaligned.iter().map(|u| u.id.as_str()));
+            marks.insert(prefix.clone(), max_number(&prefix, ids));
+        }
+    }
+    align_edge_marked(
+        source, derived, relation, confirmed, strict, progress, warnings, &mut marks,
+    )
+}
+
+/// The number of an id `<prefix>.<n>`, if it has that form.
+fn id_number(prefix: &str, id: &str) -> Option<u64> {
+    id.strip_prefix(prefix)?.strip_prefix('.')?.parse().ok()
+}
+
+/// The highest number among ids `<prefix>.<n>` (0 if none).
+fn max_number<'a>(prefix: &str, ids: impl IntoIterator<Item = &'a str>) -> u64 {
+    ids.into_iter()
+        .filter_map(|id| id_number(prefix, id))
+        .max()
+        .unwrap_or(0)
+}
+
+/// The next id `<prefix>.<n>` above the prefix's high-water mark (raising the mark), skipping
+/// any id in `used`.
+fn next_fresh(prefix: &str, marks: &mut BTreeMap<String, u64>, used: &HashSet<String>) -> String {
+    let m = marks.entry(prefix.to_owned()).or_insert(0);
+    loop {
+        *m += 1;
+        let id = format!("{prefix}.{m}");
+        if !used.contains(&id) {
+            break id;
+        }
+    }
+}
+
+/// The highest number ever given to an id `<prefix>.<n>` in an alignment (`a.cs-en`, `u.cs-en`,
+/// `seg`): the recorded high-water mark, the ids it holds, and the ids its change history names
+/// (removed links live on there), whichever is highest; 0 if none.
+pub fn high_water(al: &WorkAlignment, prefix: &str) -> u64 {
+    let held = al
+        .edges
+        .iter()
+        .flat_map(|e| {
+            e.links
+                .iter()
+                .map(|l| l.id.as_str())
+                .chain(e.unaligned.iter().map(|u| u.id.as_str()))
+        })
+        .chain(al.segments.iter().map(|s| s.id.as_str()));
+    let named = al.changes.iter().flat_map(|c| {
+        c.desc
+            .split(|ch: char| ch.is_whitespace() || matches!(ch, ',' | ';' | '(' | ')'))
+            .map(|t| t.trim_end_matches(['.', ':']))
+    });
+    let recorded = al.id_high_water.get(prefix).copied().unwrap_or(0);
+    recorded.max(max_number(prefix, held.chain(named)))
+}
+
+/// Give segments their ids: a segment with exactly the members of an old one keeps its id;
+/// the others get numbers above `mark` (which is raised), in document order.
+fn keep_segment_ids(segments: &mut [Segment], old: &[Segment], mark: &mut u64) {
+    // Members compared without the layers that have no sentence in the segment: a file read
+    // back lists every layer, a composed segment every layer of the work.
+    let key = |s: &Segment| -> Vec<(String, Vec<String>)> {
+        s.members
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    };
+    let old_ids: HashMap<Vec<(String, Vec<String>)>, &str> =
+        old.iter().map(|s| (key(s), s.id.as_str())).collect();
+    let mut used: HashSet<String> = HashSet::new();
+    let mut fresh: Vec<usize> = Vec::new();
+    for (i, s) in segments.iter_mut().enumerate() {
+        match old_ids.get(&key(s)) {
+            Some(id) if !used.contains(*id) => {
+                s.id = (*id).to_owned();
+                used.insert(s.id.clone());
+            }
+            _ => fresh.push(i),
+        }
+    }
+    let mut marks = BTreeMap::from([("seg".to_owned(), *mark)]);
+    for i in fresh {
+        segments[i].id = next_fresh("seg", &mut marks, &used);
+    }
+    *mark = marks.get("seg").copied().unwrap_or(*mark);
+}
+
+/// [`align_edge`] with the id high-water marks of the work (`a.<tag>`, `u.<tag>`), raised as
+/// new ids are given.
+#[allow(clippy::too_many_arguments)]
+fn align_edge_marked(
+    source: &Layer,
+    derived: &Layer,
+    relation: &Relation,
+    confirmed: Option<&EdgeAlignment>,
+    strict: bool,
+    progress: bool,
+    warnings: &mut Vec<String>,
+    marks: &mut BTreeMap<String, u64>,
 ) -> Result<EdgeAlignment, ProvenanceError> {
     let tag = format!("{}-{}", relation.source, relation.derived);
     let src_idx: HashMap<&str, usize> = source
@@ -526,46 +646,59 @@ pub fn align_edge(
             });
         }
     }
-    // 4. Stable ids: confirmed items keep theirs; automatic ones are numbered in order,
-    // skipping numbers a confirmed item holds.
-    let used: HashSet<String> = links
+    // 4. Stable ids. Confirmed items keep theirs. An automatic item whose targets are exactly
+    // those of an item of the existing alignment keeps that item's id, so an id cited elsewhere
+    // (a change, a paper, an editor's notes) keeps naming the same link. Anything else gets a
+    // number above the edge's high-water mark, so an id that once named a link never names a
+    // different one. With no existing alignment the marks are 0: ids run from 1 in order.
+    let (a_prefix, u_prefix) = (format!("a.{tag}"), format!("u.{tag}"));
+    let mut used: HashSet<String> = links
         .iter()
         .map(|l| l.id.clone())
         .chain(ptrs.iter().map(|(_, _, u)| u.id.clone()))
         .filter(|id| !id.is_empty())
         .collect();
-    let mut n = 0usize;
-    let mut next = |prefix: &str| loop {
-        n += 1;
-        let id = format!("{prefix}.{tag}.{n}");
-        if !used.contains(&id) {
-            break id;
-        }
-    };
+    let old_links: HashMap<(&[String], &[String]), &str> = confirmed
+        .map(|c| {
+            c.links
+                .iter()
+                .map(|l| ((l.source.as_slice(), l.derived.as_slice()), l.id.as_str()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let old_ptrs: HashMap<(&str, &str), &str> = confirmed
+        .map(|c| {
+            c.unaligned
+                .iter()
+                .map(|u| ((u.layer.as_str(), u.sentence.as_str()), u.id.as_str()))
+                .collect()
+        })
+        .unwrap_or_default();
     for l in &mut links {
-        if l.id.is_empty() {
-            l.id = next("a");
+        if !l.id.is_empty() {
+            continue;
         }
+        let reuse = old_links
+            .get(&(l.source.as_slice(), l.derived.as_slice()))
+            .filter(|id| !used.contains(**id))
+            .map(|id| id.to_string());
+        l.id = reuse.unwrap_or_else(|| next_fresh(&a_prefix, marks, &used));
+        used.insert(l.id.clone());
     }
     // Ptrs in document order: source-side ones first (by source index), then derived-side ones.
     ptrs.sort_by_key(|(d, i, _)| (*d, *i));
-    n = 0;
-    let mut next = |prefix: &str| loop {
-        n += 1;
-        let id = format!("{prefix}.{tag}.{n}");
-        if !used.contains(&id) {
-            break id;
+    let mut unaligned: Vec<Unaligned> = Vec::with_capacity(ptrs.len());
+    for (_, _, mut u) in ptrs {
+        if u.id.is_empty() {
+            let reuse = old_ptrs
+                .get(&(u.layer.as_str(), u.sentence.as_str()))
+                .filter(|id| !used.contains(**id))
+                .map(|id| id.to_string());
+            u.id = reuse.unwrap_or_else(|| next_fresh(&u_prefix, marks, &used));
+            used.insert(u.id.clone());
         }
-    };
-    let unaligned: Vec<Unaligned> = ptrs
-        .into_iter()
-        .map(|(_, _, mut u)| {
-            if u.id.is_empty() {
-                u.id = next("u");
-            }
-            u
-        })
-        .collect();
+        unaligned.push(u);
+    }
     Ok(EdgeAlignment {
         relation: relation.id.clone(),
         links,
@@ -591,6 +724,10 @@ const JOINT_CUT_BUDGET: usize = 5000;
 /// where the alignment of each part is most convincing: the cut maximising the mean confidence
 /// of its beads (a cut too early crams source sentences together, a cut too late crams derived
 /// ones; both lower the confidence). Confirmed (fixed) beads are never cut through.
+///
+/// Limits: a part of only one or two source sentences between two gaps is placed unreliably
+/// (the aligner estimates the length ratio from the part itself, so length says little there);
+/// an editor should confirm such links by hand.
 fn align_with_gaps(
     src: &[&str],
     tgt: &[&str],
@@ -720,43 +857,19 @@ impl GapCtx<'_> {
             // A gap inside the source at `a`: the derived text splits into the part before
             // (ending at c1), the sentences in the gap (c1..c2), and the part after (from c2).
             let (lo, hi) = self.cut_bounds(a, d);
-            let c1 = best_cut(lo, hi, true, &|k| self.score((s.0, a), (d.0, k)))?;
-            let mut c2 = best_cut(c1, hi, false, &|j| self.score((a, s.1), (j, d.1)))?;
-            if trail && rest.is_empty() {
-                // The part after the gap also ends in a gap: where it starts and where it ends
-                // depend on each other. Try every pair on short texts; on long ones settle them
-                // in turn.
-                let span = d.1 - c1;
-                if span * span / 2 <= JOINT_CUT_BUDGET {
-                    let mut top: Option<(f64, usize)> = None;
-                    for j in c1..=hi.min(d.1.saturating_sub(1)) {
-                        for e in j + 1..=d.1 {
-                            let sc = self.score((a, s.1), (j, e))?;
-                            // Ties: the earliest start (least claimed gap before the part).
-                            if top.is_none_or(|(t, _)| sc > t + 1e-9) {
-                                top = Some((sc, j));
-                            }
-                        }
-                    }
-                    if let Some((_, j)) = top {
-                        c2 = j;
-                    }
-                } else {
-                    let mut end = d.1;
-                    for _ in 0..4 {
-                        let e = best_cut((c2 + 1).min(d.1), d.1, true, &|k| {
-                            self.score((a, s.1), (c2, k))
-                        })?;
-                        let c = best_cut(c1, hi.min(e.saturating_sub(1)).max(c1), false, &|j| {
-                            self.score((a, s.1), (j, e))
-                        })?;
-                        if (e, c) == (end, c2) {
-                            break;
-                        }
-                        (end, c2) = (e, c);
-                    }
-                }
-            }
+            let c1 = if lead {
+                // The part before the gap may also start late (a gap before it too).
+                self.place((s.0, a), (d.0, hi), true, true, hi)?.1.max(lo)
+            } else {
+                best_cut(lo, hi, true, &|k| self.score((s.0, a), (d.0, k)))?
+            };
+            // Where the part after the gap starts depends on where it ends: at the next gap,
+            // or at the end (itself open when the source breaks off there).
+            let (b, b_trail) = match rest.first() {
+                Some(&b) => (b, true),
+                None => (s.1, trail),
+            };
+            let c2 = self.place((a, b), (c1, d.1), true, b_trail, hi)?.0;
             let left = self.solve((s.0, a), (d.0, c1), lead, false, &[])?;
             let right = self.solve((a, s.1), (c2, d.1), false, trail, rest)?;
             let conf = (mean_confidence(&left) + mean_confidence(&right)) / 2.0;
@@ -769,15 +882,7 @@ impl GapCtx<'_> {
             out.extend(right);
             return Ok(out);
         }
-        let (mut start, mut end) = d;
-        if trail && d.1 > d.0 {
-            let (lo, _) = self.cut_bounds(s.1, d);
-            end = best_cut(lo.max(d.0 + 1), d.1, true, &|k| self.score(s, (d.0, k)))?;
-        }
-        if lead && end > d.0 {
-            let (_, hi) = self.cut_bounds(s.0, (d.0, end));
-            start = best_cut(d.0, hi.min(end - 1), false, &|j| self.score(s, (j, end)))?;
-        }
+        let (start, end) = self.place(s, d, lead, trail, d.1)?;
         let inner_beads = self.run(s, (start, end))?;
         // How sure we are that the left-out sentences stand in the gap is how sure we are of
         // the alignment that left them out.
@@ -791,6 +896,68 @@ impl GapCtx<'_> {
         out.extend(inner_beads);
         out.extend((end..d.1).map(cut));
         Ok(out)
+    }
+
+    /// Where the derived text of the source part `s` starts and ends inside `d`: with a gap
+    /// before the part (`lead`) it may start later (at most at `start_hi`), with a gap after it
+    /// (`trail`) it may end earlier. Confirmed beads stay inside.
+    fn place(
+        &self,
+        s: (usize, usize),
+        d: (usize, usize),
+        lead: bool,
+        trail: bool,
+        start_hi: usize,
+    ) -> Result<(usize, usize), AlignError> {
+        if d.1 <= d.0 {
+            return Ok(d);
+        }
+        let end_lo = self.cut_bounds(s.1, d).0.max(d.0 + 1);
+        let start_hi = start_hi.min(self.cut_bounds(s.0, d).1).min(d.1 - 1);
+        match (lead, trail) {
+            (false, false) => Ok(d),
+            (false, true) => Ok((
+                d.0,
+                best_cut(end_lo, d.1, true, &|k| self.score(s, (d.0, k)))?,
+            )),
+            (true, false) => Ok((
+                best_cut(d.0, start_hi, false, &|j| self.score(s, (j, d.1)))?,
+                d.1,
+            )),
+            (true, true) => {
+                let span = d.1 - d.0;
+                if span * span / 2 <= JOINT_CUT_BUDGET {
+                    // Every (start, end) pair; ties go to the earliest start and latest end
+                    // (the least text claimed for the gaps).
+                    let mut top: Option<(f64, usize, usize)> = None;
+                    for j in d.0..=start_hi {
+                        for e in (end_lo.max(j + 1)..=d.1).rev() {
+                            let sc = self.score(s, (j, e))?;
+                            if top.is_none_or(|(t, _, _)| sc > t + 1e-9) {
+                                top = Some((sc, j, e));
+                            }
+                        }
+                    }
+                    Ok(top.map(|(_, j, e)| (j, e)).unwrap_or(d))
+                } else {
+                    // Long texts: settle start and end in turn.
+                    let (mut start, mut end) = d;
+                    for _ in 0..4 {
+                        let e = best_cut(end_lo.max(start + 1).min(d.1), d.1, true, &|k| {
+                            self.score(s, (start, k))
+                        })?;
+                        let j = best_cut(d.0, start_hi.min(e - 1).max(d.0), false, &|j| {
+                            self.score(s, (j, e))
+                        })?;
+                        if (j, e) == (start, end) {
+                            break;
+                        }
+                        (start, end) = (j, e);
+                    }
+                    Ok((start, end))
+                }
+            }
+        }
     }
 }
 
@@ -1079,8 +1246,24 @@ fn split_at_holes(b: Bead) -> Vec<Bead> {
 }
 
 /// Recompute the segments of an alignment after its edges changed (e.g. after a manual link).
+/// A segment with the same members as before keeps its id; new ones get ids never used before.
+/// The high-water marks are brought up to date.
 pub fn recompose(work: &Work, alignment: &mut WorkAlignment) {
-    alignment.segments = compose(work, &alignment.relations, &alignment.edges);
+    let mut segments = compose(work, &alignment.relations, &alignment.edges);
+    let mut mark = high_water(alignment, "seg");
+    keep_segment_ids(&mut segments, &alignment.segments, &mut mark);
+    alignment.segments = segments;
+    let mut prefixes = vec!["seg".to_owned()];
+    for r in &alignment.relations {
+        prefixes.push(format!("a.{}-{}", r.source, r.derived));
+        prefixes.push(format!("u.{}-{}", r.source, r.derived));
+    }
+    for p in prefixes {
+        let m = high_water(alignment, &p);
+        if m > 0 {
+            alignment.id_high_water.insert(p, m);
+        }
+    }
 }
 
 struct UnionFind {
@@ -1134,13 +1317,28 @@ pub fn align_work(
 ) -> Result<WorkReport, ProvenanceError> {
     let relations = derivation_graph(work)?;
     let mut warnings = Vec::new();
+    // High-water marks of the automatic ids, from the existing alignment (0 without one, so a
+    // fresh alignment numbers from 1).
+    let mut marks: BTreeMap<String, u64> = BTreeMap::new();
+    if let Some(a) = existing {
+        for r in &relations {
+            for p in [
+                format!("a.{}-{}", r.source, r.derived),
+                format!("u.{}-{}", r.source, r.derived),
+            ] {
+                let m = high_water(a, &p);
+                marks.insert(p, m);
+            }
+        }
+        marks.insert("seg".to_owned(), high_water(a, "seg"));
+    }
     let mut edges = Vec::with_capacity(relations.len());
     for r in &relations {
         let (Some(src), Some(der)) = (work.layer(&r.source), work.layer(&r.derived)) else {
             continue; // derivation_graph guarantees both exist
         };
         let confirmed = existing.and_then(|a| a.edges.iter().find(|e| e.relation == r.id));
-        edges.push(align_edge(
+        edges.push(align_edge_marked(
             src,
             der,
             r,
@@ -1148,6 +1346,7 @@ pub fn align_work(
             opts.strict,
             opts.progress,
             &mut warnings,
+            &mut marks,
         )?);
     }
     // Confirmed items on edges that no longer exist are reported too.
@@ -1177,7 +1376,15 @@ pub fn align_work(
             }
         }
     }
-    let segments = compose(work, &relations, &edges);
+    let mut segments = compose(work, &relations, &edges);
+    let mut seg_mark = marks.get("seg").copied().unwrap_or(0);
+    keep_segment_ids(
+        &mut segments,
+        existing.map(|a| a.segments.as_slice()).unwrap_or(&[]),
+        &mut seg_mark,
+    );
+    marks.insert("seg".to_owned(), seg_mark);
+    marks.retain(|_, m| *m > 0);
 
     // Agents: the tool, the people of every layer (derivation order), and any editor named by a
     // confirmed item.
@@ -1245,6 +1452,7 @@ pub fn align_work(
         edges,
         segments,
         changes: existing.map(|a| a.changes.clone()).unwrap_or_default(),
+        id_high_water: marks,
     };
     let same = existing.is_some_and(|a| {
         a.work == alignment.work
@@ -1277,6 +1485,16 @@ pub fn align_work(
             desc.push_str(" Dropped: ");
             desc.push_str(&warnings.join("; "));
         }
+        // Ids that named something in the previous alignment and name nothing now: a reader
+        // who meets one in a citation learns here that it is gone (it is never reused).
+        if let Some(a) = existing {
+            let retired = retired_ids(a, &alignment);
+            if !retired.is_empty() {
+                desc.push_str(" Ids retired (never reused): ");
+                desc.push_str(&retired.join(" "));
+                desc.push('.');
+            }
+        }
         alignment.changes.push(Change {
             id: format!("ch{n}"),
             status: "automatic".into(),
@@ -1289,6 +1507,63 @@ pub fn align_work(
         alignment,
         warnings,
         changed: !same,
+    })
+}
+
+/// The ids of links, ptrs and segments of `old` that `new` no longer has, in file order.
+fn retired_ids(old: &WorkAlignment, new: &WorkAlignment) -> Vec<String> {
+    let ids = |a: &WorkAlignment| -> Vec<String> {
+        a.edges
+            .iter()
+            .flat_map(|e| {
+                e.links
+                    .iter()
+                    .map(|l| l.id.clone())
+                    .chain(e.unaligned.iter().map(|u| u.id.clone()))
+            })
+            .chain(a.segments.iter().map(|s| s.id.clone()))
+            .collect()
+    };
+    let now: HashSet<String> = ids(new).into_iter().collect();
+    ids(old)
+        .into_iter()
+        .filter(|id| !now.contains(id))
+        .collect()
+}
+
+/// What [`align_to_file`] did.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// The alignment, its warnings and whether it changed.
+    pub report: WorkReport,
+    /// False when the file already held exactly these bytes (it was not touched).
+    pub written: bool,
+}
+
+/// Align a work and write its alignment file (`out`, e.g. `alignments/<work>/alignment.xml`),
+/// keeping what the existing file holds: confirmed links and the history. An existing file that
+/// cannot be read is an error and stays as it is, unless `fresh` (start over, losing its
+/// confirmed links). A file that would not change is not rewritten.
+pub fn align_to_file(
+    work: &Work,
+    out: &Path,
+    opts: &WorkOptions,
+    fresh: bool,
+) -> Result<FileReport, ProvenanceError> {
+    let existing = if out.exists() && !fresh {
+        Some(crate::tei::standoff::read_alignment(out).map_err(ProvenanceError::Unreadable)?)
+    } else {
+        None
+    };
+    let report = align_work(work, existing.as_ref(), layer_files_for(work, out), opts)?;
+    let xml = crate::tei::standoff::to_tei(&report.alignment);
+    let same = std::fs::read(out).is_ok_and(|b| b == xml.as_bytes());
+    if !same {
+        crate::fsutil::write_atomic(out, xml.as_bytes()).map_err(crate::tei::TeiError::from)?;
+    }
+    Ok(FileReport {
+        report,
+        written: !same,
     })
 }
 

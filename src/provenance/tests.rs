@@ -541,3 +541,70 @@ fn agent_order_and_history_people_are_kept() {
     assert_eq!(r.alignment.agents, a.agents);
     assert!(r.alignment.agents.iter().any(|x| x.name == "Eda Editor"));
 }
+
+#[test]
+fn high_water_counts_the_mark_the_ids_and_the_history() {
+    let w = letter();
+    let opts = WorkOptions {
+        when: Some("2026-01-02".into()),
+        ..Default::default()
+    };
+    let mut a = align_work(&w, None, BTreeMap::new(), &opts)
+        .unwrap()
+        .alignment;
+    let links = a.edges[1].links.len() as u64;
+    assert!(links >= 2);
+    // A fresh alignment records its own highest numbers.
+    assert_eq!(a.id_high_water.get("a.cs-en"), Some(&links));
+    assert_eq!(a.id_high_water.get("seg"), Some(&(a.segments.len() as u64)));
+    assert_eq!(high_water(&a, "a.cs-en"), links);
+    // A recorded mark above the ids wins; so does an id named only in the history.
+    a.id_high_water.insert("a.cs-en".into(), 40);
+    assert_eq!(high_water(&a, "a.cs-en"), 40);
+    a.changes[0].desc.push_str(" Removed a.cs-en.77.");
+    assert_eq!(high_water(&a, "a.cs-en"), 77);
+    // Other prefixes are not confused with it.
+    assert_eq!(high_water(&a, "a.cs"), 0);
+    // Re-aligning gives no new id (nothing changed), and keeps the mark.
+    let r = align_work(&w, Some(&a), BTreeMap::new(), &opts).unwrap();
+    assert_eq!(r.alignment.edges, a.edges);
+    assert_eq!(r.alignment.id_high_water.get("a.cs-en"), Some(&77));
+}
+
+#[test]
+fn recompose_keeps_the_ids_of_unchanged_segments() {
+    let w = letter();
+    let opts = WorkOptions {
+        when: Some("2026-01-02".into()),
+        ..Default::default()
+    };
+    let mut a = align_work(&w, None, BTreeMap::new(), &opts)
+        .unwrap()
+        .alignment;
+    let before = a.segments.clone();
+    let n = before.len() as u64;
+    // Unlink cs.s1 from its English sentence: its segment splits in two.
+    let e = &mut a.edges[1];
+    let l1 = e.links.iter().position(|l| l.source == ["cs.s1"]).unwrap();
+    let gone = e.links.remove(l1);
+    recompose(&w, &mut a);
+    let split: Vec<&Segment> = a
+        .segments
+        .iter()
+        .filter(|s| {
+            s.members["cs"] == ["cs.s1"] || s.members["en"].iter().any(|x| gone.derived.contains(x))
+        })
+        .collect();
+    assert_eq!(split.len(), 2, "{split:?}");
+    for s in &split {
+        let k: u64 = s.id.strip_prefix("seg.").unwrap().parse().unwrap();
+        assert!(k > n, "{} reuses a number at or below the mark {n}", s.id);
+    }
+    for s in &a.segments {
+        if let Some(old) = before.iter().find(|o| o.members == s.members) {
+            assert_eq!(old.id, s.id);
+        }
+    }
+    assert_eq!(a.segments.len(), before.len() + 1);
+    assert_eq!(a.id_high_water["seg"], n + 2);
+}

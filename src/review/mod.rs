@@ -2,8 +2,9 @@
 //! progress of the review.
 //!
 //! Everything here works on plain values ([`Work`], [`WorkAlignment`]); the CLI reads the files
-//! afresh on every command (so an alignment file edited by hand in an XML editor is honoured)
-//! and writes the result back atomically.
+//! afresh on every command (so an alignment file edited by hand in an XML editor is honoured),
+//! recomposes the N-way segments ([`crate::provenance::recompose`]) and writes the result back
+//! atomically.
 
 use crate::model::{
     Agent, Change, EdgeAlignment, Link, LinkStatus, Relation, Unaligned, UnalignedKind, Work,
@@ -212,6 +213,8 @@ fn used_ids(al: &WorkAlignment) -> BTreeSet<String> {
     }
     s.extend(al.segments.iter().map(|g| g.id.clone()));
     s.extend(al.changes.iter().map(|c| c.id.clone()));
+    // The recorded high-water marks (`a.cs-en.57`) count as used, so fresh ids go above them.
+    s.extend(al.id_high_water.iter().map(|(p, n)| format!("{p}.{n}")));
     // Removed links and ptrs live on only in the change descriptions: their ids count as used
     // so they are never given to something else.
     for c in &al.changes {
@@ -248,6 +251,52 @@ pub fn fresh_id_avoiding(al: &WorkAlignment, extra: &BTreeSet<String>, prefix: &
             return id;
         }
         n += 1;
+    }
+}
+
+/// Hands out fresh ids `prefix<n>` in bulk: never an id used in the alignment (nor one named
+/// in its change history), nor one handed out or reserved before. Linear in the number of ids,
+/// where calling [`fresh_id`] repeatedly would be quadratic.
+#[derive(Debug, Clone)]
+pub struct IdAlloc {
+    used: BTreeSet<String>,
+    next: HashMap<String, u64>,
+}
+
+impl IdAlloc {
+    /// Start from everything the alignment uses.
+    pub fn new(al: &WorkAlignment) -> Self {
+        IdAlloc {
+            used: used_ids(al),
+            next: HashMap::new(),
+        }
+    }
+
+    /// Mark an id as taken.
+    pub fn reserve(&mut self, id: &str) {
+        self.used.insert(id.to_owned());
+    }
+
+    /// A fresh id with this prefix.
+    pub fn fresh(&mut self, prefix: &str) -> String {
+        let used = &self.used;
+        let mut n = *self.next.entry(prefix.to_owned()).or_insert_with(|| {
+            used.iter()
+                .filter_map(|id| id.strip_prefix(prefix))
+                .filter_map(|n| n.parse::<u64>().ok())
+                .max()
+                .unwrap_or(0)
+                + 1
+        });
+        loop {
+            let id = format!("{prefix}{n}");
+            n += 1;
+            if !self.used.contains(&id) {
+                self.next.insert(prefix.to_owned(), n);
+                self.used.insert(id.clone());
+                return id;
+            }
+        }
     }
 }
 

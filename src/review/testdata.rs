@@ -167,6 +167,7 @@ pub fn alignment() -> WorkAlignment {
             when: "2026-11-25T09:00:00Z".into(),
             desc: "aligned".into(),
         }],
+        id_high_water: Default::default(),
     }
 }
 

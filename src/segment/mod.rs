@@ -21,8 +21,62 @@ pub mod scan;
 
 use std::ops::Range;
 
+/// Errors of the segmenter's inputs.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SegmentError {
+    /// A language code that is not a well-formed BCP 47 tag (`../x`, ``, `en_US`). A well-formed
+    /// code without rules of its own is not an error: it gets the generic rules.
+    #[error("{code:?}: not a language code ({hint})")]
+    BadLangCode {
+        /// The code as given.
+        code: String,
+        /// What is wrong, and what would be right.
+        hint: String,
+    },
+}
+
+/// Check that `code` is a well-formed language tag (BCP 47 syntax: `cs`, `ces`, `en-GB`,
+/// `zh-Hant-TW`, `x-private`). Only the shape is checked, not a registry: an unknown but
+/// well-formed code is fine and gets the generic rules. The shape matters because the code ends
+/// up in `xml:lang`, which TEI (and XML Schema's `xsd:language`) restricts to this syntax.
+pub fn check_lang(code: &str) -> Result<(), SegmentError> {
+    let bad = |hint: &str| {
+        Err(SegmentError::BadLangCode {
+            code: code.to_owned(),
+            hint: hint.to_owned(),
+        })
+    };
+    const USUAL: &str = "use a code such as cs, ru, en, en-GB; codes without rules of their own \
+                         get the generic rules";
+    if code.is_empty() {
+        return bad(&format!("it is empty; {USUAL}"));
+    }
+    if code.contains('_') && !code.contains('-') {
+        let fixed = code.replace('_', "-");
+        if check_lang(&fixed).is_ok() {
+            return bad(&format!("subtags are joined with '-': {fixed}"));
+        }
+    }
+    let mut subtags = code.split('-');
+    let first = subtags.next().unwrap_or("");
+    let primary_ok = first.chars().all(|c| c.is_ascii_alphabetic())
+        && (matches!(first.len(), 2 | 3 | 5..=8)
+            || first.eq_ignore_ascii_case("x")
+            || first.eq_ignore_ascii_case("i"));
+    let rest: Vec<&str> = subtags.collect();
+    let rest_ok = rest
+        .iter()
+        .all(|t| (1..=8).contains(&t.len()) && t.chars().all(|c| c.is_ascii_alphanumeric()));
+    let singleton_alone = first.len() == 1 && rest.is_empty();
+    if !primary_ok || !rest_ok || singleton_alone {
+        return bad(USUAL);
+    }
+    Ok(())
+}
+
 /// Split `text` into sentences for the language `lang` (an ISO 639 code such as `cs`, `ru`, `en`;
-/// unknown codes get the generic rules). Returns byte ranges into `text`, in order, trimmed of
+/// unknown codes get the generic rules; callers that take the code from a user check it first
+/// with [`check_lang`]). Returns byte ranges into `text`, in order, trimmed of
 /// surrounding white space, never empty, never overlapping.
 pub fn split(text: &str, lang: &str) -> Vec<Range<usize>> {
     let rules = lang::rules_for(lang);
@@ -77,4 +131,56 @@ pub fn split_by_paragraph(text: &str, lang: &str) -> Vec<Vec<Range<usize>>> {
 /// A sentence on one line: every run of white space (newlines included) becomes one space.
 pub fn one_line(sentence: &str) -> String {
     sentence.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn well_formed_language_codes_pass_even_without_rules() {
+        for code in [
+            "cs",
+            "ces",
+            "en-GB",
+            "EN",
+            "de-AT",
+            "zh-Hant-TW",
+            "sr-Latn",
+            "x-klingon",
+            "gsw",
+        ] {
+            assert_eq!(check_lang(code), Ok(()), "{code}");
+        }
+    }
+
+    #[test]
+    fn malformed_language_codes_are_errors() {
+        for code in [
+            "",
+            "../x",
+            "a b",
+            "123",
+            "e",
+            "x",
+            "en-",
+            "-en",
+            "en--GB",
+            "čeština",
+            "en/GB",
+            "abcd",
+            "en-toolongsubtag",
+        ] {
+            assert!(
+                matches!(check_lang(code), Err(SegmentError::BadLangCode { .. })),
+                "{code:?} should be rejected"
+            );
+        }
+    }
+
+    #[test]
+    fn underscore_locale_gets_a_hint() {
+        let err = check_lang("en_US").unwrap_err().to_string();
+        assert!(err.contains("en-US"), "{err}");
+    }
 }

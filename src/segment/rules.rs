@@ -64,6 +64,15 @@ impl<'a> Next<'a> {
     }
 }
 
+/// Currency codes and names written with a capital that follow an amount ("mil. Kč").
+fn is_currency(word: &str) -> bool {
+    const CURRENCIES: &[&str] = &[
+        "Kč", "Kčs", "Sk", "Ft", "Zł", "DM", "USD", "EUR", "CZK", "SKK", "RUB", "GBP", "CHF",
+        "PLN", "HUF", "JPY", "UAH", "SEK", "NOK", "DKK",
+    ];
+    CURRENCIES.contains(&word)
+}
+
 /// Whether a sentence ends after the punctuation run `run`, given the text `before` it and the
 /// text `after` it (which starts with white space unless the run is CJK punctuation).
 ///
@@ -103,7 +112,9 @@ pub fn is_boundary(
     match classify(rules, before) {
         WordKind::Ordinary => true,
         WordKind::Abbrev(Class::Never) => false,
-        WordKind::Abbrev(Class::Ender) => next.first.is_uppercase(),
+        // "3,5 mil. Kč", "2 mld. USD": a currency after a count ("mil.", "tis.") is not a new
+        // sentence, though it has a capital.
+        WordKind::Abbrev(Class::Ender) => next.first.is_uppercase() && !is_currency(next.word),
         WordKind::Abbrev(Class::Weak) | WordKind::Initial => next.is_starter(rules),
         WordKind::Number { short } => {
             if short && is_label(sentence) {

@@ -7,22 +7,33 @@ use quick_xml::events::Event;
 use quick_xml::reader::Reader;
 use std::ops::Range;
 
+/// The deepest element nesting accepted (see [`Doc::parse`]).
+pub(crate) const MAX_DEPTH: usize = 1000;
+
+/// An element: its start tag (or the whole empty tag), end tag, attributes and children.
+#[derive(Debug, Clone)]
+pub(crate) struct Elem {
+    /// Qualified name as written (`tei:p`, `p`).
+    pub name: String,
+    /// Attributes as (qualified name, unescaped value).
+    pub attrs: Vec<(String, String)>,
+    /// Bytes of the start tag (or of the empty-element tag).
+    pub start: Range<usize>,
+    /// Bytes of the end tag; `None` for an empty-element tag.
+    pub end: Option<Range<usize>>,
+    /// Child node indices.
+    pub children: Vec<usize>,
+}
+
 /// One node of the tree.
+///
+/// Elements are boxed so that a node is 40 bytes, not 120: a long book has millions of text
+/// nodes (a sentence and the space after it are two), and they dominated the memory of reading
+/// it (a 2-million-sentence layer took 1.7 GB).
 #[derive(Debug, Clone)]
 pub(crate) enum Node {
-    /// An element: its start tag (or the whole empty tag), end tag, attributes and children.
-    Element {
-        /// Qualified name as written (`tei:p`, `p`).
-        name: String,
-        /// Attributes as (qualified name, unescaped value).
-        attrs: Vec<(String, String)>,
-        /// Bytes of the start tag (or of the empty-element tag).
-        start: Range<usize>,
-        /// Bytes of the end tag; `None` for an empty-element tag.
-        end: Option<Range<usize>>,
-        /// Child node indices.
-        children: Vec<usize>,
-    },
+    /// An element.
+    Element(Box<Elem>),
     /// Character data as written (no references inside: they are [`Node::Ref`]).
     Text {
         /// Bytes in the source.
@@ -40,7 +51,7 @@ pub(crate) enum Node {
         /// Bytes of the reference (`&amp;`).
         raw: Range<usize>,
         /// Its replacement text.
-        text: String,
+        text: Box<str>,
     },
     /// Comments, processing instructions, the XML declaration, the doctype.
     Other {
@@ -77,20 +88,29 @@ impl<'a> Doc<'a> {
             line_starts,
             path: path.to_owned(),
         };
-        let mut reader = Reader::from_str(src);
+        // quick-xml skips a byte-order mark without counting it in its positions, which would
+        // shift every byte range (and so every `<s>` splice) by three bytes. Parse what follows
+        // the mark and add its length: the mark itself stays in the file untouched.
+        // quick-xml lets control characters through; a file holding one is not XML, and a
+        // layer written from it could not be read by any other XML tool.
+        super::check_xml_chars(src, path)?;
+        let bom = if src.starts_with('\u{feff}') { 3 } else { 0 };
+        let mut reader = Reader::from_str(&src[bom..]);
         reader.config_mut().check_end_names = true;
         reader.config_mut().check_comments = true;
         let mut stack: Vec<usize> = Vec::new();
         let mut top: Vec<usize> = Vec::new();
         loop {
-            let before = reader.buffer_position() as usize;
+            let before = reader.buffer_position() as usize + bom;
             let event = match reader.read_event() {
                 Ok(ev) => ev,
                 Err(e) => {
-                    return Err(doc.xml_error(reader.error_position() as usize, &e.to_string()));
+                    return Err(
+                        doc.xml_error(reader.error_position() as usize + bom, &e.to_string())
+                    );
                 }
             };
-            let after = reader.buffer_position() as usize;
+            let after = reader.buffer_position() as usize + bom;
             let node = match event {
                 Event::Eof => break,
                 Event::Start(ref e) | Event::Empty(ref e) => {
@@ -105,29 +125,42 @@ impl<'a> Doc<'a> {
                             .into_owned();
                         attrs.push((key, value));
                     }
+                    // A Vec grows to room for four at its first push: 200 bytes for the one
+                    // attribute of every `<s>`, most of a long book's memory.
+                    attrs.shrink_to_fit();
                     let is_start = matches!(event, Event::Start(_));
                     let idx = doc.push(
-                        Node::Element {
+                        Node::Element(Box::new(Elem {
                             name,
                             attrs,
                             start: before..after,
                             end: None,
                             children: Vec::new(),
-                        },
+                        })),
                         &stack,
                         &mut top,
                     );
                     if is_start {
                         stack.push(idx);
+                        // The tree is walked recursively; a pathological depth would overflow
+                        // the stack (a crash) instead of giving an error. Real TEI nests a few
+                        // dozen levels at most.
+                        if stack.len() > MAX_DEPTH {
+                            return Err(doc.xml_error(
+                                before,
+                                &format!("elements nested more than {MAX_DEPTH} deep"),
+                            ));
+                        }
                     }
                     continue;
                 }
                 Event::End(_) => {
                     // check_end_names guarantees the end tag matches the open element.
                     if let Some(idx) = stack.pop()
-                        && let Node::Element { end, .. } = &mut doc.nodes[idx]
+                        && let Node::Element(e) = &mut doc.nodes[idx]
                     {
-                        *end = Some(before..after);
+                        e.end = Some(before..after);
+                        e.children.shrink_to_fit();
                     }
                     continue;
                 }
@@ -159,7 +192,7 @@ impl<'a> Doc<'a> {
                     };
                     Node::Ref {
                         raw: before..after,
-                        text,
+                        text: text.into_boxed_str(),
                     }
                 }
                 Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {
@@ -176,7 +209,7 @@ impl<'a> Doc<'a> {
         }
         if let Some(&open) = stack.last() {
             let (name, pos) = match &doc.nodes[open] {
-                Node::Element { name, start, .. } => (name.clone(), start.start),
+                Node::Element(e) => (e.name.clone(), e.start.start),
                 _ => (String::new(), 0),
             };
             return Err(doc.xml_error(
@@ -190,7 +223,7 @@ impl<'a> Doc<'a> {
         let roots: Vec<usize> = top
             .iter()
             .copied()
-            .filter(|&i| matches!(doc.nodes[i], Node::Element { .. }))
+            .filter(|&i| matches!(doc.nodes[i], Node::Element(_)))
             .collect();
         match roots.as_slice() {
             [r] => doc.root = *r,
@@ -208,8 +241,8 @@ impl<'a> Doc<'a> {
         self.nodes.push(node);
         match stack.last() {
             Some(&parent) => {
-                if let Node::Element { children, .. } = &mut self.nodes[parent] {
-                    children.push(idx);
+                if let Node::Element(e) = &mut self.nodes[parent] {
+                    e.children.push(idx);
                 }
             }
             None => top.push(idx),
@@ -258,9 +291,7 @@ impl<'a> Doc<'a> {
     /// The whole byte range of a node (start tag to end tag for elements).
     pub fn range(&self, i: usize) -> Range<usize> {
         match &self.nodes[i] {
-            Node::Element { start, end, .. } => {
-                start.start..end.as_ref().map_or(start.end, |e| e.end)
-            }
+            Node::Element(e) => e.start.start..e.end.as_ref().map_or(e.start.end, |x| x.end),
             Node::Text { raw } | Node::CData { raw, .. } | Node::Ref { raw, .. } => raw.clone(),
             Node::Other { raw } => raw.clone(),
         }
@@ -269,7 +300,7 @@ impl<'a> Doc<'a> {
     /// The local name of an element (without prefix), or `None` for other nodes.
     pub fn local(&self, i: usize) -> Option<&str> {
         match &self.nodes[i] {
-            Node::Element { name, .. } => Some(name.rsplit(':').next().unwrap_or(name)),
+            Node::Element(e) => Some(e.name.rsplit(':').next().unwrap_or(&e.name)),
             _ => None,
         }
     }
@@ -277,7 +308,8 @@ impl<'a> Doc<'a> {
     /// An attribute of an element by qualified name.
     pub fn attr(&self, i: usize, key: &str) -> Option<&str> {
         match &self.nodes[i] {
-            Node::Element { attrs, .. } => attrs
+            Node::Element(e) => e
+                .attrs
                 .iter()
                 .find(|(k, _)| k == key)
                 .map(|(_, v)| v.as_str()),
@@ -288,7 +320,7 @@ impl<'a> Doc<'a> {
     /// The children of an element (empty for other nodes).
     pub fn children(&self, i: usize) -> &[usize] {
         match &self.nodes[i] {
-            Node::Element { children, .. } => children,
+            Node::Element(e) => &e.children,
             _ => &[],
         }
     }
@@ -317,11 +349,20 @@ impl<'a> Doc<'a> {
     /// The text content of a node; `skip` names elements whose content is left out (notes).
     pub fn text(&self, i: usize, skip: &[&str], out: &mut String) {
         match &self.nodes[i] {
-            Node::Element { children, .. } => {
-                if self.local(i).is_some_and(|l| skip.contains(&l)) {
+            Node::Element(e) => {
+                let local = self.local(i).unwrap_or("");
+                if skip.contains(&local) {
                     return;
                 }
-                for &c in children {
+                // A line, page or column break is white space ("One.<lb/>Two." is two
+                // sentences, "One<lb/>two" two words), unless it is marked as inside a word.
+                if matches!(local, "lb" | "pb" | "cb")
+                    && !matches!(self.attr(i, "break"), Some("no" | "false"))
+                {
+                    out.push(' ');
+                    return;
+                }
+                for &c in &e.children {
                     self.text(c, skip, out);
                 }
             }
@@ -363,6 +404,31 @@ mod tests {
         assert_eq!(doc.norm_text(b, &[]), "t&u");
         let c = doc.find(doc.root, "c").unwrap();
         assert_eq!(&src[doc.range(c)], "<c/>");
+    }
+
+    #[test]
+    fn a_node_stays_small() {
+        // Millions of nodes in a long book: the size of one is the memory of reading it.
+        assert!(
+            std::mem::size_of::<Node>() <= 40,
+            "{}",
+            std::mem::size_of::<Node>()
+        );
+    }
+
+    #[test]
+    fn pathological_nesting_is_an_error_not_a_stack_overflow() {
+        let n = MAX_DEPTH + 1;
+        let src = format!("<a>{}x{}</a>", "<b>".repeat(n), "</b>".repeat(n));
+        match Doc::parse(&src, "deep.xml") {
+            Err(TeiError::Xml { message, line, .. }) => {
+                assert!(message.contains("nested more than"), "{message}");
+                assert_eq!(line, 1);
+            }
+            other => panic!("expected an XML error, got {other:?}"),
+        }
+        let ok = format!("<a>{}x{}</a>", "<b>".repeat(50), "</b>".repeat(50));
+        assert!(Doc::parse(&ok, "ok.xml").is_ok());
     }
 
     #[test]

@@ -197,6 +197,19 @@ fn is_signature_block(para: &[String]) -> bool {
     }) && !(para.len() == 1 && para[0].ends_with(','))
 }
 
+/// Plain text made fit for XML: a form feed or vertical tab (page breaks of texts converted from
+/// PDF or typed on old systems) is white space; any other control character is an error naming
+/// the place, since dropping it silently would change the text.
+pub fn clean_text<'t>(text: &'t str, path: &str) -> Result<std::borrow::Cow<'t, str>, TeiError> {
+    let text = if text.contains(['\u{b}', '\u{c}']) {
+        std::borrow::Cow::Owned(text.replace(['\u{b}', '\u{c}'], " "))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
+    super::check_xml_chars(&text, path)?;
+    Ok(text)
+}
+
 /// What the HTML says besides its text.
 #[derive(Debug, Clone, Default)]
 pub struct HtmlMeta {
@@ -206,13 +219,68 @@ pub struct HtmlMeta {
     pub lang: Option<String>,
 }
 
-/// The content of `<text>` for a simple (well-formed) HTML input.
+/// HTML's void elements (`<br>`, `<meta charset>`, `<img>` …) have no end tag, which an XML
+/// parser takes for an element that is never closed ("expected `</meta>`"). Write them as
+/// empty-element tags (`<br/>`) before parsing. Only a `/` is added inside the tag, so lines
+/// stay where they were; the HTML is read for its text, never written back.
+fn close_void_elements(src: &str) -> std::borrow::Cow<'_, str> {
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr",
+    ];
+    let mut out = String::new();
+    let mut copied = 0;
+    let bytes = src.as_bytes();
+    let mut i = 0;
+    while let Some(k) = src[i..].find('<') {
+        let start = i + k + 1;
+        i = start;
+        let name_len = src[start..]
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(src.len() - start);
+        let name = &src[start..start + name_len];
+        if !VOID.iter().any(|v| v.eq_ignore_ascii_case(name)) {
+            continue;
+        }
+        // The end of the tag, skipping quoted attribute values.
+        let mut j = start + name_len;
+        let mut quote: Option<u8> = None;
+        while j < bytes.len() {
+            match (quote, bytes[j]) {
+                (Some(q), b) if b == q => quote = None,
+                (None, b'"' | b'\'') => quote = Some(bytes[j]),
+                (None, b'>') => break,
+                _ => {}
+            }
+            j += 1;
+        }
+        if j >= bytes.len() {
+            break;
+        }
+        if src[..j].trim_end().ends_with('/') {
+            continue;
+        }
+        out.push_str(&src[copied..j]);
+        out.push('/');
+        copied = j;
+        i = j;
+    }
+    if copied == 0 {
+        return std::borrow::Cow::Borrowed(src);
+    }
+    out.push_str(&src[copied..]);
+    std::borrow::Cow::Owned(out)
+}
+
+/// The content of `<text>` for a simple (well-formed) HTML input; void elements (`<br>`,
+/// `<meta charset="utf-8">`) need no end tag.
 pub fn body_from_html(
     src: &str,
     path: &str,
     opts: &BodyOptions,
 ) -> Result<(String, HtmlMeta), TeiError> {
-    let doc = Doc::parse(src, path)?;
+    let closed = close_void_elements(src);
+    let doc = Doc::parse(&closed, path)?;
     let root = doc.root;
     if doc.local(root) != Some("html") {
         return Err(doc.invalid(0, "not an HTML document (the root is not <html>)"));
@@ -346,7 +414,7 @@ fn html_inline(doc: &Doc, i: usize, out: &mut String) {
             }
         }
         Node::Other { .. } => {}
-        Node::Element { .. } => {
+        Node::Element(_) => {
             let local = doc.local(i).unwrap_or("");
             let wrap = match local {
                 "em" | "i" => Some(("<hi rend=\"italic\">".to_owned(), "</hi>")),
@@ -411,6 +479,40 @@ pub fn body_without_text(opts: &BodyOptions) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn page_breaks_are_white_space_other_controls_are_errors() {
+        assert_eq!(
+            super::clean_text("One.\u{c}\nTwo.", "t.txt").unwrap(),
+            "One. \nTwo."
+        );
+        let e = super::clean_text("One.\nA bell\u{7} here.", "t.txt").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "t.txt:2:7: character U+0007 is not allowed in XML; remove or replace it"
+        );
+        let e = super::clean_text("x\u{fffe}", "t.txt").unwrap_err();
+        assert!(e.to_string().contains("U+FFFE"), "{e}");
+    }
+
+    #[test]
+    fn html_void_elements_need_no_end_tag() {
+        let h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"x\" href=\"a>b\"><title>T</title></head><body><h1>Decl</h1><p>One.<br>Two.<BR/> <img src='a.png' alt=\">\"> Three.</p><hr></body></html>";
+        let (body, meta) = super::body_from_html(h, "t.html", &super::BodyOptions::default())
+            .expect("void elements are not errors");
+        assert_eq!(meta.lang.as_deref(), Some("en"));
+        assert!(body.contains("One.<lb/>Two."), "{body}");
+        assert!(body.contains("Three."), "{body}");
+        // Already closed tags and text are left alone.
+        assert_eq!(
+            super::close_void_elements("<p>a<br/>b</p>"),
+            "<p>a<br/>b</p>"
+        );
+        assert_eq!(
+            super::close_void_elements("<p>a < b <br >c</p>"),
+            "<p>a < b <br />c</p>"
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -72,6 +72,7 @@ pub struct Resegmented {
 pub fn resegment(src: &str, path: &str, opts: &SegmentOptions) -> Result<Resegmented, TeiError> {
     let doc = Doc::parse(src, path)?;
     super::reader::check_ids(&doc)?;
+    check_not_nested(&doc, doc.root)?;
     if doc.local(doc.root) != Some("TEI") {
         return Err(doc.invalid(
             doc.range(doc.root).start,
@@ -90,8 +91,18 @@ pub fn resegment(src: &str, path: &str, opts: &SegmentOptions) -> Result<Resegme
             ),
         ));
     }
+    let mut lang_warning = None;
     let lang = if opts.lang.is_empty() {
-        doc.attr(doc.root, "xml:lang").unwrap_or("").to_owned()
+        let declared = doc.attr(doc.root, "xml:lang").unwrap_or("");
+        // The file is the user's: its header is not ours to change, but a code the splitter
+        // cannot read (and TEI does not accept) should not pass in silence.
+        lang_warning = match crate::segment::check_lang(declared) {
+            Err(e) if !declared.is_empty() => Some(format!(
+                "{path}: TEI/@xml:lang {e}; TEI validators will reject it (the header is left as it is)"
+            )),
+            _ => None,
+        };
+        declared.to_owned()
     } else {
         opts.lang.clone()
     };
@@ -107,7 +118,7 @@ pub fn resegment(src: &str, path: &str, opts: &SegmentOptions) -> Result<Resegme
         new_ids: Vec::new(),
         kept: 0,
         split: Vec::new(),
-        warnings: Vec::new(),
+        warnings: lang_warning.into_iter().collect(),
     };
     if let Some(text) = doc.child_elems(doc.root, "text").next() {
         ins.walk(text);
@@ -135,7 +146,8 @@ pub fn resegment(src: &str, path: &str, opts: &SegmentOptions) -> Result<Resegme
             };
             // Same prefix as the header's, so the change is in the TEI namespace.
             let px = match &doc.nodes[h] {
-                Node::Element { name, .. } => name
+                Node::Element(e) => e
+                    .name
                     .rsplit_once(':')
                     .map(|(p, _)| format!("{p}:"))
                     .unwrap_or_default(),
@@ -192,7 +204,8 @@ fn high_water(doc: &Doc, header: Option<usize>, layer: &str) -> u64 {
         .nodes
         .iter()
         .filter_map(|n| match n {
-            Node::Element { attrs, .. } => attrs
+            Node::Element(e) => e
+                .attrs
                 .iter()
                 .find(|(k, _)| k == "xml:id")
                 .and_then(|(_, v)| v.strip_prefix(&prefix))
@@ -239,16 +252,14 @@ fn append_change(doc: &Doc, header: usize, change: &str, px: &str) -> Splice {
 
 /// A splice that appends `child` to element `i`, keeping the indentation style.
 fn append_child(doc: &Doc, i: usize, child: &str) -> Splice {
-    let Node::Element {
-        name, start, end, ..
-    } = &doc.nodes[i]
-    else {
+    let Node::Element(e) = &doc.nodes[i] else {
         return Splice {
             range: 0..0,
             order: 0,
             text: String::new(),
         };
     };
+    let (name, start, end) = (&e.name, &e.start, &e.end);
     match end {
         Some(end) => {
             // Indent like the end tag's line, one step deeper.
@@ -375,7 +386,7 @@ impl Inserter<'_, '_> {
     /// The `s` prefix to use inside element `i` (`tei:` when the document uses a prefix).
     fn s_name(&self, i: usize) -> String {
         match &self.doc.nodes[i] {
-            Node::Element { name, .. } => match name.rsplit_once(':') {
+            Node::Element(e) => match e.name.rsplit_once(':') {
                 Some((prefix, _)) => format!("{prefix}:s"),
                 None => "s".into(),
             },
@@ -410,9 +421,10 @@ impl Inserter<'_, '_> {
     /// An existing `<s>`: keep it; give it an id if it has none; split it with `resplit`.
     fn existing_s(&mut self, i: usize) {
         let doc = self.doc;
-        let Node::Element { start, end, .. } = &doc.nodes[i] else {
+        let Node::Element(e) = &doc.nodes[i] else {
             return;
         };
+        let (start, end) = (&e.start, &e.end);
         let id = match doc.attr(i, "xml:id") {
             Some(id) => {
                 // Parts after the first belong to the sentence their first part opened.
@@ -462,7 +474,7 @@ impl Inserter<'_, '_> {
                     (raw.clone(), true)
                 }
                 Node::Other { raw } => (raw.clone(), true),
-                Node::Element { .. } => {
+                Node::Element(_) => {
                     // The element's text (notes and gap descriptions left out), so the offsets
                     // of what follows stay put.
                     doc.text(n, SKIP, &mut content);
@@ -714,7 +726,33 @@ fn snap_end(units: &[Unit], b: usize) -> Option<usize> {
 }
 
 /// True when `s` can be the start of an `xml:id` (an XML NCName, ASCII subset).
-fn is_ncname(s: &str) -> bool {
+/// TEI forbids an `<s>` inside an `<s>`; the reader rejects it, so the inserter must not keep
+/// one (it would write a file that no later command can read).
+fn check_not_nested(doc: &Doc, root: usize) -> Result<(), TeiError> {
+    // Iterative: a deeply nested document must not overflow the stack here.
+    let mut todo = vec![(root, None::<usize>)];
+    while let Some((i, mut outer)) = todo.pop() {
+        if doc.local(i) == Some("s") {
+            let pos = doc.range(i).start;
+            if let Some(o) = outer {
+                return Err(doc.invalid(
+                    pos,
+                    format!(
+                        "<s> nested in the <s> of line {} (TEI forbids nested sentences)",
+                        doc.line_of(o)
+                    ),
+                ));
+            }
+            outer = Some(pos);
+        }
+        todo.extend(doc.children(i).iter().rev().map(|&c| (c, outer)));
+    }
+    Ok(())
+}
+
+/// Whether `s` can be an `xml:id` (an XML NCName, in the simple form tei-align uses for layer,
+/// sentence and agent ids: a letter or `_`, then letters, digits, `-`, `.`, `_`).
+pub fn is_ncname(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
         && chars.all(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '_'))

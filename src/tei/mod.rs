@@ -20,8 +20,24 @@ pub enum TeiError {
         /// What is wrong.
         message: String,
     },
+    /// A character XML cannot hold (a control character such as NUL or BEL, U+FFFE, U+FFFF):
+    /// in an XML input it makes the file malformed; in a text input it could not be written.
+    #[error(
+        "{path}:{line}:{column}: character U+{code:04X} is not allowed in XML; remove or \
+         replace it"
+    )]
+    BadChar {
+        /// The file.
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column (in characters).
+        column: usize,
+        /// The code point.
+        code: u32,
+    },
     /// The XML is well-formed but not what a layer or alignment must be.
-    #[error("{path}:{line}: {message}")]
+    #[error("{}", at(path, *line, message))]
     Invalid {
         /// The file.
         path: String,
@@ -32,6 +48,41 @@ pub enum TeiError {
     },
 }
 
+/// The first character of `text` that XML 1.0 does not allow (C0 controls other than tab, line
+/// feed and carriage return; U+FFFE, U+FFFF), as a [`TeiError::BadChar`] naming `path`.
+pub fn check_xml_chars(text: &str, path: &str) -> Result<(), TeiError> {
+    // Bytes, not chars: this runs over every file read, and the bad characters are either one
+    // byte (< 0x20) or the three bytes EF BF BE / EF BF BF.
+    let b = text.as_bytes();
+    let bad = b.iter().enumerate().position(|(i, &x)| {
+        (x < 0x20 && !matches!(x, b'\t' | b'\n' | b'\r'))
+            || (x == 0xEF
+                && b.get(i + 1) == Some(&0xBF)
+                && matches!(b.get(i + 2), Some(0xBE | 0xBF)))
+    });
+    let Some(pos) = bad else {
+        return Ok(());
+    };
+    let before = &text[..pos];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    Err(TeiError::BadChar {
+        path: path.to_owned(),
+        line: before.matches('\n').count() + 1,
+        column: before[line_start..].chars().count() + 1,
+        code: text[pos..].chars().next().map_or(0, |c| c as u32),
+    })
+}
+
+/// `path:line: message`, or `path: message` when the problem concerns the whole file (line 0):
+/// "ew:0:" would send a user looking for a line that does not exist.
+fn at(path: &str, line: usize, message: &str) -> String {
+    if line == 0 {
+        format!("{path}: {message}")
+    } else {
+        format!("{path}:{line}: {message}")
+    }
+}
+
 pub(crate) mod dom;
 pub mod header;
 pub mod import;
@@ -39,7 +90,7 @@ pub mod insert;
 mod reader;
 pub mod standoff;
 
-pub use insert::{Resegmented, SegmentOptions, resegment};
+pub use insert::{Resegmented, SegmentOptions, is_ncname, resegment};
 
 use crate::model::{Layer, Work};
 use std::collections::BTreeMap;
@@ -71,6 +122,31 @@ pub fn read_layer(path: &Path) -> Result<Layer, TeiError> {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     reader::parse_layer(&src, path, &id)
+}
+
+/// Sentence ids must be unique across the layers of a work, not only within a file: the
+/// commands name sentences by bare id (`trace en.s18`, `link cs.s16 en.s16`) and the edition puts
+/// every layer into one document. A second copy of a layer, or an edition written into the work
+/// directory (its `<group>` holds every layer's sentences), would otherwise be read as a layer.
+fn check_sentence_ids(layers: &[Layer]) -> Result<(), TeiError> {
+    let mut seen: std::collections::HashMap<&str, &Layer> = std::collections::HashMap::new();
+    for layer in layers {
+        for s in &layer.sentences {
+            if let Some(first) = seen.insert(s.id.as_str(), layer) {
+                return Err(TeiError::Invalid {
+                    path: layer.path.display().to_string(),
+                    line: s.line,
+                    message: format!(
+                        "sentence id \"{}\" is also used in {} (sentence ids must be unique \
+                         across the layers of a work)",
+                        s.id,
+                        first.path.display()
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Read every layer (`*.xml`) of a work directory, sorted by layer id. The work id is the
@@ -124,6 +200,7 @@ pub fn read_work(dir: &Path) -> Result<Work, TeiError> {
         layers.push(layer);
     }
     layers.sort_by(|a, b| a.id.cmp(&b.id));
+    check_sentence_ids(&layers)?;
     Ok(Work {
         id: dir
             .file_name()

@@ -97,8 +97,9 @@ pub(crate) fn parse_layer_decl(
 pub(crate) fn check_ids(doc: &Doc) -> Result<(), TeiError> {
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, n) in doc.nodes.iter().enumerate() {
-        if let Node::Element { attrs, start, .. } = n {
-            for (k, v) in attrs {
+        if let Node::Element(e) = n {
+            let start = &e.start;
+            for (k, v) in &e.attrs {
                 if k == "xml:id" {
                     if let Some(&first) = seen.get(v.as_str()) {
                         return Err(doc.invalid(

@@ -30,6 +30,11 @@
 //! `@resp` is then the editor). A verified link whose change is missing from
 //! [`WorkAlignment::changes`] gets one written (`ch.v<N>`), so the file always resolves.
 //!
+//! **Stable ids.** Each alignment `linkGrp` and the segments `linkGrp` record in `@n` the highest
+//! number ever given to their automatic ids (`n="high-water a.cs-en.57 u.cs-en.12"`,
+//! `n="high-water seg.80"`), so that re-alignment can give new links numbers above it and never
+//! reuse the id of a link that is gone ([`WorkAlignment::id_high_water`]).
+//!
 //! The output is deterministic: the same [`WorkAlignment`] always gives the same bytes.
 
 use super::TeiError;
@@ -43,6 +48,25 @@ use std::path::Path;
 
 /// The id under which the tool itself is declared (`resp="#tei-align"`).
 pub const TOOL_ID: &str = "tei-align";
+
+/// The first word of a `linkGrp/@n` that records id high-water marks
+/// ([`WorkAlignment::id_high_water`]).
+pub const HIGH_WATER: &str = "high-water";
+
+/// Parse a high-water `@n` (`high-water a.cs-en.57 u.cs-en.12`) into (prefix, number) pairs;
+/// any other `@n` gives nothing (it is someone else's label), as does a token without a number.
+pub fn parse_high_water(n: &str) -> Vec<(String, u64)> {
+    let mut words = n.split_whitespace();
+    if words.next() != Some(HIGH_WATER) {
+        return Vec::new();
+    }
+    words
+        .filter_map(|w| {
+            let (prefix, num) = w.rsplit_once('.')?;
+            Some((prefix.to_owned(), num.parse().ok()?))
+        })
+        .collect()
+}
 
 /// Read an alignment file.
 pub fn read_alignment(path: &Path) -> Result<WorkAlignment, TeiError> {
@@ -222,6 +246,26 @@ impl<'a> Writer<'a> {
         }
     }
 
+    /// The `@n` attribute recording the high-water marks of these id prefixes
+    /// (` n="high-water a.cs-en.57 u.cs-en.12"`), or nothing when none is recorded.
+    fn marks(&self, prefixes: &[String]) -> String {
+        let tokens: Vec<String> = prefixes
+            .iter()
+            .filter_map(|p| {
+                self.a
+                    .id_high_water
+                    .get(p)
+                    .filter(|n| **n > 0)
+                    .map(|n| format!("{p}.{n}"))
+            })
+            .collect();
+        if tokens.is_empty() {
+            String::new()
+        } else {
+            format!(" n=\"{HIGH_WATER} {}\"", esc(&tokens.join(" ")))
+        }
+    }
+
     /// Layers in derivation order (sources before what was derived from them, ties by id).
     fn layer_order(&self) -> Vec<String> {
         let ids: Vec<String> = self.a.layer_files.keys().cloned().collect();
@@ -331,9 +375,16 @@ impl<'a> Writer<'a> {
 
     fn write_edge(&self, o: &mut String, e: &EdgeAlignment) {
         let rel = self.a.relations.iter().find(|r| r.id == e.relation);
+        let marks = match rel {
+            Some(r) => self.marks(&[
+                format!("a.{}-{}", r.source, r.derived),
+                format!("u.{}-{}", r.source, r.derived),
+            ]),
+            None => String::new(),
+        };
         let _ = writeln!(
             o,
-            "    <linkGrp type=\"alignment\" corresp=\"#{}\" targFunc=\"source derived\">",
+            "    <linkGrp type=\"alignment\" corresp=\"#{}\" targFunc=\"source derived\"{marks}>",
             esc(&e.relation)
         );
         // A linkGrp must hold at least one link or ptr: an edge with nothing to align (both
@@ -386,7 +437,11 @@ impl<'a> Writer<'a> {
             return;
         }
         let order = self.layer_order();
-        o.push_str("    <linkGrp type=\"segments\">\n");
+        let _ = writeln!(
+            o,
+            "    <linkGrp type=\"segments\"{}>",
+            self.marks(&["seg".to_owned()])
+        );
         for s in &self.a.segments {
             let mut targets = Vec::new();
             let mut seen = BTreeSet::new();
@@ -490,6 +545,16 @@ mod xml {
         /// The first child with this local name.
         pub fn kid(&self, name: &str) -> Option<&Element> {
             self.children.iter().find(|c| c.name == name)
+        }
+
+        /// The text as written when the element holds only text (so what the writer put there
+        /// reads back exactly); with child elements, all text inside with white space collapsed.
+        pub fn exact_text(&self) -> String {
+            if self.children.is_empty() {
+                self.text.clone()
+            } else {
+                self.all_text()
+            }
         }
 
         /// All text inside, white space collapsed.
@@ -716,9 +781,9 @@ impl Parser<'_> {
                         .kid("name")
                         .or_else(|| r.kid("persName"))
                         .or_else(|| r.kid("orgName"))
-                        .map(|n| n.all_text())
+                        .map(|n| n.exact_text())
                         .unwrap_or_default(),
-                    role: r.kid("resp").map(|n| n.all_text()).unwrap_or_default(),
+                    role: r.kid("resp").map(|n| n.exact_text()).unwrap_or_default(),
                 });
             }
         }
@@ -762,7 +827,7 @@ impl Parser<'_> {
                         .trim_start_matches('#')
                         .to_owned(),
                     when: c.attr("when").unwrap_or("").to_owned(),
-                    desc: c.all_text(),
+                    desc: c.exact_text(),
                 });
             }
         }
@@ -842,7 +907,12 @@ impl Parser<'_> {
 
         let mut edges = Vec::new();
         let mut segments = Vec::new();
+        let mut id_high_water: BTreeMap<String, u64> = BTreeMap::new();
         for g in standoff.kids("linkGrp") {
+            for (prefix, n) in parse_high_water(g.attr("n").unwrap_or("")) {
+                let m = id_high_water.entry(prefix).or_insert(0);
+                *m = (*m).max(n);
+            }
             match g.attr("type") {
                 Some("alignment") => {
                     let rel_id = self.need(g, "corresp")?.trim_start_matches('#').to_owned();
@@ -952,6 +1022,7 @@ impl Parser<'_> {
             edges,
             segments,
             changes,
+            id_high_water,
         })
     }
 }
@@ -1097,6 +1168,11 @@ mod tests {
                     desc: "Confirmed.".into(),
                 },
             ],
+            id_high_water: BTreeMap::from([
+                ("a.cs-en".to_owned(), 4),
+                ("u.cs-en".to_owned(), 1),
+                ("seg".to_owned(), 7),
+            ]),
         }
     }
 
@@ -1229,6 +1305,134 @@ mod jing_tests {
                 String::from_utf8_lossy(&out.stdout),
                 String::from_utf8_lossy(&out.stderr)
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod prop_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Free text as people type it: XML specials, quotes, new lines, tabs, Cyrillic, Czech.
+    fn text() -> impl Strategy<Value = String> {
+        "[a-zA-Z0-9 &<>\"'\\n\\tčřžůЖизнь#%]{0,24}"
+    }
+
+    fn status() -> impl Strategy<Value = LinkStatus> {
+        prop_oneof![
+            Just(LinkStatus::Automatic),
+            (0..3usize, prop::option::of(0..3usize)).prop_map(|(w, d)| LinkStatus::Verified {
+                who: format!("ed{w}"),
+                when: d.map(|d| format!("2026-0{}-01", d + 1)).unwrap_or_default(),
+            }),
+        ]
+    }
+
+    prop_compose! {
+        fn alignment()(
+            n_src in 0..6usize,
+            n_der in 1..6usize,
+            certs in prop::collection::vec(0.0..=1.0f64, 12),
+            statuses in prop::collection::vec(status(), 12),
+            desc in text(),
+            name in text(),
+            dir in "[a-z ]{1,8}",
+            marks in prop::collection::vec(0..60u64, 3),
+        ) -> WorkAlignment {
+            // Segments are n_der ≥ 1, so their linkGrp (which carries the seg mark) is written.
+            let hw: BTreeMap<String, u64> = ["a.a-b", "u.a-b", "seg"]
+                .iter()
+                .zip(&marks)
+                .filter(|(_, m)| **m > 0)
+                .map(|(k, m)| (k.to_string(), *m))
+                .collect();
+            let mut layer_files = BTreeMap::new();
+            layer_files.insert("a".to_string(), format!("../{dir}/a.xml"));
+            layer_files.insert("b".to_string(), format!("../{dir}/b.xml"));
+            // Pair sentences one to one, the rest of b are source gaps.
+            let links: Vec<Link> = (0..n_src.min(n_der))
+                .map(|k| Link {
+                    id: format!("a.a-b.{}", k + 1),
+                    source: vec![format!("a.s{}", k + 1)],
+                    derived: vec![format!("b.s{}", k + 1)],
+                    cert: certs[k],
+                    status: statuses[k].clone(),
+                })
+                .collect();
+            let unaligned: Vec<Unaligned> = (n_src.min(n_der)..n_der)
+                .map(|k| Unaligned {
+                    id: format!("u.a-b.{}", k + 1),
+                    kind: UnalignedKind::SourceGap,
+                    layer: "b".into(),
+                    sentence: format!("b.s{}", k + 1),
+                    cert: certs[6 + k],
+                    status: statuses[6 + k].clone(),
+                })
+                .collect();
+            let segments = (0..n_der)
+                .map(|k| {
+                    let mut members = BTreeMap::new();
+                    members.insert(
+                        "a".to_string(),
+                        if k < n_src { vec![format!("a.s{}", k + 1)] } else { vec![] },
+                    );
+                    members.insert("b".to_string(), vec![format!("b.s{}", k + 1)]);
+                    Segment {
+                        id: format!("seg.{}", k + 1),
+                        members,
+                        chain: vec![if k < n_src {
+                            format!("a.a-b.{}", k + 1)
+                        } else {
+                            format!("u.a-b.{}", k + 1)
+                        }],
+                    }
+                })
+                .collect();
+            let mut agents = vec![Agent { id: "tei-align".into(), name, role: desc.clone() }];
+            for w in 0..3 {
+                agents.push(Agent { id: format!("ed{w}"), name: format!("Editor {w}"), role: "editor".into() });
+            }
+            WorkAlignment {
+                work: format!("w {dir}"),
+                layer_files,
+                agents,
+                relations: vec![Relation {
+                    id: "rel.a-b".into(),
+                    source: "a".into(),
+                    derived: "b".into(),
+                    kind: DerivationKind::Other(format!("k{}", n_src)),
+                    resp: vec![],
+                    when: None,
+                }],
+                edges: vec![EdgeAlignment { relation: "rel.a-b".into(), links, unaligned }],
+                segments,
+                changes: vec![Change {
+                    id: "ch1".into(),
+                    status: "automatic".into(),
+                    who: "tei-align".into(),
+                    when: "2026-01-01".into(),
+                    desc,
+                }],
+                id_high_water: hw,
+            }
+        }
+    }
+
+    proptest! {
+        /// Whatever the text and the statuses, what is read back is what was written, and
+        /// writing it again gives the same bytes (the file is stable from the first write on).
+        #[test]
+        fn written_alignments_read_back(a in alignment()) {
+            let xml = to_tei(&a);
+            let b = parse_alignment(&xml, "p.xml").unwrap();
+            prop_assert_eq!(&b.edges, &a.edges);
+            prop_assert_eq!(&b.segments, &a.segments);
+            prop_assert_eq!(&b.agents, &a.agents);
+            prop_assert_eq!(&b.layer_files, &a.layer_files);
+            prop_assert_eq!(&b.work, &a.work);
+            prop_assert_eq!(&b.changes[..a.changes.len()], &a.changes[..]);
+            prop_assert_eq!(to_tei(&b), xml);
         }
     }
 }

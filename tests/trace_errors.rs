@@ -1,0 +1,102 @@
+//! `tei-align trace` on bad requests: an id that does not exist, the id of a link instead of a
+//! sentence, and an alignment naming a layer file that is missing. Each is one line on stderr,
+//! naming the files involved, with a non-zero exit.
+
+use assert_cmd::prelude::*;
+use std::path::Path;
+use std::process::Command;
+
+fn setup() -> tempfile::TempDir {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/work/chain");
+    let dir = tempfile::tempdir().unwrap();
+    let dst = dir.path().join("texts/letter");
+    std::fs::create_dir_all(&dst).unwrap();
+    for f in ["ru.xml", "cs.xml", "en.xml"] {
+        std::fs::copy(src.join(f), dst.join(f)).unwrap();
+    }
+    Command::new(env!("CARGO_BIN_EXE_tei-align"))
+        .current_dir(dir.path())
+        .args(["align", "texts/letter", "--when", "2026-01-01"])
+        .assert()
+        .success();
+    dir
+}
+
+/// Run trace and return (success, stdout, stderr).
+fn trace(dir: &Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tei-align"))
+        .current_dir(dir)
+        .arg("trace")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn one_line_error(stderr: &str) -> &str {
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "not one line: {stderr}");
+    assert!(lines[0].starts_with("tei-align: error: "), "{stderr}");
+    lines[0]
+}
+
+#[test]
+fn unknown_id_is_a_one_line_error_naming_the_alignment() {
+    let dir = setup();
+    let (ok, out, err) = trace(dir.path(), &["en.s99", "--work", "texts/letter"]);
+    assert!(!ok);
+    assert!(out.is_empty(), "{out}");
+    let line = one_line_error(&err);
+    assert!(line.contains("alignments/letter/alignment.xml"), "{line}");
+    assert!(line.contains("\"en.s99\""), "{line}");
+    // The same without --work: no alignment under ./alignments holds it.
+    let (ok, _, err) = trace(dir.path(), &["en.s99"]);
+    assert!(!ok);
+    let line = one_line_error(&err);
+    assert!(
+        line.contains("en.s99") && line.contains("alignments"),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_link_id_is_explained() {
+    let dir = setup();
+    let (ok, _, err) = trace(dir.path(), &["a.cs-en.1", "--work", "texts/letter"]);
+    assert!(!ok);
+    let line = one_line_error(&err);
+    assert!(line.contains("is the id of a link"), "{line}");
+    assert!(line.contains("sentence id"), "{line}");
+    let (ok, _, err) = trace(dir.path(), &["seg.1", "--work", "texts/letter"]);
+    assert!(!ok);
+    assert!(
+        one_line_error(&err).contains("is the id of a segment"),
+        "{err}"
+    );
+    // A real sentence still works.
+    let (ok, out, err) = trace(dir.path(), &["en.s1", "--work", "texts/letter"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("en.s1"), "{out}");
+}
+
+#[test]
+fn missing_layer_file_names_both_files() {
+    let dir = setup();
+    std::fs::rename(
+        dir.path().join("texts/letter/cs.xml"),
+        dir.path().join("texts/letter/cs.old"),
+    )
+    .unwrap();
+    let (ok, out, err) = trace(dir.path(), &["en.s1", "--work", "texts/letter"]);
+    assert!(!ok);
+    assert!(out.is_empty(), "{out}");
+    let line = one_line_error(&err);
+    assert!(line.contains("alignments/letter/alignment.xml"), "{line}");
+    assert!(line.contains("texts/letter/cs.xml"), "{line}");
+    assert!(!line.contains("/../"), "path not tidied: {line}");
+    assert!(line.contains("does not exist"), "{line}");
+}
