@@ -483,3 +483,30 @@ fn a_tei_file_with_a_malformed_xml_lang_is_imported_with_a_warning() {
         "{err}"
     );
 }
+
+#[test]
+fn align_never_writes_over_a_layer() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("letter-1968");
+    std::fs::create_dir(&work).unwrap();
+    for l in ["ru", "cs", "en"] {
+        std::fs::copy(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/texts/letter-1968/").to_owned() + l + ".xml",
+            work.join(format!("{l}.xml")),
+        )
+        .unwrap();
+    }
+    let before = std::fs::read(work.join("en.xml")).unwrap();
+    let out = assert_cmd::Command::cargo_bin("tei-align")
+        .unwrap()
+        .args(["align", "--fresh", "--out"])
+        .arg(work.join("en.xml"))
+        .arg(&work)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("work directory"), "{err}");
+    assert_eq!(std::fs::read(work.join("en.xml")).unwrap(), before);
+}

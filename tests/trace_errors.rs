@@ -100,3 +100,38 @@ fn missing_layer_file_names_both_files() {
     assert!(!line.contains("/../"), "path not tidied: {line}");
     assert!(line.contains("does not exist"), "{line}");
 }
+
+#[test]
+fn a_retired_link_id_says_when_it_was_retired() {
+    let dir = setup();
+    let en = dir.path().join("texts/letter/en.xml");
+    let x = std::fs::read_to_string(&en).unwrap();
+    // Delete en.s6: the link that held it is retired on re-alignment.
+    let start = x.find("<s xml:id=\"en.s6\">").unwrap();
+    let end = start + x[start..].find("</s>").unwrap() + "</s> ".len();
+    std::fs::write(&en, format!("{}{}", &x[..start], &x[end..])).unwrap();
+    let before = tei_align::tei::standoff::read_alignment(
+        &dir.path().join("alignments/letter/alignment.xml"),
+    )
+    .unwrap();
+    let old = before.edges[1]
+        .links
+        .iter()
+        .find(|l| l.derived == ["en.s6"])
+        .unwrap()
+        .id
+        .clone();
+    Command::new(env!("CARGO_BIN_EXE_tei-align"))
+        .current_dir(dir.path())
+        .args(["align", "texts/letter", "--when", "2026-02-03"])
+        .assert()
+        .success();
+    let (ok, _, err) = trace(dir.path(), &[&old, "--work", "texts/letter"]);
+    assert!(!ok);
+    let line = one_line_error(&err);
+    assert!(
+        line.contains("retired") && line.contains("2026-02-03"),
+        "{line}"
+    );
+    assert!(line.contains(&format!("\"{old}\"")), "{line}");
+}

@@ -61,6 +61,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             .join(&work.id)
             .join("alignment.xml")
     });
+    refuse_work_dir(&out, &work.dir)?;
     let opts = WorkOptions {
         when: args.when.clone(),
         strict: args.strict,
@@ -82,6 +83,25 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         a.segments.len(),
         if same_bytes { " (unchanged)" } else { "" }
     );
+    Ok(())
+}
+
+/// Refuse an output inside the work directory: it would overwrite a layer (the user's text), or
+/// be taken for a layer by the next command that reads the work.
+fn refuse_work_dir(out: &std::path::Path, work_dir: &std::path::Path) -> anyhow::Result<()> {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    if let (Ok(a), Ok(b)) = (parent.canonicalize(), work_dir.canonicalize())
+        && a == b
+    {
+        anyhow::bail!(
+            "{}: refusing to write the alignment into the work directory {} (it holds the layers); alignments go to alignments/<work>/alignment.xml",
+            out.display(),
+            work_dir.display()
+        );
+    }
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 use anyhow::Context as _;
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
-use tei_align::model::WorkAlignment;
+use tei_align::model::{Change, WorkAlignment};
 use tei_align::provenance::trace;
 use tei_align::tei;
 
@@ -83,6 +83,17 @@ fn item_kind(a: &WorkAlignment, id: &str) -> Option<&'static str> {
     None
 }
 
+/// The change that retired this id (its description lists it after "Ids retired"), if any.
+fn retired_by<'a>(a: &'a WorkAlignment, id: &str) -> Option<&'a Change> {
+    a.changes.iter().rev().find(|c| {
+        c.desc.split_once("Ids retired").is_some_and(|(_, rest)| {
+            rest.split(|ch: char| ch.is_whitespace() || ch == ':')
+                .map(|t| t.trim_end_matches('.'))
+                .any(|t| t == id)
+        })
+    })
+}
+
 /// A sentence id of the alignment, to show in a hint.
 fn example_sentence(a: &WorkAlignment) -> Option<&str> {
     a.segments
@@ -125,6 +136,19 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             path.display(),
             args.sentence,
             example_sentence(&alignment).unwrap_or("en.s1")
+        );
+    }
+    if let Some(c) = retired_by(&alignment, &args.sentence) {
+        let when = if c.when.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", c.when)
+        };
+        anyhow::bail!(
+            "{}: \"{}\" named an item that a re-alignment retired (change {}{when}); it names nothing now and is never reused",
+            path.display(),
+            args.sentence,
+            c.id
         );
     }
     let mut layers = BTreeMap::new();

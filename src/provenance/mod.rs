@@ -13,6 +13,9 @@
 //!   components), in document order, each with its chain of link and ptr ids.
 //! - [`align_work`] does all of it for a work, keeping the history of an existing alignment so
 //!   that re-running on unchanged input gives the same alignment (and the same file).
+//! - Ids are stable: on re-alignment a link, ptr or segment with exactly the targets of an
+//!   existing one keeps its id; new ones are numbered above the high-water marks kept in the file
+//!   ([`WorkAlignment::id_high_water`], see [`high_water`]), so an id is never reused.
 
 use crate::align::{AlignError, AlignOptions};
 use crate::model::{

@@ -624,7 +624,20 @@ mod xml {
                     let _ = e;
                     return Err(err(start, "content after the root element".into()));
                 }
-                Event::Start(e) => stack.push(element(&e, start, &err)?),
+                Event::Start(e) => {
+                    // The tree is dropped recursively: a pathological depth would overflow the
+                    // stack, so refuse it as the layer reader does.
+                    if stack.len() >= crate::tei::dom::MAX_DEPTH {
+                        return Err(err(
+                            start,
+                            format!(
+                                "elements nested more than {} deep",
+                                crate::tei::dom::MAX_DEPTH
+                            ),
+                        ));
+                    }
+                    stack.push(element(&e, start, &err)?)
+                }
                 Event::Empty(e) => {
                     let el = element(&e, start, &err)?;
                     match stack.last_mut() {
@@ -747,6 +760,12 @@ impl Parser<'_> {
             return Err(self.invalid(
                 Some(root),
                 format!("the root element is <{}>, not <TEI>", root.name),
+            ));
+        }
+        if root.kid("standOff").is_none() {
+            return Err(self.invalid(
+                Some(root),
+                "not an alignment file: it has no <standOff> (a layer? alignments are written by `tei-align align` to alignments/<work>/alignment.xml)".into(),
             ));
         }
         let header = root
@@ -1253,6 +1272,22 @@ mod tests {
         assert!(err.starts_with("x/alignment.xml:"), "{err}");
         let line = xml.lines().position(|l| l.contains("</titleStm>")).unwrap() + 1;
         assert!(err.contains(&format!(":{line}:")), "{err}");
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let n = crate::tei::dom::MAX_DEPTH + 1;
+        let text = format!("<TEI>{}{}</TEI>", "<a>".repeat(n), "</a>".repeat(n));
+        let e = parse_alignment(&text, "deep.xml").unwrap_err().to_string();
+        assert!(e.starts_with("deep.xml:1:"), "{e}");
+        assert!(e.contains("nested more than"), "{e}");
+    }
+
+    #[test]
+    fn a_layer_is_not_taken_for_an_alignment() {
+        let layer = r#"<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><revisionDesc><change>x</change></revisionDesc></teiHeader><text><body><p><s xml:id="cs.s1">A.</s></p></body></text></TEI>"#;
+        let e = parse_alignment(layer, "cs.xml").unwrap_err().to_string();
+        assert!(e.contains("not an alignment file"), "{e}");
     }
 
     #[test]
