@@ -102,7 +102,12 @@ fn main() {
     println!("| --- | --- | --- | --- | --- | --- |");
     for n in [10_000, 100_000, 1_000_000] {
         if n <= max {
-            run(&format!("hu-en ×{}k", n / 1000), build(&hu, n));
+            let size = if n >= 1_000_000 {
+                format!("{}M", n / 1_000_000)
+            } else {
+                format!("{}k", n / 1000)
+            };
+            run(&format!("hu-en, {size}"), build(&hu, n));
         }
     }
     let mut all: Vec<String> = std::fs::read_dir(&data)
@@ -118,5 +123,5 @@ fn main() {
     let names: Vec<&str> = all.iter().map(String::as_str).collect();
     let mixed = load(&data, &names);
     let n = 100_000.min(max);
-    run(&format!("all sets mixed ×{}k", n / 1000), build(&mixed, n));
+    run(&format!("all sets mixed, {}k", n / 1000), build(&mixed, n));
 }

@@ -244,3 +244,37 @@ fn empty_sides() {
     assert!(beads.iter().all(|b| b.tgt.is_empty()));
     assert!(run(&[], &[], &AlignOptions::default()).is_empty());
 }
+
+mod random {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn sentence() -> impl Strategy<Value = String> {
+        // Words from several scripts, numbers and punctuation, and the odd empty line.
+        proptest::collection::vec(
+            prop_oneof![
+                "[a-zčřž]{1,9}",
+                "[А-Яа-я]{1,8}",
+                "[0-9]{1,4}",
+                Just("陈清扬".to_owned()),
+                Just("?".to_owned()),
+            ],
+            0..12,
+        )
+        .prop_map(|w| w.join(" "))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn every_sentence_once_in_order_and_deterministic(
+            src in proptest::collection::vec(sentence(), 0..40),
+            tgt in proptest::collection::vec(sentence(), 0..40),
+        ) {
+            let a = run(&src, &tgt, &AlignOptions::default());
+            let b = run(&src, &tgt, &AlignOptions::default());
+            prop_assert_eq!(a, b);
+        }
+    }
+}

@@ -61,7 +61,7 @@ const NULL_LENGTH: f32 = 0.1;
 /// Cost of a bead boundary that falls on a block boundary on one side only.
 const BLOCK_PENALTY: f32 = 1.5;
 /// Half-width of the band of the second pass around the first pass's path.
-const SECOND_PASS_BAND: usize = 12;
+const SECOND_PASS_BAND: usize = 8;
 /// Pseudo-count of the default priors when re-estimating them from the first pass.
 const PRIOR_WEIGHT: f64 = 200.0;
 /// Sentences per side from which a progress bar is worth showing.

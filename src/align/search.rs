@@ -38,7 +38,7 @@ const COARSEN: usize = 4;
 /// Features kept per block at coarse levels.
 const COARSE_CAP: usize = 64;
 /// Half-width, in sentences, of the band around a coarse path.
-pub(crate) const BAND: usize = 10;
+pub(crate) const BAND: usize = 8;
 
 /// The model's parameters for one pair of texts.
 #[derive(Debug, Clone)]
@@ -623,4 +623,84 @@ fn bead_lex(band: &Band, lex: &[f32], i: usize, j: usize, a: usize, b: usize) ->
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::align::lexicon::{Csr, weigh};
+    use crate::align::text::analyse;
+
+    fn params(ratio: f32) -> Params {
+        Params {
+            ratio,
+            local: None,
+            var: 6.8,
+            prior: PRIOR.map(|p| (-p.ln()) as f32),
+            lambda: 35.0,
+            block_penalty: 1.5,
+            null_len: 0.1,
+        }
+    }
+
+    #[test]
+    fn band_is_repaired_to_be_monotone_and_connected() {
+        let b = Band::new(vec![0, 5, 2, 9], vec![1, 6, 3, 9], 9);
+        for i in 1..b.lo.len() {
+            assert!(b.lo[i] >= b.lo[i - 1] && b.hi[i] >= b.hi[i - 1]);
+            // Each row reaches back to the previous one.
+            assert!(b.lo[i] <= b.hi[i - 1]);
+        }
+        assert_eq!((b.lo[0], b.hi[3]), (0, 9));
+    }
+
+    #[test]
+    fn a_band_far_from_the_path_is_widened_until_it_holds_it() {
+        // 60 numbered sentences a side: the right path is the diagonal.
+        let s: Vec<String> = (0..60)
+            .map(|k| format!("Sentence number {k} says {}.", "x".repeat(k % 7)))
+            .collect();
+        let si: Vec<_> = s.iter().map(|x| analyse(x)).collect();
+        let feats = weigh(
+            Csr::build(&si, |x| x.base.to_vec()),
+            Csr::build(&si, |x| x.base.to_vec()),
+        );
+        let lens: Vec<u32> = si.iter().map(|x| x.len).collect();
+        let level = Level {
+            src_cum: cumulative(&lens),
+            tgt_cum: cumulative(&lens),
+            feats: &feats,
+            src_bound: None,
+            tgt_bound: None,
+        };
+        let p = params(1.0);
+        let full = dp_widening(&level, &p, Band::full(60, 60), 0, None);
+        assert!(full.iter().all(|b| b.s1 - b.s0 == 1 && b.s0 == b.t0));
+        // A band that forces the path 20 sentences off the diagonal in the middle.
+        let lo: Vec<usize> = (0..=60usize)
+            .map(|i| {
+                if (20..40).contains(&i) {
+                    (i + 20).min(60)
+                } else {
+                    i.saturating_sub(3)
+                }
+            })
+            .collect();
+        let hi: Vec<usize> = (0..=60usize)
+            .map(|i| {
+                if (20..40).contains(&i) {
+                    (i + 24).min(60)
+                } else {
+                    (i + 3).min(60)
+                }
+            })
+            .collect();
+        let narrow = dp_widening(&level, &p, Band::new(lo.clone(), hi.clone(), 60), 0, None);
+        assert_ne!(
+            narrow, full,
+            "a wrong band should give a wrong path without widening"
+        );
+        let widened = dp_widening(&level, &p, Band::new(lo, hi, 60), 4, None);
+        assert_eq!(widened, full);
+    }
 }
