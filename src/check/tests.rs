@@ -330,3 +330,27 @@ fn a_problem_without_a_line_is_printed_without_line_zero() {
     assert_eq!(p(0).to_string(), "a/en.xml: m");
     assert_eq!(p(7).to_string(), "a/en.xml:7: m");
 }
+
+#[test]
+fn a_cycle_through_a_second_source_in_the_headers_is_reported_on_a_layer_file() {
+    let al = alignment();
+    let (_d, mut w, ap) = on_disk(&al);
+    // cs keeps ru as its source and also claims en, which is derived from cs.
+    let mut second = w.layers[0].derivations[0].clone();
+    second.source = "en".into();
+    w.layers[0].derivations.push(second);
+    let m = messages(&check(&w, &al, &ap, &no_jing()));
+    let hit: Vec<&String> = m
+        .iter()
+        .filter(|x| x.contains("the headers' derivation graph has a cycle"))
+        .collect();
+    assert_eq!(hit.len(), 1, "{m:?}");
+    assert!(hit[0].contains("cs") && hit[0].contains("en"), "{m:?}");
+    assert!(!hit[0].contains(":0:"), "{m:?}");
+    let files: Vec<String> = w
+        .layers
+        .iter()
+        .map(|l| l.path.display().to_string())
+        .collect();
+    assert!(files.iter().any(|f| hit[0].starts_with(&format!("{f}: "))), "{m:?}");
+}
