@@ -132,6 +132,20 @@ fn export_refuses_to_overwrite_a_layer_or_the_alignment() {
     );
     assert_one_line_error(&r, "refusing to overwrite layer cs", "absolute path");
     assert_eq!(snapshot(d), before);
+    // A new file in the work directory would be read as a layer next time.
+    let r = run(
+        d,
+        &[
+            "export",
+            "texts/w",
+            "--format",
+            "cesalign",
+            "-o",
+            "texts/w/cs-en.xml",
+        ],
+    );
+    assert_one_line_error(&r, "refusing to write into the work directory", "work dir");
+    assert!(!d.join("texts/w/cs-en.xml").exists());
     // A file elsewhere is written as before.
     let r = run(
         d,

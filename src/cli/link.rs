@@ -83,8 +83,8 @@ fn layer_at<'w>(path: &Path, work: &'w Work) -> Option<&'w tei_align::model::Lay
     work.layers.iter().find(|l| canonical(&l.path) == p)
 }
 
-/// Refuse to write `output` when it is one of the user's own files: a layer of the work or
-/// (unless `alignment` is `None`) the alignment file. Exports and reports go elsewhere; only
+/// Refuse to write `output` when it is one of the user's own files: a layer of the work, any
+/// file in the work directory, or (unless `alignment` is `None`) the alignment file. Exports and reports go elsewhere; only
 /// the commands that update the alignment write it.
 pub fn refuse_overwrite(
     output: &Path,
@@ -97,6 +97,21 @@ pub fn refuse_overwrite(
             output.display(),
             layer.id,
             work.id
+        );
+    }
+    // Any other file in the work directory would be taken for a layer by the next command
+    // that reads the work (as `align` also refuses).
+    let parent = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if let (Ok(a), Ok(b)) = (parent.canonicalize(), work.dir.canonicalize())
+        && a == b
+    {
+        anyhow::bail!(
+            "{}: refusing to write into the work directory {} (it holds the layers; give a file elsewhere)",
+            output.display(),
+            work.dir.display()
         );
     }
     if let Some(a) = alignment
