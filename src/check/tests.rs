@@ -352,5 +352,8 @@ fn a_cycle_through_a_second_source_in_the_headers_is_reported_on_a_layer_file() 
         .iter()
         .map(|l| l.path.display().to_string())
         .collect();
-    assert!(files.iter().any(|f| hit[0].starts_with(&format!("{f}: "))), "{m:?}");
+    assert!(
+        files.iter().any(|f| hit[0].starts_with(&format!("{f}: "))),
+        "{m:?}"
+    );
 }
