@@ -27,6 +27,10 @@ fn main() {
         }
     };
     if let Err(err) = cli::run(args) {
+        if cli::is_broken_pipe(&err) {
+            // The reader (e.g. `head`) has what it wanted; that is not a failure.
+            std::process::exit(0);
+        }
         // One line: the whole chain of causes, so the file and position are always named.
         let mut msg = err.to_string();
         for cause in err.chain().skip(1) {

@@ -510,3 +510,24 @@ fn align_never_writes_over_a_layer() {
     assert!(err.contains("work directory"), "{err}");
     assert_eq!(std::fs::read(work.join("en.xml")).unwrap(), before);
 }
+
+#[test]
+fn a_closed_pipe_ends_output_quietly() {
+    // `tei-align coverage … --json | head -0`: the reader goes away before the report is written.
+    use std::process::{Command as Std, Stdio};
+    let mut child = Std::new(assert_cmd::cargo::cargo_bin("tei-align"))
+        .args(["coverage", "--json"])
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/alignments/udhr/alignment.xml"
+        ))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(out.status.success(), "{:?}: {err}", out.status);
+}

@@ -75,7 +75,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let same_bytes = !done.written;
     let links: usize = a.edges.iter().map(|e| e.links.len()).sum();
     let unaligned: usize = a.edges.iter().map(|e| e.unaligned.len()).sum();
-    println!(
+    outln!(
         "{}: {} layer(s), {} edge(s), {links} link(s), {unaligned} unaligned, {} segment(s){}",
         out.display(),
         work.layers.len(),

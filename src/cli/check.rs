@@ -25,7 +25,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     let rep = check(&work, &al, &path, &opts);
     for p in &rep.problems {
-        println!("{p}");
+        outln!("{p}");
     }
     for n in &rep.notes {
         eprintln!("note: {n}");

@@ -44,9 +44,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     )
     .with_context(|| args.alignment.display().to_string())?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print!("{}", coverage::to_text(&report));
+        out!("{}", coverage::to_text(&report));
     }
     if let Some(limit) = args.fail_under
         && let Some((edge, pct)) = report.lowest()

@@ -101,7 +101,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             )
         })?;
     for p in written {
-        println!("{}", p.display());
+        outln!("{}", p.display());
     }
     Ok(())
 }

@@ -37,7 +37,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let text = export(format, &work, &al, args.edge.as_deref())
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     if to_stdout {
-        print!("{text}");
+        out!("{text}");
     } else {
         tei_align::fsutil::write_atomic(&args.output, text.as_bytes())?;
         eprintln!("wrote {}", args.output.display());

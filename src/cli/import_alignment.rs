@@ -67,9 +67,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         ),
     });
     super::link::save(&work, &path, &mut al)?;
-    println!(
+    outln!(
         "{}: {} links, {} unaligned, {} confirmed by a person",
-        rel.id, rep.links, rep.unaligned, rep.verified
+        rel.id,
+        rep.links,
+        rep.unaligned,
+        rep.verified
     );
     for line in &rep.skipped {
         eprintln!("warning: {file}:{line}: skipped: it would override a link a person confirmed");

@@ -209,7 +209,7 @@ pub fn run_link(args: LinkArgs) -> anyhow::Result<()> {
             &when,
         )?;
         save(&work, &path, &mut al)?;
-        println!(
+        outln!(
             "confirmed without counterpart on {}: {} (by {who})",
             out.relation,
             args.ids.join(" ")
@@ -219,9 +219,9 @@ pub fn run_link(args: LinkArgs) -> anyhow::Result<()> {
     let out = review::link(&work, &mut al, &args.ids, &who, &when)?;
     save(&work, &path, &mut al)?;
     if out.confirmed_existing {
-        println!("confirmed {} on {} (by {who})", out.link, out.relation);
+        outln!("confirmed {} on {} (by {who})", out.link, out.relation);
     } else {
-        println!(
+        outln!(
             "linked {} as {} on {} (by {who})",
             args.ids.join(" "),
             out.link,
@@ -231,11 +231,11 @@ pub fn run_link(args: LinkArgs) -> anyhow::Result<()> {
             if *verified {
                 eprintln!("warning: replaced {id}, which a person had confirmed");
             } else {
-                println!("replaced {id}");
+                outln!("replaced {id}");
             }
         }
         if !out.orphaned.is_empty() {
-            println!(
+            outln!(
                 "now without counterpart (to review): {}",
                 out.orphaned.join(" ")
             );
@@ -251,7 +251,7 @@ pub fn run_unlink(args: UnlinkArgs) -> anyhow::Result<()> {
     let when = args.when.unwrap_or_else(review::now_iso);
     let out = review::unlink(&work, &mut al, &args.ids, &who, &when)?;
     save(&work, &path, &mut al)?;
-    println!(
+    outln!(
         "removed {} on {}; confirmed without counterpart: {} (by {who})",
         out.link,
         out.relation,

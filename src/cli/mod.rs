@@ -2,6 +2,28 @@
 
 use clap::{Parser, Subcommand};
 
+/// `println!` for command output: a closed pipe (`tei-align coverage … | head`) ends the command
+/// quietly instead of panicking, and any other write error is returned like every other error.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout().lock(), $($arg)*) {
+            return Err(e.into());
+        }
+    }};
+}
+
+/// `print!` for command output, as [`outln!`].
+#[allow(unused_macros)]
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = write!(std::io::stdout().lock(), $($arg)*) {
+            return Err(e.into());
+        }
+    }};
+}
+
 mod align;
 mod align_text;
 mod check;
@@ -55,6 +77,14 @@ enum Command {
     ImportAlignment(import_alignment::Args),
     /// The main job: align the works and write their editions and coverage reports.
     Run(pipeline::Args),
+}
+
+/// True when the error is only that the reader of our standard output went away.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// Run one command.

@@ -75,7 +75,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         let alignment = args.alignments.join(&name).join("alignment.xml");
         // The heading of this work's report, on stdout with the report itself: stderr carries
         // only warnings and the one-line error.
-        println!("== {}", work.display());
+        outln!("== {}", work.display());
         super::align::run(super::align::Args {
             work: work.clone(),
             out: Some(alignment.clone()),

@@ -48,16 +48,22 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             "progress": overall,
             "problems": problems,
         });
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        outln!("{}", serde_json::to_string_pretty(&v)?);
         return result;
     }
-    println!("{}", path.display());
-    println!(
+    outln!("{}", path.display());
+    outln!(
         "{:<12} {:>6} {:>10} {:>10} {:>9} {:>10} {:>9}",
-        "edge", "links", "confirmed", "automatic", "doubtful", "unaligned", "reviewed"
+        "edge",
+        "links",
+        "confirmed",
+        "automatic",
+        "doubtful",
+        "unaligned",
+        "reviewed"
     );
     for e in &edges {
-        println!(
+        outln!(
             "{:<12} {:>6} {:>10} {:>10} {:>9} {:>10} {:>8.0}%",
             format!("{} → {}", e.source, e.derived),
             e.confirmed + e.automatic,
@@ -80,7 +86,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .iter()
         .map(|e| e.confirmed + e.automatic + e.unaligned_confirmed + e.unaligned_automatic)
         .sum();
-    println!(
+    outln!(
         "overall: {done} of {total} links and unaligned sentences reviewed ({overall:.0}%); doubtful = automatic with cert < {}",
         review::DOUBTFUL_BELOW
     );
@@ -97,7 +103,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 l.status == tei_align::model::LinkStatus::Automatic
                     && l.cert < review::DOUBTFUL_BELOW
             }) {
-                println!(
+                outln!(
                     "\n{} ({}, cert {}): {} ↔ {}\n  {}\n  {}",
                     l.id,
                     l.kind(),

@@ -168,9 +168,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let t = trace::trace(&alignment, &layers, &args.sentence)
         .with_context(|| path.display().to_string())?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&t)?);
+        outln!("{}", serde_json::to_string_pretty(&t)?);
     } else {
-        print!("{}", t.to_text());
+        out!("{}", t.to_text());
     }
     Ok(())
 }
