@@ -1,6 +1,9 @@
 //! The TEI round trip: inserting `<s>` into a document with rich inline markup changes nothing
 //! else — removing the `<s>` tags gives back the original bytes.
 
+mod common;
+
+use common::strip_s;
 use std::path::Path;
 use tei_align::tei::{SegmentOptions, read_layer, resegment};
 
@@ -9,19 +12,6 @@ fn fixture() -> String {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tei/rich.xml"),
     )
     .unwrap()
-}
-
-/// Remove the `<s xml:id="…">` start tags and `</s>` end tags the inserter adds.
-fn strip_s(xml: &str) -> String {
-    let mut out = String::new();
-    let mut rest = xml;
-    while let Some(i) = rest.find("<s xml:id=\"") {
-        out.push_str(&rest[..i]);
-        let end = rest[i..].find("\">").unwrap() + i + 2;
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out.replace("</s>", "")
 }
 
 fn opts() -> SegmentOptions {
@@ -120,27 +110,11 @@ fn the_result_is_a_layer_with_the_expected_sentences() {
 
 #[test]
 fn the_result_is_valid_tei() {
-    let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/schema/tei_all.rng");
-    if std::process::Command::new("jing")
-        .arg("-h")
-        .output()
-        .is_err()
-        || !Path::new(schema).exists()
-    {
-        eprintln!("skipped: jing or ../shared/schema/tei_all.rng is not available");
-        return;
-    }
     let r = resegment(&fixture(), "rich.xml", &opts()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("rich.xml");
     std::fs::write(&p, &r.xml).unwrap();
-    let out = std::process::Command::new("jing")
-        .arg(schema)
-        .arg(&p)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "jing: {stdout}");
+    common::assert_valid_tei(&p);
 }
 
 #[test]
@@ -154,16 +128,6 @@ fn resegmenting_the_result_changes_nothing() {
 
 #[test]
 fn parts_inside_nested_inline_elements_are_valid_tei() {
-    let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/schema/tei_all.rng");
-    if std::process::Command::new("jing")
-        .arg("-h")
-        .output()
-        .is_err()
-        || !Path::new(schema).exists()
-    {
-        eprintln!("skipped: jing or ../shared/schema/tei_all.rng is not available");
-        return;
-    }
     let body = "<head>Head <hi>one. Two</hi>.</head><p>He said <q>Stop. <foreign xml:lang=\"de\">Halt. Nein</foreign> now</q>. Then <hi>a <name type=\"place\">Prague. Bratislava</name> b <title>One. Two</title> c. <emph>Go.</emph> Done</hi>.</p>\
         <item>Item <persName>Mark. Kramer</persName> ends.</item>";
     let src = format!(
@@ -188,17 +152,9 @@ fn parts_inside_nested_inline_elements_are_valid_tei() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("nested.xml");
     std::fs::write(&p, &r.xml).unwrap();
-    let out = std::process::Command::new("jing")
-        .arg(schema)
-        .arg(&p)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "jing: {}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        r.xml
-    );
+    if let Some((ok, msg)) = common::jing(&p) {
+        assert!(ok, "jing: {msg}\n{}", r.xml);
+    }
     let layer = read_layer(&p).unwrap();
     let texts: Vec<&str> = layer.sentences.iter().map(|s| s.text.as_str()).collect();
     assert!(texts.contains(&"Halt."), "{texts:?}");

@@ -2,20 +2,11 @@
 //! milestones, notes, comments, entities and nested blocks, the result is a well-formed layer
 //! without nested `<s>`, and removing the `<s>` tags gives back the original bytes.
 
+mod common;
+
+use common::strip_s;
 use proptest::prelude::*;
 use tei_align::tei::{SegmentOptions, read_layer, resegment};
-
-fn strip_s(xml: &str) -> String {
-    let mut out = String::new();
-    let mut rest = xml;
-    while let Some(i) = rest.find("<s xml:id=\"") {
-        out.push_str(&rest[..i]);
-        let end = rest[i..].find("\">").unwrap() + i + 2;
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out.replace("</s>", "")
-}
 
 /// Inline content: words, punctuation, and inline markup, nested up to `depth`.
 fn inline(depth: u32) -> BoxedStrategy<String> {

@@ -1,6 +1,9 @@
 //! The committed texts in texts/: valid TEI, sound layers, faithful provenance, and exactly what
 //! `texts/make.sh` makes from ../shared/texts.
 
+mod common;
+
+use common::shared;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use tei_align::model::DerivationKind;
@@ -8,12 +11,6 @@ use tei_align::tei::read_work;
 
 fn texts() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("texts")
-}
-
-fn shared() -> PathBuf {
-    std::env::var_os("TEI_ALIGN_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared")).to_owned())
 }
 
 fn layer_files() -> Vec<PathBuf> {
@@ -32,28 +29,12 @@ fn layer_files() -> Vec<PathBuf> {
 
 #[test]
 fn every_layer_is_valid_tei() {
-    let schema = shared().join("schema/tei_all.rng");
-    if std::process::Command::new("jing")
-        .arg("-h")
-        .output()
-        .is_err()
-        || !schema.exists()
-    {
-        eprintln!("skipped: jing or {} is not available", schema.display());
-        return;
-    }
     let files = layer_files();
     assert_eq!(files.len(), 6);
-    let out = std::process::Command::new("jing")
-        .arg(&schema)
-        .args(&files)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "jing: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    let files: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    if let Some((ok, msg)) = common::jing_files(&files) {
+        assert!(ok, "jing: {msg}");
+    }
 }
 
 #[test]

@@ -1,0 +1,153 @@
+//! Helpers shared by the integration tests: copying a fixture work into a temp dir, running the
+//! `tei-align` binary, validating with jing (skipped with a message when it is absent) and
+//! undoing the `<s>` inserter. Each test binary uses only some of them, hence `dead_code`.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The shared directory (outside the repository): `$TEI_ALIGN_SHARED`, else `../shared`.
+pub fn shared() -> PathBuf {
+    std::env::var_os("TEI_ALIGN_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared")).to_owned())
+}
+
+/// The TEI schema every written TEI file must be valid against.
+pub fn schema() -> PathBuf {
+    shared().join("schema/tei_all.rng")
+}
+
+/// `tests/fixtures/<rel>` of this repository.
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
+}
+
+/// A temp dir holding `texts/<name>` with the named `files` copied from the directory `from`.
+pub fn temp_work(from: &Path, name: &str, files: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let dst = dir.path().join("texts").join(name);
+    std::fs::create_dir_all(&dst).unwrap();
+    for f in files {
+        std::fs::copy(from.join(f), dst.join(f)).unwrap();
+    }
+    dir
+}
+
+/// A temp dir holding `texts/<name>` with every file of the directory `from` copied into it.
+pub fn temp_work_all(from: &Path, name: &str) -> tempfile::TempDir {
+    let names: Vec<String> = std::fs::read_dir(from)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    temp_work(from, name, &names)
+}
+
+/// A temp dir holding `texts/letter` copied from the chain fixture (ru → cs → en), not aligned.
+pub fn chain_letter() -> tempfile::TempDir {
+    temp_work(
+        &fixture("work/chain"),
+        "letter",
+        &["ru.xml", "cs.xml", "en.xml"],
+    )
+}
+
+/// [`chain_letter`], aligned with `--when 2026-01-01` (which must succeed).
+pub fn aligned_chain_letter() -> tempfile::TempDir {
+    let dir = chain_letter();
+    let out = tei_align(dir.path())
+        .args(["align", "texts/letter", "--when", "2026-01-01"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "align: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir
+}
+
+/// The `tei-align` binary built for these tests, run in `dir`.
+pub fn tei_align(dir: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tei-align"));
+    c.current_dir(dir);
+    c
+}
+
+/// The `tei-align` binary as an `assert_cmd` command (for `.assert()` chains).
+pub fn tool() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("tei-align").unwrap()
+}
+
+/// What a finished run of the tool gave: success, stdout and stderr as text.
+pub struct Run {
+    pub ok: bool,
+    pub out: String,
+    pub err: String,
+}
+
+/// Run `cmd` to the end and collect its result.
+pub fn run(cmd: &mut Command) -> Run {
+    let out = cmd.output().unwrap();
+    Run {
+        ok: out.status.success(),
+        out: String::from_utf8_lossy(&out.stdout).into_owned(),
+        err: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Validate `files` with jing against [`schema`] in one run: `Some((valid, jing's stdout))`, or
+/// `None` (and a message) when jing or the schema is absent.
+pub fn jing_files(files: &[&Path]) -> Option<(bool, String)> {
+    let schema = schema();
+    if !schema.exists() {
+        eprintln!("SKIP jing: schema {} not found", schema.display());
+        return None;
+    }
+    match Command::new("jing").arg(&schema).args(files).output() {
+        Ok(out) => Some((
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )),
+        Err(_) => {
+            eprintln!("SKIP jing: jing is not installed");
+            None
+        }
+    }
+}
+
+/// [`jing_files`] for one file.
+pub fn jing(file: &Path) -> Option<(bool, String)> {
+    jing_files(&[file])
+}
+
+/// Assert that `file` is valid TEI; skipped with a message when jing or the schema is absent.
+pub fn assert_valid_tei(file: &Path) {
+    if let Some((ok, msg)) = jing(file) {
+        assert!(ok, "jing: {} is not valid TEI: {msg}", file.display());
+    }
+}
+
+/// jing and the schema as the tool itself finds them (`check`'s lookup), if both are there.
+pub fn tool_jing() -> Option<(PathBuf, PathBuf)> {
+    Some((
+        tei_align::check::find_in_path("jing")?,
+        tei_align::check::default_schema()?,
+    ))
+}
+
+/// Remove the `<s xml:id="…">` start tags and `</s>` end tags the inserter adds.
+pub fn strip_s(xml: &str) -> String {
+    let mut out = String::new();
+    let mut rest = xml;
+    while let Some(i) = rest.find("<s xml:id=\"") {
+        out.push_str(&rest[..i]);
+        let end = rest[i..].find("\">").unwrap() + i + 2;
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out.replace("</s>", "")
+}
