@@ -2,32 +2,17 @@
 //! source gap, a tree (en → cs, en → ru), the graph errors, byte-identical re-runs and confirmed
 //! links that survive re-alignment.
 
+mod common;
+
 use assert_cmd::prelude::*;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use common::{assert_valid_tei as jing, tei_align};
+use std::path::Path;
 use tei_align::model::{LinkStatus, UnalignedKind, WorkAlignment};
 use tei_align::tei::standoff::{read_alignment, write_alignment};
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/work")
-}
-
-/// A temp dir holding `texts/<name>` copied from the fixture `fixture`.
+/// A temp dir holding `texts/<name>` copied from the fixture `tests/fixtures/work/<fixture>`.
 fn setup(fixture: &str, name: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let dst = dir.path().join("texts").join(name);
-    std::fs::create_dir_all(&dst).unwrap();
-    for e in std::fs::read_dir(fixtures().join(fixture)).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), dst.join(e.file_name())).unwrap();
-    }
-    dir
-}
-
-fn tei_align(dir: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_tei-align"));
-    c.current_dir(dir);
-    c
+    common::temp_work_all(&common::fixture(&format!("work/{fixture}")), name)
 }
 
 fn align(dir: &Path, work: &str) -> WorkAlignment {
@@ -36,27 +21,6 @@ fn align(dir: &Path, work: &str) -> WorkAlignment {
         .assert()
         .success();
     read_alignment(&dir.join(format!("alignments/{work}/alignment.xml"))).unwrap()
-}
-
-fn jing(file: &Path) {
-    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/schema/tei_all.rng");
-    if !schema.exists() || Command::new("jing").arg("-h").output().is_err() {
-        eprintln!(
-            "skipping TEI validation of {}: jing or the schema is absent",
-            file.display()
-        );
-        return;
-    }
-    let out = Command::new("jing")
-        .arg(&schema)
-        .arg(file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
 }
 
 fn pairs(a: &WorkAlignment, rel: &str) -> Vec<(Vec<String>, Vec<String>)> {

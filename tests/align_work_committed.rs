@@ -3,8 +3,11 @@
 //! per edge and once by the segments, and the letter's source gap and textless original are as
 //! they must be. Valid TEI (jing) when jing is installed.
 
+mod common;
+
+use common::assert_valid_tei as jing;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use tei_align::model::{UnalignedKind, WorkAlignment};
 use tei_align::tei::{read_layer, standoff::read_alignment};
 
@@ -67,32 +70,6 @@ fn check_cover(a: &WorkAlignment, sentences: &BTreeMap<String, Vec<String>>) {
         .collect();
     all.sort();
     assert_eq!(in_segments, all);
-}
-
-fn jing(file: &Path) {
-    let schema = root().join("../shared/schema/tei_all.rng");
-    if !schema.exists()
-        || std::process::Command::new("jing")
-            .arg("-h")
-            .output()
-            .is_err()
-    {
-        eprintln!(
-            "skipping TEI validation of {}: jing or the schema is absent",
-            file.display()
-        );
-        return;
-    }
-    let out = std::process::Command::new("jing")
-        .arg(&schema)
-        .arg(file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
 }
 
 #[test]

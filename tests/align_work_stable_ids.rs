@@ -4,31 +4,17 @@
 //! things. Re-running on unchanged input still writes a byte-identical file, and every file is
 //! valid TEI.
 
+mod common;
+
 use assert_cmd::prelude::*;
+use common::{assert_valid_tei as jing, chain_letter as setup};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use tei_align::model::WorkAlignment;
 use tei_align::tei::standoff::read_alignment;
 
-/// A temp dir holding `texts/letter` copied from the chain fixture (ru → cs → en).
-fn setup() -> tempfile::TempDir {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/work/chain");
-    let dir = tempfile::tempdir().unwrap();
-    let dst = dir.path().join("texts/letter");
-    std::fs::create_dir_all(&dst).unwrap();
-    for f in ["ru.xml", "cs.xml", "en.xml"] {
-        std::fs::copy(src.join(f), dst.join(f)).unwrap();
-    }
-    dir
-}
-
 fn tei_align(dir: &Path, args: &[&str]) {
-    Command::new(env!("CARGO_BIN_EXE_tei-align"))
-        .current_dir(dir)
-        .args(args)
-        .assert()
-        .success();
+    common::tei_align(dir).args(args).assert().success();
 }
 
 fn alignment_file(dir: &Path) -> PathBuf {
@@ -40,27 +26,6 @@ fn align(dir: &Path, when: &str) -> (WorkAlignment, Vec<u8>) {
     let f = alignment_file(dir);
     jing(&f);
     (read_alignment(&f).unwrap(), std::fs::read(&f).unwrap())
-}
-
-fn jing(file: &Path) {
-    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/schema/tei_all.rng");
-    if !schema.exists() || Command::new("jing").arg("-h").output().is_err() {
-        eprintln!(
-            "skipping TEI validation of {}: jing or the schema is absent",
-            file.display()
-        );
-        return;
-    }
-    let out = Command::new("jing")
-        .arg(&schema)
-        .arg(file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
 }
 
 /// Every id of an alignment (links, ptrs, segments) with what it names: for a link its edge and

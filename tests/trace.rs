@@ -1,28 +1,12 @@
 //! `tei-align trace`: the segment of a sentence, every layer from the original down.
 
-use assert_cmd::prelude::*;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn setup() -> tempfile::TempDir {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/work/chain");
-    let dir = tempfile::tempdir().unwrap();
-    let dst: PathBuf = dir.path().join("texts/letter");
-    std::fs::create_dir_all(&dst).unwrap();
-    for f in ["ru.xml", "cs.xml", "en.xml"] {
-        std::fs::copy(src.join(f), dst.join(f)).unwrap();
-    }
-    Command::new(env!("CARGO_BIN_EXE_tei-align"))
-        .current_dir(dir.path())
-        .args(["align", "texts/letter", "--when", "2026-01-01"])
-        .assert()
-        .success();
-    dir
-}
+use common::aligned_chain_letter as setup;
+use std::path::Path;
 
 fn trace(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_tei-align"))
-        .current_dir(dir)
+    common::tei_align(dir)
         .arg("trace")
         .args(args)
         .output()

@@ -2,39 +2,16 @@
 //! sentence, and an alignment naming a layer file that is missing. Each is one line on stderr,
 //! naming the files involved, with a non-zero exit.
 
-use assert_cmd::prelude::*;
-use std::path::Path;
-use std::process::Command;
+mod common;
 
-fn setup() -> tempfile::TempDir {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/work/chain");
-    let dir = tempfile::tempdir().unwrap();
-    let dst = dir.path().join("texts/letter");
-    std::fs::create_dir_all(&dst).unwrap();
-    for f in ["ru.xml", "cs.xml", "en.xml"] {
-        std::fs::copy(src.join(f), dst.join(f)).unwrap();
-    }
-    Command::new(env!("CARGO_BIN_EXE_tei-align"))
-        .current_dir(dir.path())
-        .args(["align", "texts/letter", "--when", "2026-01-01"])
-        .assert()
-        .success();
-    dir
-}
+use assert_cmd::prelude::*;
+use common::{aligned_chain_letter as setup, run, tei_align};
+use std::path::Path;
 
 /// Run trace and return (success, stdout, stderr).
 fn trace(dir: &Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tei-align"))
-        .current_dir(dir)
-        .arg("trace")
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let r = run(tei_align(dir).arg("trace").args(args));
+    (r.ok, r.out, r.err)
 }
 
 fn one_line_error(stderr: &str) -> &str {
@@ -121,8 +98,7 @@ fn a_retired_link_id_says_when_it_was_retired() {
         .unwrap()
         .id
         .clone();
-    Command::new(env!("CARGO_BIN_EXE_tei-align"))
-        .current_dir(dir.path())
+    tei_align(dir.path())
         .args(["align", "texts/letter", "--when", "2026-02-03"])
         .assert()
         .success();
