@@ -2,31 +2,18 @@
 //! `check`) on input found wrong by QA: an output that is the user's own file, an editor id that
 //! cannot be an `xml:id`, a link that points nowhere, a whole-file problem.
 
+mod common;
+
+use common::{Run, tei_align};
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/formats/work");
-
-struct Run {
-    ok: bool,
-    out: String,
-    err: String,
-}
 
 fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tei-align"));
-    cmd.args(args)
-        .current_dir(dir)
-        .env_remove("TEI_ALIGN_EDITOR");
+    let mut cmd = tei_align(dir);
+    cmd.args(args).env_remove("TEI_ALIGN_EDITOR");
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().unwrap();
-    Run {
-        ok: out.status.success(),
-        out: String::from_utf8_lossy(&out.stdout).into_owned(),
-        err: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    common::run(&mut cmd)
 }
 
 fn run(dir: &Path, args: &[&str]) -> Run {
@@ -35,12 +22,7 @@ fn run(dir: &Path, args: &[&str]) -> Run {
 
 /// A copy of the fixture work under `texts/w`, aligned into `alignments/w/alignment.xml`.
 fn aligned() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let w = dir.path().join("texts/w");
-    std::fs::create_dir_all(&w).unwrap();
-    for f in ["cs.xml", "en.xml"] {
-        std::fs::copy(Path::new(FIXTURE).join(f), w.join(f)).unwrap();
-    }
+    let dir = common::formats_work();
     let r = run(dir.path(), &["align", "texts/w", "--when", "2026-11-25"]);
     assert!(r.ok, "{}", r.err);
     let ap = dir.path().join("alignments/w/alignment.xml");

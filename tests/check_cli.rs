@@ -2,31 +2,17 @@
 //! installed); hand edits that break pointers, coverage or ids are reported one per line with
 //! file and line, and the exit code is non-zero.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/formats/work");
+use std::path::{Path, PathBuf};
 
 fn run(dir: &Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tei-align"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let r = common::run(common::tei_align(dir).args(args));
+    (r.ok, r.out, r.err)
 }
 
 fn aligned() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let w = dir.path().join("texts/w");
-    std::fs::create_dir_all(&w).unwrap();
-    for f in ["cs.xml", "en.xml"] {
-        std::fs::copy(Path::new(FIXTURE).join(f), w.join(f)).unwrap();
-    }
+    let dir = common::formats_work();
     let (ok, _, err) = run(dir.path(), &["align", "texts/w", "--when", "2026-11-25"]);
     assert!(ok, "{err}");
     (dir, dir_path_alignment())
@@ -51,7 +37,7 @@ fn a_fresh_alignment_passes_every_check() {
 }
 
 fn which_jing() -> bool {
-    tei_align::check::find_in_path("jing").is_some() && tei_align::check::default_schema().is_some()
+    common::tool_jing().is_some()
 }
 
 #[test]
@@ -88,12 +74,7 @@ fn hand_edits_that_break_the_alignment_are_reported_with_file_and_line() {
 
 #[test]
 fn a_missing_alignment_is_one_clear_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let w = dir.path().join("texts/w");
-    std::fs::create_dir_all(&w).unwrap();
-    for f in ["cs.xml", "en.xml"] {
-        std::fs::copy(Path::new(FIXTURE).join(f), w.join(f)).unwrap();
-    }
+    let dir = common::formats_work();
     let (ok, _, err) = run(dir.path(), &["check", "texts/w"]);
     assert!(!ok);
     assert_eq!(err.lines().count(), 1, "{err}");

@@ -3,44 +3,23 @@
 //! survived; bad files are rejected with one line naming file and line, leaving the alignment
 //! untouched.
 
+mod common;
+
+use common::{Run, tei_align};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use tei_align::model::{LinkStatus, WorkAlignment};
 use tei_align::tei::standoff::read_alignment;
 
-const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/formats/work");
-
-struct Run {
-    ok: bool,
-    stdout: String,
-    stderr: String,
-}
-
 fn run(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_tei-align"))
-        .args(args)
-        .current_dir(dir)
-        .env("TEI_ALIGN_EDITOR", "tester")
-        .output()
-        .unwrap();
-    Run {
-        ok: out.status.success(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    common::run(tei_align(dir).args(args).env("TEI_ALIGN_EDITOR", "tester"))
 }
 
 /// A temp dir with texts/w/{cs,en}.xml aligned into alignments/w/alignment.xml, with one link
 /// confirmed and one created by hand.
 fn aligned() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let w = dir.path().join("texts/w");
-    std::fs::create_dir_all(&w).unwrap();
-    for f in ["cs.xml", "en.xml"] {
-        std::fs::copy(Path::new(FIXTURE).join(f), w.join(f)).unwrap();
-    }
+    let dir = common::formats_work();
     let r = run(dir.path(), &["align", "texts/w", "--when", "2026-11-25"]);
-    assert!(r.ok, "{}", r.stderr);
+    assert!(r.ok, "{}", r.err);
     let ap = dir.path().join("alignments/w/alignment.xml");
     assert!(ap.is_file());
     // Confirm the salutation, and link the third Czech sentence to two English ones (confirming
@@ -49,12 +28,12 @@ fn aligned() -> (tempfile::TempDir, PathBuf) {
         dir.path(),
         &["link", "texts/w", "cs.s1", "en.s1", "--by", "eva"],
     );
-    assert!(r.ok, "{}", r.stderr);
+    assert!(r.ok, "{}", r.err);
     let r = run(
         dir.path(),
         &["link", "texts/w", "cs.s3", "en.s3", "en.s4", "--by", "jan"],
     );
-    assert!(r.ok, "{}", r.stderr);
+    assert!(r.ok, "{}", r.err);
     (dir, ap)
 }
 
@@ -81,7 +60,7 @@ fn round_trip(format: &str) {
             "export", "texts/w", "--format", format, "--edge", "cs-en", "-o", "out.xml",
         ],
     );
-    assert!(r.ok, "{}", r.stderr);
+    assert!(r.ok, "{}", r.err);
     let r = run(
         dir.path(),
         &[
@@ -95,7 +74,7 @@ fn round_trip(format: &str) {
             "--replace",
         ],
     );
-    assert!(r.ok, "{}", r.stderr);
+    assert!(r.ok, "{}", r.err);
     let after = read_alignment(&ap).unwrap();
     let (b, a) = (edge(&before), edge(&after));
     assert_eq!(a.links.len(), b.links.len());
@@ -120,7 +99,7 @@ fn round_trip(format: &str) {
     );
     // Still consistent.
     let r = run(dir.path(), &["check", "texts/w"]);
-    assert!(r.ok, "{}{}", r.stdout, r.stderr);
+    assert!(r.ok, "{}{}", r.out, r.err);
 }
 
 #[test]
@@ -152,7 +131,7 @@ fn an_intertext_file_with_confirmed_links_is_merged_and_marked_verified() {
             "petra",
         ],
     );
-    assert!(r.ok, "{}", r.stderr);
+    assert!(r.ok, "{}", r.err);
     let al = read_alignment(&ap).unwrap();
     let l = edge(&al)
         .links
@@ -183,11 +162,11 @@ fn a_bad_import_names_file_and_line_and_leaves_the_alignment_alone() {
         ],
     );
     assert!(!r.ok);
-    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert_eq!(r.err.lines().count(), 1, "{}", r.err);
     assert!(
-        r.stderr.contains("bad.xml:4: unknown sentence id en.s99"),
+        r.err.contains("bad.xml:4: unknown sentence id en.s99"),
         "{}",
-        r.stderr
+        r.err
     );
     assert_eq!(std::fs::read(&ap).unwrap(), before);
     // Malformed XML.
@@ -207,11 +186,7 @@ fn a_bad_import_names_file_and_line_and_leaves_the_alignment_alone() {
         ],
     );
     assert!(!r.ok);
-    assert!(
-        r.stderr.contains("bad.xml:3: malformed XML"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.err.contains("bad.xml:3: malformed XML"), "{}", r.err);
     assert_eq!(std::fs::read(&ap).unwrap(), before);
 }
 
@@ -224,7 +199,7 @@ fn tmx_tsv_and_ladder_exports() {
         dir.path(),
         &["export", "texts/w", "--format", "tmx", "-o", "out.tmx"],
     );
-    assert!(r.ok, "{}", r.stderr);
+    assert!(r.ok, "{}", r.err);
     let tmx = std::fs::read_to_string(dir.path().join("out.tmx")).unwrap();
     assert!(tmx.starts_with("<?xml") && tmx.contains("<tmx version=\"1.4\">"));
     // Well-formed XML, and the TMX 1.4b structure: header before body, prop before tuv/seg.
@@ -282,10 +257,10 @@ fn tmx_tsv_and_ladder_exports() {
         dir.path(),
         &["export", "texts/w", "--format", "tsv", "-o", "-"],
     );
-    assert!(r.ok, "{}", r.stderr);
+    assert!(r.ok, "{}", r.err);
     let n_beads = edge(&al).links.len() + edge(&al).unaligned.len();
-    assert_eq!(r.stdout.lines().count(), 1 + n_beads);
-    let l3 = r.stdout.lines().find(|l| l.contains("\tcs.s3\t")).unwrap();
+    assert_eq!(r.out.lines().count(), 1 + n_beads);
+    let l3 = r.out.lines().find(|l| l.contains("\tcs.s3\t")).unwrap();
     let f: Vec<&str> = l3.split('\t').collect();
     assert_eq!(f[2], "en.s3 en.s4");
     assert!(f[4].starts_with("man:jan:2"), "{l3}");
@@ -297,9 +272,9 @@ fn tmx_tsv_and_ladder_exports() {
         dir.path(),
         &["export", "texts/w", "--format", "ladder", "-o", "-"],
     );
-    assert!(r.ok, "{}", r.stderr);
-    assert_eq!(r.stdout.lines().count(), n_beads + 1);
-    assert!(r.stdout.lines().last().unwrap().starts_with("8\t8\t"));
+    assert!(r.ok, "{}", r.err);
+    assert_eq!(r.out.lines().count(), n_beads + 1);
+    assert!(r.out.lines().last().unwrap().starts_with("8\t8\t"));
     // An edge that does not exist.
     let r = run(
         dir.path(),
@@ -308,6 +283,6 @@ fn tmx_tsv_and_ladder_exports() {
         ],
     );
     assert!(!r.ok);
-    assert!(r.stderr.contains("no edge 'en-cs'"), "{}", r.stderr);
+    assert!(r.err.contains("no edge 'en-cs'"), "{}", r.err);
     assert!(!dir.path().join("x.tsv").exists());
 }

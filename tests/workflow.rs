@@ -4,38 +4,19 @@
 //! every unchanged sentence kept its id, the deleted sentence's link was reported, and the work
 //! is still consistent.
 
+mod common;
+
+use common::{Run, tei_align};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use tei_align::model::{Link, LinkStatus, UnalignedKind, WorkAlignment};
 use tei_align::tei::{read_layer, standoff::read_alignment};
 
 const LETTER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/texts/letter-1968");
 
-struct Run {
-    ok: bool,
-    stdout: String,
-    stderr: String,
-}
-
 fn run(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_tei-align"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    let r = Run {
-        ok: out.status.success(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(
-        r.ok,
-        "tei-align {}: {}{}",
-        args.join(" "),
-        r.stdout,
-        r.stderr
-    );
+    let r = common::run(tei_align(dir).args(args));
+    assert!(r.ok, "tei-align {}: {}{}", args.join(" "), r.out, r.err);
     r
 }
 
@@ -104,7 +85,7 @@ fn an_editing_session_on_the_letter_keeps_what_the_editor_confirmed() {
     let al = read_alignment(&ap).unwrap();
     assert!(cs_en(&al).iter().all(|l| l.status == LinkStatus::Automatic));
     let st = run(d, &["status", "texts/letter-1968", "--json"]);
-    let v: serde_json::Value = serde_json::from_str(&st.stdout).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&st.out).unwrap();
     assert_eq!(v["progress"].as_f64(), Some(0.0));
 
     // 2. Confirm three links as they are.
@@ -116,11 +97,7 @@ fn an_editing_session_on_the_letter_keeps_what_the_editor_confirmed() {
         args.extend(ids_of(&l));
         args.extend(["--by", "eva", "--when", when.as_str()]);
         let r = run(d, &args);
-        assert!(
-            r.stdout.contains(&format!("confirmed {}", l.id)),
-            "{}",
-            r.stdout
-        );
+        assert!(r.out.contains(&format!("confirmed {}", l.id)), "{}", r.out);
         confirmed.push(l);
     }
 
@@ -150,10 +127,9 @@ fn an_editing_session_on_the_letter_keeps_what_the_editor_confirmed() {
         ],
     );
     assert!(
-        r.stdout
-            .contains("confirmed without counterpart on rel.cs-en"),
+        r.out.contains("confirmed without counterpart on rel.cs-en"),
         "{}",
-        r.stdout
+        r.out
     );
 
     // 3. Correct: the editor joins the links of cs.s10 and cs.s11 into one, and removes the
@@ -167,7 +143,7 @@ fn an_editing_session_on_the_letter_keeps_what_the_editor_confirmed() {
     args.extend(joined.iter().copied());
     args.extend(["--by", "eva", "--when", "2026-11-25T10:10:00Z"]);
     let r = run(d, &args);
-    assert!(r.stdout.contains("linked"), "{}", r.stdout);
+    assert!(r.out.contains("linked"), "{}", r.out);
     let al = read_alignment(&ap).unwrap();
     let corrected = link_of(&al, "cs.s10");
     assert!(corrected.source.contains(&"cs.s11".to_string()));
@@ -204,7 +180,7 @@ fn an_editing_session_on_the_letter_keeps_what_the_editor_confirmed() {
     let edited_line = format!("{} resp=\"#tei-align\"/>", &line[..resp_at]);
     std::fs::write(&ap, src.replacen(&line, &edited_line, 1)).unwrap();
     let st: serde_json::Value =
-        serde_json::from_str(&run(d, &["status", "texts/letter-1968", "--json"]).stdout).unwrap();
+        serde_json::from_str(&run(d, &["status", "texts/letter-1968", "--json"]).out).unwrap();
     let cs_en_status = st["edges"]
         .as_array()
         .unwrap()
@@ -219,7 +195,7 @@ fn an_editing_session_on_the_letter_keeps_what_the_editor_confirmed() {
     run(d, &args);
     let al = read_alignment(&ap).unwrap();
     let check = run(d, &["check", "texts/letter-1968"]);
-    assert!(check.stdout.is_empty(), "{}", check.stdout);
+    assert!(check.out.is_empty(), "{}", check.out);
 
     // 5. Edit the Czech text: fix a word in cs.s2, split cs.s8 (the editor types </s> <s>),
     //    delete cs.s6 (whose link eva confirmed).
@@ -248,7 +224,7 @@ fn an_editing_session_on_the_letter_keeps_what_the_editor_confirmed() {
         ],
     );
     let r = run(d, &["align", "texts/letter-1968", "--when", "2026-11-26"]);
-    let warnings = format!("{}{}", r.stdout, r.stderr);
+    let warnings = format!("{}{}", r.out, r.err);
     let l6 = &confirmed[2];
     assert!(
         warnings.contains(&l6.id) && warnings.contains("cs.s6"),
@@ -331,9 +307,9 @@ fn an_editing_session_on_the_letter_keeps_what_the_editor_confirmed() {
             || e.unaligned.iter().any(|u| &u.sentence == new[0])
     );
     let check = run(d, &["check", "texts/letter-1968"]);
-    assert!(check.stdout.is_empty(), "{}", check.stdout);
+    assert!(check.out.is_empty(), "{}", check.out);
     let st: serde_json::Value =
-        serde_json::from_str(&run(d, &["status", "texts/letter-1968", "--json"]).stdout).unwrap();
+        serde_json::from_str(&run(d, &["status", "texts/letter-1968", "--json"]).out).unwrap();
     let cs_en_status = st["edges"]
         .as_array()
         .unwrap()

@@ -1,33 +1,19 @@
 //! `link`, `unlink` and `status` on bad input: one line on stderr naming the problem, non-zero
 //! exit, and the alignment file left exactly as it was.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
-const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/formats/work");
+use std::path::Path;
 
 fn run(dir: &Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tei-align"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let r = common::run(common::tei_align(dir).args(args));
+    (r.ok, r.out, r.err)
 }
 
 #[test]
 fn rejected_review_steps_leave_the_alignment_untouched() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::formats_work();
     let d = dir.path();
-    let w = d.join("texts/w");
-    std::fs::create_dir_all(&w).unwrap();
-    for f in ["cs.xml", "en.xml"] {
-        std::fs::copy(Path::new(FIXTURE).join(f), w.join(f)).unwrap();
-    }
     assert!(run(d, &["align", "texts/w", "--when", "2026-11-25"]).0);
     let ap = d.join("alignments/w/alignment.xml");
     let before = std::fs::read(&ap).unwrap();

@@ -5,6 +5,9 @@
 //! original), coverage, edition (jing-valid, derivation order topological), check, review and
 //! import with several `--source-layer`s.
 
+mod common;
+
+use common::{Run, tei_align, tool_jing as jing};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
@@ -15,45 +18,16 @@ const FIXTURE: &str = concat!(
     "/tests/fixtures/work/two-sources"
 );
 
-struct Run {
-    ok: bool,
-    out: String,
-    err: String,
-}
-
 fn run(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_tei-align"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("TEI_ALIGN_EDITOR")
-        .output()
-        .unwrap();
-    Run {
-        ok: out.status.success(),
-        out: String::from_utf8_lossy(&out.stdout).into_owned(),
-        err: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    common::run(tei_align(dir).args(args).env_remove("TEI_ALIGN_EDITOR"))
 }
 
 fn setup() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let w = dir.path().join("texts/w");
-    std::fs::create_dir_all(&w).unwrap();
-    for f in ["en.xml", "cs.xml", "ru.xml"] {
-        std::fs::copy(Path::new(FIXTURE).join(f), w.join(f)).unwrap();
-    }
-    dir
+    common::temp_work(Path::new(FIXTURE), "w", &["en.xml", "cs.xml", "ru.xml"])
 }
 
 fn read(d: &Path) -> WorkAlignment {
     tei_align::tei::standoff::read_alignment(&d.join("alignments/w/alignment.xml")).unwrap()
-}
-
-fn jing() -> Option<(std::path::PathBuf, std::path::PathBuf)> {
-    Some((
-        tei_align::check::find_in_path("jing")?,
-        tei_align::check::default_schema()?,
-    ))
 }
 
 #[test]

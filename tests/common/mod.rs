@@ -46,6 +46,12 @@ pub fn temp_work_all(from: &Path, name: &str) -> tempfile::TempDir {
     temp_work(from, name, &names)
 }
 
+/// A temp dir holding `texts/w` with the two layers (cs, en) of `tests/fixtures/formats/work`,
+/// not aligned.
+pub fn formats_work() -> tempfile::TempDir {
+    temp_work(&fixture("formats/work"), "w", &["cs.xml", "en.xml"])
+}
+
 /// A temp dir holding `texts/letter` copied from the chain fixture (ru → cs → en), not aligned.
 pub fn chain_letter() -> tempfile::TempDir {
     temp_work(
