@@ -4,14 +4,12 @@
 #[path = "fixtures/edition/builder.rs"]
 mod builder;
 
-use assert_cmd::Command;
+mod common;
+
+use common::tool;
 use std::path::{Path, PathBuf};
 
 const LAYER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tei/layer.xml");
-
-fn tool() -> Command {
-    Command::cargo_bin("tei-align").unwrap()
-}
 
 /// Run the tool in `dir`; it must fail with exactly one line on stderr, which is returned.
 fn fails_one_line(dir: &Path, args: &[&str]) -> String {

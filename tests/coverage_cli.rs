@@ -4,12 +4,10 @@
 #[path = "fixtures/edition/builder.rs"]
 mod builder;
 
-use assert_cmd::Command;
-use serde_json::Value;
+mod common;
 
-fn tool() -> Command {
-    Command::cargo_bin("tei-align").unwrap()
-}
+use common::tool;
+use serde_json::Value;
 
 #[test]
 fn letter_json_and_table() {

@@ -3,28 +3,10 @@
 #[path = "fixtures/edition/builder.rs"]
 mod builder;
 
-use std::path::Path;
-use std::process::Command;
-use tei_align::edition::{self, EditionOptions};
+mod common;
 
-/// Validate with jing against tei_all; `None` (and a message) when jing or the schema is absent.
-fn jing(file: &Path) -> Option<(bool, String)> {
-    let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/schema/tei_all.rng");
-    if !Path::new(schema).exists() {
-        println!("SKIP jing: schema {schema} not found");
-        return None;
-    }
-    match Command::new("jing").arg(schema).arg(file).output() {
-        Ok(out) => Some((
-            out.status.success(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-        )),
-        Err(_) => {
-            println!("SKIP jing: jing is not installed");
-            None
-        }
-    }
-}
+use common::jing;
+use tei_align::edition::{self, EditionOptions};
 
 fn position(hay: &str, needle: &str) -> usize {
     hay.find(needle)

@@ -3,36 +3,10 @@
 #[path = "fixtures/edition/builder.rs"]
 mod builder;
 
-use assert_cmd::Command;
+mod common;
+
+use common::{jing, tool};
 use std::path::Path;
-
-fn tool() -> Command {
-    Command::cargo_bin("tei-align").unwrap()
-}
-
-fn jing_ok(file: &Path) -> Option<bool> {
-    let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/schema/tei_all.rng");
-    if !Path::new(schema).exists() {
-        println!("SKIP jing: schema not found");
-        return None;
-    }
-    match std::process::Command::new("jing")
-        .arg(schema)
-        .arg(file)
-        .output()
-    {
-        Ok(o) => {
-            if !o.status.success() {
-                println!("{}", String::from_utf8_lossy(&o.stdout));
-            }
-            Some(o.status.success())
-        }
-        Err(_) => {
-            println!("SKIP jing: not installed");
-            None
-        }
-    }
-}
 
 #[test]
 fn letter_edition_with_the_default_alignment() {
@@ -69,8 +43,8 @@ fn letter_edition_with_the_default_alignment() {
         }
     }
     assert!(tei.contains("Mark Kramer"));
-    if let Some(ok) = jing_ok(&out.join("edition.xml")) {
-        assert!(ok, "edition.xml is not valid TEI");
+    if let Some((ok, msg)) = jing(&out.join("edition.xml")) {
+        assert!(ok, "edition.xml is not valid TEI: {msg}");
     }
     // The user's files are untouched.
     for (l, b) in ["ru", "cs", "en"].iter().zip(before) {
@@ -112,8 +86,8 @@ fn explicit_alignment_and_missing_alignment() {
         .success();
     let html = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(html.contains("Всеобщая декларация прав человека"));
-    if let Some(ok) = jing_ok(&out.join("edition.xml")) {
-        assert!(ok);
+    if let Some((ok, msg)) = jing(&out.join("edition.xml")) {
+        assert!(ok, "{msg}");
     }
 }
 
@@ -146,8 +120,8 @@ fn committed_editions_are_up_to_date_and_valid() {
                 "editions/{work}/{f} is stale: remake it with `tei-align edition texts/{work} -o editions/{work}`"
             );
         }
-        if let Some(ok) = jing_ok(&committed.join("edition.xml")) {
-            assert!(ok, "editions/{work}/edition.xml is not valid TEI");
+        if let Some((ok, msg)) = jing(&committed.join("edition.xml")) {
+            assert!(ok, "editions/{work}/edition.xml is not valid TEI: {msg}");
         }
     }
 }

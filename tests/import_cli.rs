@@ -1,14 +1,13 @@
 //! `tei-align import` from the command line: text, HTML and TEI input, re-segmentation with
 //! stable ids, and every kind of bad input.
 
+mod common;
+
 use assert_cmd::Command;
+use common::tool;
 use std::path::{Path, PathBuf};
 use tei_align::model::DerivationKind;
 use tei_align::tei::read_layer;
-
-fn tool() -> Command {
-    Command::cargo_bin("tei-align").unwrap()
-}
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

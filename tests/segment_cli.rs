@@ -1,13 +1,11 @@
 //! The `tei-align segment` command: output format, stdin, and the error cases.
 
-use assert_cmd::Command;
+mod common;
+
+use common::tool;
 use predicates::prelude::*;
 
 const FIX: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/segment/");
-
-fn tool() -> Command {
-    Command::cargo_bin("tei-align").unwrap()
-}
 
 #[test]
 fn one_sentence_per_line_blank_line_between_paragraphs() {
