@@ -5,9 +5,7 @@
 //! uses), each link carries `status="man|auto"` and, when confirmed, `resp` and `when`, so a
 //! round trip keeps the review state; tools that do not know them ignore them.
 
-use super::{
-    EdgeItem, FormatError, ImportedBead, doc_layer, layer_doc, status_attrs, status_from_attrs, xml,
-};
+use super::{EdgeItem, FormatError, ImportedBead, layer_doc, status_attrs, xml};
 use crate::model::{Relation, WorkAlignment};
 
 /// Write the beads of an edge as cesAlign.
@@ -70,37 +68,10 @@ pub fn import(
             ),
         ));
     }
-    let from = file.group.get("fromDoc").map(|d| doc_layer(d).to_owned());
-    let to = file.group.get("toDoc").map(|d| doc_layer(d).to_owned());
-    let swapped =
-        from.as_deref() == Some(rel.derived.as_str()) && to.as_deref() == Some(rel.source.as_str());
-    file.links
-        .iter()
-        .map(|l| {
-            let xt = l
-                .attrs
-                .get("xtargets")
-                .ok_or_else(|| perr(l.line, "link without xtargets".into()))?;
-            let (a, b) = xml::split_xtargets(xt)
-                .ok_or_else(|| perr(l.line, format!("xtargets '{xt}' is not 'ids;ids'")))?;
-            let (source, derived) = if swapped { (b, a) } else { (a, b) };
-            let cert = match l.attrs.get("certainty") {
-                Some(c) => Some(
-                    c.trim()
-                        .parse::<f64>()
-                        .map_err(|_| perr(l.line, format!("certainty '{c}' is not a number")))?,
-                ),
-                None => None,
-            };
-            Ok(ImportedBead {
-                id: l.attrs.get("id").cloned(),
-                source,
-                derived,
-                cert,
-                status: status_from_attrs(&l.attrs, default_who, now)
-                    .map_err(|m| perr(l.line, m))?,
-                line: l.line,
-            })
-        })
-        .collect()
+    let layout = xml::LinkLayout {
+        to_doc_first: false,
+        cert_attr: "certainty",
+        check_type: false,
+    };
+    xml::import_beads(&file, &layout, path, rel, default_who, now)
 }

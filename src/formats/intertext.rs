@@ -5,9 +5,7 @@
 //! link confirmed by a person, `auto` one made by an aligner (`plain` a default 1:1 pairing).
 //! Here `fromDoc` is the source layer and `toDoc` the derived one.
 
-use super::{
-    EdgeItem, FormatError, ImportedBead, doc_layer, layer_doc, status_attrs, status_from_attrs, xml,
-};
+use super::{EdgeItem, FormatError, ImportedBead, layer_doc, status_attrs, xml};
 use crate::model::{Relation, WorkAlignment};
 
 /// Write the beads of an edge in InterText's format.
@@ -58,38 +56,10 @@ pub fn import(
             ),
         ));
     }
-    let from = file.group.get("fromDoc").map(|d| doc_layer(d).to_owned());
-    let to = file.group.get("toDoc").map(|d| doc_layer(d).to_owned());
-    let swapped =
-        from.as_deref() == Some(rel.derived.as_str()) && to.as_deref() == Some(rel.source.as_str());
-    file.links
-        .iter()
-        .map(|l| {
-            let xt = l
-                .attrs
-                .get("xtargets")
-                .ok_or_else(|| perr(l.line, "link without xtargets".into()))?;
-            let (to_ids, from_ids) = xml::split_xtargets(xt)
-                .ok_or_else(|| perr(l.line, format!("xtargets '{xt}' is not 'ids;ids'")))?;
-            if let Some(t) = l.attrs.get("type") {
-                let want = format!("{}-{}", to_ids.len(), from_ids.len());
-                if t != &want {
-                    return Err(perr(l.line, format!("type '{t}' does not match xtargets '{xt}' (expected {want}; InterText lists toDoc ids first)")));
-                }
-            }
-            let (source, derived) = if swapped { (to_ids, from_ids) } else { (from_ids, to_ids) };
-            let cert = match l.attrs.get("cert") {
-                Some(c) => Some(c.trim().parse::<f64>().map_err(|_| perr(l.line, format!("cert '{c}' is not a number")))?),
-                None => None,
-            };
-            Ok(ImportedBead {
-                id: l.attrs.get("id").cloned(),
-                source,
-                derived,
-                cert,
-                status: status_from_attrs(&l.attrs, default_who, now).map_err(|m| perr(l.line, m))?,
-                line: l.line,
-            })
-        })
-        .collect()
+    let layout = xml::LinkLayout {
+        to_doc_first: true,
+        cert_attr: "cert",
+        check_type: true,
+    };
+    xml::import_beads(&file, &layout, path, rel, default_who, now)
 }

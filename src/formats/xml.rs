@@ -1,8 +1,9 @@
 //! Small XML helpers shared by the XML interchange formats: escaping, and reading a file of
 //! `<linkGrp fromDoc toDoc>` / `<link xtargets>` elements (cesAlign and InterText share that
-//! shape) with the line of every link, for error messages.
+//! shape) with the line of every link, for error messages, and turning those links into beads.
 
-use super::FormatError;
+use super::{FormatError, ImportedBead, doc_layer, status_from_attrs};
+use crate::model::Relation;
 use quick_xml::XmlVersion;
 use quick_xml::events::Event;
 use std::collections::BTreeMap;
@@ -150,4 +151,92 @@ pub fn split_xtargets(v: &str) -> Option<(Vec<String>, Vec<String>)> {
     }
     let side = |s: &str| s.split_whitespace().map(str::to_owned).collect();
     Some((side(a), side(b)))
+}
+
+/// How a link-list format (cesAlign, InterText) writes one link; everything else about reading
+/// its links into beads is the same.
+pub struct LinkLayout {
+    /// `xtargets` lists the `toDoc` (derived) ids first, as InterText does; cesAlign lists the
+    /// `fromDoc` (source) ids first.
+    pub to_doc_first: bool,
+    /// The attribute holding the link's confidence (`certainty`, `cert`).
+    pub cert_attr: &'static str,
+    /// A `type` attribute (`"2-1"`) must count the ids of `xtargets` in the order written.
+    pub check_type: bool,
+}
+
+/// The links of `file` as beads of edge `rel`. When `fromDoc` names the derived layer and `toDoc`
+/// the source (a file written the other way round), the sides are swapped. Errors name `path`
+/// and the link's line.
+pub fn import_beads(
+    file: &RawLinkFile,
+    layout: &LinkLayout,
+    path: &str,
+    rel: &Relation,
+    default_who: &str,
+    now: &str,
+) -> Result<Vec<ImportedBead>, FormatError> {
+    let perr = |line: usize, message: String| FormatError::Parse {
+        path: path.to_owned(),
+        line,
+        message,
+    };
+    let from = file.group.get("fromDoc").map(|d| doc_layer(d).to_owned());
+    let to = file.group.get("toDoc").map(|d| doc_layer(d).to_owned());
+    let swapped =
+        from.as_deref() == Some(rel.derived.as_str()) && to.as_deref() == Some(rel.source.as_str());
+    file.links
+        .iter()
+        .map(|l| {
+            let xt = l
+                .attrs
+                .get("xtargets")
+                .ok_or_else(|| perr(l.line, "link without xtargets".into()))?;
+            let (first, second) = split_xtargets(xt)
+                .ok_or_else(|| perr(l.line, format!("xtargets '{xt}' is not 'ids;ids'")))?;
+            if layout.check_type
+                && let Some(t) = l.attrs.get("type")
+            {
+                let want = format!("{}-{}", first.len(), second.len());
+                if t != &want {
+                    return Err(perr(
+                        l.line,
+                        format!(
+                            "type '{t}' does not match xtargets '{xt}' (expected {want}; \
+                             InterText lists toDoc ids first)"
+                        ),
+                    ));
+                }
+            }
+            // The sides as fromDoc, toDoc; then as source, derived.
+            let (from_ids, to_ids) = if layout.to_doc_first {
+                (second, first)
+            } else {
+                (first, second)
+            };
+            let (source, derived) = if swapped {
+                (to_ids, from_ids)
+            } else {
+                (from_ids, to_ids)
+            };
+            let cert = match l.attrs.get(layout.cert_attr) {
+                Some(c) => Some(c.trim().parse::<f64>().map_err(|_| {
+                    perr(
+                        l.line,
+                        format!("{} '{c}' is not a number", layout.cert_attr),
+                    )
+                })?),
+                None => None,
+            };
+            Ok(ImportedBead {
+                id: l.attrs.get("id").cloned(),
+                source,
+                derived,
+                cert,
+                status: status_from_attrs(&l.attrs, default_who, now)
+                    .map_err(|m| perr(l.line, m))?,
+                line: l.line,
+            })
+        })
+        .collect()
 }
