@@ -20,6 +20,20 @@ fn run(dir: &Path, args: &[&str]) -> Run {
     r
 }
 
+/// `status --json` of the letter, and its entry for the cs → en edge.
+fn status_cs_en(d: &Path) -> (serde_json::Value, serde_json::Value) {
+    let st: serde_json::Value =
+        serde_json::from_str(&run(d, &["status", "texts/letter-1968", "--json"]).out).unwrap();
+    let cs_en = st["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["relation"] == "rel.cs-en")
+        .unwrap()
+        .clone();
+    (st, cs_en)
+}
+
 fn cs_en(al: &WorkAlignment) -> &[Link] {
     &al.edges
         .iter()
@@ -179,15 +193,7 @@ fn an_editing_session_on_the_letter_keeps_what_the_editor_confirmed() {
     let resp_at = line.find(" resp=\"#eva\"").unwrap();
     let edited_line = format!("{} resp=\"#tei-align\"/>", &line[..resp_at]);
     std::fs::write(&ap, src.replacen(&line, &edited_line, 1)).unwrap();
-    let st: serde_json::Value =
-        serde_json::from_str(&run(d, &["status", "texts/letter-1968", "--json"]).out).unwrap();
-    let cs_en_status = st["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["relation"] == "rel.cs-en")
-        .unwrap()
-        .clone();
+    let (st, cs_en_status) = status_cs_en(d);
     assert_eq!(cs_en_status["confirmed"].as_u64(), Some(3), "{st}"); // cs.s2, cs.s6, corrected
     let mut args = vec!["link", "texts/letter-1968"];
     args.extend(ids_of(l1));
@@ -308,14 +314,6 @@ fn an_editing_session_on_the_letter_keeps_what_the_editor_confirmed() {
     );
     let check = run(d, &["check", "texts/letter-1968"]);
     assert!(check.out.is_empty(), "{}", check.out);
-    let st: serde_json::Value =
-        serde_json::from_str(&run(d, &["status", "texts/letter-1968", "--json"]).out).unwrap();
-    let cs_en_status = st["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["relation"] == "rel.cs-en")
-        .unwrap()
-        .clone();
+    let (st, cs_en_status) = status_cs_en(d);
     assert_eq!(cs_en_status["confirmed"].as_u64(), Some(3), "{st}"); // cs.s1, cs.s2, corrected
 }
