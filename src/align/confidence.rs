@@ -38,6 +38,21 @@ pub(crate) fn assign(path: &[RawBead]) -> Vec<f64> {
         .collect()
 }
 
+/// The confidence of a 1-0 or 0-1 bead without evidence of its own or around it (a sentence
+/// left alone only because nothing remains to pair it with).
+pub(crate) fn unsupported_null() -> f64 {
+    let b = RawBead {
+        s0: 0,
+        s1: 1,
+        t0: 0,
+        t1: 0,
+        ty: TYPES.iter().position(|&t| t == (1, 0)).unwrap_or(1) as u8,
+        d2: 0.0,
+        lex: 0.0,
+    };
+    of(&b, 0.0)
+}
+
 /// The confidence of one bead given the mean similarity `nb` of its neighbours.
 fn of(b: &RawBead, nb: f64) -> f64 {
     let (a, c) = TYPES[b.ty as usize];

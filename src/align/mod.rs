@@ -83,6 +83,12 @@ pub fn align(src: &[&str], tgt: &[&str], opts: &AlignOptions) -> Result<Vec<Bead
         pb
     });
     let dictionary = Dictionary::from_pairs(&opts.dictionary);
+    // With fixed beads the pieces between them are short: statistics estimated from one piece
+    // alone (length ratio, variance, priors, induced dictionary) are noise. So they are
+    // estimated once on the whole texts and every piece is aligned with them.
+    let global = (!opts.fixed.is_empty()
+        && pieces.iter().any(|&(s0, s1, t0, t1)| s1 > s0 && t1 > t0))
+    .then(|| Global::estimate(src, tgt, opts, &dictionary));
     let mut aligned: Vec<Vec<Bead>> = pieces
         .par_iter()
         .map(|&(s0, s1, t0, t1)| {
@@ -96,7 +102,10 @@ pub fn align(src: &[&str], tgt: &[&str], opts: &AlignOptions) -> Result<Vec<Bead
             } else {
                 None
             };
-            let mut beads = align_piece(&src[s0..s1], &tgt[t0..t1], blocks, &dictionary, pb);
+            let mut beads = match &global {
+                Some(g) => g.align_piece((s0, s1, t0, t1), blocks),
+                None => align_piece(&src[s0..s1], &tgt[t0..t1], blocks, &dictionary, pb),
+            };
             for b in &mut beads {
                 b.src.iter_mut().for_each(|x| *x += s0);
                 b.tgt.iter_mut().for_each(|x| *x += t0);
@@ -183,19 +192,7 @@ fn align_piece(
 ) -> Vec<Bead> {
     let (n, m) = (src.len(), tgt.len());
     if n == 0 || m == 0 {
-        // Nothing to pair with: every sentence stands alone, and surely so.
-        return (0..n)
-            .map(|i| Bead {
-                src: vec![i],
-                tgt: vec![],
-                confidence: 1.0,
-            })
-            .chain((0..m).map(|j| Bead {
-                src: vec![],
-                tgt: vec![j],
-                confidence: 1.0,
-            }))
-            .collect();
+        return lone_beads(n, m);
     }
     let si: Vec<SentenceInfo> = src.par_iter().map(|s| text::analyse(s)).collect();
     let ti: Vec<SentenceInfo> = tgt.par_iter().map(|s| text::analyse(s)).collect();
@@ -209,6 +206,102 @@ fn align_piece(
             confidence,
         })
         .collect()
+}
+
+/// The beads of a piece with one side empty: every sentence stands alone. Forced, but with no
+/// evidence that the sentence really has no counterpart (it is forced only by the beads around
+/// the piece, or by where a caller cut the text), so each gets the confidence the model gives a
+/// null bead without evidence, not a blanket 1.0 that would make an empty piece look best to a
+/// caller comparing cuts by confidence.
+fn lone_beads(n: usize, m: usize) -> Vec<Bead> {
+    let confidence = confidence::unsupported_null();
+    (0..n)
+        .map(|i| Bead {
+            src: vec![i],
+            tgt: vec![],
+            confidence,
+        })
+        .chain((0..m).map(|j| Bead {
+            src: vec![],
+            tgt: vec![j],
+            confidence,
+        }))
+        .collect()
+}
+
+/// Statistics estimated on the whole texts, for aligning the pieces between fixed beads.
+struct Global {
+    si: Vec<SentenceInfo>,
+    ti: Vec<SentenceInfo>,
+    params: Params,
+    dict: Dictionary,
+}
+
+impl Global {
+    /// A first pass over the whole texts (fixed beads ignored: they are few and agree with it
+    /// or not, the statistics hardly change), re-estimation and dictionary induction.
+    fn estimate(src: &[&str], tgt: &[&str], opts: &AlignOptions, dictionary: &Dictionary) -> Self {
+        let si: Vec<SentenceInfo> = src.par_iter().map(|s| text::analyse(s)).collect();
+        let ti: Vec<SentenceInfo> = tgt.par_iter().map(|s| text::analyse(s)).collect();
+        let bounds = match (&opts.src_blocks, &opts.tgt_blocks) {
+            (Some(sb), Some(tb)) => Some((boundaries(sb), boundaries(tb))),
+            _ => None,
+        };
+        let bounds = bounds.as_ref().map(|(a, b)| (a.as_slice(), b.as_slice()));
+        let (params, dict, _) = first_pass(&si, &ti, bounds, dictionary, None);
+        Global {
+            si,
+            ti,
+            params,
+            dict,
+        }
+    }
+
+    /// Align the piece `src[s0..s1]`, `tgt[t0..t1]` with the global statistics (beads in piece
+    /// indices).
+    fn align_piece(
+        &self,
+        (s0, s1, t0, t1): (usize, usize, usize, usize),
+        blocks: Option<(&[usize], &[usize])>,
+    ) -> Vec<Bead> {
+        let (n, m) = (s1 - s0, t1 - t0);
+        if n == 0 || m == 0 {
+            return lone_beads(n, m);
+        }
+        let (si, ti) = (&self.si[s0..s1], &self.ti[t0..t1]);
+        let mut params = self.params.clone();
+        // The local ratio is indexed by source position: shift it to the piece.
+        params.local = self.params.local.as_ref().map(|v| {
+            std::sync::Arc::new(
+                (s0..=s1)
+                    .map(|i| v.get(i).copied().unwrap_or(self.params.ratio))
+                    .collect(),
+            )
+        });
+        let bounds = blocks.map(|(sb, tb)| (boundaries(sb), boundaries(tb)));
+        let s = Csr::build(si, |x| self.dict.src_features(x));
+        let t = Csr::build(ti, |x| self.dict.tgt_features(x));
+        let feats = weigh(s, t);
+        let sl: Vec<u32> = si.iter().map(|s| s.len).collect();
+        let tl: Vec<u32> = ti.iter().map(|s| s.len).collect();
+        let level = Level {
+            src_cum: cumulative(&sl),
+            tgt_cum: cumulative(&tl),
+            feats: &feats,
+            src_bound: bounds.as_ref().map(|b| b.0.as_slice()),
+            tgt_bound: bounds.as_ref().map(|b| b.1.as_slice()),
+        };
+        let path = search::search(&level, &params, 3, None);
+        let conf = confidence::assign(&path);
+        path.into_iter()
+            .zip(conf)
+            .map(|(b, confidence)| Bead {
+                src: (b.s0..b.s1).collect(),
+                tgt: (b.t0..b.t1).collect(),
+                confidence,
+            })
+            .collect()
+    }
 }
 
 /// Align analysed sentences in two passes (see the module documentation).
@@ -236,6 +329,35 @@ fn align_infos(
             .chain((0..m).map(|j| (null(0, 0, j, j + 1, 2), 1.0)))
             .collect();
     }
+    let (params, dict, first) = first_pass(si, ti, bounds, dictionary, progress);
+    let sl: Vec<u32> = si.iter().map(|s| s.len).collect();
+    let tl: Vec<u32> = ti.iter().map(|s| s.len).collect();
+    let s = Csr::build(si, |x| dict.src_features(x));
+    let t = Csr::build(ti, |x| dict.tgt_features(x));
+    let feats = weigh(s, t);
+    let level = Level {
+        src_cum: cumulative(&sl),
+        tgt_cum: cumulative(&tl),
+        feats: &feats,
+        src_bound: bounds.map(|b| b.0),
+        tgt_bound: bounds.map(|b| b.1),
+    };
+    let band = Band::around(&first, 1, SECOND_PASS_BAND, n, m);
+    let second = search::dp_widening(&level, &params, band, 3, progress);
+    let conf = confidence::assign(&second);
+    second.into_iter().zip(conf).collect()
+}
+
+/// The first pass over analysed sentences (both sides non-empty): the re-estimated parameters
+/// (local ratio, variance, priors), the dictionary extended by induction, and the first path.
+fn first_pass(
+    si: &[SentenceInfo],
+    ti: &[SentenceInfo],
+    bounds: Option<(&[bool], &[bool])>,
+    dictionary: &Dictionary,
+    progress: Option<&ProgressBar>,
+) -> (Params, Dictionary, Vec<RawBead>) {
+    let (n, m) = (si.len(), ti.len());
     let sl: Vec<u32> = si.iter().map(|s| s.len).collect();
     let tl: Vec<u32> = ti.iter().map(|s| s.len).collect();
     let (src_cum, tgt_cum) = (cumulative(&sl), cumulative(&tl));
@@ -296,18 +418,7 @@ fn align_infos(
         .collect();
     let mut dict = dictionary.clone();
     dict.extend(&Dictionary::induce(si, ti, &pairs));
-    let feats = features(&dict);
-    let level = Level {
-        src_cum: cumulative(&sl),
-        tgt_cum: cumulative(&tl),
-        feats: &feats,
-        src_bound: bounds.map(|b| b.0),
-        tgt_bound: bounds.map(|b| b.1),
-    };
-    let band = Band::around(&first, 1, SECOND_PASS_BAND, n, m);
-    let second = search::dp_widening(&level, &params, band, 3, progress);
-    let conf = confidence::assign(&second);
-    second.into_iter().zip(conf).collect()
+    (params, dict, first)
 }
 
 /// For positions 0..=n: does a block start or end there? (Both ends of the text count.)

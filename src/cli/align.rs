@@ -22,6 +22,10 @@ pub struct Args {
     /// Ignore an existing alignment file, including its confirmed links and history.
     #[arg(long)]
     pub fresh: bool,
+    /// Re-align every automatic link (e.g. after an aligner upgrade); by default only the
+    /// neighbourhood of an edit of the texts is re-aligned. Confirmed links are kept either way.
+    #[arg(long, conflicts_with = "fresh")]
+    pub full: bool,
 }
 
 /// Accept `YYYY`, `YYYY-MM-DD` or `YYYY-MM-DDThh:mm:ss[Z|±hh:mm]`: what TEI's `@when` takes.
@@ -66,6 +70,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         when: args.when.clone(),
         strict: args.strict,
         progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        full: args.full,
     };
     let done = provenance::align_to_file(&work, &out, &opts, args.fresh)?;
     for w in &done.report.warnings {

@@ -82,6 +82,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             when: args.when.clone(),
             strict: false,
             fresh: false,
+            full: false,
         })?;
         super::coverage::run(super::coverage::Args {
             alignment: alignment.clone(),

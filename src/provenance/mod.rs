@@ -90,6 +90,10 @@ pub struct WorkOptions {
     pub strict: bool,
     /// Show the aligner's progress bar on long inputs.
     pub progress: bool,
+    /// Re-align every automatic item (e.g. for a new aligner version). By default (false) the
+    /// automatic items of the existing alignment that no edit of the texts disturbed are kept
+    /// as they are, and only the neighbourhood of an edit is re-aligned.
+    pub full: bool,
 }
 
 /// The result of aligning a work.
@@ -218,7 +222,7 @@ pub fn align_edge(
         }
     }
     align_edge_marked(
-        source, derived, relation, confirmed, strict, progress, warnings, &mut marks,
+        source, derived, relation, confirmed, strict, progress, false, warnings, &mut marks,
     )
 }
 
@@ -313,6 +317,7 @@ fn align_edge_marked(
     confirmed: Option<&EdgeAlignment>,
     strict: bool,
     progress: bool,
+    hold_automatic: bool,
     warnings: &mut Vec<String>,
     marks: &mut BTreeMap<String, u64>,
 ) -> Result<EdgeAlignment, ProvenanceError> {
@@ -457,7 +462,18 @@ fn align_edge_marked(
         }
         kept.push((b, l));
     }
-    let fixed_links = kept;
+    let mut fixed_links = kept;
+    if hold_automatic && let Some(c) = confirmed {
+        let (links, ptrs) = undisturbed_automatic(
+            c,
+            (source, &src_idx),
+            (derived, &der_idx),
+            &fixed_links,
+            (&taken_src, &taken_der),
+        );
+        fixed_links = links;
+        fixed_ptrs.extend(ptrs);
+    }
 
     // 2. The sentences the aligner sees: all but those held by confirmed ptrs (a confirmed
     // "no counterpart" must not be linked, and has no place the aligner could pin it to).
@@ -705,6 +721,177 @@ fn align_edge_marked(
     })
 }
 
+/// A ptr held through a re-alignment: (on the derived side?, sentence index, the ptr).
+type HeldPtr = (bool, usize, Unaligned);
+
+/// Positions within this many sentences of an edit count as disturbed: their automatic items
+/// are re-aligned rather than held.
+const DISTURBED_RADIUS: usize = 2;
+
+/// The confirmed links `confirmed_links` (sorted, non-crossing) merged with the automatic links of
+/// the existing edge `old` that no edit disturbed, and the undisturbed automatic ptrs, as
+/// (derived side?, index, ptr). Undisturbed: every sentence the item names still exists, and none
+/// lies within [`DISTURBED_RADIUS`] sentences of a change. A change is a sentence no item of the
+/// edge names (new), or a surviving sentence of an item that lost one (deleted, split, merged).
+/// Why hold them: the aligner re-run over everything usually gives the same beads in unchanged
+/// regions, but nothing guarantees it, and an editor who reviewed a stretch must not find it
+/// re-aligned because a sentence changed pages away. An automatic item that overlaps or crosses
+/// a confirmed one is not held (the confirmed one wins), nor one that crosses a held one.
+fn undisturbed_automatic(
+    old: &EdgeAlignment,
+    (source, src_idx): (&Layer, &HashMap<&str, usize>),
+    (derived, der_idx): (&Layer, &HashMap<&str, usize>),
+    confirmed_links: &[(Bead, Link)],
+    (taken_src, taken_der): (&HashSet<usize>, &HashSet<usize>),
+) -> (Vec<(Bead, Link)>, Vec<HeldPtr>) {
+    let (n, m) = (source.sentences.len(), derived.sentences.len());
+    let mut named_src = vec![false; n];
+    let mut named_der = vec![false; m];
+    let mut changed_src: Vec<usize> = Vec::new();
+    let mut changed_der: Vec<usize> = Vec::new();
+    for l in &old.links {
+        let s: Vec<Option<usize>> = l
+            .source
+            .iter()
+            .map(|x| src_idx.get(x.as_str()).copied())
+            .collect();
+        let d: Vec<Option<usize>> = l
+            .derived
+            .iter()
+            .map(|x| der_idx.get(x.as_str()).copied())
+            .collect();
+        let lost = s.iter().chain(&d).any(Option::is_none);
+        for &i in s.iter().flatten() {
+            named_src[i] = true;
+            if lost {
+                changed_src.push(i);
+            }
+        }
+        for &j in d.iter().flatten() {
+            named_der[j] = true;
+            if lost {
+                changed_der.push(j);
+            }
+        }
+    }
+    for u in &old.unaligned {
+        if u.layer == source.id {
+            if let Some(&i) = src_idx.get(u.sentence.as_str()) {
+                named_src[i] = true;
+            }
+        } else if u.layer == derived.id
+            && let Some(&j) = der_idx.get(u.sentence.as_str())
+        {
+            named_der[j] = true;
+        }
+    }
+    changed_src.extend((0..n).filter(|&i| !named_src[i]));
+    changed_der.extend((0..m).filter(|&j| !named_der[j]));
+    let disturbed = |changed: &[usize], len: usize| {
+        let mut d = vec![false; len];
+        for &c in changed {
+            let hi = (c + DISTURBED_RADIUS).min(len.saturating_sub(1));
+            for x in d
+                .iter_mut()
+                .take(hi + 1)
+                .skip(c.saturating_sub(DISTURBED_RADIUS))
+            {
+                *x = true;
+            }
+        }
+        d
+    };
+    let (dis_src, dis_der) = (disturbed(&changed_src, n), disturbed(&changed_der, m));
+
+    let consecutive = |v: &[usize]| v.windows(2).all(|w| w[1] == w[0] + 1);
+    let crosses =
+        |a: &Bead, b: &Bead| (a.src.first() < b.src.first()) != (a.tgt.first() < b.tgt.first());
+    let mut auto: Vec<(Bead, Link)> = Vec::new();
+    for l in old
+        .links
+        .iter()
+        .filter(|l| l.status == LinkStatus::Automatic)
+    {
+        let s: Option<Vec<usize>> = l
+            .source
+            .iter()
+            .map(|x| src_idx.get(x.as_str()).copied())
+            .collect();
+        let d: Option<Vec<usize>> = l
+            .derived
+            .iter()
+            .map(|x| der_idx.get(x.as_str()).copied())
+            .collect();
+        let (Some(s), Some(d)) = (s, d) else { continue };
+        if s.is_empty()
+            || d.is_empty()
+            || !consecutive(&s)
+            || !consecutive(&d)
+            || s.iter().any(|&i| dis_src[i] || taken_src.contains(&i))
+            || d.iter().any(|&j| dis_der[j] || taken_der.contains(&j))
+        {
+            continue;
+        }
+        let b = Bead {
+            src: s,
+            tgt: d,
+            confidence: round3(l.cert),
+        };
+        if confirmed_links.iter().any(|(c, _)| crosses(c, &b)) {
+            continue;
+        }
+        auto.push((b, l.clone()));
+    }
+    auto.sort_by_key(|(b, _)| (b.src.first().copied(), b.tgt.first().copied()));
+    let mut held_auto: Vec<(Bead, Link)> = Vec::new();
+    for (b, l) in auto {
+        let bad = held_auto
+            .last()
+            .is_some_and(|(p, _)| p.src.last() >= b.src.first() || p.tgt.last() >= b.tgt.first());
+        if !bad {
+            held_auto.push((b, l));
+        }
+    }
+    let mut links: Vec<(Bead, Link)> = confirmed_links.to_vec();
+    links.extend(held_auto);
+    links.sort_by_key(|(b, _)| (b.src.first().copied(), b.tgt.first().copied()));
+
+    let in_links = |side_derived: bool, i: usize| {
+        links.iter().any(|(b, _)| {
+            if side_derived {
+                b.tgt.contains(&i)
+            } else {
+                b.src.contains(&i)
+            }
+        })
+    };
+    let mut ptrs = Vec::new();
+    for u in old
+        .unaligned
+        .iter()
+        .filter(|u| u.status == LinkStatus::Automatic)
+    {
+        let (side_derived, idx) = if u.layer == derived.id {
+            (true, der_idx.get(u.sentence.as_str()).copied())
+        } else if u.layer == source.id {
+            (false, src_idx.get(u.sentence.as_str()).copied())
+        } else {
+            continue;
+        };
+        let Some(i) = idx else { continue };
+        let (dis, taken) = if side_derived {
+            (dis_der[i], taken_der.contains(&i))
+        } else {
+            (dis_src[i], taken_src.contains(&i))
+        };
+        if dis || taken || in_links(side_derived, i) {
+            continue;
+        }
+        ptrs.push((side_derived, i, u.clone()));
+    }
+    (links, ptrs)
+}
+
 /// Sentences per side up to which every cut point is tried; beyond, a coarse grid is refined.
 const CUT_EXHAUSTIVE: usize = 200;
 
@@ -738,7 +925,17 @@ fn align_with_gaps(
         return crate::align::align(src, tgt, opts);
     }
     let inner: Vec<usize> = gaps.iter().copied().filter(|&a| a > 0 && a < n).collect();
-    let ctx = GapCtx { src, tgt, opts };
+    let fixed_at = opts
+        .fixed
+        .iter()
+        .map(|b| (b.src.first().copied(), b.tgt.first().copied()))
+        .collect();
+    let ctx = GapCtx {
+        src,
+        tgt,
+        opts,
+        fixed_at,
+    };
     ctx.solve(
         (0, n),
         (0, m),
@@ -753,6 +950,8 @@ struct GapCtx<'a> {
     src: &'a [&'a str],
     tgt: &'a [&'a str],
     opts: &'a AlignOptions,
+    /// Where the fixed beads start (first source, first target sentence), to tell them apart.
+    fixed_at: HashSet<(Option<usize>, Option<usize>)>,
 }
 
 impl GapCtx<'_> {
@@ -818,7 +1017,18 @@ impl GapCtx<'_> {
         if s.0 == s.1 || d.0 == d.1 {
             return Ok(0.0);
         }
-        let beads = self.run(s, d)?;
+        // Only the beads the aligner chose tell how good a cut is: the fixed ones inside are
+        // the same whatever the cut, and counting them would favour a cut that leaves the
+        // aligner fewer (even hopeless) beads.
+        let beads: Vec<Bead> = self
+            .run(s, d)?
+            .into_iter()
+            .filter(|b| {
+                !self
+                    .fixed_at
+                    .contains(&(b.src.first().copied(), b.tgt.first().copied()))
+            })
+            .collect();
         Ok(mean_confidence(&beads))
     }
 
@@ -1344,6 +1554,7 @@ pub fn align_work(
             confirmed,
             opts.strict,
             opts.progress,
+            !opts.full,
             &mut warnings,
             &mut marks,
         )?);
