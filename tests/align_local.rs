@@ -274,3 +274,51 @@ fn lone_sentences_between_fixed_beads_are_not_certain() {
     assert!(lone.tgt.is_empty());
     assert!(lone.confidence < 0.5, "{}", lone.confidence);
 }
+
+/// The chain letter with en.s6 deleted and cs.s1–s3 fixed: the piece cs.s4–s7 against en.s4,
+/// s5, s7 is aligned, not left alone (in the work, through the source-gap cut search, it once
+/// came out all unaligned; `align_work_stable_ids` checks that path).
+#[test]
+fn a_piece_after_a_deletion_is_aligned_not_left_alone() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/work/chain");
+    let cs = read_layer(&dir.join("cs.xml")).unwrap();
+    let en = read_layer(&dir.join("en.xml")).unwrap();
+    let src: Vec<&str> = cs.sentences.iter().map(|s| s.text.as_str()).collect();
+    let tgt: Vec<&str> = en
+        .sentences
+        .iter()
+        .filter(|s| ["en.s1", "en.s2", "en.s3", "en.s4", "en.s5", "en.s7"].contains(&s.id.as_str()))
+        .map(|s| s.text.as_str())
+        .collect();
+    assert_eq!((src.len(), tgt.len()), (7, 6));
+    let fixed = (0..3)
+        .map(|k| Bead {
+            src: vec![k],
+            tgt: vec![k],
+            confidence: 1.0,
+        })
+        .collect();
+    let got = align(
+        &src,
+        &tgt,
+        &AlignOptions {
+            src_lang: "cs".into(),
+            tgt_lang: "en".into(),
+            fixed,
+            ..AlignOptions::default()
+        },
+    )
+    .unwrap();
+    let pairs: Vec<(Vec<usize>, Vec<usize>)> =
+        got.iter().map(|b| (b.src.clone(), b.tgt.clone())).collect();
+    // cs.s4 ↔ en.s4, cs.s5 ↔ en.s5, and cs.s7 (cut off mid-word in the source) linked with
+    // en.s7 (index 5), alone or together with cs.s6, whose counterpart was deleted.
+    for want in [(vec![3], vec![3]), (vec![4], vec![4])] {
+        assert!(pairs.contains(&want), "{want:?} not in {pairs:?}");
+    }
+    assert!(
+        pairs.contains(&(vec![6], vec![5])) || pairs.contains(&(vec![5, 6], vec![5])),
+        "{pairs:?}"
+    );
+    assert!(got.iter().all(|b| (0.0..=1.0).contains(&b.confidence)));
+}
