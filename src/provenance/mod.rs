@@ -477,11 +477,13 @@ fn align_edge_marked(
 
     // 2. The sentences the aligner sees: all but those held by confirmed ptrs (a confirmed
     // "no counterpart" must not be linked, and has no place the aligner could pin it to).
+    // (A set: with the automatic ptrs held there may be many.)
+    let held: HashSet<(bool, usize)> = fixed_ptrs.iter().map(|(d, j, _)| (*d, *j)).collect();
     let src_keep: Vec<usize> = (0..source.sentences.len())
-        .filter(|i| !fixed_ptrs.iter().any(|(d, j, _)| !*d && j == i))
+        .filter(|&i| !held.contains(&(false, i)))
         .collect();
     let der_keep: Vec<usize> = (0..derived.sentences.len())
-        .filter(|i| !fixed_ptrs.iter().any(|(d, j, _)| *d && j == i))
+        .filter(|&j| !held.contains(&(true, j)))
         .collect();
     let src_pos: HashMap<usize, usize> =
         src_keep.iter().enumerate().map(|(k, i)| (*i, k)).collect();
@@ -837,7 +839,11 @@ fn undisturbed_automatic(
             tgt: d,
             confidence: round3(l.cert),
         };
-        if confirmed_links.iter().any(|(c, _)| crosses(c, &b)) {
+        // The confirmed links are sorted and non-crossing (their targets ascend too): only the
+        // two around `b` can cross it.
+        let k = confirmed_links.partition_point(|(c, _)| c.src.first() < b.src.first());
+        let around = &confirmed_links[k.saturating_sub(1)..(k + 1).min(confirmed_links.len())];
+        if around.iter().any(|(c, _)| crosses(c, &b)) {
             continue;
         }
         auto.push((b, l.clone()));
@@ -856,15 +862,14 @@ fn undisturbed_automatic(
     links.extend(held_auto);
     links.sort_by_key(|(b, _)| (b.src.first().copied(), b.tgt.first().copied()));
 
-    let in_links = |side_derived: bool, i: usize| {
-        links.iter().any(|(b, _)| {
-            if side_derived {
-                b.tgt.contains(&i)
-            } else {
-                b.src.contains(&i)
-            }
+    let linked: HashSet<(bool, usize)> = links
+        .iter()
+        .flat_map(|(b, _)| {
+            let s = b.src.iter().map(|&i| (false, i));
+            s.chain(b.tgt.iter().map(|&j| (true, j)))
         })
-    };
+        .collect();
+    let in_links = |side_derived: bool, i: usize| linked.contains(&(side_derived, i));
     let mut ptrs = Vec::new();
     for u in old
         .unaligned
