@@ -611,3 +611,67 @@ fn recompose_keeps_the_ids_of_unchanged_segments() {
     assert_eq!(a.segments.len(), before.len() + 1);
     assert_eq!(a.id_high_water["seg"], n + 2);
 }
+
+/// Which automatic items a re-alignment holds: not those near a change (here a new derived
+/// sentence at the end), not those overlapping or crossing a confirmed link.
+#[test]
+fn undisturbed_automatic_items_are_held_others_are_not() {
+    let texts: Vec<String> = (1..=11).map(|k| format!("Sentence {k}.")).collect();
+    let t: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let cs = layer("cs", None, &t[..10]);
+    let en = layer("en", Some("cs"), &t); // en.s11 is new: no item names it
+    let link = |id: &str, s: usize, d: usize, status: LinkStatus| Link {
+        id: id.into(),
+        source: vec![format!("cs.s{s}")],
+        derived: vec![format!("en.s{d}")],
+        cert: 0.9,
+        status,
+    };
+    let mut links: Vec<Link> = (1..=10)
+        .map(|k| link(&format!("a.{k}"), k, k, LinkStatus::Automatic))
+        .collect();
+    let confirmed = link(
+        "a.c",
+        4,
+        6,
+        LinkStatus::Verified {
+            who: "eva".into(),
+            when: "2026".into(),
+        },
+    );
+    links.push(confirmed.clone());
+    let old = EdgeAlignment {
+        relation: "rel.cs-en".into(),
+        links,
+        unaligned: vec![],
+    };
+    fn idx(l: &Layer) -> HashMap<&str, usize> {
+        l.sentences
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect()
+    }
+    let (ci, ei) = (idx(&cs), idx(&en));
+    let fixed = vec![(
+        Bead {
+            src: vec![3],
+            tgt: vec![5],
+            confidence: 1.0,
+        },
+        confirmed,
+    )];
+    let (taken_src, taken_der) = (HashSet::from([3]), HashSet::from([5]));
+    let (held, ptrs) = undisturbed_automatic(
+        &old,
+        (&cs, &ci),
+        (&en, &ei),
+        &fixed,
+        (&taken_src, &taken_der),
+    );
+    let ids: Vec<&str> = held.iter().map(|(_, l)| l.id.as_str()).collect();
+    // a.4 shares cs.s4 and a.6 shares en.s6 with the confirmed link, a.5 crosses it; a.9 and
+    // a.10 lie within 2 sentences of the new en.s11.
+    assert_eq!(ids, ["a.1", "a.2", "a.3", "a.c", "a.7", "a.8"]);
+    assert!(ptrs.is_empty());
+}
