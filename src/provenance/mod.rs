@@ -353,16 +353,8 @@ fn align_edge_marked(
             if l.status == LinkStatus::Automatic {
                 continue;
             }
-            let s: Option<Vec<usize>> = l
-                .source
-                .iter()
-                .map(|x| src_idx.get(x.as_str()).copied())
-                .collect();
-            let d: Option<Vec<usize>> = l
-                .derived
-                .iter()
-                .map(|x| der_idx.get(x.as_str()).copied())
-                .collect();
+            let s: Option<Vec<usize>> = positions(&l.source, &src_idx).collect();
+            let d: Option<Vec<usize>> = positions(&l.derived, &der_idx).collect();
             let (Some(s), Some(d)) = (s, d) else {
                 let missing: Vec<&str> = l
                     .source
@@ -726,6 +718,14 @@ fn align_edge_marked(
 /// A ptr held through a re-alignment: (on the derived side?, sentence index, the ptr).
 type HeldPtr = (bool, usize, Unaligned);
 
+/// The positions of sentence ids in a layer (`None` for an id the layer no longer has).
+fn positions<'a>(
+    ids: &'a [String],
+    index: &'a HashMap<&str, usize>,
+) -> impl Iterator<Item = Option<usize>> + 'a {
+    ids.iter().map(|x| index.get(x.as_str()).copied())
+}
+
 /// Positions within this many sentences of an edit count as disturbed: their automatic items
 /// are re-aligned rather than held.
 const DISTURBED_RADIUS: usize = 2;
@@ -752,16 +752,8 @@ fn undisturbed_automatic(
     let mut changed_src: Vec<usize> = Vec::new();
     let mut changed_der: Vec<usize> = Vec::new();
     for l in &old.links {
-        let s: Vec<Option<usize>> = l
-            .source
-            .iter()
-            .map(|x| src_idx.get(x.as_str()).copied())
-            .collect();
-        let d: Vec<Option<usize>> = l
-            .derived
-            .iter()
-            .map(|x| der_idx.get(x.as_str()).copied())
-            .collect();
+        let s: Vec<Option<usize>> = positions(&l.source, src_idx).collect();
+        let d: Vec<Option<usize>> = positions(&l.derived, der_idx).collect();
         let lost = s.iter().chain(&d).any(Option::is_none);
         for &i in s.iter().flatten() {
             named_src[i] = true;
@@ -814,16 +806,8 @@ fn undisturbed_automatic(
         .iter()
         .filter(|l| l.status == LinkStatus::Automatic)
     {
-        let s: Option<Vec<usize>> = l
-            .source
-            .iter()
-            .map(|x| src_idx.get(x.as_str()).copied())
-            .collect();
-        let d: Option<Vec<usize>> = l
-            .derived
-            .iter()
-            .map(|x| der_idx.get(x.as_str()).copied())
-            .collect();
+        let s: Option<Vec<usize>> = positions(&l.source, src_idx).collect();
+        let d: Option<Vec<usize>> = positions(&l.derived, der_idx).collect();
         let (Some(s), Some(d)) = (s, d) else { continue };
         if s.is_empty()
             || d.is_empty()
