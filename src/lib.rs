@@ -11,6 +11,7 @@ pub mod align;
 pub mod check;
 pub mod coverage;
 pub mod edition;
+pub mod embed;
 pub mod error;
 pub mod formats;
 pub mod fsutil;

@@ -51,6 +51,8 @@ pub struct AlignOptions {
     pub fixed: Vec<Bead>,
     /// Show a progress bar on stderr (for long inputs on a terminal).
     pub progress: bool,
+    /// Semantic evidence: a source of sentence vectors (none: length and lexical evidence only).
+    pub embedder: Option<std::sync::Arc<dyn crate::embed::Embedder>>,
 }
 
 /// Weight of the lexical similarity (in [0, 1]) against the length and prior costs.

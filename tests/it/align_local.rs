@@ -2,7 +2,7 @@
 //! automatic links far from it are kept exactly as they were, near it the aligner re-aligns
 //! with statistics of the whole texts.
 
-mod common;
+use crate::common;
 
 use common::{Run, tei_align, temp_work_all};
 use std::collections::HashMap;

@@ -1,10 +1,9 @@
 //! Bad input, as a user meets it: every failure is ONE line on stderr naming the file (and the
 //! position for XML), a non-zero exit, no output file left behind, and the user's input untouched.
 
-#[path = "fixtures/edition/builder.rs"]
-mod builder;
+use crate::builder;
 
-mod common;
+use crate::common;
 
 use common::tool;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,6 @@
 //! The coverage report on works built in code (the letter and a UDHR-like declaration).
 
-#[path = "fixtures/edition/builder.rs"]
-mod builder;
+use crate::builder;
 
 use tei_align::coverage::{self, CoverageOptions, EdgeState};
 

@@ -1,7 +1,7 @@
 //! `tei-align import` from the command line: text, HTML and TEI input, re-segmentation with
 //! stable ids, and every kind of bad input.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use common::tool;

@@ -1,7 +1,7 @@
 //! `link`, `unlink` and `status` on bad input: one line on stderr naming the problem, non-zero
 //! exit, and the alignment file left exactly as it was.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -1,9 +1,8 @@
 //! The TEI parallel edition and the HTML view, on works built in code.
 
-#[path = "fixtures/edition/builder.rs"]
-mod builder;
+use crate::builder;
 
-mod common;
+use crate::common;
 
 use common::jing;
 use tei_align::edition::{self, EditionOptions};

@@ -1,10 +1,9 @@
 //! `tei-align coverage` end to end: project trees written from the fixtures (layers as TEI, the
 //! alignment through the real standoff writer), read back by the real readers.
 
-#[path = "fixtures/edition/builder.rs"]
-mod builder;
+use crate::builder;
 
-mod common;
+use crate::common;
 
 use common::tool;
 use serde_json::Value;

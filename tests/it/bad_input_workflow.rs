@@ -2,7 +2,7 @@
 //! `check`) on input found wrong by QA: an output that is the user's own file, an editor id that
 //! cannot be an `xml:id`, a link that points nowhere, a whole-file problem.
 
-mod common;
+use crate::common;
 
 use common::{Run, tei_align};
 use std::path::{Path, PathBuf};

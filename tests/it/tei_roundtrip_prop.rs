@@ -2,7 +2,7 @@
 //! milestones, notes, comments, entities and nested blocks, the result is a well-formed layer
 //! without nested `<s>`, and removing the `<s>` tags gives back the original bytes.
 
-mod common;
+use crate::common;
 
 use common::strip_s;
 use proptest::prelude::*;

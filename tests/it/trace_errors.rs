@@ -2,7 +2,7 @@
 //! sentence, and an alignment naming a layer file that is missing. Each is one line on stderr,
 //! naming the files involved, with a non-zero exit.
 
-mod common;
+use crate::common;
 
 use assert_cmd::prelude::*;
 use common::{aligned_chain_letter as setup, run, tei_align};

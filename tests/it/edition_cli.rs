@@ -1,9 +1,8 @@
 //! `tei-align edition` end to end on project trees written from the fixtures.
 
-#[path = "fixtures/edition/builder.rs"]
-mod builder;
+use crate::builder;
 
-mod common;
+use crate::common;
 
 use common::{jing, tool};
 use std::path::Path;

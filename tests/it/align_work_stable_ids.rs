@@ -4,7 +4,7 @@
 //! things. Re-running on unchanged input still writes a byte-identical file, and every file is
 //! valid TEI.
 
-mod common;
+use crate::common;
 
 use assert_cmd::prelude::*;
 use common::{assert_valid_tei as jing, chain_letter as setup};

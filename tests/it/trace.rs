@@ -1,6 +1,6 @@
 //! `tei-align trace`: the segment of a sentence, every layer from the original down.
 
-mod common;
+use crate::common;
 
 use common::aligned_chain_letter as setup;
 use std::path::Path;

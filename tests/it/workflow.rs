@@ -4,7 +4,7 @@
 //! every unchanged sentence kept its id, the deleted sentence's link was reported, and the work
 //! is still consistent.
 
-mod common;
+use crate::common;
 
 use common::{Run, tei_align};
 use std::collections::BTreeMap;

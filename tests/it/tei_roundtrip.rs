@@ -1,7 +1,7 @@
 //! The TEI round trip: inserting `<s>` into a document with rich inline markup changes nothing
 //! else — removing the `<s>` tags gives back the original bytes.
 
-mod common;
+use crate::common;
 
 use common::strip_s;
 use std::path::Path;

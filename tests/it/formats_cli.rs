@@ -3,7 +3,7 @@
 //! survived; bad files are rejected with one line naming file and line, leaving the alignment
 //! untouched.
 
-mod common;
+use crate::common;
 
 use common::{Run, tei_align};
 use std::path::{Path, PathBuf};

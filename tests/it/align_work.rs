@@ -2,7 +2,7 @@
 //! source gap, a tree (en → cs, en → ru), the graph errors, byte-identical re-runs and confirmed
 //! links that survive re-alignment.
 
-mod common;
+use crate::common;
 
 use assert_cmd::prelude::*;
 use common::{assert_valid_tei as jing, tei_align};

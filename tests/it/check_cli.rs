@@ -2,7 +2,7 @@
 //! installed); hand edits that break pointers, coverage or ids are reported one per line with
 //! file and line, and the exit code is non-zero.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

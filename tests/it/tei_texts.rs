@@ -1,7 +1,7 @@
 //! The committed texts in texts/: valid TEI, sound layers, faithful provenance, and exactly what
 //! `texts/make.sh` makes from ../shared/texts.
 
-mod common;
+use crate::common;
 
 use common::shared;
 use std::collections::HashSet;

@@ -5,7 +5,7 @@
 //! original), coverage, edition (jing-valid, derivation order topological), check, review and
 //! import with several `--source-layer`s.
 
-mod common;
+use crate::common;
 
 use common::{Run, tei_align, tool_jing as jing};
 use std::collections::BTreeSet;

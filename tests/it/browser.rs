@@ -7,8 +7,7 @@
 //! that a phone-sized window stacks the columns instead of overflowing, and saves screenshots
 //! in `target/screenshots/`.
 
-#[path = "fixtures/edition/builder.rs"]
-mod builder;
+use crate::builder;
 
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};

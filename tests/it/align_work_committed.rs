@@ -3,7 +3,7 @@
 //! per edge and once by the segments, and the letter's source gap and textless original are as
 //! they must be. Valid TEI (jing) when jing is installed.
 
-mod common;
+use crate::common;
 
 use common::assert_valid_tei as jing;
 use std::collections::BTreeMap;

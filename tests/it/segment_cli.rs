@@ -1,6 +1,6 @@
 //! The `tei-align segment` command: output format, stdin, and the error cases.
 
-mod common;
+use crate::common;
 
 use common::tool;
 use predicates::prelude::*;
