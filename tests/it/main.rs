@@ -15,6 +15,7 @@ mod check_cli;
 mod common;
 mod coverage;
 mod coverage_cli;
+mod e5_equivalence;
 mod edition;
 mod edition_cli;
 mod formats_cli;
