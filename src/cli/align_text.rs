@@ -1,7 +1,7 @@
 //! The `align-text` command: align two pre-split texts (one sentence per line) and print beads.
 
 use anyhow::{Context, bail};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use tei_align::align::{AlignOptions, align};
 use tei_align::formats::beads::{write_beads, write_ladder, write_tsv};
@@ -74,7 +74,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         src_lang: args.src_lang,
         tgt_lang: args.tgt_lang,
         dictionary,
-        progress: std::io::stderr().is_terminal(),
+        progress: super::ui::progress(),
         ..AlignOptions::default()
     };
     let beads = align(&src, &tgt, &opts).with_context(|| {

@@ -28,14 +28,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         outln!("{p}");
     }
     for n in &rep.notes {
-        eprintln!("note: {n}");
+        super::ui::note(n);
     }
     if !rep.is_ok() {
-        anyhow::bail!(
+        return Err(super::ui::CheckFailed(format!(
             "{} problem(s) found in {}",
             rep.problems.len(),
             args.work.display()
-        );
+        ))
+        .into());
     }
     eprintln!(
         "ok: {} layers and {} checked",
