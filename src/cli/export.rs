@@ -64,6 +64,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     } else {
         // Before writing anything: an export must never replace a layer or the alignment it
         // reads, nor write into the work directory.
+        if format.is_bundle() {
+            super::link::refuse_overwrite(&args.output, &work, Some(&path))?;
+            if args.output.exists() && !args.output.is_dir() {
+                anyhow::bail!(
+                    "{}: not a directory ({} writes a bundle: the alignment and its sentence documents)",
+                    args.output.display(),
+                    args.format
+                );
+            }
+        }
         for (p, _) in &targets {
             super::link::refuse_overwrite(p, &work, Some(&path))?;
         }

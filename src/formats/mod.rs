@@ -371,9 +371,8 @@ pub fn keep_confirmers(al: &WorkAlignment, ei: usize, file: &mut ImportedFile) {
         let Some(b) = file.beads.get_mut(n) else {
             continue;
         };
-        if let Some(s @ LinkStatus::Verified { .. }) = by_members
-            .get(&(key(&b.source), key(&b.derived)))
-            .copied()
+        if let Some(s @ LinkStatus::Verified { .. }) =
+            by_members.get(&(key(&b.source), key(&b.derived))).copied()
         {
             b.status = Some(s.clone());
         }
@@ -944,7 +943,10 @@ pub fn export_files(
         }
         Format::Tsv => {
             let (_, items) = edge_data()?;
-            single(&format!("{stem}.tsv"), tsv::export(work, &items, opts.excel)?)
+            single(
+                &format!("{stem}.tsv"),
+                tsv::export(work, &items, opts.excel)?,
+            )
         }
         Format::Ladder => {
             let (_, items) = edge_data()?;

@@ -195,7 +195,16 @@ fn an_opus_file_with_several_link_groups_gives_the_edge_its_pair() {
 <link id=\"2\" xtargets=\"cs.s2;en.s2 en.s3\" certainty=\"-0.1\"/>\n\
 </linkGrp>\n\
 </cesAlign>\n";
-    let file = import(Format::CesAlign, src, "o.xml", &w, &al.relations[1], "e", NOW).unwrap();
+    let file = import(
+        Format::CesAlign,
+        src,
+        "o.xml",
+        &w,
+        &al.relations[1],
+        "e",
+        NOW,
+    )
+    .unwrap();
     assert_eq!(file.beads.len(), 2);
     assert_eq!(file.beads[0].id.as_deref(), Some("SL1"));
     assert_eq!(file.beads[1].id, None, "'2' cannot be an xml:id");
@@ -205,7 +214,18 @@ fn an_opus_file_with_several_link_groups_gives_the_edge_its_pair() {
     // A file none of whose groups is the edge's is refused.
     let other = "<cesAlign><linkGrp fromDoc='ru/a.xml' toDoc='cs/a.xml'><link xtargets='1;1'/></linkGrp>\
 <linkGrp fromDoc='ru/b.xml' toDoc='cs/b.xml'><link xtargets='1;1'/></linkGrp></cesAlign>";
-    assert!(import(Format::CesAlign, other, "o.xml", &w, &al.relations[1], "e", NOW).is_err());
+    assert!(
+        import(
+            Format::CesAlign,
+            other,
+            "o.xml",
+            &w,
+            &al.relations[1],
+            "e",
+            NOW
+        )
+        .is_err()
+    );
 }
 
 #[test]
@@ -504,7 +524,10 @@ fn tmx_has_a_tu_per_segment_with_texts_and_provenance() {
     let t = export(Format::Tmx, &w, &al, Some("cs-en")).unwrap();
     assert_eq!(t.matches("<tu ").count(), 4);
     assert_eq!(t.matches("<prop type=\"x-unaligned\">").count(), 2, "{t}");
-    assert!(t.contains("layer=cs ids=cs.s5 cert=0.6 status=man resp=eva"), "{t}");
+    assert!(
+        t.contains("layer=cs ids=cs.s5 cert=0.6 status=man resp=eva"),
+        "{t}"
+    );
 }
 
 #[test]

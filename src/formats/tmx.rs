@@ -162,7 +162,11 @@ fn units(
 /// The review state of a unit: the lowest confidence along its chain, and its status (`man`
 /// only when a person confirmed every step; who and when only for a single step).
 fn unit_state(steps: &HashMap<&str, Step<'_>>, u: &Unit) -> (Option<f64>, LinkStatus) {
-    let known: Vec<&Step<'_>> = u.chain.iter().filter_map(|c| steps.get(c.as_str())).collect();
+    let known: Vec<&Step<'_>> = u
+        .chain
+        .iter()
+        .filter_map(|c| steps.get(c.as_str()))
+        .collect();
     let min = known.iter().map(|s| s.cert).fold(f64::INFINITY, f64::min);
     let all_man = !known.is_empty()
         && known
@@ -398,7 +402,9 @@ fn read_tmx(src: &str, path: &str) -> Result<RawTmx, FormatError> {
                     }
                     "tuv" => {
                         tuv = Some(RawTuv {
-                            lang: attr("xml:lang").or_else(|| attr("lang")).unwrap_or_default(),
+                            lang: attr("xml:lang")
+                                .or_else(|| attr("lang"))
+                                .unwrap_or_default(),
                             ..RawTuv::default()
                         })
                     }

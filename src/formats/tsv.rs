@@ -102,7 +102,11 @@ pub fn export(work: &Work, items: &[EdgeItem], excel: bool) -> Result<String, Fo
         .map_err(|e| FormatError::Alignment(format!("writing TSV: {e}")))?;
     let body = String::from_utf8(bytes)
         .map_err(|e| FormatError::Alignment(format!("writing TSV: {e}")))?;
-    Ok(if excel { format!("\u{feff}{body}") } else { body })
+    Ok(if excel {
+        format!("\u{feff}{body}")
+    } else {
+        body
+    })
 }
 
 /// Read a status cell: `auto`, `man` (confirmed, nobody named), `man:<who>:<when>`.
@@ -112,7 +116,9 @@ fn parse_status(cell: &str, default_who: &str, now: &str) -> Result<(LinkStatus,
         return Ok((LinkStatus::Automatic, false));
     }
     let Some(rest) = cell.strip_prefix("man") else {
-        return Err(format!("status '{cell}' is not auto, man or man:<who>:<when>"));
+        return Err(format!(
+            "status '{cell}' is not auto, man or man:<who>:<when>"
+        ));
     };
     if rest.is_empty() {
         return Ok((
