@@ -195,6 +195,16 @@ pub fn check(
         })
     };
     let idx = SentenceIndex::new(work);
+    // A check that compares nothing must not pass as if it had (a CI gate on a work whose
+    // layers name no sources).
+    if al.edges.is_empty() {
+        p(
+            &al_file,
+            0,
+            "no derivation edge: no layer names another as its source, so nothing was compared"
+                .to_owned(),
+        );
+    }
 
     // 1. Ids in the layer files: no duplicates within a file, none across layers.
     let mut sentence_home: HashMap<&str, &str> = HashMap::new();
