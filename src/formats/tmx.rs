@@ -16,8 +16,8 @@ use super::{
     EdgeItem, FormatError, ImportedBead, ImportedFile, cesalign::fmt_cert, edge_items, relation_of,
     xml,
 };
+use crate::model::SentenceIndex;
 use crate::model::{LinkStatus, Relation, Work, WorkAlignment};
-use crate::review::SentenceIndex;
 use std::collections::{BTreeMap, HashMap};
 
 /// One step of a chain, looked up by link or ptr id.
@@ -212,7 +212,7 @@ pub fn export(
     }
     out.push_str("</header>\n<body>\n");
     // Layers in derivation order: sources before what was derived from them.
-    let order = layer_order(work, al);
+    let order = crate::provenance::layer_order(work, &al.relations);
     for u in &body_units {
         write_unit(&mut out, work, al, &idx, &steps, &order, u);
     }
@@ -309,25 +309,6 @@ fn write_unit(
         ));
     }
     out.push_str("</tu>\n");
-}
-
-/// Layer ids with every source before the layers derived from it (ties by id).
-fn layer_order(work: &Work, al: &WorkAlignment) -> Vec<String> {
-    let mut ids: Vec<String> = work.layers.iter().map(|l| l.id.clone()).collect();
-    let depth = |id: &str| {
-        let mut d = 0;
-        let mut cur = id.to_owned();
-        while let Some(r) = al.relations.iter().find(|r| r.derived == cur) {
-            d += 1;
-            cur = r.source.clone();
-            if d > al.relations.len() {
-                break; // a cycle: `check` reports it
-            }
-        }
-        d
-    };
-    ids.sort_by_key(|id| (depth(id), id.clone()));
-    ids
 }
 
 /// One `<tuv>` as read: its language, props and text.

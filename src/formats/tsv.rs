@@ -10,8 +10,8 @@
 //! again; the id, ids, certainty and status columns never start with those characters.
 
 use super::{EdgeItem, FormatError, ImportedBead, ImportedFile, status_word};
+use crate::model::SentenceIndex;
 use crate::model::{LinkStatus, Work};
-use crate::review::SentenceIndex;
 
 /// The columns, as the header record names them.
 pub const COLUMNS: [&str; 7] = [
