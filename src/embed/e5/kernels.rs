@@ -112,9 +112,9 @@ impl QActs {
                         out[packed_index(bi * QK + j)] = q as i8;
                         sums[j / 16] += q;
                     }
-                    for h in 0..2 {
+                    for (h, sum) in sums.iter().enumerate() {
                         self.scale[lanes + bi * 2 + h] = d;
-                        self.corr[lanes + bi * 2 + h] = 8 * sums[h];
+                        self.corr[lanes + bi * 2 + h] = 8 * sum;
                     }
                 }
             }
