@@ -18,7 +18,12 @@ pub struct Args {
 
 /// Run the command: one line per problem on stdout, non-zero exit if there is any.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let (work, path, al) = super::link::load(&args.work, args.alignment.as_deref())?;
+    let tei_align::project::Opened {
+        work,
+        path,
+        alignment: al,
+        ..
+    } = tei_align::project::WorkRef::resolve(&args.work, args.alignment.as_deref())?.open()?;
     let mut opts = CheckOptions::detect();
     if args.no_jing {
         opts.jing = None;

@@ -27,11 +27,16 @@ pub struct Args {
 /// Run the command.
 pub fn run(args: Args) -> anyhow::Result<()> {
     let format = Format::parse(&args.format).context("unknown format")?;
-    let (work, path, al) = super::link::load(&args.work, args.alignment.as_deref())?;
+    let tei_align::project::Opened {
+        work,
+        path,
+        alignment: al,
+        ..
+    } = tei_align::project::WorkRef::resolve(&args.work, args.alignment.as_deref())?.open()?;
     let to_stdout = args.output.as_os_str() == "-";
     if !to_stdout {
         // Before any work: an export must never replace a layer or the alignment it reads.
-        super::link::refuse_overwrite(&args.output, &work, Some(&path))?;
+        tei_align::project::refuse_overwrite(&args.output, &work, Some(&path))?;
     }
     // A broken alignment (a hand edit) is reported against its file, as `check` does.
     let text = export(format, &work, &al, args.edge.as_deref())

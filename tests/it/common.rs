@@ -76,16 +76,29 @@ pub fn aligned_chain_letter() -> tempfile::TempDir {
     dir
 }
 
+/// The git configuration the tool sees in tests: `tests/fixtures/gitconfig` (user Test Editor,
+/// tester@example.org) instead of the machine's, so that the editor taken from git config is the
+/// same everywhere.
+pub const GIT_ENV: [(&str, &str); 2] = [
+    (
+        "GIT_CONFIG_GLOBAL",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/gitconfig"),
+    ),
+    ("GIT_CONFIG_NOSYSTEM", "1"),
+];
+
 /// The `tei-align` binary built for these tests, run in `dir`.
 pub fn tei_align(dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_tei-align"));
-    c.current_dir(dir);
+    c.current_dir(dir).envs(GIT_ENV);
     c
 }
 
 /// The `tei-align` binary as an `assert_cmd` command (for `.assert()` chains).
 pub fn tool() -> assert_cmd::Command {
-    assert_cmd::Command::cargo_bin("tei-align").unwrap()
+    let mut c = assert_cmd::Command::cargo_bin("tei-align").unwrap();
+    c.envs(GIT_ENV);
+    c
 }
 
 /// What a finished run of the tool gave: success, stdout and stderr as text.
