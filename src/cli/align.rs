@@ -79,10 +79,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 /// Align the work (read already) and write its alignment; print what was done. Returns the
 /// alignment, for `run` to go on with.
 pub fn align(w: &WorkRef, work: &Work, args: &Args) -> anyhow::Result<WorkAlignment> {
+    super::ui::detail(&format!(
+        "work {} ({}): {} layer(s); alignment {}",
+        work.id,
+        work.dir.display(),
+        work.layers.len(),
+        w.alignment.display()
+    ));
     let opts = WorkOptions {
         when: args.when.clone(),
         strict: args.strict,
-        progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        progress: super::ui::progress(),
         full: args.full,
     };
     let done = w.align(work, &opts, args.fresh, super::link::lock_mode(args.wait))?;
