@@ -1,7 +1,7 @@
 //! The work lock: an advisory lock on a file beside the alignment (`.alignment.xml.lock`), held by
 //! every command that writes the alignment from before it reads the file until after it has
 //! written it, so that two editors' commands run one after the other and neither loses the
-//! other's change. The lock is the operating system's (`flock`), so it is released when the
+//! other's change. The lock is the operating system's (`flock`, through `fs4`), so it is released when the
 //! process ends, however it ends; the file itself stays (removing it would race with a waiter).
 
 use super::{ProjectError, Result};
@@ -102,9 +102,10 @@ fn open_locked(path: &Path, work: &str, mode: LockMode) -> Result<std::fs::File>
         .truncate(false)
         .open(path)
         .map_err(io)?;
-    match file.try_lock() {
+    // fs4's calls, not `File`'s own: those need Rust 1.89 (the crate's MSRV is 1.88).
+    match fs4::FileExt::try_lock(&file) {
         Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => match mode {
+        Err(fs4::TryLockError::WouldBlock) => match mode {
             LockMode::Fail => {
                 let mut holder = String::new();
                 // The holder writes its line right after locking; an empty file means it has
@@ -121,11 +122,11 @@ fn open_locked(path: &Path, work: &str, mode: LockMode) -> Result<std::fs::File>
                 })
             }
             LockMode::Wait => {
-                file.lock().map_err(io)?;
+                fs4::FileExt::lock(&file).map_err(io)?;
                 Ok(file)
             }
         },
-        Err(std::fs::TryLockError::Error(e)) => Err(io(e)),
+        Err(fs4::TryLockError::Error(e)) => Err(io(e)),
     }
 }
 
@@ -160,6 +161,6 @@ impl Drop for WorkLock {
             // Say that nobody holds it now, so a message read later names no finished process.
             let _ = self.file.set_len(0);
         }
-        let _ = self.file.unlock();
+        let _ = fs4::FileExt::unlock(&self.file);
     }
 }
