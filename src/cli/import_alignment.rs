@@ -53,10 +53,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let who = editor.id;
     let now = review::now_iso();
     let file = args.file.display().to_string();
-    let mut imported = import(format, &src, &file, &work, &rel, &who, &now)?;
+    let mut imported = import(format, &src, &file, work, &rel, &who, &now)?;
     // A confirmation the file does not attribute (InterText keeps only `status="man"`) stays
     // with whoever confirmed that very bead before.
-    keep_confirmers(&al, ei, &mut imported);
+    keep_confirmers(al, ei, &mut imported);
     let beads = imported.beads;
     let mode = if args.replace {
         ImportMode::Replace
