@@ -84,6 +84,7 @@ fn at(path: &str, line: usize, message: &str) -> String {
 }
 
 pub(crate) mod dom;
+pub(crate) mod wf;
 pub mod header;
 pub mod import;
 pub mod insert;

@@ -19,6 +19,7 @@ mod edition;
 mod edition_cli;
 mod formats_cli;
 mod import_cli;
+mod robust_xml;
 mod segment_cli;
 mod segment_rules;
 mod tei_read;
