@@ -313,12 +313,7 @@ impl<'a> Doc<'a> {
     }
 
     /// The text an entity or character reference stands for.
-    fn reference(
-        &self,
-        name: &str,
-        pos: usize,
-        st: &mut ParseState,
-    ) -> Result<String, TeiError> {
+    fn reference(&self, name: &str, pos: usize, st: &mut ParseState) -> Result<String, TeiError> {
         if let Some(num) = name.strip_prefix('#') {
             return super::wf::char_ref(num)
                 .map(String::from)

@@ -136,7 +136,11 @@ impl Dtd {
             _ if rest.starts_with("SYSTEM") || rest.starts_with("PUBLIC") => {
                 Entity::External(rest.split_whitespace().collect::<Vec<_>>().join(" "))
             }
-            _ => return Err(format!("<!ENTITY {name}>: neither a value nor SYSTEM/PUBLIC")),
+            _ => {
+                return Err(format!(
+                    "<!ENTITY {name}>: neither a value nor SYSTEM/PUBLIC"
+                ));
+            }
         };
         self.entities.entry(name.to_owned()).or_insert(entity);
         Ok(())

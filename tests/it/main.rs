@@ -18,6 +18,7 @@ mod coverage_cli;
 mod edition;
 mod edition_cli;
 mod formats_cli;
+mod fuzz_stable;
 mod import_cli;
 mod robust_xml;
 mod segment_cli;

@@ -24,13 +24,25 @@ fn not_well_formed_layers_are_refused_with_line_and_column() {
     let cases: &[(&str, &str, &str)] = &[
         // (what to replace, by what, what the message must say)
         ("has made a number", "has ]]> made a number", "]]>"),
-        ("has made a number", "has &nosuch; made a number", "undefined entity &nosuch;"),
+        (
+            "has made a number",
+            "has &nosuch; made a number",
+            "undefined entity &nosuch;",
+        ),
         ("has made a number", "has &#xFFFE; made a number", "U+FFFE"),
         ("has made a number", "has &#xFFFF; made a number", "U+FFFF"),
         ("has made a number", "has &#8; made a number", "U+0008"),
-        ("<p><s xml:id=\"en.s4\">", "<?xml version=\"1.0\"?><p><s xml:id=\"en.s4\">", "XML declaration"),
+        (
+            "<p><s xml:id=\"en.s4\">",
+            "<?xml version=\"1.0\"?><p><s xml:id=\"en.s4\">",
+            "XML declaration",
+        ),
         ("encoding=\"UTF-8\"", "encoding=\"UTF-16\"", "UTF-16"),
-        ("<s xml:id=\"en.s3\">", "<s xml:id=\"en.s3\" rend=\"a<b\">", "'<'"),
+        (
+            "<s xml:id=\"en.s3\">",
+            "<s xml:id=\"en.s3\" rend=\"a<b\">",
+            "'<'",
+        ),
     ];
     for (from, to, says) in cases {
         let dir = work_with_en(&en_with(from, to));
@@ -41,7 +53,11 @@ fn not_well_formed_layers_are_refused_with_line_and_column() {
             let r = run(tei_align(dir.path()).args(&args));
             assert!(!r.ok, "{args:?} accepted {to:?}");
             assert!(r.err.contains(says), "{args:?} {to:?}: {}", r.err);
-            assert!(r.err.contains("en.xml:"), "{args:?}: no file named: {}", r.err);
+            assert!(
+                r.err.contains("en.xml:"),
+                "{args:?}: no file named: {}",
+                r.err
+            );
             // file:line:col
             let at = r.err.split("en.xml:").nth(1).unwrap_or("");
             let mut nums = at.split(':').take(2);
@@ -66,7 +82,11 @@ fn a_single_byte_encoding_declared_on_utf8_bytes_is_refused() {
     let dir = work_with_en(&en);
     let r = run(tei_align(dir.path()).args(["check", "--no-jing", "texts/letter"]));
     assert!(!r.ok);
-    assert!(r.err.contains("ISO-8859-2") && r.err.contains("UTF-8"), "{}", r.err);
+    assert!(
+        r.err.contains("ISO-8859-2") && r.err.contains("UTF-8"),
+        "{}",
+        r.err
+    );
 }
 
 #[test]
@@ -111,17 +131,35 @@ fn internal_entities_reach_every_derived_text_and_stay_in_the_layer() {
     assert!(r.ok, "{}", r.err);
     let r = run(tei_align(p).args(["trace", "en.s2", "--work", "texts/letter"]));
     assert!(r.ok, "{}", r.err);
-    assert!(r.out.contains("the Party's Central Committee."), "{}", r.out);
+    assert!(
+        r.out.contains("the Party's Central Committee."),
+        "{}",
+        r.out
+    );
     let r = run(tei_align(p).args([
-        "export", "texts/letter", "--format", "tsv", "--edge", "cs-en", "-o", "-",
+        "export",
+        "texts/letter",
+        "--format",
+        "tsv",
+        "--edge",
+        "cs-en",
+        "-o",
+        "-",
     ]));
     assert!(r.ok, "{}", r.err);
-    assert!(r.out.contains("the Party's Central Committee."), "{}", r.out);
+    assert!(
+        r.out.contains("the Party's Central Committee."),
+        "{}",
+        r.out
+    );
     let r = run(tei_align(p).args(["edition", "texts/letter", "-o", "ed"]));
     assert!(r.ok, "{}", r.err);
     for f in ["ed/edition.xml", "ed/index.html"] {
         let t = std::fs::read_to_string(p.join(f)).unwrap();
-        assert!(t.contains("Central Committee."), "{f} lost the entity's text");
+        assert!(
+            t.contains("Central Committee."),
+            "{f} lost the entity's text"
+        );
         assert!(!t.contains("Party's ."), "{f}");
     }
     // The layer keeps the reference.
@@ -139,7 +177,11 @@ fn external_entities_are_reported_never_fetched() {
     let dir = work_with_en(&en);
     let r = run(tei_align(dir.path()).args(["check", "--no-jing", "texts/letter"]));
     assert!(!r.ok);
-    assert!(r.err.contains("external entity") && r.err.contains("en.xml:"), "{}", r.err);
+    assert!(
+        r.err.contains("external entity") && r.err.contains("en.xml:"),
+        "{}",
+        r.err
+    );
 }
 
 #[test]
@@ -149,7 +191,11 @@ fn ids_that_are_not_ncnames_are_refused_before_align_writes() {
         let p = dir.path();
         let r = run(tei_align(p).args(["align", "texts/letter", "--when", "2026-01-01"]));
         assert!(!r.ok, "align accepted id {bad:?}");
-        assert!(r.err.contains("en.xml:") && r.err.contains("NCName"), "{}", r.err);
+        assert!(
+            r.err.contains("en.xml:") && r.err.contains("NCName"),
+            "{}",
+            r.err
+        );
         assert!(!p.join("alignments/letter/alignment.xml").exists());
     }
 }
@@ -166,6 +212,10 @@ fn alignment_ids_are_checked_at_reading() {
     std::fs::write(&al, &bad).unwrap();
     let r = run(tei_align(dir.path()).args(["status", "texts/letter"]));
     assert!(!r.ok);
-    assert!(r.err.contains("alignment.xml:") && r.err.contains("NCName"), "{}", r.err);
+    assert!(
+        r.err.contains("alignment.xml:") && r.err.contains("NCName"),
+        "{}",
+        r.err
+    );
     assert!(Path::new(&al).exists());
 }
