@@ -135,7 +135,7 @@ fn encode_path(p: &str) -> String {
 }
 
 /// Undo [`encode_path`] (and any other `%XX` escape).
-fn decode_path(p: &str) -> String {
+pub(crate) fn decode_path(p: &str) -> String {
     let bytes = p.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
