@@ -21,6 +21,7 @@ mod edition_cli;
 mod formats_cli;
 mod fuzz_stable;
 mod import_cli;
+mod interchange_clients;
 mod readme;
 mod robust_files;
 mod robust_xml;
