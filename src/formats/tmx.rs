@@ -566,7 +566,8 @@ pub fn import(
                 .filter(|t| pairwise && crate::tei::is_ncname(t)),
             source,
             derived,
-            cert: parse_cert(u.props.get("x-cert")),
+            // A segment's x-cert is the lowest along its whole chain, not this edge's.
+            cert: parse_cert(u.props.get("x-cert")).filter(|_| pairwise),
             status,
             line: u.line,
         });
@@ -608,7 +609,7 @@ pub fn import(
                 .filter(|t| pairwise && crate::tei::is_ncname(t)),
             source,
             derived,
-            cert: parse_cert(props.get("x-cert")),
+            cert: parse_cert(props.get("x-cert")).filter(|_| pairwise),
             status,
             line: *line,
         });
