@@ -16,6 +16,7 @@ pub mod embed;
 pub mod error;
 pub mod formats;
 pub mod fsutil;
+pub mod fuzz;
 pub mod model;
 pub mod project;
 pub mod provenance;
