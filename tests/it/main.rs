@@ -17,6 +17,7 @@ mod coverage;
 mod coverage_cli;
 mod edition;
 mod edition_cli;
+mod encoding;
 mod formats_cli;
 mod import_cli;
 mod segment_cli;
