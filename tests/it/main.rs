@@ -21,6 +21,7 @@ mod edition_cli;
 mod encoding;
 mod formats_cli;
 mod import_cli;
+mod interchange_clients;
 mod readme;
 mod segment_cli;
 mod segment_rules;
