@@ -18,6 +18,7 @@ mod coverage;
 mod coverage_cli;
 mod edition;
 mod edition_cli;
+mod encoding;
 mod formats_cli;
 mod fuzz_stable;
 mod import_cli;
