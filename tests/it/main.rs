@@ -23,6 +23,7 @@ mod formats_cli;
 mod fuzz_stable;
 mod import_cli;
 mod interchange_clients;
+mod project;
 mod readme;
 mod robust_files;
 mod robust_xml;
