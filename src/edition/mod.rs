@@ -7,7 +7,10 @@
 //! (inline CSS and JS, no network) with the layers side by side, one row per N-way segment.
 //! [`write_edition`] writes both atomically.
 
+mod files;
 mod html;
+mod text;
+mod witness;
 
 use crate::coverage::{self, CoverageOptions, derivation_order};
 use crate::model::{Layer, LinkStatus, UnalignedKind, Work, WorkAlignment};
@@ -52,12 +55,21 @@ pub fn write_edition(
     opts: &EditionOptions,
 ) -> Result<Vec<PathBuf>, EditionError> {
     let tei = to_tei(work, alignment)?;
-    let html = to_html(work, alignment, opts)?;
+    // The download files (layers, alignment, TMX, cesAlign) beside the page, which links them.
+    let extras = files::extras(work, alignment);
+    let html = html::page(work, alignment, opts, &extras)?;
     let tei_path = dir.join(TEI_FILE);
     let html_path = dir.join(HTML_FILE);
     crate::fsutil::write_atomic(&tei_path, tei.as_bytes())?;
+    let mut written = vec![tei_path];
+    for x in &extras {
+        let p = dir.join(&x.path);
+        crate::fsutil::write_atomic(&p, &x.content)?;
+        written.push(p);
+    }
     crate::fsutil::write_atomic(&html_path, html.as_bytes())?;
-    Ok(vec![tei_path, html_path])
+    written.push(html_path);
+    Ok(written)
 }
 
 /// Escape text for XML and HTML content and attribute values.
