@@ -1,6 +1,7 @@
 //! The `coverage` command.
 
-use anyhow::{Context, bail};
+use super::ui::{CheckFailed, UsageError};
+use anyhow::Context;
 use std::path::PathBuf;
 use tei_align::coverage::{self, CoverageOptions, DEFAULT_DOUBT_BELOW};
 
@@ -16,6 +17,11 @@ pub struct Args {
     /// Exit non-zero when the coverage of any derived layer with text is below PCT percent.
     #[arg(long, value_name = "PCT")]
     pub fail_under: Option<f64>,
+    /// With --fail-under: pass when no edge can be measured (no derivation edge, or no edge
+    /// whose two layers have text). Without it such a work fails: a gate that compared nothing
+    /// must not look like one that passed.
+    #[arg(long, requires = "fail_under")]
+    pub allow_empty: bool,
     /// Automatic links with a confidence below X count as doubtful.
     #[arg(long, value_name = "X", default_value_t = DEFAULT_DOUBT_BELOW)]
     pub doubt_below: f64,
@@ -24,15 +30,19 @@ pub struct Args {
 /// Run the command.
 pub fn run(args: Args) -> anyhow::Result<()> {
     if !(0.0..=1.0).contains(&args.doubt_below) {
-        bail!(
+        return Err(UsageError(format!(
             "--doubt-below must be between 0 and 1, not {}",
             args.doubt_below
-        );
+        ))
+        .into());
     }
     if let Some(p) = args.fail_under
         && !(0.0..=100.0).contains(&p)
     {
-        bail!("--fail-under must be a percentage between 0 and 100, not {p}");
+        return Err(UsageError(format!(
+            "--fail-under must be a percentage between 0 and 100, not {p}"
+        ))
+        .into());
     }
     let (work, alignment) = coverage::load(&args.alignment)?;
     let report = coverage::report(
@@ -48,18 +58,27 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     } else {
         out!("{}", coverage::to_text(&report));
     }
+    if args.fail_under.is_some() && report.lowest().is_none() && !args.allow_empty {
+        return Err(CheckFailed(format!(
+            "{}: --fail-under: nothing to measure (no derivation edge whose two layers have \
+             text); give --allow-empty to accept that",
+            args.alignment.display()
+        ))
+        .into());
+    }
     if let Some(limit) = args.fail_under
         && let Some((edge, pct)) = report.lowest()
         && pct < limit
     {
-        bail!(
+        return Err(CheckFailed(format!(
             "{}: coverage of {} → {} is {:.1} %, below {} %",
             args.alignment.display(),
             edge.source,
             edge.derived,
             pct,
             limit
-        );
+        ))
+        .into());
     }
     Ok(())
 }

@@ -12,8 +12,9 @@ use super::files::Extra;
 use super::text::{Leaf, Renderer, SentenceLook};
 use super::witness::{Prose, Witness, witness};
 use super::{EditionError, EditionOptions, SentenceMarks, escape, sentence_marks};
-use crate::coverage::{self, EdgeState, agent_name, derivation_order};
+use crate::coverage::{self, EdgeState, agent_name};
 use crate::model::{Layer, LinkStatus, UnalignedKind, Work, WorkAlignment};
+use crate::provenance::graph::ordered_layers;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
@@ -520,7 +521,7 @@ pub(crate) fn page(
     opts: &EditionOptions,
     extras: &[Extra],
 ) -> Result<String, EditionError> {
-    let order = derivation_order(work, &alignment.relations);
+    let order = ordered_layers(work, &alignment.relations);
     let without_text: HashSet<&str> = work
         .layers
         .iter()
