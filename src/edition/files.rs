@@ -1,4 +1,5 @@
-//! The files written beside `index.html` for download: the TEI layers, the alignment (its
+//! The files written beside `index.html` for download (all in the one directory, which is
+//! written as a whole): the TEI layers, the alignment (its
 //! pointers rewritten to the copies of the layers), and the alignment as TMX and, per edge,
 //! as OPUS cesAlign. The page links each one that could be made.
 
@@ -25,7 +26,12 @@ pub(crate) fn extras(work: &Work, alignment: &WorkAlignment) -> Vec<Extra> {
         let Ok(bytes) = std::fs::read(&l.path) else {
             continue;
         };
-        let path = format!("layers/{}.xml", l.id);
+        // Beside the page, under the name the layers' own pointers use (`cs.xml#layer.cs`),
+        // unless that is a name the edition itself takes.
+        let mut path = format!("{}.xml", safe(&l.id));
+        if [super::TEI_FILE, "alignment.xml"].contains(&path.as_str()) {
+            path = format!("layer-{path}");
+        }
         al.layer_files.insert(l.id.clone(), path.clone());
         out.push(Extra {
             path,
@@ -40,7 +46,7 @@ pub(crate) fn extras(work: &Work, alignment: &WorkAlignment) -> Vec<Extra> {
     });
     if let Ok(tmx) = formats::export(Format::Tmx, work, &al, None) {
         out.push(Extra {
-            path: format!("exports/{}.tmx", safe(&work.id)),
+            path: format!("{}.tmx", safe(&work.id)),
             label: "TMX 1.4b (one translation unit per segment)".into(),
             content: tmx.into_bytes(),
         });
@@ -58,7 +64,7 @@ pub(crate) fn extras(work: &Work, alignment: &WorkAlignment) -> Vec<Extra> {
         let name = format!("{}-{}", rel.source, rel.derived);
         if let Ok(x) = formats::export(Format::CesAlign, work, &al, Some(&name)) {
             out.push(Extra {
-                path: format!("exports/{}.cesalign.xml", safe(&name)),
+                path: format!("{}.cesalign.xml", safe(&name)),
                 label: format!("OPUS cesAlign, {} → {}", rel.source, rel.derived),
                 content: x.into_bytes(),
             });

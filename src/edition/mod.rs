@@ -47,8 +47,10 @@ pub const TEI_FILE: &str = "edition.xml";
 /// The name of the HTML file in the output directory.
 pub const HTML_FILE: &str = "index.html";
 
-/// Write `edition.xml` and `index.html` into `dir` (created if needed), each atomically; returns
-/// the paths written. Nothing is written if either cannot be made.
+/// Write `edition.xml`, `index.html` and the downloads the page links (the layers, the
+/// alignment, TMX, cesAlign) into `dir` (created if needed), atomically as a whole
+/// ([`crate::fsutil::write_dir_atomic`]: a new directory swapped for the old); returns the paths
+/// written. Nothing is written if any cannot be made.
 pub fn write_edition(
     dir: &Path,
     work: &Work,
@@ -59,18 +61,15 @@ pub fn write_edition(
     // The download files (layers, alignment, TMX, cesAlign) beside the page, which links them.
     let extras = files::extras(work, alignment);
     let html = html::page(work, alignment, opts, &extras)?;
-    let tei_path = dir.join(TEI_FILE);
-    let html_path = dir.join(HTML_FILE);
-    crate::fsutil::write_atomic(&tei_path, tei.as_bytes())?;
-    let mut written = vec![tei_path];
-    for x in &extras {
-        let p = dir.join(&x.path);
-        crate::fsutil::write_atomic(&p, &x.content)?;
-        written.push(p);
-    }
-    crate::fsutil::write_atomic(&html_path, html.as_bytes())?;
-    written.push(html_path);
-    Ok(written)
+    let mut files: Vec<(&str, &[u8])> = vec![(TEI_FILE, tei.as_bytes())];
+    files.extend(
+        extras
+            .iter()
+            .map(|x| (x.path.as_str(), x.content.as_slice())),
+    );
+    files.push((HTML_FILE, html.as_bytes()));
+    crate::fsutil::write_dir_atomic(dir, &files)?;
+    Ok(files.iter().map(|(name, _)| dir.join(name)).collect())
 }
 
 /// Escape text for XML and HTML content and attribute values.

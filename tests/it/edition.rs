@@ -32,7 +32,7 @@ fn tei_edition_of_the_letter_is_valid_and_complete() {
         "edition.xml",
         "index.html",
         "alignment.xml",
-        "exports/letter-1968.tmx",
+        "letter-1968.tmx",
     ] {
         assert!(written.contains(&dir.path().join(f)), "{f} not written");
     }

@@ -687,3 +687,60 @@ fn assert_coarser_only(before: &WorkAlignment, after: &WorkAlignment, name: &str
         assert_eq!(a.unaligned, b.unaligned, "{name}");
     }
 }
+
+/// Builds a translation memory with translate-toolkit from JSON pairs (argv 1 → argv 2): a TMX
+/// as another tool writes it, without tei-align's props.
+const WRITE_TM: &str = r#"
+import sys, json
+from translate.storage.tmx import tmxfile
+store = tmxfile(sourcelanguage="cs")
+for src, tgt in json.load(open(sys.argv[1], encoding="utf-8")):
+    store.addtranslation(src, "cs", tgt, "en")
+with open(sys.argv[2], "wb") as out:
+    store.serialize(out)
+"#;
+
+#[test]
+fn a_translation_memory_made_by_translate_toolkit_is_placed_by_its_texts() {
+    let Some(py) = python("translate.storage.tmx") else {
+        return;
+    };
+    let (w, al) = committed("letter-1968");
+    let text = texts(&w);
+    let (_, _, _, items) = edges(&w, &al).into_iter().find(|e| e.0 == "cs-en").unwrap();
+    let joined = |ids: &[String]| {
+        ids.iter()
+            .map(|i| text[i].as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let pairs: Vec<(String, String)> = items
+        .iter()
+        .filter(|it| !it.source.is_empty() && !it.derived.is_empty())
+        .map(|it| (joined(&it.source), joined(&it.derived)))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("pairs.json");
+    std::fs::write(&json, serde_json::to_string(&pairs).unwrap()).unwrap();
+    let tm = dir.path().join("tm.tmx");
+    run_ok(Command::new(&py).args(["-c", WRITE_TM]).arg(&json).arg(&tm));
+    let copy = common::temp_work_all(&repo().join("texts/letter-1968"), "letter-1968");
+    let ap = copy.path().join("alignment.xml");
+    std::fs::copy(repo().join("alignments/letter-1968/alignment.xml"), &ap).unwrap();
+    let r = common::run(
+        common::tei_align(copy.path())
+            .args(["import-alignment", "texts/letter-1968"])
+            .arg(&tm)
+            .args(["--format", "tmx", "--edge", "cs-en", "--alignment"])
+            .arg(&ap),
+    );
+    assert!(r.ok, "{}", r.err);
+    let after = tei_align::tei::standoff::read_alignment(&ap).unwrap();
+    // Every unit found its sentences; the links, statuses and ids are those of the edge.
+    assert_eq!(after.edges, al.edges);
+    let desc = &after.changes.last().unwrap().desc;
+    assert!(
+        desc.contains(&format!("imported {} beads", pairs.len())),
+        "{desc}"
+    );
+}
