@@ -463,9 +463,9 @@ fn edition_date(alignment: &WorkAlignment) -> Option<String> {
         .max()
 }
 
-/// How a layer was made, in words: "translation from cs by Mark Kramer (1992)".
-fn made(work: &Work, alignment: &WorkAlignment, l: &Layer) -> String {
-    let name = |id: &str| agent_name(work, alignment, id);
+/// How a layer was made, in words: "translation from cs by Mark Kramer (1992)" (the library's
+/// wording, [`Layer::describe_derivation`], and the date).
+fn made(l: &Layer) -> String {
     if l.derivations.is_empty() {
         let who: Vec<String> = l.agents.iter().map(|a| a.name.clone()).collect();
         return if who.is_empty() {
@@ -477,11 +477,7 @@ fn made(work: &Work, alignment: &WorkAlignment, l: &Layer) -> String {
     l.derivations
         .iter()
         .map(|d| {
-            let who: Vec<String> = d.resp.iter().map(|x| name(x)).collect();
-            let mut s = format!("{} from {}", d.kind.as_str(), d.source);
-            if !who.is_empty() {
-                let _ = write!(s, " by {}", who.join(", "));
-            }
+            let mut s = l.describe_derivation(d);
             if let Some(w) = &d.when {
                 let _ = write!(s, " ({w})");
             }
@@ -748,11 +744,7 @@ fn witnesses(o: &mut String, ctx: &Ctx) {
                 escape(&who.text)
             );
         }
-        let _ = write!(
-            o,
-            "<dt>Made</dt><dd>{}</dd>",
-            escape(&made(ctx.work, ctx.alignment, l))
-        );
+        let _ = write!(o, "<dt>Made</dt><dd>{}</dd>", escape(&made(l)));
         let _ = write!(
             o,
             "<dt>Text</dt><dd>{}</dd></dl>",
@@ -948,7 +940,7 @@ fn colheads(o: &mut String, ctx: &Ctx) {
         let _ = write!(
             o,
             "<span class=\"by\">{} · <a href=\"#wit-{id}\">about this witness</a></span></div>",
-            escape(&made(ctx.work, ctx.alignment, l))
+            escape(&made(l))
         );
     }
     o.push_str("</div>\n");

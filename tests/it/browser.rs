@@ -526,7 +526,8 @@ fn make_edition(texts: &Path, out: &Path) -> WorkAlignment {
 /// Count elements with this local name inside `<text>` of a layer file.
 fn count_in_text(file: &Path, tag: &str) -> usize {
     let src = std::fs::read_to_string(file).unwrap();
-    let body = &src[src.find("<text").unwrap()..];
+    let at = src.find("<text>").or_else(|| src.find("<text ")).unwrap();
+    let body = &src[at..];
     body.matches(&format!("<{tag}>")).count() + body.matches(&format!("<{tag} ")).count()
 }
 
