@@ -300,7 +300,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             }
         }
     }
-    let when = a.when.clone().unwrap_or_else(today);
+    let when = a.when.clone().unwrap_or_else(tei_align::provenance::today_utc);
     let format = match (&a.input, a.format) {
         (None, _) => None,
         (Some(p), Format::Auto) => Some(match ext(p).as_str() {
@@ -690,25 +690,4 @@ fn parse_resp(s: &str) -> anyhow::Result<Agent> {
         }
         _ => bail!("--resp {s:?}: expected id:Name:role (the id a name without spaces)"),
     }
-}
-
-/// Today's date (UTC) as YYYY-MM-DD, from the system clock.
-fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let days = (secs / 86_400) as i64;
-    // Howard Hinnant's days-to-civil algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if m <= 2 { y + 1 } else { y };
-    format!("{y:04}-{m:02}-{d:02}")
 }
