@@ -47,12 +47,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             "alignment": path,
             "layers": work.layers.len(),
             "problems": problems,
+            "warnings": rep.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
             "notes": rep.notes,
         });
         outln!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         for p in &rep.problems {
             outln!("{p}");
+        }
+        for w in &rep.warnings {
+            eprintln!("warning: {w}");
         }
         for n in &rep.notes {
             super::ui::note(n);

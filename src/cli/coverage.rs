@@ -89,14 +89,14 @@ pub fn report(
     alignment: &WorkAlignment,
 ) -> anyhow::Result<coverage::CoverageReport> {
     check_args(args)?;
-    Ok(coverage::report(
+    coverage::report(
         work,
         alignment,
         &CoverageOptions {
             doubt_below: args.doubt_below,
         },
     )
-    .with_context(|| path.display().to_string())?)
+    .with_context(|| path.display().to_string())
 }
 
 /// `--fail-under`: fail (exit 1) when an edge is below the threshold or nothing was measured.
