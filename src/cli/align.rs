@@ -34,6 +34,8 @@ pub struct Args {
     /// Print what was done as JSON (for scripts) instead of a line of text.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub embed: super::embeddings::EmbedArgs,
 }
 
 /// What `align` did, for the text line and `--json`.
@@ -128,6 +130,7 @@ pub fn align(
         strict: args.strict,
         progress: super::ui::progress(),
         full: args.full,
+        embedder: args.embed.embedder()?,
     };
     let done = w.align(work, &opts, args.fresh, super::link::lock_mode(args.wait))?;
     let out = &w.alignment;

@@ -73,6 +73,10 @@ pub struct Args {
     /// The date recorded in revisionDesc/change [default: today].
     #[arg(long, value_name = "DATE")]
     pub when: Option<String>,
+    /// When another command is editing the work the output belongs to, wait for it instead of
+    /// failing.
+    #[arg(long)]
+    pub wait: bool,
 }
 
 /// Options that fill the header of a new layer (boxed: they are many).
@@ -207,6 +211,13 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         )
         .into());
     }
+    // A layer written into a work is a change of the work: under its lock, from before the
+    // input is read (for --in-place) until the file is written.
+    let _lock = if to_stdout {
+        None
+    } else {
+        Some(super::link::layer_lock(&output, a.wait)?)
+    };
     if let Some(i) = &a.input
         && !a.in_place
         && !to_stdout

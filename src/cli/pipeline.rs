@@ -31,6 +31,8 @@ pub struct Args {
     /// files) instead of the text reports.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub embed: super::embeddings::EmbedArgs,
 }
 
 /// Run the command.
@@ -90,6 +92,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             full: false,
             wait: args.wait,
             json: args.json,
+            embed: args.embed.clone(),
         };
         let (alignment, summary) = super::align::align(&w, &work, &align_args)?;
         let coverage_args = super::coverage::Args {
