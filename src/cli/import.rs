@@ -312,7 +312,10 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             }
         }
     }
-    let when = a.when.clone().unwrap_or_else(tei_align::provenance::today_utc);
+    let when = a
+        .when
+        .clone()
+        .unwrap_or_else(tei_align::provenance::today_utc);
     let format = match (&a.input, a.format) {
         (None, _) => None,
         (Some(p), Format::Auto) => Some(match ext(p).as_str() {
