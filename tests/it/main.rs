@@ -11,6 +11,7 @@ mod bad_input;
 mod bad_input_workflow;
 mod browser;
 mod builder;
+mod cdp;
 mod check_cli;
 mod cli_manners;
 mod common;
