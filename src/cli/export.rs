@@ -50,7 +50,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             .into());
         }
     }
-    let (work, path, al) = super::link::load(&args.work, args.alignment.as_deref())?;
+    let tei_align::project::Opened {
+        work,
+        path,
+        alignment: al,
+        ..
+    } = tei_align::project::WorkRef::resolve(&args.work, args.alignment.as_deref())?.open()?;
     let to_stdout = args.output.as_os_str() == "-";
     let opts = ExportOptions {
         pairs: args.pairs,
@@ -79,7 +84,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         // Before writing anything: an export must never replace a layer or the alignment it
         // reads, nor write into the work directory.
         if format.is_bundle() {
-            super::link::refuse_overwrite(&args.output, &work, Some(&path))?;
+            tei_align::project::refuse_overwrite(&args.output, &work, Some(&path))?;
             if args.output.exists() && !args.output.is_dir() {
                 anyhow::bail!(
                     "{}: not a directory ({} writes a bundle: the alignment and its sentence documents)",
@@ -89,7 +94,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             }
         }
         for (p, _) in &targets {
-            super::link::refuse_overwrite(p, &work, Some(&path))?;
+            tei_align::project::refuse_overwrite(p, &work, Some(&path))?;
         }
         for (p, text) in &targets {
             if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
