@@ -3,26 +3,20 @@
 mod cli;
 
 use clap::Parser;
+use clap::error::ErrorKind;
 
 fn main() {
     let args = match cli::Cli::try_parse() {
         Ok(a) => a,
-        Err(e) if !e.use_stderr() => e.exit(), // --help, --version
+        // --help, --version, and a bare `tei-align` (the whole help, exit 2).
+        Err(e)
+            if !e.use_stderr()
+                || e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
+        {
+            e.exit()
+        }
         Err(e) => {
-            // One line, like every other error: clap's message (which may name the missing
-            // arguments on the following lines) without the usage block and tips.
-            let text = e.render().to_string();
-            let msg: Vec<&str> = text
-                .split("\n\n")
-                .next()
-                .unwrap_or("invalid arguments")
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .collect();
-            let msg = msg.join(" ");
-            let msg = msg.strip_prefix("error: ").unwrap_or(&msg);
-            eprintln!("tei-align: error: {msg} (see --help)");
+            eprintln!("tei-align: error: {} (see --help)", usage_line(&e));
             std::process::exit(2);
         }
     };
@@ -41,6 +35,32 @@ fn main() {
             }
         }
         eprintln!("tei-align: error: {}", msg.replace('\n', " "));
-        std::process::exit(1);
+        std::process::exit(cli::ui::exit_code(&err));
     }
+}
+
+/// One line, like every other error: clap's message (which may name the missing arguments on
+/// the following lines) and its "did you mean" tip, without the usage block.
+fn usage_line(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let mut paragraphs = text.split("\n\n");
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(first) = paragraphs.next() {
+        let lines: Vec<&str> = first
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        parts.push(lines.join(" "));
+    }
+    // clap's suggestions ("tip: a similar subcommand exists: 'align'") follow in their own
+    // paragraph; the usage block and "For more information" do not help on one line.
+    for p in paragraphs {
+        let p = p.trim();
+        if let Some(tip) = p.strip_prefix("tip:") {
+            parts.push(tip.trim().to_owned());
+        }
+    }
+    let msg = parts.join("; ");
+    msg.strip_prefix("error: ").unwrap_or(&msg).to_owned()
 }

@@ -44,25 +44,50 @@ pub struct CheckOptions {
 }
 
 impl CheckOptions {
-    /// `jing` from the `PATH` and the schema from [`default_schema`], when present.
-    pub fn detect() -> Self {
-        CheckOptions {
+    /// `jing` from the `PATH` and the schema from [`find_schema`] (no explicit path), when
+    /// present.
+    pub fn detect(work_dir: &Path) -> Result<Self, SchemaError> {
+        Ok(CheckOptions {
             jing: find_in_path("jing"),
-            schema: default_schema(),
-        }
+            schema: find_schema(None, work_dir)?,
+        })
     }
 }
 
-/// The TEI schema: `$TEI_ALIGN_SCHEMA`, else `../shared/schema/tei_all.rng` beside the crate.
-pub fn default_schema() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("TEI_ALIGN_SCHEMA") {
-        return Some(PathBuf::from(p)).filter(|p| p.is_file());
+/// A schema path that was given but is not there.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: schema not found (given by {by})")]
+pub struct SchemaError {
+    /// The path as given.
+    pub path: String,
+    /// Where it was given: `--schema` or `TEI_ALIGN_SCHEMA`.
+    pub by: &'static str,
+}
+
+/// The TEI schema, found at run time: `explicit` (`--schema`), else `$TEI_ALIGN_SCHEMA`, else
+/// `shared/schema/tei_all.rng` beside the project (searched from `start`, a work directory,
+/// upwards: `texts/<work>` → `texts` → the project root, whose sibling `shared/` is the layout
+/// of the project's checkouts). A path that is given but missing is an error, never silently
+/// replaced by another; `Ok(None)` when nothing was given and nothing was found.
+pub fn find_schema(explicit: Option<&Path>, start: &Path) -> Result<Option<PathBuf>, SchemaError> {
+    let given = explicit.map(|p| (p.to_owned(), "--schema")).or_else(|| {
+        std::env::var_os("TEI_ALIGN_SCHEMA").map(|p| (PathBuf::from(p), "TEI_ALIGN_SCHEMA"))
+    });
+    if let Some((p, by)) = given {
+        return if p.is_file() {
+            Ok(Some(p))
+        } else {
+            Err(SchemaError {
+                path: p.display().to_string(),
+                by,
+            })
+        };
     }
-    let p = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/schema/tei_all.rng"
-    ));
-    p.is_file().then_some(p)
+    let start = start.canonicalize().unwrap_or_else(|_| start.to_owned());
+    Ok(start
+        .ancestors()
+        .map(|a| a.join("../shared/schema/tei_all.rng"))
+        .find(|p| p.is_file()))
 }
 
 /// A program on the `PATH`.
@@ -584,7 +609,7 @@ pub fn check(
             .push("jing not installed (or not run): TEI validity not checked".into()),
         (_, None) => rep
             .notes
-            .push("tei_all.rng not found (set TEI_ALIGN_SCHEMA): TEI validity not checked".into()),
+            .push("tei_all.rng not found (give --schema or set TEI_ALIGN_SCHEMA): TEI validity not checked".into()),
     }
     rep.problems.sort();
     rep.problems.dedup();

@@ -262,7 +262,7 @@ fn jing_messages_become_problems() {
 
 #[test]
 fn jing_finds_invalid_tei_when_installed() {
-    let opts = CheckOptions::detect();
+    let opts = CheckOptions::detect(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
     if opts.jing.is_none() || opts.schema.is_none() {
         eprintln!("skipped: jing or tei_all.rng not available");
         return;

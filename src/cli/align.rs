@@ -66,10 +66,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             .join("alignment.xml")
     });
     refuse_work_dir(&out, &work.dir)?;
+    super::ui::detail(&format!(
+        "work {} ({}): {} layer(s); alignment {}",
+        work.id,
+        work.dir.display(),
+        work.layers.len(),
+        out.display()
+    ));
     let opts = WorkOptions {
         when: args.when.clone(),
         strict: args.strict,
-        progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        progress: super::ui::progress(),
         full: args.full,
     };
     let done = provenance::align_to_file(&work, &out, &opts, args.fresh)?;

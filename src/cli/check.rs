@@ -1,7 +1,7 @@
 //! The `check` command.
 
 use std::path::PathBuf;
-use tei_align::check::{CheckOptions, check};
+use tei_align::check::{CheckOptions, check, find_in_path, find_schema};
 
 /// Arguments of the command.
 #[derive(Debug, clap::Args)]
@@ -14,28 +14,33 @@ pub struct Args {
     /// Do not run jing (TEI validation), even when it is installed.
     #[arg(long)]
     pub no_jing: bool,
+    /// The TEI schema (tei_all.rng) [default: $TEI_ALIGN_SCHEMA, else shared/schema/ beside
+    /// the project].
+    #[arg(long, value_name = "RNG")]
+    pub schema: Option<PathBuf>,
 }
 
 /// Run the command: one line per problem on stdout, non-zero exit if there is any.
 pub fn run(args: Args) -> anyhow::Result<()> {
     let (work, path, al) = super::link::load(&args.work, args.alignment.as_deref())?;
-    let mut opts = CheckOptions::detect();
-    if args.no_jing {
-        opts.jing = None;
-    }
+    let opts = CheckOptions {
+        jing: (!args.no_jing).then(|| find_in_path("jing")).flatten(),
+        schema: find_schema(args.schema.as_deref(), &args.work)?,
+    };
     let rep = check(&work, &al, &path, &opts);
     for p in &rep.problems {
         outln!("{p}");
     }
     for n in &rep.notes {
-        eprintln!("note: {n}");
+        super::ui::note(n);
     }
     if !rep.is_ok() {
-        anyhow::bail!(
+        return Err(super::ui::CheckFailed(format!(
             "{} problem(s) found in {}",
             rep.problems.len(),
             args.work.display()
-        );
+        ))
+        .into());
     }
     eprintln!(
         "ok: {} layers and {} checked",

@@ -1,6 +1,7 @@
 //! The `coverage` command.
 
-use anyhow::{Context, bail};
+use super::ui::{CheckFailed, UsageError};
+use anyhow::Context;
 use std::path::PathBuf;
 use tei_align::coverage::{self, CoverageOptions, DEFAULT_DOUBT_BELOW};
 
@@ -24,15 +25,19 @@ pub struct Args {
 /// Run the command.
 pub fn run(args: Args) -> anyhow::Result<()> {
     if !(0.0..=1.0).contains(&args.doubt_below) {
-        bail!(
+        return Err(UsageError(format!(
             "--doubt-below must be between 0 and 1, not {}",
             args.doubt_below
-        );
+        ))
+        .into());
     }
     if let Some(p) = args.fail_under
         && !(0.0..=100.0).contains(&p)
     {
-        bail!("--fail-under must be a percentage between 0 and 100, not {p}");
+        return Err(UsageError(format!(
+            "--fail-under must be a percentage between 0 and 100, not {p}"
+        ))
+        .into());
     }
     let (work, alignment) = coverage::load(&args.alignment)?;
     let report = coverage::report(
@@ -52,14 +57,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         && let Some((edge, pct)) = report.lowest()
         && pct < limit
     {
-        bail!(
+        return Err(CheckFailed(format!(
             "{}: coverage of {} → {} is {:.1} %, below {} %",
             args.alignment.display(),
             edge.source,
             edge.derived,
             pct,
             limit
-        );
+        ))
+        .into());
     }
     Ok(())
 }

@@ -165,7 +165,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         }
     }
     if let Some(l) = &a.lang {
-        segment::check_lang(l).map_err(|e| anyhow::anyhow!("--lang {e}"))?;
+        super::check_lang_arg("--lang", l)?;
     }
     // Ids end up in xml:id and in pointers (`cs.xml#layer.cs`, `#kramer`): a space or a slash
     // would make a broken or a second pointer, so they are checked before anything is read.

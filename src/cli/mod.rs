@@ -37,12 +37,26 @@ mod pipeline;
 mod segment;
 mod status;
 mod trace;
+pub mod ui;
 
 /// Align the language layers of a TEI document sentence by sentence, with the provenance of
 /// every segment.
 #[derive(Debug, Parser)]
-#[command(name = "tei-align", version, about, propagate_version = true)]
+#[command(
+    name = "tei-align",
+    version,
+    about,
+    arg_required_else_help = true,
+    after_help = "Exit codes: 0 success, 1 a check or threshold failed, 2 usage error, \
+                  3 input or output error.\nEvery command has --help."
+)]
 pub struct Cli {
+    /// Print nothing but the output and errors: no notes, no progress bars.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Say more on stderr: which files are read and written. Repeat for more.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
     #[command(subcommand)]
     command: Command,
 }
@@ -79,6 +93,17 @@ enum Command {
     Run(pipeline::Args),
 }
 
+/// Check a language code given on the command line: a malformed or unregistered code is a usage
+/// error (exit 2, with a suggestion: `cz` → cs); a registered code without rules of its own gets
+/// a one-line note that the generic rules are used.
+pub fn check_lang_arg(flag: &str, code: &str) -> anyhow::Result<()> {
+    tei_align::segment::check_lang(code).map_err(|e| ui::UsageError(format!("{flag} {e}")))?;
+    if let Some(n) = tei_align::segment::lang_note(code) {
+        ui::note(&n);
+    }
+    Ok(())
+}
+
 /// True when the error is only that the reader of our standard output went away.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|c| {
@@ -89,6 +114,7 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 /// Run one command.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
+    ui::set_level(cli.quiet, cli.verbose);
     match cli.command {
         Command::Segment(a) => segment::run(a),
         Command::Import(a) => import::run(a),

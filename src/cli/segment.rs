@@ -21,7 +21,7 @@ pub struct Args {
 /// Run the command.
 pub fn run(args: Args) -> anyhow::Result<()> {
     // A malformed code is a mistake (`--lang ../x`, `--lang ""`); a well-formed unknown one is not.
-    segment::check_lang(&args.lang).map_err(|e| anyhow::anyhow!("--lang {e}"))?;
+    super::check_lang_arg("--lang", &args.lang)?;
     let text = match args.file.as_deref() {
         None => read_stdin()?,
         Some(p) if p == Path::new("-") => read_stdin()?,

@@ -32,12 +32,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         for p in &problems {
             eprintln!("warning: {}: {p}", path.display());
         }
-        Err(anyhow::anyhow!(
+        Err(anyhow::Error::from(super::ui::CheckFailed(format!(
             "{}: {} edge(s) of the alignment are broken (see tei-align check {})",
             path.display(),
             problems.len(),
             args.work.display()
-        ))
+        ))))
     };
     let edges = review::status(&al);
     let overall = review::overall_progress(&edges);

@@ -147,6 +147,102 @@ pub fn rules_for(lang: &str) -> &'static LangRules {
     }
 }
 
+/// Codes people commonly write for a language that are not its ISO 639 code: country codes
+/// (`cz` is the Czech Republic, the language is `cs`), withdrawn codes, and the bibliographic
+/// ISO 639-2/B codes whose ISO 639-3 form differs. Each maps to the code to use.
+const SLIPS: &[(&str, &str)] = &[
+    ("cz", "cs"),
+    ("gr", "el"),
+    ("jp", "ja"),
+    ("dk", "da"),
+    ("se", "sv"),
+    ("ua", "uk"),
+    ("cn", "zh"),
+    ("kr", "ko"),
+    ("vn", "vi"),
+    ("ee", "et"),
+    ("iw", "he"),
+    ("in", "id"),
+    ("ji", "yi"),
+    ("sp", "es"),
+    ("ge", "ka"),
+    ("rs", "sr"),
+];
+
+/// The bibliographic ISO 639-2/B codes that differ from ISO 639-3: valid in `xml:lang`, mapped
+/// to the terminological code for the rules and the name.
+const BIBLIOGRAPHIC: &[(&str, &str)] = &[
+    ("alb", "sqi"),
+    ("arm", "hye"),
+    ("baq", "eus"),
+    ("bur", "mya"),
+    ("chi", "zho"),
+    ("cze", "ces"),
+    ("dut", "nld"),
+    ("fre", "fra"),
+    ("geo", "kat"),
+    ("ger", "deu"),
+    ("gre", "ell"),
+    ("ice", "isl"),
+    ("mac", "mkd"),
+    ("mao", "mri"),
+    ("may", "msa"),
+    ("per", "fas"),
+    ("rum", "ron"),
+    ("slo", "slk"),
+    ("tib", "bod"),
+    ("wel", "cym"),
+];
+
+/// The ISO 639 language of a primary subtag (`cs`, `ces`, `cze`, `CS`), if it is registered.
+fn language(primary: &str) -> Option<isolang::Language> {
+    let code = primary.to_ascii_lowercase();
+    let code = BIBLIOGRAPHIC
+        .iter()
+        .find(|(b, _)| *b == code)
+        .map_or(code.as_str(), |(_, t)| t);
+    match code.len() {
+        2 => isolang::Language::from_639_1(code),
+        3 => isolang::Language::from_639_3(code),
+        _ => None,
+    }
+}
+
+/// The English name of the language of a primary subtag, if it is registered.
+pub fn language_name(primary: &str) -> Option<&'static str> {
+    language(primary).map(|l| l.to_name())
+}
+
+/// Check that a primary language subtag is registered: ISO 639-1, ISO 639-3, a bibliographic
+/// ISO 639-2 code, private use `qaa`–`qtz`, or the BCP 47 prefixes `x`/`i`. (BCP 47's 5–8
+/// letter primary subtags are reserved and none is registered: refused.) The error is a hint
+/// naming the likely intended code. A slip that is itself a registered code (`si` is Sinhala,
+/// not Slovenian) cannot be told from an intended one and is accepted.
+pub fn check_registered(primary: &str) -> Result<(), String> {
+    let code = primary.to_ascii_lowercase();
+    let private = code.len() == 3 && ("qaa"..="qtz").contains(&code.as_str());
+    if code.len() == 1 || private || language(&code).is_some() {
+        return Ok(());
+    }
+    if let Some((_, to)) = SLIPS.iter().find(|(from, _)| *from == code) {
+        let name = language_name(to).unwrap_or("");
+        return Err(format!("did you mean {to} ({name})?"));
+    }
+    // English names are capitalised in the registry ("Czech").
+    let mut chars = code.chars();
+    let capitalised: String = chars
+        .next()
+        .map(|c| c.to_ascii_uppercase())
+        .into_iter()
+        .chain(chars)
+        .collect();
+    if let Some(l) = isolang::Language::from_name(&capitalised) {
+        let to = l.to_639_1().unwrap_or(l.to_639_3());
+        return Err(format!("a language name; did you mean {to}?"));
+    }
+    Err("not in ISO 639-1 or ISO 639-3; use e.g. cs, ru, en, de, ces, rus".to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,6 +255,23 @@ mod tests {
         assert_eq!(rules_for("RU").name, "ru");
         assert_eq!(rules_for("de").name, "generic");
         assert_eq!(rules_for("").name, "generic");
+    }
+
+    #[test]
+    fn registered_codes_and_slips() {
+        for ok in [
+            "cs", "ces", "cze", "CS", "de", "deu", "ger", "qab", "haw", "x", "zh",
+        ] {
+            assert_eq!(check_registered(ok), Ok(()), "{ok}");
+        }
+        let cz = check_registered("cz").unwrap_err();
+        assert!(cz.contains("did you mean cs (Czech)"), "{cz}");
+        let name = check_registered("czech").unwrap_err();
+        assert!(name.contains("did you mean cs"), "{name}");
+        assert!(check_registered("qq").is_err());
+        assert!(check_registered("zzz").is_err());
+        assert_eq!(language_name("cze"), Some("Czech"));
+        assert_eq!(language_name("ru"), Some("Russian"));
     }
 
     #[test]

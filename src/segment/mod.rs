@@ -36,9 +36,12 @@ pub enum SegmentError {
 }
 
 /// Check that `code` is a well-formed language tag (BCP 47 syntax: `cs`, `ces`, `en-GB`,
-/// `zh-Hant-TW`, `x-private`). Only the shape is checked, not a registry: an unknown but
-/// well-formed code is fine and gets the generic rules. The shape matters because the code ends
-/// up in `xml:lang`, which TEI (and XML Schema's `xsd:language`) restricts to this syntax.
+/// `zh-Hant-TW`, `x-private`) whose primary language is an ISO 639-1 or ISO 639-3 code (or a
+/// bibliographic ISO 639-2 code, a private-use code `qaa`–`qtz`, or `x-…`). The shape matters
+/// because the code ends up in `xml:lang`, which TEI restricts to this syntax; the registry
+/// matters because a slip such as `cz` (the country) for `cs` (the language) would silently get
+/// the generic rules. A registered code without rules of its own gets the generic rules (see
+/// [`lang_note`]).
 pub fn check_lang(code: &str) -> Result<(), SegmentError> {
     let bad = |hint: &str| {
         Err(SegmentError::BadLangCode {
@@ -71,7 +74,26 @@ pub fn check_lang(code: &str) -> Result<(), SegmentError> {
     if !primary_ok || !rest_ok || singleton_alone {
         return bad(USUAL);
     }
+    if let Err(hint) = lang::check_registered(first) {
+        return bad(&hint);
+    }
     Ok(())
+}
+
+/// What a user should be told about a valid code: `None` when it has rules of its own, else a
+/// one-line note that it gets the generic rules ("de (German): no rules of its own …").
+pub fn lang_note(code: &str) -> Option<String> {
+    let rules = lang::rules_for(code);
+    if rules.name != "generic" {
+        return None;
+    }
+    let primary = code.split('-').next().unwrap_or(code);
+    let name = lang::language_name(primary)
+        .map(|n| format!(" ({n})"))
+        .unwrap_or_default();
+    Some(format!(
+        "{code}{name}: no sentence rules of its own; using the generic rules"
+    ))
 }
 
 /// Split `text` into sentences for the language `lang` (an ISO 639 code such as `cs`, `ru`, `en`;

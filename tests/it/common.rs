@@ -13,6 +13,15 @@ pub fn shared() -> PathBuf {
         .unwrap_or_else(|| Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared")).to_owned())
 }
 
+/// A tool or file a test needs is missing: under CI (`CI=true`) that is a failure, because CI
+/// installs everything the tests need; on a developer's machine the part is skipped with a
+/// message saying what is missing and what it needs.
+pub fn missing(what: &str) {
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    assert!(!ci, "CI=true and {what}: .ci/run must install it");
+    eprintln!("SKIP: {what}");
+}
+
 /// The TEI schema every written TEI file must be valid against.
 pub fn schema() -> PathBuf {
     shared().join("schema/tei_all.rng")
@@ -110,7 +119,10 @@ pub fn run(cmd: &mut Command) -> Run {
 pub fn jing_files(files: &[&Path]) -> Option<(bool, String)> {
     let schema = schema();
     if !schema.exists() {
-        eprintln!("SKIP jing: schema {} not found", schema.display());
+        missing(&format!(
+            "the TEI schema {} is not there (set TEI_ALIGN_SHARED to the shared directory)",
+            schema.display()
+        ));
         return None;
     }
     match Command::new("jing").arg(&schema).args(files).output() {
@@ -119,7 +131,7 @@ pub fn jing_files(files: &[&Path]) -> Option<(bool, String)> {
             String::from_utf8_lossy(&out.stdout).into_owned(),
         )),
         Err(_) => {
-            eprintln!("SKIP jing: jing is not installed");
+            missing("jing is not installed (Debian package jing)");
             None
         }
     }
@@ -141,7 +153,7 @@ pub fn assert_valid_tei(file: &Path) {
 pub fn tool_jing() -> Option<(PathBuf, PathBuf)> {
     Some((
         tei_align::check::find_in_path("jing")?,
-        tei_align::check::default_schema()?,
+        tei_align::check::find_schema(None, Path::new(env!("CARGO_MANIFEST_DIR"))).ok()??,
     ))
 }
 

@@ -12,6 +12,7 @@ mod bad_input_workflow;
 mod browser;
 mod builder;
 mod check_cli;
+mod cli_manners;
 mod common;
 mod coverage;
 mod coverage_cli;

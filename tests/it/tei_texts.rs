@@ -147,7 +147,7 @@ fn ids_are_unique_and_well_formed_in_every_work() {
 fn the_texts_are_what_make_sh_makes() {
     let src = shared().join("texts");
     if !src.exists() {
-        eprintln!("skipped: {} is not available", src.display());
+        crate::common::missing(&format!("{} is not available", src.display()));
         return;
     }
     let out = tempfile::tempdir().unwrap();
