@@ -2,7 +2,7 @@
 //! segments. No I/O here: `tei` fills these from files and writes them back.
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 /// A person or program responsible for something (a translator, a publisher, an editor, the tool).
@@ -354,4 +354,63 @@ pub struct WorkAlignment {
     /// (`high-water a.cs-en.57 u.cs-en.12`); empty for alignments made by hand.
     #[serde(default)]
     pub id_high_water: BTreeMap<String, u64>,
+}
+
+/// Where a sentence is: its layer (index into `work.layers`) and its position in that layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SentencePos {
+    /// Index of the layer in `work.layers`.
+    pub layer: usize,
+    /// Index of the sentence in the layer.
+    pub index: usize,
+}
+
+/// A lookup from sentence id to its place in the work.
+#[derive(Debug, Clone)]
+pub struct SentenceIndex<'a> {
+    work: &'a Work,
+    map: HashMap<&'a str, SentencePos>,
+}
+
+impl<'a> SentenceIndex<'a> {
+    /// Index every sentence of every layer. When an id occurs twice the first one wins (`check`
+    /// reports the duplicate).
+    pub fn new(work: &'a Work) -> Self {
+        let mut map = HashMap::new();
+        for (li, layer) in work.layers.iter().enumerate() {
+            for (si, s) in layer.sentences.iter().enumerate() {
+                map.entry(s.id.as_str()).or_insert(SentencePos {
+                    layer: li,
+                    index: si,
+                });
+            }
+        }
+        SentenceIndex { work, map }
+    }
+
+    /// Where the sentence with this id is.
+    pub fn get(&self, id: &str) -> Option<SentencePos> {
+        self.map.get(id).copied()
+    }
+
+    /// The layer id of a sentence.
+    pub fn layer_id(&self, id: &str) -> Option<&'a str> {
+        self.get(id).map(|p| self.work.layers[p.layer].id.as_str())
+    }
+
+    /// Position of a sentence within its layer.
+    pub fn index(&self, id: &str) -> Option<usize> {
+        self.get(id).map(|p| p.index)
+    }
+
+    /// The text of a sentence.
+    pub fn text(&self, id: &str) -> Option<&'a str> {
+        self.get(id)
+            .map(|p| self.work.layers[p.layer].sentences[p.index].text.as_str())
+    }
+
+    /// The work indexed.
+    pub fn work(&self) -> &'a Work {
+        self.work
+    }
 }

@@ -5,8 +5,9 @@
 //! be wrong in ways the model no longer shows (a pointer into the wrong file, an id written
 //! twice), and because every problem must name a file and a line.
 
+use crate::model::SentenceIndex;
 use crate::model::{Work, WorkAlignment};
-use crate::review::SentenceIndex;
+use crate::provenance::graph::find_cycle;
 use quick_xml::events::Event;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
@@ -195,6 +196,16 @@ pub fn check(
         })
     };
     let idx = SentenceIndex::new(work);
+    // A check that compares nothing must not pass as if it had (a CI gate on a work whose
+    // layers name no sources).
+    if al.edges.is_empty() {
+        p(
+            &al_file,
+            0,
+            "no derivation edge: no layer names another as its source, so nothing was compared"
+                .to_owned(),
+        );
+    }
 
     // 1. Ids in the layer files: no duplicates within a file, none across layers.
     let mut sentence_home: HashMap<&str, &str> = HashMap::new();
@@ -629,54 +640,6 @@ fn dup_ids(ids: &[(String, usize)], file: &str, p: &mut impl FnMut(&str, usize, 
             first.insert(id, *line);
         }
     }
-}
-
-/// A cycle in a graph given as (from, to) edges, as the list of its nodes (first repeated at
-/// the end), if there is one.
-pub fn find_cycle(edges: &[(String, String)]) -> Option<Vec<String>> {
-    let mut adj: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (a, b) in edges {
-        adj.entry(a).or_default().push(b);
-    }
-    // 0 = unvisited, 1 = on the stack, 2 = done.
-    let mut state: HashMap<&str, u8> = HashMap::new();
-    fn visit<'a>(
-        n: &'a str,
-        adj: &BTreeMap<&'a str, Vec<&'a str>>,
-        state: &mut HashMap<&'a str, u8>,
-        stack: &mut Vec<&'a str>,
-    ) -> Option<Vec<String>> {
-        state.insert(n, 1);
-        stack.push(n);
-        for &m in adj.get(n).map(Vec::as_slice).unwrap_or(&[]) {
-            match state.get(m).copied().unwrap_or(0) {
-                1 => {
-                    let start = stack.iter().position(|&x| x == m).unwrap_or(0);
-                    let mut c: Vec<String> = stack[start..].iter().map(|s| s.to_string()).collect();
-                    c.push(m.to_owned());
-                    return Some(c);
-                }
-                0 => {
-                    if let Some(c) = visit(m, adj, state, stack) {
-                        return Some(c);
-                    }
-                }
-                _ => {}
-            }
-        }
-        stack.pop();
-        state.insert(n, 2);
-        None
-    }
-    let nodes: Vec<&str> = adj.keys().copied().collect();
-    for n in nodes {
-        if state.get(n).copied().unwrap_or(0) == 0
-            && let Some(c) = visit(n, &adj, &mut state, &mut Vec::new())
-        {
-            return Some(c);
-        }
-    }
-    None
 }
 
 /// Run jing on the files; its messages (`file:line:col: error: …`) become problems.

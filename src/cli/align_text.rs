@@ -150,7 +150,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Some(p) => read_dictionary(p)?,
         None => Vec::new(),
     };
-    let soft = args.paragraphs == Paragraphs::Soft;
+    // Soft anchors only where there are paragraphs to anchor: a text without marks aligns as
+    // it always did.
+    let marked = src_side.blocks.last().is_some_and(|&b| b > 0)
+        || tgt_side.blocks.last().is_some_and(|&b| b > 0);
+    let soft = args.paragraphs == Paragraphs::Soft && marked;
     let opts = AlignOptions {
         src_lang: args.src_lang.clone(),
         tgt_lang: args.tgt_lang.clone(),

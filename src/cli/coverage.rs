@@ -17,6 +17,11 @@ pub struct Args {
     /// Exit non-zero when the coverage of any derived layer with text is below PCT percent.
     #[arg(long, value_name = "PCT")]
     pub fail_under: Option<f64>,
+    /// With --fail-under: pass when no edge can be measured (no derivation edge, or no edge
+    /// whose two layers have text). Without it such a work fails: a gate that compared nothing
+    /// must not look like one that passed.
+    #[arg(long, requires = "fail_under")]
+    pub allow_empty: bool,
     /// Automatic links with a confidence below X count as doubtful.
     #[arg(long, value_name = "X", default_value_t = DEFAULT_DOUBT_BELOW)]
     pub doubt_below: f64,
@@ -52,6 +57,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         out!("{}", coverage::to_text(&report));
+    }
+    if args.fail_under.is_some() && report.lowest().is_none() && !args.allow_empty {
+        return Err(CheckFailed(format!(
+            "{}: --fail-under: nothing to measure (no derivation edge whose two layers have \
+             text); give --allow-empty to accept that",
+            args.alignment.display()
+        ))
+        .into());
     }
     if let Some(limit) = args.fail_under
         && let Some((edge, pct)) = report.lowest()

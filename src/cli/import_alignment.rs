@@ -48,7 +48,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         ImportMode::Merge
     };
     let rep = merge_edge(&work, &mut al, ei, &beads, mode, &file)?;
-    let id = review::fresh_id(&al, "ch");
+    let id = tei_align::provenance::fresh_id(&al, "ch");
     al.changes.push(Change {
         id,
         status: "automatic".into(),

@@ -88,6 +88,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             alignment: alignment.clone(),
             json: false,
             fail_under: None,
+            allow_empty: false,
             doubt_below: DEFAULT_DOUBT_BELOW,
         })?;
         super::edition::run(super::edition::Args {

@@ -17,6 +17,7 @@
 //! work. A source layer without any text is reported as "no text", never as 0 % coverage.
 
 use crate::model::{Layer, LinkStatus, Relation, UnalignedKind, Work, WorkAlignment};
+use crate::provenance::graph::ordered_layers;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -301,66 +302,9 @@ enum Fate {
     Unaccounted,
 }
 
-/// The layers in derivation order: every root (a layer no relation derives) first, then each
-/// layer after its sources, depth first, children in the order of the relations — a topological
-/// order: a layer with several sources comes after all of them. Layers on a cycle (which `check`
-/// reports) follow in the same depth-first way; layers the graph does not mention come last.
-pub fn derivation_order<'a>(work: &'a Work, relations: &[Relation]) -> Vec<&'a Layer> {
-    let mut order: Vec<&Layer> = Vec::new();
-    let derived: std::collections::HashSet<&str> =
-        relations.iter().map(|r| r.derived.as_str()).collect();
-    fn visit<'a>(
-        id: &str,
-        work: &'a Work,
-        relations: &[Relation],
-        order: &mut Vec<&'a Layer>,
-        topological: bool,
-    ) {
-        let Some(layer) = work.layer(id) else { return };
-        if order.iter().any(|l| l.id == id) {
-            return; // a cycle or a layer with two sources: show it once
-        }
-        // A layer made from several sources waits until the last of them is placed (the visit
-        // from that source places it).
-        if topological
-            && relations.iter().any(|r| {
-                r.derived == id
-                    && work.layer(&r.source).is_some()
-                    && !order.iter().any(|l| l.id == r.source)
-            })
-        {
-            return;
-        }
-        order.push(layer);
-        for r in relations.iter().filter(|r| r.source == id) {
-            visit(&r.derived, work, relations, order, topological);
-        }
-    }
-    // Roots in the order they first appear as a source, then isolated layers.
-    let mut roots: Vec<&str> = Vec::new();
-    for r in relations {
-        if !derived.contains(r.source.as_str()) && !roots.contains(&r.source.as_str()) {
-            roots.push(&r.source);
-        }
-    }
-    for root in roots {
-        visit(root, work, relations, &mut order, true);
-    }
-    // Only a cycle leaves layers of the graph unplaced.
-    for r in relations {
-        visit(&r.source, work, relations, &mut order, false);
-    }
-    for l in &work.layers {
-        if !order.iter().any(|o| o.id == l.id) {
-            order.push(l);
-        }
-    }
-    order
-}
-
 /// The relations in derivation order (by the position of their derived layer).
 pub fn relations_in_order<'a>(work: &Work, alignment: &'a WorkAlignment) -> Vec<&'a Relation> {
-    let order = derivation_order(work, &alignment.relations);
+    let order = ordered_layers(work, &alignment.relations);
     let pos = |id: &str| order.iter().position(|l| l.id == id).unwrap_or(usize::MAX);
     let mut rels: Vec<&Relation> = alignment.relations.iter().collect();
     rels.sort_by_key(|r| (pos(&r.derived), pos(&r.source)));

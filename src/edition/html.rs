@@ -2,8 +2,9 @@
 //! the layers side by side in derivation order, one table row per N-way segment.
 
 use super::{EditionError, EditionOptions, SentenceMarks, escape, sentence_marks};
-use crate::coverage::{self, EdgeState, agent_name, derivation_order};
+use crate::coverage::{self, EdgeState, agent_name};
 use crate::model::{Layer, LinkStatus, Sentence, UnalignedKind, Work, WorkAlignment};
+use crate::provenance::graph::ordered_layers;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
@@ -217,7 +218,7 @@ pub fn to_html(
     alignment: &WorkAlignment,
     opts: &EditionOptions,
 ) -> Result<String, EditionError> {
-    let order = derivation_order(work, &alignment.relations);
+    let order = ordered_layers(work, &alignment.relations);
     let report = coverage::report(work, alignment, &opts.coverage)?;
     let without_text: HashSet<&str> = work
         .layers

@@ -9,8 +9,9 @@
 
 mod html;
 
-use crate::coverage::{self, CoverageOptions, derivation_order};
+use crate::coverage::{self, CoverageOptions};
 use crate::model::{Layer, LinkStatus, UnalignedKind, Work, WorkAlignment};
+use crate::provenance::graph::ordered_layers;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -312,7 +313,7 @@ fn original_text(layer: &Layer, taken: &Ids) -> Option<(String, Vec<String>)> {
 /// The TEI parallel edition: one TEI document with every layer, the witnesses, the derivation
 /// graph and the alignment as standOff. Deterministic.
 pub fn to_tei(work: &Work, alignment: &WorkAlignment) -> Result<String, EditionError> {
-    let order = derivation_order(work, &alignment.relations);
+    let order = ordered_layers(work, &alignment.relations);
     let mut ids = Ids::default();
     let mut o = String::new();
     let e = escape;

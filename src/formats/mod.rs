@@ -13,12 +13,11 @@ pub mod tmx;
 pub mod tsv;
 pub mod xml;
 
+use crate::model::SentenceIndex;
 use crate::model::{
     EdgeAlignment, Link, LinkStatus, Relation, Unaligned, UnalignedKind, Work, WorkAlignment,
 };
-use crate::review::{
-    IdAlloc, SentenceIndex, derived_unaligned_kind, link_prefix, ptr_prefix, sort_edge,
-};
+use crate::provenance::{IdAlloc, derived_unaligned_kind, link_prefix, ptr_prefix, sort_edge};
 use std::collections::{BTreeSet, HashMap};
 
 /// Errors of reading or writing an interchange format.

@@ -5,8 +5,8 @@
 //! (`x-status`: `man`/`auto`). Each `tuv` names its layer and sentence ids.
 
 use super::{EdgeItem, FormatError, cesalign::fmt_cert, edge_items, relation_of, xml};
+use crate::model::SentenceIndex;
 use crate::model::{LinkStatus, Relation, Work, WorkAlignment};
-use crate::review::SentenceIndex;
 use std::collections::{BTreeMap, HashMap};
 
 /// One step of a chain, looked up by link or ptr id.
@@ -131,7 +131,7 @@ pub fn export(work: &Work, al: &WorkAlignment, edge: Option<usize>) -> Result<St
         xml::text(&al.work)
     ));
     // Layers in derivation order: sources before what was derived from them.
-    let order = layer_order(work, al);
+    let order = crate::provenance::layer_order(work, &al.relations);
     for (tuid, members, chain) in &units {
         out.push_str(&format!("<tu tuid=\"{}\">\n", xml::attr(tuid)));
         out.push_str(&format!(
@@ -189,23 +189,4 @@ pub fn export(work: &Work, al: &WorkAlignment, edge: Option<usize>) -> Result<St
     }
     out.push_str("</body>\n</tmx>\n");
     Ok(out)
-}
-
-/// Layer ids with every source before the layers derived from it (ties by id).
-fn layer_order(work: &Work, al: &WorkAlignment) -> Vec<String> {
-    let mut ids: Vec<String> = work.layers.iter().map(|l| l.id.clone()).collect();
-    let depth = |id: &str| {
-        let mut d = 0;
-        let mut cur = id.to_owned();
-        while let Some(r) = al.relations.iter().find(|r| r.derived == cur) {
-            d += 1;
-            cur = r.source.clone();
-            if d > al.relations.len() {
-                break; // a cycle: `check` reports it
-            }
-        }
-        d
-    };
-    ids.sort_by_key(|id| (depth(id), id.clone()));
-    ids
 }

@@ -2,8 +2,8 @@
 //! and the texts of both sides, for a spreadsheet or a script.
 
 use super::{EdgeItem, status_word};
+use crate::model::SentenceIndex;
 use crate::model::{LinkStatus, Work};
-use crate::review::SentenceIndex;
 
 /// The header line.
 pub const HEADER: &str =

@@ -1,7 +1,18 @@
 //! Unit tests of the graph, the edge alignment and the composition, on works built in code.
 
-use super::*;
+use super::compose::*;
+use super::edge::*;
+use super::graph::*;
+use super::ids::*;
+use super::work::*;
+
+use crate::model::{Relation, Segment};
+use crate::model::{
+    Agent, Bead, Change, EdgeAlignment, Layer, Link, LinkStatus, Unaligned, UnalignedKind, Work,
+};
 use crate::model::{Derivation, DerivationKind, Gap, Sentence};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 fn layer(id: &str, source: Option<&str>, texts: &[&str]) -> Layer {
     Layer {
@@ -680,4 +691,27 @@ fn undisturbed_automatic_items_are_held_others_are_not() {
     // a.10 lie within 2 sentences of the new en.s11.
     assert_eq!(ids, ["a.1", "a.2", "a.3", "a.c", "a.7", "a.8"]);
     assert!(ptrs.is_empty());
+}
+
+#[test]
+fn one_derivation_order_puts_a_layer_after_both_its_sources() {
+    // de was translated from en with cs at hand: two sources. Every reader of the graph must
+    // place it after both, whatever order the relations come in.
+    let rel = |s: &str, d: &str| Relation {
+        id: relation_id(s, d),
+        source: s.into(),
+        derived: d.into(),
+        kind: crate::model::DerivationKind::Translation,
+        resp: vec![],
+        when: None,
+    };
+    let ids: Vec<String> = ["cs", "de", "en", "ru"].map(String::from).to_vec();
+    for rels in [
+        vec![rel("ru", "cs"), rel("cs", "en"), rel("en", "de"), rel("cs", "de")],
+        vec![rel("cs", "de"), rel("en", "de"), rel("cs", "en"), rel("ru", "cs")],
+    ] {
+        let order = derivation_order(&ids, &rels);
+        let at = |id: &str| order.iter().position(|o| o == id).unwrap();
+        assert!(at("ru") < at("cs") && at("cs") < at("en") && at("en") < at("de"), "{order:?}");
+    }
 }

@@ -2,8 +2,8 @@
 //! chain from the original down — who made each layer and how, its sentences, and how sure each
 //! step of the alignment is.
 
+use super::graph::derivation_order;
 use crate::model::{Agent, Layer, LinkStatus, WorkAlignment};
-use crate::tei::standoff::derivation_order;
 use serde::Serialize;
 use std::collections::BTreeMap;
 

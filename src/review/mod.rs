@@ -7,10 +7,14 @@
 //! atomically.
 
 use crate::model::{
-    Agent, Change, EdgeAlignment, Link, LinkStatus, Relation, Unaligned, UnalignedKind, Work,
-    WorkAlignment,
+    Agent, Change, Link, LinkStatus, Relation, Unaligned, UnalignedKind, Work, WorkAlignment,
 };
-use std::collections::{BTreeSet, HashMap};
+pub use crate::model::{SentenceIndex, SentencePos};
+use crate::provenance::edge::span;
+use crate::provenance::{
+    derived_unaligned_kind, fresh_id, fresh_id_avoiding, link_prefix, ptr_prefix, sort_edge,
+};
+use std::collections::BTreeSet;
 
 /// Errors of manual review.
 #[derive(Debug, thiserror::Error)]
@@ -32,65 +36,6 @@ pub enum ReviewError {
     /// The new link would cross an existing one.
     #[error("the link would cross {0}: remove it first (tei-align unlink) or link differently")]
     Crossing(String),
-}
-
-/// Where a sentence is: its layer (index into `work.layers`) and its position in that layer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SentencePos {
-    /// Index of the layer in `work.layers`.
-    pub layer: usize,
-    /// Index of the sentence in the layer.
-    pub index: usize,
-}
-
-/// A lookup from sentence id to its place in the work.
-#[derive(Debug, Clone)]
-pub struct SentenceIndex<'a> {
-    work: &'a Work,
-    map: HashMap<&'a str, SentencePos>,
-}
-
-impl<'a> SentenceIndex<'a> {
-    /// Index every sentence of every layer. When an id occurs twice the first one wins (`check`
-    /// reports the duplicate).
-    pub fn new(work: &'a Work) -> Self {
-        let mut map = HashMap::new();
-        for (li, layer) in work.layers.iter().enumerate() {
-            for (si, s) in layer.sentences.iter().enumerate() {
-                map.entry(s.id.as_str()).or_insert(SentencePos {
-                    layer: li,
-                    index: si,
-                });
-            }
-        }
-        SentenceIndex { work, map }
-    }
-
-    /// Where the sentence with this id is.
-    pub fn get(&self, id: &str) -> Option<SentencePos> {
-        self.map.get(id).copied()
-    }
-
-    /// The layer id of a sentence.
-    pub fn layer_id(&self, id: &str) -> Option<&'a str> {
-        self.get(id).map(|p| self.work.layers[p.layer].id.as_str())
-    }
-
-    /// Position of a sentence within its layer.
-    pub fn index(&self, id: &str) -> Option<usize> {
-        self.get(id).map(|p| p.index)
-    }
-
-    /// The text of a sentence.
-    pub fn text(&self, id: &str) -> Option<&'a str> {
-        self.get(id)
-            .map(|p| self.work.layers[p.layer].sentences[p.index].text.as_str())
-    }
-
-    /// The work indexed.
-    pub fn work(&self) -> &'a Work {
-        self.work
-    }
 }
 
 /// What `link` did.
@@ -192,127 +137,12 @@ fn resolve_edge(
     Ok((edge, src, der))
 }
 
-/// The span (first, last position) of a list of sentence ids in their layer.
-fn span(idx: &SentenceIndex<'_>, ids: &[String]) -> Option<(usize, usize)> {
-    let pos: Vec<usize> = ids.iter().filter_map(|id| idx.index(id)).collect();
-    Some((*pos.iter().min()?, *pos.iter().max()?))
-}
-
 /// True when two beads (given as spans on both sides) cross: one is before the other on one side
 /// and after it on the other.
 fn crosses(a: ((usize, usize), (usize, usize)), b: ((usize, usize), (usize, usize))) -> bool {
     let before = a.0.1 < b.0.0 && a.1.1 < b.1.0;
     let after = a.0.0 > b.0.1 && a.1.0 > b.1.1;
     !(before || after)
-}
-
-/// All `xml:id`s used in the alignment (links, ptrs, segments, changes, relations).
-fn used_ids(al: &WorkAlignment) -> BTreeSet<String> {
-    let mut s = BTreeSet::new();
-    for r in &al.relations {
-        s.insert(r.id.clone());
-    }
-    for e in &al.edges {
-        s.extend(e.links.iter().map(|l| l.id.clone()));
-        s.extend(e.unaligned.iter().map(|u| u.id.clone()));
-    }
-    s.extend(al.segments.iter().map(|g| g.id.clone()));
-    s.extend(al.changes.iter().map(|c| c.id.clone()));
-    // The recorded high-water marks (`a.cs-en.57`) count as used, so fresh ids go above them.
-    s.extend(al.id_high_water.iter().map(|(p, n)| format!("{p}.{n}")));
-    // Removed links and ptrs live on only in the change descriptions: their ids count as used
-    // so they are never given to something else.
-    for c in &al.changes {
-        s.extend(
-            c.desc
-                .split(|ch: char| ch.is_whitespace() || matches!(ch, ',' | ';' | '(' | ')'))
-                .filter(|t| !t.is_empty())
-                .map(str::to_owned),
-        );
-    }
-    s
-}
-
-/// A fresh id `prefix<n>` with `n` above every number already used with that prefix, so that
-/// the ids of removed links are never reused.
-pub fn fresh_id(al: &WorkAlignment, prefix: &str) -> String {
-    fresh_id_avoiding(al, &BTreeSet::new(), prefix)
-}
-
-/// Like [`fresh_id`], also avoiding the ids in `extra` (ids about to be written).
-pub fn fresh_id_avoiding(al: &WorkAlignment, extra: &BTreeSet<String>, prefix: &str) -> String {
-    let mut used = used_ids(al);
-    used.extend(extra.iter().cloned());
-    let max = used
-        .iter()
-        .filter_map(|id| id.strip_prefix(prefix))
-        .filter_map(|n| n.parse::<u64>().ok())
-        .max()
-        .unwrap_or(0);
-    let mut n = max + 1;
-    loop {
-        let id = format!("{prefix}{n}");
-        if !used.contains(&id) {
-            return id;
-        }
-        n += 1;
-    }
-}
-
-/// Hands out fresh ids `prefix<n>` in bulk: never an id used in the alignment (nor one named
-/// in its change history), nor one handed out or reserved before. Linear in the number of ids,
-/// where calling [`fresh_id`] repeatedly would be quadratic.
-#[derive(Debug, Clone)]
-pub struct IdAlloc {
-    used: BTreeSet<String>,
-    next: HashMap<String, u64>,
-}
-
-impl IdAlloc {
-    /// Start from everything the alignment uses.
-    pub fn new(al: &WorkAlignment) -> Self {
-        IdAlloc {
-            used: used_ids(al),
-            next: HashMap::new(),
-        }
-    }
-
-    /// Mark an id as taken.
-    pub fn reserve(&mut self, id: &str) {
-        self.used.insert(id.to_owned());
-    }
-
-    /// A fresh id with this prefix.
-    pub fn fresh(&mut self, prefix: &str) -> String {
-        let used = &self.used;
-        let mut n = *self.next.entry(prefix.to_owned()).or_insert_with(|| {
-            used.iter()
-                .filter_map(|id| id.strip_prefix(prefix))
-                .filter_map(|n| n.parse::<u64>().ok())
-                .max()
-                .unwrap_or(0)
-                + 1
-        });
-        loop {
-            let id = format!("{prefix}{n}");
-            n += 1;
-            if !self.used.contains(&id) {
-                self.next.insert(prefix.to_owned(), n);
-                self.used.insert(id.clone());
-                return id;
-            }
-        }
-    }
-}
-
-/// The id prefix of the links of an edge: `a.cs-en.`.
-pub fn link_prefix(rel: &Relation) -> String {
-    format!("a.{}-{}.", rel.source, rel.derived)
-}
-
-/// The id prefix of the unaligned ptrs of an edge: `u.cs-en.`.
-pub fn ptr_prefix(rel: &Relation) -> String {
-    format!("u.{}-{}.", rel.source, rel.derived)
 }
 
 /// Make sure the editor is named among the alignment's agents.
@@ -346,61 +176,6 @@ fn add_change(al: &mut WorkAlignment, who: &str, when: &str, desc: String) -> St
         desc,
     });
     id
-}
-
-/// Sort the links and ptrs of an edge into document order (by their first sentence, source side
-/// first), so that the written file reads in order.
-pub fn sort_edge(idx: &SentenceIndex<'_>, rel: &Relation, edge: &mut EdgeAlignment) {
-    let key_link = |l: &Link| {
-        (
-            span(idx, &l.source).map_or(usize::MAX, |s| s.0),
-            span(idx, &l.derived).map_or(usize::MAX, |s| s.0),
-        )
-    };
-    edge.links.sort_by_key(key_link);
-    // Ptrs go by their own layer's order; source-side ptrs first.
-    edge.unaligned.sort_by_key(|u| {
-        (
-            u.layer != rel.source,
-            idx.index(&u.sentence).unwrap_or(usize::MAX),
-        )
-    });
-}
-
-/// The kind of a derived sentence without counterpart: a source gap when the source witness
-/// has no text, or has a `<gap>` exactly where the sentence stands (after the source sentences
-/// linked before it); otherwise an addition (derived-only).
-pub fn derived_unaligned_kind(
-    idx: &SentenceIndex<'_>,
-    rel: &Relation,
-    links: &[Link],
-    derived_id: &str,
-) -> UnalignedKind {
-    let Some(src) = idx.work().layer(&rel.source) else {
-        return UnalignedKind::SourceGap;
-    };
-    if !src.has_text() {
-        return UnalignedKind::SourceGap;
-    }
-    let Some(d) = idx.index(derived_id) else {
-        return UnalignedKind::DerivedOnly;
-    };
-    let consumed = links
-        .iter()
-        .filter(|l| {
-            l.derived
-                .first()
-                .and_then(|x| idx.index(x))
-                .is_some_and(|j| j < d)
-        })
-        .filter_map(|l| l.source.last().and_then(|x| idx.index(x)))
-        .max()
-        .map_or(0, |m| m + 1);
-    if src.gaps.iter().any(|g| g.after == consumed) {
-        UnalignedKind::SourceGap
-    } else {
-        UnalignedKind::DerivedOnly
-    }
 }
 
 /// Confirm or create a link by hand.

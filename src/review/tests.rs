@@ -1,5 +1,6 @@
 use super::testdata::{alignment, ids, work};
 use super::*;
+use crate::model::EdgeAlignment;
 
 const WHEN: &str = "2026-11-25T10:00:00Z";
 

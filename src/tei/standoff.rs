@@ -43,6 +43,7 @@ use crate::model::{
     Agent, Change, DerivationKind, EdgeAlignment, Link, LinkStatus, Relation, Segment, Unaligned,
     UnalignedKind, WorkAlignment,
 };
+use crate::provenance::graph::derivation_order;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -474,45 +475,6 @@ impl<'a> Writer<'a> {
         }
         o.push_str("    </linkGrp>\n");
     }
-}
-
-/// Order layer ids so every source comes before what was derived from it (Kahn's algorithm,
-/// ties broken by id so the order is deterministic). Layers caught in a cycle come last, by id.
-pub fn derivation_order(ids: &[String], relations: &[Relation]) -> Vec<String> {
-    let mut indeg: BTreeMap<&str, usize> = ids.iter().map(|i| (i.as_str(), 0)).collect();
-    let mut children: HashMap<&str, Vec<&str>> = HashMap::new();
-    for r in relations {
-        if indeg.contains_key(r.source.as_str()) && indeg.contains_key(r.derived.as_str()) {
-            *indeg.entry(r.derived.as_str()).or_default() += 1;
-            children
-                .entry(r.source.as_str())
-                .or_default()
-                .push(r.derived.as_str());
-        }
-    }
-    let mut ready: BTreeSet<&str> = indeg
-        .iter()
-        .filter(|(_, d)| **d == 0)
-        .map(|(k, _)| *k)
-        .collect();
-    let mut out: Vec<String> = Vec::new();
-    while let Some(n) = ready.pop_first() {
-        out.push(n.to_owned());
-        for c in children.get(n).map(|v| v.as_slice()).unwrap_or(&[]) {
-            if let Some(d) = indeg.get_mut(c) {
-                *d -= 1;
-                if *d == 0 {
-                    ready.insert(c);
-                }
-            }
-        }
-    }
-    for id in indeg.keys() {
-        if !out.iter().any(|o| o == id) {
-            out.push((*id).to_owned());
-        }
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -171,3 +171,20 @@ fn a_schema_path_that_is_set_but_wrong_is_an_error() {
     assert_eq!(out.status.code(), Some(3));
     assert!(err.contains("TEI_ALIGN_SCHEMA"), "{err}");
 }
+
+/// A gate that compared nothing does not pass: a work with one layer and no derivation edge.
+#[test]
+fn nothing_to_measure_fails_the_gates() {
+    let work = crate::common::temp_work(&crate::common::fixture("work/chain"), "solo", &["ru.xml"]);
+    let d = work.path();
+    assert!(run(tei_align(d).args(["align", "texts/solo"])).ok);
+    let al = "alignments/solo/alignment.xml";
+    let (c, r) = code(d, &["coverage", al, "--fail-under", "90"]);
+    assert_eq!(c, Some(1), "{}", r.err);
+    assert!(r.err.contains("nothing to measure"), "{}", r.err);
+    let (c, _) = code(d, &["coverage", al, "--fail-under", "90", "--allow-empty"]);
+    assert_eq!(c, Some(0));
+    let (c, r) = code(d, &["check", "texts/solo", "--no-jing"]);
+    assert_eq!(c, Some(1));
+    assert!(r.out.contains("no derivation edge"), "{}", r.out);
+}

@@ -89,12 +89,21 @@ pub fn aligned_chain_letter() -> tempfile::TempDir {
 pub fn tei_align(dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_tei-align"));
     c.current_dir(dir);
+    // The works are copied into temp dirs, away from the shared schema the tool would find
+    // beside the project: name it, as a user with their own layout would.
+    if schema().is_file() {
+        c.env("TEI_ALIGN_SCHEMA", schema());
+    }
     c
 }
 
 /// The `tei-align` binary as an `assert_cmd` command (for `.assert()` chains).
 pub fn tool() -> assert_cmd::Command {
-    assert_cmd::Command::cargo_bin("tei-align").unwrap()
+    let mut c = assert_cmd::Command::cargo_bin("tei-align").unwrap();
+    if schema().is_file() {
+        c.env("TEI_ALIGN_SCHEMA", schema());
+    }
+    c
 }
 
 /// What a finished run of the tool gave: success, stdout and stderr as text.

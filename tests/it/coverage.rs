@@ -154,25 +154,26 @@ fn sentences_missing_from_the_alignment_are_not_covered() {
 }
 
 #[test]
-fn derivation_order_roots_first_then_depth_first_and_cycles_once() {
+fn derivation_order_sources_first_and_cycles_once() {
     let (mut work, al) = builder::letter();
-    let order: Vec<&str> = coverage::derivation_order(&work, &al.relations)
+    let order: Vec<&str> = tei_align::provenance::graph::ordered_layers(&work, &al.relations)
         .iter()
         .map(|l| l.id.as_str())
         .collect();
     assert_eq!(order, ["ru", "cs", "en"]);
-    // A layer no relation mentions comes last; a cycle does not loop.
+    // A layer no relation mentions is an original (placed first, by id); the layers of a
+    // cycle come last, each once.
     let mut extra = work.layers[0].clone();
     extra.id = "de".into();
     work.layers.push(extra);
     let mut rels = al.relations.clone();
     rels.push(builder::relation("en", "ru", &[], None));
-    let order: Vec<&str> = coverage::derivation_order(&work, &rels)
+    let order: Vec<&str> = tei_align::provenance::graph::ordered_layers(&work, &rels)
         .iter()
         .map(|l| l.id.as_str())
         .collect();
     assert_eq!(order.len(), 4);
-    assert_eq!(order[3], "de");
+    assert_eq!(order[0], "de");
     let mut sorted = order.clone();
     sorted.sort();
     sorted.dedup();
