@@ -2,7 +2,9 @@
 
 use anyhow::Context;
 use std::path::PathBuf;
-use tei_align::formats::{Format, ImportMode, find_edge, import, merge_edge, relation_of};
+use tei_align::formats::{
+    Format, ImportMode, find_edge, import, keep_confirmers, merge_edge, relation_of,
+};
 use tei_align::model::Change;
 use tei_align::review;
 
@@ -13,8 +15,8 @@ pub struct Args {
     pub work: PathBuf,
     /// The file to import.
     pub file: PathBuf,
-    /// cesalign | intertext.
-    #[arg(long, value_parser = ["cesalign", "intertext"])]
+    /// cesalign | intertext | tmx | tsv | ladder.
+    #[arg(long, value_parser = ["cesalign", "intertext", "tmx", "tsv", "ladder"])]
     pub format: String,
     /// The edge it aligns, as `source-derived` (e.g. `cs-en`); needed when the work has several.
     #[arg(long)]
@@ -41,7 +43,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let who = super::link::editor(args.by)?;
     let now = review::now_iso();
     let file = args.file.display().to_string();
-    let beads = import(format, &src, &file, &rel, &who, &now)?;
+    let mut imported = import(format, &src, &file, &work, &rel, &who, &now)?;
+    // A confirmation the file does not attribute (InterText keeps only `status="man"`) stays
+    // with whoever confirmed that very bead before.
+    keep_confirmers(&al, ei, &mut imported);
+    let beads = imported.beads;
     let mode = if args.replace {
         ImportMode::Replace
     } else {
@@ -67,6 +73,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         ),
     });
     super::link::save(&work, &path, &mut al)?;
+    for n in &imported.notes {
+        eprintln!("note: {n}");
+    }
     outln!(
         "{}: {} links, {} unaligned, {} confirmed by a person",
         rel.id,

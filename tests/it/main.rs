@@ -20,6 +20,7 @@ mod edition;
 mod edition_cli;
 mod formats_cli;
 mod import_cli;
+mod interchange_clients;
 mod readme;
 mod segment_cli;
 mod segment_rules;
