@@ -15,6 +15,7 @@ pub mod embed;
 pub mod error;
 pub mod formats;
 pub mod fsutil;
+pub mod fuzz;
 pub mod model;
 pub mod provenance;
 pub mod review;

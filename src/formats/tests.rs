@@ -622,3 +622,44 @@ fn a_file_with_the_sides_the_other_way_round_is_recognised_by_its_ids() {
         "{err}"
     );
 }
+
+#[test]
+fn a_tmx_without_ids_is_placed_by_its_texts() {
+    let w = work();
+    let al = alignment();
+    let text = |layer: &str, k: usize| w.layer(layer).unwrap().sentences[k].text.clone();
+    let lang = |layer: &str| w.layer(layer).unwrap().lang.clone();
+    let tu = |a: String, b: String| {
+        format!(
+            "<tu><tuv xml:lang=\"{}\"><seg>{}</seg></tuv><tuv xml:lang=\"{}\"><seg>{}</seg></tuv></tu>\n",
+            lang("cs"),
+            xml::text(&a),
+            lang("en"),
+            xml::text(&b)
+        )
+    };
+    // As another tool writes a TM: no props, the second unit's English two sentences in one.
+    let src = format!(
+        "<tmx version=\"1.4\"><header srclang=\"cs\"/><body>\n{}{}</body></tmx>",
+        tu(text("cs", 0), text("en", 0)),
+        tu(
+            text("cs", 1),
+            format!("{}  {}", text("en", 1), text("en", 2))
+        ),
+    );
+    let file = import(Format::Tmx, &src, "t.tmx", &w, &al.relations[1], "e", NOW).unwrap();
+    assert_eq!(file.beads.len(), 2);
+    assert_eq!(file.beads[0].source, ids(&["cs.s1"]));
+    assert_eq!(file.beads[1].source, ids(&["cs.s2"]));
+    assert_eq!(file.beads[1].derived, ids(&["en.s2", "en.s3"]));
+    assert_eq!(file.beads[1].status, None);
+    // A text the layer does not have is an error naming the unit's line.
+    let bad = format!(
+        "<tmx version=\"1.4\"><header/><body>\n{}\n{}</body></tmx>",
+        tu(text("cs", 0), text("en", 0)),
+        tu("Nothing like it.".into(), text("en", 1)),
+    );
+    let err = import(Format::Tmx, &bad, "t.tmx", &w, &al.relations[1], "e", NOW).unwrap_err();
+    assert!(err.to_string().starts_with("t.tmx:4:"), "{err}");
+    assert!(err.to_string().contains("after cs.s1"), "{err}");
+}

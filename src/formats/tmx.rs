@@ -316,6 +316,8 @@ fn write_unit(
 struct RawTuv {
     lang: String,
     props: BTreeMap<String, String>,
+    /// The text of its `seg` (inline codes left out).
+    seg: String,
 }
 
 /// One `<tu>` as read.
@@ -395,22 +397,19 @@ fn read_tmx(src: &str, path: &str) -> Result<RawTmx, FormatError> {
                 stack.push(name);
             }
             Event::Text(t) => {
-                if let Some(p) = prop.as_mut() {
-                    p.1.push_str(&t.xml10_content());
-                }
+                let text = t.xml10_content();
+                push_text(&mut prop, &mut tuv, &stack, &text);
             }
             Event::GeneralRef(r) => {
-                if let Some(p) = prop.as_mut() {
-                    let resolved = if r.is_char_ref() {
-                        r.resolve_char_ref()
-                            .map_err(|x| err(lines.line(src, pos), x.to_string()))?
-                            .map(String::from)
-                    } else {
-                        let name = r.xml10_content();
-                        quick_xml::escape::resolve_predefined_entity(&name).map(str::to_owned)
-                    };
-                    p.1.push_str(&resolved.unwrap_or_default());
-                }
+                let resolved = if r.is_char_ref() {
+                    r.resolve_char_ref()
+                        .map_err(|x| err(lines.line(src, pos), x.to_string()))?
+                        .map(String::from)
+                } else {
+                    let name = r.xml10_content();
+                    quick_xml::escape::resolve_predefined_entity(&name).map(str::to_owned)
+                };
+                push_text(&mut prop, &mut tuv, &stack, &resolved.unwrap_or_default());
             }
             Event::End(_) => {
                 let name = stack.pop().unwrap_or_default();
@@ -446,6 +445,50 @@ fn read_tmx(src: &str, path: &str) -> Result<RawTmx, FormatError> {
         }
     }
     Ok((header, units))
+}
+
+/// Text goes to the open prop, or to the open tuv's segment when it stands in `seg` (or `hi`,
+/// which marks text); the content of inline codes (`bpt`, `ph` …) is markup, not text.
+fn push_text(
+    prop: &mut Option<(String, String, usize)>,
+    tuv: &mut Option<RawTuv>,
+    stack: &[String],
+    text: &str,
+) {
+    if let Some(p) = prop.as_mut() {
+        p.1.push_str(text);
+    } else if let Some(v) = tuv.as_mut()
+        && matches!(stack.last().map(String::as_str), Some("seg" | "hi"))
+    {
+        v.seg.push_str(text);
+    }
+}
+
+/// Where the text of a segment stands in a layer: the first run of consecutive sentences from
+/// `from` on whose texts, joined by a space, are the segment's (white space normalised).
+fn find_run(
+    sentences: &[crate::model::Sentence],
+    from: usize,
+    seg: &str,
+) -> Option<(usize, usize)> {
+    let want: Vec<&str> = seg.split_whitespace().collect();
+    if want.is_empty() {
+        return None;
+    }
+    (from..sentences.len()).find_map(|start| {
+        let mut words = 0;
+        for (k, s) in sentences[start..].iter().enumerate() {
+            let w: Vec<&str> = s.text.split_whitespace().collect();
+            if want.get(words..words + w.len()) != Some(w.as_slice()) {
+                return None;
+            }
+            words += w.len();
+            if words == want.len() {
+                return Some((start, k + 1));
+            }
+        }
+        None
+    })
 }
 
 /// The status a unit's props give: `x-status` `man` (with `x-resp`/`x-when`, else unnamed) or
@@ -517,6 +560,8 @@ pub fn import(
             _ => None,
         }
     };
+    // Per layer, the sentence after the last one a unit without ids was placed on.
+    let mut cursor: HashMap<String, usize> = HashMap::new();
     for u in &units {
         if u.props.get("x-edge").is_some_and(|e| e.trim() != edge_name) {
             continue;
@@ -539,17 +584,28 @@ pub fn import(
             } else {
                 continue;
             };
-            let ids = v.props.get("x-ids").ok_or_else(|| {
+            if let Some(ids) = v.props.get("x-ids") {
+                side.extend(ids.split_whitespace().map(str::to_owned));
+                continue;
+            }
+            // A TMX from another tool: the segment's text places it, in document order.
+            let sentences = work.layer(&layer).map_or(&[][..], |l| &l.sentences[..]);
+            let from = cursor.get(&layer).copied().unwrap_or(0);
+            let (start, n) = find_run(sentences, from, &v.seg).ok_or_else(|| {
                 perr(
                     u.line,
                     format!(
-                        "tuv xml:lang='{}' has no x-ids prop: TMX units are placed on the \
-                         sentences by the ids tei-align writes",
-                        v.lang
+                        "the text of tuv xml:lang='{}' is not a run of sentences of layer {layer}{} \
+                         (and it has no x-ids prop)",
+                        v.lang,
+                        sentences
+                            .get(from.wrapping_sub(1))
+                            .map_or(String::new(), |s| format!(" after {}", s.id))
                     ),
                 )
             })?;
-            side.extend(ids.split_whitespace().map(str::to_owned));
+            cursor.insert(layer.clone(), start + n);
+            side.extend(sentences[start..start + n].iter().map(|s| s.id.clone()));
         }
         if source.is_empty() && derived.is_empty() {
             continue;
@@ -566,7 +622,8 @@ pub fn import(
                 .filter(|t| pairwise && crate::tei::is_ncname(t)),
             source,
             derived,
-            cert: parse_cert(u.props.get("x-cert")),
+            // A segment's x-cert is the lowest along its whole chain, not this edge's.
+            cert: parse_cert(u.props.get("x-cert")).filter(|_| pairwise),
             status,
             line: u.line,
         });
@@ -608,7 +665,7 @@ pub fn import(
                 .filter(|t| pairwise && crate::tei::is_ncname(t)),
             source,
             derived,
-            cert: parse_cert(props.get("x-cert")),
+            cert: parse_cert(props.get("x-cert")).filter(|_| pairwise),
             status,
             line: *line,
         });

@@ -87,8 +87,9 @@ pub(crate) mod dom;
 pub mod header;
 pub mod import;
 pub mod insert;
-mod reader;
+pub(crate) mod reader;
 pub mod standoff;
+pub(crate) mod wf;
 
 pub use insert::{Resegmented, SegmentOptions, is_ncname, resegment};
 

@@ -93,7 +93,9 @@ pub(crate) fn parse_layer_decl(
     Ok((layer, declared))
 }
 
-/// Every `xml:id` in the file must be unique.
+/// Every `xml:id` in the file must be an NCName (XML's type for ids: no spaces, no `#`, not
+/// starting with a digit) and unique. An id that is not would break every pointer to it: the
+/// alignment's `target="a.xml#cs s3"` reads as two pointers.
 pub(crate) fn check_ids(doc: &Doc) -> Result<(), TeiError> {
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, n) in doc.nodes.iter().enumerate() {
@@ -101,6 +103,16 @@ pub(crate) fn check_ids(doc: &Doc) -> Result<(), TeiError> {
             let start = &e.start;
             for (k, v) in &e.attrs {
                 if k == "xml:id" {
+                    if !super::wf::is_ncname(v) {
+                        return Err(doc.invalid(
+                            start.start,
+                            format!(
+                                "xml:id \"{v}\" is not an XML name (NCName: a letter or '_' \
+                                 first, then letters, digits, '-', '.', '_'; no spaces, ':' or \
+                                 '#')"
+                            ),
+                        ));
+                    }
                     if let Some(&first) = seen.get(v.as_str()) {
                         return Err(doc.invalid(
                             start.start,

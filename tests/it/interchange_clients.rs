@@ -574,3 +574,173 @@ fn the_intertext_bundle_follows_the_rules_of_intertexts_loader() {
     assert_eq!(read_from, cs);
     assert_eq!(read_to, en);
 }
+
+/// Loads a TMX with translate-toolkit and saves it again (argv 1 → argv 2).
+const REWRITE_TMX: &str = r#"
+import sys
+from translate.storage.tmx import tmxfile
+with open(sys.argv[1], "rb") as f:
+    store = tmxfile(f)
+with open(sys.argv[2], "wb") as out:
+    store.serialize(out)
+"#;
+
+#[test]
+fn a_tmx_saved_by_translate_toolkit_imports_back_unchanged() {
+    let Some(py) = python("translate.storage.tmx") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for work in ["letter-1968", "udhr"] {
+        let (w, al) = committed(work);
+        for args in [&["--pairs"][..], &[][..]] {
+            let out = format!("{work}{}.tmx", args.join(""));
+            let mut a = vec!["--format", "tmx"];
+            a.extend(args.iter().copied());
+            export(dir.path(), work, &a, &out);
+            let saved = dir.path().join(format!("saved-{out}"));
+            run_ok(
+                Command::new(&py)
+                    .args(["-c", REWRITE_TMX])
+                    .arg(dir.path().join(&out))
+                    .arg(&saved),
+            );
+            for (name, ..) in edges(&w, &al) {
+                let copy = common::temp_work_all(&repo().join("texts").join(work), work);
+                let ap = copy.path().join("alignment.xml");
+                std::fs::copy(
+                    repo().join("alignments").join(work).join("alignment.xml"),
+                    &ap,
+                )
+                .unwrap();
+                let r = common::run(
+                    common::tei_align(copy.path())
+                        .args(["import-alignment", &format!("texts/{work}")])
+                        .arg(&saved)
+                        .args(["--format", "tmx", "--edge", &name, "--alignment"])
+                        .arg(&ap),
+                );
+                assert!(r.ok, "{out} {name}: {}", r.err);
+                let after = tei_align::tei::standoff::read_alignment(&ap).unwrap();
+                if args.is_empty() {
+                    // From N-way units an edge gets the segment's sentences in its two layers:
+                    // where a chain joins two of the edge's links into one segment (the UDHR's
+                    // en.s9–10, one Russian sentence), that bead is their union; everything
+                    // else stays as it was.
+                    assert_coarser_only(&al, &after, &name);
+                    continue;
+                }
+                assert_eq!(after.edges, al.edges, "{out} {name}");
+                let n = edges(&w, &al)
+                    .into_iter()
+                    .find(|e| e.0 == name)
+                    .map_or(0, |e| e.3.len());
+                let desc = &after.changes.last().unwrap().desc;
+                assert!(
+                    desc.contains(&format!("imported {n} beads")),
+                    "{out} {name}: {desc}"
+                );
+            }
+        }
+    }
+}
+
+/// Every link of `after`'s edge `name` is a link of `before` (same status), or the union of two
+/// or more links of `before` that one N-way segment joins; the other edges are unchanged.
+fn assert_coarser_only(before: &WorkAlignment, after: &WorkAlignment, name: &str) {
+    let rel = format!("rel.{name}");
+    for (b, a) in before.edges.iter().zip(&after.edges) {
+        if b.relation != rel {
+            assert_eq!(a, b);
+            continue;
+        }
+        for l in &a.links {
+            if b.links.contains(l) {
+                continue;
+            }
+            let parts: Vec<&tei_align::model::Link> = b
+                .links
+                .iter()
+                .filter(|p| p.source.iter().all(|x| l.source.contains(x)))
+                .filter(|p| p.derived.iter().all(|x| l.derived.contains(x)))
+                .collect();
+            let covered: usize = parts.iter().map(|p| p.source.len() + p.derived.len()).sum();
+            assert!(parts.len() >= 2, "{name}: {l:?} is new");
+            assert_eq!(covered, l.source.len() + l.derived.len(), "{name}: {l:?}");
+            let joined = before
+                .segments
+                .iter()
+                .any(|s| parts.iter().all(|p| s.chain.contains(&p.id)));
+            assert!(joined, "{name}: {l:?} joins links no segment joins");
+        }
+        // Nothing of `before` is lost: each link is kept or inside a union.
+        for l in &b.links {
+            assert!(
+                a.links
+                    .iter()
+                    .any(|n| l.source.iter().all(|x| n.source.contains(x))
+                        && l.derived.iter().all(|x| n.derived.contains(x))),
+                "{name}: {} lost",
+                l.id
+            );
+        }
+        assert_eq!(a.unaligned, b.unaligned, "{name}");
+    }
+}
+
+/// Builds a translation memory with translate-toolkit from JSON pairs (argv 1 → argv 2): a TMX
+/// as another tool writes it, without tei-align's props.
+const WRITE_TM: &str = r#"
+import sys, json
+from translate.storage.tmx import tmxfile
+store = tmxfile(sourcelanguage="cs")
+for src, tgt in json.load(open(sys.argv[1], encoding="utf-8")):
+    store.addtranslation(src, "cs", tgt, "en")
+with open(sys.argv[2], "wb") as out:
+    store.serialize(out)
+"#;
+
+#[test]
+fn a_translation_memory_made_by_translate_toolkit_is_placed_by_its_texts() {
+    let Some(py) = python("translate.storage.tmx") else {
+        return;
+    };
+    let (w, al) = committed("letter-1968");
+    let text = texts(&w);
+    let (_, _, _, items) = edges(&w, &al).into_iter().find(|e| e.0 == "cs-en").unwrap();
+    let joined = |ids: &[String]| {
+        ids.iter()
+            .map(|i| text[i].as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let pairs: Vec<(String, String)> = items
+        .iter()
+        .filter(|it| !it.source.is_empty() && !it.derived.is_empty())
+        .map(|it| (joined(&it.source), joined(&it.derived)))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("pairs.json");
+    std::fs::write(&json, serde_json::to_string(&pairs).unwrap()).unwrap();
+    let tm = dir.path().join("tm.tmx");
+    run_ok(Command::new(&py).args(["-c", WRITE_TM]).arg(&json).arg(&tm));
+    let copy = common::temp_work_all(&repo().join("texts/letter-1968"), "letter-1968");
+    let ap = copy.path().join("alignment.xml");
+    std::fs::copy(repo().join("alignments/letter-1968/alignment.xml"), &ap).unwrap();
+    let r = common::run(
+        common::tei_align(copy.path())
+            .args(["import-alignment", "texts/letter-1968"])
+            .arg(&tm)
+            .args(["--format", "tmx", "--edge", "cs-en", "--alignment"])
+            .arg(&ap),
+    );
+    assert!(r.ok, "{}", r.err);
+    let after = tei_align::tei::standoff::read_alignment(&ap).unwrap();
+    // Every unit found its sentences; the links, statuses and ids are those of the edge.
+    assert_eq!(after.edges, al.edges);
+    let desc = &after.changes.last().unwrap().desc;
+    assert!(
+        desc.contains(&format!("imported {} beads", pairs.len())),
+        "{desc}"
+    );
+}
