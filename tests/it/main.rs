@@ -16,6 +16,7 @@ mod cli_manners;
 mod common;
 mod coverage;
 mod coverage_cli;
+mod e5_equivalence;
 mod edition;
 mod edition_cli;
 mod encoding;
