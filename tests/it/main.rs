@@ -19,6 +19,7 @@ mod coverage_cli;
 mod e5_equivalence;
 mod edition;
 mod edition_cli;
+mod embed_http;
 mod encoding;
 mod formats_cli;
 mod fuzz_stable;
