@@ -24,6 +24,7 @@ mod import_cli;
 mod interchange_clients;
 mod readme;
 mod robust_files;
+mod robust_tei;
 mod robust_xml;
 mod segment_cli;
 mod segment_rules;
