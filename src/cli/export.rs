@@ -36,7 +36,12 @@ pub struct Args {
 /// Run the command.
 pub fn run(args: Args) -> anyhow::Result<()> {
     let format = Format::parse(&args.format).context("unknown format")?;
-    let (work, path, al) = super::link::load(&args.work, args.alignment.as_deref())?;
+    let tei_align::project::Opened {
+        work,
+        path,
+        alignment: al,
+        ..
+    } = tei_align::project::WorkRef::resolve(&args.work, args.alignment.as_deref())?.open()?;
     let to_stdout = args.output.as_os_str() == "-";
     let opts = ExportOptions {
         pairs: args.pairs,
@@ -65,7 +70,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         // Before writing anything: an export must never replace a layer or the alignment it
         // reads, nor write into the work directory.
         if format.is_bundle() {
-            super::link::refuse_overwrite(&args.output, &work, Some(&path))?;
+            tei_align::project::refuse_overwrite(&args.output, &work, Some(&path))?;
             if args.output.exists() && !args.output.is_dir() {
                 anyhow::bail!(
                     "{}: not a directory ({} writes a bundle: the alignment and its sentence documents)",
@@ -75,7 +80,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             }
         }
         for (p, _) in &targets {
-            super::link::refuse_overwrite(p, &work, Some(&path))?;
+            tei_align::project::refuse_overwrite(p, &work, Some(&path))?;
         }
         for (p, text) in &targets {
             if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {

@@ -33,6 +33,7 @@ mod export;
 mod import;
 mod import_alignment;
 mod link;
+mod model;
 mod pipeline;
 mod segment;
 mod status;
@@ -91,6 +92,8 @@ enum Command {
     ImportAlignment(import_alignment::Args),
     /// The main job: align the works and write their editions and coverage reports.
     Run(pipeline::Args),
+    /// Install the built-in sentence-embedding model, or show what is installed.
+    Model(model::Args),
 }
 
 /// Check a language code given on the command line: a malformed or unregistered code is a usage
@@ -130,5 +133,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(a) => export::run(a),
         Command::ImportAlignment(a) => import_alignment::run(a),
         Command::Run(a) => pipeline::run(a),
+        Command::Model(a) => model::run(a),
     }
 }

@@ -332,6 +332,84 @@ struct RawUnit {
 /// The `x-unaligned` header props (with their lines) and the units of a TMX file.
 type RawTmx = (Vec<(String, usize)>, Vec<RawUnit>);
 
+/// What is open while a TMX file is read, and what has been read.
+#[derive(Default)]
+struct TmxState {
+    stack: Vec<String>,
+    /// The open prop: type, text, line.
+    prop: Option<(String, String, usize)>,
+    unit: Option<RawUnit>,
+    tuv: Option<RawTuv>,
+    header: Vec<(String, usize)>,
+    units: Vec<RawUnit>,
+}
+
+impl TmxState {
+    fn open(&mut self, name: String, attr: impl Fn(&str) -> Option<String>, line: usize) {
+        match name.as_str() {
+            "tu" => {
+                self.unit = Some(RawUnit {
+                    tuid: attr("tuid"),
+                    line,
+                    ..RawUnit::default()
+                })
+            }
+            "tuv" => {
+                self.tuv = Some(RawTuv {
+                    lang: attr("xml:lang")
+                        .or_else(|| attr("lang"))
+                        .unwrap_or_default(),
+                    ..RawTuv::default()
+                })
+            }
+            "prop" => self.prop = Some((attr("type").unwrap_or_default(), String::new(), line)),
+            _ => {}
+        }
+        self.stack.push(name);
+    }
+
+    /// Text goes to the open prop, or to the open tuv's segment when it stands in `seg` (or
+    /// `hi`, which marks text); the content of inline codes (`bpt`, `ph` …) is markup.
+    fn text(&mut self, text: &str) {
+        if let Some(p) = self.prop.as_mut() {
+            p.1.push_str(text);
+        } else if let Some(v) = self.tuv.as_mut()
+            && matches!(self.stack.last().map(String::as_str), Some("seg" | "hi"))
+        {
+            v.seg.push_str(text);
+        }
+    }
+
+    fn close(&mut self) {
+        let name = self.stack.pop().unwrap_or_default();
+        match name.as_str() {
+            "prop" => {
+                let Some((ty, value, line)) = self.prop.take() else {
+                    return;
+                };
+                let parent = self.stack.last().map_or("", String::as_str);
+                match (parent, self.tuv.as_mut(), self.unit.as_mut()) {
+                    ("tuv", Some(v), _) => {
+                        v.props.entry(ty).or_insert(value);
+                    }
+                    ("tu", _, Some(u)) => {
+                        u.props.entry(ty).or_insert(value);
+                    }
+                    ("header", _, _) if ty == "x-unaligned" => self.header.push((value, line)),
+                    _ => {}
+                }
+            }
+            "tuv" => {
+                if let (Some(v), Some(u)) = (self.tuv.take(), self.unit.as_mut()) {
+                    u.tuvs.push(v);
+                }
+            }
+            "tu" => self.units.extend(self.unit.take()),
+            _ => {}
+        }
+    }
+}
+
 fn read_tmx(src: &str, path: &str) -> Result<RawTmx, FormatError> {
     use quick_xml::events::Event;
     let err = |line: usize, message: String| FormatError::Parse {
@@ -341,11 +419,7 @@ fn read_tmx(src: &str, path: &str) -> Result<RawTmx, FormatError> {
     };
     let mut reader = quick_xml::Reader::from_str(src);
     let mut lines = xml::LineCounter::default();
-    let (mut header, mut units) = (Vec::new(), Vec::new());
-    let mut stack: Vec<String> = Vec::new();
-    let mut prop: Option<(String, String, usize)> = None;
-    let mut unit: Option<RawUnit> = None;
-    let mut tuv: Option<RawTuv> = None;
+    let mut st = TmxState::default();
     loop {
         let pos = reader.buffer_position() as usize;
         let ev = reader.read_event().map_err(|e| {
@@ -361,7 +435,6 @@ fn read_tmx(src: &str, path: &str) -> Result<RawTmx, FormatError> {
                     let n: &str = ln.as_ref();
                     n.to_owned()
                 };
-                let line = lines.line(src, pos);
                 let attr = |key: &str| -> Option<String> {
                     e.attributes()
                         .flatten()
@@ -375,31 +448,9 @@ fn read_tmx(src: &str, path: &str) -> Result<RawTmx, FormatError> {
                                 .map(|v| v.into_owned())
                         })
                 };
-                match name.as_str() {
-                    "tu" => {
-                        unit = Some(RawUnit {
-                            tuid: attr("tuid"),
-                            line,
-                            ..RawUnit::default()
-                        })
-                    }
-                    "tuv" => {
-                        tuv = Some(RawTuv {
-                            lang: attr("xml:lang")
-                                .or_else(|| attr("lang"))
-                                .unwrap_or_default(),
-                            ..RawTuv::default()
-                        })
-                    }
-                    "prop" => prop = Some((attr("type").unwrap_or_default(), String::new(), line)),
-                    _ => {}
-                }
-                stack.push(name);
+                st.open(name, attr, lines.line(src, pos));
             }
-            Event::Text(t) => {
-                let text = t.xml10_content();
-                push_text(&mut prop, &mut tuv, &stack, &text);
-            }
+            Event::Text(t) => st.text(&t.xml10_content()),
             Event::GeneralRef(r) => {
                 let resolved = if r.is_char_ref() {
                     r.resolve_char_ref()
@@ -409,59 +460,14 @@ fn read_tmx(src: &str, path: &str) -> Result<RawTmx, FormatError> {
                     let name = r.xml10_content();
                     quick_xml::escape::resolve_predefined_entity(&name).map(str::to_owned)
                 };
-                push_text(&mut prop, &mut tuv, &stack, &resolved.unwrap_or_default());
+                st.text(&resolved.unwrap_or_default());
             }
-            Event::End(_) => {
-                let name = stack.pop().unwrap_or_default();
-                match name.as_str() {
-                    "prop" => {
-                        if let Some((ty, value, line)) = prop.take() {
-                            let parent = stack.last().map_or("", String::as_str);
-                            match (parent, tuv.as_mut(), unit.as_mut()) {
-                                ("tuv", Some(v), _) => {
-                                    v.props.entry(ty).or_insert(value);
-                                }
-                                ("tu", _, Some(u)) => {
-                                    u.props.entry(ty).or_insert(value);
-                                }
-                                ("header", _, _) if ty == "x-unaligned" => {
-                                    header.push((value, line))
-                                }
-                                _ => {}
-                            }
-                        }
-                    }
-                    "tuv" => {
-                        if let (Some(v), Some(u)) = (tuv.take(), unit.as_mut()) {
-                            u.tuvs.push(v);
-                        }
-                    }
-                    "tu" => units.extend(unit.take()),
-                    _ => {}
-                }
-            }
+            Event::End(_) => st.close(),
             Event::Eof => break,
             _ => {}
         }
     }
-    Ok((header, units))
-}
-
-/// Text goes to the open prop, or to the open tuv's segment when it stands in `seg` (or `hi`,
-/// which marks text); the content of inline codes (`bpt`, `ph` …) is markup, not text.
-fn push_text(
-    prop: &mut Option<(String, String, usize)>,
-    tuv: &mut Option<RawTuv>,
-    stack: &[String],
-    text: &str,
-) {
-    if let Some(p) = prop.as_mut() {
-        p.1.push_str(text);
-    } else if let Some(v) = tuv.as_mut()
-        && matches!(stack.last().map(String::as_str), Some("seg" | "hi"))
-    {
-        v.seg.push_str(text);
-    }
+    Ok((st.header, st.units))
 }
 
 /// Where the text of a segment stands in a layer: the first run of consecutive sentences from
@@ -546,87 +552,23 @@ pub fn import(
     now: &str,
 ) -> Result<ImportedFile, FormatError> {
     let (header, units) = read_tmx(src, path)?;
-    let perr = |line: usize, message: String| FormatError::Parse {
-        path: path.to_owned(),
-        line,
-        message,
-    };
     let edge_name = format!("{}-{}", rel.source, rel.derived);
-    let mut out = ImportedFile::default();
-    let by_lang = |lang: &str| -> Option<String> {
-        let mut it = work.layers.iter().filter(|l| l.lang == lang);
-        match (it.next(), it.next()) {
-            (Some(l), None) => Some(l.id.clone()),
-            _ => None,
-        }
+    let of_other_edge = |props: &BTreeMap<String, String>| {
+        props.get("x-edge").is_some_and(|e| e.trim() != edge_name)
     };
+    let mut out = ImportedFile::default();
     // Per layer, the sentence after the last one a unit without ids was placed on.
     let mut cursor: HashMap<String, usize> = HashMap::new();
-    for u in &units {
-        if u.props.get("x-edge").is_some_and(|e| e.trim() != edge_name) {
-            continue;
-        }
-        let pairwise = u.props.contains_key("x-edge");
-        let (mut source, mut derived) = (Vec::new(), Vec::new());
-        for v in &u.tuvs {
-            let Some(layer) = v
-                .props
-                .get("x-layer")
-                .map(|l| l.trim().to_owned())
-                .or_else(|| by_lang(&v.lang))
-            else {
-                continue;
-            };
-            let side = if layer == rel.source {
-                &mut source
-            } else if layer == rel.derived {
-                &mut derived
-            } else {
-                continue;
-            };
-            if let Some(ids) = v.props.get("x-ids") {
-                side.extend(ids.split_whitespace().map(str::to_owned));
-                continue;
-            }
-            // A TMX from another tool: the segment's text places it, in document order.
-            let sentences = work.layer(&layer).map_or(&[][..], |l| &l.sentences[..]);
-            let from = cursor.get(&layer).copied().unwrap_or(0);
-            let (start, n) = find_run(sentences, from, &v.seg).ok_or_else(|| {
-                perr(
-                    u.line,
-                    format!(
-                        "the text of tuv xml:lang='{}' is not a run of sentences of layer {layer}{} \
-                         (and it has no x-ids prop)",
-                        v.lang,
-                        sentences
-                            .get(from.wrapping_sub(1))
-                            .map_or(String::new(), |s| format!(" after {}", s.id))
-                    ),
-                )
-            })?;
-            cursor.insert(layer.clone(), start + n);
-            side.extend(sentences[start..start + n].iter().map(|s| s.id.clone()));
-        }
-        if source.is_empty() && derived.is_empty() {
-            continue;
-        }
-        let (status, unnamed) =
-            props_status(&u.props, pairwise, default_who, now).map_err(|m| perr(u.line, m))?;
-        if unnamed {
-            out.unnamed.push(out.beads.len());
-        }
-        out.beads.push(ImportedBead {
-            id: u
-                .tuid
-                .clone()
-                .filter(|t| pairwise && crate::tei::is_ncname(t)),
+    for u in units.iter().filter(|u| !of_other_edge(&u.props)) {
+        let (source, derived) = unit_members(u, work, rel, &mut cursor, path)?;
+        let bead = Placed {
+            props: &u.props,
+            tuid: u.tuid.as_ref(),
             source,
             derived,
-            // A segment's x-cert is the lowest along its whole chain, not this edge's.
-            cert: parse_cert(u.props.get("x-cert")).filter(|_| pairwise),
-            status,
             line: u.line,
-        });
+        };
+        push_bead(&mut out, bead, path, default_who, now)?;
     }
     for (value, line) in &header {
         let mut props: BTreeMap<String, String> = value
@@ -634,10 +576,9 @@ pub fn import(
             .filter_map(|kv| kv.split_once('='))
             .map(|(k, v)| (format!("x-{k}"), v.to_owned()))
             .collect();
-        if props.get("x-edge").is_some_and(|e| e != &edge_name) {
+        if of_other_edge(&props) {
             continue;
         }
-        let pairwise = props.contains_key("x-edge");
         let ids: Vec<String> = props
             .remove("x-ids")
             .unwrap_or_default()
@@ -653,22 +594,121 @@ pub fn import(
         } else {
             continue;
         };
-        let (status, unnamed) =
-            props_status(&props, pairwise, default_who, now).map_err(|m| perr(*line, m))?;
-        if unnamed {
-            out.unnamed.push(out.beads.len());
-        }
-        out.beads.push(ImportedBead {
-            id: props
-                .get("x-tuid")
-                .cloned()
-                .filter(|t| pairwise && crate::tei::is_ncname(t)),
+        let tuid = props.get("x-tuid").cloned();
+        let bead = Placed {
+            props: &props,
+            tuid: tuid.as_ref(),
             source,
             derived,
-            cert: parse_cert(props.get("x-cert")).filter(|_| pairwise),
-            status,
             line: *line,
-        });
+        };
+        push_bead(&mut out, bead, path, default_who, now)?;
     }
     Ok(out)
+}
+
+/// A unit placed on sentences, with the props that give its review state.
+struct Placed<'a> {
+    props: &'a BTreeMap<String, String>,
+    tuid: Option<&'a String>,
+    source: Vec<String>,
+    derived: Vec<String>,
+    line: usize,
+}
+
+/// Add a placed unit to the import (nothing when it has no sentence of the edge). Only a
+/// pairwise unit (`x-edge`) speaks for one edge: its tuid is the link id, its `x-cert` the link's
+/// confidence; a segment's `x-cert` is the lowest along its whole chain.
+fn push_bead(
+    out: &mut ImportedFile,
+    b: Placed<'_>,
+    path: &str,
+    default_who: &str,
+    now: &str,
+) -> Result<(), FormatError> {
+    if b.source.is_empty() && b.derived.is_empty() {
+        return Ok(());
+    }
+    let pairwise = b.props.contains_key("x-edge");
+    let (status, unnamed) =
+        props_status(b.props, pairwise, default_who, now).map_err(|message| {
+            FormatError::Parse {
+                path: path.to_owned(),
+                line: b.line,
+                message,
+            }
+        })?;
+    if unnamed {
+        out.unnamed.push(out.beads.len());
+    }
+    out.beads.push(ImportedBead {
+        id: b
+            .tuid
+            .filter(|t| pairwise && crate::tei::is_ncname(t))
+            .cloned(),
+        source: b.source,
+        derived: b.derived,
+        cert: parse_cert(b.props.get("x-cert")).filter(|_| pairwise),
+        status,
+        line: b.line,
+    });
+    Ok(())
+}
+
+/// The sentences of a unit in the edge's source and derived layers: from each `tuv`'s `x-ids`,
+/// or (a TMX from another tool) by its text, in document order from `cursor` on. A `tuv` is of
+/// the layer its `x-layer` names, else of the one layer with its language.
+fn unit_members(
+    u: &RawUnit,
+    work: &Work,
+    rel: &Relation,
+    cursor: &mut HashMap<String, usize>,
+    path: &str,
+) -> Result<(Vec<String>, Vec<String>), FormatError> {
+    let by_lang = |lang: &str| -> Option<String> {
+        let mut it = work.layers.iter().filter(|l| l.lang == lang);
+        match (it.next(), it.next()) {
+            (Some(l), None) => Some(l.id.clone()),
+            _ => None,
+        }
+    };
+    let (mut source, mut derived) = (Vec::new(), Vec::new());
+    for v in &u.tuvs {
+        let Some(layer) = v
+            .props
+            .get("x-layer")
+            .map(|l| l.trim().to_owned())
+            .or_else(|| by_lang(&v.lang))
+        else {
+            continue;
+        };
+        let side = if layer == rel.source {
+            &mut source
+        } else if layer == rel.derived {
+            &mut derived
+        } else {
+            continue;
+        };
+        if let Some(ids) = v.props.get("x-ids") {
+            side.extend(ids.split_whitespace().map(str::to_owned));
+            continue;
+        }
+        let sentences = work.layer(&layer).map_or(&[][..], |l| &l.sentences[..]);
+        let from = cursor.get(&layer).copied().unwrap_or(0);
+        let (start, n) = find_run(sentences, from, &v.seg).ok_or_else(|| FormatError::Parse {
+            path: path.to_owned(),
+            line: u.line,
+            message: format!(
+                "the text of tuv xml:lang='{}' is not a run of sentences of layer {layer}{} \
+                 (and it has no x-ids prop)",
+                v.lang,
+                sentences
+                    .get(from.wrapping_sub(1))
+                    .map_or(String::new(), |s| format!(" after {}", s.id))
+            ),
+        })?;
+        cursor.insert(layer.clone(), start + n);
+        side.extend(sentences[start..start + n].iter().map(|s| s.id.clone()));
+    }
+    Ok((source, derived))
 }

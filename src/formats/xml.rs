@@ -275,11 +275,6 @@ pub fn import_beads(
     default_who: &str,
     now: &str,
 ) -> Result<ImportedFile, FormatError> {
-    let perr = |line: usize, message: String| FormatError::Parse {
-        path: path.to_owned(),
-        line,
-        message,
-    };
     let (chosen, notes) = chosen_groups(file, path, rel)?;
     let mut out = ImportedFile {
         notes,
@@ -290,79 +285,14 @@ pub fn import_beads(
         let Some(&Some(swapped)) = chosen.get(l.group) else {
             continue;
         };
-        let xt = l
-            .attrs
-            .get("xtargets")
-            .ok_or_else(|| perr(l.line, "link without xtargets".into()))?;
-        let (first, second) = split_xtargets(xt)
-            .ok_or_else(|| perr(l.line, format!("xtargets '{xt}' is not 'ids;ids'")))?;
-        if layout.check_type
-            && let Some(t) = l.attrs.get("type")
-        {
-            let want = format!("{}-{}", first.len(), second.len());
-            if t != &want {
-                return Err(perr(
-                    l.line,
-                    format!(
-                        "type '{t}' does not match xtargets '{xt}' (expected {want}; \
-                         InterText lists toDoc ids first)"
-                    ),
-                ));
-            }
-        }
-        // The sides as fromDoc, toDoc; then as source, derived.
-        let (from_ids, to_ids) = if layout.to_doc_first {
-            (second, first)
-        } else {
-            (first, second)
-        };
-        let (source, derived) = if swapped {
-            (to_ids, from_ids)
-        } else {
-            (from_ids, to_ids)
-        };
-        let cert = match l.attrs.get(layout.cert_attr) {
-            Some(c) => Some(
-                c.trim()
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|c| c.is_finite())
-                    .ok_or_else(|| {
-                        perr(
-                            l.line,
-                            format!("{} '{c}' is not a number", layout.cert_attr),
-                        )
-                    })?
-                    // Aligners' scores (hunalign's in OPUS) can leave [0, 1].
-                    .clamp(0.0, 1.0),
-            ),
-            None => None,
-        };
-        let mut attrs = l.attrs.clone();
-        if layout.manual_by_default
-            && !matches!(
-                attrs.get("status").map(String::as_str),
-                Some("man" | "auto" | "plain")
-            )
-        {
-            attrs.insert("status".into(), "man".into());
-        }
-        let status = status_from_attrs(&attrs, default_who, now).map_err(|m| perr(l.line, m))?;
-        if matches!(status, Some(LinkStatus::Verified { .. })) && !attrs.contains_key("resp") {
+        let (bead, unnamed) = link_bead(l, layout, swapped, path, default_who, now)?;
+        if unnamed {
             out.unnamed.push(out.beads.len());
         }
         if let Some(m) = l.attrs.get("mark").filter(|m| m.trim() != "0") {
             marked.push(format!("{} (mark {m})", l.line));
         }
-        out.beads.push(ImportedBead {
-            // An id that cannot be an xml:id (OPUS numbers its links) is not kept.
-            id: l.attrs.get("id").filter(|i| is_ncname(i)).cloned(),
-            source,
-            derived,
-            cert,
-            status,
-            line: l.line,
-        });
+        out.beads.push(bead);
     }
     if !marked.is_empty() {
         out.notes.push(format!(
@@ -373,4 +303,82 @@ pub fn import_beads(
         ));
     }
     Ok(out)
+}
+
+/// One link as a bead (sides as source, derived), and whether it is confirmed without a name.
+fn link_bead(
+    l: &RawLink,
+    layout: &LinkLayout,
+    swapped: bool,
+    path: &str,
+    default_who: &str,
+    now: &str,
+) -> Result<(ImportedBead, bool), FormatError> {
+    let perr = |message: String| FormatError::Parse {
+        path: path.to_owned(),
+        line: l.line,
+        message,
+    };
+    let xt = l
+        .attrs
+        .get("xtargets")
+        .ok_or_else(|| perr("link without xtargets".into()))?;
+    let (first, second) =
+        split_xtargets(xt).ok_or_else(|| perr(format!("xtargets '{xt}' is not 'ids;ids'")))?;
+    if layout.check_type
+        && let Some(t) = l.attrs.get("type")
+    {
+        let want = format!("{}-{}", first.len(), second.len());
+        if t != &want {
+            return Err(perr(format!(
+                "type '{t}' does not match xtargets '{xt}' (expected {want}; InterText lists \
+                 toDoc ids first)"
+            )));
+        }
+    }
+    // The sides as fromDoc, toDoc; then as source, derived.
+    let (from_ids, to_ids) = if layout.to_doc_first {
+        (second, first)
+    } else {
+        (first, second)
+    };
+    let (source, derived) = if swapped {
+        (to_ids, from_ids)
+    } else {
+        (from_ids, to_ids)
+    };
+    let cert = match l.attrs.get(layout.cert_attr) {
+        Some(c) => Some(
+            c.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|c| c.is_finite())
+                .ok_or_else(|| perr(format!("{} '{c}' is not a number", layout.cert_attr)))?
+                // Aligners' scores (hunalign's in OPUS) can leave [0, 1].
+                .clamp(0.0, 1.0),
+        ),
+        None => None,
+    };
+    let mut attrs = l.attrs.clone();
+    if layout.manual_by_default
+        && !matches!(
+            attrs.get("status").map(String::as_str),
+            Some("man" | "auto" | "plain")
+        )
+    {
+        attrs.insert("status".into(), "man".into());
+    }
+    let status = status_from_attrs(&attrs, default_who, now).map_err(perr)?;
+    let unnamed =
+        matches!(status, Some(LinkStatus::Verified { .. })) && !attrs.contains_key("resp");
+    let bead = ImportedBead {
+        // An id that cannot be an xml:id (OPUS numbers its links) is not kept.
+        id: l.attrs.get("id").filter(|i| is_ncname(i)).cloned(),
+        source,
+        derived,
+        cert,
+        status,
+        line: l.line,
+    };
+    Ok((bead, unnamed))
 }
