@@ -29,6 +29,8 @@ mod align_text;
 mod check;
 mod coverage;
 mod edition;
+mod embed;
+mod embeddings;
 mod export;
 mod import;
 mod import_alignment;
@@ -94,6 +96,8 @@ enum Command {
     Run(pipeline::Args),
     /// Install the built-in sentence-embedding model, or show what is installed.
     Model(model::Args),
+    /// Print sentence vectors: one sentence per line in, `.npy` or raw float32 rows out.
+    Embed(embed::Args),
 }
 
 /// Check a language code given on the command line: a malformed or unregistered code is a usage
@@ -134,5 +138,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::ImportAlignment(a) => import_alignment::run(a),
         Command::Run(a) => pipeline::run(a),
         Command::Model(a) => model::run(a),
+        Command::Embed(a) => embed::run(a),
     }
 }

@@ -303,6 +303,8 @@ impl Walker<'_, '_> {
                     block,
                     reason: doc.attr(i, "reason").unwrap_or("").to_owned(),
                     desc,
+                    // Inside an <s>: that sentence breaks off (or resumes) here.
+                    inside: self.in_s.is_some(),
                 });
                 return Ok(());
             }

@@ -153,3 +153,52 @@ fn vectors_are_deterministic_and_independent_of_batching() {
     let cos = |a: &[f32], b: &[f32]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f32>();
     assert!(cos(&v[0], &v[1]) > cos(&v[0], &v[2]));
 }
+
+#[test]
+fn a_missing_model_is_one_line_naming_the_install_command() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.txt"), "One.\n").unwrap();
+    let out = common::tool()
+        .current_dir(dir.path())
+        .env("TEI_ALIGN_MODEL_DIR", dir.path().join("models"))
+        .args(["embed", "s.txt", "-o", "v.npy"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("tei-align model install"), "{err}");
+    let status = common::tool()
+        .env("TEI_ALIGN_MODEL_DIR", dir.path().join("models"))
+        .args(["model", "status"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&status.stdout).contains("not installed"));
+}
+
+#[test]
+fn embed_command_writes_the_engine_vectors() {
+    let Some(model) = installed_model() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let lines = ["Dobrý den.", "Good morning.", "Доброе утро."];
+    std::fs::write(dir.path().join("s.txt"), lines.join("\n")).unwrap();
+    let out = common::tool()
+        .current_dir(dir.path())
+        .args(["embed", "s.txt", "-o", "v.f32", "--embeddings", "e5"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let raw = std::fs::read(dir.path().join("v.f32")).unwrap();
+    let got: Vec<f32> = raw
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    let want: Vec<f32> = model.embed_texts(&lines).concat();
+    assert_eq!(got, want);
+}
