@@ -32,6 +32,7 @@
 //!   deleted sentence is never reused, even when it was the last one.
 
 use super::TeiError;
+use super::content_model::{may_be_in_s, may_hold_s};
 use super::dom::{Doc, Node};
 use super::reader::{BLOCKS, SKIP};
 use std::ops::Range;
@@ -374,11 +375,16 @@ impl Inserter<'_, '_> {
         }
     }
 
-    /// True when element `i` holds a block or an `<s>` (outside notes).
+    /// True when element `i` holds a block, an `<s>` or an element that may not stand in `<s>`
+    /// (outside notes).
     fn holds_structure(&self, i: usize) -> bool {
         self.doc.children(i).iter().any(|&c| {
             self.doc.local(c).is_some_and(|l| {
-                !SKIP.contains(&l) && (l == "s" || BLOCKS.contains(&l) || self.holds_structure(c))
+                !SKIP.contains(&l)
+                    && (l == "s"
+                        || BLOCKS.contains(&l)
+                        || !may_be_in_s(l)
+                        || self.holds_structure(c))
             })
         })
     }
@@ -400,16 +406,23 @@ impl Inserter<'_, '_> {
         let mut run: Vec<usize> = Vec::new();
         let children = self.doc.children(i).to_vec();
         for c in children {
+            // What may not stand inside `<s>` (TEI's content model: a `<stage>` in a `<p>`, a
+            // `<list>`, a block) ends the run: sentences close before it and start again after.
             let structural = self.doc.local(c).is_some_and(|l| {
-                !SKIP.contains(&l) && (l == "s" || BLOCKS.contains(&l) || self.holds_structure(c))
+                !SKIP.contains(&l)
+                    && (l == "s"
+                        || BLOCKS.contains(&l)
+                        || !may_be_in_s(l)
+                        || self.holds_structure(c))
             });
             if structural {
                 let r = std::mem::take(&mut run);
                 self.run(&r, &s_name, None);
-                if self.doc.local(c) == Some("s") {
-                    self.existing_s(c);
-                } else {
-                    self.block(c);
+                match self.doc.local(c) {
+                    Some("s") => self.existing_s(c),
+                    // Segmented inside where `<s>` may go, else looked into for blocks.
+                    Some(l) if BLOCKS.contains(&l) || may_hold_s(l) => self.block(c),
+                    _ => self.walk(c),
                 }
             } else {
                 run.push(c);
@@ -509,7 +522,10 @@ impl Inserter<'_, '_> {
         if content.trim().is_empty() {
             return;
         }
-        let ranges = crate::segment::split(&content, &self.lang);
+        let mut ranges = crate::segment::split(&content, &self.lang);
+        // Punctuation alone ("* * *", "—" in a block of its own) is no sentence: it stays
+        // outside `<s>`, as text of the block.
+        ranges.retain(|r| content[r.clone()].chars().any(char::is_alphanumeric));
         if inside.is_none() {
             self.place_all(&units, &content, ranges, s_name);
             return;

@@ -24,6 +24,8 @@ pub(crate) const BLOCKS: &[&str] = &[
     "docTitle",
     "titlePart",
     "cell",
+    // Stage directions (drama): their own sentences, never inside another's `<s>`.
+    "stage",
 ];
 
 /// Elements whose content is not part of the running text: notes, the description inside a

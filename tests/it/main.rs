@@ -29,6 +29,7 @@ mod interchange_clients;
 mod project;
 mod readme;
 mod robust_files;
+mod robust_tei;
 mod robust_xml;
 mod segment_cli;
 mod segment_rules;
