@@ -146,7 +146,7 @@ fn main() {
             derived: vec![format!("cs.s{i}")],
             cert: 0.4 + (i % 60) as f64 / 100.0,
             status: LinkStatus::Automatic,
-            partial: false,
+            partial: i % 500 == 3,
         });
         let mut m = BTreeMap::new();
         m.insert("en".to_owned(), vec![format!("en.s{i}")]);
