@@ -79,7 +79,7 @@ pub fn align(src: &[&str], tgt: &[&str], opts: &AlignOptions) -> Result<Vec<Bead
     let progress = (opts.progress && src.len().max(tgt.len()) >= PROGRESS_MIN).then(|| {
         let pb = ProgressBar::new(0);
         if let Ok(style) =
-            ProgressStyle::with_template("{msg:>18} [{bar:40}] {percent:>3}% {elapsed}")
+            ProgressStyle::with_template("{msg:>32} [{bar:40}] {percent:>3}% eta {eta}")
         {
             pb.set_style(style.progress_chars("=> "));
         }

@@ -320,6 +320,22 @@ pub(crate) fn ratio_along(
     out
 }
 
+/// Label the progress bar for one run of the dynamic programme: the phase the caller named
+/// ("first pass") and which run of it this is, so that a bar that starts again from 0 % says
+/// why instead of seeming to restart.
+fn label_run(progress: Option<&ProgressBar>, round: usize) {
+    if let Some(pb) = progress {
+        let msg = pb.message();
+        let phase = msg.split(" · ").next().unwrap_or_default().to_owned();
+        if round == 0 {
+            pb.set_message(phase);
+        } else {
+            pb.set_message(format!("{phase} · band widened ({round})"));
+        }
+        pb.reset_eta();
+    }
+}
+
 /// Search inside `band`, widening it where the best path touches its edge (at most a few times).
 pub(crate) fn dp_widening(
     level: &Level<'_>,
@@ -334,6 +350,7 @@ pub(crate) fn dp_widening(
     let mut prev: Option<Tables> = None;
     for round in 0..=rounds {
         let Some(b) = band.take() else { break };
+        label_run(progress, round);
         let (beads, tables) = dp(level, p, b, prev.take(), progress);
         let bd = &tables.band;
         let hugging: Vec<usize> = beads
