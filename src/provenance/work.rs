@@ -244,8 +244,14 @@ pub fn align_work(
                 desc.push('.');
             }
         }
+        // The aligner of this version does not weigh the vectors yet (issue 11): the record
+        // names them as computed, not as evidence, so it never claims more than was used.
         if let Some(e) = &opts.embedder {
-            desc.push_str(&format!(" Sentence embeddings: {}.", e.describe()));
+            desc.push_str(&format!(
+                " Sentence embeddings computed ({}), not yet used as evidence: the links rest \
+                 on length and lexical evidence.",
+                e.describe()
+            ));
         }
         alignment.changes.push(Change {
             id: format!("ch{n}"),

@@ -164,7 +164,9 @@ fn alignment_records_the_embeddings_it_was_given() {
     );
     let xml = std::fs::read_to_string(dir.path().join("alignments/letter/alignment.xml")).unwrap();
     assert!(
-        xml.contains(&format!("Sentence embeddings: toy at {url}.")),
+        xml.contains(&format!(
+            "Sentence embeddings computed (toy at {url}), not yet used"
+        )),
         "the change record names the evidence"
     );
 }
