@@ -41,6 +41,10 @@ impl EmbedArgs {
         // Vectors are kept by text hash and model: re-aligning after an edit embeds only the
         // new text.
         let dir = tei_align::embed::e5::model_dir()?.join("vectors");
+        super::ui::note(
+            "this version's aligner does not yet weigh sentence embeddings: the vectors are \
+             computed and cached, the links rest on length and lexical evidence",
+        );
         Ok(Some(Arc::new(CachedEmbedder::open(e, &dir)?)))
     }
 }
