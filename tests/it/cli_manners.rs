@@ -7,13 +7,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 fn code(dir: &Path, args: &[&str]) -> (Option<i32>, Run) {
-    let out = tei_align(dir).args(args).output().unwrap();
-    let r = Run {
-        ok: out.status.success(),
-        out: String::from_utf8_lossy(&out.stdout).into_owned(),
-        err: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    (out.status.code(), r)
+    let r = run(tei_align(dir).args(args));
+    (r.code, r)
 }
 
 #[test]

@@ -121,6 +121,8 @@ pub fn tool() -> assert_cmd::Command {
 /// What a finished run of the tool gave: success, stdout and stderr as text.
 pub struct Run {
     pub ok: bool,
+    /// The exit code (`None` when killed by a signal).
+    pub code: Option<i32>,
     pub out: String,
     pub err: String,
 }
@@ -130,6 +132,7 @@ pub fn run(cmd: &mut Command) -> Run {
     let out = cmd.output().unwrap();
     Run {
         ok: out.status.success(),
+        code: out.status.code(),
         out: String::from_utf8_lossy(&out.stdout).into_owned(),
         err: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
