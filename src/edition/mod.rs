@@ -12,6 +12,7 @@ mod html;
 use crate::coverage::{self, CoverageOptions};
 use crate::model::{Layer, LinkStatus, UnalignedKind, Work, WorkAlignment};
 use crate::provenance::graph::ordered_layers;
+use crate::provenance::record::change_of;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -418,7 +419,7 @@ pub fn to_tei(work: &Work, alignment: &WorkAlignment) -> Result<String, EditionE
                 o,
                 "      <change{} status=\"{}\" who=\"#{}\" when=\"{}\">{}</change>",
                 ids.attr(&c.id),
-                e(&c.status),
+                e(c.status.as_str()),
                 e(&c.who),
                 e(&c.when),
                 e(&c.desc)
@@ -459,23 +460,25 @@ pub fn to_tei(work: &Work, alignment: &WorkAlignment) -> Result<String, EditionE
 fn write_standoff(o: &mut String, alignment: &WorkAlignment, ids: &mut Ids) {
     let e = escape;
     let mut body = String::new();
-    // The change that records who verified what, to point to from verified links.
-    let change_of = |who: &str| {
-        alignment
-            .changes
-            .iter()
-            .find(|c| c.status == "verified" && c.who == who && is_w3c_date(&c.when))
-            .map(|c| c.id.clone())
-    };
-    let resp_of = |status: &LinkStatus| match status {
-        LinkStatus::Automatic => " resp=\"#tei-align\"".to_owned(),
-        LinkStatus::Verified { who, .. } => {
-            let mut a = format!(" resp=\"#{}\"", e(who));
-            if let Some(ch) = change_of(who) {
-                let _ = write!(a, " change=\"#{}\"", e(&ch));
-            }
-            a
+    // The change that made each item, as the alignment file names it (the edition leaves out
+    // changes without a date, so it points only at the ones it has).
+    let written: HashSet<&str> = alignment
+        .changes
+        .iter()
+        .filter(|c| is_w3c_date(&c.when))
+        .map(|c| c.id.as_str())
+        .collect();
+    let resp_of = |id: &str, status: &LinkStatus| {
+        let who = match status {
+            LinkStatus::Automatic => crate::tei::standoff::TOOL_ID,
+            LinkStatus::Verified { who, .. } => who.as_str(),
+        };
+        let mut a = format!(" resp=\"#{}\"", e(who));
+        if let Some(ch) = change_of(alignment, id, status).filter(|c| written.contains(c.as_str()))
+        {
+            let _ = write!(a, " change=\"#{}\"", e(&ch));
         }
+        a
     };
     for edge in &alignment.edges {
         let mut items = String::new();
@@ -498,7 +501,7 @@ fn write_standoff(o: &mut String, alignment: &WorkAlignment, ids: &mut Ids) {
                     ids.attr(&l.id),
                     e(&ptrs(t.iter())),
                     cert(l.cert),
-                    resp_of(&l.status)
+                    resp_of(&l.id, &l.status)
                 );
                 continue;
             }
@@ -509,7 +512,7 @@ fn write_standoff(o: &mut String, alignment: &WorkAlignment, ids: &mut Ids) {
                 e(&l.kind()),
                 e(&ptrs(targets)),
                 cert(l.cert),
-                resp_of(&l.status)
+                resp_of(&l.id, &l.status)
             );
         }
         for u in &edge.unaligned {
@@ -520,7 +523,7 @@ fn write_standoff(o: &mut String, alignment: &WorkAlignment, ids: &mut Ids) {
                 u.kind.as_str(),
                 e(&u.sentence),
                 cert(u.cert),
-                resp_of(&u.status)
+                resp_of(&u.id, &u.status)
             );
         }
         if items.is_empty() {

@@ -70,7 +70,10 @@ pub fn derivation_graph(work: &Work) -> Result<Vec<Relation>, ProvenanceError> {
             })
         })
         .collect();
-    // The same source named twice in one header would make two edges with one id.
+    // By id first, so the order does not depend on the order the layers come in (ties in
+    // `derivation_order` go by the relations' order); the same source named twice in one
+    // header would make two edges with one id.
+    relations.sort_by(|a, b| a.id.cmp(&b.id));
     relations.dedup_by(|a, b| a.id == b.id);
     let order = layer_order(work, &relations);
     let rank = |id: &str| order.iter().position(|o| o == id).unwrap_or(usize::MAX);
@@ -106,9 +109,13 @@ pub fn derivation_order(ids: &[String], relations: &[Relation]) -> Vec<String> {
     let mut named: HashMap<&str, (usize, usize)> = HashMap::new();
     for (k, r) in relations.iter().enumerate() {
         // Relations in order: the first entry is the earliest.
-        let d = named.entry(r.derived.as_str()).or_insert((usize::MAX, usize::MAX));
+        let d = named
+            .entry(r.derived.as_str())
+            .or_insert((usize::MAX, usize::MAX));
         d.0 = d.0.min(k);
-        let s = named.entry(r.source.as_str()).or_insert((usize::MAX, usize::MAX));
+        let s = named
+            .entry(r.source.as_str())
+            .or_insert((usize::MAX, usize::MAX));
         s.1 = s.1.min(k);
         if indeg.contains_key(r.source.as_str()) && indeg.contains_key(r.derived.as_str()) {
             *indeg.entry(r.derived.as_str()).or_default() += 1;
@@ -119,10 +126,7 @@ pub fn derivation_order(ids: &[String], relations: &[Relation]) -> Vec<String> {
         }
     }
     let key = |id: &str| {
-        let (d, s) = named
-            .get(id)
-            .copied()
-            .unwrap_or((usize::MAX, usize::MAX));
+        let (d, s) = named.get(id).copied().unwrap_or((usize::MAX, usize::MAX));
         (d.min(s), id.to_owned())
     };
     let mut ready: BTreeSet<(usize, String)> = indeg
@@ -133,7 +137,11 @@ pub fn derivation_order(ids: &[String], relations: &[Relation]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut placed: HashSet<String> = HashSet::new();
     while let Some((_, n)) = ready.pop_first() {
-        for c in children.get(n.as_str()).map(|v| v.as_slice()).unwrap_or(&[]) {
+        for c in children
+            .get(n.as_str())
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+        {
             if let Some(d) = indeg.get_mut(c) {
                 *d -= 1;
                 if *d == 0 {

@@ -6,11 +6,11 @@ use super::graph::*;
 use super::ids::*;
 use super::work::*;
 
-use crate::model::{Relation, Segment};
 use crate::model::{
     Agent, Bead, Change, EdgeAlignment, Layer, Link, LinkStatus, Unaligned, UnalignedKind, Work,
 };
 use crate::model::{Derivation, DerivationKind, Gap, Sentence};
+use crate::model::{Relation, Segment};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -545,7 +545,7 @@ fn agent_order_and_history_people_are_kept() {
     });
     a.changes.push(Change {
         id: "ch2".into(),
-        status: "verified".into(),
+        status: crate::model::ChangeStatus::Verified,
         who: "ed".into(),
         when: "2026-01-03".into(),
         desc: "Looked at it.".into(),
@@ -701,11 +701,24 @@ fn one_derivation_order_puts_a_layer_after_both_its_sources() {
     };
     let ids: Vec<String> = ["cs", "de", "en", "ru"].map(String::from).to_vec();
     for rels in [
-        vec![rel("ru", "cs"), rel("cs", "en"), rel("en", "de"), rel("cs", "de")],
-        vec![rel("cs", "de"), rel("en", "de"), rel("cs", "en"), rel("ru", "cs")],
+        vec![
+            rel("ru", "cs"),
+            rel("cs", "en"),
+            rel("en", "de"),
+            rel("cs", "de"),
+        ],
+        vec![
+            rel("cs", "de"),
+            rel("en", "de"),
+            rel("cs", "en"),
+            rel("ru", "cs"),
+        ],
     ] {
         let order = derivation_order(&ids, &rels);
         let at = |id: &str| order.iter().position(|o| o == id).unwrap();
-        assert!(at("ru") < at("cs") && at("cs") < at("en") && at("en") < at("de"), "{order:?}");
+        assert!(
+            at("ru") < at("cs") && at("cs") < at("en") && at("en") < at("de"),
+            "{order:?}"
+        );
     }
 }

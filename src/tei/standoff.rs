@@ -39,10 +39,11 @@
 
 use super::TeiError;
 use crate::model::{
-    Agent, Change, DerivationKind, EdgeAlignment, Link, LinkStatus, Relation, Segment, Unaligned,
-    UnalignedKind, WorkAlignment,
+    Agent, Change, ChangeStatus, DerivationKind, EdgeAlignment, Link, LinkStatus, Relation,
+    Segment, Unaligned, UnalignedKind, WorkAlignment,
 };
 use crate::provenance::graph::derivation_order;
+use crate::provenance::record::change_of;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -159,65 +160,58 @@ fn fmt_cert(x: f64) -> String {
 
 struct Writer<'a> {
     a: &'a WorkAlignment,
-    /// Change ids for verified (who, when) pairs.
-    verified_changes: BTreeMap<(String, String), String>,
-    /// Changes to add because a verified link names none.
+    /// The change each link and ptr points to, by item id.
+    item_change: HashMap<&'a str, String>,
+    /// Changes to add because a verified item names none.
     extra_changes: Vec<Change>,
-    /// The change automatic links point to.
-    auto_change: Option<String>,
 }
 
 impl<'a> Writer<'a> {
     fn new(a: &'a WorkAlignment) -> Self {
-        let mut verified_changes = BTreeMap::new();
-        let mut auto_change = None;
-        for c in &a.changes {
-            if c.status == "verified" {
-                verified_changes
-                    .entry((c.who.clone(), c.when.clone()))
-                    .or_insert_with(|| c.id.clone());
-            } else if c.status == "automatic" {
-                auto_change = Some(c.id.clone());
-            }
-        }
-        let mut extra_changes = Vec::new();
+        let mut item_change = HashMap::new();
+        let mut extra_changes: Vec<Change> = Vec::new();
+        // A confirmed item whose change is missing (a link edited by hand) gets one per editor
+        // and date, so the file always resolves.
+        let mut made: BTreeMap<(String, String), String> = BTreeMap::new();
         let used: BTreeSet<&str> = a.changes.iter().map(|c| c.id.as_str()).collect();
         let mut n = 0;
-        let statuses = a.edges.iter().flat_map(|e| {
+        let items = a.edges.iter().flat_map(|e| {
             e.links
                 .iter()
-                .map(|l| &l.status)
-                .chain(e.unaligned.iter().map(|u| &u.status))
+                .map(|l| (l.id.as_str(), &l.status))
+                .chain(e.unaligned.iter().map(|u| (u.id.as_str(), &u.status)))
         });
-        for st in statuses {
-            if let LinkStatus::Verified { who, when } = st {
-                let key = (who.clone(), when.clone());
-                if let std::collections::btree_map::Entry::Vacant(slot) =
-                    verified_changes.entry(key)
-                {
-                    let id = loop {
-                        n += 1;
-                        let id = format!("ch.v{n}");
-                        if !used.contains(id.as_str()) {
-                            break id;
-                        }
-                    };
-                    extra_changes.push(Change {
-                        id: id.clone(),
-                        status: "verified".into(),
-                        who: who.clone(),
-                        when: when.clone(),
-                        desc: "Links confirmed by hand.".into(),
-                    });
-                    slot.insert(id);
-                }
+        for (id, st) in items {
+            if let Some(c) = change_of(a, id, st) {
+                item_change.insert(id, c);
+                continue;
             }
+            let LinkStatus::Verified { who, when } = st else {
+                continue;
+            };
+            let c = made.entry((who.clone(), when.clone())).or_insert_with(|| {
+                let id = loop {
+                    n += 1;
+                    let id = format!("ch.v{n}");
+                    if !used.contains(id.as_str()) {
+                        break id;
+                    }
+                };
+                extra_changes.push(Change {
+                    id: id.clone(),
+                    status: ChangeStatus::Verified,
+                    who: who.clone(),
+                    when: when.clone(),
+                    desc: "Links confirmed by hand.".into(),
+                });
+                id
+            });
+            item_change.insert(id, c.clone());
         }
         Writer {
             a,
-            verified_changes,
+            item_change,
             extra_changes,
-            auto_change,
         }
     }
 
@@ -230,21 +224,17 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// `resp` and `change` attributes for a status.
-    fn status_attrs(&self, status: &LinkStatus) -> String {
-        match status {
-            LinkStatus::Automatic => match &self.auto_change {
-                Some(c) => format!(" resp=\"#{}\" change=\"#{}\"", esc(TOOL_ID), esc(c)),
-                None => format!(" resp=\"#{}\"", esc(TOOL_ID)),
-            },
-            LinkStatus::Verified { who, when } => {
-                let mut s = format!(" resp=\"#{}\"", esc(who));
-                if let Some(c) = self.verified_changes.get(&(who.clone(), when.clone())) {
-                    let _ = write!(s, " change=\"#{}\"", esc(c));
-                }
-                s
-            }
+    /// `resp` and `change` attributes of an item.
+    fn status_attrs(&self, id: &str, status: &LinkStatus) -> String {
+        let who = match status {
+            LinkStatus::Automatic => TOOL_ID,
+            LinkStatus::Verified { who, .. } => who.as_str(),
+        };
+        let mut s = format!(" resp=\"#{}\"", esc(who));
+        if let Some(c) = self.item_change.get(id) {
+            let _ = write!(s, " change=\"#{}\"", esc(c));
         }
+        s
     }
 
     /// The `@n` attribute recording the high-water marks of these id prefixes
@@ -337,7 +327,7 @@ impl<'a> Writer<'a> {
                     o,
                     "      <change xml:id=\"{}\" status=\"{}\"{who}{when}>{}</change>",
                     esc(&c.id),
-                    esc(&c.status),
+                    esc(c.status.as_str()),
                     esc(&c.desc)
                 );
             }
@@ -416,7 +406,7 @@ impl<'a> Writer<'a> {
                 esc(&l.kind()),
                 esc(&targets.join(" ")),
                 fmt_cert(l.cert),
-                self.status_attrs(&l.status)
+                self.status_attrs(&l.id, &l.status)
             );
         }
         for u in &e.unaligned {
@@ -427,7 +417,7 @@ impl<'a> Writer<'a> {
                 u.kind.as_str(),
                 esc(&self.target(&u.layer, &u.sentence)),
                 fmt_cert(u.cert),
-                self.status_attrs(&u.status)
+                self.status_attrs(&u.id, &u.status)
             );
         }
         o.push_str("    </linkGrp>\n");
@@ -801,7 +791,7 @@ impl Parser<'_> {
             for c in rd.kids("change") {
                 changes.push(Change {
                     id: self.need(c, "xml:id")?.to_owned(),
-                    status: c.attr("status").unwrap_or("").to_owned(),
+                    status: ChangeStatus::parse(c.attr("status").unwrap_or("")),
                     who: c
                         .attr("who")
                         .unwrap_or("")
@@ -872,7 +862,7 @@ impl Parser<'_> {
                 .map(|r| r.trim_start_matches('#').to_owned())
                 .filter(|r| !r.is_empty());
             match (change, resp) {
-                (Some(c), resp) if c.status == "verified" => LinkStatus::Verified {
+                (Some(c), resp) if c.status == ChangeStatus::Verified => LinkStatus::Verified {
                     who: resp.unwrap_or_else(|| c.who.clone()),
                     when: c.when.clone(),
                 },
@@ -886,6 +876,16 @@ impl Parser<'_> {
             }
         };
 
+        // The change each link and ptr points at (when it names one the file has).
+        let mut item_changes: BTreeMap<String, String> = BTreeMap::new();
+        let mut note_change = |el: &xml::Element| {
+            let change = el.attr("change").map(|c| c.trim_start_matches('#'));
+            if let (Some(id), Some(c)) = (el.attr("xml:id"), change)
+                && change_by_id.contains_key(c)
+            {
+                item_changes.insert(id.to_owned(), c.to_owned());
+            }
+        };
         let mut edges = Vec::new();
         let mut segments = Vec::new();
         let mut id_high_water: BTreeMap<String, u64> = BTreeMap::new();
@@ -929,6 +929,7 @@ impl Parser<'_> {
                                         ));
                                     }
                                 }
+                                note_change(el);
                                 edge.links.push(Link {
                                     id: self.need(el, "xml:id")?.to_owned(),
                                     source,
@@ -952,6 +953,7 @@ impl Parser<'_> {
                                 };
                                 let target = self.need(el, "target")?;
                                 let (layer, sentence) = resolve(el, target.trim())?;
+                                note_change(el);
                                 edge.unaligned.push(Unaligned {
                                     id: self.need(el, "xml:id")?.to_owned(),
                                     kind,
@@ -996,6 +998,7 @@ impl Parser<'_> {
         }
 
         Ok(WorkAlignment {
+            item_changes,
             work,
             layer_files,
             agents,
@@ -1025,6 +1028,7 @@ mod tests {
             m
         };
         WorkAlignment {
+            item_changes: Default::default(),
             work: "letter of 1968".into(),
             layer_files,
             agents: vec![
@@ -1136,14 +1140,14 @@ mod tests {
             changes: vec![
                 Change {
                     id: "ch1".into(),
-                    status: "automatic".into(),
+                    status: crate::model::ChangeStatus::Automatic,
                     who: "tei-align".into(),
                     when: "2026-11-25".into(),
                     desc: "Aligned <all> edges & more.".into(),
                 },
                 Change {
                     id: "ch2".into(),
-                    status: "verified".into(),
+                    status: crate::model::ChangeStatus::Verified,
                     who: "ed".into(),
                     when: "2026-11-25T10:00:00Z".into(),
                     desc: "Confirmed.".into(),
@@ -1163,9 +1167,11 @@ mod tests {
 
     #[test]
     fn round_trip_is_exact() {
-        let a = sample();
+        let mut a = sample();
         let xml = to_tei(&a);
         let b = parse_alignment(&xml, "mem.xml").unwrap();
+        // Read back, every item names its change.
+        crate::provenance::record::pin_changes(&mut a);
         assert_eq!(a, b);
         // And writing again gives the same bytes.
         assert_eq!(xml, to_tei(&b));
@@ -1190,7 +1196,8 @@ mod tests {
     #[test]
     fn verified_link_without_change_gets_one() {
         let mut a = sample();
-        a.changes.retain(|c| c.status != "verified");
+        a.changes
+            .retain(|c| c.status != crate::model::ChangeStatus::Verified);
         let xml = to_tei(&a);
         assert!(xml.contains("<change xml:id=\"ch.v1\" status=\"verified\" who=\"#ed\""));
         let b = parse_alignment(&xml, "mem.xml").unwrap();
@@ -1391,6 +1398,7 @@ mod prop_tests {
                 agents.push(Agent { id: format!("ed{w}"), name: format!("Editor {w}"), role: "editor".into() });
             }
             WorkAlignment {
+                item_changes: Default::default(),
                 work: format!("w {dir}"),
                 layer_files,
                 agents,
@@ -1406,7 +1414,7 @@ mod prop_tests {
                 segments,
                 changes: vec![Change {
                     id: "ch1".into(),
-                    status: "automatic".into(),
+                    status: crate::model::ChangeStatus::Automatic,
                     who: "tei-align".into(),
                     when: "2026-01-01".into(),
                     desc,
