@@ -13,6 +13,7 @@ use crate::coverage::{self, CoverageOptions};
 use crate::model::{Layer, LinkStatus, UnalignedKind, Work, WorkAlignment};
 use crate::provenance::graph::ordered_layers;
 use crate::provenance::record::change_of;
+use crate::tei::standoff::segment_members;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -536,8 +537,12 @@ fn write_standoff(o: &mut String, alignment: &WorkAlignment, ids: &mut Ids) {
         );
     }
     let mut segs = String::new();
+    let layers: Vec<String> = alignment.layer_files.keys().cloned().collect();
+    let order = crate::provenance::derivation_order(&layers, &alignment.relations);
     for s in &alignment.segments {
-        let targets: Vec<&String> = s.members.values().flatten().collect();
+        let targets: Vec<String> = segment_members(&order, s)
+            .map(|(_, id)| id.to_owned())
+            .collect();
         if targets.is_empty() {
             continue;
         }
@@ -556,7 +561,7 @@ fn write_standoff(o: &mut String, alignment: &WorkAlignment, ids: &mut Ids) {
             segs,
             "      <{el}{}{ty} target=\"{}\"{corresp}/>",
             ids.attr(&s.id),
-            e(&ptrs(targets))
+            e(&ptrs(&targets))
         );
     }
     if !segs.is_empty() {

@@ -434,16 +434,9 @@ impl<'a> Writer<'a> {
             self.marks(&["seg".to_owned()])
         );
         for s in &self.a.segments {
-            let mut targets = Vec::new();
-            let mut seen = BTreeSet::new();
-            for l in order.iter().chain(s.members.keys()) {
-                if !seen.insert(l.as_str()) {
-                    continue;
-                }
-                if let Some(ids) = s.members.get(l) {
-                    targets.extend(ids.iter().map(|id| self.target(l, id)));
-                }
-            }
+            let targets: Vec<String> = segment_members(&order, s)
+                .map(|(l, id)| self.target(l, id))
+                .collect();
             let elem = if targets.len() >= 2 { "link" } else { "ptr" };
             let _ = write!(
                 o,
@@ -459,6 +452,21 @@ impl<'a> Writer<'a> {
         }
         o.push_str("    </linkGrp>\n");
     }
+}
+
+/// The members of a segment as (layer, sentence id), layers in `order` (the derivation order),
+/// then any layer `order` does not name: the order both the alignment file and the edition
+/// write a segment's targets in.
+pub(crate) fn segment_members<'s>(
+    order: &'s [String],
+    s: &'s Segment,
+) -> impl Iterator<Item = (&'s str, &'s str)> + 's {
+    let rest = s.members.keys().filter(|k| !order.contains(k));
+    order
+        .iter()
+        .chain(rest)
+        .filter_map(|l| Some((l.as_str(), s.members.get(l)?)))
+        .flat_map(|(l, ids)| ids.iter().map(move |id| (l, id.as_str())))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ mod edition_cli;
 mod formats_cli;
 mod import_cli;
 mod readme;
+mod record;
 mod segment_cli;
 mod segment_rules;
 mod tei_read;
