@@ -59,6 +59,7 @@ fn layer(id: &str, source: Option<&str>, texts: Vec<String>) -> Layer {
                 kind: DerivationKind::Translation,
                 resp: vec![],
                 when: None,
+                note: None,
             })
             .into_iter()
             .collect(),

@@ -24,6 +24,9 @@ pub enum Error {
     /// A manual review step was rejected.
     #[error(transparent)]
     Review(#[from] crate::review::ReviewError),
+    /// A work's files could not be found, read or written.
+    #[error(transparent)]
+    Project(#[from] crate::project::ProjectError),
     /// The coverage report could not be computed.
     #[error(transparent)]
     Coverage(#[from] crate::coverage::CoverageError),

@@ -31,6 +31,19 @@ pub enum FsError {
         /// The invalid byte itself (0xE9 is "é" in Latin-1, a hint at the file's encoding).
         byte: u8,
     },
+    /// The encoding the file declares (`<?xml … encoding="…"?>`) or its byte-order mark is one
+    /// the file is not in, or one tei-align cannot decode.
+    #[error("{path}:{line}:{column}: {message}")]
+    Encoding {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the declaration.
+        line: usize,
+        /// 1-based column of the encoding name.
+        column: usize,
+        /// What is wrong, and what to do.
+        message: String,
+    },
     /// The file is empty (or only white space).
     #[error("{path}: file is empty")]
     Empty {
@@ -61,16 +74,16 @@ impl FsError {
     }
 }
 
-/// Read a whole file as UTF-8 text; an empty or non-UTF-8 file is an error naming the file.
+/// Read a whole file as text; an empty or undecodable file is an error naming the file.
+///
+/// The text is UTF-8 unless the file says otherwise: a UTF-16 byte-order mark, or an XML
+/// declaration naming another encoding (see [`decode`]).
 pub fn read_text(path: &Path) -> Result<String, FsError> {
     let bytes = std::fs::read(path).map_err(|source| FsError::Io {
         path: path.to_owned(),
         source,
     })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        FsError::not_utf8(path, e.as_bytes(), offset)
-    })?;
+    let text = decode(bytes, path)?;
     if text.trim().is_empty() {
         return Err(FsError::Empty {
             path: path.to_owned(),
@@ -79,16 +92,159 @@ pub fn read_text(path: &Path) -> Result<String, FsError> {
     Ok(text)
 }
 
+/// The text of a file's bytes, honouring what the file says about its encoding:
+/// - a UTF-16 byte-order mark (LE or BE): decoded as UTF-16;
+/// - an XML declaration (`<?xml version="1.0" encoding="ISO-8859-2"?>`) naming an encoding
+///   [`encoding_rs`] knows: decoded from it — unless the bytes are UTF-8 holding non-ASCII
+///   characters, which a single-byte declaration would turn into other letters without a word
+///   (the declaration is wrong, and the user is told so);
+/// - UTF-16 declared without a byte-order mark, or an unknown encoding: an error;
+/// - otherwise UTF-8 (a UTF-8 byte-order mark is kept).
+///
+/// Text decoded from another encoding is returned with its declaration rewritten to
+/// `encoding="UTF-8"` (same line, same place), so that what is parsed — and anything written
+/// from it — says what it is.
+pub fn decode(bytes: Vec<u8>, path: &Path) -> Result<String, FsError> {
+    let enc_err = |column: usize, message: String| FsError::Encoding {
+        path: path.to_owned(),
+        line: 1,
+        column,
+        message,
+    };
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(&bytes)
+        && enc != encoding_rs::UTF_8
+    {
+        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
+        if had_errors {
+            return Err(enc_err(
+                1,
+                format!(
+                    "not valid {} (the file starts with its byte-order mark); convert the file \
+                     to UTF-8, e.g. with iconv",
+                    enc.name()
+                ),
+            ));
+        }
+        return Ok(relabel(text.into_owned()));
+    }
+    let declared = declared_encoding(&bytes);
+    let Some((name, column)) = declared else {
+        return String::from_utf8(bytes).map_err(|e| {
+            let offset = e.utf8_error().valid_up_to();
+            FsError::not_utf8(path, e.as_bytes(), offset)
+        });
+    };
+    let Some(enc) = encoding_rs::Encoding::for_label(name.as_bytes()) else {
+        return Err(enc_err(
+            column,
+            format!("unknown encoding \"{name}\" declared; convert the file to UTF-8"),
+        ));
+    };
+    if enc == encoding_rs::UTF_8 {
+        return String::from_utf8(bytes).map_err(|e| {
+            let offset = e.utf8_error().valid_up_to();
+            FsError::not_utf8(path, e.as_bytes(), offset)
+        });
+    }
+    if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+        return Err(enc_err(
+            column,
+            format!(
+                "declares encoding \"{name}\" but has no UTF-16 byte-order mark (the bytes are \
+                 not UTF-16); correct the declaration or convert the file"
+            ),
+        ));
+    }
+    if !bytes.is_ascii() && std::str::from_utf8(&bytes).is_ok() {
+        return Err(enc_err(
+            column,
+            format!(
+                "declares encoding \"{name}\" but the bytes are UTF-8; correct the declaration \
+                 to encoding=\"UTF-8\" (decoding as {} would change the letters)",
+                enc.name()
+            ),
+        ));
+    }
+    let (text, _, had_errors) = enc.decode(&bytes);
+    if had_errors {
+        return Err(enc_err(
+            column,
+            format!(
+                "not valid {} as declared; correct the declaration or convert the file",
+                enc.name()
+            ),
+        ));
+    }
+    Ok(relabel(text.into_owned()))
+}
+
+/// The encoding named in the XML declaration at the very start of `bytes` (ASCII-compatible
+/// encodings), with the 1-based column of the name.
+fn declared_encoding(bytes: &[u8]) -> Option<(String, usize)> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if !bytes.starts_with(b"<?xml") || !bytes.get(5).is_some_and(u8::is_ascii_whitespace) {
+        return None;
+    }
+    let end = bytes.windows(2).take(512).position(|w| w == b"?>")?;
+    let decl = std::str::from_utf8(&bytes[..end]).ok()?;
+    let (name, column) = pseudo_attr(decl, "encoding")?;
+    Some((name.to_owned(), column))
+}
+
+/// The value of a pseudo-attribute of an XML declaration, with the 1-based column where it
+/// starts.
+pub(crate) fn pseudo_attr<'d>(decl: &'d str, key: &str) -> Option<(&'d str, usize)> {
+    let mut from = 0;
+    while let Some(k) = decl[from..].find(key) {
+        let at = from + k;
+        from = at + key.len();
+        let before_ok = decl[..at].ends_with(|c: char| c.is_ascii_whitespace());
+        let rest = decl[from..].trim_start();
+        let Some(rest) = rest.strip_prefix('=') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let Some(q) = rest.chars().next().filter(|c| matches!(c, '"' | '\'')) else {
+            continue;
+        };
+        if !before_ok {
+            continue;
+        }
+        let value_start = decl.len() - rest.len() + 1;
+        let len = decl[value_start..].find(q)?;
+        return Some((&decl[value_start..value_start + len], value_start + 1));
+    }
+    None
+}
+
+/// `text` with the encoding name of its XML declaration replaced by `UTF-8` (it is UTF-8 now).
+fn relabel(mut text: String) -> String {
+    if !text.starts_with("<?xml") {
+        return text;
+    }
+    let Some(end) = text.find("?>") else {
+        return text;
+    };
+    if let Some((name, column)) = pseudo_attr(&text[..end], "encoding") {
+        let start = column - 1;
+        let range = start..start + name.len();
+        text.replace_range(range, "UTF-8");
+    }
+    text
+}
+
 /// Write `contents` to `path` atomically: a temporary file in the same directory, then a rename,
 /// so a reader never sees a half-written file and a failure leaves the old file untouched.
+///
+/// A symbolic link is followed: its target is replaced (atomically) and the link stays a link.
+/// An existing output that is not a regular file (a FIFO, a device such as `/dev/stdout`, a
+/// socket) is refused, never replaced: standard output is `-`, which callers handle.
+/// Temporary files are named `.tei-align.<pid>.<random>.tmp`; those left behind by a process
+/// that no longer runs (killed mid-write) are removed.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), FsError> {
     let io = |source| FsError::Io {
         path: path.to_owned(),
         source,
-    };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => PathBuf::from("."),
     };
     // `-o out/` names a directory (existing or not): say so, rather than the OS's "Not a
     // directory" on a path that is one.
@@ -106,6 +262,9 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), FsError> {
             ),
         });
     }
+    refuse_non_regular(path)?;
+    let target = follow_links(path)?;
+    let dir = parent_dir(&target);
     // A missing directory is made (`alignments/<work>/` on the first run), but a file where a
     // directory should be is named as such, not as "File exists" on the output path.
     if let Some(blocker) = dir.ancestors().find(|a| a.exists()).filter(|a| !a.is_dir()) {
@@ -118,16 +277,21 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), FsError> {
         });
     }
     std::fs::create_dir_all(&dir).map_err(io)?;
+    clean_stale(&dir);
     // tempfile's error names its random temporary file, which means nothing to the user: keep
     // only the OS error, reported on the output path.
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| io(plain(e)))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!("{TMP_PREFIX}{}.", std::process::id()))
+        .suffix(TMP_SUFFIX)
+        .tempfile_in(&dir)
+        .map_err(|e| io(plain(e)))?;
     tmp.write_all(contents).map_err(io)?;
     // tempfile creates files readable by the owner only; an output is an ordinary file, so give
     // it the mode of the file it replaces, or the usual 0644 for a new one.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path)
+        let mode = std::fs::metadata(&target)
             .map(|m| m.permissions().mode())
             .unwrap_or(0o644);
         tmp.as_file()
@@ -135,8 +299,239 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), FsError> {
             .map_err(io)?;
     }
     tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
+    tmp.persist(&target).map_err(|e| io(e.error))?;
     Ok(())
+}
+
+/// Temporary files and directories of tei-align start with this, then the writer's pid.
+const TMP_PREFIX: &str = ".tei-align.";
+/// Temporary files end with this.
+const TMP_SUFFIX: &str = ".tmp";
+
+/// The directory holding `path` (`.` for a bare file name).
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// An error unless `path` is absent, a regular file or a directory (following links): a write
+/// must never replace a FIFO or a device node with a file.
+fn refuse_non_regular(path: &Path) -> Result<(), FsError> {
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() && !m.is_dir() => Err(FsError::Io {
+            path: path.to_owned(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "not a regular file (a FIFO, device or socket); tei-align writes only regular \
+                 files (use - for standard output)",
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// `path` with its symbolic links followed to the file they name (which may not exist yet).
+fn follow_links(path: &Path) -> Result<PathBuf, FsError> {
+    let mut p = path.to_owned();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let t = std::fs::read_link(&p).map_err(|source| FsError::Io {
+                    path: p.clone(),
+                    source,
+                })?;
+                p = if t.is_absolute() {
+                    t
+                } else {
+                    parent_dir(&p).join(t)
+                };
+            }
+            _ => return Ok(p),
+        }
+    }
+    Err(FsError::Io {
+        path: path.to_owned(),
+        source: std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "too many levels of symbolic links",
+        ),
+    })
+}
+
+/// Whether the process that made a temporary file named with `pid` has ended.
+fn writer_gone(pid: &str, entry: &std::fs::DirEntry) -> bool {
+    if Path::new("/proc/self").exists() {
+        return pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists();
+    }
+    // No /proc: a day-old temporary file is stale.
+    entry
+        .metadata()
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age.as_secs() > 86_400)
+}
+
+/// Remove from `dir` the temporary files and directories of tei-align processes that no longer
+/// run (killed mid-write). Best effort: what cannot be removed is left.
+pub fn clean_stale(dir: &Path) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in rd.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        // `.tei-align.<pid>.<random>.tmp` (files) and `.<dir>.tei-align.<pid>.<random>` (the
+        // directories of `write_dir_atomic`).
+        let Some(k) = name.find(TMP_PREFIX) else {
+            continue;
+        };
+        let rest = &name[k + TMP_PREFIX.len()..];
+        let Some((pid, _)) = rest.split_once('.') else {
+            continue;
+        };
+        if !writer_gone(pid, &entry) {
+            continue;
+        }
+        let p = entry.path();
+        match entry.file_type() {
+            Ok(t) if t.is_dir() && k > 0 => {
+                let _ = std::fs::remove_dir_all(&p);
+            }
+            Ok(t) if t.is_file() && k == 0 && name.ends_with(TMP_SUFFIX) => {
+                let _ = std::fs::remove_file(&p);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Write the directory `dir` to hold `files` (name, contents) as a whole, atomically: the files
+/// are written into a new directory beside it, which then takes its place in one step
+/// (`renameat2` exchange on Linux; elsewhere two renames). A reader sees the old set or the new
+/// set, never a mix; a failure (full disk, kill) leaves the old directory as it was. Other files
+/// already in `dir` are carried over (hard-linked or copied); a subdirectory in it is an error.
+/// A symbolic link `dir` is followed.
+pub fn write_dir_atomic(dir: &Path, files: &[(&str, &[u8])]) -> Result<(), FsError> {
+    let io = |p: &Path| {
+        let p = p.to_owned();
+        move |source| FsError::Io { path: p, source }
+    };
+    refuse_non_regular(dir)?;
+    let mut target = follow_links(dir)?;
+    if target.file_name().is_none() {
+        // `.` or `..`: the directory's own name is needed to put a new one beside it.
+        target = target.canonicalize().map_err(io(dir))?;
+    }
+    let parent = parent_dir(&target);
+    let base = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+    clean_stale(&parent);
+    let new = tempfile::Builder::new()
+        .prefix(&format!(".{base}{TMP_PREFIX}{}.", std::process::id()))
+        .tempdir_in(&parent)
+        .map_err(|e| io(dir)(plain(e)))?;
+    for (name, contents) in files {
+        let p = new.path().join(name);
+        let mut f = std::fs::File::create(&p).map_err(io(&dir.join(name)))?;
+        f.write_all(contents).map_err(io(&dir.join(name)))?;
+        f.sync_all().map_err(io(&dir.join(name)))?;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&target)
+            .map(|m| m.permissions().mode())
+            .unwrap_or(0o755);
+        std::fs::set_permissions(new.path(), std::fs::Permissions::from_mode(mode))
+            .map_err(io(dir))?;
+    }
+    if !target.is_dir() {
+        let kept = new.keep();
+        return std::fs::rename(&kept, &target).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&kept);
+            io(dir)(e)
+        });
+    }
+    clean_stale(&target);
+    carry_over(&target, new.path(), files)?;
+    swap_dirs(new.path(), &target).map_err(io(dir))?;
+    // `new` now names the old directory; dropping it removes it.
+    drop(new);
+    Ok(())
+}
+
+/// Hard-link (or copy) into `new` the entries of `old` that `files` does not replace.
+fn carry_over(old: &Path, new: &Path, files: &[(&str, &[u8])]) -> Result<(), FsError> {
+    let rd = std::fs::read_dir(old).map_err(|source| FsError::Io {
+        path: old.to_owned(),
+        source,
+    })?;
+    for entry in rd.flatten() {
+        let name = entry.file_name();
+        if files.iter().any(|(n, _)| name == *n) {
+            continue;
+        }
+        let from = entry.path();
+        let to = new.join(&name);
+        let err = |source| FsError::Io {
+            path: from.clone(),
+            source,
+        };
+        let kind = entry.file_type().map_err(err)?;
+        if kind.is_symlink() {
+            let t = std::fs::read_link(&from).map_err(err)?;
+            #[cfg(unix)]
+            std::os::unix::fs::symlink(&t, &to).map_err(err)?;
+            #[cfg(not(unix))]
+            let _ = t;
+        } else if kind.is_file() {
+            if std::fs::hard_link(&from, &to).is_err() {
+                std::fs::copy(&from, &to).map_err(err)?;
+            }
+        } else {
+            return Err(err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "a subdirectory in the output directory, which is replaced as a whole: move it \
+                 or write elsewhere",
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Exchange the directories `a` and `b` (both exist): in one step where the system can.
+fn swap_dirs(a: &Path, b: &Path) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+            Ok(()) => return Ok(()),
+            // Not supported by this file system: the two renames below.
+            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    // Move the old directory aside under a name `clean_stale` recognises, move the new one in,
+    // and put the old one where `a` was (its owner removes it).
+    let aside = parent_dir(a).join(format!(
+        "{}{TMP_PREFIX}{}.old",
+        a.file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default(),
+        std::process::id()
+    ));
+    std::fs::rename(b, &aside)?;
+    if let Err(e) = std::fs::rename(a, b) {
+        let _ = std::fs::rename(&aside, b);
+        return Err(e);
+    }
+    std::fs::rename(&aside, a)
 }
 
 /// The OS error without the context a library added to its message.

@@ -5,7 +5,8 @@
 //! [`segment`] splits text into sentences, [`tei`] reads and writes layers and the standoff
 //! alignment, [`align`] aligns two layers, [`provenance`] follows the derivation graph and composes
 //! N-way segments, [`coverage`] and [`edition`] are the outputs scholars read, and [`formats`]
-//! exchanges alignments with other tools. [`model`] holds the plain data shared by all of them.
+//! exchanges alignments with other tools. [`project`] finds a work's files from any directory and
+//! reads, locks and writes its alignment for the commands. [`model`] holds the plain data shared by all of them.
 
 pub mod align;
 pub mod check;
@@ -15,7 +16,9 @@ pub mod embed;
 pub mod error;
 pub mod formats;
 pub mod fsutil;
+pub mod fuzz;
 pub mod model;
+pub mod project;
 pub mod provenance;
 pub mod review;
 pub mod segment;

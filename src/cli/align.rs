@@ -2,15 +2,17 @@
 //! `alignments/<work>/alignment.xml`.
 
 use std::path::PathBuf;
-use tei_align::provenance::{self, WorkOptions};
-use tei_align::tei;
+use tei_align::model::{Work, WorkAlignment};
+use tei_align::project::WorkRef;
+use tei_align::provenance::WorkOptions;
 
 /// Arguments of the command.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The work directory (`texts/<work>`), one TEI file per layer.
     pub work: PathBuf,
-    /// The alignment file to write [default: alignments/<work>/alignment.xml].
+    /// The alignment file to write [default: alignments/<work>/alignment.xml in the project
+    /// holding the work].
     #[arg(long, short)]
     pub out: Option<PathBuf>,
     /// Date recorded in the new <change> when the alignment changed (ISO 8601) [default: today].
@@ -26,6 +28,9 @@ pub struct Args {
     /// neighbourhood of an edit of the texts is re-aligned. Confirmed links are kept either way.
     #[arg(long, conflicts_with = "fresh")]
     pub full: bool,
+    /// When another command is editing the work, wait for it instead of failing.
+    #[arg(long)]
+    pub wait: bool,
 }
 
 /// Accept `YYYY`, `YYYY-MM-DD` or `YYYY-MM-DDThh:mm:ss[Z|±hh:mm]`: what TEI's `@when` takes.
@@ -52,26 +57,34 @@ fn valid_when(w: &str) -> bool {
     }
 }
 
-/// Run the command.
-pub fn run(args: Args) -> anyhow::Result<()> {
-    if let Some(w) = &args.when
+/// Check `--when`.
+pub fn check_when(when: Option<&str>) -> anyhow::Result<()> {
+    if let Some(w) = when
         && !valid_when(w)
     {
         anyhow::bail!("--when {w}: not an ISO 8601 date (YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ)");
     }
-    let work = tei::read_work(&args.work)?;
-    let out = args.out.clone().unwrap_or_else(|| {
-        PathBuf::from("alignments")
-            .join(&work.id)
-            .join("alignment.xml")
-    });
-    refuse_work_dir(&out, &work.dir)?;
+    Ok(())
+}
+
+/// Run the command.
+pub fn run(args: Args) -> anyhow::Result<()> {
+    check_when(args.when.as_deref())?;
+    let w = WorkRef::resolve(&args.work, args.out.as_deref())?;
+    let work = w.read_work()?;
+    align(&w, &work, &args)?;
+    Ok(())
+}
+
+/// Align the work (read already) and write its alignment; print what was done. Returns the
+/// alignment, for `run` to go on with.
+pub fn align(w: &WorkRef, work: &Work, args: &Args) -> anyhow::Result<WorkAlignment> {
     super::ui::detail(&format!(
         "work {} ({}): {} layer(s); alignment {}",
         work.id,
         work.dir.display(),
         work.layers.len(),
-        out.display()
+        w.alignment.display()
     ));
     let opts = WorkOptions {
         when: args.when.clone(),
@@ -79,11 +92,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         progress: super::ui::progress(),
         full: args.full,
     };
-    let done = provenance::align_to_file(&work, &out, &opts, args.fresh)?;
-    for w in &done.report.warnings {
-        eprintln!("tei-align: warning: {}: {w}", out.display());
+    let done = w.align(work, &opts, args.fresh, super::link::lock_mode(args.wait))?;
+    let out = &w.alignment;
+    for warning in &done.report.warnings {
+        eprintln!("tei-align: warning: {}: {warning}", out.display());
     }
-    let a = &done.report.alignment;
+    let a = done.report.alignment;
     let same_bytes = !done.written;
     let links: usize = a.edges.iter().map(|e| e.links.len()).sum();
     let unaligned: usize = a.edges.iter().map(|e| e.unaligned.len()).sum();
@@ -95,26 +109,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         a.segments.len(),
         if same_bytes { " (unchanged)" } else { "" }
     );
-    Ok(())
-}
-
-/// Refuse an output inside the work directory: it would overwrite a layer (the user's text), or
-/// be taken for a layer by the next command that reads the work.
-fn refuse_work_dir(out: &std::path::Path, work_dir: &std::path::Path) -> anyhow::Result<()> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => std::path::Path::new("."),
-    };
-    if let (Ok(a), Ok(b)) = (parent.canonicalize(), work_dir.canonicalize())
-        && a == b
-    {
-        anyhow::bail!(
-            "{}: refusing to write the alignment into the work directory {} (it holds the layers); alignments go to alignments/<work>/alignment.xml",
-            out.display(),
-            work_dir.display()
-        );
-    }
-    Ok(())
+    Ok(a)
 }
 
 #[cfg(test)]

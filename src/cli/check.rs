@@ -22,7 +22,12 @@ pub struct Args {
 
 /// Run the command: one line per problem on stdout, non-zero exit if there is any.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let (work, path, al) = super::link::load(&args.work, args.alignment.as_deref())?;
+    let tei_align::project::Opened {
+        work,
+        path,
+        alignment: al,
+        ..
+    } = tei_align::project::WorkRef::resolve(&args.work, args.alignment.as_deref())?.open()?;
     let opts = CheckOptions {
         jing: (!args.no_jing).then(|| find_in_path("jing")).flatten(),
         schema: find_schema(args.schema.as_deref(), &args.work)?,

@@ -2,14 +2,16 @@
 
 use super::ui::{CheckFailed, UsageError};
 use anyhow::Context;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use tei_align::coverage::{self, CoverageOptions, DEFAULT_DOUBT_BELOW};
+use tei_align::model::{Work, WorkAlignment};
+use tei_align::project::WorkRef;
 
 /// Arguments of the command.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The alignment file (`alignments/<work>/alignment.xml`); its layers are found through the
-    /// file names it records, relative to it.
+    /// The alignment file (`alignments/<work>/alignment.xml`; its layers are found through the
+    /// file names it records, relative to it), or the work directory (`texts/<work>`).
     pub alignment: PathBuf,
     /// Print the report as JSON (for scripts) instead of a table.
     #[arg(long)]
@@ -27,8 +29,8 @@ pub struct Args {
     pub doubt_below: f64,
 }
 
-/// Run the command.
-pub fn run(args: Args) -> anyhow::Result<()> {
+/// Check the options.
+fn check_args(args: &Args) -> anyhow::Result<()> {
     if !(0.0..=1.0).contains(&args.doubt_below) {
         return Err(UsageError(format!(
             "--doubt-below must be between 0 and 1, not {}",
@@ -44,15 +46,41 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         ))
         .into());
     }
-    let (work, alignment) = coverage::load(&args.alignment)?;
+    Ok(())
+}
+
+/// Run the command.
+pub fn run(args: Args) -> anyhow::Result<()> {
+    check_args(&args)?;
+    // A work directory names its alignment by the project rule; a file is the alignment itself
+    // (its layers found through the file names it records, relative to it).
+    let (path, work, alignment) = if args.alignment.is_dir() {
+        let o = WorkRef::resolve(&args.alignment, None)?.open()?;
+        (o.path, o.work, o.alignment)
+    } else {
+        let (work, alignment) = coverage::load(&args.alignment)?;
+        (args.alignment.clone(), work, alignment)
+    };
+    print(&args, &path, &work, &alignment)
+}
+
+/// Print the report of `alignment` (of the file `path`) over `work`, and fail under
+/// `--fail-under`.
+pub fn print(
+    args: &Args,
+    path: &Path,
+    work: &Work,
+    alignment: &WorkAlignment,
+) -> anyhow::Result<()> {
+    check_args(args)?;
     let report = coverage::report(
-        &work,
-        &alignment,
+        work,
+        alignment,
         &CoverageOptions {
             doubt_below: args.doubt_below,
         },
     )
-    .with_context(|| args.alignment.display().to_string())?;
+    .with_context(|| path.display().to_string())?;
     if args.json {
         outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
@@ -62,7 +90,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         return Err(CheckFailed(format!(
             "{}: --fail-under: nothing to measure (no derivation edge whose two layers have \
              text); give --allow-empty to accept that",
-            args.alignment.display()
+            path.display()
         ))
         .into());
     }
@@ -72,7 +100,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     {
         return Err(CheckFailed(format!(
             "{}: coverage of {} → {} is {:.1} %, below {} %",
-            args.alignment.display(),
+            path.display(),
             edge.source,
             edge.derived,
             pct,

@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use std::path::PathBuf;
-use tei_align::formats::{Format, export};
+use tei_align::formats::{ExportOptions, Format, export_files};
 
 /// Arguments of the command.
 #[derive(Debug, clap::Args)]
@@ -13,13 +13,22 @@ pub struct Args {
     #[arg(long, value_parser = ["cesalign", "intertext", "tmx", "tsv", "ladder"])]
     pub format: String,
     /// The edge to export, as `source-derived` (e.g. `cs-en`); TMX without it writes the N-way
-    /// segments.
+    /// segments (or, with --pairs, the beads of every edge).
     #[arg(long)]
     pub edge: Option<String>,
+    /// TMX: one unit per bead of every edge (of --edge if given) instead of one per N-way
+    /// segment.
+    #[arg(long)]
+    pub pairs: bool,
+    /// TSV for a spreadsheet: a UTF-8 BOM, CRLF line ends, and text cells a spreadsheet would
+    /// take for a formula (`=`, `+`, `-`, `@` …) prefixed with `'`.
+    #[arg(long)]
+    pub excel: bool,
     /// The alignment file [default: alignments/<work>/alignment.xml].
     #[arg(long)]
     pub alignment: Option<PathBuf>,
-    /// The output file (`-` for stdout).
+    /// The output file (`-` for stdout); for cesalign and intertext a directory, which gets the
+    /// alignment file and the two sentence documents it points to (stdout: the alignment only).
     #[arg(short, long)]
     pub output: PathBuf,
 }
@@ -27,20 +36,75 @@ pub struct Args {
 /// Run the command.
 pub fn run(args: Args) -> anyhow::Result<()> {
     let format = Format::parse(&args.format).context("unknown format")?;
-    let (work, path, al) = super::link::load(&args.work, args.alignment.as_deref())?;
+    let tei_align::project::Opened {
+        work,
+        path,
+        alignment: al,
+        ..
+    } = tei_align::project::WorkRef::resolve(&args.work, args.alignment.as_deref())?.open()?;
     let to_stdout = args.output.as_os_str() == "-";
-    if !to_stdout {
-        // Before any work: an export must never replace a layer or the alignment it reads.
-        super::link::refuse_overwrite(&args.output, &work, Some(&path))?;
-    }
+    let opts = ExportOptions {
+        pairs: args.pairs,
+        excel: args.excel,
+    };
     // A broken alignment (a hand edit) is reported against its file, as `check` does.
-    let text = export(format, &work, &al, args.edge.as_deref())
+    let out = export_files(format, &work, &al, args.edge.as_deref(), opts)
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    if to_stdout {
-        out!("{text}");
+    let targets: Vec<(PathBuf, &str)> = if format.is_bundle() {
+        out.files
+            .iter()
+            .map(|f| (args.output.join(&f.name), f.text.as_str()))
+            .collect()
     } else {
-        tei_align::fsutil::write_atomic(&args.output, text.as_bytes())?;
-        eprintln!("wrote {}", args.output.display());
+        out.files
+            .iter()
+            .take(1)
+            .map(|f| (args.output.clone(), f.text.as_str()))
+            .collect()
+    };
+    if to_stdout {
+        if let Some(f) = out.files.first() {
+            out!("{}", f.text);
+        }
+    } else {
+        // Before writing anything: an export must never replace a layer or the alignment it
+        // reads, nor write into the work directory.
+        if format.is_bundle() {
+            tei_align::project::refuse_overwrite(&args.output, &work, Some(&path))?;
+            if args.output.exists() && !args.output.is_dir() {
+                anyhow::bail!(
+                    "{}: not a directory ({} writes a bundle: the alignment and its sentence documents)",
+                    args.output.display(),
+                    args.format
+                );
+            }
+        }
+        for (p, _) in &targets {
+            tei_align::project::refuse_overwrite(p, &work, Some(&path))?;
+        }
+        for (p, text) in &targets {
+            if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("{}: cannot create the directory", dir.display()))?;
+            }
+            tei_align::fsutil::write_atomic(p, text.as_bytes())?;
+        }
+        if format.is_bundle() {
+            eprintln!(
+                "wrote {} ({})",
+                args.output.display(),
+                out.files
+                    .iter()
+                    .map(|f| f.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        } else {
+            eprintln!("wrote {}", args.output.display());
+        }
+    }
+    for n in &out.notes {
+        eprintln!("note: {n}");
     }
     Ok(())
 }

@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 use tei_align::fsutil;
 use tei_align::model::{Agent, Derivation, DerivationKind};
 use tei_align::segment;
-use tei_align::tei::header::{HeaderSpec, SourceSpec, document, is_iso_date};
+use tei_align::tei::annotate::{self, Marks, Sic, SourceSpan, Variant};
+use tei_align::tei::header::{
+    AltIdentifier, HeaderSpec, PublisherSpec, SourceSpec, UNKNOWN, document, is_iso_date,
+};
 use tei_align::tei::import::{
     BodyOptions, GapSpec, body_from_html, body_from_text, body_without_text, clean_text,
 };
@@ -78,10 +81,62 @@ pub struct HeaderArgs {
     /// The title of the layer [default: the HTML's h1, else the file name].
     #[arg(long)]
     pub title: Option<String>,
-    /// A person responsible for the layer, `id:Name:role` (role: translator, publisher, editor,
-    /// transcriber, …). Repeat for several. Ids must be unique across the work.
+    /// Who is responsible for the encoded file (`titleStmt/respStmt`), `id:Name:role` (role:
+    /// encoder, editor, transcriber, …; a translator of the source goes in --translator).
+    /// Repeat for several. Ids must be unique across the work.
     #[arg(long = "resp", value_name = "ID:NAME:ROLE")]
     pub resp: Vec<String>,
+    /// Who translated the text as the source gives it, `[id:]Name`, written in the witness
+    /// description (`sourceDesc/bibl/respStmt`); `unknown` when the sources do not name them.
+    /// Repeatable.
+    #[arg(long, value_name = "[ID:]NAME")]
+    pub translator: Vec<String>,
+    /// The publisher of the source the text was taken from.
+    #[arg(long, value_name = "NAME")]
+    pub publisher: Option<String>,
+    /// How sure the attribution to the publisher is (`@cert`: high, medium, low, unknown).
+    #[arg(long, value_name = "CERT")]
+    pub publisher_cert: Option<String>,
+    /// Where the attribution to the publisher comes from (a note beside it).
+    #[arg(long, value_name = "TEXT")]
+    pub publisher_note: Option<String>,
+    /// What the derivation is, in words (`relation/desc`) [default: the kind and who made it].
+    #[arg(long, value_name = "TEXT")]
+    pub derivation_note: Option<String>,
+    /// The canonical address of the source (beside --source-url, the address actually used).
+    #[arg(long, value_name = "URL")]
+    pub source_canonical_url: Option<String>,
+    /// For a physical witness: the settlement of its repository (only if a source gives it).
+    #[arg(long, value_name = "TEXT")]
+    pub settlement: Option<String>,
+    /// For a physical witness: its shelfmark (only if a source gives it).
+    #[arg(long, value_name = "TEXT")]
+    pub idno: Option<String>,
+    /// For a physical witness: another identifier (a copy held elsewhere),
+    /// `repository|collection|idno[|note]` (empty fields allowed except idno). Repeatable.
+    #[arg(long, value_name = "REPO|COLL|IDNO[|NOTE]")]
+    pub alt_identifier: Vec<String>,
+    /// For a physical witness: an author, spelt as the sources do. Repeatable.
+    #[arg(long, value_name = "NAME")]
+    pub author: Vec<String>,
+    /// For a physical witness: a step of its custodial history. Repeatable.
+    #[arg(long, value_name = "TEXT")]
+    pub provenance: Vec<String>,
+    /// How the text was normalized (`editorialDecl/normalization`).
+    #[arg(long, value_name = "TEXT")]
+    pub normalization: Option<String>,
+    /// Sentences taken from one copy: `bibl-id=first..last` (sentence ids, after segmentation);
+    /// written as `@source` on each `<s>`. Repeatable.
+    #[arg(long, value_name = "BIBL=FIRST..LAST")]
+    pub source_span: Vec<String>,
+    /// A variant between copies: `sentence|lemma|lemma-wits|reading|reading-wits` (wits: bibl
+    /// ids, comma separated); written as `<app><lem wit><rdg wit>`. Repeatable.
+    #[arg(long, value_name = "S|LEM|WITS|RDG|WITS")]
+    pub variant: Vec<String>,
+    /// A misprint kept as printed: `sentence|as printed|correction|resp-id`; written as
+    /// `<choice><sic><corr resp>`. Repeatable.
+    #[arg(long, value_name = "S|SIC|CORR|RESP")]
+    pub sic: Vec<String>,
     /// The layer this one derives from (its id, e.g. `cs`). A layer made from several sources
     /// (a translation made with another version at hand, a collation): repeat the flag or give
     /// `--source-layer ru,cs`.
@@ -118,8 +173,9 @@ pub struct HeaderArgs {
     /// For a physical witness: a note on it.
     #[arg(long, value_name = "TEXT")]
     pub witness: Option<String>,
-    /// A publication of the witness or text (repeatable).
-    #[arg(long, value_name = "TEXT")]
+    /// A publication or copy of the witness or text, `[id=]text` (repeatable); the id (default
+    /// `<layer>.bibl<N>`) is what --source-span and --variant point at.
+    #[arg(long, value_name = "[ID=]TEXT")]
     pub bibl: Vec<String>,
     /// How the text was made (profileDesc/creation), e.g. "Typed in Russian …".
     #[arg(long, value_name = "TEXT")]
@@ -216,9 +272,20 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         .iter()
         .map(|r| parse_resp(r))
         .collect::<anyhow::Result<Vec<_>>>()?;
+    // Who made the text as the source gives it belongs in the witness description, not in the
+    // titleStmt (which says who made the file): translators, authors and publishers named with
+    // --resp go there too.
+    let (makers, agents): (Vec<Agent>, Vec<Agent>) = agents
+        .into_iter()
+        .partition(|g| matches!(g.role.as_str(), "translator" | "author" | "publisher"));
+    let mut translators = makers;
+    for (i, t) in a.header.translator.iter().enumerate() {
+        translators.push(parse_translator(t, &layer_hint(&a), i)?);
+    }
+    let extras = parse_extras(&a.header, &layer_hint(&a))?;
     if let Some(ids) = &a.header.derivation_resp {
         for id in ids.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            if !agents.iter().any(|g| g.id == id) {
+            if !agents.iter().chain(&translators).any(|g| g.id == id) {
                 bail!(
                     "--derivation-resp {id:?}: no --resp with that id (it would point nowhere); \
                      give --resp {id}:Name:role"
@@ -251,6 +318,10 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         let src = read_input(input)?;
         let header_flags = a.header.title.is_some()
             || !a.header.resp.is_empty()
+            || !translators.is_empty()
+            || a.header.publisher.is_some()
+            || !a.header.author.is_empty()
+            || !a.header.bibl.is_empty()
             || !a.header.source_layer.is_empty()
             || a.header.source_desc.is_some()
             || a.header.source_url.is_some()
@@ -326,6 +397,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
                 .map(|s| s.trim().to_owned())
                 .filter(|s| !s.is_empty())
                 .collect(),
+            None if !translators.is_empty() => translators.iter().map(|g| g.id.clone()).collect(),
             None => agents.iter().map(|g| g.id.clone()).collect(),
         };
         // One <relation> per source; the kinds were checked above (one for all, or one each).
@@ -345,6 +417,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
                 ),
                 resp: resp.clone(),
                 when: a.header.derivation_when.clone(),
+                note: a.header.derivation_note.clone(),
             })
             .collect();
         let spec = HeaderSpec {
@@ -362,14 +435,37 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             source: SourceSpec {
                 desc: a.header.source_desc.clone(),
                 url: a.header.source_url.clone(),
+                canonical_url: a.header.source_canonical_url.clone(),
                 date: a.header.source_date.clone(),
+                translators,
+                publisher: a.header.publisher.clone().map(|name| PublisherSpec {
+                    name,
+                    cert: a.header.publisher_cert.clone(),
+                    note: a.header.publisher_note.clone(),
+                }),
+                settlement: a.header.settlement.clone(),
                 repository: a.header.repository.clone(),
+                idno: a.header.idno.clone(),
+                alt_identifiers: extras.alt_identifiers,
                 witness: a.header.witness.clone(),
-                bibls: a.header.bibl.clone(),
+                authors: a.header.author.clone(),
+                provenance: a.header.provenance.clone(),
+                bibls: extras.bibls,
             },
             creation: a.header.creation.clone(),
             creation_date: a.header.creation_date.clone(),
             licence: a.header.licence.clone(),
+            normalization: a.header.normalization.clone(),
+            gap_reasons: [&body_opts.gap_start, &body_opts.gap_end]
+                .into_iter()
+                .flatten()
+                .map(|g| (g.reason.clone(), g.desc.clone()))
+                .fold(Vec::new(), |mut v, g| {
+                    if !v.iter().any(|(r, _)| *r == g.0) {
+                        v.push(g);
+                    }
+                    v
+                }),
         };
         let xml = document(&spec, &body);
         // The body is copied into the document: free it before the document is parsed, which on
@@ -389,7 +485,12 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     for w in &result.warnings {
         eprintln!("tei-align: warning: {w}");
     }
-    fsutil::write_atomic(&output, result.xml.as_bytes())?;
+    let xml = if extras.marks.is_empty() {
+        result.xml
+    } else {
+        annotate::apply(&result.xml, &out_name, &extras.marks)?
+    };
+    fsutil::write_atomic(&output, xml.as_bytes())?;
     eprintln!(
         "{}: {} new sentence(s), {} kept, {} split",
         out_name,
@@ -431,6 +532,131 @@ fn declared_layer(src: &str) -> Option<String> {
     let i = tag.find("xml:id=\"layer.")? + "xml:id=\"layer.".len();
     let end = tag[i..].find('"')?;
     Some(tag[i..i + end].to_owned())
+}
+
+/// The layer id as far as the options tell before anything is read (for default ids in the
+/// header: `<layer>.translator`, `<layer>.bibl1`).
+fn layer_hint(a: &Args) -> String {
+    a.id.clone()
+        .or_else(|| {
+            a.output
+                .as_deref()
+                .or(a.input.as_deref())
+                .and_then(|p| p.file_stem())
+                .map(|s| s.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| "layer".into())
+}
+
+/// Parse `[id:]Name` of --translator (`unknown`: the sources do not name them).
+fn parse_translator(s: &str, layer: &str, i: usize) -> anyhow::Result<Agent> {
+    let default_id = || {
+        if i == 0 {
+            format!("{layer}.translator")
+        } else {
+            format!("{layer}.translator{}", i + 1)
+        }
+    };
+    let (id, name) = match s.split_once(':') {
+        Some((id, name)) if is_ncname(id.trim()) => (id.trim().to_owned(), name.trim()),
+        _ => (default_id(), s.trim()),
+    };
+    if name.is_empty() {
+        bail!("--translator {s:?}: expected [id:]Name, or `{UNKNOWN}`");
+    }
+    Ok(Agent {
+        id,
+        name: name.to_owned(),
+        role: "translator".into(),
+    })
+}
+
+/// What the header and marking options hold besides plain strings.
+struct Extras {
+    bibls: Vec<(String, String)>,
+    alt_identifiers: Vec<AltIdentifier>,
+    marks: Marks,
+}
+
+/// Parse --bibl, --alt-identifier, --source-span, --variant and --sic.
+fn parse_extras(h: &HeaderArgs, layer: &str) -> anyhow::Result<Extras> {
+    let bibls = h
+        .bibl
+        .iter()
+        .enumerate()
+        .map(|(i, b)| match b.split_once('=') {
+            Some((id, text)) if is_ncname(id) => (id.to_owned(), text.trim().to_owned()),
+            _ => (format!("{layer}.bibl{}", i + 1), b.clone()),
+        })
+        .collect();
+    let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    let mut alt_identifiers = Vec::new();
+    for s in &h.alt_identifier {
+        let f: Vec<&str> = s.split('|').collect();
+        match f.as_slice() {
+            [repo, coll, idno, rest @ ..] if !idno.trim().is_empty() && rest.len() <= 1 => {
+                alt_identifiers.push(AltIdentifier {
+                    repository: opt(repo),
+                    collection: opt(coll),
+                    idno: idno.trim().to_owned(),
+                    note: rest.first().and_then(|n| opt(n)),
+                })
+            }
+            _ => bail!("--alt-identifier {s:?}: expected repository|collection|idno[|note]"),
+        }
+    }
+    let mut marks = Marks::default();
+    for s in &h.source_span {
+        let parsed = s.split_once('=').and_then(|(b, r)| {
+            let (f, l) = r.split_once("..")?;
+            (is_ncname(b) && is_ncname(f) && is_ncname(l)).then(|| SourceSpan {
+                bibl: b.to_owned(),
+                first: f.to_owned(),
+                last: l.to_owned(),
+            })
+        });
+        marks.sources.push(parsed.with_context(|| {
+            format!("--source-span {s:?}: expected bibl-id=first-sentence..last-sentence")
+        })?);
+    }
+    let wits = |w: &str| -> Vec<String> {
+        w.split(',')
+            .map(|x| x.trim().trim_start_matches('#').to_owned())
+            .filter(|x| !x.is_empty())
+            .collect()
+    };
+    for s in &h.variant {
+        match s.split('|').collect::<Vec<_>>().as_slice() {
+            [sent, lem, lw, rdg, rw] if is_ncname(sent) && !lem.is_empty() => {
+                marks.variants.push(Variant {
+                    sentence: (*sent).to_owned(),
+                    lemma: (*lem).to_owned(),
+                    lemma_wits: wits(lw),
+                    reading: (*rdg).to_owned(),
+                    reading_wits: wits(rw),
+                })
+            }
+            _ => bail!("--variant {s:?}: expected sentence|lemma|lemma-wits|reading|reading-wits"),
+        }
+    }
+    for s in &h.sic {
+        match s.split('|').collect::<Vec<_>>().as_slice() {
+            [sent, sic, corr, resp] if is_ncname(sent) && !sic.is_empty() && is_ncname(resp) => {
+                marks.sics.push(Sic {
+                    sentence: (*sent).to_owned(),
+                    sic: (*sic).to_owned(),
+                    corr: (*corr).to_owned(),
+                    resp: (*resp).to_owned(),
+                })
+            }
+            _ => bail!("--sic {s:?}: expected sentence|as printed|correction|resp-id"),
+        }
+    }
+    Ok(Extras {
+        bibls,
+        alt_identifiers,
+        marks,
+    })
 }
 
 /// Parse `id:Name:role`.

@@ -2,7 +2,9 @@
 
 use anyhow::Context;
 use std::path::PathBuf;
-use tei_align::formats::{Format, ImportMode, find_edge, import, merge_edge, relation_of};
+use tei_align::formats::{
+    Format, ImportMode, find_edge, import, keep_confirmers, merge_edge, relation_of,
+};
 use tei_align::provenance::record::record_edges;
 use tei_align::review;
 
@@ -13,8 +15,8 @@ pub struct Args {
     pub work: PathBuf,
     /// The file to import.
     pub file: PathBuf,
-    /// cesalign | intertext.
-    #[arg(long, value_parser = ["cesalign", "intertext"])]
+    /// cesalign | intertext | tmx | tsv | ladder.
+    #[arg(long, value_parser = ["cesalign", "intertext", "tmx", "tsv", "ladder"])]
     pub format: String,
     /// The edge it aligns, as `source-derived` (e.g. `cs-en`); needed when the work has several.
     #[arg(long)]
@@ -24,31 +26,45 @@ pub struct Args {
     #[arg(long)]
     pub replace: bool,
     /// Who confirmed the file's `man` links when it does not say (see `link --by`).
-    #[arg(long)]
+    #[arg(long, value_name = "ID[:NAME]")]
     pub by: Option<String>,
     /// The alignment file [default: alignments/<work>/alignment.xml].
     #[arg(long)]
     pub alignment: Option<PathBuf>,
+    /// When another command is editing the work, wait for it instead of failing.
+    #[arg(long)]
+    pub wait: bool,
 }
 
 /// Run the command.
 pub fn run(args: Args) -> anyhow::Result<()> {
     let format = Format::parse(&args.format).context("unknown format")?;
-    let (work, path, mut al) = super::link::load(&args.work, args.alignment.as_deref())?;
+    let (mut o, editor) = super::link::edit_as(
+        &args.work,
+        args.alignment.as_deref(),
+        args.by.as_deref(),
+        args.wait,
+        "import-alignment",
+    )?;
+    let (work, al) = (&o.work, &mut o.alignment);
     let src = tei_align::fsutil::read_text(&args.file)?;
-    let ei = find_edge(&al, args.edge.as_deref())?;
-    let rel = relation_of(&al, &al.edges[ei])?.clone();
-    let who = super::link::editor(args.by)?;
+    let ei = find_edge(al, args.edge.as_deref())?;
+    let rel = relation_of(al, &al.edges[ei])?.clone();
+    let who = editor.id;
     let now = review::now_iso();
     let file = args.file.display().to_string();
-    let beads = import(format, &src, &file, &rel, &who, &now)?;
+    let mut imported = import(format, &src, &file, work, &rel, &who, &now)?;
+    // A confirmation the file does not attribute (InterText keeps only `status="man"`) stays
+    // with whoever confirmed that very bead before.
+    keep_confirmers(al, ei, &mut imported);
+    let beads = imported.beads;
     let mode = if args.replace {
         ImportMode::Replace
     } else {
         ImportMode::Merge
     };
     let old = al.clone();
-    let rep = merge_edge(&work, &mut al, ei, &beads, mode, &file)?;
+    let rep = merge_edge(work, al, ei, &beads, mode, &file)?;
     let what = format!(
         "imported {} beads of {} from {} ({}, {}):",
         beads.len(),
@@ -64,12 +80,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     // the file agrees with the alignment.
     let status = tei_align::model::ChangeStatus::Automatic;
     let tool = tei_align::tei::standoff::TOOL_ID;
-    match record_edges(&old, &mut al, status, tool, &now, &what) {
-        Some(_) => super::link::save(&work, &path, &mut al)?,
+    match record_edges(&old, al, status, tool, &now, &what) {
+        Some(_) => o.save()?,
         None => outln!(
             "{}: the file agrees with the alignment; nothing changed",
             rel.id
         ),
+    }
+    for n in &imported.notes {
+        eprintln!("note: {n}");
     }
     outln!(
         "{}: {} links, {} unaligned, {} confirmed by a person",

@@ -22,7 +22,12 @@ pub struct Args {
 
 /// Run the command.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let (work, path, al) = super::link::load(&args.work, args.alignment.as_deref())?;
+    let tei_align::project::Opened {
+        work,
+        path,
+        alignment: al,
+        ..
+    } = tei_align::project::WorkRef::resolve(&args.work, args.alignment.as_deref())?.open()?;
     // Counts of a broken alignment (a hand edit left a link pointing nowhere) would mislead:
     // print them, but warn and exit non-zero, as `check` does.
     let problems = tei_align::formats::alignment_problems(&work, &al);

@@ -4,6 +4,7 @@ use anyhow::Context as _;
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 use tei_align::model::{Change, WorkAlignment};
+use tei_align::project::WorkRef;
 use tei_align::provenance::trace;
 use tei_align::tei;
 
@@ -15,7 +16,8 @@ pub struct Args {
     /// The work directory (`texts/<work>`); its alignment is `alignments/<work>/alignment.xml`.
     #[arg(long)]
     pub work: Option<PathBuf>,
-    /// The alignment file [default: from --work, or the one under ./alignments holding the sentence].
+    /// The alignment file [default: from --work, or the one of the current project holding the
+    /// sentence].
     #[arg(long)]
     pub alignment: Option<PathBuf>,
     /// Print JSON instead of text.
@@ -29,17 +31,16 @@ fn alignment_path(args: &Args) -> anyhow::Result<PathBuf> {
         return Ok(a.clone());
     }
     if let Some(w) = &args.work {
-        // The work id is the directory name (also for `.` or a trailing slash).
-        let full = std::fs::canonicalize(w).unwrap_or_else(|_| w.clone());
-        let name = full
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        return Ok(Path::new("alignments").join(name).join("alignment.xml"));
+        return Ok(WorkRef::resolve(w, None)?.alignment);
     }
-    // Look for the sentence in every alignment under ./alignments.
-    let dir = Path::new("alignments");
-    let mut candidates: Vec<PathBuf> = std::fs::read_dir(dir)
+    // Look for the sentence in every alignment of the project holding the current directory.
+    let Some(root) = tei_align::project::current_root() else {
+        anyhow::bail!(
+            "not inside a project (no directory above this one holds texts/); give --work or --alignment"
+        );
+    };
+    let dir = root.join("alignments");
+    let mut candidates: Vec<PathBuf> = std::fs::read_dir(&dir)
         .with_context(|| {
             format!(
                 "{}: no alignments here; give --work or --alignment",

@@ -559,18 +559,19 @@ fn edge_coverage(
 
 /// Name an agent for people: its display name if a layer or the alignment knows it.
 pub fn agent_name(work: &Work, alignment: &WorkAlignment, id: &str) -> String {
-    let mut names: HashMap<&str, &str> = HashMap::new();
+    let mut names: HashMap<&str, &crate::model::Agent> = HashMap::new();
     for a in work
         .layers
         .iter()
         .flat_map(|l| l.agents.iter())
         .chain(alignment.agents.iter())
     {
-        names.entry(a.id.as_str()).or_insert(a.name.as_str());
+        names.entry(a.id.as_str()).or_insert(a);
     }
+    // "translator unknown", never a bare "unknown" that reads as a name.
     names
         .get(id)
-        .map(|n| (*n).to_owned())
+        .map(|a| crate::model::agent_label(a))
         .unwrap_or_else(|| id.to_owned())
 }
 

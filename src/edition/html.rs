@@ -479,24 +479,7 @@ pub fn to_html(
         let made: Vec<String> = l
             .derivations
             .iter()
-            .map(|d| {
-                let who = d
-                    .resp
-                    .iter()
-                    .map(|x| name(x))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                format!(
-                    "{} from {}{}",
-                    d.kind.as_str(),
-                    d.source,
-                    if who.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" by {who}")
-                    }
-                )
-            })
+            .map(|d| l.describe_derivation(d))
             .collect();
         let by = if made.is_empty() {
             let who: Vec<String> = l.agents.iter().map(|a| a.name.clone()).collect();

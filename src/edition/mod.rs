@@ -46,8 +46,9 @@ pub const TEI_FILE: &str = "edition.xml";
 /// The name of the HTML file in the output directory.
 pub const HTML_FILE: &str = "index.html";
 
-/// Write `edition.xml` and `index.html` into `dir` (created if needed), each atomically; returns
-/// the paths written. Nothing is written if either cannot be made.
+/// Write `edition.xml` and `index.html` into `dir` (created if needed), atomically as a pair
+/// ([`crate::fsutil::write_dir_atomic`]: a new directory swapped for the old); returns the paths
+/// written. Nothing is written if either cannot be made.
 pub fn write_edition(
     dir: &Path,
     work: &Work,
@@ -58,8 +59,10 @@ pub fn write_edition(
     let html = to_html(work, alignment, opts)?;
     let tei_path = dir.join(TEI_FILE);
     let html_path = dir.join(HTML_FILE);
-    crate::fsutil::write_atomic(&tei_path, tei.as_bytes())?;
-    crate::fsutil::write_atomic(&html_path, html.as_bytes())?;
+    crate::fsutil::write_dir_atomic(
+        dir,
+        &[(TEI_FILE, tei.as_bytes()), (HTML_FILE, html.as_bytes())],
+    )?;
     Ok(vec![tei_path, html_path])
 }
 

@@ -45,7 +45,7 @@ pub enum Format {
     CesAlign,
     /// InterText's alignment XML (`xtargets="tgt;src"`, `status="man|auto"`).
     InterText,
-    /// TMX 1.4b, one `tu` per N-way segment.
+    /// TMX 1.4b, one `tu` per N-way segment (or per bead of the edges, `--pairs`).
     Tmx,
     /// Tab-separated: ids, texts, confidence, status.
     Tsv,
@@ -66,8 +66,14 @@ impl Format {
         })
     }
 
-    /// True for the formats that can be read back.
+    /// True for the formats that can be read back (all of them).
     pub fn importable(self) -> bool {
+        true
+    }
+
+    /// True for the formats exported as a directory (the alignment file and the sentence
+    /// documents it points to).
+    pub fn is_bundle(self) -> bool {
         matches!(self, Format::CesAlign | Format::InterText)
     }
 }
@@ -319,6 +325,57 @@ pub struct ImportedBead {
     pub status: Option<LinkStatus>,
     /// Line in the file (for messages).
     pub line: usize,
+}
+
+/// What a file holds for an edge: its beads, and what the reader has to say about it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ImportedFile {
+    /// The beads in file order.
+    pub beads: Vec<ImportedBead>,
+    /// Indices (into `beads`) of beads the file marks as confirmed without naming who
+    /// (InterText keeps only `status="man"`): [`keep_confirmers`] gives them the editor who
+    /// confirmed the same bead before.
+    pub unnamed: Vec<usize>,
+    /// Things the user should know (groups left out, InterText marks not stored, units with
+    /// one language), each a line for stderr.
+    pub notes: Vec<String>,
+}
+
+/// A bead confirmed in the file without a name (InterText writes `status="man"` only) that is
+/// the same as a bead of the edge a person confirmed keeps that person and time: the file says
+/// nothing new about it, so the importer must not take the confirmation over.
+pub fn keep_confirmers(al: &WorkAlignment, ei: usize, file: &mut ImportedFile) {
+    let Some(edge) = al.edges.get(ei) else { return };
+    let key = |v: &[String]| {
+        let mut v = v.to_vec();
+        v.sort();
+        v
+    };
+    let mut by_members: HashMap<(Vec<String>, Vec<String>), &LinkStatus> = HashMap::new();
+    for l in &edge.links {
+        by_members.insert((key(&l.source), key(&l.derived)), &l.status);
+    }
+    let rel = relation_of(al, edge).ok();
+    for u in &edge.unaligned {
+        let one = vec![u.sentence.clone()];
+        let src_side = rel.is_some_and(|r| r.source == u.layer);
+        let k = if src_side {
+            (one, vec![])
+        } else {
+            (vec![], one)
+        };
+        by_members.insert(k, &u.status);
+    }
+    for &n in &file.unnamed {
+        let Some(b) = file.beads.get_mut(n) else {
+            continue;
+        };
+        if let Some(s @ LinkStatus::Verified { .. }) =
+            by_members.get(&(key(&b.source), key(&b.derived))).copied()
+        {
+            b.status = Some(s.clone());
+        }
+    }
 }
 
 /// Read a status from link attributes: `status="man|auto"` with optional `resp`/`when`.
@@ -804,43 +861,114 @@ pub fn merge_edge(
     Ok(report)
 }
 
-/// Export one edge (or, for TMX with no edge, all segments) in a format.
+/// Options of an export.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// TMX: one unit per bead of every edge (of `--edge` when given) instead of one per N-way
+    /// segment.
+    pub pairs: bool,
+    /// TSV for a spreadsheet: a UTF-8 BOM, CRLF, and cells a spreadsheet would read as a
+    /// formula neutralised with a leading `'`.
+    pub excel: bool,
+}
+
+/// One file of an export.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportFile {
+    /// Its path inside the bundle directory (`cs-en.xml`, `cs/letter.xml`); for a single-file
+    /// format, a default file name.
+    pub name: String,
+    /// Its content.
+    pub text: String,
+}
+
+/// What an export writes: its files (for a bundle the alignment file first) and notes.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Exported {
+    /// The files; one for TMX, TSV and the ladder.
+    pub files: Vec<ExportFile>,
+    /// Things the user should know (units left out of a TMX body).
+    pub notes: Vec<String>,
+}
+
+/// Export one edge (or, for TMX with no edge, all segments or all pairs) in a format: the
+/// files to write. cesAlign and InterText are bundles: the alignment file and the two sentence
+/// documents it points to, by paths relative to the bundle directory.
+pub fn export_files(
+    format: Format,
+    work: &Work,
+    al: &WorkAlignment,
+    edge: Option<&str>,
+    opts: ExportOptions,
+) -> Result<Exported, FormatError> {
+    let edge_data = || -> Result<(&Relation, Vec<EdgeItem>), FormatError> {
+        let e = &al.edges[find_edge(al, edge)?];
+        let rel = relation_of(al, e)?;
+        Ok((rel, edge_items(work, rel, e)?))
+    };
+    let single = |name: &str, text: String| Exported {
+        files: vec![ExportFile {
+            name: name.to_owned(),
+            text,
+        }],
+        notes: vec![],
+    };
+    let stem = cesalign::file_stem(&al.work);
+    Ok(match format {
+        Format::Tmx => {
+            let ei = match edge {
+                Some(_) => Some(find_edge(al, edge)?),
+                None => None,
+            };
+            let (text, notes) = tmx::export(work, al, ei, opts.pairs)?;
+            Exported {
+                notes,
+                ..single(&format!("{stem}.tmx"), text)
+            }
+        }
+        Format::CesAlign => {
+            let (rel, items) = edge_data()?;
+            Exported {
+                files: cesalign::export(work, al, rel, &items),
+                notes: vec![],
+            }
+        }
+        Format::InterText => {
+            let (rel, items) = edge_data()?;
+            Exported {
+                files: intertext::export(work, al, rel, &items),
+                notes: vec![],
+            }
+        }
+        Format::Tsv => {
+            let (_, items) = edge_data()?;
+            single(
+                &format!("{stem}.tsv"),
+                tsv::export(work, &items, opts.excel)?,
+            )
+        }
+        Format::Ladder => {
+            let (_, items) = edge_data()?;
+            single(&format!("{stem}.ladder"), ladder::export(&items))
+        }
+    })
+}
+
+/// Export with default options; the text of the main file (for a bundle, the alignment file,
+/// whose document references are relative to the bundle).
 pub fn export(
     format: Format,
     work: &Work,
     al: &WorkAlignment,
     edge: Option<&str>,
 ) -> Result<String, FormatError> {
-    let edge_data = || -> Result<(&Relation, Vec<EdgeItem>), FormatError> {
-        let e = &al.edges[find_edge(al, edge)?];
-        let rel = relation_of(al, e)?;
-        Ok((rel, edge_items(work, rel, e)?))
-    };
-    match format {
-        Format::Tmx => {
-            let ei = match edge {
-                Some(_) => Some(find_edge(al, edge)?),
-                None => None,
-            };
-            tmx::export(work, al, ei)
-        }
-        Format::CesAlign => {
-            let (rel, items) = edge_data()?;
-            Ok(cesalign::export(al, rel, &items))
-        }
-        Format::InterText => {
-            let (rel, items) = edge_data()?;
-            Ok(intertext::export(al, rel, &items))
-        }
-        Format::Tsv => {
-            let (_, items) = edge_data()?;
-            Ok(tsv::export(work, &items))
-        }
-        Format::Ladder => {
-            let (_, items) = edge_data()?;
-            Ok(ladder::export(&items))
-        }
-    }
+    let out = export_files(format, work, al, edge, ExportOptions::default())?;
+    Ok(out
+        .files
+        .into_iter()
+        .next()
+        .map(|f| f.text)
+        .unwrap_or_default())
 }
 
 /// The file name of a layer as the alignment names it (`../../texts/w/cs.xml`), or `cs.xml`.
@@ -857,21 +985,51 @@ pub fn doc_layer(doc: &str) -> &str {
     file.split('.').next().unwrap_or(file)
 }
 
-/// Read an importable format into beads on sentence ids of edge `rel`.
+/// The names a document reference can give its layer: the file stem (`cs.xml`), the version
+/// of InterText's `text.version.xml`, and the directories (OPUS's `cs/book.xml.gz`).
+fn doc_names(doc: &str) -> Vec<&str> {
+    let mut parts: Vec<&str> = doc.split(['/', '\\']).filter(|p| !p.is_empty()).collect();
+    let file = parts.pop().unwrap_or(doc);
+    let file = file.strip_suffix(".gz").unwrap_or(file);
+    let file = file.strip_suffix(".xml").unwrap_or(file);
+    let mut names: Vec<&str> = file.split('.').take(1).collect();
+    if let Some((_, version)) = file.rsplit_once('.') {
+        names.push(version);
+    }
+    names.extend(parts);
+    names
+}
+
+/// Which side of edge `rel` a document reference names: `Some(true)` the source layer,
+/// `Some(false)` the derived one, `None` neither or both.
+pub fn doc_side(doc: &str, rel: &Relation) -> Option<bool> {
+    let names = doc_names(doc);
+    let src = names.contains(&rel.source.as_str());
+    let der = names.contains(&rel.derived.as_str());
+    match (src, der) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
+    }
+}
+
+/// Read a file in `format` into beads on sentence ids of edge `rel` of `work`. `default_who` and
+/// `now` fill a confirmation the file does not attribute (see [`keep_confirmers`]).
 pub fn import(
     format: Format,
     src: &str,
     path: &str,
+    work: &Work,
     rel: &Relation,
     default_who: &str,
     now: &str,
-) -> Result<Vec<ImportedBead>, FormatError> {
+) -> Result<ImportedFile, FormatError> {
     match format {
         Format::CesAlign => cesalign::import(src, path, rel, default_who, now),
         Format::InterText => intertext::import(src, path, rel, default_who, now),
-        _ => Err(FormatError::Alignment(
-            "only cesalign and intertext can be imported".into(),
-        )),
+        Format::Tmx => tmx::import(src, path, work, rel, default_who, now),
+        Format::Tsv => tsv::import(src, path, default_who, now),
+        Format::Ladder => ladder::import(src, path, work, rel),
     }
 }
 

@@ -4,6 +4,18 @@ use crate::review::testdata::{alignment, ids, work};
 
 const NOW: &str = "2026-11-25T11:00:00Z";
 
+/// [`import`] on the test work, the beads only.
+fn imp(
+    format: Format,
+    src: &str,
+    path: &str,
+    rel: &crate::model::Relation,
+    who: &str,
+    now: &str,
+) -> Result<Vec<ImportedBead>, FormatError> {
+    import(format, src, path, &work(), rel, who, now).map(|f| f.beads)
+}
+
 /// The alignment with some review done: a confirmed link and a confirmed unaligned sentence.
 fn reviewed() -> WorkAlignment {
     let w = work();
@@ -33,12 +45,19 @@ fn reviewed() -> WorkAlignment {
 }
 
 fn round_trip(format: Format) {
+    round_trip_with(format, ExportOptions::default(), Some("cs-en"));
+}
+
+fn round_trip_with(format: Format, opts: ExportOptions, edge: Option<&str>) {
     let w = work();
     let al = reviewed();
-    let text = export(format, &w, &al, Some("cs-en")).unwrap();
+    let out = export_files(format, &w, &al, edge, opts).unwrap();
+    let text = &out.files[0].text;
     let ei = find_edge(&al, Some("cs-en")).unwrap();
     let rel = al.relations[1].clone();
-    let beads = import(format, &text, "x.xml", &rel, "nobody", NOW).unwrap();
+    let mut file = import(format, text, "x.xml", &w, &rel, "nobody", NOW).unwrap();
+    keep_confirmers(&al, ei, &mut file);
+    let beads = file.beads;
     // Import into an alignment whose edge was emptied: everything must come from the file.
     let mut back = al.clone();
     back.edges[ei].links.clear();
@@ -75,12 +94,158 @@ fn intertext_round_trip_keeps_every_link_and_status() {
 }
 
 #[test]
+fn tmx_pairs_round_trip_keeps_every_link_and_status() {
+    let pairs = ExportOptions {
+        pairs: true,
+        ..ExportOptions::default()
+    };
+    // Every edge's pairs in one file, and one edge's.
+    round_trip_with(Format::Tmx, pairs, None);
+    round_trip_with(Format::Tmx, pairs, Some("cs-en"));
+}
+
+#[test]
+fn tsv_round_trip_keeps_every_link_and_status() {
+    round_trip(Format::Tsv);
+    let excel = ExportOptions {
+        excel: true,
+        ..ExportOptions::default()
+    };
+    round_trip_with(Format::Tsv, excel, Some("cs-en"));
+}
+
+#[test]
+fn a_ladder_read_back_changes_nothing() {
+    // A ladder has no ids or statuses: into the alignment it came from it changes nothing.
+    let w = work();
+    let al = reviewed();
+    let text = export(Format::Ladder, &w, &al, Some("cs-en")).unwrap();
+    let file = import(Format::Ladder, &text, "l", &w, &al.relations[1], "x", NOW).unwrap();
+    assert_eq!(file.beads.len(), 6);
+    assert_eq!(file.beads[1].source, ids(&["cs.s2"]));
+    assert_eq!(file.beads[1].derived, ids(&["en.s2", "en.s3"]));
+    let mut same = al.clone();
+    merge_edge(&w, &mut same, 1, &file.beads, ImportMode::Merge, "l").unwrap();
+    assert_eq!(same, al);
+}
+
+#[test]
+fn intertext_as_the_editor_saves_it_keeps_who_confirmed_and_defaults_to_man() {
+    let w = work();
+    let al = reviewed();
+    // What InterText writes back after editing our export: no ids, resp or cert; a link without
+    // status (InterText reads it as man); a mark.
+    let src = "<?xml version='1.0' encoding='utf-8'?>\n\
+<linkGrp toDoc='letter.en.xml' fromDoc='letter.cs.xml'>\n\
+<link type='1-1' xtargets='en.s1;cs.s1' status='auto'/>\n\
+<link type='2-1' xtargets='en.s2 en.s3;cs.s2' status='man'/>\n\
+<link type='1-1' xtargets='en.s4;cs.s3' mark='2'/>\n\
+<link type='1-1' xtargets='en.s5;cs.s4' status='man'/>\n\
+<link type='0-1' xtargets=';cs.s5' status='man'/>\n\
+<link type='1-0' xtargets='en.s6;' status='auto'/>\n\
+</linkGrp>\n";
+    let rel = al.relations[1].clone();
+    let mut file = import(Format::InterText, src, "a.xml", &w, &rel, "imp", NOW).unwrap();
+    assert_eq!(file.unnamed, vec![1, 2, 3, 4]);
+    assert!(
+        file.notes.iter().any(|n| n.contains("lines 5 (mark 2)")),
+        "{:?}",
+        file.notes
+    );
+    keep_confirmers(&al, 1, &mut file);
+    let who = |k: usize| match &file.beads[k].status {
+        Some(LinkStatus::Verified { who, .. }) => who.clone(),
+        s => format!("{s:?}"),
+    };
+    // Unchanged beads keep their editor; a newly confirmed one is the importer's.
+    assert_eq!(who(1), "eva");
+    assert_eq!(who(2), "jan");
+    assert_eq!(who(3), "imp");
+    assert_eq!(who(4), "eva");
+    let mut back = al.clone();
+    merge_edge(&w, &mut back, 1, &file.beads, ImportMode::Merge, "a.xml").unwrap();
+    let l = back.edges[1]
+        .links
+        .iter()
+        .find(|l| l.source == ids(&["cs.s2"]))
+        .unwrap();
+    assert_eq!(
+        l.status,
+        LinkStatus::Verified {
+            who: "eva".into(),
+            when: "2026-11-20T08:00:00Z".into()
+        }
+    );
+}
+
+#[test]
+fn an_opus_file_with_several_link_groups_gives_the_edge_its_pair() {
+    let w = work();
+    let al = alignment();
+    // As OPUS writes a corpus: a DOCTYPE, one linkGrp per document pair, numbered link ids,
+    // hunalign certainties beyond [0, 1]; one group of another pair, one written cs→en.
+    let src = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
+<!DOCTYPE cesAlign PUBLIC \"-//CES//DTD XML cesAlign//EN\" \"\">\n\
+<cesAlign version=\"1.0\">\n\
+<linkGrp targType=\"s\" fromDoc=\"ru/other.xml.gz\" toDoc=\"cs/other.xml.gz\">\n\
+<link id=\"1\" xtargets=\"1;1\" certainty=\"0.5\"/>\n\
+</linkGrp>\n\
+<linkGrp targType=\"s\" fromDoc=\"cs/letter.xml.gz\" toDoc=\"en/letter.xml.gz\">\n\
+<link id=\"SL1\" xtargets=\"cs.s1;en.s1\" certainty=\"2.5\"/>\n\
+<link id=\"2\" xtargets=\"cs.s2;en.s2 en.s3\" certainty=\"-0.1\"/>\n\
+</linkGrp>\n\
+</cesAlign>\n";
+    let file = import(
+        Format::CesAlign,
+        src,
+        "o.xml",
+        &w,
+        &al.relations[1],
+        "e",
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(file.beads.len(), 2);
+    assert_eq!(file.beads[0].id.as_deref(), Some("SL1"));
+    assert_eq!(file.beads[1].id, None, "'2' cannot be an xml:id");
+    assert_eq!(file.beads[0].cert, Some(1.0));
+    assert_eq!(file.beads[1].cert, Some(0.0));
+    assert!(file.notes[0].contains("o.xml:4:"), "{:?}", file.notes);
+    // A file none of whose groups is the edge's is refused.
+    let other = "<cesAlign><linkGrp fromDoc='ru/a.xml' toDoc='cs/a.xml'><link xtargets='1;1'/></linkGrp>\
+<linkGrp fromDoc='ru/b.xml' toDoc='cs/b.xml'><link xtargets='1;1'/></linkGrp></cesAlign>";
+    assert!(
+        import(
+            Format::CesAlign,
+            other,
+            "o.xml",
+            &w,
+            &al.relations[1],
+            "e",
+            NOW
+        )
+        .is_err()
+    );
+}
+
+#[test]
+fn tsv_quotes_fields_and_neutralises_formulas_for_spreadsheets() {
+    assert_eq!(tsv::neutralise("=1+1"), "'=1+1");
+    assert_eq!(tsv::neutralise("'=1"), "''=1");
+    assert_eq!(tsv::neutralise("'plain"), "'plain");
+    assert_eq!(tsv::neutralise("a=b"), "a=b");
+    for cell in ["=1+1", "'=1", "'plain", "-5", "@x", "''+"] {
+        assert_eq!(tsv::strip_neutraliser(&tsv::neutralise(cell)), cell);
+    }
+}
+
+#[test]
 fn cesalign_lists_source_ids_first_and_intertext_derived_first() {
     let w = work();
     let al = reviewed();
     let ces = export(Format::CesAlign, &w, &al, Some("cs-en")).unwrap();
     assert!(
-        ces.contains("fromDoc=\"../../texts/letter/cs.xml\" toDoc=\"../../texts/letter/en.xml\""),
+        ces.contains("fromDoc=\"cs/letter.xml\" toDoc=\"en/letter.xml\""),
         "{ces}"
     );
     assert!(ces.contains("xtargets=\"cs.s2;en.s2 en.s3\""), "{ces}");
@@ -117,7 +282,7 @@ fn a_file_as_intertext_writes_it_is_read_with_the_todoc_side_first() {
 <link type='1-0' xtargets='en.s6;' status='auto'/>\n\
 </linkGrp>\n";
     let rel = al.relations[1].clone();
-    let beads = import(Format::InterText, src, "a.xml", &rel, "eva", NOW).unwrap();
+    let beads = imp(Format::InterText, src, "a.xml", &rel, "eva", NOW).unwrap();
     assert_eq!(beads[1].source, ids(&["cs.s2"]));
     assert_eq!(beads[1].derived, ids(&["en.s2", "en.s3"]));
     assert_eq!(
@@ -145,7 +310,7 @@ fn a_file_as_intertext_writes_it_is_read_with_the_todoc_side_first() {
 fn intertext_with_a_type_that_contradicts_xtargets_is_an_error_naming_the_line() {
     let al = alignment();
     let src = "<linkGrp toDoc='en.xml' fromDoc='cs.xml'>\n<link type='1-2' xtargets='en.s2 en.s3;cs.s2' status='man'/>\n</linkGrp>";
-    let err = import(
+    let err = imp(
         Format::InterText,
         src,
         "bad.xml",
@@ -188,13 +353,13 @@ fn import_errors_name_file_and_line() {
         ),
     ];
     for (src, want) in cases {
-        let beads = import(Format::CesAlign, src, "f.xml", &rel, "eva", NOW).unwrap();
+        let beads = imp(Format::CesAlign, src, "f.xml", &rel, "eva", NOW).unwrap();
         let mut al2 = al.clone();
         let err = merge_edge(&w, &mut al2, 1, &beads, ImportMode::Replace, "f.xml").unwrap_err();
         assert!(err.to_string().starts_with(want), "{err} / {want}");
         assert_eq!(al2, al, "nothing changes on error");
     }
-    let err = import(
+    let err = imp(
         Format::CesAlign,
         "<cesAlign><linkGrp>\n<link xtargets='cs.s1'/>",
         "f.xml",
@@ -208,7 +373,7 @@ fn import_errors_name_file_and_line() {
             .starts_with("f.xml:2: xtargets 'cs.s1' is not"),
         "{err}"
     );
-    let err = import(
+    let err = imp(
         Format::CesAlign,
         "<cesAlign><linkGrp>\n<link xtargets='a;b'></cesAlign>",
         "f.xml",
@@ -224,7 +389,7 @@ fn import_errors_name_file_and_line() {
 fn a_reversed_cesalign_file_is_read_the_right_way_round() {
     let al = alignment();
     let src = "<cesAlign><linkGrp fromDoc='en.xml' toDoc='cs.xml'><link xtargets='en.s2 en.s3;cs.s2'/></linkGrp></cesAlign>";
-    let beads = import(Format::CesAlign, src, "f.xml", &al.relations[1], "e", NOW).unwrap();
+    let beads = imp(Format::CesAlign, src, "f.xml", &al.relations[1], "e", NOW).unwrap();
     assert_eq!(
         (beads[0].source.clone(), beads[0].derived.clone()),
         (ids(&["cs.s2"]), ids(&["en.s2", "en.s3"]))
@@ -245,7 +410,7 @@ fn merge_keeps_confirmed_links_against_automatic_imports() {
     let src = "<cesAlign><linkGrp fromDoc='cs.xml' toDoc='en.xml'>\n\
 <link xtargets='cs.s2;en.s2' status='auto'/>\n\
 <link xtargets='cs.s4 cs.s5;en.s5' status='auto' certainty='0.7'/>\n</linkGrp></cesAlign>";
-    let beads = import(Format::CesAlign, src, "f.xml", &al.relations[1], "e", NOW).unwrap();
+    let beads = imp(Format::CesAlign, src, "f.xml", &al.relations[1], "e", NOW).unwrap();
     let mut m = al.clone();
     let rep = merge_edge(&w, &mut m, 1, &beads, ImportMode::Merge, "f.xml").unwrap();
     assert_eq!(rep.skipped, vec![2]);
@@ -354,9 +519,15 @@ fn tmx_has_a_tu_per_segment_with_texts_and_provenance() {
     assert!(t.contains("confirmed by eva"), "{t}");
     // ru-cs step is automatic, so the segment as a whole is not confirmed.
     assert!(t.contains("<prop type=\"x-status\">auto</prop>"));
-    // Per edge: one tu per bead.
+    // Per edge: one tu per bead with text on both sides; the two beads with one side are
+    // listed in the header, not left for a TMX reader to take for untranslated units.
     let t = export(Format::Tmx, &w, &al, Some("cs-en")).unwrap();
-    assert_eq!(t.matches("<tu ").count(), 6);
+    assert_eq!(t.matches("<tu ").count(), 4);
+    assert_eq!(t.matches("<prop type=\"x-unaligned\">").count(), 2, "{t}");
+    assert!(
+        t.contains("layer=cs ids=cs.s5 cert=0.6 status=man resp=eva"),
+        "{t}"
+    );
 }
 
 #[test]
@@ -401,7 +572,7 @@ fn merging_a_file_that_repeats_the_edge_only_updates_statuses() {
         text.contains(&format!("status=\"auto\" id=\"{jan}\"")),
         "{text}"
     );
-    let beads = import(
+    let beads = imp(
         Format::InterText,
         &text,
         "f.xml",
@@ -438,16 +609,57 @@ fn a_file_with_the_sides_the_other_way_round_is_recognised_by_its_ids() {
     let al = alignment();
     // Document names that say nothing, derived ids first.
     let src = "<cesAlign><linkGrp fromDoc='a.xml' toDoc='b.xml'>\n<link xtargets='en.s1;cs.s1'/>\n<link xtargets='en.s2 en.s3;cs.s2'/>\n</linkGrp></cesAlign>";
-    let beads = import(Format::CesAlign, src, "f.xml", &al.relations[1], "e", NOW).unwrap();
+    let beads = imp(Format::CesAlign, src, "f.xml", &al.relations[1], "e", NOW).unwrap();
     let mut m = al.clone();
     merge_edge(&w, &mut m, 1, &beads, ImportMode::Merge, "f.xml").unwrap();
     assert_eq!(m, al, "the same beads as the edge has: nothing changes");
     // A file that mixes both orders is an error, not guessed.
     let src = "<cesAlign><linkGrp fromDoc='a.xml' toDoc='b.xml'>\n<link xtargets='en.s1;cs.s1'/>\n<link xtargets='cs.s2;en.s2 en.s3'/>\n</linkGrp></cesAlign>";
-    let beads = import(Format::CesAlign, src, "f.xml", &al.relations[1], "e", NOW).unwrap();
+    let beads = imp(Format::CesAlign, src, "f.xml", &al.relations[1], "e", NOW).unwrap();
     let err = merge_edge(&w, &mut m.clone(), 1, &beads, ImportMode::Merge, "f.xml").unwrap_err();
     assert!(
         err.to_string().starts_with("f.xml:2: en.s1 is in layer en"),
         "{err}"
     );
+}
+
+#[test]
+fn a_tmx_without_ids_is_placed_by_its_texts() {
+    let w = work();
+    let al = alignment();
+    let text = |layer: &str, k: usize| w.layer(layer).unwrap().sentences[k].text.clone();
+    let lang = |layer: &str| w.layer(layer).unwrap().lang.clone();
+    let tu = |a: String, b: String| {
+        format!(
+            "<tu><tuv xml:lang=\"{}\"><seg>{}</seg></tuv><tuv xml:lang=\"{}\"><seg>{}</seg></tuv></tu>\n",
+            lang("cs"),
+            xml::text(&a),
+            lang("en"),
+            xml::text(&b)
+        )
+    };
+    // As another tool writes a TM: no props, the second unit's English two sentences in one.
+    let src = format!(
+        "<tmx version=\"1.4\"><header srclang=\"cs\"/><body>\n{}{}</body></tmx>",
+        tu(text("cs", 0), text("en", 0)),
+        tu(
+            text("cs", 1),
+            format!("{}  {}", text("en", 1), text("en", 2))
+        ),
+    );
+    let file = import(Format::Tmx, &src, "t.tmx", &w, &al.relations[1], "e", NOW).unwrap();
+    assert_eq!(file.beads.len(), 2);
+    assert_eq!(file.beads[0].source, ids(&["cs.s1"]));
+    assert_eq!(file.beads[1].source, ids(&["cs.s2"]));
+    assert_eq!(file.beads[1].derived, ids(&["en.s2", "en.s3"]));
+    assert_eq!(file.beads[1].status, None);
+    // A text the layer does not have is an error naming the unit's line.
+    let bad = format!(
+        "<tmx version=\"1.4\"><header/><body>\n{}\n{}</body></tmx>",
+        tu(text("cs", 0), text("en", 0)),
+        tu("Nothing like it.".into(), text("en", 1)),
+    );
+    let err = import(Format::Tmx, &bad, "t.tmx", &w, &al.relations[1], "e", NOW).unwrap_err();
+    assert!(err.to_string().starts_with("t.tmx:4:"), "{err}");
+    assert!(err.to_string().contains("after cs.s1"), "{err}");
 }

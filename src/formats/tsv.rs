@@ -1,42 +1,228 @@
-//! Tab-separated export of an edge: one bead per line with its ids, confidence, review status
-//! and the texts of both sides, for a spreadsheet or a script.
+//! Tab-separated export of an edge: one bead per record with its ids, confidence, review status
+//! and the texts of both sides, for a spreadsheet or a script; and its import.
+//!
+//! Quoting follows RFC 4180 with a tab as delimiter (the `csv` crate writes and reads it): a
+//! field holding a tab, a quote or a line break is put in double quotes, a quote in it doubled,
+//! so Python's `csv.reader(f, delimiter="\t")` gives every text back exactly. Records end with
+//! LF. For a spreadsheet (`--excel`) the file starts with a UTF-8 BOM, records end with CRLF,
+//! and a text cell that a spreadsheet would take for a formula (starting with `=`, `+`, `-`,
+//! `@`, a tab or a carriage return) gets a leading `'`, which [`strip_neutraliser`] removes
+//! again; the id, ids, certainty and status columns never start with those characters.
 
-use super::{EdgeItem, status_word};
+use super::{EdgeItem, FormatError, ImportedBead, ImportedFile, status_word};
 use crate::model::SentenceIndex;
 use crate::model::{LinkStatus, Work};
+
+/// The columns, as the header record names them.
+pub const COLUMNS: [&str; 7] = [
+    "id",
+    "source_ids",
+    "derived_ids",
+    "certainty",
+    "status",
+    "source_text",
+    "derived_text",
+];
 
 /// The header line.
 pub const HEADER: &str =
     "id\tsource_ids\tderived_ids\tcertainty\tstatus\tsource_text\tderived_text";
 
-/// Write the beads of an edge as TSV (with a header line). Tabs and line breaks inside texts
-/// become spaces so that every bead stays on one line.
-pub fn export(work: &Work, items: &[EdgeItem]) -> String {
+/// The characters a spreadsheet reads as the start of a formula (OWASP's list).
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A text cell as a spreadsheet must show it: a formula-leading one gets a leading `'`.
+pub fn neutralise(cell: &str) -> String {
+    if needs_mark(cell) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
+/// True when the cell after a `'` would itself be neutralised (so `'=x` written as `''=x`
+/// reads back as `'=x`).
+fn needs_mark(rest: &str) -> bool {
+    rest.starts_with(FORMULA_START) || rest.starts_with('\'') && needs_mark(&rest[1..])
+}
+
+/// The inverse of [`neutralise`].
+pub fn strip_neutraliser(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_mark(rest) => rest,
+        _ => cell,
+    }
+}
+
+/// The status as the status column writes it: `auto`, or `man:<who>:<when>`.
+fn status_cell(s: &LinkStatus) -> String {
+    match s {
+        LinkStatus::Automatic => status_word(s).to_owned(),
+        LinkStatus::Verified { who, when } => format!("man:{who}:{when}"),
+    }
+}
+
+/// Write the beads of an edge as TSV with a header record. `excel`: BOM, CRLF, neutralised
+/// formula cells.
+pub fn export(work: &Work, items: &[EdgeItem], excel: bool) -> Result<String, FormatError> {
     let idx = SentenceIndex::new(work);
     let text = |ids: &[String]| {
-        ids.iter()
+        let t = ids
+            .iter()
             .filter_map(|id| idx.text(id))
             .collect::<Vec<_>>()
-            .join(" ")
-            .replace(['\t', '\n', '\r'], " ")
+            .join(" ");
+        if excel { neutralise(&t) } else { t }
     };
-    let mut out = String::from(HEADER);
-    out.push('\n');
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b'\t')
+        .terminator(if excel {
+            csv::Terminator::CRLF
+        } else {
+            csv::Terminator::Any(b'\n')
+        })
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(Vec::new());
+    let fail = |e: csv::Error| FormatError::Alignment(format!("writing TSV: {e}"));
+    w.write_record(COLUMNS).map_err(fail)?;
     for it in items {
-        let status = match &it.status {
-            LinkStatus::Automatic => status_word(&it.status).to_owned(),
-            LinkStatus::Verified { who, when } => format!("man:{who}:{when}"),
-        };
-        out.push_str(&format!(
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
-            it.id,
+        w.write_record([
+            it.id.clone(),
             it.source.join(" "),
             it.derived.join(" "),
             super::cesalign::fmt_cert(it.cert),
-            status,
+            status_cell(&it.status),
             text(&it.source),
-            text(&it.derived)
+            text(&it.derived),
+        ])
+        .map_err(fail)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| FormatError::Alignment(format!("writing TSV: {e}")))?;
+    let body = String::from_utf8(bytes)
+        .map_err(|e| FormatError::Alignment(format!("writing TSV: {e}")))?;
+    Ok(if excel {
+        format!("\u{feff}{body}")
+    } else {
+        body
+    })
+}
+
+/// Read a status cell: `auto`, `man` (confirmed, nobody named), `man:<who>:<when>`.
+fn parse_status(cell: &str, default_who: &str, now: &str) -> Result<(LinkStatus, bool), String> {
+    let cell = cell.trim();
+    if cell == "auto" || cell == "automatic" || cell.is_empty() {
+        return Ok((LinkStatus::Automatic, false));
+    }
+    let Some(rest) = cell.strip_prefix("man") else {
+        return Err(format!(
+            "status '{cell}' is not auto, man or man:<who>:<when>"
+        ));
+    };
+    if rest.is_empty() {
+        return Ok((
+            LinkStatus::Verified {
+                who: default_who.to_owned(),
+                when: now.to_owned(),
+            },
+            true,
         ));
     }
-    out
+    let (who, when) = rest
+        .strip_prefix(':')
+        .and_then(|r| r.split_once(':'))
+        .ok_or_else(|| format!("status '{cell}' is not man:<who>:<when>"))?;
+    if !crate::tei::is_ncname(who) {
+        return Err(format!("'{who}' is not a valid editor id"));
+    }
+    Ok((
+        LinkStatus::Verified {
+            who: who.to_owned(),
+            when: when.to_owned(),
+        },
+        false,
+    ))
+}
+
+/// Read TSV as [`export`] writes it (with or without `--excel`): the header names the columns,
+/// so they may come in any order and extra ones are ignored; `id`, `source_ids` and
+/// `derived_ids` are needed. Errors name the file and the record's line.
+pub fn import(
+    src: &str,
+    path: &str,
+    default_who: &str,
+    now: &str,
+) -> Result<ImportedFile, FormatError> {
+    let src = src.strip_prefix('\u{feff}').unwrap_or(src);
+    let perr = |line: usize, message: String| FormatError::Parse {
+        path: path.to_owned(),
+        line,
+        message,
+    };
+    let mut r = csv::ReaderBuilder::new()
+        .delimiter(b'\t')
+        .flexible(true)
+        .from_reader(src.as_bytes());
+    let header = r
+        .headers()
+        .map_err(|e| perr(1, format!("bad TSV header: {e}")))?
+        .clone();
+    let col = |name: &str| header.iter().position(|h| h.trim() == name);
+    let (Some(src_col), Some(der_col)) = (col("source_ids"), col("derived_ids")) else {
+        return Err(perr(
+            1,
+            format!(
+                "the header must name the columns source_ids and derived_ids ({})",
+                COLUMNS.join(", ")
+            ),
+        ));
+    };
+    let (id_col, cert_col, status_col) = (col("id"), col("certainty"), col("status"));
+    let mut out = ImportedFile::default();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line() as usize);
+            perr(line, format!("bad TSV record: {e}"))
+        })?;
+        let line = rec.position().map_or(0, |p| p.line() as usize);
+        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("");
+        let ids = |c: usize| -> Vec<String> {
+            rec.get(c)
+                .unwrap_or("")
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect()
+        };
+        let cert = match get(cert_col).trim() {
+            "" => None,
+            c => Some(
+                c.parse::<f64>()
+                    .ok()
+                    .filter(|c| (0.0..=1.0).contains(c))
+                    .ok_or_else(|| perr(line, format!("certainty '{c}' is not in [0, 1]")))?,
+            ),
+        };
+        let status = match status_col {
+            Some(_) => {
+                let (s, unnamed) =
+                    parse_status(get(status_col), default_who, now).map_err(|m| perr(line, m))?;
+                if unnamed {
+                    out.unnamed.push(out.beads.len());
+                }
+                Some(s)
+            }
+            None => None,
+        };
+        let id = get(id_col).trim();
+        out.beads.push(ImportedBead {
+            id: crate::tei::is_ncname(id).then(|| id.to_owned()),
+            source: ids(src_col),
+            derived: ids(der_col),
+            cert,
+            status,
+            line,
+        });
+    }
+    Ok(out)
 }

@@ -32,6 +32,7 @@ fn layer(id: &str, source: Option<&str>, texts: &[&str]) -> Layer {
                 kind: DerivationKind::Translation,
                 resp: vec![format!("{id}-tr")],
                 when: Some("1992".into()),
+                note: None,
             })
             .into_iter()
             .collect(),

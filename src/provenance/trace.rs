@@ -67,6 +67,9 @@ pub struct TraceDerivation {
     pub resp: Vec<Agent>,
     /// When, if known.
     pub when: Option<String>,
+    /// What the step is, in words: the layer's `relation/desc` (e.g. "translation, translator
+    /// unknown"), or the kind and who made it.
+    pub summary: String,
 }
 
 /// A sentence with its text.
@@ -201,14 +204,29 @@ pub fn trace(
                 }
             }
         }
+        // The layer's own header is the record of who made it (its witness description); the
+        // alignment's copy of the graph is the fallback for a layer that is not at hand.
         let derivations: Vec<TraceDerivation> = rels
             .iter()
-            .map(|r| TraceDerivation {
-                relation: r.id.clone(),
-                source: r.source.clone(),
-                kind: r.kind.as_str().to_owned(),
-                resp: r.resp.iter().map(|a| agent(a, layer)).collect(),
-                when: r.when.clone(),
+            .map(|r| {
+                let own = layer.and_then(|l| l.derivation_from(&r.source));
+                let resp: Vec<Agent> = own
+                    .map_or(&r.resp, |d| &d.resp)
+                    .iter()
+                    .map(|a| agent(a, layer))
+                    .collect();
+                let kind = r.kind.as_str().to_owned();
+                let summary = own.and_then(|d| d.note.clone()).unwrap_or_else(|| {
+                    crate::tei::header::derivation_words(&kind, &resp.iter().collect::<Vec<_>>())
+                });
+                TraceDerivation {
+                    relation: r.id.clone(),
+                    source: r.source.clone(),
+                    kind,
+                    resp,
+                    when: own.map_or_else(|| r.when.clone(), |d| d.when.clone()),
+                    summary,
+                }
             })
             .collect();
         let derivation = derivations.first().cloned();
@@ -341,40 +359,28 @@ impl Trace {
                 let _ = writeln!(o, "  original");
             }
             for d in &l.derivations {
-                {
-                    let who: Vec<String> = d
-                        .resp
-                        .iter()
-                        .map(|a| {
-                            if a.role.is_empty() {
-                                a.name.clone()
-                            } else {
-                                format!("{} ({})", a.name, a.role)
-                            }
-                        })
-                        .collect();
-                    let _ = writeln!(
-                        o,
-                        "  {} of {}{}{}",
-                        d.kind,
-                        d.source,
-                        if who.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" by {}", who.join(", "))
-                        },
-                        d.when
-                            .as_ref()
-                            .map(|w| format!(", {w}"))
-                            .unwrap_or_default()
-                    );
-                }
+                let _ = writeln!(
+                    o,
+                    "  {} (from {}){}",
+                    d.summary,
+                    d.source,
+                    d.when
+                        .as_ref()
+                        .map(|w| format!(", {w}"))
+                        .unwrap_or_default()
+                );
             }
             if !l.agents.is_empty() {
                 let people: Vec<String> = l
                     .agents
                     .iter()
-                    .map(|a| format!("{} ({})", a.name, a.role))
+                    .map(|a| {
+                        if a.name == crate::tei::header::UNKNOWN {
+                            format!("{} unknown", a.role)
+                        } else {
+                            format!("{} ({})", a.name, a.role)
+                        }
+                    })
                     .collect();
                 let _ = writeln!(o, "  responsible: {}", people.join("; "));
             }

@@ -49,6 +49,7 @@ pub fn work() -> Work {
                     kind: DerivationKind::Translation,
                     resp: vec![],
                     when: None,
+                    note: None,
                 }),
             ),
             layer(
@@ -67,6 +68,7 @@ pub fn work() -> Work {
                     kind: DerivationKind::Translation,
                     resp: vec!["kramer".into()],
                     when: Some("1996".into()),
+                    note: None,
                 }),
             ),
             layer("ru", "ru", &[], None),

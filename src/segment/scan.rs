@@ -18,9 +18,14 @@ pub fn split_block(
     let base = block.start;
     let mut start = 0;
     let mut i = 0;
+    // Whether the sentence so far (`s[start..i]`) holds a letter or digit. Kept as the scan goes,
+    // not searched for at each candidate: a long run of punctuation before many abbreviations
+    // made that search quadratic (issue 13.5).
+    let mut alnum = false;
     while let Some(c) = s[i..].chars().next() {
         let interrupted = is_interruption(s, i, c);
         if !is_terminal(c) && !interrupted {
+            alnum |= c.is_alphanumeric();
             i += c.len_utf8();
             continue;
         }
@@ -32,7 +37,7 @@ pub fn split_block(
         // The end of the paragraph needs no decision: the final push below takes it.
         if (spaced || spaceless)
             && !after.trim().is_empty()
-            && has_alnum(&s[start..j])
+            && alnum
             && if interrupted {
                 // Speech broken off ("…to—' 'His Majesty?'") ends where the next quote opens.
                 after.trim_start().starts_with(is_opener)
@@ -43,6 +48,7 @@ pub fn split_block(
         {
             push_trimmed(text, base + start..base + j, out);
             start = j;
+            alnum = false;
         }
         i = j.max(i + c.len_utf8());
     }
@@ -54,15 +60,18 @@ pub fn split_block(
 fn run_end(s: &str, i: usize) -> usize {
     // The first character (a terminal mark, or the dash of broken-off speech) always belongs.
     let mut j = i + s[i..].chars().next().map_or(0, char::len_utf8);
+    // Whether the run so far is dots (and the spaces of a spaced ellipsis): kept as the run
+    // grows, since searching the run again at each step was quadratic in its length.
+    let mut dots_only = s[i..j] == *".";
     loop {
         for ch in s[j..].chars() {
             if is_terminal(ch) || is_closer(ch) {
+                dots_only &= ch == '.';
                 j += ch.len_utf8();
             } else {
                 break;
             }
         }
-        let dots_only = s[i..j].chars().all(|c| c == '.' || c == ' ');
         let rest = &s[j..];
         let continues = rest.starts_with(" .")
             && rest[2..]
@@ -89,11 +98,6 @@ fn is_interruption(s: &str, i: usize, c: char) -> bool {
             .chars()
             .next()
             .is_some_and(|q| is_closer(q) && !matches!(q, ')' | ']' | '}' | '）' | '］'))
-}
-
-/// Whether `s` holds a letter or digit: a run of punctuation alone is never a sentence.
-fn has_alnum(s: &str) -> bool {
-    s.chars().any(char::is_alphanumeric)
 }
 
 /// Push `r` trimmed of white space, unless nothing is left.

@@ -60,6 +60,33 @@ pub(crate) enum Node {
     },
 }
 
+/// What [`Doc::parse`] keeps between events.
+#[derive(Default)]
+struct ParseState {
+    /// Lenient about entities (HTML input).
+    html: bool,
+    /// Open elements.
+    stack: Vec<usize>,
+    /// Nodes outside the root element (and the root).
+    top: Vec<usize>,
+    /// Whether the root element has started.
+    root_seen: bool,
+    /// The document type's declarations.
+    dtd: Option<super::wf::Dtd>,
+    /// Entities expanded so far.
+    expanded: std::collections::HashMap<String, String>,
+    /// Bytes of text all entity references expanded to.
+    total: usize,
+}
+
+/// Whether `name` is a qualified XML name: an NCName, or two joined by one colon.
+fn is_qname(name: &str) -> bool {
+    match name.split_once(':') {
+        Some((p, l)) => super::wf::is_ncname(p) && super::wf::is_ncname(l),
+        None => super::wf::is_ncname(name),
+    }
+}
+
 /// A parsed document.
 #[derive(Debug)]
 pub(crate) struct Doc<'a> {
@@ -76,8 +103,20 @@ pub(crate) struct Doc<'a> {
 }
 
 impl<'a> Doc<'a> {
-    /// Parse `src`; `path` names the file in error messages.
+    /// Parse `src` as XML 1.0; `path` names the file in error messages. Every
+    /// well-formedness error is refused with its line and column (see [`super::wf`]); entities
+    /// declared in the internal subset are expanded in the text of [`Node::Ref`]s.
     pub fn parse(src: &'a str, path: &str) -> Result<Doc<'a>, TeiError> {
+        Self::parse_with(src, path, false)
+    }
+
+    /// Like [`Doc::parse`], for the simple HTML `import` reads: entity references XML does not
+    /// define (`&nbsp;`) are kept with an empty text for the caller to resolve.
+    pub fn parse_html(src: &'a str, path: &str) -> Result<Doc<'a>, TeiError> {
+        Self::parse_with(src, path, true)
+    }
+
+    fn parse_with(src: &'a str, path: &str, html: bool) -> Result<Doc<'a>, TeiError> {
         let line_starts = std::iter::once(0)
             .chain(src.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
@@ -88,18 +127,20 @@ impl<'a> Doc<'a> {
             line_starts,
             path: path.to_owned(),
         };
-        // quick-xml skips a byte-order mark without counting it in its positions, which would
-        // shift every byte range (and so every `<s>` splice) by three bytes. Parse what follows
-        // the mark and add its length: the mark itself stays in the file untouched.
         // quick-xml lets control characters through; a file holding one is not XML, and a
         // layer written from it could not be read by any other XML tool.
         super::check_xml_chars(src, path)?;
+        // quick-xml skips a byte-order mark without counting it in its positions, which would
+        // shift every byte range (and so every `<s>` splice) by three bytes. Parse what follows
+        // the mark and add its length: the mark itself stays in the file untouched.
         let bom = if src.starts_with('\u{feff}') { 3 } else { 0 };
         let mut reader = Reader::from_str(&src[bom..]);
         reader.config_mut().check_end_names = true;
         reader.config_mut().check_comments = true;
-        let mut stack: Vec<usize> = Vec::new();
-        let mut top: Vec<usize> = Vec::new();
+        let mut st = ParseState {
+            html,
+            ..ParseState::default()
+        };
         loop {
             let before = reader.buffer_position() as usize + bom;
             let event = match reader.read_event() {
@@ -111,141 +152,306 @@ impl<'a> Doc<'a> {
                 }
             };
             let after = reader.buffer_position() as usize + bom;
-            let node = match event {
-                Event::Eof => break,
-                Event::Start(ref e) | Event::Empty(ref e) => {
-                    let name = e.name().as_ref().to_owned();
-                    let mut attrs = Vec::new();
-                    for a in e.attributes() {
-                        let a = a.map_err(|err| doc.xml_error(before, &err.to_string()))?;
-                        let key = a.key.as_ref().to_owned();
-                        let value = a
-                            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                            .map_err(|err| doc.xml_error(before, &err.to_string()))?
-                            .into_owned();
-                        attrs.push((key, value));
-                    }
-                    // A Vec grows to room for four at its first push: 200 bytes for the one
-                    // attribute of every `<s>`, most of a long book's memory.
-                    attrs.shrink_to_fit();
-                    let is_start = matches!(event, Event::Start(_));
-                    let idx = doc.push(
-                        Node::Element(Box::new(Elem {
-                            name,
-                            attrs,
-                            start: before..after,
-                            end: None,
-                            children: Vec::new(),
-                        })),
-                        &stack,
-                        &mut top,
-                    );
-                    if is_start {
-                        stack.push(idx);
-                        // The tree is walked recursively; a pathological depth would overflow
-                        // the stack (a crash) instead of giving an error. Real TEI nests a few
-                        // dozen levels at most.
-                        if stack.len() > MAX_DEPTH {
-                            return Err(doc.xml_error(
-                                before,
-                                &format!("elements nested more than {MAX_DEPTH} deep"),
-                            ));
-                        }
-                    }
-                    continue;
-                }
-                Event::End(_) => {
-                    // check_end_names guarantees the end tag matches the open element.
-                    if let Some(idx) = stack.pop()
-                        && let Node::Element(e) = &mut doc.nodes[idx]
-                    {
-                        e.end = Some(before..after);
-                        e.children.shrink_to_fit();
-                    }
-                    continue;
-                }
-                Event::Text(_) => Node::Text { raw: before..after },
-                Event::CData(_) => Node::CData {
-                    raw: before..after,
-                    content: (before + 9).min(after)..after.saturating_sub(3).max(before),
-                },
-                Event::GeneralRef(ref r) => {
-                    let text = if r.is_char_ref() {
-                        match r.resolve_char_ref() {
-                            Ok(Some(c)) => c.to_string(),
-                            _ => {
-                                return Err(doc.xml_error(before, "invalid character reference"));
-                            }
-                        }
-                    } else {
-                        let name = r.as_ref().to_owned();
-                        match name.as_str() {
-                            "amp" => "&".into(),
-                            "lt" => "<".into(),
-                            "gt" => ">".into(),
-                            "quot" => "\"".into(),
-                            "apos" => "'".into(),
-                            // An entity declared in a DTD: kept byte for byte in the file; its
-                            // text is unknown to us, so it contributes nothing to sentence text.
-                            _ => String::new(),
-                        }
-                    };
-                    Node::Ref {
-                        raw: before..after,
-                        text: text.into_boxed_str(),
-                    }
-                }
-                Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {
-                    Node::Other { raw: before..after }
-                }
-            };
-            if stack.is_empty()
-                && let Node::Text { raw } = &node
-                && !src[raw.clone()].trim().is_empty()
-            {
-                return Err(doc.xml_error(raw.start, "text outside the root element"));
+            if matches!(event, Event::Eof) {
+                break;
             }
-            doc.push(node, &stack, &mut top);
+            doc.event(event, before..after, bom, &mut st)?;
         }
-        if let Some(&open) = stack.last() {
-            let (name, pos) = match &doc.nodes[open] {
-                Node::Element(e) => (e.name.clone(), e.start.start),
-                _ => (String::new(), 0),
-            };
-            return Err(doc.xml_error(
-                src.len(),
-                &format!(
-                    "unexpected end of file: <{name}> opened at line {} is not closed",
-                    doc.line_col(pos).0
-                ),
-            ));
-        }
-        let roots: Vec<usize> = top
-            .iter()
-            .copied()
-            .filter(|&i| matches!(doc.nodes[i], Node::Element(_)))
-            .collect();
-        match roots.as_slice() {
-            [r] => doc.root = *r,
-            [] => return Err(doc.xml_error(src.len(), "no root element")),
-            [_, second, ..] => {
-                let pos = doc.range(*second).start;
-                return Err(doc.xml_error(pos, "a second root element"));
-            }
-        }
+        doc.finish(&st)?;
         Ok(doc)
     }
 
-    fn push(&mut self, node: Node, stack: &[usize], top: &mut Vec<usize>) -> usize {
+    /// Add one event's node to the tree, checking what quick-xml does not.
+    fn event(
+        &mut self,
+        event: Event<'_>,
+        raw: Range<usize>,
+        bom: usize,
+        st: &mut ParseState,
+    ) -> Result<(), TeiError> {
+        let (before, after) = (raw.start, raw.end);
+        let outside = st.stack.is_empty();
+        let node = match event {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                if outside && st.root_seen {
+                    return Err(self.xml_error(before, "a second root element"));
+                }
+                let name = e.name().as_ref().to_owned();
+                if !is_qname(&name) {
+                    return Err(self.xml_error(before, &format!("<{name}> is not an XML name")));
+                }
+                let mut attrs = Vec::new();
+                for a in e.attributes() {
+                    let a = a.map_err(|err| self.xml_error(before, &err.to_string()))?;
+                    let key = a.key.as_ref().to_owned();
+                    if !is_qname(&key) {
+                        return Err(self.xml_error(
+                            before,
+                            &format!("attribute name \"{key}\" is not an XML name"),
+                        ));
+                    }
+                    let value = self.attr_value(&a.value, &key, before, st)?;
+                    attrs.push((key, value));
+                }
+                // A Vec grows to room for four at its first push: 200 bytes for the one
+                // attribute of every `<s>`, most of a long book's memory.
+                attrs.shrink_to_fit();
+                let is_start = matches!(event, Event::Start(_));
+                let idx = self.push(
+                    Node::Element(Box::new(Elem {
+                        name,
+                        attrs,
+                        start: before..after,
+                        end: None,
+                        children: Vec::new(),
+                    })),
+                    st,
+                );
+                if outside {
+                    st.root_seen = true;
+                }
+                if is_start {
+                    st.stack.push(idx);
+                    // The tree is walked recursively; a pathological depth would overflow
+                    // the stack (a crash) instead of giving an error. Real TEI nests a few
+                    // dozen levels at most.
+                    if st.stack.len() > MAX_DEPTH {
+                        return Err(self.xml_error(
+                            before,
+                            &format!("elements nested more than {MAX_DEPTH} deep"),
+                        ));
+                    }
+                }
+                return Ok(());
+            }
+            Event::End(_) => {
+                // check_end_names guarantees the end tag matches the open element.
+                if let Some(idx) = st.stack.pop()
+                    && let Node::Element(e) = &mut self.nodes[idx]
+                {
+                    e.end = Some(before..after);
+                    e.children.shrink_to_fit();
+                }
+                return Ok(());
+            }
+            Event::Text(_) => {
+                let text = &self.src[before..after];
+                if let Some(k) = text.find("]]>") {
+                    return Err(self.xml_error(
+                        before + k,
+                        "\"]]>\" in text (write \"]]&gt;\"): it may only end a CDATA section",
+                    ));
+                }
+                if outside && !text.trim().is_empty() {
+                    return Err(self.xml_error(before, "text outside the root element"));
+                }
+                Node::Text { raw }
+            }
+            Event::CData(_) => {
+                if outside {
+                    return Err(self.xml_error(before, "CDATA outside the root element"));
+                }
+                Node::CData {
+                    raw,
+                    content: (before + 9).min(after)..after.saturating_sub(3).max(before),
+                }
+            }
+            Event::GeneralRef(ref r) => {
+                if outside {
+                    return Err(self.xml_error(before, "a reference outside the root element"));
+                }
+                let name = r.as_ref().to_owned();
+                let text = self.reference(&name, before, st)?;
+                Node::Ref {
+                    raw,
+                    text: text.into_boxed_str(),
+                }
+            }
+            Event::Decl(ref d) => {
+                if before != bom {
+                    return Err(self.xml_error(
+                        before,
+                        "an XML declaration (<?xml …?>) is allowed only at the very start of \
+                         the file",
+                    ));
+                }
+                self.check_decl(d.as_ref(), before)?;
+                Node::Other { raw }
+            }
+            Event::PI(_) => {
+                let target = self.src[before + 2..after]
+                    .split(|c: char| c.is_whitespace() || c == '?')
+                    .next()
+                    .unwrap_or("");
+                if target.eq_ignore_ascii_case("xml") {
+                    return Err(self.xml_error(
+                        before,
+                        "an XML declaration (<?xml …?>) is allowed only at the very start of \
+                         the file",
+                    ));
+                }
+                Node::Other { raw }
+            }
+            Event::DocType(_) => {
+                if !outside || st.root_seen || st.dtd.is_some() {
+                    return Err(self.xml_error(
+                        before,
+                        "a document type declaration (<!DOCTYPE …>) must come once, before \
+                         the root element",
+                    ));
+                }
+                let dtd = super::wf::Dtd::parse(&self.src[before..after])
+                    .map_err(|(k, m)| self.xml_error(before + k, &m))?;
+                st.dtd = Some(dtd);
+                Node::Other { raw }
+            }
+            Event::Comment(_) => Node::Other { raw },
+            Event::Eof => return Ok(()),
+        };
+        self.push(node, st);
+        Ok(())
+    }
+
+    /// The text an entity or character reference stands for.
+    fn reference(&self, name: &str, pos: usize, st: &mut ParseState) -> Result<String, TeiError> {
+        if let Some(num) = name.strip_prefix('#') {
+            return super::wf::char_ref(num)
+                .map(String::from)
+                .map_err(|m| self.xml_error(pos, &m));
+        }
+        if let Some(p) = super::wf::predefined(name) {
+            return Ok(p.to_owned());
+        }
+        let declared = st
+            .dtd
+            .as_ref()
+            .is_some_and(|d| d.entities.contains_key(name));
+        if st.html && !declared {
+            // An HTML named entity: the caller resolves it.
+            return Ok(String::new());
+        }
+        if let Some(t) = st.expanded.get(name) {
+            st.total += t.len();
+        } else {
+            let dtd = st.dtd.take().unwrap_or_default();
+            let t = dtd.expand(name);
+            st.dtd = Some(dtd);
+            let t = t.map_err(|m| self.xml_error(pos, &m))?;
+            st.total += t.len();
+            st.expanded.insert(name.to_owned(), t);
+        }
+        if st.total > super::wf::MAX_TOTAL_EXPANSION {
+            return Err(self.xml_error(
+                pos,
+                "entity references expand to more text than tei-align reads (a \"billion \
+                 laughs\" document?)",
+            ));
+        }
+        Ok(st.expanded.get(name).cloned().unwrap_or_default())
+    }
+
+    /// An attribute's value as XML normalises it: references expanded, white space characters
+    /// as spaces; `<` and references XML does not allow are errors.
+    fn attr_value(
+        &self,
+        raw: &str,
+        key: &str,
+        pos: usize,
+        st: &mut ParseState,
+    ) -> Result<String, TeiError> {
+        if raw.contains('<') {
+            return Err(self.xml_error(
+                pos,
+                &format!("'<' in the value of attribute {key} (write &lt;)"),
+            ));
+        }
+        let mut out = String::with_capacity(raw.len());
+        let mut rest = raw;
+        while let Some(k) = rest.find(['&', '\t', '\n', '\r']) {
+            out.push_str(&rest[..k]);
+            if rest[k..].starts_with('&') {
+                let r = &rest[k + 1..];
+                let end = r.find(';').ok_or_else(|| {
+                    self.xml_error(pos, &format!("'&' without ';' in attribute {key}"))
+                })?;
+                let name = &r[..end];
+                if st.html && !name.starts_with('#') && super::wf::predefined(name).is_none() {
+                    out.push_str(&rest[k..k + end + 2]);
+                } else {
+                    out.push_str(&self.reference(name, pos, st)?);
+                }
+                rest = &r[end + 1..];
+            } else {
+                out.push(' ');
+                rest = &rest[k + 1..];
+            }
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+
+    /// The XML declaration: the text is read as UTF-8 (a file in another encoding was decoded
+    /// and its declaration relabelled by [`crate::fsutil::read_text`]), so any other encoding
+    /// declared is untrue.
+    fn check_decl(&self, decl: &str, pos: usize) -> Result<(), TeiError> {
+        if let Some((enc, col)) = crate::fsutil::pseudo_attr(decl, "encoding") {
+            let e = enc.to_ascii_lowercase();
+            if e != "utf-8" && e != "utf8" {
+                return Err(self.xml_error(
+                    pos + 2 + col - 1,
+                    &format!(
+                        "declares encoding \"{enc}\" but the text is UTF-8; correct the \
+                         declaration to encoding=\"UTF-8\""
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// After the last event: every element closed, exactly one root.
+    fn finish(&mut self, st: &ParseState) -> Result<(), TeiError> {
+        let src = self.src;
+        if let Some(&open) = st.stack.last() {
+            let (name, pos) = match &self.nodes[open] {
+                Node::Element(e) => (e.name.clone(), e.start.start),
+                _ => (String::new(), 0),
+            };
+            return Err(self.xml_error(
+                src.len(),
+                &format!(
+                    "unexpected end of file: <{name}> opened at line {} is not closed",
+                    self.line_col(pos).0
+                ),
+            ));
+        }
+        let roots: Vec<usize> = st
+            .top
+            .iter()
+            .copied()
+            .filter(|&i| matches!(self.nodes[i], Node::Element(_)))
+            .collect();
+        match roots.as_slice() {
+            [r] => self.root = *r,
+            [] => return Err(self.xml_error(src.len(), "no root element")),
+            [_, second, ..] => {
+                let pos = self.range(*second).start;
+                return Err(self.xml_error(pos, "a second root element"));
+            }
+        }
+        Ok(())
+    }
+
+    fn push(&mut self, node: Node, st: &mut ParseState) -> usize {
         let idx = self.nodes.len();
         self.nodes.push(node);
-        match stack.last() {
+        match st.stack.last() {
             Some(&parent) => {
                 if let Node::Element(e) = &mut self.nodes[parent] {
                     e.children.push(idx);
                 }
             }
-            None => top.push(idx),
+            None => st.top.push(idx),
         }
         idx
     }

@@ -37,21 +37,69 @@
 use super::insert::xml_escape;
 use crate::model::{Agent, Derivation};
 
+/// The name written for a translator or author the sources do not name
+/// (`<persName type="unknown">unknown</persName>`).
+pub const UNKNOWN: &str = crate::model::UNKNOWN_AGENT;
+
+/// A publisher of the text this layer was taken from (`bibl/publisher`).
+#[derive(Debug, Clone, Default)]
+pub struct PublisherSpec {
+    /// The name.
+    pub name: String,
+    /// `@cert` of the attribution (`high`, `medium`, `low`, `unknown`) when a source attributes
+    /// the publication only indirectly.
+    pub cert: Option<String>,
+    /// Where the attribution comes from (a `<note>` in the same `bibl`).
+    pub note: Option<String>,
+}
+
+/// A second identifier of a physical witness (`msIdentifier/altIdentifier`): a copy held
+/// elsewhere, or an older shelfmark.
+#[derive(Debug, Clone, Default)]
+pub struct AltIdentifier {
+    /// The repository (as the source names it).
+    pub repository: Option<String>,
+    /// The collection.
+    pub collection: Option<String>,
+    /// The shelfmark.
+    pub idno: String,
+    /// Where the identifier comes from.
+    pub note: Option<String>,
+}
+
 /// Where the text of a layer came from.
 #[derive(Debug, Clone, Default)]
 pub struct SourceSpec {
     /// A description of the source (publication, archive record).
     pub desc: Option<String>,
-    /// Its URL.
+    /// Its URL (where the text was taken from).
     pub url: Option<String>,
-    /// Its date (ISO `YYYY`, `YYYY-MM` or `YYYY-MM-DD` is also written as `@when`).
+    /// The publisher's canonical address of the same document, beside the URL used.
+    pub canonical_url: Option<String>,
+    /// Its date of publication (ISO `YYYY`, `YYYY-MM` or `YYYY-MM-DD` is also written as `@when`).
     pub date: Option<String>,
+    /// Who made the text as the source gives it (translators: `respStmt` in the witness
+    /// description; a name of [`UNKNOWN`] records that the sources do not name them).
+    pub translators: Vec<Agent>,
+    /// The publisher of the source.
+    pub publisher: Option<PublisherSpec>,
+    /// For a physical witness: the settlement of its repository.
+    pub settlement: Option<String>,
     /// For a physical witness: the repository that holds it (`msDesc/msIdentifier/repository`).
     pub repository: Option<String>,
-    /// For a physical witness: a note on it (`msDesc/p`).
+    /// For a physical witness: its shelfmark.
+    pub idno: Option<String>,
+    /// For a physical witness: other identifiers (copies held elsewhere).
+    pub alt_identifiers: Vec<AltIdentifier>,
+    /// For a physical witness: a note on it (`msDesc/msContents/summary`).
     pub witness: Option<String>,
-    /// Publications of the witness or of the text (`listBibl/bibl`).
-    pub bibls: Vec<String>,
+    /// For a physical witness: its authors (`msContents/msItem/author`), spelt as the sources do.
+    pub authors: Vec<String>,
+    /// For a physical witness: its custodial history (`msDesc/history/provenance`, one each).
+    pub provenance: Vec<String>,
+    /// Publications of the witness or of the text (`listBibl/bibl`), each with the `xml:id`
+    /// text may point at (`@source`, `@wit`).
+    pub bibls: Vec<(String, String)>,
 }
 
 /// Everything the header of a new layer says.
@@ -63,7 +111,8 @@ pub struct HeaderSpec {
     pub lang: String,
     /// The title.
     pub title: String,
-    /// The people responsible for the layer (their ids must be unique across the work).
+    /// The people responsible for the encoded file (`titleStmt/respStmt`; their ids must be
+    /// unique across the work).
     pub agents: Vec<Agent>,
     /// The layers it derives from (empty for an original), one `<relation>` each.
     pub derivations: Vec<Derivation>,
@@ -75,7 +124,20 @@ pub struct HeaderSpec {
     pub creation_date: Option<String>,
     /// The licence of the text, if known.
     pub licence: Option<String>,
+    /// How the text was normalized (`editorialDecl/normalization`) [default: what the importer
+    /// does].
+    pub normalization: Option<String>,
+    /// The `<gap>` reasons the text uses, with what they mean (`classDecl/taxonomy`).
+    pub gap_reasons: Vec<(String, Option<String>)>,
 }
+
+/// The `xml:id` of the description of the source a layer's text was taken from.
+pub fn source_bibl_id(layer: &str) -> String {
+    format!("{layer}.source")
+}
+
+/// The `xml:id` of the taxonomy of gap reasons, and the prefix of its categories.
+pub const GAP_TAXONOMY: &str = "gap-reasons";
 
 /// True for the ISO dates TEI's `@when` accepts that we write: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`.
 pub fn is_iso_date(s: &str) -> bool {
@@ -96,15 +158,21 @@ pub fn is_iso_date(s: &str) -> bool {
 }
 
 /// The English name of a language code, for `langUsage` (the code itself when unknown).
-fn language_name(code: &str) -> &str {
-    match code {
-        "cs" | "ces" => "Czech",
+pub fn language_name(code: &str) -> &str {
+    let base = code.split('-').next().unwrap_or(code);
+    match base {
+        "cs" | "ces" | "cze" => "Czech",
         "ru" | "rus" => "Russian",
         "en" | "eng" => "English",
-        "sk" | "slk" => "Slovak",
-        "de" | "deu" => "German",
-        "fr" | "fra" => "French",
-        other => other,
+        "sk" | "slk" | "slo" => "Slovak",
+        "de" | "deu" | "ger" => "German",
+        "fr" | "fra" | "fre" => "French",
+        "pl" | "pol" => "Polish",
+        "uk" | "ukr" => "Ukrainian",
+        "es" | "spa" => "Spanish",
+        "it" | "ita" => "Italian",
+        "la" | "lat" => "Latin",
+        _ => code,
     }
 }
 
@@ -130,17 +198,7 @@ pub fn document(spec: &HeaderSpec, body: &str) -> String {
     h.push_str("  <teiHeader>\n    <fileDesc>\n      <titleStmt>\n");
     h.push_str(&format!("        <title>{}</title>\n", e(&spec.title)));
     for a in &spec.agents {
-        let name_el = if a.role == "publisher" {
-            "orgName"
-        } else {
-            "persName"
-        };
-        h.push_str(&format!(
-            "        <respStmt xml:id=\"{}\"><resp>{}</resp><{name_el}>{}</{name_el}></respStmt>\n",
-            e(&a.id),
-            e(&a.role),
-            e(&a.name)
-        ));
+        h.push_str(&format!("        {}\n", resp_stmt(a, true)));
     }
     h.push_str("      </titleStmt>\n      <publicationStmt>\n");
     match &spec.licence {
@@ -154,68 +212,26 @@ pub fn document(spec: &HeaderSpec, body: &str) -> String {
         ),
     }
     h.push_str("      </publicationStmt>\n      <sourceDesc>\n");
-    let s = &spec.source;
-    let mut bibl = Vec::new();
-    if let Some(d) = &s.desc {
-        bibl.push(e(d));
+    let main_bibl = source_bibl(spec);
+    let has_bibl = main_bibl.is_some();
+    if let Some(b) = main_bibl {
+        h.push_str(&b);
     }
-    if let Some(d) = &s.date {
-        bibl.push(date_el(d));
-    }
-    if let Some(u) = &s.url {
-        bibl.push(format!("<ref target=\"{}\">{}</ref>", e(u), e(u)));
-    }
-    if bibl.is_empty() && s.repository.is_none() && s.bibls.is_empty() {
-        bibl.push("No source recorded.".into());
-    }
-    if !bibl.is_empty() {
-        h.push_str(&format!("        <bibl>{}</bibl>\n", bibl.join(" ")));
-    }
-    if let Some(r) = &s.repository {
-        h.push_str(&format!(
-            "        <msDesc>\n          <msIdentifier><repository>{}</repository></msIdentifier>\n",
-            e(r)
-        ));
-        if let Some(w) = &s.witness {
-            h.push_str(&format!("          <p>{}</p>\n", e(w)));
-        }
-        h.push_str("        </msDesc>\n");
-    }
-    if !s.bibls.is_empty() {
+    h.push_str(&ms_desc(spec));
+    if !spec.source.bibls.is_empty() {
         h.push_str("        <listBibl>\n");
-        for b in &s.bibls {
-            h.push_str(&format!("          <bibl>{}</bibl>\n", e(b)));
+        for (id, b) in &spec.source.bibls {
+            h.push_str(&format!(
+                "          <bibl xml:id=\"{}\">{}</bibl>\n",
+                e(id),
+                e(b)
+            ));
         }
         h.push_str("        </listBibl>\n");
     }
-    if !spec.derivations.is_empty() {
-        h.push_str("        <listRelation type=\"derivation\">\n");
-    }
-    for d in &spec.derivations {
-        let mut attrs = format!(
-            "name=\"{}\" active=\"#layer.{}\" passive=\"{}.xml#layer.{}\"",
-            e(d.kind.as_str()),
-            e(&spec.layer),
-            e(&d.source),
-            e(&d.source)
-        );
-        if !d.resp.is_empty() {
-            let r: Vec<String> = d.resp.iter().map(|r| format!("#{}", e(r))).collect();
-            attrs.push_str(&format!(" resp=\"{}\"", r.join(" ")));
-        }
-        if let Some(w) = &d.when {
-            attrs.push_str(&format!(" when=\"{}\"", e(w)));
-        }
-        h.push_str(&format!("          <relation {attrs}/>\n"));
-    }
-    if !spec.derivations.is_empty() {
-        h.push_str("        </listRelation>\n");
-    }
+    h.push_str(&relations(spec, has_bibl));
     h.push_str("      </sourceDesc>\n    </fileDesc>\n");
-    h.push_str(&format!(
-        "    <encodingDesc>\n      <appInfo>\n        <application ident=\"tei-align\" version=\"{}\"><label>tei-align</label></application>\n      </appInfo>\n    </encodingDesc>\n",
-        crate::VERSION
-    ));
+    h.push_str(&encoding_desc(spec));
     h.push_str("    <profileDesc>\n");
     if spec.creation.is_some() || spec.creation_date.is_some() {
         let mut c = Vec::new();
@@ -236,5 +252,265 @@ pub fn document(spec: &HeaderSpec, body: &str) -> String {
     h.push_str("  <text>\n");
     h.push_str(body);
     h.push_str("  </text>\n</TEI>\n");
+    h
+}
+
+/// Roles that name an organisation rather than a person.
+fn is_org_role(role: &str) -> bool {
+    matches!(role, "publisher" | "archive" | "repository" | "institution")
+}
+
+/// A `respStmt` with `persName` (or `orgName` for an organisation); a name of [`UNKNOWN`] is
+/// written `<persName type="unknown">`, which the reader and `check` understand.
+fn resp_stmt(a: &Agent, with_id: bool) -> String {
+    let e = xml_escape;
+    let id = if with_id && !a.id.is_empty() {
+        format!(" xml:id=\"{}\"", e(&a.id))
+    } else {
+        String::new()
+    };
+    let name = if a.name == UNKNOWN {
+        format!("<persName type=\"unknown\">{UNKNOWN}</persName>")
+    } else if is_org_role(&a.role) {
+        format!("<orgName>{}</orgName>", e(&a.name))
+    } else {
+        format!("<persName>{}</persName>", e(&a.name))
+    };
+    format!("<respStmt{id}><resp>{}</resp>{name}</respStmt>", e(&a.role))
+}
+
+/// The description of the source the text was taken from: the witness description of a
+/// published text (who made it, who published it and when, where it was found).
+fn source_bibl(spec: &HeaderSpec) -> Option<String> {
+    let e = xml_escape;
+    let s = &spec.source;
+    let mut parts = Vec::new();
+    if let Some(d) = &s.desc {
+        parts.push(e(d));
+    }
+    for t in &s.translators {
+        parts.push(resp_stmt(t, true));
+    }
+    let mut notes = Vec::new();
+    if let Some(p) = &s.publisher {
+        let cert = p
+            .cert
+            .as_ref()
+            .map(|c| format!(" cert=\"{}\"", e(c)))
+            .unwrap_or_default();
+        parts.push(format!("<publisher{cert}>{}</publisher>", e(&p.name)));
+        if let Some(n) = &p.note {
+            notes.push(format!("<note type=\"attribution\">{}</note>", e(n)));
+        }
+    }
+    if let Some(d) = &s.date {
+        parts.push(date_el(d));
+    }
+    if let Some(u) = &s.url {
+        parts.push(format!("<ref target=\"{}\">{}</ref>", e(u), e(u)));
+    }
+    if let Some(u) = &s.canonical_url {
+        parts.push(format!(
+            "<ref type=\"canonical\" target=\"{}\">{}</ref>",
+            e(u),
+            e(u)
+        ));
+    }
+    parts.extend(notes);
+    let physical = has_ms_desc(s);
+    if parts.is_empty() {
+        if physical || !s.bibls.is_empty() {
+            return None;
+        }
+        parts.push("No source recorded.".into());
+    }
+    Some(format!(
+        "        <bibl xml:id=\"{}\">{}</bibl>\n",
+        e(&source_bibl_id(&spec.layer)),
+        parts.join(" ")
+    ))
+}
+
+fn has_ms_desc(s: &SourceSpec) -> bool {
+    s.repository.is_some()
+        || s.settlement.is_some()
+        || s.idno.is_some()
+        || !s.alt_identifiers.is_empty()
+        || !s.authors.is_empty()
+        || !s.provenance.is_empty()
+}
+
+/// The description of a physical witness: where it is kept (only what a source gives), what it
+/// holds, and its custodial history.
+fn ms_desc(spec: &HeaderSpec) -> String {
+    let e = xml_escape;
+    let s = &spec.source;
+    if !has_ms_desc(s) {
+        return String::new();
+    }
+    let mut h = format!(
+        "        <msDesc xml:id=\"{}.witness\">\n          <msIdentifier>",
+        e(&spec.layer)
+    );
+    for (el, v) in [
+        ("settlement", &s.settlement),
+        ("repository", &s.repository),
+        ("idno", &s.idno),
+    ] {
+        if let Some(v) = v {
+            h.push_str(&format!("<{el}>{}</{el}>", e(v)));
+        }
+    }
+    for a in &s.alt_identifiers {
+        h.push_str("<altIdentifier>");
+        for (el, v) in [("repository", &a.repository), ("collection", &a.collection)] {
+            if let Some(v) = v {
+                h.push_str(&format!("<{el}>{}</{el}>", e(v)));
+            }
+        }
+        h.push_str(&format!("<idno>{}</idno>", e(&a.idno)));
+        if let Some(n) = &a.note {
+            h.push_str(&format!("<note>{}</note>", e(n)));
+        }
+        h.push_str("</altIdentifier>");
+    }
+    h.push_str("</msIdentifier>\n");
+    if s.witness.is_some() || !s.authors.is_empty() {
+        h.push_str("          <msContents>\n");
+        if let Some(w) = &s.witness {
+            h.push_str(&format!("            <summary>{}</summary>\n", e(w)));
+        }
+        if !s.authors.is_empty() {
+            h.push_str("            <msItem>");
+            for a in &s.authors {
+                h.push_str(&format!("<author>{}</author>", e(a)));
+            }
+            h.push_str(&format!(
+                "<textLang mainLang=\"{}\">{}</textLang></msItem>\n",
+                e(&spec.lang),
+                e(language_name(&spec.lang))
+            ));
+        }
+        h.push_str("          </msContents>\n");
+    }
+    if !s.provenance.is_empty() {
+        h.push_str("          <history>\n");
+        for p in &s.provenance {
+            h.push_str(&format!("            <provenance>{}</provenance>\n", e(p)));
+        }
+        h.push_str("          </history>\n");
+    }
+    h.push_str("        </msDesc>\n");
+    h
+}
+
+pub use crate::model::derivation_words;
+
+/// The derivation graph: `@source` points at the witness description that attests the step
+/// and names who made it; `@resp` is not used (in TEI it names who made the assertion, which is
+/// the encoder of this file).
+fn relations(spec: &HeaderSpec, has_bibl: bool) -> String {
+    let e = xml_escape;
+    if spec.derivations.is_empty() {
+        return String::new();
+    }
+    let mut h = String::from("        <listRelation type=\"derivation\">\n");
+    for d in &spec.derivations {
+        let mut attrs = format!(
+            "name=\"{}\" active=\"#layer.{}\" passive=\"{}.xml#layer.{}\"",
+            e(d.kind.as_str()),
+            e(&spec.layer),
+            e(&d.source),
+            e(&d.source)
+        );
+        if has_bibl {
+            attrs.push_str(&format!(" source=\"#{}\"", e(&source_bibl_id(&spec.layer))));
+        }
+        if let Some(w) = &d.when {
+            attrs.push_str(&format!(" when=\"{}\"", e(w)));
+        }
+        let makers: Vec<&Agent> = d
+            .resp
+            .iter()
+            .filter_map(|id| {
+                spec.source
+                    .translators
+                    .iter()
+                    .chain(&spec.agents)
+                    .find(|a| &a.id == id)
+            })
+            .collect();
+        let desc = d
+            .note
+            .clone()
+            .unwrap_or_else(|| derivation_words(d.kind.as_str(), &makers));
+        h.push_str(&format!(
+            "          <relation {attrs}><desc>{}</desc></relation>\n",
+            e(&desc)
+        ));
+    }
+    h.push_str("        </listRelation>\n");
+    h
+}
+
+/// What a `<gap reason>` the importer knows means (the `taxonomy` of gap reasons).
+pub fn gap_reason_meaning(reason: &str) -> Option<&'static str> {
+    match reason {
+        "source-incomplete" => Some(
+            "The source the text was taken from breaks off or leaves text out here: the witness \
+             had text that this layer cannot give.",
+        ),
+        "text-unavailable" => Some(
+            "The witness has text here, but no transcription of it is available to the project; \
+             it is to be supplied by an editor, never reconstructed or back-translated.",
+        ),
+        "illegible" => Some("The witness cannot be read here."),
+        "damage" => Some("The witness is damaged here."),
+        _ => None,
+    }
+}
+
+/// `encodingDesc`: the tool, how the text was segmented and normalized, and the gap reasons.
+fn encoding_desc(spec: &HeaderSpec) -> String {
+    let e = xml_escape;
+    let v = crate::VERSION;
+    let mut h = format!(
+        "    <encodingDesc>\n      <appInfo>\n        <application ident=\"tei-align\" \
+         version=\"{v}\"><label>tei-align</label></application>\n      </appInfo>\n"
+    );
+    let normalization = spec.normalization.clone().unwrap_or_else(|| {
+        "The text is as in the source. Line breaks inside a paragraph and runs of white space \
+         are written as single spaces; nothing else is normalized."
+            .to_owned()
+    });
+    h.push_str(&format!(
+        "      <editorialDecl>\n        <segmentation><p>Sentences are marked as \
+         &lt;s xml:id&gt; by tei-align {v} (its rule-based sentence splitter for the language \
+         &quot;{}&quot;; see the change records); an id once given is never reused.</p>\
+         </segmentation>\n        <normalization><p>{}</p></normalization>\n      \
+         </editorialDecl>\n",
+        e(&spec.lang),
+        e(&normalization)
+    ));
+    if !spec.gap_reasons.is_empty() {
+        h.push_str(&format!(
+            "      <classDecl>\n        <taxonomy xml:id=\"{GAP_TAXONOMY}\">\
+             <desc>Reasons given in &lt;gap reason&gt;</desc>\n"
+        ));
+        for (r, d) in &spec.gap_reasons {
+            let meaning = gap_reason_meaning(r)
+                .map(str::to_owned)
+                .or_else(|| d.clone())
+                .unwrap_or_else(|| r.clone());
+            h.push_str(&format!(
+                "          <category xml:id=\"{GAP_TAXONOMY}.{}\" n=\"{}\"><catDesc>{}</catDesc></category>\n",
+                e(r),
+                e(r),
+                e(&meaning)
+            ));
+        }
+        h.push_str("        </taxonomy>\n      </classDecl>\n");
+    }
+    h.push_str("    </encodingDesc>\n");
     h
 }

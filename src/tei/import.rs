@@ -280,7 +280,7 @@ pub fn body_from_html(
     opts: &BodyOptions,
 ) -> Result<(String, HtmlMeta), TeiError> {
     let closed = close_void_elements(src);
-    let doc = Doc::parse(&closed, path)?;
+    let doc = Doc::parse_html(&closed, path)?;
     let root = doc.root;
     if doc.local(root) != Some("html") {
         return Err(doc.invalid(0, "not an HTML document (the root is not <html>)"));

@@ -83,12 +83,14 @@ fn at(path: &str, line: usize, message: &str) -> String {
     }
 }
 
+pub mod annotate;
 pub(crate) mod dom;
 pub mod header;
 pub mod import;
 pub mod insert;
-mod reader;
+pub(crate) mod reader;
 pub mod standoff;
+pub(crate) mod wf;
 
 pub use insert::{Resegmented, SegmentOptions, is_ncname, resegment};
 

@@ -26,9 +26,11 @@ pub(crate) const BLOCKS: &[&str] = &[
     "cell",
 ];
 
-/// Elements whose content is not part of the running text: notes, and the description inside a
-/// `<gap>` (which says what is missing, not what is there).
-pub(crate) const SKIP: &[&str] = &["note", "gap"];
+/// Elements whose content is not part of the running text: notes, the description inside a
+/// `<gap>` (which says what is missing, not what is there), the other readings of an apparatus
+/// entry (`rdg`: the text is its `lem`) and an editor's correction (`corr`: the text is as
+/// printed, its `sic`).
+pub(crate) const SKIP: &[&str] = &["note", "gap", "rdg", "corr"];
 
 /// Parse a layer from its source text. `id` is the layer id (the file stem).
 pub(crate) fn parse_layer(src: &str, path: &Path, id: &str) -> Result<Layer, TeiError> {
@@ -93,7 +95,9 @@ pub(crate) fn parse_layer_decl(
     Ok((layer, declared))
 }
 
-/// Every `xml:id` in the file must be unique.
+/// Every `xml:id` in the file must be an NCName (XML's type for ids: no spaces, no `#`, not
+/// starting with a digit) and unique. An id that is not would break every pointer to it: the
+/// alignment's `target="a.xml#cs s3"` reads as two pointers.
 pub(crate) fn check_ids(doc: &Doc) -> Result<(), TeiError> {
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, n) in doc.nodes.iter().enumerate() {
@@ -101,6 +105,16 @@ pub(crate) fn check_ids(doc: &Doc) -> Result<(), TeiError> {
             let start = &e.start;
             for (k, v) in &e.attrs {
                 if k == "xml:id" {
+                    if !super::wf::is_ncname(v) {
+                        return Err(doc.invalid(
+                            start.start,
+                            format!(
+                                "xml:id \"{v}\" is not an XML name (NCName: a letter or '_' \
+                                 first, then letters, digits, '-', '.', '_'; no spaces, ':' or \
+                                 '#')"
+                            ),
+                        ));
+                    }
                     if let Some(&first) = seen.get(v.as_str()) {
                         return Err(doc.invalid(
                             start.start,
@@ -119,29 +133,75 @@ pub(crate) fn check_ids(doc: &Doc) -> Result<(), TeiError> {
 }
 
 /// Header conventions (written by `import`, see [`super::header`]):
-/// `fileDesc/titleStmt/title`, `respStmt[@xml:id]` (role in `resp`, name in `persName`/`orgName`/`name`),
-/// `sourceDesc` as text, and the derivation as
-/// `sourceDesc/listRelation[@type="derivation"]/relation[@name @active @passive @resp @when]`.
+/// `fileDesc/titleStmt/title`, `respStmt[@xml:id]` (role in `resp`, name in `persName`/`orgName`/`name`)
+/// in the `titleStmt` and in the witness descriptions of the `sourceDesc` (who made the text),
+/// `bibl/publisher` (an agent with the role `publisher`), `sourceDesc` as text, and the
+/// derivation as `sourceDesc/listRelation[@type="derivation"]/relation[@name @active @passive
+/// @source @when]` with its `desc`. Who made a derivation is named in the witness description
+/// that `@source` points at; older files name them in `@resp`, which is still read.
 fn read_header(doc: &Doc, h: usize, layer: &mut Layer) {
-    if let Some(fd) = doc.child_elems(h, "fileDesc").next() {
-        if let Some(ts) = doc.child_elems(fd, "titleStmt").next() {
-            if let Some(t) = doc.child_elems(ts, "title").next() {
-                layer.title = doc.norm_text(t, SKIP);
-            }
-            for rs in doc.child_elems(ts, "respStmt") {
-                layer.agents.push(read_resp(doc, rs));
-            }
+    let Some(fd) = doc.child_elems(h, "fileDesc").next() else {
+        return;
+    };
+    if let Some(ts) = doc.child_elems(fd, "titleStmt").next() {
+        if let Some(t) = doc.child_elems(ts, "title").next() {
+            layer.title = doc.norm_text(t, SKIP);
         }
-        if let Some(sd) = doc.child_elems(fd, "sourceDesc").next() {
-            layer.source_desc = doc.norm_text(sd, &["listRelation"]);
-            // Every relation: a layer may be made from several sources.
-            layer.derivations = doc
-                .child_elems(sd, "listRelation")
-                .filter(|&lr| doc.attr(lr, "type") == Some("derivation"))
-                .flat_map(|lr| doc.child_elems(lr, "relation").collect::<Vec<_>>())
-                .map(|r| read_relation(doc, r))
-                .collect();
+        for rs in doc.child_elems(ts, "respStmt") {
+            layer.agents.push(read_resp(doc, rs));
         }
+    }
+    let Some(sd) = doc.child_elems(fd, "sourceDesc").next() else {
+        return;
+    };
+    let mut text = String::new();
+    header_text(doc, sd, &mut text);
+    layer.source_desc = super::dom::normalize_ws(&text);
+    // Who made the text, by the witness description that names them.
+    let mut makers: Vec<(Option<String>, Agent)> = Vec::new();
+    for b in doc.child_elems(sd, "bibl") {
+        let bid = doc.attr(b, "xml:id").map(str::to_owned);
+        for rs in doc.child_elems(b, "respStmt") {
+            let a = read_resp(doc, rs);
+            layer.agents.push(a.clone());
+            makers.push((bid.clone(), a));
+        }
+        for p in doc.child_elems(b, "publisher") {
+            layer.agents.push(Agent {
+                id: doc
+                    .attr(p, "xml:id")
+                    .map_or_else(|| format!("{}.publisher", layer.id), str::to_owned),
+                name: doc.norm_text(p, SKIP),
+                role: "publisher".into(),
+            });
+        }
+    }
+    // Every relation: a layer may be made from several sources.
+    layer.derivations = doc
+        .child_elems(sd, "listRelation")
+        .filter(|&lr| doc.attr(lr, "type") == Some("derivation"))
+        .flat_map(|lr| doc.child_elems(lr, "relation").collect::<Vec<_>>())
+        .map(|r| read_relation(doc, r, &makers))
+        .collect();
+}
+
+/// The text of a witness description for reading: its fields apart (`<repository>` and
+/// `<idno>` are not one word), a `respStmt` as "role: name", the derivation graph left out.
+fn header_text(doc: &Doc, i: usize, out: &mut String) {
+    match doc.local(i) {
+        Some("listRelation" | "textLang") => {}
+        Some("respStmt") => {
+            let a = read_resp(doc, i);
+            out.push_str(&format!(" {}: {} ", a.role, a.name));
+        }
+        Some(_) => {
+            out.push(' ');
+            for &c in doc.children(i) {
+                header_text(doc, c, out);
+            }
+            out.push(' ');
+        }
+        None => doc.text(i, SKIP, out),
     }
 }
 
@@ -151,11 +211,14 @@ fn read_resp(doc: &Doc, rs: usize) -> Agent {
         .next()
         .map(|r| doc.norm_text(r, SKIP))
         .unwrap_or_default();
-    let name = ["persName", "orgName", "name"]
+    let name_el = ["persName", "orgName", "name"]
         .iter()
-        .find_map(|n| doc.child_elems(rs, n).next())
-        .map(|n| doc.norm_text(n, SKIP))
-        .unwrap_or_default();
+        .find_map(|n| doc.child_elems(rs, n).next());
+    let name = match name_el {
+        Some(n) if doc.attr(n, "type") == Some("unknown") => super::header::UNKNOWN.to_owned(),
+        Some(n) => doc.norm_text(n, SKIP),
+        None => String::new(),
+    };
     Agent {
         id: doc.attr(rs, "xml:id").unwrap_or("").to_owned(),
         name,
@@ -169,17 +232,39 @@ pub(crate) fn layer_of_pointer(p: &str) -> String {
     frag.strip_prefix("layer.").unwrap_or(frag).to_owned()
 }
 
-fn read_relation(doc: &Doc, r: usize) -> Derivation {
+fn read_relation(doc: &Doc, r: usize, makers: &[(Option<String>, Agent)]) -> Derivation {
+    let legacy: Vec<String> = doc
+        .attr(r, "resp")
+        .unwrap_or("")
+        .split_whitespace()
+        .map(|p| p.trim_start_matches('#').to_owned())
+        .collect();
+    let sources: Vec<&str> = doc
+        .attr(r, "source")
+        .unwrap_or("")
+        .split_whitespace()
+        .map(|p| p.trim_start_matches('#'))
+        .collect();
+    let resp = if !legacy.is_empty() {
+        legacy
+    } else {
+        makers
+            .iter()
+            .filter(|(b, _)| b.as_deref().is_some_and(|b| sources.contains(&b)))
+            .map(|(_, a)| a.id.clone())
+            .filter(|id| !id.is_empty())
+            .collect()
+    };
     Derivation {
         source: layer_of_pointer(doc.attr(r, "passive").unwrap_or("")),
         kind: DerivationKind::parse(doc.attr(r, "name").unwrap_or("")),
-        resp: doc
-            .attr(r, "resp")
-            .unwrap_or("")
-            .split_whitespace()
-            .map(|p| p.trim_start_matches('#').to_owned())
-            .collect(),
+        resp,
         when: doc.attr(r, "when").map(str::to_owned),
+        note: doc
+            .child_elems(r, "desc")
+            .next()
+            .map(|d| doc.norm_text(d, SKIP))
+            .filter(|d| !d.is_empty()),
     }
 }
 

@@ -78,6 +78,11 @@ pub fn read_alignment(path: &Path) -> Result<WorkAlignment, TeiError> {
 
 /// Parse the text of an alignment file; `name` is used in error messages.
 pub fn parse_alignment(text: &str, name: &str) -> Result<WorkAlignment, TeiError> {
+    // The conformant front end first (well-formedness, ids as NCNames and unique), so the
+    // alignment is held to the same rules as a layer.
+    let doc = super::dom::Doc::parse(text, name)?;
+    super::reader::check_ids(&doc)?;
+    drop(doc);
     let root = xml::parse(text, name)?;
     Parser { name, text }.alignment(&root)
 }
@@ -132,7 +137,7 @@ fn encode_path(p: &str) -> String {
 }
 
 /// Undo [`encode_path`] (and any other `%XX` escape).
-fn decode_path(p: &str) -> String {
+pub(crate) fn decode_path(p: &str) -> String {
     let bytes = p.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

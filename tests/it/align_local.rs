@@ -32,7 +32,8 @@ fn cs_en(al: &WorkAlignment) -> Vec<Link> {
 fn delete_cs(d: &Path, id: &str) {
     let f = d.join("texts/letter-1968/cs.xml");
     let x = std::fs::read_to_string(&f).unwrap();
-    let start = x.find(&format!("<s xml:id=\"{id}\">")).unwrap();
+    // The start tag may carry more than the id (`source`).
+    let start = x.find(&format!("<s xml:id=\"{id}\"")).unwrap();
     let end = start + x[start..].find("</s>").unwrap() + "</s>".len();
     let x = format!("{}{}", &x[..start], &x[end..]);
     std::fs::write(&f, x).unwrap();

@@ -60,6 +60,12 @@ fn unreadable_inputs_are_named_by_every_reading_command() {
             vec!["coverage", file],
         ] {
             let err = fails_one_line(p, &args);
+            // `coverage` takes a directory for a work, and says it is not one of a project.
+            let expect = if args[0] == "coverage" && *file == "adir" {
+                "adir: not inside a project"
+            } else {
+                expect
+            };
             assert!(err.contains(expect), "{args:?}: {err}");
         }
         assert!(!p.join("out.xml").exists());
@@ -179,8 +185,11 @@ fn ids_that_would_make_broken_pointers_are_refused() {
         .assert()
         .success();
     let xml = std::fs::read_to_string(p.join("en.xml")).unwrap();
+    // Who made the translation is in the witness description the relation points at; `@resp`
+    // keeps its TEI meaning (who made the assertion) and is not used for it.
     assert!(
-        xml.contains("passive=\"cs.xml#layer.cs\" resp=\"#kramer\""),
+        xml.contains("passive=\"cs.xml#layer.cs\" source=\"#en.source\"")
+            && xml.contains("<respStmt xml:id=\"kramer\"><resp>translator</resp><persName>Mark Kramer</persName></respStmt>"),
         "{xml}"
     );
 }

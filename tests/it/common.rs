@@ -85,10 +85,21 @@ pub fn aligned_chain_letter() -> tempfile::TempDir {
     dir
 }
 
+/// The git configuration the tool sees in tests: `tests/fixtures/gitconfig` (user Test Editor,
+/// tester@example.org) instead of the machine's, so that the editor taken from git config is the
+/// same everywhere.
+pub const GIT_ENV: [(&str, &str); 2] = [
+    (
+        "GIT_CONFIG_GLOBAL",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/gitconfig"),
+    ),
+    ("GIT_CONFIG_NOSYSTEM", "1"),
+];
+
 /// The `tei-align` binary built for these tests, run in `dir`.
 pub fn tei_align(dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_tei-align"));
-    c.current_dir(dir);
+    c.current_dir(dir).envs(GIT_ENV);
     // The works are copied into temp dirs, away from the shared schema the tool would find
     // beside the project: name it, as a user with their own layout would.
     if schema().is_file() {
@@ -100,6 +111,7 @@ pub fn tei_align(dir: &Path) -> Command {
 /// The `tei-align` binary as an `assert_cmd` command (for `.assert()` chains).
 pub fn tool() -> assert_cmd::Command {
     let mut c = assert_cmd::Command::cargo_bin("tei-align").unwrap();
+    c.envs(GIT_ENV);
     if schema().is_file() {
         c.env("TEI_ALIGN_SCHEMA", schema());
     }

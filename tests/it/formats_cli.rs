@@ -49,24 +49,26 @@ fn verified_by(al: &WorkAlignment, who: &str) -> usize {
         .count()
 }
 
-fn round_trip(format: &str) {
+/// Export the cs-en edge (`extra`: more export arguments) to `out`, import `file` (the path
+/// the export wrote, inside the bundle for cesAlign and InterText) with `--replace`, and check
+/// that every link, status and who confirmed it came back.
+fn round_trip(format: &str, extra: &[&str], file: &str) {
     let (dir, ap) = aligned();
     let before = read_alignment(&ap).unwrap();
     assert_eq!(verified_by(&before, "eva"), 1);
     assert_eq!(verified_by(&before, "jan"), 1);
-    let r = run(
-        dir.path(),
-        &[
-            "export", "texts/w", "--format", format, "--edge", "cs-en", "-o", "out.xml",
-        ],
-    );
+    let mut args = vec![
+        "export", "texts/w", "--format", format, "--edge", "cs-en", "-o", "out",
+    ];
+    args.extend_from_slice(extra);
+    let r = run(dir.path(), &args);
     assert!(r.ok, "{}", r.err);
     let r = run(
         dir.path(),
         &[
             "import-alignment",
             "texts/w",
-            "out.xml",
+            file,
             "--format",
             format,
             "--edge",
@@ -104,12 +106,23 @@ fn round_trip(format: &str) {
 
 #[test]
 fn cesalign_round_trip_through_the_cli() {
-    round_trip("cesalign");
+    round_trip("cesalign", &[], "out/cs-en.xml");
 }
 
 #[test]
 fn intertext_round_trip_through_the_cli() {
-    round_trip("intertext");
+    round_trip("intertext", &[], "out/w.cs.en.xml");
+}
+
+#[test]
+fn tmx_pairs_round_trip_through_the_cli() {
+    round_trip("tmx", &["--pairs"], "out");
+}
+
+#[test]
+fn tsv_round_trip_through_the_cli() {
+    round_trip("tsv", &[], "out");
+    round_trip("tsv", &["--excel"], "out");
 }
 
 #[test]

@@ -36,12 +36,25 @@ fn text_trace_goes_from_the_original_down() {
     assert!(ru_part.contains("Archive of the President"), "{ru_part}");
     // cs: made from ru, a source gap on that step, its sentence.
     let cs_part = &t[cs..en];
-    assert!(cs_part.contains("translation of ru by Hospodářské noviny (publisher), 1992-07-17"));
+    // The translator is unknown; the paper is its publisher, not its translator, and a date
+    // of publication is not a date of translation.
+    assert!(
+        cs_part.contains("translation, translator unknown (from ru)\n"),
+        "{cs_part}"
+    );
+    assert!(!cs_part.contains("by Hospodářské noviny"), "{cs_part}");
+    assert!(
+        cs_part.contains("Hospodářské noviny (publisher)"),
+        "{cs_part}"
+    );
     assert!(cs_part.contains("the source witness has a gap here"));
     assert!(cs_part.contains("cs.s2: Náš kolektiv - vedení strany - se dopustil řady chyb."));
     // en: made by Kramer, the 1-1 step with its confidence.
     let en_part = &t[en..];
-    assert!(en_part.contains("by Mark Kramer (translator)"));
+    assert!(
+        en_part.contains("translation by Mark Kramer (from cs)"),
+        "{en_part}"
+    );
     assert!(en_part.contains("step a.cs-en.2: link 1-1, cert "));
     assert!(en_part.contains(
         "en.s2: Our collective -- the Party leadership -- has made a number of mistakes."

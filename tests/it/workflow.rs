@@ -213,7 +213,7 @@ fn an_editing_session_on_the_letter_keeps_what_the_editor_confirmed() {
         "útoky proti socialismu.</s> <s>Není",
         1,
     );
-    let s6_start = x.find("<s xml:id=\"cs.s6\">").unwrap();
+    let s6_start = x.find("<s xml:id=\"cs.s6\"").unwrap();
     let s6_end = s6_start + x[s6_start..].find("</s>").unwrap() + "</s> ".len();
     let x = format!("{}{}", &x[..s6_start], &x[s6_end..]);
     std::fs::write(&cs_file, x).unwrap();

@@ -100,7 +100,7 @@ fn align_trace_coverage_edition_and_check_follow_both_sources() {
         r.out
     );
     assert!(
-        r.out.contains("translation of en") && r.out.contains("translation of cs"),
+        r.out.contains("(from en)") && r.out.contains("(from cs)"),
         "{}",
         r.out
     );
