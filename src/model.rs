@@ -428,8 +428,9 @@ pub struct WorkAlignment {
     pub changes: Vec<Change>,
     /// The highest number ever given to an automatic id, per id prefix (`a.cs-en`, `u.cs-en`,
     /// `seg`), so that a new link gets a number above it and an id that once named a link never
-    /// names a different one, even after that link is gone. Written as `linkGrp/@n`
-    /// (`high-water a.cs-en.57 u.cs-en.12`); empty for alignments made by hand.
+    /// names a different one, even after that link is gone. Written in the tool's
+    /// `appInfo/application` (`<desc type="high-water">a.cs-en.57 u.cs-en.12</desc>`); empty for
+    /// alignments made by hand.
     #[serde(default)]
     pub id_high_water: BTreeMap<String, u64>,
     /// The change (its id) that made or last changed each link and ptr, by the item's id: the

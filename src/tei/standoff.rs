@@ -25,15 +25,17 @@
 //! against `tei_all.rng`). Numbers are written in Rust's shortest round-trip form, so reading the
 //! file back gives exactly the same `f64`.
 //!
-//! **Status.** A link's `@change` points to the `<change>` that made it: the latest `automatic`
-//! change for automatic links, the `verified` change of its editor and date for confirmed ones (its
-//! `@resp` is then the editor). A verified link whose change is missing from
-//! [`WorkAlignment::changes`] gets one written (`ch.v<N>`), so the file always resolves.
+//! **Status.** A link's `@change` points to the `<change>` of the operation that made or last
+//! changed it ([`WorkAlignment::item_changes`], see [`crate::provenance::record`]); its `@resp`
+//! is the tool for automatic links, the editor for confirmed ones. A confirmed link whose change
+//! is missing gets one written (`ch.v<N>`), so the file always resolves.
 //!
-//! **Stable ids.** Each alignment `linkGrp` and the segments `linkGrp` record in `@n` the highest
-//! number ever given to their automatic ids (`n="high-water a.cs-en.57 u.cs-en.12"`,
-//! `n="high-water seg.80"`), so that re-alignment can give new links numbers above it and never
-//! reuse the id of a link that is gone ([`WorkAlignment::id_high_water`]).
+//! **Stable ids.** The tool's `application` in `encodingDesc/appInfo` records the highest number
+//! ever given to each prefix of automatic ids
+//! (`<desc type="high-water">a.cs-en.57 seg.80 u.cs-en.12</desc>`), so that re-alignment can give
+//! new links numbers above it and never reuse the id of a link that is gone
+//! ([`WorkAlignment::id_high_water`]). Files written before kept them in `linkGrp/@n`
+//! (`n="high-water a.cs-en.57 u.cs-en.12"`); that form is still read.
 //!
 //! The output is deterministic: the same [`WorkAlignment`] always gives the same bytes.
 
@@ -242,23 +244,24 @@ impl<'a> Writer<'a> {
         s
     }
 
-    /// The `@n` attribute recording the high-water marks of these id prefixes
-    /// (` n="high-water a.cs-en.57 u.cs-en.12"`), or nothing when none is recorded.
-    fn marks(&self, prefixes: &[String]) -> String {
-        let tokens: Vec<String> = prefixes
+    /// The tool's bookkeeping in its `application`: the high-water marks of the automatic ids
+    /// (`<desc type="high-water">a.cs-en.57 seg.80 u.cs-en.12</desc>`), or nothing when none is
+    /// recorded.
+    fn marks(&self) -> String {
+        let tokens: Vec<String> = self
+            .a
+            .id_high_water
             .iter()
-            .filter_map(|p| {
-                self.a
-                    .id_high_water
-                    .get(p)
-                    .filter(|n| **n > 0)
-                    .map(|n| format!("{p}.{n}"))
-            })
+            .filter(|(_, n)| **n > 0)
+            .map(|(p, n)| format!("{p}.{n}"))
             .collect();
         if tokens.is_empty() {
             String::new()
         } else {
-            format!(" n=\"{HIGH_WATER} {}\"", esc(&tokens.join(" ")))
+            format!(
+                "\n          <desc type=\"{HIGH_WATER}\">{}</desc>",
+                esc(&tokens.join(" "))
+            )
         }
     }
 
@@ -309,8 +312,9 @@ impl<'a> Writer<'a> {
         o.push_str("        </listWit>\n      </sourceDesc>\n    </fileDesc>\n");
         let _ = writeln!(
             o,
-            "    <encodingDesc>\n      <appInfo>\n        <application ident=\"tei-align\" version=\"{}\">\n          <label>tei-align</label>\n        </application>\n      </appInfo>\n    </encodingDesc>",
-            esc(crate::VERSION)
+            "    <encodingDesc>\n      <appInfo>\n        <application ident=\"tei-align\" version=\"{}\">\n          <label>tei-align</label>{}\n        </application>\n      </appInfo>\n    </encodingDesc>",
+            esc(crate::VERSION),
+            self.marks()
         );
         let changes: Vec<&Change> = a.changes.iter().chain(self.extra_changes.iter()).collect();
         if !changes.is_empty() {
@@ -371,16 +375,9 @@ impl<'a> Writer<'a> {
 
     fn write_edge(&self, o: &mut String, e: &EdgeAlignment) {
         let rel = self.a.relations.iter().find(|r| r.id == e.relation);
-        let marks = match rel {
-            Some(r) => self.marks(&[
-                format!("a.{}-{}", r.source, r.derived),
-                format!("u.{}-{}", r.source, r.derived),
-            ]),
-            None => String::new(),
-        };
         let _ = writeln!(
             o,
-            "    <linkGrp type=\"alignment\" corresp=\"#{}\" targFunc=\"source derived\"{marks}>",
+            "    <linkGrp type=\"alignment\" corresp=\"#{}\" targFunc=\"source derived\">",
             esc(&e.relation)
         );
         // A linkGrp must hold at least one link or ptr: an edge with nothing to align (both
@@ -433,11 +430,7 @@ impl<'a> Writer<'a> {
             return;
         }
         let order = self.layer_order();
-        let _ = writeln!(
-            o,
-            "    <linkGrp type=\"segments\"{}>",
-            self.marks(&["seg".to_owned()])
-        );
+        o.push_str("    <linkGrp type=\"segments\">\n");
         for s in &self.a.segments {
             let targets: Vec<String> = segment_members(&order, s)
                 .map(|(l, id)| self.target(l, id))
@@ -902,7 +895,22 @@ impl Parser<'_> {
         let mut edges = Vec::new();
         let mut segments = Vec::new();
         let mut id_high_water: BTreeMap<String, u64> = BTreeMap::new();
+        let apps = header
+            .kid("encodingDesc")
+            .into_iter()
+            .flat_map(|e| e.kids("appInfo"))
+            .flat_map(|a| a.kids("application"))
+            .filter(|a| a.attr("ident") == Some(TOOL_ID));
+        let recorded = apps
+            .flat_map(|a| a.kids("desc"))
+            .filter(|d| d.attr("type") == Some(HIGH_WATER))
+            .map(|d| format!("{HIGH_WATER} {}", d.all_text()));
+        for (prefix, n) in recorded.flat_map(|t| parse_high_water(&t)) {
+            let m = id_high_water.entry(prefix).or_insert(0);
+            *m = (*m).max(n);
+        }
         for g in standoff.kids("linkGrp") {
+            // Files written before the marks moved to appInfo kept them in `linkGrp/@n`.
             for (prefix, n) in parse_high_water(g.attr("n").unwrap_or("")) {
                 let m = id_high_water.entry(prefix).or_insert(0);
                 *m = (*m).max(n);
@@ -1204,6 +1212,31 @@ mod tests {
         // Segments list layers in derivation order: cs before en.
         let seg1 = xml.lines().find(|l| l.contains("seg.1")).unwrap();
         assert!(seg1.find("cs.s1").unwrap() < seg1.find("en.s1").unwrap());
+    }
+
+    #[test]
+    fn high_water_marks_are_in_app_info_and_the_old_form_is_read() {
+        let xml = to_tei(&sample());
+        assert!(
+            xml.contains("<desc type=\"high-water\">a.cs-en.4 seg.7 u.cs-en.1</desc>"),
+            "{xml}"
+        );
+        assert!(!xml.contains(" n=\"high-water"));
+        // As files written before kept them: on the linkGrps.
+        let old = xml
+            .replace("\n          <desc type=\"high-water\">a.cs-en.4 seg.7 u.cs-en.1</desc>", "")
+            .replace(
+                "corresp=\"#rel.cs-en\" targFunc=\"source derived\">",
+                "corresp=\"#rel.cs-en\" targFunc=\"source derived\" n=\"high-water a.cs-en.4 u.cs-en.1\">",
+            )
+            .replace(
+                "<linkGrp type=\"segments\">",
+                "<linkGrp type=\"segments\" n=\"high-water seg.7\">",
+            );
+        assert_ne!(old, xml);
+        let a = parse_alignment(&old, "old.xml").unwrap();
+        assert_eq!(a.id_high_water, sample().id_high_water);
+        assert_eq!(to_tei(&a), xml);
     }
 
     #[test]

@@ -151,12 +151,12 @@ fn an_import_changes_its_edge_only_and_an_unchanged_one_nothing() {
     let (dir, file) = committed("letter-1968");
     let w = "texts/letter-1968";
     let export = ["export", w, "--format", "cesalign", "--edge", "cs-en"];
-    let r = run(dir.path(), &[&export[..], &["-o", "cs-en.xml"]].concat());
+    let r = run(dir.path(), &[&export[..], &["-o", "out"]].concat());
     assert!(r.ok, "{}", r.err);
     let import = [
         "import-alignment",
         w,
-        "cs-en.xml",
+        "out/cs-en.xml",
         "--format",
         "cesalign",
         "--edge",
@@ -171,7 +171,7 @@ fn an_import_changes_its_edge_only_and_an_unchanged_one_nothing() {
     assert_eq!(std::fs::read(&file).unwrap(), before, "{}", r.out);
 
     // Another bead for cs.s2 in the file: only the cs-en edge changes.
-    let cs_en = std::fs::read_to_string(dir.path().join("cs-en.xml")).unwrap();
+    let cs_en = std::fs::read_to_string(dir.path().join("out/cs-en.xml")).unwrap();
     let al = read_alignment(&file).unwrap();
     let e = al.edges.iter().find(|e| e.relation == "rel.cs-en").unwrap();
     let l = e.links.iter().find(|l| l.source == ["cs.s2"]).unwrap();
@@ -187,7 +187,7 @@ fn an_import_changes_its_edge_only_and_an_unchanged_one_nothing() {
         .collect::<Vec<_>>()
         .join("\n");
     assert_ne!(changed, cs_en, "the export names cs.s2");
-    std::fs::write(dir.path().join("cs-en.xml"), changed).unwrap();
+    std::fs::write(dir.path().join("out/cs-en.xml"), changed).unwrap();
     let old = String::from_utf8(before).unwrap();
     let r = run(dir.path(), &import);
     assert!(r.ok, "{}", r.err);
