@@ -5,6 +5,8 @@
 //! be wrong in ways the model no longer shows (a pointer into the wrong file, an id written
 //! twice), and because every problem must name a file and a line.
 
+mod encoding;
+
 use crate::model::SentenceIndex;
 use crate::model::{Work, WorkAlignment};
 use crate::provenance::graph::find_cycle;
@@ -106,6 +108,9 @@ pub struct CheckReport {
     pub problems: Vec<Problem>,
     /// Remarks that are not problems (e.g. "jing not installed: TEI validity not checked").
     pub notes: Vec<String>,
+    /// What the encoding leaves unsaid (no `editorialDecl`, a derivation naming no one
+    /// responsible, an undeclared gap reason): reported, but not a failure.
+    pub warnings: Vec<Problem>,
 }
 
 impl CheckReport {
@@ -625,6 +630,7 @@ pub fn check(
     }
     rep.problems.sort();
     rep.problems.dedup();
+    rep.warnings = encoding::warnings(work);
     rep
 }
 

@@ -36,6 +36,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     for p in &rep.problems {
         outln!("{p}");
     }
+    for w in &rep.warnings {
+        eprintln!("warning: {w}");
+    }
     for n in &rep.notes {
         super::ui::note(n);
     }

@@ -24,6 +24,9 @@ pub struct WorkOptions {
     /// automatic items of the existing alignment that no edit of the texts disturbed are kept
     /// as they are, and only the neighbourhood of an edit is re-aligned.
     pub full: bool,
+    /// Semantic evidence for the aligner (none: length and lexical evidence only); named in
+    /// the `<change>` record when used.
+    pub embedder: Option<std::sync::Arc<dyn crate::embed::Embedder>>,
 }
 
 /// The result of aligning a work.
@@ -90,6 +93,7 @@ pub fn align_work(
             confirmed,
             opts.strict,
             opts.progress,
+            opts.embedder.as_ref(),
             !opts.full,
             &mut warnings,
             &mut marks,
@@ -258,6 +262,9 @@ fn record_run(
         desc.push_str(" Ids retired (never reused): ");
         desc.push_str(&retired.join(" "));
         desc.push('.');
+    }
+    if let Some(e) = &opts.embedder {
+        desc.push_str(&format!(" Sentence embeddings: {}.", e.describe()));
     }
     let when = opts.when.clone().unwrap_or_else(today_utc);
     let status = (ChangeStatus::Automatic, TOOL_ID, when.as_str());

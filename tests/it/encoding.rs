@@ -301,3 +301,68 @@ fn import_writes_attribution_witness_and_marks_for_any_work() {
     assert!(!r.ok && r.err.contains("lend"), "{}", r.err);
     assert!(!d.join("c.xml").exists());
 }
+
+/// `check` warns (without failing) where the encoding leaves something unsaid, and is silent on
+/// the letter, which says it all.
+#[test]
+fn check_warns_of_what_the_encoding_leaves_unsaid() {
+    let dir = common::aligned_chain_letter();
+    let d = dir.path();
+    // The fixture's English layer: its derivation names no one once @resp is gone.
+    let en = d.join("texts/letter/en.xml");
+    let x = read(&en);
+    let rel_start = x.find("<relation ").unwrap();
+    let rel_end = rel_start + x[rel_start..].find("/>").unwrap();
+    let rel = &x[rel_start..rel_end];
+    let resp_at = rel.find(" resp=\"").unwrap();
+    let resp_end = resp_at + 7 + rel[resp_at + 7..].find('"').unwrap() + 1;
+    let x = format!(
+        "{}{}{}",
+        &x[..rel_start + resp_at],
+        &x[rel_start + resp_end..],
+        ""
+    );
+    std::fs::write(&en, x).unwrap();
+    let r = common::run(common::tei_align(d).args(["check", "texts/letter", "--no-jing"]));
+    let warnings: Vec<&str> = r
+        .err
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("en.xml") && w.contains("names no one responsible")),
+        "{}",
+        r.err
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("ru.xml") && w.contains("no editorialDecl")),
+        "{}",
+        r.err
+    );
+    assert!(
+        warnings.iter().any(|w| w.contains("cs.xml:")
+            && w.contains("gap reason \"source-incomplete\" is not declared")),
+        "{}",
+        r.err
+    );
+    // The Czech layer names its translator as unknown: that is a responsible party recorded.
+    assert!(
+        !warnings
+            .iter()
+            .any(|w| w.contains("cs.xml") && w.contains("no one")),
+        "{}",
+        r.err
+    );
+    // Warnings are not problems.
+    assert!(!r.out.contains("warning"), "{}", r.out);
+
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for work in ["texts/letter-1968", "texts/udhr"] {
+        let r = common::run(common::tei_align(root).args(["check", work, "--no-jing"]));
+        assert!(r.ok && !r.err.contains("warning:"), "{work}: {}", r.err);
+    }
+}
