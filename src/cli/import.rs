@@ -37,7 +37,7 @@ pub struct Args {
     /// The input file (plain text, HTML or TEI; `-` reads standard input). Omit it for a
     /// witness whose text is not available: then give its gap with --gap-start/--gap-end.
     pub input: Option<PathBuf>,
-    /// The TEI file to write (atomically).
+    /// The TEI file to write (atomically); `-` writes standard output (then give --id).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Rewrite the input TEI file itself (only for TEI input).
@@ -204,11 +204,23 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         (None, true, None) => bail!("--in-place needs an input file"),
         (None, false, _) => bail!("no output file: give -o FILE (or --in-place for TEI input)"),
     };
+    let to_stdout = output == Path::new("-");
+    if to_stdout && a.id.is_none() {
+        return Err(super::ui::UsageError(
+            "-o - (standard output) needs --id: the layer id cannot come from a file name".into(),
+        )
+        .into());
+    }
     // A layer written into a work is a change of the work: under its lock, from before the
     // input is read (for --in-place) until the file is written.
-    let _lock = super::link::layer_lock(&output, a.wait)?;
+    let _lock = if to_stdout {
+        None
+    } else {
+        Some(super::link::layer_lock(&output, a.wait)?)
+    };
     if let Some(i) = &a.input
         && !a.in_place
+        && !to_stdout
         && same_file(i, &output)
     {
         bail!(
@@ -300,7 +312,10 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             }
         }
     }
-    let when = a.when.clone().unwrap_or_else(today);
+    let when = a
+        .when
+        .clone()
+        .unwrap_or_else(tei_align::provenance::today_utc);
     let format = match (&a.input, a.format) {
         (None, _) => None,
         (Some(p), Format::Auto) => Some(match ext(p).as_str() {
@@ -497,7 +512,14 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     } else {
         annotate::apply(&result.xml, &out_name, &extras.marks)?
     };
-    fsutil::write_atomic(&output, xml.as_bytes())?;
+    if output == Path::new("-") {
+        use std::io::Write as _;
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(xml.as_bytes())?;
+        stdout.flush()?;
+    } else {
+        fsutil::write_atomic(&output, xml.as_bytes())?;
+    }
     eprintln!(
         "{}: {} new sentence(s), {} kept, {} split",
         out_name,
@@ -690,25 +712,4 @@ fn parse_resp(s: &str) -> anyhow::Result<Agent> {
         }
         _ => bail!("--resp {s:?}: expected id:Name:role (the id a name without spaces)"),
     }
-}
-
-/// Today's date (UTC) as YYYY-MM-DD, from the system clock.
-fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let days = (secs / 86_400) as i64;
-    // Howard Hinnant's days-to-civil algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if m <= 2 { y + 1 } else { y };
-    format!("{y:04}-{m:02}-{d:02}")
 }

@@ -37,7 +37,7 @@ fn confirmed_by(al: &WorkAlignment, src: &str, der: &str, who: &str) -> bool {
     })
 }
 
-/// Every `alignment.xml` under `dir`.
+/// Every `alignment.xml` under `dir`, but for the copies in editions.
 fn alignment_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_owned()];
@@ -46,7 +46,10 @@ fn alignment_files(dir: &Path) -> Vec<PathBuf> {
             let p = e.unwrap().path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.file_name().is_some_and(|n| n == "alignment.xml") {
+            } else if p.file_name().is_some_and(|n| n == "alignment.xml")
+                // An edition carries a copy of its alignment: that is not another alignment.
+                && !p.with_file_name("edition.xml").exists()
+            {
                 out.push(p);
             }
         }
