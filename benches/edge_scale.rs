@@ -145,8 +145,10 @@ fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("alignment.xml");
     std::fs::write(&path, &xml).expect("write alignment");
-    let mid = n / 2;
-    let ids = vec![format!("xa.s{mid}"), format!("xb.s{mid}")];
+    // Confirm the link in the middle of the work, as an editor would.
+    let links = &fresh.alignment.edges[0].links;
+    let l = &links[links.len() / 2];
+    let ids: Vec<String> = l.source.iter().chain(&l.derived).cloned().collect();
     let t = Instant::now();
     let text = std::fs::read_to_string(&path).expect("read alignment");
     let mut al = parse_alignment(&text, "alignment.xml").expect("parse alignment");
