@@ -163,6 +163,7 @@ fn main() {
         layers: vec![cs, en],
     };
     let al = WorkAlignment {
+        item_changes: Default::default(),
         work: "synthetic".into(),
         layer_files: BTreeMap::new(),
         agents: vec![],

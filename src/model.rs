@@ -254,7 +254,7 @@ impl Bead {
 }
 
 /// Whether a person has looked at a link.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "lowercase")]
 pub enum LinkStatus {
     /// Made by the aligner.
@@ -375,13 +375,46 @@ pub struct Segment {
     pub chain: Vec<String>,
 }
 
-/// A `<change>` in the alignment file's revision description.
+/// The `@status` of a `<change>`: who made it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeStatus {
+    /// Made by the tool (an alignment run, an import).
+    Automatic,
+    /// Made or confirmed by a person.
+    Verified,
+    /// Any other status a file names (kept as written).
+    Other(String),
+}
+
+impl ChangeStatus {
+    /// The word written in `@status`.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ChangeStatus::Automatic => "automatic",
+            ChangeStatus::Verified => "verified",
+            ChangeStatus::Other(s) => s,
+        }
+    }
+
+    /// Read `@status`.
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "automatic" => ChangeStatus::Automatic,
+            "verified" => ChangeStatus::Verified,
+            other => ChangeStatus::Other(other.to_owned()),
+        }
+    }
+}
+
+/// A `<change>` in the alignment file's revision description: one per operation (an alignment
+/// run, an import, a `link`), never shared by two.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     /// `xml:id`, e.g. `ch1`.
     pub id: String,
-    /// `@status`: `automatic` or `verified`.
-    pub status: String,
+    /// `@status`.
+    pub status: ChangeStatus,
     /// `@who` without `#`.
     pub who: String,
     /// `@when`.
@@ -409,10 +442,17 @@ pub struct WorkAlignment {
     pub changes: Vec<Change>,
     /// The highest number ever given to an automatic id, per id prefix (`a.cs-en`, `u.cs-en`,
     /// `seg`), so that a new link gets a number above it and an id that once named a link never
-    /// names a different one, even after that link is gone. Written as `linkGrp/@n`
-    /// (`high-water a.cs-en.57 u.cs-en.12`); empty for alignments made by hand.
+    /// names a different one, even after that link is gone. Written in the tool's
+    /// `appInfo/application` (`<desc type="high-water">a.cs-en.57 u.cs-en.12</desc>`); empty for
+    /// alignments made by hand.
     #[serde(default)]
     pub id_high_water: BTreeMap<String, u64>,
+    /// The change (its id) that made or last changed each link and ptr, by the item's id: the
+    /// item's `@change`. An item not listed (an alignment built in memory) points at the latest
+    /// automatic change when automatic, at its editor's change of its date when confirmed; see
+    /// [`crate::provenance::record`].
+    #[serde(default)]
+    pub item_changes: BTreeMap<String, String>,
 }
 
 /// Where a sentence is: its layer (index into `work.layers`) and its position in that layer.

@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use tei_align::formats::{
     Format, ImportMode, find_edge, import, keep_confirmers, merge_edge, relation_of,
 };
-use tei_align::model::{Change, LinkStatus};
+use tei_align::model::LinkStatus;
 use tei_align::project::record_confirmers;
+use tei_align::provenance::record::record_edges;
 use tei_align::review;
 
 /// Arguments of the command.
@@ -79,26 +80,30 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     } else {
         ImportMode::Merge
     };
+    let old = al.clone();
     let rep = merge_edge(work, al, ei, &beads, mode, &file)?;
-    let id = tei_align::provenance::fresh_id(al, "ch");
-    al.changes.push(Change {
-        id,
-        status: "automatic".into(),
-        who: "tei-align".into(),
-        when: now,
-        desc: format!(
-            "imported {} beads of {} from {} ({}, {})",
-            beads.len(),
-            rel.id,
-            args.file
-                .file_name()
-                .map(|f| f.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            args.format,
-            if args.replace { "replace" } else { "merge" }
+    let what = format!(
+        "imported {} beads of {} from {} ({}, {}):",
+        beads.len(),
+        rel.id,
+        args.file
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        args.format,
+        if args.replace { "replace" } else { "merge" }
+    );
+    // One change for this import, naming what it did; none (and the file left as it is) when
+    // the file agrees with the alignment.
+    let status = tei_align::model::ChangeStatus::Automatic;
+    let tool = tei_align::tei::standoff::TOOL_ID;
+    match record_edges(&old, al, status, tool, &now, &what) {
+        Some(_) => o.save()?,
+        None => outln!(
+            "{}: the file agrees with the alignment; nothing changed",
+            rel.id
         ),
-    });
-    o.save()?;
+    }
     for n in &imported.notes {
         eprintln!("note: {n}");
     }

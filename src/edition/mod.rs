@@ -15,6 +15,8 @@ mod witness;
 use crate::coverage::{self, CoverageOptions};
 use crate::model::{Layer, LinkStatus, UnalignedKind, Work, WorkAlignment};
 use crate::provenance::graph::ordered_layers;
+use crate::provenance::record::change_of;
+use crate::tei::standoff::segment_members;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -429,7 +431,7 @@ pub fn to_tei(work: &Work, alignment: &WorkAlignment) -> Result<String, EditionE
                 o,
                 "      <change{} status=\"{}\" who=\"#{}\" when=\"{}\">{}</change>",
                 ids.attr(&c.id),
-                e(&c.status),
+                e(c.status.as_str()),
                 e(&c.who),
                 e(&c.when),
                 e(&c.desc)
@@ -470,23 +472,25 @@ pub fn to_tei(work: &Work, alignment: &WorkAlignment) -> Result<String, EditionE
 fn write_standoff(o: &mut String, alignment: &WorkAlignment, ids: &mut Ids) {
     let e = escape;
     let mut body = String::new();
-    // The change that records who verified what, to point to from verified links.
-    let change_of = |who: &str| {
-        alignment
-            .changes
-            .iter()
-            .find(|c| c.status == "verified" && c.who == who && is_w3c_date(&c.when))
-            .map(|c| c.id.clone())
-    };
-    let resp_of = |status: &LinkStatus| match status {
-        LinkStatus::Automatic => " resp=\"#tei-align\"".to_owned(),
-        LinkStatus::Verified { who, .. } => {
-            let mut a = format!(" resp=\"#{}\"", e(who));
-            if let Some(ch) = change_of(who) {
-                let _ = write!(a, " change=\"#{}\"", e(&ch));
-            }
-            a
+    // The change that made each item, as the alignment file names it (the edition leaves out
+    // changes without a date, so it points only at the ones it has).
+    let written: HashSet<&str> = alignment
+        .changes
+        .iter()
+        .filter(|c| is_w3c_date(&c.when))
+        .map(|c| c.id.as_str())
+        .collect();
+    let resp_of = |id: &str, status: &LinkStatus| {
+        let who = match status {
+            LinkStatus::Automatic => crate::tei::standoff::TOOL_ID,
+            LinkStatus::Verified { who, .. } => who.as_str(),
+        };
+        let mut a = format!(" resp=\"#{}\"", e(who));
+        if let Some(ch) = change_of(alignment, id, status).filter(|c| written.contains(c.as_str()))
+        {
+            let _ = write!(a, " change=\"#{}\"", e(&ch));
         }
+        a
     };
     for edge in &alignment.edges {
         let mut items = String::new();
@@ -509,7 +513,7 @@ fn write_standoff(o: &mut String, alignment: &WorkAlignment, ids: &mut Ids) {
                     ids.attr(&l.id),
                     e(&ptrs(t.iter())),
                     cert(l.cert),
-                    resp_of(&l.status)
+                    resp_of(&l.id, &l.status)
                 );
                 continue;
             }
@@ -520,7 +524,7 @@ fn write_standoff(o: &mut String, alignment: &WorkAlignment, ids: &mut Ids) {
                 e(&l.kind()),
                 e(&ptrs(targets)),
                 cert(l.cert),
-                resp_of(&l.status)
+                resp_of(&l.id, &l.status)
             );
         }
         for u in &edge.unaligned {
@@ -531,7 +535,7 @@ fn write_standoff(o: &mut String, alignment: &WorkAlignment, ids: &mut Ids) {
                 u.kind.as_str(),
                 e(&u.sentence),
                 cert(u.cert),
-                resp_of(&u.status)
+                resp_of(&u.id, &u.status)
             );
         }
         if items.is_empty() {
@@ -544,8 +548,12 @@ fn write_standoff(o: &mut String, alignment: &WorkAlignment, ids: &mut Ids) {
         );
     }
     let mut segs = String::new();
+    let layers: Vec<String> = alignment.layer_files.keys().cloned().collect();
+    let order = crate::provenance::derivation_order(&layers, &alignment.relations);
     for s in &alignment.segments {
-        let targets: Vec<&String> = s.members.values().flatten().collect();
+        let targets: Vec<String> = segment_members(&order, s)
+            .map(|(_, id)| id.to_owned())
+            .collect();
         if targets.is_empty() {
             continue;
         }
@@ -564,7 +572,7 @@ fn write_standoff(o: &mut String, alignment: &WorkAlignment, ids: &mut Ids) {
             segs,
             "      <{el}{}{ty} target=\"{}\"{corresp}/>",
             ids.attr(&s.id),
-            e(&ptrs(targets))
+            e(&ptrs(&targets))
         );
     }
     if !segs.is_empty() {

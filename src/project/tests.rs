@@ -118,6 +118,7 @@ fn a_file_changed_since_reading_is_not_overwritten() {
 
 fn alignment_with(agents: Vec<Agent>) -> WorkAlignment {
     WorkAlignment {
+        item_changes: Default::default(),
         work: "w".into(),
         layer_files: [("cs".to_owned(), "cs.xml".to_owned())].into(),
         agents,

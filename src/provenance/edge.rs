@@ -414,8 +414,12 @@ pub(super) fn align_edge_marked(
         }
     }
     // Nothing a person confirmed may get lost on the way through the aligner.
+    // (A set: with the undisturbed automatic links held there is one per link, and a scan per
+    // held link made re-aligning an unchanged work quadratic.)
+    let kept: HashSet<(&str, &LinkStatus)> =
+        links.iter().map(|x| (x.id.as_str(), &x.status)).collect();
     for (_, l) in &fixed_links {
-        if !links.iter().any(|x| x.id == l.id && x.status == l.status) {
+        if !kept.contains(&(l.id.as_str(), &l.status)) {
             return Err(ProvenanceError::Align {
                 relation: relation.id.clone(),
                 source: AlignError::Input(format!(

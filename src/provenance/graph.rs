@@ -70,8 +70,9 @@ pub fn derivation_graph(work: &Work) -> Result<Vec<Relation>, ProvenanceError> {
             })
         })
         .collect();
-    // By id first, so that the order does not depend on the order the layer files were listed
-    // in; the same source named twice in one header would make two edges with one id.
+    // By id first, so the order does not depend on the order the layers come in (ties in
+    // `derivation_order` go by the relations' order); the same source named twice in one
+    // header would make two edges with one id.
     relations.sort_by(|a, b| a.id.cmp(&b.id));
     relations.dedup_by(|a, b| a.id == b.id);
     let order = layer_order(work, &relations);

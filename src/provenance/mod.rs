@@ -84,6 +84,7 @@ pub(crate) mod edge;
 mod gaps;
 pub mod graph;
 mod ids;
+pub mod record;
 pub mod trace;
 mod work;
 

@@ -551,7 +551,7 @@ fn agent_order_and_history_people_are_kept() {
     });
     a.changes.push(Change {
         id: "ch2".into(),
-        status: "verified".into(),
+        status: crate::model::ChangeStatus::Verified,
         who: "ed".into(),
         when: "2026-01-03".into(),
         desc: "Looked at it.".into(),

@@ -6,7 +6,8 @@ use super::compose::compose;
 use super::edge::align_edge_marked;
 use super::graph::{derivation_graph, layer_order};
 use super::ids::{high_water, keep_segment_ids};
-use crate::model::{Agent, Change, LinkStatus, Work, WorkAlignment};
+use super::record::{describe, diff_edges, record_diffs};
+use crate::model::{Agent, ChangeStatus, LinkStatus, Work, WorkAlignment};
 use crate::tei::standoff::TOOL_ID;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Component, Path, PathBuf};
@@ -202,6 +203,7 @@ pub fn align_work(
         segments,
         changes: existing.map(|a| a.changes.clone()).unwrap_or_default(),
         id_high_water: marks,
+        item_changes: existing.map(|a| a.item_changes.clone()).unwrap_or_default(),
     };
     let same = existing.is_some_and(|a| {
         a.work == alignment.work
@@ -212,60 +214,67 @@ pub fn align_work(
             && a.segments == alignment.segments
     });
     if !same {
-        let n = alignment
-            .changes
-            .iter()
-            .filter_map(|c| {
-                c.id.strip_prefix("ch")
-                    .and_then(|x| x.parse::<usize>().ok())
-            })
-            .max()
-            .unwrap_or(0)
-            + 1;
-        let links: usize = alignment.edges.iter().map(|e| e.links.len()).sum();
-        let mut desc = format!(
-            "Automatic alignment by tei-align {} along {} derivation edge(s): {} link(s), {} segment(s).",
-            crate::VERSION,
-            alignment.edges.len(),
-            links,
-            alignment.segments.len()
-        );
-        if !warnings.is_empty() {
-            desc.push_str(" Dropped: ");
-            desc.push_str(&warnings.join("; "));
-        }
-        // Ids that named something in the previous alignment and name nothing now: a reader
-        // who meets one in a citation learns here that it is gone (it is never reused).
-        if let Some(a) = existing {
-            let retired = retired_ids(a, &alignment);
-            if !retired.is_empty() {
-                desc.push_str(" Ids retired (never reused): ");
-                desc.push_str(&retired.join(" "));
-                desc.push('.');
-            }
-        }
-        // The aligner of this version does not weigh the vectors yet (issue 11): the record
-        // names them as computed, not as evidence, so it never claims more than was used.
-        if let Some(e) = &opts.embedder {
-            desc.push_str(&format!(
-                " Sentence embeddings computed ({}), not yet used as evidence: the links rest \
-                 on length and lexical evidence.",
-                e.describe()
-            ));
-        }
-        alignment.changes.push(Change {
-            id: format!("ch{n}"),
-            status: "automatic".into(),
-            who: TOOL_ID.into(),
-            when: opts.when.clone().unwrap_or_else(today_utc),
-            desc,
-        });
+        record_run(existing, &mut alignment, &warnings, opts);
     }
     Ok(WorkReport {
         alignment,
         warnings,
         changed: !same,
     })
+}
+
+/// Record an alignment run that changed the alignment: one change saying what it did to each
+/// edge, the items it made or re-aligned pointing at it.
+fn record_run(
+    existing: Option<&WorkAlignment>,
+    alignment: &mut WorkAlignment,
+    warnings: &[String],
+    opts: &WorkOptions,
+) {
+    let none = WorkAlignment {
+        edges: vec![],
+        changes: vec![],
+        item_changes: BTreeMap::new(),
+        ..alignment.clone()
+    };
+    let old = existing.unwrap_or(&none);
+    let links: usize = alignment.edges.iter().map(|e| e.links.len()).sum();
+    let mut desc = format!(
+        "Automatic alignment by tei-align {} along {} derivation edge(s): {} link(s), {} segment(s).",
+        crate::VERSION,
+        alignment.edges.len(),
+        links,
+        alignment.segments.len()
+    );
+    let diffs = diff_edges(&old.edges, &alignment.edges);
+    if !diffs.is_empty() {
+        desc.push(' ');
+        desc.push_str(&describe(&diffs));
+    }
+    if !warnings.is_empty() {
+        desc.push_str(" Dropped: ");
+        desc.push_str(&warnings.join("; "));
+    }
+    // Ids that named something in the previous alignment and name nothing now: a reader who
+    // meets one in a citation learns here that it is gone (it is never reused).
+    let retired = retired_ids(old, alignment);
+    if !retired.is_empty() {
+        desc.push_str(" Ids retired (never reused): ");
+        desc.push_str(&retired.join(" "));
+        desc.push('.');
+    }
+    if let Some(e) = &opts.embedder {
+        // The aligner of this version does not weigh the vectors yet (issue 11): the record
+        // names them as computed, not as evidence, so it never claims more than was used.
+        desc.push_str(&format!(
+            " Sentence embeddings computed ({}), not yet used as evidence: the links rest \
+             on length and lexical evidence.",
+            e.describe()
+        ));
+    }
+    let when = opts.when.clone().unwrap_or_else(today_utc);
+    let status = (ChangeStatus::Automatic, TOOL_ID, when.as_str());
+    record_diffs(old, alignment, &diffs, status, desc);
 }
 
 /// The ids of links, ptrs and segments of `old` that `new` no longer has, in file order.

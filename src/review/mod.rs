@@ -7,10 +7,11 @@
 //! atomically.
 
 use crate::model::{
-    Agent, Change, Link, LinkStatus, Relation, Unaligned, UnalignedKind, Work, WorkAlignment,
+    Agent, ChangeStatus, Link, LinkStatus, Relation, Unaligned, UnalignedKind, Work, WorkAlignment,
 };
 pub use crate::model::{SentenceIndex, SentencePos};
 use crate::provenance::edge::span;
+use crate::provenance::record;
 use crate::provenance::{
     derived_unaligned_kind, fresh_id, fresh_id_avoiding, link_prefix, ptr_prefix, sort_edge,
 };
@@ -165,16 +166,16 @@ fn ensure_agent(al: &mut WorkAlignment, who: &str) {
     }
 }
 
-/// Record a manual step in the revision history; returns the change id.
-fn add_change(al: &mut WorkAlignment, who: &str, when: &str, desc: String) -> String {
-    let id = fresh_id(al, "ch");
-    al.changes.push(Change {
-        id: id.clone(),
-        status: "verified".into(),
-        who: who.to_owned(),
-        when: when.to_owned(),
-        desc,
-    });
+/// Record a manual step in the revision history as its own change, and point the items it made
+/// or changed at it; returns the change id.
+fn add_change(
+    al: &mut WorkAlignment,
+    (who, when): (&str, &str),
+    desc: String,
+    items: &[String],
+) -> String {
+    let id = record::new_change(al, ChangeStatus::Verified, who, when, desc);
+    record::mark(al, &id, items.iter().map(String::as_str));
     id
 }
 
@@ -214,13 +215,13 @@ pub fn link(
     {
         let link_id = al.edges[ei].links[li].id.clone();
         ensure_agent(al, who);
+        al.edges[ei].links[li].status = verified;
         add_change(
             al,
-            who,
-            when,
+            (who, when),
             format!("confirmed link {link_id} ({})", ids_str(&src, &der)),
+            std::slice::from_ref(&link_id),
         );
-        al.edges[ei].links[li].status = verified;
         return Ok(LinkOutcome {
             relation: rel.id,
             link: link_id,
@@ -287,8 +288,10 @@ pub fn link(
         status: verified,
     });
     let mut orphan_ids = Vec::new();
+    let mut new_ptrs = vec![link_id.clone()];
     for (layer, sentence, kind) in orphaned {
         let id = fresh_id_avoiding(&new_al, &gone, &ptr_prefix(&rel));
+        new_ptrs.push(id.clone());
         let kind = if kind == UnalignedKind::DerivedOnly {
             derived_unaligned_kind(&idx, &rel, &new_al.edges[ei].links, &sentence)
         } else {
@@ -323,7 +326,7 @@ pub fn link(
         let r: Vec<&str> = gone.iter().map(String::as_str).collect();
         desc.push_str(&format!(", replacing {}", r.join(" ")));
     }
-    add_change(&mut new_al, who, when, desc);
+    add_change(&mut new_al, (who, when), desc, &new_ptrs);
     *al = new_al;
     Ok(LinkOutcome {
         relation: rel.id,
@@ -415,6 +418,7 @@ pub fn unlink(
         .ok_or_else(|| ReviewError::NoEdge("edge without relation".into()))?;
     let removed = al.edges[ei].links.remove(li);
     let mut unaligned = Vec::new();
+    let mut new_ptrs = Vec::new();
     let sides = [
         (&rel.source, &removed.source, UnalignedKind::SourceOnly),
         (&rel.derived, &removed.derived, UnalignedKind::DerivedOnly),
@@ -422,6 +426,7 @@ pub fn unlink(
     for (layer, sentences, kind) in sides {
         for s in sentences {
             let id = fresh_id(al, &ptr_prefix(&rel));
+            new_ptrs.push(id.clone());
             al.edges[ei].unaligned.push(Unaligned {
                 id,
                 kind,
@@ -440,13 +445,13 @@ pub fn unlink(
     ensure_agent(al, who);
     add_change(
         al,
-        who,
-        when,
+        (who, when),
         format!(
             "removed link {} ({}); its sentences have no counterpart",
             removed.id,
             ids_str(&removed.source, &removed.derived)
         ),
+        &new_ptrs,
     );
     Ok(UnlinkOutcome {
         relation: rel.id,
@@ -549,14 +554,14 @@ pub fn confirm_unaligned(
     ensure_agent(al, who);
     add_change(
         al,
-        who,
-        when,
+        (who, when),
         format!(
             "confirmed that {} {} no counterpart on {relation} ({})",
             ids.join(" "),
             if ids.len() == 1 { "has" } else { "have" },
             ptrs.join(" ")
         ),
+        &ptrs,
     );
     Ok(ConfirmOutcome { relation, ptrs })
 }

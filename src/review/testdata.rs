@@ -94,6 +94,7 @@ pub fn alignment() -> WorkAlignment {
         layer_files.insert(id.to_string(), format!("../../texts/letter/{id}.xml"));
     }
     WorkAlignment {
+        item_changes: Default::default(),
         work: "letter".into(),
         layer_files,
         agents: vec![Agent {
@@ -165,7 +166,7 @@ pub fn alignment() -> WorkAlignment {
         segments: vec![],
         changes: vec![Change {
             id: "ch1".into(),
-            status: "automatic".into(),
+            status: crate::model::ChangeStatus::Automatic,
             who: "tei-align".into(),
             when: "2026-11-25T09:00:00Z".into(),
             desc: "aligned".into(),

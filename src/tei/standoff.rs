@@ -26,24 +26,27 @@
 //! against `tei_all.rng`). Numbers are written in Rust's shortest round-trip form, so reading the
 //! file back gives exactly the same `f64`.
 //!
-//! **Status.** A link's `@change` points to the `<change>` that made it: the latest `automatic`
-//! change for automatic links, the `verified` change of its editor and date for confirmed ones (its
-//! `@resp` is then the editor). A verified link whose change is missing from
-//! [`WorkAlignment::changes`] gets one written (`ch.v<N>`), so the file always resolves.
+//! **Status.** A link's `@change` points to the `<change>` of the operation that made or last
+//! changed it ([`WorkAlignment::item_changes`], see [`crate::provenance::record`]); its `@resp`
+//! is the tool for automatic links, the editor for confirmed ones. A confirmed link whose change
+//! is missing gets one written (`ch.v<N>`), so the file always resolves.
 //!
-//! **Stable ids.** Each alignment `linkGrp` and the segments `linkGrp` record in `@n` the highest
-//! number ever given to their automatic ids (`n="high-water a.cs-en.57 u.cs-en.12"`,
-//! `n="high-water seg.80"`), so that re-alignment can give new links numbers above it and never
-//! reuse the id of a link that is gone ([`WorkAlignment::id_high_water`]).
+//! **Stable ids.** The tool's `application` in `encodingDesc/appInfo` records the highest number
+//! ever given to each prefix of automatic ids
+//! (`<desc type="high-water">a.cs-en.57 seg.80 u.cs-en.12</desc>`), so that re-alignment can give
+//! new links numbers above it and never reuse the id of a link that is gone
+//! ([`WorkAlignment::id_high_water`]). Files written before kept them in `linkGrp/@n`
+//! (`n="high-water a.cs-en.57 u.cs-en.12"`); that form is still read.
 //!
 //! The output is deterministic: the same [`WorkAlignment`] always gives the same bytes.
 
 use super::TeiError;
 use crate::model::{
-    Agent, Change, DerivationKind, EdgeAlignment, Link, LinkStatus, Relation, Segment, Unaligned,
-    UnalignedKind, WorkAlignment,
+    Agent, Change, ChangeStatus, DerivationKind, EdgeAlignment, Link, LinkStatus, Relation,
+    Segment, Unaligned, UnalignedKind, WorkAlignment,
 };
 use crate::provenance::graph::derivation_order;
+use crate::provenance::record::change_of;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -165,65 +168,58 @@ fn fmt_cert(x: f64) -> String {
 
 struct Writer<'a> {
     a: &'a WorkAlignment,
-    /// Change ids for verified (who, when) pairs.
-    verified_changes: BTreeMap<(String, String), String>,
-    /// Changes to add because a verified link names none.
+    /// The change each link and ptr points to, by item id.
+    item_change: HashMap<&'a str, String>,
+    /// Changes to add because a verified item names none.
     extra_changes: Vec<Change>,
-    /// The change automatic links point to.
-    auto_change: Option<String>,
 }
 
 impl<'a> Writer<'a> {
     fn new(a: &'a WorkAlignment) -> Self {
-        let mut verified_changes = BTreeMap::new();
-        let mut auto_change = None;
-        for c in &a.changes {
-            if c.status == "verified" {
-                verified_changes
-                    .entry((c.who.clone(), c.when.clone()))
-                    .or_insert_with(|| c.id.clone());
-            } else if c.status == "automatic" {
-                auto_change = Some(c.id.clone());
-            }
-        }
-        let mut extra_changes = Vec::new();
+        let mut item_change = HashMap::new();
+        let mut extra_changes: Vec<Change> = Vec::new();
+        // A confirmed item whose change is missing (a link edited by hand) gets one per editor
+        // and date, so the file always resolves.
+        let mut made: BTreeMap<(String, String), String> = BTreeMap::new();
         let used: BTreeSet<&str> = a.changes.iter().map(|c| c.id.as_str()).collect();
         let mut n = 0;
-        let statuses = a.edges.iter().flat_map(|e| {
+        let items = a.edges.iter().flat_map(|e| {
             e.links
                 .iter()
-                .map(|l| &l.status)
-                .chain(e.unaligned.iter().map(|u| &u.status))
+                .map(|l| (l.id.as_str(), &l.status))
+                .chain(e.unaligned.iter().map(|u| (u.id.as_str(), &u.status)))
         });
-        for st in statuses {
-            if let LinkStatus::Verified { who, when } = st {
-                let key = (who.clone(), when.clone());
-                if let std::collections::btree_map::Entry::Vacant(slot) =
-                    verified_changes.entry(key)
-                {
-                    let id = loop {
-                        n += 1;
-                        let id = format!("ch.v{n}");
-                        if !used.contains(id.as_str()) {
-                            break id;
-                        }
-                    };
-                    extra_changes.push(Change {
-                        id: id.clone(),
-                        status: "verified".into(),
-                        who: who.clone(),
-                        when: when.clone(),
-                        desc: "Links confirmed by hand.".into(),
-                    });
-                    slot.insert(id);
-                }
+        for (id, st) in items {
+            if let Some(c) = change_of(a, id, st) {
+                item_change.insert(id, c);
+                continue;
             }
+            let LinkStatus::Verified { who, when } = st else {
+                continue;
+            };
+            let c = made.entry((who.clone(), when.clone())).or_insert_with(|| {
+                let id = loop {
+                    n += 1;
+                    let id = format!("ch.v{n}");
+                    if !used.contains(id.as_str()) {
+                        break id;
+                    }
+                };
+                extra_changes.push(Change {
+                    id: id.clone(),
+                    status: ChangeStatus::Verified,
+                    who: who.clone(),
+                    when: when.clone(),
+                    desc: "Links confirmed by hand.".into(),
+                });
+                id
+            });
+            item_change.insert(id, c.clone());
         }
         Writer {
             a,
-            verified_changes,
+            item_change,
             extra_changes,
-            auto_change,
         }
     }
 
@@ -236,40 +232,37 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// `resp` and `change` attributes for a status.
-    fn status_attrs(&self, status: &LinkStatus) -> String {
-        match status {
-            LinkStatus::Automatic => match &self.auto_change {
-                Some(c) => format!(" resp=\"#{}\" change=\"#{}\"", esc(TOOL_ID), esc(c)),
-                None => format!(" resp=\"#{}\"", esc(TOOL_ID)),
-            },
-            LinkStatus::Verified { who, when } => {
-                let mut s = format!(" resp=\"#{}\"", esc(who));
-                if let Some(c) = self.verified_changes.get(&(who.clone(), when.clone())) {
-                    let _ = write!(s, " change=\"#{}\"", esc(c));
-                }
-                s
-            }
+    /// `resp` and `change` attributes of an item.
+    fn status_attrs(&self, id: &str, status: &LinkStatus) -> String {
+        let who = match status {
+            LinkStatus::Automatic => TOOL_ID,
+            LinkStatus::Verified { who, .. } => who.as_str(),
+        };
+        let mut s = format!(" resp=\"#{}\"", esc(who));
+        if let Some(c) = self.item_change.get(id) {
+            let _ = write!(s, " change=\"#{}\"", esc(c));
         }
+        s
     }
 
-    /// The `@n` attribute recording the high-water marks of these id prefixes
-    /// (` n="high-water a.cs-en.57 u.cs-en.12"`), or nothing when none is recorded.
-    fn marks(&self, prefixes: &[String]) -> String {
-        let tokens: Vec<String> = prefixes
+    /// The tool's bookkeeping in its `application`: the high-water marks of the automatic ids
+    /// (`<desc type="high-water">a.cs-en.57 seg.80 u.cs-en.12</desc>`), or nothing when none is
+    /// recorded.
+    fn marks(&self) -> String {
+        let tokens: Vec<String> = self
+            .a
+            .id_high_water
             .iter()
-            .filter_map(|p| {
-                self.a
-                    .id_high_water
-                    .get(p)
-                    .filter(|n| **n > 0)
-                    .map(|n| format!("{p}.{n}"))
-            })
+            .filter(|(_, n)| **n > 0)
+            .map(|(p, n)| format!("{p}.{n}"))
             .collect();
         if tokens.is_empty() {
             String::new()
         } else {
-            format!(" n=\"{HIGH_WATER} {}\"", esc(&tokens.join(" ")))
+            format!(
+                "\n          <desc type=\"{HIGH_WATER}\">{}</desc>",
+                esc(&tokens.join(" "))
+            )
         }
     }
 
@@ -320,8 +313,9 @@ impl<'a> Writer<'a> {
         o.push_str("        </listWit>\n      </sourceDesc>\n    </fileDesc>\n");
         let _ = writeln!(
             o,
-            "    <encodingDesc>\n      <appInfo>\n        <application ident=\"tei-align\" version=\"{}\">\n          <label>tei-align</label>\n        </application>\n      </appInfo>\n    </encodingDesc>",
-            esc(crate::VERSION)
+            "    <encodingDesc>\n      <appInfo>\n        <application ident=\"tei-align\" version=\"{}\">\n          <label>tei-align</label>{}\n        </application>\n      </appInfo>\n    </encodingDesc>",
+            esc(crate::VERSION),
+            self.marks()
         );
         let changes: Vec<&Change> = a.changes.iter().chain(self.extra_changes.iter()).collect();
         if !changes.is_empty() {
@@ -343,7 +337,7 @@ impl<'a> Writer<'a> {
                     o,
                     "      <change xml:id=\"{}\" status=\"{}\"{who}{when}>{}</change>",
                     esc(&c.id),
-                    esc(&c.status),
+                    esc(c.status.as_str()),
                     esc(&c.desc)
                 );
             }
@@ -382,16 +376,9 @@ impl<'a> Writer<'a> {
 
     fn write_edge(&self, o: &mut String, e: &EdgeAlignment) {
         let rel = self.a.relations.iter().find(|r| r.id == e.relation);
-        let marks = match rel {
-            Some(r) => self.marks(&[
-                format!("a.{}-{}", r.source, r.derived),
-                format!("u.{}-{}", r.source, r.derived),
-            ]),
-            None => String::new(),
-        };
         let _ = writeln!(
             o,
-            "    <linkGrp type=\"alignment\" corresp=\"#{}\" targFunc=\"source derived\"{marks}>",
+            "    <linkGrp type=\"alignment\" corresp=\"#{}\" targFunc=\"source derived\">",
             esc(&e.relation)
         );
         // A linkGrp must hold at least one link or ptr: an edge with nothing to align (both
@@ -427,7 +414,7 @@ impl<'a> Writer<'a> {
                 },
                 esc(&targets.join(" ")),
                 fmt_cert(l.cert),
-                self.status_attrs(&l.status)
+                self.status_attrs(&l.id, &l.status)
             );
         }
         for u in &e.unaligned {
@@ -438,7 +425,7 @@ impl<'a> Writer<'a> {
                 u.kind.as_str(),
                 esc(&self.target(&u.layer, &u.sentence)),
                 fmt_cert(u.cert),
-                self.status_attrs(&u.status)
+                self.status_attrs(&u.id, &u.status)
             );
         }
         o.push_str("    </linkGrp>\n");
@@ -449,22 +436,11 @@ impl<'a> Writer<'a> {
             return;
         }
         let order = self.layer_order();
-        let _ = writeln!(
-            o,
-            "    <linkGrp type=\"segments\"{}>",
-            self.marks(&["seg".to_owned()])
-        );
+        o.push_str("    <linkGrp type=\"segments\">\n");
         for s in &self.a.segments {
-            let mut targets = Vec::new();
-            let mut seen = BTreeSet::new();
-            for l in order.iter().chain(s.members.keys()) {
-                if !seen.insert(l.as_str()) {
-                    continue;
-                }
-                if let Some(ids) = s.members.get(l) {
-                    targets.extend(ids.iter().map(|id| self.target(l, id)));
-                }
-            }
+            let targets: Vec<String> = segment_members(&order, s)
+                .map(|(l, id)| self.target(l, id))
+                .collect();
             let elem = if targets.len() >= 2 { "link" } else { "ptr" };
             let _ = write!(
                 o,
@@ -480,6 +456,21 @@ impl<'a> Writer<'a> {
         }
         o.push_str("    </linkGrp>\n");
     }
+}
+
+/// The members of a segment as (layer, sentence id), layers in `order` (the derivation order),
+/// then any layer `order` does not name: the order both the alignment file and the edition
+/// write a segment's targets in.
+pub(crate) fn segment_members<'s>(
+    order: &'s [String],
+    s: &'s Segment,
+) -> impl Iterator<Item = (&'s str, &'s str)> + 's {
+    let rest = s.members.keys().filter(|k| !order.contains(k));
+    order
+        .iter()
+        .chain(rest)
+        .filter_map(|l| Some((l.as_str(), s.members.get(l)?)))
+        .flat_map(|(l, ids)| ids.iter().map(move |id| (l, id.as_str())))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -812,7 +803,7 @@ impl Parser<'_> {
             for c in rd.kids("change") {
                 changes.push(Change {
                     id: self.need(c, "xml:id")?.to_owned(),
-                    status: c.attr("status").unwrap_or("").to_owned(),
+                    status: ChangeStatus::parse(c.attr("status").unwrap_or("")),
                     who: c
                         .attr("who")
                         .unwrap_or("")
@@ -883,7 +874,7 @@ impl Parser<'_> {
                 .map(|r| r.trim_start_matches('#').to_owned())
                 .filter(|r| !r.is_empty());
             match (change, resp) {
-                (Some(c), resp) if c.status == "verified" => LinkStatus::Verified {
+                (Some(c), resp) if c.status == ChangeStatus::Verified => LinkStatus::Verified {
                     who: resp.unwrap_or_else(|| c.who.clone()),
                     when: c.when.clone(),
                 },
@@ -897,10 +888,35 @@ impl Parser<'_> {
             }
         };
 
+        // The change each link and ptr points at (when it names one the file has).
+        let mut item_changes: BTreeMap<String, String> = BTreeMap::new();
+        let mut note_change = |el: &xml::Element| {
+            let change = el.attr("change").map(|c| c.trim_start_matches('#'));
+            if let (Some(id), Some(c)) = (el.attr("xml:id"), change)
+                && change_by_id.contains_key(c)
+            {
+                item_changes.insert(id.to_owned(), c.to_owned());
+            }
+        };
         let mut edges = Vec::new();
         let mut segments = Vec::new();
         let mut id_high_water: BTreeMap<String, u64> = BTreeMap::new();
+        let apps = header
+            .kid("encodingDesc")
+            .into_iter()
+            .flat_map(|e| e.kids("appInfo"))
+            .flat_map(|a| a.kids("application"))
+            .filter(|a| a.attr("ident") == Some(TOOL_ID));
+        let recorded = apps
+            .flat_map(|a| a.kids("desc"))
+            .filter(|d| d.attr("type") == Some(HIGH_WATER))
+            .map(|d| format!("{HIGH_WATER} {}", d.all_text()));
+        for (prefix, n) in recorded.flat_map(|t| parse_high_water(&t)) {
+            let m = id_high_water.entry(prefix).or_insert(0);
+            *m = (*m).max(n);
+        }
         for g in standoff.kids("linkGrp") {
+            // Files written before the marks moved to appInfo kept them in `linkGrp/@n`.
             for (prefix, n) in parse_high_water(g.attr("n").unwrap_or("")) {
                 let m = id_high_water.entry(prefix).or_insert(0);
                 *m = (*m).max(n);
@@ -940,6 +956,7 @@ impl Parser<'_> {
                                         ));
                                     }
                                 }
+                                note_change(el);
                                 edge.links.push(Link {
                                     id: self.need(el, "xml:id")?.to_owned(),
                                     source,
@@ -964,6 +981,7 @@ impl Parser<'_> {
                                 };
                                 let target = self.need(el, "target")?;
                                 let (layer, sentence) = resolve(el, target.trim())?;
+                                note_change(el);
                                 edge.unaligned.push(Unaligned {
                                     id: self.need(el, "xml:id")?.to_owned(),
                                     kind,
@@ -1008,6 +1026,7 @@ impl Parser<'_> {
         }
 
         Ok(WorkAlignment {
+            item_changes,
             work,
             layer_files,
             agents,
@@ -1037,6 +1056,7 @@ mod tests {
             m
         };
         WorkAlignment {
+            item_changes: Default::default(),
             work: "letter of 1968".into(),
             layer_files,
             agents: vec![
@@ -1150,14 +1170,14 @@ mod tests {
             changes: vec![
                 Change {
                     id: "ch1".into(),
-                    status: "automatic".into(),
+                    status: crate::model::ChangeStatus::Automatic,
                     who: "tei-align".into(),
                     when: "2026-11-25".into(),
                     desc: "Aligned <all> edges & more.".into(),
                 },
                 Change {
                     id: "ch2".into(),
-                    status: "verified".into(),
+                    status: crate::model::ChangeStatus::Verified,
                     who: "ed".into(),
                     when: "2026-11-25T10:00:00Z".into(),
                     desc: "Confirmed.".into(),
@@ -1177,9 +1197,11 @@ mod tests {
 
     #[test]
     fn round_trip_is_exact() {
-        let a = sample();
+        let mut a = sample();
         let xml = to_tei(&a);
         let b = parse_alignment(&xml, "mem.xml").unwrap();
+        // Read back, every item names its change.
+        crate::provenance::record::pin_changes(&mut a);
         assert_eq!(a, b);
         // And writing again gives the same bytes.
         assert_eq!(xml, to_tei(&b));
@@ -1205,9 +1227,35 @@ mod tests {
     }
 
     #[test]
+    fn high_water_marks_are_in_app_info_and_the_old_form_is_read() {
+        let xml = to_tei(&sample());
+        assert!(
+            xml.contains("<desc type=\"high-water\">a.cs-en.4 seg.7 u.cs-en.1</desc>"),
+            "{xml}"
+        );
+        assert!(!xml.contains(" n=\"high-water"));
+        // As files written before kept them: on the linkGrps.
+        let old = xml
+            .replace("\n          <desc type=\"high-water\">a.cs-en.4 seg.7 u.cs-en.1</desc>", "")
+            .replace(
+                "corresp=\"#rel.cs-en\" targFunc=\"source derived\">",
+                "corresp=\"#rel.cs-en\" targFunc=\"source derived\" n=\"high-water a.cs-en.4 u.cs-en.1\">",
+            )
+            .replace(
+                "<linkGrp type=\"segments\">",
+                "<linkGrp type=\"segments\" n=\"high-water seg.7\">",
+            );
+        assert_ne!(old, xml);
+        let a = parse_alignment(&old, "old.xml").unwrap();
+        assert_eq!(a.id_high_water, sample().id_high_water);
+        assert_eq!(to_tei(&a), xml);
+    }
+
+    #[test]
     fn verified_link_without_change_gets_one() {
         let mut a = sample();
-        a.changes.retain(|c| c.status != "verified");
+        a.changes
+            .retain(|c| c.status != crate::model::ChangeStatus::Verified);
         let xml = to_tei(&a);
         assert!(xml.contains("<change xml:id=\"ch.v1\" status=\"verified\" who=\"#ed\""));
         let b = parse_alignment(&xml, "mem.xml").unwrap();
@@ -1410,6 +1458,7 @@ mod prop_tests {
                 agents.push(Agent { id: format!("ed{w}"), name: format!("Editor {w}"), role: "editor".into() });
             }
             WorkAlignment {
+                item_changes: Default::default(),
                 work: format!("w {dir}"),
                 layer_files,
                 agents,
@@ -1425,7 +1474,7 @@ mod prop_tests {
                 segments,
                 changes: vec![Change {
                     id: "ch1".into(),
-                    status: "automatic".into(),
+                    status: crate::model::ChangeStatus::Automatic,
                     who: "tei-align".into(),
                     when: "2026-01-01".into(),
                     desc,

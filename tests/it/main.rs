@@ -28,6 +28,7 @@ mod import_cli;
 mod interchange_clients;
 mod project;
 mod readme;
+mod record;
 mod robust_files;
 mod robust_tei;
 mod robust_xml;
