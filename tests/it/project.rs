@@ -172,7 +172,8 @@ fn a_work_outside_a_project_needs_a_named_alignment() {
     );
 }
 
-/// The letter of 1968 as committed (its Czech header names the newspaper `hn`), aligned.
+/// The letter of 1968 as committed (its Czech header names the newspaper `cs.publisher` and the
+/// unknown translator `cs.translator`), aligned.
 fn letter_1968() -> tempfile::TempDir {
     let texts = Path::new(env!("CARGO_MANIFEST_DIR")).join("texts/letter-1968");
     let dir = common::temp_work_all(&texts, "letter-1968");
@@ -185,7 +186,12 @@ fn an_editor_id_of_a_person_in_a_layer_header_is_refused() {
     let dir = letter_1968();
     let file = dir.path().join("alignments/letter-1968/alignment.xml");
     let before = std::fs::read(&file).unwrap();
-    for by in ["hn", "hn:Hana Nováková", "kramer", "tei-align"] {
+    for by in [
+        "cs.publisher",
+        "cs.translator:Hana Nováková",
+        "kramer",
+        "tei-align",
+    ] {
         let r = run_in(
             dir.path(),
             &["link", "texts/letter-1968", "cs.s14", "en.s14", "--by", by],
@@ -203,7 +209,7 @@ fn an_editor_id_of_a_person_in_a_layer_header_is_refused() {
             "cs.s14",
             "en.s14",
             "--by",
-            "hn",
+            "cs.publisher",
         ],
     );
     assert!(r.err.contains("Hospodářské noviny"), "{}", r.err);
