@@ -31,6 +31,8 @@ pub struct Args {
     /// When another command is editing the work, wait for it instead of failing.
     #[arg(long)]
     pub wait: bool,
+    #[command(flatten)]
+    pub embed: super::embeddings::EmbedArgs,
 }
 
 /// Accept `YYYY`, `YYYY-MM-DD` or `YYYY-MM-DDThh:mm:ss[Z|±hh:mm]`: what TEI's `@when` takes.
@@ -91,6 +93,7 @@ pub fn align(w: &WorkRef, work: &Work, args: &Args) -> anyhow::Result<WorkAlignm
         strict: args.strict,
         progress: super::ui::progress(),
         full: args.full,
+        embedder: args.embed.embedder()?,
     };
     let done = w.align(work, &opts, args.fresh, super::link::lock_mode(args.wait))?;
     let out = &w.alignment;

@@ -54,6 +54,8 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "beads")]
     pub format: Format,
+    #[command(flatten)]
+    pub embed: super::embeddings::EmbedArgs,
 }
 
 /// Read a hunalign dictionary as (source word, target word) pairs.
@@ -162,6 +164,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         tgt_blocks: soft.then(|| tgt_side.blocks.clone()),
         dictionary,
         progress: super::ui::progress(),
+        embedder: args.embed.embedder()?,
         ..AlignOptions::default()
     };
     let context = || {

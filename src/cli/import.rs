@@ -73,6 +73,10 @@ pub struct Args {
     /// The date recorded in revisionDesc/change [default: today].
     #[arg(long, value_name = "DATE")]
     pub when: Option<String>,
+    /// When another command is editing the work the output belongs to, wait for it instead of
+    /// failing.
+    #[arg(long)]
+    pub wait: bool,
 }
 
 /// Options that fill the header of a new layer (boxed: they are many).
@@ -200,6 +204,9 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         (None, true, None) => bail!("--in-place needs an input file"),
         (None, false, _) => bail!("no output file: give -o FILE (or --in-place for TEI input)"),
     };
+    // A layer written into a work is a change of the work: under its lock, from before the
+    // input is read (for --in-place) until the file is written.
+    let _lock = super::link::layer_lock(&output, a.wait)?;
     if let Some(i) = &a.input
         && !a.in_place
         && same_file(i, &output)

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use tei_align::formats::{
     Format, ImportMode, find_edge, import, keep_confirmers, merge_edge, relation_of,
 };
-use tei_align::model::Change;
+use tei_align::model::{Change, LinkStatus};
+use tei_align::project::record_confirmers;
 use tei_align::review;
 
 /// Arguments of the command.
@@ -54,6 +55,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let now = review::now_iso();
     let file = args.file.display().to_string();
     let mut imported = import(format, &src, &file, work, &rel, &who, &now)?;
+    // The people the file says confirmed its beads are editors like `--by`: never a person of a
+    // layer header under the same id, and recorded in the alignment's header.
+    let named: Vec<String> = imported
+        .beads
+        .iter()
+        .filter_map(|b| match &b.status {
+            Some(LinkStatus::Verified { who, .. }) => Some(who.clone()),
+            _ => None,
+        })
+        .collect();
+    record_confirmers(work, al, named.iter().map(String::as_str), &file)?;
     // A confirmation the file does not attribute (InterText keeps only `status="man"`) stays
     // with whoever confirmed that very bead before.
     keep_confirmers(al, ei, &mut imported);

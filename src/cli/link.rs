@@ -2,7 +2,7 @@
 //! `import-alignment`).
 
 use std::path::{Path, PathBuf};
-use tei_align::project::{Editor, LockMode, Opened, WorkRef};
+use tei_align::project::{Editor, LockMode, Opened, WorkLock, WorkRef};
 use tei_align::review;
 
 /// Arguments of `link`.
@@ -59,6 +59,24 @@ pub struct UnlinkArgs {
 /// The lock mode of `--wait`.
 pub fn lock_mode(wait: bool) -> LockMode {
     if wait { LockMode::Wait } else { LockMode::Fail }
+}
+
+/// The lock of the work that the layer file `output` belongs to (its directory is a work of a
+/// project), if any: a layer is written under the same lock as the alignment.
+pub fn layer_lock(output: &Path, wait: bool) -> anyhow::Result<Option<WorkLock>> {
+    let dir = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let Ok(w) = WorkRef::resolve(dir, None) else {
+        return Ok(None);
+    };
+    Ok(Some(WorkLock::acquire(
+        &w.alignment,
+        &w.id,
+        lock_mode(wait),
+        "import",
+    )?))
 }
 
 /// Open the work at `work` with its alignment for a change by hand: under the work's lock, with

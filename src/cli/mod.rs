@@ -29,10 +29,13 @@ mod align_text;
 mod check;
 mod coverage;
 mod edition;
+mod embed;
+mod embeddings;
 mod export;
 mod import;
 mod import_alignment;
 mod link;
+mod model;
 mod pipeline;
 mod segment;
 mod status;
@@ -91,6 +94,10 @@ enum Command {
     ImportAlignment(import_alignment::Args),
     /// The main job: align the works and write their editions and coverage reports.
     Run(pipeline::Args),
+    /// Install the built-in sentence-embedding model, or show what is installed.
+    Model(model::Args),
+    /// Print sentence vectors: one sentence per line in, `.npy` or raw float32 rows out.
+    Embed(embed::Args),
 }
 
 /// Check a language code given on the command line: a malformed or unregistered code is a usage
@@ -130,5 +137,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(a) => export::run(a),
         Command::ImportAlignment(a) => import_alignment::run(a),
         Command::Run(a) => pipeline::run(a),
+        Command::Model(a) => model::run(a),
+        Command::Embed(a) => embed::run(a),
     }
 }

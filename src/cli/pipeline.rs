@@ -27,6 +27,8 @@ pub struct Args {
     /// When another command is editing a work, wait for it instead of failing.
     #[arg(long)]
     pub wait: bool,
+    #[command(flatten)]
+    pub embed: super::embeddings::EmbedArgs,
 }
 
 /// Run the command.
@@ -82,6 +84,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             fresh: false,
             full: false,
             wait: args.wait,
+            embed: args.embed.clone(),
         };
         let alignment = super::align::align(&w, &work, &align_args)?;
         let coverage_args = super::coverage::Args {

@@ -7,7 +7,10 @@
 //! (inline CSS and JS, no network) with the layers side by side, one row per N-way segment.
 //! [`write_edition`] writes both atomically.
 
+mod files;
 mod html;
+mod text;
+mod witness;
 
 use crate::coverage::{self, CoverageOptions};
 use crate::model::{Layer, LinkStatus, UnalignedKind, Work, WorkAlignment};
@@ -44,9 +47,10 @@ pub const TEI_FILE: &str = "edition.xml";
 /// The name of the HTML file in the output directory.
 pub const HTML_FILE: &str = "index.html";
 
-/// Write `edition.xml` and `index.html` into `dir` (created if needed), atomically as a pair
+/// Write `edition.xml`, `index.html` and the downloads the page links (the layers, the
+/// alignment, TMX, cesAlign) into `dir` (created if needed), atomically as a whole
 /// ([`crate::fsutil::write_dir_atomic`]: a new directory swapped for the old); returns the paths
-/// written. Nothing is written if either cannot be made.
+/// written. Nothing is written if any cannot be made.
 pub fn write_edition(
     dir: &Path,
     work: &Work,
@@ -54,14 +58,18 @@ pub fn write_edition(
     opts: &EditionOptions,
 ) -> Result<Vec<PathBuf>, EditionError> {
     let tei = to_tei(work, alignment)?;
-    let html = to_html(work, alignment, opts)?;
-    let tei_path = dir.join(TEI_FILE);
-    let html_path = dir.join(HTML_FILE);
-    crate::fsutil::write_dir_atomic(
-        dir,
-        &[(TEI_FILE, tei.as_bytes()), (HTML_FILE, html.as_bytes())],
-    )?;
-    Ok(vec![tei_path, html_path])
+    // The download files (layers, alignment, TMX, cesAlign) beside the page, which links them.
+    let extras = files::extras(work, alignment);
+    let html = html::page(work, alignment, opts, &extras)?;
+    let mut files: Vec<(&str, &[u8])> = vec![(TEI_FILE, tei.as_bytes())];
+    files.extend(
+        extras
+            .iter()
+            .map(|x| (x.path.as_str(), x.content.as_slice())),
+    );
+    files.push((HTML_FILE, html.as_bytes()));
+    crate::fsutil::write_dir_atomic(dir, &files)?;
+    Ok(files.iter().map(|(name, _)| dir.join(name)).collect())
 }
 
 /// Escape text for XML and HTML content and attribute values.

@@ -3,6 +3,10 @@
 //! inference of multilingual-e5-small and an OpenAI-compatible embeddings server — so that the
 //! aligner depends on the interface only.
 
+pub mod e5;
+pub mod http;
+pub mod install;
+
 /// Errors of an embedding source.
 #[derive(Debug, thiserror::Error)]
 pub enum EmbedError {

@@ -1,7 +1,7 @@
 //! The editor: the person who confirms, creates or removes links by hand. They are recorded in
 //! the alignment's own header (`titleStmt/respStmt[@xml:id]` with their name) and pointed at by
 //! `@resp` and `<change who>`; their id must be an XML name that names nothing else — in
-//! particular not a person or organisation of a layer header (`hn`, the newspaper, is not an
+//! particular not a person or organisation of a layer header (`cs.publisher`, the newspaper, is not an
 //! editor who confirmed a link).
 
 use super::{ProjectError, Result};
@@ -126,6 +126,33 @@ impl Editor {
             }),
         }
     }
+}
+
+/// Check and record the people an imported file names as having confirmed its beads (`who`,
+/// from its `resp`), as [`Editor::check`] and [`Editor::record`] do for `--by`: an id of a
+/// person or organisation of a layer header is refused. `from` names the file in messages.
+pub fn record_confirmers<'a>(
+    work: &Work,
+    al: &mut WorkAlignment,
+    who: impl IntoIterator<Item = &'a str>,
+    from: &str,
+) -> Result<()> {
+    let mut seen: Vec<&str> = Vec::new();
+    for id in who {
+        let id = id.trim_start_matches('#');
+        if seen.contains(&id) {
+            continue;
+        }
+        seen.push(id);
+        let ed = Editor {
+            id: id.to_owned(),
+            name: None,
+            from: format!("resp in {from}"),
+        };
+        ed.check(work, al)?;
+        ed.record(al);
+    }
+    Ok(())
 }
 
 /// What else `id` names in the alignment, if anything.

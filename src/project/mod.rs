@@ -11,7 +11,7 @@
 mod editor;
 mod lock;
 
-pub use editor::Editor;
+pub use editor::{Editor, record_confirmers};
 pub use lock::{LockMode, WorkLock};
 
 use crate::model::{Layer, Work, WorkAlignment};

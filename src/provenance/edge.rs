@@ -46,7 +46,7 @@ pub fn align_edge(
         }
     }
     align_edge_marked(
-        source, derived, relation, confirmed, strict, progress, false, warnings, &mut marks,
+        source, derived, relation, confirmed, strict, progress, None, false, warnings, &mut marks,
     )
 }
 
@@ -60,6 +60,7 @@ pub(super) fn align_edge_marked(
     confirmed: Option<&EdgeAlignment>,
     strict: bool,
     progress: bool,
+    embedder: Option<&std::sync::Arc<dyn crate::embed::Embedder>>,
     hold_automatic: bool,
     warnings: &mut Vec<String>,
     marks: &mut BTreeMap<String, u64>,
@@ -285,6 +286,7 @@ pub(super) fn align_edge_marked(
             ),
             fixed,
             progress,
+            embedder: embedder.cloned(),
             ..AlignOptions::default()
         };
         let raw = align_with_gaps(&src_text, &der_text, &opts, &gap_kept).map_err(|source| {

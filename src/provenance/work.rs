@@ -23,6 +23,9 @@ pub struct WorkOptions {
     /// automatic items of the existing alignment that no edit of the texts disturbed are kept
     /// as they are, and only the neighbourhood of an edit is re-aligned.
     pub full: bool,
+    /// Semantic evidence for the aligner (none: length and lexical evidence only); named in
+    /// the `<change>` record when used.
+    pub embedder: Option<std::sync::Arc<dyn crate::embed::Embedder>>,
 }
 
 /// The result of aligning a work.
@@ -89,6 +92,7 @@ pub fn align_work(
             confirmed,
             opts.strict,
             opts.progress,
+            opts.embedder.as_ref(),
             !opts.full,
             &mut warnings,
             &mut marks,
@@ -239,6 +243,9 @@ pub fn align_work(
                 desc.push_str(&retired.join(" "));
                 desc.push('.');
             }
+        }
+        if let Some(e) = &opts.embedder {
+            desc.push_str(&format!(" Sentence embeddings: {}.", e.describe()));
         }
         alignment.changes.push(Change {
             id: format!("ch{n}"),

@@ -12,13 +12,40 @@ fn position(hay: &str, needle: &str) -> usize {
         .unwrap_or_else(|| panic!("{needle} not found"))
 }
 
+/// The number of the row group (`<div class="grp" id="gN">`) that byte `at` of the page is in.
+fn group_at(html: &str, at: usize) -> usize {
+    let needle = "<div class=\"grp\" id=\"g";
+    let g = html[..at].rfind(needle).unwrap() + needle.len();
+    let n = &html[g..g + html[g..].find('"').unwrap()];
+    n.parse().unwrap()
+}
+
 #[test]
 fn tei_edition_of_the_letter_is_valid_and_complete() {
     let (work, al) = builder::letter();
     let dir = tempfile::tempdir().unwrap();
     let written =
         edition::write_edition(dir.path(), &work, &al, &EditionOptions::default()).unwrap();
-    assert_eq!(written.len(), 2);
+    // The TEI, the page, and the downloads the page links (the alignment with local layer
+    // paths, TMX and cesAlign; the layers have no files here).
+    for f in [
+        "edition.xml",
+        "index.html",
+        "alignment.xml",
+        "letter-1968.tmx",
+    ] {
+        assert!(written.contains(&dir.path().join(f)), "{f} not written");
+    }
+    let html = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
+    for p in &written {
+        let rel = p.strip_prefix(dir.path()).unwrap().to_str().unwrap();
+        if rel != "index.html" {
+            assert!(
+                html.contains(&format!("href=\"{rel}\"")),
+                "{rel} not linked"
+            );
+        }
+    }
     let tei = std::fs::read_to_string(dir.path().join("edition.xml")).unwrap();
     // One <text xml:lang> per layer in derivation order ru, cs, en.
     let ru = position(&tei, "<text xml:lang=\"ru\"");
@@ -112,24 +139,38 @@ fn html_view_shows_every_sentence_with_marks_and_no_network() {
     assert!(html.contains("class=\"s omitted\" id=\"en.s9\" data-seg=\"seg.9\""));
     assert!(html.contains("class=\"s added\" id=\"cs.s9\""));
     assert!(html.contains("omitted in ru"));
-    // Rows: one per segment, in order.
+    // A permalink anchor per segment, in row groups in order.
     let rows: Vec<usize> = (1..=9)
-        .map(|n| position(&html, &format!("<tr id=\"row-seg.{n}\"")))
+        .map(|n| {
+            group_at(
+                &html,
+                position(&html, &format!("<span class=\"anchor\" id=\"seg.{n}\">")),
+            )
+        })
         .collect();
-    assert!(rows.windows(2).all(|w| w[0] < w[1]));
+    assert!(rows.windows(2).all(|w| w[0] <= w[1]), "{rows:?}");
+    assert!(rows[0] < rows[8], "{rows:?}");
 }
 
 #[test]
 fn html_view_of_the_letter_marks_the_gap_and_the_lost_original() {
     let (work, al) = builder::letter();
     let html = edition::to_html(&work, &al, &EditionOptions::default()).unwrap();
-    assert!(html.contains("no text in this witness"));
+    // The lost original: a narrow band that says why.
+    assert!(html.contains("class=\"colhead notext\" data-layer=\"ru\""));
+    assert!(html.contains("no text: text unavailable"));
     assert!(html.contains("class=\"s source-gap\" id=\"en.s17\""));
-    // The cs cell of a row past the gap says why it is empty.
-    let row = position(&html, "<tr id=\"row-seg.18\"");
-    let end = row + html[row..].find("</tr>").unwrap();
-    assert!(html[row..end].contains("gap in this witness"));
-    assert!(html.contains("Gap in this witness (source-incomplete)"));
+    // The cs cell of the row group past the gap says why it is empty.
+    let row = html[..position(&html, "id=\"en.s18\"")]
+        .rfind("<div class=\"grp\"")
+        .unwrap();
+    let end = row + html[row..].find("</div>\n").unwrap();
+    assert!(
+        html[row..end].contains("it has a gap here"),
+        "{}",
+        &html[row..end]
+    );
+    assert!(html.contains("gap (source-incomplete): The Czech source breaks off here."));
     assert!(html.contains("no text: the witness ru has no text"));
     assert!(html.contains("16/16 sentences (100.0 %)"));
     assert!(html.contains("Vážený Leonide Iljiči,"));
@@ -140,9 +181,12 @@ fn sentences_outside_every_segment_still_get_a_row() {
     let (work, mut al) = builder::udhr();
     al.segments.retain(|s| s.id != "seg.8"); // cs.s9, the addition
     let html = edition::to_html(&work, &al, &EditionOptions::default()).unwrap();
-    let orphan = position(&html, "<tr id=\"row-unaligned-cs.s9\"");
-    assert!(position(&html, "<tr id=\"row-seg.7\"") < orphan);
-    assert!(orphan < position(&html, "<tr id=\"row-seg.9\""));
+    let orphan = group_at(
+        &html,
+        position(&html, "id=\"cs.s9\" data-seg=\"unaligned-cs.s9\""),
+    );
+    assert!(group_at(&html, position(&html, "id=\"seg.7\"")) <= orphan);
+    assert!(orphan <= group_at(&html, position(&html, "id=\"seg.9\"")));
 }
 
 #[test]

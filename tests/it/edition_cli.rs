@@ -111,12 +111,27 @@ fn committed_editions_are_up_to_date_and_valid() {
             .arg(dir.path())
             .assert()
             .success();
-        for f in ["edition.xml", "index.html"] {
+        // Every file of the edition directory: the page, the TEI and the downloads.
+        let mut files = vec![];
+        let mut todo = vec![dir.path().to_owned()];
+        while let Some(d) = todo.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    todo.push(p);
+                } else {
+                    files.push(p.strip_prefix(dir.path()).unwrap().to_owned());
+                }
+            }
+        }
+        assert!(files.len() > 2, "{files:?}");
+        for f in &files {
             let fresh = std::fs::read_to_string(dir.path().join(f)).unwrap();
-            let old = std::fs::read_to_string(committed.join(f)).unwrap();
+            let old = std::fs::read_to_string(committed.join(f)).unwrap_or_default();
             assert!(
                 fresh == old,
-                "editions/{work}/{f} is stale: remake it with `tei-align edition texts/{work} -o editions/{work}`"
+                "editions/{work}/{} is stale: remake it with `tei-align edition texts/{work} -o editions/{work}`",
+                f.display()
             );
         }
         if let Some((ok, msg)) = jing(&committed.join("edition.xml")) {

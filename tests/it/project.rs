@@ -172,8 +172,8 @@ fn a_work_outside_a_project_needs_a_named_alignment() {
     );
 }
 
-/// The letter of 1968 as committed (its Czech header names the newspaper `cs.publisher` and the
-/// unknown translator `cs.translator`), aligned.
+/// The letter of 1968 as committed (its headers name the translator `kramer` and the newspaper
+/// Hospodářské noviny as `cs.publisher`), aligned.
 fn letter_1968() -> tempfile::TempDir {
     let texts = Path::new(env!("CARGO_MANIFEST_DIR")).join("texts/letter-1968");
     let dir = common::temp_work_all(&texts, "letter-1968");
@@ -188,9 +188,10 @@ fn an_editor_id_of_a_person_in_a_layer_header_is_refused() {
     let before = std::fs::read(&file).unwrap();
     for by in [
         "cs.publisher",
-        "cs.translator:Hana Nováková",
         "kramer",
+        "kramer:Mark Kramer",
         "tei-align",
+        "layer.cs",
     ] {
         let r = run_in(
             dir.path(),
@@ -213,6 +214,7 @@ fn an_editor_id_of_a_person_in_a_layer_header_is_refused() {
         ],
     );
     assert!(r.err.contains("Hospodářské noviny"), "{}", r.err);
+    assert!(r.err.contains("texts/letter-1968/cs.xml"), "{}", r.err);
 }
 
 #[test]
@@ -326,6 +328,12 @@ fn a_locked_work_names_its_holder_and_wait_waits() {
         std::process::id()
     );
     assert!(r.err.contains(&me) && r.err.contains("--wait"), "{}", r.err);
+    // A layer is written under the same lock.
+    let layer = d.join("texts/letter/cs.xml");
+    let layer_before = std::fs::read(&layer).unwrap();
+    let r = run_in(d, &["import", "--in-place", "texts/letter/cs.xml"]);
+    assert!(!r.ok && r.err.contains(&me), "{}", r.err);
+    assert_eq!(std::fs::read(&layer).unwrap(), layer_before);
     // Reading is not locked.
     ok_in(d, &["status", "texts/letter"]);
     let child = tei_align(d)
@@ -458,4 +466,70 @@ fn link_right_after_align_is_kept() {
         ok_in(d, &["unlink", "texts/w", "cs.s7", "en.s7"]);
     }
     let _ = Command::new("true");
+}
+
+/// The people an imported file names as confirmers are editors too: an id of a person of a layer
+/// header is refused, a new one is recorded in the alignment's header.
+#[test]
+fn an_imported_confirmer_is_an_editor_too() {
+    let dir = letter_1968();
+    let d = dir.path();
+    ok_in(d, &["link", "texts/letter-1968", "cs.s14", "en.s14"]);
+    ok_in(
+        d,
+        &[
+            "export",
+            "texts/letter-1968",
+            "--format",
+            "intertext",
+            "--edge",
+            "cs-en",
+            "-o",
+            "x",
+        ],
+    );
+    let text = std::fs::read_to_string(d.join("x/letter-1968.cs.en.xml")).unwrap();
+    assert!(text.contains("resp=\"eva\""), "{text}");
+    let file = d.join("alignments/letter-1968/alignment.xml");
+    let before = std::fs::read(&file).unwrap();
+    std::fs::write(
+        d.join("x/hn.xml"),
+        text.replace("resp=\"eva\"", "resp=\"cs.publisher\""),
+    )
+    .unwrap();
+    let args = [
+        "import-alignment",
+        "texts/letter-1968",
+        "x/hn.xml",
+        "--format",
+        "intertext",
+    ];
+    let r = run_in(d, &[&args[..], &["--edge", "cs-en"]].concat());
+    assert!(!r.ok, "{}", r.out);
+    assert!(
+        r.err.contains("resp in x/hn.xml 'cs.publisher'") && r.err.contains("Hospodářské noviny"),
+        "{}",
+        r.err
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+    std::fs::write(
+        d.join("x/mn.xml"),
+        text.replace("resp=\"eva\"", "resp=\"mnovak\""),
+    )
+    .unwrap();
+    let args = [
+        "import-alignment",
+        "texts/letter-1968",
+        "x/mn.xml",
+        "--format",
+        "intertext",
+    ];
+    ok_in(d, &[&args[..], &["--edge", "cs-en"]].concat());
+    let al = alignment(d, "letter-1968");
+    assert!(
+        al.agents
+            .iter()
+            .any(|a| a.id == "mnovak" && a.role == "editor")
+    );
+    assert!(confirmed_by(&al, "cs.s14", "en.s14", "mnovak"));
 }

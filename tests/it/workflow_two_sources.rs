@@ -141,9 +141,19 @@ fn align_trace_coverage_edition_and_check_follow_both_sources() {
     let r = run(d, &["edition", "texts/w", "-o", "ed"]);
     assert!(r.ok, "{}", r.err);
     let html = std::fs::read_to_string(d.join("ed/index.html")).unwrap();
-    let pos = |l: &str| html.find(&format!("<th data-layer=\"{l}\"")).unwrap();
+    let pos = |l: &str| {
+        html.find(&format!("<div class=\"colhead\" data-layer=\"{l}\""))
+            .unwrap()
+    };
     assert!(pos("en") < pos("cs") && pos("cs") < pos("ru"));
-    assert!(html.contains("translation from en by United Nations; translation from cs"));
+    // One phrase per source, in the column head of the layer made from two.
+    let head = &html[pos("ru")..];
+    let head = &head[..head.find("</div>").unwrap()];
+    assert!(
+        head.contains("translation from en by United Nations"),
+        "{head}"
+    );
+    assert!(head.contains("; translation from cs"), "{head}");
     let tei = std::fs::read_to_string(d.join("ed/edition.xml")).unwrap();
     assert!(
         tei.contains("rel.cs-ru") || tei.contains("#layer.cs"),

@@ -1,0 +1,288 @@
+//! What the page says about each witness (layer): read from the model and, where the layer's
+//! TEI file is at hand, from its teiHeader (the source description, the repository, links, the
+//! creation, the name of the language).
+
+use crate::model::Layer;
+use crate::tei::dom::Doc;
+
+/// A piece of header prose and the language it is in.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Prose {
+    pub text: String,
+    pub lang: String,
+}
+
+/// The bibliographic panel of one witness.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Witness {
+    pub title: Option<Prose>,
+    /// (role, name) of everyone the header names.
+    pub resp: Vec<(String, Prose)>,
+    /// The sources the text was taken from (`sourceDesc` bibls and paragraphs).
+    pub sources: Vec<Prose>,
+    /// The holding institution (`msIdentifier`), as one line.
+    pub repository: Option<Prose>,
+    /// Web addresses given in the source description.
+    pub links: Vec<String>,
+    /// How the text came to be (`profileDesc/creation`).
+    pub creation: Option<Prose>,
+    /// The language's name (`langUsage/language`), else a known name, else the code.
+    pub lang_name: String,
+}
+
+/// English words that show a piece of header prose is written in English.
+const ENGLISH: &[&str] = &[
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "from",
+    "by",
+    "for",
+    "with",
+    "is",
+    "not",
+    "this",
+    "as",
+    "translation",
+    "original",
+    "text",
+    "letter",
+    "available",
+    "copy",
+    "published",
+];
+
+/// The language of header prose with no `xml:lang` of its own: English (the language the page
+/// speaks) when it reads as English, else the layer's language. Headers are mostly written in
+/// the project's language even in a layer whose text is not (`xml:lang` on the TEI root is the
+/// text's language), and a title in the text's language has none of these words.
+pub(crate) fn prose_lang(text: &str, explicit: Option<&str>, layer_lang: &str) -> String {
+    if let Some(l) = explicit {
+        return l.to_owned();
+    }
+    let english = text
+        .split(|c: char| !c.is_alphabetic())
+        .any(|w| ENGLISH.contains(&w.to_lowercase().as_str()));
+    if english {
+        "en".into()
+    } else {
+        layer_lang.to_owned()
+    }
+}
+
+/// The English name of a language code the header does not name.
+pub(crate) fn known_lang_name(code: &str) -> Option<&'static str> {
+    let base = code.split(['-', '_']).next().unwrap_or(code);
+    Some(match base {
+        "en" => "English",
+        "cs" => "Czech",
+        "sk" => "Slovak",
+        "ru" => "Russian",
+        "uk" => "Ukrainian",
+        "pl" => "Polish",
+        "de" => "German",
+        "fr" => "French",
+        "it" => "Italian",
+        "es" => "Spanish",
+        "pt" => "Portuguese",
+        "nl" => "Dutch",
+        "la" => "Latin",
+        "grc" => "Ancient Greek",
+        "el" => "Greek",
+        "he" => "Hebrew",
+        "ar" => "Arabic",
+        "zh" => "Chinese",
+        "ja" => "Japanese",
+        "hu" => "Hungarian",
+        "sv" => "Swedish",
+        "da" => "Danish",
+        "fi" => "Finnish",
+        _ => return None,
+    })
+}
+
+/// The `xml:lang` in force at a header element (its own or an ancestor's inside the header).
+fn lang_at(doc: &Doc, chain: &[usize]) -> Option<String> {
+    chain
+        .iter()
+        .rev()
+        .find_map(|&i| doc.attr(i, "xml:lang"))
+        .map(str::to_owned)
+}
+
+/// The witness panel of a layer.
+pub(crate) fn witness(layer: &Layer) -> Witness {
+    let mut w = Witness {
+        lang_name: known_lang_name(&layer.lang)
+            .map(str::to_owned)
+            .unwrap_or_else(|| layer.lang.clone()),
+        ..Witness::default()
+    };
+    let prose = |t: &str, explicit: Option<&str>| Prose {
+        text: t.to_owned(),
+        lang: prose_lang(t, explicit, &layer.lang),
+    };
+    if !layer.title.trim().is_empty() {
+        w.title = Some(prose(layer.title.trim(), None));
+    }
+    for a in &layer.agents {
+        w.resp.push((a.role.clone(), prose(&a.name, None)));
+    }
+    if let Some(h) = from_file(layer, &mut w) {
+        return h;
+    }
+    if !layer.source_desc.trim().is_empty() {
+        w.sources.push(prose(layer.source_desc.trim(), None));
+    }
+    w
+}
+
+/// Fill the panel from the layer's teiHeader; `None` when the file cannot be read.
+fn from_file(layer: &Layer, base: &mut Witness) -> Option<Witness> {
+    let src = crate::fsutil::read_text(&layer.path).ok()?;
+    let doc = Doc::parse(&src, &layer.path.display().to_string()).ok()?;
+    let header = doc.child_elems(doc.root, "teiHeader").next()?;
+    let mut w = base.clone();
+    let hl = doc.attr(header, "xml:lang");
+    let prose = |i: usize, chain: &[usize]| {
+        let text = doc.norm_text(i, &["listRelation", "note"]);
+        let explicit = doc
+            .attr(i, "xml:lang")
+            .map(str::to_owned)
+            .or_else(|| lang_at(&doc, chain))
+            .or(hl.map(str::to_owned));
+        Prose {
+            lang: prose_lang(&text, explicit.as_deref(), &layer.lang),
+            text,
+        }
+    };
+    let file_desc = doc.child_elems(header, "fileDesc").next()?;
+    if let Some(ts) = doc.child_elems(file_desc, "titleStmt").next() {
+        if let Some(t) = doc.child_elems(ts, "title").next() {
+            w.title = Some(prose(t, &[header, file_desc, ts]));
+        }
+        let named: Vec<(String, Prose)> =
+            doc.child_elems(ts, "respStmt")
+                .filter_map(|r| {
+                    let resp = doc.child_elems(r, "resp").next()?;
+                    let name =
+                        doc.children(r).iter().copied().find(|&c| {
+                            matches!(doc.local(c), Some("name" | "persName" | "orgName"))
+                        })?;
+                    Some((
+                        doc.norm_text(resp, &[]),
+                        prose(name, &[header, file_desc, ts, r]),
+                    ))
+                })
+                .collect();
+        if !named.is_empty() {
+            w.resp = named;
+        }
+    }
+    if let Some(sd) = doc.child_elems(file_desc, "sourceDesc").next() {
+        source_desc(&doc, sd, &[header, file_desc, sd], &mut w, &prose);
+    }
+    if let Some(pd) = doc.child_elems(header, "profileDesc").next() {
+        if let Some(c) = doc.child_elems(pd, "creation").next() {
+            w.creation = Some(prose(c, &[header, pd]));
+        }
+        if let Some(lu) = doc.child_elems(pd, "langUsage").next()
+            && let Some(l) = doc
+                .child_elems(lu, "language")
+                .find(|&l| doc.attr(l, "ident") == Some(layer.lang.as_str()))
+        {
+            let name = doc.norm_text(l, &[]);
+            if !name.is_empty() && name != layer.lang {
+                w.lang_name = name;
+            }
+        }
+    }
+    Some(w)
+}
+
+fn source_desc(
+    doc: &Doc,
+    sd: usize,
+    chain: &[usize],
+    w: &mut Witness,
+    prose: &dyn Fn(usize, &[usize]) -> Prose,
+) {
+    for &c in doc.children(sd) {
+        let Some(local) = doc.local(c) else { continue };
+        let mut ch = chain.to_vec();
+        ch.push(c);
+        match local {
+            "bibl" | "biblStruct" | "biblFull" | "p" | "ab" => w.sources.push(prose(c, &ch)),
+            "listBibl" | "listWit" => {
+                for b in
+                    doc.children(c).iter().copied().filter(|&b| {
+                        matches!(doc.local(b), Some("bibl" | "biblStruct" | "witness"))
+                    })
+                {
+                    w.sources.push(prose(b, &ch));
+                }
+            }
+            "msDesc" => {
+                if let Some(id) = doc.child_elems(c, "msIdentifier").next() {
+                    let parts: Vec<String> = doc
+                        .children(id)
+                        .iter()
+                        .copied()
+                        .filter(|&p| doc.local(p).is_some())
+                        .map(|p| doc.norm_text(p, &[]))
+                        .filter(|t| !t.is_empty())
+                        .collect();
+                    if !parts.is_empty() {
+                        let text = parts.join(", ");
+                        w.repository = Some(Prose {
+                            lang: prose_lang(&text, lang_at(doc, &ch).as_deref(), "en"),
+                            text,
+                        });
+                    }
+                }
+                for &p in doc.children(c) {
+                    if matches!(doc.local(p), Some("p" | "ab" | "msContents" | "history")) {
+                        w.sources.push(prose(p, &ch));
+                    }
+                }
+            }
+            _ => {}
+        }
+        collect_links(doc, c, &mut w.links);
+    }
+    w.sources.retain(|s| !s.text.is_empty());
+}
+
+fn collect_links(doc: &Doc, i: usize, out: &mut Vec<String>) {
+    if doc.local(i) == Some("ref")
+        && let Some(t) = doc.attr(i, "target")
+        && (t.starts_with("http://") || t.starts_with("https://"))
+        && !out.iter().any(|x| x == t)
+    {
+        out.push(t.to_owned());
+    }
+    for &c in doc.children(i) {
+        collect_links(doc, c, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_prose_is_english_when_it_reads_so() {
+        assert_eq!(
+            prose_lang("Letter to L. I. Brezhnev: the Russian original", None, "ru"),
+            "en"
+        );
+        assert_eq!(prose_lang("Hospodářské noviny", None, "cs"), "cs");
+        assert_eq!(
+            prose_lang("Всеобщая декларация прав человека", None, "ru"),
+            "ru"
+        );
+        assert_eq!(prose_lang("anything", Some("de"), "ru"), "de");
+    }
+}
