@@ -130,6 +130,11 @@ pub struct Gap {
     pub reason: String,
     /// A human description (`<desc>` inside the gap), if any.
     pub desc: Option<String>,
+    /// True when the gap stands inside the sentence `after - 1` (the sentence breaks off
+    /// there): that sentence is incomplete, and a link holding it covers less than its
+    /// counterpart.
+    #[serde(default)]
+    pub inside: bool,
 }
 
 /// One layer (witness) of a work: one TEI file.
@@ -160,6 +165,11 @@ impl Layer {
     /// Index of the sentence with this id.
     pub fn index_of(&self, id: &str) -> Option<usize> {
         self.sentences.iter().position(|s| s.id == id)
+    }
+
+    /// True when sentence `idx` holds a gap (the witness breaks off inside it).
+    pub fn is_truncated(&self, idx: usize) -> bool {
+        self.gaps.iter().any(|g| g.inside && g.after == idx + 1)
     }
 
     /// True when the witness has no text at all (e.g. the Russian original of the letter).
@@ -272,6 +282,10 @@ pub struct Link {
     pub cert: f64,
     /// Automatic or verified.
     pub status: LinkStatus,
+    /// One side covers clearly less than the other (a witness cut off mid-sentence, a dropped
+    /// clause): `@subtype="partial"`.
+    #[serde(default)]
+    pub partial: bool,
 }
 
 impl Link {

@@ -15,6 +15,7 @@
 
 mod confidence;
 mod lexicon;
+pub mod partial;
 mod search;
 mod text;
 

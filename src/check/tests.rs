@@ -187,6 +187,7 @@ fn crossing_links_and_coverage_are_checked_per_edge() {
 fn links_with_sentences_of_the_wrong_layer_are_reported() {
     let mut al = alignment();
     al.edges[1].links.push(Link {
+        partial: false,
         id: "a.cs-en.9".into(),
         source: ids(&["en.s1"]),
         derived: ids(&["cs.s1"]),

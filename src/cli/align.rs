@@ -31,8 +31,41 @@ pub struct Args {
     /// When another command is editing the work, wait for it instead of failing.
     #[arg(long)]
     pub wait: bool,
+    /// Print what was done as JSON (for scripts) instead of a line of text.
+    #[arg(long)]
+    pub json: bool,
     #[command(flatten)]
     pub embed: super::embeddings::EmbedArgs,
+}
+
+/// What `align` did, for the text line and `--json`.
+#[derive(Debug, serde::Serialize)]
+pub struct AlignSummary {
+    /// The alignment file.
+    pub alignment: PathBuf,
+    /// The work id.
+    pub work: String,
+    /// Number of layers.
+    pub layers: usize,
+    /// One entry per derivation edge.
+    pub edges: Vec<EdgeSummary>,
+    /// Number of N-way segments.
+    pub segments: usize,
+    /// Whether the file changed (false: byte-identical, not rewritten).
+    pub changed: bool,
+    /// Warnings (e.g. a confirmed link whose sentence was deleted).
+    pub warnings: Vec<String>,
+}
+
+/// One edge of an [`AlignSummary`].
+#[derive(Debug, serde::Serialize)]
+pub struct EdgeSummary {
+    /// The relation id (`rel.cs-en`).
+    pub relation: String,
+    /// Links (1-1, n:m).
+    pub links: usize,
+    /// Sentences without a counterpart (omitted, added, past a source gap).
+    pub unaligned: usize,
 }
 
 /// Accept `YYYY`, `YYYY-MM-DD` or `YYYY-MM-DDThh:mm:ss[Z|±hh:mm]`: what TEI's `@when` takes.
@@ -74,13 +107,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     check_when(args.when.as_deref())?;
     let w = WorkRef::resolve(&args.work, args.out.as_deref())?;
     let work = w.read_work()?;
-    align(&w, &work, &args)?;
-    Ok(())
+    let (_, summary) = align(&w, &work, &args)?;
+    print_summary(&summary, args.json)
 }
 
-/// Align the work (read already) and write its alignment; print what was done. Returns the
-/// alignment, for `run` to go on with.
-pub fn align(w: &WorkRef, work: &Work, args: &Args) -> anyhow::Result<WorkAlignment> {
+/// Align the work (read already) and write its alignment. Returns the alignment, for `run` to go
+/// on with, and what was done.
+pub fn align(
+    w: &WorkRef,
+    work: &Work,
+    args: &Args,
+) -> anyhow::Result<(WorkAlignment, AlignSummary)> {
     super::ui::detail(&format!(
         "work {} ({}): {} layer(s); alignment {}",
         work.id,
@@ -98,21 +135,46 @@ pub fn align(w: &WorkRef, work: &Work, args: &Args) -> anyhow::Result<WorkAlignm
     let done = w.align(work, &opts, args.fresh, super::link::lock_mode(args.wait))?;
     let out = &w.alignment;
     for warning in &done.report.warnings {
-        eprintln!("tei-align: warning: {}: {warning}", out.display());
+        super::ui::warn(&format!("{}: {warning}", out.display()));
     }
     let a = done.report.alignment;
-    let same_bytes = !done.written;
-    let links: usize = a.edges.iter().map(|e| e.links.len()).sum();
-    let unaligned: usize = a.edges.iter().map(|e| e.unaligned.len()).sum();
+    let summary = AlignSummary {
+        alignment: out.clone(),
+        work: work.id.clone(),
+        layers: work.layers.len(),
+        edges: a
+            .edges
+            .iter()
+            .map(|e| EdgeSummary {
+                relation: e.relation.clone(),
+                links: e.links.len(),
+                unaligned: e.unaligned.len(),
+            })
+            .collect(),
+        segments: a.segments.len(),
+        changed: done.written,
+        warnings: done.report.warnings.clone(),
+    };
+    Ok((a, summary))
+}
+
+/// Print what `align` did: one line, or JSON.
+pub fn print_summary(s: &AlignSummary, json: bool) -> anyhow::Result<()> {
+    if json {
+        outln!("{}", serde_json::to_string_pretty(s)?);
+        return Ok(());
+    }
+    let links: usize = s.edges.iter().map(|e| e.links).sum();
+    let unaligned: usize = s.edges.iter().map(|e| e.unaligned).sum();
     outln!(
         "{}: {} layer(s), {} edge(s), {links} link(s), {unaligned} unaligned, {} segment(s){}",
-        out.display(),
-        work.layers.len(),
-        a.edges.len(),
-        a.segments.len(),
-        if same_bytes { " (unchanged)" } else { "" }
+        s.alignment.display(),
+        s.layers,
+        s.edges.len(),
+        s.segments,
+        if s.changed { "" } else { " (unchanged)" }
     );
-    Ok(a)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -18,6 +18,9 @@ pub struct Args {
     /// the project].
     #[arg(long, value_name = "RNG")]
     pub schema: Option<PathBuf>,
+    /// Print the result as JSON (`ok`, `problems` with file, line and message, `notes`).
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Run the command: one line per problem on stdout, non-zero exit if there is any.
@@ -33,14 +36,31 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         schema: find_schema(args.schema.as_deref(), &args.work)?,
     };
     let rep = check(&work, &al, &path, &opts);
-    for p in &rep.problems {
-        outln!("{p}");
-    }
-    for w in &rep.warnings {
-        eprintln!("warning: {w}");
-    }
-    for n in &rep.notes {
-        super::ui::note(n);
+    if args.json {
+        let problems: Vec<_> = rep
+            .problems
+            .iter()
+            .map(|p| serde_json::json!({"file": p.file, "line": p.line, "message": p.message}))
+            .collect();
+        let v = serde_json::json!({
+            "ok": rep.is_ok(),
+            "alignment": path,
+            "layers": work.layers.len(),
+            "problems": problems,
+            "warnings": rep.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "notes": rep.notes,
+        });
+        outln!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        for p in &rep.problems {
+            outln!("{p}");
+        }
+        for w in &rep.warnings {
+            eprintln!("warning: {w}");
+        }
+        for n in &rep.notes {
+            super::ui::note(n);
+        }
     }
     if !rep.is_ok() {
         return Err(super::ui::CheckFailed(format!(
@@ -50,10 +70,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         ))
         .into());
     }
-    eprintln!(
-        "ok: {} layers and {} checked",
-        work.layers.len(),
-        path.display()
-    );
+    if super::ui::notes_on() && !args.json {
+        eprintln!(
+            "ok: {} layers and {} checked",
+            work.layers.len(),
+            path.display()
+        );
+    }
     Ok(())
 }

@@ -72,20 +72,35 @@ pub fn print(
     work: &Work,
     alignment: &WorkAlignment,
 ) -> anyhow::Result<()> {
+    let report = report(args, path, work, alignment)?;
+    if args.json {
+        outln!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        out!("{}", coverage::to_text(&report));
+    }
+    gate(args, path, &report)
+}
+
+/// The coverage report of `alignment` (of the file `path`) over `work`.
+pub fn report(
+    args: &Args,
+    path: &Path,
+    work: &Work,
+    alignment: &WorkAlignment,
+) -> anyhow::Result<coverage::CoverageReport> {
     check_args(args)?;
-    let report = coverage::report(
+    coverage::report(
         work,
         alignment,
         &CoverageOptions {
             doubt_below: args.doubt_below,
         },
     )
-    .with_context(|| path.display().to_string())?;
-    if args.json {
-        outln!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        out!("{}", coverage::to_text(&report));
-    }
+    .with_context(|| path.display().to_string())
+}
+
+/// `--fail-under`: fail (exit 1) when an edge is below the threshold or nothing was measured.
+fn gate(args: &Args, path: &Path, report: &coverage::CoverageReport) -> anyhow::Result<()> {
     if args.fail_under.is_some() && report.lowest().is_none() && !args.allow_empty {
         return Err(CheckFailed(format!(
             "{}: --fail-under: nothing to measure (no derivation edge whose two layers have \

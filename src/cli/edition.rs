@@ -67,6 +67,19 @@ pub fn write(
     alignment: &WorkAlignment,
     path: &Path,
 ) -> anyhow::Result<()> {
+    for p in write_files(args, work, alignment, path)? {
+        outln!("{}", p.display());
+    }
+    Ok(())
+}
+
+/// Write the edition of `work` with `alignment` (read from `path`); the files written.
+pub fn write_files(
+    args: &Args,
+    work: &Work,
+    alignment: &WorkAlignment,
+    path: &Path,
+) -> anyhow::Result<Vec<std::path::PathBuf>> {
     check_args(args)?;
     let opts = EditionOptions {
         coverage: CoverageOptions {
@@ -75,8 +88,5 @@ pub fn write(
     };
     let written = edition::write_edition(&args.output, work, alignment, &opts)
         .with_context(|| format!("edition of {} with {}", args.work.display(), path.display()))?;
-    for p in written {
-        outln!("{}", p.display());
-    }
-    Ok(())
+    Ok(written)
 }

@@ -3,6 +3,7 @@
 use anyhow::bail;
 use std::sync::Arc;
 use tei_align::embed::Embedder;
+use tei_align::embed::cache::CachedEmbedder;
 use tei_align::embed::e5::E5;
 use tei_align::embed::http::HttpEmbedder;
 
@@ -37,6 +38,9 @@ impl EmbedArgs {
         } else {
             bail!("--embeddings {src}: expected `e5` or an http(s):// endpoint URL");
         };
-        Ok(Some(e))
+        // Vectors are kept by text hash and model: re-aligning after an edit embeds only the
+        // new text.
+        let dir = tei_align::embed::e5::model_dir()?.join("vectors");
+        Ok(Some(Arc::new(CachedEmbedder::open(e, &dir)?)))
     }
 }

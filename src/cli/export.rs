@@ -36,6 +36,20 @@ pub struct Args {
 /// Run the command.
 pub fn run(args: Args) -> anyhow::Result<()> {
     let format = Format::parse(&args.format).context("unknown format")?;
+    // Options of one format given with another would be silently ignored.
+    for (given, flag, only) in [
+        (args.pairs, "--pairs", Format::Tmx),
+        (args.excel, "--excel", Format::Tsv),
+    ] {
+        if given && format != only {
+            return Err(super::ui::UsageError(format!(
+                "{flag} applies to --format {}, not {}",
+                if only == Format::Tmx { "tmx" } else { "tsv" },
+                args.format
+            ))
+            .into());
+        }
+    }
     let tei_align::project::Opened {
         work,
         path,

@@ -37,7 +37,7 @@ pub struct Args {
     /// The input file (plain text, HTML or TEI; `-` reads standard input). Omit it for a
     /// witness whose text is not available: then give its gap with --gap-start/--gap-end.
     pub input: Option<PathBuf>,
-    /// The TEI file to write (atomically).
+    /// The TEI file to write (atomically); `-` writes standard output (then give --id).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Rewrite the input TEI file itself (only for TEI input).
@@ -204,11 +204,23 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         (None, true, None) => bail!("--in-place needs an input file"),
         (None, false, _) => bail!("no output file: give -o FILE (or --in-place for TEI input)"),
     };
+    let to_stdout = output == Path::new("-");
+    if to_stdout && a.id.is_none() {
+        return Err(super::ui::UsageError(
+            "-o - (standard output) needs --id: the layer id cannot come from a file name".into(),
+        )
+        .into());
+    }
     // A layer written into a work is a change of the work: under its lock, from before the
     // input is read (for --in-place) until the file is written.
-    let _lock = super::link::layer_lock(&output, a.wait)?;
+    let _lock = if to_stdout {
+        None
+    } else {
+        Some(super::link::layer_lock(&output, a.wait)?)
+    };
     if let Some(i) = &a.input
         && !a.in_place
+        && !to_stdout
         && same_file(i, &output)
     {
         bail!(
@@ -497,7 +509,14 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     } else {
         annotate::apply(&result.xml, &out_name, &extras.marks)?
     };
-    fsutil::write_atomic(&output, xml.as_bytes())?;
+    if output == Path::new("-") {
+        use std::io::Write as _;
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(xml.as_bytes())?;
+        stdout.flush()?;
+    } else {
+        fsutil::write_atomic(&output, xml.as_bytes())?;
+    }
     eprintln!(
         "{}: {} new sentence(s), {} kept, {} split",
         out_name,

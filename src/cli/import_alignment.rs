@@ -14,7 +14,7 @@ use tei_align::review;
 pub struct Args {
     /// The work directory (texts/<work>).
     pub work: PathBuf,
-    /// The file to import.
+    /// The file to import; `-` reads standard input.
     pub file: PathBuf,
     /// cesalign | intertext | tmx | tsv | ladder.
     #[arg(long, value_parser = ["cesalign", "intertext", "tmx", "tsv", "ladder"])]
@@ -48,7 +48,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         "import-alignment",
     )?;
     let (work, al) = (&o.work, &mut o.alignment);
-    let src = tei_align::fsutil::read_text(&args.file)?;
+    let src = if args.file.as_os_str() == "-" {
+        super::segment::read_stdin()?
+    } else {
+        tei_align::fsutil::read_text(&args.file)?
+    };
     let ei = find_edge(al, args.edge.as_deref())?;
     let rel = relation_of(al, &al.edges[ei])?.clone();
     let who = editor.id;

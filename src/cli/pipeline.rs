@@ -27,6 +27,10 @@ pub struct Args {
     /// When another command is editing a work, wait for it instead of failing.
     #[arg(long)]
     pub wait: bool,
+    /// Print one JSON document (per work: what align did, the coverage report, the edition's
+    /// files) instead of the text reports.
+    #[arg(long)]
+    pub json: bool,
     #[command(flatten)]
     pub embed: super::embeddings::EmbedArgs,
 }
@@ -70,10 +74,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         works.push((dir, w, editions));
     }
+    let mut reports = Vec::new();
     for (dir, w, editions) in works {
         // The heading of this work's report, on stdout with the report itself: stderr carries
         // only warnings and the one-line error.
-        outln!("== {}", dir.display());
+        if !args.json {
+            outln!("== {}", dir.display());
+        }
         // Each layer is read once, for the alignment, the coverage report and the edition.
         let work = w.read_work()?;
         let align_args = super::align::Args {
@@ -84,24 +91,42 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             fresh: false,
             full: false,
             wait: args.wait,
+            json: args.json,
             embed: args.embed.clone(),
         };
-        let alignment = super::align::align(&w, &work, &align_args)?;
+        let (alignment, summary) = super::align::align(&w, &work, &align_args)?;
         let coverage_args = super::coverage::Args {
             alignment: w.alignment.clone(),
-            json: false,
+            json: args.json,
             fail_under: None,
             allow_empty: false,
             doubt_below: DEFAULT_DOUBT_BELOW,
         };
-        super::coverage::print(&coverage_args, &w.alignment, &work, &alignment)?;
         let edition_args = super::edition::Args {
             work: dir.clone(),
             alignment: Some(w.alignment.clone()),
             output: editions,
             doubt_below: DEFAULT_DOUBT_BELOW,
         };
-        super::edition::write(&edition_args, &work, &alignment, &w.alignment)?;
+        if args.json {
+            let coverage =
+                super::coverage::report(&coverage_args, &w.alignment, &work, &alignment)?;
+            let files =
+                super::edition::write_files(&edition_args, &work, &alignment, &w.alignment)?;
+            reports.push(serde_json::json!({
+                "work": dir,
+                "align": summary,
+                "coverage": coverage,
+                "edition": files,
+            }));
+        } else {
+            super::align::print_summary(&summary, false)?;
+            super::coverage::print(&coverage_args, &w.alignment, &work, &alignment)?;
+            super::edition::write(&edition_args, &work, &alignment, &w.alignment)?;
+        }
+    }
+    if args.json {
+        outln!("{}", serde_json::to_string_pretty(&reports)?);
     }
     Ok(())
 }

@@ -38,7 +38,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             if k > 0 {
                 w.write_all(b"\n")?;
             }
-            for r in segment::split(&text[p.clone()], &args.lang) {
+            // By paragraph: a paragraph of punctuation only ("* * *") is printed, not dropped.
+            for r in segment::split_by_paragraph(&text[p.clone()], &args.lang)
+                .into_iter()
+                .flatten()
+            {
                 w.write_all(
                     segment::one_line(&text[p.start + r.start..p.start + r.end]).as_bytes(),
                 )?;

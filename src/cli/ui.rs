@@ -40,6 +40,11 @@ pub fn note(msg: &str) {
     }
 }
 
+/// Print a warning on stderr (also under `-q`: a warning is about the result).
+pub fn warn(msg: &str) {
+    eprintln!("tei-align: warning: {msg}");
+}
+
 /// Print a detail on stderr with `-v` only.
 pub fn detail(msg: &str) {
     if LEVEL.load(Ordering::Relaxed) >= 1 {

@@ -8,6 +8,9 @@
 //! - source gaps (`source-gap`): a derived sentence has no counterpart because the source
 //!   *witness* is incomplete there — not the translator's doing, so it never counts as an addition;
 //! - merges and splits (n:m beads other than 1-1);
+//! - partial links (`@subtype="partial"`): one side covers clearly less than the other (a witness
+//!   cut off mid-sentence, a dropped clause); their source sentences count as covered, but not
+//!   as covered in full;
 //! - doubtful links (automatic links whose `@cert` is below a threshold).
 //!
 //! The same figures are given per block (paragraph, heading …) of each side and for the whole
@@ -175,6 +178,8 @@ pub struct EdgeCoverage {
     pub source_gap: Vec<SentenceNote>,
     /// Beads other than 1-1, 1-0 and 0-1 (merges, splits, n:m).
     pub merged_or_split: Vec<LinkNote>,
+    /// Links one side of which covers clearly less than the other.
+    pub partial: Vec<LinkNote>,
     /// Automatic links below the doubt threshold.
     pub doubtful: Vec<LinkNote>,
     /// Source sentences that are in no link and no unaligned ptr: the alignment is incomplete.
@@ -197,6 +202,10 @@ pub struct Counts {
     pub derived_sentences: usize,
     /// Derived sentences with a counterpart in the source layer.
     pub derived_sentences_covered: usize,
+    /// Covered source sentences whose link is partial (the rest are covered in full).
+    pub source_sentences_partial: usize,
+    /// Partial links (in a block: those of its source sentences).
+    pub partial: usize,
     /// Omitted source sentences (1-0).
     pub omitted: usize,
     /// Added derived sentences (0-1).
@@ -222,6 +231,8 @@ impl Counts {
         self.source_chars_covered += o.source_chars_covered;
         self.derived_sentences += o.derived_sentences;
         self.derived_sentences_covered += o.derived_sentences_covered;
+        self.source_sentences_partial += o.source_sentences_partial;
+        self.partial += o.partial;
         self.omitted += o.omitted;
         self.added += o.added;
         self.source_gap += o.source_gap;
@@ -390,7 +401,9 @@ fn edge_coverage(
     let mut src_fate = vec![Fate::Unaccounted; src.sentences.len()];
     let mut der_fate = vec![Fate::Unaccounted; der.sentences.len()];
     let mut src_doubt = vec![false; src.sentences.len()];
+    let mut src_partial = vec![false; src.sentences.len()];
     let mut merged_or_split = Vec::new();
+    let mut partial = Vec::new();
     let mut doubtful = Vec::new();
     if let Some(edge) = edge {
         for link in &edge.links {
@@ -429,6 +442,12 @@ fn edge_coverage(
             };
             if !s.is_empty() && !d.is_empty() && (s.len() > 1 || d.len() > 1) {
                 merged_or_split.push(note());
+            }
+            if link.partial && !s.is_empty() && !d.is_empty() {
+                partial.push(note());
+                for &i in &s {
+                    src_partial[i] = true;
+                }
             }
             if !verified && link.cert < opts.doubt_below {
                 doubtful.push(note());
@@ -499,6 +518,10 @@ fn edge_coverage(
         if src_fate[i] == Fate::Covered {
             c.source_sentences_covered += 1;
             c.source_chars_covered += chars(&s.text);
+            if src_partial[i] {
+                c.source_sentences_partial += 1;
+                c.partial += 1;
+            }
         }
         if src_fate[i] == Fate::Omitted {
             c.omitted += 1;
@@ -534,6 +557,8 @@ fn edge_coverage(
         b.counts.finish(measurable);
     }
     total.merged_or_split = merged_or_split.len();
+    // Partial links, not partial source sentences, in the edge total.
+    total.partial = partial.len();
     // Doubtful links, not doubtful source sentences, in the edge total.
     total.doubtful = doubtful.len();
     total.finish(measurable);
@@ -552,6 +577,7 @@ fn edge_coverage(
         added: pick(der, &der_fate, Fate::Added),
         source_gap: pick(der, &der_fate, Fate::SourceGap),
         merged_or_split,
+        partial,
         doubtful,
         unaccounted: pick(src, &src_fate, Fate::Unaccounted),
     })
@@ -611,11 +637,13 @@ pub fn to_text(report: &CoverageReport) -> String {
     }
     let _ = writeln!(
         o,
-        "{:<12} {:>9} {:>9} {:>9} {:>7} {:>6} {:>10} {:>8} {:>8}",
+        "{:<12} {:>9} {:>9} {:>9} {:>5} {:>7} {:>7} {:>6} {:>10} {:>8} {:>8}",
         "edge",
         "sentences",
         "coverage",
         "chars",
+        "full",
+        "partial",
         "omitted",
         "added",
         "source-gap",
@@ -643,11 +671,13 @@ pub fn to_text(report: &CoverageReport) -> String {
             EdgeState::Measured => {
                 let _ = writeln!(
                     o,
-                    "{:<12} {:>9} {:>9} {:>9} {:>7} {:>6} {:>10} {:>8} {:>8}",
+                    "{:<12} {:>9} {:>9} {:>9} {:>5} {:>7} {:>7} {:>6} {:>10} {:>8} {:>8}",
                     name,
                     format!("{}/{}", t.source_sentences_covered, t.source_sentences),
                     pct(t.coverage_pct),
                     pct(t.char_coverage_pct),
+                    t.source_sentences_covered - t.source_sentences_partial,
+                    t.source_sentences_partial,
                     t.omitted,
                     t.added,
                     t.source_gap,
@@ -659,7 +689,7 @@ pub fn to_text(report: &CoverageReport) -> String {
     }
     let _ = writeln!(
         o,
-        "{:<12} {:>9} {:>9} {:>9} {:>7} {:>6} {:>10} {:>8} {:>8}",
+        "{:<12} {:>9} {:>9} {:>9} {:>5} {:>7} {:>7} {:>6} {:>10} {:>8} {:>8}",
         "whole work",
         format!(
             "{}/{}",
@@ -667,6 +697,8 @@ pub fn to_text(report: &CoverageReport) -> String {
         ),
         pct(report.total.coverage_pct),
         pct(report.total.char_coverage_pct),
+        report.total.source_sentences_covered - report.total.source_sentences_partial,
+        report.total.source_sentences_partial,
         report.total.omitted,
         report.total.added,
         report.total.source_gap,
@@ -685,12 +717,13 @@ pub fn to_text(report: &CoverageReport) -> String {
             .filter(|b| {
                 b.counts.source_sentences_covered < b.counts.source_sentences
                     || b.counts.omitted > 0
+                    || b.counts.partial > 0
                     || b.counts.doubtful > 0
             })
             .collect();
         let _ = writeln!(
             o,
-            "{} → {} per block of {}: {} of {} blocks complete and without doubt{}",
+            "{} → {} per block of {}: {} of {} blocks complete, in full and without doubt{}",
             e.source,
             e.derived,
             e.source,
@@ -707,6 +740,9 @@ pub fn to_text(report: &CoverageReport) -> String {
             let mut extra = String::new();
             if c.omitted > 0 {
                 let _ = write!(extra, "  omitted {}", c.omitted);
+            }
+            if c.partial > 0 {
+                let _ = write!(extra, "  partial {}", c.partial);
             }
             if c.doubtful > 0 {
                 let _ = write!(extra, "  doubtful {}", c.doubtful);
@@ -761,6 +797,10 @@ pub fn to_text(report: &CoverageReport) -> String {
         }
         for (title, list) in [
             ("merged/split", &e.merged_or_split),
+            (
+                "partial (one side covers clearly less than the other)",
+                &e.partial,
+            ),
             ("doubtful", &e.doubtful),
         ] {
             if list.is_empty() {

@@ -185,6 +185,9 @@ fn looks(
                 if m.doubtful {
                     add("doubtful", "doubtful link".into());
                 }
+                if m.partial {
+                    add("partial", "partial: one side covers clearly less".into());
+                }
                 if m.merged_or_split {
                     add("nm", "merged or split".into());
                 }
@@ -247,7 +250,12 @@ fn steps(work: &Work, alignment: &WorkAlignment, opts: &EditionOptions) -> Steps
         };
         for l in &edge.links {
             let s = step(
-                format!("link {} ({})", l.id, l.kind()),
+                format!(
+                    "link {} ({}{})",
+                    l.id,
+                    l.kind(),
+                    if l.partial { ", partial" } else { "" }
+                ),
                 l.cert,
                 &l.status,
                 l.cert < opts.coverage.doubt_below,
@@ -882,7 +890,7 @@ fn about(o: &mut String, ctx: &Ctx, opts: &EditionOptions) -> Result<(), Edition
          <li><span class=\"s added\">green</span> added: no counterpart in the source</li>\
          <li><span class=\"s source-gap\">dashed</span> the source witness has a gap here</li>\
          <li><span class=\"s doubtful\">wavy, with ?</span> doubtful link (the aligner's confidence is below {})</li>\
-         <li><span class=\"s nm\">n:m</span> merged or split</li>\
+         <li><span class=\"s partial\">dashed underline</span> partial: one side covers clearly less than the other</li><li><span class=\"s nm\">n:m</span> merged or split</li>\
          <li><span class=\"s verified\">✓</span> confirmed by an editor (the panel says who and when)</li>\
          <li><span class=\"nref demo\">1</span> a note, apparatus entry or editorial choice: press it to read it</li>\
          <li><span class=\"nref demo\">[…]</span> a gap in the witness</li></ul></div>",

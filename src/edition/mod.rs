@@ -594,6 +594,8 @@ pub(crate) struct SentenceMarks {
     pub doubtful: bool,
     pub merged_or_split: bool,
     pub verified: bool,
+    /// A link of it is partial: one side covers clearly less than the other.
+    pub partial: bool,
 }
 
 /// Marks of every sentence, by id.
@@ -631,6 +633,7 @@ pub(crate) fn sentence_marks(
                 e.doubtful |= doubtful;
                 e.merged_or_split |= nm;
                 e.verified |= verified;
+                e.partial |= l.partial;
             }
             if l.derived.is_empty() {
                 for id in &l.source {

@@ -154,25 +154,36 @@
   }
   each('input[data-toggle]', function (cb) { cb.addEventListener('change', applyToggles); });
   // Search: every sentence of every layer, accents and case ignored; built on first use.
-  var corpus = null;
+  var corpus = null, pending = null, built = 0;
   function fold(t) { return t.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase(); }
-  function buildCorpus() {
-    corpus = [];
-    each('.s[data-seg]', function (e) {
-      var t = '';
-      for (var n = e.firstChild; n; n = n.nextSibling) {
-        if (n.nodeType === 3) t += n.data;
-        else if (n.nodeType === 1 && !n.classList.contains('npop') && !n.classList.contains('nref')) t += n.textContent;
-      }
-      corpus.push([e.id, fold(t), t]);
-    });
+  function textOf(e) {
+    var t = '';
+    for (var n = e.firstChild; n; n = n.nextSibling) {
+      if (n.nodeType === 3) t += n.data;
+      else if (n.nodeType === 1 && !n.classList.contains('npop') && !n.classList.contains('nref')) t += n.textContent;
+    }
+    return t;
   }
+  // The search index is built in slices while the reader looks at the page, so that a long
+  // work answers its first search at once; a search before it is done finishes it first.
+  function indexSome(k) {
+    if (!pending) { pending = document.querySelectorAll('.s[data-seg]'); corpus = []; }
+    var end = Math.min(pending.length, built + k);
+    for (; built < end; built++) {
+      var e = pending[built], t = textOf(e);
+      corpus.push([e.id, fold(t), t]);
+    }
+    return built >= pending.length;
+  }
+  function buildCorpus() { indexSome(Infinity); }
+  function idleIndex() { if (!indexSome(2000)) setTimeout(idleIndex, 0); }
+  setTimeout(idleIndex, 50);
   var q = $('q'), hits = $('hits'), status = $('q-status'), timer = null;
   function search() {
     var needle = fold(q.value.trim());
     hits.textContent = '';
     if (needle.length < 2) { status.textContent = ''; return; }
-    if (!corpus) buildCorpus();
+    buildCorpus();
     var n = 0, shown = 0;
     for (var i = 0; i < corpus.length; i++) {
       var k = corpus[i][1].indexOf(needle);

@@ -3,6 +3,7 @@
 //! inference of multilingual-e5-small and an OpenAI-compatible embeddings server — so that the
 //! aligner depends on the interface only.
 
+pub mod cache;
 pub mod e5;
 pub mod http;
 pub mod install;

@@ -753,6 +753,7 @@ pub fn merge_edge(
                 .or_else(|| same_old.map(|l| l.cert))
                 .unwrap_or(if is_verified(&status) { 1.0 } else { 0.5 });
             edge.links.push(Link {
+                partial: false,
                 id,
                 source: src,
                 derived: der,

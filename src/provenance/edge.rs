@@ -321,13 +321,37 @@ pub(super) fn align_edge_marked(
     let mut links: Vec<Link> = Vec::new();
     // (derived side?, sentence index, ptr)
     let mut ptrs: Vec<(bool, usize, Unaligned)> = fixed_ptrs;
+    // Partial links: by length, or because a sentence of the link breaks off inside (it
+    // holds a gap: evidence enough).
+    let by_length = crate::align::partial::by_length(
+        &source
+            .sentences
+            .iter()
+            .map(|s| s.text.as_str())
+            .collect::<Vec<_>>(),
+        &derived
+            .sentences
+            .iter()
+            .map(|s| s.text.as_str())
+            .collect::<Vec<_>>(),
+        &beads,
+    );
     let mut consumed_src = 0usize;
-    for b in &beads {
+    for (b, &by_length) in beads.iter().zip(&by_length) {
         if let Some(k) = b.src.last().and_then(|i| src_pos.get(i)) {
             consumed_src = consumed_src.max(k + 1);
         }
+        let partial = by_length
+            || b.src.iter().any(|&i| source.is_truncated(i))
+            || b.tgt.iter().any(|&j| derived.is_truncated(j));
         if let Some(l) = fixed_by_bead.get(&(b.src.clone(), b.tgt.clone())) {
-            links.push((*l).clone());
+            let mut l = (*l).clone();
+            // A held automatic link is re-judged like a new one (the layers may have changed,
+            // or an older aligner made it); a person's judgement stands.
+            if l.status == LinkStatus::Automatic {
+                l.partial = partial;
+            }
+            links.push(l);
             continue;
         }
         let cert = round3(b.confidence);
@@ -346,6 +370,7 @@ pub(super) fn align_edge_marked(
                     .collect(),
                 cert,
                 status: LinkStatus::Automatic,
+                partial,
             }),
             (false, true) => {
                 for &i in &b.src {

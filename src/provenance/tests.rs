@@ -74,6 +74,7 @@ const EN: [&str; 5] = [
 fn letter() -> Work {
     let mut cs = layer("cs", Some("ru"), &CS);
     cs.gaps.push(Gap {
+        inside: false,
         after: 3,
         block: 0,
         reason: "source-incomplete".into(),
@@ -81,6 +82,7 @@ fn letter() -> Work {
     });
     let mut ru = layer("ru", None, &[]);
     ru.gaps.push(Gap {
+        inside: false,
         after: 0,
         block: 0,
         reason: "text-unavailable".into(),
@@ -234,6 +236,7 @@ fn sentences_after_the_source_gap_are_source_gaps_not_additions() {
 
 fn link(id: &str, s: &[&str], d: &[&str]) -> Link {
     Link {
+        partial: false,
         id: id.into(),
         source: s.iter().map(|x| x.to_string()).collect(),
         derived: d.iter().map(|x| x.to_string()).collect(),
@@ -412,6 +415,7 @@ fn confirmed_links_survive_and_stale_ones_are_reported() {
     let cs_en = &mut a.edges[1];
     cs_en.links.retain(|l| l.id != "a.cs-en.3");
     cs_en.links.push(Link {
+        partial: false,
         id: "a.cs-en.3".into(),
         source: vec!["cs.s3".into()],
         derived: vec!["en.s3".into(), "en.s4".into()],
@@ -419,6 +423,7 @@ fn confirmed_links_survive_and_stale_ones_are_reported() {
         status: verified.clone(),
     });
     cs_en.links.push(Link {
+        partial: false,
         id: "a.cs-en.9".into(),
         source: vec!["cs.s9".into()],
         derived: vec!["en.s5".into()],
@@ -633,6 +638,7 @@ fn undisturbed_automatic_items_are_held_others_are_not() {
     let cs = layer("cs", None, &t[..10]);
     let en = layer("en", Some("cs"), &t); // en.s11 is new: no item names it
     let link = |id: &str, s: usize, d: usize, status: LinkStatus| Link {
+        partial: false,
         id: id.into(),
         source: vec![format!("cs.s{s}")],
         derived: vec![format!("en.s{d}")],

@@ -96,6 +96,8 @@ pub struct TraceStep {
     pub derived: Vec<String>,
     /// Confidence in [0, 1].
     pub cert: f64,
+    /// A link one side of which covers clearly less than the other (`@subtype="partial"`).
+    pub partial: bool,
     /// `automatic` or `verified`.
     pub status: String,
     /// Who made or confirmed it.
@@ -175,6 +177,7 @@ pub fn trace(
                         source: l.source.clone(),
                         derived: l.derived.clone(),
                         cert: l.cert,
+                        partial: l.partial,
                         status,
                         who,
                         when,
@@ -197,6 +200,7 @@ pub fn trace(
                             vec![u.sentence.clone()]
                         },
                         cert: u.cert,
+                        partial: false,
                         status,
                         who,
                         when,
@@ -401,6 +405,9 @@ impl Trace {
                     "automatic".to_owned()
                 };
                 let what = match (s.what.as_str(), s.kind.as_str()) {
+                    ("link", k) if s.partial => {
+                        format!("link {k}, partial (one side covers clearly less than the other)")
+                    }
                     ("link", k) => format!("link {k}"),
                     (_, "source-gap") => "no counterpart: the source witness has a gap here".into(),
                     (_, "source-only") => "no counterpart: omitted in this layer".into(),

@@ -292,6 +292,7 @@ pub fn link(
     }
     let link_id = fresh_id_avoiding(&new_al, &gone, &link_prefix(&rel));
     new_al.edges[ei].links.push(Link {
+        partial: false,
         id: link_id.clone(),
         source: src.clone(),
         derived: der.clone(),

@@ -78,6 +78,7 @@ pub fn work() -> Work {
 
 fn l(id: &str, s: &[&str], d: &[&str], cert: f64) -> Link {
     Link {
+        partial: false,
         id: id.into(),
         source: s.iter().map(|x| x.to_string()).collect(),
         derived: d.iter().map(|x| x.to_string()).collect(),

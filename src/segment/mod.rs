@@ -100,11 +100,43 @@ pub fn lang_note(code: &str) -> Option<String> {
 /// unknown codes get the generic rules; callers that take the code from a user check it first
 /// with [`check_lang`]). Returns byte ranges into `text`, in order, trimmed of
 /// surrounding white space, never empty, never overlapping.
+///
+/// A fragment without a letter or digit ("—", a lone closing quote, "* * * * *") is never a
+/// sentence of its own: it joins the sentence before it (or, at the start, the one after it);
+/// a text of nothing but punctuation is one range (callers that want sentences with words, such
+/// as the `<s>` inserter, leave it out).
 pub fn split(text: &str, lang: &str) -> Vec<Range<usize>> {
     let rules = lang::rules_for(lang);
     let mut out = Vec::new();
     for p in split_paragraphs(text) {
         scan::split_block(text, p, rules, &mut out);
+    }
+    join_punctuation_only(text, out, true)
+}
+
+/// Join each range without a letter or digit to its neighbour (see [`split`]); with
+/// `keep_alone`, a text of punctuation only stays one range instead of none.
+fn join_punctuation_only(
+    text: &str,
+    ranges: Vec<Range<usize>>,
+    keep_alone: bool,
+) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    // The start of punctuation-only ranges before the first sentence.
+    let mut pending: Option<usize> = None;
+    let mut last_end = 0;
+    for r in ranges {
+        last_end = r.end;
+        if text[r.clone()].chars().any(char::is_alphanumeric) {
+            out.push(pending.take().unwrap_or(r.start)..r.end);
+        } else if let Some(last) = out.last_mut() {
+            last.end = r.end;
+        } else {
+            pending.get_or_insert(r.start);
+        }
+    }
+    if let (Some(start), true, true) = (pending, out.is_empty(), keep_alone) {
+        out.push(start..last_end);
     }
     out
 }
@@ -145,7 +177,7 @@ pub fn split_by_paragraph(text: &str, lang: &str) -> Vec<Vec<Range<usize>>> {
         .map(|p| {
             let mut out = Vec::new();
             scan::split_block(text, p, rules, &mut out);
-            out
+            join_punctuation_only(text, out, true)
         })
         .collect()
 }

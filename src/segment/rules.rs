@@ -110,7 +110,8 @@ pub fn is_boundary(
         return strong || !is_repetition(prev, next.word);
     }
     match classify(rules, before) {
-        WordKind::Ordinary => true,
+        // "Kat. Ivanovna", "Nik. Petrovič": a first name cut short before a patronymic.
+        WordKind::Ordinary => !(is_short_name(last_token(before)) && is_patronymic(next.word)),
         WordKind::Abbrev(Class::Never) => false,
         // "3,5 mil. Kč", "2 mld. USD": a currency after a count ("mil.", "tis.") is not a new
         // sentence, though it has a capital.
@@ -132,13 +133,40 @@ pub fn is_boundary(
     }
 }
 
+/// Whether `token` (the word before a dot) could be a first name cut short: a capital and one
+/// to three small letters ("Kat", "Nik", "Al").
+fn is_short_name(token: &str) -> bool {
+    let w = token.trim_start_matches(|c: char| is_opener(c) || is_dash(c));
+    let mut chars = w.chars();
+    chars.next().is_some_and(char::is_uppercase)
+        && (1..=3).contains(&chars.clone().count())
+        && chars.all(char::is_lowercase)
+}
+
+/// Whether `word` is a patronymic (Russian, Czech and Slovak transliterations, and Cyrillic).
+fn is_patronymic(word: &str) -> bool {
+    const ENDINGS: &[&str] = &[
+        "ovna", "evna", "ovich", "evich", "ovič", "evič", "ovitch", "evitch", "ična", "ichna",
+        "овна", "евна", "ична", "ович", "евич", "ьич",
+    ];
+    word.chars().next().is_some_and(char::is_uppercase)
+        && word.chars().count() > 5
+        && ENDINGS.iter().any(|e| word.ends_with(e))
+}
+
 /// Whether `next` repeats `prev` (ignoring case, or with a clitic: "I… I've").
 fn is_repetition(prev: &str, next: &str) -> bool {
     if prev.is_empty() {
         return false;
     }
-    let (p, n) = (prev.to_lowercase(), next.to_lowercase());
-    n == p || n.starts_with(&format!("{p}'")) || n.starts_with(&format!("{p}’"))
+    // Without allocating: this runs at every ellipsis.
+    let mut n = next.chars().flat_map(char::to_lowercase);
+    for c in prev.chars().flat_map(char::to_lowercase) {
+        if n.next() != Some(c) {
+            return false;
+        }
+    }
+    matches!(n.next(), None | Some('\'' | '’'))
 }
 
 /// Whether the number that ends `sentence` is a list label: the first word of the sentence, or
@@ -182,8 +210,11 @@ pub fn classify(rules: &LangRules, before: &str) -> WordKind {
         }
         parts.push(t.trim_start_matches(|c: char| is_opener(c) || is_dash(c)));
     }
+    // One buffer for the keys tried: this runs at every candidate boundary.
+    let mut key = String::with_capacity(parts.iter().map(|p| p.len()).sum());
     for k in (1..=parts.len()).rev() {
-        let key: String = parts[..k].iter().rev().copied().collect();
+        key.clear();
+        parts[..k].iter().rev().for_each(|p| key.push_str(p));
         // A word that ends a sentence after a number ("1912 г.") is a different abbreviation
         // elsewhere ("г. Москва").
         if k == 1 && rules.is_after_number(&key) && follows_number(before, raw) {

@@ -22,6 +22,15 @@ pub fn split_block(
     // not searched for at each candidate: a long run of punctuation before many abbreviations
     // made that search quadratic (issue 13.5).
     let mut alnum = false;
+    // A heading on the first line of a paragraph ("CHAPTER I", "Глава 3") ends there, though
+    // it has no final punctuation.
+    if let Some(k) = s.find('\n')
+        && is_heading(&s[..k])
+    {
+        push_trimmed(text, base..base + k, out);
+        start = k;
+        i = k;
+    }
     while let Some(c) = s[i..].chars().next() {
         let interrupted = is_interruption(s, i, c);
         if !is_terminal(c) && !interrupted {
@@ -100,6 +109,60 @@ fn is_interruption(s: &str, i: usize, c: char) -> bool {
             .is_some_and(|q| is_closer(q) && !matches!(q, ')' | ']' | '}' | '）' | '］'))
 }
 
+/// Words that open a heading: "Chapter 3", "Kapitola první", "Глава I".
+const HEADING_WORDS: &[&str] = &[
+    "chapter",
+    "book",
+    "part",
+    "act",
+    "scene",
+    "kapitola",
+    "část",
+    "kniha",
+    "díl",
+    "dějství",
+    "scéna",
+    "výstup",
+    "глава",
+    "часть",
+    "книга",
+    "действие",
+    "явление",
+    "сцена",
+];
+
+/// Whether a line is a heading: short, without final punctuation (other than the dot of a
+/// numeral), and written in capitals, or a numeral, or opened by a word such as "Chapter".
+pub(crate) fn is_heading(line: &str) -> bool {
+    let line = line.trim();
+    let words: Vec<&str> = line.split_whitespace().collect();
+    if words.is_empty() || words.len() > 8 || !line.chars().any(char::is_alphanumeric) {
+        return false;
+    }
+    let numeral = |w: &str| {
+        let w = w.trim_end_matches('.');
+        !w.is_empty()
+            && (w.chars().all(|c| c.is_ascii_digit()) || w.chars().all(|c| "IVXLCDM".contains(c)))
+    };
+    if words.len() == 1 && numeral(words[0]) {
+        return true;
+    }
+    if line.ends_with(|c: char| is_terminal(c) || matches!(c, ',' | ';' | ':')) {
+        return false;
+    }
+    let letters: Vec<char> = line.chars().filter(|c| c.is_alphabetic()).collect();
+    let capitals = letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase());
+    let first = words[0].to_lowercase();
+    // "Chapter 3", "Kapitola první", "Глава первая"; not "Part of the day was" (a wrapped line).
+    let numbered = words.len() <= 3
+        && words.get(1).is_none_or(|w| {
+            numeral(w)
+                || w.starts_with(char::is_uppercase)
+                || (words.len() == 2 && w.ends_with(['í', 'я', 'й']))
+        });
+    capitals || HEADING_WORDS.contains(&first.as_str()) && numbered
+}
+
 /// Push `r` trimmed of white space, unless nothing is left.
 pub fn push_trimmed(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
     let s = &text[r.clone()];
@@ -137,6 +200,35 @@ mod tests {
         let s = "(a—)";
         let i = s.find('—').unwrap();
         assert!(!is_interruption(s, i, '—'));
+    }
+
+    #[test]
+    fn headings_end_at_their_line() {
+        for h in [
+            "CHAPTER I",
+            "Kapitola první",
+            "Глава 3",
+            "IV.",
+            "12",
+            "DRUHÁ ČÁST",
+        ] {
+            assert!(is_heading(h), "{h}");
+        }
+        for not in [
+            "Part of the day was",
+            "It was late",
+            "CHAPTER I.",
+            "Dear Sir,",
+            "A",
+        ] {
+            assert!(!is_heading(not), "{not}");
+        }
+        let rules = crate::segment::lang::rules_for("en");
+        let text = "CHAPTER I\nIt was a dark night. Rain fell.";
+        let mut out = Vec::new();
+        split_block(text, 0..text.len(), rules, &mut out);
+        let got: Vec<&str> = out.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(got, ["CHAPTER I", "It was a dark night.", "Rain fell."]);
     }
 
     #[test]

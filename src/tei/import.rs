@@ -101,6 +101,19 @@ pub fn body_from_text(text: &str, opts: &BodyOptions) -> String {
     if !cur.is_empty() {
         paras.push(cur);
     }
+    // A heading on the first line of a paragraph ("CHAPTER I" above the text) is a paragraph of
+    // its own: joined to the next line, it would run into the first sentence.
+    let paras: Vec<Vec<String>> = paras
+        .into_iter()
+        .flat_map(|mut p| {
+            if p.len() > 1 && crate::segment::scan::is_heading(&p[0]) {
+                let rest = p.split_off(1);
+                vec![p, rest]
+            } else {
+                vec![p]
+            }
+        })
+        .collect();
     let mut blocks: Vec<Block> = Vec::new();
     let n = paras.len();
     for (k, para) in paras.into_iter().enumerate() {

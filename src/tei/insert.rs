@@ -32,6 +32,7 @@
 //!   deleted sentence is never reused, even when it was the last one.
 
 use super::TeiError;
+use super::content_model::{may_be_in_s, may_hold_s};
 use super::dom::{Doc, Node};
 use super::reader::{BLOCKS, SKIP};
 use std::ops::Range;
@@ -374,11 +375,16 @@ impl Inserter<'_, '_> {
         }
     }
 
-    /// True when element `i` holds a block or an `<s>` (outside notes).
+    /// True when element `i` holds a block, an `<s>` or an element that may not stand in `<s>`
+    /// (outside notes).
     fn holds_structure(&self, i: usize) -> bool {
         self.doc.children(i).iter().any(|&c| {
             self.doc.local(c).is_some_and(|l| {
-                !SKIP.contains(&l) && (l == "s" || BLOCKS.contains(&l) || self.holds_structure(c))
+                !SKIP.contains(&l)
+                    && (l == "s"
+                        || BLOCKS.contains(&l)
+                        || !may_be_in_s(l)
+                        || self.holds_structure(c))
             })
         })
     }
@@ -400,16 +406,23 @@ impl Inserter<'_, '_> {
         let mut run: Vec<usize> = Vec::new();
         let children = self.doc.children(i).to_vec();
         for c in children {
+            // What may not stand inside `<s>` (TEI's content model: a `<stage>` in a `<p>`, a
+            // `<list>`, a block) ends the run: sentences close before it and start again after.
             let structural = self.doc.local(c).is_some_and(|l| {
-                !SKIP.contains(&l) && (l == "s" || BLOCKS.contains(&l) || self.holds_structure(c))
+                !SKIP.contains(&l)
+                    && (l == "s"
+                        || BLOCKS.contains(&l)
+                        || !may_be_in_s(l)
+                        || self.holds_structure(c))
             });
             if structural {
                 let r = std::mem::take(&mut run);
                 self.run(&r, &s_name, None);
-                if self.doc.local(c) == Some("s") {
-                    self.existing_s(c);
-                } else {
-                    self.block(c);
+                match self.doc.local(c) {
+                    Some("s") => self.existing_s(c),
+                    // Segmented inside where `<s>` may go, else looked into for blocks.
+                    Some(l) if BLOCKS.contains(&l) || may_hold_s(l) => self.block(c),
+                    _ => self.walk(c),
                 }
             } else {
                 run.push(c);
@@ -509,7 +522,10 @@ impl Inserter<'_, '_> {
         if content.trim().is_empty() {
             return;
         }
-        let ranges = crate::segment::split(&content, &self.lang);
+        let mut ranges = crate::segment::split(&content, &self.lang);
+        // Punctuation alone ("* * *", "—" in a block of its own) is no sentence: it stays
+        // outside `<s>`, as text of the block.
+        ranges.retain(|r| content[r.clone()].chars().any(char::is_alphanumeric));
         if inside.is_none() {
             self.place_all(&units, &content, ranges, s_name);
             return;
@@ -694,10 +710,34 @@ impl Inserter<'_, '_> {
             }
             for p in pieces.into_iter().filter_map(|p| trim(content, p)) {
                 if let (Some(s), Some(e)) = (snap_start(units, p.start), snap_end(units, p.end)) {
+                    let e = self.gap_breaking_off(units, content, p.end, e).unwrap_or(e);
                     frags.push((*k, s..e, s_name.to_owned()));
                 }
             }
         }
+    }
+}
+
+impl Inserter<'_, '_> {
+    /// A sentence that breaks off mid-word (its text ends in a letter or digit) right where a
+    /// `<gap>` follows, with no space between, is incomplete: the gap belongs inside its `<s>`,
+    /// so that every reader sees that this sentence, not the text after it, is cut off. Returns
+    /// the file offset after the gap, or `None`.
+    fn gap_breaking_off(
+        &self,
+        units: &[Unit],
+        content: &str,
+        end: usize,
+        file_end: usize,
+    ) -> Option<usize> {
+        let last = content.get(..end)?.chars().next_back()?;
+        if !last.is_alphanumeric() {
+            return None;
+        }
+        let gap = units
+            .iter()
+            .find(|u| u.raw.start == file_end && u.content.is_empty())?;
+        (self.doc.local(gap.node) == Some("gap")).then_some(gap.raw.end)
     }
 }
 
@@ -800,6 +840,34 @@ mod tests {
             "<p><s xml:id=\"en.s1\">One <hi>two</hi>.</s> <s xml:id=\"en.s2\">Three<pb/> four.</s> </p><note><p>Not me.</p></note>"
         ), "{}", r.xml);
         assert_eq!(r.new_ids, ["en.s1", "en.s2"]);
+    }
+
+    #[test]
+    fn a_sentence_breaking_off_mid_word_holds_its_gap() {
+        let src = tei("<p>One. Two bro<gap reason=\"lost\"><desc>Cut.</desc></gap></p>");
+        let r = resegment(&src, "t.xml", &opts(false)).unwrap();
+        assert!(
+            r.xml.contains(
+                "<s xml:id=\"en.s2\">Two bro<gap reason=\"lost\"><desc>Cut.</desc></gap></s></p>"
+            ),
+            "{}",
+            r.xml
+        );
+        let path = std::path::Path::new("t.xml");
+        let layer = crate::tei::reader::parse_layer(&r.xml, path, "en").unwrap();
+        assert_eq!(layer.sentences[1].text, "Two bro");
+        assert!(layer.is_truncated(1) && !layer.is_truncated(0));
+        // After a complete sentence, or after a space, the gap stands between sentences.
+        for body in ["<p>One. Two.<gap/></p>", "<p>One. Two <gap/></p>"] {
+            let r = resegment(&tei(body), "t.xml", &opts(false)).unwrap();
+            assert!(
+                r.xml.contains("</s><gap/>") || r.xml.contains("</s> <gap/>"),
+                "{}",
+                r.xml
+            );
+            let layer = crate::tei::reader::parse_layer(&r.xml, path, "en").unwrap();
+            assert!(!layer.is_truncated(1) && layer.gaps.len() == 1);
+        }
     }
 
     #[test]

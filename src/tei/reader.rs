@@ -24,6 +24,8 @@ pub(crate) const BLOCKS: &[&str] = &[
     "docTitle",
     "titlePart",
     "cell",
+    // Stage directions (drama): their own sentences, never inside another's `<s>`.
+    "stage",
 ];
 
 /// Elements whose content is not part of the running text: notes, the description inside a
@@ -301,6 +303,8 @@ impl Walker<'_, '_> {
                     block,
                     reason: doc.attr(i, "reason").unwrap_or("").to_owned(),
                     desc,
+                    // Inside an <s>: that sentence breaks off (or resumes) here.
+                    inside: self.in_s.is_some(),
                 });
                 return Ok(());
             }

@@ -13,7 +13,8 @@
 //! - `standOff/listRelation[@type="derivation"]/relation` is the derivation graph
 //!   (`active` = derived layer, `passive` = its source);
 //! - one `linkGrp[@type="alignment"][@corresp="#rel.<src>-<derived>"]` per edge, with a `link` per
-//!   bead (`@target` = source sentences first, then derived ones; `@type` = `"n-m"`) and a
+//!   bead (`@target` = source sentences first, then derived ones; `@type` = `"n-m"`;
+//!   `@subtype="partial"` when one side covers clearly less than the other) and a
 //!   `ptr[@type="unaligned"][@subtype]` per unaligned sentence;
 //! - one `linkGrp[@type="segments"]` with a `link` per N-way segment whose `@corresp` is its
 //!   provenance chain. A segment of a single sentence (e.g. an English sentence whose Czech source
@@ -450,9 +451,14 @@ impl<'a> Writer<'a> {
                 .collect();
             let _ = writeln!(
                 o,
-                "      <link xml:id=\"{}\" type=\"{}\" target=\"{}\" cert=\"{}\"{}/>",
+                "      <link xml:id=\"{}\" type=\"{}\"{} target=\"{}\" cert=\"{}\"{}/>",
                 esc(&l.id),
                 esc(&l.kind()),
+                if l.partial {
+                    " subtype=\"partial\""
+                } else {
+                    ""
+                },
                 esc(&targets.join(" ")),
                 fmt_cert(l.cert),
                 self.status_attrs(&l.status)
@@ -992,6 +998,7 @@ impl Parser<'_> {
                                     derived,
                                     cert: self.cert(el)?,
                                     status: status(el),
+                                    partial: el.attr("subtype") == Some("partial"),
                                 });
                             }
                             ("ptr", Some("unaligned")) => {
@@ -1154,6 +1161,7 @@ mod tests {
                     relation: "rel.cs-en".into(),
                     links: vec![
                         Link {
+                            partial: false,
                             id: "a.cs-en.1".into(),
                             source: vec!["cs.s1".into()],
                             derived: vec!["en.s1".into(), "en.s2".into()],
@@ -1161,6 +1169,7 @@ mod tests {
                             status: LinkStatus::Automatic,
                         },
                         Link {
+                            partial: true,
                             id: "a.cs-en.2".into(),
                             source: vec!["cs.s2".into()],
                             derived: vec!["en.s3".into()],
@@ -1247,6 +1256,9 @@ mod tests {
         assert!(!xml.contains("targFunc"));
         assert!(xml.contains("<link xml:id=\"a.cs-en.1\" type=\"1-2\" target=\"../../texts/letter%201968/cs.xml#cs.s1 ../../texts/letter%201968/en.xml#en.s1 ../../texts/letter%201968/en.xml#en.s2\" cert=\"0.123456789\" resp=\"#tei-align\" change=\"#ch1\"/>"));
         assert!(xml.contains("resp=\"#ed\" change=\"#ch2\""));
+        assert!(
+            xml.contains("<link xml:id=\"a.cs-en.2\" type=\"1-1\" subtype=\"partial\" target=")
+        );
         assert!(xml.contains("<ptr xml:id=\"seg.3\" target=\"../../texts/letter%201968/en.xml#en.s4\" corresp=\"#u.cs-en.1\"/>"));
         assert!(xml.contains("<witness xml:id=\"layer.ru\""));
         assert!(xml.contains("An Editor &amp; Co &lt;x&gt;"));
@@ -1423,6 +1435,8 @@ mod prop_tests {
                     derived: vec![format!("b.s{}", k + 1)],
                     cert: certs[k],
                     status: statuses[k].clone(),
+                    // Some partial, some not (the flag must read back too).
+                    partial: certs[k] < 0.3,
                 })
                 .collect();
             let unaligned: Vec<Unaligned> = (n_src.min(n_der)..n_der)

@@ -149,3 +149,61 @@ fn udhr_alignment_is_complete() {
         assert!(seg.members["ru"].contains(&id_of(&ru, r)), "{e}");
     }
 }
+
+/// The letter's last Czech sentence breaks off mid-word ("…považujte toto naše prohlá"): its
+/// link to the whole English sentence is partial, and no other link is; `coverage` counts 15
+/// links in full and 1 partial and names it; `trace` says so.
+#[test]
+fn letter_truncated_sentence_makes_the_only_partial_link() {
+    let (file, a, _) = load("letter-1968");
+    let cs_en = a.edges.iter().find(|e| e.relation == "rel.cs-en").unwrap();
+    let partial: Vec<(&[String], &[String])> = cs_en
+        .links
+        .iter()
+        .filter(|l| l.partial)
+        .map(|l| (l.source.as_slice(), l.derived.as_slice()))
+        .collect();
+    assert_eq!(
+        partial,
+        [(&["cs.s16".to_owned()][..], &["en.s16".to_owned()][..])]
+    );
+    let layer = read_layer(&root().join("texts/letter-1968/cs.xml")).unwrap();
+    assert!(layer.is_truncated(15) && !layer.is_truncated(14));
+
+    let out = common::tool()
+        .arg("coverage")
+        .arg(&file)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let t = &v["edges"][1]["total"];
+    assert_eq!(t["source_sentences_covered"], 16);
+    assert_eq!(t["source_sentences_partial"], 1);
+    assert_eq!(t["partial"], 1);
+    assert_eq!(v["edges"][1]["partial"][0]["source"][0], "cs.s16");
+    let out = common::tool().arg("coverage").arg(&file).output().unwrap();
+    let table = String::from_utf8(out.stdout).unwrap();
+    let row = table.lines().find(|l| l.starts_with("cs → en")).unwrap();
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    // edge (3 words), sentences, coverage (2), chars (2), full, partial, …
+    assert_eq!(
+        &cells[3..10],
+        ["16/16", "100.0", "%", "100.0", "%", "15", "1"]
+    );
+    assert!(
+        table.contains("partial (one side covers clearly less"),
+        "{table}"
+    );
+
+    let out = common::tool()
+        .arg("trace")
+        .arg("--alignment")
+        .arg(&file)
+        .arg("cs.s16")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("link 1-1, partial"), "{text}");
+}

@@ -188,3 +188,57 @@ fn nothing_to_measure_fails_the_gates() {
     assert_eq!(c, Some(1));
     assert!(r.out.contains("no derivation edge"), "{}", r.out);
 }
+
+/// `--json` on the reports that had none (`align`, `run`, `check`), `coverage` of a work
+/// directory, and `-` as the output of `import`.
+#[test]
+fn json_reports_and_stdin_stdout() {
+    let work = crate::common::chain_letter();
+    let d = work.path();
+    let r = run(tei_align(d).args(["align", "texts/letter", "--json"]));
+    assert!(r.ok, "{}", r.err);
+    let v: serde_json::Value = serde_json::from_str(&r.out).unwrap();
+    assert_eq!(v["work"], "letter");
+    assert_eq!(v["edges"].as_array().unwrap().len(), 2, "{v}");
+    assert_eq!(v["changed"], true);
+    let r = run(tei_align(d).args(["check", "texts/letter", "--no-jing", "--json"]));
+    assert!(r.ok, "{}", r.err);
+    let v: serde_json::Value = serde_json::from_str(&r.out).unwrap();
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["problems"].as_array().unwrap().len(), 0);
+    let r = run(tei_align(d).args(["-q", "run", "texts/letter", "--json"]));
+    assert!(r.ok, "{}", r.err);
+    let v: serde_json::Value = serde_json::from_str(&r.out).unwrap();
+    assert_eq!(v[0]["align"]["changed"], false, "{v}");
+    assert!(v[0]["coverage"]["edges"].is_array(), "{v}");
+    assert!(
+        v[0]["edition"].as_array().is_some_and(|f| !f.is_empty()),
+        "{v}"
+    );
+    // coverage takes the work directory as well as the alignment file, with the same report.
+    let by_dir = run(tei_align(d).args(["coverage", "texts/letter", "--json"]));
+    let by_file = run(tei_align(d).args(["coverage", "alignments/letter/alignment.xml", "--json"]));
+    assert!(by_dir.ok && by_file.ok, "{}{}", by_dir.err, by_file.err);
+    assert_eq!(by_dir.out, by_file.out);
+    // import to standard output needs --id.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tei-align"))
+        .current_dir(d)
+        .args(["import", "-", "--lang", "cs", "--id", "x", "-o", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("Ahoj světe. Jak se máš?\n".as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let xml = String::from_utf8(out.stdout).unwrap();
+    assert!(xml.contains(r#"<s xml:id="x.s2">Jak se máš?</s>"#), "{xml}");
+    let (c, _) = code(d, &["import", "texts/letter/cs.xml", "-o", "-"]);
+    assert_eq!(c, Some(2));
+}

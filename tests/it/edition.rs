@@ -264,3 +264,29 @@ fn the_layers_own_markup_is_kept_byte_for_byte() {
     assert!(!tei.contains("<opener>"));
     assert!(tei.contains("<s xml:id=\"en.s22\">Vasil Bilak</s>"));
 }
+
+#[test]
+fn partial_links_are_marked_and_explained_in_the_legend() {
+    let (work, mut al) = builder::udhr();
+    let l = al.edges[0]
+        .links
+        .iter_mut()
+        .find(|l| l.source.len() == 1 && l.derived.len() == 1)
+        .unwrap();
+    l.partial = true;
+    let (s, d) = (l.source[0].clone(), l.derived[0].clone());
+    let html = edition::to_html(&work, &al, &EditionOptions::default()).unwrap();
+    for id in [&s, &d] {
+        let at = position(&html, &format!(" id=\"{id}\" data-seg="));
+        let tag = &html[html[..at].rfind('<').unwrap()..at];
+        assert!(tag.contains("partial"), "{id}: {tag}");
+    }
+    assert!(
+        html.contains("<span class=\"s partial\">"),
+        "no legend entry"
+    );
+    // Without the flag, no sentence is marked.
+    let (work, al) = builder::udhr();
+    let html = edition::to_html(&work, &al, &EditionOptions::default()).unwrap();
+    assert!(!html.contains(" partial\" id="));
+}

@@ -91,6 +91,7 @@ fn embed_writes_npy_rows_in_order_after_a_retry() {
     std::fs::write(&input, lines.join("\n") + "\n").unwrap();
     let out = common::tool()
         .current_dir(dir.path())
+        .env("TEI_ALIGN_MODEL_DIR", dir.path().join("models"))
         .args(["embed", "s.txt", "-o", "v.npy", "--embeddings", &url])
         .args(["--embeddings-model", "toy"])
         .output()
@@ -118,8 +119,25 @@ fn embed_writes_npy_rows_in_order_after_a_retry() {
         }
     }
     // The probe, then batches of at most 64.
-    let seen = seen.lock().unwrap().clone();
-    assert_eq!(seen, vec![1, 64, 64, 22]);
+    assert_eq!(*seen.lock().unwrap(), vec![1, 64, 64, 22]);
+    // Again with two lines changed: only those two are sent (the vector cache).
+    let mut edited = lines.clone();
+    edited[3] = "An edited sentence.".into();
+    edited[77] = "Another edit.".into();
+    std::fs::write(&input, edited.join("\n") + "\n").unwrap();
+    let out = common::tool()
+        .current_dir(dir.path())
+        .env("TEI_ALIGN_MODEL_DIR", dir.path().join("models"))
+        .args(["embed", "s.txt", "-o", "w.npy", "--embeddings", &url])
+        .args(["--embeddings-model", "toy"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(*seen.lock().unwrap(), vec![1, 64, 64, 22, 1, 2]);
 }
 
 #[test]
@@ -127,6 +145,7 @@ fn alignment_records_the_embeddings_it_was_given() {
     let (url, _) = start_server();
     let dir = common::chain_letter();
     let out = common::tei_align(dir.path())
+        .env("TEI_ALIGN_MODEL_DIR", dir.path().join("models"))
         .args([
             "align",
             "texts/letter",
@@ -163,6 +182,7 @@ fn a_server_that_is_down_is_one_clear_error() {
     std::fs::write(dir.path().join("s.txt"), "One.\nTwo.\n").unwrap();
     let out = common::tool()
         .current_dir(dir.path())
+        .env("TEI_ALIGN_MODEL_DIR", dir.path().join("models"))
         .args(["embed", "s.txt", "-o", "v.npy", "--embeddings", &url])
         .args(["--embeddings-model", "toy"])
         .output()
@@ -178,6 +198,7 @@ fn a_server_that_is_down_is_one_clear_error() {
     // An endpoint without a model name is refused before any request.
     let out = common::tool()
         .current_dir(dir.path())
+        .env("TEI_ALIGN_MODEL_DIR", dir.path().join("models"))
         .args(["embed", "s.txt", "-o", "v.npy", "--embeddings", &url])
         .output()
         .unwrap();

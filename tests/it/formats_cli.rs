@@ -299,3 +299,22 @@ fn tmx_tsv_and_ladder_exports() {
     assert!(r.err.contains("no edge 'en-cs'"), "{}", r.err);
     assert!(!dir.path().join("x.tsv").exists());
 }
+
+#[test]
+fn format_options_of_another_format_are_a_usage_error() {
+    let (dir, _) = aligned();
+    for (format, flag) in [
+        ("tsv", "--pairs"),
+        ("tmx", "--excel"),
+        ("cesalign", "--excel"),
+    ] {
+        let r = common::run(
+            tei_align(dir.path())
+                .args(["export", "texts/w", "--format", format, flag, "-o", "x"])
+                .args(["--edge", "cs-en"]),
+        );
+        assert!(!r.ok);
+        assert!(r.err.contains(flag), "{}", r.err);
+        assert!(!dir.path().join("x").exists());
+    }
+}

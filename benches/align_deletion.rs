@@ -1,0 +1,233 @@
+//! The deletion benchmark (issue 11.2): are omitted and added passages reported as such?
+//! `cargo bench --bench align_deletion` (optionally with set names as arguments).
+//!
+//! From every gold document, passages of 1–15 consecutive sentences are deleted from one side
+//! (chosen at random, seeded, so every run deletes the same passages): whole gold beads are
+//! taken from a random place until the side has lost at least the drawn number of sentences,
+//! and the other side's sentences of those beads lose their counterpart. One passage per 150
+//! gold beads (at least one per document), never touching or next to another. The gold of the
+//! result: a sentence has no counterpart when its counterpart was deleted or when the original
+//! gold already has it in a 1-0 / 0-1 bead. Scored: the sentences the aligner reports in 1-0 and
+//! 0-1 beads against those, micro-averaged over the set (precision, recall, F1), and the recall
+//! on the deleted passages' counterparts alone.
+
+mod common;
+
+use std::collections::HashSet;
+use tei_align::align::{AlignOptions, align};
+
+/// Gold beads per deleted passage.
+const BEADS_PER_DELETION: usize = 150;
+/// The longest passage deleted, in sentences of the side it is deleted from.
+const MAX_PASSAGE: usize = 15;
+
+/// A small deterministic generator (SplitMix64): the same passages on every machine.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+fn seed(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
+/// One document with passages deleted: the texts, the gold null sentences (side, index; side 0
+/// = source) and the counterparts of deleted passages among them.
+struct Damaged {
+    src: Vec<String>,
+    tgt: Vec<String>,
+    gold_null: HashSet<(u8, usize)>,
+    orphaned: HashSet<(u8, usize)>,
+}
+
+type Gold = Vec<(Vec<usize>, Vec<usize>)>;
+
+fn damage(src: &[String], tgt: &[String], gold: &Gold, rng: &mut Rng) -> Damaged {
+    let nb = gold.len();
+    let mut deleted_bead = vec![false; nb];
+    let mut side_of = vec![0u8; nb];
+    let mut blocked = vec![false; nb];
+    for _ in 0..(nb / BEADS_PER_DELETION).max(1) {
+        let side = (rng.next() & 1) as u8;
+        let want = 1 + rng.below(MAX_PASSAGE);
+        let start = rng.below(nb);
+        let mut k = start;
+        let mut got = 0;
+        let mut taken = Vec::new();
+        while k < nb && got < want && !blocked[k] {
+            let on_side = if side == 0 { &gold[k].0 } else { &gold[k].1 };
+            got += on_side.len();
+            taken.push(k);
+            k += 1;
+        }
+        if got < want {
+            continue; // ran into the end or another passage: draw again next round
+        }
+        for &b in &taken {
+            deleted_bead[b] = true;
+            side_of[b] = side;
+        }
+        let (lo, hi) = (start.saturating_sub(1), (k + 1).min(nb));
+        blocked[lo..hi].iter_mut().for_each(|x| *x = true);
+    }
+    let mut gone = [vec![false; src.len()], vec![false; tgt.len()]];
+    for (b, (s, t)) in gold.iter().enumerate() {
+        if deleted_bead[b] {
+            let ids = if side_of[b] == 0 { s } else { t };
+            ids.iter()
+                .for_each(|&i| gone[side_of[b] as usize][i] = true);
+        }
+    }
+    // New index of every kept sentence.
+    let renumber = |g: &[bool]| -> Vec<Option<usize>> {
+        let mut next = 0;
+        g.iter()
+            .map(|&x| {
+                (!x).then(|| {
+                    next += 1;
+                    next - 1
+                })
+            })
+            .collect()
+    };
+    let new = [renumber(&gone[0]), renumber(&gone[1])];
+    let mut gold_null = HashSet::new();
+    let mut orphaned = HashSet::new();
+    for (b, (s, t)) in gold.iter().enumerate() {
+        let sides = [s, t];
+        let other_empty = |side: usize| {
+            let o = sides[1 - side];
+            o.is_empty() || o.iter().all(|&i| gone[1 - side][i])
+        };
+        for side in 0..2 {
+            for &i in sides[side] {
+                if let Some(j) = new[side][i]
+                    && other_empty(side)
+                {
+                    gold_null.insert((side as u8, j));
+                    if deleted_bead[b] {
+                        orphaned.insert((side as u8, j));
+                    }
+                }
+            }
+        }
+    }
+    let keep = |v: &[String], g: &[bool]| -> Vec<String> {
+        v.iter()
+            .zip(g)
+            .filter(|(_, x)| !**x)
+            .map(|(s, _)| s.clone())
+            .collect()
+    };
+    Damaged {
+        src: keep(src, &gone[0]),
+        tgt: keep(tgt, &gone[1]),
+        gold_null,
+        orphaned,
+    }
+}
+
+#[derive(Default)]
+struct Tally {
+    tp: usize,
+    fp: usize,
+    fn_: usize,
+    orphaned: usize,
+    orphaned_found: usize,
+    deletions: usize,
+}
+
+fn main() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let mut sets: Vec<_> = std::fs::read_dir(&data)
+        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_else(|_| Vec::new());
+    sets.retain(|p| p.join("meta.json").is_file());
+    sets.sort();
+    println!(
+        "| set | passages | orphaned | precision | recall | F1 | recall on deleted passages | with embeddings |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    let mut all = Tally::default();
+    for set in sets {
+        let name = set
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if !only.is_empty() && !only.contains(&name) {
+            continue;
+        }
+        let mut t = Tally::default();
+        for (doc, src, tgt) in common::docs(&set) {
+            let gold = common::gold(&set, &doc);
+            if gold.is_empty() {
+                continue;
+            }
+            let mut rng = Rng(seed(&format!("{name}/{doc}")));
+            let d = damage(&src, &tgt, &gold, &mut rng);
+            t.deletions += 1;
+            let s: Vec<&str> = d.src.iter().map(String::as_str).collect();
+            let g: Vec<&str> = d.tgt.iter().map(String::as_str).collect();
+            let Ok(beads) = align(&s, &g, &AlignOptions::default()) else {
+                println!("{name}/{doc}: the aligner failed");
+                continue;
+            };
+            let reported: HashSet<(u8, usize)> = beads
+                .iter()
+                .filter(|b| b.src.is_empty() || b.tgt.is_empty())
+                .flat_map(|b| {
+                    b.src
+                        .iter()
+                        .map(|&i| (0u8, i))
+                        .chain(b.tgt.iter().map(|&j| (1u8, j)))
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            t.tp += reported.intersection(&d.gold_null).count();
+            t.fp += reported.difference(&d.gold_null).count();
+            t.fn_ += d.gold_null.difference(&reported).count();
+            t.orphaned += d.orphaned.len();
+            t.orphaned_found += d.orphaned.intersection(&reported).count();
+        }
+        print_row(&name, &t);
+        all.tp += t.tp;
+        all.fp += t.fp;
+        all.fn_ += t.fn_;
+        all.orphaned += t.orphaned;
+        all.orphaned_found += t.orphaned_found;
+    }
+    print_row("all (micro)", &all);
+}
+
+fn print_row(name: &str, t: &Tally) {
+    let p = t.tp as f64 / (t.tp + t.fp).max(1) as f64;
+    let r = t.tp as f64 / (t.tp + t.fn_).max(1) as f64;
+    let f = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
+    let ro = t.orphaned_found as f64 / t.orphaned.max(1) as f64;
+    println!(
+        "| {name} | {} | {} | {p:.3} | {r:.3} | {f:.3} | {ro:.3} | — |",
+        t.deletions, t.orphaned
+    );
+}

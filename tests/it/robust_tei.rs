@@ -1,0 +1,124 @@
+//! Issue 13, finding 9: real TEI. Importing an ELTeC-style novel (headings, a letter inside as
+//! `<floatingText>`, page breaks, notes, a quoted verse) and a DraCor-style play (`sp`, `speaker`,
+//! `stage` inline and between speeches, verse `l` and `lg`) gives valid TEI whose `<text>`, with
+//! the `<s>` tags removed, is byte for byte the input's; `<s>` never wraps what TEI forbids in
+//! it; punctuation-only fragments are no sentences; headings end sentences; "Kat. Ivanovna" is
+//! one name.
+
+use crate::common::{self, run, tei_align};
+use std::path::Path;
+
+/// The `<text>…</text>` of a document.
+fn text_part(xml: &str) -> &str {
+    let a = xml.find("<text>").expect("a <text>");
+    let b = xml.rfind("</text>").expect("a </text>") + "</text>".len();
+    &xml[a..b]
+}
+
+/// Import `fixture` (realtei/…) as layer `lang` into a temp dir; the output's text.
+fn import(fixture: &str, lang: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let input = common::fixture(&format!("realtei/{fixture}"));
+    let out = dir.path().join(format!("{lang}.xml"));
+    let r = run(tei_align(dir.path())
+        .arg("import")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out));
+    assert!(r.ok, "{}", r.err);
+    let xml = std::fs::read_to_string(&out).unwrap();
+    let src = std::fs::read_to_string(&input).unwrap();
+    assert_eq!(
+        common::strip_s(text_part(&xml)),
+        text_part(&src),
+        "the text changed beyond <s> tags"
+    );
+    common::assert_valid_tei(&out);
+    (dir, xml)
+}
+
+fn sentences(dir: &Path, lang: &str) -> Vec<String> {
+    let layer = tei_align::tei::read_layer(&dir.join(format!("{lang}.xml"))).unwrap();
+    layer.sentences.into_iter().map(|s| s.text).collect()
+}
+
+#[test]
+fn eltec_style_novel() {
+    let (dir, xml) = import("eltec-novel.xml", "en");
+    let s = sentences(dir.path(), "en");
+    assert!(
+        s.contains(&"Kat. Ivanovna came home late.".to_owned()),
+        "{s:#?}"
+    );
+    assert!(
+        s.contains(
+            &"Mr. Brown was waiting, e.g. by the window, with L. Novák beside him.".to_owned()
+        ),
+        "{s:#?}"
+    );
+    // A lone closing quote joins the sentence before it; "* * * * *" and "—" are no sentences.
+    assert!(s.contains(&"\"Out,\" she said. \"".to_owned()), "{s:#?}");
+    assert!(
+        s.iter().all(|t| t.chars().any(char::is_alphanumeric)),
+        "{s:#?}"
+    );
+    assert!(xml.contains("<p>* * * * *</p>") && xml.contains("<p>—</p>"));
+    // Headings are sentences of their own; the letter inside is segmented.
+    assert!(s.contains(&"CHAPTER I".to_owned()) && s.contains(&"Dear Katerina,".to_owned()));
+    assert!(
+        s.contains(&"She folded it again and said nothing.".to_owned()),
+        "{s:#?}"
+    );
+}
+
+#[test]
+fn dracor_style_play() {
+    let (dir, xml) = import("dracor-play.xml", "ru");
+    // No <s> around a <stage> (TEI forbids it): the stage holds its own sentence.
+    assert!(!xml.contains("\"><stage>"), "{xml}");
+    assert!(xml.contains("<stage><s xml:id="), "{xml}");
+    assert!(!xml.contains("<sp who=\"#nina\"><s"), "{xml}");
+    let s = sentences(dir.path(), "ru");
+    assert!(s.contains(&"(Смотрит на часы.)".to_owned()), "{s:#?}");
+    assert!(s.contains(&"Ну вот, занавес.".to_owned()), "{s:#?}");
+    // Speakers are not sentences; verse is segmented by line (docs/robustness.md).
+    assert!(!s.iter().any(|t| t.starts_with("Треплев")), "{s:#?}");
+    assert!(
+        s.contains(&"Люди, львы, орлы и куропатки,".to_owned()),
+        "{s:#?}"
+    );
+    assert!(s.contains(&"Страшно!".to_owned()), "{s:#?}");
+}
+
+#[test]
+fn plain_text_headings_end_a_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("novel.txt"),
+        "CHAPTER I\nIt was a dark night. Kat. Ivanovna slept.\n\n* * * * *\n\nMorning came.\n",
+    )
+    .unwrap();
+    let r = run(tei_align(dir.path()).args(["segment", "--lang", "en", "novel.txt"]));
+    assert!(r.ok, "{}", r.err);
+    let lines: Vec<&str> = r.out.lines().filter(|l| !l.is_empty()).collect();
+    assert_eq!(
+        lines,
+        [
+            "CHAPTER I",
+            "It was a dark night.",
+            "Kat. Ivanovna slept.",
+            "* * * * *",
+            "Morning came."
+        ]
+    );
+    // Imported, the ornament is no sentence of its own.
+    let r =
+        run(tei_align(dir.path()).args(["import", "--lang", "en", "novel.txt", "-o", "en.xml"]));
+    assert!(r.ok, "{}", r.err);
+    let s = sentences(dir.path(), "en");
+    assert_eq!(s[0], "CHAPTER I", "{s:#?}");
+    assert!(
+        s.iter().all(|t| t.chars().any(char::is_alphanumeric)),
+        "{s:#?}"
+    );
+}
