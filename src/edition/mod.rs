@@ -415,7 +415,12 @@ pub fn to_tei(work: &Work, alignment: &WorkAlignment) -> Result<String, EditionE
     let mut seen = HashSet::new();
     for lang in langs {
         if seen.insert(lang) {
-            let _ = write!(o, "<language ident=\"{}\">{}</language>", e(lang), e(lang));
+            let _ = write!(
+                o,
+                "<language ident=\"{}\">{}</language>",
+                e(lang),
+                e(crate::tei::header::language_name(lang))
+            );
         }
     }
     o.push_str("</langUsage></profileDesc>\n");

@@ -414,7 +414,12 @@ impl Trace {
                     (_, "derived-only") => "no counterpart: added in this layer".into(),
                     (_, k) => k.to_owned(),
                 };
-                let _ = writeln!(o, "  step {}: {what}, cert {}, {conf}", s.id, s.cert);
+                // A gap in the source is a fact of the witness, not a judgement with a score.
+                if s.kind == "source-gap" {
+                    let _ = writeln!(o, "  step {}: {what}, {conf}", s.id);
+                } else {
+                    let _ = writeln!(o, "  step {}: {what}, cert {}, {conf}", s.id, s.cert);
+                }
             }
             if !l.has_text {
                 let _ = writeln!(o, "  no text available");

@@ -215,13 +215,26 @@ pub fn link(
     {
         let link_id = al.edges[ei].links[li].id.clone();
         ensure_agent(al, who);
-        al.edges[ei].links[li].status = verified;
+        // The link's certainty is now the editor's; the aligner's score it replaces is kept in
+        // the change record, which has its own @who.
+        let machine = match al.edges[ei].links[li].status {
+            LinkStatus::Automatic => format!(
+                "; the aligner's score was {}",
+                crate::tei::standoff::fmt_cert(al.edges[ei].links[li].cert)
+            ),
+            LinkStatus::Verified { .. } => String::new(),
+        };
         add_change(
             al,
             (who, when),
-            format!("confirmed link {link_id} ({})", ids_str(&src, &der)),
+            format!(
+                "confirmed link {link_id} ({}){machine}",
+                ids_str(&src, &der)
+            ),
             std::slice::from_ref(&link_id),
         );
+        al.edges[ei].links[li].status = verified;
+        al.edges[ei].links[li].cert = 1.0;
         return Ok(LinkOutcome {
             relation: rel.id,
             link: link_id,
@@ -542,12 +555,22 @@ pub fn confirm_unaligned(
     };
     let relation = al.edges[ei].relation.clone();
     let mut ptrs = Vec::new();
+    let mut scores = Vec::new();
     for u in al.edges[ei].unaligned.iter_mut() {
         if u.layer == layer && ids.contains(&u.sentence) {
+            if u.status == LinkStatus::Automatic {
+                scores.push(format!(
+                    "{} {}",
+                    u.id,
+                    crate::tei::standoff::fmt_cert(u.cert)
+                ));
+            }
             u.status = LinkStatus::Verified {
                 who: who.to_owned(),
                 when: when.to_owned(),
             };
+            // The editor's certainty; the aligner's score is kept in the change record.
+            u.cert = 1.0;
             ptrs.push(u.id.clone());
         }
     }
@@ -556,10 +579,15 @@ pub fn confirm_unaligned(
         al,
         (who, when),
         format!(
-            "confirmed that {} {} no counterpart on {relation} ({})",
+            "confirmed that {} {} no counterpart on {relation} ({}){}",
             ids.join(" "),
             if ids.len() == 1 { "has" } else { "have" },
-            ptrs.join(" ")
+            ptrs.join(" "),
+            if scores.is_empty() {
+                String::new()
+            } else {
+                format!("; the aligner's scores were {}", scores.join(", "))
+            }
         ),
         &ptrs,
     );

@@ -161,7 +161,7 @@ pub(crate) fn decode_path(p: &str) -> String {
 
 /// A probability as written in `@cert`: shortest form that reads back as the same number;
 /// anything outside [0, 1] (or NaN) is clamped so the file stays valid.
-fn fmt_cert(x: f64) -> String {
+pub(crate) fn fmt_cert(x: f64) -> String {
     let x = if x.is_nan() { 0.0 } else { x.clamp(0.0, 1.0) };
     format!("{x}")
 }
@@ -232,6 +232,42 @@ impl<'a> Writer<'a> {
         }
     }
 
+    /// What a derivation is, in words, its makers pointing at their respStmts:
+    /// `translation by <persName ref="#kramer">Mark Kramer</persName>`.
+    fn relation_desc(&self, r: &Relation) -> String {
+        let mut known = Vec::new();
+        let mut unknown = Vec::new();
+        for id in &r.resp {
+            let a = self.a.agents.iter().find(|a| &a.id == id);
+            let name = a.map_or(id.as_str(), |a| a.name.as_str());
+            if name == crate::model::UNKNOWN_AGENT {
+                let label = a.map_or_else(|| id.clone(), crate::model::agent_label);
+                unknown.push(format!(
+                    "<persName ref=\"#{}\" type=\"unknown\">{}</persName>",
+                    esc(id),
+                    esc(&label)
+                ));
+            } else {
+                let el = match a.map(|a| a.role.as_str()) {
+                    Some("publisher" | "archive" | "repository" | "institution") => "orgName",
+                    _ => "persName",
+                };
+                known.push(format!("<{el} ref=\"#{}\">{}</{el}>", esc(id), esc(name)));
+            }
+        }
+        let mut d = esc(r.kind.as_str());
+        if !known.is_empty() {
+            let _ = write!(d, " by {}", known.join(", "));
+        }
+        if !unknown.is_empty() {
+            let _ = write!(d, ", {}", unknown.join(", "));
+        }
+        if r.resp.is_empty() {
+            d.push_str("; who made it is not recorded");
+        }
+        d
+    }
+
     /// `resp` and `change` attributes of an item.
     fn status_attrs(&self, id: &str, status: &LinkStatus) -> String {
         let who = match status {
@@ -291,10 +327,10 @@ impl<'a> Writer<'a> {
         for ag in &a.agents {
             let _ = writeln!(
                 o,
-                "        <respStmt xml:id=\"{}\">\n          <resp>{}</resp>\n          <name>{}</name>\n        </respStmt>",
+                "        <respStmt xml:id=\"{}\">\n          <resp>{}</resp>\n          {}\n        </respStmt>",
                 esc(&ag.id),
                 esc(&ag.role),
-                esc(&ag.name)
+                agent_name_el(ag)
             );
         }
         o.push_str("      </titleStmt>\n");
@@ -355,14 +391,12 @@ impl<'a> Writer<'a> {
                     esc(&r.derived),
                     esc(&r.source)
                 );
-                if !r.resp.is_empty() {
-                    let resp: Vec<String> = r.resp.iter().map(|x| format!("#{}", esc(x))).collect();
-                    let _ = write!(o, " resp=\"{}\"", resp.join(" "));
-                }
                 if let Some(w) = &r.when {
                     let _ = write!(o, " when=\"{}\"", esc(w));
                 }
-                o.push_str("/>\n");
+                // Who made the layer is not `@resp` (in TEI: who made this assertion) but named
+                // in the description, each pointing at its respStmt.
+                let _ = writeln!(o, "><desc>{}</desc></relation>", self.relation_desc(r));
             }
             o.push_str("    </listRelation>\n");
         }
@@ -378,7 +412,7 @@ impl<'a> Writer<'a> {
         let rel = self.a.relations.iter().find(|r| r.id == e.relation);
         let _ = writeln!(
             o,
-            "    <linkGrp type=\"alignment\" corresp=\"#{}\" targFunc=\"source derived\">",
+            "    <linkGrp type=\"alignment\" corresp=\"#{}\">",
             esc(&e.relation)
         );
         // A linkGrp must hold at least one link or ptr: an edge with nothing to align (both
@@ -418,13 +452,19 @@ impl<'a> Writer<'a> {
             );
         }
         for u in &e.unaligned {
+            // A source gap is a fact of the witness (it has no text there), not a judgement:
+            // no certainty is claimed for it.
+            let cert = if u.kind == UnalignedKind::SourceGap && u.cert == 1.0 {
+                String::new()
+            } else {
+                format!(" cert=\"{}\"", fmt_cert(u.cert))
+            };
             let _ = writeln!(
                 o,
-                "      <ptr xml:id=\"{}\" type=\"unaligned\" subtype=\"{}\" target=\"{}\" cert=\"{}\"{}/>",
+                "      <ptr xml:id=\"{}\" type=\"unaligned\" subtype=\"{}\" target=\"{}\"{cert}{}/>",
                 esc(&u.id),
                 u.kind.as_str(),
                 esc(&self.target(&u.layer, &u.sentence)),
-                fmt_cert(u.cert),
                 self.status_attrs(&u.id, &u.status)
             );
         }
@@ -838,12 +878,24 @@ impl Parser<'_> {
                     source: layer_ref("passive")?,
                     derived: layer_ref("active")?,
                     kind: DerivationKind::parse(r.attr("name").unwrap_or("")),
-                    resp: r
-                        .attr("resp")
-                        .unwrap_or("")
-                        .split_whitespace()
-                        .map(|x| x.trim_start_matches('#').to_owned())
-                        .collect(),
+                    // Older files name the makers in @resp; newer ones in the description.
+                    resp: match r.attr("resp") {
+                        Some(v) => v
+                            .split_whitespace()
+                            .map(|x| x.trim_start_matches('#').to_owned())
+                            .collect(),
+                        None => r
+                            .kid("desc")
+                            .map(|d| {
+                                d.children
+                                    .iter()
+                                    .filter_map(|c| c.attr("ref"))
+                                    .flat_map(str::split_whitespace)
+                                    .map(|x| x.trim_start_matches('#').to_owned())
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                    },
                     when: r.attr("when").map(str::to_owned),
                 });
             }
@@ -987,7 +1039,15 @@ impl Parser<'_> {
                                     kind,
                                     layer,
                                     sentence,
-                                    cert: self.cert(el)?,
+                                    // A source gap is written without @cert: it is a fact of
+                                    // the witness, which the model holds as certain.
+                                    cert: if kind == UnalignedKind::SourceGap
+                                        && el.attr("cert").is_none()
+                                    {
+                                        1.0
+                                    } else {
+                                        self.cert(el)?
+                                    },
                                     status: status(el),
                                 });
                             }
@@ -1210,9 +1270,12 @@ mod tests {
     #[test]
     fn output_has_the_documented_shape() {
         let xml = to_tei(&sample());
+        // The maker is named in the description, not in @resp (who made the assertion); no
+        // @targFunc (a 1-2 link has three pointers, not two).
         assert!(xml.contains(
-            "<relation xml:id=\"rel.cs-en\" name=\"adaptation\" active=\"#layer.en\" passive=\"#layer.cs\" resp=\"#kramer\"/>"
-        ));
+            "<relation xml:id=\"rel.cs-en\" name=\"adaptation\" active=\"#layer.en\" passive=\"#layer.cs\"><desc>adaptation by <persName ref=\"#kramer\">"
+        ), "{xml}");
+        assert!(!xml.contains("targFunc"));
         assert!(xml.contains("<link xml:id=\"a.cs-en.1\" type=\"1-2\" target=\"../../texts/letter%201968/cs.xml#cs.s1 ../../texts/letter%201968/en.xml#en.s1 ../../texts/letter%201968/en.xml#en.s2\" cert=\"0.123456789\" resp=\"#tei-align\" change=\"#ch1\"/>"));
         assert!(xml.contains("resp=\"#ed\" change=\"#ch2\""));
         assert!(
@@ -1236,10 +1299,13 @@ mod tests {
         assert!(!xml.contains(" n=\"high-water"));
         // As files written before kept them: on the linkGrps.
         let old = xml
-            .replace("\n          <desc type=\"high-water\">a.cs-en.4 seg.7 u.cs-en.1</desc>", "")
             .replace(
-                "corresp=\"#rel.cs-en\" targFunc=\"source derived\">",
-                "corresp=\"#rel.cs-en\" targFunc=\"source derived\" n=\"high-water a.cs-en.4 u.cs-en.1\">",
+                "\n          <desc type=\"high-water\">a.cs-en.4 seg.7 u.cs-en.1</desc>",
+                "",
+            )
+            .replace(
+                "corresp=\"#rel.cs-en\">",
+                "corresp=\"#rel.cs-en\" n=\"high-water a.cs-en.4 u.cs-en.1\">",
             )
             .replace(
                 "<linkGrp type=\"segments\">",
@@ -1499,5 +1565,22 @@ mod prop_tests {
             prop_assert_eq!(&b.changes[..a.changes.len()], &a.changes[..]);
             prop_assert_eq!(to_tei(&b), xml);
         }
+    }
+}
+
+/// The name element of a respStmt: software as `name`, an organisation as `orgName`, someone
+/// the sources do not name as `persName type="unknown"`, anyone else as `persName`.
+fn agent_name_el(a: &Agent) -> String {
+    if a.id == TOOL_ID {
+        format!("<name type=\"software\">{}</name>", esc(&a.name))
+    } else if a.name == crate::model::UNKNOWN_AGENT {
+        format!("<persName type=\"unknown\">{}</persName>", esc(&a.name))
+    } else if matches!(
+        a.role.as_str(),
+        "publisher" | "archive" | "repository" | "institution"
+    ) {
+        format!("<orgName>{}</orgName>", esc(&a.name))
+    } else {
+        format!("<persName>{}</persName>", esc(&a.name))
     }
 }

@@ -366,3 +366,81 @@ fn check_warns_of_what_the_encoding_leaves_unsaid() {
         assert!(r.ok && !r.err.contains("warning:"), "{work}: {}", r.err);
     }
 }
+
+/// The pointer rules of the Guidelines' prose in the committed alignment and edition files.
+#[test]
+fn the_standoff_follows_the_pointer_rules() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for work in ["letter-1968", "udhr"] {
+        let al = read(&root.join("alignments").join(work).join("alignment.xml"));
+        // No @targFunc: a 1-2 link has three pointers; the link's @type says how they split.
+        assert!(!al.contains("targFunc"), "{work}");
+        // The makers are in the relation's description, not in @resp.
+        for (i, _) in al.match_indices("<relation ") {
+            let tag = &al[i..i + al[i..].find('>').unwrap()];
+            assert!(!tag.contains(" resp="), "{work}: {tag}");
+        }
+        // A gap in the source witness is a fact, not a judgement: no cert="1" (a sentence
+        // past the point where a source breaks off keeps its score: that is a judgement).
+        for line in al.lines().filter(|l| l.contains("subtype=\"source-gap\"")) {
+            assert!(!line.contains("cert=\"1\""), "{work}: {line}");
+        }
+        assert!(
+            work != "letter-1968"
+                || al.contains(
+                    "subtype=\"source-gap\" target=\"../../texts/letter-1968/cs.xml#cs.s1\" resp="
+                ),
+            "the ru-cs ptrs carry no cert"
+        );
+        // respStmt names are persName/orgName (name only for the software).
+        assert!(!al.contains("<name>"), "{work}");
+        let ed = read(&root.join("editions").join(work).join("edition.xml"));
+        assert!(
+            ed.contains("<language ident=\"cs\">Czech</language>"),
+            "{work}"
+        );
+    }
+    let al = read(&root.join("alignments/letter-1968/alignment.xml"));
+    assert!(al.contains("<desc>translation, <persName ref=\"#cs.translator\" type=\"unknown\">translator unknown</persName></desc>"));
+}
+
+/// A link an editor confirms carries the editor's certainty; the aligner's score is kept in the
+/// change record.
+#[test]
+fn a_confirmed_link_is_certain_by_the_editor_and_keeps_the_machine_score_in_its_change() {
+    let dir = common::aligned_chain_letter();
+    let d = dir.path();
+    let al_file = d.join("alignments/letter/alignment.xml");
+    let before = tei_align::tei::standoff::read_alignment(&al_file).unwrap();
+    let link = before
+        .edges
+        .iter()
+        .flat_map(|e| &e.links)
+        .find(|l| l.cert < 1.0 && l.source.len() == 1 && l.derived.len() == 1)
+        .unwrap()
+        .clone();
+    let r = common::run(
+        common::tei_align(d)
+            .args(["link", "texts/letter", "--by", "eva:Eva Editor"])
+            .args(link.source.iter().chain(&link.derived).map(String::as_str)),
+    );
+    assert!(r.ok, "{}", r.err);
+    let after = tei_align::tei::standoff::read_alignment(&al_file).unwrap();
+    let now = after
+        .edges
+        .iter()
+        .flat_map(|e| &e.links)
+        .find(|l| l.id == link.id)
+        .unwrap();
+    assert_eq!(now.cert, 1.0);
+    let change = after.changes.last().unwrap();
+    assert_eq!(change.who, "eva");
+    // The score as the file wrote it (the shortest form that reads back the same).
+    assert!(
+        change
+            .desc
+            .contains(&format!("the aligner's score was {}", link.cert)),
+        "{}",
+        change.desc
+    );
+}
