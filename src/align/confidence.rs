@@ -1,96 +1,537 @@
-//! Mapping a bead's evidence to a confidence in [0, 1].
+//! Mapping a bead's evidence to a confidence in [0, 1]: the probability that the bead is exactly
+//! right (the same sentences on both sides as a careful human alignment would have).
 //!
-//! A logistic model of the evidence the search used: the bead's lexical similarity, the mean
-//! similarity of the beads around it (a bead in a stretch of clear translations is probably right
-//! even if it has no clue of its own; a stretch of unrelated text has none), how well the lengths
-//! agree, and the bead type. The weights were fitted (logistic regression) on the beads the
-//! aligner produced for the gold sets in `../shared/bench/data`, together with alignments of the
-//! same texts against a reversed translation (all wrong), so that both clear and hopeless cases
-//! are represented. On those, beads given 0.9–1 were right 98 % of the time, 0.5–0.6 about 56 %,
-//! under 0.2 about 5 %.
+//! One logistic model per bead kind ([`BeadKind`]: 1-1, 2-1 / 1-2, other n:m, 1-0 / 0-1), of the
+//! evidence the search used ([`Evidence`]): the bead's lexical similarity, the similarity of the
+//! beads around it (a bead in a stretch of clear translations is probably right even if it has no
+//! clue of its own; a stretch of unrelated text has none), how well the lengths agree, and how
+//! many beads around it are omissions. The coefficients ([`SHIPPED`]) are fitted by
+//! `cargo bench --bench align_calibration -- --refit` on the aligner's own output for half of the
+//! gold sets ([`FIT_SETS`]) and checked on the other half (expected calibration error and a
+//! reliability table per bead kind; figures in `docs/aligner.md`).
+//!
+//! The feature vector has a slot for semantic (embedding) evidence; a model without it gives
+//! that slot a zero coefficient.
 
-use super::search::{RawBead, TYPES};
+use super::lexicon::{Weighted, overlap};
+use super::search::RawBead;
+use rayon::prelude::*;
 
-/// Beads on each side whose similarity makes the neighbourhood feature.
+/// Beads on each side whose similarity makes the neighbourhood features.
 const NEIGHBOURS: usize = 5;
+/// Beads on each side whose similarity makes the wide neighbourhood feature.
+const WIDE: usize = 50;
 
-/// The confidence of each bead of a path (in order).
-pub(crate) fn assign(path: &[RawBead]) -> Vec<f64> {
-    let paired = |b: &RawBead| {
-        let (a, c) = TYPES[b.ty as usize];
-        a > 0 && c > 0
-    };
-    (0..path.len())
-        .map(|k| {
-            let lo = k.saturating_sub(NEIGHBOURS);
-            let hi = (k + NEIGHBOURS + 1).min(path.len());
-            let around: Vec<f64> = (lo..hi)
-                .filter(|&x| x != k && paired(&path[x]))
-                .map(|x| f64::from(path[x].lex))
-                .collect();
-            let nb = if around.is_empty() {
+/// The gold sets the shipped coefficients are fitted on; the others are held out to measure
+/// calibration. Split by set (never by bead, so no document is on both sides), each language
+/// family on both sides where the sets allow: dev sets and one of each pair of siblings to fit.
+pub const FIT_SETS: [&str; 6] = [
+    "textberg-dev",
+    "mac-dev",
+    "hu1984",
+    "steinbeck",
+    "pud-cs-en-perturbed",
+    "pud-cs-ru-perturbed",
+];
+
+/// The kinds of bead the confidence model treats apart: their evidence means different things
+/// (a null bead has no lexical score of its own; an n:m bead's lengths add up over sentences).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BeadKind {
+    /// One sentence on each side.
+    OneOne,
+    /// Two sentences on one side, one on the other.
+    MergeSplit,
+    /// Any other bead with sentences on both sides (2-2, 1-3, 3-2 …).
+    OtherNm,
+    /// A sentence on one side only (1-0 omission, 0-1 addition).
+    Null,
+}
+
+impl BeadKind {
+    /// Every kind, in the order of the model's coefficient table.
+    pub const ALL: [BeadKind; 4] = [
+        BeadKind::OneOne,
+        BeadKind::MergeSplit,
+        BeadKind::OtherNm,
+        BeadKind::Null,
+    ];
+
+    /// The kind of a bead with `a` source and `b` target sentences.
+    pub fn of(a: usize, b: usize) -> Self {
+        match (a, b) {
+            (1, 1) => BeadKind::OneOne,
+            (0, _) | (_, 0) => BeadKind::Null,
+            (2, 1) | (1, 2) => BeadKind::MergeSplit,
+            _ => BeadKind::OtherNm,
+        }
+    }
+
+    /// A short label: `1-1`, `2-1/1-2`, `n:m`, `1-0/0-1`.
+    pub fn label(self) -> &'static str {
+        match self {
+            BeadKind::OneOne => "1-1",
+            BeadKind::MergeSplit => "2-1/1-2",
+            BeadKind::OtherNm => "other n:m",
+            BeadKind::Null => "1-0/0-1",
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Number of features (including the constant 1) the model weighs.
+pub const FEATURES: usize = 12;
+
+/// The evidence behind one bead, as the confidence model sees it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Evidence {
+    /// The bead's kind.
+    pub kind: BeadKind,
+    /// Its lexical similarity in [0, 1] (0 for a null bead).
+    pub lex: f32,
+    /// Mean lexical similarity of the paired beads within 5 beads either side.
+    pub around: f32,
+    /// Mean lexical similarity of the paired beads within 50 beads either side: how much lexical
+    /// evidence this text has at all here (a language pair with few shared clues, or a stretch
+    /// of unrelated text).
+    pub wide: f32,
+    /// Mean lexical similarity of the nearest paired bead before and after it.
+    pub adjacent: f32,
+    /// √δ² of its length deviation (capped at √50).
+    pub length: f32,
+    /// Share of null beads within 5 beads either side (a run of omissions is a sign of a
+    /// stretch the aligner could not match).
+    pub nulls_around: f32,
+    /// The best lexical similarity between a sentence of the bead and a sentence just outside
+    /// it on the other side (a rival: the bead's boundary may be one sentence off, or an
+    /// "omitted" sentence may belong to the bead next to it).
+    pub rival: f32,
+    /// For a null bead: how much better (in √δ²) the lengths of the paired bead next to it
+    /// agree when its sentence is added to that bead (0 for paired beads). A sentence that
+    /// makes its neighbour's lengths fit is more likely part of it than omitted.
+    pub merge_gain: f32,
+    /// ln(1 + characters of the bead's sentences): short sentences carry little evidence.
+    pub size: f32,
+    /// ln(1 + total weight of the lexical clues of the bead's sentences): a sentence full of
+    /// rare clues that match nothing is more surely unmatched than one without any.
+    pub clues: f32,
+    /// Semantic similarity in [0, 1], when sentence embeddings were used.
+    pub semantic: Option<f32>,
+}
+
+impl Evidence {
+    /// The feature vector: 1, lex, around, wide, adjacent, length, nulls around, rival, merge gain,
+    /// size, clues, semantic (0 without).
+    pub fn features(&self) -> [f64; FEATURES] {
+        [
+            1.0,
+            f64::from(self.lex),
+            f64::from(self.around),
+            f64::from(self.wide),
+            f64::from(self.adjacent),
+            f64::from(self.length),
+            // A run of omissions is no evidence that any one of them is right (an aligner that
+            // lost its way, or a cut through unrelated text, makes runs too): null beads are not
+            // judged by it, lest a caller comparing alignments by confidence prefer leaving
+            // text out.
+            if self.kind == BeadKind::Null {
                 0.0
             } else {
-                around.iter().sum::<f64>() / around.len() as f64
+                f64::from(self.nulls_around)
+            },
+            f64::from(self.rival),
+            f64::from(self.merge_gain),
+            f64::from(self.size),
+            f64::from(self.clues),
+            self.semantic.map_or(0.0, f64::from),
+        ]
+    }
+}
+
+/// Coefficients of the logistic model, one row per [`BeadKind`] (in [`BeadKind::ALL`] order),
+/// one column per feature of [`Evidence::features`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Model(pub [[f64; FEATURES]; 4]);
+
+/// The shipped model, printed by `cargo bench --bench align_calibration -- --refit` (fitted on
+/// [`FIT_SETS`]).
+pub const SHIPPED: Model = Model([
+    // 1-1
+    [
+        -6.6057, 4.3664, 2.9308, 38.9235, 5.6305, -0.4184, -8.7092, -10.1936, 0.0000, 0.1238,
+        -0.0682, 0.0000,
+    ],
+    // 2-1/1-2
+    [
+        -5.5774, 2.5022, -2.9837, 20.0798, 2.2884, -0.6425, -5.0801, -5.8180, 0.0000, -0.3451,
+        1.0083, 0.0000,
+    ],
+    // other n:m
+    [
+        -6.0449, -0.0279, 5.0195, 4.9081, 3.2684, -0.7650, -13.6449, -7.3959, 0.0000, -1.7457,
+        2.5561, 0.0000,
+    ],
+    // 1-0/0-1
+    [
+        -1.7000, 0.0000, 0.8239, 13.3446, 2.2325, 0.5840, 0.0000, -10.5505, -0.2127, 0.1882,
+        -1.4152, 0.0000,
+    ],
+]);
+
+impl Model {
+    /// The probability that a bead with this evidence is right.
+    pub fn predict(&self, e: &Evidence) -> f64 {
+        let w = &self.0[e.kind.index()];
+        let z: f64 = w.iter().zip(e.features()).map(|(w, x)| w * x).sum();
+        1.0 / (1.0 + (-z).exp())
+    }
+
+    /// Fit the model by (ridge-regularised) logistic regression on beads known to be right or
+    /// wrong, each with a weight, each kind apart. A kind without examples keeps `fallback`'s
+    /// row.
+    pub fn fit(rows: &[(Evidence, bool, f64)], fallback: &Model) -> Model {
+        let mut out = *fallback;
+        for kind in BeadKind::ALL {
+            let data: Vec<([f64; FEATURES], f64, f64)> = rows
+                .iter()
+                .filter(|(e, _, _)| e.kind == kind)
+                .map(|(e, y, w)| (e.features(), if *y { 1.0 } else { 0.0 }, *w))
+                .collect();
+            if data.len() >= 20 {
+                out.0[kind.index()] = logistic(&data);
+            }
+        }
+        out
+    }
+}
+
+/// Ridge penalty of the fit (per coefficient, intercept excluded): keeps features that never
+/// vary in a kind (the semantic slot without embeddings, lex of null beads) at zero.
+const RIDGE: f64 = 1e-2;
+
+/// Logistic regression by Newton's method (iteratively reweighted least squares).
+fn logistic(data: &[([f64; FEATURES], f64, f64)]) -> [f64; FEATURES] {
+    let mut w = [0.0; FEATURES];
+    for _ in 0..50 {
+        let mut grad = [0.0; FEATURES];
+        let mut hess = [[0.0; FEATURES]; FEATURES];
+        for (x, y, weight) in data {
+            let z: f64 = w.iter().zip(x).map(|(a, b)| a * b).sum();
+            let p = 1.0 / (1.0 + (-z).exp());
+            let s = weight * (p * (1.0 - p)).max(1e-9);
+            for r in 0..FEATURES {
+                grad[r] += weight * (p - y) * x[r];
+                for c in 0..FEATURES {
+                    hess[r][c] += s * x[r] * x[c];
+                }
+            }
+        }
+        for r in 1..FEATURES {
+            grad[r] += RIDGE * w[r];
+            hess[r][r] += RIDGE;
+        }
+        let step = solve(hess, grad);
+        let mut change = 0.0f64;
+        for r in 0..FEATURES {
+            w[r] -= step[r];
+            change = change.max(step[r].abs());
+        }
+        if change < 1e-8 {
+            break;
+        }
+    }
+    w
+}
+
+/// Solve `a x = b` (a symmetric positive definite, small) by Gaussian elimination with pivoting.
+fn solve(mut a: [[f64; FEATURES]; FEATURES], mut b: [f64; FEATURES]) -> [f64; FEATURES] {
+    for col in 0..FEATURES {
+        let piv = (col..FEATURES)
+            .max_by(|&x, &y| a[x][col].abs().total_cmp(&a[y][col].abs()))
+            .unwrap_or(col);
+        a.swap(col, piv);
+        b.swap(col, piv);
+        let d = a[col][col];
+        if d.abs() < 1e-12 {
+            continue;
+        }
+        let pivot_row = a[col];
+        let pivot_b = b[col];
+        for (r, (row, br)) in a.iter_mut().zip(b.iter_mut()).enumerate() {
+            if r != col {
+                let f = row[col] / d;
+                for (x, p) in row.iter_mut().zip(pivot_row).skip(col) {
+                    *x -= f * p;
+                }
+                *br -= f * pivot_b;
+            }
+        }
+    }
+    let mut x = [0.0; FEATURES];
+    for r in 0..FEATURES {
+        if a[r][r].abs() >= 1e-12 {
+            x[r] = b[r] / a[r][r];
+        }
+    }
+    x
+}
+
+/// √δ² (capped at √50) and the characters of the bead given as (source start, source end,
+/// target start, target end).
+pub(crate) type LengthDev<'a> = &'a (dyn Fn(usize, usize, usize, usize) -> (f32, f32) + Sync);
+
+/// The evidence of each bead of a path (in order), given the sentences' lexical features and
+/// the length model.
+pub(crate) fn evidence(path: &[RawBead], feats: &Weighted, dev: LengthDev<'_>) -> Vec<Evidence> {
+    // By shape, not by search type: a bead fixed by a person may have any shape.
+    let kind = |b: &RawBead| BeadKind::of(b.s1 - b.s0, b.t1 - b.t0);
+    let paired = |b: &RawBead| kind(b) != BeadKind::Null;
+    let mean = |v: &mut dyn Iterator<Item = f32>| {
+        let (s, n) = v.fold((0.0f64, 0usize), |(s, n), x| (s + f64::from(x), n + 1));
+        if n == 0 { 0.0 } else { (s / n as f64) as f32 }
+    };
+    let total = |c: &super::lexicon::Csr, k: usize| -> f32 {
+        if k < c.len() {
+            c.get(k).1.iter().map(|w| w.abs()).sum()
+        } else {
+            0.0
+        }
+    };
+    let sim = |i: usize, j: usize| -> f32 {
+        if i >= feats.src.len() || j >= feats.tgt.len() {
+            return 0.0;
+        }
+        let t = total(&feats.src, i) + total(&feats.tgt, j);
+        if t <= 0.0 {
+            0.0
+        } else {
+            (2.0 * overlap(feats.src.get(i), feats.tgt.get(j)) / t).min(1.0)
+        }
+    };
+    // Prefix sums of the similarity and number of paired beads, for the wide neighbourhood.
+    let mut cum = Vec::with_capacity(path.len() + 1);
+    cum.push((0.0f64, 0usize));
+    for b in path {
+        let (s, n) = cum[cum.len() - 1];
+        cum.push(if paired(b) {
+            (s + f64::from(b.lex), n + 1)
+        } else {
+            (s, n)
+        });
+    }
+    (0..path.len())
+        .into_par_iter()
+        .map(|k| {
+            let (wlo, whi) = (k.saturating_sub(WIDE), (k + WIDE + 1).min(path.len()));
+            let (ws, wn) = (cum[whi].0 - cum[wlo].0, cum[whi].1 - cum[wlo].1);
+            let wide = if wn == 0 {
+                0.0
+            } else {
+                (ws / wn as f64) as f32
             };
-            of(&path[k], nb)
+            let lo = k.saturating_sub(NEIGHBOURS);
+            let hi = (k + NEIGHBOURS + 1).min(path.len());
+            let around = mean(
+                &mut (lo..hi)
+                    .filter(|&x| x != k && paired(&path[x]))
+                    .map(|x| path[x].lex),
+            );
+            let before = path[..k].iter().rev().find(|b| paired(b)).map(|b| b.lex);
+            let after = path[k + 1..].iter().find(|b| paired(b)).map(|b| b.lex);
+            let adjacent = mean(&mut before.into_iter().chain(after));
+            let others = hi - lo - 1;
+            let nulls = (lo..hi).filter(|&x| x != k && !paired(&path[x])).count();
+            let b = &path[k];
+            Evidence {
+                wide,
+                rival: rival(b, &sim),
+                merge_gain: merge_gain(path, k, dev),
+                size: dev(b.s0, b.s1, b.t0, b.t1).1.ln_1p(),
+                clues: ((b.s0..b.s1).map(|i| total(&feats.src, i)).sum::<f32>()
+                    + (b.t0..b.t1).map(|j| total(&feats.tgt, j)).sum::<f32>())
+                .ln_1p(),
+                kind: kind(b),
+                lex: b.lex,
+                around,
+                adjacent,
+                length: b.d2.min(50.0).sqrt(),
+                nulls_around: if others == 0 {
+                    0.0
+                } else {
+                    nulls as f32 / others as f32
+                },
+                semantic: None,
+            }
         })
         .collect()
 }
 
-/// The confidence of a 1-0 or 0-1 bead without evidence of its own or around it (a sentence
-/// left alone only because nothing remains to pair it with).
-pub(crate) fn unsupported_null() -> f64 {
-    let b = RawBead {
-        s0: 0,
-        s1: 1,
-        t0: 0,
-        t1: 0,
-        ty: TYPES.iter().position(|&t| t == (1, 0)).unwrap_or(1) as u8,
-        d2: 0.0,
-        lex: 0.0,
-    };
-    of(&b, 0.0)
+/// The best similarity of a sentence of bead `b` with a sentence of the other side just outside
+/// it (for a null bead: the other side's sentences on either side of where it stands).
+fn rival(b: &RawBead, sim: &impl Fn(usize, usize) -> f32) -> f32 {
+    let mut best = 0.0f32;
+    let before = |x: usize| x.checked_sub(1);
+    if b.s1 > b.s0 && b.t1 > b.t0 {
+        for j in b.t0..b.t1 {
+            for i in before(b.s0).into_iter().chain([b.s1]) {
+                best = best.max(sim(i, j));
+            }
+        }
+        for i in b.s0..b.s1 {
+            for j in before(b.t0).into_iter().chain([b.t1]) {
+                best = best.max(sim(i, j));
+            }
+        }
+    } else {
+        for i in b.s0..b.s1 {
+            for j in before(b.t0).into_iter().chain([b.t0]) {
+                best = best.max(sim(i, j));
+            }
+        }
+        for j in b.t0..b.t1 {
+            for i in before(b.s0).into_iter().chain([b.s0]) {
+                best = best.max(sim(i, j));
+            }
+        }
+    }
+    best
 }
 
-/// The confidence of one bead given the mean similarity `nb` of its neighbours.
-fn of(b: &RawBead, nb: f64) -> f64 {
-    let (a, c) = TYPES[b.ty as usize];
-    let null = a == 0 || c == 0;
-    let merge = matches!((a, c), (2, 1) | (1, 2));
-    let other = !null && !merge && (a, c) != (1, 1);
-    let d = f64::from(b.d2.min(50.0)).sqrt();
-    let z = -3.973 + 4.488 * f64::from(b.lex) - 0.375 * d
-        + if null { 0.397 } else { 0.0 }
-        + if merge { -1.378 } else { 0.0 }
-        + if other { -3.25 } else { 0.0 }
-        + 29.587 * nb;
-    1.0 / (1.0 + (-z).exp())
+/// For a null bead `path[k]`: the best gain in √δ² of a paired neighbour that takes its
+/// sentence in (0 for a paired bead, or without a paired neighbour).
+fn merge_gain(path: &[RawBead], k: usize, dev: LengthDev<'_>) -> f32 {
+    let b = &path[k];
+    let paired = |x: &RawBead| x.s1 > x.s0 && x.t1 > x.t0;
+    if paired(b) {
+        return 0.0;
+    }
+    let mut best = f32::NEG_INFINITY;
+    let before = k.checked_sub(1).map(|x| &path[x]);
+    for nb in before
+        .into_iter()
+        .chain(path.get(k + 1))
+        .filter(|x| paired(x))
+    {
+        let now = dev(nb.s0, nb.s1, nb.t0, nb.t1).0;
+        let merged = dev(
+            nb.s0.min(b.s0),
+            nb.s1.max(b.s1),
+            nb.t0.min(b.t0),
+            nb.t1.max(b.t1),
+        )
+        .0;
+        best = best.max(now - merged);
+    }
+    if best.is_finite() { best } else { 0.0 }
+}
+
+/// The evidence of a 1-0 or 0-1 bead without evidence of its own or around it (a sentence
+/// left alone only because nothing remains to pair it with).
+pub(crate) fn unsupported_null() -> Evidence {
+    Evidence {
+        kind: BeadKind::Null,
+        lex: 0.0,
+        around: 0.0,
+        wide: 0.0,
+        adjacent: 0.0,
+        length: 0.0,
+        nulls_around: 1.0,
+        rival: 0.0,
+        merge_gain: 0.0,
+        size: 0.0,
+        clues: 0.0,
+        semantic: None,
+    }
+}
+
+/// The evidence recorded for a bead fixed by a person: the search did not weigh it, so it has
+/// no scores, only its kind (its confidence is the person's, not the model's).
+pub(crate) fn fixed_evidence(b: &crate::model::Bead) -> Evidence {
+    Evidence {
+        kind: BeadKind::of(b.src.len(), b.tgt.len()),
+        lex: 0.0,
+        around: 0.0,
+        wide: 0.0,
+        adjacent: 0.0,
+        length: 0.0,
+        nulls_around: 0.0,
+        rival: 0.0,
+        merge_gain: 0.0,
+        size: 0.0,
+        clues: 0.0,
+        semantic: None,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn bead(ty: u8, d2: f32, lex: f32) -> RawBead {
+    fn bead(k: usize, d2: f32, lex: f32) -> RawBead {
         RawBead {
-            s0: 0,
-            s1: 1,
-            t0: 0,
-            t1: 1,
-            ty,
+            s0: k,
+            s1: k + 1,
+            t0: k,
+            t1: k + 1,
+            ty: 0,
             d2,
             lex,
         }
     }
 
     #[test]
-    fn clear_neighbourhood_is_confident_unrelated_is_not() {
-        let good: Vec<_> = (0..9).map(|_| bead(0, 0.5, 0.4)).collect();
-        assert!(assign(&good).iter().all(|&c| c > 0.9));
-        let bad: Vec<_> = (0..9).map(|_| bead(0, 3.0, 0.0)).collect();
-        assert!(assign(&bad).iter().all(|&c| c < 0.2));
-        // A rare bead type, same evidence: less sure.
-        assert!(of(&bead(5, 0.5, 0.1), 0.1) < of(&bead(0, 0.5, 0.1), 0.1));
+    fn more_evidence_in_and_around_a_bead_means_more_confidence() {
+        // Ten 1-1 beads of 100 characters each, lexical similarity `lex` each.
+        let conf = |lex: f32| {
+            let path: Vec<_> = (0..10).map(|k| bead(k, 0.5, lex)).collect();
+            let none = || super::super::lexicon::Csr::build(&[0u8; 0], |_| Vec::new());
+            let feats = super::super::lexicon::weigh(none(), none());
+            let e = evidence(&path, &feats, &|_, _, _, _| (0.7, 100.0));
+            SHIPPED.predict(&e[5])
+        };
+        assert!(
+            conf(0.0) < conf(0.2) && conf(0.2) < conf(0.5),
+            "{} {} {}",
+            conf(0.0),
+            conf(0.2),
+            conf(0.5)
+        );
+        assert!(conf(0.5) > 0.9);
+        assert!((0.0..=1.0).contains(&conf(0.0)));
+    }
+
+    #[test]
+    fn fit_recovers_a_known_logistic_relation() {
+        // Labels drawn from p = σ(−2 + 6·lex), deterministically (a low-discrepancy sequence).
+        let mut rows = Vec::new();
+        for k in 0..4000 {
+            let lex = (k % 100) as f32 / 100.0;
+            let p = 1.0 / (1.0 + (-(-2.0 + 6.0 * f64::from(lex))).exp());
+            let u = ((k as f64) * 0.618_033_988_75).fract();
+            let e = Evidence {
+                kind: BeadKind::OneOne,
+                lex,
+                around: 0.0,
+                wide: 0.0,
+                adjacent: 0.0,
+                length: 0.0,
+                nulls_around: 0.0,
+                rival: 0.0,
+                merge_gain: 0.0,
+                size: 0.0,
+                clues: 0.0,
+                semantic: None,
+            };
+            rows.push((e, u < p, 1.0));
+        }
+        let m = Model::fit(&rows, &SHIPPED);
+        let w = m.0[0];
+        assert!((w[0] + 2.0).abs() < 0.3, "intercept {}", w[0]);
+        assert!((w[1] - 6.0).abs() < 0.6, "slope {}", w[1]);
+        // Kinds without data keep the fallback.
+        assert_eq!(m.0[3], SHIPPED.0[3]);
     }
 }

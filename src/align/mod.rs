@@ -13,13 +13,14 @@
 //!
 //! Beads fixed in advance split the texts into independent pieces, aligned in parallel.
 
-mod confidence;
+pub mod confidence;
 mod lexicon;
 pub mod partial;
 mod search;
 mod text;
 
 use crate::model::Bead;
+use confidence::Evidence;
 use indicatif::{ProgressBar, ProgressStyle};
 use lexicon::{Csr, Dictionary, weigh};
 use rayon::prelude::*;
@@ -73,6 +74,20 @@ const PROGRESS_MIN: usize = 50_000;
 /// Align two texts given as sentence lists. Returns beads covering every sentence of both sides
 /// exactly once, in document order, each with a confidence in [0, 1].
 pub fn align(src: &[&str], tgt: &[&str], opts: &AlignOptions) -> Result<Vec<Bead>, AlignError> {
+    Ok(align_with_evidence(src, tgt, opts)?
+        .into_iter()
+        .map(|(b, _)| b)
+        .collect())
+}
+
+/// As [`align`], with the evidence each bead's confidence was computed from (for fitting and
+/// checking the confidence model: `benches/align_calibration.rs`). Fixed beads keep their
+/// confidence and come with empty evidence of their kind.
+pub fn align_with_evidence(
+    src: &[&str],
+    tgt: &[&str],
+    opts: &AlignOptions,
+) -> Result<Vec<(Bead, Evidence)>, AlignError> {
     check_blocks(opts.src_blocks.as_deref(), src.len(), "source")?;
     check_blocks(opts.tgt_blocks.as_deref(), tgt.len(), "target")?;
     let pieces = pieces_between_fixed(&opts.fixed, src.len(), tgt.len())?;
@@ -92,7 +107,7 @@ pub fn align(src: &[&str], tgt: &[&str], opts: &AlignOptions) -> Result<Vec<Bead
     let global = (!opts.fixed.is_empty()
         && pieces.iter().any(|&(s0, s1, t0, t1)| s1 > s0 && t1 > t0))
     .then(|| Global::estimate(src, tgt, opts, &dictionary));
-    let mut aligned: Vec<Vec<Bead>> = pieces
+    let mut aligned: Vec<Vec<(Bead, Evidence)>> = pieces
         .par_iter()
         .map(|&(s0, s1, t0, t1)| {
             let blocks = match (&opts.src_blocks, &opts.tgt_blocks) {
@@ -109,7 +124,7 @@ pub fn align(src: &[&str], tgt: &[&str], opts: &AlignOptions) -> Result<Vec<Bead
                 Some(g) => g.align_piece((s0, s1, t0, t1), blocks),
                 None => align_piece(&src[s0..s1], &tgt[t0..t1], blocks, &dictionary, pb),
             };
-            for b in &mut beads {
+            for (b, _) in &mut beads {
                 b.src.iter_mut().for_each(|x| *x += s0);
                 b.tgt.iter_mut().for_each(|x| *x += t0);
             }
@@ -128,11 +143,20 @@ pub fn align(src: &[&str], tgt: &[&str], opts: &AlignOptions) -> Result<Vec<Bead
     // Interleave: piece 0, fixed 0, piece 1, fixed 1, …
     let mut out = Vec::with_capacity(src.len().max(tgt.len()));
     let mut fixed = opts.fixed.iter();
+    let mut is_fixed = Vec::with_capacity(out.capacity());
     for piece in aligned {
+        is_fixed.extend(std::iter::repeat_n(false, piece.len()));
         out.extend(piece);
         if let Some(f) = fixed.next() {
-            out.push(f.clone());
+            out.push((f.clone(), confidence::fixed_evidence(f)));
+            is_fixed.push(true);
         }
+    }
+    if let Some(g) = &global {
+        // Each piece was judged alone, without the beads around it; judge every bead in the
+        // whole alignment instead (a piece between two confirmed beads is as sure as they make
+        // it look).
+        g.rescore(&mut out, &is_fixed);
     }
     Ok(out)
 }
@@ -192,7 +216,7 @@ fn align_piece(
     blocks: Option<(&[usize], &[usize])>,
     dictionary: &Dictionary,
     progress: Option<&ProgressBar>,
-) -> Vec<Bead> {
+) -> Vec<(Bead, Evidence)> {
     let (n, m) = (src.len(), tgt.len());
     if n == 0 || m == 0 {
         return lone_beads(n, m);
@@ -201,12 +225,21 @@ fn align_piece(
     let ti: Vec<SentenceInfo> = tgt.par_iter().map(|s| text::analyse(s)).collect();
     let bounds = blocks.map(|(sb, tb)| (boundaries(sb), boundaries(tb)));
     let bounds = bounds.as_ref().map(|(a, b)| (a.as_slice(), b.as_slice()));
-    align_infos(&si, &ti, bounds, dictionary, progress)
-        .into_iter()
-        .map(|(b, confidence)| Bead {
-            src: (b.s0..b.s1).collect(),
-            tgt: (b.t0..b.t1).collect(),
-            confidence,
+    let (path, evidence) = align_infos(&si, &ti, bounds, dictionary, progress);
+    to_beads(path, evidence)
+}
+
+/// The beads of a path, each with its evidence and the confidence the model gives it.
+fn to_beads(path: Vec<RawBead>, evidence: Vec<Evidence>) -> Vec<(Bead, Evidence)> {
+    path.into_iter()
+        .zip(evidence)
+        .map(|(b, e)| {
+            let bead = Bead {
+                src: (b.s0..b.s1).collect(),
+                tgt: (b.t0..b.t1).collect(),
+                confidence: confidence::SHIPPED.predict(&e),
+            };
+            (bead, e)
         })
         .collect()
 }
@@ -216,8 +249,9 @@ fn align_piece(
 /// the piece, or by where a caller cut the text), so each gets the confidence the model gives a
 /// null bead without evidence, not a blanket 1.0 that would make an empty piece look best to a
 /// caller comparing cuts by confidence.
-fn lone_beads(n: usize, m: usize) -> Vec<Bead> {
-    let confidence = confidence::unsupported_null();
+fn lone_beads(n: usize, m: usize) -> Vec<(Bead, Evidence)> {
+    let e = confidence::unsupported_null();
+    let confidence = confidence::SHIPPED.predict(&e);
     (0..n)
         .map(|i| Bead {
             src: vec![i],
@@ -229,6 +263,7 @@ fn lone_beads(n: usize, m: usize) -> Vec<Bead> {
             tgt: vec![j],
             confidence,
         }))
+        .map(|b| (b, e))
         .collect()
 }
 
@@ -260,13 +295,73 @@ impl Global {
         }
     }
 
+    /// The evidence of every bead of a whole alignment (fixed beads included, as the
+    /// neighbours they are), and the confidence of the beads not fixed from it.
+    fn rescore(&self, beads: &mut [(Bead, Evidence)], fixed: &[bool]) {
+        let s = Csr::build(&self.si, |x| self.dict.src_features(x));
+        let t = Csr::build(&self.ti, |x| self.dict.tgt_features(x));
+        let feats = weigh(s, t);
+        let sl: Vec<u32> = self.si.iter().map(|s| s.len).collect();
+        let tl: Vec<u32> = self.ti.iter().map(|s| s.len).collect();
+        let level = Level {
+            src_cum: cumulative(&sl),
+            tgt_cum: cumulative(&tl),
+            feats: &feats,
+            src_bound: None,
+            tgt_bound: None,
+        };
+        let weight = |c: &Csr, k: usize| -> f32 { c.get(k).1.iter().map(|w| w.abs()).sum() };
+        let (mut i, mut j) = (0, 0);
+        let path: Vec<RawBead> = beads
+            .iter()
+            .map(|(b, _)| {
+                let s0 = b.src.first().copied().unwrap_or(i);
+                let s1 = b.src.last().map_or(s0, |&x| x + 1);
+                let t0 = b.tgt.first().copied().unwrap_or(j);
+                let t1 = b.tgt.last().map_or(t0, |&x| x + 1);
+                (i, j) = (s1, t1);
+                let mut matched = 0.0;
+                for a in s0..s1 {
+                    for c in t0..t1 {
+                        matched += lexicon::overlap(feats.src.get(a), feats.tgt.get(c));
+                    }
+                }
+                let total: f32 = (s0..s1).map(|a| weight(&feats.src, a)).sum::<f32>()
+                    + (t0..t1).map(|c| weight(&feats.tgt, c)).sum::<f32>();
+                let lex = if total > 0.0 {
+                    (2.0 * matched / total).min(1.0)
+                } else {
+                    0.0
+                };
+                let ls = level.src_cum[s1] - level.src_cum[s0];
+                let lt = level.tgt_cum[t1] - level.tgt_cum[t0];
+                RawBead {
+                    s0,
+                    s1,
+                    t0,
+                    t1,
+                    ty: 0,
+                    d2: search::length_d2(&self.params, s1, ls, lt),
+                    lex,
+                }
+            })
+            .collect();
+        let evidence = confidence::evidence(&path, &feats, &length_dev(&level, &self.params));
+        for (((b, e), new), &f) in beads.iter_mut().zip(evidence).zip(fixed) {
+            *e = new;
+            if !f {
+                b.confidence = confidence::SHIPPED.predict(e);
+            }
+        }
+    }
+
     /// Align the piece `src[s0..s1]`, `tgt[t0..t1]` with the global statistics (beads in piece
     /// indices).
     fn align_piece(
         &self,
         (s0, s1, t0, t1): (usize, usize, usize, usize),
         blocks: Option<(&[usize], &[usize])>,
-    ) -> Vec<Bead> {
+    ) -> Vec<(Bead, Evidence)> {
         let (n, m) = (s1 - s0, t1 - t0);
         if n == 0 || m == 0 {
             return lone_beads(n, m);
@@ -295,15 +390,8 @@ impl Global {
             tgt_bound: bounds.as_ref().map(|b| b.1.as_slice()),
         };
         let path = search::search(&level, &params, 3, None);
-        let conf = confidence::assign(&path);
-        path.into_iter()
-            .zip(conf)
-            .map(|(b, confidence)| Bead {
-                src: (b.s0..b.s1).collect(),
-                tgt: (b.t0..b.t1).collect(),
-                confidence,
-            })
-            .collect()
+        let evidence = confidence::evidence(&path, &feats, &length_dev(&level, &params));
+        to_beads(path, evidence)
     }
 }
 
@@ -314,10 +402,10 @@ fn align_infos(
     bounds: Option<(&[bool], &[bool])>,
     dictionary: &Dictionary,
     progress: Option<&ProgressBar>,
-) -> Vec<(RawBead, f64)> {
+) -> (Vec<RawBead>, Vec<Evidence>) {
     let (n, m) = (si.len(), ti.len());
     if n == 0 || m == 0 {
-        // Nothing to pair with: every sentence stands alone, and surely so.
+        // Nothing to pair with: every sentence stands alone.
         let null = |s0, s1, t0, t1, ty| RawBead {
             s0,
             s1,
@@ -327,10 +415,12 @@ fn align_infos(
             d2: 0.0,
             lex: 0.0,
         };
-        return (0..n)
-            .map(|i| (null(i, i + 1, 0, 0, 1), 1.0))
-            .chain((0..m).map(|j| (null(0, 0, j, j + 1, 2), 1.0)))
+        let path: Vec<RawBead> = (0..n)
+            .map(|i| null(i, i + 1, 0, 0, 1))
+            .chain((0..m).map(|j| null(0, 0, j, j + 1, 2)))
             .collect();
+        let evidence = vec![confidence::unsupported_null(); path.len()];
+        return (path, evidence);
     }
     let (params, dict, first) = first_pass(si, ti, bounds, dictionary, progress);
     let sl: Vec<u32> = si.iter().map(|s| s.len).collect();
@@ -346,9 +436,23 @@ fn align_infos(
         tgt_bound: bounds.map(|b| b.1),
     };
     let band = Band::around(&first, 1, SECOND_PASS_BAND, n, m);
-    let second = search::dp_widening(&level, &params, band, 3, progress);
-    let conf = confidence::assign(&second);
-    second.into_iter().zip(conf).collect()
+    let path = search::dp_widening(&level, &params, band, 3, progress);
+    let evidence = confidence::evidence(&path, &feats, &length_dev(&level, &params));
+    (path, evidence)
+}
+
+/// √δ² of a bead's lengths (capped at √50, as the evidence is) under the search's length model,
+/// and its characters.
+fn length_dev<'a>(
+    level: &'a Level<'_>,
+    params: &'a Params,
+) -> impl Fn(usize, usize, usize, usize) -> (f32, f32) + Sync + 'a {
+    move |s0, s1, t0, t1| {
+        let ls = level.src_cum[s1] - level.src_cum[s0];
+        let lt = level.tgt_cum[t1] - level.tgt_cum[t0];
+        let d = search::length_d2(params, s1, ls, lt).min(50.0).sqrt();
+        (d, (ls + lt) as f32)
+    }
 }
 
 /// The first pass over analysed sentences (both sides non-empty): the re-estimated parameters

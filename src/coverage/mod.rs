@@ -11,7 +11,9 @@
 //! - partial links (`@subtype="partial"`): one side covers clearly less than the other (a witness
 //!   cut off mid-sentence, a dropped clause); their source sentences count as covered, but not
 //!   as covered in full;
-//! - doubtful links (automatic links whose `@cert` is below a threshold).
+//! - doubtful links: automatic links, omissions and additions whose `@cert` is below a threshold
+//!   ([`DEFAULT_DOUBT_BELOW`] unless asked otherwise; `@cert` is the calibrated probability that
+//!   the bead is right, so by default a bead more likely wrong than right).
 //!
 //! The same figures are given per block (paragraph, heading …) of each side and for the whole
 //! work. A source layer without any text is reported as "no text", never as 0 % coverage.
@@ -94,7 +96,9 @@ fn lexical(p: &std::path::Path) -> std::path::PathBuf {
     out.iter().collect()
 }
 
-/// The default threshold below which an automatic link counts as doubtful.
+/// The default threshold below which an automatic link (or omission, or addition) counts as
+/// doubtful: the aligner's `@cert` is a calibrated probability that the bead is right
+/// (`docs/aligner.md`, "Calibration"), so below 0.5 it is more likely wrong than right.
 pub const DEFAULT_DOUBT_BELOW: f64 = 0.5;
 
 /// How the report is computed.
@@ -180,7 +184,8 @@ pub struct EdgeCoverage {
     pub merged_or_split: Vec<LinkNote>,
     /// Links one side of which covers clearly less than the other.
     pub partial: Vec<LinkNote>,
-    /// Automatic links below the doubt threshold.
+    /// Automatic links, omissions (kind `1-0`) and additions (`0-1`) below the doubt threshold,
+    /// links first, in document order of each.
     pub doubtful: Vec<LinkNote>,
     /// Source sentences that are in no link and no unaligned ptr: the alignment is incomplete.
     /// Counted as without counterpart.
@@ -214,7 +219,7 @@ pub struct Counts {
     pub source_gap: usize,
     /// Merges, splits and other n:m beads.
     pub merged_or_split: usize,
-    /// Doubtful links.
+    /// Doubtful links, omissions and additions (for a block: its source sentences in one).
     pub doubtful: usize,
     /// Percent of source sentences with a counterpart; `None` where there is nothing to measure
     /// (a side without text).
@@ -460,6 +465,28 @@ fn edge_coverage(
             let what = format!("unaligned ptr {}", u.id);
             let on_source = u.layer == src.id;
             let on_derived = u.layer == der.id;
+            // An omission or addition the aligner is unsure of is as doubtful as a link (the
+            // confidence of a 1-0 / 0-1 bead is calibrated like any other). A source gap is a
+            // fact of the witness, never doubtful.
+            let verified = matches!(u.status, LinkStatus::Verified { .. });
+            if u.kind != UnalignedKind::SourceGap && !verified && u.cert < opts.doubt_below {
+                let (source, derived, kind) = if u.kind == UnalignedKind::SourceOnly {
+                    (vec![u.sentence.clone()], Vec::new(), "1-0")
+                } else {
+                    (Vec::new(), vec![u.sentence.clone()], "0-1")
+                };
+                if u.kind == UnalignedKind::SourceOnly && on_source {
+                    src_doubt[src_ix.get(&u.sentence, &what)?] = true;
+                }
+                doubtful.push(LinkNote {
+                    id: u.id.clone(),
+                    kind: kind.to_owned(),
+                    source,
+                    derived,
+                    cert: u.cert,
+                    verified,
+                });
+            }
             match (u.kind, on_source, on_derived) {
                 (UnalignedKind::SourceOnly, true, _) => {
                     src_fate[src_ix.get(&u.sentence, &what)?] = Fate::Omitted
@@ -622,7 +649,7 @@ pub fn to_text(report: &CoverageReport) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "Coverage of {} (doubtful: automatic links with cert < {})",
+        "Coverage of {} (doubtful: automatic links, omissions and additions with cert < {})",
         report.work, report.doubt_below
     );
     let _ = writeln!(o);

@@ -190,3 +190,52 @@ fn a_work_without_derivation_edges_says_so_instead_of_a_table_of_zeros() {
     assert!(text.contains("no derivation edges"), "{text}");
     assert!(!text.contains("0/0"), "{text}");
 }
+
+#[test]
+fn unsure_omissions_and_additions_are_doubtful_like_links() {
+    let (work, mut al) = builder::udhr();
+    // en → ru omits en.s9, en → cs adds cs.s9 (both automatic, cert 0.9 in the fixture).
+    assert_eq!(al.edges[0].unaligned[0].sentence, "en.s9");
+    assert_eq!(al.edges[1].unaligned[0].sentence, "cs.s9");
+    let omission = al.edges[0].unaligned[0].id.clone();
+    al.edges[0].unaligned[0].cert = 0.3;
+    al.edges[1].unaligned[0].cert = 0.45;
+    let r = coverage::report(&work, &al, &CoverageOptions::default()).unwrap();
+    let (ru, cs) = (&r.edges[0], &r.edges[1]);
+    let kinds = |e: &coverage::EdgeCoverage| -> Vec<(String, String)> {
+        e.doubtful
+            .iter()
+            .map(|l| (l.id.clone(), l.kind.clone()))
+            .collect()
+    };
+    assert_eq!(
+        kinds(ru),
+        [
+            ("a.en-ru.3".to_owned(), "1-1".to_owned()),
+            (omission, "1-0".to_owned())
+        ]
+    );
+    assert_eq!(ru.doubtful[1].source, ["en.s9"]);
+    assert_eq!(ru.total.doubtful, 2);
+    // The omitted source sentence counts as doubtful in its block (en.s8, en.s9).
+    assert_eq!(ru.source_blocks.last().unwrap().counts.doubtful, 1);
+    assert_eq!(cs.doubtful.len(), 1);
+    assert_eq!(cs.doubtful[0].kind, "0-1");
+    assert_eq!(cs.doubtful[0].derived, ["cs.s9"]);
+    // At 0.3 none is doubtful (the link's cert is 0.31; the omission's 0.3 is not below 0.3).
+    let low = coverage::report(&work, &al, &CoverageOptions { doubt_below: 0.3 }).unwrap();
+    assert!(low.edges.iter().all(|e| e.doubtful.is_empty()));
+    // A person's confirmed omission is never doubtful.
+    al.edges[0].unaligned[0].status = tei_align::model::LinkStatus::Verified {
+        who: "ed".into(),
+        when: "2026-01-01".into(),
+    };
+    let r2 = coverage::report(&work, &al, &CoverageOptions::default()).unwrap();
+    assert_eq!(r2.edges[0].doubtful.len(), 1);
+    // The table names the threshold and what it applies to.
+    let text = coverage::to_text(&r);
+    assert!(
+        text.contains("doubtful: automatic links, omissions and additions with cert < 0.5"),
+        "{text}"
+    );
+}
