@@ -478,9 +478,10 @@ impl Inserter<'_, '_> {
                     content.push_str(&doc.src[raw.clone()]);
                     (raw.clone(), false)
                 }
-                Node::CData { content: c, .. } => {
+                // A CDATA section is whole: a tag spliced into it would be text, not markup.
+                Node::CData { content: c, raw } => {
                     content.push_str(&doc.src[c.clone()]);
-                    (c.clone(), false)
+                    (raw.clone(), true)
                 }
                 Node::Ref { raw, text } => {
                     content.push_str(text);
@@ -743,9 +744,11 @@ impl Inserter<'_, '_> {
 
 /// The file offset where a sentence starting at content offset `a` starts.
 fn snap_start(units: &[Unit], a: usize) -> Option<usize> {
-    let u = units
-        .iter()
-        .find(|u| u.content.start <= a && a < u.content.end)?;
+    // Units are in content order: a binary search keeps a block of many sentences linear.
+    let u = units.get(units.partition_point(|u| u.content.end <= a))?;
+    if u.content.start > a {
+        return None;
+    }
     Some(if u.atomic {
         u.raw.start
     } else {
@@ -755,9 +758,10 @@ fn snap_start(units: &[Unit], a: usize) -> Option<usize> {
 
 /// The file offset where a sentence ending at content offset `b` (exclusive) ends.
 fn snap_end(units: &[Unit], b: usize) -> Option<usize> {
-    let u = units
-        .iter()
-        .find(|u| u.content.start < b && b <= u.content.end)?;
+    let u = units.get(units.partition_point(|u| u.content.end < b))?;
+    if u.content.start >= b {
+        return None;
+    }
     Some(if u.atomic {
         u.raw.end
     } else {
