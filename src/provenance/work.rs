@@ -264,11 +264,12 @@ fn record_run(
         desc.push('.');
     }
     if let Some(e) = &opts.embedder {
-        // The aligner of this version does not weigh the vectors yet (issue 11): the record
-        // names them as computed, not as evidence, so it never claims more than was used.
+        // Say exactly what the vectors did: they weigh in the search beside length and lexical
+        // clues; nothing else (confidence, partial links) rests on them.
         desc.push_str(&format!(
-            " Sentence embeddings computed ({}), not yet used as evidence: the links rest \
-             on length and lexical evidence.",
+            " Sentence embeddings ({}) used as evidence: the search weighed the cosine of the \
+             two sides' vectors (normalised by their closeness to the rest of the text) with \
+             length and lexical evidence.",
             e.describe()
         ));
     }
