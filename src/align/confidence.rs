@@ -49,6 +49,7 @@ pub(crate) fn unsupported_null() -> f64 {
         ty: TYPES.iter().position(|&t| t == (1, 0)).unwrap_or(1) as u8,
         d2: 0.0,
         lex: 0.0,
+        sem: None,
     };
     of(&b, 0.0)
 }
@@ -81,6 +82,7 @@ mod tests {
             ty,
             d2,
             lex,
+            sem: None,
         }
     }
 

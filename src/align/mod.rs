@@ -17,6 +17,7 @@ mod confidence;
 mod lexicon;
 pub mod partial;
 mod search;
+mod semantic;
 mod text;
 
 use crate::model::Bead;
@@ -24,6 +25,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use lexicon::{Csr, Dictionary, weigh};
 use rayon::prelude::*;
 use search::{Band, Level, Params, RawBead, TYPES, cumulative};
+use semantic::{Semantic, Vectors};
 use text::SentenceInfo;
 
 /// Errors of the aligner.
@@ -32,6 +34,9 @@ pub enum AlignError {
     /// The input cannot be aligned as given.
     #[error("{0}")]
     Input(String),
+    /// The sentence vectors asked for could not be computed.
+    #[error("sentence embeddings: {0}")]
+    Embed(#[from] crate::embed::EmbedError),
 }
 
 /// What the aligner needs besides the two sentence lists.
@@ -53,8 +58,23 @@ pub struct AlignOptions {
     /// Show a progress bar on stderr (for long inputs on a terminal).
     pub progress: bool,
     /// Semantic evidence: a source of sentence vectors (none: length and lexical evidence only).
+    /// Every sentence of both sides is embedded once; see the module documentation.
     pub embedder: Option<std::sync::Arc<dyn crate::embed::Embedder>>,
+    /// Weight of the semantic evidence against length and lexical evidence (with `embedder`
+    /// only); `None`: [`SEMANTIC_WEIGHT`]. For experiments and benchmarks.
+    pub semantic_weight: Option<f32>,
+    /// How the semantic bonus grows with the sentences a bead covers: `((a + b) / 2)^e`;
+    /// `None`: [`SEMANTIC_EXPONENT`]. For experiments and benchmarks.
+    pub semantic_exponent: Option<f32>,
 }
+
+/// Default of [`AlignOptions::semantic_exponent`].
+pub const SEMANTIC_EXPONENT: f32 = 1.0;
+
+/// Default weight of the semantic evidence: the bonus, in the search's cost units (−ln
+/// probability), that a paired bead of a perfect translation earns per sentence pair over
+/// unrelated text. Fitted on some gold sets, reported on the others (`docs/aligner.md`).
+pub const SEMANTIC_WEIGHT: f32 = 4.0;
 
 /// Weight of the lexical similarity (in [0, 1]) against the length and prior costs.
 const LAMBDA: f32 = 35.0;
@@ -86,12 +106,34 @@ pub fn align(src: &[&str], tgt: &[&str], opts: &AlignOptions) -> Result<Vec<Bead
         pb
     });
     let dictionary = Dictionary::from_pairs(&opts.dictionary);
+    let vectors = match &opts.embedder {
+        Some(e) => Some(embed_all(e.as_ref(), src, tgt)?),
+        None => None,
+    };
+    let sem_weight = opts.semantic_weight.unwrap_or(SEMANTIC_WEIGHT).max(0.0);
+    let piece_vecs = |s0: usize, s1: usize, t0: usize, t1: usize| {
+        vectors.as_ref().map(|v| PieceVecs {
+            all: v,
+            src: &v.src[s0 * v.dim..s1 * v.dim],
+            tgt: &v.tgt[t0 * v.dim..t1 * v.dim],
+            weight: sem_weight,
+            exponent: opts.semantic_exponent.unwrap_or(SEMANTIC_EXPONENT),
+        })
+    };
     // With fixed beads the pieces between them are short: statistics estimated from one piece
     // alone (length ratio, variance, priors, induced dictionary) are noise. So they are
     // estimated once on the whole texts and every piece is aligned with them.
     let global = (!opts.fixed.is_empty()
         && pieces.iter().any(|&(s0, s1, t0, t1)| s1 > s0 && t1 > t0))
-    .then(|| Global::estimate(src, tgt, opts, &dictionary));
+    .then(|| {
+        Global::estimate(
+            src,
+            tgt,
+            opts,
+            &dictionary,
+            piece_vecs(0, src.len(), 0, tgt.len()),
+        )
+    });
     let mut aligned: Vec<Vec<Bead>> = pieces
         .par_iter()
         .map(|&(s0, s1, t0, t1)| {
@@ -105,9 +147,10 @@ pub fn align(src: &[&str], tgt: &[&str], opts: &AlignOptions) -> Result<Vec<Bead
             } else {
                 None
             };
+            let vecs = piece_vecs(s0, s1, t0, t1);
             let mut beads = match &global {
-                Some(g) => g.align_piece((s0, s1, t0, t1), blocks),
-                None => align_piece(&src[s0..s1], &tgt[t0..t1], blocks, &dictionary, pb),
+                Some(g) => g.align_piece((s0, s1, t0, t1), blocks, vecs),
+                None => align_piece(&src[s0..s1], &tgt[t0..t1], blocks, &dictionary, pb, vecs),
             };
             for b in &mut beads {
                 b.src.iter_mut().for_each(|x| *x += s0);
@@ -135,6 +178,43 @@ pub fn align(src: &[&str], tgt: &[&str], opts: &AlignOptions) -> Result<Vec<Bead
         }
     }
     Ok(out)
+}
+
+/// Embed every sentence of both sides in one call (an embedder batches and caches better with
+/// everything at once).
+fn embed_all(
+    e: &dyn crate::embed::Embedder,
+    src: &[&str],
+    tgt: &[&str],
+) -> Result<Vectors, AlignError> {
+    let texts: Vec<&str> = src.iter().chain(tgt).copied().collect();
+    let rows = e.embed(&texts)?;
+    if rows.len() != texts.len() {
+        return Err(AlignError::Embed(crate::embed::EmbedError::Server(
+            format!(
+                "{} vectors returned for {} sentences",
+                rows.len(),
+                texts.len()
+            ),
+        )));
+    }
+    Ok(Vectors::new(e.dim(), rows, src.len()))
+}
+
+/// The sentence vectors of one piece of text, with the whole texts' centroids.
+#[derive(Clone, Copy)]
+struct PieceVecs<'a> {
+    all: &'a Vectors,
+    src: &'a [f32],
+    tgt: &'a [f32],
+    weight: f32,
+    exponent: f32,
+}
+
+impl PieceVecs<'_> {
+    fn semantic(&self, sl: &[u32], tl: &[u32]) -> Semantic<'_> {
+        Semantic::new(self.all, self.src, self.tgt, sl, tl, self.exponent)
+    }
 }
 
 fn check_blocks(blocks: Option<&[usize]>, n: usize, side: &str) -> Result<(), AlignError> {
@@ -192,6 +272,7 @@ fn align_piece(
     blocks: Option<(&[usize], &[usize])>,
     dictionary: &Dictionary,
     progress: Option<&ProgressBar>,
+    vecs: Option<PieceVecs<'_>>,
 ) -> Vec<Bead> {
     let (n, m) = (src.len(), tgt.len());
     if n == 0 || m == 0 {
@@ -201,7 +282,7 @@ fn align_piece(
     let ti: Vec<SentenceInfo> = tgt.par_iter().map(|s| text::analyse(s)).collect();
     let bounds = blocks.map(|(sb, tb)| (boundaries(sb), boundaries(tb)));
     let bounds = bounds.as_ref().map(|(a, b)| (a.as_slice(), b.as_slice()));
-    align_infos(&si, &ti, bounds, dictionary, progress)
+    align_infos(&si, &ti, bounds, dictionary, progress, vecs)
         .into_iter()
         .map(|(b, confidence)| Bead {
             src: (b.s0..b.s1).collect(),
@@ -243,7 +324,13 @@ struct Global {
 impl Global {
     /// A first pass over the whole texts (fixed beads ignored: they are few and agree with it
     /// or not, the statistics hardly change), re-estimation and dictionary induction.
-    fn estimate(src: &[&str], tgt: &[&str], opts: &AlignOptions, dictionary: &Dictionary) -> Self {
+    fn estimate(
+        src: &[&str],
+        tgt: &[&str],
+        opts: &AlignOptions,
+        dictionary: &Dictionary,
+        vecs: Option<PieceVecs<'_>>,
+    ) -> Self {
         let si: Vec<SentenceInfo> = src.par_iter().map(|s| text::analyse(s)).collect();
         let ti: Vec<SentenceInfo> = tgt.par_iter().map(|s| text::analyse(s)).collect();
         let bounds = match (&opts.src_blocks, &opts.tgt_blocks) {
@@ -251,7 +338,12 @@ impl Global {
             _ => None,
         };
         let bounds = bounds.as_ref().map(|(a, b)| (a.as_slice(), b.as_slice()));
-        let (params, dict, _) = first_pass(&si, &ti, bounds, dictionary, None);
+        let sl: Vec<u32> = si.iter().map(|s| s.len).collect();
+        let tl: Vec<u32> = ti.iter().map(|s| s.len).collect();
+        let sem = vecs.as_ref().map(|v| v.semantic(&sl, &tl));
+        let weight = vecs.map_or(0.0, |v| v.weight);
+        let (params, dict, _) =
+            first_pass(&si, &ti, bounds, dictionary, None, sem.as_ref(), weight);
         Global {
             si,
             ti,
@@ -266,6 +358,7 @@ impl Global {
         &self,
         (s0, s1, t0, t1): (usize, usize, usize, usize),
         blocks: Option<(&[usize], &[usize])>,
+        vecs: Option<PieceVecs<'_>>,
     ) -> Vec<Bead> {
         let (n, m) = (s1 - s0, t1 - t0);
         if n == 0 || m == 0 {
@@ -287,12 +380,14 @@ impl Global {
         let feats = weigh(s, t);
         let sl: Vec<u32> = si.iter().map(|s| s.len).collect();
         let tl: Vec<u32> = ti.iter().map(|s| s.len).collect();
+        let sem = vecs.as_ref().map(|v| v.semantic(&sl, &tl));
         let level = Level {
             src_cum: cumulative(&sl),
             tgt_cum: cumulative(&tl),
             feats: &feats,
             src_bound: bounds.as_ref().map(|b| b.0.as_slice()),
             tgt_bound: bounds.as_ref().map(|b| b.1.as_slice()),
+            sem: sem.as_ref(),
         };
         let path = search::search(&level, &params, 3, None);
         let conf = confidence::assign(&path);
@@ -314,6 +409,7 @@ fn align_infos(
     bounds: Option<(&[bool], &[bool])>,
     dictionary: &Dictionary,
     progress: Option<&ProgressBar>,
+    vecs: Option<PieceVecs<'_>>,
 ) -> Vec<(RawBead, f64)> {
     let (n, m) = (si.len(), ti.len());
     if n == 0 || m == 0 {
@@ -326,15 +422,19 @@ fn align_infos(
             ty,
             d2: 0.0,
             lex: 0.0,
+            sem: None,
         };
         return (0..n)
             .map(|i| (null(i, i + 1, 0, 0, 1), 1.0))
             .chain((0..m).map(|j| (null(0, 0, j, j + 1, 2), 1.0)))
             .collect();
     }
-    let (params, dict, first) = first_pass(si, ti, bounds, dictionary, progress);
     let sl: Vec<u32> = si.iter().map(|s| s.len).collect();
     let tl: Vec<u32> = ti.iter().map(|s| s.len).collect();
+    let sem = vecs.as_ref().map(|v| v.semantic(&sl, &tl));
+    let weight = vecs.map_or(0.0, |v| v.weight);
+    let (params, dict, first) =
+        first_pass(si, ti, bounds, dictionary, progress, sem.as_ref(), weight);
     let s = Csr::build(si, |x| dict.src_features(x));
     let t = Csr::build(ti, |x| dict.tgt_features(x));
     let feats = weigh(s, t);
@@ -344,6 +444,7 @@ fn align_infos(
         feats: &feats,
         src_bound: bounds.map(|b| b.0),
         tgt_bound: bounds.map(|b| b.1),
+        sem: sem.as_ref(),
     };
     let band = Band::around(&first, 1, SECOND_PASS_BAND, n, m);
     let second = search::dp_widening(&level, &params, band, 3, progress);
@@ -359,6 +460,8 @@ fn first_pass(
     bounds: Option<(&[bool], &[bool])>,
     dictionary: &Dictionary,
     progress: Option<&ProgressBar>,
+    sem: Option<&Semantic<'_>>,
+    sem_weight: f32,
 ) -> (Params, Dictionary, Vec<RawBead>) {
     let (n, m) = (si.len(), ti.len());
     let sl: Vec<u32> = si.iter().map(|s| s.len).collect();
@@ -377,6 +480,7 @@ fn first_pass(
         lambda: LAMBDA,
         null_len: NULL_LENGTH,
         block_penalty: BLOCK_PENALTY,
+        sem_weight,
     };
     let features = |d: &Dictionary| {
         let s = Csr::build(si, |x| d.src_features(x));
@@ -398,6 +502,7 @@ fn first_pass(
         feats: &feats,
         src_bound: bounds.map(|b| b.0),
         tgt_bound: bounds.map(|b| b.1),
+        sem,
     };
     let first = search::search(&level, &params, 3, progress);
     drop(level);

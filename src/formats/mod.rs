@@ -19,7 +19,7 @@ pub use merge::{ImportMode, ImportReport, merge_edge};
 use crate::model::{
     EdgeAlignment, LinkStatus, Relation, Unaligned, UnalignedKind, Work, WorkAlignment,
 };
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Errors of reading or writing an interchange format.
 #[derive(Debug, thiserror::Error)]
@@ -192,11 +192,14 @@ pub fn edge_items(
     let bad = |m: String| FormatError::Alignment(format!("{}: {m} (run tei-align check)", rel.id));
     // A pointer to a sentence that is not in its layer (a hand edit, a deleted sentence) is
     // named as such before the walk, which would only see a gap in the chain of beads.
-    let in_layer = |side: &[crate::model::Sentence], id: &str| side.iter().any(|s| s.id == id);
+    // Sets, not scans of the layer: a scan per pointer made the edition quadratic.
+    let src_ids: HashSet<&str> = src.iter().map(|s| s.id.as_str()).collect();
+    let der_ids: HashSet<&str> = der.iter().map(|s| s.id.as_str()).collect();
+    let in_layer = |side: &HashSet<&str>, id: &str| side.contains(id);
     for l in &edge.links {
         for (ids, side, layer) in [
-            (&l.source, src, &rel.source),
-            (&l.derived, der, &rel.derived),
+            (&l.source, &src_ids, &rel.source),
+            (&l.derived, &der_ids, &rel.derived),
         ] {
             if let Some(id) = ids.iter().find(|id| !in_layer(side, id)) {
                 return Err(bad(format!(
@@ -207,7 +210,11 @@ pub fn edge_items(
         }
     }
     for u in &edge.unaligned {
-        let side = if u.layer == rel.source { src } else { der };
+        let side = if u.layer == rel.source {
+            &src_ids
+        } else {
+            &der_ids
+        };
         if !in_layer(side, &u.sentence) {
             return Err(bad(format!(
                 "{} points to {}, which is not a sentence of layer {}",

@@ -18,7 +18,7 @@ pub use lock::{LockMode, WorkLock};
 
 use crate::model::{Layer, Work, WorkAlignment};
 use crate::provenance::{FileReport, WorkOptions};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// Errors of finding, reading and writing a work's files. Every message names the file.
 #[derive(Debug, thiserror::Error)]
@@ -92,22 +92,7 @@ impl From<crate::fsutil::FsError> for ProjectError {
 /// Result of the project layer.
 pub type Result<T, E = ProjectError> = std::result::Result<T, E>;
 
-/// `p` made absolute against the current directory, with `.` and `a/..` removed lexically (not
-/// through the file system: a symbolic link in the path stays as the user wrote it).
-pub(crate) fn absolute_clean(p: &Path) -> PathBuf {
-    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
-    let mut out = PathBuf::new();
-    for c in abs.components() {
-        match c {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
-}
+pub(crate) use crate::fsutil::absolute_clean;
 
 /// The project holding `start` (an absolute, clean path): `start` itself or the nearest
 /// directory above it that holds a `texts/` directory.

@@ -10,7 +10,7 @@ use super::record::{describe, diff_edges, record_diffs};
 use crate::model::{Agent, ChangeStatus, LinkStatus, Work, WorkAlignment};
 use crate::tei::standoff::TOOL_ID;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 
 #[derive(Debug, Clone, Default)]
 pub struct WorkOptions {
@@ -254,11 +254,12 @@ fn record_run(
         desc.push('.');
     }
     if let Some(e) = &opts.embedder {
-        // The aligner of this version does not weigh the vectors yet (issue 11): the record
-        // names them as computed, not as evidence, so it never claims more than was used.
+        // Say exactly what the vectors did: they weigh in the search beside length and lexical
+        // clues; nothing else (confidence, partial links) rests on them.
         desc.push_str(&format!(
-            " Sentence embeddings computed ({}), not yet used as evidence: the links rest \
-             on length and lexical evidence.",
+            " Sentence embeddings ({}) used as evidence: the search weighed the cosine of the \
+             two sides' vectors (normalised by their closeness to the rest of the text) with \
+             length and lexical evidence.",
             e.describe()
         ));
     }
@@ -349,27 +350,11 @@ pub(super) fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-/// Make a path absolute (against the current directory) and remove `.` and `..` lexically.
-pub(super) fn normalise(p: &Path) -> PathBuf {
-    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
-    let mut out = PathBuf::new();
-    for c in abs.components() {
-        match c {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 /// The path of `target` relative to the directory `from_dir`, with `/` separators, as written in
 /// TEI pointers (e.g. `../../texts/letter-1968/cs.xml` from `alignments/letter-1968/`).
 pub fn relative_path(from_dir: &Path, target: &Path) -> String {
-    let from = normalise(from_dir);
-    let to = normalise(target);
+    let from = crate::fsutil::absolute_clean(from_dir);
+    let to = crate::fsutil::absolute_clean(target);
     let fc: Vec<Component> = from.components().collect();
     let tc: Vec<Component> = to.components().collect();
     let common = fc.iter().zip(&tc).take_while(|(a, b)| a == b).count();

@@ -37,6 +37,8 @@ use super::dom::{Doc, Node};
 use super::reader::{BLOCKS, SKIP};
 use std::ops::Range;
 
+mod verse;
+
 /// How to (re-)segment a document.
 #[derive(Debug, Clone, Default)]
 pub struct SegmentOptions {
@@ -369,8 +371,23 @@ impl Inserter<'_, '_> {
         } else if BLOCKS.contains(&local) {
             self.block(i);
         } else {
-            for &c in self.doc.children(i) {
-                self.walk(c);
+            self.walk_children(self.doc.children(i));
+        }
+    }
+
+    /// Walk sibling nodes, taking stretches of verse together (see [`verse`]).
+    fn walk_children(&mut self, children: &[usize]) {
+        let mut k = 0;
+        while k < children.len() {
+            match self.verse_len(&children[k..]) {
+                0 => {
+                    self.walk(children[k]);
+                    k += 1;
+                }
+                len => {
+                    self.verse(&children[k..k + len]);
+                    k += len;
+                }
             }
         }
     }
@@ -404,8 +421,22 @@ impl Inserter<'_, '_> {
     fn block(&mut self, i: usize) {
         let s_name = self.s_name(i);
         let mut run: Vec<usize> = Vec::new();
-        let children = self.doc.children(i).to_vec();
-        for c in children {
+        let children = self.doc.children(i);
+        let mut k = 0;
+        while k < children.len() {
+            let c = children[k];
+            k += 1;
+            let verse = match self.doc.local(c) {
+                Some("l") => self.verse_len(&children[k - 1..]),
+                _ => 0,
+            };
+            if verse > 0 {
+                let r = std::mem::take(&mut run);
+                self.run(&r, &s_name, None);
+                self.verse(&children[k - 1..k - 1 + verse]);
+                k += verse - 1;
+                continue;
+            }
             // What may not stand inside `<s>` (TEI's content model: a `<stage>` in a `<p>`, a
             // `<list>`, a block) ends the run: sentences close before it and start again after.
             let structural = self.doc.local(c).is_some_and(|l| {
@@ -478,9 +509,10 @@ impl Inserter<'_, '_> {
                     content.push_str(&doc.src[raw.clone()]);
                     (raw.clone(), false)
                 }
-                Node::CData { content: c, .. } => {
+                // A CDATA section is whole: a tag spliced into it would be text, not markup.
+                Node::CData { content: c, raw } => {
                     content.push_str(&doc.src[c.clone()]);
-                    (c.clone(), false)
+                    (raw.clone(), true)
                 }
                 Node::Ref { raw, text } => {
                     content.push_str(text);
@@ -591,19 +623,30 @@ impl Inserter<'_, '_> {
         while let Some((i, j, node)) = self.find_merge(units, &sents) {
             sents[i].end = sents[j].end;
             sents.drain(i + 1..=j);
-            let (line, col) = self.doc.line_col(self.doc.range(node).start);
-            self.warnings.push(format!(
-                "{}:{line}:{col}: a sentence boundary inside <{}>, which cannot hold <s>; the \
-                 sentences are kept whole as one <s>",
-                self.doc.path,
-                self.doc.local(node).unwrap_or("?")
-            ));
+            self.warn_kept_whole(node);
         }
         let indexed: Vec<(usize, Range<usize>)> = sents.into_iter().enumerate().collect();
         let mut frags: Vec<(usize, Range<usize>, String)> = Vec::new();
         self.place(units, content, &indexed, s_name, &mut frags);
+        self.emit_parts(frags, indexed.len());
+    }
+
+    /// Warn that sentences sharing `node`, which cannot hold `<s>`, are kept as one.
+    fn warn_kept_whole(&mut self, node: usize) {
+        let (line, col) = self.doc.line_col(self.doc.range(node).start);
+        self.warnings.push(format!(
+            "{}:{line}:{col}: a sentence boundary inside <{}>, which cannot hold <s>; the \
+             sentences are kept whole as one <s>",
+            self.doc.path,
+            self.doc.local(node).unwrap_or("?")
+        ));
+    }
+
+    /// Splice in the `<s>` of `n` sentences from their fragments `(sentence, file range, tag
+    /// name)`: one fragment is a whole `<s>`; several are parts `I`, `M` …, `F`, the first with
+    /// the sentence's id, the others with `<id>.<j>`.
+    fn emit_parts(&mut self, mut frags: Vec<(usize, Range<usize>, String)>, n: usize) {
         frags.sort_by_key(|f| f.1.start);
-        let n = indexed.len();
         let mut total = vec![0usize; n];
         for f in &frags {
             total[f.0] += 1;
@@ -743,9 +786,11 @@ impl Inserter<'_, '_> {
 
 /// The file offset where a sentence starting at content offset `a` starts.
 fn snap_start(units: &[Unit], a: usize) -> Option<usize> {
-    let u = units
-        .iter()
-        .find(|u| u.content.start <= a && a < u.content.end)?;
+    // Units are in content order: a binary search keeps a block of many sentences linear.
+    let u = units.get(units.partition_point(|u| u.content.end <= a))?;
+    if u.content.start > a {
+        return None;
+    }
     Some(if u.atomic {
         u.raw.start
     } else {
@@ -755,9 +800,10 @@ fn snap_start(units: &[Unit], a: usize) -> Option<usize> {
 
 /// The file offset where a sentence ending at content offset `b` (exclusive) ends.
 fn snap_end(units: &[Unit], b: usize) -> Option<usize> {
-    let u = units
-        .iter()
-        .find(|u| u.content.start < b && b <= u.content.end)?;
+    let u = units.get(units.partition_point(|u| u.content.end < b))?;
+    if u.content.start >= b {
+        return None;
+    }
     Some(if u.atomic {
         u.raw.end
     } else {

@@ -69,6 +69,11 @@ fn eltec_style_novel() {
         s.contains(&"She folded it again and said nothing.".to_owned()),
         "{s:#?}"
     );
+    // The quoted verse is one sentence over two lines.
+    assert!(
+        s.contains(&"Over the hills and far away, the rain will fall another day.".to_owned()),
+        "{s:#?}"
+    );
 }
 
 #[test]
@@ -81,12 +86,30 @@ fn dracor_style_play() {
     let s = sentences(dir.path(), "ru");
     assert!(s.contains(&"(Смотрит на часы.)".to_owned()), "{s:#?}");
     assert!(s.contains(&"Ну вот, занавес.".to_owned()), "{s:#?}");
-    // Speakers are not sentences; verse is segmented by line (docs/robustness.md).
+    // Speakers are not sentences.
     assert!(!s.iter().any(|t| t.starts_with("Треплев")), "{s:#?}");
+    // A sentence over three lines is one sentence, in parts inside each line
+    // (docs/segmentation.md, "Verse").
     assert!(
-        s.contains(&"Люди, львы, орлы и куропатки,".to_owned()),
+        s.contains(
+            &"Люди, львы, орлы и куропатки, рогатые олени, гуси, пауки — всё кончено.".to_owned()
+        ),
         "{s:#?}"
     );
+    assert!(
+        xml.contains("<l><s xml:id=\"ru.s") && xml.contains("part=\"I\">Люди"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("part=\"M\">рогатые") && xml.contains("part=\"F\">всё"),
+        "{xml}"
+    );
+    // Two sentences in a line: two <s>; a stanza (<lg>) is a stretch of its own.
+    assert!(
+        s.contains(&"Холодно, холодно, холодно.".to_owned()),
+        "{s:#?}"
+    );
+    assert!(s.contains(&"Пусто, пусто, пусто.".to_owned()), "{s:#?}");
     assert!(s.contains(&"Страшно!".to_owned()), "{s:#?}");
 }
 
