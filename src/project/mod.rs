@@ -9,9 +9,11 @@
 //! `<project>/alignments/<work>/alignment.xml` unless a command is given another file.
 
 mod editor;
+mod import;
 mod lock;
 
 pub use editor::{Editor, record_confirmers};
+pub use import::{ImportOutcome, ImportRequest, import_alignment};
 pub use lock::{LockMode, WorkLock};
 
 use crate::model::{Layer, Work, WorkAlignment};
@@ -76,6 +78,9 @@ pub enum ProjectError {
     /// Aligning failed.
     #[error(transparent)]
     Provenance(#[from] crate::provenance::ProvenanceError),
+    /// An imported file is not what its format says, or does not fit the alignment.
+    #[error(transparent)]
+    Format(crate::formats::FormatError),
 }
 
 impl From<crate::fsutil::FsError> for ProjectError {
@@ -216,6 +221,21 @@ impl WorkRef {
         let lock = WorkLock::acquire(&self.alignment, &self.id, mode, command)?;
         let work = self.read_work()?;
         self.open_with(work, Some(lock))
+    }
+
+    /// [`WorkRef::edit`] for a change by hand: the editor (`--by`, else the environment or
+    /// git) is checked against the people of the work and recorded in the alignment.
+    pub fn edit_as(
+        &self,
+        by: Option<&str>,
+        mode: LockMode,
+        command: &str,
+    ) -> Result<(Opened, Editor)> {
+        let editor = Editor::resolve(by, self.root.as_deref())?;
+        let mut o = self.edit(mode, command)?;
+        editor.check(&o.work, &o.alignment)?;
+        editor.record(&mut o.alignment);
+        Ok((o, editor))
     }
 
     fn open_with(&self, work: Work, lock: Option<WorkLock>) -> Result<Opened> {

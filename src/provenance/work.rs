@@ -3,9 +3,9 @@
 
 use super::ProvenanceError;
 use super::compose::compose;
-use super::edge::align_edge_marked;
+use super::edge::{EdgeRun, align_edge_with};
 use super::graph::{derivation_graph, layer_order};
-use super::ids::{high_water, keep_segment_ids};
+use super::ids::{IdAlloc, keep_segment_ids, mark_prefixes};
 use super::record::{describe, diff_edges, record_diffs};
 use crate::model::{Agent, ChangeStatus, LinkStatus, Work, WorkAlignment};
 use crate::tei::standoff::TOOL_ID;
@@ -65,38 +65,29 @@ pub fn align_work(
 ) -> Result<WorkReport, ProvenanceError> {
     let relations = derivation_graph(work)?;
     let mut warnings = Vec::new();
-    // High-water marks of the automatic ids, from the existing alignment (0 without one, so a
-    // fresh alignment numbers from 1).
-    let mut marks: BTreeMap<String, u64> = BTreeMap::new();
-    if let Some(a) = existing {
-        for r in &relations {
-            for p in [
-                format!("a.{}-{}", r.source, r.derived),
-                format!("u.{}-{}", r.source, r.derived),
-            ] {
-                let m = high_water(a, &p);
-                marks.insert(p, m);
-            }
-        }
-        marks.insert("seg".to_owned(), high_water(a, "seg"));
-    }
+    // One allocator for the run, from the existing alignment (an empty one without: a fresh
+    // alignment numbers from 1).
+    let mut ids = existing.map(IdAlloc::new).unwrap_or_default();
+    let run = EdgeRun {
+        strict: opts.strict,
+        progress: opts.progress,
+        embedder: opts.embedder.as_ref(),
+        hold_automatic: !opts.full,
+    };
     let mut edges = Vec::with_capacity(relations.len());
     for r in &relations {
         let (Some(src), Some(der)) = (work.layer(&r.source), work.layer(&r.derived)) else {
             continue; // derivation_graph guarantees both exist
         };
         let confirmed = existing.and_then(|a| a.edges.iter().find(|e| e.relation == r.id));
-        edges.push(align_edge_marked(
+        edges.push(align_edge_with(
             src,
             der,
             r,
             confirmed,
-            opts.strict,
-            opts.progress,
-            opts.embedder.as_ref(),
-            !opts.full,
+            &run,
             &mut warnings,
-            &mut marks,
+            &mut ids,
         )?);
     }
     // Confirmed items on edges that no longer exist are reported too.
@@ -127,14 +118,13 @@ pub fn align_work(
         }
     }
     let mut segments = compose(work, &relations, &edges);
-    let mut seg_mark = marks.get("seg").copied().unwrap_or(0);
     keep_segment_ids(
         &mut segments,
         existing.map(|a| a.segments.as_slice()).unwrap_or(&[]),
-        &mut seg_mark,
+        &mut ids,
     );
-    marks.insert("seg".to_owned(), seg_mark);
-    marks.retain(|_, m| *m > 0);
+    let prefixes = mark_prefixes(&relations);
+    let marks = ids.marks(prefixes.iter().map(String::as_str));
 
     // Agents: the tool, the people of every layer (derivation order), and any editor named by a
     // confirmed item.
