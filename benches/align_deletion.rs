@@ -9,7 +9,8 @@
 //! result: a sentence has no counterpart when its counterpart was deleted or when the original
 //! gold already has it in a 1-0 / 0-1 bead. Scored: the sentences the aligner reports in 1-0 and
 //! 0-1 beads against those, micro-averaged over the set (precision, recall, F1), and the recall
-//! on the deleted passages' counterparts alone.
+//! on the deleted passages' counterparts alone; model-free, and beside it with the built-in e5
+//! embeddings when the model is installed (under `CI=true` a missing model fails the bench).
 
 mod common;
 
@@ -50,6 +51,8 @@ struct Damaged {
     tgt: Vec<String>,
     gold_null: HashSet<(u8, usize)>,
     orphaned: HashSet<(u8, usize)>,
+    /// How many passages were deleted.
+    passages: usize,
 }
 
 type Gold = Vec<(Vec<usize>, Vec<usize>)>;
@@ -59,6 +62,7 @@ fn damage(src: &[String], tgt: &[String], gold: &Gold, rng: &mut Rng) -> Damaged
     let mut deleted_bead = vec![false; nb];
     let mut side_of = vec![0u8; nb];
     let mut blocked = vec![false; nb];
+    let mut passages = 0;
     for _ in 0..(nb / BEADS_PER_DELETION).max(1) {
         let side = (rng.next() & 1) as u8;
         let want = 1 + rng.below(MAX_PASSAGE);
@@ -75,6 +79,7 @@ fn damage(src: &[String], tgt: &[String], gold: &Gold, rng: &mut Rng) -> Damaged
         if got < want {
             continue; // ran into the end or another passage: draw again next round
         }
+        passages += 1;
         for &b in &taken {
             deleted_bead[b] = true;
             side_of[b] = side;
@@ -136,17 +141,65 @@ fn damage(src: &[String], tgt: &[String], gold: &Gold, rng: &mut Rng) -> Damaged
         tgt: keep(tgt, &gone[1]),
         gold_null,
         orphaned,
+        passages,
     }
 }
 
-#[derive(Default)]
+#[derive(Default, Clone, Copy)]
 struct Tally {
     tp: usize,
     fp: usize,
     fn_: usize,
     orphaned: usize,
     orphaned_found: usize,
-    deletions: usize,
+}
+
+impl Tally {
+    fn add(&mut self, o: &Tally) {
+        self.tp += o.tp;
+        self.fp += o.fp;
+        self.fn_ += o.fn_;
+        self.orphaned += o.orphaned;
+        self.orphaned_found += o.orphaned_found;
+    }
+
+    /// Precision, recall, F1, recall on the deleted passages' counterparts.
+    fn figures(&self) -> String {
+        let p = self.tp as f64 / (self.tp + self.fp).max(1) as f64;
+        let r = self.tp as f64 / (self.tp + self.fn_).max(1) as f64;
+        let f = if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        };
+        let ro = self.orphaned_found as f64 / self.orphaned.max(1) as f64;
+        format!("{p:.3} | {r:.3} | **{f:.3}** | {ro:.3}")
+    }
+}
+
+/// Align a damaged document and count the reported null sentences against its gold.
+fn score(d: &Damaged, opts: &AlignOptions) -> Option<Tally> {
+    let s: Vec<&str> = d.src.iter().map(String::as_str).collect();
+    let g: Vec<&str> = d.tgt.iter().map(String::as_str).collect();
+    let beads = align(&s, &g, opts).ok()?;
+    let reported: HashSet<(u8, usize)> = beads
+        .iter()
+        .filter(|b| b.src.is_empty() || b.tgt.is_empty())
+        .flat_map(|b| {
+            b.src
+                .iter()
+                .map(|&i| (0u8, i))
+                .chain(b.tgt.iter().map(|&j| (1u8, j)))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    Some(Tally {
+        tp: reported.intersection(&d.gold_null).count(),
+        fp: reported.difference(&d.gold_null).count(),
+        fn_: d.gold_null.difference(&reported).count(),
+        orphaned: d.orphaned.len(),
+        orphaned_found: d.orphaned.intersection(&reported).count(),
+    })
 }
 
 fn main() {
@@ -162,11 +215,17 @@ fn main() {
         .unwrap_or_else(|_| Vec::new());
     sets.retain(|p| p.join("meta.json").is_file());
     sets.sort();
+    let e5 = common::e5();
+    let with_e5 = AlignOptions {
+        embedder: e5.clone(),
+        semantic: common::semantic_params(),
+        ..AlignOptions::default()
+    };
     println!(
-        "| set | passages | orphaned | precision | recall | F1 | recall on deleted passages | with embeddings |"
+        "| set | passages | orphaned | precision | recall | F1 | recall on deleted | precision with e5 | recall with e5 | F1 with e5 | recall on deleted with e5 |"
     );
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
-    let mut all = Tally::default();
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    let (mut all, mut all_e5, mut all_passages) = (Tally::default(), Tally::default(), 0);
     for set in sets {
         let name = set
             .file_name()
@@ -175,7 +234,7 @@ fn main() {
         if !only.is_empty() && !only.contains(&name) {
             continue;
         }
-        let mut t = Tally::default();
+        let (mut t, mut te, mut passages) = (Tally::default(), Tally::default(), 0);
         for (doc, src, tgt) in common::docs(&set) {
             let gold = common::gold(&set, &doc);
             if gold.is_empty() {
@@ -183,51 +242,36 @@ fn main() {
             }
             let mut rng = Rng(seed(&format!("{name}/{doc}")));
             let d = damage(&src, &tgt, &gold, &mut rng);
-            t.deletions += 1;
-            let s: Vec<&str> = d.src.iter().map(String::as_str).collect();
-            let g: Vec<&str> = d.tgt.iter().map(String::as_str).collect();
-            let Ok(beads) = align(&s, &g, &AlignOptions::default()) else {
-                println!("{name}/{doc}: the aligner failed");
-                continue;
-            };
-            let reported: HashSet<(u8, usize)> = beads
-                .iter()
-                .filter(|b| b.src.is_empty() || b.tgt.is_empty())
-                .flat_map(|b| {
-                    b.src
-                        .iter()
-                        .map(|&i| (0u8, i))
-                        .chain(b.tgt.iter().map(|&j| (1u8, j)))
-                        .collect::<Vec<_>>()
-                })
-                .collect();
-            t.tp += reported.intersection(&d.gold_null).count();
-            t.fp += reported.difference(&d.gold_null).count();
-            t.fn_ += d.gold_null.difference(&reported).count();
-            t.orphaned += d.orphaned.len();
-            t.orphaned_found += d.orphaned.intersection(&reported).count();
+            passages += d.passages;
+            match score(&d, &AlignOptions::default()) {
+                Some(x) => t.add(&x),
+                None => println!("{name}/{doc}: the aligner failed"),
+            }
+            if e5.is_some() {
+                match score(&d, &with_e5) {
+                    Some(x) => te.add(&x),
+                    None => println!("{name}/{doc}: the aligner failed with e5"),
+                }
+            }
         }
-        print_row(&name, &t);
-        all.tp += t.tp;
-        all.fp += t.fp;
-        all.fn_ += t.fn_;
-        all.orphaned += t.orphaned;
-        all.orphaned_found += t.orphaned_found;
+        print_row(&name, passages, &t, e5.is_some().then_some(&te));
+        all.add(&t);
+        all_e5.add(&te);
+        all_passages += passages;
     }
-    print_row("all (micro)", &all);
+    print_row(
+        "all (micro)",
+        all_passages,
+        &all,
+        e5.is_some().then_some(&all_e5),
+    );
 }
 
-fn print_row(name: &str, t: &Tally) {
-    let p = t.tp as f64 / (t.tp + t.fp).max(1) as f64;
-    let r = t.tp as f64 / (t.tp + t.fn_).max(1) as f64;
-    let f = if p + r > 0.0 {
-        2.0 * p * r / (p + r)
-    } else {
-        0.0
-    };
-    let ro = t.orphaned_found as f64 / t.orphaned.max(1) as f64;
+fn print_row(name: &str, passages: usize, t: &Tally, e5: Option<&Tally>) {
+    let semantic = e5.map_or("not measured (no model) | | | ".to_owned(), Tally::figures);
     println!(
-        "| {name} | {} | {} | {p:.3} | {r:.3} | {f:.3} | {ro:.3} | — |",
-        t.deletions, t.orphaned
+        "| {name} | {passages} | {} | {} | {semantic} |",
+        t.orphaned,
+        t.figures()
     );
 }

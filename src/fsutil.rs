@@ -552,9 +552,52 @@ fn plain(e: std::io::Error) -> std::io::Error {
     std::io::Error::new(e.kind(), msg)
 }
 
+/// `a/./b/../c` → `a/c`: `.` and `name/..` removed lexically, without the file system, so a
+/// symbolic link in the path stays as the user wrote it. A `..` with nothing to cancel stays in a
+/// relative path and is dropped at the root (`/..` is `/`). The empty result is `.`.
+pub fn lexical(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component> = Vec::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(c),
+            },
+            c => out.push(c),
+        }
+    }
+    if out.is_empty() {
+        return PathBuf::from(".");
+    }
+    out.iter().collect()
+}
+
+/// `p` made absolute against the current directory, then [`lexical`]: the one way every room
+/// turns a path a user gave into the path it compares and points from.
+pub(crate) fn absolute_clean(p: &Path) -> PathBuf {
+    lexical(&std::path::absolute(p).unwrap_or_else(|_| p.to_owned()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lexical_removes_dots_and_cancelled_parents_only() {
+        let l = |p: &str| lexical(Path::new(p)).to_string_lossy().into_owned();
+        assert_eq!(l("alignments/w/../../texts/w/cs.xml"), "texts/w/cs.xml");
+        assert_eq!(l("./a/./b/.."), "a");
+        assert_eq!(l("../x/../../y"), "../../y");
+        assert_eq!(l("/../a"), "/a");
+        assert_eq!(l("a/.."), ".");
+        assert!(absolute_clean(Path::new("a/../b")).is_absolute());
+        assert!(absolute_clean(Path::new("a/../b")).ends_with("b"));
+    }
 
     #[test]
     fn atomic_write_replaces_and_leaves_no_temp_file() {

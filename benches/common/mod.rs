@@ -78,3 +78,54 @@ pub fn peak_mib() -> f64 {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
+
+/// The built-in e5 embedder with the on-disk vector cache, for the "with e5" columns; `None`
+/// (the column says "not measured") when the model is not installed. Under `CI=true` a missing
+/// model is a failure, as in the tests. `TEI_ALIGN_BENCH_E5=0` leaves the column out on purpose.
+pub fn e5() -> Option<std::sync::Arc<dyn tei_align::embed::Embedder>> {
+    use std::sync::Arc;
+    use tei_align::embed::cache::CachedEmbedder;
+    if std::env::var("TEI_ALIGN_BENCH_E5").is_ok_and(|v| v == "0") {
+        return None;
+    }
+    let loaded = tei_align::embed::e5::E5::load_installed().and_then(|m| {
+        let dir = tei_align::embed::e5::model_dir()?.join("vectors");
+        let inner: Arc<dyn tei_align::embed::Embedder> = Arc::new(m);
+        CachedEmbedder::open(inner, &dir)
+    });
+    match loaded {
+        Ok(c) => Some(Arc::new(c)),
+        Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            eprintln!("CI=true and the e5 model is unusable: {e}");
+            std::process::exit(1);
+        }
+        Err(e) => {
+            println!("(with e5: not measured — {e})");
+            None
+        }
+    }
+}
+
+/// The semantic parameters: the defaults, or `TEI_ALIGN_SEM_WEIGHT`, `_EXP`, `_THRESHOLD`,
+/// `_BLOCK_BIAS` in their place (for fitting them).
+pub fn semantic_params() -> tei_align::align::SemanticParams {
+    let mut p = tei_align::align::SemanticParams::default();
+    let var = |k: &str| {
+        std::env::var(format!("TEI_ALIGN_SEM_{k}"))
+            .ok()?
+            .parse::<f32>()
+            .ok()
+    };
+    for (k, slot) in [
+        ("WEIGHT", &mut p.weight),
+        ("EXP", &mut p.exponent),
+        ("THRESHOLD", &mut p.threshold),
+        ("PENALTY", &mut p.penalty),
+        ("BLOCK_BIAS", &mut p.block_bias),
+    ] {
+        if let Some(v) = var(k) {
+            *slot = v;
+        }
+    }
+    p
+}

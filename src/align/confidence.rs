@@ -118,7 +118,8 @@ pub struct Evidence {
     /// ln(1 + total weight of the lexical clues of the bead's sentences): a sentence full of
     /// rare clues that match nothing is more surely unmatched than one without any.
     pub clues: f32,
-    /// Semantic similarity in [0, 1], when sentence embeddings were used.
+    /// The bead's semantic distance as the search measured it (about 1 for unrelated text,
+    /// towards 0 for a translation), when sentence embeddings were used.
     pub semantic: Option<f32>,
 }
 
@@ -363,7 +364,7 @@ pub(crate) fn evidence(path: &[RawBead], feats: &Weighted, dev: LengthDev<'_>) -
                 } else {
                     nulls as f32 / others as f32
                 },
-                semantic: None,
+                semantic: b.sem,
             }
         })
         .collect()
@@ -479,6 +480,7 @@ mod tests {
             ty: 0,
             d2,
             lex,
+            sem: None,
         }
     }
 

@@ -17,6 +17,7 @@ pub mod confidence;
 mod lexicon;
 pub mod partial;
 mod search;
+mod semantic;
 mod text;
 
 use crate::model::Bead;
@@ -25,6 +26,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use lexicon::{Csr, Dictionary, weigh};
 use rayon::prelude::*;
 use search::{Band, Level, Params, RawBead, TYPES, cumulative};
+use semantic::{Semantic, Vectors};
 use text::SentenceInfo;
 
 /// Errors of the aligner.
@@ -33,6 +35,9 @@ pub enum AlignError {
     /// The input cannot be aligned as given.
     #[error("{0}")]
     Input(String),
+    /// The sentence vectors asked for could not be computed.
+    #[error("sentence embeddings: {0}")]
+    Embed(#[from] crate::embed::EmbedError),
 }
 
 /// What the aligner needs besides the two sentence lists.
@@ -54,7 +59,44 @@ pub struct AlignOptions {
     /// Show a progress bar on stderr (for long inputs on a terminal).
     pub progress: bool,
     /// Semantic evidence: a source of sentence vectors (none: length and lexical evidence only).
+    /// Every sentence of both sides is embedded once; see the module documentation.
     pub embedder: Option<std::sync::Arc<dyn crate::embed::Embedder>>,
+    /// How the semantic evidence is weighed (with `embedder` only). The defaults were fitted on
+    /// some gold sets and reported on the others (`docs/aligner.md`); for experiments.
+    pub semantic: SemanticParams,
+}
+
+/// How the semantic evidence enters a paired bead's cost: with the bead's normalised distance
+/// `r` (about 1 for unrelated text, towards 0 for a translation; see `semantic.rs`), the cost is
+/// `slope × (r × (1 + block_bias × (a + b − 2)) − threshold) × ((1 + a + b) / 2)^exponent`, where
+/// the slope is `weight` below the threshold (a bonus) and `penalty` above it (a cost).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SemanticParams {
+    /// Cost units (−ln probability) per unit of `r`, per sentence pair.
+    pub weight: f32,
+    /// How the term grows with the sentences the bead covers.
+    pub exponent: f32,
+    /// The `r` at which a pairing is neither rewarded nor penalised: pairs less alike than
+    /// this cost more than they would unpaired (apart from the bead priors).
+    pub threshold: f32,
+    /// Cost units per unit of `r` above the threshold: how dear pairing unrelated text is,
+    /// against leaving it unpaired (an omission or addition).
+    pub penalty: f32,
+    /// Summed block vectors look closer than the joined text would: `r` of a bead of `a + b`
+    /// sentences is raised by this share per sentence beyond two.
+    pub block_bias: f32,
+}
+
+impl Default for SemanticParams {
+    fn default() -> Self {
+        SemanticParams {
+            weight: 4.0,
+            exponent: 1.0,
+            threshold: 1.0,
+            penalty: 4.0,
+            block_bias: 0.05,
+        }
+    }
 }
 
 /// Weight of the lexical similarity (in [0, 1]) against the length and prior costs.
@@ -101,12 +143,33 @@ pub fn align_with_evidence(
         pb
     });
     let dictionary = Dictionary::from_pairs(&opts.dictionary);
+    let vectors = match &opts.embedder {
+        Some(e) => Some(embed_all(e.as_ref(), src, tgt)?),
+        None => None,
+    };
+    let sem_params = opts.semantic;
+    let piece_vecs = |s0: usize, s1: usize, t0: usize, t1: usize| {
+        vectors.as_ref().map(|v| PieceVecs {
+            all: v,
+            src: &v.src[s0 * v.dim..s1 * v.dim],
+            tgt: &v.tgt[t0 * v.dim..t1 * v.dim],
+            params: sem_params,
+        })
+    };
     // With fixed beads the pieces between them are short: statistics estimated from one piece
     // alone (length ratio, variance, priors, induced dictionary) are noise. So they are
     // estimated once on the whole texts and every piece is aligned with them.
     let global = (!opts.fixed.is_empty()
         && pieces.iter().any(|&(s0, s1, t0, t1)| s1 > s0 && t1 > t0))
-    .then(|| Global::estimate(src, tgt, opts, &dictionary));
+    .then(|| {
+        Global::estimate(
+            src,
+            tgt,
+            opts,
+            &dictionary,
+            piece_vecs(0, src.len(), 0, tgt.len()),
+        )
+    });
     let mut aligned: Vec<Vec<(Bead, Evidence)>> = pieces
         .par_iter()
         .map(|&(s0, s1, t0, t1)| {
@@ -120,9 +183,10 @@ pub fn align_with_evidence(
             } else {
                 None
             };
+            let vecs = piece_vecs(s0, s1, t0, t1);
             let mut beads = match &global {
-                Some(g) => g.align_piece((s0, s1, t0, t1), blocks),
-                None => align_piece(&src[s0..s1], &tgt[t0..t1], blocks, &dictionary, pb),
+                Some(g) => g.align_piece((s0, s1, t0, t1), blocks, vecs),
+                None => align_piece(&src[s0..s1], &tgt[t0..t1], blocks, &dictionary, pb, vecs),
             };
             for (b, _) in &mut beads {
                 b.src.iter_mut().for_each(|x| *x += s0);
@@ -159,6 +223,42 @@ pub fn align_with_evidence(
         g.rescore(&mut out, &is_fixed);
     }
     Ok(out)
+}
+
+/// Embed every sentence of both sides in one call (an embedder batches and caches better with
+/// everything at once).
+fn embed_all(
+    e: &dyn crate::embed::Embedder,
+    src: &[&str],
+    tgt: &[&str],
+) -> Result<Vectors, AlignError> {
+    let texts: Vec<&str> = src.iter().chain(tgt).copied().collect();
+    let rows = e.embed(&texts)?;
+    if rows.len() != texts.len() {
+        return Err(AlignError::Embed(crate::embed::EmbedError::Server(
+            format!(
+                "{} vectors returned for {} sentences",
+                rows.len(),
+                texts.len()
+            ),
+        )));
+    }
+    Ok(Vectors::new(e.dim(), rows, src.len()))
+}
+
+/// The sentence vectors of one piece of text, with the whole texts' centroids.
+#[derive(Clone, Copy)]
+struct PieceVecs<'a> {
+    all: &'a Vectors,
+    src: &'a [f32],
+    tgt: &'a [f32],
+    params: SemanticParams,
+}
+
+impl PieceVecs<'_> {
+    fn semantic(&self, sl: &[u32], tl: &[u32]) -> Semantic<'_> {
+        Semantic::new(self.all, self.src, self.tgt, sl, tl, &self.params)
+    }
 }
 
 fn check_blocks(blocks: Option<&[usize]>, n: usize, side: &str) -> Result<(), AlignError> {
@@ -216,6 +316,7 @@ fn align_piece(
     blocks: Option<(&[usize], &[usize])>,
     dictionary: &Dictionary,
     progress: Option<&ProgressBar>,
+    vecs: Option<PieceVecs<'_>>,
 ) -> Vec<(Bead, Evidence)> {
     let (n, m) = (src.len(), tgt.len());
     if n == 0 || m == 0 {
@@ -225,7 +326,7 @@ fn align_piece(
     let ti: Vec<SentenceInfo> = tgt.par_iter().map(|s| text::analyse(s)).collect();
     let bounds = blocks.map(|(sb, tb)| (boundaries(sb), boundaries(tb)));
     let bounds = bounds.as_ref().map(|(a, b)| (a.as_slice(), b.as_slice()));
-    let (path, evidence) = align_infos(&si, &ti, bounds, dictionary, progress);
+    let (path, evidence) = align_infos(&si, &ti, bounds, dictionary, progress, vecs);
     to_beads(path, evidence)
 }
 
@@ -278,7 +379,13 @@ struct Global {
 impl Global {
     /// A first pass over the whole texts (fixed beads ignored: they are few and agree with it
     /// or not, the statistics hardly change), re-estimation and dictionary induction.
-    fn estimate(src: &[&str], tgt: &[&str], opts: &AlignOptions, dictionary: &Dictionary) -> Self {
+    fn estimate(
+        src: &[&str],
+        tgt: &[&str],
+        opts: &AlignOptions,
+        dictionary: &Dictionary,
+        vecs: Option<PieceVecs<'_>>,
+    ) -> Self {
         let si: Vec<SentenceInfo> = src.par_iter().map(|s| text::analyse(s)).collect();
         let ti: Vec<SentenceInfo> = tgt.par_iter().map(|s| text::analyse(s)).collect();
         let bounds = match (&opts.src_blocks, &opts.tgt_blocks) {
@@ -286,7 +393,12 @@ impl Global {
             _ => None,
         };
         let bounds = bounds.as_ref().map(|(a, b)| (a.as_slice(), b.as_slice()));
-        let (params, dict, _) = first_pass(&si, &ti, bounds, dictionary, None);
+        let sl: Vec<u32> = si.iter().map(|s| s.len).collect();
+        let tl: Vec<u32> = ti.iter().map(|s| s.len).collect();
+        let sem = vecs.as_ref().map(|v| v.semantic(&sl, &tl));
+        let weight = vecs.map_or(0.0, |v| v.params.weight.max(0.0));
+        let (params, dict, _) =
+            first_pass(&si, &ti, bounds, dictionary, None, sem.as_ref(), weight);
         Global {
             si,
             ti,
@@ -309,12 +421,13 @@ impl Global {
             feats: &feats,
             src_bound: None,
             tgt_bound: None,
+            sem: None,
         };
         let weight = |c: &Csr, k: usize| -> f32 { c.get(k).1.iter().map(|w| w.abs()).sum() };
         let (mut i, mut j) = (0, 0);
         let path: Vec<RawBead> = beads
             .iter()
-            .map(|(b, _)| {
+            .map(|(b, e)| {
                 let s0 = b.src.first().copied().unwrap_or(i);
                 let s1 = b.src.last().map_or(s0, |&x| x + 1);
                 let t0 = b.tgt.first().copied().unwrap_or(j);
@@ -343,6 +456,9 @@ impl Global {
                     ty: 0,
                     d2: search::length_d2(&self.params, s1, ls, lt),
                     lex,
+                    // As the piece's search measured it (the whole texts' vectors are not
+                    // kept here).
+                    sem: e.semantic,
                 }
             })
             .collect();
@@ -361,6 +477,7 @@ impl Global {
         &self,
         (s0, s1, t0, t1): (usize, usize, usize, usize),
         blocks: Option<(&[usize], &[usize])>,
+        vecs: Option<PieceVecs<'_>>,
     ) -> Vec<(Bead, Evidence)> {
         let (n, m) = (s1 - s0, t1 - t0);
         if n == 0 || m == 0 {
@@ -382,12 +499,14 @@ impl Global {
         let feats = weigh(s, t);
         let sl: Vec<u32> = si.iter().map(|s| s.len).collect();
         let tl: Vec<u32> = ti.iter().map(|s| s.len).collect();
+        let sem = vecs.as_ref().map(|v| v.semantic(&sl, &tl));
         let level = Level {
             src_cum: cumulative(&sl),
             tgt_cum: cumulative(&tl),
             feats: &feats,
             src_bound: bounds.as_ref().map(|b| b.0.as_slice()),
             tgt_bound: bounds.as_ref().map(|b| b.1.as_slice()),
+            sem: sem.as_ref(),
         };
         let path = search::search(&level, &params, 3, None);
         let evidence = confidence::evidence(&path, &feats, &length_dev(&level, &params));
@@ -402,6 +521,7 @@ fn align_infos(
     bounds: Option<(&[bool], &[bool])>,
     dictionary: &Dictionary,
     progress: Option<&ProgressBar>,
+    vecs: Option<PieceVecs<'_>>,
 ) -> (Vec<RawBead>, Vec<Evidence>) {
     let (n, m) = (si.len(), ti.len());
     if n == 0 || m == 0 {
@@ -414,6 +534,7 @@ fn align_infos(
             ty,
             d2: 0.0,
             lex: 0.0,
+            sem: None,
         };
         let path: Vec<RawBead> = (0..n)
             .map(|i| null(i, i + 1, 0, 0, 1))
@@ -422,9 +543,12 @@ fn align_infos(
         let evidence = vec![confidence::unsupported_null(); path.len()];
         return (path, evidence);
     }
-    let (params, dict, first) = first_pass(si, ti, bounds, dictionary, progress);
     let sl: Vec<u32> = si.iter().map(|s| s.len).collect();
     let tl: Vec<u32> = ti.iter().map(|s| s.len).collect();
+    let sem = vecs.as_ref().map(|v| v.semantic(&sl, &tl));
+    let weight = vecs.map_or(0.0, |v| v.params.weight.max(0.0));
+    let (params, dict, first) =
+        first_pass(si, ti, bounds, dictionary, progress, sem.as_ref(), weight);
     let s = Csr::build(si, |x| dict.src_features(x));
     let t = Csr::build(ti, |x| dict.tgt_features(x));
     let feats = weigh(s, t);
@@ -434,6 +558,7 @@ fn align_infos(
         feats: &feats,
         src_bound: bounds.map(|b| b.0),
         tgt_bound: bounds.map(|b| b.1),
+        sem: sem.as_ref(),
     };
     let band = Band::around(&first, 1, SECOND_PASS_BAND, n, m);
     let path = search::dp_widening(&level, &params, band, 3, progress);
@@ -463,6 +588,8 @@ fn first_pass(
     bounds: Option<(&[bool], &[bool])>,
     dictionary: &Dictionary,
     progress: Option<&ProgressBar>,
+    sem: Option<&Semantic<'_>>,
+    sem_weight: f32,
 ) -> (Params, Dictionary, Vec<RawBead>) {
     let (n, m) = (si.len(), ti.len());
     let sl: Vec<u32> = si.iter().map(|s| s.len).collect();
@@ -481,6 +608,7 @@ fn first_pass(
         lambda: LAMBDA,
         null_len: NULL_LENGTH,
         block_penalty: BLOCK_PENALTY,
+        sem_weight,
     };
     let features = |d: &Dictionary| {
         let s = Csr::build(si, |x| d.src_features(x));
@@ -502,6 +630,7 @@ fn first_pass(
         feats: &feats,
         src_bound: bounds.map(|b| b.0),
         tgt_bound: bounds.map(|b| b.1),
+        sem,
     };
     let first = search::search(&level, &params, 3, progress);
     drop(level);

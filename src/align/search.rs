@@ -4,6 +4,7 @@
 //! best path touches is widened there and the search repeated.
 
 use super::lexicon::{Csr, Weighted, overlap};
+use super::semantic::Semantic;
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 
@@ -58,6 +59,8 @@ pub(crate) struct Params {
     pub block_penalty: f32,
     /// Scale of the length cost of null beads.
     pub null_len: f32,
+    /// Weight of the semantic evidence, when there is any (see [`Semantic::cost`]).
+    pub sem_weight: f32,
 }
 
 impl Params {
@@ -84,6 +87,9 @@ pub(crate) struct RawBead {
     pub d2: f32,
     /// Lexical similarity in [0, 1]: twice the matched feature weight over the total.
     pub lex: f32,
+    /// Semantic distance ratio of a paired bead when vectors were used ([`Semantic::ratio`]:
+    /// about 1 for unrelated text, towards 0 for a close translation).
+    pub sem: Option<f32>,
 }
 
 /// The texts as the search sees them at one level.
@@ -96,6 +102,8 @@ pub(crate) struct Level<'a> {
     /// For positions 0..=n / 0..=m: is there a block boundary there? (soft anchors)
     pub src_bound: Option<&'a [bool]>,
     pub tgt_bound: Option<&'a [bool]>,
+    /// Semantic evidence (sentence level only: coarse levels go by length and clues).
+    pub sem: Option<&'a Semantic<'a>>,
 }
 
 /// Prefix sums of the total feature weight of each sentence.
@@ -255,6 +263,7 @@ pub(crate) fn search(
         feats: &coarse_feats,
         src_bound: None,
         tgt_bound: None,
+        sem: None,
     };
     // Length deviations are not independent from sentence to sentence (a translator's style, a
     // passage of dialogue): a block's length is only as reliable as a sentence's, relatively.
@@ -379,9 +388,14 @@ pub(crate) fn dp_widening(
     Vec::new()
 }
 
-/// Lexical match weight of every state (i, j) in the band: source sentence i−1 against target
-/// sentence j−1 (0 on the borders).
-fn lexical_matrix(src: &Csr, tgt: &Csr, band: &Band, from: usize, mut flat: Vec<f32>) -> Vec<f32> {
+/// A pairwise quantity for every state (i, j) in the band from row `from` on, appended to `flat`:
+/// `f(i − 1, j − 1)` for source sentence i−1 against target sentence j−1 (0 on the borders).
+fn pair_matrix(
+    band: &Band,
+    from: usize,
+    mut flat: Vec<f32>,
+    f: impl Fn(usize, usize) -> f32 + Sync,
+) -> Vec<f32> {
     let n = band.lo.len() - 1;
     const CHUNK: usize = 512;
     let start = flat.len();
@@ -404,7 +418,7 @@ fn lexical_matrix(src: &Csr, tgt: &Csr, band: &Band, from: usize, mut flat: Vec<
         while k < out.len() {
             for j in band.lo[i]..=band.hi[i] {
                 if i > 0 && j > 0 {
-                    out[k] = overlap(src.get(i - 1), tgt.get(j - 1));
+                    out[k] = f(i - 1, j - 1);
                 }
                 k += 1;
             }
@@ -421,6 +435,8 @@ pub(crate) struct Tables {
     cost: Vec<f32>,
     back: Vec<u8>,
     lex: Vec<f32>,
+    /// Semantic pair products per state (empty without vectors).
+    sem: Vec<f32>,
 }
 
 /// The dynamic programme proper. With `prev` (a search in a band that differs only from some row
@@ -434,26 +450,32 @@ fn dp(
 ) -> (Vec<RawBead>, Tables) {
     let n = level.n();
     let m = level.m();
-    let (from, mut lex, mut cost, mut back) = match prev {
+    let (from, mut lex, mut semm, mut cost, mut back) = match prev {
         Some(t) => {
             let r0 = (0..=n)
                 .find(|&i| t.band.lo[i] != band.lo[i] || t.band.hi[i] != band.hi[i])
                 .unwrap_or(n + 1);
             let keep = if r0 > n { band.states() } else { band.off[r0] };
-            let (mut lex, mut cost, mut back) = (t.lex, t.cost, t.back);
+            let (mut lex, mut semm, mut cost, mut back) = (t.lex, t.sem, t.cost, t.back);
             lex.truncate(keep);
+            semm.truncate(keep);
             cost.truncate(keep);
             back.truncate(keep);
-            (r0, lex, cost, back)
+            (r0, lex, semm, cost, back)
         }
-        None => (0, Vec::new(), Vec::new(), Vec::new()),
+        None => (0, Vec::new(), Vec::new(), Vec::new(), Vec::new()),
     };
     let band = &band;
     let lex_from = from.min(n + 1);
     if lex_from <= n {
-        lex = lexical_matrix(&level.feats.src, &level.feats.tgt, band, lex_from, lex);
+        let (fs, ft) = (&level.feats.src, &level.feats.tgt);
+        lex = pair_matrix(band, lex_from, lex, |i, j| overlap(fs.get(i), ft.get(j)));
+        if let Some(s) = level.sem {
+            semm = pair_matrix(band, lex_from, semm, |i, j| s.pair(i, j));
+        }
     }
     debug_assert_eq!(lex.len(), band.states());
+    let sem = level.sem.filter(|_| p.sem_weight > 0.0);
     let sw = weight_cum(&level.feats.src);
     let tw = weight_cum(&level.feats.tgt);
     let sim = |i: usize, j: usize, a: usize, b: usize| -> f32 {
@@ -477,36 +499,17 @@ fn dp(
         pb.set_position(0);
     }
     let var = p.var;
-    // Per row: dense copies of the lexical matrix of rows i, i−1, … and their 2-D prefix sums, so
-    // the lexical sum of any bead type is two look-ups.
+    // Per row: 2-D prefix sums of the lexical (and semantic) matrix over rows i, i−1, …, so the
+    // sum of any bead type is two look-ups.
     let mut dense: Vec<Vec<f32>> = vec![Vec::new(); MAXK];
     let mut q: Vec<Vec<f32>> = vec![Vec::new(); MAXK];
+    let mut qs: Vec<Vec<f32>> = vec![Vec::new(); MAXK];
     for i in from..=n {
         let (lo, hi) = (band.lo[i], band.hi[i]);
         let base = lo.saturating_sub(MAXK + 1);
-        let width = hi - base + 1;
-        for (pp, r) in dense.iter_mut().enumerate() {
-            r.clear();
-            r.resize(width, 0.0);
-            if i > pp {
-                let ri = i - pp;
-                let (rlo, rhi) = (band.lo[ri], band.hi[ri]);
-                for j in rlo.max(base)..=rhi.min(hi) {
-                    r[j - base] = lex[band.off[ri] + j - rlo];
-                }
-            }
-        }
-        for pp in 0..MAXK {
-            let (done, rest) = q.split_at_mut(pp);
-            let qq = &mut rest[0];
-            qq.clear();
-            qq.push(0.0);
-            let mut acc = 0.0;
-            for x in 0..width {
-                acc += dense[pp][x];
-                let above = if pp > 0 { done[pp - 1][x + 1] } else { 0.0 };
-                qq.push(acc + above);
-            }
+        row_prefix(band, &lex, i, base, hi, &mut dense, &mut q);
+        if sem.is_some() {
+            row_prefix(band, &semm, i, base, hi, &mut dense, &mut qs);
         }
         let ratio = f64::from(p.ratio_at(i));
         // The rows a bead of a source sentences would start from.
@@ -570,6 +573,11 @@ fn dp(
                         let m2 = 2.0 * (qa[x1] - qa[x1 - b]);
                         c -= p.lambda * (m2 / total).min(1.0);
                     }
+                    if let Some(s) = sem {
+                        let qa = &qs[a - 1];
+                        let r = s.ratio(qa[x1] - qa[x1 - b], i, a, j, b);
+                        c += s.cost(p.sem_weight, r, a, b);
+                    }
                 }
                 if c < best {
                     best = c;
@@ -603,6 +611,12 @@ fn dp(
             level.tgt_cum[j] - level.tgt_cum[pj],
         );
         let lx = if a > 0 && b > 0 { sim(i, j, a, b) } else { 0.0 };
+        let sm = match sem {
+            Some(s) if a > 0 && b > 0 => {
+                Some(s.ratio(bead_lex(band, &semm, i, j, a, b), i, a, j, b))
+            }
+            _ => None,
+        };
         beads.push(RawBead {
             s0: pi,
             s1: i,
@@ -611,6 +625,7 @@ fn dp(
             ty: t,
             d2,
             lex: lx,
+            sem: sm,
         });
         i = pi;
         j = pj;
@@ -624,8 +639,46 @@ fn dp(
         cost,
         back,
         lex,
+        sem: semm,
     };
     (beads, tables)
+}
+
+/// Fill `q[pp]` (pp < MAXK) with the 2-D prefix sums, over columns `base..=hi`, of `mat`'s rows
+/// i, i−1, … i−pp (`dense` is scratch space).
+fn row_prefix(
+    band: &Band,
+    mat: &[f32],
+    i: usize,
+    base: usize,
+    hi: usize,
+    dense: &mut [Vec<f32>],
+    q: &mut [Vec<f32>],
+) {
+    let width = hi - base + 1;
+    for (pp, r) in dense.iter_mut().enumerate() {
+        r.clear();
+        r.resize(width, 0.0);
+        if i > pp {
+            let ri = i - pp;
+            let (rlo, rhi) = (band.lo[ri], band.hi[ri]);
+            for j in rlo.max(base)..=rhi.min(hi) {
+                r[j - base] = mat[band.off[ri] + j - rlo];
+            }
+        }
+    }
+    for pp in 0..MAXK {
+        let (done, rest) = q.split_at_mut(pp);
+        let qq = &mut rest[0];
+        qq.clear();
+        qq.push(0.0);
+        let mut acc = 0.0;
+        for x in 0..width {
+            acc += dense[pp][x];
+            let above = if pp > 0 { done[pp - 1][x + 1] } else { 0.0 };
+            qq.push(acc + above);
+        }
+    }
 }
 
 /// Sum of the pairwise lexical matches of the sentences of a bead ending at state (i, j).
@@ -657,6 +710,7 @@ mod tests {
             lambda: 35.0,
             block_penalty: 1.5,
             null_len: 0.1,
+            sem_weight: 0.0,
         }
     }
 
@@ -689,6 +743,7 @@ mod tests {
             feats: &feats,
             src_bound: None,
             tgt_bound: None,
+            sem: None,
         };
         let p = params(1.0);
         let full = dp_widening(&level, &p, Band::full(60, 60), 0, None);

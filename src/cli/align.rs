@@ -130,7 +130,7 @@ pub fn align(
         strict: args.strict,
         progress: super::ui::progress(),
         full: args.full,
-        embedder: args.embed.embedder()?,
+        embedder: args.embed.for_alignment()?,
     };
     let done = w.align(work, &opts, args.fresh, super::link::lock_mode(args.wait))?;
     let out = &w.alignment;

@@ -164,7 +164,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         tgt_blocks: soft.then(|| tgt_side.blocks.clone()),
         dictionary,
         progress: super::ui::progress(),
-        embedder: args.embed.embedder()?,
+        embedder: args.embed.for_alignment()?,
         ..AlignOptions::default()
     };
     let context = || {

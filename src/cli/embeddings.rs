@@ -41,10 +41,19 @@ impl EmbedArgs {
         // Vectors are kept by text hash and model: re-aligning after an edit embeds only the
         // new text.
         let dir = tei_align::embed::e5::model_dir()?.join("vectors");
-        super::ui::note(
-            "this version's aligner does not yet weigh sentence embeddings: the vectors are \
-             computed and cached, the links rest on length and lexical evidence",
-        );
         Ok(Some(Arc::new(CachedEmbedder::open(e, &dir)?)))
+    }
+
+    /// The embedder for an alignment, with a note on stderr saying what its vectors are used for.
+    pub fn for_alignment(&self) -> anyhow::Result<Option<Arc<dyn Embedder>>> {
+        let e = self.embedder()?;
+        if let Some(e) = &e {
+            super::ui::note(&format!(
+                "sentence embeddings ({}) are used as semantic evidence in the search, beside \
+                 length and lexical evidence",
+                e.describe()
+            ));
+        }
+        Ok(e)
     }
 }

@@ -2,12 +2,8 @@
 
 use anyhow::Context;
 use std::path::PathBuf;
-use tei_align::formats::{
-    Format, ImportMode, find_edge, import, keep_confirmers, merge_edge, relation_of,
-};
-use tei_align::model::LinkStatus;
-use tei_align::project::record_confirmers;
-use tei_align::provenance::record::record_edges;
+use tei_align::formats::{Format, ImportMode};
+use tei_align::project::{ImportRequest, import_alignment};
 use tei_align::review;
 
 /// Arguments of the command.
@@ -48,68 +44,43 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         args.wait,
         "import-alignment",
     )?;
-    let (work, al) = (&o.work, &mut o.alignment);
-    let src = if args.file.as_os_str() == "-" {
+    let text = if args.file.as_os_str() == "-" {
         super::segment::read_stdin()?
     } else {
         tei_align::fsutil::read_text(&args.file)?
     };
-    let ei = find_edge(al, args.edge.as_deref())?;
-    let rel = relation_of(al, &al.edges[ei])?.clone();
-    let who = editor.id;
-    let now = review::now_iso();
     let file = args.file.display().to_string();
-    let mut imported = import(format, &src, &file, work, &rel, &who, &now)?;
-    // The people the file says confirmed its beads are editors like `--by`: never a person of a
-    // layer header under the same id, and recorded in the alignment's header.
-    let named: Vec<String> = imported
-        .beads
-        .iter()
-        .filter_map(|b| match &b.status {
-            Some(LinkStatus::Verified { who, .. }) => Some(who.clone()),
-            _ => None,
-        })
-        .collect();
-    record_confirmers(work, al, named.iter().map(String::as_str), &file)?;
-    // A confirmation the file does not attribute (InterText keeps only `status="man"`) stays
-    // with whoever confirmed that very bead before.
-    keep_confirmers(al, ei, &mut imported);
-    let beads = imported.beads;
-    let mode = if args.replace {
-        ImportMode::Replace
-    } else {
-        ImportMode::Merge
+    let now = review::now_iso();
+    let req = ImportRequest {
+        format,
+        format_name: &args.format,
+        text: &text,
+        file: &file,
+        edge: args.edge.as_deref(),
+        mode: if args.replace {
+            ImportMode::Replace
+        } else {
+            ImportMode::Merge
+        },
+        who: &editor.id,
+        when: &now,
     };
-    let old = al.clone();
-    let rep = merge_edge(work, al, ei, &beads, mode, &file)?;
-    let what = format!(
-        "imported {} beads of {} from {} ({}, {}):",
-        beads.len(),
-        rel.id,
-        args.file
-            .file_name()
-            .map(|f| f.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        args.format,
-        if args.replace { "replace" } else { "merge" }
-    );
-    // One change for this import, naming what it did; none (and the file left as it is) when
-    // the file agrees with the alignment.
-    let status = tei_align::model::ChangeStatus::Automatic;
-    let tool = tei_align::tei::standoff::TOOL_ID;
-    match record_edges(&old, al, status, tool, &now, &what) {
-        Some(_) => o.save()?,
-        None => outln!(
+    let out = import_alignment(&o.work, &mut o.alignment, &req)?;
+    if out.changed {
+        o.save()?;
+    } else {
+        outln!(
             "{}: the file agrees with the alignment; nothing changed",
-            rel.id
-        ),
+            out.relation
+        );
     }
-    for n in &imported.notes {
+    for n in &out.notes {
         eprintln!("note: {n}");
     }
+    let rep = &out.report;
     outln!(
         "{}: {} links, {} unaligned, {} confirmed by a person",
-        rel.id,
+        out.relation,
         rep.links,
         rep.unaligned,
         rep.verified

@@ -89,11 +89,7 @@ pub fn edit_as(
     command: &str,
 ) -> anyhow::Result<(Opened, Editor)> {
     let w = WorkRef::resolve(work, alignment)?;
-    let editor = Editor::resolve(by, w.root.as_deref())?;
-    let mut o = w.edit(lock_mode(wait), command)?;
-    editor.check(&o.work, &o.alignment)?;
-    editor.record(&mut o.alignment);
-    Ok((o, editor))
+    Ok(w.edit_as(by, lock_mode(wait), command)?)
 }
 
 /// Run `link`.

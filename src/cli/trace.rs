@@ -2,7 +2,7 @@
 
 use anyhow::Context as _;
 use std::collections::BTreeMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use tei_align::model::{Change, WorkAlignment};
 use tei_align::project::WorkRef;
 use tei_align::provenance::trace;
@@ -104,26 +104,6 @@ fn example_sentence(a: &WorkAlignment) -> Option<&str> {
         .next()
 }
 
-/// Remove `.` and `a/..` from a path lexically, so a message names `texts/w/cs.xml` rather than
-/// `alignments/w/../../texts/w/cs.xml`.
-fn tidy(p: &Path) -> PathBuf {
-    let mut out: Vec<Component> = Vec::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    if out.is_empty() {
-        PathBuf::from(".")
-    } else {
-        out.iter().collect()
-    }
-}
-
 /// Run the command.
 pub fn run(args: Args) -> anyhow::Result<()> {
     let path = alignment_path(&args)?;
@@ -154,7 +134,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     let mut layers = BTreeMap::new();
     for (id, file) in &alignment.layer_files {
-        let p = tidy(&base.join(file));
+        let p = tei_align::fsutil::lexical(&base.join(file));
         if !p.is_file() {
             anyhow::bail!(
                 "{}: layer {id} is the file {}, which does not exist (moved or renamed? re-run align)",

@@ -44,7 +44,7 @@ pub fn load(alignment_path: &std::path::Path) -> Result<(Work, WorkAlignment), C
         .unwrap_or_default();
     let mut layers = Vec::new();
     for (id, rel) in &alignment.layer_files {
-        let path = lexical(&base.join(rel.split('#').next().unwrap_or(rel)));
+        let path = crate::fsutil::lexical(&base.join(rel.split('#').next().unwrap_or(rel)));
         if !path.exists() {
             // Say who named the file: a layer moved or renamed since the alignment was made.
             return Err(CoverageError::Inconsistent(format!(
@@ -74,26 +74,6 @@ pub fn load(alignment_path: &std::path::Path) -> Result<(Work, WorkAlignment), C
         },
         alignment,
     ))
-}
-
-/// `a/b/../../c` → `c`: the path as a user would write it (no file-system access, so symbolic
-/// links are not resolved; only used to name files).
-fn lexical(p: &std::path::Path) -> std::path::PathBuf {
-    use std::path::Component;
-    let mut out: Vec<Component> = Vec::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
-                out.pop();
-            }
-            c => out.push(c),
-        }
-    }
-    if out.is_empty() {
-        return std::path::PathBuf::from(".");
-    }
-    out.iter().collect()
 }
 
 /// The default threshold below which an automatic link (or omission, or addition) counts as

@@ -89,7 +89,8 @@
     var seg = s.getAttribute('data-seg');
     sameSeg(seg).forEach(function (e) { e.classList.add('hl'); });
     s.classList.add('cur');
-    show(seg, s.id);
+    // A later part of a sentence (verse over lines) names its sentence in data-s.
+    show(seg, s.getAttribute('data-s') || s.id);
     panel.classList.add('open');
     if (scroll) s.scrollIntoView({ block: 'center' });
   }

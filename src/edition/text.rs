@@ -139,6 +139,8 @@ pub(crate) struct Renderer<'a> {
     pub layer_id: &'a str,
     pub looks: &'a HashMap<String, SentenceLook>,
     note_no: usize,
+    /// The sentence the last `<s part="I">` opened: its `M` and `F` parts are shown as it.
+    open_sentence: String,
 }
 
 impl<'a> Renderer<'a> {
@@ -147,6 +149,7 @@ impl<'a> Renderer<'a> {
             layer_id,
             looks,
             note_no: 0,
+            open_sentence: String::new(),
         }
     }
 
@@ -323,13 +326,31 @@ impl<'a> Renderer<'a> {
         match local {
             "s" => {
                 let id = doc.attr(i, "xml:id").unwrap_or("").to_owned();
-                let look = self.looks.get(&id).cloned().unwrap_or_default();
-                if let Some(a) = &look.seg_anchor {
+                // A later part (`M`, `F`: a sentence over verse lines or an element's edge) is
+                // shown as the sentence its first part opened, which is what the reader, the
+                // alignment and the page's data know; its own id stays the element's id.
+                let later = matches!(doc.attr(i, "part"), Some("M" | "F"))
+                    && !self.open_sentence.is_empty();
+                if !later {
+                    self.open_sentence.clone_from(&id);
+                }
+                let sentence = if later {
+                    self.open_sentence.clone()
+                } else {
+                    id.clone()
+                };
+                let look = self.looks.get(&sentence).cloned().unwrap_or_default();
+                if let Some(a) = look.seg_anchor.as_ref().filter(|_| !later) {
                     let _ = write!(o, "<span class=\"anchor\" id=\"{}\"></span>", escape(a));
                 }
+                let data_s = if later {
+                    format!(" data-s=\"{}\"", escape(&sentence))
+                } else {
+                    String::new()
+                };
                 let _ = write!(
                     o,
-                    "<span class=\"s{}\" id=\"{}\" data-seg=\"{}\" tabindex=\"0\" title=\"{}\"{}>",
+                    "<span class=\"s{}\" id=\"{}\"{data_s} data-seg=\"{}\" tabindex=\"0\" title=\"{}\"{}>",
                     escape(&look.class),
                     escape(&id),
                     escape(&look.seg),
@@ -337,8 +358,8 @@ impl<'a> Renderer<'a> {
                     lang.map(|l| format!(" lang=\"{}\"", escape(&l)))
                         .unwrap_or_default()
                 );
-                if !id.is_empty() {
-                    ss.push(id);
+                if !sentence.is_empty() {
+                    ss.push(sentence);
                 }
                 self.children(doc, i, o, ss, notes);
                 o.push_str("</span>");

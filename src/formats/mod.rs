@@ -9,16 +9,17 @@ pub mod beads;
 pub mod cesalign;
 pub mod intertext;
 pub mod ladder;
+mod merge;
 pub mod tmx;
 pub mod tsv;
 pub mod xml;
 
-use crate::model::SentenceIndex;
+pub use merge::{ImportMode, ImportReport, merge_edge};
+
 use crate::model::{
-    EdgeAlignment, Link, LinkStatus, Relation, Unaligned, UnalignedKind, Work, WorkAlignment,
+    EdgeAlignment, LinkStatus, Relation, Unaligned, UnalignedKind, Work, WorkAlignment,
 };
-use crate::provenance::{IdAlloc, derived_unaligned_kind, link_prefix, ptr_prefix, sort_edge};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{HashMap, HashSet};
 
 /// Errors of reading or writing an interchange format.
 #[derive(Debug, thiserror::Error)]
@@ -191,11 +192,14 @@ pub fn edge_items(
     let bad = |m: String| FormatError::Alignment(format!("{}: {m} (run tei-align check)", rel.id));
     // A pointer to a sentence that is not in its layer (a hand edit, a deleted sentence) is
     // named as such before the walk, which would only see a gap in the chain of beads.
-    let in_layer = |side: &[crate::model::Sentence], id: &str| side.iter().any(|s| s.id == id);
+    // Sets, not scans of the layer: a scan per pointer made the edition quadratic.
+    let src_ids: HashSet<&str> = src.iter().map(|s| s.id.as_str()).collect();
+    let der_ids: HashSet<&str> = der.iter().map(|s| s.id.as_str()).collect();
+    let in_layer = |side: &HashSet<&str>, id: &str| side.contains(id);
     for l in &edge.links {
         for (ids, side, layer) in [
-            (&l.source, src, &rel.source),
-            (&l.derived, der, &rel.derived),
+            (&l.source, &src_ids, &rel.source),
+            (&l.derived, &der_ids, &rel.derived),
         ] {
             if let Some(id) = ids.iter().find(|id| !in_layer(side, id)) {
                 return Err(bad(format!(
@@ -206,7 +210,11 @@ pub fn edge_items(
         }
     }
     for u in &edge.unaligned {
-        let side = if u.layer == rel.source { src } else { der };
+        let side = if u.layer == rel.source {
+            &src_ids
+        } else {
+            &der_ids
+        };
         if !in_layer(side, &u.sentence) {
             return Err(bad(format!(
                 "{} points to {}, which is not a sentence of layer {}",
@@ -407,459 +415,6 @@ pub fn status_from_attrs(
         Some("auto") | Some("automatic") | Some("plain") => Some(LinkStatus::Automatic),
         _ => None,
     })
-}
-
-/// How imported beads go into an edge.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImportMode {
-    /// The file replaces the edge; sentences it does not mention become automatic unaligned
-    /// ptrs (cert 0, to be reviewed).
-    Replace,
-    /// The file's beads replace the beads they overlap or cross; the rest of the edge stays.
-    /// A bead that would remove a link a person confirmed is skipped unless it is confirmed
-    /// itself.
-    Merge,
-}
-
-/// What an import did.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ImportReport {
-    /// Links written.
-    pub links: usize,
-    /// Unaligned ptrs written.
-    pub unaligned: usize,
-    /// Of those, confirmed by a person.
-    pub verified: usize,
-    /// Confirmed links of the old edge that are gone (replace mode, or overridden by a
-    /// confirmed imported bead).
-    pub lost_verified: Vec<String>,
-    /// Imported beads skipped because they conflict with a confirmed link (merge mode): lines.
-    pub skipped: Vec<usize>,
-    /// Sentences no bead covers, now unaligned (replace mode).
-    pub uncovered: Vec<String>,
-}
-
-/// Put imported beads into edge `ei` of the alignment. Every id must be a sentence of the right
-/// layer; within the file, beads must not overlap or cross. Ids from the file are kept when
-/// they are free; beads equal to an existing link keep that link's id, confidence and (when the
-/// file says nothing) status.
-pub fn merge_edge(
-    work: &Work,
-    al: &mut WorkAlignment,
-    ei: usize,
-    beads: &[ImportedBead],
-    mode: ImportMode,
-    path: &str,
-) -> Result<ImportReport, FormatError> {
-    let idx = SentenceIndex::new(work);
-    let Some(edge_now) = al.edges.get(ei) else {
-        return Err(FormatError::Alignment(format!("no edge number {ei}")));
-    };
-    let rel = relation_of(al, edge_now)?.clone();
-    let perr = |line: usize, message: String| FormatError::Parse {
-        path: path.to_owned(),
-        line,
-        message,
-    };
-    // A file written the other way round (its first side is the derived layer) whose document
-    // names did not tell: the ids do. Every id of the first side is in the derived layer and
-    // every id of the second in the source layer → swap.
-    let swapped: Vec<ImportedBead>;
-    let beads = {
-        let all_in =
-            |ids: &[String], layer: &str| ids.iter().all(|id| idx.layer_id(id) == Some(layer));
-        let reversed = rel.source != rel.derived
-            && beads
-                .iter()
-                .any(|b| !b.source.is_empty() || !b.derived.is_empty())
-            && beads
-                .iter()
-                .all(|b| all_in(&b.source, &rel.derived) && all_in(&b.derived, &rel.source));
-        if reversed {
-            swapped = beads
-                .iter()
-                .map(|b| ImportedBead {
-                    source: b.derived.clone(),
-                    derived: b.source.clone(),
-                    ..b.clone()
-                })
-                .collect();
-            &swapped[..]
-        } else {
-            beads
-        }
-    };
-    // Validate: ids in the right layers, consecutive, no sentence twice, no crossing.
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    type Span = Option<(usize, usize)>;
-    let mut spans: Vec<(usize, Span, Span)> = Vec::new();
-    for b in beads {
-        if b.source.is_empty() && b.derived.is_empty() {
-            continue;
-        }
-        let mut sp = [None, None];
-        for (k, (ids, layer)) in [(&b.source, &rel.source), (&b.derived, &rel.derived)]
-            .into_iter()
-            .enumerate()
-        {
-            let mut pos = Vec::new();
-            for id in ids {
-                match idx.layer_id(id) {
-                    Some(l) if l == layer => {}
-                    Some(l) => {
-                        return Err(perr(
-                            b.line,
-                            format!("{id} is in layer {l}, expected a sentence of {layer}"),
-                        ));
-                    }
-                    None => {
-                        return Err(perr(
-                            b.line,
-                            format!("unknown sentence id {id} in layer {layer}"),
-                        ));
-                    }
-                }
-                if let Some(prev) = seen.insert(id, b.line) {
-                    return Err(perr(
-                        b.line,
-                        format!("{id} is already aligned on line {prev}"),
-                    ));
-                }
-                pos.push(idx.index(id).unwrap_or(0));
-            }
-            pos.sort_unstable();
-            if pos.windows(2).any(|w| w[1] != w[0] + 1) {
-                return Err(perr(
-                    b.line,
-                    format!(
-                        "the {layer} sentences of a bead must be consecutive: {}",
-                        ids.join(" ")
-                    ),
-                ));
-            }
-            sp[k] = pos.first().map(|&f| (f, *pos.last().unwrap_or(&f)));
-        }
-        spans.push((b.line, sp[0], sp[1]));
-    }
-    let links_only: Vec<_> = spans
-        .iter()
-        .filter_map(|&(line, s, d)| Some((line, s?, d?)))
-        .collect();
-    let mut sorted = links_only.clone();
-    sorted.sort_by_key(|&(_, s, _)| s);
-    for w in sorted.windows(2) {
-        if w[1].2.0 <= w[0].2.1 {
-            return Err(perr(
-                w[1].0,
-                format!("this bead crosses the one on line {}", w[0].0),
-            ));
-        }
-    }
-
-    let old = al.edges[ei].clone();
-    let mut report = ImportReport::default();
-    let mut edge = match mode {
-        ImportMode::Replace => EdgeAlignment {
-            relation: old.relation.clone(),
-            links: vec![],
-            unaligned: vec![],
-        },
-        ImportMode::Merge => old.clone(),
-    };
-    // Every id the alignment uses stays taken, the old edge's too (an id never passes to a
-    // different bead); a bead equal to an old one may keep its id.
-    let mut alloc = IdAlloc::new(al);
-    let mut taken: BTreeSet<String> = BTreeSet::new();
-    for e in &al.edges {
-        taken.extend(e.links.iter().map(|l| l.id.clone()));
-        taken.extend(e.unaligned.iter().map(|u| u.id.clone()));
-    }
-    // The old edge by content, for beads that repeat it.
-    let old_by_members: HashMap<(&[String], &[String]), &Link> = old
-        .links
-        .iter()
-        .map(|l| ((l.source.as_slice(), l.derived.as_slice()), l))
-        .collect();
-    let old_ptr_of: HashMap<&str, &Unaligned> = old
-        .unaligned
-        .iter()
-        .map(|u| (u.sentence.as_str(), u))
-        .collect();
-    // Ids written into the edge by this import.
-    let mut written: BTreeSet<String> = BTreeSet::new();
-    let is_verified = |s: &LinkStatus| matches!(s, LinkStatus::Verified { .. });
-
-    // Merge mode, fast path: a bead that repeats a link of the edge changes at most its status
-    // (and confidence). Those are settled here in one pass, so that merging a whole file that
-    // mostly agrees with the edge stays linear; only beads that change the structure go through
-    // the overlap search below.
-    let mut settled = vec![false; beads.len()];
-    if mode == ImportMode::Merge {
-        let pos: HashMap<&str, usize> = edge
-            .links
-            .iter()
-            .enumerate()
-            .map(|(k, l)| (l.id.as_str(), k))
-            .collect();
-        let mut updates: Vec<(usize, Option<LinkStatus>, Option<f64>)> = Vec::new();
-        for (n, b) in beads.iter().enumerate() {
-            if b.source.is_empty() || b.derived.is_empty() {
-                continue;
-            }
-            let mut src = b.source.clone();
-            let mut der = b.derived.clone();
-            src.sort_by_key(|id| idx.index(id));
-            der.sort_by_key(|id| idx.index(id));
-            let Some(l) = old_by_members.get(&(src.as_slice(), der.as_slice())) else {
-                continue;
-            };
-            let Some(&k) = pos.get(l.id.as_str()) else {
-                continue;
-            };
-            settled[n] = true;
-            // Never downgrade what a person confirmed.
-            let status = match &b.status {
-                Some(s) if is_verified(s) || !is_verified(&l.status) => Some(s.clone()),
-                _ => None,
-            };
-            updates.push((k, status, b.cert));
-        }
-        for (k, status, cert) in updates {
-            let l = &mut edge.links[k];
-            if let Some(s) = status {
-                l.status = s;
-            }
-            if let Some(c) = cert {
-                l.cert = c;
-            }
-            written.insert(l.id.clone());
-            taken.insert(l.id.clone());
-        }
-    }
-
-    for (n, b) in beads.iter().enumerate() {
-        if (b.source.is_empty() && b.derived.is_empty()) || settled[n] {
-            continue;
-        }
-        let mut src = b.source.clone();
-        let mut der = b.derived.clone();
-        src.sort_by_key(|id| idx.index(id));
-        der.sort_by_key(|id| idx.index(id));
-        let same_old = old_by_members
-            .get(&(src.as_slice(), der.as_slice()))
-            .copied();
-        let status = b
-            .status
-            .clone()
-            .or_else(|| same_old.map(|l| l.status.clone()))
-            .unwrap_or(LinkStatus::Automatic);
-
-        if mode == ImportMode::Merge {
-            // Existing links this bead overlaps or crosses.
-            let bs = src
-                .first()
-                .and_then(|f| Some((idx.index(f)?, idx.index(src.last()?)?)));
-            let bd = der
-                .first()
-                .and_then(|f| Some((idx.index(f)?, idx.index(der.last()?)?)));
-            let conflicts = |l: &Link| -> bool {
-                let overl = l.source.iter().any(|s| src.contains(s))
-                    || l.derived.iter().any(|d| der.contains(d));
-                let ls = l
-                    .source
-                    .first()
-                    .and_then(|f| Some((idx.index(f)?, idx.index(l.source.last()?)?)));
-                let ld = l
-                    .derived
-                    .first()
-                    .and_then(|f| Some((idx.index(f)?, idx.index(l.derived.last()?)?)));
-                let cross = match (bs, bd, ls, ld) {
-                    (Some(a), Some(b2), Some(c), Some(d)) => {
-                        !((a.1 < c.0 && b2.1 < d.0) || (a.0 > c.1 && b2.0 > d.1))
-                    }
-                    // A 1-0/0-1 bead crosses a link when it falls strictly inside its span on
-                    // its side: that is an overlap, handled above.
-                    _ => false,
-                };
-                overl || cross
-            };
-            let hit: Vec<usize> = edge
-                .links
-                .iter()
-                .enumerate()
-                .filter(|(_, l)| conflicts(l))
-                .map(|(k, _)| k)
-                .collect();
-            if hit.iter().any(|&k| is_verified(&edge.links[k].status)) && !is_verified(&status) {
-                // Never silently override what a person confirmed.
-                if same_old.is_none() {
-                    report.skipped.push(b.line);
-                }
-                continue;
-            }
-            for &k in hit.iter().rev() {
-                let l = edge.links.remove(k);
-                if is_verified(&l.status) && !(l.source == src && l.derived == der) {
-                    report.lost_verified.push(l.id.clone());
-                }
-                for s in l.source.iter().filter(|s| !src.contains(s)) {
-                    let id = alloc.fresh(&ptr_prefix(&rel));
-                    taken.insert(id.clone());
-                    edge.unaligned.push(Unaligned {
-                        id,
-                        kind: UnalignedKind::SourceOnly,
-                        layer: rel.source.clone(),
-                        sentence: s.clone(),
-                        cert: 0.0,
-                        status: LinkStatus::Automatic,
-                    });
-                }
-                for d in l.derived.iter().filter(|d| !der.contains(d)) {
-                    let id = alloc.fresh(&ptr_prefix(&rel));
-                    taken.insert(id.clone());
-                    edge.unaligned.push(Unaligned {
-                        id,
-                        kind: UnalignedKind::DerivedOnly,
-                        layer: rel.derived.clone(),
-                        sentence: d.clone(),
-                        cert: 0.0,
-                        status: LinkStatus::Automatic,
-                    });
-                }
-            }
-            edge.unaligned.retain(|u| {
-                !(u.layer == rel.source && src.contains(&u.sentence)
-                    || u.layer == rel.derived && der.contains(&u.sentence))
-            });
-        }
-
-        let mut pick_id = |wanted: Option<&String>, fallback: Option<&String>, prefix: &str| {
-            let id = match (wanted, fallback) {
-                (Some(w), _) if !taken.contains(w) => w.clone(),
-                (Some(w), Some(f)) if w == f && !written.contains(w) => w.clone(),
-                (_, Some(f)) if !written.contains(f) => f.clone(),
-                _ => alloc.fresh(prefix),
-            };
-            alloc.reserve(&id);
-            taken.insert(id.clone());
-            written.insert(id.clone());
-            id
-        };
-
-        if !src.is_empty() && !der.is_empty() {
-            let id = pick_id(b.id.as_ref(), same_old.map(|l| &l.id), &link_prefix(&rel));
-            let cert = b
-                .cert
-                .or_else(|| same_old.map(|l| l.cert))
-                .unwrap_or(if is_verified(&status) { 1.0 } else { 0.5 });
-            edge.links.push(Link {
-                partial: false,
-                id,
-                source: src,
-                derived: der,
-                cert,
-                status,
-            });
-        } else {
-            let (layer, sentence, src_side) = if src.is_empty() {
-                (rel.derived.clone(), der[0].clone(), false)
-            } else {
-                (rel.source.clone(), src[0].clone(), true)
-            };
-            let old_ptr = old_ptr_of.get(sentence.as_str()).copied();
-            let kind = match (src_side, old_ptr.map(|u| u.kind)) {
-                (true, _) => UnalignedKind::SourceOnly,
-                // A gap in the source witness is known from the old alignment; a plain 0-1
-                // bead in the file cannot say it.
-                (false, Some(UnalignedKind::SourceGap)) => UnalignedKind::SourceGap,
-                (false, _) => UnalignedKind::DerivedOnly,
-            };
-            let status = b
-                .status
-                .clone()
-                .or_else(|| old_ptr.map(|u| u.status.clone()))
-                .unwrap_or(LinkStatus::Automatic);
-            let id = pick_id(b.id.as_ref(), old_ptr.map(|u| &u.id), &ptr_prefix(&rel));
-            let cert = b
-                .cert
-                .or_else(|| old_ptr.map(|u| u.cert))
-                .unwrap_or(if is_verified(&status) { 1.0 } else { 0.5 });
-            edge.unaligned.push(Unaligned {
-                id,
-                kind,
-                layer,
-                sentence,
-                cert,
-                status,
-            });
-        }
-    }
-
-    // Sentences nothing covers become unaligned (to be reviewed).
-    let covered: BTreeSet<String> = edge
-        .links
-        .iter()
-        .flat_map(|l| l.source.iter().chain(l.derived.iter()).cloned())
-        .chain(edge.unaligned.iter().map(|u| u.sentence.clone()))
-        .collect();
-    for (layer, kind) in [
-        (&rel.source, UnalignedKind::SourceOnly),
-        (&rel.derived, UnalignedKind::DerivedOnly),
-    ] {
-        let Some(l) = work.layer(layer) else { continue };
-        for s in &l.sentences {
-            if !covered.contains(&s.id) {
-                let id = alloc.fresh(&ptr_prefix(&rel));
-                report.uncovered.push(s.id.clone());
-                edge.unaligned.push(Unaligned {
-                    id,
-                    kind,
-                    layer: layer.clone(),
-                    sentence: s.id.clone(),
-                    cert: 0.0,
-                    status: LinkStatus::Automatic,
-                });
-            }
-        }
-    }
-    if mode == ImportMode::Replace {
-        for l in &old.links {
-            if is_verified(&l.status)
-                && !edge.links.iter().any(|n| {
-                    n.source == l.source && n.derived == l.derived && is_verified(&n.status)
-                })
-            {
-                report.lost_verified.push(l.id.clone());
-            }
-        }
-    }
-    // A derived sentence that had no ptr before: an addition, or a source gap when it stands
-    // where the source witness breaks off (the formats cannot say which).
-    let old_derived: BTreeSet<&str> = old
-        .unaligned
-        .iter()
-        .filter(|u| u.layer == rel.derived)
-        .map(|u| u.sentence.as_str())
-        .collect();
-    let links_now = edge.links.clone();
-    for u in edge
-        .unaligned
-        .iter_mut()
-        .filter(|u| u.layer == rel.derived && !old_derived.contains(u.sentence.as_str()))
-    {
-        u.kind = derived_unaligned_kind(&idx, &rel, &links_now, &u.sentence);
-    }
-    sort_edge(&idx, &rel, &mut edge);
-    report.links = edge.links.len();
-    report.unaligned = edge.unaligned.len();
-    report.verified = edge.links.iter().filter(|l| is_verified(&l.status)).count()
-        + edge
-            .unaligned
-            .iter()
-            .filter(|u| is_verified(&u.status))
-            .count();
-    al.edges[ei] = edge;
-    Ok(report)
 }
 
 /// Options of an export.

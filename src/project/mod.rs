@@ -9,14 +9,16 @@
 //! `<project>/alignments/<work>/alignment.xml` unless a command is given another file.
 
 mod editor;
+mod import;
 mod lock;
 
 pub use editor::{Editor, record_confirmers};
+pub use import::{ImportOutcome, ImportRequest, import_alignment};
 pub use lock::{LockMode, WorkLock};
 
 use crate::model::{Layer, Work, WorkAlignment};
 use crate::provenance::{FileReport, WorkOptions};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// Errors of finding, reading and writing a work's files. Every message names the file.
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +78,9 @@ pub enum ProjectError {
     /// Aligning failed.
     #[error(transparent)]
     Provenance(#[from] crate::provenance::ProvenanceError),
+    /// An imported file is not what its format says, or does not fit the alignment.
+    #[error(transparent)]
+    Format(crate::formats::FormatError),
 }
 
 impl From<crate::fsutil::FsError> for ProjectError {
@@ -87,22 +92,7 @@ impl From<crate::fsutil::FsError> for ProjectError {
 /// Result of the project layer.
 pub type Result<T, E = ProjectError> = std::result::Result<T, E>;
 
-/// `p` made absolute against the current directory, with `.` and `a/..` removed lexically (not
-/// through the file system: a symbolic link in the path stays as the user wrote it).
-pub(crate) fn absolute_clean(p: &Path) -> PathBuf {
-    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
-    let mut out = PathBuf::new();
-    for c in abs.components() {
-        match c {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
-}
+pub(crate) use crate::fsutil::absolute_clean;
 
 /// The project holding `start` (an absolute, clean path): `start` itself or the nearest
 /// directory above it that holds a `texts/` directory.
@@ -231,6 +221,21 @@ impl WorkRef {
         let lock = WorkLock::acquire(&self.alignment, &self.id, mode, command)?;
         let work = self.read_work()?;
         self.open_with(work, Some(lock))
+    }
+
+    /// [`WorkRef::edit`] for a change by hand: the editor (`--by`, else the environment or
+    /// git) is checked against the people of the work and recorded in the alignment.
+    pub fn edit_as(
+        &self,
+        by: Option<&str>,
+        mode: LockMode,
+        command: &str,
+    ) -> Result<(Opened, Editor)> {
+        let editor = Editor::resolve(by, self.root.as_deref())?;
+        let mut o = self.edit(mode, command)?;
+        editor.check(&o.work, &o.alignment)?;
+        editor.record(&mut o.alignment);
+        Ok((o, editor))
     }
 
     fn open_with(&self, work: Work, lock: Option<WorkLock>) -> Result<Opened> {

@@ -1,7 +1,7 @@
 //! Composing the pairwise links of all edges into N-way segments, each with its provenance chain.
 
 use super::graph::layer_order;
-use super::ids::{high_water, keep_segment_ids};
+use super::ids::{IdAlloc, keep_segment_ids, mark_prefixes};
 use crate::model::{EdgeAlignment, Layer, Link, Relation, Segment, Work, WorkAlignment};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -169,20 +169,12 @@ pub fn compose(work: &Work, relations: &[Relation], edges: &[EdgeAlignment]) -> 
 /// The high-water marks are brought up to date.
 pub fn recompose(work: &Work, alignment: &mut WorkAlignment) {
     let mut segments = compose(work, &alignment.relations, &alignment.edges);
-    let mut mark = high_water(alignment, "seg");
-    keep_segment_ids(&mut segments, &alignment.segments, &mut mark);
+    let mut ids = IdAlloc::new(alignment);
+    keep_segment_ids(&mut segments, &alignment.segments, &mut ids);
     alignment.segments = segments;
-    let mut prefixes = vec!["seg".to_owned()];
-    for r in &alignment.relations {
-        prefixes.push(format!("a.{}-{}", r.source, r.derived));
-        prefixes.push(format!("u.{}-{}", r.source, r.derived));
-    }
-    for p in prefixes {
-        let m = high_water(alignment, &p);
-        if m > 0 {
-            alignment.id_high_water.insert(p, m);
-        }
-    }
+    let prefixes = mark_prefixes(&alignment.relations);
+    let marks = ids.marks(prefixes.iter().map(String::as_str));
+    alignment.id_high_water.extend(marks);
 }
 
 struct UnionFind {

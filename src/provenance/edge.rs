@@ -2,13 +2,14 @@
 //! confirmed, and automatic ones no edit disturbed), beads turned into links and ptrs, stable ids.
 
 use super::ProvenanceError;
+use super::edit::{EdgeEdit, NewBead, build_edge};
 use super::gaps::{align_with_gaps, check_cover, split_at_holes};
-use super::ids::{max_number, next_fresh};
+use super::ids::IdAlloc;
 use crate::align::{AlignError, AlignOptions};
 use crate::model::{
-    Bead, EdgeAlignment, Layer, Link, LinkStatus, Relation, SentenceIndex, Unaligned, UnalignedKind,
+    Bead, EdgeAlignment, Layer, Link, LinkStatus, Relation, SentenceIndex, Unaligned,
 };
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Round a confidence to three decimals: enough for a reader, and stable in the file.
 pub(super) fn round3(x: f64) -> f64 {
@@ -33,163 +34,231 @@ pub fn align_edge(
     progress: bool,
     warnings: &mut Vec<String>,
 ) -> Result<EdgeAlignment, ProvenanceError> {
-    let mut marks = BTreeMap::new();
-    if let Some(c) = confirmed {
-        let tag = format!("{}-{}", relation.source, relation.derived);
-        for prefix in [format!("a.{tag}"), format!("u.{tag}")] {
-            let ids = c
-                .links
-                .iter()
-                .map(|l| l.id.as_str())
-                .chain(c.unaligned.iter().map(|u| u.id.as_str()));
-            marks.insert(prefix.clone(), max_number(&prefix, ids));
-        }
-    }
-    align_edge_marked(
-        source, derived, relation, confirmed, strict, progress, None, false, warnings, &mut marks,
+    let mut ids = IdAlloc::from_ids(confirmed.iter().flat_map(|c| {
+        c.links
+            .iter()
+            .map(|l| l.id.as_str())
+            .chain(c.unaligned.iter().map(|u| u.id.as_str()))
+    }));
+    let run = EdgeRun {
+        strict,
+        progress,
+        embedder: None,
+        hold_automatic: false,
+    };
+    align_edge_with(
+        source, derived, relation, confirmed, &run, warnings, &mut ids,
     )
 }
 
-/// [`align_edge`] with the id high-water marks of the work (`a.<tag>`, `u.<tag>`), raised as
-/// new ids are given.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn align_edge_marked(
-    source: &Layer,
-    derived: &Layer,
+/// How to align one edge.
+pub(super) struct EdgeRun<'a> {
+    /// A confirmed item that no longer fits is an error, not a warning.
+    pub strict: bool,
+    /// Show the aligner's progress.
+    pub progress: bool,
+    /// Sentence embeddings, when computed.
+    pub embedder: Option<&'a std::sync::Arc<dyn crate::embed::Embedder>>,
+    /// Hold the automatic items no edit disturbed ([`undisturbed_automatic`]).
+    pub hold_automatic: bool,
+}
+
+/// [`align_edge`] with the work's id allocator: decide what to hold, run the aligner between
+/// it, and put the beads into the edge with the edge core ([`build_edge`]).
+pub(super) fn align_edge_with<'a>(
+    source: &'a Layer,
+    derived: &'a Layer,
     relation: &Relation,
     confirmed: Option<&EdgeAlignment>,
-    strict: bool,
-    progress: bool,
-    embedder: Option<&std::sync::Arc<dyn crate::embed::Embedder>>,
-    hold_automatic: bool,
+    run: &EdgeRun<'_>,
     warnings: &mut Vec<String>,
-    marks: &mut BTreeMap<String, u64>,
+    ids: &mut IdAlloc,
 ) -> Result<EdgeAlignment, ProvenanceError> {
-    let tag = format!("{}-{}", relation.source, relation.derived);
-    let src_idx: HashMap<&str, usize> = source
-        .sentences
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.as_str(), i))
-        .collect();
-    let der_idx: HashMap<&str, usize> = derived
-        .sentences
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.as_str(), i))
-        .collect();
-
-    // 1. The confirmed items that still hold.
-    let mut stale = |what: String| -> Result<(), ProvenanceError> {
-        if strict {
-            Err(ProvenanceError::StaleLink(what))
-        } else {
-            warnings.push(what);
-            Ok(())
-        }
+    let index = |l: &'a Layer| -> HashMap<&'a str, usize> {
+        l.sentences
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect()
     };
-    let mut fixed_links: Vec<(Bead, Link)> = Vec::new();
-    let mut fixed_ptrs: Vec<(bool, usize, Unaligned)> = Vec::new(); // (derived side?, index, ptr)
-    let mut taken_src: HashSet<usize> = HashSet::new();
-    let mut taken_der: HashSet<usize> = HashSet::new();
+    let (src_idx, der_idx) = (index(source), index(derived));
+    let mut stale = Stale {
+        strict: run.strict,
+        warnings,
+    };
+    let mut held = Held::default();
     if let Some(c) = confirmed {
-        for l in &c.links {
-            if l.status == LinkStatus::Automatic {
-                continue;
-            }
-            let s: Option<Vec<usize>> = positions(&l.source, &src_idx).collect();
-            let d: Option<Vec<usize>> = positions(&l.derived, &der_idx).collect();
-            let (Some(s), Some(d)) = (s, d) else {
-                let missing: Vec<&str> = l
-                    .source
-                    .iter()
-                    .filter(|x| !src_idx.contains_key(x.as_str()))
-                    .chain(
-                        l.derived
-                            .iter()
-                            .filter(|x| !der_idx.contains_key(x.as_str())),
-                    )
-                    .map(String::as_str)
-                    .collect();
-                stale(format!(
-                    "confirmed link {} ({} → {}) points at {}, which no longer exist(s); the link was dropped",
-                    l.id,
-                    l.source.join(" "),
-                    l.derived.join(" "),
-                    missing.join(" ")
-                ))?;
-                continue;
-            };
-            let consecutive = |v: &[usize]| v.windows(2).all(|w| w[1] == w[0] + 1);
-            if !consecutive(&s) || !consecutive(&d) || s.is_empty() || d.is_empty() {
-                stale(format!(
-                    "confirmed link {} ({} → {}) does not join consecutive sentences of both layers; the link was dropped",
-                    l.id,
-                    l.source.join(" "),
-                    l.derived.join(" ")
-                ))?;
-                continue;
-            }
-            if s.iter().any(|i| taken_src.contains(i)) || d.iter().any(|i| taken_der.contains(i)) {
-                stale(format!(
-                    "confirmed link {} overlaps another confirmed link; the link was dropped",
-                    l.id
-                ))?;
-                continue;
-            }
-            taken_src.extend(s.iter().copied());
-            taken_der.extend(d.iter().copied());
-            fixed_links.push((
-                Bead {
-                    src: s,
-                    tgt: d,
-                    confidence: round3(l.cert),
-                },
-                l.clone(),
-            ));
-        }
-        for u in &c.unaligned {
-            if u.status == LinkStatus::Automatic {
-                continue;
-            }
-            let (side_derived, idx) = if u.layer == derived.id {
-                (true, der_idx.get(u.sentence.as_str()).copied())
-            } else if u.layer == source.id {
-                (false, src_idx.get(u.sentence.as_str()).copied())
-            } else {
-                (false, None)
-            };
-            let Some(i) = idx else {
-                stale(format!(
-                    "confirmed unaligned ptr {} ({} in {}) points at a sentence that no longer exists; it was dropped",
-                    u.id, u.sentence, u.layer
-                ))?;
-                continue;
-            };
-            let taken = if side_derived {
-                &mut taken_der
-            } else {
-                &mut taken_src
-            };
-            if !taken.insert(i) {
-                stale(format!(
-                    "confirmed unaligned ptr {} ({}) overlaps a confirmed link; it was dropped",
-                    u.id, u.sentence
-                ))?;
-                continue;
-            }
-            fixed_ptrs.push((side_derived, i, u.clone()));
+        held = hold_confirmed(c, (source, &src_idx), (derived, &der_idx), &mut stale)?;
+        if run.hold_automatic {
+            let (links, ptrs) = undisturbed_automatic(
+                c,
+                (source, &src_idx),
+                (derived, &der_idx),
+                &held.links,
+                (&held.taken_src, &held.taken_der),
+            );
+            held.links = links;
+            held.ptrs.extend(ptrs);
         }
     }
-    // Confirmed links must not cross: keep them in source order and drop any that go back.
-    fixed_links.sort_by_key(|(b, _)| (b.src.first().copied(), b.tgt.first().copied()));
-    let mut kept: Vec<(Bead, Link)> = Vec::new();
-    for (b, l) in fixed_links {
+    let beads = aligner_beads(source, derived, relation, &held, run)?;
+    let edit = beads_to_edit(source, derived, relation, confirmed, held, &beads)?;
+    Ok(build_edge(edit, ids).edge)
+}
+
+/// Confirmed items that no longer fit: a warning, or an error when strict.
+struct Stale<'w> {
+    strict: bool,
+    warnings: &'w mut Vec<String>,
+}
+
+impl Stale<'_> {
+    fn report(&mut self, what: String) -> Result<(), ProvenanceError> {
+        if self.strict {
+            Err(ProvenanceError::StaleLink(what))
+        } else {
+            self.warnings.push(what);
+            Ok(())
+        }
+    }
+}
+
+/// What a re-alignment holds: links (with their beads, sorted, non-crossing) and ptrs, and the
+/// sentence positions they take.
+#[derive(Default)]
+pub(super) struct Held {
+    links: Vec<(Bead, Link)>,
+    ptrs: Vec<HeldPtr>,
+    taken_src: HashSet<usize>,
+    taken_der: HashSet<usize>,
+}
+
+/// A layer with the positions of its sentence ids.
+pub(super) type Indexed<'a> = (&'a Layer, &'a HashMap<&'a str, usize>);
+
+/// The confirmed links and ptrs of the old edge that still hold: every sentence they name
+/// still exists, a link joins consecutive sentences, and nothing overlaps or crosses an
+/// earlier one. The others are dropped and reported.
+fn hold_confirmed(
+    c: &EdgeAlignment,
+    (source, src_idx): Indexed<'_>,
+    (derived, der_idx): Indexed<'_>,
+    stale: &mut Stale<'_>,
+) -> Result<Held, ProvenanceError> {
+    let mut held = Held::default();
+    for l in c.links.iter().filter(|l| l.status != LinkStatus::Automatic) {
+        let s: Option<Vec<usize>> = positions(&l.source, src_idx).collect();
+        let d: Option<Vec<usize>> = positions(&l.derived, der_idx).collect();
+        let (Some(s), Some(d)) = (s, d) else {
+            let missing: Vec<&str> = l
+                .source
+                .iter()
+                .filter(|x| !src_idx.contains_key(x.as_str()))
+                .chain(
+                    l.derived
+                        .iter()
+                        .filter(|x| !der_idx.contains_key(x.as_str())),
+                )
+                .map(String::as_str)
+                .collect();
+            stale.report(format!(
+                "confirmed link {} ({} → {}) points at {}, which no longer exist(s); the link was dropped",
+                l.id,
+                l.source.join(" "),
+                l.derived.join(" "),
+                missing.join(" ")
+            ))?;
+            continue;
+        };
+        if !consecutive(&s) || !consecutive(&d) || s.is_empty() || d.is_empty() {
+            stale.report(format!(
+                "confirmed link {} ({} → {}) does not join consecutive sentences of both layers; the link was dropped",
+                l.id,
+                l.source.join(" "),
+                l.derived.join(" ")
+            ))?;
+            continue;
+        }
+        if s.iter().any(|i| held.taken_src.contains(i))
+            || d.iter().any(|i| held.taken_der.contains(i))
+        {
+            stale.report(format!(
+                "confirmed link {} overlaps another confirmed link; the link was dropped",
+                l.id
+            ))?;
+            continue;
+        }
+        held.taken_src.extend(s.iter().copied());
+        held.taken_der.extend(d.iter().copied());
+        let bead = Bead {
+            src: s,
+            tgt: d,
+            confidence: round3(l.cert),
+        };
+        held.links.push((bead, l.clone()));
+    }
+    hold_confirmed_ptrs(c, (source, src_idx), (derived, der_idx), &mut held, stale)?;
+    drop_crossing(&mut held.links, stale)?;
+    Ok(held)
+}
+
+/// The confirmed ptrs of the old edge that still hold (see [`hold_confirmed`]).
+fn hold_confirmed_ptrs(
+    c: &EdgeAlignment,
+    (source, src_idx): Indexed<'_>,
+    (derived, der_idx): Indexed<'_>,
+    held: &mut Held,
+    stale: &mut Stale<'_>,
+) -> Result<(), ProvenanceError> {
+    for u in c
+        .unaligned
+        .iter()
+        .filter(|u| u.status != LinkStatus::Automatic)
+    {
+        let (side_derived, idx) = if u.layer == derived.id {
+            (true, der_idx.get(u.sentence.as_str()).copied())
+        } else if u.layer == source.id {
+            (false, src_idx.get(u.sentence.as_str()).copied())
+        } else {
+            (false, None)
+        };
+        let Some(i) = idx else {
+            stale.report(format!(
+                "confirmed unaligned ptr {} ({} in {}) points at a sentence that no longer exists; it was dropped",
+                u.id, u.sentence, u.layer
+            ))?;
+            continue;
+        };
+        let taken = if side_derived {
+            &mut held.taken_der
+        } else {
+            &mut held.taken_src
+        };
+        if !taken.insert(i) {
+            stale.report(format!(
+                "confirmed unaligned ptr {} ({}) overlaps a confirmed link; it was dropped",
+                u.id, u.sentence
+            ))?;
+            continue;
+        }
+        held.ptrs.push((side_derived, i, u.clone()));
+    }
+    Ok(())
+}
+
+/// Confirmed links must not cross: keep them in source order and drop any that go back.
+fn drop_crossing(
+    links: &mut Vec<(Bead, Link)>,
+    stale: &mut Stale<'_>,
+) -> Result<(), ProvenanceError> {
+    links.sort_by_key(|(b, _)| (b.src.first().copied(), b.tgt.first().copied()));
+    let mut kept: Vec<(Bead, Link)> = Vec::with_capacity(links.len());
+    for (b, l) in links.drain(..) {
         let crosses = kept
             .last()
             .is_some_and(|(p, _)| p.src.last() >= b.src.first() || p.tgt.last() >= b.tgt.first());
         if crosses {
-            stale(format!(
+            stale.report(format!(
                 "confirmed link {} crosses confirmed link {}; the link was dropped",
                 l.id,
                 kept.last().map(|(_, p)| p.id.as_str()).unwrap_or("")
@@ -198,295 +267,162 @@ pub(super) fn align_edge_marked(
         }
         kept.push((b, l));
     }
-    let mut fixed_links = kept;
-    if hold_automatic && let Some(c) = confirmed {
-        let (links, ptrs) = undisturbed_automatic(
-            c,
-            (source, &src_idx),
-            (derived, &der_idx),
-            &fixed_links,
-            (&taken_src, &taken_der),
-        );
-        fixed_links = links;
-        fixed_ptrs.extend(ptrs);
-    }
+    *links = kept;
+    Ok(())
+}
 
-    // 2. The sentences the aligner sees: all but those held by confirmed ptrs (a confirmed
-    // "no counterpart" must not be linked, and has no place the aligner could pin it to).
+fn consecutive(v: &[usize]) -> bool {
+    v.windows(2).all(|w| w[1] == w[0] + 1)
+}
+
+/// The beads of the edge in layer positions: the aligner run over every sentence no held ptr
+/// takes (a confirmed "no counterpart" must not be linked, and has no place the aligner could
+/// pin it to), with the held links as fixed beads and the source's gaps as cut points. With
+/// nothing to align against, every sentence stands alone.
+fn aligner_beads(
+    source: &Layer,
+    derived: &Layer,
+    relation: &Relation,
+    held: &Held,
+    run: &EdgeRun<'_>,
+) -> Result<Vec<Bead>, ProvenanceError> {
     // (A set: with the automatic ptrs held there may be many.)
-    let held: HashSet<(bool, usize)> = fixed_ptrs.iter().map(|(d, j, _)| (*d, *j)).collect();
+    let by_ptr: HashSet<(bool, usize)> = held.ptrs.iter().map(|(d, j, _)| (*d, *j)).collect();
     let src_keep: Vec<usize> = (0..source.sentences.len())
-        .filter(|&i| !held.contains(&(false, i)))
+        .filter(|&i| !by_ptr.contains(&(false, i)))
         .collect();
     let der_keep: Vec<usize> = (0..derived.sentences.len())
-        .filter(|&j| !held.contains(&(true, j)))
+        .filter(|&j| !by_ptr.contains(&(true, j)))
         .collect();
+    if !source.has_text() || derived.sentences.is_empty() {
+        let lone = |src: Vec<usize>, tgt: Vec<usize>| Bead {
+            src,
+            tgt,
+            confidence: 1.0,
+        };
+        let der = der_keep.iter().map(|&j| lone(vec![], vec![j]));
+        let src = src_keep
+            .iter()
+            .filter(|_| derived.has_text())
+            .map(|&i| lone(vec![i], vec![]));
+        return Ok(der.chain(src).collect());
+    }
     let src_pos: HashMap<usize, usize> =
         src_keep.iter().enumerate().map(|(k, i)| (*i, k)).collect();
     let der_pos: HashMap<usize, usize> =
         der_keep.iter().enumerate().map(|(k, i)| (*i, k)).collect();
-
     // Gap positions in the source, counted in the sentences the aligner sees.
     let gap_kept: BTreeSet<usize> = source
         .gaps
         .iter()
-        .map(|g| src_keep.iter().filter(|&&i| i < g.after).count())
+        .map(|g| src_keep.partition_point(|&i| i < g.after))
         .collect();
-    let beads: Vec<Bead> = if !source.has_text() || derived.sentences.is_empty() {
-        // Nothing to align against: every kept derived sentence is a source gap (below).
-        der_keep
-            .iter()
-            .map(|&j| Bead {
-                src: vec![],
-                tgt: vec![j],
-                confidence: 1.0,
-            })
-            .chain(
-                src_keep
-                    .iter()
-                    .filter(|_| derived.has_text())
-                    .map(|&i| Bead {
-                        src: vec![i],
-                        tgt: vec![],
-                        confidence: 1.0,
-                    }),
-            )
-            .collect()
-    } else {
-        let fixed: Vec<Bead> = fixed_links
-            .iter()
-            .map(|(b, _)| Bead {
-                src: b.src.iter().map(|i| src_pos[i]).collect(),
-                tgt: b.tgt.iter().map(|i| der_pos[i]).collect(),
+    let fixed: Vec<Bead> = held
+        .links
+        .iter()
+        .map(|(b, _)| Bead {
+            src: b.src.iter().map(|i| src_pos[i]).collect(),
+            tgt: b.tgt.iter().map(|i| der_pos[i]).collect(),
+            confidence: b.confidence,
+        })
+        .collect();
+    let src_text: Vec<&str> = src_keep
+        .iter()
+        .map(|&i| source.sentences[i].text.as_str())
+        .collect();
+    let der_text: Vec<&str> = der_keep
+        .iter()
+        .map(|&i| derived.sentences[i].text.as_str())
+        .collect();
+    let blocks =
+        |l: &Layer, keep: &[usize]| Some(keep.iter().map(|&i| l.sentences[i].block).collect());
+    let opts = AlignOptions {
+        src_lang: source.lang.clone(),
+        tgt_lang: derived.lang.clone(),
+        src_blocks: blocks(source, &src_keep),
+        tgt_blocks: blocks(derived, &der_keep),
+        fixed,
+        progress: run.progress,
+        embedder: run.embedder.cloned(),
+        ..AlignOptions::default()
+    };
+    let failed = |source: AlignError| ProvenanceError::Align {
+        relation: relation.id.clone(),
+        source,
+    };
+    let raw = align_with_gaps(&src_text, &der_text, &opts, &gap_kept).map_err(failed)?;
+    check_cover(&raw, src_keep.len(), der_keep.len()).map_err(|m| failed(AlignError::Input(m)))?;
+    Ok(raw
+        .into_iter()
+        .flat_map(|b| {
+            split_at_holes(Bead {
+                src: b.src.iter().map(|&k| src_keep[k]).collect(),
+                tgt: b.tgt.iter().map(|&k| der_keep[k]).collect(),
                 confidence: b.confidence,
             })
-            .collect();
-        let src_text: Vec<&str> = src_keep
-            .iter()
-            .map(|&i| source.sentences[i].text.as_str())
-            .collect();
-        let der_text: Vec<&str> = der_keep
-            .iter()
-            .map(|&i| derived.sentences[i].text.as_str())
-            .collect();
-        let opts = AlignOptions {
-            src_lang: source.lang.clone(),
-            tgt_lang: derived.lang.clone(),
-            src_blocks: Some(
-                src_keep
-                    .iter()
-                    .map(|&i| source.sentences[i].block)
-                    .collect(),
-            ),
-            tgt_blocks: Some(
-                der_keep
-                    .iter()
-                    .map(|&i| derived.sentences[i].block)
-                    .collect(),
-            ),
-            fixed,
-            progress,
-            embedder: embedder.cloned(),
-            ..AlignOptions::default()
-        };
-        let raw = align_with_gaps(&src_text, &der_text, &opts, &gap_kept).map_err(|source| {
-            ProvenanceError::Align {
-                relation: relation.id.clone(),
-                source,
-            }
-        })?;
-        check_cover(&raw, src_keep.len(), der_keep.len()).map_err(|msg| {
-            ProvenanceError::Align {
-                relation: relation.id.clone(),
-                source: AlignError::Input(msg),
-            }
-        })?;
-        raw.into_iter()
-            .flat_map(|b| {
-                split_at_holes(Bead {
-                    src: b.src.iter().map(|&k| src_keep[k]).collect(),
-                    tgt: b.tgt.iter().map(|&k| der_keep[k]).collect(),
-                    confidence: b.confidence,
-                })
-            })
-            .collect()
-    };
+        })
+        .collect())
+}
 
-    // 3. Beads → links and ptrs. A 0-1 bead is a source gap when the source has no text, or
-    // when it stands where the source has a <gap> (after the source sentences consumed so far).
-    let fixed_by_bead: HashMap<(Vec<usize>, Vec<usize>), &Link> = fixed_links
-        .iter()
-        .map(|(b, l)| ((b.src.clone(), b.tgt.clone()), l))
-        .collect();
-    let mut links: Vec<Link> = Vec::new();
-    // (derived side?, sentence index, ptr)
-    let mut ptrs: Vec<(bool, usize, Unaligned)> = fixed_ptrs;
+/// The aligner's beads as an edit of the edge: the held items as they are (a held automatic
+/// link re-judged for partiality, like a new one: the layers may have changed, or an older
+/// aligner made it; a person's judgement stands), the other beads new. Fails when the aligner
+/// lost a held link.
+fn beads_to_edit<'a>(
+    source: &'a Layer,
+    derived: &'a Layer,
+    relation: &'a Relation,
+    confirmed: Option<&'a EdgeAlignment>,
+    held: Held,
+    beads: &[Bead],
+) -> Result<EdgeEdit<'a>, ProvenanceError> {
     // Partial links: by length, or because a sentence of the link breaks off inside (it
     // holds a gap: evidence enough).
-    let by_length = crate::align::partial::by_length(
-        &source
-            .sentences
-            .iter()
-            .map(|s| s.text.as_str())
-            .collect::<Vec<_>>(),
-        &derived
-            .sentences
-            .iter()
-            .map(|s| s.text.as_str())
-            .collect::<Vec<_>>(),
-        &beads,
-    );
-    let mut consumed_src = 0usize;
+    fn texts(l: &Layer) -> Vec<&str> {
+        l.sentences.iter().map(|s| s.text.as_str()).collect()
+    }
+    let by_length = crate::align::partial::by_length(&texts(source), &texts(derived), beads);
+    let mut fixed: HashMap<(Vec<usize>, Vec<usize>), Link> = held
+        .links
+        .into_iter()
+        .map(|(b, l)| ((b.src, b.tgt), l))
+        .collect();
+    let mut edit = EdgeEdit {
+        relation,
+        source,
+        derived,
+        old: confirmed,
+        held_links: Vec::with_capacity(fixed.len()),
+        held_ptrs: held.ptrs.into_iter().map(|(_, _, u)| u).collect(),
+        beads: Vec::with_capacity(beads.len()),
+        fill: false,
+    };
     for (b, &by_length) in beads.iter().zip(&by_length) {
-        if let Some(k) = b.src.last().and_then(|i| src_pos.get(i)) {
-            consumed_src = consumed_src.max(k + 1);
-        }
         let partial = by_length
             || b.src.iter().any(|&i| source.is_truncated(i))
             || b.tgt.iter().any(|&j| derived.is_truncated(j));
-        if let Some(l) = fixed_by_bead.get(&(b.src.clone(), b.tgt.clone())) {
-            let mut l = (*l).clone();
-            // A held automatic link is re-judged like a new one (the layers may have changed,
-            // or an older aligner made it); a person's judgement stands.
+        if let Some(mut l) = fixed.remove(&(b.src.clone(), b.tgt.clone())) {
             if l.status == LinkStatus::Automatic {
                 l.partial = partial;
             }
-            links.push(l);
+            edit.held_links.push(l);
             continue;
         }
-        let cert = round3(b.confidence);
-        match (b.src.is_empty(), b.tgt.is_empty()) {
-            (false, false) => links.push(Link {
-                id: String::new(),
-                source: b
-                    .src
-                    .iter()
-                    .map(|&i| source.sentences[i].id.clone())
-                    .collect(),
-                derived: b
-                    .tgt
-                    .iter()
-                    .map(|&j| derived.sentences[j].id.clone())
-                    .collect(),
-                cert,
-                status: LinkStatus::Automatic,
-                partial,
-            }),
-            (false, true) => {
-                for &i in &b.src {
-                    ptrs.push((
-                        false,
-                        i,
-                        Unaligned {
-                            id: String::new(),
-                            kind: UnalignedKind::SourceOnly,
-                            layer: source.id.clone(),
-                            sentence: source.sentences[i].id.clone(),
-                            cert,
-                            status: LinkStatus::Automatic,
-                        },
-                    ));
-                }
-            }
-            (true, false) => {
-                let in_gap = !source.has_text() || gap_kept.contains(&consumed_src);
-                for &j in &b.tgt {
-                    ptrs.push((
-                        true,
-                        j,
-                        Unaligned {
-                            id: String::new(),
-                            kind: if in_gap {
-                                UnalignedKind::SourceGap
-                            } else {
-                                UnalignedKind::DerivedOnly
-                            },
-                            layer: derived.id.clone(),
-                            sentence: derived.sentences[j].id.clone(),
-                            // No text at all: certainly no counterpart to be found.
-                            cert: if source.has_text() { cert } else { 1.0 },
-                            status: LinkStatus::Automatic,
-                        },
-                    ));
-                }
-            }
-            (true, true) => {}
-        }
+        let mut nb = NewBead::automatic(b.src.clone(), b.tgt.clone(), round3(b.confidence));
+        nb.partial = partial && !b.src.is_empty() && !b.tgt.is_empty();
+        edit.beads.push(nb);
     }
     // Nothing a person confirmed may get lost on the way through the aligner.
-    // (A set: with the undisturbed automatic links held there is one per link, and a scan per
-    // held link made re-aligning an unchanged work quadratic.)
-    let kept: HashSet<(&str, &LinkStatus)> =
-        links.iter().map(|x| (x.id.as_str(), &x.status)).collect();
-    for (_, l) in &fixed_links {
-        if !kept.contains(&(l.id.as_str(), &l.status)) {
-            return Err(ProvenanceError::Align {
-                relation: relation.id.clone(),
-                source: AlignError::Input(format!(
-                    "the aligner did not keep confirmed link {} as given",
-                    l.id
-                )),
-            });
-        }
+    if let Some(l) = fixed.values().find(|l| l.status != LinkStatus::Automatic) {
+        return Err(ProvenanceError::Align {
+            relation: relation.id.clone(),
+            source: AlignError::Input(format!(
+                "the aligner did not keep confirmed link {} as given",
+                l.id
+            )),
+        });
     }
-    // 4. Stable ids. Confirmed items keep theirs. An automatic item whose targets are exactly
-    // those of an item of the existing alignment keeps that item's id, so an id cited elsewhere
-    // (a change, a paper, an editor's notes) keeps naming the same link. Anything else gets a
-    // number above the edge's high-water mark, so an id that once named a link never names a
-    // different one. With no existing alignment the marks are 0: ids run from 1 in order.
-    let (a_prefix, u_prefix) = (format!("a.{tag}"), format!("u.{tag}"));
-    let mut used: HashSet<String> = links
-        .iter()
-        .map(|l| l.id.clone())
-        .chain(ptrs.iter().map(|(_, _, u)| u.id.clone()))
-        .filter(|id| !id.is_empty())
-        .collect();
-    let old_links: HashMap<(&[String], &[String]), &str> = confirmed
-        .map(|c| {
-            c.links
-                .iter()
-                .map(|l| ((l.source.as_slice(), l.derived.as_slice()), l.id.as_str()))
-                .collect()
-        })
-        .unwrap_or_default();
-    let old_ptrs: HashMap<(&str, &str), &str> = confirmed
-        .map(|c| {
-            c.unaligned
-                .iter()
-                .map(|u| ((u.layer.as_str(), u.sentence.as_str()), u.id.as_str()))
-                .collect()
-        })
-        .unwrap_or_default();
-    for l in &mut links {
-        if !l.id.is_empty() {
-            continue;
-        }
-        let reuse = old_links
-            .get(&(l.source.as_slice(), l.derived.as_slice()))
-            .filter(|id| !used.contains(**id))
-            .map(|id| id.to_string());
-        l.id = reuse.unwrap_or_else(|| next_fresh(&a_prefix, marks, &used));
-        used.insert(l.id.clone());
-    }
-    // Ptrs in document order: source-side ones first (by source index), then derived-side ones.
-    ptrs.sort_by_key(|(d, i, _)| (*d, *i));
-    let mut unaligned: Vec<Unaligned> = Vec::with_capacity(ptrs.len());
-    for (_, _, mut u) in ptrs {
-        if u.id.is_empty() {
-            let reuse = old_ptrs
-                .get(&(u.layer.as_str(), u.sentence.as_str()))
-                .filter(|id| !used.contains(**id))
-                .map(|id| id.to_string());
-            u.id = reuse.unwrap_or_else(|| next_fresh(&u_prefix, marks, &used));
-            used.insert(u.id.clone());
-        }
-        unaligned.push(u);
-    }
-    Ok(EdgeAlignment {
-        relation: relation.id.clone(),
-        links,
-        unaligned,
-    })
+    Ok(edit)
 }
 
 /// A ptr held through a re-alignment: (on the derived side?, sentence index, the ptr).
@@ -515,30 +451,74 @@ pub(super) const DISTURBED_RADIUS: usize = 2;
 /// a confirmed one is not held (the confirmed one wins), nor one that crosses a held one.
 pub(super) fn undisturbed_automatic(
     old: &EdgeAlignment,
-    (source, src_idx): (&Layer, &HashMap<&str, usize>),
-    (derived, der_idx): (&Layer, &HashMap<&str, usize>),
+    (source, src_idx): Indexed<'_>,
+    (derived, der_idx): Indexed<'_>,
     confirmed_links: &[(Bead, Link)],
-    (taken_src, taken_der): (&HashSet<usize>, &HashSet<usize>),
+    taken: (&HashSet<usize>, &HashSet<usize>),
 ) -> (Vec<(Bead, Link)>, Vec<HeldPtr>) {
+    let dis = disturbed(old, (source, src_idx), (derived, der_idx));
+    let held_auto = undisturbed_links(old, (src_idx, der_idx), &dis, confirmed_links, taken);
+    let mut links: Vec<(Bead, Link)> = confirmed_links.to_vec();
+    links.extend(held_auto);
+    links.sort_by_key(|(b, _)| (b.src.first().copied(), b.tgt.first().copied()));
+    let linked: HashSet<(bool, usize)> = links
+        .iter()
+        .flat_map(|(b, _)| {
+            let s = b.src.iter().map(|&i| (false, i));
+            s.chain(b.tgt.iter().map(|&j| (true, j)))
+        })
+        .collect();
+    let mut ptrs = Vec::new();
+    for u in old
+        .unaligned
+        .iter()
+        .filter(|u| u.status == LinkStatus::Automatic)
+    {
+        let (side_derived, idx) = if u.layer == derived.id {
+            (true, der_idx.get(u.sentence.as_str()).copied())
+        } else if u.layer == source.id {
+            (false, src_idx.get(u.sentence.as_str()).copied())
+        } else {
+            continue;
+        };
+        let Some(i) = idx else { continue };
+        let (dis, taken) = if side_derived {
+            (dis.1[i], taken.1.contains(&i))
+        } else {
+            (dis.0[i], taken.0.contains(&i))
+        };
+        if dis || taken || linked.contains(&(side_derived, i)) {
+            continue;
+        }
+        ptrs.push((side_derived, i, u.clone()));
+    }
+    (links, ptrs)
+}
+
+/// The positions of each layer within [`DISTURBED_RADIUS`] of a change (see
+/// [`undisturbed_automatic`]).
+fn disturbed(
+    old: &EdgeAlignment,
+    (source, src_idx): Indexed<'_>,
+    (derived, der_idx): Indexed<'_>,
+) -> (Vec<bool>, Vec<bool>) {
     let (n, m) = (source.sentences.len(), derived.sentences.len());
-    let mut named_src = vec![false; n];
-    let mut named_der = vec![false; m];
+    let (mut named_src, mut named_der) = (vec![false; n], vec![false; m]);
     let mut changed_src: Vec<usize> = Vec::new();
     let mut changed_der: Vec<usize> = Vec::new();
     for l in &old.links {
         let s: Vec<Option<usize>> = positions(&l.source, src_idx).collect();
         let d: Vec<Option<usize>> = positions(&l.derived, der_idx).collect();
         let lost = s.iter().chain(&d).any(Option::is_none);
-        for &i in s.iter().flatten() {
-            named_src[i] = true;
-            if lost {
-                changed_src.push(i);
-            }
-        }
-        for &j in d.iter().flatten() {
-            named_der[j] = true;
-            if lost {
-                changed_der.push(j);
+        for (pos, named, changed) in [
+            (&s, &mut named_src, &mut changed_src),
+            (&d, &mut named_der, &mut changed_der),
+        ] {
+            for &i in pos.iter().flatten() {
+                named[i] = true;
+                if lost {
+                    changed.push(i);
+                }
             }
         }
     }
@@ -555,7 +535,7 @@ pub(super) fn undisturbed_automatic(
     }
     changed_src.extend((0..n).filter(|&i| !named_src[i]));
     changed_der.extend((0..m).filter(|&j| !named_der[j]));
-    let disturbed = |changed: &[usize], len: usize| {
+    let near = |changed: &[usize], len: usize| {
         let mut d = vec![false; len];
         for &c in changed {
             let hi = (c + DISTURBED_RADIUS).min(len.saturating_sub(1));
@@ -569,9 +549,18 @@ pub(super) fn undisturbed_automatic(
         }
         d
     };
-    let (dis_src, dis_der) = (disturbed(&changed_src, n), disturbed(&changed_der, m));
+    (near(&changed_src, n), near(&changed_der, m))
+}
 
-    let consecutive = |v: &[usize]| v.windows(2).all(|w| w[1] == w[0] + 1);
+/// The automatic links of `old` that no edit disturbed and that neither overlap nor cross a
+/// confirmed link or an earlier held one, sorted.
+fn undisturbed_links(
+    old: &EdgeAlignment,
+    (src_idx, der_idx): (&HashMap<&str, usize>, &HashMap<&str, usize>),
+    (dis_src, dis_der): &(Vec<bool>, Vec<bool>),
+    confirmed_links: &[(Bead, Link)],
+    (taken_src, taken_der): (&HashSet<usize>, &HashSet<usize>),
+) -> Vec<(Bead, Link)> {
     let crosses =
         |a: &Bead, b: &Bead| (a.src.first() < b.src.first()) != (a.tgt.first() < b.tgt.first());
     let mut auto: Vec<(Bead, Link)> = Vec::new();
@@ -607,52 +596,16 @@ pub(super) fn undisturbed_automatic(
         auto.push((b, l.clone()));
     }
     auto.sort_by_key(|(b, _)| (b.src.first().copied(), b.tgt.first().copied()));
-    let mut held_auto: Vec<(Bead, Link)> = Vec::new();
+    let mut held: Vec<(Bead, Link)> = Vec::new();
     for (b, l) in auto {
-        let bad = held_auto
+        let bad = held
             .last()
             .is_some_and(|(p, _)| p.src.last() >= b.src.first() || p.tgt.last() >= b.tgt.first());
         if !bad {
-            held_auto.push((b, l));
+            held.push((b, l));
         }
     }
-    let mut links: Vec<(Bead, Link)> = confirmed_links.to_vec();
-    links.extend(held_auto);
-    links.sort_by_key(|(b, _)| (b.src.first().copied(), b.tgt.first().copied()));
-
-    let linked: HashSet<(bool, usize)> = links
-        .iter()
-        .flat_map(|(b, _)| {
-            let s = b.src.iter().map(|&i| (false, i));
-            s.chain(b.tgt.iter().map(|&j| (true, j)))
-        })
-        .collect();
-    let in_links = |side_derived: bool, i: usize| linked.contains(&(side_derived, i));
-    let mut ptrs = Vec::new();
-    for u in old
-        .unaligned
-        .iter()
-        .filter(|u| u.status == LinkStatus::Automatic)
-    {
-        let (side_derived, idx) = if u.layer == derived.id {
-            (true, der_idx.get(u.sentence.as_str()).copied())
-        } else if u.layer == source.id {
-            (false, src_idx.get(u.sentence.as_str()).copied())
-        } else {
-            continue;
-        };
-        let Some(i) = idx else { continue };
-        let (dis, taken) = if side_derived {
-            (dis_der[i], taken_der.contains(&i))
-        } else {
-            (dis_src[i], taken_src.contains(&i))
-        };
-        if dis || taken || in_links(side_derived, i) {
-            continue;
-        }
-        ptrs.push((side_derived, i, u.clone()));
-    }
-    (links, ptrs)
+    held
 }
 
 /// The span (first, last position) of a list of sentence ids in their layer.
@@ -678,40 +631,4 @@ pub fn sort_edge(idx: &SentenceIndex<'_>, rel: &Relation, edge: &mut EdgeAlignme
             idx.index(&u.sentence).unwrap_or(usize::MAX),
         )
     });
-}
-
-/// The kind of a derived sentence without counterpart: a source gap when the source witness
-/// has no text, or has a `<gap>` exactly where the sentence stands (after the source sentences
-/// linked before it); otherwise an addition (derived-only).
-pub fn derived_unaligned_kind(
-    idx: &SentenceIndex<'_>,
-    rel: &Relation,
-    links: &[Link],
-    derived_id: &str,
-) -> UnalignedKind {
-    let Some(src) = idx.work().layer(&rel.source) else {
-        return UnalignedKind::SourceGap;
-    };
-    if !src.has_text() {
-        return UnalignedKind::SourceGap;
-    }
-    let Some(d) = idx.index(derived_id) else {
-        return UnalignedKind::DerivedOnly;
-    };
-    let consumed = links
-        .iter()
-        .filter(|l| {
-            l.derived
-                .first()
-                .and_then(|x| idx.index(x))
-                .is_some_and(|j| j < d)
-        })
-        .filter_map(|l| l.source.last().and_then(|x| idx.index(x)))
-        .max()
-        .map_or(0, |m| m + 1);
-    if src.gaps.iter().any(|g| g.after == consumed) {
-        UnalignedKind::SourceGap
-    } else {
-        UnalignedKind::DerivedOnly
-    }
 }

@@ -1,36 +1,144 @@
-//! Stable ids: the numbers of automatic ids (`a.cs-en.12`, `u.cs-en.3`, `seg.40`) never go back,
-//! so an id that once named a link never names a different one.
+//! Stable ids: the numbers of automatic ids (`a.cs-en.12`, `u.cs-en.3`, `seg.40`, `ch7`) never go
+//! back, so an id that once named a link never names a different one. One allocator,
+//! [`IdAlloc`], hands them out for every operation (an alignment run, an import, a `link`).
 
 use crate::model::{Relation, Segment, WorkAlignment};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// The number of an id `<prefix>.<n>`, if it has that form.
-pub(super) fn id_number(prefix: &str, id: &str) -> Option<u64> {
-    id.strip_prefix(prefix)?.strip_prefix('.')?.parse().ok()
+/// The number of an id `<prefix><n>` (`prefix` with its separator, `a.cs-en.`), if it has
+/// that form.
+fn number_after(prefix: &str, id: &str) -> Option<u64> {
+    id.strip_prefix(prefix)?.parse().ok()
 }
 
-/// The highest number among ids `<prefix>.<n>` (0 if none).
-pub(super) fn max_number<'a>(prefix: &str, ids: impl IntoIterator<Item = &'a str>) -> u64 {
-    ids.into_iter()
-        .filter_map(|id| id_number(prefix, id))
-        .max()
-        .unwrap_or(0)
+/// The key under which a prefix's high-water mark is recorded: the prefix without its
+/// separator (`a.cs-en.` → `a.cs-en`).
+fn mark_key(prefix: &str) -> &str {
+    prefix.strip_suffix('.').unwrap_or(prefix)
 }
 
-/// The next id `<prefix>.<n>` above the prefix's high-water mark (raising the mark), skipping
-/// any id in `used`.
-pub(super) fn next_fresh(
-    prefix: &str,
-    marks: &mut BTreeMap<String, u64>,
-    used: &HashSet<String>,
-) -> String {
-    let m = marks.entry(prefix.to_owned()).or_insert(0);
-    loop {
-        *m += 1;
-        let id = format!("{prefix}.{m}");
-        if !used.contains(&id) {
-            break id;
+/// The ids a change description names (`removed a.cs-en.9 (cs.s2 ↔ en.s2).`): removed links
+/// and ptrs live on only there, so they count as used.
+fn named_in(desc: &str) -> impl Iterator<Item = &str> {
+    desc.split(|ch: char| ch.is_whitespace() || matches!(ch, ',' | ';' | '(' | ')'))
+        .map(|t| t.trim_end_matches(['.', ':']))
+        .filter(|t| !t.is_empty())
+}
+
+/// Every `xml:id` the alignment uses: links, ptrs, segments, changes, relations.
+fn live_ids(al: &WorkAlignment) -> HashSet<String> {
+    let mut s = HashSet::new();
+    s.extend(al.relations.iter().map(|r| r.id.clone()));
+    for e in &al.edges {
+        s.extend(e.links.iter().map(|l| l.id.clone()));
+        s.extend(e.unaligned.iter().map(|u| u.id.clone()));
+    }
+    s.extend(al.segments.iter().map(|g| g.id.clone()));
+    s.extend(al.changes.iter().map(|c| c.id.clone()));
+    s
+}
+
+/// Every `xml:id` the alignment uses or once used: [`live_ids`], the ids its history names and
+/// the recorded high-water marks (`a.cs-en.57`).
+fn used_ids(al: &WorkAlignment, live: &HashSet<String>) -> HashSet<String> {
+    let mut s = live.clone();
+    s.extend(al.id_high_water.iter().map(|(p, n)| format!("{p}.{n}")));
+    for c in &al.changes {
+        s.extend(named_in(&c.desc).map(str::to_owned));
+    }
+    s
+}
+
+/// The one id allocator. Fresh ids `<prefix><n>` go above the prefix's high-water mark (the
+/// highest number the alignment uses, ever named in its history, or recorded), skipping any id
+/// taken; the marks rise as ids are handed out or reserved and are written back to the file
+/// ([`IdAlloc::marks`]). Linear in the number of ids: the set of used ids is built once.
+#[derive(Debug, Clone, Default)]
+pub struct IdAlloc {
+    /// Ids an item of the alignment holds, or handed out or reserved since.
+    live: HashSet<String>,
+    /// Those and every id ever used (named in the history, below a recorded mark).
+    used: HashSet<String>,
+    /// By prefix with its separator (`a.cs-en.`).
+    marks: HashMap<String, u64>,
+}
+
+impl IdAlloc {
+    /// Start from everything the alignment uses or once used.
+    pub fn new(al: &WorkAlignment) -> Self {
+        let live = live_ids(al);
+        IdAlloc {
+            used: used_ids(al, &live),
+            live,
+            marks: HashMap::new(),
         }
+    }
+
+    /// Start from these ids only (an edge aligned on its own).
+    pub fn from_ids<'a>(ids: impl IntoIterator<Item = &'a str>) -> Self {
+        let live: HashSet<String> = ids.into_iter().map(str::to_owned).collect();
+        IdAlloc {
+            used: live.clone(),
+            live,
+            marks: HashMap::new(),
+        }
+    }
+
+    /// True when no item holds the id (nor was it handed out). An id the history names is
+    /// free for a file that asks for it: the file's bead is most likely the item it named (the
+    /// file was exported from this alignment); fresh ids never take such an id.
+    pub fn is_free(&self, id: &str) -> bool {
+        !self.live.contains(id)
+    }
+
+    /// Mark an id as taken (an id a file asks for, or a held item's).
+    pub fn reserve(&mut self, id: &str) {
+        self.live.insert(id.to_owned());
+        if self.used.insert(id.to_owned()) {
+            for (prefix, m) in self.marks.iter_mut() {
+                if let Some(n) = number_after(prefix, id) {
+                    *m = (*m).max(n);
+                }
+            }
+        }
+    }
+
+    /// The high-water mark of `prefix` (`a.cs-en.`, `seg.`, `ch`): the highest number given.
+    pub fn mark(&mut self, prefix: &str) -> u64 {
+        let used = &self.used;
+        *self.marks.entry(prefix.to_owned()).or_insert_with(|| {
+            used.iter()
+                .filter_map(|id| number_after(prefix, id))
+                .max()
+                .unwrap_or(0)
+        })
+    }
+
+    /// A fresh id with this prefix (`a.cs-en.` gives `a.cs-en.18`).
+    pub fn fresh(&mut self, prefix: &str) -> String {
+        let mut n = self.mark(prefix);
+        loop {
+            n += 1;
+            let id = format!("{prefix}{n}");
+            if !self.used.contains(&id) {
+                self.marks.insert(prefix.to_owned(), n);
+                self.used.insert(id.clone());
+                self.live.insert(id.clone());
+                return id;
+            }
+        }
+    }
+
+    /// The marks of these prefixes that are above 0, keyed as the file records them (`a.cs-en`).
+    pub fn marks<'a>(
+        &mut self,
+        prefixes: impl IntoIterator<Item = &'a str>,
+    ) -> BTreeMap<String, u64> {
+        prefixes
+            .into_iter()
+            .map(|p| (mark_key(p).to_owned(), self.mark(p)))
+            .filter(|(_, m)| *m > 0)
+            .collect()
     }
 }
 
@@ -38,28 +146,23 @@ pub(super) fn next_fresh(
 /// `seg`): the recorded high-water mark, the ids it holds, and the ids its change history names
 /// (removed links live on there), whichever is highest; 0 if none.
 pub fn high_water(al: &WorkAlignment, prefix: &str) -> u64 {
-    let held = al
-        .edges
+    IdAlloc::new(al).mark(&format!("{prefix}."))
+}
+
+/// The id prefixes of a work's alignment whose marks are recorded: links and ptrs of every
+/// edge, and segments.
+pub(crate) fn mark_prefixes(relations: &[Relation]) -> Vec<String> {
+    let mut v: Vec<String> = relations
         .iter()
-        .flat_map(|e| {
-            e.links
-                .iter()
-                .map(|l| l.id.as_str())
-                .chain(e.unaligned.iter().map(|u| u.id.as_str()))
-        })
-        .chain(al.segments.iter().map(|s| s.id.as_str()));
-    let named = al.changes.iter().flat_map(|c| {
-        c.desc
-            .split(|ch: char| ch.is_whitespace() || matches!(ch, ',' | ';' | '(' | ')'))
-            .map(|t| t.trim_end_matches(['.', ':']))
-    });
-    let recorded = al.id_high_water.get(prefix).copied().unwrap_or(0);
-    recorded.max(max_number(prefix, held.chain(named)))
+        .flat_map(|r| [link_prefix(r), ptr_prefix(r)])
+        .collect();
+    v.push("seg.".to_owned());
+    v
 }
 
 /// Give segments their ids: a segment with exactly the members of an old one keeps its id;
-/// the others get numbers above `mark` (which is raised), in document order.
-pub(super) fn keep_segment_ids(segments: &mut [Segment], old: &[Segment], mark: &mut u64) {
+/// the others get fresh ids from `ids`, in document order.
+pub(super) fn keep_segment_ids(segments: &mut [Segment], old: &[Segment], ids: &mut IdAlloc) {
     // Members compared without the layers that have no sentence in the segment: a file read
     // back lists every layer, a composed segment every layer of the work.
     let key = |s: &Segment| -> Vec<(String, Vec<String>)> {
@@ -71,121 +174,26 @@ pub(super) fn keep_segment_ids(segments: &mut [Segment], old: &[Segment], mark: 
     };
     let old_ids: HashMap<Vec<(String, Vec<String>)>, &str> =
         old.iter().map(|s| (key(s), s.id.as_str())).collect();
-    let mut used: HashSet<String> = HashSet::new();
+    let mut written: HashSet<String> = HashSet::new();
     let mut fresh: Vec<usize> = Vec::new();
     for (i, s) in segments.iter_mut().enumerate() {
         match old_ids.get(&key(s)) {
-            Some(id) if !used.contains(*id) => {
+            Some(id) if !written.contains(*id) => {
                 s.id = (*id).to_owned();
-                used.insert(s.id.clone());
+                written.insert(s.id.clone());
             }
             _ => fresh.push(i),
         }
     }
-    let mut marks = BTreeMap::from([("seg".to_owned(), *mark)]);
     for i in fresh {
-        segments[i].id = next_fresh("seg", &mut marks, &used);
+        segments[i].id = ids.fresh("seg.");
     }
-    *mark = marks.get("seg").copied().unwrap_or(*mark);
 }
 
-/// All `xml:id`s used in the alignment (links, ptrs, segments, changes, relations).
-fn used_ids(al: &WorkAlignment) -> BTreeSet<String> {
-    let mut s = BTreeSet::new();
-    for r in &al.relations {
-        s.insert(r.id.clone());
-    }
-    for e in &al.edges {
-        s.extend(e.links.iter().map(|l| l.id.clone()));
-        s.extend(e.unaligned.iter().map(|u| u.id.clone()));
-    }
-    s.extend(al.segments.iter().map(|g| g.id.clone()));
-    s.extend(al.changes.iter().map(|c| c.id.clone()));
-    // The recorded high-water marks (`a.cs-en.57`) count as used, so fresh ids go above them.
-    s.extend(al.id_high_water.iter().map(|(p, n)| format!("{p}.{n}")));
-    // Removed links and ptrs live on only in the change descriptions: their ids count as used
-    // so they are never given to something else.
-    for c in &al.changes {
-        s.extend(
-            c.desc
-                .split(|ch: char| ch.is_whitespace() || matches!(ch, ',' | ';' | '(' | ')'))
-                .filter(|t| !t.is_empty())
-                .map(str::to_owned),
-        );
-    }
-    s
-}
-
-/// A fresh id `prefix<n>` with `n` above every number already used with that prefix, so that
-/// the ids of removed links are never reused.
+/// A fresh id `prefix<n>` with `n` above every number ever used with that prefix, so that the
+/// ids of removed items are never reused.
 pub fn fresh_id(al: &WorkAlignment, prefix: &str) -> String {
-    fresh_id_avoiding(al, &BTreeSet::new(), prefix)
-}
-
-/// Like [`fresh_id`], also avoiding the ids in `extra` (ids about to be written).
-pub fn fresh_id_avoiding(al: &WorkAlignment, extra: &BTreeSet<String>, prefix: &str) -> String {
-    let mut used = used_ids(al);
-    used.extend(extra.iter().cloned());
-    let max = used
-        .iter()
-        .filter_map(|id| id.strip_prefix(prefix))
-        .filter_map(|n| n.parse::<u64>().ok())
-        .max()
-        .unwrap_or(0);
-    let mut n = max + 1;
-    loop {
-        let id = format!("{prefix}{n}");
-        if !used.contains(&id) {
-            return id;
-        }
-        n += 1;
-    }
-}
-
-/// Hands out fresh ids `prefix<n>` in bulk: never an id used in the alignment (nor one named
-/// in its change history), nor one handed out or reserved before. Linear in the number of ids,
-/// where calling [`fresh_id`] repeatedly would be quadratic.
-#[derive(Debug, Clone)]
-pub struct IdAlloc {
-    used: BTreeSet<String>,
-    next: HashMap<String, u64>,
-}
-
-impl IdAlloc {
-    /// Start from everything the alignment uses.
-    pub fn new(al: &WorkAlignment) -> Self {
-        IdAlloc {
-            used: used_ids(al),
-            next: HashMap::new(),
-        }
-    }
-
-    /// Mark an id as taken.
-    pub fn reserve(&mut self, id: &str) {
-        self.used.insert(id.to_owned());
-    }
-
-    /// A fresh id with this prefix.
-    pub fn fresh(&mut self, prefix: &str) -> String {
-        let used = &self.used;
-        let mut n = *self.next.entry(prefix.to_owned()).or_insert_with(|| {
-            used.iter()
-                .filter_map(|id| id.strip_prefix(prefix))
-                .filter_map(|n| n.parse::<u64>().ok())
-                .max()
-                .unwrap_or(0)
-                + 1
-        });
-        loop {
-            let id = format!("{prefix}{n}");
-            n += 1;
-            if !self.used.contains(&id) {
-                self.next.insert(prefix.to_owned(), n);
-                self.used.insert(id.clone());
-                return id;
-            }
-        }
-    }
+    IdAlloc::new(al).fresh(prefix)
 }
 
 /// The id prefix of the links of an edge: `a.cs-en.`.

@@ -17,7 +17,9 @@
 //!   existing one keeps its id; new ones are numbered above the high-water marks kept in the file
 //!   ([`WorkAlignment::id_high_water`], see [`high_water`]), so an id is never reused.
 //!
-//! The rooms: [`graph`] (relations, the one layer order, cycles), `edge` (one edge), `gaps`
+//! The rooms: [`graph`] (relations, the one layer order, cycles), [`edit`] (the edge core: the
+//! one way any operation — an alignment run, an import, a link by hand — makes an edge, with one
+//! id allocator and one source-gap rule), `edge` (aligning one edge), `gaps`
 //! (aligning around gaps of the source witness), `compose` (N-way segments), `ids` (stable
 //! ids), `work` (a whole work and its file), [`trace`] (one sentence's chain).
 
@@ -81,6 +83,7 @@ pub enum ProvenanceError {
 /// How to align a work.
 mod compose;
 pub(crate) mod edge;
+pub mod edit;
 mod gaps;
 pub mod graph;
 mod ids;
@@ -89,9 +92,10 @@ pub mod trace;
 mod work;
 
 pub use compose::{compose, recompose};
-pub use edge::{align_edge, derived_unaligned_kind, sort_edge};
+pub use edge::{align_edge, sort_edge};
+pub use edit::{EdgeBuilt, EdgeEdit, GapRule, NewBead, build_edge};
 pub use graph::{derivation_graph, derivation_order, layer_order, relation_id};
-pub use ids::{IdAlloc, fresh_id, fresh_id_avoiding, high_water, link_prefix, ptr_prefix};
+pub use ids::{IdAlloc, fresh_id, high_water, link_prefix, ptr_prefix};
 pub use work::{
     FileReport, WorkOptions, WorkReport, align_to_file, align_work, layer_files_for, relative_path,
     today_utc, tool_agent,

@@ -3,14 +3,14 @@
 
 use super::ProvenanceError;
 use super::compose::compose;
-use super::edge::align_edge_marked;
+use super::edge::{EdgeRun, align_edge_with};
 use super::graph::{derivation_graph, layer_order};
-use super::ids::{high_water, keep_segment_ids};
+use super::ids::{IdAlloc, keep_segment_ids, mark_prefixes};
 use super::record::{describe, diff_edges, record_diffs};
 use crate::model::{Agent, ChangeStatus, LinkStatus, Work, WorkAlignment};
 use crate::tei::standoff::TOOL_ID;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 
 #[derive(Debug, Clone, Default)]
 pub struct WorkOptions {
@@ -65,38 +65,29 @@ pub fn align_work(
 ) -> Result<WorkReport, ProvenanceError> {
     let relations = derivation_graph(work)?;
     let mut warnings = Vec::new();
-    // High-water marks of the automatic ids, from the existing alignment (0 without one, so a
-    // fresh alignment numbers from 1).
-    let mut marks: BTreeMap<String, u64> = BTreeMap::new();
-    if let Some(a) = existing {
-        for r in &relations {
-            for p in [
-                format!("a.{}-{}", r.source, r.derived),
-                format!("u.{}-{}", r.source, r.derived),
-            ] {
-                let m = high_water(a, &p);
-                marks.insert(p, m);
-            }
-        }
-        marks.insert("seg".to_owned(), high_water(a, "seg"));
-    }
+    // One allocator for the run, from the existing alignment (an empty one without: a fresh
+    // alignment numbers from 1).
+    let mut ids = existing.map(IdAlloc::new).unwrap_or_default();
+    let run = EdgeRun {
+        strict: opts.strict,
+        progress: opts.progress,
+        embedder: opts.embedder.as_ref(),
+        hold_automatic: !opts.full,
+    };
     let mut edges = Vec::with_capacity(relations.len());
     for r in &relations {
         let (Some(src), Some(der)) = (work.layer(&r.source), work.layer(&r.derived)) else {
             continue; // derivation_graph guarantees both exist
         };
         let confirmed = existing.and_then(|a| a.edges.iter().find(|e| e.relation == r.id));
-        edges.push(align_edge_marked(
+        edges.push(align_edge_with(
             src,
             der,
             r,
             confirmed,
-            opts.strict,
-            opts.progress,
-            opts.embedder.as_ref(),
-            !opts.full,
+            &run,
             &mut warnings,
-            &mut marks,
+            &mut ids,
         )?);
     }
     // Confirmed items on edges that no longer exist are reported too.
@@ -127,14 +118,13 @@ pub fn align_work(
         }
     }
     let mut segments = compose(work, &relations, &edges);
-    let mut seg_mark = marks.get("seg").copied().unwrap_or(0);
     keep_segment_ids(
         &mut segments,
         existing.map(|a| a.segments.as_slice()).unwrap_or(&[]),
-        &mut seg_mark,
+        &mut ids,
     );
-    marks.insert("seg".to_owned(), seg_mark);
-    marks.retain(|_, m| *m > 0);
+    let prefixes = mark_prefixes(&relations);
+    let marks = ids.marks(prefixes.iter().map(String::as_str));
 
     // Agents: the tool, the people of every layer (derivation order), and any editor named by a
     // confirmed item.
@@ -264,11 +254,12 @@ fn record_run(
         desc.push('.');
     }
     if let Some(e) = &opts.embedder {
-        // The aligner of this version does not weigh the vectors yet (issue 11): the record
-        // names them as computed, not as evidence, so it never claims more than was used.
+        // Say exactly what the vectors did: they weigh in the search beside length and lexical
+        // clues; nothing else (confidence, partial links) rests on them.
         desc.push_str(&format!(
-            " Sentence embeddings computed ({}), not yet used as evidence: the links rest \
-             on length and lexical evidence.",
+            " Sentence embeddings ({}) used as evidence: the search weighed the cosine of the \
+             two sides' vectors (normalised by their closeness to the rest of the text) with \
+             length and lexical evidence.",
             e.describe()
         ));
     }
@@ -359,27 +350,11 @@ pub(super) fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-/// Make a path absolute (against the current directory) and remove `.` and `..` lexically.
-pub(super) fn normalise(p: &Path) -> PathBuf {
-    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
-    let mut out = PathBuf::new();
-    for c in abs.components() {
-        match c {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 /// The path of `target` relative to the directory `from_dir`, with `/` separators, as written in
 /// TEI pointers (e.g. `../../texts/letter-1968/cs.xml` from `alignments/letter-1968/`).
 pub fn relative_path(from_dir: &Path, target: &Path) -> String {
-    let from = normalise(from_dir);
-    let to = normalise(target);
+    let from = crate::fsutil::absolute_clean(from_dir);
+    let to = crate::fsutil::absolute_clean(target);
     let fc: Vec<Component> = from.components().collect();
     let tc: Vec<Component> = to.components().collect();
     let common = fc.iter().zip(&tc).take_while(|(a, b)| a == b).count();

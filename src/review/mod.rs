@@ -7,15 +7,13 @@
 //! atomically.
 
 use crate::model::{
-    Agent, ChangeStatus, Link, LinkStatus, Relation, Unaligned, UnalignedKind, Work, WorkAlignment,
+    Agent, ChangeStatus, Link, LinkStatus, Relation, Unaligned, Work, WorkAlignment,
 };
 pub use crate::model::{SentenceIndex, SentencePos};
 use crate::provenance::edge::span;
 use crate::provenance::record;
-use crate::provenance::{
-    derived_unaligned_kind, fresh_id, fresh_id_avoiding, link_prefix, ptr_prefix, sort_edge,
-};
-use std::collections::BTreeSet;
+use crate::provenance::{EdgeBuilt, EdgeEdit, IdAlloc, NewBead, build_edge};
+use std::collections::{BTreeSet, HashSet};
 
 /// Errors of manual review.
 #[derive(Debug, thiserror::Error)]
@@ -166,17 +164,60 @@ fn ensure_agent(al: &mut WorkAlignment, who: &str) {
     }
 }
 
-/// Record a manual step in the revision history as its own change, and point the items it made
-/// or changed at it; returns the change id.
-fn add_change(
+/// Record a manual step that turned `old` into `al` as its own change (saying what it did to
+/// the edge), the items it made or changed pointing at it.
+fn record_step(old: &WorkAlignment, al: &mut WorkAlignment, (who, when): (&str, &str), what: &str) {
+    ensure_agent(al, who);
+    record::record_edges(old, al, ChangeStatus::Verified, who, when, what);
+}
+
+/// The relation of edge `ei`.
+fn relation_at(al: &WorkAlignment, ei: usize) -> Result<Relation, ReviewError> {
+    al.relations
+        .iter()
+        .find(|r| r.id == al.edges[ei].relation)
+        .cloned()
+        .ok_or_else(|| ReviewError::NoEdge("edge without relation".into()))
+}
+
+/// Which links and ptrs of an edge an edit drops.
+type Dropping<'f> = (&'f dyn Fn(&Link) -> bool, &'f dyn Fn(&Unaligned) -> bool);
+
+/// Put `beads` into edge `ei` in place of the items `drop` rejects, with the edge core: the
+/// rest held as it is, sentences left without counterpart made automatic ptrs (certainty 0).
+fn edit_edge(
+    work: &Work,
     al: &mut WorkAlignment,
-    (who, when): (&str, &str),
-    desc: String,
-    items: &[String],
-) -> String {
-    let id = record::new_change(al, ChangeStatus::Verified, who, when, desc);
-    record::mark(al, &id, items.iter().map(String::as_str));
-    id
+    (ei, rel): (usize, &Relation),
+    drop: Dropping<'_>,
+    beads: Vec<NewBead>,
+) -> Result<EdgeBuilt, ReviewError> {
+    let (Some(source), Some(derived)) = (work.layer(&rel.source), work.layer(&rel.derived)) else {
+        return Err(ReviewError::NoEdge(format!(
+            "the work has no layers for {}",
+            rel.id
+        )));
+    };
+    let old = &al.edges[ei];
+    let edit = EdgeEdit {
+        relation: rel,
+        source,
+        derived,
+        old: Some(old),
+        held_links: old.links.iter().filter(|l| !drop.0(l)).cloned().collect(),
+        held_ptrs: old
+            .unaligned
+            .iter()
+            .filter(|u| !drop.1(u))
+            .cloned()
+            .collect(),
+        beads,
+        fill: true,
+    };
+    let mut ids = IdAlloc::new(al);
+    let built = build_edge(edit, &mut ids);
+    al.edges[ei] = built.edge.clone();
+    Ok(built)
 }
 
 /// Confirm or create a link by hand.
@@ -196,68 +237,27 @@ pub fn link(
     check_editor(who)?;
     let idx = SentenceIndex::new(work);
     let (ei, src, der) = resolve_edge(&idx, al, ids)?;
-    let rel = al
-        .relations
-        .iter()
-        .find(|r| r.id == al.edges[ei].relation)
-        .cloned()
-        .ok_or_else(|| ReviewError::NoEdge("edge without relation".into()))?;
-    let verified = LinkStatus::Verified {
-        who: who.to_owned(),
-        when: when.to_owned(),
-    };
-
-    // Confirming an existing link as it stands.
+    let rel = relation_at(al, ei)?;
     if let Some(li) = al.edges[ei]
         .links
         .iter()
         .position(|l| l.source == src && l.derived == der)
     {
-        let link_id = al.edges[ei].links[li].id.clone();
-        ensure_agent(al, who);
-        // The link's certainty is now the editor's; the aligner's score it replaces is kept in
-        // the change record, which has its own @who.
-        let machine = match al.edges[ei].links[li].status {
-            LinkStatus::Automatic => format!(
-                "; the aligner's score was {}",
-                crate::tei::standoff::fmt_cert(al.edges[ei].links[li].cert)
-            ),
-            LinkStatus::Verified { .. } => String::new(),
-        };
-        add_change(
-            al,
-            (who, when),
-            format!(
-                "confirmed link {link_id} ({}){machine}",
-                ids_str(&src, &der)
-            ),
-            std::slice::from_ref(&link_id),
-        );
-        al.edges[ei].links[li].status = verified;
-        al.edges[ei].links[li].cert = 1.0;
-        return Ok(LinkOutcome {
-            relation: rel.id,
-            link: link_id,
-            confirmed_existing: true,
-            removed: vec![],
-            orphaned: vec![],
-        });
+        return Ok(confirm_link(al, (ei, li), &rel, (who, when)));
     }
-
     let (Some(ns), Some(nd)) = (span(&idx, &src), span(&idx, &der)) else {
         return Err(ReviewError::Rejected("empty side".into()));
     };
-    let src_set: BTreeSet<&String> = src.iter().collect();
-    let der_set: BTreeSet<&String> = der.iter().collect();
-    let edge = &al.edges[ei];
+    let src_set: HashSet<&String> = src.iter().collect();
+    let der_set: HashSet<&String> = der.iter().collect();
     let overlaps = |l: &Link| {
         l.source.iter().any(|s| src_set.contains(s))
             || l.derived.iter().any(|d| der_set.contains(d))
     };
     // Reject crossings with the links that stay.
-    for l in edge.links.iter().filter(|l| !overlaps(l)) {
+    for l in al.edges[ei].links.iter().filter(|l| !overlaps(l)) {
         if let (Some(ls), Some(ld)) = (span(&idx, &l.source), span(&idx, &l.derived))
-            && crosses(((ns), (nd)), (ls, ld))
+            && crosses((ns, nd), (ls, ld))
         {
             return Err(ReviewError::Crossing(format!(
                 "link {} ({})",
@@ -266,66 +266,10 @@ pub fn link(
             )));
         }
     }
-
-    let mut new_al = al.clone();
-    let edge = &mut new_al.edges[ei];
-    let (removed_links, kept): (Vec<Link>, Vec<Link>) =
-        edge.links.drain(..).partition(|l| overlaps(l));
-    edge.links = kept;
-    // Ids of what goes away stay taken: never given to the new link or ptrs.
-    let mut gone: BTreeSet<String> = removed_links.iter().map(|l| l.id.clone()).collect();
-    edge.unaligned.retain(|u| {
-        let drop = u.layer == rel.source && src_set.contains(&u.sentence)
-            || u.layer == rel.derived && der_set.contains(&u.sentence);
-        if drop {
-            gone.insert(u.id.clone());
-        }
-        !drop
-    });
-    let mut orphaned = Vec::new();
-    for l in &removed_links {
-        for s in l.source.iter().filter(|s| !src_set.contains(s)) {
-            orphaned.push((rel.source.clone(), s.clone(), UnalignedKind::SourceOnly));
-        }
-        for d in l.derived.iter().filter(|d| !der_set.contains(d)) {
-            orphaned.push((rel.derived.clone(), d.clone(), UnalignedKind::DerivedOnly));
-        }
-    }
-    let link_id = fresh_id_avoiding(&new_al, &gone, &link_prefix(&rel));
-    new_al.edges[ei].links.push(Link {
-        partial: false,
-        id: link_id.clone(),
-        source: src.clone(),
-        derived: der.clone(),
-        cert: 1.0,
-        status: verified,
-    });
-    let mut orphan_ids = Vec::new();
-    let mut new_ptrs = vec![link_id.clone()];
-    for (layer, sentence, kind) in orphaned {
-        let id = fresh_id_avoiding(&new_al, &gone, &ptr_prefix(&rel));
-        new_ptrs.push(id.clone());
-        let kind = if kind == UnalignedKind::DerivedOnly {
-            derived_unaligned_kind(&idx, &rel, &new_al.edges[ei].links, &sentence)
-        } else {
-            kind
-        };
-        orphan_ids.push(sentence.clone());
-        // Left over by a manual change but not itself looked at: automatic, and doubtful
-        // (cert 0) so that it shows up for review.
-        new_al.edges[ei].unaligned.push(Unaligned {
-            id,
-            kind,
-            layer,
-            sentence,
-            cert: 0.0,
-            status: LinkStatus::Automatic,
-        });
-    }
-    sort_edge(&idx, &rel, &mut new_al.edges[ei]);
-    ensure_agent(&mut new_al, who);
-    let removed: Vec<(String, bool)> = removed_links
+    let removed: Vec<(String, bool)> = al.edges[ei]
+        .links
         .iter()
+        .filter(|l| overlaps(l))
         .map(|l| {
             (
                 l.id.clone(),
@@ -333,44 +277,91 @@ pub fn link(
             )
         })
         .collect();
-    let mut desc = format!("linked {} as {link_id}", ids_str(&src, &der));
-    if !gone.is_empty() {
-        // Every id that went away is named, so it stays taken (see `used_ids`).
-        let r: Vec<&str> = gone.iter().map(String::as_str).collect();
-        desc.push_str(&format!(", replacing {}", r.join(" ")));
-    }
-    add_change(&mut new_al, (who, when), desc, &new_ptrs);
-    *al = new_al;
+    let on_linked = |u: &Unaligned| {
+        u.layer == rel.source && src_set.contains(&u.sentence)
+            || u.layer == rel.derived && der_set.contains(&u.sentence)
+    };
+    let bead = NewBead {
+        status: LinkStatus::Verified {
+            who: who.to_owned(),
+            when: when.to_owned(),
+        },
+        ..NewBead::automatic((ns.0..=ns.1).collect(), (nd.0..=nd.1).collect(), 1.0)
+    };
+    let old = al.clone();
+    let built = edit_edge(work, al, (ei, &rel), (&overlaps, &on_linked), vec![bead])?;
+    let link_id = built
+        .edge
+        .links
+        .iter()
+        .find(|l| l.source == src && l.derived == der)
+        .map(|l| l.id.clone())
+        .unwrap_or_default();
+    let what = format!("linked {} as {link_id}:", ids_str(&src, &der));
+    record_step(&old, al, (who, when), &what);
     Ok(LinkOutcome {
         relation: rel.id,
         link: link_id,
         confirmed_existing: false,
         removed,
-        orphaned: orphan_ids,
+        orphaned: built.uncovered,
     })
+}
+
+/// Confirm link `li` of edge `ei` as it stands.
+fn confirm_link(
+    al: &mut WorkAlignment,
+    (ei, li): (usize, usize),
+    rel: &Relation,
+    (who, when): (&str, &str),
+) -> LinkOutcome {
+    let old = al.clone();
+    let l = &mut al.edges[ei].links[li];
+    // The link's certainty is now the editor's; the aligner's score it replaces is kept in
+    // the change record, which has its own @who.
+    let machine = match l.status {
+        LinkStatus::Automatic => format!(
+            "; the aligner's score was {}",
+            crate::tei::standoff::fmt_cert(l.cert)
+        ),
+        LinkStatus::Verified { .. } => String::new(),
+    };
+    let what = format!(
+        "confirmed link {} ({}){machine}:",
+        l.id,
+        ids_str(&l.source, &l.derived)
+    );
+    l.status = LinkStatus::Verified {
+        who: who.to_owned(),
+        when: when.to_owned(),
+    };
+    l.cert = 1.0;
+    let link = l.id.clone();
+    record_step(&old, al, (who, when), &what);
+    LinkOutcome {
+        relation: rel.id.clone(),
+        link,
+        confirmed_existing: true,
+        removed: vec![],
+        orphaned: vec![],
+    }
 }
 
 fn ids_str(src: &[String], der: &[String]) -> String {
     format!("{} ↔ {}", src.join(" "), der.join(" "))
 }
 
-/// Remove a link by hand. `ids` are either the link's `xml:id`, or sentence ids that all belong
-/// to one link (of one edge). The link's sentences become unaligned ptrs confirmed as such by
-/// `who` (the editor says: these have no counterpart).
-pub fn unlink(
-    work: &Work,
-    al: &mut WorkAlignment,
+/// The one link that `ids` name: a link id, or sentence ids that all belong to one link.
+fn find_link(
+    idx: &SentenceIndex<'_>,
+    al: &WorkAlignment,
     ids: &[String],
-    who: &str,
-    when: &str,
-) -> Result<UnlinkOutcome, ReviewError> {
-    check_editor(who)?;
+) -> Result<(usize, usize), ReviewError> {
     if ids.is_empty() {
         return Err(ReviewError::Rejected(
             "no sentence or link ids given".into(),
         ));
     }
-    let idx = SentenceIndex::new(work);
     // Candidates: (edge index, link index).
     let mut found: Vec<(usize, usize)> = Vec::new();
     if ids.len() == 1 {
@@ -403,73 +394,74 @@ pub fn unlink(
             }
         }
     }
-    let (ei, li) = match found.as_slice() {
-        [one] => *one,
-        [] => {
-            return Err(ReviewError::Rejected(format!(
-                "no link holds all of {}",
-                ids.join(" ")
-            )));
-        }
+    match found.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(ReviewError::Rejected(format!(
+            "no link holds all of {}",
+            ids.join(" ")
+        ))),
         many => {
             let names: Vec<&str> = many
                 .iter()
                 .map(|&(e, l)| al.edges[e].links[l].id.as_str())
                 .collect();
-            return Err(ReviewError::Rejected(format!(
+            Err(ReviewError::Rejected(format!(
                 "{} is in several links ({}): name the sentences of both layers or the link id",
                 ids.join(" "),
                 names.join(", ")
-            )));
-        }
-    };
-    let rel = al
-        .relations
-        .iter()
-        .find(|r| r.id == al.edges[ei].relation)
-        .cloned()
-        .ok_or_else(|| ReviewError::NoEdge("edge without relation".into()))?;
-    let removed = al.edges[ei].links.remove(li);
-    let mut unaligned = Vec::new();
-    let mut new_ptrs = Vec::new();
-    let sides = [
-        (&rel.source, &removed.source, UnalignedKind::SourceOnly),
-        (&rel.derived, &removed.derived, UnalignedKind::DerivedOnly),
-    ];
-    for (layer, sentences, kind) in sides {
-        for s in sentences {
-            let id = fresh_id(al, &ptr_prefix(&rel));
-            new_ptrs.push(id.clone());
-            al.edges[ei].unaligned.push(Unaligned {
-                id,
-                kind,
-                layer: layer.clone(),
-                sentence: s.clone(),
-                cert: 1.0,
-                status: LinkStatus::Verified {
-                    who: who.to_owned(),
-                    when: when.to_owned(),
-                },
-            });
-            unaligned.push(s.clone());
+            )))
         }
     }
-    sort_edge(&idx, &rel, &mut al.edges[ei]);
-    ensure_agent(al, who);
-    add_change(
-        al,
-        (who, when),
-        format!(
-            "removed link {} ({}); its sentences have no counterpart",
-            removed.id,
-            ids_str(&removed.source, &removed.derived)
-        ),
-        &new_ptrs,
+}
+
+/// Remove a link by hand. `ids` are either the link's `xml:id`, or sentence ids that all belong
+/// to one link (of one edge). The link's sentences become unaligned ptrs confirmed as such by
+/// `who` (the editor says: these have no counterpart).
+pub fn unlink(
+    work: &Work,
+    al: &mut WorkAlignment,
+    ids: &[String],
+    who: &str,
+    when: &str,
+) -> Result<UnlinkOutcome, ReviewError> {
+    check_editor(who)?;
+    let idx = SentenceIndex::new(work);
+    let (ei, li) = find_link(&idx, al, ids)?;
+    let rel = relation_at(al, ei)?;
+    let removed = al.edges[ei].links[li].clone();
+    let verified = LinkStatus::Verified {
+        who: who.to_owned(),
+        when: when.to_owned(),
+    };
+    let positions = |v: &[String]| v.iter().filter_map(|x| idx.index(x)).collect::<Vec<_>>();
+    let beads = [
+        (positions(&removed.source), vec![]),
+        (vec![], positions(&removed.derived)),
+    ]
+    .into_iter()
+    .map(|(s, d)| NewBead {
+        status: verified.clone(),
+        ..NewBead::automatic(s, d, 1.0)
+    })
+    .collect();
+    let old = al.clone();
+    let is_removed = |l: &Link| l.id == removed.id;
+    edit_edge(work, al, (ei, &rel), (&is_removed, &|_| false), beads)?;
+    let what = format!(
+        "removed link {} ({}); its sentences have no counterpart:",
+        removed.id,
+        ids_str(&removed.source, &removed.derived)
     );
+    record_step(&old, al, (who, when), &what);
     Ok(UnlinkOutcome {
         relation: rel.id,
         link: removed.id,
-        unaligned,
+        unaligned: removed
+            .source
+            .iter()
+            .chain(&removed.derived)
+            .cloned()
+            .collect(),
     })
 }
 
@@ -554,6 +546,7 @@ pub fn confirm_unaligned(
         }
     };
     let relation = al.edges[ei].relation.clone();
+    let old = al.clone();
     let mut ptrs = Vec::new();
     let mut scores = Vec::new();
     for u in al.edges[ei].unaligned.iter_mut() {
@@ -574,23 +567,18 @@ pub fn confirm_unaligned(
             ptrs.push(u.id.clone());
         }
     }
-    ensure_agent(al, who);
-    add_change(
-        al,
-        (who, when),
-        format!(
-            "confirmed that {} {} no counterpart on {relation} ({}){}",
-            ids.join(" "),
-            if ids.len() == 1 { "has" } else { "have" },
-            ptrs.join(" "),
-            if scores.is_empty() {
-                String::new()
-            } else {
-                format!("; the aligner's scores were {}", scores.join(", "))
-            }
-        ),
-        &ptrs,
+    let what = format!(
+        "confirmed that {} {} no counterpart on {relation} ({}){}:",
+        ids.join(" "),
+        if ids.len() == 1 { "has" } else { "have" },
+        ptrs.join(" "),
+        if scores.is_empty() {
+            String::new()
+        } else {
+            format!("; the aligner's scores were {}", scores.join(", "))
+        }
     );
+    record_step(&old, al, (who, when), &what);
     Ok(ConfirmOutcome { relation, ptrs })
 }
 

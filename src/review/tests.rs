@@ -1,6 +1,6 @@
 use super::testdata::{alignment, ids, work};
 use super::*;
-use crate::model::EdgeAlignment;
+use crate::model::{EdgeAlignment, UnalignedKind};
 
 const WHEN: &str = "2026-11-25T10:00:00Z";
 

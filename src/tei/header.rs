@@ -157,23 +157,11 @@ pub fn is_iso_date(s: &str) -> bool {
     }
 }
 
-/// The English name of a language code, for `langUsage` (the code itself when unknown).
+/// The English name of a language code, for `langUsage` (the code itself when it is not
+/// registered): one registry (ISO 639 through `isolang`) for the headers and the segmenter.
 pub fn language_name(code: &str) -> &str {
     let base = code.split('-').next().unwrap_or(code);
-    match base {
-        "cs" | "ces" | "cze" => "Czech",
-        "ru" | "rus" => "Russian",
-        "en" | "eng" => "English",
-        "sk" | "slk" | "slo" => "Slovak",
-        "de" | "deu" | "ger" => "German",
-        "fr" | "fra" | "fre" => "French",
-        "pl" | "pol" => "Polish",
-        "uk" | "ukr" => "Ukrainian",
-        "es" | "spa" => "Spanish",
-        "it" | "ita" => "Italian",
-        "la" | "lat" => "Latin",
-        _ => code,
-    }
+    crate::segment::lang::language_name(base).unwrap_or(code)
 }
 
 fn date_el(date: &str) -> String {

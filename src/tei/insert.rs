@@ -6,6 +6,10 @@
 //! attribute, comment, processing instruction, entity reference and character stays byte for
 //! byte where it was.
 //!
+//! This file walks the document and handles existing `<s>`; `place` maps a block's sentences
+//! onto the file (parts at element edges), `verse` takes lines together, `splice` holds the
+//! edits and the high-water mark in the header.
+//!
 //! ## Where sentences go
 //! Text-bearing blocks (`p`, `head`, `salute`, `signed`, `item`, `ab`, `l`, … see
 //! [`super::reader::BLOCKS`]) are split with [`crate::segment::split`] on their text content
@@ -35,7 +39,13 @@ use super::TeiError;
 use super::content_model::{may_be_in_s, may_hold_s};
 use super::dom::{Doc, Node};
 use super::reader::{BLOCKS, SKIP};
-use std::ops::Range;
+
+mod place;
+mod splice;
+mod verse;
+
+use place::Unit;
+use splice::{Splice, append_change, apply, high_water, recorded_high_water};
 
 /// How to (re-)segment a document.
 #[derive(Debug, Clone, Default)]
@@ -176,165 +186,6 @@ pub fn resegment(src: &str, path: &str, opts: &SegmentOptions) -> Result<Resegme
     })
 }
 
-/// A replacement of `range` by `text`; `order` sorts splices at the same offset (closing tags
-/// before opening ones).
-#[derive(Debug)]
-struct Splice {
-    range: Range<usize>,
-    order: u8,
-    text: String,
-}
-
-fn apply(src: &str, mut splices: Vec<Splice>) -> String {
-    splices.sort_by_key(|s| (s.range.start, s.order));
-    let mut out = String::with_capacity(src.len() + splices.len() * 24);
-    let mut pos = 0;
-    for s in splices {
-        out.push_str(&src[pos..s.range.start]);
-        out.push_str(&s.text);
-        pos = s.range.end;
-    }
-    out.push_str(&src[pos..]);
-    out
-}
-
-/// The largest N of `<layer>.s<N>` among the ids of the document and the recorded marks.
-fn high_water(doc: &Doc, header: Option<usize>, layer: &str) -> u64 {
-    let prefix = format!("{layer}.s");
-    let from_ids = doc
-        .nodes
-        .iter()
-        .filter_map(|n| match n {
-            Node::Element(e) => e
-                .attrs
-                .iter()
-                .find(|(k, _)| k == "xml:id")
-                .and_then(|(_, v)| v.strip_prefix(&prefix))
-                .and_then(|n| n.parse::<u64>().ok()),
-            _ => None,
-        })
-        .max()
-        .unwrap_or(0);
-    let recorded = header
-        .and_then(|h| recorded_high_water(doc, h))
-        .unwrap_or(0);
-    from_ids.max(recorded)
-}
-
-/// The high-water mark recorded in the header, if any.
-fn recorded_high_water(doc: &Doc, header: usize) -> Option<u64> {
-    let rd = doc.child_elems(header, "revisionDesc").next()?;
-    let mut changes: Vec<usize> = doc.child_elems(rd, "change").collect();
-    for lc in doc.child_elems(rd, "listChange") {
-        changes.extend(doc.child_elems(lc, "change"));
-    }
-    changes
-        .into_iter()
-        .filter(|&c| doc.attr(c, "type") == Some("segmentation"))
-        .filter_map(|c| doc.attr(c, "n").and_then(|n| n.trim().parse::<u64>().ok()))
-        .max()
-}
-
-/// A splice that adds `change` as the last change of the header's `revisionDesc` (made if
-/// missing).
-fn append_change(doc: &Doc, header: usize, change: &str, px: &str) -> Splice {
-    match doc.child_elems(header, "revisionDesc").next() {
-        Some(rd) => {
-            let target = doc.child_elems(rd, "listChange").last().unwrap_or(rd);
-            append_child(doc, target, change)
-        }
-        None => append_child(
-            doc,
-            header,
-            &format!("<{px}revisionDesc>{change}</{px}revisionDesc>"),
-        ),
-    }
-}
-
-/// A splice that appends `child` to element `i`, keeping the indentation style.
-fn append_child(doc: &Doc, i: usize, child: &str) -> Splice {
-    let Node::Element(e) = &doc.nodes[i] else {
-        return Splice {
-            range: 0..0,
-            order: 0,
-            text: String::new(),
-        };
-    };
-    let (name, start, end) = (&e.name, &e.start, &e.end);
-    match end {
-        Some(end) => {
-            // Indent like the end tag's line, one step deeper.
-            let before = &doc.src[..end.start];
-            let line_start = before.rfind('\n').map_or(0, |p| p + 1);
-            let indent = &before[line_start..];
-            let text = if indent.chars().all(|c| c == ' ' || c == '\t') && line_start > 0 {
-                format!("  {child}\n{indent}")
-            } else {
-                child.to_owned()
-            };
-            Splice {
-                range: end.start..end.start,
-                order: 0,
-                text,
-            }
-        }
-        None => {
-            // `<revisionDesc/>`: rewrite the empty tag as a start tag, the child and an end tag.
-            let tag = &doc.src[start.clone()];
-            let open = tag.trim_end_matches('>').trim_end().trim_end_matches('/');
-            Splice {
-                range: start.clone(),
-                order: 0,
-                text: format!("{open}>{child}</{name}>"),
-            }
-        }
-    }
-}
-
-/// A piece of a block's content, as the splitter sees it and as it lies in the file.
-#[derive(Debug)]
-struct Unit {
-    /// Bytes in the run's text content.
-    content: Range<usize>,
-    /// Bytes in the file.
-    raw: Range<usize>,
-    /// True when the unit cannot be entered (an element, a reference): a sentence boundary
-    /// inside it moves to its edge.
-    atomic: bool,
-    /// The node.
-    node: usize,
-}
-
-/// Inline elements that may hold `<s>` (their content model includes `model.phrase`), so a
-/// sentence can be split at their edges with `@part`.
-const ENTERABLE: &[&str] = &[
-    "hi",
-    "emph",
-    "foreign",
-    "term",
-    "mentioned",
-    "soCalled",
-    "distinct",
-    "name",
-    "persName",
-    "placeName",
-    "orgName",
-    "rs",
-    "title",
-    "q",
-    "said",
-    "ref",
-    "seg",
-];
-
-/// The sub-range of `r` without leading and trailing white space, if anything is left.
-fn trim(content: &str, r: Range<usize>) -> Option<Range<usize>> {
-    let s = content.get(r.clone())?;
-    let lead = s.len() - s.trim_start().len();
-    let trail = s.len() - s.trim_end().len();
-    (lead + trail < s.len()).then(|| r.start + lead..r.end - trail)
-}
-
 struct Inserter<'d, 'a> {
     doc: &'d Doc<'a>,
     lang: String,
@@ -369,8 +220,23 @@ impl Inserter<'_, '_> {
         } else if BLOCKS.contains(&local) {
             self.block(i);
         } else {
-            for &c in self.doc.children(i) {
-                self.walk(c);
+            self.walk_children(self.doc.children(i));
+        }
+    }
+
+    /// Walk sibling nodes, taking stretches of verse together (see [`verse`]).
+    fn walk_children(&mut self, children: &[usize]) {
+        let mut k = 0;
+        while k < children.len() {
+            match self.verse_len(&children[k..]) {
+                0 => {
+                    self.walk(children[k]);
+                    k += 1;
+                }
+                len => {
+                    self.verse(&children[k..k + len]);
+                    k += len;
+                }
             }
         }
     }
@@ -404,8 +270,22 @@ impl Inserter<'_, '_> {
     fn block(&mut self, i: usize) {
         let s_name = self.s_name(i);
         let mut run: Vec<usize> = Vec::new();
-        let children = self.doc.children(i).to_vec();
-        for c in children {
+        let children = self.doc.children(i);
+        let mut k = 0;
+        while k < children.len() {
+            let c = children[k];
+            k += 1;
+            let verse = match self.doc.local(c) {
+                Some("l") => self.verse_len(&children[k - 1..]),
+                _ => 0,
+            };
+            if verse > 0 {
+                let r = std::mem::take(&mut run);
+                self.run(&r, &s_name, None);
+                self.verse(&children[k - 1..k - 1 + verse]);
+                k += verse - 1;
+                continue;
+            }
             // What may not stand inside `<s>` (TEI's content model: a `<stage>` in a `<p>`, a
             // `<list>`, a block) ends the run: sentences close before it and start again after.
             let structural = self.doc.local(c).is_some_and(|l| {
@@ -464,305 +344,6 @@ impl Inserter<'_, '_> {
             self.run(&children, &s_name, Some(&id));
         }
     }
-
-    /// The units of a run of sibling nodes and their text content; unit offsets start at `base`
-    /// (the offset of the run in its block's content).
-    fn build_units(&self, nodes: &[usize], base: usize) -> (Vec<Unit>, String) {
-        let doc = self.doc;
-        let mut content = String::new();
-        let mut units = Vec::new();
-        for &n in nodes {
-            let c0 = content.len();
-            let (raw, atomic) = match &doc.nodes[n] {
-                Node::Text { raw } => {
-                    content.push_str(&doc.src[raw.clone()]);
-                    (raw.clone(), false)
-                }
-                Node::CData { content: c, .. } => {
-                    content.push_str(&doc.src[c.clone()]);
-                    (c.clone(), false)
-                }
-                Node::Ref { raw, text } => {
-                    content.push_str(text);
-                    (raw.clone(), true)
-                }
-                Node::Other { raw } => (raw.clone(), true),
-                Node::Element(_) => {
-                    // The element's text (notes and gap descriptions left out), so the offsets
-                    // of what follows stay put.
-                    doc.text(n, SKIP, &mut content);
-                    (doc.range(n), true)
-                }
-            };
-            units.push(Unit {
-                content: base + c0..base + content.len(),
-                raw,
-                atomic,
-                node: n,
-            });
-        }
-        (units, content)
-    }
-
-    /// True when a sentence may be split at this unit's edges with `@part` and continue inside
-    /// it: an inline element whose content model allows `<s>`.
-    fn enterable(&self, u: &Unit) -> bool {
-        u.atomic
-            && self
-                .doc
-                .local(u.node)
-                .is_some_and(|l| ENTERABLE.contains(&l))
-    }
-
-    /// Split a run of sibling nodes into sentences. With `inside` (the id of the `<s>` that
-    /// holds the run), only boundaries are marked: the first sentence keeps that `<s>`.
-    fn run(&mut self, nodes: &[usize], s_name: &str, inside: Option<&str>) {
-        let doc = self.doc;
-        let (units, content) = self.build_units(nodes, 0);
-        if content.trim().is_empty() {
-            return;
-        }
-        let mut ranges = crate::segment::split(&content, &self.lang);
-        // Punctuation alone ("* * *", "—" in a block of its own) is no sentence: it stays
-        // outside `<s>`, as text of the block.
-        ranges.retain(|r| content[r.clone()].chars().any(char::is_alphanumeric));
-        if inside.is_none() {
-            self.place_all(&units, &content, ranges, s_name);
-            return;
-        }
-        // Inside an existing <s>: map each sentence onto the file, moving boundaries out of
-        // inline elements (a boundary inside one keeps the sentences whole).
-        let mut spans: Vec<Range<usize>> = Vec::new();
-        for r in ranges {
-            if r.is_empty() {
-                continue;
-            }
-            let (Some(s), Some(e)) = (snap_start(&units, r.start), snap_end(&units, r.end)) else {
-                continue;
-            };
-            match spans.last_mut() {
-                Some(prev) if s < prev.end => {
-                    let (line, col) = doc.line_col(s);
-                    self.warnings.push(format!(
-                        "{}:{line}:{col}: a sentence boundary inside an inline element; the \
-                         sentences are kept whole as one <s>",
-                        doc.path
-                    ));
-                    prev.end = prev.end.max(e);
-                }
-                _ => spans.push(s..e),
-            }
-        }
-        match inside {
-            None => {}
-            Some(id) => {
-                if spans.len() > 1 {
-                    self.split.push(id.to_owned());
-                }
-                for k in 1..spans.len() {
-                    let new = self.fresh_id();
-                    let close = spans[k - 1].end;
-                    self.splices.push(Splice {
-                        range: close..close,
-                        order: 0,
-                        text: format!("</{s_name}>"),
-                    });
-                    self.splices.push(Splice {
-                        range: spans[k].start..spans[k].start,
-                        order: 1,
-                        text: format!("<{s_name} xml:id=\"{new}\">"),
-                    });
-                }
-            }
-        }
-    }
-
-    /// Place the sentences of a block's run: a sentence that crosses the edge of an inline
-    /// element holding a boundary is split there into `<s part="I|M|F">`; where an element
-    /// cannot hold `<s>`, the sentences are kept whole and a warning says where.
-    fn place_all(
-        &mut self,
-        units: &[Unit],
-        content: &str,
-        ranges: Vec<Range<usize>>,
-        s_name: &str,
-    ) {
-        let mut sents: Vec<Range<usize>> = ranges.into_iter().filter(|r| !r.is_empty()).collect();
-        while let Some((i, j, node)) = self.find_merge(units, &sents) {
-            sents[i].end = sents[j].end;
-            sents.drain(i + 1..=j);
-            let (line, col) = self.doc.line_col(self.doc.range(node).start);
-            self.warnings.push(format!(
-                "{}:{line}:{col}: a sentence boundary inside <{}>, which cannot hold <s>; the \
-                 sentences are kept whole as one <s>",
-                self.doc.path,
-                self.doc.local(node).unwrap_or("?")
-            ));
-        }
-        let indexed: Vec<(usize, Range<usize>)> = sents.into_iter().enumerate().collect();
-        let mut frags: Vec<(usize, Range<usize>, String)> = Vec::new();
-        self.place(units, content, &indexed, s_name, &mut frags);
-        frags.sort_by_key(|f| f.1.start);
-        let n = indexed.len();
-        let mut total = vec![0usize; n];
-        for f in &frags {
-            total[f.0] += 1;
-        }
-        let mut ids: Vec<Option<String>> = vec![None; n];
-        let mut seen = vec![0usize; n];
-        for (k, raw, name) in frags {
-            seen[k] += 1;
-            let base = match &ids[k] {
-                Some(id) => id.clone(),
-                None => {
-                    let id = self.fresh_id();
-                    ids[k] = Some(id.clone());
-                    id
-                }
-            };
-            let (id, part) = match (total[k], seen[k]) {
-                (1, _) => (base, ""),
-                (_, 1) => (base, " part=\"I\""),
-                (t, j) if j == t => (format!("{base}.{j}"), " part=\"F\""),
-                (_, j) => (format!("{base}.{j}"), " part=\"M\""),
-            };
-            self.splices.push(Splice {
-                range: raw.start..raw.start,
-                order: 1,
-                text: format!("<{name} xml:id=\"{id}\"{part}>"),
-            });
-            self.splices.push(Splice {
-                range: raw.end..raw.end,
-                order: 0,
-                text: format!("</{name}>"),
-            });
-        }
-    }
-
-    /// Two or more sentences that share an element that cannot hold `<s>`, searched depth
-    /// first: `(first, last, the element's node)`.
-    fn find_merge(&self, units: &[Unit], sents: &[Range<usize>]) -> Option<(usize, usize, usize)> {
-        for u in units.iter().filter(|u| u.atomic && !u.content.is_empty()) {
-            let over: Vec<usize> = (0..sents.len())
-                .filter(|&i| sents[i].start < u.content.end && u.content.start < sents[i].end)
-                .collect();
-            let (Some(&first), Some(&last)) = (over.first(), over.last()) else {
-                continue;
-            };
-            if first == last {
-                continue;
-            }
-            if self.enterable(u) {
-                let (inner, _) = self.build_units(self.doc.children(u.node), u.content.start);
-                if let Some(m) = self.find_merge(&inner, sents) {
-                    return Some(m);
-                }
-            } else {
-                return Some((first, last, u.node));
-            }
-        }
-        None
-    }
-
-    /// Place sentences `(k, content range)` on a run's units, recursing into elements that
-    /// hold a boundary; collects `(k, file range, element name)` fragments.
-    fn place(
-        &self,
-        units: &[Unit],
-        content: &str,
-        sents: &[(usize, Range<usize>)],
-        s_name: &str,
-        frags: &mut Vec<(usize, Range<usize>, String)>,
-    ) {
-        let overlaps =
-            |u: &Unit, r: &Range<usize>| r.start < u.content.end && u.content.start < r.end;
-        let split: Vec<&Unit> = units
-            .iter()
-            .filter(|u| u.atomic && sents.iter().filter(|(_, r)| overlaps(u, r)).count() >= 2)
-            .collect();
-        for u in &split {
-            let (inner, _) = self.build_units(self.doc.children(u.node), u.content.start);
-            let clipped: Vec<(usize, Range<usize>)> = sents
-                .iter()
-                .filter(|(_, r)| overlaps(u, r))
-                .filter_map(|(k, r)| {
-                    trim(
-                        content,
-                        r.start.max(u.content.start)..r.end.min(u.content.end),
-                    )
-                    .map(|t| (*k, t))
-                })
-                .collect();
-            let name = self.s_name(u.node);
-            self.place(&inner, content, &clipped, &name, frags);
-        }
-        for (k, r) in sents {
-            let mut pieces = Vec::new();
-            let mut cur = r.start;
-            for u in split.iter().filter(|u| overlaps(u, r)) {
-                if cur < u.content.start {
-                    pieces.push(cur..u.content.start);
-                }
-                cur = cur.max(u.content.end);
-            }
-            if cur < r.end {
-                pieces.push(cur..r.end);
-            }
-            for p in pieces.into_iter().filter_map(|p| trim(content, p)) {
-                if let (Some(s), Some(e)) = (snap_start(units, p.start), snap_end(units, p.end)) {
-                    let e = self.gap_breaking_off(units, content, p.end, e).unwrap_or(e);
-                    frags.push((*k, s..e, s_name.to_owned()));
-                }
-            }
-        }
-    }
-}
-
-impl Inserter<'_, '_> {
-    /// A sentence that breaks off mid-word (its text ends in a letter or digit) right where a
-    /// `<gap>` follows, with no space between, is incomplete: the gap belongs inside its `<s>`,
-    /// so that every reader sees that this sentence, not the text after it, is cut off. Returns
-    /// the file offset after the gap, or `None`.
-    fn gap_breaking_off(
-        &self,
-        units: &[Unit],
-        content: &str,
-        end: usize,
-        file_end: usize,
-    ) -> Option<usize> {
-        let last = content.get(..end)?.chars().next_back()?;
-        if !last.is_alphanumeric() {
-            return None;
-        }
-        let gap = units
-            .iter()
-            .find(|u| u.raw.start == file_end && u.content.is_empty())?;
-        (self.doc.local(gap.node) == Some("gap")).then_some(gap.raw.end)
-    }
-}
-
-/// The file offset where a sentence starting at content offset `a` starts.
-fn snap_start(units: &[Unit], a: usize) -> Option<usize> {
-    let u = units
-        .iter()
-        .find(|u| u.content.start <= a && a < u.content.end)?;
-    Some(if u.atomic {
-        u.raw.start
-    } else {
-        u.raw.start + (a - u.content.start)
-    })
-}
-
-/// The file offset where a sentence ending at content offset `b` (exclusive) ends.
-fn snap_end(units: &[Unit], b: usize) -> Option<usize> {
-    let u = units
-        .iter()
-        .find(|u| u.content.start < b && b <= u.content.end)?;
-    Some(if u.atomic {
-        u.raw.end
-    } else {
-        u.raw.start + (b - u.content.start)
-    })
 }
 
 /// True when `s` can be the start of an `xml:id` (an XML NCName, ASCII subset).

@@ -277,8 +277,8 @@ struct Walker<'d, 'a> {
     block_stack: Vec<usize>,
     /// Byte offset of the `<s>` we are in, if any.
     in_s: Option<usize>,
-    /// Byte offset where the last `<s>` ended.
-    last_s_end: Option<usize>,
+    /// Byte offset where the last `<s>` ended, and the block it was in.
+    last_s_end: Option<(usize, Option<usize>)>,
 }
 
 impl Walker<'_, '_> {
@@ -345,10 +345,12 @@ impl Walker<'_, '_> {
         // first part's id.
         let continues = matches!(part, "M" | "F") && !self.layer.sentences.is_empty();
         if continues {
-            // Join with a space only where the file has white space between the parts.
+            // Join with a space only where the file has white space between the parts, or a
+            // line end: parts in two `<l>` (verse) are two words even in `</l><l>`.
+            let block = self.block_stack.last().copied();
             let spaced = self
                 .last_s_end
-                .is_some_and(|end| space_between(doc.src, end, pos));
+                .is_some_and(|(end, b)| b != block || space_between(doc.src, end, pos));
             if let Some(last) = self.layer.sentences.last_mut()
                 && !text.is_empty()
             {
@@ -372,7 +374,7 @@ impl Walker<'_, '_> {
             self.walk(c)?;
         }
         self.in_s = None;
-        self.last_s_end = Some(doc.range(i).end);
+        self.last_s_end = Some((doc.range(i).end, self.block_stack.last().copied()));
         Ok(())
     }
 }

@@ -142,7 +142,7 @@ fn embed_writes_npy_rows_in_order_after_a_retry() {
 
 #[test]
 fn alignment_records_the_embeddings_it_was_given() {
-    let (url, _) = start_server();
+    let (url, seen) = start_server();
     let dir = common::chain_letter();
     let out = common::tei_align(dir.path())
         .env("TEI_ALIGN_MODEL_DIR", dir.path().join("models"))
@@ -165,9 +165,22 @@ fn alignment_records_the_embeddings_it_was_given() {
     let xml = std::fs::read_to_string(dir.path().join("alignments/letter/alignment.xml")).unwrap();
     assert!(
         xml.contains(&format!(
-            "Sentence embeddings computed (toy at {url}), not yet used"
+            "Sentence embeddings (toy at {url}) used as evidence: the search weighed the cosine"
         )),
         "the change record names the evidence"
+    );
+    // Used, not merely named: the server was asked for the layers' sentences (beyond the
+    // one-text probe of the connection).
+    let asked: usize = seen.lock().unwrap().iter().skip(1).sum();
+    assert!(
+        asked > 0,
+        "no sentence was embedded: {:?}",
+        seen.lock().unwrap()
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("are used as semantic evidence in the search"),
+        "{err}"
     );
 }
 

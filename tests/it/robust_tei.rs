@@ -69,6 +69,11 @@ fn eltec_style_novel() {
         s.contains(&"She folded it again and said nothing.".to_owned()),
         "{s:#?}"
     );
+    // The quoted verse is one sentence over two lines.
+    assert!(
+        s.contains(&"Over the hills and far away, the rain will fall another day.".to_owned()),
+        "{s:#?}"
+    );
 }
 
 #[test]
@@ -81,12 +86,30 @@ fn dracor_style_play() {
     let s = sentences(dir.path(), "ru");
     assert!(s.contains(&"(Смотрит на часы.)".to_owned()), "{s:#?}");
     assert!(s.contains(&"Ну вот, занавес.".to_owned()), "{s:#?}");
-    // Speakers are not sentences; verse is segmented by line (docs/robustness.md).
+    // Speakers are not sentences.
     assert!(!s.iter().any(|t| t.starts_with("Треплев")), "{s:#?}");
+    // A sentence over three lines is one sentence, in parts inside each line
+    // (docs/segmentation.md, "Verse").
     assert!(
-        s.contains(&"Люди, львы, орлы и куропатки,".to_owned()),
+        s.contains(
+            &"Люди, львы, орлы и куропатки, рогатые олени, гуси, пауки — всё кончено.".to_owned()
+        ),
         "{s:#?}"
     );
+    assert!(
+        xml.contains("<l><s xml:id=\"ru.s") && xml.contains("part=\"I\">Люди"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("part=\"M\">рогатые") && xml.contains("part=\"F\">всё"),
+        "{xml}"
+    );
+    // Two sentences in a line: two <s>; a stanza (<lg>) is a stretch of its own.
+    assert!(
+        s.contains(&"Холодно, холодно, холодно.".to_owned()),
+        "{s:#?}"
+    );
+    assert!(s.contains(&"Пусто, пусто, пусто.".to_owned()), "{s:#?}");
     assert!(s.contains(&"Страшно!".to_owned()), "{s:#?}");
 }
 
@@ -120,5 +143,97 @@ fn plain_text_headings_end_a_sentence() {
     assert!(
         s.iter().all(|t| t.chars().any(char::is_alphanumeric)),
         "{s:#?}"
+    );
+}
+
+/// A verse scene (`tests/fixtures/realtei/verse/`, German and its English translation):
+/// sentences over two and three lines, two lines without white space between them (`</l><l>`),
+/// a page break between lines, a `<hi>` in a line. Each layer imports to valid TEI, byte for byte
+/// the input without the `<s>`; a sentence over lines is one sentence, and the alignment of the
+/// two layers points at the first part's id only.
+#[test]
+fn verse_sentences_span_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("texts/abend");
+    std::fs::create_dir_all(&work).unwrap();
+    for lang in ["de", "en"] {
+        let input = common::fixture(&format!("realtei/verse/{lang}.xml"));
+        let out = work.join(format!("{lang}.xml"));
+        let r = run(tei_align(dir.path())
+            .arg("import")
+            .arg(&input)
+            .arg("-o")
+            .arg(&out));
+        assert!(r.ok, "{}", r.err);
+        let xml = std::fs::read_to_string(&out).unwrap();
+        let src = std::fs::read_to_string(&input).unwrap();
+        assert_eq!(common::strip_s(text_part(&xml)), text_part(&src));
+        common::assert_valid_tei(&out);
+        assert!(
+            xml.contains("part=\"I\"") && xml.contains("part=\"F\""),
+            "{xml}"
+        );
+        // Nothing new on a second run.
+        let again = run(tei_align(dir.path())
+            .arg("import")
+            .arg("--in-place")
+            .arg(&out));
+        assert!(again.ok, "{}", again.err);
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), xml);
+    }
+    let de = sentences(&work, "de");
+    assert_eq!(
+        de,
+        [
+            "Erste Szene",
+            "Der Abend kommt, die Felder ruhn, und über allen Wipfeln steht der Mond.",
+            "Was soll ich nun noch sagen, da der Tag vergeht?",
+            "Ich gehe still nach Haus und lösche dann das Licht.",
+            "Er geht ab."
+        ]
+    );
+    let en = sentences(&work, "en");
+    assert_eq!(
+        en[2],
+        "What more is there to say, now that the day is gone?"
+    );
+    let r = run(tei_align(dir.path()).args(["align", "texts/abend", "--when", "2026-01-01"]));
+    assert!(r.ok, "{}", r.err);
+    let al = std::fs::read_to_string(dir.path().join("alignments/abend/alignment.xml")).unwrap();
+    let layer = tei_align::tei::read_layer(&work.join("de.xml")).unwrap();
+    for s in &layer.sentences {
+        assert!(
+            al.contains(&format!("#{}\"", s.id)) || al.contains(&format!("#{} ", s.id)),
+            "{} not aligned:\n{al}",
+            s.id
+        );
+    }
+    // The parts after the first (`de.s2.2`, `en.s3.3` …) are never pointed at.
+    let pointers: Vec<&str> = al
+        .split(['"', ' '])
+        .filter_map(|t| t.split_once(".xml#").map(|(_, id)| id))
+        .collect();
+    assert!(pointers.len() >= 10, "{al}");
+    assert!(
+        pointers.iter().all(|id| id.matches('.').count() == 1),
+        "{pointers:?}"
+    );
+    // The edition shows a later part as its sentence: same segment, and `data-s` names it.
+    let r = run(tei_align(dir.path()).args(["edition", "texts/abend", "-o", "ed"]));
+    assert!(r.ok, "{}", r.err);
+    let html = std::fs::read_to_string(dir.path().join("ed/index.html")).unwrap();
+    let seg_of = |id: &str| {
+        let at = html
+            .find(&format!("id=\"{id}\""))
+            .unwrap_or_else(|| panic!("{id} not shown"));
+        let tag = &html[at..at + html[at..].find('>').unwrap()];
+        let seg = tag.split("data-seg=\"").nth(1).unwrap_or("");
+        seg[..seg.find('"').unwrap_or(0)].to_owned()
+    };
+    assert!(!seg_of("de.s2").is_empty());
+    assert_eq!(seg_of("de.s2.3"), seg_of("de.s2"));
+    assert!(
+        html.contains("id=\"de.s2.3\" data-s=\"de.s2\""),
+        "de.s2.3 does not name its sentence"
     );
 }

@@ -1,0 +1,257 @@
+//! Semantic evidence: how much closer in meaning the two sides of a bead are than unrelated text.
+//!
+//! Every sentence is embedded once (a unit vector per sentence, from [`crate::embed::Embedder`]).
+//! The vector of several consecutive sentences is not embedded again, as Vecalign and Bertalign
+//! do (that multiplies the embedding work by the number of sentences a bead may hold, and the
+//! embedding is by far the dearest step on a CPU): it is the length-weighted sum of the sentence
+//! vectors, which is what mean pooling over the joined text gives when the sentences do not
+//! attend to one another. Its cosine with the other side's block is then a sum of pairwise dot
+//! products over the bead, read in O(1) from 2-D prefix sums as the lexical evidence is.
+//!
+//! The raw cosine says little by itself: embedding models give unrelated sentences of one text a
+//! high cosine (they share a register, a topic, the model's own bias), and blocks of several
+//! sentences are closer to everything. As in Vecalign, the cosine is therefore normalised by how
+//! close each side is to text in general: here the cosine of each block with the centroid of the
+//! other text (the mean of the cosines with every sentence of it, which Vecalign samples). The
+//! ratio `r = (1 − cos) / (1 − (c_src + c_tgt) / 2)` is about 1 for unrelated text and well
+//! below 1 for a translation. The search adds `weight × (r − 1)` per bead, scaled by the
+//! sentences the bead covers, so that a translation earns a bonus for every sentence it explains
+//! and an unrelated sentence earns none: absorbing an omitted sentence into a neighbour's bead
+//! dilutes that bead's vector and loses the bonus, leaving it to a 1-0 bead.
+
+/// The most sentences on one side of a bead (as in the search).
+const MAXK: usize = 4;
+/// Floor of the normaliser `1 − (c_src + c_tgt) / 2`, for degenerate texts whose sentences all
+/// point the same way.
+const MIN_SPREAD: f32 = 0.02;
+/// The ratio is clamped to `[0, MAX_RATIO]`: one sentence of garbage must not outweigh the rest.
+const MAX_RATIO: f32 = 2.0;
+
+/// Sentence vectors of a whole text pair, and the centroid of each side.
+#[derive(Debug, Clone)]
+pub(crate) struct Vectors {
+    pub dim: usize,
+    /// Source vectors, `n × dim`, unit length.
+    pub src: Vec<f32>,
+    /// Target vectors, `m × dim`, unit length.
+    pub tgt: Vec<f32>,
+    /// Unit centroid of the source vectors.
+    pub src_centroid: Vec<f32>,
+    /// Unit centroid of the target vectors.
+    pub tgt_centroid: Vec<f32>,
+}
+
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+fn unit_centroid(v: &[f32], dim: usize) -> Vec<f32> {
+    let mut c = vec![0.0f32; dim];
+    for row in v.chunks_exact(dim) {
+        c.iter_mut().zip(row).for_each(|(a, b)| *a += b);
+    }
+    let norm = dot(&c, &c).sqrt();
+    if norm > 0.0 {
+        c.iter_mut().for_each(|x| *x /= norm);
+    }
+    c
+}
+
+impl Vectors {
+    /// Gather the vectors an embedder returned (`n` source then `m` target rows).
+    pub fn new(dim: usize, rows: Vec<Vec<f32>>, n: usize) -> Vectors {
+        let flat = |r: &[Vec<f32>]| -> Vec<f32> {
+            r.iter()
+                .flat_map(|v| {
+                    let norm = dot(v, v).sqrt();
+                    let s = if norm > 0.0 { 1.0 / norm } else { 0.0 };
+                    // A vector of another dimension (a misbehaving server) counts as zero.
+                    let ok = v.len() == dim;
+                    (0..dim).map(move |k| if ok { v[k] * s } else { 0.0 })
+                })
+                .collect()
+        };
+        let src = flat(&rows[..n.min(rows.len())]);
+        let tgt = flat(&rows[n.min(rows.len())..]);
+        let src_centroid = unit_centroid(&src, dim);
+        let tgt_centroid = unit_centroid(&tgt, dim);
+        Vectors {
+            dim,
+            src,
+            tgt,
+            src_centroid,
+            tgt_centroid,
+        }
+    }
+}
+
+/// The semantic evidence of one piece of text, as the search reads it.
+#[derive(Debug)]
+pub(crate) struct Semantic<'a> {
+    dim: usize,
+    src: &'a [f32],
+    tgt: &'a [f32],
+    /// Weight (length in characters) of each source / target sentence.
+    sw: Vec<f32>,
+    tw: Vec<f32>,
+    /// For a block of `a` sentences ending at position `i`: `[i * MAXK + a − 1]` = the norm of
+    /// its weighted vector sum, and its cosine with the other text's centroid.
+    s_norm: Vec<f32>,
+    s_cen: Vec<f32>,
+    t_norm: Vec<f32>,
+    t_cen: Vec<f32>,
+    /// `scale[a * (MAXK + 1) + b]`: how many times a bead of `a` and `b` sentences counts.
+    scale: [f32; (MAXK + 1) * (MAXK + 1)],
+    /// `bias[a * (MAXK + 1) + b]`: the factor on `r` of a bead of `a` and `b` sentences.
+    bias: [f32; (MAXK + 1) * (MAXK + 1)],
+    threshold: f32,
+    penalty: f32,
+}
+
+/// Norms and centroid cosines of every block of 1..=MAXK sentences ending at each position.
+fn blocks(v: &[f32], w: &[f32], dim: usize, centroid: &[f32]) -> (Vec<f32>, Vec<f32>) {
+    let n = w.len();
+    let mut norm = vec![0.0f32; (n + 1) * MAXK];
+    let mut cen = vec![0.0f32; (n + 1) * MAXK];
+    let to_centroid: Vec<f32> = v.chunks_exact(dim).map(|r| dot(r, centroid)).collect();
+    let mut acc = vec![0.0f32; dim];
+    for i in 1..=n {
+        acc.iter_mut().for_each(|x| *x = 0.0);
+        let mut c = 0.0;
+        for a in 1..=MAXK.min(i) {
+            let k = i - a;
+            let row = &v[k * dim..(k + 1) * dim];
+            acc.iter_mut().zip(row).for_each(|(x, y)| *x += w[k] * y);
+            c += w[k] * to_centroid[k];
+            let nm = dot(&acc, &acc).sqrt();
+            norm[i * MAXK + a - 1] = nm;
+            cen[i * MAXK + a - 1] = if nm > 0.0 { c / nm } else { 0.0 };
+        }
+    }
+    (norm, cen)
+}
+
+impl<'a> Semantic<'a> {
+    /// The evidence for source sentences `src` (rows of `dim` floats) of lengths `sl` against
+    /// target sentences `tgt` of lengths `tl`; the centroids are those of the whole texts.
+    pub fn new(
+        vectors: &Vectors,
+        src: &'a [f32],
+        tgt: &'a [f32],
+        sl: &[u32],
+        tl: &[u32],
+        params: &super::SemanticParams,
+    ) -> Semantic<'a> {
+        let dim = vectors.dim;
+        // Mean pooling weighs a sentence by its tokens; characters stand in for them. A floor
+        // keeps an empty line from vanishing entirely.
+        let weight = |l: &[u32]| -> Vec<f32> { l.iter().map(|&x| (x as f32).max(4.0)).collect() };
+        let (sw, tw) = (weight(sl), weight(tl));
+        let (s_norm, s_cen) = blocks(src, &sw, dim, &vectors.tgt_centroid);
+        let (t_norm, t_cen) = blocks(tgt, &tw, dim, &vectors.src_centroid);
+        Semantic {
+            dim,
+            src,
+            tgt,
+            sw,
+            tw,
+            s_norm,
+            s_cen,
+            t_norm,
+            t_cen,
+            scale: std::array::from_fn(|k| {
+                (1.0 + (k / (MAXK + 1)) as f32 + (k % (MAXK + 1)) as f32) / 2.0
+            })
+            .map(|x: f32| x.powf(params.exponent)),
+            bias: std::array::from_fn(|k| {
+                let extra = ((k / (MAXK + 1) + k % (MAXK + 1)) as f32 - 2.0).max(0.0);
+                1.0 + params.block_bias * extra
+            }),
+            threshold: params.threshold,
+            penalty: params.penalty,
+        }
+    }
+
+    /// The weighted dot product of source sentence `i` and target sentence `j` (0-based): the
+    /// quantity summed over a bead by prefix sums.
+    #[inline]
+    pub fn pair(&self, i: usize, j: usize) -> f32 {
+        let d = self.dim;
+        self.sw[i] * self.tw[j] * dot(&self.src[i * d..(i + 1) * d], &self.tgt[j * d..(j + 1) * d])
+    }
+
+    /// The normalised distance `r` of the bead of source sentences `i − a .. i` and target
+    /// sentences `j − b .. j`, given the sum of their [`Semantic::pair`] products: about 1 for
+    /// unrelated text, towards 0 for a close translation.
+    #[inline]
+    pub fn ratio(&self, sum: f32, i: usize, a: usize, j: usize, b: usize) -> f32 {
+        let (ks, kt) = (i * MAXK + a - 1, j * MAXK + b - 1);
+        let den = self.s_norm[ks] * self.t_norm[kt];
+        if den <= 0.0 {
+            return 1.0;
+        }
+        let cos = sum / den;
+        let spread = (1.0 - 0.5 * (self.s_cen[ks] + self.t_cen[kt])).max(MIN_SPREAD);
+        ((1.0 - cos) / spread * self.bias[a * (MAXK + 1) + b]).clamp(0.0, MAX_RATIO)
+    }
+
+    /// The cost the search adds for a paired bead: `weight × (r − threshold)` (`penalty ×` above the threshold) per sentence pair
+    /// covered (`(1 + a + b) / 2`, to a power: half a unit per bead, half per sentence), negative for a translation.
+    #[inline]
+    pub fn cost(&self, weight: f32, r: f32, a: usize, b: usize) -> f32 {
+        let d = r - self.threshold;
+        let slope = if d > 0.0 { self.penalty } else { weight };
+        slope * d * self.scale[a * (MAXK + 1) + b]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(v: &[f32]) -> Vec<f32> {
+        let n = dot(v, v).sqrt();
+        v.iter().map(|x| x / n).collect()
+    }
+
+    #[test]
+    fn a_translation_is_closer_than_unrelated_text_and_a_diluted_block_in_between() {
+        // Three "meanings" sharing a common direction (as embedding models' vectors do).
+        let common = [1.0, 0.0, 0.0, 0.0];
+        let m = |k: usize| {
+            let mut v = common.to_vec();
+            v[k + 1] = 0.6;
+            unit(&v)
+        };
+        let rows = vec![m(0), m(1), m(2), m(0), m(1), m(2)];
+        let vec = Vectors::new(4, rows, 3);
+        let lens = [40u32, 40, 40];
+        let s = Semantic::new(
+            &vec,
+            &vec.src,
+            &vec.tgt,
+            &lens,
+            &lens,
+            &crate::align::SemanticParams::default(),
+        );
+        let r = |i: usize, a: usize, j: usize, b: usize| {
+            let mut sum = 0.0;
+            for x in i - a..i {
+                for y in j - b..j {
+                    sum += s.pair(x, y);
+                }
+            }
+            s.ratio(sum, i, a, j, b)
+        };
+        let same = r(1, 1, 1, 1);
+        let other = r(1, 1, 2, 1);
+        let diluted = r(2, 2, 1, 1);
+        assert!(same < 0.1, "{same}");
+        assert!(other > 0.8, "{other}");
+        assert!(
+            same < diluted && diluted < other,
+            "{same} {diluted} {other}"
+        );
+        assert!(s.cost(2.0, same, 1, 1) < s.cost(2.0, other, 1, 1));
+    }
+}

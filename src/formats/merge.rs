@@ -1,0 +1,441 @@
+//! Putting imported beads into an edge of the alignment: which items of the edge the file's
+//! beads replace (all of them, or those they overlap or cross), and what a bead says when the
+//! file is silent. The edge itself is then made by the edge core
+//! ([`crate::provenance::build_edge`]), as an alignment run or a `link` makes it.
+
+use super::{FormatError, ImportedBead, relation_of};
+use crate::model::{
+    EdgeAlignment, Link, LinkStatus, Relation, SentenceIndex, Unaligned, UnalignedKind, Work,
+    WorkAlignment,
+};
+use crate::provenance::edit::SpanPair;
+use crate::provenance::{EdgeEdit, IdAlloc, NewBead, build_edge};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+/// How imported beads go into an edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportMode {
+    /// The file replaces the edge; sentences it does not mention become automatic unaligned
+    /// ptrs (cert 0, to be reviewed).
+    Replace,
+    /// The file's beads replace the beads they overlap or cross; the rest of the edge stays.
+    /// A bead that would remove a link a person confirmed is skipped unless it is confirmed
+    /// itself.
+    Merge,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ImportReport {
+    /// Links written.
+    pub links: usize,
+    /// Unaligned ptrs written.
+    pub unaligned: usize,
+    /// Of those, confirmed by a person.
+    pub verified: usize,
+    /// Confirmed links of the old edge that are gone (replace mode, or overridden by a
+    /// confirmed imported bead).
+    pub lost_verified: Vec<String>,
+    /// Imported beads skipped because they conflict with a confirmed link (merge mode): lines.
+    pub skipped: Vec<usize>,
+    /// Sentences no bead covers, now unaligned (replace mode).
+    pub uncovered: Vec<String>,
+}
+
+fn is_verified(s: &LinkStatus) -> bool {
+    matches!(s, LinkStatus::Verified { .. })
+}
+
+/// A bead of the file on sentence ids in document order, with its positions.
+struct FileBead<'b> {
+    bead: &'b ImportedBead,
+    src: Vec<String>,
+    der: Vec<String>,
+    /// (first, last) positions; `None` for an empty side.
+    sp: Option<(usize, usize)>,
+    dp: Option<(usize, usize)>,
+}
+
+/// Put imported beads into edge `ei` of the alignment. Every id must be a sentence of the right
+/// layer; within the file, beads must not overlap or cross. Ids from the file are kept when
+/// they are free; beads equal to an existing link keep that link's id, confidence and (when the
+/// file says nothing) status.
+pub fn merge_edge(
+    work: &Work,
+    al: &mut WorkAlignment,
+    ei: usize,
+    beads: &[ImportedBead],
+    mode: ImportMode,
+    path: &str,
+) -> Result<ImportReport, FormatError> {
+    let idx = SentenceIndex::new(work);
+    let Some(edge_now) = al.edges.get(ei) else {
+        return Err(FormatError::Alignment(format!("no edge number {ei}")));
+    };
+    let rel = relation_of(al, edge_now)?.clone();
+    let (Some(source), Some(derived)) = (work.layer(&rel.source), work.layer(&rel.derived)) else {
+        return Err(FormatError::Alignment(format!(
+            "the work has no layers for {}",
+            rel.id
+        )));
+    };
+    let beads = oriented(&idx, &rel, beads);
+    validate(&idx, &rel, &beads, path)?;
+    let file: Vec<FileBead> = beads
+        .iter()
+        .filter(|b| !b.source.is_empty() || !b.derived.is_empty())
+        .map(|b| file_bead(&idx, b))
+        .collect();
+    let old = &al.edges[ei];
+    let mut report = ImportReport::default();
+    let (held_links, held_ptrs, file, orphans) = match mode {
+        ImportMode::Replace => (vec![], vec![], file, HashSet::new()),
+        ImportMode::Merge => {
+            let (links, ptrs, file) = held_by_merge(&idx, old, file, &mut report);
+            let orphans = removed_sentences(old, &links);
+            (links, ptrs, file, orphans)
+        }
+    };
+    let olds = OldItems::new(old);
+    let new_beads = file.iter().map(|f| new_bead(&olds, f)).collect();
+    let edit = EdgeEdit {
+        relation: &rel,
+        source,
+        derived,
+        old: Some(old),
+        held_links,
+        held_ptrs,
+        beads: new_beads,
+        fill: true,
+    };
+    let mut ids = IdAlloc::new(al);
+    let built = build_edge(edit, &mut ids);
+    if mode == ImportMode::Replace {
+        report.lost_verified = lost_verified(old, &built.edge);
+    }
+    report.uncovered = built
+        .uncovered
+        .into_iter()
+        .filter(|s| !orphans.contains(s))
+        .collect();
+    let edge = built.edge;
+    report.links = edge.links.len();
+    report.unaligned = edge.unaligned.len();
+    report.verified = edge.links.iter().filter(|l| is_verified(&l.status)).count()
+        + edge
+            .unaligned
+            .iter()
+            .filter(|u| is_verified(&u.status))
+            .count();
+    al.edges[ei] = edge;
+    Ok(report)
+}
+
+/// The beads as the edge reads them. A file written the other way round (its first side is
+/// the derived layer) whose document names did not tell: the ids do. Every id of the first side
+/// is in the derived layer and every id of the second in the source layer → swap.
+fn oriented<'b>(
+    idx: &SentenceIndex<'_>,
+    rel: &Relation,
+    beads: &'b [ImportedBead],
+) -> Cow<'b, [ImportedBead]> {
+    let all_in = |ids: &[String], layer: &str| ids.iter().all(|id| idx.layer_id(id) == Some(layer));
+    let reversed = rel.source != rel.derived
+        && beads
+            .iter()
+            .any(|b| !b.source.is_empty() || !b.derived.is_empty())
+        && beads
+            .iter()
+            .all(|b| all_in(&b.source, &rel.derived) && all_in(&b.derived, &rel.source));
+    if !reversed {
+        return Cow::Borrowed(beads);
+    }
+    Cow::Owned(
+        beads
+            .iter()
+            .map(|b| ImportedBead {
+                source: b.derived.clone(),
+                derived: b.source.clone(),
+                ..b.clone()
+            })
+            .collect(),
+    )
+}
+
+/// Every id a sentence of the right layer, the sentences of a bead consecutive, no sentence
+/// twice, no two beads crossing; else an error at the bead's line.
+fn validate(
+    idx: &SentenceIndex<'_>,
+    rel: &Relation,
+    beads: &[ImportedBead],
+    path: &str,
+) -> Result<(), FormatError> {
+    let perr = |line: usize, message: String| FormatError::Parse {
+        path: path.to_owned(),
+        line,
+        message,
+    };
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    // (line, spans) of the beads with sentences on both sides.
+    let mut links: Vec<(usize, SpanPair)> = Vec::new();
+    for b in beads {
+        let mut sp = [None, None];
+        for (k, (ids, layer)) in [(&b.source, &rel.source), (&b.derived, &rel.derived)]
+            .into_iter()
+            .enumerate()
+        {
+            let mut pos = Vec::new();
+            for id in ids {
+                match idx.layer_id(id) {
+                    Some(l) if l == layer => {}
+                    Some(l) => {
+                        let m = format!("{id} is in layer {l}, expected a sentence of {layer}");
+                        return Err(perr(b.line, m));
+                    }
+                    None => {
+                        let m = format!("unknown sentence id {id} in layer {layer}");
+                        return Err(perr(b.line, m));
+                    }
+                }
+                if let Some(prev) = seen.insert(id, b.line) {
+                    let m = format!("{id} is already aligned on line {prev}");
+                    return Err(perr(b.line, m));
+                }
+                pos.push(idx.index(id).unwrap_or(0));
+            }
+            pos.sort_unstable();
+            if pos.windows(2).any(|w| w[1] != w[0] + 1) {
+                let m = format!(
+                    "the {layer} sentences of a bead must be consecutive: {}",
+                    ids.join(" ")
+                );
+                return Err(perr(b.line, m));
+            }
+            sp[k] = pos.first().map(|&f| (f, *pos.last().unwrap_or(&f)));
+        }
+        if let [Some(s), Some(d)] = sp {
+            links.push((b.line, (s, d)));
+        }
+    }
+    links.sort_by_key(|&(_, (s, _))| s);
+    for w in links.windows(2) {
+        if w[1].1.1.0 <= w[0].1.1.1 {
+            let m = format!("this bead crosses the one on line {}", w[0].0);
+            return Err(perr(w[1].0, m));
+        }
+    }
+    Ok(())
+}
+
+/// A (validated) bead with its ids in document order and its spans.
+fn file_bead<'b>(idx: &SentenceIndex<'_>, b: &'b ImportedBead) -> FileBead<'b> {
+    let sorted = |v: &[String]| {
+        let mut v = v.to_vec();
+        v.sort_by_key(|id| idx.index(id));
+        v
+    };
+    let (src, der) = (sorted(&b.source), sorted(&b.derived));
+    let span = |v: &[String]| Some((idx.index(v.first()?)?, idx.index(v.last()?)?));
+    FileBead {
+        bead: b,
+        sp: span(&src),
+        dp: span(&der),
+        src,
+        der,
+    }
+}
+
+/// Merge mode: the old items the file's beads leave standing, and the beads that go in. A bead
+/// that repeats a link changes at most its status (never downgrading what a person confirmed)
+/// and confidence: the link is held so changed. A bead replaces the links it overlaps or
+/// crosses, unless one of them is confirmed and the bead is not (then it is skipped), and the
+/// ptrs of its sentences.
+fn held_by_merge<'b>(
+    idx: &SentenceIndex<'_>,
+    old: &EdgeAlignment,
+    file: Vec<FileBead<'b>>,
+    report: &mut ImportReport,
+) -> (Vec<Link>, Vec<Unaligned>, Vec<FileBead<'b>>) {
+    let mut links: Vec<Option<Link>> = old.links.iter().cloned().map(Some).collect();
+    let by_members: HashMap<(&[String], &[String]), usize> = old
+        .links
+        .iter()
+        .enumerate()
+        .map(|(k, l)| ((l.source.as_slice(), l.derived.as_slice()), k))
+        .collect();
+    let span = |v: &[String]| Some((idx.index(v.first()?)?, idx.index(v.last()?)?));
+    let spans: Vec<Option<SpanPair>> = old
+        .links
+        .iter()
+        .map(|l| Some((span(&l.source)?, span(&l.derived)?)))
+        .collect();
+    let mut going_in: Vec<FileBead> = Vec::new();
+    let mut changed: Vec<(usize, Option<LinkStatus>, Option<f64>)> = Vec::new();
+    for f in file {
+        let same = (!f.src.is_empty() && !f.der.is_empty())
+            .then(|| by_members.get(&(f.src.as_slice(), f.der.as_slice())))
+            .flatten();
+        if let Some(&k) = same {
+            let status = f
+                .bead
+                .status
+                .clone()
+                .filter(|s| is_verified(s) || !is_verified(&old.links[k].status));
+            changed.push((k, status, f.bead.cert));
+            continue;
+        }
+        let bead_status = f.bead.status.clone().unwrap_or(LinkStatus::Automatic);
+        let hit: Vec<usize> = (0..links.len())
+            .filter(|&k| {
+                links[k]
+                    .as_ref()
+                    .is_some_and(|l| conflicts(&f, l, spans[k]))
+            })
+            .collect();
+        let hits_confirmed = hit
+            .iter()
+            .any(|&k| links[k].as_ref().is_some_and(|l| is_verified(&l.status)));
+        if hits_confirmed && !is_verified(&bead_status) {
+            // Never silently override what a person confirmed.
+            report.skipped.push(f.bead.line);
+            continue;
+        }
+        for k in hit {
+            if let Some(l) = links[k].take()
+                && is_verified(&l.status)
+            {
+                report.lost_verified.push(l.id);
+            }
+        }
+        going_in.push(f);
+    }
+    for (k, status, cert) in changed {
+        if let Some(l) = links[k].as_mut() {
+            if let Some(s) = status {
+                l.status = s;
+            }
+            if let Some(c) = cert {
+                l.cert = c;
+            }
+        }
+    }
+    let on_beads: HashSet<&str> = going_in
+        .iter()
+        .flat_map(|f| f.src.iter().chain(&f.der).map(String::as_str))
+        .collect();
+    let ptrs = old
+        .unaligned
+        .iter()
+        .filter(|u| !on_beads.contains(u.sentence.as_str()))
+        .cloned()
+        .collect();
+    (links.into_iter().flatten().collect(), ptrs, going_in)
+}
+
+/// True when the bead overlaps or crosses a link with spans `ls`/`ld` (a 1-0/0-1 bead crosses
+/// a link only by falling inside it on its side: an overlap).
+fn conflicts(f: &FileBead<'_>, l: &Link, span: Option<SpanPair>) -> bool {
+    let overlap =
+        l.source.iter().any(|s| f.src.contains(s)) || l.derived.iter().any(|d| f.der.contains(d));
+    let cross = match (f.sp, f.dp, span) {
+        (Some(bs), Some(bd), Some((ls, ld))) => {
+            !((bs.1 < ls.0 && bd.1 < ld.0) || (bs.0 > ls.1 && bd.0 > ld.1))
+        }
+        _ => false,
+    };
+    overlap || cross
+}
+
+/// The old items a bead repeats, found by their targets.
+struct OldItems<'a> {
+    links: HashMap<(&'a [String], &'a [String]), &'a Link>,
+    ptrs: HashMap<&'a str, &'a Unaligned>,
+}
+
+impl<'a> OldItems<'a> {
+    fn new(old: &'a EdgeAlignment) -> Self {
+        OldItems {
+            links: old
+                .links
+                .iter()
+                .map(|l| ((l.source.as_slice(), l.derived.as_slice()), l))
+                .collect(),
+            ptrs: old
+                .unaligned
+                .iter()
+                .map(|u| (u.sentence.as_str(), u))
+                .collect(),
+        }
+    }
+}
+
+/// A file bead as a bead for the edge core: what the file does not say (status, confidence, a
+/// source gap) taken from the old item with the same targets, else automatic with 0.5 (1 when
+/// confirmed). A gap in the source witness is known from the old alignment; a plain 0-1 bead in
+/// a file cannot say it (without an old ptr, the edge core's gap rule decides).
+fn new_bead(old: &OldItems<'_>, f: &FileBead<'_>) -> NewBead {
+    let b = f.bead;
+    let range = |s: Option<(usize, usize)>| s.map_or(vec![], |(lo, hi)| (lo..=hi).collect());
+    let (src, tgt) = (range(f.sp), range(f.dp));
+    let is_link = !src.is_empty() && !tgt.is_empty();
+    let same_link = is_link
+        .then(|| {
+            old.links
+                .get(&(f.src.as_slice(), f.der.as_slice()))
+                .copied()
+        })
+        .flatten();
+    let first = f.src.first().or(f.der.first()).map(String::as_str);
+    let old_ptr = (!is_link)
+        .then(|| first.and_then(|s| old.ptrs.get(s).copied()))
+        .flatten();
+    let old_status = same_link.map(|l| &l.status).or(old_ptr.map(|u| &u.status));
+    let status = b
+        .status
+        .clone()
+        .or_else(|| old_status.cloned())
+        .unwrap_or(LinkStatus::Automatic);
+    let old_cert = same_link.map(|l| l.cert).or(old_ptr.map(|u| u.cert));
+    let fallback = if is_verified(&status) { 1.0 } else { 0.5 };
+    let kind = old_ptr.filter(|_| src.is_empty()).map(|u| match u.kind {
+        UnalignedKind::SourceGap => UnalignedKind::SourceGap,
+        _ => UnalignedKind::DerivedOnly,
+    });
+    NewBead {
+        src,
+        tgt,
+        cert: b.cert.or(old_cert).unwrap_or(fallback),
+        status,
+        partial: false,
+        id: b.id.clone(),
+        kind,
+    }
+}
+
+/// The sentences of the old links an import removed (merge mode): left over, they are not
+/// "not in the file".
+fn removed_sentences(old: &EdgeAlignment, held: &[Link]) -> HashSet<String> {
+    let kept: HashSet<&str> = held.iter().map(|l| l.id.as_str()).collect();
+    old.links
+        .iter()
+        .filter(|l| !kept.contains(l.id.as_str()))
+        .flat_map(|l| l.source.iter().chain(&l.derived).cloned())
+        .collect()
+}
+
+/// The confirmed links of `old` that `new` no longer has as confirmed links.
+fn lost_verified(old: &EdgeAlignment, new: &EdgeAlignment) -> Vec<String> {
+    let now: HashSet<(&[String], &[String])> = new
+        .links
+        .iter()
+        .filter(|l| is_verified(&l.status))
+        .map(|l| (l.source.as_slice(), l.derived.as_slice()))
+        .collect();
+    old.links
+        .iter()
+        .filter(|l| is_verified(&l.status))
+        .filter(|l| !now.contains(&(l.source.as_slice(), l.derived.as_slice())))
+        .map(|l| l.id.clone())
+        .collect()
+}

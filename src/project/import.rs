@@ -1,0 +1,106 @@
+//! Importing an alignment made elsewhere (InterText, a TMX, a spreadsheet) into one edge of a
+//! work's alignment: read the file, check and record the people it says confirmed its beads,
+//! put the beads into the edge ([`crate::formats::merge_edge`], through the edge core) and record
+//! the import as one change — none when the file agrees with the alignment.
+
+use super::{ProjectError, Result, record_confirmers};
+use crate::formats::{
+    Format, FormatError, ImportMode, ImportReport, find_edge, import, keep_confirmers, merge_edge,
+    relation_of,
+};
+use crate::model::{ChangeStatus, LinkStatus, Work, WorkAlignment};
+use crate::provenance::record::record_edges;
+
+/// What to import.
+#[derive(Debug, Clone)]
+pub struct ImportRequest<'a> {
+    /// The file's format.
+    pub format: Format,
+    /// Its name as the format is called on the command line (`intertext`), for the record.
+    pub format_name: &'a str,
+    /// Its text.
+    pub text: &'a str,
+    /// The file as messages name it (`-` for standard input).
+    pub file: &'a str,
+    /// The edge (`cs-en`); `None` when the alignment has one edge with links.
+    pub edge: Option<&'a str>,
+    /// Replace the edge, or merge into it.
+    pub mode: ImportMode,
+    /// Who confirmed the file's confirmed beads when it does not say.
+    pub who: &'a str,
+    /// The time to record.
+    pub when: &'a str,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportOutcome {
+    /// The relation (edge) id.
+    pub relation: String,
+    /// What happened to the edge.
+    pub report: ImportReport,
+    /// What the reader has to say about the file.
+    pub notes: Vec<String>,
+    /// False when the file agrees with the alignment: nothing changed, nothing recorded.
+    pub changed: bool,
+}
+
+impl From<FormatError> for ProjectError {
+    fn from(e: FormatError) -> Self {
+        ProjectError::Format(e)
+    }
+}
+
+/// Import a file into an edge of `al` (as read from the alignment file; the caller saves it
+/// when [`ImportOutcome::changed`]).
+pub fn import_alignment(
+    work: &Work,
+    al: &mut WorkAlignment,
+    req: &ImportRequest<'_>,
+) -> Result<ImportOutcome> {
+    let ei = find_edge(al, req.edge)?;
+    let rel = relation_of(al, &al.edges[ei])?.clone();
+    let mut imported = import(
+        req.format, req.text, req.file, work, &rel, req.who, req.when,
+    )?;
+    // The people the file says confirmed its beads are editors like `--by`: never a person of a
+    // layer header under the same id, and recorded in the alignment's header.
+    let named: Vec<String> = imported
+        .beads
+        .iter()
+        .filter_map(|b| match &b.status {
+            Some(LinkStatus::Verified { who, .. }) => Some(who.clone()),
+            _ => None,
+        })
+        .collect();
+    record_confirmers(work, al, named.iter().map(String::as_str), req.file)?;
+    // A confirmation the file does not attribute (InterText keeps only `status="man"`) stays
+    // with whoever confirmed that very bead before.
+    keep_confirmers(al, ei, &mut imported);
+    let old = al.clone();
+    let report = merge_edge(work, al, ei, &imported.beads, req.mode, req.file)?;
+    let file_name = std::path::Path::new(req.file)
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let what = format!(
+        "imported {} beads of {} from {file_name} ({}, {}):",
+        imported.beads.len(),
+        rel.id,
+        req.format_name,
+        match req.mode {
+            ImportMode::Replace => "replace",
+            ImportMode::Merge => "merge",
+        }
+    );
+    // One change for this import, naming what it did; none when the file agrees with the
+    // alignment.
+    let tool = crate::tei::standoff::TOOL_ID;
+    let changed = record_edges(&old, al, ChangeStatus::Automatic, tool, req.when, &what).is_some();
+    Ok(ImportOutcome {
+        relation: rel.id,
+        report,
+        notes: imported.notes,
+        changed,
+    })
+}

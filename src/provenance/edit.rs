@@ -1,0 +1,525 @@
+//! The edge core: the one way an edge of an alignment is made or changed. An alignment run, an
+//! import and a `link`/`unlink` by hand each decide which items of the old edge to hold and
+//! which new beads to put in; [`build_edge`] does the rest the same way for all of them:
+//!
+//! - held links and ptrs are kept exactly, with their ids;
+//! - a new bead becomes a link (sentences on both sides) or unaligned ptrs (one per sentence);
+//! - a derived sentence without counterpart is a source gap or an addition by one rule
+//!   ([`GapRule`]);
+//! - with [`EdgeEdit::fill`], a sentence nothing covers becomes an automatic ptr with certainty
+//!   0 (to be reviewed);
+//! - ids come from one allocator ([`IdAlloc`]): an id the bead asks for when it is free, else
+//!   the id of the old item with exactly the same targets, else a fresh one above the
+//!   high-water mark — so an id never passes to a different bead;
+//! - links and ptrs come out in document order.
+//!
+//! Everything is looked up in hash maps and sorted lists: linear (up to a log) in the size of
+//! the edge, whatever the number of held items. The change record of the operation is made
+//! from the difference between the old and the new edges ([`super::record::record_edges`]).
+
+use super::ids::{IdAlloc, link_prefix, ptr_prefix};
+use crate::model::{EdgeAlignment, Layer, Link, LinkStatus, Relation, Unaligned, UnalignedKind};
+use std::collections::{HashMap, HashSet};
+
+/// A bead to put into an edge, on sentence positions of its two layers (ascending).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewBead {
+    /// Positions in the source layer.
+    pub src: Vec<usize>,
+    /// Positions in the derived layer.
+    pub tgt: Vec<usize>,
+    /// Its certainty.
+    pub cert: f64,
+    /// Made by the aligner, or confirmed by a person.
+    pub status: LinkStatus,
+    /// A partial link (one side says less than the other).
+    pub partial: bool,
+    /// The id it asks for (an imported file's), taken when free.
+    pub id: Option<String>,
+    /// For a 0-1 bead: its kind when the caller knows it; otherwise [`GapRule`] decides.
+    pub kind: Option<UnalignedKind>,
+}
+
+impl NewBead {
+    /// An automatic bead with this certainty and nothing else said.
+    pub fn automatic(src: Vec<usize>, tgt: Vec<usize>, cert: f64) -> Self {
+        NewBead {
+            src,
+            tgt,
+            cert,
+            status: LinkStatus::Automatic,
+            partial: false,
+            id: None,
+            kind: None,
+        }
+    }
+}
+
+/// What an operation makes of one edge.
+#[derive(Debug, Clone)]
+pub struct EdgeEdit<'a> {
+    /// The edge's relation.
+    pub relation: &'a Relation,
+    /// Its source layer.
+    pub source: &'a Layer,
+    /// Its derived layer.
+    pub derived: &'a Layer,
+    /// The edge as it was (its ids are reused for beads with the same targets).
+    pub old: Option<&'a EdgeAlignment>,
+    /// Links kept exactly as they are.
+    pub held_links: Vec<Link>,
+    /// Ptrs kept exactly as they are.
+    pub held_ptrs: Vec<Unaligned>,
+    /// The new beads; they must not overlap each other or the held items.
+    pub beads: Vec<NewBead>,
+    /// Make every sentence nothing covers an automatic ptr with certainty 0.
+    pub fill: bool,
+}
+
+/// The edge an [`EdgeEdit`] made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EdgeBuilt {
+    /// The new edge, in document order.
+    pub edge: EdgeAlignment,
+    /// The sentences [`EdgeEdit::fill`] made unaligned, in document order (source side first).
+    pub uncovered: Vec<String>,
+}
+
+/// An item on its way into the edge: its sort key, the item, the id it asks for.
+struct Pending<T> {
+    key: (usize, usize),
+    item: T,
+    wanted: Option<String>,
+}
+
+/// The positions of the sentences of the edge's two layers.
+struct Positions<'a> {
+    src: HashMap<&'a str, usize>,
+    der: HashMap<&'a str, usize>,
+}
+
+impl<'a> Positions<'a> {
+    fn new(source: &'a Layer, derived: &'a Layer) -> Self {
+        let index = |l: &'a Layer| {
+            l.sentences
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.id.as_str(), i))
+                .collect()
+        };
+        Positions {
+            src: index(source),
+            der: index(derived),
+        }
+    }
+
+    /// First and last position of sentence ids (`usize::MAX` for none known).
+    fn span(map: &HashMap<&str, usize>, ids: &[String]) -> (usize, usize) {
+        let pos = ids.iter().filter_map(|x| map.get(x.as_str()).copied());
+        let (mut lo, mut hi) = (usize::MAX, 0);
+        for p in pos {
+            lo = lo.min(p);
+            hi = hi.max(p);
+        }
+        (lo, if lo == usize::MAX { usize::MAX } else { hi })
+    }
+}
+
+/// The one source-gap rule. A derived sentence without counterpart stands somewhere between
+/// the source sentences linked before it and those linked after it; it is a source gap when
+/// the source witness has no text, or has a `<gap>` anywhere in that stretch (the sentence may
+/// translate what the witness lost); otherwise it is an addition (derived-only).
+///
+/// Why the whole stretch and not one point: the order of unlinked sentences between two links
+/// is not evidence (the aligner breaks ties there arbitrarily, and a link made by hand says
+/// nothing about it), so the rule must not depend on it.
+pub struct GapRule<'a> {
+    source: &'a Layer,
+    /// The links as (first derived, first source, last source) positions, by first derived.
+    links: Vec<(usize, usize, usize)>,
+}
+
+impl<'a> GapRule<'a> {
+    /// The rule for an edge whose (non-crossing) links have these spans: ((first, last) source,
+    /// (first, last) derived).
+    pub fn new(source: &'a Layer, spans: impl IntoIterator<Item = SpanPair>) -> Self {
+        let mut links: Vec<(usize, usize, usize)> = spans
+            .into_iter()
+            .map(|((s0, s1), (d0, _))| (d0, s0, s1))
+            .collect();
+        links.sort_unstable();
+        GapRule { source, links }
+    }
+
+    /// The kind of the derived sentence at position `j`.
+    pub fn kind(&self, j: usize) -> UnalignedKind {
+        if !self.source.has_text() {
+            return UnalignedKind::SourceGap;
+        }
+        let k = self.links.partition_point(|&(d0, _, _)| d0 < j);
+        let lo = k.checked_sub(1).map_or(0, |p| self.links[p].2 + 1);
+        let hi = self
+            .links
+            .get(k)
+            .map_or(self.source.sentences.len(), |l| l.1);
+        if self
+            .source
+            .gaps
+            .iter()
+            .any(|g| lo <= g.after && g.after <= hi)
+        {
+            UnalignedKind::SourceGap
+        } else {
+            UnalignedKind::DerivedOnly
+        }
+    }
+}
+
+/// The spans of a link on both sides: ((first, last) source, (first, last) derived).
+pub type SpanPair = ((usize, usize), (usize, usize));
+
+/// Make the edge: held items as they are, new beads as links and ptrs, uncovered sentences as
+/// ptrs (with `fill`), ids from `ids`, in document order. Pure but for the allocator.
+pub fn build_edge(mut edit: EdgeEdit<'_>, ids: &mut IdAlloc) -> EdgeBuilt {
+    let pos = Positions::new(edit.source, edit.derived);
+    let (n, m) = (edit.source.sentences.len(), edit.derived.sentences.len());
+    let mut covered = (vec![false; n], vec![false; m]);
+    let mut written: HashSet<String> = HashSet::new();
+    let mut links: Vec<Pending<Link>> = Vec::new();
+    let mut ptrs: Vec<Pending<Unaligned>> = Vec::new();
+    for l in std::mem::take(&mut edit.held_links) {
+        let (s, d) = (
+            Positions::span(&pos.src, &l.source),
+            Positions::span(&pos.der, &l.derived),
+        );
+        cover(&mut covered.0, s);
+        cover(&mut covered.1, d);
+        ids.reserve(&l.id);
+        written.insert(l.id.clone());
+        links.push(Pending {
+            key: (s.0, d.0),
+            item: l,
+            wanted: None,
+        });
+    }
+    for u in std::mem::take(&mut edit.held_ptrs) {
+        let on_derived = u.layer == edit.derived.id;
+        let map = if on_derived { &pos.der } else { &pos.src };
+        let i = map.get(u.sentence.as_str()).copied().unwrap_or(usize::MAX);
+        let side = if on_derived {
+            &mut covered.1
+        } else {
+            &mut covered.0
+        };
+        cover(side, (i, i));
+        ids.reserve(&u.id);
+        written.insert(u.id.clone());
+        ptrs.push(Pending {
+            key: (usize::from(on_derived), i),
+            item: u,
+            wanted: None,
+        });
+    }
+    // The positions of the derived ptrs whose kind the gap rule decides (once the links are
+    // known).
+    let mut unclassified: HashSet<usize> = HashSet::new();
+    for b in std::mem::take(&mut edit.beads) {
+        put_bead(
+            &edit,
+            b,
+            &mut covered,
+            &mut links,
+            &mut ptrs,
+            &mut unclassified,
+        );
+    }
+    let uncovered = if edit.fill {
+        fill_uncovered(&edit, &covered, &mut ptrs, &mut unclassified)
+    } else {
+        Vec::new()
+    };
+    links.sort_by_key(|p| p.key);
+    let rule = GapRule::new(
+        edit.source,
+        links.iter().map(|p| {
+            (
+                Positions::span(&pos.src, &p.item.source),
+                Positions::span(&pos.der, &p.item.derived),
+            )
+        }),
+    );
+    for p in ptrs.iter_mut() {
+        if p.key.0 == 1 && p.item.id.is_empty() && unclassified.contains(&p.key.1) {
+            p.item.kind = rule.kind(p.key.1);
+        }
+    }
+    ptrs.sort_by_key(|p| p.key);
+    give_ids(&edit, &mut links, &mut ptrs, &mut written, ids);
+    EdgeBuilt {
+        edge: EdgeAlignment {
+            relation: edit.relation.id.clone(),
+            links: links.into_iter().map(|p| p.item).collect(),
+            unaligned: ptrs.into_iter().map(|p| p.item).collect(),
+        },
+        uncovered,
+    }
+}
+
+/// Mark the positions of a span as covered (nothing for an unknown span).
+fn cover(side: &mut [bool], (lo, hi): (usize, usize)) {
+    if lo <= hi && hi < side.len() {
+        side[lo..=hi].iter_mut().for_each(|c| *c = true);
+    }
+}
+
+/// A new bead as a pending link, or as one pending ptr per sentence.
+fn put_bead(
+    edit: &EdgeEdit<'_>,
+    b: NewBead,
+    covered: &mut (Vec<bool>, Vec<bool>),
+    links: &mut Vec<Pending<Link>>,
+    ptrs: &mut Vec<Pending<Unaligned>>,
+    unclassified: &mut HashSet<usize>,
+) {
+    let (src, der) = (edit.source, edit.derived);
+    for &i in &b.src {
+        cover(&mut covered.0, (i, i));
+    }
+    for &j in &b.tgt {
+        cover(&mut covered.1, (j, j));
+    }
+    if !b.src.is_empty() && !b.tgt.is_empty() {
+        links.push(Pending {
+            key: (b.src[0], b.tgt[0]),
+            item: Link {
+                id: String::new(),
+                source: b.src.iter().map(|&i| src.sentences[i].id.clone()).collect(),
+                derived: b.tgt.iter().map(|&j| der.sentences[j].id.clone()).collect(),
+                cert: b.cert,
+                status: b.status,
+                partial: b.partial,
+            },
+            wanted: b.id,
+        });
+        return;
+    }
+    let on_derived = b.src.is_empty();
+    let (layer, positions) = if on_derived {
+        (der, &b.tgt)
+    } else {
+        (src, &b.src)
+    };
+    for (k, &i) in positions.iter().enumerate() {
+        let kind = match (on_derived, b.kind) {
+            (false, _) => UnalignedKind::SourceOnly,
+            (true, Some(kind)) => kind,
+            (true, None) => {
+                unclassified.insert(i);
+                UnalignedKind::DerivedOnly
+            }
+        };
+        ptrs.push(Pending {
+            key: (usize::from(on_derived), i),
+            item: Unaligned {
+                id: String::new(),
+                kind,
+                layer: layer.id.clone(),
+                sentence: layer.sentences[i].id.clone(),
+                cert: b.cert,
+                status: b.status.clone(),
+            },
+            wanted: if k == 0 { b.id.clone() } else { None },
+        });
+    }
+}
+
+/// Every sentence nothing covers as an automatic ptr with certainty 0 (left over by an
+/// operation, not itself looked at: it shows up for review). Returns their ids.
+fn fill_uncovered(
+    edit: &EdgeEdit<'_>,
+    covered: &(Vec<bool>, Vec<bool>),
+    ptrs: &mut Vec<Pending<Unaligned>>,
+    unclassified: &mut HashSet<usize>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for (on_derived, layer, side) in [
+        (false, edit.source, &covered.0),
+        (true, edit.derived, &covered.1),
+    ] {
+        for (i, _) in side.iter().enumerate().filter(|(_, c)| !**c) {
+            if on_derived {
+                unclassified.insert(i);
+            }
+            let sentence = layer.sentences[i].id.clone();
+            out.push(sentence.clone());
+            ptrs.push(Pending {
+                key: (usize::from(on_derived), i),
+                item: Unaligned {
+                    id: String::new(),
+                    kind: UnalignedKind::SourceOnly,
+                    layer: layer.id.clone(),
+                    sentence,
+                    cert: 0.0,
+                    status: LinkStatus::Automatic,
+                },
+                wanted: None,
+            });
+        }
+    }
+    out
+}
+
+/// Give every new item its id, links first, each in document order: the id it asks for when
+/// free, else the id of the old item with the same targets when no item of the new edge has
+/// it, else a fresh one.
+fn give_ids(
+    edit: &EdgeEdit<'_>,
+    links: &mut [Pending<Link>],
+    ptrs: &mut [Pending<Unaligned>],
+    written: &mut HashSet<String>,
+    ids: &mut IdAlloc,
+) {
+    let old_links: HashMap<(&[String], &[String]), &str> = edit
+        .old
+        .iter()
+        .flat_map(|o| &o.links)
+        .map(|l| ((l.source.as_slice(), l.derived.as_slice()), l.id.as_str()))
+        .collect();
+    let old_ptrs: HashMap<(&str, &str), &str> = edit
+        .old
+        .iter()
+        .flat_map(|o| &o.unaligned)
+        .map(|u| ((u.layer.as_str(), u.sentence.as_str()), u.id.as_str()))
+        .collect();
+    let mut pick = |wanted: Option<&str>, same: Option<&str>, prefix: &str| -> String {
+        let id = match (wanted, same) {
+            (Some(w), _) if ids.is_free(w) => w.to_owned(),
+            (Some(w), Some(s)) if w == s && !written.contains(w) => w.to_owned(),
+            (_, Some(s)) if !written.contains(s) => s.to_owned(),
+            _ => ids.fresh(prefix),
+        };
+        ids.reserve(&id);
+        written.insert(id.clone());
+        id
+    };
+    let lp = link_prefix(edit.relation);
+    for p in links.iter_mut().filter(|p| p.item.id.is_empty()) {
+        let key = (p.item.source.as_slice(), p.item.derived.as_slice());
+        let same = old_links.get(&key).copied();
+        p.item.id = pick(p.wanted.as_deref(), same, &lp);
+    }
+    let pp = ptr_prefix(edit.relation);
+    for p in ptrs.iter_mut().filter(|p| p.item.id.is_empty()) {
+        let key = (p.item.layer.as_str(), p.item.sentence.as_str());
+        let same = old_ptrs.get(&key).copied();
+        p.item.id = pick(p.wanted.as_deref(), same, &pp);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Gap, WorkAlignment};
+    use crate::review::testdata::{alignment, work};
+
+    /// The cs-en edge of the test alignment, its layers and relation.
+    fn parts() -> (crate::model::Work, WorkAlignment) {
+        (work(), alignment())
+    }
+
+    fn edit<'a>(
+        w: &'a crate::model::Work,
+        al: &'a WorkAlignment,
+        beads: Vec<NewBead>,
+        held: usize,
+    ) -> EdgeEdit<'a> {
+        let old = &al.edges[1];
+        EdgeEdit {
+            relation: &al.relations[1],
+            source: w.layer("cs").unwrap(),
+            derived: w.layer("en").unwrap(),
+            old: Some(old),
+            held_links: old.links[..held].to_vec(),
+            held_ptrs: vec![],
+            beads,
+            fill: true,
+        }
+    }
+
+    #[test]
+    fn ids_are_asked_for_reused_by_targets_or_fresh_and_the_rest_is_filled() {
+        let (w, al) = parts();
+        // Hold a.cs-en.1; cs.s2 ↔ en.s2 en.s3 again (keeps a.cs-en.2), cs.s3 ↔ en.s4 asking for
+        // a free id, cs.s4 ↔ en.s5 asking for a held one (keeps the id of the old link with its
+        // targets instead), cs.s5 ↔ en.s6 new (a fresh id).
+        let mut asks = NewBead::automatic(vec![2], vec![3], 0.5);
+        asks.id = Some("mine".into());
+        let mut held_id = NewBead::automatic(vec![3], vec![4], 0.5);
+        held_id.id = Some("a.cs-en.1".into());
+        let beads = vec![
+            NewBead::automatic(vec![1], vec![1, 2], 0.7),
+            asks,
+            held_id,
+            NewBead::automatic(vec![4], vec![5], 0.5),
+        ];
+        let mut ids = IdAlloc::new(&al);
+        let built = build_edge(edit(&w, &al, beads, 1), &mut ids);
+        let got: Vec<&str> = built.edge.links.iter().map(|l| l.id.as_str()).collect();
+        assert_eq!(
+            got,
+            ["a.cs-en.1", "a.cs-en.2", "mine", "a.cs-en.4", "a.cs-en.5"]
+        );
+        assert!(built.uncovered.is_empty());
+        assert!(built.edge.unaligned.is_empty());
+        // Without the last bead, cs.s5 and en.s6 are uncovered: automatic ptrs with certainty
+        // 0, their old ptrs' ids back.
+        let mut e = edit(&w, &al, vec![], 4);
+        e.fill = true;
+        let built = build_edge(e, &mut IdAlloc::new(&al));
+        assert_eq!(built.uncovered, ["cs.s5", "en.s6"]);
+        let ptrs: Vec<(&str, f64)> = built
+            .edge
+            .unaligned
+            .iter()
+            .map(|u| (u.id.as_str(), u.cert))
+            .collect();
+        assert_eq!(ptrs, [("u.cs-en.1", 0.0), ("u.cs-en.2", 0.0)]);
+    }
+
+    #[test]
+    fn a_derived_sentence_is_a_source_gap_when_a_gap_lies_anywhere_it_could_stand() {
+        let (mut w, al) = parts();
+        // en.s6 after the last link (cs.s4 ↔ en.s5) could stand after cs.s4 or after cs.s5.
+        let beads = || vec![NewBead::automatic(vec![4], vec![], 0.5)];
+        let kind = |w: &crate::model::Work| {
+            let mut ids = IdAlloc::new(&al);
+            let built = build_edge(edit(w, &al, beads(), 4), &mut ids);
+            let u = built.edge.unaligned.iter().find(|u| u.sentence == "en.s6");
+            u.map(|u| u.kind)
+        };
+        assert_eq!(kind(&w), Some(UnalignedKind::DerivedOnly));
+        // A gap after cs.s5 (the end of the witness): within reach, whichever order the
+        // aligner would have put cs.s5 and en.s6 in.
+        w.layers[0].gaps.push(Gap {
+            inside: false,
+            after: 5,
+            block: 2,
+            reason: "source-incomplete".into(),
+            desc: None,
+        });
+        assert_eq!(kind(&w), Some(UnalignedKind::SourceGap));
+    }
+
+    #[test]
+    fn fresh_ids_go_above_every_id_the_history_names() {
+        let (w, mut al) = parts();
+        al.changes[0].desc = "removed a.cs-en.9 (cs.s1 ↔ en.s1).".into();
+        let mut ids = IdAlloc::new(&al);
+        let beads = vec![NewBead::automatic(vec![0, 1], vec![0, 1, 2], 0.5)];
+        let built = build_edge(edit(&w, &al, beads, 0), &mut ids);
+        assert_eq!(built.edge.links[0].id, "a.cs-en.10");
+        // A file may still ask for a named id: no item holds it.
+        assert!(ids.is_free("a.cs-en.9"));
+        assert!(!ids.is_free("a.cs-en.10"));
+    }
+}
