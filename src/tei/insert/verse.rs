@@ -10,7 +10,8 @@
 //! at `en.s4`. A line that holds structure (a `<stage>`, an existing `<s>`) ends the stretch: it
 //! is segmented on its own, as is a lone line.
 
-use super::{Inserter, trim};
+use super::Inserter;
+use super::place::trim;
 use crate::tei::dom::Node;
 use std::ops::Range;
 
