@@ -96,10 +96,7 @@ fn main() {
     let e5 = common::e5();
     let with_e5 = AlignOptions {
         embedder: e5.clone(),
-        semantic_weight: common::semantic_weight(),
-        semantic_exponent: std::env::var("TEI_ALIGN_SEM_EXP")
-            .ok()
-            .and_then(|v| v.parse().ok()),
+        semantic: common::semantic_params(),
         ..AlignOptions::default()
     };
     println!(

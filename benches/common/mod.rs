@@ -106,7 +106,26 @@ pub fn e5() -> Option<std::sync::Arc<dyn tei_align::embed::Embedder>> {
     }
 }
 
-/// The semantic weight to use in place of the default (`TEI_ALIGN_SEM_WEIGHT`, for fitting it).
-pub fn semantic_weight() -> Option<f32> {
-    std::env::var("TEI_ALIGN_SEM_WEIGHT").ok()?.parse().ok()
+/// The semantic parameters: the defaults, or `TEI_ALIGN_SEM_WEIGHT`, `_EXP`, `_THRESHOLD`,
+/// `_BLOCK_BIAS` in their place (for fitting them).
+pub fn semantic_params() -> tei_align::align::SemanticParams {
+    let mut p = tei_align::align::SemanticParams::default();
+    let var = |k: &str| {
+        std::env::var(format!("TEI_ALIGN_SEM_{k}"))
+            .ok()?
+            .parse::<f32>()
+            .ok()
+    };
+    for (k, slot) in [
+        ("WEIGHT", &mut p.weight),
+        ("EXP", &mut p.exponent),
+        ("THRESHOLD", &mut p.threshold),
+        ("PENALTY", &mut p.penalty),
+        ("BLOCK_BIAS", &mut p.block_bias),
+    ] {
+        if let Some(v) = var(k) {
+            *slot = v;
+        }
+    }
+    p
 }

@@ -60,21 +60,43 @@ pub struct AlignOptions {
     /// Semantic evidence: a source of sentence vectors (none: length and lexical evidence only).
     /// Every sentence of both sides is embedded once; see the module documentation.
     pub embedder: Option<std::sync::Arc<dyn crate::embed::Embedder>>,
-    /// Weight of the semantic evidence against length and lexical evidence (with `embedder`
-    /// only); `None`: [`SEMANTIC_WEIGHT`]. For experiments and benchmarks.
-    pub semantic_weight: Option<f32>,
-    /// How the semantic bonus grows with the sentences a bead covers: `((a + b) / 2)^e`;
-    /// `None`: [`SEMANTIC_EXPONENT`]. For experiments and benchmarks.
-    pub semantic_exponent: Option<f32>,
+    /// How the semantic evidence is weighed (with `embedder` only). The defaults were fitted on
+    /// some gold sets and reported on the others (`docs/aligner.md`); for experiments.
+    pub semantic: SemanticParams,
 }
 
-/// Default of [`AlignOptions::semantic_exponent`].
-pub const SEMANTIC_EXPONENT: f32 = 1.0;
+/// How the semantic evidence enters a paired bead's cost: with the bead's normalised distance
+/// `r` (about 1 for unrelated text, towards 0 for a translation; see `semantic.rs`), the cost is
+/// `slope × (r × (1 + block_bias × (a + b − 2)) − threshold) × ((1 + a + b) / 2)^exponent`, where
+/// the slope is `weight` below the threshold (a bonus) and `penalty` above it (a cost).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SemanticParams {
+    /// Cost units (−ln probability) per unit of `r`, per sentence pair.
+    pub weight: f32,
+    /// How the term grows with the sentences the bead covers.
+    pub exponent: f32,
+    /// The `r` at which a pairing is neither rewarded nor penalised: pairs less alike than
+    /// this cost more than they would unpaired (apart from the bead priors).
+    pub threshold: f32,
+    /// Cost units per unit of `r` above the threshold: how dear pairing unrelated text is,
+    /// against leaving it unpaired (an omission or addition).
+    pub penalty: f32,
+    /// Summed block vectors look closer than the joined text would: `r` of a bead of `a + b`
+    /// sentences is raised by this share per sentence beyond two.
+    pub block_bias: f32,
+}
 
-/// Default weight of the semantic evidence: the bonus, in the search's cost units (−ln
-/// probability), that a paired bead of a perfect translation earns per sentence pair over
-/// unrelated text. Fitted on some gold sets, reported on the others (`docs/aligner.md`).
-pub const SEMANTIC_WEIGHT: f32 = 4.0;
+impl Default for SemanticParams {
+    fn default() -> Self {
+        SemanticParams {
+            weight: 4.0,
+            exponent: 1.0,
+            threshold: 1.0,
+            penalty: 4.0,
+            block_bias: 0.05,
+        }
+    }
+}
 
 /// Weight of the lexical similarity (in [0, 1]) against the length and prior costs.
 const LAMBDA: f32 = 35.0;
@@ -110,14 +132,13 @@ pub fn align(src: &[&str], tgt: &[&str], opts: &AlignOptions) -> Result<Vec<Bead
         Some(e) => Some(embed_all(e.as_ref(), src, tgt)?),
         None => None,
     };
-    let sem_weight = opts.semantic_weight.unwrap_or(SEMANTIC_WEIGHT).max(0.0);
+    let sem_params = opts.semantic;
     let piece_vecs = |s0: usize, s1: usize, t0: usize, t1: usize| {
         vectors.as_ref().map(|v| PieceVecs {
             all: v,
             src: &v.src[s0 * v.dim..s1 * v.dim],
             tgt: &v.tgt[t0 * v.dim..t1 * v.dim],
-            weight: sem_weight,
-            exponent: opts.semantic_exponent.unwrap_or(SEMANTIC_EXPONENT),
+            params: sem_params,
         })
     };
     // With fixed beads the pieces between them are short: statistics estimated from one piece
@@ -207,13 +228,12 @@ struct PieceVecs<'a> {
     all: &'a Vectors,
     src: &'a [f32],
     tgt: &'a [f32],
-    weight: f32,
-    exponent: f32,
+    params: SemanticParams,
 }
 
 impl PieceVecs<'_> {
     fn semantic(&self, sl: &[u32], tl: &[u32]) -> Semantic<'_> {
-        Semantic::new(self.all, self.src, self.tgt, sl, tl, self.exponent)
+        Semantic::new(self.all, self.src, self.tgt, sl, tl, &self.params)
     }
 }
 
@@ -341,7 +361,7 @@ impl Global {
         let sl: Vec<u32> = si.iter().map(|s| s.len).collect();
         let tl: Vec<u32> = ti.iter().map(|s| s.len).collect();
         let sem = vecs.as_ref().map(|v| v.semantic(&sl, &tl));
-        let weight = vecs.map_or(0.0, |v| v.weight);
+        let weight = vecs.map_or(0.0, |v| v.params.weight.max(0.0));
         let (params, dict, _) =
             first_pass(&si, &ti, bounds, dictionary, None, sem.as_ref(), weight);
         Global {
@@ -432,7 +452,7 @@ fn align_infos(
     let sl: Vec<u32> = si.iter().map(|s| s.len).collect();
     let tl: Vec<u32> = ti.iter().map(|s| s.len).collect();
     let sem = vecs.as_ref().map(|v| v.semantic(&sl, &tl));
-    let weight = vecs.map_or(0.0, |v| v.weight);
+    let weight = vecs.map_or(0.0, |v| v.params.weight.max(0.0));
     let (params, dict, first) =
         first_pass(si, ti, bounds, dictionary, progress, sem.as_ref(), weight);
     let s = Csr::build(si, |x| dict.src_features(x));

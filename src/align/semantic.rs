@@ -102,6 +102,10 @@ pub(crate) struct Semantic<'a> {
     t_cen: Vec<f32>,
     /// `scale[a * (MAXK + 1) + b]`: how many times a bead of `a` and `b` sentences counts.
     scale: [f32; (MAXK + 1) * (MAXK + 1)],
+    /// `bias[a * (MAXK + 1) + b]`: the factor on `r` of a bead of `a` and `b` sentences.
+    bias: [f32; (MAXK + 1) * (MAXK + 1)],
+    threshold: f32,
+    penalty: f32,
 }
 
 /// Norms and centroid cosines of every block of 1..=MAXK sentences ending at each position.
@@ -136,7 +140,7 @@ impl<'a> Semantic<'a> {
         tgt: &'a [f32],
         sl: &[u32],
         tl: &[u32],
-        exponent: f32,
+        params: &super::SemanticParams,
     ) -> Semantic<'a> {
         let dim = vectors.dim;
         // Mean pooling weighs a sentence by its tokens; characters stand in for them. A floor
@@ -158,7 +162,13 @@ impl<'a> Semantic<'a> {
             scale: std::array::from_fn(|k| {
                 (1.0 + (k / (MAXK + 1)) as f32 + (k % (MAXK + 1)) as f32) / 2.0
             })
-            .map(|x: f32| x.powf(exponent)),
+            .map(|x: f32| x.powf(params.exponent)),
+            bias: std::array::from_fn(|k| {
+                let extra = ((k / (MAXK + 1) + k % (MAXK + 1)) as f32 - 2.0).max(0.0);
+                1.0 + params.block_bias * extra
+            }),
+            threshold: params.threshold,
+            penalty: params.penalty,
         }
     }
 
@@ -182,14 +192,16 @@ impl<'a> Semantic<'a> {
         }
         let cos = sum / den;
         let spread = (1.0 - 0.5 * (self.s_cen[ks] + self.t_cen[kt])).max(MIN_SPREAD);
-        ((1.0 - cos) / spread).clamp(0.0, MAX_RATIO)
+        ((1.0 - cos) / spread * self.bias[a * (MAXK + 1) + b]).clamp(0.0, MAX_RATIO)
     }
 
-    /// The cost the search adds for a paired bead: `weight × (r − 1)` per sentence-pair covered
-    /// (`(a + b) / 2`, to a power), negative for a translation.
+    /// The cost the search adds for a paired bead: `weight × (r − threshold)` (`penalty ×` above the threshold) per sentence pair
+    /// covered (`(1 + a + b) / 2`, to a power: half a unit per bead, half per sentence), negative for a translation.
     #[inline]
     pub fn cost(&self, weight: f32, r: f32, a: usize, b: usize) -> f32 {
-        weight * (r - 1.0) * self.scale[a * (MAXK + 1) + b]
+        let d = r - self.threshold;
+        let slope = if d > 0.0 { self.penalty } else { weight };
+        slope * d * self.scale[a * (MAXK + 1) + b]
     }
 }
 
@@ -214,7 +226,14 @@ mod tests {
         let rows = vec![m(0), m(1), m(2), m(0), m(1), m(2)];
         let vec = Vectors::new(4, rows, 3);
         let lens = [40u32, 40, 40];
-        let s = Semantic::new(&vec, &vec.src, &vec.tgt, &lens, &lens, 1.0);
+        let s = Semantic::new(
+            &vec,
+            &vec.src,
+            &vec.tgt,
+            &lens,
+            &lens,
+            &crate::align::SemanticParams::default(),
+        );
         let r = |i: usize, a: usize, j: usize, b: usize| {
             let mut sum = 0.0;
             for x in i - a..i {
