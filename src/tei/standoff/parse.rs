@@ -282,18 +282,17 @@ impl Parser<'_> {
                 format!("the root element is <{}>, not <TEI>", root.name),
             ));
         }
-        if root.kid("standOff").is_none() {
-            return Err(self.invalid(
+        let standoff = root.kid("standOff").ok_or_else(|| {
+            self.invalid(
                 Some(root),
                 "not an alignment file: it has no <standOff> (a layer? alignments are written by `tei-align align` to alignments/<work>/alignment.xml)".into(),
-            ));
-        }
+            )
+        })?;
         let header = root
             .kid("teiHeader")
             .ok_or_else(|| self.invalid(Some(root), "no <teiHeader>".into()))?;
         let file_desc = header.kid("fileDesc");
         let title_stmt = file_desc.and_then(|f| f.kid("titleStmt"));
-
         // Work id: from the title, "… of <work>".
         let title = title_stmt
             .and_then(|t| t.kid("title"))
@@ -306,27 +305,51 @@ impl Parser<'_> {
                 .map(|(_, w)| w.to_owned())
                 .unwrap_or_else(|| title.clone()),
         };
-
-        let mut agents = Vec::new();
-        if let Some(ts) = title_stmt {
-            for r in ts.kids("respStmt") {
-                // A respStmt without an id cannot be pointed at; it names nobody we need.
-                let Some(id) = r.attr("xml:id").map(str::to_owned) else {
-                    continue;
-                };
-                agents.push(Agent {
-                    id,
-                    name: r
-                        .kid("name")
-                        .or_else(|| r.kid("persName"))
-                        .or_else(|| r.kid("orgName"))
-                        .map(|n| n.exact_text())
-                        .unwrap_or_default(),
-                    role: r.kid("resp").map(|n| n.exact_text()).unwrap_or_default(),
-                });
+        let layer_files = self.witnesses(file_desc)?;
+        let changes = self.changes(header)?;
+        let relations = self.relations(standoff)?;
+        let mut id_high_water = recorded_marks(header);
+        let mut refs = Refs {
+            p: self,
+            file_to_layer: layer_files
+                .iter()
+                .map(|(k, v)| (v.clone(), k.clone()))
+                .collect(),
+            change_by_id: changes.iter().map(|c| (c.id.as_str(), c)).collect(),
+            item_changes: BTreeMap::new(),
+        };
+        let mut edges = Vec::new();
+        let mut segments = Vec::new();
+        for g in standoff.kids("linkGrp") {
+            // Files written before the marks moved to appInfo kept them in `linkGrp/@n`.
+            for (prefix, n) in parse_high_water(g.attr("n").unwrap_or("")) {
+                let m = id_high_water.entry(prefix).or_insert(0);
+                *m = (*m).max(n);
+            }
+            match g.attr("type") {
+                Some("alignment") => edges.push(refs.edge(g, &relations)?),
+                Some("segments") => refs.segments(g, &layer_files, &mut segments)?,
+                _ => {}
             }
         }
+        Ok(WorkAlignment {
+            item_changes: refs.item_changes,
+            work,
+            layer_files,
+            agents: agents(title_stmt),
+            relations,
+            edges,
+            segments,
+            changes,
+            id_high_water,
+        })
+    }
 
+    /// The layer files the witnesses name, by layer id.
+    fn witnesses(
+        &self,
+        file_desc: Option<&xml::Element>,
+    ) -> Result<BTreeMap<String, String>, TeiError> {
         let mut layer_files = BTreeMap::new();
         let list_wit = file_desc
             .and_then(|f| f.kid("sourceDesc"))
@@ -349,11 +372,11 @@ impl Parser<'_> {
                 layer_files.insert(id.to_owned(), decode_path(file));
             }
         }
-        let file_to_layer: HashMap<String, String> = layer_files
-            .iter()
-            .map(|(k, v)| (v.clone(), k.clone()))
-            .collect();
+        Ok(layer_files)
+    }
 
+    /// The history.
+    fn changes(&self, header: &xml::Element) -> Result<Vec<Change>, TeiError> {
         let mut changes = Vec::new();
         if let Some(rd) = header.kid("revisionDesc") {
             for c in rd.kids("change") {
@@ -370,13 +393,11 @@ impl Parser<'_> {
                 });
             }
         }
-        let change_by_id: HashMap<&str, &Change> =
-            changes.iter().map(|c| (c.id.as_str(), c)).collect();
+        Ok(changes)
+    }
 
-        let standoff = root
-            .kid("standOff")
-            .ok_or_else(|| self.invalid(Some(root), "no <standOff>".into()))?;
-
+    /// The derivation graph.
+    fn relations(&self, standoff: &xml::Element) -> Result<Vec<Relation>, TeiError> {
         let mut relations = Vec::new();
         for lr in standoff.kids("listRelation") {
             for r in lr.kids("relation") {
@@ -417,200 +438,239 @@ impl Parser<'_> {
             }
         }
 
-        // Split a pointer into (layer, sentence id).
-        let resolve = |el: &xml::Element, p: &str| -> Result<(String, String), TeiError> {
-            let (file, id) = p.rsplit_once('#').ok_or_else(|| {
-                self.invalid(Some(el), format!("pointer \"{p}\" has no #fragment"))
-            })?;
-            let file = decode_path(file);
-            let layer = file_to_layer.get(&file).ok_or_else(|| {
-                self.invalid(
-                    Some(el),
-                    format!("pointer \"{p}\" names a file that is not a listed witness"),
-                )
-            })?;
-            Ok((layer.clone(), id.to_owned()))
-        };
-        let status = |el: &xml::Element| -> LinkStatus {
-            let change = el
-                .attr("change")
-                .map(|c| c.trim_start_matches('#'))
-                .and_then(|c| change_by_id.get(c));
-            let resp = el
-                .attr("resp")
-                .and_then(|r| r.split_whitespace().next())
-                .map(|r| r.trim_start_matches('#').to_owned())
-                .filter(|r| !r.is_empty());
-            match (change, resp) {
-                (Some(c), resp) if c.status == ChangeStatus::Verified => LinkStatus::Verified {
-                    who: resp.unwrap_or_else(|| c.who.clone()),
-                    when: c.when.clone(),
-                },
-                // A link someone added or edited by hand in an XML editor names a person, not
-                // the tool: it is theirs, and re-alignment must not touch it.
-                (c, Some(who)) if who != TOOL_ID => LinkStatus::Verified {
-                    who,
-                    when: c.map(|c| c.when.clone()).unwrap_or_default(),
-                },
-                _ => LinkStatus::Automatic,
-            }
-        };
+        Ok(relations)
+    }
+}
 
-        // The change each link and ptr points at (when it names one the file has).
-        let mut item_changes: BTreeMap<String, String> = BTreeMap::new();
-        let mut note_change = |el: &xml::Element| {
-            let change = el.attr("change").map(|c| c.trim_start_matches('#'));
-            if let (Some(id), Some(c)) = (el.attr("xml:id"), change)
-                && change_by_id.contains_key(c)
-            {
-                item_changes.insert(id.to_owned(), c.to_owned());
-            }
-        };
-        let mut edges = Vec::new();
-        let mut segments = Vec::new();
-        let mut id_high_water: BTreeMap<String, u64> = BTreeMap::new();
-        let apps = header
-            .kid("encodingDesc")
-            .into_iter()
-            .flat_map(|e| e.kids("appInfo"))
-            .flat_map(|a| a.kids("application"))
-            .filter(|a| a.attr("ident") == Some(TOOL_ID));
-        let recorded = apps
-            .flat_map(|a| a.kids("desc"))
-            .filter(|d| d.attr("type") == Some(HIGH_WATER))
-            .map(|d| format!("{HIGH_WATER} {}", d.all_text()));
-        for (prefix, n) in recorded.flat_map(|t| parse_high_water(&t)) {
-            let m = id_high_water.entry(prefix).or_insert(0);
-            *m = (*m).max(n);
+/// The agents the `respStmt`s of the title statement declare.
+fn agents(title_stmt: Option<&xml::Element>) -> Vec<Agent> {
+    let mut agents = Vec::new();
+    if let Some(ts) = title_stmt {
+        for r in ts.kids("respStmt") {
+            // A respStmt without an id cannot be pointed at; it names nobody we need.
+            let Some(id) = r.attr("xml:id").map(str::to_owned) else {
+                continue;
+            };
+            agents.push(Agent {
+                id,
+                name: r
+                    .kid("name")
+                    .or_else(|| r.kid("persName"))
+                    .or_else(|| r.kid("orgName"))
+                    .map(|n| n.exact_text())
+                    .unwrap_or_default(),
+                role: r.kid("resp").map(|n| n.exact_text()).unwrap_or_default(),
+            });
         }
-        for g in standoff.kids("linkGrp") {
-            // Files written before the marks moved to appInfo kept them in `linkGrp/@n`.
-            for (prefix, n) in parse_high_water(g.attr("n").unwrap_or("")) {
-                let m = id_high_water.entry(prefix).or_insert(0);
-                *m = (*m).max(n);
-            }
-            match g.attr("type") {
-                Some("alignment") => {
-                    let rel_id = self.need(g, "corresp")?.trim_start_matches('#').to_owned();
-                    let rel = relations.iter().find(|r| r.id == rel_id).ok_or_else(|| {
-                        self.invalid(
-                            Some(g),
-                            format!("linkGrp points to relation #{rel_id}, which is not declared"),
-                        )
-                    })?;
-                    let mut edge = EdgeAlignment {
-                        relation: rel_id.clone(),
-                        links: Vec::new(),
-                        unaligned: Vec::new(),
-                    };
-                    for el in &g.children {
-                        match (el.name.as_str(), el.attr("type")) {
-                            ("link", _) => {
-                                let mut source = Vec::new();
-                                let mut derived = Vec::new();
-                                for p in self.need(el, "target")?.split_whitespace() {
-                                    let (layer, id) = resolve(el, p)?;
-                                    if layer == rel.source && derived.is_empty() {
-                                        source.push(id);
-                                    } else if layer == rel.derived {
-                                        derived.push(id);
-                                    } else {
-                                        return Err(self.invalid(
-                                            Some(el),
-                                            format!(
-                                                "link target {p} is neither in {} (first) nor in {}",
-                                                rel.source, rel.derived
-                                            ),
-                                        ));
-                                    }
-                                }
-                                note_change(el);
-                                edge.links.push(Link {
-                                    id: self.need(el, "xml:id")?.to_owned(),
-                                    source,
-                                    derived,
-                                    cert: self.cert(el)?,
-                                    status: status(el),
-                                    partial: el.attr("subtype") == Some("partial"),
-                                });
-                            }
-                            ("ptr", Some("unaligned")) => {
-                                let sub = self.need(el, "subtype")?;
-                                let kind = match sub {
-                                    "source-only" => UnalignedKind::SourceOnly,
-                                    "derived-only" => UnalignedKind::DerivedOnly,
-                                    "source-gap" => UnalignedKind::SourceGap,
-                                    other => {
-                                        return Err(self.invalid(
-                                            Some(el),
-                                            format!("unknown unaligned subtype \"{other}\""),
-                                        ));
-                                    }
-                                };
-                                let target = self.need(el, "target")?;
-                                let (layer, sentence) = resolve(el, target.trim())?;
-                                note_change(el);
-                                edge.unaligned.push(Unaligned {
-                                    id: self.need(el, "xml:id")?.to_owned(),
-                                    kind,
-                                    layer,
-                                    sentence,
-                                    // A source gap is written without @cert: it is a fact of
-                                    // the witness, which the model holds as certain.
-                                    cert: if kind == UnalignedKind::SourceGap
-                                        && el.attr("cert").is_none()
-                                    {
-                                        1.0
-                                    } else {
-                                        self.cert(el)?
-                                    },
-                                    status: status(el),
-                                });
-                            }
-                            _ => {}
-                        }
-                    }
-                    edges.push(edge);
-                }
-                Some("segments") => {
-                    for el in &g.children {
-                        if el.name != "link" && el.name != "ptr" {
-                            continue;
-                        }
-                        let mut members: BTreeMap<String, Vec<String>> = layer_files
-                            .keys()
-                            .map(|k| (k.clone(), Vec::new()))
-                            .collect();
-                        for p in self.need(el, "target")?.split_whitespace() {
-                            let (layer, id) = resolve(el, p)?;
-                            members.entry(layer).or_default().push(id);
-                        }
-                        segments.push(Segment {
-                            id: self.need(el, "xml:id")?.to_owned(),
-                            members,
-                            chain: el
-                                .attr("corresp")
-                                .unwrap_or("")
-                                .split_whitespace()
-                                .map(|c| c.trim_start_matches('#').to_owned())
-                                .collect(),
-                        });
-                    }
-                }
+    }
+
+    agents
+}
+
+/// The high-water marks the tool recorded in its `appInfo`.
+fn recorded_marks(header: &xml::Element) -> BTreeMap<String, u64> {
+    let mut id_high_water: BTreeMap<String, u64> = BTreeMap::new();
+    let apps = header
+        .kid("encodingDesc")
+        .into_iter()
+        .flat_map(|e| e.kids("appInfo"))
+        .flat_map(|a| a.kids("application"))
+        .filter(|a| a.attr("ident") == Some(TOOL_ID));
+    let recorded = apps
+        .flat_map(|a| a.kids("desc"))
+        .filter(|d| d.attr("type") == Some(HIGH_WATER))
+        .map(|d| format!("{HIGH_WATER} {}", d.all_text()));
+    for (prefix, n) in recorded.flat_map(|t| parse_high_water(&t)) {
+        let m = id_high_water.entry(prefix).or_insert(0);
+        *m = (*m).max(n);
+    }
+    id_high_water
+}
+
+/// What the links and ptrs of the file refer to: the layer files, the changes; and the change
+/// each item points at, as read.
+struct Refs<'a> {
+    p: &'a Parser<'a>,
+    file_to_layer: HashMap<String, String>,
+    change_by_id: HashMap<&'a str, &'a Change>,
+    item_changes: BTreeMap<String, String>,
+}
+
+impl Refs<'_> {
+    /// Split a pointer into (layer, sentence id).
+    fn resolve(&self, el: &xml::Element, p: &str) -> Result<(String, String), TeiError> {
+        let (file, id) = p.rsplit_once('#').ok_or_else(|| {
+            self.p
+                .invalid(Some(el), format!("pointer \"{p}\" has no #fragment"))
+        })?;
+        let file = decode_path(file);
+        let layer = self.file_to_layer.get(&file).ok_or_else(|| {
+            self.p.invalid(
+                Some(el),
+                format!("pointer \"{p}\" names a file that is not a listed witness"),
+            )
+        })?;
+        Ok((layer.clone(), id.to_owned()))
+    }
+
+    /// The status an item's `@change` and `@resp` give it.
+    fn status(&self, el: &xml::Element) -> LinkStatus {
+        let change = el
+            .attr("change")
+            .map(|c| c.trim_start_matches('#'))
+            .and_then(|c| self.change_by_id.get(c));
+        let resp = el
+            .attr("resp")
+            .and_then(|r| r.split_whitespace().next())
+            .map(|r| r.trim_start_matches('#').to_owned())
+            .filter(|r| !r.is_empty());
+        match (change, resp) {
+            (Some(c), resp) if c.status == ChangeStatus::Verified => LinkStatus::Verified {
+                who: resp.unwrap_or_else(|| c.who.clone()),
+                when: c.when.clone(),
+            },
+            // A link someone added or edited by hand in an XML editor names a person, not
+            // the tool: it is theirs, and re-alignment must not touch it.
+            (c, Some(who)) if who != TOOL_ID => LinkStatus::Verified {
+                who,
+                when: c.map(|c| c.when.clone()).unwrap_or_default(),
+            },
+            _ => LinkStatus::Automatic,
+        }
+    }
+
+    /// Remember the change an item points at (when it names one the file has).
+    fn note_change(&mut self, el: &xml::Element) {
+        let change = el.attr("change").map(|c| c.trim_start_matches('#'));
+        if let (Some(id), Some(c)) = (el.attr("xml:id"), change)
+            && self.change_by_id.contains_key(c)
+        {
+            self.item_changes.insert(id.to_owned(), c.to_owned());
+        }
+    }
+
+    /// One `linkGrp type="alignment"`: an edge.
+    fn edge(
+        &mut self,
+        g: &xml::Element,
+        relations: &[Relation],
+    ) -> Result<EdgeAlignment, TeiError> {
+        let p = self.p;
+        let rel_id = p.need(g, "corresp")?.trim_start_matches('#').to_owned();
+        let rel = relations.iter().find(|r| r.id == rel_id).ok_or_else(|| {
+            p.invalid(
+                Some(g),
+                format!("linkGrp points to relation #{rel_id}, which is not declared"),
+            )
+        })?;
+        let mut edge = EdgeAlignment {
+            relation: rel_id.clone(),
+            links: Vec::new(),
+            unaligned: Vec::new(),
+        };
+        for el in &g.children {
+            match (el.name.as_str(), el.attr("type")) {
+                ("link", _) => edge.links.push(self.link(el, rel)?),
+                ("ptr", Some("unaligned")) => edge.unaligned.push(self.ptr(el)?),
                 _ => {}
             }
         }
+        Ok(edge)
+    }
 
-        Ok(WorkAlignment {
-            item_changes,
-            work,
-            layer_files,
-            agents,
-            relations,
-            edges,
-            segments,
-            changes,
-            id_high_water,
+    /// A `link` of an edge: source targets first, then derived ones.
+    fn link(&mut self, el: &xml::Element, rel: &Relation) -> Result<Link, TeiError> {
+        let p = self.p;
+        let mut source = Vec::new();
+        let mut derived = Vec::new();
+        for t in p.need(el, "target")?.split_whitespace() {
+            let (layer, id) = self.resolve(el, t)?;
+            if layer == rel.source && derived.is_empty() {
+                source.push(id);
+            } else if layer == rel.derived {
+                derived.push(id);
+            } else {
+                return Err(p.invalid(
+                    Some(el),
+                    format!(
+                        "link target {t} is neither in {} (first) nor in {}",
+                        rel.source, rel.derived
+                    ),
+                ));
+            }
+        }
+        self.note_change(el);
+        Ok(Link {
+            id: p.need(el, "xml:id")?.to_owned(),
+            source,
+            derived,
+            cert: p.cert(el)?,
+            status: self.status(el),
+            partial: el.attr("subtype") == Some("partial"),
         })
+    }
+
+    /// An unaligned `ptr` of an edge.
+    fn ptr(&mut self, el: &xml::Element) -> Result<Unaligned, TeiError> {
+        let p = self.p;
+        let kind = match p.need(el, "subtype")? {
+            "source-only" => UnalignedKind::SourceOnly,
+            "derived-only" => UnalignedKind::DerivedOnly,
+            "source-gap" => UnalignedKind::SourceGap,
+            other => {
+                return Err(p.invalid(Some(el), format!("unknown unaligned subtype \"{other}\"")));
+            }
+        };
+        let target = p.need(el, "target")?;
+        let (layer, sentence) = self.resolve(el, target.trim())?;
+        self.note_change(el);
+        Ok(Unaligned {
+            id: p.need(el, "xml:id")?.to_owned(),
+            kind,
+            layer,
+            sentence,
+            // A source gap is written without @cert: it is a fact of the witness, which the
+            // model holds as certain.
+            cert: if kind == UnalignedKind::SourceGap && el.attr("cert").is_none() {
+                1.0
+            } else {
+                p.cert(el)?
+            },
+            status: self.status(el),
+        })
+    }
+
+    /// The `linkGrp type="segments"`: the N-way segments.
+    fn segments(
+        &self,
+        g: &xml::Element,
+        layer_files: &BTreeMap<String, String>,
+        segments: &mut Vec<Segment>,
+    ) -> Result<(), TeiError> {
+        let p = self.p;
+        for el in &g.children {
+            if el.name != "link" && el.name != "ptr" {
+                continue;
+            }
+            let mut members: BTreeMap<String, Vec<String>> = layer_files
+                .keys()
+                .map(|k| (k.clone(), Vec::new()))
+                .collect();
+            for t in p.need(el, "target")?.split_whitespace() {
+                let (layer, id) = self.resolve(el, t)?;
+                members.entry(layer).or_default().push(id);
+            }
+            segments.push(Segment {
+                id: p.need(el, "xml:id")?.to_owned(),
+                members,
+                chain: el
+                    .attr("corresp")
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .map(|c| c.trim_start_matches('#').to_owned())
+                    .collect(),
+            });
+        }
+        Ok(())
     }
 }
