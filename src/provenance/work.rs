@@ -12,6 +12,7 @@ use crate::tei::standoff::TOOL_ID;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Component, Path};
 
+/// How to align a work.
 #[derive(Debug, Clone, Default)]
 pub struct WorkOptions {
     /// Date (ISO 8601) recorded in a new `<change>`; today (UTC) when `None`.
