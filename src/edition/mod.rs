@@ -333,54 +333,7 @@ pub fn to_tei(work: &Work, alignment: &WorkAlignment) -> Result<String, EditionE
         crate::VERSION,
         e(&work.id)
     );
-    o.push_str("      <sourceDesc>\n        <listWit>\n");
-    for l in &order {
-        let _ = writeln!(
-            o,
-            "          <witness{}>",
-            ids.attr(&format!("layer.{}", l.id))
-        );
-        let _ = write!(o, "            <bibl><title>{}</title>", e(&l.title));
-        for a in &l.agents {
-            let _ = write!(
-                o,
-                "<respStmt><resp>{}</resp><name>{}</name></respStmt>",
-                e(&a.role),
-                e(&a.name)
-            );
-        }
-        if is_ncname(&l.lang) {
-            let _ = write!(o, "<textLang mainLang=\"{}\"/>", e(&l.lang));
-        }
-        if !l.source_desc.trim().is_empty() {
-            let _ = write!(o, "<note>{}</note>", e(l.source_desc.trim()));
-        }
-        if !l.has_text() {
-            o.push_str("<note type=\"availability\">No text of this witness is available.</note>");
-        }
-        o.push_str("</bibl>\n          </witness>\n");
-    }
-    o.push_str("        </listWit>\n");
-    if !alignment.relations.is_empty() {
-        o.push_str("        <listRelation type=\"derivation\">\n");
-        for r in &alignment.relations {
-            let mut attrs = format!(
-                "{} name=\"{}\" active=\"#layer.{}\" passive=\"#layer.{}\"",
-                ids.attr(&r.id),
-                e(r.kind.as_str()),
-                e(&r.derived),
-                e(&r.source)
-            );
-            if !r.resp.is_empty() {
-                let _ = write!(attrs, " resp=\"{}\"", e(&ptrs(&r.resp)));
-            }
-            if let Some(w) = r.when.as_deref().filter(|w| is_w3c_date(w)) {
-                let _ = write!(attrs, " when=\"{w}\"");
-            }
-            let _ = writeln!(o, "          <relation{attrs}/>");
-        }
-        o.push_str("        </listRelation>\n");
-    }
+    write_source_desc(&mut o, &order, alignment, &mut ids);
     o.push_str("      </sourceDesc>\n    </fileDesc>\n");
     let _ = writeln!(
         o,
@@ -451,6 +404,60 @@ pub fn to_tei(work: &Work, alignment: &WorkAlignment) -> Result<String, EditionE
     write_standoff(&mut o, alignment, &item_change, &mut ids);
     o.push_str("</TEI>\n");
     Ok(o)
+}
+
+/// The `sourceDesc`: a witness per layer (its title, makers, language and source) and the
+/// derivation graph.
+fn write_source_desc(o: &mut String, order: &[&Layer], alignment: &WorkAlignment, ids: &mut Ids) {
+    let e = escape;
+    o.push_str("      <sourceDesc>\n        <listWit>\n");
+    for l in order {
+        let _ = writeln!(
+            o,
+            "          <witness{}>",
+            ids.attr(&format!("layer.{}", l.id))
+        );
+        let _ = write!(o, "            <bibl><title>{}</title>", e(&l.title));
+        for a in &l.agents {
+            let _ = write!(
+                o,
+                "<respStmt><resp>{}</resp><name>{}</name></respStmt>",
+                e(&a.role),
+                e(&a.name)
+            );
+        }
+        if is_ncname(&l.lang) {
+            let _ = write!(o, "<textLang mainLang=\"{}\"/>", e(&l.lang));
+        }
+        if !l.source_desc.trim().is_empty() {
+            let _ = write!(o, "<note>{}</note>", e(l.source_desc.trim()));
+        }
+        if !l.has_text() {
+            o.push_str("<note type=\"availability\">No text of this witness is available.</note>");
+        }
+        o.push_str("</bibl>\n          </witness>\n");
+    }
+    o.push_str("        </listWit>\n");
+    if !alignment.relations.is_empty() {
+        o.push_str("        <listRelation type=\"derivation\">\n");
+        for r in &alignment.relations {
+            let mut attrs = format!(
+                "{} name=\"{}\" active=\"#layer.{}\" passive=\"#layer.{}\"",
+                ids.attr(&r.id),
+                e(r.kind.as_str()),
+                e(&r.derived),
+                e(&r.source)
+            );
+            if !r.resp.is_empty() {
+                let _ = write!(attrs, " resp=\"{}\"", e(&ptrs(&r.resp)));
+            }
+            if let Some(w) = r.when.as_deref().filter(|w| is_w3c_date(w)) {
+                let _ = write!(attrs, " when=\"{w}\"");
+            }
+            let _ = writeln!(o, "          <relation{attrs}/>");
+        }
+        o.push_str("        </listRelation>\n");
+    }
 }
 
 /// The standOff: a `linkGrp` per edge (links and ptrs written as the alignment file writes
