@@ -248,15 +248,11 @@ impl Inserter<'_, '_> {
         sents: &[Range<usize>],
     ) -> Option<(usize, usize, usize)> {
         for u in units.iter().filter(|u| u.atomic && !u.content.is_empty()) {
-            let over: Vec<usize> = (0..sents.len())
-                .filter(|&i| sents[i].start < u.content.end && u.content.start < sents[i].end)
-                .collect();
-            let (Some(&first), Some(&last)) = (over.first(), over.last()) else {
-                continue;
-            };
-            if first == last {
+            let over = window(sents, |r| r, &u.content);
+            if over.len() < 2 {
                 continue;
             }
+            let (first, last) = (over.start, over.end - 1);
             if self.enterable(u) {
                 let (inner, _) = self.build_units(self.doc.children(u.node), u.content.start);
                 if let Some(m) = self.find_merge(&inner, sents) {
@@ -279,17 +275,17 @@ impl Inserter<'_, '_> {
         s_name: &str,
         frags: &mut Vec<(usize, Range<usize>, String)>,
     ) {
-        let overlaps =
-            |u: &Unit, r: &Range<usize>| r.start < u.content.end && u.content.start < r.end;
+        // Sentences and units are in order and do not overlap, so the sentences a unit holds
+        // (and the units a sentence crosses) are a window found by binary search: a paragraph of
+        // many sentences and inline elements stays linear.
         let split: Vec<&Unit> = units
             .iter()
-            .filter(|u| u.atomic && sents.iter().filter(|(_, r)| overlaps(u, r)).count() >= 2)
+            .filter(|u| u.atomic && window(sents, |(_, r)| r, &u.content).len() >= 2)
             .collect();
         for u in &split {
             let (inner, _) = self.build_units(self.doc.children(u.node), u.content.start);
-            let clipped: Vec<(usize, Range<usize>)> = sents
+            let clipped: Vec<(usize, Range<usize>)> = sents[window(sents, |(_, r)| r, &u.content)]
                 .iter()
-                .filter(|(_, r)| overlaps(u, r))
                 .filter_map(|(k, r)| {
                     trim(
                         content,
@@ -304,7 +300,7 @@ impl Inserter<'_, '_> {
         for (k, r) in sents {
             let mut pieces = Vec::new();
             let mut cur = r.start;
-            for u in split.iter().filter(|u| overlaps(u, r)) {
+            for u in &split[window(&split, |u| &u.content, r)] {
                 if cur < u.content.start {
                     pieces.push(cur..u.content.start);
                 }
@@ -340,8 +336,8 @@ impl Inserter<'_, '_> {
             return None;
         }
         let gap = units
-            .iter()
-            .find(|u| u.raw.start == file_end && u.content.is_empty())?;
+            .get(units.partition_point(|u| u.raw.start < file_end))
+            .filter(|u| u.raw.start == file_end && u.content.is_empty())?;
         (self.doc.local(gap.node) == Some("gap")).then_some(gap.raw.end)
     }
 }
@@ -371,4 +367,11 @@ pub(super) fn snap_end(units: &[Unit], b: usize) -> Option<usize> {
     } else {
         u.raw.start + (b - u.content.start)
     })
+}
+
+/// The indices of the `items` (in order, not overlapping, by `range`) that overlap `c`.
+fn window<T>(items: &[T], range: impl Fn(&T) -> &Range<usize>, c: &Range<usize>) -> Range<usize> {
+    let lo = items.partition_point(|x| range(x).end <= c.start);
+    let hi = lo + items[lo..].partition_point(|x| range(x).start < c.end);
+    lo..hi
 }
