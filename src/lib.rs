@@ -8,12 +8,13 @@
 //! exchanges alignments with other tools. [`project`] finds a work's files from any directory and
 //! reads, locks and writes its alignment for the commands. [`model`] holds the plain data shared by all of them.
 
+#![deny(missing_docs)]
+
 pub mod align;
 pub mod check;
 pub mod coverage;
 pub mod edition;
 pub mod embed;
-pub mod error;
 pub mod formats;
 pub mod fsutil;
 pub mod fuzz;
@@ -23,8 +24,6 @@ pub mod provenance;
 pub mod review;
 pub mod segment;
 pub mod tei;
-
-pub use error::{Error, Result};
 
 /// The tool's version, recorded in every file it writes (`<application version>`).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

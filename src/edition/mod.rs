@@ -15,9 +15,8 @@ mod witness;
 use crate::coverage::{self, CoverageOptions};
 use crate::model::{Layer, LinkStatus, UnalignedKind, Work, WorkAlignment};
 use crate::provenance::graph::ordered_layers;
-use crate::provenance::record::change_of;
-use crate::tei::standoff::segment_members;
-use std::collections::{BTreeMap, HashSet};
+use crate::tei::standoff::{items, segment_members};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -74,23 +73,8 @@ pub fn write_edition(
     Ok(files.iter().map(|(name, _)| dir.join(name)).collect())
 }
 
-/// Escape text for XML and HTML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Control characters other than tab/newline are not allowed in XML 1.0.
-            c if (c as u32) < 0x20 && c != '\t' && c != '\n' && c != '\r' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escape text for XML and HTML content and attribute values (see [`crate::tei::escape`]).
+pub use crate::tei::escape::html as escape;
 
 /// Is `s` usable as an `xml:id` (an NCName, simplified to what our ids look like)?
 fn is_ncname(s: &str) -> bool {
@@ -134,22 +118,21 @@ fn is_w3c_date(s: &str) -> bool {
     }
 }
 
-/// A confidence as written in `@cert`: at most three decimals, within [0, 1].
-fn cert(x: f64) -> String {
-    let x = if x.is_finite() {
-        x.clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    let s = format!("{x:.3}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s.is_empty() { "0".into() } else { s.into() }
-}
-
 /// Hands out each `xml:id` once: a clash would make the document invalid, so a second use of
 /// an id is written without it.
 #[derive(Default)]
 struct Ids(HashSet<String>);
+
+impl items::Naming for Ids {
+    fn id_attr(&mut self, id: &str) -> String {
+        self.attr(id)
+    }
+
+    /// The edition holds every layer: a sentence is pointed at within it.
+    fn target(&self, _layer: &str, sentence: &str) -> String {
+        format!("#{sentence}")
+    }
+}
 
 impl Ids {
     /// ` xml:id="…"` the first time an id is used, nothing after (or for an unusable id).
@@ -340,13 +323,8 @@ pub fn to_tei(work: &Work, alignment: &WorkAlignment) -> Result<String, EditionE
         order.len()
     );
     for (id, name, role) in all_agents(work, alignment) {
-        let _ = writeln!(
-            o,
-            "        <respStmt{}><resp>{}</resp><name>{}</name></respStmt>",
-            ids.attr(&id),
-            e(&role),
-            e(&name)
-        );
+        let agent = crate::model::Agent { id, name, role };
+        items::resp_stmt(&mut o, &mut ids, &agent);
     }
     o.push_str("      </titleStmt>\n");
     let _ = writeln!(
@@ -355,8 +333,85 @@ pub fn to_tei(work: &Work, alignment: &WorkAlignment) -> Result<String, EditionE
         crate::VERSION,
         e(&work.id)
     );
-    o.push_str("      <sourceDesc>\n        <listWit>\n");
+    write_source_desc(&mut o, &order, alignment, &mut ids);
+    o.push_str("      </sourceDesc>\n    </fileDesc>\n");
+    let _ = writeln!(
+        o,
+        "    <encodingDesc><appInfo><application ident=\"tei-align\" version=\"{}\"><label>tei-align</label></application></appInfo></encodingDesc>",
+        crate::VERSION
+    );
+    o.push_str("    <profileDesc><langUsage>");
+    let mut langs: Vec<&str> = order.iter().map(|l| l.lang.as_str()).collect();
+    langs.dedup();
+    let mut seen = HashSet::new();
+    for lang in langs {
+        if seen.insert(lang) {
+            let _ = write!(
+                o,
+                "<language ident=\"{}\">{}</language>",
+                e(lang),
+                e(crate::tei::header::language_name(lang))
+            );
+        }
+    }
+    o.push_str("</langUsage></profileDesc>\n");
+    // The history as the alignment file writes it (with the changes it adds for confirmed
+    // items that name none), less the changes without a date (not valid in an edition).
+    let (item_change, extra) = items::item_changes(alignment);
+    let changes: Vec<_> = alignment
+        .changes
+        .iter()
+        .chain(&extra)
+        .filter(|c| is_w3c_date(&c.when))
+        .collect();
+    if !changes.is_empty() {
+        o.push_str("    <revisionDesc>\n");
+        for c in &changes {
+            items::change(&mut o, &mut ids, c);
+        }
+        o.push_str("    </revisionDesc>\n");
+    }
+    o.push_str("  </teiHeader>\n  <text>\n    <group>\n");
     for l in &order {
+        let _ = writeln!(
+            o,
+            "      <text xml:lang=\"{}\"{} corresp=\"#layer.{}\">\n        <body>",
+            e(&l.lang),
+            ids.attr(&format!("text.{}", l.id)),
+            e(&l.id)
+        );
+        match original_text(l, &ids) {
+            Some((inner, found)) => {
+                // The layer's own markup (heads, salutations, notes, page breaks …), byte for
+                // byte; its ids are now taken.
+                ids.0.extend(found);
+                o.truncate(o.len() - "        <body>\n".len());
+                o.push_str(&inner);
+                o.push_str("</text>\n");
+            }
+            None => {
+                write_layer_body(&mut o, l, &mut ids);
+                o.push_str("        </body>\n      </text>\n");
+            }
+        }
+    }
+    o.push_str("    </group>\n  </text>\n");
+    let written: HashSet<&str> = changes.iter().map(|c| c.id.as_str()).collect();
+    let item_change: HashMap<&str, String> = item_change
+        .into_iter()
+        .filter(|(_, c)| written.contains(c.as_str()))
+        .collect();
+    write_standoff(&mut o, alignment, &item_change, &mut ids);
+    o.push_str("</TEI>\n");
+    Ok(o)
+}
+
+/// The `sourceDesc`: a witness per layer (its title, makers, language and source) and the
+/// derivation graph.
+fn write_source_desc(o: &mut String, order: &[&Layer], alignment: &WorkAlignment, ids: &mut Ids) {
+    let e = escape;
+    o.push_str("      <sourceDesc>\n        <listWit>\n");
+    for l in order {
         let _ = writeln!(
             o,
             "          <witness{}>",
@@ -403,152 +458,37 @@ pub fn to_tei(work: &Work, alignment: &WorkAlignment) -> Result<String, EditionE
         }
         o.push_str("        </listRelation>\n");
     }
-    o.push_str("      </sourceDesc>\n    </fileDesc>\n");
-    let _ = writeln!(
-        o,
-        "    <encodingDesc><appInfo><application ident=\"tei-align\" version=\"{}\"><label>tei-align</label></application></appInfo></encodingDesc>",
-        crate::VERSION
-    );
-    o.push_str("    <profileDesc><langUsage>");
-    let mut langs: Vec<&str> = order.iter().map(|l| l.lang.as_str()).collect();
-    langs.dedup();
-    let mut seen = HashSet::new();
-    for lang in langs {
-        if seen.insert(lang) {
-            let _ = write!(
-                o,
-                "<language ident=\"{}\">{}</language>",
-                e(lang),
-                e(crate::tei::header::language_name(lang))
-            );
-        }
-    }
-    o.push_str("</langUsage></profileDesc>\n");
-    let changes: Vec<_> = alignment
-        .changes
-        .iter()
-        .filter(|c| is_w3c_date(&c.when))
-        .collect();
-    if !changes.is_empty() {
-        o.push_str("    <revisionDesc>\n");
-        for c in &changes {
-            let _ = writeln!(
-                o,
-                "      <change{} status=\"{}\" who=\"#{}\" when=\"{}\">{}</change>",
-                ids.attr(&c.id),
-                e(c.status.as_str()),
-                e(&c.who),
-                e(&c.when),
-                e(&c.desc)
-            );
-        }
-        o.push_str("    </revisionDesc>\n");
-    }
-    o.push_str("  </teiHeader>\n  <text>\n    <group>\n");
-    for l in &order {
-        let _ = writeln!(
-            o,
-            "      <text xml:lang=\"{}\"{} corresp=\"#layer.{}\">\n        <body>",
-            e(&l.lang),
-            ids.attr(&format!("text.{}", l.id)),
-            e(&l.id)
-        );
-        match original_text(l, &ids) {
-            Some((inner, found)) => {
-                // The layer's own markup (heads, salutations, notes, page breaks …), byte for
-                // byte; its ids are now taken.
-                ids.0.extend(found);
-                o.truncate(o.len() - "        <body>\n".len());
-                o.push_str(&inner);
-                o.push_str("</text>\n");
-            }
-            None => {
-                write_layer_body(&mut o, l, &mut ids);
-                o.push_str("        </body>\n      </text>\n");
-            }
-        }
-    }
-    o.push_str("    </group>\n  </text>\n");
-    write_standoff(&mut o, alignment, &mut ids);
-    o.push_str("</TEI>\n");
-    Ok(o)
 }
 
-fn write_standoff(o: &mut String, alignment: &WorkAlignment, ids: &mut Ids) {
+/// The standOff: a `linkGrp` per edge (links and ptrs written as the alignment file writes
+/// them, pointing into the edition) and the N-way segments.
+fn write_standoff(
+    o: &mut String,
+    alignment: &WorkAlignment,
+    item_change: &HashMap<&str, String>,
+    ids: &mut Ids,
+) {
     let e = escape;
     let mut body = String::new();
-    // The change that made each item, as the alignment file names it (the edition leaves out
-    // changes without a date, so it points only at the ones it has).
-    let written: HashSet<&str> = alignment
-        .changes
-        .iter()
-        .filter(|c| is_w3c_date(&c.when))
-        .map(|c| c.id.as_str())
-        .collect();
     let resp_of = |id: &str, status: &LinkStatus| {
-        let who = match status {
-            LinkStatus::Automatic => crate::tei::standoff::TOOL_ID,
-            LinkStatus::Verified { who, .. } => who.as_str(),
-        };
-        let mut a = format!(" resp=\"#{}\"", e(who));
-        if let Some(ch) = change_of(alignment, id, status).filter(|c| written.contains(c.as_str()))
-        {
-            let _ = write!(a, " change=\"#{}\"", e(&ch));
-        }
-        a
+        items::resp_attrs(status, item_change.get(id).map(String::as_str))
     };
     for edge in &alignment.edges {
-        let mut items = String::new();
+        let rel = alignment.relations.iter().find(|r| r.id == edge.relation);
+        let sides = rel.map_or(("", ""), |r| (r.source.as_str(), r.derived.as_str()));
+        let mut lines = String::new();
         for l in &edge.links {
-            let targets: Vec<&String> = l.source.iter().chain(&l.derived).collect();
-            if l.source.is_empty() || l.derived.is_empty() {
-                // A 1-0 or 0-1 bead kept as a link: a TEI link needs two ends, so write it as
-                // an unaligned ptr, as the alignment file does.
-                let (sub, t) = if l.derived.is_empty() {
-                    ("source-only", &l.source)
-                } else {
-                    ("derived-only", &l.derived)
-                };
-                if t.is_empty() {
-                    continue;
-                }
-                let _ = writeln!(
-                    items,
-                    "      <ptr{} type=\"unaligned\" subtype=\"{sub}\" target=\"{}\" cert=\"{}\"{}/>",
-                    ids.attr(&l.id),
-                    e(&ptrs(t.iter())),
-                    cert(l.cert),
-                    resp_of(&l.id, &l.status)
-                );
-                continue;
-            }
-            let _ = writeln!(
-                items,
-                "      <link{} type=\"{}\" target=\"{}\" cert=\"{}\"{}/>",
-                ids.attr(&l.id),
-                e(&l.kind()),
-                e(&ptrs(targets)),
-                cert(l.cert),
-                resp_of(&l.id, &l.status)
-            );
+            items::link(&mut lines, ids, l, sides, &resp_of(&l.id, &l.status));
         }
         for u in &edge.unaligned {
-            let _ = writeln!(
-                items,
-                "      <ptr{} type=\"unaligned\" subtype=\"{}\" target=\"#{}\" cert=\"{}\"{}/>",
-                ids.attr(&u.id),
-                u.kind.as_str(),
-                e(&u.sentence),
-                cert(u.cert),
-                resp_of(&u.id, &u.status)
-            );
+            items::ptr(&mut lines, ids, u, &resp_of(&u.id, &u.status));
         }
-        if items.is_empty() {
+        if lines.is_empty() {
             continue; // an empty linkGrp is invalid
         }
         let _ = writeln!(
             body,
-            "    <linkGrp type=\"alignment\" corresp=\"#{}\" targFunc=\"source derived\">\n{items}    </linkGrp>",
+            "    <linkGrp type=\"alignment\" corresp=\"#{}\">\n{lines}    </linkGrp>",
             e(&edge.relation)
         );
     }
@@ -697,15 +637,6 @@ mod tests {
         for bad in ["July 1992", "92-07-17", "1992-7-17", "", "1992-07-17 10:00"] {
             assert!(!is_w3c_date(bad), "{bad}");
         }
-    }
-
-    #[test]
-    fn cert_is_clamped_and_short() {
-        assert_eq!(cert(0.9400001), "0.94");
-        assert_eq!(cert(1.0), "1");
-        assert_eq!(cert(0.0), "0");
-        assert_eq!(cert(1.7), "1");
-        assert_eq!(cert(f64::NAN), "0");
     }
 
     #[test]

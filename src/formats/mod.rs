@@ -14,7 +14,8 @@ pub mod tmx;
 pub mod tsv;
 pub mod xml;
 
-pub use merge::{ImportMode, ImportReport, merge_edge};
+pub(crate) use merge::merge_edge;
+pub use merge::{ImportMode, ImportReport};
 
 use crate::model::{
     EdgeAlignment, LinkStatus, Relation, Unaligned, UnalignedKind, Work, WorkAlignment,

@@ -9,20 +9,8 @@ use quick_xml::XmlVersion;
 use quick_xml::events::Event;
 use std::collections::BTreeMap;
 
-/// Escape text for element content.
-pub fn text(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-/// Escape text for a double-quoted attribute value.
-pub fn attr(s: &str) -> String {
-    text(s)
-        .replace('"', "&quot;")
-        .replace('\n', "&#10;")
-        .replace('\t', "&#9;")
-}
+/// Escaping for element content and attributes (see [`crate::tei::escape`]).
+pub use crate::tei::escape::{attr, text};
 
 /// 1-based line of a byte offset.
 pub fn line_at(src: &str, offset: usize) -> usize {

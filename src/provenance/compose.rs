@@ -94,29 +94,7 @@ pub fn compose(work: &Work, relations: &[Relation], edges: &[EdgeAlignment]) -> 
         .iter()
         .map(|ns| ns.iter().map(|&n| layer_of(n)).collect())
         .collect();
-    // Merge the per-layer orders: emit a component when it heads every layer it occurs in,
-    // trying layers in derivation order; if none is ready (crossing links), force the head of
-    // the first non-empty layer so the merge always ends.
-    let mut heads = vec![0usize; layers.len()];
-    let mut emitted = vec![false; comp_nodes.len()];
-    let mut out_order: Vec<usize> = Vec::with_capacity(comp_nodes.len());
-    loop {
-        for (li, h) in heads.iter_mut().enumerate() {
-            while *h < lists[li].len() && emitted[lists[li][*h]] {
-                *h += 1;
-            }
-        }
-        let head = |li: usize| lists[li].get(heads[li]).copied();
-        let ready = (0..layers.len())
-            .filter_map(head)
-            .find(|&c| comp_layers[c].iter().all(|&li| head(li) == Some(c)));
-        let pick = match ready.or_else(|| (0..layers.len()).find_map(head)) {
-            Some(c) => c,
-            None => break,
-        };
-        emitted[pick] = true;
-        out_order.push(pick);
-    }
+    let out_order = merge_orders(&lists, &comp_layers);
 
     // Chains: which links and ptrs touch each component.
     let mut chain_items: Vec<Vec<(usize, usize, String)>> = vec![Vec::new(); comp_nodes.len()];
@@ -162,6 +140,35 @@ pub fn compose(work: &Work, relations: &[Relation], edges: &[EdgeAlignment]) -> 
             }
         })
         .collect()
+}
+
+/// The components in document order, from each layer's order of first appearance
+/// (`lists`) and the layers each component has sentences in (`comp_layers`).
+fn merge_orders(lists: &[Vec<usize>], comp_layers: &[BTreeSet<usize>]) -> Vec<usize> {
+    // Merge the per-layer orders: emit a component when it heads every layer it occurs in,
+    // trying layers in derivation order; if none is ready (crossing links), force the head of
+    // the first non-empty layer so the merge always ends.
+    let mut heads = vec![0usize; lists.len()];
+    let mut emitted = vec![false; comp_layers.len()];
+    let mut out_order: Vec<usize> = Vec::with_capacity(comp_layers.len());
+    loop {
+        for (li, h) in heads.iter_mut().enumerate() {
+            while *h < lists[li].len() && emitted[lists[li][*h]] {
+                *h += 1;
+            }
+        }
+        let head = |li: usize| lists[li].get(heads[li]).copied();
+        let ready = (0..lists.len())
+            .filter_map(head)
+            .find(|&c| comp_layers[c].iter().all(|&li| head(li) == Some(c)));
+        let pick = match ready.or_else(|| (0..lists.len()).find_map(head)) {
+            Some(c) => c,
+            None => break,
+        };
+        emitted[pick] = true;
+        out_order.push(pick);
+    }
+    out_order
 }
 
 /// Recompute the segments of an alignment after its edges changed (e.g. after a manual link).

@@ -613,22 +613,3 @@ pub(crate) fn span(idx: &SentenceIndex<'_>, ids: &[String]) -> Option<(usize, us
     let pos: Vec<usize> = ids.iter().filter_map(|id| idx.index(id)).collect();
     Some((*pos.iter().min()?, *pos.iter().max()?))
 }
-
-/// Sort the links and ptrs of an edge into document order (by their first sentence, source side
-/// first), so that the written file reads in order.
-pub fn sort_edge(idx: &SentenceIndex<'_>, rel: &Relation, edge: &mut EdgeAlignment) {
-    let key_link = |l: &Link| {
-        (
-            span(idx, &l.source).map_or(usize::MAX, |s| s.0),
-            span(idx, &l.derived).map_or(usize::MAX, |s| s.0),
-        )
-    };
-    edge.links.sort_by_key(key_link);
-    // Ptrs go by their own layer's order; source-side ptrs first.
-    edge.unaligned.sort_by_key(|u| {
-        (
-            u.layer != rel.source,
-            idx.index(&u.sentence).unwrap_or(usize::MAX),
-        )
-    });
-}

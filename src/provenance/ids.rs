@@ -165,21 +165,26 @@ pub(crate) fn mark_prefixes(relations: &[Relation]) -> Vec<String> {
 pub(super) fn keep_segment_ids(segments: &mut [Segment], old: &[Segment], ids: &mut IdAlloc) {
     // Members compared without the layers that have no sentence in the segment: a file read
     // back lists every layer, a composed segment every layer of the work.
-    let key = |s: &Segment| -> Vec<(String, Vec<String>)> {
+    fn key(s: &Segment) -> Vec<(&str, &[String])> {
         s.members
             .iter()
             .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| (k.clone(), v.clone()))
+            .map(|(k, v)| (k.as_str(), v.as_slice()))
             .collect()
-    };
-    let old_ids: HashMap<Vec<(String, Vec<String>)>, &str> =
+    }
+    let old_ids: HashMap<Vec<(&str, &[String])>, &str> =
         old.iter().map(|s| (key(s), s.id.as_str())).collect();
+    // Computed before the ids change (a key borrows the segment).
+    let found: Vec<Option<&str>> = segments
+        .iter()
+        .map(|s| old_ids.get(&key(s)).copied())
+        .collect();
     let mut written: HashSet<String> = HashSet::new();
     let mut fresh: Vec<usize> = Vec::new();
-    for (i, s) in segments.iter_mut().enumerate() {
-        match old_ids.get(&key(s)) {
-            Some(id) if !written.contains(*id) => {
-                s.id = (*id).to_owned();
+    for (i, (s, id)) in segments.iter_mut().zip(found).enumerate() {
+        match id {
+            Some(id) if !written.contains(id) => {
+                s.id = id.to_owned();
                 written.insert(s.id.clone());
             }
             _ => fresh.push(i),

@@ -80,10 +80,9 @@ pub enum ProvenanceError {
     },
 }
 
-/// How to align a work.
 mod compose;
 pub(crate) mod edge;
-pub mod edit;
+pub(crate) mod edit;
 mod gaps;
 pub mod graph;
 mod ids;
@@ -92,10 +91,11 @@ pub mod trace;
 mod work;
 
 pub use compose::{compose, recompose};
-pub use edge::{align_edge, sort_edge};
-pub use edit::{EdgeBuilt, EdgeEdit, GapRule, NewBead, build_edge};
+pub use edge::align_edge;
+pub(crate) use edit::{EdgeBuilt, EdgeEdit, NewBead, build_edge};
 pub use graph::{derivation_graph, derivation_order, layer_order, relation_id};
-pub use ids::{IdAlloc, fresh_id, high_water, link_prefix, ptr_prefix};
+pub(crate) use ids::IdAlloc;
+pub use ids::high_water;
 pub use work::{
     FileReport, WorkOptions, WorkReport, align_to_file, align_work, layer_files_for, relative_path,
     today_utc, tool_agent,

@@ -113,19 +113,17 @@ impl EdgeDiff {
     }
 }
 
-/// An item's content, to compare two versions of it.
-fn contents(e: &EdgeAlignment) -> HashMap<&str, String> {
-    let links = e.links.iter().map(|l| {
-        let key = format!("L {:?} {:?} {} {:?}", l.source, l.derived, l.cert, l.status);
-        (l.id.as_str(), key)
-    });
-    let ptrs = e.unaligned.iter().map(|u| {
-        let key = format!(
-            "U {:?} {} {} {} {:?}",
-            u.kind, u.layer, u.sentence, u.cert, u.status
-        );
-        (u.id.as_str(), key)
-    });
+/// One item of an edge, to compare two versions of it.
+#[derive(PartialEq)]
+enum Item<'a> {
+    Link(&'a crate::model::Link),
+    Ptr(&'a crate::model::Unaligned),
+}
+
+/// The items of an edge by id.
+fn contents(e: &EdgeAlignment) -> HashMap<&str, Item<'_>> {
+    let links = e.links.iter().map(|l| (l.id.as_str(), Item::Link(l)));
+    let ptrs = e.unaligned.iter().map(|u| (u.id.as_str(), Item::Ptr(u)));
     links.chain(ptrs).collect()
 }
 
@@ -141,7 +139,10 @@ pub fn diff_edges(old: &[EdgeAlignment], new: &[EdgeAlignment]) -> Vec<EdgeDiff>
     let mut out = Vec::new();
     for n in new {
         let o = find(old, &n.relation).map_or(&empty, |k| &old[k]);
-        out.push(diff_edge(o, n));
+        // Most operations change one edge: the others are equal, and cheap to tell so.
+        if o != n {
+            out.push(diff_edge(o, n));
+        }
     }
     for o in old.iter().filter(|o| find(new, &o.relation).is_none()) {
         let mut d = diff_edge(o, &empty);
@@ -237,18 +238,69 @@ pub(crate) fn record_diffs(
     (status, who, when): (ChangeStatus, &str, &str),
     desc: String,
 ) -> String {
-    // The items that stay keep the change they had in `old`.
-    let kept: BTreeMap<String, String> = statuses(old)
-        .filter_map(|(id, st)| Some((id.to_owned(), change_of(old, id, st)?)))
-        .collect();
-    new.item_changes = kept;
     new.changes.clone_from(&old.changes);
-    let id = new_change(new, status, who, when, desc);
-    let touched: Vec<String> = diffs
+    let id = fresh_change_id(new);
+    let change = Change {
+        id: id.clone(),
+        status,
+        who: who.to_owned(),
+        when: when.to_owned(),
+        desc,
+    };
+    let touched: std::collections::HashSet<&str> = diffs
         .iter()
-        .flat_map(|d| d.added.iter().chain(&d.changed).cloned())
+        .flat_map(|d| d.added.iter().chain(&d.changed).map(String::as_str))
         .collect();
-    mark(new, &id, touched.iter().map(String::as_str));
-    pin_changes(new);
+    // The items the operation made or changed point at its change (when it fits them: an
+    // automatic ptr left over by a link by hand points at the latest automatic change); the
+    // others keep the change they had in `old`.
+    let automatic = change.status == ChangeStatus::Automatic;
+    let mut changes = std::mem::take(&mut new.changes);
+    changes.push(change);
+    let mut pinned: BTreeMap<String, String> = BTreeMap::new();
+    for (item, st) in statuses(new) {
+        let c = if touched.contains(item) {
+            let fits = match st {
+                LinkStatus::Automatic => automatic,
+                LinkStatus::Verified { when: w, .. } => w == when,
+            };
+            if fits {
+                Some(id.clone())
+            } else {
+                fallback_change(&changes, st)
+            }
+        } else {
+            change_of(old, item, st)
+        };
+        if let Some(c) = c {
+            pinned.insert(item.to_owned(), c);
+        }
+    }
+    new.changes = changes;
+    new.item_changes = pinned;
     id
+}
+
+/// A fresh change id `ch<n>` above every one used: only changes have such ids (and the history
+/// may name them), but any id of the alignment is avoided.
+fn fresh_change_id(al: &WorkAlignment) -> String {
+    let number = |t: &str| t.strip_prefix("ch").and_then(|n| n.parse::<u64>().ok());
+    let named = al.changes.iter().flat_map(|c| {
+        std::iter::once(c.id.as_str()).chain(c.desc.split(|ch: char| {
+            ch.is_whitespace() || matches!(ch, ',' | ';' | '(' | ')' | '.' | ':')
+        }))
+    });
+    let mut n = named.filter_map(number).max().unwrap_or(0);
+    loop {
+        n += 1;
+        let id = format!("ch{n}");
+        let taken =
+            al.edges.iter().any(|e| {
+                e.links.iter().any(|l| l.id == id) || e.unaligned.iter().any(|u| u.id == id)
+            }) || al.segments.iter().any(|s| s.id == id)
+                || al.relations.iter().any(|r| r.id == id);
+        if !taken {
+            return id;
+        }
+    }
 }

@@ -7,11 +7,12 @@ use super::edge::{EdgeRun, align_edge_with};
 use super::graph::{derivation_graph, layer_order};
 use super::ids::{IdAlloc, keep_segment_ids, mark_prefixes};
 use super::record::{describe, diff_edges, record_diffs};
-use crate::model::{Agent, ChangeStatus, LinkStatus, Work, WorkAlignment};
+use crate::model::{Agent, ChangeStatus, EdgeAlignment, LinkStatus, Relation, Work, WorkAlignment};
 use crate::tei::standoff::TOOL_ID;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Component, Path};
 
+/// How to align a work.
 #[derive(Debug, Clone, Default)]
 pub struct WorkOptions {
     /// Date (ISO 8601) recorded in a new `<change>`; today (UTC) when `None`.
@@ -90,32 +91,8 @@ pub fn align_work(
             &mut ids,
         )?);
     }
-    // Confirmed items on edges that no longer exist are reported too.
     if let Some(a) = existing {
-        for e in &a.edges {
-            if relations.iter().any(|r| r.id == e.relation) {
-                continue;
-            }
-            let n = e
-                .links
-                .iter()
-                .filter(|l| l.status != LinkStatus::Automatic)
-                .count()
-                + e.unaligned
-                    .iter()
-                    .filter(|u| u.status != LinkStatus::Automatic)
-                    .count();
-            if n > 0 {
-                let msg = format!(
-                    "{n} confirmed link(s) of {} were dropped: the work no longer has this derivation",
-                    e.relation
-                );
-                if opts.strict {
-                    return Err(ProvenanceError::StaleLink(msg));
-                }
-                warnings.push(msg);
-            }
-        }
+        report_dropped_edges(a, &relations, opts.strict, &mut warnings)?;
     }
     let mut segments = compose(work, &relations, &edges);
     keep_segment_ids(
@@ -126,9 +103,82 @@ pub fn align_work(
     let prefixes = mark_prefixes(&relations);
     let marks = ids.marks(prefixes.iter().map(String::as_str));
 
+    let agents = work_agents(work, existing, &relations, &edges);
+    let mut alignment = WorkAlignment {
+        work: work.id.clone(),
+        layer_files,
+        agents,
+        relations,
+        edges,
+        segments,
+        changes: existing.map(|a| a.changes.clone()).unwrap_or_default(),
+        id_high_water: marks,
+        item_changes: existing.map(|a| a.item_changes.clone()).unwrap_or_default(),
+    };
+    let same = existing.is_some_and(|a| {
+        a.work == alignment.work
+            && a.layer_files == alignment.layer_files
+            && a.agents == alignment.agents
+            && a.relations == alignment.relations
+            && a.edges == alignment.edges
+            && a.segments == alignment.segments
+    });
+    if !same {
+        record_run(existing, &mut alignment, &warnings, opts);
+    }
+    Ok(WorkReport {
+        alignment,
+        warnings,
+        changed: !same,
+    })
+}
+
+/// Confirmed items on edges the work no longer has (its derivation changed) are reported: a
+/// warning, or an error when strict.
+fn report_dropped_edges(
+    a: &WorkAlignment,
+    relations: &[Relation],
+    strict: bool,
+    warnings: &mut Vec<String>,
+) -> Result<(), ProvenanceError> {
+    for e in &a.edges {
+        if relations.iter().any(|r| r.id == e.relation) {
+            continue;
+        }
+        let n = e
+            .links
+            .iter()
+            .filter(|l| l.status != LinkStatus::Automatic)
+            .count()
+            + e.unaligned
+                .iter()
+                .filter(|u| u.status != LinkStatus::Automatic)
+                .count();
+        if n > 0 {
+            let msg = format!(
+                "{n} confirmed link(s) of {} were dropped: the work no longer has this derivation",
+                e.relation
+            );
+            if strict {
+                return Err(ProvenanceError::StaleLink(msg));
+            }
+            warnings.push(msg);
+        }
+    }
+    Ok(())
+}
+
+/// The agents of the alignment: the tool, the people of every layer (derivation order), and
+/// every editor a confirmed item or the kept history names.
+fn work_agents(
+    work: &Work,
+    existing: Option<&WorkAlignment>,
+    relations: &[Relation],
+    edges: &[EdgeAlignment],
+) -> Vec<Agent> {
     // Agents: the tool, the people of every layer (derivation order), and any editor named by a
     // confirmed item.
-    let order = layer_order(work, &relations);
+    let order = layer_order(work, relations);
     let mut agents = vec![tool_agent()];
     for id in &order {
         if let Some(l) = work.layer(id) {
@@ -184,33 +234,7 @@ pub fn align_work(
         }
     }
 
-    let mut alignment = WorkAlignment {
-        work: work.id.clone(),
-        layer_files,
-        agents,
-        relations,
-        edges,
-        segments,
-        changes: existing.map(|a| a.changes.clone()).unwrap_or_default(),
-        id_high_water: marks,
-        item_changes: existing.map(|a| a.item_changes.clone()).unwrap_or_default(),
-    };
-    let same = existing.is_some_and(|a| {
-        a.work == alignment.work
-            && a.layer_files == alignment.layer_files
-            && a.agents == alignment.agents
-            && a.relations == alignment.relations
-            && a.edges == alignment.edges
-            && a.segments == alignment.segments
-    });
-    if !same {
-        record_run(existing, &mut alignment, &warnings, opts);
-    }
-    Ok(WorkReport {
-        alignment,
-        warnings,
-        changed: !same,
-    })
+    agents
 }
 
 /// Record an alignment run that changed the alignment: one change saying what it did to each

@@ -381,20 +381,8 @@ pub fn is_ncname(s: &str) -> bool {
         && chars.all(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '_'))
 }
 
-/// Escape text for XML content and attribute values.
-pub(crate) fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+/// Escape text for XML content and attribute values (see [`super::escape`]).
+pub(crate) use super::escape::markup as xml_escape;
 
 #[cfg(test)]
 mod tests {

@@ -86,6 +86,7 @@ fn at(path: &str, line: usize, message: &str) -> String {
 pub mod annotate;
 pub(crate) mod content_model;
 pub(crate) mod dom;
+pub mod escape;
 pub mod header;
 pub mod import;
 pub mod insert;

@@ -1,0 +1,199 @@
+//! The standoff items both the alignment file and the parallel edition write — links, ptrs,
+//! changes and respStmts — written once, so that the two documents say the same about every
+//! link: its id, targets, type, certainty, who made it and which change did. They differ only in
+//! how they point ([`Naming`]): the alignment file into the layer files (`cs.xml#cs.s1`), the
+//! edition into itself (`#cs.s1`), where an id its layers already use cannot be given again.
+
+use super::TOOL_ID;
+use super::write::fmt_cert;
+use crate::model::{Agent, Change, ChangeStatus, Link, LinkStatus, Unaligned, UnalignedKind};
+use crate::model::{UNKNOWN_AGENT, WorkAlignment};
+use crate::provenance::record::change_of;
+use crate::tei::escape::attr as esc;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
+
+/// How a standoff document points.
+pub(crate) trait Naming {
+    /// ` xml:id="…"` for an item, or nothing when the document cannot give it this id.
+    fn id_attr(&mut self, id: &str) -> String;
+    /// The pointer to a sentence of a layer.
+    fn target(&self, layer: &str, sentence: &str) -> String;
+}
+
+/// The change each link and ptr points at, by item id ([`change_of`]), and the changes to add
+/// for confirmed items that name none (a link edited by hand): one per editor and date
+/// (`ch.v<N>`), so that the document always resolves.
+pub(crate) fn item_changes(a: &WorkAlignment) -> (HashMap<&str, String>, Vec<Change>) {
+    let mut item_change = HashMap::new();
+    let mut extra: Vec<Change> = Vec::new();
+    let mut made: BTreeMap<(String, String), String> = BTreeMap::new();
+    let used: BTreeSet<&str> = a.changes.iter().map(|c| c.id.as_str()).collect();
+    let mut n = 0;
+    let items = a.edges.iter().flat_map(|e| {
+        e.links
+            .iter()
+            .map(|l| (l.id.as_str(), &l.status))
+            .chain(e.unaligned.iter().map(|u| (u.id.as_str(), &u.status)))
+    });
+    for (id, st) in items {
+        if let Some(c) = change_of(a, id, st) {
+            item_change.insert(id, c);
+            continue;
+        }
+        let LinkStatus::Verified { who, when } = st else {
+            continue;
+        };
+        let c = made.entry((who.clone(), when.clone())).or_insert_with(|| {
+            let id = loop {
+                n += 1;
+                let id = format!("ch.v{n}");
+                if !used.contains(id.as_str()) {
+                    break id;
+                }
+            };
+            extra.push(Change {
+                id: id.clone(),
+                status: ChangeStatus::Verified,
+                who: who.clone(),
+                when: when.clone(),
+                desc: "Links confirmed by hand.".into(),
+            });
+            id
+        });
+        item_change.insert(id, c.clone());
+    }
+    (item_change, extra)
+}
+
+/// The `resp` and `change` attributes of an item: the tool for automatic ones, the editor for
+/// confirmed ones.
+pub(crate) fn resp_attrs(status: &LinkStatus, change: Option<&str>) -> String {
+    let who = match status {
+        LinkStatus::Automatic => TOOL_ID,
+        LinkStatus::Verified { who, .. } => who.as_str(),
+    };
+    let mut s = format!(" resp=\"#{}\"", esc(who));
+    if let Some(c) = change {
+        let _ = write!(s, " change=\"#{}\"", esc(c));
+    }
+    s
+}
+
+/// A link of an edge whose layers are `(source, derived)`: `@target` the source sentences,
+/// then the derived ones; `@type` `n-m`; `@subtype="partial"` when one side says clearly less.
+/// A link with an empty side (a 1-0 bead kept as a link) needs two ends to be a TEI link: it is
+/// written as an unaligned ptr.
+pub(crate) fn link(
+    o: &mut String,
+    n: &mut impl Naming,
+    l: &Link,
+    (src, der): (&str, &str),
+    resp: &str,
+) {
+    if l.source.is_empty() || l.derived.is_empty() {
+        let (sub, layer, t) = if l.derived.is_empty() {
+            ("source-only", src, &l.source)
+        } else {
+            ("derived-only", der, &l.derived)
+        };
+        if t.is_empty() {
+            return;
+        }
+        let targets: Vec<String> = t.iter().map(|s| n.target(layer, s)).collect();
+        let _ = writeln!(
+            o,
+            "      <ptr{} type=\"unaligned\" subtype=\"{sub}\" target=\"{}\" cert=\"{}\"{resp}/>",
+            n.id_attr(&l.id),
+            esc(&targets.join(" ")),
+            fmt_cert(l.cert),
+        );
+        return;
+    }
+    let targets: Vec<String> = l
+        .source
+        .iter()
+        .map(|s| n.target(src, s))
+        .chain(l.derived.iter().map(|s| n.target(der, s)))
+        .collect();
+    let _ = writeln!(
+        o,
+        "      <link{} type=\"{}\"{} target=\"{}\" cert=\"{}\"{resp}/>",
+        n.id_attr(&l.id),
+        esc(&l.kind()),
+        if l.partial {
+            " subtype=\"partial\""
+        } else {
+            ""
+        },
+        esc(&targets.join(" ")),
+        fmt_cert(l.cert),
+    );
+}
+
+/// An unaligned ptr. A source gap is a fact of the witness (it has no text there), not a
+/// judgement: no certainty is claimed for it.
+pub(crate) fn ptr(o: &mut String, n: &mut impl Naming, u: &Unaligned, resp: &str) {
+    let cert = if u.kind == UnalignedKind::SourceGap && u.cert == 1.0 {
+        String::new()
+    } else {
+        format!(" cert=\"{}\"", fmt_cert(u.cert))
+    };
+    let _ = writeln!(
+        o,
+        "      <ptr{} type=\"unaligned\" subtype=\"{}\" target=\"{}\"{cert}{resp}/>",
+        n.id_attr(&u.id),
+        u.kind.as_str(),
+        esc(&n.target(&u.layer, &u.sentence)),
+    );
+}
+
+/// A `<change>` of the history. An unknown person or date (a link edited by hand) is left out,
+/// not written empty: an empty `@when` is not a date.
+pub(crate) fn change(o: &mut String, n: &mut impl Naming, c: &Change) {
+    let who = if c.who.is_empty() {
+        String::new()
+    } else {
+        format!(" who=\"#{}\"", esc(&c.who))
+    };
+    let when = if c.when.is_empty() {
+        String::new()
+    } else {
+        format!(" when=\"{}\"", esc(&c.when))
+    };
+    let _ = writeln!(
+        o,
+        "      <change{} status=\"{}\"{who}{when}>{}</change>",
+        n.id_attr(&c.id),
+        esc(c.status.as_str()),
+        esc(&c.desc)
+    );
+}
+
+/// A `respStmt` of the `titleStmt`, declaring an agent that `@resp` and `@who` point at.
+pub(crate) fn resp_stmt(o: &mut String, n: &mut impl Naming, a: &Agent) {
+    let _ = writeln!(
+        o,
+        "        <respStmt{}>\n          <resp>{}</resp>\n          {}\n        </respStmt>",
+        n.id_attr(&a.id),
+        esc(&a.role),
+        agent_name_el(a)
+    );
+}
+
+/// The name element of a respStmt: software as `name`, an organisation as `orgName`, someone
+/// the sources do not name as `persName type="unknown"`, anyone else as `persName`.
+pub(crate) fn agent_name_el(a: &Agent) -> String {
+    if a.id == TOOL_ID {
+        format!("<name type=\"software\">{}</name>", esc(&a.name))
+    } else if a.name == UNKNOWN_AGENT {
+        format!("<persName type=\"unknown\">{}</persName>", esc(&a.name))
+    } else if matches!(
+        a.role.as_str(),
+        "publisher" | "archive" | "repository" | "institution"
+    ) {
+        format!("<orgName>{}</orgName>", esc(&a.name))
+    } else {
+        format!("<persName>{}</persName>", esc(&a.name))
+    }
+}

@@ -1,0 +1,676 @@
+//! Reading an alignment file: a minimal element tree (quick-xml events), then the
+//! [`WorkAlignment`] it holds, every error naming the file and line.
+
+use super::{HIGH_WATER, TOOL_ID, parse_high_water};
+use crate::model::*;
+use crate::tei::TeiError;
+use std::collections::{BTreeMap, HashMap};
+
+/// Undo [`encode_path`] (and any other `%XX` escape).
+pub(crate) fn decode_path(p: &str) -> String {
+    let bytes = p.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 3 <= bytes.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| p.to_owned())
+}
+
+/// A minimal element tree, enough for the alignment file (which holds no mixed content we need).
+mod xml {
+    use super::TeiError;
+    use quick_xml::events::Event;
+
+    /// An element: its local name, attributes (qualified names as written), children, text and
+    /// the byte offset where it starts.
+    #[derive(Debug, Default)]
+    pub struct Element {
+        pub name: String,
+        pub attrs: Vec<(String, String)>,
+        pub children: Vec<Element>,
+        pub text: String,
+        pub pos: usize,
+    }
+
+    impl Element {
+        /// The value of an attribute.
+        pub fn attr(&self, name: &str) -> Option<&str> {
+            self.attrs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        }
+
+        /// Children with this local name.
+        pub fn kids<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
+            self.children.iter().filter(move |c| c.name == name)
+        }
+
+        /// The first child with this local name.
+        pub fn kid(&self, name: &str) -> Option<&Element> {
+            self.children.iter().find(|c| c.name == name)
+        }
+
+        /// The text as written when the element holds only text (so what the writer put there
+        /// reads back exactly); with child elements, all text inside with white space collapsed.
+        pub fn exact_text(&self) -> String {
+            if self.children.is_empty() {
+                self.text.clone()
+            } else {
+                self.all_text()
+            }
+        }
+
+        /// All text inside, white space collapsed.
+        pub fn all_text(&self) -> String {
+            let mut s = String::new();
+            self.collect(&mut s);
+            s.split_whitespace().collect::<Vec<_>>().join(" ")
+        }
+
+        fn collect(&self, s: &mut String) {
+            s.push_str(&self.text);
+            s.push(' ');
+            for c in &self.children {
+                c.collect(s);
+            }
+        }
+    }
+
+    /// 1-based line and column of a byte offset.
+    pub fn line_col(text: &str, pos: usize) -> (usize, usize) {
+        let pos = pos.min(text.len());
+        let before = &text.as_bytes()[..pos];
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        let line_start = before
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map(|p| p + 1)
+            .unwrap_or(0);
+        let col = String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count()
+            + 1;
+        (line, col)
+    }
+
+    fn local(name: &str) -> String {
+        match name.rfind(':') {
+            Some(i) => name[i + 1..].to_owned(),
+            None => name.to_owned(),
+        }
+    }
+
+    /// Parse a whole document into its root element.
+    pub fn parse(text: &str, name: &str) -> Result<Element, TeiError> {
+        let mut reader = quick_xml::Reader::from_str(text);
+        let err = |pos: usize, message: String| {
+            let (line, column) = line_col(text, pos);
+            TeiError::Xml {
+                path: name.to_owned(),
+                line,
+                column,
+                message,
+            }
+        };
+        let mut stack: Vec<Element> = Vec::new();
+        let mut root: Option<Element> = None;
+        loop {
+            let start = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+            let ev = reader.read_event().map_err(|e| {
+                err(
+                    usize::try_from(reader.error_position()).unwrap_or(0),
+                    e.to_string(),
+                )
+            })?;
+            match ev {
+                Event::Start(e) | Event::Empty(e) if root.is_some() && stack.is_empty() => {
+                    let _ = e;
+                    return Err(err(start, "content after the root element".into()));
+                }
+                Event::Start(e) => {
+                    // The tree is dropped recursively: a pathological depth would overflow the
+                    // stack, so refuse it as the layer reader does.
+                    if stack.len() >= crate::tei::dom::MAX_DEPTH {
+                        return Err(err(
+                            start,
+                            format!(
+                                "elements nested more than {} deep",
+                                crate::tei::dom::MAX_DEPTH
+                            ),
+                        ));
+                    }
+                    stack.push(element(&e, start, &err)?)
+                }
+                Event::Empty(e) => {
+                    let el = element(&e, start, &err)?;
+                    match stack.last_mut() {
+                        Some(p) => p.children.push(el),
+                        None => root = Some(el),
+                    }
+                }
+                Event::End(_) => {
+                    // quick-xml checks that end names match.
+                    if let Some(el) = stack.pop() {
+                        match stack.last_mut() {
+                            Some(p) => p.children.push(el),
+                            None => root = Some(el),
+                        }
+                    }
+                }
+                Event::Text(t) => {
+                    if let Some(p) = stack.last_mut() {
+                        p.text.push_str(&t.xml10_content());
+                    }
+                }
+                Event::CData(t) => {
+                    if let Some(p) = stack.last_mut() {
+                        p.text.push_str(&t.xml10_content());
+                    }
+                }
+                Event::GeneralRef(r) => {
+                    let resolved = if r.is_char_ref() {
+                        r.resolve_char_ref()
+                            .map_err(|e| err(start, e.to_string()))?
+                            .map(String::from)
+                    } else {
+                        let name = r.xml10_content();
+                        quick_xml::escape::resolve_predefined_entity(&name).map(str::to_owned)
+                    };
+                    let Some(resolved) = resolved else {
+                        return Err(err(
+                            start,
+                            format!("unknown entity &{};", r.xml10_content()),
+                        ));
+                    };
+                    if let Some(p) = stack.last_mut() {
+                        p.text.push_str(&resolved);
+                    }
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        if let Some(open) = stack.last() {
+            return Err(err(
+                text.len(),
+                format!("element <{}> is not closed", open.name),
+            ));
+        }
+        root.ok_or_else(|| err(0, "no root element".into()))
+    }
+
+    fn element(
+        e: &quick_xml::events::BytesStart<'_>,
+        pos: usize,
+        err: &dyn Fn(usize, String) -> TeiError,
+    ) -> Result<Element, TeiError> {
+        let mut el = Element {
+            name: local(e.name().as_ref()),
+            pos,
+            ..Default::default()
+        };
+        for a in e.attributes() {
+            let a = a.map_err(|x| err(pos, x.to_string()))?;
+            let v = a
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(|x| err(pos, x.to_string()))?;
+            el.attrs.push((a.key.as_ref().to_owned(), v.into_owned()));
+        }
+        Ok(el)
+    }
+}
+
+/// Read the alignment in `text` (after the conformance checks); `name` is the file in messages.
+pub(super) fn alignment(text: &str, name: &str) -> Result<WorkAlignment, TeiError> {
+    let root = xml::parse(text, name)?;
+    Parser { name, text }.alignment(&root)
+}
+
+struct Parser<'a> {
+    name: &'a str,
+    text: &'a str,
+}
+
+impl Parser<'_> {
+    fn invalid(&self, el: Option<&xml::Element>, message: String) -> TeiError {
+        let line = el.map(|e| xml::line_col(self.text, e.pos).0).unwrap_or(0);
+        TeiError::Invalid {
+            path: self.name.to_owned(),
+            line,
+            message,
+        }
+    }
+
+    fn need<'e>(&self, el: &'e xml::Element, attr: &str) -> Result<&'e str, TeiError> {
+        el.attr(attr)
+            .ok_or_else(|| self.invalid(Some(el), format!("<{}> has no @{attr}", el.name)))
+    }
+
+    fn cert(&self, el: &xml::Element) -> Result<f64, TeiError> {
+        match el.attr("cert") {
+            None => Ok(0.0),
+            Some("high") => Ok(0.9),
+            Some("medium") => Ok(0.6),
+            Some("low") => Ok(0.3),
+            Some("unknown") => Ok(0.0),
+            Some(v) => v
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|x| (0.0..=1.0).contains(x))
+                .ok_or_else(|| {
+                    self.invalid(Some(el), format!("@cert \"{v}\" is not a probability"))
+                }),
+        }
+    }
+
+    fn alignment(&self, root: &xml::Element) -> Result<WorkAlignment, TeiError> {
+        if root.name != "TEI" {
+            return Err(self.invalid(
+                Some(root),
+                format!("the root element is <{}>, not <TEI>", root.name),
+            ));
+        }
+        let standoff = root.kid("standOff").ok_or_else(|| {
+            self.invalid(
+                Some(root),
+                "not an alignment file: it has no <standOff> (a layer? alignments are written by `tei-align align` to alignments/<work>/alignment.xml)".into(),
+            )
+        })?;
+        let header = root
+            .kid("teiHeader")
+            .ok_or_else(|| self.invalid(Some(root), "no <teiHeader>".into()))?;
+        let file_desc = header.kid("fileDesc");
+        let title_stmt = file_desc.and_then(|f| f.kid("titleStmt"));
+        // Work id: from the title, "… of <work>".
+        let title = title_stmt
+            .and_then(|t| t.kid("title"))
+            .map(|t| t.all_text())
+            .unwrap_or_default();
+        let work = match root.attr("n") {
+            Some(n) => n.to_owned(),
+            None => title
+                .rsplit_once(" of ")
+                .map(|(_, w)| w.to_owned())
+                .unwrap_or_else(|| title.clone()),
+        };
+        let layer_files = self.witnesses(file_desc)?;
+        let changes = self.changes(header)?;
+        let relations = self.relations(standoff)?;
+        let mut id_high_water = recorded_marks(header);
+        let mut refs = Refs {
+            p: self,
+            file_to_layer: layer_files
+                .iter()
+                .map(|(k, v)| (v.clone(), k.clone()))
+                .collect(),
+            change_by_id: changes.iter().map(|c| (c.id.as_str(), c)).collect(),
+            item_changes: BTreeMap::new(),
+        };
+        let mut edges = Vec::new();
+        let mut segments = Vec::new();
+        for g in standoff.kids("linkGrp") {
+            // Files written before the marks moved to appInfo kept them in `linkGrp/@n`.
+            for (prefix, n) in parse_high_water(g.attr("n").unwrap_or("")) {
+                let m = id_high_water.entry(prefix).or_insert(0);
+                *m = (*m).max(n);
+            }
+            match g.attr("type") {
+                Some("alignment") => edges.push(refs.edge(g, &relations)?),
+                Some("segments") => refs.segments(g, &layer_files, &mut segments)?,
+                _ => {}
+            }
+        }
+        Ok(WorkAlignment {
+            item_changes: refs.item_changes,
+            work,
+            layer_files,
+            agents: agents(title_stmt),
+            relations,
+            edges,
+            segments,
+            changes,
+            id_high_water,
+        })
+    }
+
+    /// The layer files the witnesses name, by layer id.
+    fn witnesses(
+        &self,
+        file_desc: Option<&xml::Element>,
+    ) -> Result<BTreeMap<String, String>, TeiError> {
+        let mut layer_files = BTreeMap::new();
+        let list_wit = file_desc
+            .and_then(|f| f.kid("sourceDesc"))
+            .and_then(|s| s.kid("listWit"));
+        if let Some(lw) = list_wit {
+            for w in lw.kids("witness") {
+                let xid = self.need(w, "xml:id")?;
+                let id = xid.strip_prefix("layer.").ok_or_else(|| {
+                    self.invalid(
+                        Some(w),
+                        format!("witness id \"{xid}\" does not start with \"layer.\""),
+                    )
+                })?;
+                let file = w.kid("ref").and_then(|r| r.attr("target")).ok_or_else(|| {
+                    self.invalid(
+                        Some(w),
+                        format!("witness {xid} names no file (<ref target>)"),
+                    )
+                })?;
+                layer_files.insert(id.to_owned(), decode_path(file));
+            }
+        }
+        Ok(layer_files)
+    }
+
+    /// The history.
+    fn changes(&self, header: &xml::Element) -> Result<Vec<Change>, TeiError> {
+        let mut changes = Vec::new();
+        if let Some(rd) = header.kid("revisionDesc") {
+            for c in rd.kids("change") {
+                changes.push(Change {
+                    id: self.need(c, "xml:id")?.to_owned(),
+                    status: ChangeStatus::parse(c.attr("status").unwrap_or("")),
+                    who: c
+                        .attr("who")
+                        .unwrap_or("")
+                        .trim_start_matches('#')
+                        .to_owned(),
+                    when: c.attr("when").unwrap_or("").to_owned(),
+                    desc: c.exact_text(),
+                });
+            }
+        }
+        Ok(changes)
+    }
+
+    /// The derivation graph.
+    fn relations(&self, standoff: &xml::Element) -> Result<Vec<Relation>, TeiError> {
+        let mut relations = Vec::new();
+        for lr in standoff.kids("listRelation") {
+            for r in lr.kids("relation") {
+                let layer_ref = |attr: &str| -> Result<String, TeiError> {
+                    let v = self.need(r, attr)?;
+                    v.strip_prefix("#layer.").map(str::to_owned).ok_or_else(|| {
+                        self.invalid(
+                            Some(r),
+                            format!("@{attr} \"{v}\" does not point to a #layer.<id> witness"),
+                        )
+                    })
+                };
+                relations.push(Relation {
+                    id: self.need(r, "xml:id")?.to_owned(),
+                    source: layer_ref("passive")?,
+                    derived: layer_ref("active")?,
+                    kind: DerivationKind::parse(r.attr("name").unwrap_or("")),
+                    // Older files name the makers in @resp; newer ones in the description.
+                    resp: match r.attr("resp") {
+                        Some(v) => v
+                            .split_whitespace()
+                            .map(|x| x.trim_start_matches('#').to_owned())
+                            .collect(),
+                        None => r
+                            .kid("desc")
+                            .map(|d| {
+                                d.children
+                                    .iter()
+                                    .filter_map(|c| c.attr("ref"))
+                                    .flat_map(str::split_whitespace)
+                                    .map(|x| x.trim_start_matches('#').to_owned())
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                    },
+                    when: r.attr("when").map(str::to_owned),
+                });
+            }
+        }
+
+        Ok(relations)
+    }
+}
+
+/// The agents the `respStmt`s of the title statement declare.
+fn agents(title_stmt: Option<&xml::Element>) -> Vec<Agent> {
+    let mut agents = Vec::new();
+    if let Some(ts) = title_stmt {
+        for r in ts.kids("respStmt") {
+            // A respStmt without an id cannot be pointed at; it names nobody we need.
+            let Some(id) = r.attr("xml:id").map(str::to_owned) else {
+                continue;
+            };
+            agents.push(Agent {
+                id,
+                name: r
+                    .kid("name")
+                    .or_else(|| r.kid("persName"))
+                    .or_else(|| r.kid("orgName"))
+                    .map(|n| n.exact_text())
+                    .unwrap_or_default(),
+                role: r.kid("resp").map(|n| n.exact_text()).unwrap_or_default(),
+            });
+        }
+    }
+
+    agents
+}
+
+/// The high-water marks the tool recorded in its `appInfo`.
+fn recorded_marks(header: &xml::Element) -> BTreeMap<String, u64> {
+    let mut id_high_water: BTreeMap<String, u64> = BTreeMap::new();
+    let apps = header
+        .kid("encodingDesc")
+        .into_iter()
+        .flat_map(|e| e.kids("appInfo"))
+        .flat_map(|a| a.kids("application"))
+        .filter(|a| a.attr("ident") == Some(TOOL_ID));
+    let recorded = apps
+        .flat_map(|a| a.kids("desc"))
+        .filter(|d| d.attr("type") == Some(HIGH_WATER))
+        .map(|d| format!("{HIGH_WATER} {}", d.all_text()));
+    for (prefix, n) in recorded.flat_map(|t| parse_high_water(&t)) {
+        let m = id_high_water.entry(prefix).or_insert(0);
+        *m = (*m).max(n);
+    }
+    id_high_water
+}
+
+/// What the links and ptrs of the file refer to: the layer files, the changes; and the change
+/// each item points at, as read.
+struct Refs<'a> {
+    p: &'a Parser<'a>,
+    file_to_layer: HashMap<String, String>,
+    change_by_id: HashMap<&'a str, &'a Change>,
+    item_changes: BTreeMap<String, String>,
+}
+
+impl Refs<'_> {
+    /// Split a pointer into (layer, sentence id).
+    fn resolve(&self, el: &xml::Element, p: &str) -> Result<(String, String), TeiError> {
+        let (file, id) = p.rsplit_once('#').ok_or_else(|| {
+            self.p
+                .invalid(Some(el), format!("pointer \"{p}\" has no #fragment"))
+        })?;
+        let file = decode_path(file);
+        let layer = self.file_to_layer.get(&file).ok_or_else(|| {
+            self.p.invalid(
+                Some(el),
+                format!("pointer \"{p}\" names a file that is not a listed witness"),
+            )
+        })?;
+        Ok((layer.clone(), id.to_owned()))
+    }
+
+    /// The status an item's `@change` and `@resp` give it.
+    fn status(&self, el: &xml::Element) -> LinkStatus {
+        let change = el
+            .attr("change")
+            .map(|c| c.trim_start_matches('#'))
+            .and_then(|c| self.change_by_id.get(c));
+        let resp = el
+            .attr("resp")
+            .and_then(|r| r.split_whitespace().next())
+            .map(|r| r.trim_start_matches('#').to_owned())
+            .filter(|r| !r.is_empty());
+        match (change, resp) {
+            (Some(c), resp) if c.status == ChangeStatus::Verified => LinkStatus::Verified {
+                who: resp.unwrap_or_else(|| c.who.clone()),
+                when: c.when.clone(),
+            },
+            // A link someone added or edited by hand in an XML editor names a person, not
+            // the tool: it is theirs, and re-alignment must not touch it.
+            (c, Some(who)) if who != TOOL_ID => LinkStatus::Verified {
+                who,
+                when: c.map(|c| c.when.clone()).unwrap_or_default(),
+            },
+            _ => LinkStatus::Automatic,
+        }
+    }
+
+    /// Remember the change an item points at (when it names one the file has).
+    fn note_change(&mut self, el: &xml::Element) {
+        let change = el.attr("change").map(|c| c.trim_start_matches('#'));
+        if let (Some(id), Some(c)) = (el.attr("xml:id"), change)
+            && self.change_by_id.contains_key(c)
+        {
+            self.item_changes.insert(id.to_owned(), c.to_owned());
+        }
+    }
+
+    /// One `linkGrp type="alignment"`: an edge.
+    fn edge(
+        &mut self,
+        g: &xml::Element,
+        relations: &[Relation],
+    ) -> Result<EdgeAlignment, TeiError> {
+        let p = self.p;
+        let rel_id = p.need(g, "corresp")?.trim_start_matches('#').to_owned();
+        let rel = relations.iter().find(|r| r.id == rel_id).ok_or_else(|| {
+            p.invalid(
+                Some(g),
+                format!("linkGrp points to relation #{rel_id}, which is not declared"),
+            )
+        })?;
+        let mut edge = EdgeAlignment {
+            relation: rel_id.clone(),
+            links: Vec::new(),
+            unaligned: Vec::new(),
+        };
+        for el in &g.children {
+            match (el.name.as_str(), el.attr("type")) {
+                ("link", _) => edge.links.push(self.link(el, rel)?),
+                ("ptr", Some("unaligned")) => edge.unaligned.push(self.ptr(el)?),
+                _ => {}
+            }
+        }
+        Ok(edge)
+    }
+
+    /// A `link` of an edge: source targets first, then derived ones.
+    fn link(&mut self, el: &xml::Element, rel: &Relation) -> Result<Link, TeiError> {
+        let p = self.p;
+        let mut source = Vec::new();
+        let mut derived = Vec::new();
+        for t in p.need(el, "target")?.split_whitespace() {
+            let (layer, id) = self.resolve(el, t)?;
+            if layer == rel.source && derived.is_empty() {
+                source.push(id);
+            } else if layer == rel.derived {
+                derived.push(id);
+            } else {
+                return Err(p.invalid(
+                    Some(el),
+                    format!(
+                        "link target {t} is neither in {} (first) nor in {}",
+                        rel.source, rel.derived
+                    ),
+                ));
+            }
+        }
+        self.note_change(el);
+        Ok(Link {
+            id: p.need(el, "xml:id")?.to_owned(),
+            source,
+            derived,
+            cert: p.cert(el)?,
+            status: self.status(el),
+            partial: el.attr("subtype") == Some("partial"),
+        })
+    }
+
+    /// An unaligned `ptr` of an edge.
+    fn ptr(&mut self, el: &xml::Element) -> Result<Unaligned, TeiError> {
+        let p = self.p;
+        let kind = match p.need(el, "subtype")? {
+            "source-only" => UnalignedKind::SourceOnly,
+            "derived-only" => UnalignedKind::DerivedOnly,
+            "source-gap" => UnalignedKind::SourceGap,
+            other => {
+                return Err(p.invalid(Some(el), format!("unknown unaligned subtype \"{other}\"")));
+            }
+        };
+        let target = p.need(el, "target")?;
+        let (layer, sentence) = self.resolve(el, target.trim())?;
+        self.note_change(el);
+        Ok(Unaligned {
+            id: p.need(el, "xml:id")?.to_owned(),
+            kind,
+            layer,
+            sentence,
+            // A source gap is written without @cert: it is a fact of the witness, which the
+            // model holds as certain.
+            cert: if kind == UnalignedKind::SourceGap && el.attr("cert").is_none() {
+                1.0
+            } else {
+                p.cert(el)?
+            },
+            status: self.status(el),
+        })
+    }
+
+    /// The `linkGrp type="segments"`: the N-way segments.
+    fn segments(
+        &self,
+        g: &xml::Element,
+        layer_files: &BTreeMap<String, String>,
+        segments: &mut Vec<Segment>,
+    ) -> Result<(), TeiError> {
+        let p = self.p;
+        for el in &g.children {
+            if el.name != "link" && el.name != "ptr" {
+                continue;
+            }
+            let mut members: BTreeMap<String, Vec<String>> = layer_files
+                .keys()
+                .map(|k| (k.clone(), Vec::new()))
+                .collect();
+            for t in p.need(el, "target")?.split_whitespace() {
+                let (layer, id) = self.resolve(el, t)?;
+                members.entry(layer).or_default().push(id);
+            }
+            segments.push(Segment {
+                id: p.need(el, "xml:id")?.to_owned(),
+                members,
+                chain: el
+                    .attr("corresp")
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .map(|c| c.trim_start_matches('#').to_owned())
+                    .collect(),
+            });
+        }
+        Ok(())
+    }
+}
