@@ -24,6 +24,8 @@
 //! warning names the place. Children that hold blocks or sentences (`list`, `quote` with
 //! `p`, an existing `<s>`) are hard boundaries: no sentence crosses them, and they are processed
 //! on their own. `<note>` content and the `teiHeader` are never segmented. `<s>` is never nested.
+//! Sibling lines of verse (`<l>`) are split as one text, a sentence over lines written as parts
+//! inside each line (`verse`, docs/segmentation.md).
 //!
 //! ## Stable ids (re-segmentation)
 //! - An existing `<s xml:id>` is kept as it is, with its id.
