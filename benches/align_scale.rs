@@ -43,21 +43,7 @@ fn load(data: &Path, sets: &[&str]) -> Vec<Doc> {
     out
 }
 
-/// A small deterministic generator (SplitMix64): the same texts on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+use common::Rng;
 
 /// A document cut at gold bead boundaries into pieces of 200–800 source sentences (the last
 /// piece takes the rest). The gold must cover the document in order, as the gold sets do.

@@ -451,19 +451,26 @@ pub(crate) fn unsupported_null() -> Evidence {
 /// The evidence recorded for a bead fixed by a person: the search did not weigh it, so it has
 /// no scores, only its kind (its confidence is the person's, not the model's).
 pub(crate) fn fixed_evidence(b: &crate::model::Bead) -> Evidence {
-    Evidence {
-        kind: BeadKind::of(b.src.len(), b.tgt.len()),
-        lex: 0.0,
-        around: 0.0,
-        wide: 0.0,
-        adjacent: 0.0,
-        length: 0.0,
-        nulls_around: 0.0,
-        rival: 0.0,
-        merge_gain: 0.0,
-        size: 0.0,
-        clues: 0.0,
-        semantic: None,
+    Evidence::none(BeadKind::of(b.src.len(), b.tgt.len()))
+}
+
+impl Evidence {
+    /// A bead of this kind with no evidence at all (every score 0, no semantic score).
+    pub(crate) fn none(kind: BeadKind) -> Self {
+        Evidence {
+            kind,
+            lex: 0.0,
+            around: 0.0,
+            wide: 0.0,
+            adjacent: 0.0,
+            length: 0.0,
+            nulls_around: 0.0,
+            rival: 0.0,
+            merge_gain: 0.0,
+            size: 0.0,
+            clues: 0.0,
+            semantic: None,
+        }
     }
 }
 
@@ -514,18 +521,8 @@ mod tests {
             let p = 1.0 / (1.0 + (-(-2.0 + 6.0 * f64::from(lex))).exp());
             let u = ((k as f64) * 0.618_033_988_75).fract();
             let e = Evidence {
-                kind: BeadKind::OneOne,
                 lex,
-                around: 0.0,
-                wide: 0.0,
-                adjacent: 0.0,
-                length: 0.0,
-                nulls_around: 0.0,
-                rival: 0.0,
-                merge_gain: 0.0,
-                size: 0.0,
-                clues: 0.0,
-                semantic: None,
+                ..Evidence::none(BeadKind::OneOne)
             };
             rows.push((e, u < p, 1.0));
         }
