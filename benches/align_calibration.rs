@@ -199,17 +199,7 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(NEGATIVE_WEIGHT);
-    let mut sets: Vec<String> = std::fs::read_dir(&data)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .filter(|e| e.path().join("meta.json").is_file())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    // The plain PUD sets are all 1-1 copies of the perturbed sets' text.
-    sets.retain(|s| !s.starts_with("pud") || s.ends_with("perturbed"));
-    sets.sort();
+    let sets = common::distinct_set_names(&data);
     let rows: Vec<Row> = sets.iter().flat_map(|s| collect(&data, s, false)).collect();
     let negatives: Vec<Row> = sets.iter().flat_map(|s| collect(&data, s, true)).collect();
     let (fit, held): (Vec<&Row>, Vec<&Row>) = rows

@@ -192,15 +192,8 @@ fn main() {
     let Some(data) = common::data_dir() else {
         return;
     };
-    let only: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
-    let mut sets: Vec<_> = std::fs::read_dir(&data)
-        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect())
-        .unwrap_or_else(|_| Vec::new());
-    sets.retain(|p| p.join("meta.json").is_file());
-    sets.sort();
+    let only = common::named_args();
+    let sets = common::gold_sets(&data);
     let e5 = common::e5();
     let with_e5 = AlignOptions {
         embedder: e5.clone(),

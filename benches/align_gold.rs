@@ -76,16 +76,8 @@ fn main() {
     let Some(data) = common::data_dir() else {
         return;
     };
-    // `cargo bench` passes `--bench`; anything else names sets to run.
-    let only: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
-    let mut sets: Vec<_> = std::fs::read_dir(&data)
-        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect())
-        .unwrap_or_else(|_| Vec::new());
-    sets.retain(|p| p.join("meta.json").is_file());
-    sets.sort();
+    let only = common::named_args();
+    let sets = common::gold_sets(&data);
     let tmp = match tempfile::tempdir() {
         Ok(t) => t,
         Err(e) => {

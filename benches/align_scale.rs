@@ -179,10 +179,7 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000_000);
-    let only: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
+    let only = common::named_args();
     let books = load(&data, &["dtm", "hu1984", "steinbeck"]);
     if books.is_empty() {
         println!(
@@ -223,16 +220,7 @@ fn main() {
     if !only.is_empty() && !only.iter().any(|o| o == "mixed") {
         return;
     }
-    let mut all: Vec<String> = std::fs::read_dir(&data)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    // The plain PUD sets repeat the perturbed ones' text; keep the perturbed.
-    all.retain(|s| !s.starts_with("pud") || s.ends_with("perturbed"));
-    all.sort();
+    let all = common::distinct_set_names(&data);
     let names: Vec<&str> = all.iter().map(String::as_str).collect();
     let mixed = load(&data, &names);
     let n = 100_000.min(max);

@@ -148,3 +148,31 @@ impl Rng {
         (self.next() % n.max(1) as u64) as usize
     }
 }
+
+/// The gold sets under `data` (directories holding a `meta.json`), sorted by name.
+pub fn gold_sets(data: &Path) -> Vec<PathBuf> {
+    let mut sets: Vec<PathBuf> = std::fs::read_dir(data)
+        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    sets.retain(|p| p.join("meta.json").is_file());
+    sets.sort();
+    sets
+}
+
+/// The names of [`gold_sets`], without the plain PUD sets, which are 1-1 copies of the
+/// perturbed sets' text.
+pub fn distinct_set_names(data: &Path) -> Vec<String> {
+    gold_sets(data)
+        .iter()
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .filter(|s| !s.starts_with("pud") || s.ends_with("perturbed"))
+        .collect()
+}
+
+/// The bench's own arguments: `cargo bench` passes `--bench`; anything else names what to run.
+pub fn named_args() -> Vec<String> {
+    std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect()
+}
