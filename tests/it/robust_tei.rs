@@ -18,23 +18,26 @@ fn text_part(xml: &str) -> &str {
 /// Import `fixture` (realtei/…) as layer `lang` into a temp dir; the output's text.
 fn import(fixture: &str, lang: &str) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
-    let input = common::fixture(&format!("realtei/{fixture}"));
     let out = dir.path().join(format!("{lang}.xml"));
-    let r = run(tei_align(dir.path())
-        .arg("import")
-        .arg(&input)
-        .arg("-o")
-        .arg(&out));
+    let xml = import_to(dir.path(), fixture, &out);
+    (dir, xml)
+}
+
+/// Import `fixture` (realtei/…) to `out`, run in `dir`: it must succeed, give valid TEI and keep
+/// the text byte for byte apart from the `<s>` tags. The output's text.
+fn import_to(dir: &Path, fixture: &str, out: &Path) -> String {
+    let input = common::fixture(&format!("realtei/{fixture}"));
+    let r = run(tei_align(dir).arg("import").arg(&input).arg("-o").arg(out));
     assert!(r.ok, "{}", r.err);
-    let xml = std::fs::read_to_string(&out).unwrap();
+    let xml = std::fs::read_to_string(out).unwrap();
     let src = std::fs::read_to_string(&input).unwrap();
     assert_eq!(
         common::strip_s(text_part(&xml)),
         text_part(&src),
         "the text changed beyond <s> tags"
     );
-    common::assert_valid_tei(&out);
-    (dir, xml)
+    common::assert_valid_tei(out);
+    xml
 }
 
 fn sentences(dir: &Path, lang: &str) -> Vec<String> {
@@ -157,18 +160,8 @@ fn verse_sentences_span_lines() {
     let work = dir.path().join("texts/abend");
     std::fs::create_dir_all(&work).unwrap();
     for lang in ["de", "en"] {
-        let input = common::fixture(&format!("realtei/verse/{lang}.xml"));
         let out = work.join(format!("{lang}.xml"));
-        let r = run(tei_align(dir.path())
-            .arg("import")
-            .arg(&input)
-            .arg("-o")
-            .arg(&out));
-        assert!(r.ok, "{}", r.err);
-        let xml = std::fs::read_to_string(&out).unwrap();
-        let src = std::fs::read_to_string(&input).unwrap();
-        assert_eq!(common::strip_s(text_part(&xml)), text_part(&src));
-        common::assert_valid_tei(&out);
+        let xml = import_to(dir.path(), &format!("verse/{lang}.xml"), &out);
         assert!(
             xml.contains("part=\"I\"") && xml.contains("part=\"F\""),
             "{xml}"
