@@ -25,6 +25,24 @@ fn normalized(v: Vec<f32>) -> Vec<f32> {
     v.into_iter().map(|x| x / n).collect()
 }
 
+/// `tei-align embed s.txt -o OUT --embeddings URL [--embeddings-model MODEL]` run in `dir`,
+/// with the vector cache in `dir/models`.
+fn embed(dir: &std::path::Path, url: &str, out: &str, model: Option<&str>) -> common::Run {
+    let mut c = common::tei_align(dir);
+    c.env("TEI_ALIGN_MODEL_DIR", dir.join("models")).args([
+        "embed",
+        "s.txt",
+        "-o",
+        out,
+        "--embeddings",
+        url,
+    ]);
+    if let Some(m) = model {
+        c.args(["--embeddings-model", m]);
+    }
+    common::run(&mut c)
+}
+
 /// Serve requests until the process ends; the first request gets a 503. Records each
 /// request's number of inputs.
 fn start_server() -> (String, Arc<Mutex<Vec<usize>>>) {
@@ -89,18 +107,8 @@ fn embed_writes_npy_rows_in_order_after_a_retry() {
     let lines: Vec<String> = (0..150).map(|i| format!("Sentence number {i}.")).collect();
     let input = dir.path().join("s.txt");
     std::fs::write(&input, lines.join("\n") + "\n").unwrap();
-    let out = common::tool()
-        .current_dir(dir.path())
-        .env("TEI_ALIGN_MODEL_DIR", dir.path().join("models"))
-        .args(["embed", "s.txt", "-o", "v.npy", "--embeddings", &url])
-        .args(["--embeddings-model", "toy"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let r = embed(dir.path(), &url, "v.npy", Some("toy"));
+    assert!(r.ok, "{}", r.err);
     let npy = std::fs::read(dir.path().join("v.npy")).unwrap();
     assert_eq!(&npy[..6], b"\x93NUMPY");
     let hlen = u16::from_le_bytes([npy[8], npy[9]]) as usize;
@@ -125,18 +133,8 @@ fn embed_writes_npy_rows_in_order_after_a_retry() {
     edited[3] = "An edited sentence.".into();
     edited[77] = "Another edit.".into();
     std::fs::write(&input, edited.join("\n") + "\n").unwrap();
-    let out = common::tool()
-        .current_dir(dir.path())
-        .env("TEI_ALIGN_MODEL_DIR", dir.path().join("models"))
-        .args(["embed", "s.txt", "-o", "w.npy", "--embeddings", &url])
-        .args(["--embeddings-model", "toy"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let r = embed(dir.path(), &url, "w.npy", Some("toy"));
+    assert!(r.ok, "{}", r.err);
     assert_eq!(*seen.lock().unwrap(), vec![1, 64, 64, 22, 1, 2]);
 }
 
@@ -195,15 +193,9 @@ fn a_server_that_is_down_is_one_clear_error() {
     let url = format!("http://127.0.0.1:{port}/v1/embeddings");
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("s.txt"), "One.\nTwo.\n").unwrap();
-    let out = common::tool()
-        .current_dir(dir.path())
-        .env("TEI_ALIGN_MODEL_DIR", dir.path().join("models"))
-        .args(["embed", "s.txt", "-o", "v.npy", "--embeddings", &url])
-        .args(["--embeddings-model", "toy"])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let r = embed(dir.path(), &url, "v.npy", Some("toy"));
+    assert!(!r.ok);
+    let err = &r.err;
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(
         err.contains(&url) && err.contains("is the server running"),
@@ -211,11 +203,6 @@ fn a_server_that_is_down_is_one_clear_error() {
     );
     assert!(!dir.path().join("v.npy").exists(), "nothing written");
     // An endpoint without a model name is refused before any request.
-    let out = common::tool()
-        .current_dir(dir.path())
-        .env("TEI_ALIGN_MODEL_DIR", dir.path().join("models"))
-        .args(["embed", "s.txt", "-o", "v.npy", "--embeddings", &url])
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--embeddings-model"));
+    let r = embed(dir.path(), &url, "v.npy", None);
+    assert!(r.err.contains("--embeddings-model"), "{}", r.err);
 }
