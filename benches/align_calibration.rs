@@ -394,22 +394,49 @@ fn training(
         .collect()
 }
 
+/// The most mean confidence a kind's beads of unrelated text (the fit sets against their
+/// reversed translations) may get: a stronger ridge pulls every bead towards the kind's mean,
+/// which calibrates the real beads of a kind with little evidence better on average but makes a
+/// stretch where the aligner lost its way look plausible. A ridge that does is not used.
+const UNRELATED_MAX: f64 = 0.15;
+
 /// The ridge penalty of one table and kind with the least calibration error when each fit set
-/// in turn is left out of the fit and predicted (pooled over the sets).
+/// in turn is left out of the fit and predicted (pooled over the sets), among those that keep
+/// unrelated text doubtful (`UNRELATED_MAX`).
 fn choose_ridge(rows: &[Row], embedded: bool, kind: BeadKind, neg_weight: f64) -> f64 {
     let table = usize::from(embedded);
+    let of_kind = |fit: bool, reversed: bool| -> Vec<&Row> {
+        pick(rows, fit, reversed, embedded)
+            .into_iter()
+            .filter(|r| r.evidence.kind == kind)
+            .collect()
+    };
+    let unrelated = of_kind(true, true);
     let mut best = (f64::INFINITY, RIDGES[0]);
     for ridge in RIDGES {
         let mut ridges = SHIPPED_RIDGE;
         ridges[table][kind as usize] = ridge;
+        let whole = Model::fit(
+            &training(rows, None, embedded, kind, neg_weight),
+            &SHIPPED,
+            &ridges,
+        );
+        let doubt = unrelated
+            .iter()
+            .map(|r| whole.predict(&r.evidence))
+            .sum::<f64>()
+            / unrelated.len().max(1) as f64;
+        if doubt > UNRELATED_MAX && ridge > RIDGES[0] {
+            continue;
+        }
         let mut pairs = Vec::new();
         for set in FIT_SETS {
             let train = training(rows, Some(set), embedded, kind, neg_weight);
             let m = Model::fit(&train, &SHIPPED, &ridges);
             pairs.extend(
-                pick(rows, true, false, embedded)
+                of_kind(true, false)
                     .iter()
-                    .filter(|r| r.set == set && r.evidence.kind == kind)
+                    .filter(|r| r.set == set)
                     .map(|r| (m.predict(&r.evidence), r.right)),
             );
         }

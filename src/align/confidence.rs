@@ -10,8 +10,9 @@
 //! gold sets ([`FIT_SETS`]) and checked on the other half (expected calibration error and a
 //! reliability table per bead kind; figures in `docs/aligner.md`).
 //!
-//! The feature vector has a slot for semantic (embedding) evidence; a model without it gives
-//! that slot a zero coefficient.
+//! Alignments made with sentence embeddings are judged by a second table of coefficients
+//! ([`Model::embedded`]) that also weighs the semantic evidence ([`SemanticEvidence`]); the same
+//! lexical score means something else when the search also weighed meaning.
 
 use super::lexicon::{Weighted, overlap};
 use super::search::RawBead;
@@ -202,18 +203,18 @@ pub const SHIPPED: Model = Model {
         ],
         // 2-1/1-2
         [
-            -5.1941, 2.8681, 1.6223, 13.0838, 2.0541, -0.6040, -3.1858, -5.2903, 0.0000, -0.2721,
-            0.9336, 0.0000, -1.9741, 0.0000, 0.0000, 0.0000,
+            -5.8464, 2.4868, -2.9621, 20.6241, 2.2834, -0.6471, -4.4736, -5.6971, 0.0000, -0.1306,
+            0.8376, 0.0000, -8.7585, 0.0000, 0.0000, 0.0000,
         ],
         // other n:m
         [
-            -3.1467, 0.3022, 0.3489, 0.2730, 0.4032, -0.5311, -0.2059, -0.0804, 0.0000, 0.1069,
-            0.4312, 0.0000, -0.0043, 0.0000, 0.0000, 0.0000,
+            -5.6062, 0.3335, 3.8059, 3.5817, 3.0172, -0.7574, -5.8131, -4.5173, 0.0000, -1.1778,
+            1.9432, 0.0000, -2.1270, 0.0000, 0.0000, 0.0000,
         ],
         // 1-0/0-1
         [
-            1.0882, 0.0000, 0.1346, 0.1765, 0.1382, 0.4842, 0.0000, -0.0459, -0.1762, -0.3812,
-            -0.6827, 0.6310, 0.0110, 0.0000, 0.0000, 0.0000,
+            -3.5148, 0.0000, 2.0931, 9.6153, 1.6820, 0.7751, 0.0000, -9.5454, -0.3880, 0.4478,
+            -2.0271, 2.3260, -0.7278, 0.0000, 0.0000, 0.0000,
         ],
     ],
     embedded: [
@@ -229,13 +230,13 @@ pub const SHIPPED: Model = Model {
         ],
         // other n:m
         [
-            -0.6609, 0.1225, 0.1193, 0.0907, 0.1751, -0.3528, -0.2076, -0.0214, 0.0000, -0.1214,
-            0.2857, 0.0000, -0.1084, 0.4165, -0.2879, 0.4017,
+            -2.9063, -0.3794, 0.0328, 0.4029, 2.5575, -0.5168, -5.4904, -0.9206, 0.0000, -2.5859,
+            3.0004, 0.0000, -2.7716, 2.3108, -4.0379, 1.3368,
         ],
         // 1-0/0-1
         [
-            -2.2777, 0.0000, -0.1647, 0.3068, 0.2192, 0.5056, 0.0000, -0.3682, -0.4426, 0.2582,
-            -0.8873, 1.2469, -0.5697, 0.0000, -0.8574, 2.3700,
+            -3.3371, 0.0000, -2.9004, -0.0456, -0.0936, -0.0502, 0.0000, -2.4361, -0.4813, 0.3634,
+            -0.0095, 1.4586, -2.7413, 0.0000, -3.2502, 6.9073,
         ],
     ],
 };
@@ -297,7 +298,7 @@ pub type Ridges = [[f64; 4]; 2];
 
 /// The ridge penalties the shipped model was fitted with (chosen per kind by leave-one-set-out
 /// calibration error on the fit sets, `benches/align_calibration.rs`).
-pub const SHIPPED_RIDGE: Ridges = [[0.1, 0.1, 10.0, 10.0], [0.01, 0.01, 10.0, 1.0]];
+pub const SHIPPED_RIDGE: Ridges = [[0.1, 0.01, 0.1, 0.01], [0.01, 0.01, 0.1, 0.1]];
 
 /// Logistic regression by Newton's method (iteratively reweighted least squares).
 fn logistic(data: &[([f64; FEATURES], f64, f64)], ridge: f64) -> [f64; FEATURES] {
