@@ -435,7 +435,12 @@ fn pair_matrix(
 /// first changed.
 pub(crate) struct Tables {
     band: Band,
+    /// Path costs, each row relative to its entry in `base`.
     cost: Vec<f32>,
+    /// Per row, the cost every entry of that row is relative to (its smallest), in f64: summed
+    /// over a million beads the path cost reaches tens of millions, where an f32 cannot tell
+    /// two paths apart by less than a few units.
+    base: Vec<f64>,
     back: Vec<u8>,
     lex: Vec<f32>,
     /// Semantic pair products per state (empty without vectors).
@@ -453,20 +458,29 @@ fn dp(
 ) -> (Vec<RawBead>, Tables) {
     let n = level.n();
     let m = level.m();
-    let (from, mut lex, mut semm, mut cost, mut back) = match prev {
+    let (from, mut lex, mut semm, mut cost, mut back, mut row_base) = match prev {
         Some(t) => {
             let r0 = (0..=n)
                 .find(|&i| t.band.lo[i] != band.lo[i] || t.band.hi[i] != band.hi[i])
                 .unwrap_or(n + 1);
             let keep = if r0 > n { band.states() } else { band.off[r0] };
-            let (mut lex, mut semm, mut cost, mut back) = (t.lex, t.sem, t.cost, t.back);
+            let (mut lex, mut semm, mut cost, mut back, mut base) =
+                (t.lex, t.sem, t.cost, t.back, t.base);
             lex.truncate(keep);
             semm.truncate(keep);
             cost.truncate(keep);
             back.truncate(keep);
-            (r0, lex, semm, cost, back)
+            base.truncate(r0);
+            (r0, lex, semm, cost, back, base)
         }
-        None => (0, Vec::new(), Vec::new(), Vec::new(), Vec::new()),
+        None => (
+            0,
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+        ),
     };
     let band = &band;
     let lex_from = from.min(n + 1);
@@ -519,10 +533,13 @@ fn dp(
             row_prefix(band, &semm, i, base, hi, &mut dense, &mut qs);
         }
         let ratio = f64::from(p.ratio_at(i));
+        // This row's costs are computed relative to the previous row's base, and each earlier
+        // row's costs shifted to that frame by `shift`: every sum stays small.
+        let frame = if i > 0 { row_base[i - 1] } else { 0.0 };
         // The rows a bead of a source sentences would start from.
-        let mut prow = [(0usize, 0usize, 0usize, 0.0f32, 0.0f32, false); MAXK + 1];
+        let mut prow = [(0usize, 0usize, 0usize, 0.0f32, 0.0f32, 0.0f32, false); MAXK + 1];
         for (a, pr) in prow.iter_mut().enumerate() {
-            if a <= i {
+            if a <= i && a > 0 {
                 let pi = i - a;
                 *pr = (
                     band.lo[pi],
@@ -530,8 +547,12 @@ fn dp(
                     band.off[pi],
                     ((level.src_cum[i] - level.src_cum[pi]) * ratio) as f32,
                     (sw[i] - sw[pi]) as f32,
+                    (row_base[pi] - frame) as f32,
                     true,
                 );
+            } else if a == 0 {
+                // Beads within this row (0 source sentences): same frame.
+                *pr = (band.lo[i], band.hi[i], band.off[i], 0.0, 0.0, 0.0, true);
             }
         }
         let row_off = band.off[i];
@@ -553,7 +574,7 @@ fn dp(
             let mut best = f32::INFINITY;
             let mut best_t = u8::MAX;
             for (t, &(a, b)) in TYPES.iter().enumerate() {
-                let (plo, phi, poff, ls, swa, ok) = prow[a];
+                let (plo, phi, poff, ls, swa, shift, ok) = prow[a];
                 if !ok || b > j {
                     continue;
                 }
@@ -565,6 +586,7 @@ fn dp(
                 if prev == f32::INFINITY {
                     continue;
                 }
+                let prev = prev + shift;
                 let lt = lt[b];
                 let mean = ((ls + lt) * 0.5).max(1.0);
                 let d = lt - ls;
@@ -600,6 +622,12 @@ fn dp(
             cost[row_off + j - lo] = best;
             back[row_off + j - lo] = best_t;
         }
+        // Re-base the row on its smallest cost.
+        let row = &mut cost[row_off..row_off + hi - lo + 1];
+        let least = row.iter().copied().fold(f32::INFINITY, f32::min);
+        let least = if least.is_finite() { least } else { 0.0 };
+        row.iter_mut().for_each(|c| *c -= least);
+        row_base.push(frame + f64::from(least));
         if let Some(pb) = progress
             && i % 4096 == 0
         {
@@ -651,6 +679,7 @@ fn dp(
         band: band.clone(),
         cost,
         back,
+        base: row_base,
         lex,
         sem: semm,
     };
