@@ -30,6 +30,11 @@ pub(crate) const PRIOR: [f64; 12] = [
     0.85, 0.01, 0.01, 0.04, 0.04, 0.01, 0.008, 0.008, 0.002, 0.002, 0.002, 0.002,
 ];
 
+/// Default probability that a run of two or more null beads (1-0 or 0-1) goes on: an
+/// omission or addition is more often a passage than a single sentence. Re-estimated from the
+/// first pass.
+pub(crate) const NULL_RUN: f64 = 0.5;
+
 /// The most sentences on one side of a bead.
 const MAXK: usize = 4;
 /// Texts with at most this many DP states are searched without a band.
@@ -53,6 +58,11 @@ pub(crate) struct Params {
     pub var: f32,
     /// Cost (−ln probability) of each bead type.
     pub prior: [f32; 12],
+    /// Cost of a 1-0 (0-1) bead right after two more 1-0 (0-1) beads, instead of its prior: a
+    /// passage missing on one side is one event, not as many independent ones as it has
+    /// sentences. Without it, the nulls of a missing chapter are cheapest spread out, each
+    /// sentence of the other side paired with whichever stranger fits its length best.
+    pub null_run: [f32; 2],
     /// Weight of the lexical evidence (per unit of matched feature weight).
     pub lambda: f32,
     /// Cost of ending a bead at a block boundary on one side only.
@@ -584,7 +594,19 @@ fn dp(
                 let mean = ((ls + lt) * 0.5).max(1.0);
                 let d = lt - ls;
                 let d2 = d * d / (var * mean);
-                let mut c = prev + p.prior[t] + penalty;
+                let mut prior = p.prior[t];
+                if (a == 0 || b == 0) && back[poff + pj - plo] == t as u8 {
+                    // The bead before is a null of the same kind (types 1 and 2): is the one
+                    // before that too? From the third on, a run of nulls costs its run price.
+                    let (plo2, phi2, poff2, _, _, _, ok2) = prow[2 * a];
+                    if ok2 && j >= 2 * b {
+                        let pj2 = j - 2 * b;
+                        if pj2 >= plo2 && pj2 <= phi2 && back[poff2 + pj2 - plo2] == t as u8 {
+                            prior = p.null_run[t - 1];
+                        }
+                    }
+                }
+                let mut c = prev + prior + penalty;
                 if a == 0 || b == 0 {
                     c += p.null_len * length_cost(d2);
                 } else {
@@ -736,11 +758,58 @@ mod tests {
             local: None,
             var: 6.8,
             prior: PRIOR.map(|p| (-p.ln()) as f32),
+            null_run: [(-NULL_RUN.ln()) as f32; 2],
             lambda: 35.0,
             block_penalty: 1.5,
             null_len: 0.1,
             sem_weight: 0.0,
         }
+    }
+
+    /// Sentences known by their lengths and a clue on every fourth, the target missing the
+    /// source's sentences `gap`, aligned with the parameters `p`.
+    fn align_lengths_only(n: usize, gap: std::ops::Range<usize>, p: &Params) -> Vec<RawBead> {
+        let sl: Vec<u32> = (0..n).map(|k| 20 + (k as u32 * 37) % 61).collect();
+        let tl: Vec<u32> = (0..n)
+            .filter(|k| !gap.contains(k))
+            .map(|k| sl[k] + (k as u32 * 7) % 5)
+            .collect();
+        // Every fourth sentence carries a clue found on both sides (a number, a name).
+        let clue = |k: usize| {
+            if k % 4 == 0 {
+                vec![k as u32 + 1]
+            } else {
+                Vec::new()
+            }
+        };
+        let src_ids: Vec<usize> = (0..n).collect();
+        let tgt_ids: Vec<usize> = (0..n).filter(|k| !gap.contains(k)).collect();
+        let feats = weigh(
+            Csr::build(&src_ids, |&k| clue(k)),
+            Csr::build(&tgt_ids, |&k| clue(k)),
+        );
+        let level = Level {
+            src_cum: cumulative(&sl),
+            tgt_cum: cumulative(&tl),
+            feats: &feats,
+            src_bound: None,
+            tgt_bound: None,
+            sem: None,
+        };
+        dp_widening(&level, p, Band::full(sl.len(), tl.len()), 0, None)
+    }
+
+    #[test]
+    fn a_missing_passage_comes_out_as_one_run_of_nulls() {
+        // Without the run price (the old model) part of such a passage went into a 4-1 merge.
+        let (n, gap) = (120, 50..80);
+        let path = align_lengths_only(n, gap.clone(), &params(1.0));
+        let nulls: Vec<usize> = path.iter().filter(|b| b.ty == 1).map(|b| b.s0).collect();
+        assert_eq!(nulls.len(), gap.len(), "{path:?}");
+        // One run, where the passage is (an unclued sentence at either end is a tie).
+        assert!(nulls.windows(2).all(|w| w[1] == w[0] + 1), "{nulls:?}");
+        assert!(nulls[0].abs_diff(gap.start) <= 1, "{nulls:?}");
+        assert!(path.iter().all(|b| b.ty <= 1), "{path:?}");
     }
 
     #[test]
