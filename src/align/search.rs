@@ -776,7 +776,7 @@ mod tests {
             .collect();
         // Every fourth sentence carries a clue found on both sides (a number, a name).
         let clue = |k: usize| {
-            if k % 4 == 0 {
+            if k.is_multiple_of(4) {
                 vec![k as u32 + 1]
             } else {
                 Vec::new()
