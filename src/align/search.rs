@@ -71,6 +71,9 @@ pub(crate) struct Params {
     pub null_len: f32,
     /// Weight of the semantic evidence, when there is any (see [`Semantic::cost`]).
     pub sem_weight: f32,
+    /// Cost of a null bead right after one of the same kind (the prior when dearer): a run of
+    /// omitted sentences opens once.
+    pub null_extend: f32,
 }
 
 impl Params {
@@ -523,6 +526,10 @@ fn dp(
         pb.set_position(0);
     }
     let var = p.var;
+    let (near_s, near_t) = match sem {
+        Some(s) => best_ratios(band, &semm, s),
+        None => (Vec::new(), Vec::new()),
+    };
     // Per row: 2-D prefix sums of the lexical (and semantic) matrix over rows i, i−1, …, so the
     // sum of any bead type is two look-ups.
     let mut dense: Vec<Vec<f32>> = vec![Vec::new(); MAXK];
@@ -608,7 +615,15 @@ fn dp(
                 }
                 let mut c = prev + prior + penalty;
                 if a == 0 || b == 0 {
+                    // A run of omitted sentences is one omission: opening it costs the prior,
+                    // extending it less.
+                    if back[poff + pj - plo] == t as u8 {
+                        c += p.null_extend.min(p.prior[t]) - p.prior[t];
+                    }
                     c += p.null_len * length_cost(d2);
+                    if let Some(s) = sem {
+                        c += s.null_cost(if a == 0 { near_t[j - 1] } else { near_s[i - 1] });
+                    }
                 } else {
                     c += length_cost(d2);
                     let total = swa + twb[b];
@@ -618,9 +633,7 @@ fn dp(
                         c -= p.lambda * (m2 / total).min(1.0);
                     }
                     if let Some(s) = sem {
-                        let qa = &qs[a - 1];
-                        let r = s.ratio(qa[x1] - qa[x1 - b], i, a, j, b);
-                        c += s.cost(p.sem_weight, r, a, b);
+                        c += s.bead_cost(p.sem_weight, &qs, x1, i, a, j, b);
                     }
                 }
                 if c < best {
@@ -695,6 +708,23 @@ fn dp(
     (beads, tables)
 }
 
+/// For every source and every target sentence, its smallest semantic distance to a single
+/// sentence of the other side within the band (the evidence that it has a counterpart).
+fn best_ratios(band: &Band, semm: &[f32], s: &Semantic<'_>) -> (Vec<f32>, Vec<f32>) {
+    let n = band.lo.len() - 1;
+    let m = band.hi[n];
+    let mut bs = vec![f32::INFINITY; n];
+    let mut bt = vec![f32::INFINITY; m];
+    for i in 1..=n {
+        for j in band.lo[i].max(1)..=band.hi[i] {
+            let r = s.pair_ratio(semm[band.off[i] + j - band.lo[i]], i - 1, j - 1);
+            bs[i - 1] = bs[i - 1].min(r);
+            bt[j - 1] = bt[j - 1].min(r);
+        }
+    }
+    (bs, bt)
+}
+
 /// Fill `q[pp]` (pp < MAXK) with the 2-D prefix sums, over columns `base..=hi`, of `mat`'s rows
 /// i, i−1, … i−pp (`dense` is scratch space).
 fn row_prefix(
@@ -763,6 +793,7 @@ mod tests {
             block_penalty: 1.5,
             null_len: 0.1,
             sem_weight: 0.0,
+            null_extend: f32::INFINITY,
         }
     }
 

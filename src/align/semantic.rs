@@ -106,6 +106,13 @@ pub(crate) struct Semantic<'a> {
     bias: [f32; (MAXK + 1) * (MAXK + 1)],
     threshold: f32,
     penalty: f32,
+    /// Share of a member sentence's own distance in its part of the bead's cost (0: the
+    /// bead's distance for every sentence, as before).
+    member: f32,
+    /// Cost of leaving a sentence unpaired, per unit of its best distance below
+    /// `null_threshold`, and that threshold.
+    null_weight: f32,
+    null_threshold: f32,
 }
 
 /// Norms and centroid cosines of every block of 1..=MAXK sentences ending at each position.
@@ -169,7 +176,101 @@ impl<'a> Semantic<'a> {
             }),
             threshold: params.threshold,
             penalty: params.penalty,
+            member: params.member,
+            null_weight: params.null_weight,
+            null_threshold: params.null_threshold,
         }
+    }
+
+    /// The normalised distance of source sentence `i` (0-based) alone to target sentence `j`
+    /// alone, given their [`Semantic::pair`] product.
+    #[inline]
+    pub fn pair_ratio(&self, prod: f32, i: usize, j: usize) -> f32 {
+        let (ks, kt) = ((i + 1) * MAXK, (j + 1) * MAXK);
+        self.normalised(
+            prod / (self.sw[i] * self.tw[j]),
+            self.s_cen[ks],
+            self.t_cen[kt],
+        )
+    }
+
+    /// `(1 − cos) / spread`, clamped, from a cosine and the two sides' centroid cosines.
+    #[inline]
+    fn normalised(&self, cos: f32, cen_a: f32, cen_b: f32) -> f32 {
+        let spread = (1.0 - 0.5 * (cen_a + cen_b)).max(MIN_SPREAD);
+        ((1.0 - cos) / spread).clamp(0.0, MAX_RATIO)
+    }
+
+    /// The cost the search adds for a null bead whose sentence's closest sentence on the other
+    /// side (within the band) is at distance `best`: negative (cheaper) when even the closest
+    /// is unrelated-looking, positive when the sentence has a likely counterpart that the null
+    /// bead would leave unpaired.
+    #[inline]
+    pub fn null_cost(&self, best: f32) -> f32 {
+        self.null_weight * (self.null_threshold - best)
+    }
+
+    /// The cost of the paired bead of source sentences `i − a .. i` and target sentences
+    /// `j − b .. j`, and its distance `r`. `q[p][x]` are the 2-D prefix sums of the
+    /// [`Semantic::pair`] products over source rows `i − 1 − p ..= i − 1` and the band's
+    /// columns up to `x` (`x1` is the column just after target sentence `j − 1`). The bead
+    /// counts half for itself and half for each member sentence, measured by how close that
+    /// sentence is to the other side's block (mixed with the bead's distance by `member`): a
+    /// sentence absorbed into a neighbour's bead without being a translation of it gains
+    /// nothing, where a true part of a split translation still does.
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    pub fn bead_cost(
+        &self,
+        weight: f32,
+        q: &[Vec<f32>],
+        x1: usize,
+        i: usize,
+        a: usize,
+        j: usize,
+        b: usize,
+    ) -> f32 {
+        let qa = &q[a - 1];
+        let r = self.ratio(qa[x1] - qa[x1 - b], i, a, j, b);
+        if self.member <= 0.0 {
+            return self.cost(weight, r, a, b);
+        }
+        let f = |x: f32| {
+            let d = x - self.threshold;
+            if d > 0.0 {
+                self.penalty * d
+            } else {
+                weight * d
+            }
+        };
+        let (ks, kt) = (i * MAXK + a - 1, j * MAXK + b - 1);
+        let mix = |rk: f32| f((1.0 - self.member) * r + self.member * rk);
+        let mut total = f(r);
+        let (sn, tn) = (self.s_norm[ks], self.t_norm[kt]);
+        // Each source sentence against the target block: its row of the bead.
+        for p in 0..a {
+            let row = |p: usize| q[p][x1] - q[p][x1 - b];
+            let sum = row(p) - if p > 0 { row(p - 1) } else { 0.0 };
+            let k = i - 1 - p;
+            let cos = if tn > 0.0 {
+                sum / (self.sw[k] * tn)
+            } else {
+                0.0
+            };
+            total += mix(self.normalised(cos, self.s_cen[(k + 1) * MAXK], self.t_cen[kt]));
+        }
+        // Each target sentence against the source block: its column of the bead.
+        for d in 0..b {
+            let sum = qa[x1 - d] - qa[x1 - d - 1];
+            let k = j - 1 - d;
+            let cos = if sn > 0.0 {
+                sum / (self.tw[k] * sn)
+            } else {
+                0.0
+            };
+            total += mix(self.normalised(cos, self.s_cen[ks], self.t_cen[(k + 1) * MAXK]));
+        }
+        0.5 * total
     }
 
     /// The weighted dot product of source sentence `i` and target sentence `j` (0-based): the
