@@ -130,8 +130,6 @@ const BLOCK_PENALTY: f32 = 1.5;
 const SECOND_PASS_BAND: usize = 8;
 /// Pseudo-count of the default priors when re-estimating them from the first pass.
 const PRIOR_WEIGHT: f64 = 200.0;
-/// Pseudo-count of the default [`search::NULL_RUN`] when re-estimating it from the first pass.
-const NULL_RUN_WEIGHT: f64 = 20.0;
 /// Sentences per side from which a progress bar is worth showing.
 const PROGRESS_MIN: usize = 50_000;
 
@@ -647,7 +645,6 @@ fn first_pass(
         local: None,
         var: 6.8,
         prior: search::PRIOR.map(|p| (-p.ln()) as f32),
-        null_run: [(-search::NULL_RUN.ln()) as f32; 2],
         lambda: LAMBDA,
         null_len: NULL_LENGTH,
         block_penalty: BLOCK_PENALTY,
@@ -732,35 +729,14 @@ fn reestimate(p: &mut Params, beads: &[RawBead], sl: &[u32], tl: &[u32]) {
         // The median of χ²(1) is 0.455.
         p.var = (*med / 0.455).clamp(1.0, 200.0);
     }
-    // A null bead after two of its kind continues a run (priced by `null_run`): the priors
-    // count the beads that are not such continuations; the run price is how often a run of two
-    // or more goes on.
     let mut counts = [0.0f64; TYPES.len()];
-    let mut chances = [0.0f64; 2];
-    let mut runs_on = [0.0f64; 2];
-    let same = |k: usize, back: usize| k >= back && beads[k - back].ty == beads[k].ty;
-    for (k, b) in beads.iter().enumerate() {
-        let t = b.ty as usize;
-        if (t == 1 || t == 2) && same(k, 1) {
-            if k + 1 < beads.len() {
-                chances[t - 1] += 1.0;
-            }
-            if same(k, 2) {
-                runs_on[t - 1] += 1.0;
-                continue;
-            }
-        }
-        counts[t] += 1.0;
+    for b in beads {
+        counts[b.ty as usize] += 1.0;
     }
     let total: f64 = counts.iter().sum::<f64>() + PRIOR_WEIGHT;
     for (t, c) in counts.iter().enumerate() {
         let prob = (c + PRIOR_WEIGHT * search::PRIOR[t]) / total;
         p.prior[t] = (-prob.ln()) as f32;
-    }
-    for k in 0..2 {
-        let prob =
-            (runs_on[k] + NULL_RUN_WEIGHT * search::NULL_RUN) / (chances[k] + NULL_RUN_WEIGHT);
-        p.null_run[k] = (-prob.ln()) as f32;
     }
 }
 

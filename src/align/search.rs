@@ -30,11 +30,6 @@ pub(crate) const PRIOR: [f64; 12] = [
     0.85, 0.01, 0.01, 0.04, 0.04, 0.01, 0.008, 0.008, 0.002, 0.002, 0.002, 0.002,
 ];
 
-/// Default probability that a run of two or more null beads (1-0 or 0-1) goes on: an
-/// omission or addition is more often a passage than a single sentence. Re-estimated from the
-/// first pass.
-pub(crate) const NULL_RUN: f64 = 0.5;
-
 /// The most sentences on one side of a bead.
 const MAXK: usize = 4;
 /// Texts with at most this many DP states are searched without a band.
@@ -58,11 +53,6 @@ pub(crate) struct Params {
     pub var: f32,
     /// Cost (−ln probability) of each bead type.
     pub prior: [f32; 12],
-    /// Cost of a 1-0 (0-1) bead right after two more 1-0 (0-1) beads, instead of its prior: a
-    /// passage missing on one side is one event, not as many independent ones as it has
-    /// sentences. Without it, the nulls of a missing chapter are cheapest spread out, each
-    /// sentence of the other side paired with whichever stranger fits its length best.
-    pub null_run: [f32; 2],
     /// Weight of the lexical evidence (per unit of matched feature weight).
     pub lambda: f32,
     /// Cost of ending a bead at a block boundary on one side only.
@@ -601,19 +591,7 @@ fn dp(
                 let mean = ((ls + lt) * 0.5).max(1.0);
                 let d = lt - ls;
                 let d2 = d * d / (var * mean);
-                let mut prior = p.prior[t];
-                if (a == 0 || b == 0) && back[poff + pj - plo] == t as u8 {
-                    // The bead before is a null of the same kind (types 1 and 2): is the one
-                    // before that too? From the third on, a run of nulls costs its run price.
-                    let (plo2, phi2, poff2, _, _, _, ok2) = prow[2 * a];
-                    if ok2 && j >= 2 * b {
-                        let pj2 = j - 2 * b;
-                        if pj2 >= plo2 && pj2 <= phi2 && back[poff2 + pj2 - plo2] == t as u8 {
-                            prior = p.null_run[t - 1];
-                        }
-                    }
-                }
-                let mut c = prev + prior + penalty;
+                let mut c = prev + p.prior[t] + penalty;
                 if a == 0 || b == 0 {
                     // A run of omitted sentences is one omission: opening it costs the prior,
                     // extending it less.
@@ -788,7 +766,6 @@ mod tests {
             local: None,
             var: 6.8,
             prior: PRIOR.map(|p| (-p.ln()) as f32),
-            null_run: [(-NULL_RUN.ln()) as f32; 2],
             lambda: 35.0,
             block_penalty: 1.5,
             null_len: 0.1,
@@ -832,9 +809,14 @@ mod tests {
 
     #[test]
     fn a_missing_passage_comes_out_as_one_run_of_nulls() {
-        // Without the run price (the old model) part of such a passage went into a 4-1 merge.
+        // Without the run price (null_extend infinite) part of such a passage went into a 4-1
+        // merge.
         let (n, gap) = (120, 50..80);
-        let path = align_lengths_only(n, gap.clone(), &params(1.0));
+        let p = Params {
+            null_extend: crate::align::NULL_EXTEND,
+            ..params(1.0)
+        };
+        let path = align_lengths_only(n, gap.clone(), &p);
         let nulls: Vec<usize> = path.iter().filter(|b| b.ty == 1).map(|b| b.s0).collect();
         assert_eq!(nulls.len(), gap.len(), "{path:?}");
         // One run, where the passage is (an unclued sentence at either end is a tie).
