@@ -198,7 +198,7 @@ fn main() {
     let with_e5 = AlignOptions {
         embedder: e5.clone(),
         semantic: common::semantic_params(),
-        ..AlignOptions::default()
+        ..common::model_free()
     };
     println!(
         "| set | passages | orphaned | precision | recall | F1 | recall on deleted | precision with e5 | recall with e5 | F1 with e5 | recall on deleted with e5 |"
@@ -222,7 +222,7 @@ fn main() {
             let mut rng = Rng(seed(&format!("{name}/{doc}")));
             let d = damage(&src, &tgt, &gold, &mut rng);
             passages += d.passages;
-            match score(&d, &AlignOptions::default()) {
+            match score(&d, &common::model_free()) {
                 Some(x) => t.add(&x),
                 None => println!("{name}/{doc}: the aligner failed"),
             }

@@ -89,7 +89,7 @@ fn main() {
     let with_e5 = AlignOptions {
         embedder: e5.clone(),
         semantic: common::semantic_params(),
-        ..AlignOptions::default()
+        ..common::model_free()
     };
     println!(
         "| set | strict P | strict R | strict F1 | lax F1 | hunalign F1 | seconds | peak MiB | strict F1 with e5 | lax F1 with e5 | seconds with e5 |"
@@ -111,7 +111,7 @@ fn main() {
             continue;
         }
         common::reset_peak();
-        let secs = align_set(&set, &pred, &AlignOptions::default());
+        let secs = align_set(&set, &pred, &common::model_free());
         let peak = common::peak_mib();
         let semantic = match &e5 {
             Some(_) => {

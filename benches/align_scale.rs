@@ -18,7 +18,8 @@
 //! gold beads with both sides, as `../shared/bench/score.py` does). Prints seconds, sentences
 //! per second, peak memory (VmHWM, reset before each run; it includes the input held as strings)
 //! and strict F1. `TEI_ALIGN_SCALE_MAX` caps the size (e.g. `100000`); arguments choose the
-//! arrangements (e.g. `-- shuffled missing`). A last line aligns 100k sentences of *all* gold
+//! arrangements (e.g. `-- shuffled missing`); `TEI_ALIGN_SCALE_ERRORS=1` lists every stretch of
+//! three or more wrong beads (where the aligner lost its way). A last line aligns 100k sentences of *all* gold
 //! documents in turn (mixed language pairs, an artificial worst case).
 
 mod common;
@@ -147,6 +148,45 @@ fn score(beads: &[tei_align::model::Bead], gold: Gold) -> f64 {
     2.0 * p * r / (p + r)
 }
 
+/// Stretches of at least 3 consecutive beads not in the gold: where the aligner went wrong
+/// (`TEI_ALIGN_SCALE_ERRORS=1`), with where the gold puts the stretch's first source sentence.
+fn print_errors(beads: &[tei_align::model::Bead], gold: &Gold) {
+    let set: HashSet<(Vec<usize>, Vec<usize>)> = gold.iter().cloned().collect();
+    let mut where_src = std::collections::HashMap::new();
+    for (a, b) in gold {
+        for &x in a {
+            where_src.insert(x, b.first().copied());
+        }
+    }
+    let mut k = 0;
+    while k < beads.len() {
+        let wrong = |b: &tei_align::model::Bead| !set.contains(&(b.src.clone(), b.tgt.clone()));
+        if !wrong(&beads[k]) {
+            k += 1;
+            continue;
+        }
+        let start = k;
+        while k < beads.len() && wrong(&beads[k]) {
+            k += 1;
+        }
+        if k - start >= 3 {
+            let first = beads[start..k].iter().find_map(|b| b.src.first().copied());
+            let tgt0 = beads[start..k].iter().find_map(|b| b.tgt.first().copied());
+            let nulls = beads[start..k]
+                .iter()
+                .filter(|b| b.src.is_empty() || b.tgt.is_empty())
+                .count();
+            println!(
+                "  wrong beads {}..{} ({}, {nulls} null): src from {first:?} tgt from {tgt0:?}; gold puts that src at tgt {:?}",
+                start,
+                k,
+                k - start,
+                first.and_then(|f| where_src.get(&f).copied())
+            );
+        }
+    }
+}
+
 fn run(label: &str, doc: Doc) {
     let (s, t, gold) = doc;
     common::reset_peak();
@@ -162,6 +202,9 @@ fn run(label: &str, doc: Doc) {
     };
     let secs = start.elapsed().as_secs_f64();
     let peak = common::peak_mib();
+    if std::env::var_os("TEI_ALIGN_SCALE_ERRORS").is_some() {
+        print_errors(&beads, &gold);
+    }
     println!(
         "| {label} | {} / {} | {secs:.2} | {:.0} | {peak:.0} | {:.3} |",
         s.len(),

@@ -122,12 +122,26 @@ pub fn semantic_params() -> tei_align::align::SemanticParams {
         ("THRESHOLD", &mut p.threshold),
         ("PENALTY", &mut p.penalty),
         ("BLOCK_BIAS", &mut p.block_bias),
+        ("MEMBER", &mut p.member),
+        ("NULL_WEIGHT", &mut p.null_weight),
+        ("NULL_THRESHOLD", &mut p.null_threshold),
     ] {
         if let Some(v) = var(k) {
             *slot = v;
         }
     }
     p
+}
+
+/// The model-free options: the defaults, or `TEI_ALIGN_NULL_EXTEND` (the cost of a null bead
+/// continuing a run) in their place (for fitting it).
+pub fn model_free() -> tei_align::align::AlignOptions {
+    tei_align::align::AlignOptions {
+        null_extend: std::env::var("TEI_ALIGN_NULL_EXTEND")
+            .ok()
+            .and_then(|v| v.parse().ok()),
+        ..Default::default()
+    }
 }
 
 /// A small deterministic generator (SplitMix64): the same passages and arrangements on every

@@ -64,6 +64,10 @@ pub struct AlignOptions {
     /// How the semantic evidence is weighed (with `embedder` only). The defaults were fitted on
     /// some gold sets and reported on the others (`docs/aligner.md`); for experiments.
     pub semantic: SemanticParams,
+    /// Cost (−ln probability) of a 1-0 / 0-1 bead that continues a run of its kind, in the
+    /// second pass (a run opens at the bead kind's prior): a deleted passage is one omission,
+    /// not many. `None`: [`NULL_EXTEND`]; for experiments.
+    pub null_extend: Option<f32>,
 }
 
 /// How the semantic evidence enters a paired bead's cost: with the bead's normalised distance
@@ -85,20 +89,36 @@ pub struct SemanticParams {
     /// Summed block vectors look closer than the joined text would: `r` of a bead of `a + b`
     /// sentences is raised by this share per sentence beyond two.
     pub block_bias: f32,
+    /// How much each member sentence of a paired bead is judged by its own distance to the
+    /// other side's block rather than by the bead's (0–1): merging in an unrelated sentence
+    /// then earns nothing for it.
+    pub member: f32,
+    /// Cost units per unit of a sentence's best distance (to any sentence of the other side
+    /// near the path) below `null_threshold`, added to a null bead: leaving a sentence with a
+    /// likely counterpart unpaired is dear, a sentence like nothing near it is cheap to leave.
+    pub null_weight: f32,
+    /// The best distance at which a null bead is neither cheaper nor dearer.
+    pub null_threshold: f32,
 }
 
 impl Default for SemanticParams {
     fn default() -> Self {
         SemanticParams {
-            weight: 4.0,
+            weight: 6.0,
             exponent: 1.0,
             threshold: 1.0,
             penalty: 4.0,
             block_bias: 0.05,
+            member: 1.0,
+            null_weight: 0.0,
+            null_threshold: 0.8,
         }
     }
 }
 
+/// Default cost of a null bead that continues a run of null beads of its kind (second pass).
+/// Chosen on the fit sets of `docs/aligner.md` among 0.5, 1, 2, 3 and none.
+pub const NULL_EXTEND: f32 = 1.0;
 /// Weight of the lexical similarity (in [0, 1]) against the length and prior costs.
 const LAMBDA: f32 = 35.0;
 /// Scale of the length cost of null beads: an omitted sentence's length says little about
@@ -148,6 +168,7 @@ pub fn align_with_evidence(
         None => None,
     };
     let sem_params = opts.semantic;
+    let null_extend = opts.null_extend.unwrap_or(NULL_EXTEND);
     let piece_vecs = |s0: usize, s1: usize, t0: usize, t1: usize| {
         vectors.as_ref().map(|v| PieceVecs {
             all: v,
@@ -186,7 +207,10 @@ pub fn align_with_evidence(
             let vecs = piece_vecs(s0, s1, t0, t1);
             let mut beads = match &global {
                 Some(g) => g.align_piece((s0, s1, t0, t1), blocks, vecs),
-                None => align_piece(&src[s0..s1], &tgt[t0..t1], blocks, &dictionary, pb, vecs),
+                None => {
+                    let text = (&src[s0..s1], &tgt[t0..t1]);
+                    align_piece(text, blocks, &dictionary, pb, vecs, null_extend)
+                }
             };
             for (b, _) in &mut beads {
                 b.src.iter_mut().for_each(|x| *x += s0);
@@ -311,12 +335,12 @@ fn pieces_between_fixed(
 
 /// Align one piece of text (no fixed beads inside).
 fn align_piece(
-    src: &[&str],
-    tgt: &[&str],
+    (src, tgt): (&[&str], &[&str]),
     blocks: Option<(&[usize], &[usize])>,
     dictionary: &Dictionary,
     progress: Option<&ProgressBar>,
     vecs: Option<PieceVecs<'_>>,
+    null_extend: f32,
 ) -> Vec<(Bead, Evidence)> {
     let (n, m) = (src.len(), tgt.len());
     if n == 0 || m == 0 {
@@ -326,7 +350,7 @@ fn align_piece(
     let ti: Vec<SentenceInfo> = tgt.par_iter().map(|s| text::analyse(s)).collect();
     let bounds = blocks.map(|(sb, tb)| (boundaries(sb), boundaries(tb)));
     let bounds = bounds.as_ref().map(|(a, b)| (a.as_slice(), b.as_slice()));
-    let (path, evidence) = align_infos(&si, &ti, bounds, dictionary, progress, vecs);
+    let (path, evidence) = align_infos(&si, &ti, bounds, dictionary, progress, vecs, null_extend);
     to_beads(path, evidence)
 }
 
@@ -396,9 +420,12 @@ impl Global {
         let sl: Vec<u32> = si.iter().map(|s| s.len).collect();
         let tl: Vec<u32> = ti.iter().map(|s| s.len).collect();
         let sem = vecs.as_ref().map(|v| v.semantic(&sl, &tl));
-        let weight = vecs.map_or(0.0, |v| v.params.weight.max(0.0));
+        let weights = Weights {
+            sem: vecs.map_or(0.0, |v| v.params.weight.max(0.0)),
+            null_extend: opts.null_extend.unwrap_or(NULL_EXTEND),
+        };
         let (params, dict, _) =
-            first_pass(&si, &ti, bounds, dictionary, None, sem.as_ref(), weight);
+            first_pass(&si, &ti, bounds, dictionary, None, sem.as_ref(), weights);
         Global {
             si,
             ti,
@@ -522,6 +549,7 @@ fn align_infos(
     dictionary: &Dictionary,
     progress: Option<&ProgressBar>,
     vecs: Option<PieceVecs<'_>>,
+    null_extend: f32,
 ) -> (Vec<RawBead>, Vec<Evidence>) {
     let (n, m) = (si.len(), ti.len());
     if n == 0 || m == 0 {
@@ -546,9 +574,12 @@ fn align_infos(
     let sl: Vec<u32> = si.iter().map(|s| s.len).collect();
     let tl: Vec<u32> = ti.iter().map(|s| s.len).collect();
     let sem = vecs.as_ref().map(|v| v.semantic(&sl, &tl));
-    let weight = vecs.map_or(0.0, |v| v.params.weight.max(0.0));
+    let weights = Weights {
+        sem: vecs.map_or(0.0, |v| v.params.weight.max(0.0)),
+        null_extend,
+    };
     let (params, dict, first) =
-        first_pass(si, ti, bounds, dictionary, progress, sem.as_ref(), weight);
+        first_pass(si, ti, bounds, dictionary, progress, sem.as_ref(), weights);
     let s = Csr::build(si, |x| dict.src_features(x));
     let t = Csr::build(ti, |x| dict.tgt_features(x));
     let feats = weigh(s, t);
@@ -580,6 +611,15 @@ fn length_dev<'a>(
     }
 }
 
+/// How the costs are weighed that are not estimated from the texts.
+#[derive(Debug, Clone, Copy)]
+struct Weights {
+    /// Weight of the semantic evidence (0 without vectors).
+    sem: f32,
+    /// Cost of a null bead continuing a run, from the second pass on.
+    null_extend: f32,
+}
+
 /// The first pass over analysed sentences (both sides non-empty): the re-estimated parameters
 /// (local ratio, variance, priors), the dictionary extended by induction, and the first path.
 fn first_pass(
@@ -589,7 +629,7 @@ fn first_pass(
     dictionary: &Dictionary,
     progress: Option<&ProgressBar>,
     sem: Option<&Semantic<'_>>,
-    sem_weight: f32,
+    weights: Weights,
 ) -> (Params, Dictionary, Vec<RawBead>) {
     let (n, m) = (si.len(), ti.len());
     let sl: Vec<u32> = si.iter().map(|s| s.len).collect();
@@ -608,7 +648,11 @@ fn first_pass(
         lambda: LAMBDA,
         null_len: NULL_LENGTH,
         block_penalty: BLOCK_PENALTY,
-        sem_weight,
+        sem_weight: weights.sem,
+        // The first pass has no run discount: on weak evidence (Chinese–English before the
+        // dictionary is induced) it would let runs of omissions stand in for poor links, and
+        // the priors and the band of the second pass are estimated from this path.
+        null_extend: f32::INFINITY,
     };
     let features = |d: &Dictionary| {
         let s = Csr::build(si, |x| d.src_features(x));
@@ -647,6 +691,7 @@ fn first_pass(
         params.ratio,
     )));
     reestimate(&mut params, &first, &sl, &tl);
+    params.null_extend = weights.null_extend;
     let pairs: Vec<(usize, usize)> = first
         .iter()
         .filter(|b| b.ty == 0 && b.d2 < 2.0)

@@ -61,6 +61,9 @@ pub(crate) struct Params {
     pub null_len: f32,
     /// Weight of the semantic evidence, when there is any (see [`Semantic::cost`]).
     pub sem_weight: f32,
+    /// Cost of a null bead right after one of the same kind (the prior when dearer): a run of
+    /// omitted sentences opens once.
+    pub null_extend: f32,
 }
 
 impl Params {
@@ -432,7 +435,12 @@ fn pair_matrix(
 /// first changed.
 pub(crate) struct Tables {
     band: Band,
+    /// Path costs, each row relative to its entry in `base`.
     cost: Vec<f32>,
+    /// Per row, the cost every entry of that row is relative to (its smallest), in f64: summed
+    /// over a million beads the path cost reaches tens of millions, where an f32 cannot tell
+    /// two paths apart by less than a few units.
+    base: Vec<f64>,
     back: Vec<u8>,
     lex: Vec<f32>,
     /// Semantic pair products per state (empty without vectors).
@@ -450,20 +458,29 @@ fn dp(
 ) -> (Vec<RawBead>, Tables) {
     let n = level.n();
     let m = level.m();
-    let (from, mut lex, mut semm, mut cost, mut back) = match prev {
+    let (from, mut lex, mut semm, mut cost, mut back, mut row_base) = match prev {
         Some(t) => {
             let r0 = (0..=n)
                 .find(|&i| t.band.lo[i] != band.lo[i] || t.band.hi[i] != band.hi[i])
                 .unwrap_or(n + 1);
             let keep = if r0 > n { band.states() } else { band.off[r0] };
-            let (mut lex, mut semm, mut cost, mut back) = (t.lex, t.sem, t.cost, t.back);
+            let (mut lex, mut semm, mut cost, mut back, mut base) =
+                (t.lex, t.sem, t.cost, t.back, t.base);
             lex.truncate(keep);
             semm.truncate(keep);
             cost.truncate(keep);
             back.truncate(keep);
-            (r0, lex, semm, cost, back)
+            base.truncate(r0);
+            (r0, lex, semm, cost, back, base)
         }
-        None => (0, Vec::new(), Vec::new(), Vec::new(), Vec::new()),
+        None => (
+            0,
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+        ),
     };
     let band = &band;
     let lex_from = from.min(n + 1);
@@ -499,6 +516,10 @@ fn dp(
         pb.set_position(0);
     }
     let var = p.var;
+    let (near_s, near_t) = match sem {
+        Some(s) => best_ratios(band, &semm, s),
+        None => (Vec::new(), Vec::new()),
+    };
     // Per row: 2-D prefix sums of the lexical (and semantic) matrix over rows i, i−1, …, so the
     // sum of any bead type is two look-ups.
     let mut dense: Vec<Vec<f32>> = vec![Vec::new(); MAXK];
@@ -512,10 +533,13 @@ fn dp(
             row_prefix(band, &semm, i, base, hi, &mut dense, &mut qs);
         }
         let ratio = f64::from(p.ratio_at(i));
+        // This row's costs are computed relative to the previous row's base, and each earlier
+        // row's costs shifted to that frame by `shift`: every sum stays small.
+        let frame = if i > 0 { row_base[i - 1] } else { 0.0 };
         // The rows a bead of a source sentences would start from.
-        let mut prow = [(0usize, 0usize, 0usize, 0.0f32, 0.0f32, false); MAXK + 1];
+        let mut prow = [(0usize, 0usize, 0usize, 0.0f32, 0.0f32, 0.0f32, false); MAXK + 1];
         for (a, pr) in prow.iter_mut().enumerate() {
-            if a <= i {
+            if a <= i && a > 0 {
                 let pi = i - a;
                 *pr = (
                     band.lo[pi],
@@ -523,8 +547,12 @@ fn dp(
                     band.off[pi],
                     ((level.src_cum[i] - level.src_cum[pi]) * ratio) as f32,
                     (sw[i] - sw[pi]) as f32,
+                    (row_base[pi] - frame) as f32,
                     true,
                 );
+            } else if a == 0 {
+                // Beads within this row (0 source sentences): same frame.
+                *pr = (band.lo[i], band.hi[i], band.off[i], 0.0, 0.0, 0.0, true);
             }
         }
         let row_off = band.off[i];
@@ -546,7 +574,7 @@ fn dp(
             let mut best = f32::INFINITY;
             let mut best_t = u8::MAX;
             for (t, &(a, b)) in TYPES.iter().enumerate() {
-                let (plo, phi, poff, ls, swa, ok) = prow[a];
+                let (plo, phi, poff, ls, swa, shift, ok) = prow[a];
                 if !ok || b > j {
                     continue;
                 }
@@ -558,13 +586,22 @@ fn dp(
                 if prev == f32::INFINITY {
                     continue;
                 }
+                let prev = prev + shift;
                 let lt = lt[b];
                 let mean = ((ls + lt) * 0.5).max(1.0);
                 let d = lt - ls;
                 let d2 = d * d / (var * mean);
                 let mut c = prev + p.prior[t] + penalty;
                 if a == 0 || b == 0 {
+                    // A run of omitted sentences is one omission: opening it costs the prior,
+                    // extending it less.
+                    if back[poff + pj - plo] == t as u8 {
+                        c += p.null_extend.min(p.prior[t]) - p.prior[t];
+                    }
                     c += p.null_len * length_cost(d2);
+                    if let Some(s) = sem {
+                        c += s.null_cost(if a == 0 { near_t[j - 1] } else { near_s[i - 1] });
+                    }
                 } else {
                     c += length_cost(d2);
                     let total = swa + twb[b];
@@ -574,9 +611,7 @@ fn dp(
                         c -= p.lambda * (m2 / total).min(1.0);
                     }
                     if let Some(s) = sem {
-                        let qa = &qs[a - 1];
-                        let r = s.ratio(qa[x1] - qa[x1 - b], i, a, j, b);
-                        c += s.cost(p.sem_weight, r, a, b);
+                        c += s.bead_cost(p.sem_weight, &qs, x1, i, a, j, b);
                     }
                 }
                 if c < best {
@@ -587,6 +622,12 @@ fn dp(
             cost[row_off + j - lo] = best;
             back[row_off + j - lo] = best_t;
         }
+        // Re-base the row on its smallest cost.
+        let row = &mut cost[row_off..row_off + hi - lo + 1];
+        let least = row.iter().copied().fold(f32::INFINITY, f32::min);
+        let least = if least.is_finite() { least } else { 0.0 };
+        row.iter_mut().for_each(|c| *c -= least);
+        row_base.push(frame + f64::from(least));
         if let Some(pb) = progress
             && i % 4096 == 0
         {
@@ -638,10 +679,28 @@ fn dp(
         band: band.clone(),
         cost,
         back,
+        base: row_base,
         lex,
         sem: semm,
     };
     (beads, tables)
+}
+
+/// For every source and every target sentence, its smallest semantic distance to a single
+/// sentence of the other side within the band (the evidence that it has a counterpart).
+fn best_ratios(band: &Band, semm: &[f32], s: &Semantic<'_>) -> (Vec<f32>, Vec<f32>) {
+    let n = band.lo.len() - 1;
+    let m = band.hi[n];
+    let mut bs = vec![f32::INFINITY; n];
+    let mut bt = vec![f32::INFINITY; m];
+    for i in 1..=n {
+        for j in band.lo[i].max(1)..=band.hi[i] {
+            let r = s.pair_ratio(semm[band.off[i] + j - band.lo[i]], i - 1, j - 1);
+            bs[i - 1] = bs[i - 1].min(r);
+            bt[j - 1] = bt[j - 1].min(r);
+        }
+    }
+    (bs, bt)
 }
 
 /// Fill `q[pp]` (pp < MAXK) with the 2-D prefix sums, over columns `base..=hi`, of `mat`'s rows
@@ -711,7 +770,59 @@ mod tests {
             block_penalty: 1.5,
             null_len: 0.1,
             sem_weight: 0.0,
+            null_extend: f32::INFINITY,
         }
+    }
+
+    /// Sentences known by their lengths and a clue on every fourth, the target missing the
+    /// source's sentences `gap`, aligned with the parameters `p`.
+    fn align_lengths_only(n: usize, gap: std::ops::Range<usize>, p: &Params) -> Vec<RawBead> {
+        let sl: Vec<u32> = (0..n).map(|k| 20 + (k as u32 * 37) % 61).collect();
+        let tl: Vec<u32> = (0..n)
+            .filter(|k| !gap.contains(k))
+            .map(|k| sl[k] + (k as u32 * 7) % 5)
+            .collect();
+        // Every fourth sentence carries a clue found on both sides (a number, a name).
+        let clue = |k: usize| {
+            if k.is_multiple_of(4) {
+                vec![k as u32 + 1]
+            } else {
+                Vec::new()
+            }
+        };
+        let src_ids: Vec<usize> = (0..n).collect();
+        let tgt_ids: Vec<usize> = (0..n).filter(|k| !gap.contains(k)).collect();
+        let feats = weigh(
+            Csr::build(&src_ids, |&k| clue(k)),
+            Csr::build(&tgt_ids, |&k| clue(k)),
+        );
+        let level = Level {
+            src_cum: cumulative(&sl),
+            tgt_cum: cumulative(&tl),
+            feats: &feats,
+            src_bound: None,
+            tgt_bound: None,
+            sem: None,
+        };
+        dp_widening(&level, p, Band::full(sl.len(), tl.len()), 0, None)
+    }
+
+    #[test]
+    fn a_missing_passage_comes_out_as_one_run_of_nulls() {
+        // Without the run price (null_extend infinite) part of such a passage went into a 4-1
+        // merge.
+        let (n, gap) = (120, 50..80);
+        let p = Params {
+            null_extend: crate::align::NULL_EXTEND,
+            ..params(1.0)
+        };
+        let path = align_lengths_only(n, gap.clone(), &p);
+        let nulls: Vec<usize> = path.iter().filter(|b| b.ty == 1).map(|b| b.s0).collect();
+        assert_eq!(nulls.len(), gap.len(), "{path:?}");
+        // One run, where the passage is (an unclued sentence at either end is a tie).
+        assert!(nulls.windows(2).all(|w| w[1] == w[0] + 1), "{nulls:?}");
+        assert!(nulls[0].abs_diff(gap.start) <= 1, "{nulls:?}");
+        assert!(path.iter().all(|b| b.ty <= 1), "{path:?}");
     }
 
     #[test]

@@ -106,6 +106,13 @@ pub(crate) struct Semantic<'a> {
     bias: [f32; (MAXK + 1) * (MAXK + 1)],
     threshold: f32,
     penalty: f32,
+    /// Share of a member sentence's own distance in its part of the bead's cost (0: the
+    /// bead's distance for every sentence, as before).
+    member: f32,
+    /// Cost of leaving a sentence unpaired, per unit of its best distance below
+    /// `null_threshold`, and that threshold.
+    null_weight: f32,
+    null_threshold: f32,
 }
 
 /// Norms and centroid cosines of every block of 1..=MAXK sentences ending at each position.
@@ -169,7 +176,101 @@ impl<'a> Semantic<'a> {
             }),
             threshold: params.threshold,
             penalty: params.penalty,
+            member: params.member,
+            null_weight: params.null_weight,
+            null_threshold: params.null_threshold,
         }
+    }
+
+    /// The normalised distance of source sentence `i` (0-based) alone to target sentence `j`
+    /// alone, given their [`Semantic::pair`] product.
+    #[inline]
+    pub fn pair_ratio(&self, prod: f32, i: usize, j: usize) -> f32 {
+        let (ks, kt) = ((i + 1) * MAXK, (j + 1) * MAXK);
+        self.normalised(
+            prod / (self.sw[i] * self.tw[j]),
+            self.s_cen[ks],
+            self.t_cen[kt],
+        )
+    }
+
+    /// `(1 − cos) / spread`, clamped, from a cosine and the two sides' centroid cosines.
+    #[inline]
+    fn normalised(&self, cos: f32, cen_a: f32, cen_b: f32) -> f32 {
+        let spread = (1.0 - 0.5 * (cen_a + cen_b)).max(MIN_SPREAD);
+        ((1.0 - cos) / spread).clamp(0.0, MAX_RATIO)
+    }
+
+    /// The cost the search adds for a null bead whose sentence's closest sentence on the other
+    /// side (within the band) is at distance `best`: negative (cheaper) when even the closest
+    /// is unrelated-looking, positive when the sentence has a likely counterpart that the null
+    /// bead would leave unpaired.
+    #[inline]
+    pub fn null_cost(&self, best: f32) -> f32 {
+        self.null_weight * (self.null_threshold - best)
+    }
+
+    /// The cost of the paired bead of source sentences `i − a .. i` and target sentences
+    /// `j − b .. j`, and its distance `r`. `q[p][x]` are the 2-D prefix sums of the
+    /// [`Semantic::pair`] products over source rows `i − 1 − p ..= i − 1` and the band's
+    /// columns up to `x` (`x1` is the column just after target sentence `j − 1`). The bead
+    /// counts half for itself and half for each member sentence, measured by how close that
+    /// sentence is to the other side's block (mixed with the bead's distance by `member`): a
+    /// sentence absorbed into a neighbour's bead without being a translation of it gains
+    /// nothing, where a true part of a split translation still does.
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    pub fn bead_cost(
+        &self,
+        weight: f32,
+        q: &[Vec<f32>],
+        x1: usize,
+        i: usize,
+        a: usize,
+        j: usize,
+        b: usize,
+    ) -> f32 {
+        let qa = &q[a - 1];
+        let r = self.ratio(qa[x1] - qa[x1 - b], i, a, j, b);
+        if self.member <= 0.0 {
+            return self.cost(weight, r, a, b);
+        }
+        let f = |x: f32| {
+            let d = x - self.threshold;
+            if d > 0.0 {
+                self.penalty * d
+            } else {
+                weight * d
+            }
+        };
+        let (ks, kt) = (i * MAXK + a - 1, j * MAXK + b - 1);
+        let mix = |rk: f32| f((1.0 - self.member) * r + self.member * rk);
+        let mut total = f(r);
+        let (sn, tn) = (self.s_norm[ks], self.t_norm[kt]);
+        // Each source sentence against the target block: its row of the bead.
+        for p in 0..a {
+            let row = |p: usize| q[p][x1] - q[p][x1 - b];
+            let sum = row(p) - if p > 0 { row(p - 1) } else { 0.0 };
+            let k = i - 1 - p;
+            let cos = if tn > 0.0 {
+                sum / (self.sw[k] * tn)
+            } else {
+                0.0
+            };
+            total += mix(self.normalised(cos, self.s_cen[(k + 1) * MAXK], self.t_cen[kt]));
+        }
+        // Each target sentence against the source block: its column of the bead.
+        for d in 0..b {
+            let sum = qa[x1 - d] - qa[x1 - d - 1];
+            let k = j - 1 - d;
+            let cos = if sn > 0.0 {
+                sum / (self.tw[k] * sn)
+            } else {
+                0.0
+            };
+            total += mix(self.normalised(cos, self.s_cen[ks], self.t_cen[(k + 1) * MAXK]));
+        }
+        0.5 * total
     }
 
     /// The weighted dot product of source sentence `i` and target sentence `j` (0-based): the
@@ -253,5 +354,46 @@ mod tests {
             "{same} {diluted} {other}"
         );
         assert!(s.cost(2.0, same, 1, 1) < s.cost(2.0, other, 1, 1));
+    }
+
+    #[test]
+    fn an_unrelated_sentence_merged_into_a_bead_earns_nothing_for_itself() {
+        // Source: A, X (unrelated to anything on the other side); target: A'.
+        let common = [1.0, 0.0, 0.0, 0.0, 0.0];
+        let m = |k: usize| {
+            let mut v = common.to_vec();
+            v[k + 1] = 0.8;
+            unit(&v)
+        };
+        let rows = vec![m(0), m(3), m(0), m(1), m(2)];
+        let vec = Vectors::new(5, rows, 2);
+        let (sl, tl) = ([40u32, 40], [40u32, 40, 40]);
+        let with = |member: f32| {
+            let params = crate::align::SemanticParams {
+                member,
+                ..Default::default()
+            };
+            let s = Semantic::new(&vec, &vec.src, &vec.tgt, &sl, &tl, &params);
+            // Prefix sums as the search keeps them for state row 2 over columns 0..=1
+            // (target sentence 0 only): q[p][x] sums source rows 1 − p ..= 1, columns < x.
+            let col = |i: usize| [0.0, s.pair(i, 0)];
+            let (r1, r0) = (col(1), col(0));
+            let q = vec![
+                vec![0.0, r1[0], r1[0] + r1[1]],
+                vec![0.0, r1[0] + r0[0], r1[0] + r1[1] + r0[0] + r0[1]],
+            ];
+            let merged = s.bead_cost(4.0, &q, 2, 2, 2, 1, 1);
+            (merged, s)
+        };
+        let (plain, _) = with(0.0);
+        let (judged, s) = with(1.0);
+        // Judged sentence by sentence, the merged bead earns less: X brings nothing.
+        assert!(judged > plain, "{judged} {plain}");
+        // A 1-1 bead is judged the same either way.
+        let one = s.pair(0, 0);
+        let q = vec![vec![0.0, 0.0, one]];
+        let single = s.bead_cost(4.0, &q, 2, 1, 1, 1, 1);
+        let r = s.ratio(one, 1, 1, 1, 1);
+        assert!((single - s.cost(4.0, r, 1, 1)).abs() < 1e-4, "{single}");
     }
 }

@@ -113,17 +113,32 @@ fn attention(w: &Weights, q: &[f32], k: &[f32], v: &[f32], ctx: &mut [f32], s0: 
     let h = w.cfg.hidden;
     let hd = h / w.cfg.heads;
     let scale = 1.0 / (hd as f32).sqrt();
-    let mut prob = vec![0f32; s1 - s0];
+    let n = s1 - s0;
+    let mut prob = vec![0f32; n];
+    // The head's keys transposed (`kt[d * n + s]`), so that the scores of all keys for one
+    // query accumulate side by side, one dimension at a time: each score still sums its
+    // products in the order d = 0, 1, … (the same bits as a dot product per key), but the
+    // loop over keys vectorizes where a dot product's serial sum cannot.
+    let mut kt = vec![0f32; hd * n];
     for head in 0..w.cfg.heads {
         let col = head * hd;
+        for (s, row) in k[s0 * h..s1 * h].chunks_exact(h).enumerate() {
+            for (d, &x) in row[col..col + hd].iter().enumerate() {
+                kt[d * n + s] = x;
+            }
+        }
         for t in s0..s1 {
             let qh = &q[t * h + col..t * h + col + hd];
+            prob.fill(0.0);
+            for (&a, kd) in qh.iter().zip(kt.chunks_exact(n)) {
+                for (p, &b) in prob.iter_mut().zip(kd) {
+                    *p += a * b;
+                }
+            }
             let mut max = f32::NEG_INFINITY;
-            for (s, p) in (s0..s1).zip(prob.iter_mut()) {
-                let kh = &k[s * h + col..s * h + col + hd];
-                let d = qh.iter().zip(kh).map(|(a, b)| a * b).sum::<f32>() * scale;
-                *p = d;
-                max = max.max(d);
+            for p in prob.iter_mut() {
+                *p *= scale;
+                max = max.max(*p);
             }
             let mut sum = 0f32;
             for p in prob.iter_mut() {

@@ -18,6 +18,17 @@ pub(crate) const QK: usize = 32;
 pub(crate) const GROUP: usize = 128;
 const LANES: usize = 8;
 
+/// `y` rounded to the nearest integer, ties to even, as C's `lrintf` in the default rounding
+/// mode, for |y| < 2²² (quantized values are within ±128). Adding and subtracting 1.5 · 2²³
+/// makes the FPU round at the units place; unlike `f32::round_ties_even`, which is a call to
+/// `rintf` on the baseline x86-64 target, it is two additions that vectorize, and it gives the
+/// same integer (only a zero's sign may differ), so vectors, and those cached, do not change.
+#[inline(always)]
+fn round_half_even(y: f32) -> f32 {
+    const MAGIC: f32 = 12_582_912.0;
+    (y + MAGIC) - MAGIC
+}
+
 /// Position in a packed group of element `e` (0..128) of that group.
 fn packed_index(e: usize) -> usize {
     let block = e / QK;
@@ -105,12 +116,22 @@ impl QActs {
                     let amax = blk.iter().fold(0f32, |m, v| m.max(v.abs()));
                     let d = amax / 127.0;
                     let id = if d > 0.0 { 1.0 / d } else { 0.0 };
+                    let mut qs = [0i32; QK];
+                    for (q, &v) in qs.iter_mut().zip(blk) {
+                        *q = round_half_even(v * id).clamp(-128.0, 127.0) as i32;
+                    }
+                    // Four consecutive elements stay together in the packed layout: element
+                    // `h*16 + s*4 + k` of block `bi` goes to byte `s*32 + (2*bi + h)*4 + k`
+                    // (see `packed_index`), so the block is copied four bytes at a time.
                     let mut sums = [0i32; 2];
-                    for (j, &v) in blk.iter().enumerate() {
-                        // Round half to even, as C's lrintf in the default rounding mode.
-                        let q = (v * id).round_ties_even().clamp(-128.0, 127.0) as i32;
-                        out[packed_index(bi * QK + j)] = q as i8;
-                        sums[j / 16] += q;
+                    for (h, half) in qs.chunks_exact(16).enumerate() {
+                        sums[h] = half.iter().sum();
+                        for (st, four) in half.chunks_exact(4).enumerate() {
+                            let at = st * 32 + (2 * bi + h) * 4;
+                            for (o, &q) in out[at..at + 4].iter_mut().zip(four) {
+                                *o = q as i8;
+                            }
+                        }
                     }
                     for (h, sum) in sums.iter().enumerate() {
                         self.scale[lanes + bi * 2 + h] = d;
@@ -323,6 +344,22 @@ pub(crate) fn f16_to_f32(h: u16) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rounding_matches_round_ties_even() {
+        // Every multiple of 1/64 in ±200 (all ties included), plus values just off the ties.
+        for i in -12_800..=12_800 {
+            let y = i as f32 / 64.0;
+            for v in [
+                y,
+                f32::from_bits(y.to_bits() + 1),
+                f32::from_bits(y.to_bits().max(1) - 1),
+            ] {
+                // The sign of a zero may differ (-0.5 gives +0); the integer does not.
+                assert_eq!(round_half_even(v) as i32, v.round_ties_even() as i32, "{v}");
+            }
+        }
+    }
 
     /// A deterministic pseudo-random sequence (no extra dependency for a test).
     fn lcg(seed: &mut u64) -> u32 {
