@@ -104,12 +104,12 @@ pub struct SemanticParams {
 impl Default for SemanticParams {
     fn default() -> Self {
         SemanticParams {
-            weight: 4.0,
+            weight: 6.0,
             exponent: 1.0,
             threshold: 1.0,
             penalty: 4.0,
             block_bias: 0.05,
-            member: 0.0,
+            member: 1.0,
             null_weight: 0.0,
             null_threshold: 0.8,
         }

@@ -774,6 +774,57 @@ mod tests {
         }
     }
 
+    /// Sentences known by their lengths and a clue on every fourth, the target missing the
+    /// source's sentences `gap`, aligned with the parameters `p`.
+    fn align_lengths_only(n: usize, gap: std::ops::Range<usize>, p: &Params) -> Vec<RawBead> {
+        let sl: Vec<u32> = (0..n).map(|k| 20 + (k as u32 * 37) % 61).collect();
+        let tl: Vec<u32> = (0..n)
+            .filter(|k| !gap.contains(k))
+            .map(|k| sl[k] + (k as u32 * 7) % 5)
+            .collect();
+        // Every fourth sentence carries a clue found on both sides (a number, a name).
+        let clue = |k: usize| {
+            if k.is_multiple_of(4) {
+                vec![k as u32 + 1]
+            } else {
+                Vec::new()
+            }
+        };
+        let src_ids: Vec<usize> = (0..n).collect();
+        let tgt_ids: Vec<usize> = (0..n).filter(|k| !gap.contains(k)).collect();
+        let feats = weigh(
+            Csr::build(&src_ids, |&k| clue(k)),
+            Csr::build(&tgt_ids, |&k| clue(k)),
+        );
+        let level = Level {
+            src_cum: cumulative(&sl),
+            tgt_cum: cumulative(&tl),
+            feats: &feats,
+            src_bound: None,
+            tgt_bound: None,
+            sem: None,
+        };
+        dp_widening(&level, p, Band::full(sl.len(), tl.len()), 0, None)
+    }
+
+    #[test]
+    fn a_missing_passage_comes_out_as_one_run_of_nulls() {
+        // Without the run price (null_extend infinite) part of such a passage went into a 4-1
+        // merge.
+        let (n, gap) = (120, 50..80);
+        let p = Params {
+            null_extend: crate::align::NULL_EXTEND,
+            ..params(1.0)
+        };
+        let path = align_lengths_only(n, gap.clone(), &p);
+        let nulls: Vec<usize> = path.iter().filter(|b| b.ty == 1).map(|b| b.s0).collect();
+        assert_eq!(nulls.len(), gap.len(), "{path:?}");
+        // One run, where the passage is (an unclued sentence at either end is a tie).
+        assert!(nulls.windows(2).all(|w| w[1] == w[0] + 1), "{nulls:?}");
+        assert!(nulls[0].abs_diff(gap.start) <= 1, "{nulls:?}");
+        assert!(path.iter().all(|b| b.ty <= 1), "{path:?}");
+    }
+
     #[test]
     fn band_is_repaired_to_be_monotone_and_connected() {
         let b = Band::new(vec![0, 5, 2, 9], vec![1, 6, 3, 9], 9);
