@@ -490,11 +490,10 @@ fn drop_clause(s: &str) -> Option<String> {
         .char_indices()
         .filter(|&(k, c)| (c == ',' || c == ';') && s[k + 1..].starts_with(' '))
         .map(|(k, _)| k)
-        .filter(|&k| {
+        .rfind(|&k| {
             let at = s[..k].chars().count();
             at * 100 >= n * 35 && at * 100 <= n * 65
-        })
-        .last()?;
+        })?;
     Some(format!("{}.", &s[..cut]))
 }
 

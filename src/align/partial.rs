@@ -208,7 +208,7 @@ mod tests {
         };
         let long = "x".repeat(200);
         let short = "y".repeat(120);
-        let mut src = vec![long.as_str(); 17];
+        let src = vec![long.as_str(); 17];
         let mut tgt = vec![long.as_str(); 17];
         tgt[14] = &short;
         tgt[15] = &short;
