@@ -493,12 +493,17 @@ impl Global {
                     lex,
                     // As the piece's search measured it (the whole texts' vectors are not
                     // kept here).
-                    sem: e.semantic,
+                    sem: e.semantic.and_then(|s| {
+                        (b.src.len() * b.tgt.len() > 0).then_some(1.0 - s.similarity)
+                    }),
                 }
             })
             .collect();
-        let evidence = confidence::evidence(&path, &feats, &length_dev(&level, &self.params));
-        for (((b, e), new), &f) in beads.iter_mut().zip(evidence).zip(fixed) {
+        let evidence = confidence::evidence(&path, &feats, &length_dev(&level, &self.params), None);
+        for (((b, e), mut new), &f) in beads.iter_mut().zip(evidence).zip(fixed) {
+            // The semantic evidence as the piece's search measured it (the whole texts'
+            // vectors are not kept here).
+            new.semantic = e.semantic;
             *e = new;
             if !f {
                 b.confidence = confidence::SHIPPED.predict(e);
@@ -544,7 +549,8 @@ impl Global {
             sem: sem.as_ref(),
         };
         let path = search::search(&level, &params, 3, None);
-        let evidence = confidence::evidence(&path, &feats, &length_dev(&level, &params));
+        let evidence =
+            confidence::evidence(&path, &feats, &length_dev(&level, &params), sem.as_ref());
         to_beads(path, evidence)
     }
 }
@@ -601,7 +607,7 @@ fn align_infos(
     };
     let band = Band::around(&first, 1, SECOND_PASS_BAND, n, m);
     let path = search::dp_widening(&level, &params, band, 3, progress);
-    let evidence = confidence::evidence(&path, &feats, &length_dev(&level, &params));
+    let evidence = confidence::evidence(&path, &feats, &length_dev(&level, &params), sem.as_ref());
     (path, evidence)
 }
 
