@@ -118,7 +118,7 @@ impl Default for SemanticParams {
 
 /// Default cost of a null bead that continues a run of null beads of its kind (second pass).
 /// Chosen on the fit sets of `docs/aligner.md` among 0.5, 1, 2, 3 and none.
-pub const NULL_EXTEND: f32 = 1.0;
+pub(crate) const NULL_EXTEND: f32 = 1.0;
 /// Weight of the lexical evidence in a null bead's cost (second pass): a sentence whose best
 /// lexical similarity to any single sentence of the other side near the path is below
 /// [`LEX_NULL_NEUTRAL`] is cheaper to leave unpaired, one with a better match dearer, in
