@@ -118,7 +118,15 @@ impl Default for SemanticParams {
 
 /// Default cost of a null bead that continues a run of null beads of its kind (second pass).
 /// Chosen on the fit sets of `docs/aligner.md` among 0.5, 1, 2, 3 and none.
-pub const NULL_EXTEND: f32 = 1.0;
+pub(crate) const NULL_EXTEND: f32 = 1.0;
+/// Weight of the lexical evidence in a null bead's cost (second pass): a sentence whose best
+/// lexical similarity to any single sentence of the other side near the path is below
+/// [`LEX_NULL_NEUTRAL`] is cheaper to leave unpaired, one with a better match dearer, in
+/// proportion to its clue weight against the mean. Chosen on the fit sets of `docs/aligner.md`
+/// (weight 4 / 8 × neutral point 0.1 / 0.2 / 0.3).
+const LEX_NULL: f32 = 4.0;
+/// The best lexical similarity at which the lexical null evidence is neutral.
+const LEX_NULL_NEUTRAL: f32 = 0.2;
 /// Weight of the lexical similarity (in [0, 1]) against the length and prior costs.
 const LAMBDA: f32 = 35.0;
 /// Scale of the length cost of null beads: an omitted sentence's length says little about
@@ -659,6 +667,8 @@ fn first_pass(
         // dictionary is induced) it would let runs of omissions stand in for poor links, and
         // the priors and the band of the second pass are estimated from this path.
         null_extend: f32::INFINITY,
+        lex_null: 0.0,
+        lex_null_t: 0.0,
     };
     let features = |d: &Dictionary| {
         let s = Csr::build(si, |x| d.src_features(x));
@@ -698,6 +708,11 @@ fn first_pass(
     )));
     reestimate(&mut params, &first, &sl, &tl);
     params.null_extend = weights.null_extend;
+    // The lexical null evidence needs the induced dictionary: in the first pass, before it,
+    // few sentence pairs of a translation share clues. With sentence vectors it is left out:
+    // the semantic evidence says more, and on the fit sets adding it lost omission F1.
+    params.lex_null = if weights.sem > 0.0 { 0.0 } else { LEX_NULL };
+    params.lex_null_t = LEX_NULL_NEUTRAL;
     let pairs: Vec<(usize, usize)> = first
         .iter()
         .filter(|b| b.ty == 0 && b.d2 < 2.0)
