@@ -1,7 +1,9 @@
 //! Is `@cert` a probability that means what it says? `cargo bench --bench align_calibration`.
 //!
 //! Aligns every gold set (the plain PUD sets, all 1-1 copies of the perturbed ones' text, are
-//! left out), marks each bead right (the identical bead is in the gold) or wrong, and reports,
+//! left out), marks each bead right (the identical bead is in the gold; for a 1-0 / 0-1 bead:
+//! the gold leaves its sentence unpaired, also inside a longer null bead such as `[]:[7, 8, 9]`,
+//! which claims the same sentence by sentence) or wrong, and reports,
 //! per bead kind, on the sets held out from the fit (every set not in
 //! `tei_align::align::confidence::FIT_SETS`): beads, accuracy, mean confidence, expected
 //! calibration error (10 equal-width bins, weighted by beads) and a reliability table. The same
@@ -11,16 +13,34 @@
 //! the case of an aligner that lost its way); for the held-out sets the bench prints how sure
 //! the model is of those beads.
 //!
+//! With the e5 model installed, every set whose sentence vectors are already in the vector cache
+//! is aligned a second time with them (`--embeddings e5`), and the same figures are printed for
+//! those beads, which the model judges with its "embedded" coefficients. A set not in the cache
+//! is left out of that part (embedding the books takes hours on a small machine):
+//! `TEI_ALIGN_CALIB_EMBED=1` embeds what is missing instead; `TEI_ALIGN_BENCH_E5=0` skips it.
+//!
+//! Then, for the sets whose vectors are in the cache, partial links: how many of the gold's
+//! links (none of which is partial) the length rule and the rule with vectors
+//! (`tei_align::align::partial`) flag, and how many of some gold 1-1 links with a clause dropped
+//! from one side they find. `-- partial` prints only that; `TEI_ALIGN_PARTIAL_SHARE` and
+//! `_SPREAD` replace the rule's `SEM_SHARE` and `SEM_SPREAD`.
+//!
 //! `-- --refit` first fits the model again on the fit sets and their reversed translations
-//! (logistic regression per bead kind, `Model::fit`), prints its coefficients as the Rust constant to paste into
-//! `src/align/confidence.rs` (`SHIPPED`), and reports calibration for the refitted model.
+//! (logistic regression per bead kind, with and without embeddings apart, `Model::fit`), prints
+//! its coefficients as the Rust constant to paste into `src/align/confidence.rs` (`SHIPPED`),
+//! and reports calibration for the refitted model. `TEI_ALIGN_CALIB_DUMP=FILE` writes every
+//! bead's features and label as tab-separated lines (for study).
 
 mod common;
 
 use std::collections::HashSet;
 use std::path::Path;
-use tei_align::align::confidence::{BeadKind, Evidence, FIT_SETS, Model, SHIPPED};
+use std::sync::Arc;
+use tei_align::align::confidence::{
+    BeadKind, Evidence, FIT_SETS, Model, SHIPPED, SHIPPED_RIDGE, Table,
+};
 use tei_align::align::{AlignOptions, align_with_evidence};
+use tei_align::embed::{EmbedError, Embedder};
 
 /// One bead of the aligner's output: which set, its evidence, whether it is right, and whether
 /// it comes from aligning the source against the reversed translation (unrelated text).
@@ -41,7 +61,7 @@ const NEGATIVE_WEIGHT: f64 = 0.1;
 /// The beads of a set's alignment, or (`reversed`) of its source against its reversed
 /// translation: every bead of that is wrong (nothing corresponds), the case of a stretch where
 /// the aligner has lost its way or pairs unrelated text.
-fn collect(data: &Path, set: &str, reversed: bool) -> Vec<Row> {
+fn collect(data: &Path, set: &str, reversed: bool, opts: &AlignOptions) -> Option<Vec<Row>> {
     let dir = data.join(set);
     let mut rows = Vec::new();
     for (doc, src, tgt) in common::docs(&dir) {
@@ -50,17 +70,21 @@ fn collect(data: &Path, set: &str, reversed: bool) -> Vec<Row> {
         } else {
             common::gold(&dir, &doc).into_iter().collect()
         };
+        let unpaired = Unpaired::of(&gold);
         let s: Vec<&str> = src.iter().map(String::as_str).collect();
         let mut t: Vec<&str> = tgt.iter().map(String::as_str).collect();
         if reversed {
             t.reverse();
         }
-        let Ok(beads) = align_with_evidence(&s, &t, &AlignOptions::default()) else {
-            println!("{set}/{doc}: alignment failed");
-            continue;
+        let beads = match align_with_evidence(&s, &t, opts) {
+            Ok(b) => b,
+            Err(e) => {
+                println!("{set}/{doc}: alignment failed ({e})");
+                return None;
+            }
         };
         for (b, evidence) in beads {
-            let right = gold.contains(&(b.src, b.tgt));
+            let right = unpaired.covers(&b.src, &b.tgt) || gold.contains(&(b.src, b.tgt));
             rows.push(Row {
                 set: set.to_owned(),
                 evidence,
@@ -69,7 +93,87 @@ fn collect(data: &Path, set: &str, reversed: bool) -> Vec<Row> {
             });
         }
     }
-    rows
+    Some(rows)
+}
+
+/// The sentences the gold leaves without a counterpart. A null bead claims only that its
+/// sentence has none: it is right when the gold says so, also when the gold writes a run of
+/// omitted sentences as one bead (`[]:[7, 8, 9]`) where the aligner writes one bead per sentence
+/// (the same claim, sentence by sentence).
+struct Unpaired {
+    src: HashSet<usize>,
+    tgt: HashSet<usize>,
+}
+
+impl Unpaired {
+    fn of(gold: &HashSet<(Vec<usize>, Vec<usize>)>) -> Self {
+        let mut u = Unpaired {
+            src: HashSet::new(),
+            tgt: HashSet::new(),
+        };
+        for (s, t) in gold {
+            if t.is_empty() {
+                u.src.extend(s);
+            }
+            if s.is_empty() {
+                u.tgt.extend(t);
+            }
+        }
+        u
+    }
+
+    /// Is `(src, tgt)` a null bead whose every sentence the gold leaves unpaired?
+    fn covers(&self, src: &[usize], tgt: &[usize]) -> bool {
+        match (src.is_empty(), tgt.is_empty()) {
+            (true, false) => tgt.iter().all(|j| self.tgt.contains(j)),
+            (false, true) => src.iter().all(|i| self.src.contains(i)),
+            _ => false,
+        }
+    }
+}
+
+/// The e5 vectors of the cache only: asked for a sentence the cache does not hold, it fails
+/// (the set is then left out of the "with embeddings" figures) instead of embedding it.
+#[derive(Debug)]
+struct CacheOnly {
+    describe: String,
+    dim: usize,
+}
+
+impl Embedder for CacheOnly {
+    fn describe(&self) -> String {
+        self.describe.clone()
+    }
+    fn dim(&self) -> usize {
+        self.dim
+    }
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
+        Err(EmbedError::Model(format!(
+            "{} sentences not in the vector cache (TEI_ALIGN_CALIB_EMBED=1 embeds them)",
+            texts.len()
+        )))
+    }
+}
+
+/// The embedder of the "with embeddings" figures: e5 through the vector cache, refusing to
+/// embed anything new unless `TEI_ALIGN_CALIB_EMBED=1`.
+fn embedder() -> Option<Arc<dyn Embedder>> {
+    let e5 = common::e5()?;
+    if std::env::var("TEI_ALIGN_CALIB_EMBED").is_ok_and(|v| v == "1") {
+        return Some(e5);
+    }
+    let inner: Arc<dyn Embedder> = Arc::new(CacheOnly {
+        describe: e5.describe(),
+        dim: e5.dim(),
+    });
+    let dir = tei_align::embed::e5::model_dir().ok()?.join("vectors");
+    match tei_align::embed::cache::CachedEmbedder::open(inner, &dir) {
+        Ok(c) => Some(Arc::new(c)),
+        Err(e) => {
+            println!("(with e5: not measured — {e})");
+            None
+        }
+    }
 }
 
 /// Per-bin (beads, mean confidence, accuracy) and the expected calibration error.
@@ -140,7 +244,7 @@ fn report(title: &str, rows: &[&Row], model: &Model) {
 }
 
 /// Per set: beads, accuracy and mean confidence, overall and of the null beads.
-fn per_set(rows: &[Row], model: &Model) {
+fn per_set(rows: &[&Row], model: &Model) {
     println!("\n| set | beads | right | mean cert | null beads | nulls right | null mean cert |");
     println!("| --- | --- | --- | --- | --- | --- | --- |");
     let mut names: Vec<&str> = rows.iter().map(|r| r.set.as_str()).collect();
@@ -180,34 +284,318 @@ fn unrelated(rows: &[&Row], model: &Model) {
     debug_assert!(rows.iter().all(|r| r.reversed && !r.right));
 }
 
-fn print_model(m: &Model) {
-    println!("pub const SHIPPED: Model = Model([");
-    for (kind, row) in BeadKind::ALL.iter().zip(m.0.iter()) {
+fn print_table(name: &str, t: &Table) {
+    println!("    {name}: [");
+    for (kind, row) in BeadKind::ALL.iter().zip(t.iter()) {
         let cells: Vec<String> = row.iter().map(|w| format!("{w:.4}")).collect();
-        println!("    // {}", kind.label());
-        println!("    [{}],", cells.join(", "));
+        println!("        // {}", kind.label());
+        println!("        [{}],", cells.join(", "));
     }
-    println!("]);");
+    println!("    ],");
+}
+
+fn print_model(m: &Model) {
+    println!("pub const SHIPPED: Model = Model {{");
+    print_table("free", &m.free);
+    print_table("embedded", &m.embedded);
+    println!("}};");
+}
+
+/// Every row's set, whether reversed / embedded, kind, label and features, tab-separated.
+fn dump(path: &str, rows: &[&Row]) {
+    let mut out = String::from("set\treversed\tembedded\tkind\tright");
+    for k in 0..tei_align::align::confidence::FEATURES {
+        out.push_str(&format!("\tf{k}"));
+    }
+    out.push('\n');
+    for r in rows {
+        out.push_str(&format!(
+            "{}\t{}\t{}\t{}\t{}",
+            r.set,
+            u8::from(r.reversed),
+            u8::from(r.evidence.semantic.is_some()),
+            r.evidence.kind.label(),
+            u8::from(r.right)
+        ));
+        for x in r.evidence.features() {
+            out.push_str(&format!("\t{x:.5}"));
+        }
+        out.push('\n');
+    }
+    if let Err(e) = std::fs::write(path, out) {
+        println!("{path}: {e}");
+    }
+}
+
+/// The rows of the fit or held-out sets, real or reversed, with or without embeddings.
+fn pick(rows: &[Row], fit: bool, reversed: bool, embedded: bool) -> Vec<&Row> {
+    rows.iter()
+        .filter(|r| {
+            FIT_SETS.contains(&r.set.as_str()) == fit
+                && r.reversed == reversed
+                && r.evidence.semantic.is_some() == embedded
+        })
+        .collect()
+}
+
+/// Aligns every set and its reversed translation, model-free and (the sets whose vectors are
+/// available) with e5; returns the rows and the sets aligned with e5.
+fn align_all(data: &Path, sets: &[String]) -> (Vec<Row>, Vec<String>) {
+    let free = AlignOptions::default();
+    let mut rows: Vec<Row> = Vec::new();
+    for s in sets {
+        for reversed in [false, true] {
+            rows.extend(collect(data, s, reversed, &free).unwrap_or_default());
+        }
+    }
+    let mut embedded = Vec::new();
+    if let Some(e) = embedder() {
+        let opts = AlignOptions {
+            embedder: Some(e),
+            semantic: common::semantic_params(),
+            ..AlignOptions::default()
+        };
+        for s in sets {
+            let real = collect(data, s, false, &opts);
+            let rev = real.as_ref().and_then(|_| collect(data, s, true, &opts));
+            match (real, rev) {
+                (Some(a), Some(b)) => {
+                    rows.extend(a);
+                    rows.extend(b);
+                    embedded.push(s.clone());
+                }
+                _ => println!("{s}: left out of the figures with e5"),
+            }
+        }
+    }
+    (rows, embedded)
+}
+
+/// Ridge penalties tried per kind and table.
+const RIDGES: [f64; 4] = [0.01, 0.1, 1.0, 10.0];
+
+/// The training rows of the fit sets (all but `except`), of one table (`embedded`) and kind:
+/// the real beads with weight 1, the reversed translations' weighing `neg_weight` times the
+/// real beads in all.
+fn training(
+    rows: &[Row],
+    except: Option<&str>,
+    embedded: bool,
+    kind: BeadKind,
+    neg_weight: f64,
+) -> Vec<(Evidence, bool, f64)> {
+    let keep = |r: &&Row| r.evidence.kind == kind && Some(r.set.as_str()) != except;
+    let real: Vec<&Row> = pick(rows, true, false, embedded)
+        .into_iter()
+        .filter(keep)
+        .collect();
+    let neg: Vec<&Row> = pick(rows, true, true, embedded)
+        .into_iter()
+        .filter(keep)
+        .collect();
+    let w = neg_weight * real.len() as f64 / neg.len().max(1) as f64;
+    real.iter()
+        .map(|r| (r.evidence, r.right, 1.0))
+        .chain(neg.iter().map(|r| (r.evidence, r.right, w)))
+        .collect()
+}
+
+/// The most mean confidence a kind's beads of unrelated text (the fit sets against their
+/// reversed translations) may get: a stronger ridge pulls every bead towards the kind's mean,
+/// which calibrates the real beads of a kind with little evidence better on average but makes a
+/// stretch where the aligner lost its way look plausible. A ridge that does is not used.
+const UNRELATED_MAX: f64 = 0.15;
+
+/// The ridge penalty of one table and kind with the least calibration error when each fit set
+/// in turn is left out of the fit and predicted (pooled over the sets), among those that keep
+/// unrelated text doubtful (`UNRELATED_MAX`).
+fn choose_ridge(rows: &[Row], embedded: bool, kind: BeadKind, neg_weight: f64) -> f64 {
+    let table = usize::from(embedded);
+    let of_kind = |fit: bool, reversed: bool| -> Vec<&Row> {
+        pick(rows, fit, reversed, embedded)
+            .into_iter()
+            .filter(|r| r.evidence.kind == kind)
+            .collect()
+    };
+    let unrelated = of_kind(true, true);
+    let mut best = (f64::INFINITY, RIDGES[0]);
+    for ridge in RIDGES {
+        let mut ridges = SHIPPED_RIDGE;
+        ridges[table][kind as usize] = ridge;
+        let whole = Model::fit(
+            &training(rows, None, embedded, kind, neg_weight),
+            &SHIPPED,
+            &ridges,
+        );
+        let doubt = unrelated
+            .iter()
+            .map(|r| whole.predict(&r.evidence))
+            .sum::<f64>()
+            / unrelated.len().max(1) as f64;
+        if doubt > UNRELATED_MAX && ridge > RIDGES[0] {
+            continue;
+        }
+        let mut pairs = Vec::new();
+        for set in FIT_SETS {
+            let train = training(rows, Some(set), embedded, kind, neg_weight);
+            let m = Model::fit(&train, &SHIPPED, &ridges);
+            pairs.extend(
+                of_kind(true, false)
+                    .iter()
+                    .filter(|r| r.set == set)
+                    .map(|r| (m.predict(&r.evidence), r.right)),
+            );
+        }
+        if pairs.is_empty() {
+            continue;
+        }
+        let ece = reliability(&pairs).1;
+        if ece < best.0 {
+            best = (ece, ridge);
+        }
+    }
+    best.1
+}
+
+/// Fit the model again on the fit sets, each table and kind with the ridge penalty chosen by
+/// leaving one fit set out at a time.
+fn refit(rows: &[Row], neg_weight: f64) -> Model {
+    let mut ridges = SHIPPED_RIDGE;
+    let mut train = Vec::new();
+    for embedded in [false, true] {
+        for kind in BeadKind::ALL {
+            ridges[usize::from(embedded)][kind as usize] =
+                choose_ridge(rows, embedded, kind, neg_weight);
+            train.extend(training(rows, None, embedded, kind, neg_weight));
+        }
+    }
+    let m = Model::fit(&train, &SHIPPED, &ridges);
+    println!(
+        "\nrefitted on {} beads of the fit sets and their reversed translations:\n",
+        train.len()
+    );
+    print_model(&m);
+    println!("pub const SHIPPED_RIDGE: Ridges = {ridges:?};");
+    m
+}
+
+/// Gold 1-1 links tried per set with a clause dropped (the recall part of [`partials`]).
+const CLAUSE_SAMPLES: usize = 15;
+
+/// The sentence without its last clause, when it has a clause break (`, ` or `; `) between 35 %
+/// and 65 % of its length: what a translation that drops a clause leaves.
+fn drop_clause(s: &str) -> Option<String> {
+    let n = s.chars().count();
+    let cut = s
+        .char_indices()
+        .filter(|&(k, c)| (c == ',' || c == ';') && s[k + 1..].starts_with(' '))
+        .map(|(k, _)| k)
+        .rfind(|&k| {
+            let at = s[..k].chars().count();
+            at * 100 >= n * 35 && at * 100 <= n * 65
+        })?;
+    Some(format!("{}.", &s[..cut]))
+}
+
+/// Partial links on the gold sets with sentence vectors: how many of the gold's links (none of
+/// them partial) the length rule and the rule with vectors flag, and how many of some gold 1-1
+/// links with a clause dropped from one side (every other in turn) they find.
+fn partials(data: &Path, sets: &[String], cached: &dyn Embedder, fresh: Option<&dyn Embedder>) {
+    use tei_align::align::partial::{SEM_SHARE, SEM_SPREAD, by_length, by_meaning_with};
+    let var = |k: &str, d: f64| {
+        std::env::var(format!("TEI_ALIGN_PARTIAL_{k}"))
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(d)
+    };
+    let params = (var("SHARE", SEM_SHARE), var("SPREAD", SEM_SPREAD));
+    let by_meaning =
+        |s: &[&str], t: &[&str], g: &[Bead], v: &[Vec<f32>]| by_meaning_with(s, t, g, v, params);
+    use tei_align::model::Bead;
+    println!(
+        "\npartial links: gold links flagged (false positives) and clause-dropped gold links found\n"
+    );
+    println!(
+        "| set | gold links | flagged by length | rate | flagged with e5 | rate | clause dropped | found by length | found with e5 |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    for set in sets {
+        let dir = data.join(set);
+        let (mut links, mut fl, mut fs) = (0usize, 0usize, 0usize);
+        let (mut tried, mut found_l, mut found_s) = (0usize, 0usize, 0usize);
+        for (doc, src, tgt) in common::docs(&dir) {
+            let gold: Vec<Bead> = common::gold(&dir, &doc)
+                .into_iter()
+                .map(|(src, tgt)| Bead {
+                    src,
+                    tgt,
+                    confidence: 1.0,
+                })
+                .collect();
+            let s: Vec<&str> = src.iter().map(String::as_str).collect();
+            let t: Vec<&str> = tgt.iter().map(String::as_str).collect();
+            let texts: Vec<&str> = s.iter().chain(&t).copied().collect();
+            let Ok(vectors) = cached.embed(&texts) else {
+                continue;
+            };
+            let paired = |b: &&Bead| !b.src.is_empty() && !b.tgt.is_empty();
+            links += gold.iter().filter(paired).count();
+            let count = |f: Vec<bool>| gold.iter().zip(f).filter(|(b, f)| paired(b) && *f).count();
+            fl += count(by_length(&s, &t, &gold));
+            fs += count(by_meaning(&s, &t, &gold, &vectors));
+            let Some(fresh) = fresh else { continue };
+            // Every 7th 1-1 link with a clause to drop, the target side and the source side in turn.
+            let ones: Vec<usize> = (0..gold.len())
+                .filter(|&k| gold[k].src.len() == 1 && gold[k].tgt.len() == 1)
+                .step_by(7)
+                .collect();
+            for k in ones {
+                if tried >= CLAUSE_SAMPLES {
+                    break;
+                }
+                let on_target = tried % 2 == 0;
+                let (i, j) = (gold[k].src[0], gold[k].tgt[0]);
+                let row = if on_target { s.len() + j } else { i };
+                let Some(cut) = drop_clause(texts[row]) else {
+                    continue;
+                };
+                let Ok(v) = fresh.embed(&[cut.as_str()]) else {
+                    continue;
+                };
+                let (mut s2, mut t2, mut vec2) = (s.clone(), t.clone(), vectors.clone());
+                if on_target {
+                    t2[j] = &cut;
+                } else {
+                    s2[i] = &cut;
+                }
+                vec2[row] = v.into_iter().next().unwrap_or_default();
+                tried += 1;
+                found_l += usize::from(by_length(&s2, &t2, &gold)[k]);
+                found_s += usize::from(by_meaning(&s2, &t2, &gold, &vec2)[k]);
+            }
+        }
+        if links == 0 {
+            continue;
+        }
+        let pct = |x: usize| 100.0 * x as f64 / links as f64;
+        println!(
+            "| {set} | {links} | {fl} | {:.2} % | {fs} | {:.2} % | {tried} | {found_l} | {found_s} |",
+            pct(fl),
+            pct(fs)
+        );
+    }
 }
 
 fn main() {
     let Some(data) = common::data_dir() else {
         return;
     };
-    let refit = std::env::args().any(|a| a == "--refit");
+    let refitting = std::env::args().any(|a| a == "--refit");
     let neg_weight: f64 = std::env::var("NEGW")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(NEGATIVE_WEIGHT);
     let sets = common::distinct_set_names(&data);
-    let rows: Vec<Row> = sets.iter().flat_map(|s| collect(&data, s, false)).collect();
-    let negatives: Vec<Row> = sets.iter().flat_map(|s| collect(&data, s, true)).collect();
-    let (fit, held): (Vec<&Row>, Vec<&Row>) = rows
-        .iter()
-        .partition(|r| FIT_SETS.contains(&r.set.as_str()));
-    let (fit_neg, held_neg): (Vec<&Row>, Vec<&Row>) = negatives
-        .iter()
-        .partition(|r| FIT_SETS.contains(&r.set.as_str()));
     let held_sets: Vec<&str> = sets
         .iter()
         .map(String::as_str)
@@ -215,43 +603,40 @@ fn main() {
         .collect();
     println!("fit sets: {}", FIT_SETS.join(", "));
     println!("held-out sets: {}", held_sets.join(", "));
-    let model = if refit {
-        // Per kind, the reversed translations weigh `neg_weight` times the real beads in all.
-        let count =
-            |rows: &[&Row], k: BeadKind| rows.iter().filter(|r| r.evidence.kind == k).count();
-        let weight =
-            |k: BeadKind| neg_weight * count(&fit, k) as f64 / count(&fit_neg, k).max(1) as f64;
-        let train: Vec<(Evidence, bool, f64)> = fit
-            .iter()
-            .map(|r| (r.evidence, r.right, 1.0))
-            .chain(
-                fit_neg
-                    .iter()
-                    .map(|r| (r.evidence, r.right, weight(r.evidence.kind))),
-            )
-            .collect();
-        let m = Model::fit(&train, &SHIPPED);
-        println!(
-            "\nrefitted on {} beads of the fit sets and {} of their reversed translations:\n",
-            fit.len(),
-            fit_neg.len()
-        );
-        print_model(&m);
-        m
+    if let Some(cached) = embedder() {
+        // The sets whose vectors are not in the cache are left out of this table.
+        partials(&data, &sets, cached.as_ref(), common::e5().as_deref());
+    }
+    if common::named_args().iter().any(|a| a == "partial") {
+        return;
+    }
+    let (rows, embedded_sets) = align_all(&data, &sets);
+    println!("aligned with e5 too: {}", embedded_sets.join(", "));
+    if let Ok(path) = std::env::var("TEI_ALIGN_CALIB_DUMP") {
+        dump(&path, &rows.iter().collect::<Vec<_>>());
+    }
+    let model = if refitting {
+        refit(&rows, neg_weight)
     } else {
         SHIPPED
     };
-    let which = if refit { "refitted" } else { "shipped" };
-    report(
-        &format!("held-out sets, {which} model (model-free alignment)"),
-        &held,
-        &model,
-    );
-    report(
-        &format!("fit sets, {which} model (model-free alignment)"),
-        &fit,
-        &model,
-    );
-    per_set(&rows, &model);
-    unrelated(&held_neg, &model);
+    let which = if refitting { "refitted" } else { "shipped" };
+    for (embedded, how) in [(false, "model-free alignment"), (true, "alignment with e5")] {
+        if embedded && embedded_sets.is_empty() {
+            continue;
+        }
+        for (fit, part) in [(false, "held-out sets"), (true, "fit sets")] {
+            report(
+                &format!("{part}, {which} model ({how})"),
+                &pick(&rows, fit, false, embedded),
+                &model,
+            );
+        }
+        let all: Vec<&Row> = rows
+            .iter()
+            .filter(|r| !r.reversed && r.evidence.semantic.is_some() == embedded)
+            .collect();
+        per_set(&all, &model);
+        unrelated(&pick(&rows, false, true, embedded), &model);
+    }
 }

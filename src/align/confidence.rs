@@ -10,11 +10,13 @@
 //! gold sets ([`FIT_SETS`]) and checked on the other half (expected calibration error and a
 //! reliability table per bead kind; figures in `docs/aligner.md`).
 //!
-//! The feature vector has a slot for semantic (embedding) evidence; a model without it gives
-//! that slot a zero coefficient.
+//! Alignments made with sentence embeddings are judged by a second table of coefficients
+//! ([`Model::embedded`]) that also weighs the semantic evidence ([`SemanticEvidence`]); the same
+//! lexical score means something else when the search also weighed meaning.
 
 use super::lexicon::{Weighted, overlap};
 use super::search::RawBead;
+use super::semantic::Semantic;
 use rayon::prelude::*;
 
 /// Beads on each side whose similarity makes the neighbourhood features.
@@ -83,7 +85,7 @@ impl BeadKind {
 }
 
 /// Number of features (including the constant 1) the model weighs.
-pub const FEATURES: usize = 12;
+pub const FEATURES: usize = 16;
 
 /// The evidence behind one bead, as the confidence model sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -118,14 +120,32 @@ pub struct Evidence {
     /// ln(1 + total weight of the lexical clues of the bead's sentences): a sentence full of
     /// rare clues that match nothing is more surely unmatched than one without any.
     pub clues: f32,
-    /// The bead's semantic distance as the search measured it (about 1 for unrelated text,
-    /// towards 0 for a translation), when sentence embeddings were used.
-    pub semantic: Option<f32>,
+    /// For a null bead: ln(1 + the number of null beads in the run of consecutive null beads
+    /// it belongs to) (0 for paired beads).
+    pub null_run: f32,
+    /// Share of null beads in the whole alignment: how much this text leaves unpaired.
+    pub doc_nulls: f32,
+    /// The semantic evidence, when sentence embeddings were used.
+    pub semantic: Option<SemanticEvidence>,
+}
+
+/// What sentence embeddings say about a bead (see `semantic.rs` for the normalised distance
+/// `r`: about 1 for unrelated text, towards 0 for a translation). Similarities are `1 − r`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SemanticEvidence {
+    /// The bead's `1 − r` as the search measured it (0 for a null bead).
+    pub similarity: f32,
+    /// The best `1 − r` of a sentence of the bead with a single sentence of the other side just
+    /// outside it (for a null bead: the other side's sentences around where it stands).
+    pub rival: f32,
+    /// Mean `1 − r` of the paired beads within 5 beads either side.
+    pub around: f32,
 }
 
 impl Evidence {
     /// The feature vector: 1, lex, around, wide, adjacent, length, nulls around, rival, merge gain,
-    /// size, clues, semantic (0 without).
+    /// size, clues, null run, document's nulls, and the semantic similarity, rival and
+    /// neighbourhood (0 without embeddings).
     pub fn features(&self) -> [f64; FEATURES] {
         [
             1.0,
@@ -147,74 +167,141 @@ impl Evidence {
             f64::from(self.merge_gain),
             f64::from(self.size),
             f64::from(self.clues),
-            self.semantic.map_or(0.0, f64::from),
+            f64::from(self.null_run),
+            f64::from(self.doc_nulls),
+            self.semantic.map_or(0.0, |s| f64::from(s.similarity)),
+            self.semantic.map_or(0.0, |s| f64::from(s.rival)),
+            self.semantic.map_or(0.0, |s| f64::from(s.around)),
         ]
     }
 }
 
-/// Coefficients of the logistic model, one row per [`BeadKind`] (in [`BeadKind::ALL`] order),
-/// one column per feature of [`Evidence::features`].
+/// Coefficients of the logistic model for one source of evidence: one row per [`BeadKind`] (in
+/// [`BeadKind::ALL`] order), one column per feature of [`Evidence::features`].
+pub type Table = [[f64; FEATURES]; 4];
+
+/// The confidence model: one table for alignments made from length and lexical evidence alone,
+/// one for alignments that also used sentence embeddings (their beads carry
+/// [`Evidence::semantic`]; the same lexical evidence means something else when the search also
+/// weighed meaning).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Model(pub [[f64; FEATURES]; 4]);
+pub struct Model {
+    /// Coefficients for beads without semantic evidence.
+    pub free: Table,
+    /// Coefficients for beads with semantic evidence.
+    pub embedded: Table,
+}
 
 /// The shipped model, printed by `cargo bench --bench align_calibration -- --refit` (fitted on
 /// [`FIT_SETS`]).
-pub const SHIPPED: Model = Model([
-    // 1-1
-    [
-        -6.6057, 4.3664, 2.9308, 38.9235, 5.6305, -0.4184, -8.7092, -10.1936, 0.0000, 0.1238,
-        -0.0682, 0.0000,
+pub const SHIPPED: Model = Model {
+    free: [
+        // 1-1
+        [
+            -5.9227, 4.6471, 7.3525, 31.0737, 5.4095, -0.3762, -6.9960, -9.8454, 0.0000, 0.2989,
+            -0.2506, 0.0000, -7.8932, 0.0000, 0.0000, 0.0000,
+        ],
+        // 2-1/1-2
+        [
+            -5.8464, 2.4868, -2.9621, 20.6241, 2.2834, -0.6471, -4.4736, -5.6971, 0.0000, -0.1306,
+            0.8376, 0.0000, -8.7585, 0.0000, 0.0000, 0.0000,
+        ],
+        // other n:m
+        [
+            -5.6062, 0.3335, 3.8059, 3.5817, 3.0172, -0.7574, -5.8131, -4.5173, 0.0000, -1.1778,
+            1.9432, 0.0000, -2.1270, 0.0000, 0.0000, 0.0000,
+        ],
+        // 1-0/0-1
+        [
+            -3.5148, 0.0000, 2.0931, 9.6153, 1.6820, 0.7751, 0.0000, -9.5454, -0.3880, 0.4478,
+            -2.0271, 2.3260, -0.7278, 0.0000, 0.0000, 0.0000,
+        ],
     ],
-    // 2-1/1-2
-    [
-        -5.5774, 2.5022, -2.9837, 20.0798, 2.2884, -0.6425, -5.0801, -5.8180, 0.0000, -0.3451,
-        1.0083, 0.0000,
+    embedded: [
+        // 1-1
+        [
+            3.0309, 0.7303, -11.6630, 1.6340, 4.3804, -0.5021, -2.4590, 0.0301, 0.0000, -0.3980,
+            0.4390, 0.0000, -36.7430, 5.2604, -7.4923, 7.3367,
+        ],
+        // 2-1/1-2
+        [
+            -2.2395, -0.3005, -2.8463, 5.1491, -0.8966, -0.3837, -2.8122, -3.9640, 0.0000, -0.5516,
+            1.3670, 0.0000, -28.2151, 1.5188, -3.5894, 4.0453,
+        ],
+        // other n:m
+        [
+            -2.9063, -0.3794, 0.0328, 0.4029, 2.5575, -0.5168, -5.4904, -0.9206, 0.0000, -2.5859,
+            3.0004, 0.0000, -2.7716, 2.3108, -4.0379, 1.3368,
+        ],
+        // 1-0/0-1
+        [
+            -3.3371, 0.0000, -2.9004, -0.0456, -0.0936, -0.0502, 0.0000, -2.4361, -0.4813, 0.3634,
+            -0.0095, 1.4586, -2.7413, 0.0000, -3.2502, 6.9073,
+        ],
     ],
-    // other n:m
-    [
-        -6.0449, -0.0279, 5.0195, 4.9081, 3.2684, -0.7650, -13.6449, -7.3959, 0.0000, -1.7457,
-        2.5561, 0.0000,
-    ],
-    // 1-0/0-1
-    [
-        -1.7000, 0.0000, 0.8239, 13.3446, 2.2325, 0.5840, 0.0000, -10.5505, -0.2127, 0.1882,
-        -1.4152, 0.0000,
-    ],
-]);
+};
 
 impl Model {
+    /// The coefficients that judge a bead with this evidence.
+    fn row(&self, e: &Evidence) -> &[f64; FEATURES] {
+        let table = if e.semantic.is_some() {
+            &self.embedded
+        } else {
+            &self.free
+        };
+        &table[e.kind.index()]
+    }
+
     /// The probability that a bead with this evidence is right.
     pub fn predict(&self, e: &Evidence) -> f64 {
-        let w = &self.0[e.kind.index()];
-        let z: f64 = w.iter().zip(e.features()).map(|(w, x)| w * x).sum();
+        let z: f64 = self
+            .row(e)
+            .iter()
+            .zip(e.features())
+            .map(|(w, x)| w * x)
+            .sum();
         1.0 / (1.0 + (-z).exp())
     }
 
     /// Fit the model by (ridge-regularised) logistic regression on beads known to be right or
-    /// wrong, each with a weight, each kind apart. A kind without examples keeps `fallback`'s
-    /// row.
-    pub fn fit(rows: &[(Evidence, bool, f64)], fallback: &Model) -> Model {
+    /// wrong, each with a weight, each kind and each table (with or without semantic evidence)
+    /// apart, with the ridge penalty `ridge[table][kind]` (table 0: without embeddings). A kind
+    /// without examples keeps `fallback`'s row.
+    pub fn fit(rows: &[(Evidence, bool, f64)], fallback: &Model, ridge: &Ridges) -> Model {
         let mut out = *fallback;
-        for kind in BeadKind::ALL {
-            let data: Vec<([f64; FEATURES], f64, f64)> = rows
-                .iter()
-                .filter(|(e, _, _)| e.kind == kind)
-                .map(|(e, y, w)| (e.features(), if *y { 1.0 } else { 0.0 }, *w))
-                .collect();
-            if data.len() >= 20 {
-                out.0[kind.index()] = logistic(&data);
+        for (t, embedded) in [false, true].into_iter().enumerate() {
+            let table = if embedded {
+                &mut out.embedded
+            } else {
+                &mut out.free
+            };
+            for kind in BeadKind::ALL {
+                let data: Vec<([f64; FEATURES], f64, f64)> = rows
+                    .iter()
+                    .filter(|(e, _, _)| e.kind == kind && e.semantic.is_some() == embedded)
+                    .map(|(e, y, w)| (e.features(), if *y { 1.0 } else { 0.0 }, *w))
+                    .collect();
+                if data.len() >= 20 {
+                    table[kind.index()] = logistic(&data, ridge[t][kind.index()]);
+                }
             }
         }
         out
     }
 }
 
-/// Ridge penalty of the fit (per coefficient, intercept excluded): keeps features that never
-/// vary in a kind (the semantic slot without embeddings, lex of null beads) at zero.
-const RIDGE: f64 = 1e-2;
+/// Ridge penalties per coefficient (intercept excluded), per table (without, with embeddings)
+/// and bead kind. The penalty keeps features that never vary in a kind (the semantic slots
+/// without embeddings, lex of null beads) at zero, and the fit of a kind with few beads from
+/// following one set's peculiarities.
+pub type Ridges = [[f64; 4]; 2];
+
+/// The ridge penalties the shipped model was fitted with (chosen per kind by leave-one-set-out
+/// calibration error on the fit sets, `benches/align_calibration.rs`).
+pub const SHIPPED_RIDGE: Ridges = [[0.1, 0.01, 0.1, 0.01], [0.01, 0.01, 0.1, 0.1]];
 
 /// Logistic regression by Newton's method (iteratively reweighted least squares).
-fn logistic(data: &[([f64; FEATURES], f64, f64)]) -> [f64; FEATURES] {
+fn logistic(data: &[([f64; FEATURES], f64, f64)], ridge: f64) -> [f64; FEATURES] {
     let mut w = [0.0; FEATURES];
     for _ in 0..50 {
         let mut grad = [0.0; FEATURES];
@@ -231,8 +318,8 @@ fn logistic(data: &[([f64; FEATURES], f64, f64)]) -> [f64; FEATURES] {
             }
         }
         for r in 1..FEATURES {
-            grad[r] += RIDGE * w[r];
-            hess[r][r] += RIDGE;
+            grad[r] += ridge * w[r];
+            hess[r][r] += ridge;
         }
         let step = solve(hess, grad);
         let mut change = 0.0f64;
@@ -284,9 +371,14 @@ fn solve(mut a: [[f64; FEATURES]; FEATURES], mut b: [f64; FEATURES]) -> [f64; FE
 /// target start, target end).
 pub(crate) type LengthDev<'a> = &'a (dyn Fn(usize, usize, usize, usize) -> (f32, f32) + Sync);
 
-/// The evidence of each bead of a path (in order), given the sentences' lexical features and
-/// the length model.
-pub(crate) fn evidence(path: &[RawBead], feats: &Weighted, dev: LengthDev<'_>) -> Vec<Evidence> {
+/// The evidence of each bead of a path (in order), given the sentences' lexical features, the
+/// length model and, when the search used them, the sentence vectors.
+pub(crate) fn evidence(
+    path: &[RawBead],
+    feats: &Weighted,
+    dev: LengthDev<'_>,
+    sem: Option<&Semantic<'_>>,
+) -> Vec<Evidence> {
     // By shape, not by search type: a bead fixed by a person may have any shape.
     let kind = |b: &RawBead| BeadKind::of(b.s1 - b.s0, b.t1 - b.t0);
     let paired = |b: &RawBead| kind(b) != BeadKind::Null;
@@ -323,6 +415,12 @@ pub(crate) fn evidence(path: &[RawBead], feats: &Weighted, dev: LengthDev<'_>) -
             (s, n)
         });
     }
+    let runs = null_runs(path);
+    let doc_nulls = if path.is_empty() {
+        0.0
+    } else {
+        path.iter().filter(|b| !paired(b)).count() as f32 / path.len() as f32
+    };
     (0..path.len())
         .into_par_iter()
         .map(|k| {
@@ -364,10 +462,91 @@ pub(crate) fn evidence(path: &[RawBead], feats: &Weighted, dev: LengthDev<'_>) -
                 } else {
                     nulls as f32 / others as f32
                 },
-                semantic: b.sem,
+                null_run: if paired(b) {
+                    0.0
+                } else {
+                    (runs[k] as f32).ln_1p()
+                },
+                doc_nulls,
+                semantic: sem.map(|s| semantic_evidence(path, k, s)),
             }
         })
         .collect()
+}
+
+/// For each bead: the length of the run of consecutive null beads it belongs to (0 for a
+/// paired bead).
+fn null_runs(path: &[RawBead]) -> Vec<usize> {
+    let null = |b: &RawBead| b.s1 == b.s0 || b.t1 == b.t0;
+    let mut out = vec![0; path.len()];
+    let mut k = 0;
+    while k < path.len() {
+        if !null(&path[k]) {
+            k += 1;
+            continue;
+        }
+        let end = (k..path.len())
+            .find(|&x| !null(&path[x]))
+            .unwrap_or(path.len());
+        out[k..end].iter_mut().for_each(|r| *r = end - k);
+        k = end;
+    }
+    out
+}
+
+/// Sentences on the other side, either side of where a null bead stands, that may be its
+/// counterpart (the aligner may have put it one or two beads off).
+const NULL_REACH: usize = 2;
+
+/// The semantic evidence of bead `path[k]`.
+fn semantic_evidence(path: &[RawBead], k: usize, s: &Semantic<'_>) -> SemanticEvidence {
+    let b = &path[k];
+    let paired = |x: &RawBead| x.s1 > x.s0 && x.t1 > x.t0;
+    // The path covers both texts in order: its last bead ends where they end.
+    let (n, m) = path.last().map_or((0, 0), |x| (x.s1, x.t1));
+    // `1 − r` of source sentence i and target sentence j alone.
+    let one = |i: usize, j: usize| -> f32 {
+        if i >= n || j >= m {
+            return f32::NEG_INFINITY;
+        }
+        1.0 - s.ratio(s.pair(i, j), i + 1, 1, j + 1, 1)
+    };
+    let mut best = f32::NEG_INFINITY;
+    if paired(b) {
+        let before = |x: usize| x.checked_sub(1);
+        for j in b.t0..b.t1 {
+            for i in before(b.s0).into_iter().chain([b.s1]) {
+                best = best.max(one(i, j));
+            }
+        }
+        for i in b.s0..b.s1 {
+            for j in before(b.t0).into_iter().chain([b.t1]) {
+                best = best.max(one(i, j));
+            }
+        }
+    } else {
+        for i in b.s0..b.s1 {
+            for j in b.t0.saturating_sub(NULL_REACH)..b.t0 + NULL_REACH {
+                best = best.max(one(i, j));
+            }
+        }
+        for j in b.t0..b.t1 {
+            for i in b.s0.saturating_sub(NULL_REACH)..b.s0 + NULL_REACH {
+                best = best.max(one(i, j));
+            }
+        }
+    }
+    let lo = k.saturating_sub(NEIGHBOURS);
+    let hi = (k + NEIGHBOURS + 1).min(path.len());
+    let (sum, count) = (lo..hi)
+        .filter(|&x| x != k)
+        .filter_map(|x| path[x].sem)
+        .fold((0.0f32, 0usize), |(a, c), r| (a + 1.0 - r, c + 1));
+    SemanticEvidence {
+        similarity: b.sem.map_or(0.0, |r| 1.0 - r),
+        rival: if best.is_finite() { best } else { -1.0 },
+        around: if count == 0 { 0.0 } else { sum / count as f32 },
+    }
 }
 
 /// The best similarity of a sentence of bead `b` with a sentence of the other side just outside
@@ -444,6 +623,8 @@ pub(crate) fn unsupported_null() -> Evidence {
         merge_gain: 0.0,
         size: 0.0,
         clues: 0.0,
+        null_run: 0.0,
+        doc_nulls: 0.0,
         semantic: None,
     }
 }
@@ -469,6 +650,8 @@ impl Evidence {
             merge_gain: 0.0,
             size: 0.0,
             clues: 0.0,
+            null_run: 0.0,
+            doc_nulls: 0.0,
             semantic: None,
         }
     }
@@ -498,7 +681,7 @@ mod tests {
             let path: Vec<_> = (0..10).map(|k| bead(k, 0.5, lex)).collect();
             let none = || super::super::lexicon::Csr::build(&[0u8; 0], |_| Vec::new());
             let feats = super::super::lexicon::weigh(none(), none());
-            let e = evidence(&path, &feats, &|_, _, _, _| (0.7, 100.0));
+            let e = evidence(&path, &feats, &|_, _, _, _| (0.7, 100.0), None);
             SHIPPED.predict(&e[5])
         };
         assert!(
@@ -526,11 +709,12 @@ mod tests {
             };
             rows.push((e, u < p, 1.0));
         }
-        let m = Model::fit(&rows, &SHIPPED);
-        let w = m.0[0];
+        let m = Model::fit(&rows, &SHIPPED, &SHIPPED_RIDGE);
+        let w = m.free[0];
         assert!((w[0] + 2.0).abs() < 0.3, "intercept {}", w[0]);
         assert!((w[1] - 6.0).abs() < 0.6, "slope {}", w[1]);
         // Kinds without data keep the fallback.
-        assert_eq!(m.0[3], SHIPPED.0[3]);
+        assert_eq!(m.free[3], SHIPPED.free[3]);
+        assert_eq!(m.embedded, SHIPPED.embedded);
     }
 }

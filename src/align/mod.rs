@@ -104,12 +104,12 @@ pub struct SemanticParams {
 impl Default for SemanticParams {
     fn default() -> Self {
         SemanticParams {
-            weight: 4.0,
+            weight: 6.0,
             exponent: 1.0,
             threshold: 1.0,
             penalty: 4.0,
             block_bias: 0.05,
-            member: 0.0,
+            member: 1.0,
             null_weight: 0.0,
             null_threshold: 0.8,
         }
@@ -122,6 +122,14 @@ pub const NULL_EXTEND: f32 = 1.0;
 /// Cost of a null bead after two of its kind in the first pass (−ln 0.5: a run of two goes on as
 /// often as not): see `search::Params::null_run`.
 const FIRST_PASS_NULL_RUN: f32 = std::f32::consts::LN_2;
+/// Weight of the lexical evidence in a null bead's cost (second pass): a sentence whose best
+/// lexical similarity to any single sentence of the other side near the path is below
+/// [`LEX_NULL_NEUTRAL`] is cheaper to leave unpaired, one with a better match dearer, in
+/// proportion to its clue weight against the mean. Chosen on the fit sets of `docs/aligner.md`
+/// (weight 4 / 8 × neutral point 0.1 / 0.2 / 0.3).
+const LEX_NULL: f32 = 4.0;
+/// The best lexical similarity at which the lexical null evidence is neutral.
+const LEX_NULL_NEUTRAL: f32 = 0.2;
 /// Weight of the lexical similarity (in [0, 1]) against the length and prior costs.
 const LAMBDA: f32 = 35.0;
 /// Scale of the length cost of null beads: an omitted sentence's length says little about
@@ -488,12 +496,17 @@ impl Global {
                     lex,
                     // As the piece's search measured it (the whole texts' vectors are not
                     // kept here).
-                    sem: e.semantic,
+                    sem: e.semantic.and_then(|s| {
+                        (b.src.len() * b.tgt.len() > 0).then_some(1.0 - s.similarity)
+                    }),
                 }
             })
             .collect();
-        let evidence = confidence::evidence(&path, &feats, &length_dev(&level, &self.params));
-        for (((b, e), new), &f) in beads.iter_mut().zip(evidence).zip(fixed) {
+        let evidence = confidence::evidence(&path, &feats, &length_dev(&level, &self.params), None);
+        for (((b, e), mut new), &f) in beads.iter_mut().zip(evidence).zip(fixed) {
+            // The semantic evidence as the piece's search measured it (the whole texts'
+            // vectors are not kept here).
+            new.semantic = e.semantic;
             *e = new;
             if !f {
                 b.confidence = confidence::SHIPPED.predict(e);
@@ -539,7 +552,8 @@ impl Global {
             sem: sem.as_ref(),
         };
         let path = search::search(&level, &params, 3, None);
-        let evidence = confidence::evidence(&path, &feats, &length_dev(&level, &params));
+        let evidence =
+            confidence::evidence(&path, &feats, &length_dev(&level, &params), sem.as_ref());
         to_beads(path, evidence)
     }
 }
@@ -596,7 +610,7 @@ fn align_infos(
     };
     let band = Band::around(&first, 1, SECOND_PASS_BAND, n, m);
     let path = search::dp_widening(&level, &params, band, 3, progress);
-    let evidence = confidence::evidence(&path, &feats, &length_dev(&level, &params));
+    let evidence = confidence::evidence(&path, &feats, &length_dev(&level, &params), sem.as_ref());
     (path, evidence)
 }
 
@@ -660,6 +674,8 @@ fn first_pass(
         // is priced as one event (`search::search_level`).
         null_extend: f32::INFINITY,
         null_run: FIRST_PASS_NULL_RUN,
+        lex_null: 0.0,
+        lex_null_t: 0.0,
     };
     let features = |d: &Dictionary| {
         let s = Csr::build(si, |x| d.src_features(x));
@@ -700,6 +716,11 @@ fn first_pass(
     reestimate(&mut params, &first, &sl, &tl);
     params.null_extend = weights.null_extend;
     params.null_run = f32::INFINITY;
+    // The lexical null evidence needs the induced dictionary: in the first pass, before it,
+    // few sentence pairs of a translation share clues. With sentence vectors it is left out:
+    // the semantic evidence says more, and on the fit sets adding it lost omission F1.
+    params.lex_null = if weights.sem > 0.0 { 0.0 } else { LEX_NULL };
+    params.lex_null_t = LEX_NULL_NEUTRAL;
     let pairs: Vec<(usize, usize)> = first
         .iter()
         .filter(|b| b.ty == 0 && b.d2 < 2.0)

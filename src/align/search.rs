@@ -70,6 +70,10 @@ pub(crate) struct Params {
     /// chosen by length, and the band of the second pass follows that; from the third null on,
     /// short runs on weak evidence (Chinese–English before a dictionary) are not encouraged.
     pub null_run: f32,
+    /// Weight of the lexical evidence in a null bead's cost (see `lex_null_costs`), and the
+    /// best similarity at which it is neutral.
+    pub lex_null: f32,
+    pub lex_null_t: f32,
 }
 
 impl Params {
@@ -545,6 +549,11 @@ fn dp(
         Some(s) => best_ratios(band, &semm, s),
         None => (Vec::new(), Vec::new()),
     };
+    let (lex_s, lex_t) = if p.lex_null != 0.0 {
+        lex_null_costs(band, &lex, &sw, &tw, p)
+    } else {
+        (Vec::new(), Vec::new())
+    };
     // Per row: 2-D prefix sums of the lexical (and semantic) matrix over rows i, i−1, …, so the
     // sum of any bead type is two look-ups.
     let mut dense: Vec<Vec<f32>> = vec![Vec::new(); MAXK];
@@ -635,6 +644,9 @@ fn dp(
                     c += p.null_len * length_cost(d2);
                     if let Some(s) = sem {
                         c += s.null_cost(if a == 0 { near_t[j - 1] } else { near_s[i - 1] });
+                    }
+                    if p.lex_null != 0.0 {
+                        c += if a == 0 { lex_t[j - 1] } else { lex_s[i - 1] };
                     }
                 } else {
                     c += length_cost(d2);
@@ -737,6 +749,50 @@ fn best_ratios(band: &Band, semm: &[f32], s: &Semantic<'_>) -> (Vec<f32>, Vec<f3
     (bs, bt)
 }
 
+/// For every source and target sentence, the lexical part of the cost of leaving it unpaired:
+/// `lex_null × (best − lex_null_t)`, where `best` is its best lexical similarity to a single
+/// sentence of the other side within the band, scaled by its clue weight against the mean (a
+/// sentence without clues says nothing either way).
+fn lex_null_costs(
+    band: &Band,
+    lex: &[f32],
+    sw: &[f64],
+    tw: &[f64],
+    p: &Params,
+) -> (Vec<f32>, Vec<f32>) {
+    let n = band.lo.len() - 1;
+    let m = band.hi[n];
+    let mut bs = vec![0.0f32; n];
+    let mut bt = vec![0.0f32; m];
+    let w = |cum: &[f64], k: usize| (cum[k + 1] - cum[k]) as f32;
+    for i in 1..=n {
+        for j in band.lo[i].max(1)..=band.hi[i] {
+            let total = w(sw, i - 1) + w(tw, j - 1);
+            if total > 0.0 {
+                let sim = (2.0 * lex[band.off[i] + j - band.lo[i]] / total).min(1.0);
+                bs[i - 1] = bs[i - 1].max(sim);
+                bt[j - 1] = bt[j - 1].max(sim);
+            }
+        }
+    }
+    let finish = |best: Vec<f32>, cum: &[f64]| -> Vec<f32> {
+        let k = best.len().max(1);
+        let mean = (cum[cum.len() - 1] / k as f64) as f32;
+        best.iter()
+            .enumerate()
+            .map(|(x, &b)| {
+                let share = if mean > 0.0 {
+                    (w(cum, x) / mean).min(1.0)
+                } else {
+                    0.0
+                };
+                p.lex_null * (b - p.lex_null_t) * share
+            })
+            .collect()
+    };
+    (finish(bs, sw), finish(bt, tw))
+}
+
 /// Fill `q[pp]` (pp < MAXK) with the 2-D prefix sums, over columns `base..=hi`, of `mat`'s rows
 /// i, i−1, … i−pp (`dense` is scratch space).
 fn row_prefix(
@@ -806,6 +862,8 @@ mod tests {
             sem_weight: 0.0,
             null_extend: f32::INFINITY,
             null_run: f32::INFINITY,
+            lex_null: 0.0,
+            lex_null_t: 0.0,
         }
     }
 

@@ -355,4 +355,45 @@ mod tests {
         );
         assert!(s.cost(2.0, same, 1, 1) < s.cost(2.0, other, 1, 1));
     }
+
+    #[test]
+    fn an_unrelated_sentence_merged_into_a_bead_earns_nothing_for_itself() {
+        // Source: A, X (unrelated to anything on the other side); target: A'.
+        let common = [1.0, 0.0, 0.0, 0.0, 0.0];
+        let m = |k: usize| {
+            let mut v = common.to_vec();
+            v[k + 1] = 0.8;
+            unit(&v)
+        };
+        let rows = vec![m(0), m(3), m(0), m(1), m(2)];
+        let vec = Vectors::new(5, rows, 2);
+        let (sl, tl) = ([40u32, 40], [40u32, 40, 40]);
+        let with = |member: f32| {
+            let params = crate::align::SemanticParams {
+                member,
+                ..Default::default()
+            };
+            let s = Semantic::new(&vec, &vec.src, &vec.tgt, &sl, &tl, &params);
+            // Prefix sums as the search keeps them for state row 2 over columns 0..=1
+            // (target sentence 0 only): q[p][x] sums source rows 1 − p ..= 1, columns < x.
+            let col = |i: usize| [0.0, s.pair(i, 0)];
+            let (r1, r0) = (col(1), col(0));
+            let q = vec![
+                vec![0.0, r1[0], r1[0] + r1[1]],
+                vec![0.0, r1[0] + r0[0], r1[0] + r1[1] + r0[0] + r0[1]],
+            ];
+            let merged = s.bead_cost(4.0, &q, 2, 2, 2, 1, 1);
+            (merged, s)
+        };
+        let (plain, _) = with(0.0);
+        let (judged, s) = with(1.0);
+        // Judged sentence by sentence, the merged bead earns less: X brings nothing.
+        assert!(judged > plain, "{judged} {plain}");
+        // A 1-1 bead is judged the same either way.
+        let one = s.pair(0, 0);
+        let q = vec![vec![0.0, 0.0, one]];
+        let single = s.bead_cost(4.0, &q, 2, 1, 1, 1, 1);
+        let r = s.ratio(one, 1, 1, 1, 1);
+        assert!((single - s.cost(4.0, r, 1, 1)).abs() < 1e-4, "{single}");
+    }
 }

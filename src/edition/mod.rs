@@ -124,13 +124,14 @@ fn is_w3c_date(s: &str) -> bool {
 struct Ids(HashSet<String>);
 
 impl items::Naming for Ids {
-    fn id_attr(&mut self, id: &str) -> String {
-        self.attr(id)
+    fn id_attr(&mut self, out: &mut String, id: &str) {
+        out.push_str(&self.attr(id));
     }
 
     /// The edition holds every layer: a sentence is pointed at within it.
-    fn target(&self, _layer: &str, sentence: &str) -> String {
-        format!("#{sentence}")
+    fn target(&self, out: &mut String, _layer: &str, sentence: &str) {
+        out.push('#');
+        crate::tei::escape::push_attr(out, sentence);
     }
 }
 
@@ -470,18 +471,16 @@ fn write_standoff(
 ) {
     let e = escape;
     let mut body = String::new();
-    let resp_of = |id: &str, status: &LinkStatus| {
-        items::resp_attrs(status, item_change.get(id).map(String::as_str))
-    };
+    let change_of = |id: &str| item_change.get(id).map(String::as_str);
     for edge in &alignment.edges {
         let rel = alignment.relations.iter().find(|r| r.id == edge.relation);
         let sides = rel.map_or(("", ""), |r| (r.source.as_str(), r.derived.as_str()));
         let mut lines = String::new();
         for l in &edge.links {
-            items::link(&mut lines, ids, l, sides, &resp_of(&l.id, &l.status));
+            items::link(&mut lines, ids, l, sides, (&l.status, change_of(&l.id)));
         }
         for u in &edge.unaligned {
-            items::ptr(&mut lines, ids, u, &resp_of(&u.id, &u.status));
+            items::ptr(&mut lines, ids, u, (&u.status, change_of(&u.id)));
         }
         if lines.is_empty() {
             continue; // an empty linkGrp is invalid

@@ -18,7 +18,8 @@ pub(crate) use merge::merge_edge;
 pub use merge::{ImportMode, ImportReport};
 
 use crate::model::{
-    EdgeAlignment, LinkStatus, Relation, Unaligned, UnalignedKind, Work, WorkAlignment,
+    EdgeAlignment, Link, LinkStatus, Relation, Sentence, Unaligned, UnalignedKind, Work,
+    WorkAlignment,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -160,6 +161,81 @@ pub struct EdgeItem {
     pub unaligned: Option<UnalignedKind>,
 }
 
+/// A pointer to a sentence that is not in its layer (a hand edit, a deleted sentence), named
+/// as such before the walk of [`edge_items`], which would only see a gap in the chain of beads.
+fn check_pointers(
+    rel: &Relation,
+    edge: &EdgeAlignment,
+    (src, der): (&[Sentence], &[Sentence]),
+) -> Result<(), String> {
+    // Sets, not scans of the layer: a scan per pointer made the edition quadratic.
+    let src_ids: HashSet<&str> = src.iter().map(|s| s.id.as_str()).collect();
+    let der_ids: HashSet<&str> = der.iter().map(|s| s.id.as_str()).collect();
+    for l in &edge.links {
+        for (ids, side, layer) in [
+            (&l.source, &src_ids, &rel.source),
+            (&l.derived, &der_ids, &rel.derived),
+        ] {
+            if let Some(id) = ids.iter().find(|id| !side.contains(id.as_str())) {
+                return Err(format!(
+                    "link {} points to {id}, which is not a sentence of layer {layer}",
+                    l.id
+                ));
+            }
+        }
+    }
+    for u in &edge.unaligned {
+        let side = if u.layer == rel.source {
+            &src_ids
+        } else {
+            &der_ids
+        };
+        if !side.contains(u.sentence.as_str()) {
+            return Err(format!(
+                "{} points to {}, which is not a sentence of layer {}",
+                u.id, u.sentence, u.layer
+            ));
+        }
+    }
+    Ok(())
+}
+
+impl EdgeItem {
+    /// An unaligned ptr at source position `i`, derived position `j`, on the source side or not.
+    fn of_ptr(u: &Unaligned, i: usize, j: usize, src_side: bool) -> Self {
+        let one = vec![u.sentence.clone()];
+        let (source, derived) = if src_side {
+            (one, vec![])
+        } else {
+            (vec![], one)
+        };
+        EdgeItem {
+            id: u.id.clone(),
+            source,
+            derived,
+            src_start: i,
+            der_start: j,
+            cert: u.cert,
+            status: u.status.clone(),
+            unaligned: Some(u.kind),
+        }
+    }
+
+    /// A link starting at source position `i`, derived position `j`.
+    fn of_link(l: &Link, i: usize, j: usize) -> Self {
+        EdgeItem {
+            id: l.id.clone(),
+            source: l.source.clone(),
+            derived: l.derived.clone(),
+            src_start: i,
+            der_start: j,
+            cert: l.cert,
+            status: l.status.clone(),
+            unaligned: None,
+        }
+    }
+}
+
 /// The beads of an edge in document order, walking both layers at once. Fails when the edge
 /// does not cover every sentence exactly once or its beads cross (`tei-align check` says
 /// where).
@@ -191,68 +267,19 @@ pub fn edge_items(
         }
     }
     let bad = |m: String| FormatError::Alignment(format!("{}: {m} (run tei-align check)", rel.id));
-    // A pointer to a sentence that is not in its layer (a hand edit, a deleted sentence) is
-    // named as such before the walk, which would only see a gap in the chain of beads.
-    // Sets, not scans of the layer: a scan per pointer made the edition quadratic.
-    let src_ids: HashSet<&str> = src.iter().map(|s| s.id.as_str()).collect();
-    let der_ids: HashSet<&str> = der.iter().map(|s| s.id.as_str()).collect();
-    let in_layer = |side: &HashSet<&str>, id: &str| side.contains(id);
-    for l in &edge.links {
-        for (ids, side, layer) in [
-            (&l.source, &src_ids, &rel.source),
-            (&l.derived, &der_ids, &rel.derived),
-        ] {
-            if let Some(id) = ids.iter().find(|id| !in_layer(side, id)) {
-                return Err(bad(format!(
-                    "link {} points to {id}, which is not a sentence of layer {layer}",
-                    l.id
-                )));
-            }
-        }
-    }
-    for u in &edge.unaligned {
-        let side = if u.layer == rel.source {
-            &src_ids
-        } else {
-            &der_ids
-        };
-        if !in_layer(side, &u.sentence) {
-            return Err(bad(format!(
-                "{} points to {}, which is not a sentence of layer {}",
-                u.id, u.sentence, u.layer
-            )));
-        }
-    }
-    let ptr_item = |u: &Unaligned, i: usize, j: usize, src_side: bool| EdgeItem {
-        id: u.id.clone(),
-        source: if src_side {
-            vec![u.sentence.clone()]
-        } else {
-            vec![]
-        },
-        derived: if src_side {
-            vec![]
-        } else {
-            vec![u.sentence.clone()]
-        },
-        src_start: i,
-        der_start: j,
-        cert: u.cert,
-        status: u.status.clone(),
-        unaligned: Some(u.kind),
-    };
+    check_pointers(rel, edge, (src, der)).map_err(bad)?;
     let (mut i, mut j) = (0, 0);
     let mut out = Vec::new();
     while i < src.len() || j < der.len() {
         if let Some(u) = src.get(i).and_then(|s| src_ptr.get(s.id.as_str())) {
-            out.push(ptr_item(u, i, j, true));
+            out.push(EdgeItem::of_ptr(u, i, j, true));
             i += 1;
         } else if let Some(u) = der.get(j).and_then(|s| der_ptr.get(s.id.as_str())) {
-            out.push(ptr_item(u, i, j, false));
+            out.push(EdgeItem::of_ptr(u, i, j, false));
             j += 1;
         } else if let Some(&k) = src.get(i).and_then(|s| src_of.get(s.id.as_str())) {
             let l = &edge.links[k];
-            let fits = |side: &[crate::model::Sentence], at: usize, ids: &[String]| {
+            let fits = |side: &[Sentence], at: usize, ids: &[String]| {
                 ids.iter()
                     .enumerate()
                     .all(|(o, id)| side.get(at + o).is_some_and(|s| &s.id == id))
@@ -265,16 +292,7 @@ pub fn edge_items(
                     der.get(j).map_or("end", |s| s.id.as_str())
                 )));
             }
-            out.push(EdgeItem {
-                id: l.id.clone(),
-                source: l.source.clone(),
-                derived: l.derived.clone(),
-                src_start: i,
-                der_start: j,
-                cert: l.cert,
-                status: l.status.clone(),
-                unaligned: None,
-            });
+            out.push(EdgeItem::of_link(l, i, j));
             i += l.source.len();
             j += l.derived.len();
         } else if let Some(s) = src.get(i) {

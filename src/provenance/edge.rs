@@ -102,8 +102,45 @@ pub(super) fn align_edge_with<'a>(
         }
     }
     let beads = aligner_beads(source, derived, relation, &held, run)?;
-    let edit = beads_to_edit(source, derived, relation, confirmed, held, &beads)?;
+    let vectors = edge_vectors(source, derived, relation, run)?;
+    let edit = beads_to_edit(
+        source,
+        derived,
+        relation,
+        confirmed,
+        held,
+        &beads,
+        vectors.as_deref(),
+    )?;
     Ok(build_edge(edit, ids).edge)
+}
+
+/// With embeddings: the vectors of every source then every derived sentence, for judging
+/// partial links by meaning (from the vector cache: the aligner has just embedded them).
+fn edge_vectors(
+    source: &Layer,
+    derived: &Layer,
+    relation: &Relation,
+    run: &EdgeRun<'_>,
+) -> Result<Option<Vec<Vec<f32>>>, ProvenanceError> {
+    let Some(e) = run.embedder else {
+        return Ok(None);
+    };
+    if !source.has_text() || derived.sentences.is_empty() {
+        return Ok(None);
+    }
+    let texts: Vec<&str> = source
+        .sentences
+        .iter()
+        .chain(&derived.sentences)
+        .map(|s| s.text.as_str())
+        .collect();
+    e.embed(&texts)
+        .map(Some)
+        .map_err(|err| ProvenanceError::Align {
+            relation: relation.id.clone(),
+            source: AlignError::Embed(err),
+        })
 }
 
 /// Confirmed items that no longer fit: a warning, or an error when strict.
@@ -375,13 +412,18 @@ fn beads_to_edit<'a>(
     confirmed: Option<&'a EdgeAlignment>,
     held: Held,
     beads: &[Bead],
+    vectors: Option<&[Vec<f32>]>,
 ) -> Result<EdgeEdit<'a>, ProvenanceError> {
-    // Partial links: by length, or because a sentence of the link breaks off inside (it
-    // holds a gap: evidence enough).
+    // Partial links: by length (and meaning, with vectors), or because a sentence of the link
+    // breaks off inside (it holds a gap: evidence enough).
     fn texts(l: &Layer) -> Vec<&str> {
         l.sentences.iter().map(|s| s.text.as_str()).collect()
     }
-    let by_length = crate::align::partial::by_length(&texts(source), &texts(derived), beads);
+    let (st, dt) = (texts(source), texts(derived));
+    let by_length = match vectors {
+        Some(v) => crate::align::partial::by_meaning(&st, &dt, beads, v),
+        None => crate::align::partial::by_length(&st, &dt, beads),
+    };
     let mut fixed: HashMap<(Vec<usize>, Vec<usize>), Link> = held
         .links
         .into_iter()

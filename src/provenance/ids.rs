@@ -160,9 +160,92 @@ pub(crate) fn mark_prefixes(relations: &[Relation]) -> Vec<String> {
     v
 }
 
+/// Where fresh segment ids come from.
+pub(super) trait SegmentIds {
+    /// A fresh segment id (`seg.41`).
+    fn fresh_segment(&mut self) -> String;
+}
+
+impl SegmentIds for IdAlloc {
+    fn fresh_segment(&mut self) -> String {
+        self.fresh("seg.")
+    }
+}
+
+/// The high-water marks of an alignment's prefixes, as [`IdAlloc`] finds them, without the
+/// sets of every id it keeps: for recomposing, which hands out only segment ids. An id above
+/// the mark is never taken (a taken id's number is at most the mark), so a fresh one is the
+/// mark plus one, as [`IdAlloc::fresh`] gives it.
+pub(super) struct MarkAlloc {
+    /// By prefix with its separator (`a.cs-en.`).
+    marks: Vec<(String, u64)>,
+}
+
+impl MarkAlloc {
+    /// The marks of [`mark_prefixes`] over what `al` uses or once used, its segments being
+    /// `segments` (taken out of it to be recomposed).
+    pub(super) fn new(al: &WorkAlignment, segments: &[Segment]) -> Self {
+        let mut marks: Vec<(String, u64)> = mark_prefixes(&al.relations)
+            .into_iter()
+            .map(|p| (p, 0))
+            .collect();
+        let mut see = |id: &str| {
+            for (p, m) in marks.iter_mut() {
+                if let Some(n) = number_after(p, id) {
+                    *m = (*m).max(n);
+                }
+            }
+        };
+        al.relations.iter().for_each(|r| see(&r.id));
+        for e in &al.edges {
+            e.links.iter().for_each(|l| see(&l.id));
+            e.unaligned.iter().for_each(|u| see(&u.id));
+        }
+        segments.iter().for_each(|g| see(&g.id));
+        al.segments.iter().for_each(|g| see(&g.id));
+        for c in &al.changes {
+            see(&c.id);
+            named_in(&c.desc).for_each(&mut see);
+        }
+        for (p, n) in &al.id_high_water {
+            see(&format!("{p}.{n}"));
+        }
+        MarkAlloc { marks }
+    }
+
+    /// The marks above 0, keyed as the file records them (`a.cs-en`).
+    pub(super) fn marks(&self) -> BTreeMap<String, u64> {
+        self.marks
+            .iter()
+            .filter(|(_, m)| *m > 0)
+            .map(|(p, m)| (mark_key(p).to_owned(), *m))
+            .collect()
+    }
+}
+
+impl SegmentIds for MarkAlloc {
+    fn fresh_segment(&mut self) -> String {
+        let at = self.marks.iter().position(|(p, _)| p == "seg.");
+        let m = match at {
+            Some(i) => &mut self.marks[i].1,
+            None => {
+                self.marks.push(("seg.".to_owned(), 0));
+                let last = self.marks.len() - 1;
+                &mut self.marks[last].1
+            }
+        };
+        *m += 1;
+        format!("seg.{m}")
+    }
+}
+
 /// Give segments their ids: a segment with exactly the members of an old one keeps its id;
 /// the others get fresh ids from `ids`, in document order.
-pub(super) fn keep_segment_ids(segments: &mut [Segment], old: &[Segment], ids: &mut IdAlloc) {
+pub(super) fn keep_segment_ids(
+    segments: &mut [Segment],
+    old: &[Segment],
+    ids: &mut impl SegmentIds,
+) {
     // Members compared without the layers that have no sentence in the segment: a file read
     // back lists every layer, a composed segment every layer of the work.
     fn key(s: &Segment) -> Vec<(&str, &[String])> {
@@ -191,7 +274,7 @@ pub(super) fn keep_segment_ids(segments: &mut [Segment], old: &[Segment], ids: &
         }
     }
     for i in fresh {
-        segments[i].id = ids.fresh("seg.");
+        segments[i].id = ids.fresh_segment();
     }
 }
 

@@ -90,6 +90,8 @@ pub mod record;
 pub mod trace;
 mod work;
 
+#[cfg(test)]
+pub(crate) use compose::recompose_full;
 pub use compose::{compose, recompose};
 pub use edge::align_edge;
 pub(crate) use edit::{EdgeBuilt, EdgeEdit, NewBead, build_edge};

@@ -3,7 +3,7 @@
 //! step of the alignment is.
 
 use super::graph::derivation_order;
-use crate::model::{Agent, Layer, LinkStatus, WorkAlignment};
+use crate::model::{Agent, EdgeAlignment, Layer, LinkStatus, Relation, Segment, WorkAlignment};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -128,139 +128,10 @@ pub fn trace(
         .ok_or_else(|| TraceError::NotFound(sentence.to_owned()))?;
     let ids: Vec<String> = alignment.layer_files.keys().cloned().collect();
     let order = derivation_order(&ids, &alignment.relations);
-    let agent = |id: &str, layer: Option<&Layer>| -> Agent {
-        layer
-            .and_then(|l| l.agent(id))
-            .or_else(|| alignment.agents.iter().find(|a| a.id == id))
-            .cloned()
-            .unwrap_or_else(|| Agent {
-                id: id.to_owned(),
-                name: id.to_owned(),
-                role: String::new(),
-            })
-    };
-    let mut out = Vec::with_capacity(order.len());
-    for lid in &order {
-        let layer = layers.get(lid);
-        // Every edge into the layer: a layer may be made from several sources.
-        let rels: Vec<&crate::model::Relation> = alignment
-            .relations
-            .iter()
-            .filter(|r| &r.derived == lid)
-            .collect();
-        let member_ids = seg.members.get(lid).cloned().unwrap_or_default();
-        let sentences = member_ids
-            .iter()
-            .map(|id| TraceSentence {
-                id: id.clone(),
-                text: layer
-                    .and_then(|l| l.sentences.iter().find(|s| &s.id == id))
-                    .map(|s| s.text.clone())
-                    .unwrap_or_default(),
-            })
-            .collect::<Vec<_>>();
-        let mut steps = Vec::new();
-        for (r, e) in rels.iter().filter_map(|r| {
-            alignment
-                .edges
-                .iter()
-                .find(|e| e.relation == r.id)
-                .map(|e| (r, e))
-        }) {
-            for cid in &seg.chain {
-                if let Some(l) = e.links.iter().find(|l| &l.id == cid) {
-                    let (who, when, status) = status_parts(&l.status);
-                    steps.push(TraceStep {
-                        id: l.id.clone(),
-                        what: "link".into(),
-                        kind: l.kind(),
-                        source: l.source.clone(),
-                        derived: l.derived.clone(),
-                        cert: l.cert,
-                        partial: l.partial,
-                        status,
-                        who,
-                        when,
-                    });
-                } else if let Some(u) = e.unaligned.iter().find(|u| &u.id == cid) {
-                    let (who, when, status) = status_parts(&u.status);
-                    let on_source = u.layer == r.source;
-                    steps.push(TraceStep {
-                        id: u.id.clone(),
-                        what: "unaligned".into(),
-                        kind: u.kind.as_str().into(),
-                        source: if on_source {
-                            vec![u.sentence.clone()]
-                        } else {
-                            vec![]
-                        },
-                        derived: if on_source {
-                            vec![]
-                        } else {
-                            vec![u.sentence.clone()]
-                        },
-                        cert: u.cert,
-                        partial: false,
-                        status,
-                        who,
-                        when,
-                    });
-                }
-            }
-        }
-        // The layer's own header is the record of who made it (its witness description); the
-        // alignment's copy of the graph is the fallback for a layer that is not at hand.
-        let derivations: Vec<TraceDerivation> = rels
-            .iter()
-            .map(|r| {
-                let own = layer.and_then(|l| l.derivation_from(&r.source));
-                let resp: Vec<Agent> = own
-                    .map_or(&r.resp, |d| &d.resp)
-                    .iter()
-                    .map(|a| agent(a, layer))
-                    .collect();
-                let kind = r.kind.as_str().to_owned();
-                let summary = own.and_then(|d| d.note.clone()).unwrap_or_else(|| {
-                    crate::tei::header::derivation_words(&kind, &resp.iter().collect::<Vec<_>>())
-                });
-                TraceDerivation {
-                    relation: r.id.clone(),
-                    source: r.source.clone(),
-                    kind,
-                    resp,
-                    when: own.map_or_else(|| r.when.clone(), |d| d.when.clone()),
-                    summary,
-                }
-            })
-            .collect();
-        let derivation = derivations.first().cloned();
-        let has_text = layer.is_some_and(|l| l.has_text());
-        let gaps = layer
-            .filter(|_| sentences.is_empty())
-            .map(|l| {
-                l.gaps
-                    .iter()
-                    .map(|g| match &g.desc {
-                        Some(d) => format!("{}: {}", g.reason, d),
-                        None => g.reason.clone(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        out.push(TraceLayer {
-            id: lid.clone(),
-            lang: layer.map(|l| l.lang.clone()).unwrap_or_default(),
-            title: layer.map(|l| l.title.clone()).unwrap_or_default(),
-            source_desc: layer.map(|l| l.source_desc.clone()).unwrap_or_default(),
-            agents: layer.map(|l| l.agents.clone()).unwrap_or_default(),
-            derivation,
-            derivations,
-            has_text,
-            gaps,
-            sentences,
-            steps,
-        });
-    }
+    let out = order
+        .iter()
+        .map(|lid| trace_layer(alignment, seg, lid, layers.get(lid)))
+        .collect();
     let home = seg
         .members
         .iter()
@@ -276,6 +147,145 @@ pub fn trace(
         chain: seg.chain.clone(),
         layers: out,
     })
+}
+
+/// Layer `lid` in the trace of segment `seg`: its sentences there, how it was made, and the
+/// alignment steps into it that concern the segment.
+fn trace_layer(
+    alignment: &WorkAlignment,
+    seg: &Segment,
+    lid: &str,
+    layer: Option<&Layer>,
+) -> TraceLayer {
+    // Every edge into the layer: a layer may be made from several sources.
+    let rels: Vec<&Relation> = alignment
+        .relations
+        .iter()
+        .filter(|r| r.derived == lid)
+        .collect();
+    let sentences: Vec<TraceSentence> = seg
+        .members
+        .get(lid)
+        .into_iter()
+        .flatten()
+        .map(|id| TraceSentence {
+            id: id.clone(),
+            text: layer
+                .and_then(|l| l.sentences.iter().find(|s| &s.id == id))
+                .map(|s| s.text.clone())
+                .unwrap_or_default(),
+        })
+        .collect();
+    let steps = rels
+        .iter()
+        .filter_map(|r| {
+            let e = alignment.edges.iter().find(|e| e.relation == r.id)?;
+            Some(seg.chain.iter().filter_map(move |cid| step(r, e, cid)))
+        })
+        .flatten()
+        .collect();
+    let derivations: Vec<TraceDerivation> = rels
+        .iter()
+        .map(|r| derivation(alignment, r, layer))
+        .collect();
+    let gaps = layer
+        .filter(|_| sentences.is_empty())
+        .map(|l| {
+            l.gaps
+                .iter()
+                .map(|g| match &g.desc {
+                    Some(d) => format!("{}: {}", g.reason, d),
+                    None => g.reason.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    TraceLayer {
+        id: lid.to_owned(),
+        lang: layer.map(|l| l.lang.clone()).unwrap_or_default(),
+        title: layer.map(|l| l.title.clone()).unwrap_or_default(),
+        source_desc: layer.map(|l| l.source_desc.clone()).unwrap_or_default(),
+        agents: layer.map(|l| l.agents.clone()).unwrap_or_default(),
+        derivation: derivations.first().cloned(),
+        derivations,
+        has_text: layer.is_some_and(|l| l.has_text()),
+        gaps,
+        sentences,
+        steps,
+    }
+}
+
+/// The step of edge `e` (of relation `r`) that chain item `cid` names, if it is on this edge.
+fn step(r: &Relation, e: &EdgeAlignment, cid: &str) -> Option<TraceStep> {
+    if let Some(l) = e.links.iter().find(|l| l.id == cid) {
+        let (who, when, status) = status_parts(&l.status);
+        return Some(TraceStep {
+            id: l.id.clone(),
+            what: "link".into(),
+            kind: l.kind(),
+            source: l.source.clone(),
+            derived: l.derived.clone(),
+            cert: l.cert,
+            partial: l.partial,
+            status,
+            who,
+            when,
+        });
+    }
+    let u = e.unaligned.iter().find(|u| u.id == cid)?;
+    let (who, when, status) = status_parts(&u.status);
+    let (source, derived) = if u.layer == r.source {
+        (vec![u.sentence.clone()], vec![])
+    } else {
+        (vec![], vec![u.sentence.clone()])
+    };
+    Some(TraceStep {
+        id: u.id.clone(),
+        what: "unaligned".into(),
+        kind: u.kind.as_str().into(),
+        source,
+        derived,
+        cert: u.cert,
+        partial: false,
+        status,
+        who,
+        when,
+    })
+}
+
+/// How `layer` was made from the source of `r`. The layer's own header is the record of who
+/// made it (its witness description); the alignment's copy of the graph is the fallback for a
+/// layer that is not at hand.
+fn derivation(alignment: &WorkAlignment, r: &Relation, layer: Option<&Layer>) -> TraceDerivation {
+    let agent = |id: &str| -> Agent {
+        layer
+            .and_then(|l| l.agent(id))
+            .or_else(|| alignment.agents.iter().find(|a| a.id == id))
+            .cloned()
+            .unwrap_or_else(|| Agent {
+                id: id.to_owned(),
+                name: id.to_owned(),
+                role: String::new(),
+            })
+    };
+    let own = layer.and_then(|l| l.derivation_from(&r.source));
+    let resp: Vec<Agent> = own
+        .map_or(&r.resp, |d| &d.resp)
+        .iter()
+        .map(|a| agent(a))
+        .collect();
+    let kind = r.kind.as_str().to_owned();
+    let summary = own.and_then(|d| d.note.clone()).unwrap_or_else(|| {
+        crate::tei::header::derivation_words(&kind, &resp.iter().collect::<Vec<_>>())
+    });
+    TraceDerivation {
+        relation: r.id.clone(),
+        source: r.source.clone(),
+        kind,
+        resp,
+        when: own.map_or_else(|| r.when.clone(), |d| d.when.clone()),
+        summary,
+    }
 }
 
 /// Every path from `layer` back along its sources to an original (a layer with no source), each
@@ -348,94 +358,111 @@ impl Trace {
         }
         for l in &self.layers {
             o.push('\n');
-            let _ = writeln!(
-                o,
-                "[{}] {}{}",
-                l.id,
-                if l.lang.is_empty() { "?" } else { &l.lang },
-                if l.title.is_empty() {
-                    String::new()
-                } else {
-                    format!(" — {}", l.title)
-                }
-            );
-            if l.derivations.is_empty() {
-                let _ = writeln!(o, "  original");
-            }
-            for d in &l.derivations {
-                let _ = writeln!(
-                    o,
-                    "  {} (from {}){}",
-                    d.summary,
-                    d.source,
-                    d.when
-                        .as_ref()
-                        .map(|w| format!(", {w}"))
-                        .unwrap_or_default()
-                );
-            }
-            if !l.agents.is_empty() {
-                let people: Vec<String> = l
-                    .agents
-                    .iter()
-                    .map(|a| {
-                        if a.name == crate::tei::header::UNKNOWN {
-                            format!("{} unknown", a.role)
-                        } else {
-                            format!("{} ({})", a.name, a.role)
-                        }
-                    })
-                    .collect();
-                let _ = writeln!(o, "  responsible: {}", people.join("; "));
-            }
-            if !l.source_desc.is_empty() {
-                let _ = writeln!(o, "  source: {}", l.source_desc);
-            }
-            for s in &l.steps {
-                let conf = if s.status == "verified" {
-                    format!(
-                        "confirmed by {}{}",
-                        s.who,
-                        s.when
-                            .as_ref()
-                            .map(|w| format!(" on {w}"))
-                            .unwrap_or_default()
-                    )
-                } else {
-                    "automatic".to_owned()
-                };
-                let what = match (s.what.as_str(), s.kind.as_str()) {
-                    ("link", k) if s.partial => {
-                        format!("link {k}, partial (one side covers clearly less than the other)")
-                    }
-                    ("link", k) => format!("link {k}"),
-                    (_, "source-gap") => "no counterpart: the source witness has a gap here".into(),
-                    (_, "source-only") => "no counterpart: omitted in this layer".into(),
-                    (_, "derived-only") => "no counterpart: added in this layer".into(),
-                    (_, k) => k.to_owned(),
-                };
-                // A gap in the source is a fact of the witness, not a judgement with a score.
-                if s.kind == "source-gap" {
-                    let _ = writeln!(o, "  step {}: {what}, {conf}", s.id);
-                } else {
-                    let _ = writeln!(o, "  step {}: {what}, cert {}, {conf}", s.id, s.cert);
-                }
-            }
-            if !l.has_text {
-                let _ = writeln!(o, "  no text available");
-                for g in &l.gaps {
-                    let _ = writeln!(o, "  gap: {g}");
-                }
-            } else if l.sentences.is_empty() {
-                let _ = writeln!(o, "  (no sentence of this layer in the segment)");
-                for g in &l.gaps {
-                    let _ = writeln!(o, "  gap: {g}");
-                }
-            }
-            for s in &l.sentences {
-                let _ = writeln!(o, "  {}: {}", s.id, s.text);
-            }
+            l.write_text(&mut o);
         }
         o
+    }
+}
+
+impl TraceLayer {
+    /// The layer as [`Trace::to_text`] shows it: how it was made, who is responsible, the
+    /// alignment steps into it and its sentences.
+    fn write_text(&self, o: &mut String) {
+        use std::fmt::Write as _;
+        let l = self;
+        let _ = writeln!(
+            o,
+            "[{}] {}{}",
+            l.id,
+            if l.lang.is_empty() { "?" } else { &l.lang },
+            if l.title.is_empty() {
+                String::new()
+            } else {
+                format!(" — {}", l.title)
+            }
+        );
+        if l.derivations.is_empty() {
+            let _ = writeln!(o, "  original");
+        }
+        for d in &l.derivations {
+            let _ = writeln!(
+                o,
+                "  {} (from {}){}",
+                d.summary,
+                d.source,
+                d.when
+                    .as_ref()
+                    .map(|w| format!(", {w}"))
+                    .unwrap_or_default()
+            );
+        }
+        if !l.agents.is_empty() {
+            let people: Vec<String> = l
+                .agents
+                .iter()
+                .map(|a| {
+                    if a.name == crate::tei::header::UNKNOWN {
+                        format!("{} unknown", a.role)
+                    } else {
+                        format!("{} ({})", a.name, a.role)
+                    }
+                })
+                .collect();
+            let _ = writeln!(o, "  responsible: {}", people.join("; "));
+        }
+        if !l.source_desc.is_empty() {
+            let _ = writeln!(o, "  source: {}", l.source_desc);
+        }
+        for s in &l.steps {
+            let _ = writeln!(o, "  {}", s.text());
+        }
+        if !l.has_text {
+            let _ = writeln!(o, "  no text available");
+        } else if l.sentences.is_empty() {
+            let _ = writeln!(o, "  (no sentence of this layer in the segment)");
+        }
+        if !l.has_text || l.sentences.is_empty() {
+            for g in &l.gaps {
+                let _ = writeln!(o, "  gap: {g}");
+            }
+        }
+        for s in &l.sentences {
+            let _ = writeln!(o, "  {}: {}", s.id, s.text);
+        }
+    }
+}
+
+impl TraceStep {
+    /// The step in words: `step a.cs-en.3: link 1-2, cert 0.93, automatic`.
+    fn text(&self) -> String {
+        let s = self;
+        let conf = if s.status == "verified" {
+            format!(
+                "confirmed by {}{}",
+                s.who,
+                s.when
+                    .as_ref()
+                    .map(|w| format!(" on {w}"))
+                    .unwrap_or_default()
+            )
+        } else {
+            "automatic".to_owned()
+        };
+        let what = match (s.what.as_str(), s.kind.as_str()) {
+            ("link", k) if s.partial => {
+                format!("link {k}, partial (one side covers clearly less than the other)")
+            }
+            ("link", k) => format!("link {k}"),
+            (_, "source-gap") => "no counterpart: the source witness has a gap here".into(),
+            (_, "source-only") => "no counterpart: omitted in this layer".into(),
+            (_, "derived-only") => "no counterpart: added in this layer".into(),
+            (_, k) => k.to_owned(),
+        };
+        // A gap in the source is a fact of the witness, not a judgement with a score.
+        if s.kind == "source-gap" {
+            format!("step {}: {what}, {conf}", s.id)
+        } else {
+            format!("step {}: {what}, cert {}, {conf}", s.id, s.cert)
+        }
     }
 }

@@ -171,6 +171,15 @@ fn record_step(old: &WorkAlignment, al: &mut WorkAlignment, (who, when): (&str, 
     record::record_edges(old, al, ChangeStatus::Verified, who, when, what);
 }
 
+/// `al` as it is before an edit, for the change record, which compares its edges and history:
+/// the segments (the largest part, recomposed after the edit) are not copied.
+fn before_edit(al: &mut WorkAlignment) -> WorkAlignment {
+    let segments = std::mem::take(&mut al.segments);
+    let old = al.clone();
+    al.segments = segments;
+    old
+}
+
 /// The relation of edge `ei`.
 fn relation_at(al: &WorkAlignment, ei: usize) -> Result<Relation, ReviewError> {
     al.relations
@@ -288,7 +297,7 @@ pub fn link(
         },
         ..NewBead::automatic((ns.0..=ns.1).collect(), (nd.0..=nd.1).collect(), 1.0)
     };
-    let old = al.clone();
+    let old = before_edit(al);
     let built = edit_edge(work, al, (ei, &rel), (&overlaps, &on_linked), vec![bead])?;
     let link_id = built
         .edge
@@ -315,7 +324,7 @@ fn confirm_link(
     rel: &Relation,
     (who, when): (&str, &str),
 ) -> LinkOutcome {
-    let old = al.clone();
+    let old = before_edit(al);
     let l = &mut al.edges[ei].links[li];
     // The link's certainty is now the editor's; the aligner's score it replaces is kept in
     // the change record, which has its own @who.
@@ -444,7 +453,7 @@ pub fn unlink(
         ..NewBead::automatic(s, d, 1.0)
     })
     .collect();
-    let old = al.clone();
+    let old = before_edit(al);
     let is_removed = |l: &Link| l.id == removed.id;
     edit_edge(work, al, (ei, &rel), (&is_removed, &|_| false), beads)?;
     let what = format!(
@@ -463,6 +472,60 @@ pub fn unlink(
             .cloned()
             .collect(),
     })
+}
+
+/// The one edge (its index) of `layer` on which all of `ids` are unaligned (`edge`, `cs-en`,
+/// when given): an error says why there is none, or that there are several to choose from.
+fn unaligned_edge(
+    al: &WorkAlignment,
+    ids: &[String],
+    layer: &str,
+    edge: Option<&str>,
+) -> Result<usize, ReviewError> {
+    let name = |r: &Relation| format!("{}-{}", r.source, r.derived);
+    let candidates: Vec<usize> = al
+        .edges
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            let Some(r) = al.relations.iter().find(|r| r.id == e.relation) else {
+                return false;
+            };
+            (r.source == layer || r.derived == layer)
+                && edge.is_none_or(|x| x.strip_prefix("rel.").unwrap_or(x) == name(r))
+                && ids.iter().all(|id| {
+                    e.unaligned
+                        .iter()
+                        .any(|u| &u.sentence == id && u.layer == layer)
+                })
+        })
+        .map(|(k, _)| k)
+        .collect();
+    match candidates.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(ReviewError::Rejected(format!(
+            "{} {} not all unaligned on {}: a link holds some of them (remove it with \
+                 tei-align unlink, or link the sentences of both layers)",
+            ids.join(" "),
+            if ids.len() == 1 { "is" } else { "are" },
+            edge.map_or("any edge of layer ".to_owned() + layer, |e| format!(
+                "edge {e}"
+            ))
+        ))),
+        many => {
+            let names: Vec<String> = many
+                .iter()
+                .filter_map(|&k| al.relations.iter().find(|r| r.id == al.edges[k].relation))
+                .map(name)
+                .collect();
+            Err(ReviewError::Rejected(format!(
+                "{} {} unaligned on several edges ({}): choose one with --edge",
+                ids.join(" "),
+                if ids.len() == 1 { "is" } else { "are" },
+                names.join(", ")
+            )))
+        }
+    }
 }
 
 /// What `confirm_unaligned` did.
@@ -499,54 +562,9 @@ pub fn confirm_unaligned(
             "to confirm sentences as unaligned, give sentences of one layer".into(),
         ));
     };
-    let name = |r: &Relation| format!("{}-{}", r.source, r.derived);
-    let candidates: Vec<usize> = al
-        .edges
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| {
-            let Some(r) = al.relations.iter().find(|r| r.id == e.relation) else {
-                return false;
-            };
-            (r.source == layer || r.derived == layer)
-                && edge.is_none_or(|x| x.strip_prefix("rel.").unwrap_or(x) == name(r))
-                && ids.iter().all(|id| {
-                    e.unaligned
-                        .iter()
-                        .any(|u| &u.sentence == id && u.layer == layer)
-                })
-        })
-        .map(|(k, _)| k)
-        .collect();
-    let ei = match candidates.as_slice() {
-        [one] => *one,
-        [] => {
-            return Err(ReviewError::Rejected(format!(
-                "{} {} not all unaligned on {}: a link holds some of them (remove it with \
-                 tei-align unlink, or link the sentences of both layers)",
-                ids.join(" "),
-                if ids.len() == 1 { "is" } else { "are" },
-                edge.map_or("any edge of layer ".to_owned() + layer, |e| format!(
-                    "edge {e}"
-                ))
-            )));
-        }
-        many => {
-            let names: Vec<String> = many
-                .iter()
-                .filter_map(|&k| al.relations.iter().find(|r| r.id == al.edges[k].relation))
-                .map(name)
-                .collect();
-            return Err(ReviewError::Rejected(format!(
-                "{} {} unaligned on several edges ({}): choose one with --edge",
-                ids.join(" "),
-                if ids.len() == 1 { "is" } else { "are" },
-                names.join(", ")
-            )));
-        }
-    };
+    let ei = unaligned_edge(al, ids, layer, edge)?;
     let relation = al.edges[ei].relation.clone();
-    let old = al.clone();
+    let old = before_edit(al);
     let mut ptrs = Vec::new();
     let mut scores = Vec::new();
     for u in al.edges[ei].unaligned.iter_mut() {

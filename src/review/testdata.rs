@@ -5,7 +5,8 @@ use crate::model::*;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-fn layer(id: &str, lang: &str, texts: &[&str], derivation: Option<Derivation>) -> Layer {
+/// A layer of the letter with these sentences (`<id>.s1` …), two to a block.
+pub fn layer(id: &str, lang: &str, texts: &[&str], derivation: Option<Derivation>) -> Layer {
     Layer {
         id: id.into(),
         lang: lang.into(),

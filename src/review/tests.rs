@@ -318,3 +318,129 @@ fn a_new_link_never_takes_the_id_of_the_link_it_replaces() {
         "u.cs-en.1 (the old ptr of cs.s5) is not reused"
     );
 }
+
+/// Recomposing only the segments an edit touched gives what composing them all gives: the same
+/// segments and the same file, after each step of a sequence of links and unlinks.
+mod incremental_recompose {
+    use super::super::testdata::{self, alignment, work};
+    use super::*;
+    use crate::model::{Derivation, DerivationKind};
+    use crate::provenance::{WorkOptions, align_work, recompose, recompose_full};
+    use crate::tei::standoff::to_tei;
+    use proptest::prelude::*;
+
+    /// A segment as the file says it: id, members by layer, chain.
+    type Said = (String, Vec<(String, Vec<String>)>, Vec<String>);
+
+    /// Segments as the file says them: the layers without a sentence left out.
+    fn said(al: &WorkAlignment) -> Vec<Said> {
+        al.segments
+            .iter()
+            .map(|s| {
+                let m = s.members.iter().filter(|(_, v)| !v.is_empty());
+                let m = m.map(|(k, v)| (k.clone(), v.clone())).collect();
+                (s.id.clone(), m, s.chain.clone())
+            })
+            .collect()
+    }
+
+    /// Recompose `al` both ways, check that they agree, and keep the incremental one.
+    fn recompose_checked(w: &Work, al: &mut WorkAlignment) {
+        let mut full = al.clone();
+        recompose_full(w, &mut full);
+        recompose(w, al);
+        assert_eq!(said(al), said(&full));
+        assert_eq!(al.id_high_water, full.id_high_water);
+        assert_eq!(to_tei(al), to_tei(&full));
+    }
+
+    /// a (8 sentences) → b (9) → c (7), aligned: three layers, so segments join two edges.
+    fn chain_work() -> (Work, WorkAlignment) {
+        let texts: Vec<String> = (1..=9).map(|k| format!("Sentence {k} here.")).collect();
+        let t: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let from = |s: &str| {
+            Some(Derivation {
+                source: s.into(),
+                kind: DerivationKind::Translation,
+                resp: vec![],
+                when: None,
+                note: None,
+            })
+        };
+        let w = Work {
+            id: "chain".into(),
+            dir: "/nonexistent/texts/chain".into(),
+            layers: vec![
+                testdata::layer("a", "cs", &t[..8], None),
+                testdata::layer("b", "en", &t, from("a")),
+                testdata::layer("c", "de", &t[..7], from("b")),
+            ],
+        };
+        let files = ["a", "b", "c"]
+            .iter()
+            .map(|l| (l.to_string(), format!("../../texts/chain/{l}.xml")))
+            .collect();
+        let opts = WorkOptions {
+            when: Some("2026-11-30".into()),
+            ..WorkOptions::default()
+        };
+        let al = align_work(&w, None, files, &opts).unwrap().alignment;
+        (w, al)
+    }
+
+    /// One step of an editing session, chosen by numbers: link a source and a derived
+    /// sentence of an edge, or unlink a link of an edge.
+    fn step(w: &Work, al: &mut WorkAlignment, (kind, e, x, y): (bool, usize, usize, usize)) {
+        let ei = e % al.edges.len();
+        let rel = al.relations.iter().find(|r| r.id == al.edges[ei].relation);
+        let Some(rel) = rel.cloned() else { return };
+        let (Some(src), Some(der)) = (w.layer(&rel.source), w.layer(&rel.derived)) else {
+            return;
+        };
+        if kind && !src.sentences.is_empty() && !der.sentences.is_empty() {
+            let s = &src.sentences[x % src.sentences.len()].id;
+            let d = &der.sentences[y % der.sentences.len()].id;
+            // A crossing link is refused, and then nothing changed.
+            let _ = link(w, al, &[s.clone(), d.clone()], "ed", WHEN);
+        } else if !al.edges[ei].links.is_empty() {
+            let id = al.edges[ei].links[x % al.edges[ei].links.len()].id.clone();
+            unlink(w, al, &[id], "ed", WHEN).unwrap();
+        }
+        recompose_checked(w, al);
+    }
+
+    #[test]
+    fn link_and_unlink_on_the_fixtures() {
+        let w = work();
+        let mut al = alignment();
+        recompose_full(&w, &mut al);
+        link(&w, &mut al, &ids(&["cs.s3", "en.s4"]), "ed", WHEN).unwrap();
+        recompose_checked(&w, &mut al);
+        unlink(&w, &mut al, &ids(&["cs.s1"]), "ed", WHEN).unwrap();
+        recompose_checked(&w, &mut al);
+        link(&w, &mut al, &ids(&["cs.s1", "en.s1", "en.s2"]), "ed", WHEN).unwrap();
+        recompose_checked(&w, &mut al);
+        let (w, mut al) = chain_work();
+        for s in [
+            (true, 0, 2, 4),
+            (false, 1, 3, 0),
+            (true, 1, 5, 5),
+            (false, 0, 0, 0),
+        ] {
+            step(&w, &mut al, s);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn random_editing_sessions(
+            steps in proptest::collection::vec((any::<bool>(), 0..4usize, 0..12usize, 0..12usize), 1..8)
+        ) {
+            let (w, mut al) = chain_work();
+            for s in steps {
+                step(&w, &mut al, s);
+            }
+        }
+    }
+}

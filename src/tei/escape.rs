@@ -22,6 +22,20 @@ struct Rules {
 
 fn escape(s: &str, r: Rules) -> String {
     let mut out = String::with_capacity(s.len());
+    escape_into(&mut out, s, r);
+    out
+}
+
+/// Append `s` escaped by `r` to `out`; text with nothing to escape (most ids and pointers) is
+/// copied as it is.
+fn escape_into(out: &mut String, s: &str, r: Rules) {
+    if !s
+        .bytes()
+        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'') || b < 0x20)
+    {
+        out.push_str(s);
+        return;
+    }
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -38,7 +52,6 @@ fn escape(s: &str, r: Rules) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// Escape element content.
@@ -80,6 +93,20 @@ pub fn attr(s: &str) -> String {
     )
 }
 
+/// [`attr`], appended to `out` (the standoff writers write many items into one buffer).
+pub(crate) fn push_attr(out: &mut String, s: &str) {
+    escape_into(
+        out,
+        s,
+        Rules {
+            quot: true,
+            apos: false,
+            space_refs: true,
+            controls: false,
+        },
+    )
+}
+
 /// Escape HTML (or XML) content and attribute values, either quote.
 pub fn html(s: &str) -> String {
     escape(
@@ -102,5 +129,10 @@ mod tests {
         assert_eq!(super::markup(s), "a&lt;b&gt;&amp;&quot;c'\n\t\r\u{1}");
         assert_eq!(super::attr(s), "a&lt;b&gt;&amp;&quot;c'&#10;&#9;&#13;\u{1}");
         assert_eq!(super::html(s), "a&lt;b&gt;&amp;&quot;c&#39;\n\t\r ");
+        let mut out = String::from("x");
+        super::push_attr(&mut out, s);
+        assert_eq!(out, format!("x{}", super::attr(s)));
+        super::push_attr(&mut out, "plain");
+        assert!(out.ends_with("&#13;\u{1}plain"));
     }
 }

@@ -9,16 +9,37 @@ use super::write::fmt_cert;
 use crate::model::{Agent, Change, ChangeStatus, Link, LinkStatus, Unaligned, UnalignedKind};
 use crate::model::{UNKNOWN_AGENT, WorkAlignment};
 use crate::provenance::record::change_of;
-use crate::tei::escape::attr as esc;
+use crate::tei::escape::{self, push_attr as esc};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 /// How a standoff document points.
 pub(crate) trait Naming {
-    /// ` xml:id="…"` for an item, or nothing when the document cannot give it this id.
-    fn id_attr(&mut self, id: &str) -> String;
-    /// The pointer to a sentence of a layer.
-    fn target(&self, layer: &str, sentence: &str) -> String;
+    /// Append ` xml:id="…"` for an item, or nothing when the document cannot give it this id.
+    fn id_attr(&mut self, out: &mut String, id: &str);
+    /// Append the pointer to a sentence of a layer, escaped for an attribute.
+    fn target(&self, out: &mut String, layer: &str, sentence: &str);
+}
+
+/// Append ` target="…"`: the pointers to `sentences`, each with the layer it is in.
+fn targets<'s>(
+    o: &mut String,
+    n: &impl Naming,
+    sentences: impl IntoIterator<Item = (&'s str, &'s str)>,
+) {
+    o.push_str(" target=\"");
+    for (k, (layer, s)) in sentences.into_iter().enumerate() {
+        if k > 0 {
+            o.push(' ');
+        }
+        n.target(o, layer, s);
+    }
+    o.push('"');
+}
+
+/// Append ` cert="…"` ([`fmt_cert`]).
+fn cert(o: &mut String, x: f64) {
+    let _ = write!(o, " cert=\"{}\"", fmt_cert(x));
 }
 
 /// The change each link and ptr points at, by item id ([`change_of`]), and the changes to add
@@ -66,18 +87,24 @@ pub(crate) fn item_changes(a: &WorkAlignment) -> (HashMap<&str, String>, Vec<Cha
     (item_change, extra)
 }
 
-/// The `resp` and `change` attributes of an item: the tool for automatic ones, the editor for
-/// confirmed ones.
-pub(crate) fn resp_attrs(status: &LinkStatus, change: Option<&str>) -> String {
+/// What an item's `resp` and `change` attributes say: its status and the change it points at.
+pub(crate) type Resp<'a> = (&'a LinkStatus, Option<&'a str>);
+
+/// Append the `resp` and `change` attributes of an item: the tool for automatic ones, the
+/// editor for confirmed ones.
+pub(crate) fn resp_attrs(o: &mut String, (status, change): Resp<'_>) {
     let who = match status {
         LinkStatus::Automatic => TOOL_ID,
         LinkStatus::Verified { who, .. } => who.as_str(),
     };
-    let mut s = format!(" resp=\"#{}\"", esc(who));
+    o.push_str(" resp=\"#");
+    esc(o, who);
+    o.push('"');
     if let Some(c) = change {
-        let _ = write!(s, " change=\"#{}\"", esc(c));
+        o.push_str(" change=\"#");
+        esc(o, c);
+        o.push('"');
     }
-    s
 }
 
 /// A link of an edge whose layers are `(source, derived)`: `@target` the source sentences,
@@ -89,7 +116,7 @@ pub(crate) fn link(
     n: &mut impl Naming,
     l: &Link,
     (src, der): (&str, &str),
-    resp: &str,
+    resp: Resp<'_>,
 ) {
     if l.source.is_empty() || l.derived.is_empty() {
         let (sub, layer, t) = if l.derived.is_empty() {
@@ -100,52 +127,46 @@ pub(crate) fn link(
         if t.is_empty() {
             return;
         }
-        let targets: Vec<String> = t.iter().map(|s| n.target(layer, s)).collect();
-        let _ = writeln!(
-            o,
-            "      <ptr{} type=\"unaligned\" subtype=\"{sub}\" target=\"{}\" cert=\"{}\"{resp}/>",
-            n.id_attr(&l.id),
-            esc(&targets.join(" ")),
-            fmt_cert(l.cert),
-        );
+        o.push_str("      <ptr");
+        n.id_attr(o, &l.id);
+        let _ = write!(o, " type=\"unaligned\" subtype=\"{sub}\"");
+        targets(o, n, t.iter().map(|s| (layer, s.as_str())));
+        cert(o, l.cert);
+        resp_attrs(o, resp);
+        o.push_str("/>\n");
         return;
     }
-    let targets: Vec<String> = l
-        .source
-        .iter()
-        .map(|s| n.target(src, s))
-        .chain(l.derived.iter().map(|s| n.target(der, s)))
-        .collect();
-    let _ = writeln!(
+    o.push_str("      <link");
+    n.id_attr(o, &l.id);
+    o.push_str(" type=\"");
+    esc(o, &l.kind());
+    o.push('"');
+    if l.partial {
+        o.push_str(" subtype=\"partial\"");
+    }
+    let sides = l.source.iter().map(|s| (src, s.as_str()));
+    targets(
         o,
-        "      <link{} type=\"{}\"{} target=\"{}\" cert=\"{}\"{resp}/>",
-        n.id_attr(&l.id),
-        esc(&l.kind()),
-        if l.partial {
-            " subtype=\"partial\""
-        } else {
-            ""
-        },
-        esc(&targets.join(" ")),
-        fmt_cert(l.cert),
+        n,
+        sides.chain(l.derived.iter().map(|s| (der, s.as_str()))),
     );
+    cert(o, l.cert);
+    resp_attrs(o, resp);
+    o.push_str("/>\n");
 }
 
 /// An unaligned ptr. A source gap is a fact of the witness (it has no text there), not a
 /// judgement: no certainty is claimed for it.
-pub(crate) fn ptr(o: &mut String, n: &mut impl Naming, u: &Unaligned, resp: &str) {
-    let cert = if u.kind == UnalignedKind::SourceGap && u.cert == 1.0 {
-        String::new()
-    } else {
-        format!(" cert=\"{}\"", fmt_cert(u.cert))
-    };
-    let _ = writeln!(
-        o,
-        "      <ptr{} type=\"unaligned\" subtype=\"{}\" target=\"{}\"{cert}{resp}/>",
-        n.id_attr(&u.id),
-        u.kind.as_str(),
-        esc(&n.target(&u.layer, &u.sentence)),
-    );
+pub(crate) fn ptr(o: &mut String, n: &mut impl Naming, u: &Unaligned, resp: Resp<'_>) {
+    o.push_str("      <ptr");
+    n.id_attr(o, &u.id);
+    let _ = write!(o, " type=\"unaligned\" subtype=\"{}\"", u.kind.as_str());
+    targets(o, n, [(u.layer.as_str(), u.sentence.as_str())]);
+    if !(u.kind == UnalignedKind::SourceGap && u.cert == 1.0) {
+        cert(o, u.cert);
+    }
+    resp_attrs(o, resp);
+    o.push_str("/>\n");
 }
 
 /// A `<change>` of the history. An unknown person or date (a link edited by hand) is left out,
@@ -154,29 +175,31 @@ pub(crate) fn change(o: &mut String, n: &mut impl Naming, c: &Change) {
     let who = if c.who.is_empty() {
         String::new()
     } else {
-        format!(" who=\"#{}\"", esc(&c.who))
+        format!(" who=\"#{}\"", escape::attr(&c.who))
     };
     let when = if c.when.is_empty() {
         String::new()
     } else {
-        format!(" when=\"{}\"", esc(&c.when))
+        format!(" when=\"{}\"", escape::attr(&c.when))
     };
+    o.push_str("      <change");
+    n.id_attr(o, &c.id);
     let _ = writeln!(
         o,
-        "      <change{} status=\"{}\"{who}{when}>{}</change>",
-        n.id_attr(&c.id),
-        esc(c.status.as_str()),
-        esc(&c.desc)
+        " status=\"{}\"{who}{when}>{}</change>",
+        escape::attr(c.status.as_str()),
+        escape::attr(&c.desc)
     );
 }
 
 /// A `respStmt` of the `titleStmt`, declaring an agent that `@resp` and `@who` point at.
 pub(crate) fn resp_stmt(o: &mut String, n: &mut impl Naming, a: &Agent) {
+    o.push_str("        <respStmt");
+    n.id_attr(o, &a.id);
     let _ = writeln!(
         o,
-        "        <respStmt{}>\n          <resp>{}</resp>\n          {}\n        </respStmt>",
-        n.id_attr(&a.id),
-        esc(&a.role),
+        ">\n          <resp>{}</resp>\n          {}\n        </respStmt>",
+        escape::attr(&a.role),
         agent_name_el(a)
     );
 }
@@ -185,15 +208,18 @@ pub(crate) fn resp_stmt(o: &mut String, n: &mut impl Naming, a: &Agent) {
 /// the sources do not name as `persName type="unknown"`, anyone else as `persName`.
 pub(crate) fn agent_name_el(a: &Agent) -> String {
     if a.id == TOOL_ID {
-        format!("<name type=\"software\">{}</name>", esc(&a.name))
+        format!("<name type=\"software\">{}</name>", escape::attr(&a.name))
     } else if a.name == UNKNOWN_AGENT {
-        format!("<persName type=\"unknown\">{}</persName>", esc(&a.name))
+        format!(
+            "<persName type=\"unknown\">{}</persName>",
+            escape::attr(&a.name)
+        )
     } else if matches!(
         a.role.as_str(),
         "publisher" | "archive" | "repository" | "institution"
     ) {
-        format!("<orgName>{}</orgName>", esc(&a.name))
+        format!("<orgName>{}</orgName>", escape::attr(&a.name))
     } else {
-        format!("<persName>{}</persName>", esc(&a.name))
+        format!("<persName>{}</persName>", escape::attr(&a.name))
     }
 }

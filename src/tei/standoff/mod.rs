@@ -74,12 +74,11 @@ pub fn read_alignment(path: &Path) -> Result<WorkAlignment, TeiError> {
 
 /// Parse the text of an alignment file; `name` is used in error messages.
 pub fn parse_alignment(text: &str, name: &str) -> Result<WorkAlignment, TeiError> {
-    // The conformant front end first (well-formedness, ids as NCNames and unique), so the
-    // alignment is held to the same rules as a layer.
+    // The conformant front end (well-formedness, ids as NCNames and unique), so the alignment
+    // is held to the same rules as a layer; the alignment is then read from that same tree.
     let doc = super::dom::Doc::parse(text, name)?;
     super::reader::check_ids(&doc)?;
-    drop(doc);
-    parse::alignment(text, name)
+    parse::alignment(&doc)
 }
 
 /// Serialise an alignment as a TEI document (deterministic: the same alignment gives the same

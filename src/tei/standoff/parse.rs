@@ -4,6 +4,7 @@
 use super::{HIGH_WATER, TOOL_ID, parse_high_water};
 use crate::model::*;
 use crate::tei::TeiError;
+use crate::tei::dom::{Doc, Node};
 use std::collections::{BTreeMap, HashMap};
 
 /// Undo [`encode_path`] (and any other `%XX` escape).
@@ -26,238 +27,109 @@ pub(crate) fn decode_path(p: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| p.to_owned())
 }
 
-/// A minimal element tree, enough for the alignment file (which holds no mixed content we need).
-mod xml {
-    use super::TeiError;
-    use quick_xml::events::Event;
+/// An element of the conformant front end's tree ([`Doc`]): the alignment is read from the
+/// same tree that checked it, so the file is parsed once.
+#[derive(Clone, Copy)]
+struct El<'d> {
+    doc: &'d Doc<'d>,
+    i: usize,
+}
 
-    /// An element: its local name, attributes (qualified names as written), children, text and
-    /// the byte offset where it starts.
-    #[derive(Debug, Default)]
-    pub struct Element {
-        pub name: String,
-        pub attrs: Vec<(String, String)>,
-        pub children: Vec<Element>,
-        pub text: String,
-        pub pos: usize,
+impl<'d> El<'d> {
+    /// Its local name.
+    fn name(self) -> &'d str {
+        self.doc.local(self.i).unwrap_or("")
     }
 
-    impl Element {
-        /// The value of an attribute.
-        pub fn attr(&self, name: &str) -> Option<&str> {
-            self.attrs
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.as_str())
-        }
-
-        /// Children with this local name.
-        pub fn kids<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
-            self.children.iter().filter(move |c| c.name == name)
-        }
-
-        /// The first child with this local name.
-        pub fn kid(&self, name: &str) -> Option<&Element> {
-            self.children.iter().find(|c| c.name == name)
-        }
-
-        /// The text as written when the element holds only text (so what the writer put there
-        /// reads back exactly); with child elements, all text inside with white space collapsed.
-        pub fn exact_text(&self) -> String {
-            if self.children.is_empty() {
-                self.text.clone()
-            } else {
-                self.all_text()
-            }
-        }
-
-        /// All text inside, white space collapsed.
-        pub fn all_text(&self) -> String {
-            let mut s = String::new();
-            self.collect(&mut s);
-            s.split_whitespace().collect::<Vec<_>>().join(" ")
-        }
-
-        fn collect(&self, s: &mut String) {
-            s.push_str(&self.text);
-            s.push(' ');
-            for c in &self.children {
-                c.collect(s);
-            }
-        }
+    /// The byte offset where it starts (for the line in messages).
+    fn pos(self) -> usize {
+        self.doc.range(self.i).start
     }
 
-    /// 1-based line and column of a byte offset.
-    pub fn line_col(text: &str, pos: usize) -> (usize, usize) {
-        let pos = pos.min(text.len());
-        let before = &text.as_bytes()[..pos];
-        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-        let line_start = before
+    /// The value of an attribute (qualified name as written).
+    fn attr(self, name: &str) -> Option<&'d str> {
+        self.doc.attr(self.i, name)
+    }
+
+    /// Its child elements.
+    fn elems(self) -> impl Iterator<Item = El<'d>> {
+        let doc = self.doc;
+        doc.children(self.i)
             .iter()
-            .rposition(|b| *b == b'\n')
-            .map(|p| p + 1)
-            .unwrap_or(0);
-        let col = String::from_utf8_lossy(&before[line_start..])
-            .chars()
-            .count()
-            + 1;
-        (line, col)
+            .filter(move |&&c| matches!(doc.nodes[c], Node::Element(_)))
+            .map(move |&i| El { doc, i })
     }
 
-    fn local(name: &str) -> String {
-        match name.rfind(':') {
-            Some(i) => name[i + 1..].to_owned(),
-            None => name.to_owned(),
+    /// Child elements with this local name.
+    fn kids(self, name: &'d str) -> impl Iterator<Item = El<'d>> {
+        self.elems().filter(move |c| c.name() == name)
+    }
+
+    /// The first child element with this local name.
+    fn kid(self, name: &str) -> Option<El<'d>> {
+        self.elems().find(|c| c.name() == name)
+    }
+
+    /// The text as written when the element holds only text (so what the writer put there
+    /// reads back exactly); with child elements, all text inside with white space collapsed.
+    fn exact_text(self) -> String {
+        if self.elems().next().is_some() {
+            return self.all_text();
         }
+        let mut s = String::new();
+        self.doc.text(self.i, &[], &mut s);
+        // XML reads a line break as `\n` whatever the file holds.
+        if s.contains('\r') {
+            s = s.replace("\r\n", "\n").replace('\r', "\n");
+        }
+        s
     }
 
-    /// Parse a whole document into its root element.
-    pub fn parse(text: &str, name: &str) -> Result<Element, TeiError> {
-        let mut reader = quick_xml::Reader::from_str(text);
-        let err = |pos: usize, message: String| {
-            let (line, column) = line_col(text, pos);
-            TeiError::Xml {
-                path: name.to_owned(),
-                line,
-                column,
-                message,
-            }
-        };
-        let mut stack: Vec<Element> = Vec::new();
-        let mut root: Option<Element> = None;
-        loop {
-            let start = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
-            let ev = reader.read_event().map_err(|e| {
-                err(
-                    usize::try_from(reader.error_position()).unwrap_or(0),
-                    e.to_string(),
-                )
-            })?;
-            match ev {
-                Event::Start(e) | Event::Empty(e) if root.is_some() && stack.is_empty() => {
-                    let _ = e;
-                    return Err(err(start, "content after the root element".into()));
+    /// All text inside, white space collapsed; an element's text is a word of its own.
+    fn all_text(self) -> String {
+        fn collect(e: El<'_>, s: &mut String) {
+            for &c in e.doc.children(e.i) {
+                if matches!(e.doc.nodes[c], Node::Element(_)) {
+                    s.push(' ');
+                    collect(El { doc: e.doc, i: c }, s);
+                    s.push(' ');
+                } else {
+                    e.doc.text(c, &[], s);
                 }
-                Event::Start(e) => {
-                    // The tree is dropped recursively: a pathological depth would overflow the
-                    // stack, so refuse it as the layer reader does.
-                    if stack.len() >= crate::tei::dom::MAX_DEPTH {
-                        return Err(err(
-                            start,
-                            format!(
-                                "elements nested more than {} deep",
-                                crate::tei::dom::MAX_DEPTH
-                            ),
-                        ));
-                    }
-                    stack.push(element(&e, start, &err)?)
-                }
-                Event::Empty(e) => {
-                    let el = element(&e, start, &err)?;
-                    match stack.last_mut() {
-                        Some(p) => p.children.push(el),
-                        None => root = Some(el),
-                    }
-                }
-                Event::End(_) => {
-                    // quick-xml checks that end names match.
-                    if let Some(el) = stack.pop() {
-                        match stack.last_mut() {
-                            Some(p) => p.children.push(el),
-                            None => root = Some(el),
-                        }
-                    }
-                }
-                Event::Text(t) => {
-                    if let Some(p) = stack.last_mut() {
-                        p.text.push_str(&t.xml10_content());
-                    }
-                }
-                Event::CData(t) => {
-                    if let Some(p) = stack.last_mut() {
-                        p.text.push_str(&t.xml10_content());
-                    }
-                }
-                Event::GeneralRef(r) => {
-                    let resolved = if r.is_char_ref() {
-                        r.resolve_char_ref()
-                            .map_err(|e| err(start, e.to_string()))?
-                            .map(String::from)
-                    } else {
-                        let name = r.xml10_content();
-                        quick_xml::escape::resolve_predefined_entity(&name).map(str::to_owned)
-                    };
-                    let Some(resolved) = resolved else {
-                        return Err(err(
-                            start,
-                            format!("unknown entity &{};", r.xml10_content()),
-                        ));
-                    };
-                    if let Some(p) = stack.last_mut() {
-                        p.text.push_str(&resolved);
-                    }
-                }
-                Event::Eof => break,
-                _ => {}
             }
         }
-        if let Some(open) = stack.last() {
-            return Err(err(
-                text.len(),
-                format!("element <{}> is not closed", open.name),
-            ));
-        }
-        root.ok_or_else(|| err(0, "no root element".into()))
-    }
-
-    fn element(
-        e: &quick_xml::events::BytesStart<'_>,
-        pos: usize,
-        err: &dyn Fn(usize, String) -> TeiError,
-    ) -> Result<Element, TeiError> {
-        let mut el = Element {
-            name: local(e.name().as_ref()),
-            pos,
-            ..Default::default()
-        };
-        for a in e.attributes() {
-            let a = a.map_err(|x| err(pos, x.to_string()))?;
-            let v = a
-                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .map_err(|x| err(pos, x.to_string()))?;
-            el.attrs.push((a.key.as_ref().to_owned(), v.into_owned()));
-        }
-        Ok(el)
+        let mut s = String::new();
+        collect(self, &mut s);
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 }
 
-/// Read the alignment in `text` (after the conformance checks); `name` is the file in messages.
-pub(super) fn alignment(text: &str, name: &str) -> Result<WorkAlignment, TeiError> {
-    let root = xml::parse(text, name)?;
-    Parser { name, text }.alignment(&root)
+/// Read the alignment in `doc` (after the conformance checks).
+pub(super) fn alignment(doc: &Doc<'_>) -> Result<WorkAlignment, TeiError> {
+    let root = El { doc, i: doc.root };
+    Parser { doc }.alignment(root)
 }
 
 struct Parser<'a> {
-    name: &'a str,
-    text: &'a str,
+    doc: &'a Doc<'a>,
 }
 
 impl Parser<'_> {
-    fn invalid(&self, el: Option<&xml::Element>, message: String) -> TeiError {
-        let line = el.map(|e| xml::line_col(self.text, e.pos).0).unwrap_or(0);
+    fn invalid(&self, el: Option<El<'_>>, message: String) -> TeiError {
+        let line = el.map(|e| self.doc.line_of(e.pos())).unwrap_or(0);
         TeiError::Invalid {
-            path: self.name.to_owned(),
+            path: self.doc.path.clone(),
             line,
             message,
         }
     }
 
-    fn need<'e>(&self, el: &'e xml::Element, attr: &str) -> Result<&'e str, TeiError> {
+    fn need<'e>(&self, el: El<'e>, attr: &str) -> Result<&'e str, TeiError> {
         el.attr(attr)
-            .ok_or_else(|| self.invalid(Some(el), format!("<{}> has no @{attr}", el.name)))
+            .ok_or_else(|| self.invalid(Some(el), format!("<{}> has no @{attr}", el.name())))
     }
 
-    fn cert(&self, el: &xml::Element) -> Result<f64, TeiError> {
+    fn cert(&self, el: El<'_>) -> Result<f64, TeiError> {
         match el.attr("cert") {
             None => Ok(0.0),
             Some("high") => Ok(0.9),
@@ -275,11 +147,11 @@ impl Parser<'_> {
         }
     }
 
-    fn alignment(&self, root: &xml::Element) -> Result<WorkAlignment, TeiError> {
-        if root.name != "TEI" {
+    fn alignment(&self, root: El<'_>) -> Result<WorkAlignment, TeiError> {
+        if root.name() != "TEI" {
             return Err(self.invalid(
                 Some(root),
-                format!("the root element is <{}>, not <TEI>", root.name),
+                format!("the root element is <{}>, not <TEI>", root.name()),
             ));
         }
         let standoff = root.kid("standOff").ok_or_else(|| {
@@ -346,10 +218,7 @@ impl Parser<'_> {
     }
 
     /// The layer files the witnesses name, by layer id.
-    fn witnesses(
-        &self,
-        file_desc: Option<&xml::Element>,
-    ) -> Result<BTreeMap<String, String>, TeiError> {
+    fn witnesses(&self, file_desc: Option<El<'_>>) -> Result<BTreeMap<String, String>, TeiError> {
         let mut layer_files = BTreeMap::new();
         let list_wit = file_desc
             .and_then(|f| f.kid("sourceDesc"))
@@ -376,7 +245,7 @@ impl Parser<'_> {
     }
 
     /// The history.
-    fn changes(&self, header: &xml::Element) -> Result<Vec<Change>, TeiError> {
+    fn changes(&self, header: El<'_>) -> Result<Vec<Change>, TeiError> {
         let mut changes = Vec::new();
         if let Some(rd) = header.kid("revisionDesc") {
             for c in rd.kids("change") {
@@ -397,7 +266,7 @@ impl Parser<'_> {
     }
 
     /// The derivation graph.
-    fn relations(&self, standoff: &xml::Element) -> Result<Vec<Relation>, TeiError> {
+    fn relations(&self, standoff: El<'_>) -> Result<Vec<Relation>, TeiError> {
         let mut relations = Vec::new();
         for lr in standoff.kids("listRelation") {
             for r in lr.kids("relation") {
@@ -424,8 +293,7 @@ impl Parser<'_> {
                         None => r
                             .kid("desc")
                             .map(|d| {
-                                d.children
-                                    .iter()
+                                d.elems()
                                     .filter_map(|c| c.attr("ref"))
                                     .flat_map(str::split_whitespace)
                                     .map(|x| x.trim_start_matches('#').to_owned())
@@ -443,7 +311,7 @@ impl Parser<'_> {
 }
 
 /// The agents the `respStmt`s of the title statement declare.
-fn agents(title_stmt: Option<&xml::Element>) -> Vec<Agent> {
+fn agents(title_stmt: Option<El<'_>>) -> Vec<Agent> {
     let mut agents = Vec::new();
     if let Some(ts) = title_stmt {
         for r in ts.kids("respStmt") {
@@ -468,7 +336,7 @@ fn agents(title_stmt: Option<&xml::Element>) -> Vec<Agent> {
 }
 
 /// The high-water marks the tool recorded in its `appInfo`.
-fn recorded_marks(header: &xml::Element) -> BTreeMap<String, u64> {
+fn recorded_marks(header: El<'_>) -> BTreeMap<String, u64> {
     let mut id_high_water: BTreeMap<String, u64> = BTreeMap::new();
     let apps = header
         .kid("encodingDesc")
@@ -498,13 +366,20 @@ struct Refs<'a> {
 
 impl Refs<'_> {
     /// Split a pointer into (layer, sentence id).
-    fn resolve(&self, el: &xml::Element, p: &str) -> Result<(String, String), TeiError> {
+    fn resolve(&self, el: El<'_>, p: &str) -> Result<(String, String), TeiError> {
         let (file, id) = p.rsplit_once('#').ok_or_else(|| {
             self.p
                 .invalid(Some(el), format!("pointer \"{p}\" has no #fragment"))
         })?;
-        let file = decode_path(file);
-        let layer = self.file_to_layer.get(&file).ok_or_else(|| {
+        // Most pointers have no `%XX` escape: look them up without a decoded copy.
+        let decoded;
+        let file = if file.contains('%') {
+            decoded = decode_path(file);
+            decoded.as_str()
+        } else {
+            file
+        };
+        let layer = self.file_to_layer.get(file).ok_or_else(|| {
             self.p.invalid(
                 Some(el),
                 format!("pointer \"{p}\" names a file that is not a listed witness"),
@@ -514,7 +389,7 @@ impl Refs<'_> {
     }
 
     /// The status an item's `@change` and `@resp` give it.
-    fn status(&self, el: &xml::Element) -> LinkStatus {
+    fn status(&self, el: El<'_>) -> LinkStatus {
         let change = el
             .attr("change")
             .map(|c| c.trim_start_matches('#'))
@@ -540,7 +415,7 @@ impl Refs<'_> {
     }
 
     /// Remember the change an item points at (when it names one the file has).
-    fn note_change(&mut self, el: &xml::Element) {
+    fn note_change(&mut self, el: El<'_>) {
         let change = el.attr("change").map(|c| c.trim_start_matches('#'));
         if let (Some(id), Some(c)) = (el.attr("xml:id"), change)
             && self.change_by_id.contains_key(c)
@@ -550,11 +425,7 @@ impl Refs<'_> {
     }
 
     /// One `linkGrp type="alignment"`: an edge.
-    fn edge(
-        &mut self,
-        g: &xml::Element,
-        relations: &[Relation],
-    ) -> Result<EdgeAlignment, TeiError> {
+    fn edge(&mut self, g: El<'_>, relations: &[Relation]) -> Result<EdgeAlignment, TeiError> {
         let p = self.p;
         let rel_id = p.need(g, "corresp")?.trim_start_matches('#').to_owned();
         let rel = relations.iter().find(|r| r.id == rel_id).ok_or_else(|| {
@@ -568,8 +439,8 @@ impl Refs<'_> {
             links: Vec::new(),
             unaligned: Vec::new(),
         };
-        for el in &g.children {
-            match (el.name.as_str(), el.attr("type")) {
+        for el in g.elems() {
+            match (el.name(), el.attr("type")) {
                 ("link", _) => edge.links.push(self.link(el, rel)?),
                 ("ptr", Some("unaligned")) => edge.unaligned.push(self.ptr(el)?),
                 _ => {}
@@ -579,7 +450,7 @@ impl Refs<'_> {
     }
 
     /// A `link` of an edge: source targets first, then derived ones.
-    fn link(&mut self, el: &xml::Element, rel: &Relation) -> Result<Link, TeiError> {
+    fn link(&mut self, el: El<'_>, rel: &Relation) -> Result<Link, TeiError> {
         let p = self.p;
         let mut source = Vec::new();
         let mut derived = Vec::new();
@@ -611,7 +482,7 @@ impl Refs<'_> {
     }
 
     /// An unaligned `ptr` of an edge.
-    fn ptr(&mut self, el: &xml::Element) -> Result<Unaligned, TeiError> {
+    fn ptr(&mut self, el: El<'_>) -> Result<Unaligned, TeiError> {
         let p = self.p;
         let kind = match p.need(el, "subtype")? {
             "source-only" => UnalignedKind::SourceOnly,
@@ -643,13 +514,13 @@ impl Refs<'_> {
     /// The `linkGrp type="segments"`: the N-way segments.
     fn segments(
         &self,
-        g: &xml::Element,
+        g: El<'_>,
         layer_files: &BTreeMap<String, String>,
         segments: &mut Vec<Segment>,
     ) -> Result<(), TeiError> {
         let p = self.p;
-        for el in &g.children {
-            if el.name != "link" && el.name != "ptr" {
+        for el in g.elems() {
+            if el.name() != "link" && el.name() != "ptr" {
                 continue;
             }
             let mut members: BTreeMap<String, Vec<String>> = layer_files
