@@ -376,7 +376,7 @@ fn writer_gone(pid: &str, entry: &std::fs::DirEntry) -> bool {
 
 /// Remove from `dir` the temporary files and directories of tei-align processes that no longer
 /// run (killed mid-write). Best effort: what cannot be removed is left.
-pub fn clean_stale(dir: &Path) {
+pub(crate) fn clean_stale(dir: &Path) {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return;
     };

@@ -70,7 +70,7 @@ pub fn inserter(data: &[u8]) {
 }
 
 /// `xml` without the `<s …>` start tags and `</s>` end tags the inserter adds.
-pub fn strip_inserted(xml: &str) -> String {
+pub(crate) fn strip_inserted(xml: &str) -> String {
     let mut out = String::with_capacity(xml.len());
     let mut rest = xml;
     while let Some(i) = rest.find("<s xml:id=\"fz.s") {

@@ -71,11 +71,11 @@ pub struct Derivation {
 }
 
 /// The name recorded for someone the sources do not name (`<persName type="unknown">`).
-pub const UNKNOWN_AGENT: &str = "unknown";
+pub(crate) const UNKNOWN_AGENT: &str = "unknown";
 
 /// Who made a step, for people: "Mark Kramer", or "translator unknown" when the sources do not
 /// name them.
-pub fn agent_label(a: &Agent) -> String {
+pub(crate) fn agent_label(a: &Agent) -> String {
     if a.name == UNKNOWN_AGENT {
         format!(
             "{} unknown",

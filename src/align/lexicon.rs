@@ -48,7 +48,7 @@ pub(crate) struct Dictionary {
 impl Dictionary {
     /// Build from (source word, target word) pairs; multi-word entries are ignored because the
     /// aligner compares single words.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Self {
+    pub(crate) fn from_pairs(pairs: &[(String, String)]) -> Self {
         let mut d = Dictionary::default();
         for (s, t) in pairs {
             let (s, t) = (s.trim().to_lowercase(), t.trim().to_lowercase());
@@ -81,7 +81,7 @@ impl Dictionary {
 
     /// The sorted feature list of a source sentence: its base features plus the dictionary
     /// features of its stems' translations.
-    pub fn src_features(&self, info: &SentenceInfo) -> Vec<u32> {
+    pub(crate) fn src_features(&self, info: &SentenceInfo) -> Vec<u32> {
         let mut f = info.base.to_vec();
         if !self.map.is_empty() {
             for s in &info.stems {
@@ -97,7 +97,7 @@ impl Dictionary {
 
     /// The sorted feature list of a target sentence: base features plus the dictionary feature of
     /// every stem that some source word translates into.
-    pub fn tgt_features(&self, info: &SentenceInfo) -> Vec<u32> {
+    pub(crate) fn tgt_features(&self, info: &SentenceInfo) -> Vec<u32> {
         let mut f = info.base.to_vec();
         if !self.targets.is_empty() {
             f.extend(
@@ -115,7 +115,11 @@ impl Dictionary {
     /// Induce a dictionary from sentence pairs believed to be translations of each other: stems
     /// that co-occur in them far more than chance (Dice coefficient), as hunalign does. Pairs whose
     /// stems are equal are left out: the cognate features already match them.
-    pub fn induce(src: &[SentenceInfo], tgt: &[SentenceInfo], pairs: &[(usize, usize)]) -> Self {
+    pub(crate) fn induce(
+        src: &[SentenceInfo],
+        tgt: &[SentenceInfo],
+        pairs: &[(usize, usize)],
+    ) -> Self {
         let step = pairs.len().div_ceil(INDUCE_MAX_BEADS).max(1);
         // Counting by sorting packed pairs is much faster than hashing each co-occurrence.
         let mut src_stems: Vec<u32> = Vec::new();
@@ -208,7 +212,7 @@ impl Csr {
     }
 
     /// The ids of list `k`.
-    pub fn get_ids(&self, k: usize) -> &[u32] {
+    pub(crate) fn get_ids(&self, k: usize) -> &[u32] {
         &self.ids[self.off[k]..self.off[k + 1]]
     }
 
@@ -253,7 +257,7 @@ impl Csr {
     /// Merge consecutive lists `group` at a time (a coarser view of the text), keeping at most
     /// `cap` features per merged list: those found on both sides, rarest first (weights are
     /// global, so both sides keep the same features), which tell blocks apart best.
-    pub fn coarsen(&self, group: usize, cap: usize) -> Self {
+    pub(crate) fn coarsen(&self, group: usize, cap: usize) -> Self {
         let n = self.len();
         let mut off = vec![0];
         let mut ids = Vec::new();

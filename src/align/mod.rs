@@ -118,7 +118,7 @@ impl Default for SemanticParams {
 
 /// Default cost of a null bead that continues a run of null beads of its kind (second pass).
 /// Chosen on the fit sets of `docs/aligner.md` among 0.5, 1, 2, 3 and none.
-pub const NULL_EXTEND: f32 = 1.0;
+pub(crate) const NULL_EXTEND: f32 = 1.0;
 /// Cost of a null bead after two of its kind in the first pass (−ln 0.5: a run of two goes on as
 /// often as not): see `search::Params::null_run`.
 const FIRST_PASS_NULL_RUN: f32 = std::f32::consts::LN_2;

@@ -16,7 +16,7 @@ use crate::model::Bead;
 /// The shorter side, in expected characters, over the longer one below which a link is partial.
 pub const SHARE: f64 = 0.4;
 /// The least number of (expected) characters the shorter side must lack.
-pub const MIN_CHARS: f64 = 40.0;
+pub(crate) const MIN_CHARS: f64 = 40.0;
 
 /// For each bead: does one side cover clearly less than the other, by length? Null beads never
 /// do. The length ratio is that of the whole texts.

@@ -79,7 +79,7 @@ pub(crate) struct Params {
 impl Params {
     /// The length ratio at source position `i`.
     #[inline]
-    pub fn ratio_at(&self, i: usize) -> f32 {
+    pub(crate) fn ratio_at(&self, i: usize) -> f32 {
         match &self.local {
             Some(v) => v.get(i).copied().unwrap_or(self.ratio),
             None => self.ratio,

@@ -185,7 +185,7 @@ impl<'a> Semantic<'a> {
     /// The normalised distance of source sentence `i` (0-based) alone to target sentence `j`
     /// alone, given their [`Semantic::pair`] product.
     #[inline]
-    pub fn pair_ratio(&self, prod: f32, i: usize, j: usize) -> f32 {
+    pub(crate) fn pair_ratio(&self, prod: f32, i: usize, j: usize) -> f32 {
         let (ks, kt) = ((i + 1) * MAXK, (j + 1) * MAXK);
         self.normalised(
             prod / (self.sw[i] * self.tw[j]),
@@ -206,7 +206,7 @@ impl<'a> Semantic<'a> {
     /// is unrelated-looking, positive when the sentence has a likely counterpart that the null
     /// bead would leave unpaired.
     #[inline]
-    pub fn null_cost(&self, best: f32) -> f32 {
+    pub(crate) fn null_cost(&self, best: f32) -> f32 {
         self.null_weight * (self.null_threshold - best)
     }
 
@@ -220,7 +220,7 @@ impl<'a> Semantic<'a> {
     /// nothing, where a true part of a split translation still does.
     #[inline]
     #[allow(clippy::too_many_arguments)]
-    pub fn bead_cost(
+    pub(crate) fn bead_cost(
         &self,
         weight: f32,
         q: &[Vec<f32>],

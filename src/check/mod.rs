@@ -122,7 +122,7 @@ impl CheckReport {
 
 /// What a raw pass over an XML file finds: every `xml:id` and every pointer, with lines.
 #[derive(Debug, Clone, Default)]
-pub struct RawXml {
+pub(crate) struct RawXml {
     /// `xml:id` values with their lines, in file order.
     pub ids: Vec<(String, usize)>,
     /// (attribute, one pointer token, line) for `target`, `corresp`, `change`.
@@ -131,7 +131,7 @@ pub struct RawXml {
 
 /// Scan an XML file for `xml:id`s and pointers. A malformed file is one problem naming the line
 /// and column.
-pub fn scan_xml(src: &str, file: &str) -> Result<RawXml, Problem> {
+pub(crate) fn scan_xml(src: &str, file: &str) -> Result<RawXml, Problem> {
     let mut reader = quick_xml::Reader::from_str(src);
     let mut out = RawXml::default();
     let line_col = |off: usize| {
@@ -650,7 +650,11 @@ fn dup_ids(ids: &[(String, usize)], file: &str, p: &mut impl FnMut(&str, usize, 
 }
 
 /// Run jing on the files; its messages (`file:line:col: error: …`) become problems.
-pub fn run_jing(jing: &Path, schema: &Path, files: &[PathBuf]) -> std::io::Result<Vec<Problem>> {
+pub(crate) fn run_jing(
+    jing: &Path,
+    schema: &Path,
+    files: &[PathBuf],
+) -> std::io::Result<Vec<Problem>> {
     let out = std::process::Command::new(jing)
         .arg(schema)
         .args(files)

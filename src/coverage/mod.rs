@@ -288,7 +288,10 @@ enum Fate {
 }
 
 /// The relations in derivation order (by the position of their derived layer).
-pub fn relations_in_order<'a>(work: &Work, alignment: &'a WorkAlignment) -> Vec<&'a Relation> {
+pub(crate) fn relations_in_order<'a>(
+    work: &Work,
+    alignment: &'a WorkAlignment,
+) -> Vec<&'a Relation> {
     let order = ordered_layers(work, &alignment.relations);
     let pos = |id: &str| order.iter().position(|l| l.id == id).unwrap_or(usize::MAX);
     let mut rels: Vec<&Relation> = alignment.relations.iter().collect();
@@ -591,7 +594,7 @@ fn edge_coverage(
 }
 
 /// Name an agent for people: its display name if a layer or the alignment knows it.
-pub fn agent_name(work: &Work, alignment: &WorkAlignment, id: &str) -> String {
+pub(crate) fn agent_name(work: &Work, alignment: &WorkAlignment, id: &str) -> String {
     let mut names: HashMap<&str, &crate::model::Agent> = HashMap::new();
     for a in work
         .layers

@@ -44,9 +44,9 @@ pub struct EditionOptions {
 }
 
 /// The name of the TEI file in the output directory.
-pub const TEI_FILE: &str = "edition.xml";
+pub(crate) const TEI_FILE: &str = "edition.xml";
 /// The name of the HTML file in the output directory.
-pub const HTML_FILE: &str = "index.html";
+pub(crate) const HTML_FILE: &str = "index.html";
 
 /// Write `edition.xml`, `index.html` and the downloads the page links (the layers, the
 /// alignment, TMX, cesAlign) into `dir` (created if needed), atomically as a whole

@@ -154,7 +154,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// The leaves of a layer from its TEI file, or `None` when the file cannot be used.
-    pub fn leaves_from_file(&mut self, layer: &Layer) -> Option<Vec<Leaf>> {
+    pub(crate) fn leaves_from_file(&mut self, layer: &Layer) -> Option<Vec<Leaf>> {
         let src = crate::fsutil::read_text(&layer.path).ok()?;
         let doc = Doc::parse(&src, &layer.path.display().to_string()).ok()?;
         let text = doc.child_elems(doc.root, "text").next()?;
@@ -587,7 +587,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// The leaves of a layer made from the model: a paragraph per block, gaps in place.
-    pub fn leaves_from_model(&mut self, layer: &Layer) -> Vec<Leaf> {
+    pub(crate) fn leaves_from_model(&mut self, layer: &Layer) -> Vec<Leaf> {
         let mut leaves: Vec<Leaf> = Vec::new();
         let mut cur_block: Option<usize> = None;
         let mut gaps = layer.gaps.iter().peekable();

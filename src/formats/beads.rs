@@ -101,7 +101,7 @@ pub fn write_ladder(beads: &[Bead], n_src: usize, n_tgt: usize) -> String {
 
 /// Parse hunalign's ladder: consecutive rungs delimit beads. Rungs must not go backwards. The
 /// last rung closes the text; if it is missing, `n_src`/`n_tgt` close it.
-pub fn parse_ladder(
+pub(crate) fn parse_ladder(
     text: &str,
     path: &str,
     n_src: usize,

@@ -61,7 +61,7 @@ pub fn alignment(from: &str, to: &str, items: &[EdgeItem]) -> String {
 /// A layer as an OPUS sentence document: `<text><p><s id="cs.s1"><w>Vážený</w>…</s></p></text>`,
 /// one `<p>` per block of the layer, one `<w>` per white-space separated token, so that
 /// `opus_read` (which joins the tokens of a sentence with one space) prints the sentence's text.
-pub fn sentence_document(work: &Work, layer: &str) -> String {
+pub(crate) fn sentence_document(work: &Work, layer: &str) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<text>\n");
     let Some(l) = work.layer(layer) else {
         out.push_str("</text>\n");
@@ -115,7 +115,7 @@ pub fn export(
 }
 
 /// A confidence with at most 4 decimals, trailing zeros trimmed.
-pub fn fmt_cert(c: f64) -> String {
+pub(crate) fn fmt_cert(c: f64) -> String {
     let s = format!("{c:.4}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s.is_empty() { "0".into() } else { s.into() }

@@ -55,7 +55,7 @@ pub fn alignment(from: &str, to: &str, items: &[EdgeItem]) -> String {
 }
 
 /// A layer as an InterText document: one `<p>` per block, `<s id>` with the text.
-pub fn sentence_document(work: &Work, layer: &str) -> String {
+pub(crate) fn sentence_document(work: &Work, layer: &str) -> String {
     let mut out = String::from("<?xml version='1.0' encoding='utf-8'?>\n");
     let Some(l) = work.layer(layer) else {
         out.push_str("<doc/>\n");

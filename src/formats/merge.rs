@@ -61,7 +61,7 @@ struct FileBead<'b> {
 /// layer; within the file, beads must not overlap or cross. Ids from the file are kept when
 /// they are free; beads equal to an existing link keep that link's id, confidence and (when the
 /// file says nothing) status.
-pub fn merge_edge(
+pub(crate) fn merge_edge(
     work: &Work,
     al: &mut WorkAlignment,
     ei: usize,

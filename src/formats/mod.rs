@@ -83,7 +83,7 @@ impl Format {
 
 /// Index of the edge named by `spec` (`cs-en`, `rel.cs-en`); with no spec, the only edge that
 /// has sentences on both sides, or an error naming the choices.
-pub fn find_edge(al: &WorkAlignment, spec: Option<&str>) -> Result<usize, FormatError> {
+pub(crate) fn find_edge(al: &WorkAlignment, spec: Option<&str>) -> Result<usize, FormatError> {
     let names: Vec<String> = al
         .relations
         .iter()
@@ -128,7 +128,7 @@ pub fn find_edge(al: &WorkAlignment, spec: Option<&str>) -> Result<usize, Format
 }
 
 /// The relation of an edge.
-pub fn relation_of<'a>(
+pub(crate) fn relation_of<'a>(
     al: &'a WorkAlignment,
     edge: &EdgeAlignment,
 ) -> Result<&'a Relation, FormatError> {
@@ -318,7 +318,7 @@ pub fn alignment_problems(work: &Work, al: &WorkAlignment) -> Vec<String> {
 }
 
 /// Status as InterText writes it: `man` (confirmed by a person) or `auto`.
-pub fn status_word(s: &LinkStatus) -> &'static str {
+pub(crate) fn status_word(s: &LinkStatus) -> &'static str {
     match s {
         LinkStatus::Automatic => "auto",
         LinkStatus::Verified { .. } => "man",
@@ -326,7 +326,7 @@ pub fn status_word(s: &LinkStatus) -> &'static str {
 }
 
 /// Write a status as attributes (` status="man" resp="eva" when="…"`), for the XML formats.
-pub fn status_attrs(s: &LinkStatus) -> String {
+pub(crate) fn status_attrs(s: &LinkStatus) -> String {
     match s {
         LinkStatus::Automatic => " status=\"auto\"".into(),
         LinkStatus::Verified { who, when } => format!(
@@ -371,7 +371,7 @@ pub struct ImportedFile {
 /// A bead confirmed in the file without a name (InterText writes `status="man"` only) that is
 /// the same as a bead of the edge a person confirmed keeps that person and time: the file says
 /// nothing new about it, so the importer must not take the confirmation over.
-pub fn keep_confirmers(al: &WorkAlignment, ei: usize, file: &mut ImportedFile) {
+pub(crate) fn keep_confirmers(al: &WorkAlignment, ei: usize, file: &mut ImportedFile) {
     let Some(edge) = al.edges.get(ei) else { return };
     let key = |v: &[String]| {
         let mut v = v.to_vec();
@@ -409,7 +409,7 @@ pub fn keep_confirmers(al: &WorkAlignment, ei: usize, file: &mut ImportedFile) {
 /// `default_who`/`when` fill a confirmed link whose file does not name the editor. An editor
 /// that cannot be an `xml:id` (it becomes `respStmt/@xml:id` in the alignment) is an error
 /// message for the caller to place at the link's line.
-pub fn status_from_attrs(
+pub(crate) fn status_from_attrs(
     attrs: &std::collections::BTreeMap<String, String>,
     default_who: &str,
     now: &str,
@@ -577,7 +577,7 @@ fn doc_names(doc: &str) -> Vec<&str> {
 
 /// Which side of edge `rel` a document reference names: `Some(true)` the source layer,
 /// `Some(false)` the derived one, `None` neither or both.
-pub fn doc_side(doc: &str, rel: &Relation) -> Option<bool> {
+pub(crate) fn doc_side(doc: &str, rel: &Relation) -> Option<bool> {
     let names = doc_names(doc);
     let src = names.contains(&rel.source.as_str());
     let der = names.contains(&rel.derived.as_str());

@@ -32,7 +32,7 @@ pub const HEADER: &str =
 const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 /// A text cell as a spreadsheet must show it: a formula-leading one gets a leading `'`.
-pub fn neutralise(cell: &str) -> String {
+pub(crate) fn neutralise(cell: &str) -> String {
     if needs_mark(cell) {
         format!("'{cell}")
     } else {

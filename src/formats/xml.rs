@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 pub use crate::tei::escape::{attr, text};
 
 /// 1-based line of a byte offset.
-pub fn line_at(src: &str, offset: usize) -> usize {
+pub(crate) fn line_at(src: &str, offset: usize) -> usize {
     let end = offset.min(src.len());
     src.as_bytes()[..end]
         .iter()
@@ -25,7 +25,7 @@ pub fn line_at(src: &str, offset: usize) -> usize {
 /// Lines of increasing byte offsets, counting only the bytes since the last call (a file is
 /// read once, not once per element).
 #[derive(Debug, Default)]
-pub struct LineCounter {
+pub(crate) struct LineCounter {
     offset: usize,
     line: usize,
 }
@@ -49,7 +49,7 @@ impl LineCounter {
 
 /// One `<link>` element: its attributes, its line and its `<linkGrp>`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RawLink {
+pub(crate) struct RawLink {
     /// Attribute name → value (unescaped).
     pub attrs: BTreeMap<String, String>,
     /// 1-based line.
@@ -60,7 +60,7 @@ pub struct RawLink {
 
 /// One `<linkGrp>`: its attributes and line.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RawGroup {
+pub(crate) struct RawGroup {
     /// Attribute name → value (unescaped).
     pub attrs: BTreeMap<String, String>,
     /// 1-based line.
@@ -69,7 +69,7 @@ pub struct RawGroup {
 
 /// A file of link groups.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RawLinkFile {
+pub(crate) struct RawLinkFile {
     /// Name of the root element.
     pub root: String,
     /// Attributes of the (first) `<linkGrp>`.
@@ -83,7 +83,7 @@ pub struct RawLinkFile {
 }
 
 /// Read every `<linkGrp>` and `<link>` of an XML file.
-pub fn read_links(src: &str, path: &str) -> Result<RawLinkFile, FormatError> {
+pub(crate) fn read_links(src: &str, path: &str) -> Result<RawLinkFile, FormatError> {
     let mut reader = quick_xml::Reader::from_str(src);
     let mut out = RawLinkFile::default();
     let mut lines = LineCounter::default();
@@ -151,7 +151,7 @@ pub fn read_links(src: &str, path: &str) -> Result<RawLinkFile, FormatError> {
 }
 
 /// Split an `xtargets` value `"a b;c"` into its two sides.
-pub fn split_xtargets(v: &str) -> Option<(Vec<String>, Vec<String>)> {
+pub(crate) fn split_xtargets(v: &str) -> Option<(Vec<String>, Vec<String>)> {
     let (a, b) = v.split_once(';')?;
     if b.contains(';') {
         return None;
@@ -162,7 +162,7 @@ pub fn split_xtargets(v: &str) -> Option<(Vec<String>, Vec<String>)> {
 
 /// How a link-list format (cesAlign, InterText) writes one link; everything else about reading
 /// its links into beads is the same.
-pub struct LinkLayout {
+pub(crate) struct LinkLayout {
     /// `xtargets` lists the `toDoc` (derived) ids first, as InterText does; cesAlign lists the
     /// `fromDoc` (source) ids first.
     pub to_doc_first: bool,
@@ -255,7 +255,7 @@ fn chosen_groups(
 /// one per document pair) the groups that name the edge's documents are read; a group whose
 /// `fromDoc` names the derived layer and `toDoc` the source is read the other way round. Errors
 /// name `path` and the link's line.
-pub fn import_beads(
+pub(crate) fn import_beads(
     file: &RawLinkFile,
     layout: &LinkLayout,
     path: &str,

@@ -29,7 +29,7 @@ pub struct WorkLock {
 }
 
 /// The lock file of the alignment file `alignment`: `.<name>.lock` in the same directory.
-pub fn lock_path(alignment: &Path) -> PathBuf {
+pub(crate) fn lock_path(alignment: &Path) -> PathBuf {
     let name = alignment
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

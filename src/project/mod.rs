@@ -96,7 +96,7 @@ pub(crate) use crate::fsutil::absolute_clean;
 
 /// The project holding `start` (an absolute, clean path): `start` itself or the nearest
 /// directory above it that holds a `texts/` directory.
-pub fn find_root(start: &Path) -> Option<PathBuf> {
+pub(crate) fn find_root(start: &Path) -> Option<PathBuf> {
     start
         .ancestors()
         .find(|d| d.join("texts").is_dir())

@@ -23,7 +23,7 @@ use std::collections::{HashMap, HashSet};
 
 /// A bead to put into an edge, on sentence positions of its two layers (ascending).
 #[derive(Debug, Clone, PartialEq)]
-pub struct NewBead {
+pub(crate) struct NewBead {
     /// Positions in the source layer.
     pub src: Vec<usize>,
     /// Positions in the derived layer.
@@ -57,7 +57,7 @@ impl NewBead {
 
 /// What an operation makes of one edge.
 #[derive(Debug, Clone)]
-pub struct EdgeEdit<'a> {
+pub(crate) struct EdgeEdit<'a> {
     /// The edge's relation.
     pub relation: &'a Relation,
     /// Its source layer.
@@ -78,7 +78,7 @@ pub struct EdgeEdit<'a> {
 
 /// The edge an [`EdgeEdit`] made.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EdgeBuilt {
+pub(crate) struct EdgeBuilt {
     /// The new edge, in document order.
     pub edge: EdgeAlignment,
     /// The sentences [`EdgeEdit::fill`] made unaligned, in document order (source side first).
@@ -133,7 +133,7 @@ impl<'a> Positions<'a> {
 /// Why the whole stretch and not one point: the order of unlinked sentences between two links
 /// is not evidence (the aligner breaks ties there arbitrarily, and a link made by hand says
 /// nothing about it), so the rule must not depend on it.
-pub struct GapRule<'a> {
+pub(crate) struct GapRule<'a> {
     source: &'a Layer,
     /// The links as (first derived, first source, last source) positions, by first derived.
     links: Vec<(usize, usize, usize)>,
@@ -176,11 +176,11 @@ impl<'a> GapRule<'a> {
 }
 
 /// The spans of a link on both sides: ((first, last) source, (first, last) derived).
-pub type SpanPair = ((usize, usize), (usize, usize));
+pub(crate) type SpanPair = ((usize, usize), (usize, usize));
 
 /// Make the edge: held items as they are, new beads as links and ptrs, uncovered sentences as
 /// ptrs (with `fill`), ids from `ids`, in document order. Pure but for the allocator.
-pub fn build_edge(mut edit: EdgeEdit<'_>, ids: &mut IdAlloc) -> EdgeBuilt {
+pub(crate) fn build_edge(mut edit: EdgeEdit<'_>, ids: &mut IdAlloc) -> EdgeBuilt {
     let pos = Positions::new(edit.source, edit.derived);
     let (n, m) = (edit.source.sentences.len(), edit.derived.sentences.len());
     let mut covered = (vec![false; n], vec![false; m]);

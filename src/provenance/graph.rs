@@ -162,7 +162,7 @@ pub fn derivation_order(ids: &[String], relations: &[Relation]) -> Vec<String> {
 
 /// A cycle in a graph given as (from, to) edges, as the list of its nodes (first repeated at
 /// the end), if there is one.
-pub fn find_cycle(edges: &[(String, String)]) -> Option<Vec<String>> {
+pub(crate) fn find_cycle(edges: &[(String, String)]) -> Option<Vec<String>> {
     let mut adj: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (a, b) in edges {
         adj.entry(a).or_default().push(b);

@@ -54,7 +54,7 @@ fn used_ids(al: &WorkAlignment, live: &HashSet<String>) -> HashSet<String> {
 /// taken; the marks rise as ids are handed out or reserved and are written back to the file
 /// ([`IdAlloc::marks`]). Linear in the number of ids: the set of used ids is built once.
 #[derive(Debug, Clone, Default)]
-pub struct IdAlloc {
+pub(crate) struct IdAlloc {
     /// Ids an item of the alignment holds, or handed out or reserved since.
     live: HashSet<String>,
     /// Those and every id ever used (named in the history, below a recorded mark).
@@ -87,12 +87,12 @@ impl IdAlloc {
     /// True when no item holds the id (nor was it handed out). An id the history names is
     /// free for a file that asks for it: the file's bead is most likely the item it named (the
     /// file was exported from this alignment); fresh ids never take such an id.
-    pub fn is_free(&self, id: &str) -> bool {
+    pub(crate) fn is_free(&self, id: &str) -> bool {
         !self.live.contains(id)
     }
 
     /// Mark an id as taken (an id a file asks for, or a held item's).
-    pub fn reserve(&mut self, id: &str) {
+    pub(crate) fn reserve(&mut self, id: &str) {
         self.live.insert(id.to_owned());
         if self.used.insert(id.to_owned()) {
             for (prefix, m) in self.marks.iter_mut() {
@@ -285,11 +285,11 @@ pub fn fresh_id(al: &WorkAlignment, prefix: &str) -> String {
 }
 
 /// The id prefix of the links of an edge: `a.cs-en.`.
-pub fn link_prefix(rel: &Relation) -> String {
+pub(crate) fn link_prefix(rel: &Relation) -> String {
     format!("a.{}-{}.", rel.source, rel.derived)
 }
 
 /// The id prefix of the unaligned ptrs of an edge: `u.cs-en.`.
-pub fn ptr_prefix(rel: &Relation) -> String {
+pub(crate) fn ptr_prefix(rel: &Relation) -> String {
     format!("u.{}-{}.", rel.source, rel.derived)
 }

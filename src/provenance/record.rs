@@ -129,7 +129,7 @@ fn contents(e: &EdgeAlignment) -> HashMap<&str, Item<'_>> {
 
 /// Compare two versions of the edges, edge by edge (edges of `new` in order; an edge only in
 /// `old` counts as all removed). Edges that did not change are left out.
-pub fn diff_edges(old: &[EdgeAlignment], new: &[EdgeAlignment]) -> Vec<EdgeDiff> {
+pub(crate) fn diff_edges(old: &[EdgeAlignment], new: &[EdgeAlignment]) -> Vec<EdgeDiff> {
     let empty = EdgeAlignment {
         relation: String::new(),
         links: vec![],
@@ -214,7 +214,7 @@ pub fn describe(diffs: &[EdgeDiff]) -> String {
 /// (`what` followed by what it did to each edge) and point the items it added or changed at
 /// it; items it did not touch keep their change. Returns the change id, or `None` (and adds
 /// nothing) when no edge changed.
-pub fn record_edges(
+pub(crate) fn record_edges(
     old: &WorkAlignment,
     new: &mut WorkAlignment,
     status: ChangeStatus,

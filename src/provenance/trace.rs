@@ -290,7 +290,10 @@ fn derivation(alignment: &WorkAlignment, r: &Relation, layer: Option<&Layer>) ->
 
 /// Every path from `layer` back along its sources to an original (a layer with no source), each
 /// starting with `layer`. A cycle (which `check` reports) ends a path rather than looping.
-pub fn paths_to_originals(layer: &str, relations: &[crate::model::Relation]) -> Vec<Vec<String>> {
+pub(crate) fn paths_to_originals(
+    layer: &str,
+    relations: &[crate::model::Relation],
+) -> Vec<Vec<String>> {
     fn walk(
         path: &mut Vec<String>,
         relations: &[crate::model::Relation],

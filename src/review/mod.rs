@@ -692,7 +692,7 @@ pub fn now_iso() -> String {
 }
 
 /// Format seconds since the Unix epoch as ISO 8601 UTC.
-pub fn iso_from_unix(secs: u64) -> String {
+pub(crate) fn iso_from_unix(secs: u64) -> String {
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
     // Civil-from-days (Howard Hinnant's algorithm), exact for the proleptic Gregorian calendar.

@@ -16,12 +16,12 @@ pub fn is_terminal(c: char) -> bool {
 
 /// Terminal punctuation of scripts written without spaces between sentences (CJK): a boundary
 /// even when no white space follows.
-pub fn is_spaceless_terminal(c: char) -> bool {
+pub(crate) fn is_spaceless_terminal(c: char) -> bool {
     matches!(c, '。' | '？' | '！' | '｡')
 }
 
 /// Question and exclamation marks: a strong end, never part of an abbreviation.
-pub fn is_strong(c: char) -> bool {
+pub(crate) fn is_strong(c: char) -> bool {
     matches!(
         c,
         '?' | '!' | '‼' | '⁇' | '⁈' | '⁉' | '？' | '！' | '؟' | '。' | '｡' | '।'
@@ -30,7 +30,7 @@ pub fn is_strong(c: char) -> bool {
 
 /// Characters that may follow the final punctuation and still belong to the sentence: closing
 /// quotes of every script and closing brackets.
-pub fn is_closer(c: char) -> bool {
+pub(crate) fn is_closer(c: char) -> bool {
     matches!(
         c,
         '"' | '\''
@@ -54,7 +54,7 @@ pub fn is_closer(c: char) -> bool {
 
 /// Characters that may precede the first letter of a sentence: opening quotes and brackets,
 /// inverted Spanish marks.
-pub fn is_opener(c: char) -> bool {
+pub(crate) fn is_opener(c: char) -> bool {
     matches!(
         c,
         '"' | '\''
@@ -79,6 +79,6 @@ pub fn is_opener(c: char) -> bool {
 }
 
 /// Dashes that introduce direct speech or an aside (`— сказал он`).
-pub fn is_dash(c: char) -> bool {
+pub(crate) fn is_dash(c: char) -> bool {
     matches!(c, '-' | '‐' | '‑' | '‒' | '–' | '—' | '―')
 }

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 /// How an abbreviation behaves at a possible sentence end (see [`abbrev`] for the classes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Class {
+pub(crate) enum Class {
     /// Practically never ends a sentence.
     Never,
     /// Often ends a sentence: break before a capital letter.
@@ -18,7 +18,7 @@ pub enum Class {
 
 /// The rules of one language.
 #[derive(Debug)]
-pub struct LangRules {
+pub(crate) struct LangRules {
     /// The language these rules are for (`cs`, `ru`, `en` or `generic`).
     pub name: &'static str,
     abbrevs: HashMap<String, Class>,
@@ -35,7 +35,7 @@ pub struct LangRules {
 }
 
 /// The normal form of an abbreviation: no white space, no final dot.
-pub fn normalize(entry: &str) -> String {
+pub(crate) fn normalize(entry: &str) -> String {
     let s: String = entry.chars().filter(|c| !c.is_whitespace()).collect();
     s.trim_end_matches('.').to_owned()
 }
@@ -94,19 +94,19 @@ impl LangRules {
     }
 
     /// Whether `key` (normal form) ends a sentence when it follows a number ("1912 г.").
-    pub fn is_after_number(&self, key: &str) -> bool {
+    pub(crate) fn is_after_number(&self, key: &str) -> bool {
         self.after_number.contains(key)
     }
 
     /// Whether `word` is a typical sentence starter of the language.
-    pub fn is_starter(&self, word: &str) -> bool {
+    pub(crate) fn is_starter(&self, word: &str) -> bool {
         self.starters.contains(word)
     }
 }
 
 /// The rules for a language code (ISO 639-1 or -2, optionally with a region: `cs`, `ces`,
 /// `en-GB`); any other code gets the generic rules.
-pub fn rules_for(lang: &str) -> &'static LangRules {
+pub(crate) fn rules_for(lang: &str) -> &'static LangRules {
     static CS: OnceLock<LangRules> = OnceLock::new();
     static RU: OnceLock<LangRules> = OnceLock::new();
     static EN: OnceLock<LangRules> = OnceLock::new();
@@ -209,7 +209,7 @@ fn language(primary: &str) -> Option<isolang::Language> {
 }
 
 /// The English name of the language of a primary subtag, if it is registered.
-pub fn language_name(primary: &str) -> Option<&'static str> {
+pub(crate) fn language_name(primary: &str) -> Option<&'static str> {
     language(primary).map(|l| l.to_name())
 }
 
@@ -218,7 +218,7 @@ pub fn language_name(primary: &str) -> Option<&'static str> {
 /// letter primary subtags are reserved and none is registered: refused.) The error is a hint
 /// naming the likely intended code. A slip that is itself a registered code (`si` is Sinhala,
 /// not Slovenian) cannot be told from an intended one and is accepted.
-pub fn check_registered(primary: &str) -> Result<(), String> {
+pub(crate) fn check_registered(primary: &str) -> Result<(), String> {
     let code = primary.to_ascii_lowercase();
     let private = code.len() == 3 && ("qaa"..="qtz").contains(&code.as_str());
     if code.len() == 1 || private || language(&code).is_some() {

@@ -13,11 +13,11 @@
 //! with white space between) always ends a sentence, so a paragraph with no final punctuation
 //! still ends where the paragraph does.
 
-pub mod abbrev;
+pub(crate) mod abbrev;
 pub mod chars;
 pub mod lang;
 pub mod rules;
-pub mod scan;
+pub(crate) mod scan;
 
 use std::ops::Range;
 

@@ -18,7 +18,7 @@ use super::lang::{Class, LangRules};
 
 /// What the word before a single dot is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WordKind {
+pub(crate) enum WordKind {
     /// An abbreviation of the given class.
     Abbrev(Class),
     /// A number (digits first: "2014", "1960-х", "17").
@@ -77,7 +77,7 @@ fn is_currency(word: &str) -> bool {
 /// text `after` it (which starts with white space unless the run is CJK punctuation).
 ///
 /// `sentence` is the part of `before` that belongs to the current sentence.
-pub fn is_boundary(
+pub(crate) fn is_boundary(
     rules: &LangRules,
     before: &str,
     sentence: &str,
@@ -189,7 +189,7 @@ fn last_token(before: &str) -> &str {
 }
 
 /// Classify the word that the dot follows; `before` is the text up to the dot.
-pub fn classify(rules: &LangRules, before: &str) -> WordKind {
+pub(crate) fn classify(rules: &LangRules, before: &str) -> WordKind {
     let raw = last_token(before);
     // A quote or bracket between the word and the dot: the dot ends a quotation or an aside.
     if raw.ends_with(is_closer) {

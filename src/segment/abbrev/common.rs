@@ -5,7 +5,7 @@
 use super::Lists;
 
 /// The shared lists.
-pub const LISTS: Lists = Lists {
+pub(crate) const LISTS: Lists = Lists {
     never: &[
         "e. g.", "i. e.", "cf.", "viz.", "vs.", "ca.", "approx.", "sc.", "dr.", "prof.", "Ing.",
         "Mgr.", "Bc.", "Mag.", "Dipl.", "Nr.", "z. B.", "d. h.", "bzw.", "ggf.", "vgl.", "Fr.",

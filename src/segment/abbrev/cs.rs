@@ -5,7 +5,7 @@
 use super::Lists;
 
 /// The Czech lists.
-pub const LISTS: Lists = Lists {
+pub(crate) const LISTS: Lists = Lists {
     never: &[
         // Titles and ranks before names.
         "p.", "pí.", "sl.", "MUDr.", "JUDr.", "PhDr.", "RNDr.", "MVDr.", "PaedDr.", "ThDr.", "doc.",

@@ -4,7 +4,7 @@
 use super::Lists;
 
 /// The English lists.
-pub const LISTS: Lists = Lists {
+pub(crate) const LISTS: Lists = Lists {
     never: &[
         // Titles before names.
         "Mr.", "Mrs.", "Ms.", "Messrs.", "Rev.", "Hon.", "Gen.", "Col.", "Lt.", "Sgt.", "Capt.",

@@ -32,7 +32,7 @@ pub mod ru;
 
 /// The lists of one language.
 #[derive(Debug, Clone, Copy)]
-pub struct Lists {
+pub(crate) struct Lists {
     /// Abbreviations after which a sentence practically never ends.
     pub never: &'static [&'static str],
     /// Abbreviations that often end a sentence.
@@ -44,12 +44,3 @@ pub struct Lists {
     /// Typical sentence-starting closed-class words.
     pub starters: &'static [&'static str],
 }
-
-/// No lists at all (used for the parts a language does not need).
-pub const EMPTY: Lists = Lists {
-    never: &[],
-    ender: &[],
-    weak: &[],
-    after_number: &[],
-    starters: &[],
-};

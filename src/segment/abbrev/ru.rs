@@ -5,7 +5,7 @@
 use super::Lists;
 
 /// The Russian lists.
-pub const LISTS: Lists = Lists {
+pub(crate) const LISTS: Lists = Lists {
     never: &[
         // Inside a sentence.
         "т. е.",

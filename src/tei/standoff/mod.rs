@@ -45,15 +45,15 @@ use crate::model::{Segment, WorkAlignment};
 use std::path::Path;
 
 /// The id under which the tool itself is declared (`resp="#tei-align"`).
-pub const TOOL_ID: &str = "tei-align";
+pub(crate) const TOOL_ID: &str = "tei-align";
 
 /// The first word of a `linkGrp/@n` that records id high-water marks
 /// ([`WorkAlignment::id_high_water`]).
-pub const HIGH_WATER: &str = "high-water";
+pub(crate) const HIGH_WATER: &str = "high-water";
 
 /// Parse a high-water `@n` (`high-water a.cs-en.57 u.cs-en.12`) into (prefix, number) pairs;
 /// any other `@n` gives nothing (it is someone else's label), as does a token without a number.
-pub fn parse_high_water(n: &str) -> Vec<(String, u64)> {
+pub(crate) fn parse_high_water(n: &str) -> Vec<(String, u64)> {
     let mut words = n.split_whitespace();
     if words.next() != Some(HIGH_WATER) {
         return Vec::new();
