@@ -119,6 +119,9 @@ impl Default for SemanticParams {
 /// Default cost of a null bead that continues a run of null beads of its kind (second pass).
 /// Chosen on the fit sets of `docs/aligner.md` among 0.5, 1, 2, 3 and none.
 pub(crate) const NULL_EXTEND: f32 = 1.0;
+/// Cost of a null bead after two of its kind in the first pass (−ln 0.5: a run of two goes on as
+/// often as not): see `search::Params::null_run`.
+const FIRST_PASS_NULL_RUN: f32 = std::f32::consts::LN_2;
 /// Weight of the lexical evidence in a null bead's cost (second pass): a sentence whose best
 /// lexical similarity to any single sentence of the other side near the path is below
 /// [`LEX_NULL_NEUTRAL`] is cheaper to leave unpaired, one with a better match dearer, in
@@ -663,10 +666,14 @@ fn first_pass(
         null_len: NULL_LENGTH,
         block_penalty: BLOCK_PENALTY,
         sem_weight: weights.sem,
-        // The first pass has no run discount: on weak evidence (Chinese–English before the
-        // dictionary is induced) it would let runs of omissions stand in for poor links, and
-        // the priors and the band of the second pass are estimated from this path.
+        // No discount from the second null of a run in the first pass: on weak evidence
+        // (Chinese–English before the dictionary is induced) it would let runs of omissions
+        // stand in for poor links, and the priors and the band of the second pass are
+        // estimated from this path. Long runs (a missing chapter) must be found here, though:
+        // in a text long enough to be searched coarse-to-fine, from the third null on, a run
+        // is priced as one event (`search::search_level`).
         null_extend: f32::INFINITY,
+        null_run: FIRST_PASS_NULL_RUN,
         lex_null: 0.0,
         lex_null_t: 0.0,
     };
@@ -708,6 +715,7 @@ fn first_pass(
     )));
     reestimate(&mut params, &first, &sl, &tl);
     params.null_extend = weights.null_extend;
+    params.null_run = f32::INFINITY;
     // The lexical null evidence needs the induced dictionary: in the first pass, before it,
     // few sentence pairs of a translation share clues. With sentence vectors it is left out:
     // the semantic evidence says more, and on the fit sets adding it lost omission F1.

@@ -64,6 +64,12 @@ pub(crate) struct Params {
     /// Cost of a null bead right after one of the same kind (the prior when dearer): a run of
     /// omitted sentences opens once.
     pub null_extend: f32,
+    /// Cost of a null bead after two of the same kind (the smaller of this and `null_extend`
+    /// counts), in long texts only (see [`search_level`]). The first pass prices runs this way: a chapter missing on one side must
+    /// come out as one run already there, or its nulls are spread over merges and wrong pairs
+    /// chosen by length, and the band of the second pass follows that; from the third null on,
+    /// short runs on weak evidence (Chinese–English before a dictionary) are not encouraged.
+    pub null_run: f32,
     /// Weight of the lexical evidence in a null bead's cost (see `lex_null_costs`), and the
     /// best similarity at which it is neutral.
     pub lex_null: f32,
@@ -249,9 +255,28 @@ pub(crate) fn search(
     rounds: usize,
     progress: Option<&ProgressBar>,
 ) -> Vec<RawBead> {
+    search_level(level, p, rounds, progress, true)
+}
+
+/// [`search`] at one level; `sentences`: the finest. `p.null_run` prices runs of nulls only in
+/// a long text, searched coarse-to-fine: there a chapter missing on one side must come out as
+/// one run at every level, or the band of the finer level loses the course. A short text
+/// searched in full is left without it: there it would only let short runs of omissions stand
+/// in for links on weak evidence (Chinese–English before a dictionary is induced).
+fn search_level(
+    level: &Level<'_>,
+    p: &Params,
+    rounds: usize,
+    progress: Option<&ProgressBar>,
+    sentences: bool,
+) -> Vec<RawBead> {
     let (n, m) = (level.n(), level.m());
     if (n + 1) * (m + 1) <= FULL_STATES || n.min(m) < 4 * COARSEN {
-        return dp_widening(level, p, Band::full(n, m), rounds, progress);
+        let own = Params {
+            null_run: if sentences { f32::INFINITY } else { p.null_run },
+            ..p.clone()
+        };
+        return dp_widening(level, &own, Band::full(n, m), rounds, progress);
     }
     let group = |cum: &[f64]| -> Vec<f64> {
         let mut v: Vec<f64> = cum.iter().step_by(COARSEN).copied().collect();
@@ -282,7 +307,7 @@ pub(crate) fn search(
             .map(|v| std::sync::Arc::new(v.iter().step_by(COARSEN).copied().collect::<Vec<f32>>())),
         ..p.clone()
     };
-    let path = search(&coarse, &coarse_params, rounds, None);
+    let path = search_level(&coarse, &coarse_params, rounds, None, false);
     let band = Band::around(&path, COARSEN, BAND, n, m);
     if p.local.is_some() {
         return dp_widening(level, p, band, rounds, progress);
@@ -605,7 +630,16 @@ fn dp(
                     // A run of omitted sentences is one omission: opening it costs the prior,
                     // extending it less.
                     if back[poff + pj - plo] == t as u8 {
-                        c += p.null_extend.min(p.prior[t]) - p.prior[t];
+                        let mut run = p.null_extend;
+                        // Is the bead before that one of the kind too (a run of three)?
+                        let (plo2, phi2, poff2, _, _, _, ok2) = prow[2 * a];
+                        if ok2 && j >= 2 * b {
+                            let pj2 = j - 2 * b;
+                            if pj2 >= plo2 && pj2 <= phi2 && back[poff2 + pj2 - plo2] == t as u8 {
+                                run = run.min(p.null_run);
+                            }
+                        }
+                        c += run.min(p.prior[t]) - p.prior[t];
                     }
                     c += p.null_len * length_cost(d2);
                     if let Some(s) = sem {
@@ -827,6 +861,7 @@ mod tests {
             null_len: 0.1,
             sem_weight: 0.0,
             null_extend: f32::INFINITY,
+            null_run: f32::INFINITY,
             lex_null: 0.0,
             lex_null_t: 0.0,
         }
@@ -867,11 +902,11 @@ mod tests {
 
     #[test]
     fn a_missing_passage_comes_out_as_one_run_of_nulls() {
-        // Without the run price (null_extend infinite) part of such a passage went into a 4-1
+        // Without a run price (null_run infinite) part of such a passage went into a 4-1
         // merge.
         let (n, gap) = (120, 50..80);
         let p = Params {
-            null_extend: crate::align::NULL_EXTEND,
+            null_run: (-0.5f64.ln()) as f32,
             ..params(1.0)
         };
         let path = align_lengths_only(n, gap.clone(), &p);
