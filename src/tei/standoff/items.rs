@@ -22,7 +22,7 @@ pub(crate) trait Naming {
 }
 
 /// Append ` target="…"`: the pointers to `sentences`, each with the layer it is in.
-fn targets<'s>(
+pub(crate) fn targets<'s>(
     o: &mut String,
     n: &impl Naming,
     sentences: impl IntoIterator<Item = (&'s str, &'s str)>,

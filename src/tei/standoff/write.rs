@@ -279,14 +279,7 @@ impl<'a> Writer<'a> {
             let _ = write!(o, "      <{elem}");
             let mut naming = &self.naming;
             naming.id_attr(o, &s.id);
-            o.push_str(" target=\"");
-            for (k, (l, id)) in members.iter().enumerate() {
-                if k > 0 {
-                    o.push(' ');
-                }
-                naming.target(o, l, id);
-            }
-            o.push('"');
+            items::targets(o, &naming, members.iter().copied());
             if !s.chain.is_empty() {
                 o.push_str(" corresp=\"");
                 for (k, c) in s.chain.iter().enumerate() {
