@@ -453,14 +453,7 @@ impl Global {
         let feats = weigh(s, t);
         let sl: Vec<u32> = self.si.iter().map(|s| s.len).collect();
         let tl: Vec<u32> = self.ti.iter().map(|s| s.len).collect();
-        let level = Level {
-            src_cum: cumulative(&sl),
-            tgt_cum: cumulative(&tl),
-            feats: &feats,
-            src_bound: None,
-            tgt_bound: None,
-            sem: None,
-        };
+        let level = Level::new(&sl, &tl, &feats);
         let weight = |c: &Csr, k: usize| -> f32 { c.get(k).1.iter().map(|w| w.abs()).sum() };
         let (mut i, mut j) = (0, 0);
         let path: Vec<RawBead> = beads
@@ -544,12 +537,10 @@ impl Global {
         let tl: Vec<u32> = ti.iter().map(|s| s.len).collect();
         let sem = vecs.as_ref().map(|v| v.semantic(&sl, &tl));
         let level = Level {
-            src_cum: cumulative(&sl),
-            tgt_cum: cumulative(&tl),
-            feats: &feats,
             src_bound: bounds.as_ref().map(|b| b.0.as_slice()),
             tgt_bound: bounds.as_ref().map(|b| b.1.as_slice()),
             sem: sem.as_ref(),
+            ..Level::new(&sl, &tl, &feats)
         };
         let path = search::search(&level, &params, 3, None);
         let evidence =
@@ -601,12 +592,10 @@ fn align_infos(
     let t = Csr::build(ti, |x| dict.tgt_features(x));
     let feats = weigh(s, t);
     let level = Level {
-        src_cum: cumulative(&sl),
-        tgt_cum: cumulative(&tl),
-        feats: &feats,
         src_bound: bounds.map(|b| b.0),
         tgt_bound: bounds.map(|b| b.1),
         sem: sem.as_ref(),
+        ..Level::new(&sl, &tl, &feats)
     };
     let band = Band::around(&first, 1, SECOND_PASS_BAND, n, m);
     let path = search::dp_widening(&level, &params, band, 3, progress);

@@ -119,6 +119,21 @@ pub(crate) struct Level<'a> {
     pub sem: Option<&'a Semantic<'a>>,
 }
 
+impl<'a> Level<'a> {
+    /// The sentence level of texts with these lengths and clues: no block boundaries, no
+    /// semantic evidence (set them with struct update syntax where there are some).
+    pub(crate) fn new(src_len: &[u32], tgt_len: &[u32], feats: &'a Weighted) -> Level<'a> {
+        Level {
+            src_cum: cumulative(src_len),
+            tgt_cum: cumulative(tgt_len),
+            feats,
+            src_bound: None,
+            tgt_bound: None,
+            sem: None,
+        }
+    }
+}
+
 /// Prefix sums of the total feature weight of each sentence.
 fn weight_cum(c: &Csr) -> Vec<f64> {
     let mut v = Vec::with_capacity(c.len() + 1);
@@ -889,14 +904,7 @@ mod tests {
             Csr::build(&src_ids, |&k| clue(k)),
             Csr::build(&tgt_ids, |&k| clue(k)),
         );
-        let level = Level {
-            src_cum: cumulative(&sl),
-            tgt_cum: cumulative(&tl),
-            feats: &feats,
-            src_bound: None,
-            tgt_bound: None,
-            sem: None,
-        };
+        let level = Level::new(&sl, &tl, &feats);
         dp_widening(&level, p, Band::full(sl.len(), tl.len()), 0, None)
     }
 
@@ -941,14 +949,7 @@ mod tests {
             Csr::build(&si, |x| x.base.to_vec()),
         );
         let lens: Vec<u32> = si.iter().map(|x| x.len).collect();
-        let level = Level {
-            src_cum: cumulative(&lens),
-            tgt_cum: cumulative(&lens),
-            feats: &feats,
-            src_bound: None,
-            tgt_bound: None,
-            sem: None,
-        };
+        let level = Level::new(&lens, &lens, &feats);
         let p = params(1.0);
         let full = dp_widening(&level, &p, Band::full(60, 60), 0, None);
         assert!(full.iter().all(|b| b.s1 - b.s0 == 1 && b.s0 == b.t0));
