@@ -446,7 +446,7 @@ pub(crate) fn evidence(
             let b = &path[k];
             Evidence {
                 wide,
-                rival: rival(b, &sim),
+                rival: rival(b, &sim, 1, 0.0),
                 merge_gain: merge_gain(path, k, dev),
                 size: dev(b.s0, b.s1, b.t0, b.t1).1.ln_1p(),
                 clues: ((b.s0..b.s1).map(|i| total(&feats.src, i)).sum::<f32>()
@@ -501,7 +501,6 @@ const NULL_REACH: usize = 2;
 /// The semantic evidence of bead `path[k]`.
 fn semantic_evidence(path: &[RawBead], k: usize, s: &Semantic<'_>) -> SemanticEvidence {
     let b = &path[k];
-    let paired = |x: &RawBead| x.s1 > x.s0 && x.t1 > x.t0;
     // The path covers both texts in order: its last bead ends where they end.
     let (n, m) = path.last().map_or((0, 0), |x| (x.s1, x.t1));
     // `1 − r` of source sentence i and target sentence j alone.
@@ -511,31 +510,7 @@ fn semantic_evidence(path: &[RawBead], k: usize, s: &Semantic<'_>) -> SemanticEv
         }
         1.0 - s.ratio(s.pair(i, j), i + 1, 1, j + 1, 1)
     };
-    let mut best = f32::NEG_INFINITY;
-    if paired(b) {
-        let before = |x: usize| x.checked_sub(1);
-        for j in b.t0..b.t1 {
-            for i in before(b.s0).into_iter().chain([b.s1]) {
-                best = best.max(one(i, j));
-            }
-        }
-        for i in b.s0..b.s1 {
-            for j in before(b.t0).into_iter().chain([b.t1]) {
-                best = best.max(one(i, j));
-            }
-        }
-    } else {
-        for i in b.s0..b.s1 {
-            for j in b.t0.saturating_sub(NULL_REACH)..b.t0 + NULL_REACH {
-                best = best.max(one(i, j));
-            }
-        }
-        for j in b.t0..b.t1 {
-            for i in b.s0.saturating_sub(NULL_REACH)..b.s0 + NULL_REACH {
-                best = best.max(one(i, j));
-            }
-        }
-    }
+    let best = rival(b, &one, NULL_REACH, f32::NEG_INFINITY);
     let lo = k.saturating_sub(NEIGHBOURS);
     let hi = (k + NEIGHBOURS + 1).min(path.len());
     let (sum, count) = (lo..hi)
@@ -549,10 +524,11 @@ fn semantic_evidence(path: &[RawBead], k: usize, s: &Semantic<'_>) -> SemanticEv
     }
 }
 
-/// The best similarity of a sentence of bead `b` with a sentence of the other side just outside
-/// it (for a null bead: the other side's sentences on either side of where it stands).
-fn rival(b: &RawBead, sim: &impl Fn(usize, usize) -> f32) -> f32 {
-    let mut best = 0.0f32;
+/// The best similarity (`sim`, or `none` if there is nothing to compare) of a sentence of bead
+/// `b` with a sentence of the other side just outside it; for a null bead, with the other
+/// side's sentences within `reach` either side of where it stands.
+fn rival(b: &RawBead, sim: &impl Fn(usize, usize) -> f32, reach: usize, none: f32) -> f32 {
+    let mut best = none;
     let before = |x: usize| x.checked_sub(1);
     if b.s1 > b.s0 && b.t1 > b.t0 {
         for j in b.t0..b.t1 {
@@ -567,12 +543,12 @@ fn rival(b: &RawBead, sim: &impl Fn(usize, usize) -> f32) -> f32 {
         }
     } else {
         for i in b.s0..b.s1 {
-            for j in before(b.t0).into_iter().chain([b.t0]) {
+            for j in b.t0.saturating_sub(reach)..b.t0 + reach {
                 best = best.max(sim(i, j));
             }
         }
         for j in b.t0..b.t1 {
-            for i in before(b.s0).into_iter().chain([b.s0]) {
+            for i in b.s0.saturating_sub(reach)..b.s0 + reach {
                 best = best.max(sim(i, j));
             }
         }
