@@ -588,20 +588,8 @@ fn merge_gain(path: &[RawBead], k: usize, dev: LengthDev<'_>) -> f32 {
 /// left alone only because nothing remains to pair it with).
 pub(crate) fn unsupported_null() -> Evidence {
     Evidence {
-        kind: BeadKind::Null,
-        lex: 0.0,
-        around: 0.0,
-        wide: 0.0,
-        adjacent: 0.0,
-        length: 0.0,
         nulls_around: 1.0,
-        rival: 0.0,
-        merge_gain: 0.0,
-        size: 0.0,
-        clues: 0.0,
-        null_run: 0.0,
-        doc_nulls: 0.0,
-        semantic: None,
+        ..Evidence::none(BeadKind::Null)
     }
 }
 
