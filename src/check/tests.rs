@@ -1,4 +1,5 @@
 use super::*;
+use crate::provenance::graph::find_cycle;
 use crate::model::{DerivationKind, Link, LinkStatus, Relation};
 use crate::review::testdata::{alignment, ids, work};
 
