@@ -72,7 +72,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// 1. Ids in the layer files: no duplicates within a file, none across layers.
+    /// Check 1: ids in the layer files: no duplicates within a file, none across layers.
     pub(super) fn layer_ids(&mut self) {
         let work = self.work;
         let mut sentence_home: HashMap<&str, &str> = HashMap::new();
@@ -99,8 +99,8 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// 2. The alignment file: ids, and every pointer resolves to a sentence of the file named.
-    /// Also records the line of every `xml:id`, which the later checks name.
+    /// Check 2: the alignment file: ids, and every pointer resolves to a sentence of the file
+    /// named. Also records the line of every `xml:id`, which the later checks name.
     pub(super) fn alignment_pointers(&mut self, alignment_path: &Path) {
         let al_file = self.al_file.clone();
         let raw = match crate::fsutil::read_text(alignment_path) {
@@ -173,8 +173,8 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// 3. The derivation graph: known layers, no cycle (in the alignment and in the headers),
-    /// and the alignment's edges are the headers' derivations (else it is out of date).
+    /// Check 3: the derivation graph: known layers, no cycle (in the alignment and in the
+    /// headers), and the alignment's edges are the headers' derivations (else it is out of date).
     pub(super) fn derivation_graph(&mut self) {
         let (work, al) = (self.work, self.al);
         for r in &al.relations {
@@ -290,7 +290,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// 4. Per edge: ids in the right layers, consecutive, no crossing, every sentence once.
+    /// Check 4: per edge: ids in the right layers, consecutive, no crossing, every sentence once.
     pub(super) fn edges(&mut self) {
         let al = self.al;
         for r in &al.relations {
@@ -454,7 +454,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// 5. Segments: members in their layers, chains made of known links and ptrs.
+    /// Check 5: segments: members in their layers, chains made of known links and ptrs.
     pub(super) fn segments(&mut self) {
         let al = self.al;
         let bead_ids: BTreeSet<&str> = al
