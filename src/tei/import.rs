@@ -18,6 +18,10 @@ use super::TeiError;
 use super::dom::{Doc, Node, normalize_ws};
 use super::insert::xml_escape;
 
+mod layer;
+
+pub use layer::{DerivationOptions, LayerInput, NewLayer, make_layer};
+
 /// A `<gap>` to record: why the text is missing, and a description.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GapSpec {
