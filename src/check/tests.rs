@@ -1,5 +1,6 @@
 use super::*;
 use crate::model::{DerivationKind, Link, LinkStatus, Relation};
+use crate::provenance::graph::find_cycle;
 use crate::review::testdata::{alignment, ids, work};
 
 /// Write the test work's layers and a minimal alignment file (as the standoff writer lays it

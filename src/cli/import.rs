@@ -3,16 +3,15 @@
 use anyhow::{Context, bail};
 use std::path::{Path, PathBuf};
 use tei_align::fsutil;
-use tei_align::model::{Agent, Derivation, DerivationKind};
-use tei_align::segment;
-use tei_align::tei::annotate::{self, Marks, Sic, SourceSpan, Variant};
+use tei_align::model::Agent;
+use tei_align::tei::annotate::{Marks, Sic, SourceSpan, Variant};
 use tei_align::tei::header::{
-    AltIdentifier, HeaderSpec, PublisherSpec, SourceSpec, UNKNOWN, document, is_iso_date,
+    AltIdentifier, HeaderSpec, PublisherSpec, SourceSpec, UNKNOWN, is_iso_date,
 };
 use tei_align::tei::import::{
-    BodyOptions, GapSpec, body_from_html, body_from_text, body_without_text, clean_text,
+    BodyOptions, DerivationOptions, GapSpec, LayerInput, NewLayer, clean_text, make_layer,
 };
-use tei_align::tei::{SegmentOptions, is_ncname, resegment};
+use tei_align::tei::{Resegmented, is_ncname};
 
 /// The kind of input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -194,16 +193,7 @@ pub struct HeaderArgs {
 
 /// Run the command.
 pub fn run(a: Args) -> anyhow::Result<()> {
-    let output = match (&a.output, a.in_place, &a.input) {
-        (Some(_), true, _) => bail!("give either -o FILE or --in-place, not both"),
-        (Some(o), false, _) => o.clone(),
-        (None, true, Some(i)) if i == Path::new("-") => {
-            bail!("--in-place needs an input file, not standard input")
-        }
-        (None, true, Some(i)) => i.clone(),
-        (None, true, None) => bail!("--in-place needs an input file"),
-        (None, false, _) => bail!("no output file: give -o FILE (or --in-place for TEI input)"),
-    };
+    let output = output_path(&a)?;
     let to_stdout = output == Path::new("-");
     if to_stdout && a.id.is_none() {
         return Err(super::ui::UsageError(
@@ -228,6 +218,104 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             output.display()
         );
     }
+    // Check every option before reading any file.
+    check_options(&a)?;
+    let body = BodyOptions {
+        letter: a.letter,
+        gap_start: gap(&a.gap_start, "--gap-start")?,
+        gap_end: gap(&a.gap_end, "--gap-end")?,
+    };
+    let people = people(&a)?;
+    let extras = parse_extras(&a.header, &layer_hint(&a))?;
+    check_derivation_resp(&a.header, &people)?;
+    let when = a
+        .when
+        .clone()
+        .unwrap_or_else(tei_align::provenance::today_utc);
+    let format = input_format(&a)?;
+    let out_name = output.display().to_string();
+    let input_name = a
+        .input
+        .as_deref()
+        .map_or_else(|| out_name.clone(), |p| p.display().to_string());
+
+    let src = a.input.as_deref().map(read_input).transpose()?;
+    let cleaned;
+    let input = match (format, &src) {
+        (Some(Format::Tei), Some(src)) => {
+            refuse_header_options(&a, &people, &body, &input_name)?;
+            LayerInput::Tei(src)
+        }
+        (Some(Format::Html), Some(src)) => LayerInput::Html(src),
+        (_, Some(src)) => {
+            cleaned = clean_text(src, &input_name)?;
+            LayerInput::Text(&cleaned)
+        }
+        (_, None) => {
+            if body.gap_start.is_none() && body.gap_end.is_none() {
+                bail!(
+                    "no input file: give one, or record the missing text with \
+                     --gap-start/--gap-end"
+                );
+            }
+            LayerInput::Missing
+        }
+    };
+    let result = make_layer(NewLayer {
+        input,
+        input_name: &input_name,
+        out_name: &out_name,
+        id: a.id.clone(),
+        default_id: stem(&output),
+        lang: a.lang.clone(),
+        title: a.header.title.clone(),
+        input_stem: a
+            .input
+            .as_deref()
+            .filter(|p| *p != Path::new("-"))
+            .map(stem),
+        header: header_spec(&a.header, people, extras.bibls, extras.alt_identifiers),
+        derivation: derivation_options(&a.header),
+        body,
+        resplit: a.resplit,
+        when,
+        marks: extras.marks,
+    })?;
+    write_output(&output, &out_name, &result)
+}
+
+/// --source-layer, --derivation, --derivation-resp/-when/-note.
+fn derivation_options(h: &HeaderArgs) -> DerivationOptions {
+    DerivationOptions {
+        sources: h.source_layer.clone(),
+        kinds: h.derivation.clone(),
+        resp: h.derivation_resp.as_deref().map(|ids| {
+            ids.split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect()
+        }),
+        when: h.derivation_when.clone(),
+        note: h.derivation_note.clone(),
+    }
+}
+
+/// The file to write: `-o FILE`, or the input itself with `--in-place`.
+fn output_path(a: &Args) -> anyhow::Result<PathBuf> {
+    Ok(match (&a.output, a.in_place, &a.input) {
+        (Some(_), true, _) => bail!("give either -o FILE or --in-place, not both"),
+        (Some(o), false, _) => o.clone(),
+        (None, true, Some(i)) if i == Path::new("-") => {
+            bail!("--in-place needs an input file, not standard input")
+        }
+        (None, true, Some(i)) => i.clone(),
+        (None, true, None) => bail!("--in-place needs an input file"),
+        (None, false, _) => bail!("no output file: give -o FILE (or --in-place for TEI input)"),
+    })
+}
+
+/// Dates, the language, layer ids and the derivation kinds, checked before anything is read.
+fn check_options(a: &Args) -> anyhow::Result<()> {
     for (flag, d) in [
         ("--derivation-when", &a.header.derivation_when),
         ("--creation-date", &a.header.creation_date),
@@ -271,20 +359,29 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     {
         bail!("--source-layer {dup:?}: named twice");
     }
-    let gap = |s: &Option<String>, flag: &str| -> anyhow::Result<Option<GapSpec>> {
-        match s {
-            None => Ok(None),
-            Some(s) => GapSpec::parse(s).map(Some).with_context(|| {
-                format!("{flag} {s:?}: expected reason[:description], the reason one word")
-            }),
-        }
-    };
-    let body_opts = BodyOptions {
-        letter: a.letter,
-        gap_start: gap(&a.gap_start, "--gap-start")?,
-        gap_end: gap(&a.gap_end, "--gap-end")?,
-    };
-    // Check every option before reading any file.
+    Ok(())
+}
+
+/// `--gap-start`/`--gap-end`: `reason[:description]`.
+fn gap(s: &Option<String>, flag: &str) -> anyhow::Result<Option<GapSpec>> {
+    match s {
+        None => Ok(None),
+        Some(s) => GapSpec::parse(s).map(Some).with_context(|| {
+            format!("{flag} {s:?}: expected reason[:description], the reason one word")
+        }),
+    }
+}
+
+/// The people of a new layer's header.
+struct People {
+    /// Who is responsible for the encoded file (`titleStmt`).
+    agents: Vec<Agent>,
+    /// Who made the text as the source gives it (the witness description).
+    translators: Vec<Agent>,
+}
+
+/// --resp and --translator.
+fn people(a: &Args) -> anyhow::Result<People> {
     let agents = a
         .header
         .resp
@@ -299,12 +396,24 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         .partition(|g| matches!(g.role.as_str(), "translator" | "author" | "publisher"));
     let mut translators = makers;
     for (i, t) in a.header.translator.iter().enumerate() {
-        translators.push(parse_translator(t, &layer_hint(&a), i)?);
+        translators.push(parse_translator(t, &layer_hint(a), i)?);
     }
-    let extras = parse_extras(&a.header, &layer_hint(&a))?;
-    if let Some(ids) = &a.header.derivation_resp {
+    Ok(People {
+        agents,
+        translators,
+    })
+}
+
+/// Every id of --derivation-resp names someone given with --resp or --translator.
+fn check_derivation_resp(h: &HeaderArgs, people: &People) -> anyhow::Result<()> {
+    if let Some(ids) = &h.derivation_resp {
         for id in ids.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            if !agents.iter().chain(&translators).any(|g| g.id == id) {
+            if !people
+                .agents
+                .iter()
+                .chain(&people.translators)
+                .any(|g| g.id == id)
+            {
                 bail!(
                     "--derivation-resp {id:?}: no --resp with that id (it would point nowhere); \
                      give --resp {id}:Name:role"
@@ -312,10 +421,11 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             }
         }
     }
-    let when = a
-        .when
-        .clone()
-        .unwrap_or_else(tei_align::provenance::today_utc);
+    Ok(())
+}
+
+/// The kind of input: as given, or from the file name (`None` without an input).
+fn input_format(a: &Args) -> anyhow::Result<Option<Format>> {
     let format = match (&a.input, a.format) {
         (None, _) => None,
         (Some(p), Format::Auto) => Some(match ext(p).as_str() {
@@ -328,197 +438,87 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     if a.in_place && format != Some(Format::Tei) {
         bail!("--in-place rewrites TEI input only");
     }
-    let stem = |p: &Path| {
-        p.file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    };
-    let out_name = output.display().to_string();
+    Ok(format)
+}
 
-    let result = if format == Some(Format::Tei) {
-        let input = a.input.as_deref().unwrap_or(Path::new(""));
-        let src = read_input(input)?;
-        let header_flags = a.header.title.is_some()
-            || !a.header.resp.is_empty()
-            || !translators.is_empty()
-            || a.header.publisher.is_some()
-            || !a.header.author.is_empty()
-            || !a.header.bibl.is_empty()
-            || !a.header.source_layer.is_empty()
-            || a.header.source_desc.is_some()
-            || a.header.source_url.is_some()
-            || a.header.repository.is_some()
-            || body_opts.gap_start.is_some()
-            || body_opts.gap_end.is_some();
-        if header_flags {
-            bail!(
-                "{}: header and gap options apply to text and HTML input; a TEI file's header \
-                 is edited in the file itself",
-                input.display()
-            );
-        }
-        let layer = match &a.id {
-            Some(id) => id.clone(),
-            None => declared_layer(&src).unwrap_or_else(|| stem(&output)),
-        };
-        resegment(
-            &src,
-            &input.display().to_string(),
-            &SegmentOptions {
-                layer,
-                lang: a.lang.clone().unwrap_or_default(),
-                resplit: a.resplit,
-                record_when: Some(when),
-            },
-        )?
-    } else {
-        let (body, meta_title, meta_lang) = match (&a.input, format) {
-            (Some(p), Some(Format::Html)) => {
-                let src = read_input(p)?;
-                let (b, m) = body_from_html(&src, &p.display().to_string(), &body_opts)?;
-                (b, m.title, m.lang)
-            }
-            (Some(p), _) => {
-                let text = read_input(p)?;
-                let text = clean_text(&text, &p.display().to_string())?;
-                (body_from_text(&text, &body_opts), None, None)
-            }
-            (None, _) => {
-                if body_opts.gap_start.is_none() && body_opts.gap_end.is_none() {
-                    bail!(
-                        "no input file: give one, or record the missing text with \
-                         --gap-start/--gap-end"
-                    );
-                }
-                (body_without_text(&body_opts), None, None)
-            }
-        };
-        let layer = a.id.clone().unwrap_or_else(|| stem(&output));
-        if !is_ncname(&layer) {
-            bail!(
-                "{out_name}: the layer id {layer:?} taken from the file name cannot be an \
-                 xml:id; give --id"
-            );
-        }
-        let input_name = a
-            .input
-            .as_deref()
-            .map_or_else(|| out_name.clone(), |p| p.display().to_string());
-        let lang = match (&a.lang, meta_lang) {
-            (Some(l), _) => l.clone(),
-            (None, Some(l)) => {
-                segment::check_lang(&l)
-                    .map_err(|e| anyhow::anyhow!("{input_name}: html/@lang {e}; or give --lang"))?;
-                l
-            }
-            (None, None) => bail!("{input_name}: no language given: give --lang"),
-        };
-        let resp: Vec<String> = match &a.header.derivation_resp {
-            Some(ids) => ids
-                .split(',')
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty())
-                .collect(),
-            None if !translators.is_empty() => translators.iter().map(|g| g.id.clone()).collect(),
-            None => agents.iter().map(|g| g.id.clone()).collect(),
-        };
-        // One <relation> per source; the kinds were checked above (one for all, or one each).
-        let derivations: Vec<Derivation> = a
-            .header
-            .source_layer
-            .iter()
-            .enumerate()
-            .map(|(i, src_layer)| Derivation {
-                source: src_layer.clone(),
-                kind: DerivationKind::parse(
-                    a.header
-                        .derivation
-                        .get(i)
-                        .or(a.header.derivation.first())
-                        .map_or("translation", String::as_str),
-                ),
-                resp: resp.clone(),
-                when: a.header.derivation_when.clone(),
-                note: a.header.derivation_note.clone(),
-            })
-            .collect();
-        let spec = HeaderSpec {
-            layer: layer.clone(),
-            lang: lang.clone(),
-            title: a.header.title.clone().or(meta_title).unwrap_or_else(|| {
-                a.input
-                    .as_deref()
-                    .filter(|p| *p != Path::new("-"))
-                    .map(stem)
-                    .unwrap_or(layer.clone())
+/// A TEI file's header is the user's: the options that would write one are refused.
+fn refuse_header_options(
+    a: &Args,
+    people: &People,
+    body: &BodyOptions,
+    input_name: &str,
+) -> anyhow::Result<()> {
+    let header_flags = a.header.title.is_some()
+        || !a.header.resp.is_empty()
+        || !people.translators.is_empty()
+        || a.header.publisher.is_some()
+        || !a.header.author.is_empty()
+        || !a.header.bibl.is_empty()
+        || !a.header.source_layer.is_empty()
+        || a.header.source_desc.is_some()
+        || a.header.source_url.is_some()
+        || a.header.repository.is_some()
+        || body.gap_start.is_some()
+        || body.gap_end.is_some();
+    if header_flags {
+        bail!(
+            "{input_name}: header and gap options apply to text and HTML input; a TEI file's \
+             header is edited in the file itself"
+        );
+    }
+    Ok(())
+}
+
+/// The header the options describe (the layer, language, title, derivations and gap reasons
+/// are the library's to fill in).
+fn header_spec(
+    h: &HeaderArgs,
+    people: People,
+    bibls: Vec<(String, String)>,
+    alt_identifiers: Vec<AltIdentifier>,
+) -> HeaderSpec {
+    HeaderSpec {
+        agents: people.agents,
+        source: SourceSpec {
+            desc: h.source_desc.clone(),
+            url: h.source_url.clone(),
+            canonical_url: h.source_canonical_url.clone(),
+            date: h.source_date.clone(),
+            translators: people.translators,
+            publisher: h.publisher.clone().map(|name| PublisherSpec {
+                name,
+                cert: h.publisher_cert.clone(),
+                note: h.publisher_note.clone(),
             }),
-            agents,
-            derivations,
-            source: SourceSpec {
-                desc: a.header.source_desc.clone(),
-                url: a.header.source_url.clone(),
-                canonical_url: a.header.source_canonical_url.clone(),
-                date: a.header.source_date.clone(),
-                translators,
-                publisher: a.header.publisher.clone().map(|name| PublisherSpec {
-                    name,
-                    cert: a.header.publisher_cert.clone(),
-                    note: a.header.publisher_note.clone(),
-                }),
-                settlement: a.header.settlement.clone(),
-                repository: a.header.repository.clone(),
-                idno: a.header.idno.clone(),
-                alt_identifiers: extras.alt_identifiers,
-                witness: a.header.witness.clone(),
-                authors: a.header.author.clone(),
-                provenance: a.header.provenance.clone(),
-                bibls: extras.bibls,
-            },
-            creation: a.header.creation.clone(),
-            creation_date: a.header.creation_date.clone(),
-            licence: a.header.licence.clone(),
-            normalization: a.header.normalization.clone(),
-            gap_reasons: [&body_opts.gap_start, &body_opts.gap_end]
-                .into_iter()
-                .flatten()
-                .map(|g| (g.reason.clone(), g.desc.clone()))
-                .fold(Vec::new(), |mut v, g| {
-                    if !v.iter().any(|(r, _)| *r == g.0) {
-                        v.push(g);
-                    }
-                    v
-                }),
-        };
-        let xml = document(&spec, &body);
-        // The body is copied into the document: free it before the document is parsed, which on
-        // a long book is the difference of one more copy of the text in memory.
-        drop(body);
-        resegment(
-            &xml,
-            &out_name,
-            &SegmentOptions {
-                layer,
-                lang,
-                resplit: false,
-                record_when: Some(when),
-            },
-        )?
-    };
+            settlement: h.settlement.clone(),
+            repository: h.repository.clone(),
+            idno: h.idno.clone(),
+            alt_identifiers,
+            witness: h.witness.clone(),
+            authors: h.author.clone(),
+            provenance: h.provenance.clone(),
+            bibls,
+        },
+        creation: h.creation.clone(),
+        creation_date: h.creation_date.clone(),
+        licence: h.licence.clone(),
+        normalization: h.normalization.clone(),
+        ..HeaderSpec::default()
+    }
+}
+
+/// Write the layer (atomically, or to standard output) and say what the segmentation did.
+fn write_output(output: &Path, out_name: &str, result: &Resegmented) -> anyhow::Result<()> {
     for w in &result.warnings {
         eprintln!("tei-align: warning: {w}");
     }
-    let xml = if extras.marks.is_empty() {
-        result.xml
-    } else {
-        annotate::apply(&result.xml, &out_name, &extras.marks)?
-    };
     if output == Path::new("-") {
         use std::io::Write as _;
         let mut stdout = std::io::stdout().lock();
-        stdout.write_all(xml.as_bytes())?;
+        stdout.write_all(result.xml.as_bytes())?;
         stdout.flush()?;
     } else {
-        fsutil::write_atomic(&output, xml.as_bytes())?;
+        fsutil::write_atomic(output, result.xml.as_bytes())?;
     }
     eprintln!(
         "{}: {} new sentence(s), {} kept, {} split",
@@ -528,6 +528,12 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         result.split.len()
     );
     Ok(())
+}
+
+fn stem(p: &Path) -> String {
+    p.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// The input's text: a file, or standard input for `-` (with the same checks, named `<stdin>`).
@@ -550,17 +556,6 @@ fn same_file(a: &Path, b: &Path) -> bool {
         (Ok(x), Ok(y)) => x == y,
         _ => false,
     }
-}
-
-/// The layer a TEI file declares with its root `xml:id="layer.<id>"` (a cheap look at the
-/// root's start tag; the full parse comes later).
-fn declared_layer(src: &str) -> Option<String> {
-    let root_start = src.find("<TEI")?;
-    let root_end = root_start + src[root_start..].find('>')?;
-    let tag = &src[root_start..root_end];
-    let i = tag.find("xml:id=\"layer.")? + "xml:id=\"layer.".len();
-    let end = tag[i..].find('"')?;
-    Some(tag[i..i + end].to_owned())
 }
 
 /// The layer id as far as the options tell before anything is read (for default ids in the

@@ -1,6 +1,7 @@
 //! The `status` command: review progress per edge.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use tei_align::model::{Work, WorkAlignment};
 use tei_align::review;
 
 /// Arguments of the command.
@@ -56,6 +57,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         outln!("{}", serde_json::to_string_pretty(&v)?);
         return result;
     }
+    print_table(&path, &edges, overall)?;
+    if args.doubtful {
+        print_doubtful(&work, &al)?;
+    }
+    result
+}
+
+/// The progress table: one row per edge, then the overall count.
+fn print_table(path: &Path, edges: &[review::EdgeStatus], overall: f64) -> anyhow::Result<()> {
     outln!("{}", path.display());
     outln!(
         "{:<12} {:>6} {:>10} {:>10} {:>9} {:>10} {:>9}",
@@ -67,7 +77,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         "unaligned",
         "reviewed"
     );
-    for e in &edges {
+    for e in edges {
         outln!(
             "{:<12} {:>6} {:>10} {:>10} {:>9} {:>10} {:>8.0}%",
             format!("{} → {}", e.source, e.derived),
@@ -95,31 +105,33 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         "overall: {done} of {total} links and unaligned sentences reviewed ({overall:.0}%); doubtful = automatic with cert < {}",
         review::DOUBTFUL_BELOW
     );
-    if args.doubtful {
-        let idx = review::SentenceIndex::new(&work);
-        let text = |ids: &[String]| {
-            ids.iter()
-                .filter_map(|id| idx.text(id))
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
-        for e in &al.edges {
-            for l in e.links.iter().filter(|l| {
-                l.status == tei_align::model::LinkStatus::Automatic
-                    && l.cert < review::DOUBTFUL_BELOW
-            }) {
-                outln!(
-                    "\n{} ({}, cert {}): {} ↔ {}\n  {}\n  {}",
-                    l.id,
-                    l.kind(),
-                    l.cert,
-                    l.source.join(" "),
-                    l.derived.join(" "),
-                    text(&l.source),
-                    text(&l.derived)
-                );
-            }
+    Ok(())
+}
+
+/// The doubtful links (automatic, cert below [`review::DOUBTFUL_BELOW`]) with their texts.
+fn print_doubtful(work: &Work, al: &WorkAlignment) -> anyhow::Result<()> {
+    let idx = review::SentenceIndex::new(work);
+    let text = |ids: &[String]| {
+        ids.iter()
+            .filter_map(|id| idx.text(id))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    for e in &al.edges {
+        for l in e.links.iter().filter(|l| {
+            l.status == tei_align::model::LinkStatus::Automatic && l.cert < review::DOUBTFUL_BELOW
+        }) {
+            outln!(
+                "\n{} ({}, cert {}): {} ↔ {}\n  {}\n  {}",
+                l.id,
+                l.kind(),
+                l.cert,
+                l.source.join(" "),
+                l.derived.join(" "),
+                text(&l.source),
+                text(&l.derived)
+            );
         }
     }
-    result
+    Ok(())
 }

@@ -324,46 +324,7 @@ impl<'a> Renderer<'a> {
         let local = doc.local(i).unwrap_or("");
         let lang = lang_attr(doc, i);
         match local {
-            "s" => {
-                let id = doc.attr(i, "xml:id").unwrap_or("").to_owned();
-                // A later part (`M`, `F`: a sentence over verse lines or an element's edge) is
-                // shown as the sentence its first part opened, which is what the reader, the
-                // alignment and the page's data know; its own id stays the element's id.
-                let later = matches!(doc.attr(i, "part"), Some("M" | "F"))
-                    && !self.open_sentence.is_empty();
-                if !later {
-                    self.open_sentence.clone_from(&id);
-                }
-                let sentence = if later {
-                    self.open_sentence.clone()
-                } else {
-                    id.clone()
-                };
-                let look = self.looks.get(&sentence).cloned().unwrap_or_default();
-                if let Some(a) = look.seg_anchor.as_ref().filter(|_| !later) {
-                    let _ = write!(o, "<span class=\"anchor\" id=\"{}\"></span>", escape(a));
-                }
-                let data_s = if later {
-                    format!(" data-s=\"{}\"", escape(&sentence))
-                } else {
-                    String::new()
-                };
-                let _ = write!(
-                    o,
-                    "<span class=\"s{}\" id=\"{}\"{data_s} data-seg=\"{}\" tabindex=\"0\" title=\"{}\"{}>",
-                    escape(&look.class),
-                    escape(&id),
-                    escape(&look.seg),
-                    escape(&look.title),
-                    lang.map(|l| format!(" lang=\"{}\"", escape(&l)))
-                        .unwrap_or_default()
-                );
-                if !sentence.is_empty() {
-                    ss.push(sentence);
-                }
-                self.children(doc, i, o, ss, notes);
-                o.push_str("</span>");
-            }
+            "s" => self.sentence(doc, i, o, ss, notes, lang),
             "lb" | "pb" | "cb" => {
                 if !matches!(doc.attr(i, "break"), Some("no" | "false")) {
                     o.push(' ');
@@ -419,6 +380,57 @@ impl<'a> Renderer<'a> {
                 None => self.children(doc, i, o, ss, notes),
             },
         }
+    }
+
+    /// An `<s>`: a span the page's script knows by its sentence id, with the look (class,
+    /// title, segment) the alignment gives it.
+    fn sentence(
+        &mut self,
+        doc: &Doc,
+        i: usize,
+        o: &mut String,
+        ss: &mut Vec<String>,
+        notes: &mut Vec<String>,
+        lang: Option<String>,
+    ) {
+        let id = doc.attr(i, "xml:id").unwrap_or("").to_owned();
+        // A later part (`M`, `F`: a sentence over verse lines or an element's edge) is
+        // shown as the sentence its first part opened, which is what the reader, the
+        // alignment and the page's data know; its own id stays the element's id.
+        let later =
+            matches!(doc.attr(i, "part"), Some("M" | "F")) && !self.open_sentence.is_empty();
+        if !later {
+            self.open_sentence.clone_from(&id);
+        }
+        let sentence = if later {
+            self.open_sentence.clone()
+        } else {
+            id.clone()
+        };
+        let look = self.looks.get(&sentence).cloned().unwrap_or_default();
+        if let Some(a) = look.seg_anchor.as_ref().filter(|_| !later) {
+            let _ = write!(o, "<span class=\"anchor\" id=\"{}\"></span>", escape(a));
+        }
+        let data_s = if later {
+            format!(" data-s=\"{}\"", escape(&sentence))
+        } else {
+            String::new()
+        };
+        let _ = write!(
+            o,
+            "<span class=\"s{}\" id=\"{}\"{data_s} data-seg=\"{}\" tabindex=\"0\" title=\"{}\"{}>",
+            escape(&look.class),
+            escape(&id),
+            escape(&look.seg),
+            escape(&look.title),
+            lang.map(|l| format!(" lang=\"{}\"", escape(&l)))
+                .unwrap_or_default()
+        );
+        if !sentence.is_empty() {
+            ss.push(sentence);
+        }
+        self.children(doc, i, o, ss, notes);
+        o.push_str("</span>");
     }
 
     #[allow(clippy::too_many_arguments)]

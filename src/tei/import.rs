@@ -18,6 +18,10 @@ use super::TeiError;
 use super::dom::{Doc, Node, normalize_ws};
 use super::insert::xml_escape;
 
+mod layer;
+
+pub use layer::{DerivationOptions, LayerInput, NewLayer, make_layer};
+
 /// A `<gap>` to record: why the text is missing, and a description.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GapSpec {
@@ -84,6 +88,12 @@ const IND: &str = "        ";
 
 /// The content of `<text>` for a plain-text input.
 pub fn body_from_text(text: &str, opts: &BodyOptions) -> String {
+    write_body(&blocks(paragraphs(text), opts.letter), opts)
+}
+
+/// The paragraphs of plain text (separated by blank lines), each a list of its lines with
+/// white space normalized.
+fn paragraphs(text: &str) -> Vec<Vec<String>> {
     // A byte-order mark is not text.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut paras: Vec<Vec<String>> = Vec::new();
@@ -103,7 +113,7 @@ pub fn body_from_text(text: &str, opts: &BodyOptions) -> String {
     }
     // A heading on the first line of a paragraph ("CHAPTER I" above the text) is a paragraph of
     // its own: joined to the next line, it would run into the first sentence.
-    let paras: Vec<Vec<String>> = paras
+    paras
         .into_iter()
         .flat_map(|mut p| {
             if p.len() > 1 && crate::segment::scan::is_heading(&p[0]) {
@@ -113,13 +123,18 @@ pub fn body_from_text(text: &str, opts: &BodyOptions) -> String {
                 vec![p]
             }
         })
-        .collect();
+        .collect()
+}
+
+/// What each paragraph is: in a letter, the first may be the salutation and the last the
+/// closing with its signatures; every other is a `<p>`.
+fn blocks(paras: Vec<Vec<String>>, letter: bool) -> Vec<Block> {
     let mut blocks: Vec<Block> = Vec::new();
     let n = paras.len();
     for (k, para) in paras.into_iter().enumerate() {
-        if opts.letter && k == 0 && n > 1 && is_salutation(&para) {
+        if letter && k == 0 && n > 1 && is_salutation(&para) {
             blocks.push(Block::Salute(para.join(" ")));
-        } else if opts.letter && k == n - 1 && n > 1 && is_signature_block(&para) {
+        } else if letter && k == n - 1 && n > 1 && is_signature_block(&para) {
             let mut lines = para.into_iter();
             let mut salute = None;
             let mut signed: Vec<String> = Vec::new();
@@ -135,6 +150,11 @@ pub fn body_from_text(text: &str, opts: &BodyOptions) -> String {
             blocks.push(Block::P(para.join(" ")));
         }
     }
+    blocks
+}
+
+/// The `<body>` holding the blocks, with the gaps at the start and the end.
+fn write_body(blocks: &[Block], opts: &BodyOptions) -> String {
     let mut out = String::new();
     let div = if opts.letter {
         "<div type=\"letter\">"

@@ -86,41 +86,10 @@ pub fn resegment(src: &str, path: &str, opts: &SegmentOptions) -> Result<Resegme
     let doc = Doc::parse(src, path)?;
     super::reader::check_ids(&doc)?;
     check_not_nested(&doc, doc.root)?;
-    if doc.local(doc.root) != Some("TEI") {
-        return Err(doc.invalid(
-            doc.range(doc.root).start,
-            format!(
-                "not a TEI document: the root element is <{}>, not <TEI>",
-                doc.local(doc.root).unwrap_or("")
-            ),
-        ));
-    }
-    if opts.layer.is_empty() || !is_ncname(&opts.layer) {
-        return Err(doc.invalid(
-            0,
-            format!(
-                "layer id \"{}\" cannot start an xml:id (use letters, digits, '-', '.', '_')",
-                opts.layer
-            ),
-        ));
-    }
-    let mut lang_warning = None;
-    let lang = if opts.lang.is_empty() {
-        let declared = doc.attr(doc.root, "xml:lang").unwrap_or("");
-        // The file is the user's: its header is not ours to change, but a code the splitter
-        // cannot read (and TEI does not accept) should not pass in silence.
-        lang_warning = match crate::segment::check_lang(declared) {
-            Err(e) if !declared.is_empty() => Some(format!(
-                "{path}: TEI/@xml:lang {e}; TEI validators will reject it (the header is left as it is)"
-            )),
-            _ => None,
-        };
-        declared.to_owned()
-    } else {
-        opts.lang.clone()
-    };
+    check_root_and_layer(&doc, &opts.layer)?;
+    let (lang, lang_warning) = language(&doc, path, &opts.lang);
     let header = doc.child_elems(doc.root, "teiHeader").next();
-    let mut hw = high_water(&doc, header, &opts.layer);
+    let hw = high_water(&doc, header, &opts.layer);
     let mut ins = Inserter {
         doc: &doc,
         lang,
@@ -136,56 +105,112 @@ pub fn resegment(src: &str, path: &str, opts: &SegmentOptions) -> Result<Resegme
     if let Some(text) = doc.child_elems(doc.root, "text").next() {
         ins.walk(text);
     }
-    hw = hw.max(ins.next - 1);
     let Inserter {
         mut splices,
         new_ids,
         kept,
         split,
         warnings,
+        next,
         ..
     } = ins;
-    if let Some(when) = &opts.record_when {
-        let recorded = header.is_some_and(|h| recorded_high_water(&doc, h).is_some());
-        if !new_ids.is_empty() || !recorded {
-            let h = header.ok_or_else(|| doc.invalid(0, "the TEI document has no <teiHeader>"))?;
-            let taken = if hw == 0 {
-                "no sentence ids given yet".to_owned()
-            } else {
-                format!(
-                    "ids up to {}.s{hw} are taken and never reused",
-                    xml_escape(&opts.layer)
-                )
-            };
-            // Same prefix as the header's, so the change is in the TEI namespace.
-            let px = match &doc.nodes[h] {
-                Node::Element(e) => e
-                    .name
-                    .rsplit_once(':')
-                    .map(|(p, _)| format!("{p}:"))
-                    .unwrap_or_default(),
-                _ => String::new(),
-            };
-            let change = format!(
-                "<{px}change type=\"segmentation\" n=\"{hw}\" when=\"{}\">tei-align {}: {} new \
-                 sentence(s), {} kept, {} split; {taken}.</{px}change>",
-                xml_escape(when),
-                crate::VERSION,
-                new_ids.len(),
-                kept,
-                split.len(),
-            );
-            splices.push(append_change(&doc, h, &change, &px));
-        }
-    }
-    Ok(Resegmented {
-        xml: apply(src, splices),
+    let mut out = Resegmented {
+        xml: String::new(),
         new_ids,
         kept,
         split,
-        high_water: hw,
+        high_water: hw.max(next - 1),
         warnings,
-    })
+    };
+    if let Some(when) = &opts.record_when {
+        splices.extend(segmentation_change(&doc, header, &opts.layer, when, &out)?);
+    }
+    out.xml = apply(src, splices);
+    Ok(out)
+}
+
+/// The document is TEI, and `layer` can start an `xml:id`.
+fn check_root_and_layer(doc: &Doc, layer: &str) -> Result<(), TeiError> {
+    if doc.local(doc.root) != Some("TEI") {
+        return Err(doc.invalid(
+            doc.range(doc.root).start,
+            format!(
+                "not a TEI document: the root element is <{}>, not <TEI>",
+                doc.local(doc.root).unwrap_or("")
+            ),
+        ));
+    }
+    if layer.is_empty() || !is_ncname(layer) {
+        return Err(doc.invalid(
+            0,
+            format!(
+                "layer id \"{layer}\" cannot start an xml:id (use letters, digits, '-', '.', '_')"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The language to split in (`lang`, else the root's `xml:lang`), and a warning when the
+/// declared code is one the splitter cannot read.
+fn language(doc: &Doc, path: &str, lang: &str) -> (String, Option<String>) {
+    if !lang.is_empty() {
+        return (lang.to_owned(), None);
+    }
+    let declared = doc.attr(doc.root, "xml:lang").unwrap_or("");
+    // The file is the user's: its header is not ours to change, but a code the splitter
+    // cannot read (and TEI does not accept) should not pass in silence.
+    let warning = match crate::segment::check_lang(declared) {
+        Err(e) if !declared.is_empty() => Some(format!(
+            "{path}: TEI/@xml:lang {e}; TEI validators will reject it (the header is left as it is)"
+        )),
+        _ => None,
+    };
+    (declared.to_owned(), warning)
+}
+
+/// The `<change type="segmentation">` recording this run and the high-water mark, when there is
+/// something to record: new ids, or a mark not yet in the header.
+fn segmentation_change(
+    doc: &Doc,
+    header: Option<usize>,
+    layer: &str,
+    when: &str,
+    done: &Resegmented,
+) -> Result<Option<Splice>, TeiError> {
+    let recorded = header.is_some_and(|h| recorded_high_water(doc, h).is_some());
+    if done.new_ids.is_empty() && recorded {
+        return Ok(None);
+    }
+    let h = header.ok_or_else(|| doc.invalid(0, "the TEI document has no <teiHeader>"))?;
+    let hw = done.high_water;
+    let taken = if hw == 0 {
+        "no sentence ids given yet".to_owned()
+    } else {
+        format!(
+            "ids up to {}.s{hw} are taken and never reused",
+            xml_escape(layer)
+        )
+    };
+    // Same prefix as the header's, so the change is in the TEI namespace.
+    let px = match &doc.nodes[h] {
+        Node::Element(e) => e
+            .name
+            .rsplit_once(':')
+            .map(|(p, _)| format!("{p}:"))
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    let change = format!(
+        "<{px}change type=\"segmentation\" n=\"{hw}\" when=\"{}\">tei-align {}: {} new \
+         sentence(s), {} kept, {} split; {taken}.</{px}change>",
+        xml_escape(when),
+        crate::VERSION,
+        done.new_ids.len(),
+        done.kept,
+        done.split.len(),
+    );
+    Ok(Some(append_change(doc, h, &change, &px)))
 }
 
 struct Inserter<'d, 'a> {

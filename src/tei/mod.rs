@@ -180,16 +180,27 @@ pub fn read_work(dir: &Path) -> Result<Work, TeiError> {
             message: "no layers (*.xml) in this work directory".into(),
         });
     }
+    // The layers are independent documents: read them side by side. The results are taken in
+    // file order, so the error reported is the first file's, as a reading one by one would.
+    let parsed: Vec<_> = {
+        use rayon::prelude::*;
+        files
+            .par_iter()
+            .map(|f| -> Result<_, TeiError> {
+                let src = crate::fsutil::read_text(f)?;
+                let stem = f
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let (layer, decl) = reader::parse_layer_decl(&src, f, &stem)?;
+                Ok((layer, decl.unwrap_or(stem)))
+            })
+            .collect()
+    };
     let mut declared: BTreeMap<String, std::path::PathBuf> = BTreeMap::new();
     let mut layers = Vec::new();
-    for f in files {
-        let src = crate::fsutil::read_text(&f)?;
-        let stem = f
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let (layer, decl) = reader::parse_layer_decl(&src, &f, &stem)?;
-        let decl = decl.unwrap_or_else(|| stem.clone());
+    for (f, result) in files.into_iter().zip(parsed) {
+        let (layer, decl) = result?;
         if let Some(other) = declared.get(&decl) {
             return Err(TeiError::Invalid {
                 path: f.display().to_string(),

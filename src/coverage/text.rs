@@ -1,0 +1,233 @@
+//! The coverage report as a readable table for the terminal: one row per edge and one for the
+//! whole work, then per measured edge the blocks worth a look and the sentences and links named.
+
+use super::{BlockCoverage, Counts, CoverageReport, EdgeCoverage, EdgeState};
+use super::{LinkNote, SentenceNote};
+use std::fmt::Write;
+
+fn pct(p: Option<f64>) -> String {
+    match p {
+        Some(p) => format!("{p:.1} %"),
+        None => "—".to_owned(),
+    }
+}
+
+fn clip(text: &str, n: usize) -> String {
+    let mut out: String = text.chars().take(n).collect();
+    if text.chars().count() > n {
+        out.push('…');
+    }
+    out
+}
+
+/// The report as a readable table for the terminal.
+pub fn to_text(report: &CoverageReport) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "Coverage of {} (doubtful: automatic links, omissions and additions with cert < {})",
+        report.work, report.doubt_below
+    );
+    let _ = writeln!(o);
+    if report.edges.is_empty() {
+        // A table of zeros would read as "nothing covered"; there is simply nothing to compare.
+        let _ = writeln!(
+            o,
+            "no derivation edges: no layer of this work is derived from another, so there is \
+             nothing to compare"
+        );
+        return o;
+    }
+    let _ = writeln!(
+        o,
+        "{:<12} {:>9} {:>9} {:>9} {:>5} {:>7} {:>7} {:>6} {:>10} {:>8} {:>8}",
+        "edge",
+        "sentences",
+        "coverage",
+        "chars",
+        "full",
+        "partial",
+        "omitted",
+        "added",
+        "source-gap",
+        "n:m",
+        "doubtful"
+    );
+    for e in &report.edges {
+        edge_row(&mut o, e);
+    }
+    counts_row(&mut o, "whole work", &report.total);
+    for e in report
+        .edges
+        .iter()
+        .filter(|e| e.state == EdgeState::Measured)
+    {
+        let _ = writeln!(o);
+        blocks(&mut o, e);
+        sentence_lists(&mut o, e);
+        link_lists(&mut o, e);
+    }
+    o
+}
+
+/// An edge's row of the table, or why it has no figures.
+fn edge_row(o: &mut String, e: &EdgeCoverage) {
+    let name = format!("{} → {}", e.source, e.derived);
+    match e.state {
+        EdgeState::NoSourceText => {
+            let _ = writeln!(
+                o,
+                "{:<12} no text: the source witness {} has no text ({} sentences of {} cannot be checked)",
+                name, e.source, e.total.derived_sentences, e.derived
+            );
+        }
+        EdgeState::NoDerivedText => {
+            let _ = writeln!(
+                o,
+                "{:<12} no text: the derived witness {} has no text",
+                name, e.derived
+            );
+        }
+        EdgeState::Measured => counts_row(o, &name, &e.total),
+    }
+}
+
+/// One row of figures.
+fn counts_row(o: &mut String, name: &str, t: &Counts) {
+    let _ = writeln!(
+        o,
+        "{:<12} {:>9} {:>9} {:>9} {:>5} {:>7} {:>7} {:>6} {:>10} {:>8} {:>8}",
+        name,
+        format!("{}/{}", t.source_sentences_covered, t.source_sentences),
+        pct(t.coverage_pct),
+        pct(t.char_coverage_pct),
+        t.source_sentences_covered - t.source_sentences_partial,
+        t.source_sentences_partial,
+        t.omitted,
+        t.added,
+        t.source_gap,
+        t.merged_or_split,
+        t.doubtful
+    );
+}
+
+/// The blocks of either side with something to look at; the rest are summed up in one line.
+fn blocks(o: &mut String, e: &EdgeCoverage) {
+    let notable: Vec<&BlockCoverage> = e
+        .source_blocks
+        .iter()
+        .filter(|b| {
+            b.counts.source_sentences_covered < b.counts.source_sentences
+                || b.counts.omitted > 0
+                || b.counts.partial > 0
+                || b.counts.doubtful > 0
+        })
+        .collect();
+    let _ = writeln!(
+        o,
+        "{} → {} per block of {}: {} of {} blocks complete, in full and without doubt{}",
+        e.source,
+        e.derived,
+        e.source,
+        e.source_blocks.len() - notable.len(),
+        e.source_blocks.len(),
+        if notable.is_empty() {
+            ""
+        } else {
+            "; the others:"
+        }
+    );
+    for b in notable {
+        let c = &b.counts;
+        let mut extra = String::new();
+        if c.omitted > 0 {
+            let _ = write!(extra, "  omitted {}", c.omitted);
+        }
+        if c.partial > 0 {
+            let _ = write!(extra, "  partial {}", c.partial);
+        }
+        if c.doubtful > 0 {
+            let _ = write!(extra, "  doubtful {}", c.doubtful);
+        }
+        let _ = writeln!(
+            o,
+            "  {:<24} {:>7} {:>9}{}",
+            format!("block {} (from {})", b.block, b.first_sentence),
+            format!("{}/{}", c.source_sentences_covered, c.source_sentences),
+            pct(c.coverage_pct),
+            extra
+        );
+    }
+    let marked: Vec<&BlockCoverage> = e
+        .derived_blocks
+        .iter()
+        .filter(|b| b.counts.added > 0 || b.counts.source_gap > 0)
+        .collect();
+    if !marked.is_empty() {
+        let _ = writeln!(
+            o,
+            "  blocks of {} with sentences lacking a source:",
+            e.derived
+        );
+        for b in marked {
+            let _ = writeln!(
+                o,
+                "  {:<24} added {}  source-gap {}",
+                format!("block {} (from {})", b.block, b.first_sentence),
+                b.counts.added,
+                b.counts.source_gap
+            );
+        }
+    }
+}
+
+/// The sentences named: omitted, added, lost in a source gap, not in the alignment.
+fn sentence_lists(o: &mut String, e: &EdgeCoverage) {
+    let lists: [(&str, &Vec<SentenceNote>); 4] = [
+        ("omitted (1-0)", &e.omitted),
+        ("added (0-1)", &e.added),
+        (
+            "source gap (the source witness is incomplete)",
+            &e.source_gap,
+        ),
+        ("not in the alignment", &e.unaccounted),
+    ];
+    for (title, list) in lists {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(o, "  {title}:");
+        for s in list {
+            let _ = writeln!(o, "    {:<10} {}", s.id, clip(&s.text, 60));
+        }
+    }
+}
+
+/// The links named: merges and splits, partial links, doubtful beads.
+fn link_lists(o: &mut String, e: &EdgeCoverage) {
+    let lists: [(&str, &Vec<LinkNote>); 3] = [
+        ("merged/split", &e.merged_or_split),
+        (
+            "partial (one side covers clearly less than the other)",
+            &e.partial,
+        ),
+        ("doubtful", &e.doubtful),
+    ];
+    for (title, list) in lists {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(o, "  {title}:");
+        for l in list {
+            let _ = writeln!(
+                o,
+                "    {:<12} {:<4} cert {:.2}  {} ↔ {}",
+                l.id,
+                l.kind,
+                l.cert,
+                l.source.join(" "),
+                l.derived.join(" ")
+            );
+        }
+    }
+}
