@@ -175,66 +175,10 @@ impl<'a> Doc<'a> {
         let (before, after) = (raw.start, raw.end);
         let outside = st.stack.is_empty();
         let node = match event {
-            Event::Start(ref e) | Event::Empty(ref e) => {
-                if outside && st.root_seen {
-                    return Err(self.xml_error(before, "a second root element"));
-                }
-                let name = self.slice_of(e.name().as_ref());
-                if !is_qname(name) {
-                    return Err(self.xml_error(before, &format!("<{name}> is not an XML name")));
-                }
-                let mut attrs = Vec::new();
-                for a in e.attributes() {
-                    let a = a.map_err(|err| self.xml_error(before, &err.to_string()))?;
-                    let key = self.slice_of(a.key.as_ref());
-                    if !is_qname(key) {
-                        return Err(self.xml_error(
-                            before,
-                            &format!("attribute name \"{key}\" is not an XML name"),
-                        ));
-                    }
-                    let value = self.attr_value(&a.value, key, before, st)?;
-                    attrs.push((key, value));
-                }
-                // A Vec grows to room for four at its first push: 200 bytes for the one
-                // attribute of every `<s>`, most of a long book's memory.
-                attrs.shrink_to_fit();
-                let is_start = matches!(event, Event::Start(_));
-                let idx = self.push(
-                    Node::Element(Box::new(Elem {
-                        name,
-                        attrs,
-                        start: before..after,
-                        end: None,
-                        children: Vec::new(),
-                    })),
-                    st,
-                );
-                if outside {
-                    st.root_seen = true;
-                }
-                if is_start {
-                    st.stack.push(idx);
-                    // The tree is walked recursively; a pathological depth would overflow
-                    // the stack (a crash) instead of giving an error. Real TEI nests a few
-                    // dozen levels at most.
-                    if st.stack.len() > MAX_DEPTH {
-                        return Err(self.xml_error(
-                            before,
-                            &format!("elements nested more than {MAX_DEPTH} deep"),
-                        ));
-                    }
-                }
-                return Ok(());
-            }
+            Event::Start(ref e) => return self.element(e, true, raw, st),
+            Event::Empty(ref e) => return self.element(e, false, raw, st),
             Event::End(_) => {
-                // check_end_names guarantees the end tag matches the open element.
-                if let Some(idx) = st.stack.pop()
-                    && let Node::Element(e) = &mut self.nodes[idx]
-                {
-                    e.end = Some(before..after);
-                    e.children.shrink_to_fit();
-                }
+                self.end_tag(raw, st);
                 return Ok(());
             }
             Event::Text(_) => {
@@ -270,49 +214,127 @@ impl<'a> Doc<'a> {
                     text: text.into_boxed_str(),
                 }
             }
-            Event::Decl(ref d) => {
-                if before != bom {
-                    return Err(self.xml_error(
-                        before,
-                        "an XML declaration (<?xml …?>) is allowed only at the very start of \
-                         the file",
-                    ));
-                }
-                self.check_decl(d.as_ref(), before)?;
-                Node::Other { raw }
-            }
-            Event::PI(_) => {
-                let target = self.src[before + 2..after]
-                    .split(|c: char| c.is_whitespace() || c == '?')
-                    .next()
-                    .unwrap_or("");
-                if target.eq_ignore_ascii_case("xml") {
-                    return Err(self.xml_error(
-                        before,
-                        "an XML declaration (<?xml …?>) is allowed only at the very start of \
-                         the file",
-                    ));
-                }
-                Node::Other { raw }
-            }
-            Event::DocType(_) => {
-                if !outside || st.root_seen || st.dtd.is_some() {
-                    return Err(self.xml_error(
-                        before,
-                        "a document type declaration (<!DOCTYPE …>) must come once, before \
-                         the root element",
-                    ));
-                }
-                let dtd = super::wf::Dtd::parse(&self.src[before..after])
-                    .map_err(|(k, m)| self.xml_error(before + k, &m))?;
-                st.dtd = Some(dtd);
-                Node::Other { raw }
-            }
+            Event::Decl(ref d) => self.declaration(d.as_ref(), raw, bom)?,
+            Event::PI(_) => self.processing_instruction(raw)?,
+            Event::DocType(_) => self.doctype(raw, st)?,
             Event::Comment(_) => Node::Other { raw },
             Event::Eof => return Ok(()),
         };
         self.push(node, st);
         Ok(())
+    }
+
+    /// A start tag or an empty-element tag: its element, checked, added to the tree.
+    fn element(
+        &mut self,
+        e: &quick_xml::events::BytesStart<'_>,
+        is_start: bool,
+        raw: Range<usize>,
+        st: &mut ParseState,
+    ) -> Result<(), TeiError> {
+        let (before, after) = (raw.start, raw.end);
+        let outside = st.stack.is_empty();
+        if outside && st.root_seen {
+            return Err(self.xml_error(before, "a second root element"));
+        }
+        let name = self.slice_of(e.name().as_ref());
+        if !is_qname(name) {
+            return Err(self.xml_error(before, &format!("<{name}> is not an XML name")));
+        }
+        let mut attrs = Vec::new();
+        for a in e.attributes() {
+            let a = a.map_err(|err| self.xml_error(before, &err.to_string()))?;
+            let key = self.slice_of(a.key.as_ref());
+            if !is_qname(key) {
+                return Err(self.xml_error(
+                    before,
+                    &format!("attribute name \"{key}\" is not an XML name"),
+                ));
+            }
+            let value = self.attr_value(&a.value, key, before, st)?;
+            attrs.push((key, value));
+        }
+        // A Vec grows to room for four at its first push: 200 bytes for the one attribute of
+        // every `<s>`, most of a long book's memory.
+        attrs.shrink_to_fit();
+        let idx = self.push(
+            Node::Element(Box::new(Elem {
+                name,
+                attrs,
+                start: before..after,
+                end: None,
+                children: Vec::new(),
+            })),
+            st,
+        );
+        if outside {
+            st.root_seen = true;
+        }
+        if is_start {
+            st.stack.push(idx);
+            // The tree is walked recursively; a pathological depth would overflow the stack (a
+            // crash) instead of giving an error. Real TEI nests a few dozen levels at most.
+            if st.stack.len() > MAX_DEPTH {
+                return Err(self.xml_error(
+                    before,
+                    &format!("elements nested more than {MAX_DEPTH} deep"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// An end tag closes the open element (check_end_names guarantees that they match).
+    fn end_tag(&mut self, raw: Range<usize>, st: &mut ParseState) {
+        if let Some(idx) = st.stack.pop()
+            && let Node::Element(e) = &mut self.nodes[idx]
+        {
+            e.end = Some(raw);
+            e.children.shrink_to_fit();
+        }
+    }
+
+    /// The XML declaration, which may only open the file.
+    fn declaration(&self, decl: &str, raw: Range<usize>, bom: usize) -> Result<Node<'a>, TeiError> {
+        if raw.start != bom {
+            return Err(self.xml_error(
+                raw.start,
+                "an XML declaration (<?xml …?>) is allowed only at the very start of the file",
+            ));
+        }
+        self.check_decl(decl, raw.start)?;
+        Ok(Node::Other { raw })
+    }
+
+    /// A processing instruction, whose target may not be `xml` in any case.
+    fn processing_instruction(&self, raw: Range<usize>) -> Result<Node<'a>, TeiError> {
+        let target = self.src[raw.start + 2..raw.end]
+            .split(|c: char| c.is_whitespace() || c == '?')
+            .next()
+            .unwrap_or("");
+        if target.eq_ignore_ascii_case("xml") {
+            return Err(self.xml_error(
+                raw.start,
+                "an XML declaration (<?xml …?>) is allowed only at the very start of the file",
+            ));
+        }
+        Ok(Node::Other { raw })
+    }
+
+    /// The document type declaration: once, before the root element; its declarations are
+    /// kept for the entity references that follow.
+    fn doctype(&self, raw: Range<usize>, st: &mut ParseState) -> Result<Node<'a>, TeiError> {
+        if !st.stack.is_empty() || st.root_seen || st.dtd.is_some() {
+            return Err(self.xml_error(
+                raw.start,
+                "a document type declaration (<!DOCTYPE …>) must come once, before the root \
+                 element",
+            ));
+        }
+        let dtd = super::wf::Dtd::parse(&self.src[raw.clone()])
+            .map_err(|(k, m)| self.xml_error(raw.start + k, &m))?;
+        st.dtd = Some(dtd);
+        Ok(Node::Other { raw })
     }
 
     /// The text an entity or character reference stands for.
