@@ -1032,6 +1032,15 @@ mod tests {
         dp_widening(&level, p, Band::full(sl.len(), tl.len()), 0, None)
     }
 
+    /// The source sentences of `gap` are 1-0 beads in `path`, in one run where the passage is
+    /// (an unclued sentence at either end is a tie).
+    fn assert_one_run(path: &[RawBead], gap: &std::ops::Range<usize>) {
+        let nulls: Vec<usize> = path.iter().filter(|b| b.ty == 1).map(|b| b.s0).collect();
+        assert_eq!(nulls.len(), gap.len(), "{path:?}");
+        assert!(nulls.windows(2).all(|w| w[1] == w[0] + 1), "{nulls:?}");
+        assert!(nulls[0].abs_diff(gap.start) <= 1, "{nulls:?}");
+    }
+
     #[test]
     fn a_missing_passage_comes_out_as_one_run_of_nulls() {
         // Without a run price (null_run infinite) part of such a passage went into a 4-1
@@ -1042,11 +1051,7 @@ mod tests {
             ..params(1.0)
         };
         let path = align_lengths_only(n, gap.clone(), &p);
-        let nulls: Vec<usize> = path.iter().filter(|b| b.ty == 1).map(|b| b.s0).collect();
-        assert_eq!(nulls.len(), gap.len(), "{path:?}");
-        // One run, where the passage is (an unclued sentence at either end is a tie).
-        assert!(nulls.windows(2).all(|w| w[1] == w[0] + 1), "{nulls:?}");
-        assert!(nulls[0].abs_diff(gap.start) <= 1, "{nulls:?}");
+        assert_one_run(&path, &gap);
         assert!(path.iter().all(|b| b.ty <= 1), "{path:?}");
     }
 
@@ -1060,10 +1065,7 @@ mod tests {
             ..params(1.0)
         };
         let path = align_lengths_only(n, gap.clone(), &p);
-        let nulls: Vec<usize> = path.iter().filter(|b| b.ty == 1).map(|b| b.s0).collect();
-        assert_eq!(nulls.len(), gap.len(), "{path:?}");
-        assert!(nulls.windows(2).all(|w| w[1] == w[0] + 1), "{nulls:?}");
-        assert!(nulls[0].abs_diff(gap.start) <= 1, "{nulls:?}");
+        assert_one_run(&path, &gap);
         // Every run cost: the prior once, then `null_extend` per sentence; without the
         // discount the same passage is not one run.
         let dear = Params {
