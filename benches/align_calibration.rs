@@ -6,8 +6,10 @@
 //! which claims the same sentence by sentence) or wrong, and reports,
 //! per bead kind, on the sets held out from the fit (every set not in
 //! `tei_align::align::confidence::FIT_SETS`): beads, accuracy, mean confidence, expected
-//! calibration error (10 equal-width bins, weighted by beads) and a reliability table. The same
-//! figures for the fit sets follow, for comparison.
+//! calibration error (10 equal-width bins, weighted by beads), the ECE a perfectly calibrated
+//! model would show on as many beads with the same `cert` (its noise floor: labels drawn from
+//! the `cert`s) and a reliability table. The same figures for the fit sets follow, for
+//! comparison.
 //!
 //! Each set is also aligned against its reversed translation (all beads wrong: unrelated text,
 //! the case of an aligner that lost its way); for the held-out sets the bench prints how sure
@@ -49,6 +51,8 @@ struct Row {
     evidence: Evidence,
     right: bool,
     reversed: bool,
+    /// The document and the bead (`[source ids]:[target ids]`), for the dump.
+    at: String,
 }
 
 const BINS: usize = 10;
@@ -84,12 +88,14 @@ fn collect(data: &Path, set: &str, reversed: bool, opts: &AlignOptions) -> Optio
             }
         };
         for (b, evidence) in beads {
+            let at = format!("{doc}\t{:?}:{:?}", b.src, b.tgt).replace(' ', "");
             let right = unpaired.covers(&b.src, &b.tgt) || gold.contains(&(b.src, b.tgt));
             rows.push(Row {
                 set: set.to_owned(),
                 evidence,
                 right,
                 reversed,
+                at,
             });
         }
     }
@@ -197,10 +203,41 @@ fn reliability(pairs: &[(f64, bool)]) -> (Vec<(usize, f64, f64)>, f64) {
     (bins, ece)
 }
 
+/// Label draws for the noise floor of the ECE ([`noise_floor`]).
+const DRAWS: usize = 400;
+
+/// The ECE a perfectly calibrated model would show on these beads, mean and 95th percentile:
+/// labels drawn from the beads' own `cert` ([`DRAWS`] times, a fixed seed). Binned ECE is biased
+/// upwards on few beads (every bin's share right is itself uncertain): with 150 beads a model
+/// whose every `cert` is exact still shows about 0.07, so a miss smaller than the floor says
+/// nothing, and a kind with few beads cannot show an ECE of 0.05 whatever the model.
+fn noise_floor(pairs: &[(f64, bool)], seed: u64) -> (f64, f64) {
+    // SplitMix64: a few lines instead of a dependency for a bench's coin flips.
+    let mut state = seed;
+    let mut uniform = move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        (z ^ (z >> 31)) as f64 / u64::MAX as f64
+    };
+    let mut eces: Vec<f64> = (0..DRAWS)
+        .map(|_| {
+            let drawn: Vec<(f64, bool)> = pairs.iter().map(|&(p, _)| (p, uniform() < p)).collect();
+            reliability(&drawn).1
+        })
+        .collect();
+    eces.sort_by(f64::total_cmp);
+    let mean = eces.iter().sum::<f64>() / DRAWS as f64;
+    (mean, eces[DRAWS * 95 / 100])
+}
+
 fn report(title: &str, rows: &[&Row], model: &Model) {
     println!("\n{title}\n");
-    println!("| bead kind | beads | accuracy | mean cert | ECE |");
-    println!("| --- | --- | --- | --- | --- |");
+    println!(
+        "| bead kind | beads | accuracy | mean cert | ECE | ECE of a calibrated model (mean / 95 %) |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- |");
     let mut tables = Vec::new();
     for kind in BeadKind::ALL {
         let pairs: Vec<(f64, bool)> = rows
@@ -215,8 +252,9 @@ fn report(title: &str, rows: &[&Row], model: &Model) {
         let acc = pairs.iter().filter(|p| p.1).count() as f64 / n;
         let mean = pairs.iter().map(|p| p.0).sum::<f64>() / n;
         let (bins, ece) = reliability(&pairs);
+        let (floor, floor95) = noise_floor(&pairs, kind as u64 + 1);
         println!(
-            "| {} | {} | {acc:.3} | {mean:.3} | **{ece:.3}** |",
+            "| {} | {} | {acc:.3} | {mean:.3} | **{ece:.3}** | {floor:.3} / {floor95:.3} |",
             kind.label(),
             pairs.len()
         );
@@ -301,21 +339,22 @@ fn print_model(m: &Model) {
     println!("}};");
 }
 
-/// Every row's set, whether reversed / embedded, kind, label and features, tab-separated.
+/// Every row's set, whether reversed / embedded, kind, label, document, bead and features, tab-separated.
 fn dump(path: &str, rows: &[&Row]) {
-    let mut out = String::from("set\treversed\tembedded\tkind\tright");
+    let mut out = String::from("set\treversed\tembedded\tkind\tright\tdoc\tbead");
     for k in 0..tei_align::align::confidence::FEATURES {
         out.push_str(&format!("\tf{k}"));
     }
     out.push('\n');
     for r in rows {
         out.push_str(&format!(
-            "{}\t{}\t{}\t{}\t{}",
+            "{}\t{}\t{}\t{}\t{}\t{}",
             r.set,
             u8::from(r.reversed),
             u8::from(r.evidence.semantic.is_some()),
             r.evidence.kind.label(),
-            u8::from(r.right)
+            u8::from(r.right),
+            r.at
         ));
         for x in r.evidence.features() {
             out.push_str(&format!("\t{x:.5}"));
