@@ -2,12 +2,12 @@
 //! anchors and dictionary induction.
 //!
 //! How it works, in two passes (as hunalign does):
-//! 1. every sentence is reduced to its length and its language-independent clues ([`text`]):
+//! 1. every sentence is reduced to its length and its language-independent clues (`text`):
 //!    numbers, punctuation, and the transliterated start of each word (cognates, names);
-//! 2. a first search ([`search`]) combines a Gale–Church length cost (ratio estimated from the
+//! 2. a first search (`search`) combines a Gale–Church length cost (ratio estimated from the
 //!    texts) with the matched clues, optionally with a user dictionary;
 //! 3. from the first pass the length variance and the bead-type priors are re-estimated, and a
-//!    dictionary is induced from the co-occurrence of words in its 1-1 beads ([`lexicon`]);
+//!    dictionary is induced from the co-occurrence of words in its 1-1 beads (`lexicon`);
 //! 4. a second search in a band around the first path gives the result; each bead's evidence is
 //!    mapped to a confidence ([`confidence`]).
 //!
@@ -66,7 +66,7 @@ pub struct AlignOptions {
     pub semantic: SemanticParams,
     /// Cost (−ln probability) of a 1-0 / 0-1 bead that continues a run of its kind, in the
     /// second pass (a run opens at the bead kind's prior): a deleted passage is one omission,
-    /// not many. `None`: [`NULL_EXTEND`]; for experiments.
+    /// not many. `None`: `NULL_EXTEND` (1); for experiments.
     pub null_extend: Option<f32>,
 }
 
