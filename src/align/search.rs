@@ -37,6 +37,9 @@ const MAXK: usize = 4;
 const BEAD_TYPE: u8 = 0x3f;
 const GAP_S_EXTENDED: u8 = 0x80;
 const GAP_T_EXTENDED: u8 = 0x40;
+/// Coarse levels up to this many coarsenings from the sentences price runs of nulls
+/// (`Params::null_run`); coarser ones do not.
+const RUN_DEPTH: usize = 3;
 /// Texts with at most this many DP states are searched without a band.
 const FULL_STATES: usize = 2_500_000;
 /// How many sentences make one block of the coarser level.
@@ -277,20 +280,26 @@ pub(crate) fn search(
     rounds: usize,
     progress: Option<&ProgressBar>,
 ) -> Vec<RawBead> {
-    search_level(level, p, rounds, progress, true)
+    search_level(level, p, rounds, progress, true, 0)
 }
 
 /// [`search`] at one level; `sentences`: the finest. `p.null_run` prices runs of nulls only in
 /// a long text, searched coarse-to-fine: there a chapter missing on one side must come out as
 /// one run at every level, or the band of the finer level loses the course. A short text
 /// searched in full is left without it: there it would only let short runs of omissions stand
-/// in for links on weak evidence (Chinese–English before a dictionary is induced).
+/// in for links on weak evidence (Chinese–English before a dictionary is induced). `depth`:
+/// how many coarsenings `level` is from the sentences. The coarsest levels of a very long text
+/// (blocks of 256 sentences and more, from about 150k sentences a side) do not price runs: there
+/// a run of a few blocks is a whole book, and pricing it as one event let the path skip a copy of
+/// a repeated book and stay on the wrong one (1M sentences of the same books in turn: strict F1
+/// 0.42).
 fn search_level(
     level: &Level<'_>,
     p: &Params,
     rounds: usize,
     progress: Option<&ProgressBar>,
     sentences: bool,
+    depth: usize,
 ) -> Vec<RawBead> {
     let (n, m) = (level.n(), level.m());
     if (n + 1) * (m + 1) <= FULL_STATES || n.min(m) < 4 * COARSEN {
@@ -327,9 +336,14 @@ fn search_level(
             .local
             .as_ref()
             .map(|v| std::sync::Arc::new(v.iter().step_by(COARSEN).copied().collect::<Vec<f32>>())),
+        null_run: if depth >= RUN_DEPTH {
+            f32::INFINITY
+        } else {
+            p.null_run
+        },
         ..p.clone()
     };
-    let path = search_level(&coarse, &coarse_params, rounds, None, false);
+    let path = search_level(&coarse, &coarse_params, rounds, None, false, depth + 1);
     let band = Band::around(&path, COARSEN, BAND, n, m);
     if p.local.is_some() {
         return dp_widening(level, p, band, rounds, progress);
