@@ -289,7 +289,7 @@ pub(crate) fn search(
 /// searched in full is left without it: there it would only let short runs of omissions stand
 /// in for links on weak evidence (Chinese–English before a dictionary is induced). `depth`:
 /// how many coarsenings `level` is from the sentences. The coarsest levels of a very long text
-/// (blocks of 256 sentences and more, from about 150k sentences a side) do not price runs: there
+/// (blocks of 256 sentences and more, in texts of more than about 100k sentences a side) do not price runs: there
 /// a run of a few blocks is a whole book, and pricing it as one event let the path skip a copy of
 /// a repeated book and stay on the wrong one (1M sentences of the same books in turn: strict F1
 /// 0.42).
