@@ -164,10 +164,29 @@ impl Tally {
 }
 
 /// Align a damaged document and count the reported null sentences against its gold.
-fn score(d: &Damaged, opts: &AlignOptions) -> Option<Tally> {
+/// `TEI_ALIGN_BENCH_OUT=DIR` keeps the damaged texts, their gold null sentences and the
+/// alignment (`DIR/<tag>.{src,tgt,null,align}`), for reading the errors.
+fn score(d: &Damaged, opts: &AlignOptions, tag: &str) -> Option<Tally> {
     let s: Vec<&str> = d.src.iter().map(String::as_str).collect();
     let g: Vec<&str> = d.tgt.iter().map(String::as_str).collect();
     let beads = align(&s, &g, opts).ok()?;
+    if let Some(dir) = std::env::var_os("TEI_ALIGN_BENCH_OUT").map(std::path::PathBuf::from) {
+        let file = |ext: &str| dir.join(format!("{tag}.{ext}"));
+        let mut nulls: Vec<String> = d
+            .gold_null
+            .iter()
+            .map(|(side, i)| format!("{side} {i}"))
+            .collect();
+        nulls.sort();
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = std::fs::write(file("src"), d.src.join("\n") + "\n");
+        let _ = std::fs::write(file("tgt"), d.tgt.join("\n") + "\n");
+        let _ = std::fs::write(file("null"), nulls.join("\n") + "\n");
+        let _ = std::fs::write(
+            file("align"),
+            tei_align::formats::beads::write_beads(&beads),
+        );
+    }
     let reported: HashSet<(u8, usize)> = beads
         .iter()
         .filter(|b| b.src.is_empty() || b.tgt.is_empty())
@@ -222,12 +241,12 @@ fn main() {
             let mut rng = Rng(seed(&format!("{name}/{doc}")));
             let d = damage(&src, &tgt, &gold, &mut rng);
             passages += d.passages;
-            match score(&d, &common::model_free()) {
+            match score(&d, &common::model_free(), &format!("{name}.{doc}")) {
                 Some(x) => t.add(&x),
                 None => println!("{name}/{doc}: the aligner failed"),
             }
             if e5.is_some() {
-                match score(&d, &with_e5) {
+                match score(&d, &with_e5, &format!("{name}.{doc}.e5")) {
                     Some(x) => te.add(&x),
                     None => println!("{name}/{doc}: the aligner failed with e5"),
                 }

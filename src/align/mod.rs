@@ -2,12 +2,12 @@
 //! anchors and dictionary induction.
 //!
 //! How it works, in two passes (as hunalign does):
-//! 1. every sentence is reduced to its length and its language-independent clues ([`text`]):
+//! 1. every sentence is reduced to its length and its language-independent clues (`text`):
 //!    numbers, punctuation, and the transliterated start of each word (cognates, names);
-//! 2. a first search ([`search`]) combines a Gale–Church length cost (ratio estimated from the
+//! 2. a first search (`search`) combines a Gale–Church length cost (ratio estimated from the
 //!    texts) with the matched clues, optionally with a user dictionary;
 //! 3. from the first pass the length variance and the bead-type priors are re-estimated, and a
-//!    dictionary is induced from the co-occurrence of words in its 1-1 beads ([`lexicon`]);
+//!    dictionary is induced from the co-occurrence of words in its 1-1 beads (`lexicon`);
 //! 4. a second search in a band around the first path gives the result; each bead's evidence is
 //!    mapped to a confidence ([`confidence`]).
 //!
@@ -66,7 +66,7 @@ pub struct AlignOptions {
     pub semantic: SemanticParams,
     /// Cost (−ln probability) of a 1-0 / 0-1 bead that continues a run of its kind, in the
     /// second pass (a run opens at the bead kind's prior): a deleted passage is one omission,
-    /// not many. `None`: [`NULL_EXTEND`]; for experiments.
+    /// not many. `None`: `NULL_EXTEND` (1); for experiments.
     pub null_extend: Option<f32>,
 }
 
@@ -164,15 +164,7 @@ pub fn align_with_evidence(
     check_blocks(opts.src_blocks.as_deref(), src.len(), "source")?;
     check_blocks(opts.tgt_blocks.as_deref(), tgt.len(), "target")?;
     let pieces = pieces_between_fixed(&opts.fixed, src.len(), tgt.len())?;
-    let progress = (opts.progress && src.len().max(tgt.len()) >= PROGRESS_MIN).then(|| {
-        let pb = ProgressBar::new(0);
-        if let Ok(style) =
-            ProgressStyle::with_template("{msg:>32} [{bar:40}] {percent:>3}% eta {eta}")
-        {
-            pb.set_style(style.progress_chars("=> "));
-        }
-        pb
-    });
+    let progress = progress_bar(opts.progress && src.len().max(tgt.len()) >= PROGRESS_MIN);
     let dictionary = Dictionary::from_pairs(&opts.dictionary);
     let vectors = match &opts.embedder {
         Some(e) => Some(embed_all(e.as_ref(), src, tgt)?),
@@ -239,10 +231,39 @@ pub fn align_with_evidence(
         // One piece: no need to copy a million beads.
         return Ok(only);
     }
-    // Interleave: piece 0, fixed 0, piece 1, fixed 1, …
-    let mut out = Vec::with_capacity(src.len().max(tgt.len()));
-    let mut fixed = opts.fixed.iter();
-    let mut is_fixed = Vec::with_capacity(out.capacity());
+    let (mut out, is_fixed) = interleave(aligned, &opts.fixed, src.len().max(tgt.len()));
+    if let Some(g) = &global {
+        // Each piece was judged alone, without the beads around it; judge every bead in the
+        // whole alignment instead (a piece between two confirmed beads is as sure as they make
+        // it look).
+        g.rescore(&mut out, &is_fixed);
+    }
+    Ok(out)
+}
+
+/// The bar shown while one long text is aligned (`None` when not `shown`).
+fn progress_bar(shown: bool) -> Option<ProgressBar> {
+    shown.then(|| {
+        let pb = ProgressBar::new(0);
+        if let Ok(style) =
+            ProgressStyle::with_template("{msg:>32} [{bar:40}] {percent:>3}% eta {eta}")
+        {
+            pb.set_style(style.progress_chars("=> "));
+        }
+        pb
+    })
+}
+
+/// The aligned pieces and the fixed beads between them in text order (piece 0, fixed 0,
+/// piece 1, fixed 1, …), with which of them are fixed.
+fn interleave(
+    aligned: Vec<Vec<(Bead, Evidence)>>,
+    fixed: &[Bead],
+    capacity: usize,
+) -> (Vec<(Bead, Evidence)>, Vec<bool>) {
+    let mut out = Vec::with_capacity(capacity);
+    let mut fixed = fixed.iter();
+    let mut is_fixed = Vec::with_capacity(capacity);
     for piece in aligned {
         is_fixed.extend(std::iter::repeat_n(false, piece.len()));
         out.extend(piece);
@@ -251,13 +272,7 @@ pub fn align_with_evidence(
             is_fixed.push(true);
         }
     }
-    if let Some(g) = &global {
-        // Each piece was judged alone, without the beads around it; judge every bead in the
-        // whole alignment instead (a piece between two confirmed beads is as sure as they make
-        // it look).
-        g.rescore(&mut out, &is_fixed);
-    }
-    Ok(out)
+    (out, is_fixed)
 }
 
 /// Embed every sentence of both sides in one call (an embedder batches and caches better with

@@ -3,7 +3,7 @@
 //! Model-free evidence is the length of the two sides. The translation of a sentence is longer
 //! or shorter than its source by the language pair's ratio and a spread that grows with length;
 //! a side shorter than [`SHARE`] of what the other side leads one to expect, by at least
-//! [`MIN_CHARS`] characters, has lost something (a clause, the end of a sentence). On the gold
+//! `MIN_CHARS` characters, has lost something (a clause, the end of a sentence). On the gold
 //! sets of `../shared/bench` (about 37k hand-aligned links, none of them marked partial) this
 //! flags 0–0.9 % of the links per set (ro1984 0.8 %, mac 0.5–0.9 %, the others ≤ 0.4 %); eight
 //! flagged ro1984 links read by hand all do cover clearly less on one side (a sentence split
@@ -53,7 +53,7 @@ pub const SEM_SPREAD: f64 = 2.0;
 ///
 /// A dropped clause makes one side shorter and moves its vector away from the other side's, but
 /// a loose translation does either alone: so a link is flagged when its shorter side is under
-/// [`SEM_SHARE`] of the longer (and at least [`MIN_CHARS`] short), and its semantic distance
+/// [`SEM_SHARE`] of the longer (and at least `MIN_CHARS` short), and its semantic distance
 /// (normalised as in the search: `(1 − cos) / (1 − mean cosine with the other text)`, the
 /// block vectors weighted by sentence length) lies more than [`SEM_SPREAD`] robust standard
 /// deviations above the median of the text's links. Links [`by_length`] flags stay flagged.

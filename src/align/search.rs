@@ -32,6 +32,14 @@ pub(crate) const PRIOR: [f64; 12] = [
 
 /// The most sentences on one side of a bead.
 const MAXK: usize = 4;
+/// A state's back pointer: the bead type into it (an index into [`TYPES`]) in these bits, and
+/// whether its best 1-0 / 0-1 run state extends a run (rather than opening one) in the next two.
+const BEAD_TYPE: u8 = 0x3f;
+const GAP_S_EXTENDED: u8 = 0x80;
+const GAP_T_EXTENDED: u8 = 0x40;
+/// Coarse levels up to this many coarsenings from the sentences price runs of nulls
+/// (`Params::null_run`); coarser ones do not.
+const RUN_DEPTH: usize = 3;
 /// Texts with at most this many DP states are searched without a band.
 const FULL_STATES: usize = 2_500_000;
 /// How many sentences make one block of the coarser level.
@@ -62,7 +70,9 @@ pub(crate) struct Params {
     /// Weight of the semantic evidence, when there is any (see [`Semantic::cost`]).
     pub sem_weight: f32,
     /// Cost of a null bead right after one of the same kind (the prior when dearer): a run of
-    /// omitted sentences opens once.
+    /// omitted sentences opens once. When finite, runs are priced exactly (affine gaps: the
+    /// search keeps, per state, the best path ending in a run of each kind), and `null_run`
+    /// is not used.
     pub null_extend: f32,
     /// Cost of a null bead after two of the same kind (the smaller of this and `null_extend`
     /// counts), in long texts only (see [`search_level`]). The first pass prices runs this way: a chapter missing on one side must
@@ -270,20 +280,26 @@ pub(crate) fn search(
     rounds: usize,
     progress: Option<&ProgressBar>,
 ) -> Vec<RawBead> {
-    search_level(level, p, rounds, progress, true)
+    search_level(level, p, rounds, progress, true, 0)
 }
 
 /// [`search`] at one level; `sentences`: the finest. `p.null_run` prices runs of nulls only in
 /// a long text, searched coarse-to-fine: there a chapter missing on one side must come out as
 /// one run at every level, or the band of the finer level loses the course. A short text
 /// searched in full is left without it: there it would only let short runs of omissions stand
-/// in for links on weak evidence (Chinese–English before a dictionary is induced).
+/// in for links on weak evidence (Chinese–English before a dictionary is induced). `depth`:
+/// how many coarsenings `level` is from the sentences. The coarsest levels of a very long text
+/// (blocks of 256 sentences and more, in texts of more than about 100k sentences a side) do not price runs: there
+/// a run of a few blocks is a whole book, and pricing it as one event let the path skip a copy of
+/// a repeated book and stay on the wrong one (1M sentences of the same books in turn: strict F1
+/// 0.42).
 fn search_level(
     level: &Level<'_>,
     p: &Params,
     rounds: usize,
     progress: Option<&ProgressBar>,
     sentences: bool,
+    depth: usize,
 ) -> Vec<RawBead> {
     let (n, m) = (level.n(), level.m());
     if (n + 1) * (m + 1) <= FULL_STATES || n.min(m) < 4 * COARSEN {
@@ -320,9 +336,14 @@ fn search_level(
             .local
             .as_ref()
             .map(|v| std::sync::Arc::new(v.iter().step_by(COARSEN).copied().collect::<Vec<f32>>())),
+        null_run: if depth >= RUN_DEPTH {
+            f32::INFINITY
+        } else {
+            p.null_run
+        },
         ..p.clone()
     };
-    let path = search_level(&coarse, &coarse_params, rounds, None, false);
+    let path = search_level(&coarse, &coarse_params, rounds, None, false, depth + 1);
     let band = Band::around(&path, COARSEN, BAND, n, m);
     if p.local.is_some() {
         return dp_widening(level, p, band, rounds, progress);
@@ -517,7 +538,13 @@ pub(crate) struct Tables {
     lex: Vec<f32>,
     /// Semantic pair products per state (empty without vectors).
     sem: Vec<f32>,
+    /// With affine gaps: `gap_rows[k]` holds the 1-0 run states of row `k × GAP_CHECKPOINT − 1`,
+    /// from which a search in a widened band restarts (the rows after it are recomputed).
+    gap_rows: Vec<Vec<f32>>,
 }
+
+/// Rows between the saved 1-0 run states of [`Tables::gap_rows`].
+const GAP_CHECKPOINT: usize = 64;
 
 /// The dynamic programme proper. With `prev` (a search in a band that differs only from some row
 /// on), the rows before that are copied rather than recomputed.
@@ -530,6 +557,13 @@ fn dp(
 ) -> (Vec<RawBead>, Tables) {
     let n = level.n();
     let m = level.m();
+    // Runs of nulls priced exactly (affine gaps, below) keep their run states for the current
+    // and the previous row, and every `GAP_CHECKPOINT` rows: a search in a widened band
+    // restarts from the last checkpoint before the first changed row.
+    let gap = p.null_extend.is_finite();
+    let mut gap_rows: Vec<Vec<f32>> = Vec::new();
+    let mut d_from = 0;
+    let mut gap_start: Vec<f32> = Vec::new();
     let (from, mut lex, mut semm, mut cost, mut back, mut row_base) = match prev {
         Some(t) => {
             let r0 = (0..=n)
@@ -540,9 +574,20 @@ fn dp(
                 (t.lex, t.sem, t.cost, t.back, t.base);
             lex.truncate(keep);
             semm.truncate(keep);
-            cost.truncate(keep);
-            back.truncate(keep);
-            base.truncate(r0);
+            let (d0, dkeep) = if gap {
+                let k = (r0 / GAP_CHECKPOINT).min(t.gap_rows.len().saturating_sub(1));
+                gap_rows = t.gap_rows;
+                gap_start = gap_rows.get(k).cloned().unwrap_or_default();
+                gap_rows.truncate(k);
+                let d0 = k * GAP_CHECKPOINT;
+                (d0, if d0 > n { band.states() } else { band.off[d0] })
+            } else {
+                (r0, keep)
+            };
+            d_from = d0;
+            cost.truncate(dkeep);
+            back.truncate(dkeep);
+            base.truncate(d0);
             (r0, lex, semm, cost, back, base)
         }
         None => (
@@ -556,6 +601,7 @@ fn dp(
     };
     let band = &band;
     let lex_from = from.min(n + 1);
+    let from = if gap { d_from.min(from) } else { from };
     if lex_from <= n {
         let (fs, ft) = (&level.feats.src, &level.feats.tgt);
         lex = pair_matrix(band, lex_from, lex, |i, j| overlap(fs.get(i), ft.get(j)));
@@ -597,12 +643,32 @@ fn dp(
     } else {
         (Vec::new(), Vec::new())
     };
+    // What a null bead of source sentence i − 1 (a = 1) or target sentence j − 1 (a = 0) costs
+    // besides its prior: its length, and what the lexical and semantic evidence say.
+    let null_extra = |a: usize, i: usize, j: usize, d2: f32| -> f32 {
+        let mut c = p.null_len * length_cost(d2);
+        if let Some(s) = sem {
+            c += s.null_cost(if a == 0 { near_t[j - 1] } else { near_s[i - 1] });
+        }
+        if p.lex_null != 0.0 {
+            c += if a == 0 { lex_t[j - 1] } else { lex_s[i - 1] };
+        }
+        c
+    };
     // Per row: 2-D prefix sums of the lexical (and semantic) matrix over rows i, i−1, …, so the
     // sum of any bead type is two look-ups.
     let mut dense: Vec<Vec<f32>> = vec![Vec::new(); MAXK];
     let mut q: Vec<Vec<f32>> = vec![Vec::new(); MAXK];
     let mut qs: Vec<Vec<f32>> = vec![Vec::new(); MAXK];
+    // Affine gaps (Gotoh): the best cost of a path into each state of this row whose last bead
+    // is 0-1 (`gap_t`), and of this and the previous row whose last bead is 1-0 (`gap_s`,
+    // `gap_s_prev`), so that a run of nulls opens once at the prior and every further null
+    // costs `null_extend`, whatever the best path into the previous state was.
+    let (mut gap_t, mut gap_s, mut gap_s_prev) = (Vec::new(), Vec::new(), gap_start);
     for i in from..=n {
+        if gap && i.is_multiple_of(GAP_CHECKPOINT) {
+            gap_rows.push(gap_s_prev.clone());
+        }
         let (lo, hi) = (band.lo[i], band.hi[i]);
         let base = lo.saturating_sub(MAXK + 1);
         row_prefix(band, &lex, i, base, hi, &mut dense, &mut q);
@@ -633,10 +699,17 @@ fn dp(
             }
         }
         let row_off = band.off[i];
+        if gap {
+            gap_t.clear();
+            gap_t.resize(hi - lo + 1, f32::INFINITY);
+            gap_s.clear();
+            gap_s.resize(hi - lo + 1, f32::INFINITY);
+        }
         for j in lo..=hi {
             if i == 0 && j == 0 {
                 continue;
             }
+            let mut flags = 0u8;
             let mut lt = [0.0f32; MAXK + 1];
             let mut twb = [0.0f32; MAXK + 1];
             for b in 1..=MAXK.min(j) {
@@ -669,9 +742,36 @@ fn dp(
                 let d = lt - ls;
                 let d2 = d * d / (var * mean);
                 let mut c = prev + p.prior[t] + penalty;
-                if a == 0 || b == 0 {
+                if (a == 0 || b == 0) && gap {
                     // A run of omitted sentences is one omission: opening it costs the prior,
                     // extending it less.
+                    let run = if a == 0 {
+                        gap_t.get(pj.wrapping_sub(lo)).copied()
+                    } else {
+                        gap_s_prev.get(pj.wrapping_sub(plo)).copied()
+                    };
+                    let ext = run.unwrap_or(f32::INFINITY)
+                        + shift
+                        + p.null_extend.min(p.prior[t])
+                        + penalty;
+                    if ext < c {
+                        c = ext;
+                        flags |= if a == 0 {
+                            GAP_T_EXTENDED
+                        } else {
+                            GAP_S_EXTENDED
+                        };
+                    }
+                    c += null_extra(a, i, j, d2);
+                    if a == 0 {
+                        gap_t[j - lo] = c;
+                    } else {
+                        gap_s[j - lo] = c;
+                    }
+                } else if a == 0 || b == 0 {
+                    // Without a price for extending runs (the first pass), a long text still
+                    // prices a run of three or more nulls as one event (`null_run`), read from
+                    // the best paths into the states before.
                     if back[poff + pj - plo] == t as u8 {
                         let mut run = p.null_extend;
                         // Is the bead before that one of the kind too (a run of three)?
@@ -684,13 +784,7 @@ fn dp(
                         }
                         c += run.min(p.prior[t]) - p.prior[t];
                     }
-                    c += p.null_len * length_cost(d2);
-                    if let Some(s) = sem {
-                        c += s.null_cost(if a == 0 { near_t[j - 1] } else { near_s[i - 1] });
-                    }
-                    if p.lex_null != 0.0 {
-                        c += if a == 0 { lex_t[j - 1] } else { lex_s[i - 1] };
-                    }
+                    c += null_extra(a, i, j, d2);
                 } else {
                     c += length_cost(d2);
                     let total = swa + twb[b];
@@ -709,13 +803,21 @@ fn dp(
                 }
             }
             cost[row_off + j - lo] = best;
-            back[row_off + j - lo] = best_t;
+            back[row_off + j - lo] = if best_t == u8::MAX {
+                u8::MAX
+            } else {
+                best_t | flags
+            };
         }
         // Re-base the row on its smallest cost.
         let row = &mut cost[row_off..row_off + hi - lo + 1];
         let least = row.iter().copied().fold(f32::INFINITY, f32::min);
         let least = if least.is_finite() { least } else { 0.0 };
         row.iter_mut().for_each(|c| *c -= least);
+        if gap {
+            gap_s.iter_mut().for_each(|c| *c -= least);
+            std::mem::swap(&mut gap_s, &mut gap_s_prev);
+        }
         row_base.push(frame + f64::from(least));
         if let Some(pb) = progress
             && i % 4096 == 0
@@ -726,12 +828,19 @@ fn dp(
     // Trace back from the corner.
     let mut beads = Vec::new();
     let (mut i, mut j) = (n, m);
+    // Inside a run of nulls (affine gaps): the kind of null bead the path is in.
+    let mut in_run: Option<u8> = None;
     while i > 0 || j > 0 {
         let Some(k) = band.idx(i, j) else { break };
-        let t = back[k];
-        if t == u8::MAX {
+        if back[k] == u8::MAX {
             break;
         }
+        let t = in_run.unwrap_or(back[k] & BEAD_TYPE);
+        in_run = match t {
+            1 if back[k] & GAP_S_EXTENDED != 0 => Some(1),
+            2 if back[k] & GAP_T_EXTENDED != 0 => Some(2),
+            _ => None,
+        };
         let (a, b) = TYPES[t as usize];
         let (pi, pj) = (i - a, j - b);
         let d2 = length_d2(
@@ -771,6 +880,7 @@ fn dp(
         base: row_base,
         lex,
         sem: semm,
+        gap_rows,
     };
     (beads, tables)
 }
@@ -936,6 +1046,15 @@ mod tests {
         dp_widening(&level, p, Band::full(sl.len(), tl.len()), 0, None)
     }
 
+    /// The source sentences of `gap` are 1-0 beads in `path`, in one run where the passage is
+    /// (an unclued sentence at either end is a tie).
+    fn assert_one_run(path: &[RawBead], gap: &std::ops::Range<usize>) {
+        let nulls: Vec<usize> = path.iter().filter(|b| b.ty == 1).map(|b| b.s0).collect();
+        assert_eq!(nulls.len(), gap.len(), "{path:?}");
+        assert!(nulls.windows(2).all(|w| w[1] == w[0] + 1), "{nulls:?}");
+        assert!(nulls[0].abs_diff(gap.start) <= 1, "{nulls:?}");
+    }
+
     #[test]
     fn a_missing_passage_comes_out_as_one_run_of_nulls() {
         // Without a run price (null_run infinite) part of such a passage went into a 4-1
@@ -946,12 +1065,29 @@ mod tests {
             ..params(1.0)
         };
         let path = align_lengths_only(n, gap.clone(), &p);
-        let nulls: Vec<usize> = path.iter().filter(|b| b.ty == 1).map(|b| b.s0).collect();
-        assert_eq!(nulls.len(), gap.len(), "{path:?}");
-        // One run, where the passage is (an unclued sentence at either end is a tie).
-        assert!(nulls.windows(2).all(|w| w[1] == w[0] + 1), "{nulls:?}");
-        assert!(nulls[0].abs_diff(gap.start) <= 1, "{nulls:?}");
+        assert_one_run(&path, &gap);
         assert!(path.iter().all(|b| b.ty <= 1), "{path:?}");
+    }
+
+    #[test]
+    fn a_run_of_nulls_is_priced_as_one_event_whatever_the_best_path_next_to_it() {
+        // Second-pass pricing (`null_extend` finite: affine gaps): a missing passage comes
+        // out as one run, and the same run from the source or the target side.
+        let (n, gap) = (120, 50..80);
+        let p = Params {
+            null_extend: 1.0,
+            ..params(1.0)
+        };
+        let path = align_lengths_only(n, gap.clone(), &p);
+        assert_one_run(&path, &gap);
+        // Every run cost: the prior once, then `null_extend` per sentence; without the
+        // discount the same passage is not one run.
+        let dear = Params {
+            null_extend: p.prior[1],
+            ..params(1.0)
+        };
+        let spread = align_lengths_only(n, gap.clone(), &dear);
+        assert!(spread.iter().any(|b| b.ty >= 3), "{spread:?}");
     }
 
     #[test]
@@ -1049,6 +1185,15 @@ mod tests {
             narrow, full,
             "a wrong band should give a wrong path without widening"
         );
+        let widened = dp_widening(&level, &p, Band::new(lo.clone(), hi.clone(), 60), 4, None);
+        assert_eq!(widened, full);
+        // The same with runs of nulls priced exactly (the search restarts from a checkpoint
+        // of its run states).
+        let p = Params {
+            null_extend: 1.0,
+            ..p
+        };
+        let full = dp_widening(&level, &p, Band::full(60, 60), 0, None);
         let widened = dp_widening(&level, &p, Band::new(lo, hi, 60), 4, None);
         assert_eq!(widened, full);
     }

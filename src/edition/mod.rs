@@ -73,7 +73,7 @@ pub fn write_edition(
     Ok(files.iter().map(|(name, _)| dir.join(name)).collect())
 }
 
-/// Escape text for XML and HTML content and attribute values (see [`crate::tei::escape`]).
+/// Escape text for XML and HTML content and attribute values (see `tei::escape`).
 pub use crate::tei::escape::html as escape;
 
 /// Is `s` usable as an `xml:id` (an NCName, simplified to what our ids look like)?

@@ -13,7 +13,7 @@
 //! `text.version1.version2.xml` alignment): `<work>.<src>.<der>.xml`, `<work>.<src>.xml`,
 //! `<work>.<der>.xml`; the documents are `<doc><p><s id>text</s></p></doc>`. Besides InterText's
 //! attributes each link carries `id`, `cert`, and `resp`/`when` when confirmed (InterText drops
-//! them when it saves; [`super::keep_confirmers`] then keeps who confirmed an unchanged link).
+//! them when it saves; `keep_confirmers` then keeps who confirmed an unchanged link).
 //! Automatic links with a confidence below 0.5 (`status --doubtful`) get `mark="1"`, so the
 //! editor shows what to review first.
 

@@ -3,7 +3,7 @@
 //!
 //! Export works on one derivation edge of a [`WorkAlignment`] (cesAlign, InterText, TSV, ladder)
 //! or on the N-way segments (TMX). Import reads beads on sentence ids ([`ImportedBead`]) and
-//! [`merge_edge`] puts them into an edge of the alignment, either replacing it or merging.
+//! `merge_edge` puts them into an edge of the alignment, either replacing it or merging.
 
 pub mod beads;
 pub mod cesalign;
@@ -360,7 +360,7 @@ pub struct ImportedFile {
     /// The beads in file order.
     pub beads: Vec<ImportedBead>,
     /// Indices (into `beads`) of beads the file marks as confirmed without naming who
-    /// (InterText keeps only `status="man"`): [`keep_confirmers`] gives them the editor who
+    /// (InterText keeps only `status="man"`): `keep_confirmers` gives them the editor who
     /// confirmed the same bead before.
     pub unnamed: Vec<usize>,
     /// Things the user should know (groups left out, InterText marks not stored, units with
@@ -589,7 +589,7 @@ pub(crate) fn doc_side(doc: &str, rel: &Relation) -> Option<bool> {
 }
 
 /// Read a file in `format` into beads on sentence ids of edge `rel` of `work`. `default_who` and
-/// `now` fill a confirmation the file does not attribute (see [`keep_confirmers`]).
+/// `now` fill a confirmation the file does not attribute (see `keep_confirmers`).
 pub fn import(
     format: Format,
     src: &str,

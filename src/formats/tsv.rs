@@ -46,7 +46,7 @@ fn needs_mark(rest: &str) -> bool {
     rest.starts_with(FORMULA_START) || rest.starts_with('\'') && needs_mark(&rest[1..])
 }
 
-/// The inverse of [`neutralise`].
+/// The inverse of `neutralise`.
 pub fn strip_neutraliser(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
         Some(rest) if needs_mark(rest) => rest,

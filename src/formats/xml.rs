@@ -9,7 +9,7 @@ use quick_xml::XmlVersion;
 use quick_xml::events::Event;
 use std::collections::BTreeMap;
 
-/// Escaping for element content and attributes (see [`crate::tei::escape`]).
+/// Escaping for element content and attributes (see `tei::escape`).
 pub use crate::tei::escape::{attr, text};
 
 /// 1-based line of a byte offset.

@@ -291,7 +291,7 @@ fn merge_orders(lists: &[Vec<usize>], comp_layers: &[BTreeSet<usize>]) -> Vec<us
 ///
 /// Only the segments the change touched are made anew: a segment whose sentences and chain are
 /// what they were is kept as it is (a `link` on a 50,000-sentence work changes a few of them).
-/// The result is the same as [`recompose_full`]'s.
+/// The result is the same as `recompose_full`'s.
 pub fn recompose(work: &Work, alignment: &mut WorkAlignment) {
     let old = std::mem::take(&mut alignment.segments);
     let mut ids = MarkAlloc::new(alignment, &old);

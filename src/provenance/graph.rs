@@ -1,6 +1,6 @@
 //! The derivation graph of a work: its relations (edges source → derived), the ONE order of its
 //! layers every part of the tool uses ([`derivation_order`]: sources before what was derived from
-//! them, ties by id), and cycle detection ([`find_cycle`]) for the graph and for `check`.
+//! them, ties by id), and cycle detection (`find_cycle`) for the graph and for `check`.
 
 use super::ProvenanceError;
 use crate::model::{Layer, Relation, Work};

@@ -1,23 +1,23 @@
 //! The derivation graph of a work and the composition of pairwise beads into N-way segments,
 //! each with its provenance chain.
 //!
-//! - [`derivation_graph`] turns the layers' `derivation` fields into [`Relation`]s (edges source →
+//! - [`derivation_graph`] turns the layers' `derivation` fields into [`Relation`](crate::model::Relation)s (edges source →
 //!   derived), rejecting cycles, missing sources and duplicate layer ids. Any forest works: a chain
 //!   (ru → cs → en), a tree (en → ru, en → cs), several originals.
 //! - [`align_edge`] aligns one edge with [`crate::align::align`] (block indices as soft anchors)
-//!   and turns the beads into [`Link`]s and [`Unaligned`] ptrs. A 0-1 bead whose derived sentence
+//!   and turns the beads into [`Link`](crate::model::Link)s and [`Unaligned`](crate::model::Unaligned) ptrs. A 0-1 bead whose derived sentence
 //!   stands where the source witness has a `<gap>` is a `source-gap`, not an addition; a source
 //!   layer without any text gives no links, only `source-gap` ptrs. Links and ptrs confirmed by a
 //!   person are kept exactly and the aligner aligns only between them.
-//! - [`compose`] joins the pairwise links of all edges into N-way [`Segment`]s (connected
+//! - [`compose`] joins the pairwise links of all edges into N-way [`Segment`](crate::model::Segment)s (connected
 //!   components), in document order, each with its chain of link and ptr ids.
 //! - [`align_work`] does all of it for a work, keeping the history of an existing alignment so
 //!   that re-running on unchanged input gives the same alignment (and the same file).
 //! - Ids are stable: on re-alignment a link, ptr or segment with exactly the targets of an
 //!   existing one keeps its id; new ones are numbered above the high-water marks kept in the file
-//!   ([`WorkAlignment::id_high_water`], see [`high_water`]), so an id is never reused.
+//!   ([`WorkAlignment::id_high_water`](crate::model::WorkAlignment::id_high_water), see [`high_water`]), so an id is never reused.
 //!
-//! The rooms: [`graph`] (relations, the one layer order, cycles), [`edit`] (the edge core: the
+//! The rooms: [`graph`] (relations, the one layer order, cycles), `edit` (the edge core: the
 //! one way any operation — an alignment run, an import, a link by hand — makes an edge, with one
 //! id allocator and one source-gap rule), `edge` (aligning one edge), `gaps`
 //! (aligning around gaps of the source witness), `compose` (N-way segments), `ids` (stable

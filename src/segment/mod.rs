@@ -6,7 +6,7 @@
 //! The splitter is rule-based: every run of terminal punctuation followed by white space is a
 //! candidate, and [`rules`] decides from the word before it (abbreviation, number, initial,
 //! ordinary word) and the word after it (lower case, capital, typical sentence starter). The
-//! abbreviation and starter lists per language are in [`abbrev`]; [`lang`] maps a language code
+//! abbreviation and starter lists per language are in `abbrev`; [`lang`] maps a language code
 //! to its rules (cs, ru, en, and a generic fallback for every other code).
 //!
 //! Layout conventions: a single newline is white space; a blank line (two newlines, possibly

@@ -7,7 +7,7 @@
 //!    in brackets as a comment ("(?)", "(…)").
 //! 3. After a single dot, look at the word before it:
 //!    - a word in quotes or brackets ("„systému zásluh“.") or an ordinary word: break;
-//!    - an abbreviation: by its class (see [`crate::segment::abbrev`]);
+//!    - an abbreviation: by its class (see `segment::abbrev`);
 //!    - a number: a day or month ("17. 5. 2020") keeps going before another number in languages
 //!      that write ordinal dots, otherwise break before anything but a lower-case word;
 //!    - a single letter (an initial, "L. I. Brežněv") or letters with dots ("U.S.", "Л.И."): break

@@ -5,6 +5,7 @@
 use super::TeiError;
 use quick_xml::events::Event;
 use quick_xml::reader::Reader;
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// The deepest element nesting accepted (see [`Doc::parse`]).
@@ -12,11 +13,13 @@ pub(crate) const MAX_DEPTH: usize = 1000;
 
 /// An element: its start tag (or the whole empty tag), end tag, attributes and children.
 #[derive(Debug, Clone)]
-pub(crate) struct Elem {
+pub(crate) struct Elem<'a> {
     /// Qualified name as written (`tei:p`, `p`).
-    pub name: String,
-    /// Attributes as (qualified name, unescaped value).
-    pub attrs: Vec<(String, String)>,
+    pub name: &'a str,
+    /// Attributes as (qualified name, unescaped value). Names, and values that need no
+    /// unescaping (nearly all), are slices of the source: an alignment file of 50k links has
+    /// 600k attributes, and a string allocated for each was most of the cost of reading it.
+    pub attrs: Vec<(&'a str, Cow<'a, str>)>,
     /// Bytes of the start tag (or of the empty-element tag).
     pub start: Range<usize>,
     /// Bytes of the end tag; `None` for an empty-element tag.
@@ -31,9 +34,9 @@ pub(crate) struct Elem {
 /// nodes (a sentence and the space after it are two), and they dominated the memory of reading
 /// it (a 2-million-sentence layer took 1.7 GB).
 #[derive(Debug, Clone)]
-pub(crate) enum Node {
+pub(crate) enum Node<'a> {
     /// An element.
-    Element(Box<Elem>),
+    Element(Box<Elem<'a>>),
     /// Character data as written (no references inside: they are [`Node::Ref`]).
     Text {
         /// Bytes in the source.
@@ -93,7 +96,7 @@ pub(crate) struct Doc<'a> {
     /// The source text.
     pub src: &'a str,
     /// All nodes; children refer to them by index.
-    pub nodes: Vec<Node>,
+    pub nodes: Vec<Node<'a>>,
     /// The root element's index.
     pub root: usize,
     /// Byte offsets where each line starts (for line:column in messages).
@@ -172,66 +175,10 @@ impl<'a> Doc<'a> {
         let (before, after) = (raw.start, raw.end);
         let outside = st.stack.is_empty();
         let node = match event {
-            Event::Start(ref e) | Event::Empty(ref e) => {
-                if outside && st.root_seen {
-                    return Err(self.xml_error(before, "a second root element"));
-                }
-                let name = e.name().as_ref().to_owned();
-                if !is_qname(&name) {
-                    return Err(self.xml_error(before, &format!("<{name}> is not an XML name")));
-                }
-                let mut attrs = Vec::new();
-                for a in e.attributes() {
-                    let a = a.map_err(|err| self.xml_error(before, &err.to_string()))?;
-                    let key = a.key.as_ref().to_owned();
-                    if !is_qname(&key) {
-                        return Err(self.xml_error(
-                            before,
-                            &format!("attribute name \"{key}\" is not an XML name"),
-                        ));
-                    }
-                    let value = self.attr_value(&a.value, &key, before, st)?;
-                    attrs.push((key, value));
-                }
-                // A Vec grows to room for four at its first push: 200 bytes for the one
-                // attribute of every `<s>`, most of a long book's memory.
-                attrs.shrink_to_fit();
-                let is_start = matches!(event, Event::Start(_));
-                let idx = self.push(
-                    Node::Element(Box::new(Elem {
-                        name,
-                        attrs,
-                        start: before..after,
-                        end: None,
-                        children: Vec::new(),
-                    })),
-                    st,
-                );
-                if outside {
-                    st.root_seen = true;
-                }
-                if is_start {
-                    st.stack.push(idx);
-                    // The tree is walked recursively; a pathological depth would overflow
-                    // the stack (a crash) instead of giving an error. Real TEI nests a few
-                    // dozen levels at most.
-                    if st.stack.len() > MAX_DEPTH {
-                        return Err(self.xml_error(
-                            before,
-                            &format!("elements nested more than {MAX_DEPTH} deep"),
-                        ));
-                    }
-                }
-                return Ok(());
-            }
+            Event::Start(ref e) => return self.element(e, true, raw, st),
+            Event::Empty(ref e) => return self.element(e, false, raw, st),
             Event::End(_) => {
-                // check_end_names guarantees the end tag matches the open element.
-                if let Some(idx) = st.stack.pop()
-                    && let Node::Element(e) = &mut self.nodes[idx]
-                {
-                    e.end = Some(before..after);
-                    e.children.shrink_to_fit();
-                }
+                self.end_tag(raw, st);
                 return Ok(());
             }
             Event::Text(_) => {
@@ -267,49 +214,127 @@ impl<'a> Doc<'a> {
                     text: text.into_boxed_str(),
                 }
             }
-            Event::Decl(ref d) => {
-                if before != bom {
-                    return Err(self.xml_error(
-                        before,
-                        "an XML declaration (<?xml …?>) is allowed only at the very start of \
-                         the file",
-                    ));
-                }
-                self.check_decl(d.as_ref(), before)?;
-                Node::Other { raw }
-            }
-            Event::PI(_) => {
-                let target = self.src[before + 2..after]
-                    .split(|c: char| c.is_whitespace() || c == '?')
-                    .next()
-                    .unwrap_or("");
-                if target.eq_ignore_ascii_case("xml") {
-                    return Err(self.xml_error(
-                        before,
-                        "an XML declaration (<?xml …?>) is allowed only at the very start of \
-                         the file",
-                    ));
-                }
-                Node::Other { raw }
-            }
-            Event::DocType(_) => {
-                if !outside || st.root_seen || st.dtd.is_some() {
-                    return Err(self.xml_error(
-                        before,
-                        "a document type declaration (<!DOCTYPE …>) must come once, before \
-                         the root element",
-                    ));
-                }
-                let dtd = super::wf::Dtd::parse(&self.src[before..after])
-                    .map_err(|(k, m)| self.xml_error(before + k, &m))?;
-                st.dtd = Some(dtd);
-                Node::Other { raw }
-            }
+            Event::Decl(ref d) => self.declaration(d.as_ref(), raw, bom)?,
+            Event::PI(_) => self.processing_instruction(raw)?,
+            Event::DocType(_) => self.doctype(raw, st)?,
             Event::Comment(_) => Node::Other { raw },
             Event::Eof => return Ok(()),
         };
         self.push(node, st);
         Ok(())
+    }
+
+    /// A start tag or an empty-element tag: its element, checked, added to the tree.
+    fn element(
+        &mut self,
+        e: &quick_xml::events::BytesStart<'_>,
+        is_start: bool,
+        raw: Range<usize>,
+        st: &mut ParseState,
+    ) -> Result<(), TeiError> {
+        let (before, after) = (raw.start, raw.end);
+        let outside = st.stack.is_empty();
+        if outside && st.root_seen {
+            return Err(self.xml_error(before, "a second root element"));
+        }
+        let name = self.slice_of(e.name().as_ref());
+        if !is_qname(name) {
+            return Err(self.xml_error(before, &format!("<{name}> is not an XML name")));
+        }
+        let mut attrs = Vec::new();
+        for a in e.attributes() {
+            let a = a.map_err(|err| self.xml_error(before, &err.to_string()))?;
+            let key = self.slice_of(a.key.as_ref());
+            if !is_qname(key) {
+                return Err(self.xml_error(
+                    before,
+                    &format!("attribute name \"{key}\" is not an XML name"),
+                ));
+            }
+            let value = self.attr_value(&a.value, key, before, st)?;
+            attrs.push((key, value));
+        }
+        // A Vec grows to room for four at its first push: 200 bytes for the one attribute of
+        // every `<s>`, most of a long book's memory.
+        attrs.shrink_to_fit();
+        let idx = self.push(
+            Node::Element(Box::new(Elem {
+                name,
+                attrs,
+                start: before..after,
+                end: None,
+                children: Vec::new(),
+            })),
+            st,
+        );
+        if outside {
+            st.root_seen = true;
+        }
+        if is_start {
+            st.stack.push(idx);
+            // The tree is walked recursively; a pathological depth would overflow the stack (a
+            // crash) instead of giving an error. Real TEI nests a few dozen levels at most.
+            if st.stack.len() > MAX_DEPTH {
+                return Err(self.xml_error(
+                    before,
+                    &format!("elements nested more than {MAX_DEPTH} deep"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// An end tag closes the open element (check_end_names guarantees that they match).
+    fn end_tag(&mut self, raw: Range<usize>, st: &mut ParseState) {
+        if let Some(idx) = st.stack.pop()
+            && let Node::Element(e) = &mut self.nodes[idx]
+        {
+            e.end = Some(raw);
+            e.children.shrink_to_fit();
+        }
+    }
+
+    /// The XML declaration, which may only open the file.
+    fn declaration(&self, decl: &str, raw: Range<usize>, bom: usize) -> Result<Node<'a>, TeiError> {
+        if raw.start != bom {
+            return Err(self.xml_error(
+                raw.start,
+                "an XML declaration (<?xml …?>) is allowed only at the very start of the file",
+            ));
+        }
+        self.check_decl(decl, raw.start)?;
+        Ok(Node::Other { raw })
+    }
+
+    /// A processing instruction, whose target may not be `xml` in any case.
+    fn processing_instruction(&self, raw: Range<usize>) -> Result<Node<'a>, TeiError> {
+        let target = self.src[raw.start + 2..raw.end]
+            .split(|c: char| c.is_whitespace() || c == '?')
+            .next()
+            .unwrap_or("");
+        if target.eq_ignore_ascii_case("xml") {
+            return Err(self.xml_error(
+                raw.start,
+                "an XML declaration (<?xml …?>) is allowed only at the very start of the file",
+            ));
+        }
+        Ok(Node::Other { raw })
+    }
+
+    /// The document type declaration: once, before the root element; its declarations are
+    /// kept for the entity references that follow.
+    fn doctype(&self, raw: Range<usize>, st: &mut ParseState) -> Result<Node<'a>, TeiError> {
+        if !st.stack.is_empty() || st.root_seen || st.dtd.is_some() {
+            return Err(self.xml_error(
+                raw.start,
+                "a document type declaration (<!DOCTYPE …>) must come once, before the root \
+                 element",
+            ));
+        }
+        let dtd = super::wf::Dtd::parse(&self.src[raw.clone()])
+            .map_err(|(k, m)| self.xml_error(raw.start + k, &m))?;
+        st.dtd = Some(dtd);
+        Ok(Node::Other { raw })
     }
 
     /// The text an entity or character reference stands for.
@@ -358,12 +383,18 @@ impl<'a> Doc<'a> {
         key: &str,
         pos: usize,
         st: &mut ParseState,
-    ) -> Result<String, TeiError> {
+    ) -> Result<Cow<'a, str>, TeiError> {
         if raw.contains('<') {
             return Err(self.xml_error(
                 pos,
                 &format!("'<' in the value of attribute {key} (write &lt;)"),
             ));
+        }
+        if !raw.contains(['&', '\t', '\n', '\r']) {
+            return Ok(match self.within(raw) {
+                Some(s) => Cow::Borrowed(s),
+                None => Cow::Owned(raw.to_owned()),
+            });
         }
         let mut out = String::with_capacity(raw.len());
         let mut rest = raw;
@@ -387,7 +418,23 @@ impl<'a> Doc<'a> {
             }
         }
         out.push_str(rest);
-        Ok(out)
+        Ok(Cow::Owned(out))
+    }
+
+    /// `s` as a slice of the source with the source's lifetime, when it lies in the source
+    /// (quick-xml hands names and values out borrowed from the event, though they are the
+    /// source's bytes).
+    fn within(&self, s: &str) -> Option<&'a str> {
+        let start = (s.as_ptr() as usize).checked_sub(self.src.as_ptr() as usize)?;
+        // Two live allocations never overlap: a range inside the source's is the source.
+        let found = self.src.get(start..start.checked_add(s.len())?)?;
+        (found.as_ptr() == s.as_ptr()).then_some(found)
+    }
+
+    /// A name as a slice of the source (see [`Doc::within`]); empty (not a name, refused by
+    /// the caller) for one that is not the source's.
+    fn slice_of(&self, s: &str) -> &'a str {
+        self.within(s).unwrap_or("")
     }
 
     /// The XML declaration: the text is read as UTF-8 (a file in another encoding was decoded
@@ -414,8 +461,8 @@ impl<'a> Doc<'a> {
         let src = self.src;
         if let Some(&open) = st.stack.last() {
             let (name, pos) = match &self.nodes[open] {
-                Node::Element(e) => (e.name.clone(), e.start.start),
-                _ => (String::new(), 0),
+                Node::Element(e) => (e.name, e.start.start),
+                _ => ("", 0),
             };
             return Err(self.xml_error(
                 src.len(),
@@ -442,7 +489,7 @@ impl<'a> Doc<'a> {
         Ok(())
     }
 
-    fn push(&mut self, node: Node, st: &mut ParseState) -> usize {
+    fn push(&mut self, node: Node<'a>, st: &mut ParseState) -> usize {
         let idx = self.nodes.len();
         self.nodes.push(node);
         match st.stack.last() {
@@ -506,7 +553,7 @@ impl<'a> Doc<'a> {
     /// The local name of an element (without prefix), or `None` for other nodes.
     pub fn local(&self, i: usize) -> Option<&str> {
         match &self.nodes[i] {
-            Node::Element(e) => Some(e.name.rsplit(':').next().unwrap_or(&e.name)),
+            Node::Element(e) => Some(e.name.rsplit(':').next().unwrap_or(e.name)),
             _ => None,
         }
     }
@@ -517,8 +564,8 @@ impl<'a> Doc<'a> {
             Node::Element(e) => e
                 .attrs
                 .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.as_str()),
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.as_ref()),
             _ => None,
         }
     }

@@ -2,7 +2,7 @@
 //! re-segmenting an edited layer with stable ids.
 //!
 //! The document is parsed into a tree that knows the byte range of every node
-//! ([`super::dom`]); new tags are spliced into the original text, so every other element,
+//! (`tei::dom`); new tags are spliced into the original text, so every other element,
 //! attribute, comment, processing instruction, entity reference and character stays byte for
 //! byte where it was.
 //!
@@ -12,7 +12,7 @@
 //!
 //! ## Where sentences go
 //! Text-bearing blocks (`p`, `head`, `salute`, `signed`, `item`, `ab`, `l`, … see
-//! [`super::reader::BLOCKS`]) are split with [`crate::segment::split`] on their text content
+//! `tei::reader::BLOCKS`) are split with [`crate::segment::split`] on their text content
 //! (notes left out). Inline children (`hi`, `name`, `pb`, `lb`, `gap`, `note`, comments, PIs,
 //! references) normally stand whole inside a sentence. When a sentence boundary falls inside an
 //! inline element that may hold `<s>` (`hi`, `name`, `foreign`, `q`, … see `ENTERABLE`), the

@@ -106,7 +106,7 @@ pub(crate) fn check_ids(doc: &Doc) -> Result<(), TeiError> {
         if let Node::Element(e) = n {
             let start = &e.start;
             for (k, v) in &e.attrs {
-                if k == "xml:id" {
+                if *k == "xml:id" {
                     if !super::wf::is_ncname(v) {
                         return Err(doc.invalid(
                             start.start,
@@ -117,7 +117,7 @@ pub(crate) fn check_ids(doc: &Doc) -> Result<(), TeiError> {
                             ),
                         ));
                     }
-                    if let Some(&first) = seen.get(v.as_str()) {
+                    if let Some(&first) = seen.get(v.as_ref()) {
                         return Err(doc.invalid(
                             start.start,
                             format!(

@@ -39,15 +39,10 @@ fn delete_cs(d: &Path, id: &str) {
     std::fs::write(&f, x).unwrap();
 }
 
-#[test]
-fn deleting_a_czech_sentence_realigns_only_its_neighbourhood() {
-    let tmp = temp_work_all(Path::new(LETTER), "letter-1968");
-    let d = tmp.path();
-    let ap = d.join("alignments/letter-1968/alignment.xml");
-    run(d, &["align", "texts/letter-1968", "--when", "2026-01-01"]);
-    // Mark a far automatic link so that holding it shows: an aligner re-run would not give a
-    // cert of 0.5 (as if an older aligner version had written it).
-    let x = std::fs::read_to_string(&ap).unwrap();
+/// Mark a far automatic link so that holding it shows: an aligner re-run would not give a
+/// cert of 0.5 (as if an older aligner version had written it).
+fn mark_a_far_link(ap: &Path) {
+    let x = std::fs::read_to_string(ap).unwrap();
     let line = x
         .lines()
         .find(|l| l.contains("xml:id=\"a.cs-en.1\""))
@@ -57,9 +52,12 @@ fn deleting_a_czech_sentence_realigns_only_its_neighbourhood() {
     let c1 = c0 + 7 + line[c0 + 7..].find('"').unwrap();
     assert_ne!(&line[c0 + 7..c1], "0.5");
     let marked = format!("{} cert=\"0.5{}", &line[..c0], &line[c1..]);
-    std::fs::write(&ap, x.replacen(&line, &marked, 1)).unwrap();
-    let before = read_alignment(&ap).unwrap();
-    let cs_old: Vec<String> = read_layer(&d.join("texts/letter-1968/cs.xml"))
+    std::fs::write(ap, x.replacen(&line, &marked, 1)).unwrap();
+}
+
+/// The Czech sentence ids in order, and the position of each English sentence.
+fn sentence_ids(d: &Path) -> (Vec<String>, HashMap<String, usize>) {
+    let cs: Vec<String> = read_layer(&d.join("texts/letter-1968/cs.xml"))
         .unwrap()
         .sentences
         .into_iter()
@@ -72,7 +70,52 @@ fn deleting_a_czech_sentence_realigns_only_its_neighbourhood() {
         .enumerate()
         .map(|(i, s)| (s.id, i))
         .collect();
-    assert_eq!((cs_old.len(), en.len()), (16, 22));
+    assert_eq!((cs.len(), en.len()), (16, 22));
+    (cs, en)
+}
+
+/// --full re-aligns every automatic link: the marked one gets the aligner's cert again, under
+/// the same id (same targets); a plain re-run after it changes nothing.
+fn full_realigns_the_marked_link(d: &Path, ap: &Path) {
+    run(
+        d,
+        &[
+            "align",
+            "texts/letter-1968",
+            "--full",
+            "--when",
+            "2026-01-03",
+        ],
+    );
+    let full = cs_en(&read_alignment(ap).unwrap());
+    let l1 = full.iter().find(|l| l.id == "a.cs-en.1").unwrap();
+    assert_eq!(l1.source, vec!["cs.s1".to_owned()]);
+    assert_ne!(l1.cert, 0.5);
+    let bytes = std::fs::read(ap).unwrap();
+    run(d, &["align", "texts/letter-1968", "--when", "2026-01-04"]);
+    assert_eq!(std::fs::read(ap).unwrap(), bytes);
+}
+
+/// Each of the English sentences `ids` is in exactly one link or ptr of cs-en.
+fn covered_once(al: &WorkAlignment, ids: &[String]) {
+    let links = cs_en(al);
+    let edge = al.edges.iter().find(|e| e.relation == "rel.cs-en").unwrap();
+    for x in ids {
+        let n = links.iter().filter(|l| l.derived.contains(x)).count()
+            + edge.unaligned.iter().filter(|u| &u.sentence == x).count();
+        assert_eq!(n, 1, "{x} covered {n} times");
+    }
+}
+
+#[test]
+fn deleting_a_czech_sentence_realigns_only_its_neighbourhood() {
+    let tmp = temp_work_all(Path::new(LETTER), "letter-1968");
+    let d = tmp.path();
+    let ap = d.join("alignments/letter-1968/alignment.xml");
+    run(d, &["align", "texts/letter-1968", "--when", "2026-01-01"]);
+    mark_a_far_link(&ap);
+    let before = read_alignment(&ap).unwrap();
+    let (cs_old, en) = sentence_ids(d);
     let cs_pos: HashMap<&str, usize> = cs_old
         .iter()
         .enumerate()
@@ -141,16 +184,7 @@ fn deleting_a_czech_sentence_realigns_only_its_neighbourhood() {
             l.derived
         );
     }
-    let edge = after
-        .edges
-        .iter()
-        .find(|e| e.relation == "rel.cs-en")
-        .unwrap();
-    for x in &lost.derived {
-        let n = new_links.iter().filter(|l| l.derived.contains(x)).count()
-            + edge.unaligned.iter().filter(|u| &u.sentence == x).count();
-        assert_eq!(n, 1, "{x} covered {n} times");
-    }
+    covered_once(&after, &lost.derived);
     assert!(
         new_links
             .iter()
@@ -164,25 +198,7 @@ fn deleting_a_czech_sentence_realigns_only_its_neighbourhood() {
     run(d, &["align", "texts/letter-1968", "--when", "2026-01-03"]);
     assert_eq!(std::fs::read(&ap).unwrap(), bytes);
 
-    // --full re-aligns every automatic link: the marked one gets the aligner's cert again,
-    // under the same id (same targets); a plain re-run after it changes nothing.
-    run(
-        d,
-        &[
-            "align",
-            "texts/letter-1968",
-            "--full",
-            "--when",
-            "2026-01-03",
-        ],
-    );
-    let full = cs_en(&read_alignment(&ap).unwrap());
-    let l1 = full.iter().find(|l| l.id == "a.cs-en.1").unwrap();
-    assert_eq!(l1.source, vec!["cs.s1".to_owned()]);
-    assert_ne!(l1.cert, 0.5);
-    let bytes = std::fs::read(&ap).unwrap();
-    run(d, &["align", "texts/letter-1968", "--when", "2026-01-04"]);
-    assert_eq!(std::fs::read(&ap).unwrap(), bytes);
+    full_realigns_the_marked_link(d, &ap);
 }
 
 #[test]

@@ -163,28 +163,12 @@ fn ids_survive_an_edit_of_the_derived_layer_and_are_never_reused() {
     // 0. The layer as `import` makes it: its header records the sentence-id high-water mark,
     // so that a deleted sentence's id (even the last one) is never given to a new sentence.
     // (Link ids follow sentence ids: an unchanged link is one with the same sentence ids.)
-    tei_align(
-        d,
-        &[
-            "import",
-            "texts/letter/en.xml",
-            "--in-place",
-            "--when",
-            "2026-01-01",
-        ],
-    );
+    resegment_en(d, "2026-01-01");
 
     // 1. A fresh alignment numbers from 1 in document order.
     let (a1, bytes1) = align(d, "2026-01-01");
+    numbered_from_one(&a1);
     let cs_en = a1.edges.iter().find(|e| e.relation == "rel.cs-en").unwrap();
-    let link_ids: Vec<&str> = cs_en.links.iter().map(|l| l.id.as_str()).collect();
-    let expected: Vec<String> = (1..=link_ids.len())
-        .map(|k| format!("a.cs-en.{k}"))
-        .collect();
-    assert_eq!(link_ids, expected);
-    let seg_ids: Vec<&str> = a1.segments.iter().map(|s| s.id.as_str()).collect();
-    let expected: Vec<String> = (1..=seg_ids.len()).map(|k| format!("seg.{k}")).collect();
-    assert_eq!(seg_ids, expected);
     // The link this test is about: en.s6 is linked, and the signature en.s10 is a source gap
     // with the highest ptr number of the edge.
     let l6 = cs_en
@@ -209,31 +193,14 @@ fn ids_survive_an_edit_of_the_derived_layer_and_are_never_reused() {
     delete_sentence(&en, "en.s10", Some("signed"));
     let text = std::fs::read_to_string(&en).unwrap();
     assert!(!text.contains("en.s6\"") && !text.contains("en.s10\""));
-    tei_align(
-        d,
-        &[
-            "import",
-            "texts/letter/en.xml",
-            "--in-place",
-            "--when",
-            "2026-01-02",
-        ],
-    );
+    resegment_en(d, "2026-01-02");
     let (a2, bytes2) = align(d, "2026-01-02");
     let (kept, fresh) = check_step(&a1, &a2, &mut history);
     // Links of cs.s1–s5 ↔ en.s1–s5, their segments, the ru-cs ptrs: unchanged.
     assert!(kept >= 15, "only {kept} ids kept");
     assert!(fresh >= 1, "the edit changed nothing?");
     assert_document_order(&a2);
-    let e2 = a2.edges.iter().find(|e| e.relation == "rel.cs-en").unwrap();
-    for k in 1..=5 {
-        let l = e2
-            .links
-            .iter()
-            .find(|l| l.derived == [format!("en.s{k}")])
-            .unwrap();
-        assert_eq!(l.id, format!("a.cs-en.{k}"), "{l:?}");
-    }
+    first_links_keep_their_ids(&a2, 5);
     // The id of the link of the deleted sentence names nothing now; the change says so.
     assert!(!named(&a2).contains_key(&l6.id));
     let last_change = a2.changes.last().unwrap();
@@ -263,16 +230,7 @@ fn ids_survive_an_edit_of_the_derived_layer_and_are_never_reused() {
         1,
     );
     std::fs::write(&en, x).unwrap();
-    tei_align(
-        d,
-        &[
-            "import",
-            "texts/letter/en.xml",
-            "--in-place",
-            "--when",
-            "2026-01-03",
-        ],
-    );
+    resegment_en(d, "2026-01-03");
     let (a3, _) = align(d, "2026-01-03");
     check_step(&a2, &a3, &mut history);
     assert_document_order(&a3);
@@ -289,6 +247,47 @@ fn ids_survive_an_edit_of_the_derived_layer_and_are_never_reused() {
     // step by step; here over the whole history once more).
     let all: BTreeSet<&String> = history.keys().collect();
     assert!(all.len() >= named(&a1).len());
+}
+
+/// The links of en.s1 … en.s`n` (before the edit) are still `a.cs-en.1` … `a.cs-en.<n>`.
+fn first_links_keep_their_ids(a: &WorkAlignment, n: usize) {
+    let e = a.edges.iter().find(|e| e.relation == "rel.cs-en").unwrap();
+    for k in 1..=n {
+        let l = e
+            .links
+            .iter()
+            .find(|l| l.derived == [format!("en.s{k}")])
+            .unwrap();
+        assert_eq!(l.id, format!("a.cs-en.{k}"), "{l:?}");
+    }
+}
+
+/// `import --in-place` of the English layer: re-segment it, ids kept.
+fn resegment_en(d: &Path, when: &str) {
+    tei_align(
+        d,
+        &[
+            "import",
+            "texts/letter/en.xml",
+            "--in-place",
+            "--when",
+            when,
+        ],
+    );
+}
+
+/// The links of cs-en and the segments of a fresh alignment are numbered from 1 in document
+/// order.
+fn numbered_from_one(a: &WorkAlignment) {
+    let cs_en = a.edges.iter().find(|e| e.relation == "rel.cs-en").unwrap();
+    let link_ids: Vec<&str> = cs_en.links.iter().map(|l| l.id.as_str()).collect();
+    let expected: Vec<String> = (1..=link_ids.len())
+        .map(|k| format!("a.cs-en.{k}"))
+        .collect();
+    assert_eq!(link_ids, expected);
+    let seg_ids: Vec<&str> = a.segments.iter().map(|s| s.id.as_str()).collect();
+    let expected: Vec<String> = (1..=seg_ids.len()).map(|k| format!("seg.{k}")).collect();
+    assert_eq!(seg_ids, expected);
 }
 
 #[test]

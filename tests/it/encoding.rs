@@ -278,19 +278,27 @@ fn import_writes_attribution_witness_and_marks_for_any_work() {
         texts,
         ["Hello there.", "The lending men came.", "Second one."]
     );
-    // Re-segmenting the file keeps the header and the marks as they are.
-    let before = read(&f);
+    reimport_keeps_header_and_marks(d, &f);
+    a_mark_that_does_not_fit_is_refused(d);
+}
+
+/// Re-segmenting the file keeps the header and the marks as they are.
+fn reimport_keeps_header_and_marks(d: &Path, f: &Path) {
+    let before = read(f);
     tool()
         .current_dir(d)
         .args(["import", "--in-place", "b.xml", "--when", "2026-01-02"])
         .assert()
         .success();
-    let after = read(&f);
+    let after = read(f);
     let head = |x: &str| x[..x.find("<revisionDesc>").unwrap()].to_owned();
     assert_eq!(head(&before), head(&after));
     let body = |x: &str| x[x.find("<text>").unwrap()..].to_owned();
     assert_eq!(body(&before), body(&after));
-    // A mark that does not fit the text is refused, naming it; nothing is written.
+}
+
+/// A mark that does not fit the text is refused, naming it; nothing is written.
+fn a_mark_that_does_not_fit_is_refused(d: &Path) {
     let r = common::run(
         common::tei_align(d)
             .args([

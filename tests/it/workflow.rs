@@ -9,7 +9,7 @@ use crate::common;
 use common::{Run, tei_align};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use tei_align::model::{Link, LinkStatus, UnalignedKind, WorkAlignment};
+use tei_align::model::{EdgeAlignment, Link, LinkStatus, Unaligned, UnalignedKind, WorkAlignment};
 use tei_align::tei::{read_layer, standoff::read_alignment};
 
 const LETTER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/texts/letter-1968");
@@ -102,10 +102,43 @@ fn an_editing_session_on_the_letter_keeps_what_the_editor_confirmed() {
     let v: serde_json::Value = serde_json::from_str(&st.out).unwrap();
     assert_eq!(v["progress"].as_f64(), Some(0.0));
 
-    // 2. Confirm three links as they are.
+    let confirmed = confirm_three_links(d, &al);
+    let gap_ptr = confirm_the_source_gap(d, &al);
+    let l13 = join_and_unlink(d, &ap, &al);
+    take_back_by_hand_and_confirm_anew(d, &ap, &confirmed[0]);
+    let al = read_alignment(&ap).unwrap();
+    let check = run(d, &["check", "texts/letter-1968"]);
+    assert!(check.out.is_empty(), "{}", check.out);
+
+    edit_the_czech(&cs_file);
+    let l6 = &confirmed[2];
+    resegment_and_realign(d, l6);
+    let new = ids_are_stable(&cs_file, &en_file, &cs_before, &en_before);
+
+    let after = read_alignment(&ap).unwrap();
+    confirmed_links_survive(&al, &after, l6);
+    let e = after
+        .edges
+        .iter()
+        .find(|e| e.relation == "rel.cs-en")
+        .unwrap();
+    confirmed_ptrs_survive(e, &l13, &gap_ptr);
+    // The new sentence is aligned (by the aligner) and the whole work checks out.
+    assert!(
+        e.links.iter().any(|l| l.source.contains(&new))
+            || e.unaligned.iter().any(|u| u.sentence == new)
+    );
+    let check = run(d, &["check", "texts/letter-1968"]);
+    assert!(check.out.is_empty(), "{}", check.out);
+    let (st, cs_en_status) = status_cs_en(d);
+    assert_eq!(cs_en_status["confirmed"].as_u64(), Some(3), "{st}"); // cs.s1, cs.s2, corrected
+}
+
+/// Step 2: eva confirms three links as they are.
+fn confirm_three_links(d: &Path, al: &WorkAlignment) -> Vec<Link> {
     let mut confirmed: Vec<Link> = Vec::new();
     for (k, cs) in ["cs.s1", "cs.s2", "cs.s6"].iter().enumerate() {
-        let l = link_of(&al, cs);
+        let l = link_of(al, cs);
         let when = format!("2026-11-25T10:0{k}:00Z");
         let mut args = vec!["link", "texts/letter-1968"];
         args.extend(ids_of(&l));
@@ -114,9 +147,12 @@ fn an_editing_session_on_the_letter_keeps_what_the_editor_confirmed() {
         assert!(r.out.contains(&format!("confirmed {}", l.id)), "{}", r.out);
         confirmed.push(l);
     }
+    confirmed
+}
 
-    // ... and that the last English sentence (after the point where the Czech breaks off) has
-    // no counterpart in the Czech.
+/// Step 2, continued: eva confirms that the last English sentence (after the point where the
+/// Czech breaks off) has no counterpart in the Czech.
+fn confirm_the_source_gap(d: &Path, al: &WorkAlignment) -> Unaligned {
     let gap_ptr = al
         .edges
         .iter()
@@ -145,10 +181,13 @@ fn an_editing_session_on_the_letter_keeps_what_the_editor_confirmed() {
         "{}",
         r.out
     );
+    gap_ptr
+}
 
-    // 3. Correct: the editor joins the links of cs.s10 and cs.s11 into one, and removes the
-    //    link of cs.s13 (its sentences are confirmed as having no counterpart).
-    let (l10, l11) = (link_of(&al, "cs.s10"), link_of(&al, "cs.s11"));
+/// Step 3: the editor joins the links of cs.s10 and cs.s11 into one, and jan removes the link
+/// of cs.s13 (its sentences are confirmed as having no counterpart). Returns that link.
+fn join_and_unlink(d: &Path, ap: &Path, al: &WorkAlignment) -> Link {
+    let (l10, l11) = (link_of(al, "cs.s10"), link_of(al, "cs.s11"));
     let mut joined: Vec<&str> = ids_of(&l10);
     joined.extend(ids_of(&l11));
     joined.sort();
@@ -158,7 +197,7 @@ fn an_editing_session_on_the_letter_keeps_what_the_editor_confirmed() {
     args.extend(["--by", "eva", "--when", "2026-11-25T10:10:00Z"]);
     let r = run(d, &args);
     assert!(r.out.contains("linked"), "{}", r.out);
-    let al = read_alignment(&ap).unwrap();
+    let al = read_alignment(ap).unwrap();
     let corrected = link_of(&al, "cs.s10");
     assert!(corrected.source.contains(&"cs.s11".to_string()));
     assert!(is_verified_by(&corrected, "eva"));
@@ -180,11 +219,13 @@ fn an_editing_session_on_the_letter_keeps_what_the_editor_confirmed() {
             "2026-11-25T10:20:00Z",
         ],
     );
+    l13
+}
 
-    // 4. A hand edit in an XML editor: the confirmation of cs.s1's link is taken back by
-    //    pointing it at the tool again. status re-reads the file; link confirms it anew.
-    let src = std::fs::read_to_string(&ap).unwrap();
-    let l1 = &confirmed[0];
+/// Step 4: a hand edit in an XML editor: the confirmation of cs.s1's link is taken back by
+/// pointing it at the tool again. status re-reads the file; link confirms it anew.
+fn take_back_by_hand_and_confirm_anew(d: &Path, ap: &Path, l1: &Link) {
+    let src = std::fs::read_to_string(ap).unwrap();
     let line = src
         .lines()
         .find(|l| l.contains(&format!("xml:id=\"{}\"", l1.id)))
@@ -192,20 +233,19 @@ fn an_editing_session_on_the_letter_keeps_what_the_editor_confirmed() {
         .to_owned();
     let resp_at = line.find(" resp=\"#eva\"").unwrap();
     let edited_line = format!("{} resp=\"#tei-align\"/>", &line[..resp_at]);
-    std::fs::write(&ap, src.replacen(&line, &edited_line, 1)).unwrap();
+    std::fs::write(ap, src.replacen(&line, &edited_line, 1)).unwrap();
     let (st, cs_en_status) = status_cs_en(d);
     assert_eq!(cs_en_status["confirmed"].as_u64(), Some(3), "{st}"); // cs.s2, cs.s6, corrected
     let mut args = vec!["link", "texts/letter-1968"];
     args.extend(ids_of(l1));
     args.extend(["--by", "eva", "--when", "2026-11-25T10:30:00Z"]);
     run(d, &args);
-    let al = read_alignment(&ap).unwrap();
-    let check = run(d, &["check", "texts/letter-1968"]);
-    assert!(check.out.is_empty(), "{}", check.out);
+}
 
-    // 5. Edit the Czech text: fix a word in cs.s2, split cs.s8 (the editor types </s> <s>),
-    //    delete cs.s6 (whose link eva confirmed).
-    let x = std::fs::read_to_string(&cs_file).unwrap();
+/// Step 5: edit the Czech text: fix a word in cs.s2, split cs.s8 (the editor types `</s> <s>`),
+/// delete cs.s6 (whose link eva confirmed).
+fn edit_the_czech(cs_file: &Path) {
+    let x = std::fs::read_to_string(cs_file).unwrap();
     assert!(x.contains("plné odpovědnosti"));
     let x = x.replacen("plné odpovědnosti", "plné zodpovědnosti", 1);
     let x = x.replacen(
@@ -216,9 +256,12 @@ fn an_editing_session_on_the_letter_keeps_what_the_editor_confirmed() {
     let s6_start = x.find("<s xml:id=\"cs.s6\"").unwrap();
     let s6_end = s6_start + x[s6_start..].find("</s>").unwrap() + "</s> ".len();
     let x = format!("{}{}", &x[..s6_start], &x[s6_end..]);
-    std::fs::write(&cs_file, x).unwrap();
+    std::fs::write(cs_file, x).unwrap();
+}
 
-    // 6. Re-segment (ids kept, the new sentence gets a new id), 7. re-align.
+/// Steps 6 and 7: re-segment (ids kept, the new sentence gets a new id), re-align; the link of
+/// the deleted sentence is reported.
+fn resegment_and_realign(d: &Path, l6: &Link) {
     run(
         d,
         &[
@@ -231,18 +274,25 @@ fn an_editing_session_on_the_letter_keeps_what_the_editor_confirmed() {
     );
     let r = run(d, &["align", "texts/letter-1968", "--when", "2026-11-26"]);
     let warnings = format!("{}{}", r.out, r.err);
-    let l6 = &confirmed[2];
     assert!(
         warnings.contains(&l6.id) && warnings.contains("cs.s6"),
         "the deleted sentence's link is reported: {warnings}"
     );
+}
 
-    // Every id of an unchanged sentence is the same; the split keeps its id on the first part;
-    // the new sentence has an id never used before; the deleted id is gone, not reused.
-    let cs_after = texts(&cs_file);
-    let en_after = texts(&en_file);
-    assert_eq!(en_after, en_before);
-    for (id, text) in &cs_before {
+/// Every id of an unchanged sentence is the same; the split keeps its id on the first part;
+/// the new sentence has an id never used before; the deleted id is gone, not reused. Returns
+/// the new sentence's id.
+fn ids_are_stable(
+    cs_file: &Path,
+    en_file: &Path,
+    cs_before: &BTreeMap<String, String>,
+    en_before: &BTreeMap<String, String>,
+) -> String {
+    let cs_after = texts(cs_file);
+    let en_after = texts(en_file);
+    assert_eq!(&en_after, en_before);
+    for (id, text) in cs_before {
         match id.as_str() {
             "cs.s6" => assert!(!cs_after.contains_key(id)),
             "cs.s2" => assert!(cs_after[id].contains("plné zodpovědnosti")),
@@ -258,23 +308,25 @@ fn an_editing_session_on_the_letter_keeps_what_the_editor_confirmed() {
     assert!(cs_after[new[0]].starts_with("Není s to organizovat"));
     let num = |id: &str| id.trim_start_matches("cs.s").parse::<u32>().unwrap();
     assert!(cs_before.keys().all(|k| num(k) < num(new[0])));
+    new[0].clone()
+}
 
-    // Every confirmed link survived as it was (except the one whose sentence is gone).
-    let after = read_alignment(&ap).unwrap();
-    for l in cs_en(&al)
+/// Every confirmed link survived as it was (except the one whose sentence is gone).
+fn confirmed_links_survive(al: &WorkAlignment, after: &WorkAlignment, l6: &Link) {
+    for l in cs_en(al)
         .iter()
         .filter(|l| matches!(l.status, LinkStatus::Verified { .. }))
     {
         if l.id == l6.id {
             // Its sentence is gone, so is the link (reported above); nothing points at cs.s6.
             assert!(
-                !cs_en(&after)
+                !cs_en(after)
                     .iter()
                     .any(|x| x.source.iter().any(|s| s == "cs.s6"))
             );
             continue;
         }
-        let kept = cs_en(&after)
+        let kept = cs_en(after)
             .iter()
             .find(|x| x.id == l.id)
             .unwrap_or_else(|| panic!("{} lost", l.id));
@@ -283,13 +335,11 @@ fn an_editing_session_on_the_letter_keeps_what_the_editor_confirmed() {
             (&l.source, &l.derived, &l.status)
         );
     }
-    // The sentences unlinked by jan stay confirmed as unaligned.
-    let e = after
-        .edges
-        .iter()
-        .find(|e| e.relation == "rel.cs-en")
-        .unwrap();
-    for s in ids_of(&l13) {
+}
+
+/// The sentences unlinked by jan stay confirmed as unaligned; eva's source gap stays hers.
+fn confirmed_ptrs_survive(e: &EdgeAlignment, l13: &Link, gap_ptr: &Unaligned) {
+    for s in ids_of(l13) {
         let u = e
             .unaligned
             .iter()
@@ -307,13 +357,4 @@ fn an_editing_session_on_the_letter_keeps_what_the_editor_confirmed() {
         (&gap_ptr.sentence, UnalignedKind::SourceGap)
     );
     assert!(matches!(&g.status, LinkStatus::Verified { who, .. } if who == "eva"));
-    // The new sentence is aligned (by the aligner) and the whole work checks out.
-    assert!(
-        e.links.iter().any(|l| l.source.contains(new[0]))
-            || e.unaligned.iter().any(|u| &u.sentence == new[0])
-    );
-    let check = run(d, &["check", "texts/letter-1968"]);
-    assert!(check.out.is_empty(), "{}", check.out);
-    let (st, cs_en_status) = status_cs_en(d);
-    assert_eq!(cs_en_status["confirmed"].as_u64(), Some(3), "{st}"); // cs.s1, cs.s2, corrected
 }

@@ -63,8 +63,19 @@ fn align_trace_coverage_edition_and_check_follow_both_sources() {
     );
     assert_eq!(al.edges.len(), 3);
 
-    // Segments: every sentence of every layer in exactly one segment, and the segment of the
-    // merged ru.s2 (en.s2+en.s3, cs.s2+cs.s3 in its sources) joins both edges into ru.
+    segments_join_both_edges_into_ru(d, &al);
+    trace_follows_both_sources(d);
+    coverage_has_both_edges_into_ru(d);
+    edition_orders_and_names_both_sources(d);
+
+    // Check: nothing to report.
+    let r = run(d, &["check", "texts/w"]);
+    assert!(r.ok, "{}{}", r.out, r.err);
+}
+
+/// Segments: every sentence of every layer in exactly one segment, and the segment of the
+/// merged ru.s2 (en.s2+en.s3, cs.s2+cs.s3 in its sources) joins both edges into ru.
+fn segments_join_both_edges_into_ru(d: &Path, al: &WorkAlignment) {
     for layer in ["en", "cs", "ru"] {
         let work = tei_align::tei::read_work(&d.join("texts/w")).unwrap();
         for s in &work.layer(layer).unwrap().sentences {
@@ -89,8 +100,10 @@ fn align_trace_coverage_edition_and_check_follow_both_sources() {
         "{:?}",
         seg.chain
     );
+}
 
-    // Trace: both derivations of ru, and both paths back to the original.
+/// Trace: both derivations of ru, and both paths back to the original.
+fn trace_follows_both_sources(d: &Path) {
     let r = run(d, &["trace", "--work", "texts/w", "ru.s2"]);
     assert!(r.ok, "{}", r.err);
     assert!(r.out.contains("derivation paths: "), "{}", r.out);
@@ -118,8 +131,10 @@ fn align_trace_coverage_edition_and_check_follow_both_sources() {
     // A sentence of the original has one path: itself.
     let r = run(d, &["trace", "--work", "texts/w", "en.s1"]);
     assert!(r.ok && !r.out.contains("derivation paths"), "{}", r.out);
+}
 
-    // Coverage: one row per edge, both edges into ru with their 2-1 merge.
+/// Coverage: one row per edge, both edges into ru with their 2-1 merge.
+fn coverage_has_both_edges_into_ru(d: &Path) {
     let r = run(d, &["coverage", "alignments/w/alignment.xml", "--json"]);
     assert!(r.ok, "{}", r.err);
     let v: serde_json::Value = serde_json::from_str(&r.out).unwrap();
@@ -135,9 +150,11 @@ fn align_trace_coverage_edition_and_check_follow_both_sources() {
     for row in ["en → cs", "en → ru", "cs → ru"] {
         assert!(r.out.contains(row), "{}", r.out);
     }
+}
 
-    // Edition: columns in a topological order (ru after both its sources), both derivations
-    // named, and valid TEI.
+/// Edition: columns in a topological order (ru after both its sources), both derivations
+/// named, and valid TEI.
+fn edition_orders_and_names_both_sources(d: &Path) {
     let r = run(d, &["edition", "texts/w", "-o", "ed"]);
     assert!(r.ok, "{}", r.err);
     let html = std::fs::read_to_string(d.join("ed/index.html")).unwrap();
@@ -175,10 +192,6 @@ fn align_trace_coverage_edition_and_check_follow_both_sources() {
         }
         None => eprintln!("jing or the TEI schema not found: validity not checked"),
     }
-
-    // Check: nothing to report.
-    let r = run(d, &["check", "texts/w"]);
-    assert!(r.ok, "{}{}", r.out, r.err);
 }
 
 #[test]

