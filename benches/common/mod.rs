@@ -107,7 +107,7 @@ pub fn e5() -> Option<std::sync::Arc<dyn tei_align::embed::Embedder>> {
 }
 
 /// The semantic parameters: the defaults, or `TEI_ALIGN_SEM_WEIGHT`, `_EXP`, `_THRESHOLD`,
-/// `_BLOCK_BIAS` in their place (for fitting them).
+/// `_BLOCK_BIAS`, `_JOINED_BIAS`, `_REFINE` (0: off) in their place (for fitting them).
 pub fn semantic_params() -> tei_align::align::SemanticParams {
     let mut p = tei_align::align::SemanticParams::default();
     let var = |k: &str| {
@@ -125,10 +125,15 @@ pub fn semantic_params() -> tei_align::align::SemanticParams {
         ("MEMBER", &mut p.member),
         ("NULL_WEIGHT", &mut p.null_weight),
         ("NULL_THRESHOLD", &mut p.null_threshold),
+        ("JOINED_BIAS", &mut p.joined_bias),
+        ("REFINE_WEIGHT", &mut p.refine_weight),
     ] {
         if let Some(v) = var(k) {
             *slot = v;
         }
+    }
+    if let Some(v) = var("REFINE") {
+        p.refine = v != 0.0;
     }
     p
 }

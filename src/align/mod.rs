@@ -16,6 +16,7 @@
 pub mod confidence;
 mod lexicon;
 pub mod partial;
+mod refine;
 mod search;
 mod semantic;
 mod text;
@@ -99,6 +100,14 @@ pub struct SemanticParams {
     pub null_weight: f32,
     /// The best distance at which a null bead is neither cheaper nor dearer.
     pub null_threshold: f32,
+    /// Decide the path again where it is in doubt with the vectors of joined text (see
+    /// `refine.rs`): the beads that are not 1-1 and their neighbours.
+    pub refine: bool,
+    /// In that refinement, a joined block's `r` is raised by this share per sentence of the
+    /// bead beyond two.
+    pub joined_bias: f32,
+    /// Weight of the semantic evidence in that refinement, as a multiple of `weight`.
+    pub refine_weight: f32,
 }
 
 impl Default for SemanticParams {
@@ -112,6 +121,9 @@ impl Default for SemanticParams {
             member: 1.0,
             null_weight: 0.0,
             null_threshold: 0.8,
+            refine: true,
+            joined_bias: 0.0,
+            refine_weight: 1.0,
         }
     }
 }
@@ -178,6 +190,7 @@ pub fn align_with_evidence(
             src: &v.src[s0 * v.dim..s1 * v.dim],
             tgt: &v.tgt[t0 * v.dim..t1 * v.dim],
             params: sem_params,
+            embedder: opts.embedder.as_deref(),
         })
     };
     // With fixed beads the pieces between them are short: statistics estimated from one piece
@@ -212,16 +225,16 @@ pub fn align_with_evidence(
                 Some(g) => g.align_piece((s0, s1, t0, t1), blocks, vecs),
                 None => {
                     let text = (&src[s0..s1], &tgt[t0..t1]);
-                    align_piece(text, blocks, &dictionary, pb, vecs, null_extend)
+                    align_piece(text, blocks, &dictionary, pb, vecs, null_extend)?
                 }
             };
             for (b, _) in &mut beads {
                 b.src.iter_mut().for_each(|x| *x += s0);
                 b.tgt.iter_mut().for_each(|x| *x += t0);
             }
-            beads
+            Ok(beads)
         })
-        .collect();
+        .collect::<Result<_, AlignError>>()?;
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }
@@ -303,6 +316,8 @@ struct PieceVecs<'a> {
     src: &'a [f32],
     tgt: &'a [f32],
     params: SemanticParams,
+    /// For the vectors of joined text (the refinement).
+    embedder: Option<&'a dyn crate::embed::Embedder>,
 }
 
 impl PieceVecs<'_> {
@@ -367,17 +382,31 @@ fn align_piece(
     progress: Option<&ProgressBar>,
     vecs: Option<PieceVecs<'_>>,
     null_extend: f32,
-) -> Vec<(Bead, Evidence)> {
+) -> Result<Vec<(Bead, Evidence)>, AlignError> {
     let (n, m) = (src.len(), tgt.len());
     if n == 0 || m == 0 {
-        return lone_beads(n, m);
+        return Ok(lone_beads(n, m));
     }
     let si: Vec<SentenceInfo> = src.par_iter().map(|s| text::analyse(s)).collect();
     let ti: Vec<SentenceInfo> = tgt.par_iter().map(|s| text::analyse(s)).collect();
     let bounds = blocks.map(|(sb, tb)| (boundaries(sb), boundaries(tb)));
     let bounds = bounds.as_ref().map(|(a, b)| (a.as_slice(), b.as_slice()));
-    let (path, evidence) = align_infos(&si, &ti, bounds, dictionary, progress, vecs, null_extend);
-    to_beads(path, evidence)
+    // The vectors of joined sentences, for the refinement of the path where it is in doubt.
+    let joined = |from_src: bool, spans: &[refine::Span]| {
+        let side = if from_src { src } else { tgt };
+        let texts: Vec<String> = spans.iter().map(|&(a, b)| side[a..b].join(" ")).collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        match vecs.and_then(|v| v.embedder) {
+            Some(e) => e.embed(&refs),
+            None => Ok(Vec::new()),
+        }
+    };
+    let refining = vecs.is_some_and(|v| v.params.refine && v.embedder.is_some());
+    let joined: Option<&refine::JoinedEmbed<'_>> = if refining { Some(&joined) } else { None };
+    let infos = (si.as_slice(), ti.as_slice());
+    let (path, evidence) =
+        align_infos(infos, bounds, dictionary, progress, vecs, null_extend, joined)?;
+    Ok(to_beads(path, evidence))
 }
 
 /// The beads of a path, each with its evidence and the confidence the model gives it.
@@ -566,14 +595,14 @@ impl Global {
 
 /// Align analysed sentences in two passes (see the module documentation).
 fn align_infos(
-    si: &[SentenceInfo],
-    ti: &[SentenceInfo],
+    (si, ti): (&[SentenceInfo], &[SentenceInfo]),
     bounds: Option<(&[bool], &[bool])>,
     dictionary: &Dictionary,
     progress: Option<&ProgressBar>,
     vecs: Option<PieceVecs<'_>>,
     null_extend: f32,
-) -> (Vec<RawBead>, Vec<Evidence>) {
+    joined: Option<&refine::JoinedEmbed<'_>>,
+) -> Result<(Vec<RawBead>, Vec<Evidence>), AlignError> {
     let (n, m) = (si.len(), ti.len());
     if n == 0 || m == 0 {
         // Nothing to pair with: every sentence stands alone.
@@ -592,7 +621,7 @@ fn align_infos(
             .chain((0..m).map(|j| null(0, 0, j, j + 1, 2)))
             .collect();
         let evidence = vec![confidence::unsupported_null(); path.len()];
-        return (path, evidence);
+        return Ok((path, evidence));
     }
     let sl: Vec<u32> = si.iter().map(|s| s.len).collect();
     let tl: Vec<u32> = ti.iter().map(|s| s.len).collect();
@@ -613,9 +642,19 @@ fn align_infos(
         ..Level::new(&sl, &tl, &feats)
     };
     let band = Band::around(&first, 1, SECOND_PASS_BAND, n, m);
-    let path = search::dp_widening(&level, &params, band, 3, progress);
+    let mut path = search::dp_widening(&level, &params, band, 3, progress);
+    if let (Some(embed), Some(s), Some(v)) = (joined, sem.as_ref(), vecs) {
+        let r = refine::Refiner {
+            level: &level,
+            params: &params,
+            sem: s,
+            weight: weights.sem * v.params.refine_weight,
+            bias: v.params.joined_bias,
+        };
+        path = refine::refine(path, &r, embed)?;
+    }
     let evidence = confidence::evidence(&path, &feats, &length_dev(&level, &params), sem.as_ref());
-    (path, evidence)
+    Ok((path, evidence))
 }
 
 /// √δ² of a bead's lengths (capped at √50, as the evidence is) under the search's length model,
