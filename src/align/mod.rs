@@ -404,8 +404,15 @@ fn align_piece(
     let refining = vecs.is_some_and(|v| v.params.refine && v.embedder.is_some());
     let joined: Option<&refine::JoinedEmbed<'_>> = if refining { Some(&joined) } else { None };
     let infos = (si.as_slice(), ti.as_slice());
-    let (path, evidence) =
-        align_infos(infos, bounds, dictionary, progress, vecs, null_extend, joined)?;
+    let (path, evidence) = align_infos(
+        infos,
+        bounds,
+        dictionary,
+        progress,
+        vecs,
+        null_extend,
+        joined,
+    )?;
     Ok(to_beads(path, evidence))
 }
 

@@ -104,7 +104,12 @@ fn spans(beads: &[RawBead], src: &mut BTreeSet<Span>, tgt: &mut BTreeSet<Span>) 
         let (prev, next) = (k.checked_sub(1).map(|x| &beads[x]), beads.get(k + 1));
         if b.s1 > b.s0 && b.t1 > b.t0 {
             add(true, (b.s0, b.s1), null_on(prev, true), null_on(next, true));
-            add(false, (b.t0, b.t1), null_on(prev, false), null_on(next, false));
+            add(
+                false,
+                (b.t0, b.t1),
+                null_on(prev, false),
+                null_on(next, false),
+            );
         }
     }
 }
@@ -228,13 +233,10 @@ impl Local<'_> {
     fn paired(&self, s: Span, t: Span) -> Option<f32> {
         let vs = self.block(true, s.0, s.1)?;
         let vt = self.block(false, t.0, t.1)?;
-        let (sem, _) = self.r.sem.joined_cost(
-            self.r.weight,
-            (vs, vt),
-            s.0..s.1,
-            t.0..t.1,
-            self.r.bias,
-        );
+        let (sem, _) =
+            self.r
+                .sem
+                .joined_cost(self.r.weight, (vs, vt), s.0..s.1, t.0..t.1, self.r.bias);
         Some(length_cost(self.d2(s, t)) - self.r.params.lambda * self.lex(s, t) + sem)
     }
 
@@ -356,5 +358,58 @@ impl Local<'_> {
         }
         beads.reverse();
         beads
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bead(s0: usize, s1: usize, t0: usize, t1: usize) -> RawBead {
+        let ty = TYPES.iter().position(|&t| t == (s1 - s0, t1 - t0)).unwrap() as u8;
+        RawBead {
+            s0,
+            s1,
+            t0,
+            t1,
+            ty,
+            d2: 0.0,
+            lex: 0.0,
+            sem: None,
+        }
+    }
+
+    #[test]
+    fn windows_hold_every_bead_in_doubt_with_one_neighbour_each_side() {
+        // 1-1, 1-1, 2-1, 1-1, 1-1, 1-1, 1-0, 1-1
+        let path = [
+            bead(0, 1, 0, 1),
+            bead(1, 2, 1, 2),
+            bead(2, 4, 2, 3),
+            bead(4, 5, 3, 4),
+            bead(5, 6, 4, 5),
+            bead(6, 7, 5, 6),
+            bead(7, 8, 6, 6),
+            bead(8, 9, 6, 7),
+        ];
+        assert_eq!(windows(&path), vec![(1, 4), (5, 8)]);
+        assert!(windows(&path[..2]).is_empty());
+    }
+
+    #[test]
+    fn spans_are_the_blocks_of_the_path_and_their_merges_with_a_neighbouring_null() {
+        // 1-1, 0-1, 2-1, 1-0
+        let path = [
+            bead(0, 1, 0, 1),
+            bead(1, 1, 1, 2),
+            bead(1, 3, 2, 3),
+            bead(3, 4, 3, 3),
+        ];
+        let (mut s, mut t) = (BTreeSet::new(), BTreeSet::new());
+        spans(&path, &mut s, &mut t);
+        // Source: the 2-1's block, and it grown by the 1-0's sentence.
+        assert_eq!(s.into_iter().collect::<Vec<_>>(), vec![(1, 3), (1, 4)]);
+        // Target: the 1-1's sentence and the 2-1's each joined to the 0-1's.
+        assert_eq!(t.into_iter().collect::<Vec<_>>(), vec![(0, 2), (1, 3)]);
     }
 }
