@@ -649,7 +649,7 @@ fn align_infos(
         ..Level::new(&sl, &tl, &feats)
     };
     let band = Band::around(&first, 1, SECOND_PASS_BAND, n, m);
-    let mut path = search::dp_widening(&level, &params, band, 3, progress);
+    let mut path = search::dp_pieces(&level, &params, band, 3, progress);
     if let (Some(embed), Some(s), Some(v)) = (joined, sem.as_ref(), vecs) {
         let r = refine::Refiner {
             level: &level,
