@@ -15,7 +15,7 @@ mod params;
 
 pub(crate) use band::{Band, dp_widening};
 pub(crate) use levels::{Level, cumulative, search};
-pub(crate) use params::{Params, length_d2, ratio_along};
+pub(crate) use params::{Params, RATIO_WINDOW, length_d2, ratio_along};
 
 /// Bead types the search considers, as (source sentences, target sentences).
 pub(crate) const TYPES: [(usize, usize); 12] = [
