@@ -17,7 +17,8 @@
 //! composed gold (strict precision over all beads, null beads included; strict recall over the
 //! gold beads with both sides, as `../shared/bench/score.py` does). Prints seconds, sentences
 //! per second, peak memory (VmHWM, reset before each run; it includes the input held as strings)
-//! and strict F1. `TEI_ALIGN_SCALE_MAX` caps the size (e.g. `100000`); arguments choose the
+//! and strict F1. `TEI_ALIGN_SCALE_MAX` caps the size (e.g. `100000`), `TEI_ALIGN_SCALE_MIN`
+//! skips the smaller sizes (e.g. `1000000` for the 1M runs alone); arguments choose the
 //! arrangements (e.g. `-- shuffled missing`); `TEI_ALIGN_SCALE_ERRORS=1` lists every stretch of
 //! three or more wrong beads (where the aligner lost its way). A last line aligns 100k sentences of *all* gold
 //! documents in turn (mixed language pairs, an artificial worst case).
@@ -222,6 +223,10 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000_000);
+    let min: usize = std::env::var("TEI_ALIGN_SCALE_MIN")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     let only = common::named_args();
     let books = load(&data, &["dtm", "hu1984", "steinbeck"]);
     if books.is_empty() {
@@ -247,7 +252,7 @@ fn main() {
             continue;
         }
         for n in [10_000, 100_000, 1_000_000] {
-            if n <= max {
+            if n <= max && n >= min {
                 let size = if n >= 1_000_000 {
                     format!("{}M", n / 1_000_000)
                 } else {

@@ -210,7 +210,8 @@ impl<'a> Checker<'a> {
         self.headers_match_alignment(&header_edges);
     }
 
-    /// The derivations the layer headers declare: known sources, no cycle.
+    /// The derivations the layer headers declare: known sources, no cycle. A cycle is reported
+    /// once, on the file of the first layer in it (where the user fixes it), not again on the work.
     fn header_graph(&mut self, header_edges: &[(String, String)]) {
         let work = self.work;
         if let Some(cycle) = find_cycle(header_edges) {
@@ -225,14 +226,6 @@ impl<'a> Checker<'a> {
                 format!(
                     "the headers' derivation graph has a cycle: {}",
                     cycle.join(" ← ")
-                ),
-            );
-            self.report(
-                &work.dir.display().to_string(),
-                0,
-                format!(
-                    "the derivation graph in the layer headers has a cycle: {}",
-                    cycle.join(" → ")
                 ),
             );
         }

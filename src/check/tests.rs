@@ -346,6 +346,8 @@ fn a_cycle_through_a_second_source_in_the_headers_is_reported_on_a_layer_file() 
         .iter()
         .filter(|x| x.contains("the headers' derivation graph has a cycle"))
         .collect();
+    let all_cycles = m.iter().filter(|x| x.contains("has a cycle")).count();
+    assert_eq!(all_cycles, 1, "a cycle is reported once: {m:?}");
     assert_eq!(hit.len(), 1, "{m:?}");
     assert!(hit[0].contains("cs") && hit[0].contains("en"), "{m:?}");
     assert!(!hit[0].contains(":0:"), "{m:?}");

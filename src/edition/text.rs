@@ -141,6 +141,11 @@ pub(crate) struct Renderer<'a> {
     note_no: usize,
     /// The sentence the last `<s part="I">` opened: its `M` and `F` parts are shown as it.
     open_sentence: String,
+    /// What the leaf being rendered collects as it goes (its sentence ids, its footnotes),
+    /// taken by `leaf` when the leaf is done: fields, not parameters, because every inline
+    /// renderer passes them on unchanged.
+    sentences: Vec<String>,
+    notes: Vec<String>,
 }
 
 impl<'a> Renderer<'a> {
@@ -150,6 +155,8 @@ impl<'a> Renderer<'a> {
             looks,
             note_no: 0,
             open_sentence: String::new(),
+            sentences: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -226,11 +233,9 @@ impl<'a> Renderer<'a> {
 
     fn leaf(&mut self, doc: &Doc, i: usize, path: &[Container], depth: usize) -> Leaf {
         let local = doc.local(i).unwrap_or("");
-        let mut sentences = Vec::new();
-        let mut notes = Vec::new();
         let mut inner = String::new();
         if !matches!(local, "gap" | "note") {
-            self.inline(doc, i, &mut inner, &mut sentences, &mut notes, local == "s");
+            self.inline(doc, i, &mut inner, local == "s");
         }
         let lang = lang_attr(doc, i)
             .map(|l| format!(" lang=\"{}\"", escape(&l)))
@@ -262,7 +267,7 @@ impl<'a> Renderer<'a> {
             ),
             "note" => {
                 let mut inner = String::new();
-                self.children(doc, i, &mut inner, &mut sentences, &mut notes);
+                self.children(doc, i, &mut inner);
                 format!("<aside class=\"tei-note\"{lang}>{inner}</aside>")
             }
             "s" => format!("<p class=\"tei-ab\">{inner}</p>"),
@@ -271,36 +276,21 @@ impl<'a> Renderer<'a> {
         Leaf {
             path: path.to_vec(),
             html,
-            sentences,
-            notes,
+            sentences: std::mem::take(&mut self.sentences),
+            notes: std::mem::take(&mut self.notes),
             heading,
         }
     }
 
-    fn children(
-        &mut self,
-        doc: &Doc,
-        i: usize,
-        o: &mut String,
-        ss: &mut Vec<String>,
-        notes: &mut Vec<String>,
-    ) {
+    fn children(&mut self, doc: &Doc, i: usize, o: &mut String) {
         for &c in doc.children(i) {
-            self.inline(doc, c, o, ss, notes, true);
+            self.inline(doc, c, o, true);
         }
     }
 
     /// Render node `i` as inline HTML; `this` false renders only its children (for the leaf
     /// element itself).
-    fn inline(
-        &mut self,
-        doc: &Doc,
-        i: usize,
-        o: &mut String,
-        ss: &mut Vec<String>,
-        notes: &mut Vec<String>,
-        this: bool,
-    ) {
+    fn inline(&mut self, doc: &Doc, i: usize, o: &mut String, this: bool) {
         match &doc.nodes[i] {
             Node::Text { raw } => {
                 o.push_str(&escape(&ws(&doc.src[raw.clone()])));
@@ -318,13 +308,13 @@ impl<'a> Renderer<'a> {
             Node::Element(_) => {}
         }
         if !this {
-            self.children(doc, i, o, ss, notes);
+            self.children(doc, i, o);
             return;
         }
         let local = doc.local(i).unwrap_or("");
         let lang = lang_attr(doc, i);
         match local {
-            "s" => self.sentence(doc, i, o, ss, notes, lang),
+            "s" => self.sentence(doc, i, o, lang),
             "lb" | "pb" | "cb" => {
                 if !matches!(doc.attr(i, "break"), Some("no" | "false")) {
                     o.push(' ');
@@ -332,67 +322,59 @@ impl<'a> Renderer<'a> {
             }
             "note" => {
                 let mut body = String::new();
-                self.children(doc, i, &mut body, ss, notes);
+                self.children(doc, i, &mut body);
                 let label = match doc.attr(i, "type") {
                     Some(t) => format!("note ({t})"),
                     None => "note".to_owned(),
                 };
-                self.popup(o, notes, &label, None, &body, lang.as_deref());
+                self.popup(o, &label, None, &body, lang.as_deref());
             }
             "gap" => {
                 let desc = gap_words(doc, i);
                 let shown = "[…]";
-                self.popup(o, notes, "gap", Some(shown), &escape(&desc), Some("en"));
+                self.popup(o, "gap", Some(shown), &escape(&desc), Some("en"));
             }
-            "app" => self.app(doc, i, o, ss, notes),
-            "choice" => self.choice(doc, i, o, ss, notes),
+            "app" => self.app(doc, i, o),
+            "choice" => self.choice(doc, i, o),
             "ref" => {
                 let target = doc.attr(i, "target").unwrap_or("");
                 if target.starts_with("http://") || target.starts_with("https://") {
                     let _ = write!(o, "<a href=\"{}\">", escape(target));
-                    self.children(doc, i, o, ss, notes);
+                    self.children(doc, i, o);
                     o.push_str("</a>");
                 } else {
-                    self.children(doc, i, o, ss, notes);
+                    self.children(doc, i, o);
                 }
             }
-            "del" => self.wrap(doc, i, o, ss, notes, "del", lang),
-            "add" => self.wrap(doc, i, o, ss, notes, "ins", lang),
+            "del" => self.wrap(doc, i, o, "del", lang),
+            "add" => self.wrap(doc, i, o, "ins", lang),
             "hi" | "emph" | "foreign" | "term" | "title" | "mentioned" | "soCalled" => {
-                self.wrap(doc, i, o, ss, notes, "i", lang)
+                self.wrap(doc, i, o, "i", lang)
             }
             "supplied" => {
                 o.push('[');
-                self.wrap(doc, i, o, ss, notes, "span", lang);
+                self.wrap(doc, i, o, "span", lang);
                 o.push(']');
             }
             "unclear" => {
                 let _ = write!(o, "<span class=\"unclear\" title=\"unclear\">");
-                self.children(doc, i, o, ss, notes);
+                self.children(doc, i, o);
                 o.push_str("</span>");
             }
             _ => match lang {
                 Some(l) => {
                     let _ = write!(o, "<span lang=\"{}\">", escape(&l));
-                    self.children(doc, i, o, ss, notes);
+                    self.children(doc, i, o);
                     o.push_str("</span>");
                 }
-                None => self.children(doc, i, o, ss, notes),
+                None => self.children(doc, i, o),
             },
         }
     }
 
     /// An `<s>`: a span the page's script knows by its sentence id, with the look (class,
     /// title, segment) the alignment gives it.
-    fn sentence(
-        &mut self,
-        doc: &Doc,
-        i: usize,
-        o: &mut String,
-        ss: &mut Vec<String>,
-        notes: &mut Vec<String>,
-        lang: Option<String>,
-    ) {
+    fn sentence(&mut self, doc: &Doc, i: usize, o: &mut String, lang: Option<String>) {
         let id = doc.attr(i, "xml:id").unwrap_or("").to_owned();
         // A later part (`M`, `F`: a sentence over verse lines or an element's edge) is
         // shown as the sentence its first part opened, which is what the reader, the
@@ -427,43 +409,26 @@ impl<'a> Renderer<'a> {
                 .unwrap_or_default()
         );
         if !sentence.is_empty() {
-            ss.push(sentence);
+            self.sentences.push(sentence);
         }
-        self.children(doc, i, o, ss, notes);
+        self.children(doc, i, o);
         o.push_str("</span>");
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn wrap(
-        &mut self,
-        doc: &Doc,
-        i: usize,
-        o: &mut String,
-        ss: &mut Vec<String>,
-        notes: &mut Vec<String>,
-        tag: &str,
-        lang: Option<String>,
-    ) {
+    fn wrap(&mut self, doc: &Doc, i: usize, o: &mut String, tag: &str, lang: Option<String>) {
         let _ = write!(
             o,
             "<{tag}{}>",
             lang.map(|l| format!(" lang=\"{}\"", escape(&l)))
                 .unwrap_or_default()
         );
-        self.children(doc, i, o, ss, notes);
+        self.children(doc, i, o);
         let _ = write!(o, "</{tag}>");
     }
 
     /// An apparatus entry: the lemma (or the first reading) in the text, every reading with its
     /// witnesses in the pop-up.
-    fn app(
-        &mut self,
-        doc: &Doc,
-        i: usize,
-        o: &mut String,
-        ss: &mut Vec<String>,
-        notes: &mut Vec<String>,
-    ) {
+    fn app(&mut self, doc: &Doc, i: usize, o: &mut String) {
         let kids: Vec<usize> = doc
             .children(i)
             .iter()
@@ -477,7 +442,7 @@ impl<'a> Renderer<'a> {
             .or_else(|| kids.first().copied());
         if let Some(l) = lem {
             let _ = write!(o, "<span class=\"lem\">");
-            self.children(doc, l, o, ss, notes);
+            self.children(doc, l, o);
             o.push_str("</span>");
         }
         let mut body = String::new();
@@ -516,18 +481,11 @@ impl<'a> Renderer<'a> {
                 }
             );
         }
-        self.popup(o, notes, "apparatus", None, body.trim_end(), None);
+        self.popup(o, "apparatus", None, body.trim_end(), None);
     }
 
     /// A choice: the corrected, regularised or expanded form in the text, the other in the pop-up.
-    fn choice(
-        &mut self,
-        doc: &Doc,
-        i: usize,
-        o: &mut String,
-        ss: &mut Vec<String>,
-        notes: &mut Vec<String>,
-    ) {
+    fn choice(&mut self, doc: &Doc, i: usize, o: &mut String) {
         let pick = |names: &[&str]| {
             doc.children(i)
                 .iter()
@@ -559,11 +517,11 @@ impl<'a> Renderer<'a> {
         if let Some(s) = shown {
             let cls = doc.local(s).unwrap_or("");
             let _ = write!(o, "<span class=\"{cls}\">");
-            self.children(doc, s, o, ss, notes);
+            self.children(doc, s, o);
             o.push_str("</span>");
         }
         if !body.is_empty() {
-            self.popup(o, notes, "editorial choice", None, body.trim_end(), None);
+            self.popup(o, "editorial choice", None, body.trim_end(), None);
         }
     }
 
@@ -571,7 +529,6 @@ impl<'a> Renderer<'a> {
     fn popup(
         &mut self,
         o: &mut String,
-        notes: &mut Vec<String>,
         label: &str,
         shown: Option<&str>,
         body: &str,
@@ -592,7 +549,7 @@ impl<'a> Renderer<'a> {
             escape(&marker),
             escape(label)
         );
-        notes.push(format!(
+        self.notes.push(format!(
             "<li value=\"{n}\"><b lang=\"en\">{}:</b> <span{lang_attr}>{body}</span></li>",
             escape(label)
         ));
@@ -604,20 +561,12 @@ impl<'a> Renderer<'a> {
         let mut cur_block: Option<usize> = None;
         let mut gaps = layer.gaps.iter().peekable();
         let gap_leaf = |r: &mut Self, g: &crate::model::Gap| {
-            let mut notes = Vec::new();
             let mut o = String::new();
             let desc = match &g.desc {
                 Some(d) => format!("gap ({}): {d}", g.reason),
                 None => format!("gap ({})", g.reason),
             };
-            r.popup(
-                &mut o,
-                &mut notes,
-                "gap",
-                Some("[…]"),
-                &escape(&desc),
-                Some("en"),
-            );
+            r.popup(&mut o, "gap", Some("[…]"), &escape(&desc), Some("en"));
             Leaf {
                 path: vec![],
                 html: format!(
@@ -625,7 +574,7 @@ impl<'a> Renderer<'a> {
                     escape(&desc)
                 ),
                 sentences: vec![],
-                notes,
+                notes: std::mem::take(&mut r.notes),
                 heading: None,
             }
         };

@@ -243,10 +243,9 @@ impl WorkRef {
         let (work, read) = rayon::join(
             || self.read_work(),
             || -> Result<_> {
-                if !path.is_file() {
+                let Some(text) = read_optional(&path)? else {
                     return Ok(None);
-                }
-                let text = crate::fsutil::read_text(&path)?;
+                };
                 let parsed =
                     crate::tei::standoff::parse_alignment(&text, &path.display().to_string());
                 Ok(Some((text, parsed)))
@@ -361,12 +360,19 @@ impl Stamp {
     }
 }
 
-/// The text of `path`, or `None` when there is no such file.
+/// The text of `path`, or `None` when there is no such file. Absence is what the read itself
+/// reports (not an `exists` test before it, which another process can make stale); anything
+/// else at the path that cannot be read — a directory, a file without permission — is an
+/// error naming it, not "no alignment yet".
 fn read_optional(path: &Path) -> Result<Option<String>> {
-    if path.exists() {
-        Ok(Some(crate::fsutil::read_text(path)?))
-    } else {
-        Ok(None)
+    match crate::fsutil::read_text(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(crate::fsutil::FsError::Io { source, .. })
+            if source.kind() == std::io::ErrorKind::NotFound =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -82,6 +82,18 @@ fn a_missing_alignment_is_one_clear_error() {
 }
 
 #[test]
+fn a_directory_where_the_alignment_file_should_be_is_named_not_taken_for_no_alignment() {
+    // Telling the user to run `align` would not help: align cannot write there either.
+    let dir = common::formats_work();
+    std::fs::create_dir_all(dir.path().join("alignments/w/alignment.xml")).unwrap();
+    let (ok, _, err) = run(dir.path(), &["check", "texts/w"]);
+    assert!(!ok);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(!err.contains("no alignment file"), "{err}");
+    assert!(err.contains("alignment.xml"), "{err}");
+}
+
+#[test]
 fn the_committed_alignments_of_the_repository_pass_check() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut checked = 0;

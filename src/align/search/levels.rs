@@ -1,0 +1,160 @@
+//! The texts as the search sees them at one level, and the descent from coarse to fine: a long
+//! text is first aligned as blocks of sentences, and the finer level's band follows that path.
+
+use super::RawBead;
+use super::band::{BAND, Band, dp_widening};
+use super::params::{Params, ratio_along};
+use crate::align::lexicon::Weighted;
+use crate::align::semantic::Semantic;
+use indicatif::ProgressBar;
+
+/// Coarse levels up to this many coarsenings from the sentences price runs of nulls
+/// (`Params::null_run`); coarser ones do not.
+const RUN_DEPTH: usize = 3;
+/// Texts with at most this many DP states are searched without a band.
+const FULL_STATES: usize = 2_500_000;
+/// How many sentences make one block of the coarser level.
+const COARSEN: usize = 4;
+/// Features kept per block at coarse levels.
+const COARSE_CAP: usize = 64;
+
+/// The texts as the search sees them at one level.
+pub(crate) struct Level<'a> {
+    /// Prefix sums of source lengths (n + 1 entries).
+    pub src_cum: Vec<f64>,
+    /// Prefix sums of target lengths (m + 1 entries).
+    pub tgt_cum: Vec<f64>,
+    pub feats: &'a Weighted,
+    /// For positions 0..=n / 0..=m: is there a block boundary there? (soft anchors)
+    pub src_bound: Option<&'a [bool]>,
+    pub tgt_bound: Option<&'a [bool]>,
+    /// Semantic evidence (sentence level only: coarse levels go by length and clues).
+    pub sem: Option<&'a Semantic<'a>>,
+}
+
+impl<'a> Level<'a> {
+    /// The sentence level of texts with these lengths and clues: no block boundaries, no
+    /// semantic evidence (set them with struct update syntax where there are some).
+    pub(crate) fn new(src_len: &[u32], tgt_len: &[u32], feats: &'a Weighted) -> Level<'a> {
+        Level {
+            src_cum: cumulative(src_len),
+            tgt_cum: cumulative(tgt_len),
+            feats,
+            src_bound: None,
+            tgt_bound: None,
+            sem: None,
+        }
+    }
+}
+
+impl Level<'_> {
+    pub(super) fn n(&self) -> usize {
+        self.src_cum.len() - 1
+    }
+    pub(super) fn m(&self) -> usize {
+        self.tgt_cum.len() - 1
+    }
+}
+
+/// Prefix sums of lengths.
+pub(crate) fn cumulative(lens: &[u32]) -> Vec<f64> {
+    let mut v = Vec::with_capacity(lens.len() + 1);
+    let mut acc = 0.0;
+    v.push(0.0);
+    for &l in lens {
+        acc += f64::from(l);
+        v.push(acc);
+    }
+    v
+}
+
+/// Find the best path through `level`: coarse-to-fine when the text is long.
+pub(crate) fn search(
+    level: &Level<'_>,
+    p: &Params,
+    rounds: usize,
+    progress: Option<&ProgressBar>,
+) -> Vec<RawBead> {
+    search_level(level, p, rounds, progress, true, 0)
+}
+
+/// [`search`] at one level; `sentences`: the finest. `p.null_run` prices runs of nulls only in
+/// a long text, searched coarse-to-fine: there a chapter missing on one side must come out as
+/// one run at every level, or the band of the finer level loses the course. A short text
+/// searched in full is left without it: there it would only let short runs of omissions stand
+/// in for links on weak evidence (Chinese–English before a dictionary is induced). `depth`:
+/// how many coarsenings `level` is from the sentences. The coarsest levels of a very long text
+/// (blocks of 256 sentences and more, in texts of more than about 100k sentences a side) do not price runs: there
+/// a run of a few blocks is a whole book, and pricing it as one event let the path skip a copy of
+/// a repeated book and stay on the wrong one (1M sentences of the same books in turn: strict F1
+/// 0.42).
+fn search_level(
+    level: &Level<'_>,
+    p: &Params,
+    rounds: usize,
+    progress: Option<&ProgressBar>,
+    sentences: bool,
+    depth: usize,
+) -> Vec<RawBead> {
+    let (n, m) = (level.n(), level.m());
+    if (n + 1) * (m + 1) <= FULL_STATES || n.min(m) < 4 * COARSEN {
+        let own = Params {
+            null_run: if sentences { f32::INFINITY } else { p.null_run },
+            ..p.clone()
+        };
+        return dp_widening(level, &own, Band::full(n, m), rounds, progress);
+    }
+    let group = |cum: &[f64]| -> Vec<f64> {
+        let mut v: Vec<f64> = cum.iter().step_by(COARSEN).copied().collect();
+        if !(cum.len() - 1).is_multiple_of(COARSEN) {
+            v.push(cum[cum.len() - 1]);
+        }
+        v
+    };
+    let coarse_feats = Weighted {
+        src: level.feats.src.coarsen(COARSEN, COARSE_CAP),
+        tgt: level.feats.tgt.coarsen(COARSEN, COARSE_CAP),
+    };
+    let coarse = Level {
+        src_cum: group(&level.src_cum),
+        tgt_cum: group(&level.tgt_cum),
+        feats: &coarse_feats,
+        src_bound: None,
+        tgt_bound: None,
+        sem: None,
+    };
+    // Length deviations are not independent from sentence to sentence (a translator's style, a
+    // passage of dialogue): a block's length is only as reliable as a sentence's, relatively.
+    let coarse_params = Params {
+        var: p.var * COARSEN as f32,
+        local: p
+            .local
+            .as_ref()
+            .map(|v| std::sync::Arc::new(v.iter().step_by(COARSEN).copied().collect::<Vec<f32>>())),
+        null_run: if depth >= RUN_DEPTH {
+            f32::INFINITY
+        } else {
+            p.null_run
+        },
+        ..p.clone()
+    };
+    let path = search_level(&coarse, &coarse_params, rounds, None, false, depth + 1);
+    let band = Band::around(&path, COARSEN, BAND, n, m);
+    if p.local.is_some() {
+        return dp_widening(level, p, band, rounds, progress);
+    }
+    // The length ratio may change along a long text (another translator, another kind of
+    // passage): measure it along the coarse path.
+    let fine = Params {
+        local: Some(std::sync::Arc::new(ratio_along(
+            &path,
+            &coarse.src_cum,
+            &coarse.tgt_cum,
+            COARSEN,
+            n,
+            p.ratio,
+        ))),
+        ..p.clone()
+    };
+    dp_widening(level, &fine, band, rounds, progress)
+}

@@ -1,0 +1,61 @@
+//! The search: dynamic programming over bead types inside a band of target positions per source
+//! position (memory linear in text length), found coarse-to-fine: long texts are first aligned as
+//! blocks of sentences, and the sentence-level band follows that coarse path. A band whose edge the
+//! best path touches is widened there and the search repeated.
+//!
+//! The search is in four parts: [`params`] (the model's parameters and the length cost),
+//! [`levels`] (the texts at one level and the coarse-to-fine descent), [`band`] (the band of
+//! target positions per source position and its widening), [`dp`] (the dynamic programme with
+//! its affine-gap states).
+
+mod band;
+mod dp;
+mod levels;
+mod params;
+
+pub(crate) use band::{Band, dp_widening};
+pub(crate) use levels::{Level, cumulative, search};
+pub(crate) use params::{Params, length_d2, ratio_along};
+
+/// Bead types the search considers, as (source sentences, target sentences).
+pub(crate) const TYPES: [(usize, usize); 12] = [
+    (1, 1),
+    (1, 0),
+    (0, 1),
+    (2, 1),
+    (1, 2),
+    (2, 2),
+    (3, 1),
+    (1, 3),
+    (4, 1),
+    (1, 4),
+    (3, 2),
+    (2, 3),
+];
+
+/// Default prior probability of each bead type (same order as [`TYPES`]): mostly 1-1, a few merges
+/// and splits, rare omissions. Re-estimated from the first pass over the texts themselves.
+pub(crate) const PRIOR: [f64; 12] = [
+    0.85, 0.01, 0.01, 0.04, 0.04, 0.01, 0.008, 0.008, 0.002, 0.002, 0.002, 0.002,
+];
+
+/// The most sentences on one side of a bead.
+const MAXK: usize = 4;
+
+/// One bead of the search's result, with the evidence that chose it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct RawBead {
+    pub s0: usize,
+    pub s1: usize,
+    pub t0: usize,
+    pub t1: usize,
+    /// Index into [`TYPES`].
+    pub ty: u8,
+    /// Squared length deviation (Gale–Church δ²).
+    pub d2: f32,
+    /// Lexical similarity in [0, 1]: twice the matched feature weight over the total.
+    pub lex: f32,
+    /// Semantic distance ratio of a paired bead when vectors were used ([`Semantic::ratio`](crate::align::semantic::Semantic::ratio):
+    /// about 1 for unrelated text, towards 0 for a close translation).
+    pub sem: Option<f32>,
+}

@@ -1,0 +1,122 @@
+//! The model's parameters for one pair of texts, and the length evidence they price.
+
+use super::RawBead;
+
+/// The model's parameters for one pair of texts.
+#[derive(Debug, Clone)]
+pub(crate) struct Params {
+    /// Target characters per source character.
+    pub ratio: f32,
+    /// The ratio along the text, per source position (0..=n), when known from a first pass:
+    /// it follows passages where one side is relatively longer.
+    pub local: Option<std::sync::Arc<Vec<f32>>>,
+    /// Variance of the target length around `ratio ×` source length, per character.
+    pub var: f32,
+    /// Cost (−ln probability) of each bead type.
+    pub prior: [f32; 12],
+    /// Weight of the lexical evidence (per unit of matched feature weight).
+    pub lambda: f32,
+    /// Cost of ending a bead at a block boundary on one side only.
+    pub block_penalty: f32,
+    /// Scale of the length cost of null beads.
+    pub null_len: f32,
+    /// Weight of the semantic evidence, when there is any (see [`Semantic::cost`](crate::align::semantic::Semantic::cost)).
+    pub sem_weight: f32,
+    /// Cost of a null bead right after one of the same kind (the prior when dearer): a run of
+    /// omitted sentences opens once. When finite, runs are priced exactly (affine gaps: the
+    /// search keeps, per state, the best path ending in a run of each kind), and `null_run`
+    /// is not used.
+    pub null_extend: f32,
+    /// Cost of a null bead after two of the same kind (the smaller of this and `null_extend`
+    /// counts), in long texts only (see `levels::search_level`). The first pass prices runs this way: a chapter missing on one side must
+    /// come out as one run already there, or its nulls are spread over merges and wrong pairs
+    /// chosen by length, and the band of the second pass follows that; from the third null on,
+    /// short runs on weak evidence (Chinese–English before a dictionary) are not encouraged.
+    pub null_run: f32,
+    /// Weight of the lexical evidence in a null bead's cost (see `lex_null_costs`), and the
+    /// best similarity at which it is neutral.
+    pub lex_null: f32,
+    pub lex_null_t: f32,
+}
+
+impl Params {
+    /// The length ratio at source position `i`.
+    #[inline]
+    pub(crate) fn ratio_at(&self, i: usize) -> f32 {
+        match &self.local {
+            Some(v) => v.get(i).copied().unwrap_or(self.ratio),
+            None => self.ratio,
+        }
+    }
+}
+
+/// Length cost of a bead with `ls` source and `lt` target characters, and its δ².
+#[inline]
+pub(crate) fn length_d2(p: &Params, i: usize, ls: f64, lt: f64) -> f32 {
+    let ls = ls * f64::from(p.ratio_at(i));
+    let mean = ((ls + lt) / 2.0).max(1.0);
+    ((lt - ls) * (lt - ls) / (f64::from(p.var) * mean)) as f32
+}
+
+/// −ln likelihood of a length deviation: Gaussian near the mean, linear in the tails so a single
+/// badly translated or badly OCR'd sentence cannot push the whole path off course.
+#[inline]
+pub(crate) fn length_cost(d2: f32) -> f32 {
+    if d2 <= 9.0 {
+        d2 / 2.0
+    } else {
+        4.5 + 3.0 * (d2.sqrt() - 3.0)
+    }
+}
+
+/// Beads on either side over which [`ratio_along`] measures the ratio.
+pub(crate) const RATIO_WINDOW: usize = 100;
+
+/// The length ratio along a path given on a grid `scale` times coarser than the `n` positions it
+/// is wanted for: target over source length of the beads within [`RATIO_WINDOW`] beads either
+/// side, kept within a factor 4 of the global ratio.
+pub(crate) fn ratio_along(
+    path: &[RawBead],
+    src_cum: &[f64],
+    tgt_cum: &[f64],
+    scale: usize,
+    n: usize,
+    global: f32,
+) -> Vec<f32> {
+    let k = path.len();
+    let mut out = vec![global; n + 1];
+    for (x, b) in path.iter().enumerate() {
+        let (lo, hi) = (
+            &path[x.saturating_sub(RATIO_WINDOW)],
+            &path[(x + RATIO_WINDOW).min(k - 1)],
+        );
+        let s = src_cum[hi.s1] - src_cum[lo.s0];
+        let t = tgt_cum[hi.t1] - tgt_cum[lo.t0];
+        let r = if s > 0.0 { (t / s) as f32 } else { global };
+        let r = r.clamp(global / 4.0, global * 4.0);
+        let (i0, i1) = ((b.s0 * scale + 1).min(n), (b.s1 * scale).min(n));
+        for v in &mut out[i0..=i1] {
+            *v = r;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+/// Parameters for tests: length and clues only, no price for runs of nulls.
+pub(super) fn for_tests(ratio: f32) -> Params {
+    Params {
+        ratio,
+        local: None,
+        var: 6.8,
+        prior: super::PRIOR.map(|p| (-p.ln()) as f32),
+        lambda: 35.0,
+        block_penalty: 1.5,
+        null_len: 0.1,
+        sem_weight: 0.0,
+        null_extend: f32::INFINITY,
+        null_run: f32::INFINITY,
+        lex_null: 0.0,
+        lex_null_t: 0.0,
+    }
+}
