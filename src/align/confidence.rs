@@ -87,7 +87,7 @@ impl BeadKind {
 }
 
 /// Number of features (including the constant 1) the model weighs.
-pub const FEATURES: usize = 16;
+pub const FEATURES: usize = 19;
 
 /// The evidence behind one bead, as the confidence model sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -130,6 +130,15 @@ pub struct Evidence {
     pub null_run: f32,
     /// Share of null beads in the whole alignment: how much this text leaves unpaired.
     pub doc_nulls: f32,
+    /// For a null bead: ln(1 + the null beads between it and the nearer end of its run) (0 at
+    /// either end, and for paired beads). A run's edges are where the aligner may have put
+    /// the boundary one sentence off; inside a run of omissions a sentence is rarely misplaced.
+    pub run_edge: f32,
+    /// For a null bead: 1 at either end of its run (a lone null bead too), else 0.
+    pub at_edge: f32,
+    /// For a null bead: 1 when its run holds both omissions (1-0) and additions (0-1), else 0.
+    /// Such a run is mostly a stretch the aligner could not pair, not text missing from one side.
+    pub two_sided: f32,
     /// The semantic evidence, when sentence embeddings were used.
     pub semantic: Option<SemanticEvidence>,
 }
@@ -150,8 +159,9 @@ pub struct SemanticEvidence {
 
 impl Evidence {
     /// The feature vector: 1, lex, around, wide, adjacent, length, nulls around, rival, merge gain,
-    /// size, clues, null run, document's nulls, and the semantic similarity, rival and
-    /// neighbourhood (0 without embeddings).
+    /// size, clues, null run, document's nulls, the semantic similarity, rival and
+    /// neighbourhood (0 without embeddings), and the null bead's place in its run (distance to
+    /// the run's nearer end, at an end, run on both sides).
     pub fn features(&self) -> [f64; FEATURES] {
         [
             1.0,
@@ -178,6 +188,9 @@ impl Evidence {
             self.semantic.map_or(0.0, |s| f64::from(s.similarity)),
             self.semantic.map_or(0.0, |s| f64::from(s.rival)),
             self.semantic.map_or(0.0, |s| f64::from(s.around)),
+            f64::from(self.run_edge),
+            f64::from(self.at_edge),
+            f64::from(self.two_sided),
         ]
     }
 }
@@ -205,44 +218,44 @@ pub const SHIPPED: Model = Model {
         // 1-1
         [
             -6.0571, 4.2786, 4.4382, 35.1118, 4.4283, -0.3966, -5.0519, -9.4108, 0.0000, 0.0450,
-            0.0037, 0.0000, -0.0562, 0.0000, 0.0000, 0.0000,
+            0.0037, 0.0000, -0.0562, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
         ],
         // 2-1/1-2
         [
             -5.8104, 2.5608, -0.2068, 17.8975, 1.6318, -0.4717, -3.8592, -5.4077, 0.0000, -0.2021,
-            0.8831, 0.0000, -0.7079, 0.0000, 0.0000, 0.0000,
+            0.8831, 0.0000, -0.7079, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
         ],
         // other n:m
         [
             -4.9474, 1.3492, 2.7559, 2.2905, 2.5671, -0.5414, -3.0543, -1.9676, 0.0000, -0.9421,
-            1.5770, 0.0000, -0.8592, 0.0000, 0.0000, 0.0000,
+            1.5770, 0.0000, -0.8592, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
         ],
         // 1-0/0-1
         [
-            -5.4350, 0.0000, 1.2801, 5.8938, 3.4548, 0.8645, 0.0000, -3.0801, -0.1442, -0.3720,
-            -0.5211, 1.6915, 1.7488, 0.0000, 0.0000, 0.0000,
+            -3.8807, 0.0000, 1.7226, 5.8230, 3.4004, 0.8510, 0.0000, -3.0905, -0.3079, -0.4802,
+            -0.5757, 1.1776, 1.7718, 0.0000, 0.0000, 0.0000, 0.4993, -0.9131, -2.2072,
         ],
     ],
     embedded: [
         // 1-1
         [
             2.8789, 0.2246, -0.1502, 4.2764, 1.9027, -0.4755, -4.5050, -2.9122, 0.0000, 0.0845,
-            -0.0698, 0.0000, -9.4931, 3.3861, -3.7974, 7.7386,
+            -0.0698, 0.0000, -9.4931, 3.3861, -3.7974, 7.7386, 0.0000, 0.0000, 0.0000,
         ],
         // 2-1/1-2
         [
             -0.9185, -0.4466, -1.0234, 1.3181, -0.3132, -0.4489, -3.1079, -0.9860, 0.0000, -0.6487,
-            1.2670, 0.0000, -5.2231, 1.9903, -3.0528, 4.4385,
+            1.2670, 0.0000, -5.2231, 1.9903, -3.0528, 4.4385, 0.0000, 0.0000, 0.0000,
         ],
         // other n:m
         [
             -1.7136, -0.0373, 0.6725, 0.5538, 1.4869, -0.5772, -2.5654, -1.3779, 0.0000, -1.2880,
-            1.5829, 0.0000, -2.4245, 1.6037, -3.1326, 1.6403,
+            1.5829, 0.0000, -2.4245, 1.6037, -3.1326, 1.6403, 0.0000, 0.0000, 0.0000,
         ],
         // 1-0/0-1
         [
-            -5.4841, 0.0000, -2.6325, 2.1815, 1.8882, 0.3764, 0.0000, -2.2933, -0.1225, 0.0990,
-            0.2955, 1.7460, -11.1218, 0.0000, -3.3058, 4.9553,
+            -2.0567, 0.0000, -1.4432, 0.5673, 1.2295, 0.5688, 0.0000, -1.2556, -0.2883, -0.2547,
+            0.0415, 1.3338, -5.2237, 0.0000, -2.9501, 3.8178, -1.0436, -2.3008, -3.0106,
         ],
     ],
 };
@@ -309,7 +322,7 @@ pub type Ridges = [[f64; 4]; 2];
 
 /// The ridge penalties the shipped model was fitted with (chosen per kind by leave-one-set-out
 /// calibration error on the fit sets, `benches/align_calibration.rs`).
-pub const SHIPPED_RIDGE: Ridges = [[0.01, 0.01, 1.0, 1.0], [1.0, 1.0, 1.0, 0.1]];
+pub const SHIPPED_RIDGE: Ridges = [[0.01, 0.01, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0]];
 
 /// Logistic regression by Newton's method (iteratively reweighted least squares).
 fn logistic(data: &[([f64; FEATURES], f64, f64)], ridge: f64) -> [f64; FEATURES] {
@@ -476,8 +489,15 @@ pub(crate) fn evidence(
                 null_run: if paired(b) {
                     0.0
                 } else {
-                    (runs[k] as f32).ln_1p()
+                    (runs[k].len as f32).ln_1p()
                 },
+                run_edge: (runs[k].from_edge as f32).ln_1p(),
+                at_edge: if !paired(b) && runs[k].from_edge == 0 {
+                    1.0
+                } else {
+                    0.0
+                },
+                two_sided: if runs[k].two_sided { 1.0 } else { 0.0 },
                 doc_nulls,
                 semantic: sem.map(|s| semantic_evidence(path, k, s)),
             }
@@ -485,11 +505,21 @@ pub(crate) fn evidence(
         .collect()
 }
 
-/// For each bead: the length of the run of consecutive null beads it belongs to (0 for a
-/// paired bead).
-fn null_runs(path: &[RawBead]) -> Vec<usize> {
+/// Where a bead stands in its run of consecutive null beads (all zero for a paired bead).
+#[derive(Debug, Clone, Copy, Default)]
+struct RunPlace {
+    /// Beads in the run.
+    len: usize,
+    /// Null beads between this one and the nearer end of the run.
+    from_edge: usize,
+    /// Whether the run holds both 1-0 and 0-1 beads.
+    two_sided: bool,
+}
+
+/// For each bead: its place in the run of consecutive null beads it belongs to.
+fn null_runs(path: &[RawBead]) -> Vec<RunPlace> {
     let null = |b: &RawBead| b.s1 == b.s0 || b.t1 == b.t0;
-    let mut out = vec![0; path.len()];
+    let mut out = vec![RunPlace::default(); path.len()];
     let mut k = 0;
     while k < path.len() {
         if !null(&path[k]) {
@@ -499,7 +529,15 @@ fn null_runs(path: &[RawBead]) -> Vec<usize> {
         let end = (k..path.len())
             .find(|&x| !null(&path[x]))
             .unwrap_or(path.len());
-        out[k..end].iter_mut().for_each(|r| *r = end - k);
+        let run = &path[k..end];
+        let two_sided = run.iter().any(|b| b.s1 > b.s0) && run.iter().any(|b| b.t1 > b.t0);
+        for (x, place) in out[k..end].iter_mut().enumerate() {
+            *place = RunPlace {
+                len: end - k,
+                from_edge: x.min(end - k - 1 - x),
+                two_sided,
+            };
+        }
         k = end;
     }
     out
@@ -662,6 +700,9 @@ impl Evidence {
             clues: 0.0,
             null_run: 0.0,
             doc_nulls: 0.0,
+            run_edge: 0.0,
+            at_edge: 0.0,
+            two_sided: 0.0,
             semantic: None,
         }
     }
