@@ -254,6 +254,23 @@ impl Csr {
         Csr { off, ids, w }
     }
 
+    /// A copy of lists `range` (renumbered from 0), weights included.
+    pub(crate) fn slice(&self, range: std::ops::Range<usize>) -> Self {
+        let (a, b) = (self.off[range.start], self.off[range.end]);
+        Csr {
+            off: self.off[range.start..=range.end]
+                .iter()
+                .map(|&o| o - a)
+                .collect(),
+            ids: self.ids[a..b].to_vec(),
+            w: if self.w.is_empty() {
+                Vec::new()
+            } else {
+                self.w[a..b].to_vec()
+            },
+        }
+    }
+
     /// Merge consecutive lists `group` at a time (a coarser view of the text), keeping at most
     /// `cap` features per merged list: those found on both sides, rarest first (weights are
     /// global, so both sides keep the same features), which tell blocks apart best.

@@ -613,7 +613,7 @@ fn align_infos(
         ..Level::new(&sl, &tl, &feats)
     };
     let band = Band::around(&first, 1, SECOND_PASS_BAND, n, m);
-    let path = search::dp_widening(&level, &params, band, 3, progress);
+    let path = search::dp_pieces(&level, &params, band, 3, progress);
     let evidence = confidence::evidence(&path, &feats, &length_dev(&level, &params), sem.as_ref());
     (path, evidence)
 }

@@ -9,6 +9,10 @@ use indicatif::ProgressBar;
 
 /// Half-width, in sentences, of the band around a coarse path.
 pub(crate) const BAND: usize = 8;
+/// Null beads in a row from which a path's run of nulls gets a wider band around it.
+const RUN_MIN: usize = 3;
+/// How much wider, in positions of the finer level, on every side (see [`Band::around`]).
+const RUN_SLACK: usize = 32;
 
 /// Target positions allowed for every source position 0..=n: `lo[i]..=hi[i]`, both monotone.
 #[derive(Debug, Clone)]
@@ -64,6 +68,18 @@ impl Band {
                 hi[i] = hi[i].max((j1 + w).min(m));
             }
         }
+        for (first, last) in null_runs(beads) {
+            // Where a run of nulls begins and ends is the path's least certain part: on either
+            // side of it the nulls cost about the same wherever they stand. The finer search
+            // may slide it: the rectangle around the run, `RUN_SLACK` wider on every side.
+            let (i0, j0) = (first.s0 * scale, first.t0 * scale);
+            let (i1, j1) = ((last.s1 * scale).min(n), (last.t1 * scale).min(m));
+            let (jlo, jhi) = (j0.saturating_sub(RUN_SLACK), (j1 + RUN_SLACK).min(m));
+            for i in i0.saturating_sub(RUN_SLACK)..=(i1 + RUN_SLACK).min(n) {
+                lo[i] = lo[i].min(jlo);
+                hi[i] = hi[i].max(jhi);
+            }
+        }
         for i in 0..=n {
             if lo[i] == usize::MAX {
                 lo[i] = 0;
@@ -103,6 +119,26 @@ fn label_run(progress: Option<&ProgressBar>, round: usize) {
     }
 }
 
+/// Runs of at least [`RUN_MIN`] null beads of one kind in `path`: (first bead, last bead).
+fn null_runs(path: &[RawBead]) -> Vec<(&RawBead, &RawBead)> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < path.len() {
+        let ty = path[k].ty;
+        let mut e = k + 1;
+        if ty == 1 || ty == 2 {
+            while e < path.len() && path[e].ty == ty {
+                e += 1;
+            }
+            if e - k >= RUN_MIN {
+                out.push((&path[k], &path[e - 1]));
+            }
+        }
+        k = e;
+    }
+    out
+}
+
 /// Search inside `band`, widening it where the best path touches its edge (at most a few times).
 pub(crate) fn dp_widening(
     level: &Level<'_>,
@@ -110,6 +146,21 @@ pub(crate) fn dp_widening(
     band: Band,
     rounds: usize,
     progress: Option<&ProgressBar>,
+) -> Vec<RawBead> {
+    let all = 0..level.n() + 1;
+    dp_widening_rows(level, p, band, rounds, progress, all)
+}
+
+/// As [`dp_widening`], widening only where the path touches the edge in `rows`: a piece of a
+/// longer search ([`super::pieces`]) is forced through corners that need not be on the best
+/// path, and only the rows kept of it matter.
+pub(crate) fn dp_widening_rows(
+    level: &Level<'_>,
+    p: &Params,
+    band: Band,
+    rounds: usize,
+    progress: Option<&ProgressBar>,
+    rows: std::ops::Range<usize>,
 ) -> Vec<RawBead> {
     let m = level.m();
     let mut w = BAND;
@@ -120,7 +171,16 @@ pub(crate) fn dp_widening(
         label_run(progress, round);
         let (beads, tables) = dp(level, p, b, prev.take(), progress);
         let bd = &tables.band;
-        let wider = widened(bd, &beads, 2 * w, m);
+        let wider = if rows.start == 0 && rows.end > level.n() {
+            widened(bd, &beads, 2 * w, m)
+        } else {
+            let kept: Vec<RawBead> = beads
+                .iter()
+                .filter(|b| rows.contains(&b.s1))
+                .copied()
+                .collect();
+            widened(bd, &kept, 2 * w, m)
+        };
         if round == rounds {
             return beads;
         }
@@ -223,6 +283,41 @@ mod tests {
         }
         assert!(wider.lo[500] < band.lo[500]);
         assert!(widened(&wider, &path, 16, m).is_none());
+    }
+
+    #[test]
+    fn a_run_of_nulls_in_a_path_gets_a_wider_band_around_it() {
+        // The diagonal to 100, then 50 source sentences unpaired, then the diagonal again.
+        let bead = |s0, t0, a, b| RawBead {
+            s0,
+            s1: s0 + a,
+            t0,
+            t1: t0 + b,
+            ty: if b == 0 { 1 } else { 0 },
+            d2: 0.0,
+            lex: 0.0,
+            sem: None,
+        };
+        let mut path: Vec<RawBead> = (0..100).map(|k| bead(k, k, 1, 1)).collect();
+        path.extend((100..150).map(|i| bead(i, 100, 1, 0)));
+        path.extend((150..300).map(|i| bead(i, i - 50, 1, 1)));
+        let band = Band::around(&path, 1, 8, 300, 250);
+        // Inside the run and RUN_SLACK rows either side of it: RUN_SLACK either side of it.
+        for i in 100 - RUN_SLACK..=150 + RUN_SLACK {
+            assert!(
+                band.lo[i] <= 100 - RUN_SLACK && band.hi[i] >= 100 + RUN_SLACK,
+                "{i}"
+            );
+        }
+        // Far from it, the band is as narrow as asked.
+        assert_eq!((band.lo[20], band.hi[20]), (11, 29));
+        assert_eq!((band.lo[250], band.hi[250]), (191, 209));
+        // Two nulls are no run.
+        let mut short: Vec<RawBead> = (0..100).map(|k| bead(k, k, 1, 1)).collect();
+        short.extend((100..102).map(|i| bead(i, 100, 1, 0)));
+        short.extend((102..300).map(|i| bead(i, i - 2, 1, 1)));
+        let band = Band::around(&short, 1, 8, 300, 298);
+        assert!(band.hi[101] - band.lo[101] < 2 * RUN_SLACK);
     }
 
     #[test]

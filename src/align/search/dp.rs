@@ -108,6 +108,7 @@ pub(super) fn dp(
     let mut gap_rows: Vec<Vec<f32>> = Vec::new();
     let mut d_from = 0;
     let mut gap_start: Vec<f32> = Vec::new();
+    let mut reuse: Option<(Band, usize, Vec<f32>, Vec<f32>)> = None;
     let (from, mut lex, mut semm, mut cost, mut back, mut row_base) = match prev {
         Some(t) => {
             let r0 = (0..=n)
@@ -116,8 +117,11 @@ pub(super) fn dp(
             let keep = if r0 > n { band.states() } else { band.off[r0] };
             let (mut lex, mut semm, mut cost, mut back, mut base) =
                 (t.lex, t.sem, t.cost, t.back, t.base);
-            lex.truncate(keep);
-            semm.truncate(keep);
+            // The pairwise values of the rows searched again are kept for the states both
+            // bands hold (most of them: a band is widened only here and there).
+            let old_lex = lex.split_off(keep.min(lex.len()));
+            let old_sem = semm.split_off(keep.min(semm.len()));
+            reuse = Some((t.band, keep, old_lex, old_sem));
             let (d0, dkeep) = if gap {
                 let k = (r0 / GAP_CHECKPOINT).min(t.gap_rows.len().saturating_sub(1));
                 gap_rows = t.gap_rows;
@@ -148,10 +152,24 @@ pub(super) fn dp(
     let from = if gap { d_from.min(from) } else { from };
     if lex_from <= n {
         let (fs, ft) = (&level.feats.src, &level.feats.tgt);
-        lex = pair_matrix(band, lex_from, lex, |i, j| overlap(fs.get(i), ft.get(j)));
+        // The value of the previous search at sentences (i, j) (state (i + 1, j + 1)), if
+        // that search's band held it.
+        let kept = |old: &[f32], i: usize, j: usize| -> Option<f32> {
+            let (b, keep, _, _) = reuse.as_ref()?;
+            b.idx(i + 1, j + 1)
+                .and_then(|k| old.get(k.checked_sub(*keep)?).copied())
+        };
+        let no_old = Vec::new();
+        let (old_lex, old_sem) = reuse.as_ref().map_or((&no_old, &no_old), |r| (&r.2, &r.3));
+        lex = pair_matrix(band, lex_from, lex, |i, j| {
+            kept(old_lex, i, j).unwrap_or_else(|| overlap(fs.get(i), ft.get(j)))
+        });
         if let Some(s) = level.sem {
-            semm = pair_matrix(band, lex_from, semm, |i, j| s.pair(i, j));
+            semm = pair_matrix(band, lex_from, semm, |i, j| {
+                kept(old_sem, i, j).unwrap_or_else(|| s.pair(i, j))
+            });
         }
+        drop(reuse);
     }
     debug_assert_eq!(lex.len(), band.states());
     let sem = level.sem.filter(|_| p.sem_weight > 0.0);

@@ -4,6 +4,7 @@
 use super::RawBead;
 use super::band::{BAND, Band, dp_widening};
 use super::params::{Params, ratio_along};
+use super::pieces::dp_pieces;
 use crate::align::lexicon::Weighted;
 use crate::align::semantic::Semantic;
 use indicatif::ProgressBar;
@@ -141,7 +142,7 @@ fn search_level(
     let path = search_level(&coarse, &coarse_params, rounds, None, false, depth + 1);
     let band = Band::around(&path, COARSEN, BAND, n, m);
     if p.local.is_some() {
-        return dp_widening(level, p, band, rounds, progress);
+        return dp_pieces(level, p, band, rounds, progress);
     }
     // The length ratio may change along a long text (another translator, another kind of
     // passage): measure it along the coarse path.
@@ -156,5 +157,5 @@ fn search_level(
         ))),
         ..p.clone()
     };
-    dp_widening(level, &fine, band, rounds, progress)
+    dp_pieces(level, &fine, band, rounds, progress)
 }

@@ -6,16 +6,18 @@
 //! The search is in four parts: [`params`] (the model's parameters and the length cost),
 //! [`levels`] (the texts at one level and the coarse-to-fine descent), [`band`] (the band of
 //! target positions per source position and its widening), [`dp`] (the dynamic programme with
-//! its affine-gap states).
+//! its affine-gap states), [`pieces`] (a long search cut into pieces searched in parallel).
 
 mod band;
 mod dp;
 mod levels;
 mod params;
+mod pieces;
 
-pub(crate) use band::{Band, dp_widening};
+pub(crate) use band::Band;
 pub(crate) use levels::{Level, cumulative, search};
 pub(crate) use params::{Params, length_d2, ratio_along};
+pub(crate) use pieces::dp_pieces;
 
 /// Bead types the search considers, as (source sentences, target sentences).
 pub(crate) const TYPES: [(usize, usize); 12] = [
