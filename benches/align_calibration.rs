@@ -1,15 +1,18 @@
 //! Is `@cert` a probability that means what it says? `cargo bench --bench align_calibration`.
 //!
 //! Aligns every gold set (the plain PUD sets, all 1-1 copies of the perturbed ones' text, are
-//! left out), marks each bead right (the identical bead is in the gold; for a 1-0 / 0-1 bead:
-//! the gold leaves its sentence unpaired, also inside a longer null bead such as `[]:[7, 8, 9]`,
-//! which claims the same sentence by sentence) or wrong, and reports,
+//! left out), each document beside two copies of it with passages deleted as the deletion
+//! benchmark deletes them (`common/deletion.rs`; `TEI_ALIGN_CALIB_DAMAGED=N` copies instead: the
+//! gold documents alone hold too few omissions to fit or check null beads), marks each bead right
+//! (the identical bead is in the gold of the document or copy; for a 1-0 / 0-1 bead: every
+//! sentence of it is without counterpart in that gold, also inside a longer null bead such as
+//! `[]:[7, 8, 9]`, which claims the same sentence by sentence) or wrong, and reports,
 //! per bead kind, on the sets held out from the fit (every set not in
 //! `tei_align::align::confidence::FIT_SETS`): beads, accuracy, mean confidence, expected
 //! calibration error (10 equal-width bins, weighted by beads), the ECE a perfectly calibrated
 //! model would show on as many beads with the same `cert` (its noise floor: labels drawn from
-//! the `cert`s) and a reliability table. The same figures for the fit sets follow, for
-//! comparison.
+//! the `cert`s) and a reliability table; then the same for the gold documents and the damaged
+//! copies apart. The same figures for the fit sets follow, for comparison.
 //!
 //! Each set is also aligned against its reversed translation (all beads wrong: unrelated text,
 //! the case of an aligner that lost its way); for the held-out sets the bench prints how sure

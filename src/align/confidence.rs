@@ -4,8 +4,9 @@
 //! One logistic model per bead kind ([`BeadKind`]: 1-1, 2-1 / 1-2, other n:m, 1-0 / 0-1), of the
 //! evidence the search used ([`Evidence`]): the bead's lexical similarity, the similarity of the
 //! beads around it (a bead in a stretch of clear translations is probably right even if it has no
-//! clue of its own; a stretch of unrelated text has none), how well the lengths agree, and how
-//! many beads around it are omissions. The coefficients ([`SHIPPED`]) are fitted by
+//! clue of its own; a stretch of unrelated text has none), how well the lengths agree, how
+//! many beads around it are omissions, and for an omission where it stands in its run of
+//! omissions. The coefficients ([`SHIPPED`]) are fitted by
 //! `cargo bench --bench align_calibration -- --refit` on the aligner's own output for half of the
 //! gold sets ([`FIT_SETS`]) and checked on the other half (expected calibration error and a
 //! reliability table per bead kind; figures in `docs/aligner.md`).
@@ -795,6 +796,59 @@ mod tests {
         assert_eq!(apart.0, 0.0);
         assert!(crossing.0 > 0.9, "rival {}", crossing.0);
         assert!(crossing.1 < apart.1, "{} !< {}", crossing.1, apart.1);
+    }
+
+    #[test]
+    fn a_null_bead_knows_its_place_in_its_run() {
+        let null = |s: usize, t: usize, ds: usize, dt: usize| RawBead {
+            s0: s,
+            s1: s + ds,
+            t0: t,
+            t1: t + dt,
+            ty: 0,
+            d2: 20.0,
+            lex: 0.0,
+            sem: None,
+        };
+        // 1-1 beads 0..3, source sentences 3..8 omitted one by one, 1-1 bead (8, 3), then a
+        // source omission followed by a target addition, then 1-1 bead (10, 5).
+        let mut path: Vec<RawBead> = (0..3).map(|k| bead(k, 0.5, 0.6)).collect();
+        path.extend((3..8).map(|i| null(i, 3, 1, 0)));
+        path.push(RawBead {
+            t0: 3,
+            t1: 4,
+            ..bead(8, 0.5, 0.6)
+        });
+        path.push(null(9, 4, 1, 0));
+        path.push(null(10, 4, 0, 1));
+        path.push(RawBead {
+            t0: 5,
+            t1: 6,
+            ..bead(10, 0.5, 0.6)
+        });
+        let none = || super::super::lexicon::Csr::build(&[0u8; 0], |_| Vec::new());
+        let feats = super::super::lexicon::weigh(none(), none());
+        let e = evidence(&path, &feats, &|_, _, _, _| (4.5, 100.0), None);
+        let place: Vec<(f32, f32, f32)> = e
+            .iter()
+            .map(|x| (x.run_edge, x.at_edge, x.two_sided))
+            .collect();
+        let ln = |x: f32| x.ln_1p();
+        assert_eq!(
+            place[3..8],
+            [
+                (0.0, 1.0, 0.0),
+                (ln(1.0), 0.0, 0.0),
+                (ln(2.0), 0.0, 0.0),
+                (ln(1.0), 0.0, 0.0),
+                (0.0, 1.0, 0.0)
+            ]
+        );
+        assert_eq!(place[9..11], [(0.0, 1.0, 1.0), (0.0, 1.0, 1.0)]);
+        // Paired beads have no place in a run.
+        for k in [0, 2, 8, 11] {
+            assert_eq!(place[k], (0.0, 0.0, 0.0), "bead {k}");
+        }
     }
 
     #[test]
