@@ -1,15 +1,18 @@
 //! Is `@cert` a probability that means what it says? `cargo bench --bench align_calibration`.
 //!
 //! Aligns every gold set (the plain PUD sets, all 1-1 copies of the perturbed ones' text, are
-//! left out), marks each bead right (the identical bead is in the gold; for a 1-0 / 0-1 bead:
-//! the gold leaves its sentence unpaired, also inside a longer null bead such as `[]:[7, 8, 9]`,
-//! which claims the same sentence by sentence) or wrong, and reports,
+//! left out), each document beside two copies of it with passages deleted as the deletion
+//! benchmark deletes them (`common/deletion.rs`; `TEI_ALIGN_CALIB_DAMAGED=N` copies instead: the
+//! gold documents alone hold too few omissions to fit or check null beads), marks each bead right
+//! (the identical bead is in the gold of the document or copy; for a 1-0 / 0-1 bead: every
+//! sentence of it is without counterpart in that gold, also inside a longer null bead such as
+//! `[]:[7, 8, 9]`, which claims the same sentence by sentence) or wrong, and reports,
 //! per bead kind, on the sets held out from the fit (every set not in
 //! `tei_align::align::confidence::FIT_SETS`): beads, accuracy, mean confidence, expected
 //! calibration error (10 equal-width bins, weighted by beads), the ECE a perfectly calibrated
 //! model would show on as many beads with the same `cert` (its noise floor: labels drawn from
-//! the `cert`s) and a reliability table. The same figures for the fit sets follow, for
-//! comparison.
+//! the `cert`s) and a reliability table; then the same for the gold documents and the damaged
+//! copies apart. The same figures for the fit sets follow, for comparison.
 //!
 //! Each set is also aligned against its reversed translation (all beads wrong: unrelated text,
 //! the case of an aligner that lost its way); for the held-out sets the bench prints how sure
@@ -34,6 +37,8 @@
 //! bead's features and label as tab-separated lines (for study).
 
 mod common;
+#[path = "common/deletion.rs"]
+mod deletion;
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -51,6 +56,9 @@ struct Row {
     evidence: Evidence,
     right: bool,
     reversed: bool,
+    /// 0 for the gold document itself, k for its k-th copy with passages deleted
+    /// ([`deletion::damage`]).
+    variant: usize,
     /// The document and the bead (`[source ids]:[target ids]`), for the dump.
     at: String,
 }
@@ -62,41 +70,82 @@ const BINS: usize = 10;
 /// the fit's share of wrong beads (which real alignments do not share) is inflated.
 const NEGATIVE_WEIGHT: f64 = 0.1;
 
-/// The beads of a set's alignment, or (`reversed`) of its source against its reversed
-/// translation: every bead of that is wrong (nothing corresponds), the case of a stretch where
-/// the aligner has lost its way or pairs unrelated text.
+/// Copies of each gold document with passages deleted (as the deletion benchmark makes them;
+/// the first is the very copy `align_deletion` scores), beside the document itself:
+/// `TEI_ALIGN_CALIB_DAMAGED` (default 2). The gold sets hold too few omissions to fit or check
+/// the null beads' `cert` (about 150–250 null beads in the held-out half); a deleted passage
+/// leaves its counterpart without one, with a known gold.
+fn damaged_variants() -> usize {
+    std::env::var("TEI_ALIGN_CALIB_DAMAGED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2)
+}
+
+/// The texts and gold of a document's variant `k` (0: the document itself; k ≥ 1: its k-th copy
+/// with passages deleted, seeded by its name and `k`, the first as in `align_deletion`).
+fn variant(
+    set: &str,
+    doc: &str,
+    src: &[String],
+    tgt: &[String],
+    gold: &deletion::Gold,
+    k: usize,
+) -> (Vec<String>, Vec<String>, deletion::Gold) {
+    if k == 0 {
+        return (src.to_vec(), tgt.to_vec(), gold.clone());
+    }
+    let name = if k == 1 {
+        format!("{set}/{doc}")
+    } else {
+        format!("{set}/{doc}#{k}")
+    };
+    let d = deletion::damage(src, tgt, gold, &mut common::Rng(deletion::seed(&name)));
+    (d.src, d.tgt, d.gold)
+}
+
+/// The beads of a set's alignment (the documents and their damaged copies), or (`reversed`) of
+/// its source against its reversed translation: every bead of that is wrong (nothing
+/// corresponds), the case of a stretch where the aligner has lost its way or pairs unrelated
+/// text.
 fn collect(data: &Path, set: &str, reversed: bool, opts: &AlignOptions) -> Option<Vec<Row>> {
     let dir = data.join(set);
     let mut rows = Vec::new();
+    let variants = if reversed { 1 } else { 1 + damaged_variants() };
     for (doc, src, tgt) in common::docs(&dir) {
-        let gold: HashSet<(Vec<usize>, Vec<usize>)> = if reversed {
-            HashSet::new()
-        } else {
-            common::gold(&dir, &doc).into_iter().collect()
-        };
-        let unpaired = Unpaired::of(&gold);
-        let s: Vec<&str> = src.iter().map(String::as_str).collect();
-        let mut t: Vec<&str> = tgt.iter().map(String::as_str).collect();
-        if reversed {
-            t.reverse();
-        }
-        let beads = match align_with_evidence(&s, &t, opts) {
-            Ok(b) => b,
-            Err(e) => {
-                println!("{set}/{doc}: alignment failed ({e})");
-                return None;
+        let original = common::gold(&dir, &doc);
+        for k in 0..variants {
+            let (src, tgt, gold) = variant(set, &doc, &src, &tgt, &original, k);
+            let gold: HashSet<(Vec<usize>, Vec<usize>)> = if reversed {
+                HashSet::new()
+            } else {
+                gold.into_iter().collect()
+            };
+            let unpaired = Unpaired::of(&gold);
+            let s: Vec<&str> = src.iter().map(String::as_str).collect();
+            let mut t: Vec<&str> = tgt.iter().map(String::as_str).collect();
+            if reversed {
+                t.reverse();
             }
-        };
-        for (b, evidence) in beads {
-            let at = format!("{doc}\t{:?}:{:?}", b.src, b.tgt).replace(' ', "");
-            let right = unpaired.covers(&b.src, &b.tgt) || gold.contains(&(b.src, b.tgt));
-            rows.push(Row {
-                set: set.to_owned(),
-                evidence,
-                right,
-                reversed,
-                at,
-            });
+            let beads = match align_with_evidence(&s, &t, opts) {
+                Ok(b) => b,
+                Err(e) => {
+                    println!("{set}/{doc}: alignment failed ({e})");
+                    return None;
+                }
+            };
+            for (b, evidence) in beads {
+                let at = format!("{doc}#{k}\t{:?}:{:?}", b.src, b.tgt).replace(' ', "");
+                let right = unpaired.covers(&b.src, &b.tgt) || gold.contains(&(b.src, b.tgt));
+                rows.push(Row {
+                    set: set.to_owned(),
+                    evidence,
+                    right,
+                    reversed,
+                    variant: k,
+                    at,
+                });
+            }
         }
     }
     Some(rows)
@@ -341,16 +390,17 @@ fn print_model(m: &Model) {
 
 /// Every row's set, whether reversed / embedded, kind, label, document, bead and features, tab-separated.
 fn dump(path: &str, rows: &[&Row]) {
-    let mut out = String::from("set\treversed\tembedded\tkind\tright\tdoc\tbead");
+    let mut out = String::from("set\treversed\tvariant\tembedded\tkind\tright\tdoc\tbead");
     for k in 0..tei_align::align::confidence::FEATURES {
         out.push_str(&format!("\tf{k}"));
     }
     out.push('\n');
     for r in rows {
         out.push_str(&format!(
-            "{}\t{}\t{}\t{}\t{}\t{}",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}",
             r.set,
             u8::from(r.reversed),
+            r.variant,
             u8::from(r.evidence.semantic.is_some()),
             r.evidence.kind.label(),
             u8::from(r.right),
@@ -666,8 +716,22 @@ fn main() {
         }
         for (fit, part) in [(false, "held-out sets"), (true, "fit sets")] {
             report(
-                &format!("{part}, {which} model ({how})"),
+                &format!("{part} and their damaged copies, {which} model ({how})"),
                 &pick(&rows, fit, false, embedded),
+                &model,
+            );
+        }
+        for (damaged, part) in [
+            (false, "the gold documents alone"),
+            (true, "the damaged copies alone"),
+        ] {
+            let some: Vec<&Row> = pick(&rows, false, false, embedded)
+                .into_iter()
+                .filter(|r| (r.variant > 0) == damaged)
+                .collect();
+            report(
+                &format!("held-out sets, {part}, {which} model ({how})"),
+                &some,
                 &model,
             );
         }

@@ -13,123 +13,12 @@
 //! embeddings when the model is installed (under `CI=true` a missing model fails the bench).
 
 mod common;
+#[path = "common/deletion.rs"]
+mod deletion;
 
+use deletion::{Damaged, damage, seed};
 use std::collections::HashSet;
 use tei_align::align::{AlignOptions, align};
-
-/// Gold beads per deleted passage.
-const BEADS_PER_DELETION: usize = 150;
-/// The longest passage deleted, in sentences of the side it is deleted from.
-const MAX_PASSAGE: usize = 15;
-
-use common::Rng;
-
-fn seed(name: &str) -> u64 {
-    name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    })
-}
-
-/// One document with passages deleted: the texts, the gold null sentences (side, index; side 0
-/// = source) and the counterparts of deleted passages among them.
-struct Damaged {
-    src: Vec<String>,
-    tgt: Vec<String>,
-    gold_null: HashSet<(u8, usize)>,
-    orphaned: HashSet<(u8, usize)>,
-    /// How many passages were deleted.
-    passages: usize,
-}
-
-type Gold = Vec<(Vec<usize>, Vec<usize>)>;
-
-fn damage(src: &[String], tgt: &[String], gold: &Gold, rng: &mut Rng) -> Damaged {
-    let nb = gold.len();
-    let mut deleted_bead = vec![false; nb];
-    let mut side_of = vec![0u8; nb];
-    let mut blocked = vec![false; nb];
-    let mut passages = 0;
-    for _ in 0..(nb / BEADS_PER_DELETION).max(1) {
-        let side = (rng.next() & 1) as u8;
-        let want = 1 + rng.below(MAX_PASSAGE);
-        let start = rng.below(nb);
-        let mut k = start;
-        let mut got = 0;
-        let mut taken = Vec::new();
-        while k < nb && got < want && !blocked[k] {
-            let on_side = if side == 0 { &gold[k].0 } else { &gold[k].1 };
-            got += on_side.len();
-            taken.push(k);
-            k += 1;
-        }
-        if got < want {
-            continue; // ran into the end or another passage: draw again next round
-        }
-        passages += 1;
-        for &b in &taken {
-            deleted_bead[b] = true;
-            side_of[b] = side;
-        }
-        let (lo, hi) = (start.saturating_sub(1), (k + 1).min(nb));
-        blocked[lo..hi].iter_mut().for_each(|x| *x = true);
-    }
-    let mut gone = [vec![false; src.len()], vec![false; tgt.len()]];
-    for (b, (s, t)) in gold.iter().enumerate() {
-        if deleted_bead[b] {
-            let ids = if side_of[b] == 0 { s } else { t };
-            ids.iter()
-                .for_each(|&i| gone[side_of[b] as usize][i] = true);
-        }
-    }
-    // New index of every kept sentence.
-    let renumber = |g: &[bool]| -> Vec<Option<usize>> {
-        let mut next = 0;
-        g.iter()
-            .map(|&x| {
-                (!x).then(|| {
-                    next += 1;
-                    next - 1
-                })
-            })
-            .collect()
-    };
-    let new = [renumber(&gone[0]), renumber(&gone[1])];
-    let mut gold_null = HashSet::new();
-    let mut orphaned = HashSet::new();
-    for (b, (s, t)) in gold.iter().enumerate() {
-        let sides = [s, t];
-        let other_empty = |side: usize| {
-            let o = sides[1 - side];
-            o.is_empty() || o.iter().all(|&i| gone[1 - side][i])
-        };
-        for side in 0..2 {
-            for &i in sides[side] {
-                if let Some(j) = new[side][i]
-                    && other_empty(side)
-                {
-                    gold_null.insert((side as u8, j));
-                    if deleted_bead[b] {
-                        orphaned.insert((side as u8, j));
-                    }
-                }
-            }
-        }
-    }
-    let keep = |v: &[String], g: &[bool]| -> Vec<String> {
-        v.iter()
-            .zip(g)
-            .filter(|(_, x)| !**x)
-            .map(|(s, _)| s.clone())
-            .collect()
-    };
-    Damaged {
-        src: keep(src, &gone[0]),
-        tgt: keep(tgt, &gone[1]),
-        gold_null,
-        orphaned,
-        passages,
-    }
-}
 
 #[derive(Default, Clone, Copy)]
 struct Tally {
@@ -238,7 +127,7 @@ fn main() {
             if gold.is_empty() {
                 continue;
             }
-            let mut rng = Rng(seed(&format!("{name}/{doc}")));
+            let mut rng = common::Rng(seed(&format!("{name}/{doc}")));
             let d = damage(&src, &tgt, &gold, &mut rng);
             passages += d.passages;
             match score(&d, &common::model_free(), &format!("{name}.{doc}")) {

@@ -107,7 +107,7 @@ pub fn e5() -> Option<std::sync::Arc<dyn tei_align::embed::Embedder>> {
 }
 
 /// The semantic parameters: the defaults, or `TEI_ALIGN_SEM_WEIGHT`, `_EXP`, `_THRESHOLD`,
-/// `_BLOCK_BIAS` in their place (for fitting them).
+/// `_BLOCK_BIAS`, `_JOINED_BIAS`, `_REFINE` (0: off) in their place (for fitting them).
 pub fn semantic_params() -> tei_align::align::SemanticParams {
     let mut p = tei_align::align::SemanticParams::default();
     let var = |k: &str| {
@@ -125,21 +125,33 @@ pub fn semantic_params() -> tei_align::align::SemanticParams {
         ("MEMBER", &mut p.member),
         ("NULL_WEIGHT", &mut p.null_weight),
         ("NULL_THRESHOLD", &mut p.null_threshold),
+        ("JOINED_BIAS", &mut p.joined_bias),
+        ("REFINE_WEIGHT", &mut p.refine_weight),
     ] {
         if let Some(v) = var(k) {
             *slot = v;
         }
     }
+    if let Some(v) = var("REFINE") {
+        p.refine = v != 0.0;
+    }
     p
 }
 
-/// The model-free options: the defaults, or `TEI_ALIGN_NULL_EXTEND` (the cost of a null bead
-/// continuing a run) in their place (for fitting it).
+/// The model-free options: the defaults, or in their place (for fitting them)
+/// `TEI_ALIGN_NULL_EXTEND` (the cost of a null bead continuing a run), `TEI_ALIGN_NULL_SECOND`
+/// (of the second null of a run), `TEI_ALIGN_LEX_NULL` (weight of the lexical evidence in a
+/// null bead's cost) and `TEI_ALIGN_RATIO_SKIPS_RUNS` (null runs this long do not count in the
+/// local length ratio).
 pub fn model_free() -> tei_align::align::AlignOptions {
+    fn var<T: std::str::FromStr>(name: &str) -> Option<T> {
+        std::env::var(name).ok().and_then(|v| v.parse().ok())
+    }
     tei_align::align::AlignOptions {
-        null_extend: std::env::var("TEI_ALIGN_NULL_EXTEND")
-            .ok()
-            .and_then(|v| v.parse().ok()),
+        null_extend: var("TEI_ALIGN_NULL_EXTEND"),
+        null_second: var("TEI_ALIGN_NULL_SECOND"),
+        lex_null: var("TEI_ALIGN_LEX_NULL"),
+        ratio_skips_runs: var("TEI_ALIGN_RATIO_SKIPS_RUNS"),
         ..Default::default()
     }
 }

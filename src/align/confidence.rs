@@ -4,8 +4,9 @@
 //! One logistic model per bead kind ([`BeadKind`]: 1-1, 2-1 / 1-2, other n:m, 1-0 / 0-1), of the
 //! evidence the search used ([`Evidence`]): the bead's lexical similarity, the similarity of the
 //! beads around it (a bead in a stretch of clear translations is probably right even if it has no
-//! clue of its own; a stretch of unrelated text has none), how well the lengths agree, and how
-//! many beads around it are omissions. The coefficients ([`SHIPPED`]) are fitted by
+//! clue of its own; a stretch of unrelated text has none), how well the lengths agree, how
+//! many beads around it are omissions, and for an omission where it stands in its run of
+//! omissions. The coefficients ([`SHIPPED`]) are fitted by
 //! `cargo bench --bench align_calibration -- --refit` on the aligner's own output for half of the
 //! gold sets ([`FIT_SETS`]) and checked on the other half (expected calibration error and a
 //! reliability table per bead kind; figures in `docs/aligner.md`).
@@ -26,10 +27,12 @@ const WIDE: usize = 50;
 
 /// The gold sets the shipped coefficients are fitted on; the others are held out to measure
 /// calibration. Split by set (never by bead, so no document is on both sides), each language
-/// family on both sides where the sets allow: dev sets and one of each pair of siblings to fit.
-pub const FIT_SETS: [&str; 6] = [
+/// family on both sides where the sets allow: the project's fit sets (the dev sets, dtm,
+/// pud-cs-en-perturbed) and one of each other pair of siblings.
+pub const FIT_SETS: [&str; 7] = [
     "textberg-dev",
     "mac-dev",
+    "dtm",
     "hu1984",
     "steinbeck",
     "pud-cs-en-perturbed",
@@ -85,7 +88,7 @@ impl BeadKind {
 }
 
 /// Number of features (including the constant 1) the model weighs.
-pub const FEATURES: usize = 16;
+pub const FEATURES: usize = 19;
 
 /// The evidence behind one bead, as the confidence model sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -128,6 +131,15 @@ pub struct Evidence {
     pub null_run: f32,
     /// Share of null beads in the whole alignment: how much this text leaves unpaired.
     pub doc_nulls: f32,
+    /// For a null bead: ln(1 + the null beads between it and the nearer end of its run) (0 at
+    /// either end, and for paired beads). A run's edges are where the aligner may have put
+    /// the boundary one sentence off; inside a run of omissions a sentence is rarely misplaced.
+    pub run_edge: f32,
+    /// For a null bead: 1 at either end of its run (a lone null bead too), else 0.
+    pub at_edge: f32,
+    /// For a null bead: 1 when its run holds both omissions (1-0) and additions (0-1), else 0.
+    /// Such a run is mostly a stretch the aligner could not pair, not text missing from one side.
+    pub two_sided: f32,
     /// The semantic evidence, when sentence embeddings were used.
     pub semantic: Option<SemanticEvidence>,
 }
@@ -148,8 +160,9 @@ pub struct SemanticEvidence {
 
 impl Evidence {
     /// The feature vector: 1, lex, around, wide, adjacent, length, nulls around, rival, merge gain,
-    /// size, clues, null run, document's nulls, and the semantic similarity, rival and
-    /// neighbourhood (0 without embeddings).
+    /// size, clues, null run, document's nulls, the semantic similarity, rival and
+    /// neighbourhood (0 without embeddings), and the null bead's place in its run (distance to
+    /// the run's nearer end, at an end, run on both sides).
     pub fn features(&self) -> [f64; FEATURES] {
         [
             1.0,
@@ -176,6 +189,9 @@ impl Evidence {
             self.semantic.map_or(0.0, |s| f64::from(s.similarity)),
             self.semantic.map_or(0.0, |s| f64::from(s.rival)),
             self.semantic.map_or(0.0, |s| f64::from(s.around)),
+            f64::from(self.run_edge),
+            f64::from(self.at_edge),
+            f64::from(self.two_sided),
         ]
     }
 }
@@ -202,45 +218,45 @@ pub const SHIPPED: Model = Model {
     free: [
         // 1-1
         [
-            -6.3572, 4.3544, 0.5819, 41.4079, 5.2949, -0.4283, -6.2428, -9.4899, 0.0000, 0.8209,
-            -0.7305, 0.0000, -39.6823, 0.0000, 0.0000, 0.0000,
+            -6.0571, 4.2786, 4.4382, 35.1118, 4.4283, -0.3966, -5.0519, -9.4108, 0.0000, 0.0450,
+            0.0037, 0.0000, -0.0562, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
         ],
         // 2-1/1-2
         [
-            -6.1749, 2.3355, -2.1413, 20.1876, 1.7214, -0.6023, -5.3485, -4.9299, 0.0000, 0.5552,
-            0.2402, 0.0000, -19.7772, 0.0000, 0.0000, 0.0000,
+            -5.8104, 2.5608, -0.2068, 17.8975, 1.6318, -0.4717, -3.8592, -5.4077, 0.0000, -0.2021,
+            0.8831, 0.0000, -0.7079, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
         ],
         // other n:m
         [
-            -5.7007, 0.8733, 4.0332, 3.6772, 2.5528, -0.7188, -5.7349, -4.6140, 0.0000, -1.1199,
-            1.8981, 0.0000, -3.5786, 0.0000, 0.0000, 0.0000,
+            -4.9474, 1.3492, 2.7559, 2.2905, 2.5671, -0.5414, -3.0543, -1.9676, 0.0000, -0.9421,
+            1.5770, 0.0000, -0.8592, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
         ],
         // 1-0/0-1
         [
-            -5.2458, 0.0000, 1.6699, 5.3582, 2.7303, 1.1843, 0.0000, -4.3329, -0.4693, 0.3160,
-            -1.8817, 1.7009, -2.8942, 0.0000, 0.0000, 0.0000,
+            -3.8807, 0.0000, 1.7226, 5.8230, 3.4004, 0.8510, 0.0000, -3.0905, -0.3079, -0.4802,
+            -0.5757, 1.1776, 1.7718, 0.0000, 0.0000, 0.0000, 0.4993, -0.9131, -2.2072,
         ],
     ],
     embedded: [
         // 1-1
         [
-            1.2184, 0.0933, -3.3670, 11.7946, 2.8281, -0.3633, -4.9916, -1.7710, 0.0000, 0.1369,
-            -0.0205, 0.0000, -46.0219, 3.7322, -4.8631, 6.6994,
+            2.8789, 0.2246, -0.1502, 4.2764, 1.9027, -0.4755, -4.5050, -2.9122, 0.0000, 0.0845,
+            -0.0698, 0.0000, -9.4931, 3.3861, -3.7974, 7.7386, 0.0000, 0.0000, 0.0000,
         ],
         // 2-1/1-2
         [
-            -2.3001, -0.7784, -1.7710, 1.4682, -1.3178, -0.4429, -3.3799, 0.7312, 0.0000, -1.1757,
-            2.0232, 0.0000, -9.6523, 2.6184, -3.7394, 4.0619,
+            -0.9185, -0.4466, -1.0234, 1.3181, -0.3132, -0.4489, -3.1079, -0.9860, 0.0000, -0.6487,
+            1.2670, 0.0000, -5.2231, 1.9903, -3.0528, 4.4385, 0.0000, 0.0000, 0.0000,
         ],
         // other n:m
         [
-            -4.7718, -0.9443, 1.7016, 0.8425, 3.1282, -0.8807, -4.1985, -2.3873, 0.0000, -2.2975,
-            3.0055, 0.0000, -3.0264, 2.7387, -4.6301, 1.0815,
+            -1.7136, -0.0373, 0.6725, 0.5538, 1.4869, -0.5772, -2.5654, -1.3779, 0.0000, -1.2880,
+            1.5829, 0.0000, -2.4245, 1.6037, -3.1326, 1.6403, 0.0000, 0.0000, 0.0000,
         ],
         // 1-0/0-1
         [
-            -3.1691, 0.0000, -1.5333, -0.5366, 0.2983, 0.7717, 0.0000, -2.5208, -0.4751, -0.4403,
-            -0.4817, 1.4027, -6.6860, 0.0000, -4.1293, 6.2016,
+            -2.0567, 0.0000, -1.4432, 0.5673, 1.2295, 0.5688, 0.0000, -1.2556, -0.2883, -0.2547,
+            0.0415, 1.3338, -5.2237, 0.0000, -2.9501, 3.8178, -1.0436, -2.3008, -3.0106,
         ],
     ],
 };
@@ -307,7 +323,7 @@ pub type Ridges = [[f64; 4]; 2];
 
 /// The ridge penalties the shipped model was fitted with (chosen per kind by leave-one-set-out
 /// calibration error on the fit sets, `benches/align_calibration.rs`).
-pub const SHIPPED_RIDGE: Ridges = [[0.01, 0.01, 0.1, 0.1], [0.01, 0.1, 0.1, 0.1]];
+pub const SHIPPED_RIDGE: Ridges = [[0.01, 0.01, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0]];
 
 /// Logistic regression by Newton's method (iteratively reweighted least squares).
 fn logistic(data: &[([f64; FEATURES], f64, f64)], ridge: f64) -> [f64; FEATURES] {
@@ -474,8 +490,15 @@ pub(crate) fn evidence(
                 null_run: if paired(b) {
                     0.0
                 } else {
-                    (runs[k] as f32).ln_1p()
+                    (runs[k].len as f32).ln_1p()
                 },
+                run_edge: (runs[k].from_edge as f32).ln_1p(),
+                at_edge: if !paired(b) && runs[k].from_edge == 0 {
+                    1.0
+                } else {
+                    0.0
+                },
+                two_sided: if runs[k].two_sided { 1.0 } else { 0.0 },
                 doc_nulls,
                 semantic: sem.map(|s| semantic_evidence(path, k, s)),
             }
@@ -483,11 +506,21 @@ pub(crate) fn evidence(
         .collect()
 }
 
-/// For each bead: the length of the run of consecutive null beads it belongs to (0 for a
-/// paired bead).
-fn null_runs(path: &[RawBead]) -> Vec<usize> {
+/// Where a bead stands in its run of consecutive null beads (all zero for a paired bead).
+#[derive(Debug, Clone, Copy, Default)]
+struct RunPlace {
+    /// Beads in the run.
+    len: usize,
+    /// Null beads between this one and the nearer end of the run.
+    from_edge: usize,
+    /// Whether the run holds both 1-0 and 0-1 beads.
+    two_sided: bool,
+}
+
+/// For each bead: its place in the run of consecutive null beads it belongs to.
+fn null_runs(path: &[RawBead]) -> Vec<RunPlace> {
     let null = |b: &RawBead| b.s1 == b.s0 || b.t1 == b.t0;
-    let mut out = vec![0; path.len()];
+    let mut out = vec![RunPlace::default(); path.len()];
     let mut k = 0;
     while k < path.len() {
         if !null(&path[k]) {
@@ -497,7 +530,15 @@ fn null_runs(path: &[RawBead]) -> Vec<usize> {
         let end = (k..path.len())
             .find(|&x| !null(&path[x]))
             .unwrap_or(path.len());
-        out[k..end].iter_mut().for_each(|r| *r = end - k);
+        let run = &path[k..end];
+        let two_sided = run.iter().any(|b| b.s1 > b.s0) && run.iter().any(|b| b.t1 > b.t0);
+        for (x, place) in out[k..end].iter_mut().enumerate() {
+            *place = RunPlace {
+                len: end - k,
+                from_edge: x.min(end - k - 1 - x),
+                two_sided,
+            };
+        }
         k = end;
     }
     out
@@ -660,6 +701,9 @@ impl Evidence {
             clues: 0.0,
             null_run: 0.0,
             doc_nulls: 0.0,
+            run_edge: 0.0,
+            at_edge: 0.0,
+            two_sided: 0.0,
             semantic: None,
         }
     }
@@ -752,6 +796,59 @@ mod tests {
         assert_eq!(apart.0, 0.0);
         assert!(crossing.0 > 0.9, "rival {}", crossing.0);
         assert!(crossing.1 < apart.1, "{} !< {}", crossing.1, apart.1);
+    }
+
+    #[test]
+    fn a_null_bead_knows_its_place_in_its_run() {
+        let null = |s: usize, t: usize, ds: usize, dt: usize| RawBead {
+            s0: s,
+            s1: s + ds,
+            t0: t,
+            t1: t + dt,
+            ty: 0,
+            d2: 20.0,
+            lex: 0.0,
+            sem: None,
+        };
+        // 1-1 beads 0..3, source sentences 3..8 omitted one by one, 1-1 bead (8, 3), then a
+        // source omission followed by a target addition, then 1-1 bead (10, 5).
+        let mut path: Vec<RawBead> = (0..3).map(|k| bead(k, 0.5, 0.6)).collect();
+        path.extend((3..8).map(|i| null(i, 3, 1, 0)));
+        path.push(RawBead {
+            t0: 3,
+            t1: 4,
+            ..bead(8, 0.5, 0.6)
+        });
+        path.push(null(9, 4, 1, 0));
+        path.push(null(10, 4, 0, 1));
+        path.push(RawBead {
+            t0: 5,
+            t1: 6,
+            ..bead(10, 0.5, 0.6)
+        });
+        let none = || super::super::lexicon::Csr::build(&[0u8; 0], |_| Vec::new());
+        let feats = super::super::lexicon::weigh(none(), none());
+        let e = evidence(&path, &feats, &|_, _, _, _| (4.5, 100.0), None);
+        let place: Vec<(f32, f32, f32)> = e
+            .iter()
+            .map(|x| (x.run_edge, x.at_edge, x.two_sided))
+            .collect();
+        let ln = |x: f32| x.ln_1p();
+        assert_eq!(
+            place[3..8],
+            [
+                (0.0, 1.0, 0.0),
+                (ln(1.0), 0.0, 0.0),
+                (ln(2.0), 0.0, 0.0),
+                (ln(1.0), 0.0, 0.0),
+                (0.0, 1.0, 0.0)
+            ]
+        );
+        assert_eq!(place[9..11], [(0.0, 1.0, 1.0), (0.0, 1.0, 1.0)]);
+        // Paired beads have no place in a run.
+        for k in [0, 2, 8, 11] {
+            assert_eq!(place[k], (0.0, 0.0, 0.0), "bead {k}");
+        }
     }
 
     #[test]

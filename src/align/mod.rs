@@ -16,6 +16,7 @@
 pub mod confidence;
 mod lexicon;
 pub mod partial;
+mod refine;
 mod search;
 mod semantic;
 mod text;
@@ -68,6 +69,18 @@ pub struct AlignOptions {
     /// second pass (a run opens at the bead kind's prior): a deleted passage is one omission,
     /// not many. `None`: `NULL_EXTEND` (1); for experiments.
     pub null_extend: Option<f32>,
+    /// Cost of the second null bead of a run in the second pass (from the third on, a run
+    /// costs `null_extend`). `None`: `null_extend` (every null after the first costs the
+    /// same); for experiments (`docs/aligner.md`, *Omissions and additions*).
+    pub null_second: Option<f32>,
+    /// Weight of the lexical evidence in a null bead's cost, model-free (`None`: `LEX_NULL`,
+    /// 4); for experiments.
+    pub lex_null: Option<f32>,
+    /// Runs of at least this many null beads of the first path are left out when the length
+    /// ratio is measured along the text for the second pass (`None`: every bead counts): a
+    /// passage missing on one side is not a passage where that side runs shorter. For
+    /// experiments (`docs/aligner.md`).
+    pub ratio_skips_runs: Option<usize>,
 }
 
 /// How the semantic evidence enters a paired bead's cost: with the bead's normalised distance
@@ -99,6 +112,14 @@ pub struct SemanticParams {
     pub null_weight: f32,
     /// The best distance at which a null bead is neither cheaper nor dearer.
     pub null_threshold: f32,
+    /// Decide the path again where it is in doubt with the vectors of joined text (see
+    /// `refine.rs`): the beads that are not 1-1 and their neighbours.
+    pub refine: bool,
+    /// In that refinement, a joined block's `r` is raised by this share per sentence of the
+    /// bead beyond two.
+    pub joined_bias: f32,
+    /// Weight of the semantic evidence in that refinement, as a multiple of `weight`.
+    pub refine_weight: f32,
 }
 
 impl Default for SemanticParams {
@@ -112,6 +133,9 @@ impl Default for SemanticParams {
             member: 1.0,
             null_weight: 0.0,
             null_threshold: 0.8,
+            refine: true,
+            joined_bias: 0.0,
+            refine_weight: 1.0,
         }
     }
 }
@@ -171,13 +195,14 @@ pub fn align_with_evidence(
         None => None,
     };
     let sem_params = opts.semantic;
-    let null_extend = opts.null_extend.unwrap_or(NULL_EXTEND);
+    let null_costs = Weights::new(opts, 0.0);
     let piece_vecs = |s0: usize, s1: usize, t0: usize, t1: usize| {
         vectors.as_ref().map(|v| PieceVecs {
             all: v,
             src: &v.src[s0 * v.dim..s1 * v.dim],
             tgt: &v.tgt[t0 * v.dim..t1 * v.dim],
             params: sem_params,
+            embedder: opts.embedder.as_deref(),
         })
     };
     // With fixed beads the pieces between them are short: statistics estimated from one piece
@@ -212,16 +237,16 @@ pub fn align_with_evidence(
                 Some(g) => g.align_piece((s0, s1, t0, t1), blocks, vecs),
                 None => {
                     let text = (&src[s0..s1], &tgt[t0..t1]);
-                    align_piece(text, blocks, &dictionary, pb, vecs, null_extend)
+                    align_piece(text, blocks, &dictionary, pb, vecs, null_costs)?
                 }
             };
             for (b, _) in &mut beads {
                 b.src.iter_mut().for_each(|x| *x += s0);
                 b.tgt.iter_mut().for_each(|x| *x += t0);
             }
-            beads
+            Ok(beads)
         })
-        .collect();
+        .collect::<Result<_, AlignError>>()?;
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }
@@ -303,6 +328,8 @@ struct PieceVecs<'a> {
     src: &'a [f32],
     tgt: &'a [f32],
     params: SemanticParams,
+    /// For the vectors of joined text (the refinement).
+    embedder: Option<&'a dyn crate::embed::Embedder>,
 }
 
 impl PieceVecs<'_> {
@@ -366,18 +393,33 @@ fn align_piece(
     dictionary: &Dictionary,
     progress: Option<&ProgressBar>,
     vecs: Option<PieceVecs<'_>>,
-    null_extend: f32,
-) -> Vec<(Bead, Evidence)> {
+    null_costs: Weights,
+) -> Result<Vec<(Bead, Evidence)>, AlignError> {
     let (n, m) = (src.len(), tgt.len());
     if n == 0 || m == 0 {
-        return lone_beads(n, m);
+        return Ok(lone_beads(n, m));
     }
     let si: Vec<SentenceInfo> = src.par_iter().map(|s| text::analyse(s)).collect();
     let ti: Vec<SentenceInfo> = tgt.par_iter().map(|s| text::analyse(s)).collect();
     let bounds = blocks.map(|(sb, tb)| (boundaries(sb), boundaries(tb)));
     let bounds = bounds.as_ref().map(|(a, b)| (a.as_slice(), b.as_slice()));
-    let (path, evidence) = align_infos(&si, &ti, bounds, dictionary, progress, vecs, null_extend);
-    to_beads(path, evidence)
+    // The vectors of joined sentences, for the refinement of the path where it is in doubt.
+    let joined = |from_src: bool, spans: &[refine::Span]| {
+        let side = if from_src { src } else { tgt };
+        let texts: Vec<String> = spans.iter().map(|&(a, b)| side[a..b].join(" ")).collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        match vecs.and_then(|v| v.embedder) {
+            Some(e) => e.embed(&refs),
+            None => Ok(Vec::new()),
+        }
+    };
+    let refining = vecs.is_some_and(|v| v.params.refine && v.embedder.is_some());
+    let joined: Option<&refine::JoinedEmbed<'_>> = if refining { Some(&joined) } else { None };
+    let infos = (si.as_slice(), ti.as_slice());
+    let (path, evidence) = align_infos(
+        infos, bounds, dictionary, progress, vecs, null_costs, joined,
+    )?;
+    Ok(to_beads(path, evidence))
 }
 
 /// The beads of a path, each with its evidence and the confidence the model gives it.
@@ -446,10 +488,7 @@ impl Global {
         let sl: Vec<u32> = si.iter().map(|s| s.len).collect();
         let tl: Vec<u32> = ti.iter().map(|s| s.len).collect();
         let sem = vecs.as_ref().map(|v| v.semantic(&sl, &tl));
-        let weights = Weights {
-            sem: vecs.map_or(0.0, |v| v.params.weight.max(0.0)),
-            null_extend: opts.null_extend.unwrap_or(NULL_EXTEND),
-        };
+        let weights = Weights::new(opts, vecs.map_or(0.0, |v| v.params.weight.max(0.0)));
         let (params, dict, _) =
             first_pass(&si, &ti, bounds, dictionary, None, sem.as_ref(), weights);
         Global {
@@ -566,14 +605,14 @@ impl Global {
 
 /// Align analysed sentences in two passes (see the module documentation).
 fn align_infos(
-    si: &[SentenceInfo],
-    ti: &[SentenceInfo],
+    (si, ti): (&[SentenceInfo], &[SentenceInfo]),
     bounds: Option<(&[bool], &[bool])>,
     dictionary: &Dictionary,
     progress: Option<&ProgressBar>,
     vecs: Option<PieceVecs<'_>>,
-    null_extend: f32,
-) -> (Vec<RawBead>, Vec<Evidence>) {
+    null_costs: Weights,
+    joined: Option<&refine::JoinedEmbed<'_>>,
+) -> Result<(Vec<RawBead>, Vec<Evidence>), AlignError> {
     let (n, m) = (si.len(), ti.len());
     if n == 0 || m == 0 {
         // Nothing to pair with: every sentence stands alone.
@@ -592,14 +631,14 @@ fn align_infos(
             .chain((0..m).map(|j| null(0, 0, j, j + 1, 2)))
             .collect();
         let evidence = vec![confidence::unsupported_null(); path.len()];
-        return (path, evidence);
+        return Ok((path, evidence));
     }
     let sl: Vec<u32> = si.iter().map(|s| s.len).collect();
     let tl: Vec<u32> = ti.iter().map(|s| s.len).collect();
     let sem = vecs.as_ref().map(|v| v.semantic(&sl, &tl));
     let weights = Weights {
         sem: vecs.map_or(0.0, |v| v.params.weight.max(0.0)),
-        null_extend,
+        ..null_costs
     };
     let (params, dict, first) =
         first_pass(si, ti, bounds, dictionary, progress, sem.as_ref(), weights);
@@ -613,9 +652,19 @@ fn align_infos(
         ..Level::new(&sl, &tl, &feats)
     };
     let band = Band::around(&first, 1, SECOND_PASS_BAND, n, m);
-    let path = search::dp_pieces(&level, &params, band, 3, progress);
+    let mut path = search::dp_pieces(&level, &params, band, 3, progress);
+    if let (Some(embed), Some(s), Some(v)) = (joined, sem.as_ref(), vecs) {
+        let r = refine::Refiner {
+            level: &level,
+            params: &params,
+            sem: s,
+            weight: weights.sem * v.params.refine_weight,
+            bias: v.params.joined_bias,
+        };
+        path = refine::refine(path, &r, embed)?;
+    }
     let evidence = confidence::evidence(&path, &feats, &length_dev(&level, &params), sem.as_ref());
-    (path, evidence)
+    Ok((path, evidence))
 }
 
 /// √δ² of a bead's lengths (capped at √50, as the evidence is) under the search's length model,
@@ -639,6 +688,25 @@ struct Weights {
     sem: f32,
     /// Cost of a null bead continuing a run, from the second pass on.
     null_extend: f32,
+    /// Cost of the second null of a run, from the second pass on.
+    null_second: f32,
+    /// Weight of the lexical evidence in a null bead's cost (model-free).
+    lex_null: f32,
+    /// Null runs this long or longer do not count in the local length ratio.
+    ratio_skips_runs: Option<usize>,
+}
+
+impl Weights {
+    fn new(opts: &AlignOptions, sem: f32) -> Self {
+        let null_extend = opts.null_extend.unwrap_or(NULL_EXTEND);
+        Weights {
+            sem,
+            null_extend,
+            null_second: opts.null_second.unwrap_or(null_extend),
+            lex_null: opts.lex_null.unwrap_or(LEX_NULL),
+            ratio_skips_runs: opts.ratio_skips_runs,
+        }
+    }
 }
 
 /// The first pass over analysed sentences (both sides non-empty): the re-estimated parameters
@@ -677,6 +745,7 @@ fn first_pass(
         // in a text long enough to be searched coarse-to-fine, from the third null on, a run
         // is priced as one event (`search::search_level`).
         null_extend: f32::INFINITY,
+        null_second: 0.0,
         null_run: FIRST_PASS_NULL_RUN,
         lex_null: 0.0,
         lex_null_t: 0.0,
@@ -709,21 +778,29 @@ fn first_pass(
 
     // Re-estimate, induce, realign.
     msg("second pass");
-    params.local = Some(std::sync::Arc::new(search::ratio_along(
-        &first,
-        &cumulative(&sl),
-        &cumulative(&tl),
-        1,
-        n,
-        params.ratio,
-    )));
+    params.local = Some(std::sync::Arc::new(match weights.ratio_skips_runs {
+        Some(run) => ratio_along_without_runs(&first, (&sl, &tl), n, params.ratio, run),
+        None => search::ratio_along(
+            &first,
+            &cumulative(&sl),
+            &cumulative(&tl),
+            1,
+            n,
+            params.ratio,
+        ),
+    }));
     reestimate(&mut params, &first, &sl, &tl);
     params.null_extend = weights.null_extend;
+    params.null_second = weights.null_second;
     params.null_run = f32::INFINITY;
     // The lexical null evidence needs the induced dictionary: in the first pass, before it,
     // few sentence pairs of a translation share clues. With sentence vectors it is left out:
     // the semantic evidence says more, and on the fit sets adding it lost omission F1.
-    params.lex_null = if weights.sem > 0.0 { 0.0 } else { LEX_NULL };
+    params.lex_null = if weights.sem > 0.0 {
+        0.0
+    } else {
+        weights.lex_null
+    };
     params.lex_null_t = LEX_NULL_NEUTRAL;
     let pairs: Vec<(usize, usize)> = first
         .iter()
@@ -733,6 +810,54 @@ fn first_pass(
     let mut dict = dictionary.clone();
     dict.extend(&Dictionary::induce(si, ti, &pairs));
     (params, dict, first)
+}
+
+/// As `search::ratio_along` at the sentence level, but runs of at least `run` null beads of one
+/// kind (`run` ≥ 1) do not count: a passage missing on one side is not a passage where that
+/// side runs shorter. In a short text the window spans the whole text, so a deleted passage
+/// moved the ratio of every bead and made merges of its neighbours look the right length.
+fn ratio_along_without_runs(
+    path: &[RawBead],
+    (sl, tl): (&[u32], &[u32]),
+    n: usize,
+    global: f32,
+    run: usize,
+) -> Vec<f32> {
+    let is_null = |b: &RawBead| b.s1 == b.s0 || b.t1 == b.t0;
+    // Prefix sums over the path of the lengths that count.
+    let (mut ps, mut pt) = (vec![0.0f64; path.len() + 1], vec![0.0f64; path.len() + 1]);
+    let mut x = 0;
+    while x < path.len() {
+        let mut y = x + 1;
+        while is_null(&path[x]) && y < path.len() && path[y].ty == path[x].ty {
+            y += 1;
+        }
+        let skip = is_null(&path[x]) && y - x >= run;
+        for (k, b) in path.iter().enumerate().take(y).skip(x) {
+            let len = |v: &[u32], a: usize, z: usize| -> f64 {
+                if skip {
+                    0.0
+                } else {
+                    v[a..z].iter().map(|&l| f64::from(l)).sum()
+                }
+            };
+            ps[k + 1] = ps[k] + len(sl, b.s0, b.s1);
+            pt[k + 1] = pt[k] + len(tl, b.t0, b.t1);
+        }
+        x = y;
+    }
+    let w = search::RATIO_WINDOW;
+    let mut out = vec![global; n + 1];
+    for (x, b) in path.iter().enumerate() {
+        let (lo, hi) = (x.saturating_sub(w), (x + w + 1).min(path.len()));
+        let (s, t) = (ps[hi] - ps[lo], pt[hi] - pt[lo]);
+        let r = if s > 0.0 { (t / s) as f32 } else { global };
+        let r = r.clamp(global / 4.0, global * 4.0);
+        for v in &mut out[(b.s0 + 1).min(n)..=b.s1.min(n)] {
+            *v = r;
+        }
+    }
+    out
 }
 
 /// For positions 0..=n: does a block start or end there? (Both ends of the text count.)
@@ -789,5 +914,38 @@ mod tests {
         assert!(pieces_between_fixed(&[b(vec![1], vec![1]), b(vec![0], vec![2])], 3, 3).is_err());
         let p = pieces_between_fixed(&[b(vec![1], vec![2])], 3, 4).unwrap();
         assert_eq!(p, vec![(0, 1, 0, 2), (2, 3, 3, 4)]);
+    }
+
+    #[test]
+    fn a_run_of_omissions_does_not_move_the_local_ratio() {
+        // 20 source sentences of 10 characters paired 1-1 with 20 of 20 (ratio 2), then a
+        // run of 5 target sentences of 30 characters without counterpart (position 0 is
+        // before every sentence: the global ratio).
+        let bead = |s0, s1, t0, t1, ty| RawBead {
+            s0,
+            s1,
+            t0,
+            t1,
+            ty,
+            d2: 0.0,
+            lex: 0.0,
+            sem: None,
+        };
+        let mut path: Vec<RawBead> = (0..20).map(|k| bead(k, k + 1, k, k + 1, 0)).collect();
+        path.extend((20..25).map(|k| bead(20, 20, k, k + 1, 2)));
+        let (sl, tl) = (vec![10u32; 20], [vec![20u32; 20], vec![30; 5]].concat());
+        let skipped = ratio_along_without_runs(&path, (&sl, &tl), 20, 2.75, 2);
+        assert!(
+            skipped[1..].iter().all(|&r| (r - 2.0).abs() < 1e-6),
+            "{skipped:?}"
+        );
+        // Runs shorter than asked for count, as every bead does in `search::ratio_along`.
+        let counted = ratio_along_without_runs(&path, (&sl, &tl), 20, 2.75, 6);
+        let all = search::ratio_along(&path, &cumulative(&sl), &cumulative(&tl), 1, 20, 2.75);
+        assert!(
+            counted[1..].iter().all(|&r| (r - 2.75).abs() < 1e-6),
+            "{counted:?}"
+        );
+        assert_eq!(counted[1..], all[1..]);
     }
 }

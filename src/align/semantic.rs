@@ -91,6 +91,9 @@ pub(crate) struct Semantic<'a> {
     dim: usize,
     src: &'a [f32],
     tgt: &'a [f32],
+    /// The unit centroids of the whole source and target texts.
+    src_centroid: &'a [f32],
+    tgt_centroid: &'a [f32],
     /// Weight (length in characters) of each source / target sentence.
     sw: Vec<f32>,
     tw: Vec<f32>,
@@ -142,7 +145,7 @@ impl<'a> Semantic<'a> {
     /// The evidence for source sentences `src` (rows of `dim` floats) of lengths `sl` against
     /// target sentences `tgt` of lengths `tl`; the centroids are those of the whole texts.
     pub fn new(
-        vectors: &Vectors,
+        vectors: &'a Vectors,
         src: &'a [f32],
         tgt: &'a [f32],
         sl: &[u32],
@@ -160,6 +163,8 @@ impl<'a> Semantic<'a> {
             dim,
             src,
             tgt,
+            src_centroid: &vectors.src_centroid,
+            tgt_centroid: &vectors.tgt_centroid,
             sw,
             tw,
             s_norm,
@@ -271,6 +276,58 @@ impl<'a> Semantic<'a> {
             total += mix(self.normalised(cos, self.s_cen[ks], self.t_cen[(k + 1) * MAXK]));
         }
         0.5 * total
+    }
+
+    /// The unit vector of source sentence `k` (0-based, in the piece).
+    pub(crate) fn src_vec(&self, k: usize) -> &[f32] {
+        &self.src[k * self.dim..(k + 1) * self.dim]
+    }
+
+    /// The unit vector of target sentence `k`.
+    pub(crate) fn tgt_vec(&self, k: usize) -> &[f32] {
+        &self.tgt[k * self.dim..(k + 1) * self.dim]
+    }
+
+    /// The cost and the distance `r` of the paired bead of source sentences `src` and target
+    /// sentences `tgt` whose blocks have the unit vectors `vs` and `vt` (the vectors of the
+    /// joined texts, or a single sentence's), judged as [`Semantic::bead_cost`] judges summed
+    /// vectors: half a unit for the bead (its `r` raised by `bias` per sentence beyond two) and
+    /// half for each member sentence against the other side's block. A block's closeness to
+    /// text in general is read from its own vector here, against the other text's centroid.
+    pub(crate) fn joined_cost(
+        &self,
+        weight: f32,
+        (vs, vt): (&[f32], &[f32]),
+        src: std::ops::Range<usize>,
+        tgt: std::ops::Range<usize>,
+        bias: f32,
+    ) -> (f32, f32) {
+        let f = |x: f32| {
+            let d = x - self.threshold;
+            if d > 0.0 {
+                self.penalty * d
+            } else {
+                weight * d
+            }
+        };
+        let (cs, ct) = (dot(vs, self.tgt_centroid), dot(vt, self.src_centroid));
+        let extra = (src.len() + tgt.len()) as f32 - 2.0;
+        let r = (self.normalised(dot(vs, vt), cs, ct) * (1.0 + bias * extra.max(0.0)))
+            .clamp(0.0, MAX_RATIO);
+        if self.member <= 0.0 {
+            return (self.cost(weight, r, src.len(), tgt.len()), r);
+        }
+        let mix = |rk: f32| f((1.0 - self.member) * r + self.member * rk);
+        let mut total = f(r);
+        for k in src {
+            let v = self.src_vec(k);
+            total += mix(self.normalised(dot(v, vt), dot(v, self.tgt_centroid), ct));
+        }
+        for k in tgt {
+            let v = self.tgt_vec(k);
+            total += mix(self.normalised(dot(vs, v), cs, dot(v, self.src_centroid)));
+        }
+        (0.5 * total, r)
     }
 
     /// The weighted dot product of source sentence `i` and target sentence `j` (0-based): the

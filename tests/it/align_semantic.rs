@@ -72,3 +72,77 @@ fn embeddings_put_an_omitted_sentence_where_it_was_left_out() {
     });
     assert_eq!(with_e5, gold, "model-free: {model_free:?}");
 }
+
+/// Passes texts on to an embedder and records them.
+#[derive(Debug)]
+struct Recording(Arc<dyn Embedder>, std::sync::Mutex<Vec<String>>);
+
+impl Embedder for Recording {
+    fn describe(&self) -> String {
+        self.0.describe()
+    }
+    fn dim(&self) -> usize {
+        self.0.dim()
+    }
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, tei_align::embed::EmbedError> {
+        let mut seen = self.1.lock().unwrap();
+        seen.extend(texts.iter().map(|t| t.to_string()));
+        self.0.embed(texts)
+    }
+}
+
+#[test]
+fn a_split_sentence_is_decided_with_the_vector_of_its_joined_halves() {
+    let Some(embedder) = e5() else { return };
+    // The German splits the third English sentence in two.
+    let en = &EN[..6];
+    let de = [
+        DE[0],
+        DE[1],
+        "Über den Hügeln zogen Wolken auf.",
+        "Und der Wind wurde kalt.",
+        "Im Dorf glaubte niemand, dass der Sturm kommen würde.",
+        DE[3],
+        DE[4],
+    ];
+    let run = |refine: bool| {
+        let rec = Arc::new(Recording(embedder.clone(), Default::default()));
+        let opts = AlignOptions {
+            embedder: Some(rec.clone()),
+            semantic: tei_align::align::SemanticParams {
+                refine,
+                ..Default::default()
+            },
+            ..AlignOptions::default()
+        };
+        let beads: Vec<(Vec<usize>, Vec<usize>)> = align(en, &de, &opts)
+            .unwrap()
+            .into_iter()
+            .map(|b| (b.src, b.tgt))
+            .collect();
+        let seen = rec.1.lock().unwrap().clone();
+        (beads, seen)
+    };
+    let (beads, seen) = run(true);
+    assert!(beads.contains(&(vec![2], vec![2, 3])), "{beads:?}");
+    // Besides every sentence once, the joined texts of the blocks in doubt: consecutive
+    // sentences of one side joined by a space, among them the 1-2's target side.
+    let joined: Vec<&String> = seen[en.len() + de.len()..].iter().collect();
+    let consecutive = |side: &[&str], t: &str| {
+        (0..side.len()).any(|a| (a + 2..=side.len()).any(|b| side[a..b].join(" ") == t))
+    };
+    assert!(
+        joined
+            .iter()
+            .all(|t| consecutive(en, t) || consecutive(&de, t)),
+        "{joined:?}"
+    );
+    assert!(
+        joined.iter().any(|t| **t == de[2..4].join(" ")),
+        "{joined:?}"
+    );
+    // Without the refinement only the sentences are embedded.
+    let (plain, seen) = run(false);
+    assert_eq!(seen.len(), en.len() + de.len());
+    assert_eq!(plain.len(), beads.len());
+}

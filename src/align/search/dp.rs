@@ -312,10 +312,19 @@ pub(super) fn dp(
                     } else {
                         gap_s_prev.get(pj.wrapping_sub(plo)).copied()
                     };
-                    let ext = run.unwrap_or(f32::INFINITY)
-                        + shift
-                        + p.null_extend.min(p.prior[t])
-                        + penalty;
+                    // Is this the run's second null (the run state before opened the run)?
+                    let (k_prev, bit) = if a == 0 {
+                        (row_off + pj.wrapping_sub(lo), GAP_T_EXTENDED)
+                    } else {
+                        (poff + pj.wrapping_sub(plo), GAP_S_EXTENDED)
+                    };
+                    let second = back.get(k_prev).is_some_and(|&f| f & bit == 0);
+                    let step = if second {
+                        p.null_second.max(p.null_extend)
+                    } else {
+                        p.null_extend
+                    };
+                    let ext = run.unwrap_or(f32::INFINITY) + shift + step.min(p.prior[t]) + penalty;
                     if ext < c {
                         c = ext;
                         flags |= if a == 0 {
@@ -633,6 +642,28 @@ mod tests {
             ..params(1.0)
         };
         let spread = align_lengths_only(n, gap.clone(), &dear);
+        assert!(spread.iter().any(|b| b.ty >= 3), "{spread:?}");
+    }
+
+    #[test]
+    fn only_the_second_null_of_a_run_costs_null_second() {
+        // A dear second null leaves a long run one run (from the third null on it costs
+        // `null_extend` again); were every further null priced as a second, the passage
+        // would not be one run.
+        let (n, gap) = (120, 50..80);
+        let dear = 4.0;
+        let p = Params {
+            null_extend: 1.0,
+            null_second: dear,
+            ..params(1.0)
+        };
+        assert_one_run(&align_lengths_only(n, gap.clone(), &p), &gap);
+        let every = Params {
+            null_extend: dear,
+            null_second: dear,
+            ..params(1.0)
+        };
+        let spread = align_lengths_only(n, gap.clone(), &every);
         assert!(spread.iter().any(|b| b.ty >= 3), "{spread:?}");
     }
 }

@@ -27,6 +27,10 @@ pub(crate) struct Params {
     /// search keeps, per state, the best path ending in a run of each kind), and `null_run`
     /// is not used.
     pub null_extend: f32,
+    /// Cost of the second null bead of a run (with affine gaps; `null_extend` when lower): from
+    /// the third on a run costs `null_extend`. Read from whether the best run state before
+    /// extended a run or opened it.
+    pub null_second: f32,
     /// Cost of a null bead after two of the same kind (the smaller of this and `null_extend`
     /// counts), in long texts only (see `levels::search_level`). The first pass prices runs this way: a chapter missing on one side must
     /// come out as one run already there, or its nulls are spread over merges and wrong pairs
@@ -115,6 +119,7 @@ pub(super) fn for_tests(ratio: f32) -> Params {
         null_len: 0.1,
         sem_weight: 0.0,
         null_extend: f32::INFINITY,
+        null_second: 0.0,
         null_run: f32::INFINITY,
         lex_null: 0.0,
         lex_null_t: 0.0,
