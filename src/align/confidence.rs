@@ -411,35 +411,9 @@ pub(crate) fn evidence(
         let (s, n) = v.fold((0.0f64, 0usize), |(s, n), x| (s + f64::from(x), n + 1));
         if n == 0 { 0.0 } else { (s / n as f64) as f32 }
     };
-    let total = |c: &super::lexicon::Csr, k: usize| -> f32 {
-        if k < c.len() {
-            c.get(k).1.iter().map(|w| w.abs()).sum()
-        } else {
-            0.0
-        }
-    };
-    let sim = |i: usize, j: usize| -> f32 {
-        if i >= feats.src.len() || j >= feats.tgt.len() {
-            return 0.0;
-        }
-        let t = total(&feats.src, i) + total(&feats.tgt, j);
-        if t <= 0.0 {
-            0.0
-        } else {
-            (2.0 * overlap(feats.src.get(i), feats.tgt.get(j)) / t).min(1.0)
-        }
-    };
-    // Prefix sums of the similarity and number of paired beads, for the wide neighbourhood.
-    let mut cum = Vec::with_capacity(path.len() + 1);
-    cum.push((0.0f64, 0usize));
-    for b in path {
-        let (s, n) = cum[cum.len() - 1];
-        cum.push(if paired(b) {
-            (s + f64::from(b.lex), n + 1)
-        } else {
-            (s, n)
-        });
-    }
+    let total = clue_total;
+    let sim = |i: usize, j: usize| pair_similarity(feats, i, j);
+    let cum = paired_prefix(path);
     let runs = null_runs(path);
     let doc_nulls = if path.is_empty() {
         0.0
@@ -504,6 +478,46 @@ pub(crate) fn evidence(
             }
         })
         .collect()
+}
+
+/// The clue weight of sentence `k` (0 past the end).
+fn clue_total(c: &super::lexicon::Csr, k: usize) -> f32 {
+    if k < c.len() {
+        c.get(k).1.iter().map(|w| w.abs()).sum()
+    } else {
+        0.0
+    }
+}
+
+/// The lexical score (0–1) of source sentence `i` against target sentence `j` alone.
+fn pair_similarity(feats: &Weighted, i: usize, j: usize) -> f32 {
+    if i >= feats.src.len() || j >= feats.tgt.len() {
+        return 0.0;
+    }
+    let t = clue_total(&feats.src, i) + clue_total(&feats.tgt, j);
+    if t <= 0.0 {
+        0.0
+    } else {
+        (2.0 * overlap(feats.src.get(i), feats.tgt.get(j)) / t).min(1.0)
+    }
+}
+
+/// Prefix sums of the lexical score and the number of paired beads along the path, for the
+/// wide neighbourhood of every bead.
+fn paired_prefix(path: &[RawBead]) -> Vec<(f64, usize)> {
+    let mut cum = Vec::with_capacity(path.len() + 1);
+    cum.push((0.0f64, 0usize));
+    for b in path {
+        let (s, n) = cum[cum.len() - 1];
+        cum.push(
+            if BeadKind::of(b.s1 - b.s0, b.t1 - b.t0) != BeadKind::Null {
+                (s + f64::from(b.lex), n + 1)
+            } else {
+                (s, n)
+            },
+        );
+    }
+    cum
 }
 
 /// Where a bead stands in its run of consecutive null beads (all zero for a paired bead).

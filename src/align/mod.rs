@@ -616,16 +616,7 @@ fn align_infos(
     let (n, m) = (si.len(), ti.len());
     if n == 0 || m == 0 {
         // Nothing to pair with: every sentence stands alone.
-        let null = |s0, s1, t0, t1, ty| RawBead {
-            s0,
-            s1,
-            t0,
-            t1,
-            ty,
-            d2: 0.0,
-            lex: 0.0,
-            sem: None,
-        };
+        let null = RawBead::unscored;
         let path: Vec<RawBead> = (0..n)
             .map(|i| null(i, i + 1, 0, 0, 1))
             .chain((0..m).map(|j| null(0, 0, j, j + 1, 2)))
@@ -921,16 +912,7 @@ mod tests {
         // 20 source sentences of 10 characters paired 1-1 with 20 of 20 (ratio 2), then a
         // run of 5 target sentences of 30 characters without counterpart (position 0 is
         // before every sentence: the global ratio).
-        let bead = |s0, s1, t0, t1, ty| RawBead {
-            s0,
-            s1,
-            t0,
-            t1,
-            ty,
-            d2: 0.0,
-            lex: 0.0,
-            sem: None,
-        };
+        let bead = RawBead::unscored;
         let mut path: Vec<RawBead> = (0..20).map(|k| bead(k, k + 1, k, k + 1, 0)).collect();
         path.extend((20..25).map(|k| bead(20, 20, k, k + 1, 2)));
         let (sl, tl) = (vec![10u32; 20], [vec![20u32; 20], vec![30; 5]].concat());

@@ -367,16 +367,7 @@ mod tests {
 
     fn bead(s0: usize, s1: usize, t0: usize, t1: usize) -> RawBead {
         let ty = TYPES.iter().position(|&t| t == (s1 - s0, t1 - t0)).unwrap() as u8;
-        RawBead {
-            s0,
-            s1,
-            t0,
-            t1,
-            ty,
-            d2: 0.0,
-            lex: 0.0,
-            sem: None,
-        }
+        RawBead::unscored(s0, s1, t0, t1, ty)
     }
 
     #[test]

@@ -257,16 +257,7 @@ mod tests {
         let lo: Vec<usize> = (0..=n).map(|i| first(i).saturating_sub(8)).collect();
         let hi: Vec<usize> = (0..=n).map(|i| (first(i) + 8).min(m)).collect();
         let band = Band::new(lo, hi, m);
-        let bead = |s0, t0, a, b| RawBead {
-            s0,
-            s1: s0 + a,
-            t0,
-            t1: t0 + b,
-            ty: if b == 0 { 1 } else { 0 },
-            d2: 0.0,
-            lex: 0.0,
-            sem: None,
-        };
+        let bead = |s0, t0, a, b| RawBead::unscored(s0, s0 + a, t0, t0 + b, u8::from(b == 0));
         let mut path: Vec<RawBead> = (0..393).map(|k| bead(k, k, 1, 1)).collect();
         path.extend((393..693).map(|i| bead(i, 393, 1, 0)));
         path.extend((693..n).map(|i| bead(i, i - 300, 1, 1)));
@@ -288,16 +279,7 @@ mod tests {
     #[test]
     fn a_run_of_nulls_in_a_path_gets_a_wider_band_around_it() {
         // The diagonal to 100, then 50 source sentences unpaired, then the diagonal again.
-        let bead = |s0, t0, a, b| RawBead {
-            s0,
-            s1: s0 + a,
-            t0,
-            t1: t0 + b,
-            ty: if b == 0 { 1 } else { 0 },
-            d2: 0.0,
-            lex: 0.0,
-            sem: None,
-        };
+        let bead = |s0, t0, a, b| RawBead::unscored(s0, s0 + a, t0, t0 + b, u8::from(b == 0));
         let mut path: Vec<RawBead> = (0..100).map(|k| bead(k, k, 1, 1)).collect();
         path.extend((100..150).map(|i| bead(i, 100, 1, 0)));
         path.extend((150..300).map(|i| bead(i, i - 50, 1, 1)));

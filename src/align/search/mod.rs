@@ -61,3 +61,20 @@ pub(crate) struct RawBead {
     /// about 1 for unrelated text, towards 0 for a close translation).
     pub sem: Option<f32>,
 }
+
+impl RawBead {
+    /// A bead with its place and type but no evidence yet (no length deviation, no lexical or
+    /// semantic score): what a side without sentences on the other gives, and what tests build.
+    pub(crate) fn unscored(s0: usize, s1: usize, t0: usize, t1: usize, ty: u8) -> RawBead {
+        RawBead {
+            s0,
+            s1,
+            t0,
+            t1,
+            ty,
+            d2: 0.0,
+            lex: 0.0,
+            sem: None,
+        }
+    }
+}

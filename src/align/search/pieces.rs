@@ -155,16 +155,7 @@ mod tests {
     use super::*;
 
     fn bead(s0: usize, t0: usize, a: usize, b: usize) -> RawBead {
-        RawBead {
-            s0,
-            s1: s0 + a,
-            t0,
-            t1: t0 + b,
-            ty: 0,
-            d2: 0.0,
-            lex: 0.0,
-            sem: None,
-        }
+        RawBead::unscored(s0, s0 + a, t0, t0 + b, 0)
     }
 
     #[test]
