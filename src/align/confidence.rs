@@ -780,14 +780,8 @@ mod tests {
             super::super::lexicon::weigh(csr(&src), csr(&tgt))
         };
         let null = |s: usize, t: usize, ds: usize, dt: usize| RawBead {
-            s0: s,
-            s1: s + ds,
-            t0: t,
-            t1: t + dt,
-            ty: 0,
             d2: 50.0,
-            lex: 0.0,
-            sem: None,
+            ..RawBead::unscored(s, s + ds, t, t + dt, 0)
         };
         // Beads: 0..5 1-1, source 5 alone, 1-1 beads (6, 5) and (7, 6), target 7 alone, then
         // 1-1 beads to the end.
@@ -815,14 +809,8 @@ mod tests {
     #[test]
     fn a_null_bead_knows_its_place_in_its_run() {
         let null = |s: usize, t: usize, ds: usize, dt: usize| RawBead {
-            s0: s,
-            s1: s + ds,
-            t0: t,
-            t1: t + dt,
-            ty: 0,
             d2: 20.0,
-            lex: 0.0,
-            sem: None,
+            ..RawBead::unscored(s, s + ds, t, t + dt, 0)
         };
         // 1-1 beads 0..3, source sentences 3..8 omitted one by one, 1-1 bead (8, 3), then a
         // source omission followed by a target addition, then 1-1 bead (10, 5).

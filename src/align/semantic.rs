@@ -240,14 +240,7 @@ impl<'a> Semantic<'a> {
         if self.member <= 0.0 {
             return self.cost(weight, r, a, b);
         }
-        let f = |x: f32| {
-            let d = x - self.threshold;
-            if d > 0.0 {
-                self.penalty * d
-            } else {
-                weight * d
-            }
-        };
+        let f = |x: f32| self.hinge(weight, x);
         let (ks, kt) = (i * MAXK + a - 1, j * MAXK + b - 1);
         let mix = |rk: f32| f((1.0 - self.member) * r + self.member * rk);
         let mut total = f(r);
@@ -302,14 +295,7 @@ impl<'a> Semantic<'a> {
         tgt: std::ops::Range<usize>,
         bias: f32,
     ) -> (f32, f32) {
-        let f = |x: f32| {
-            let d = x - self.threshold;
-            if d > 0.0 {
-                self.penalty * d
-            } else {
-                weight * d
-            }
-        };
+        let f = |x: f32| self.hinge(weight, x);
         let (cs, ct) = (dot(vs, self.tgt_centroid), dot(vt, self.src_centroid));
         let extra = (src.len() + tgt.len()) as f32 - 2.0;
         let r = (self.normalised(dot(vs, vt), cs, ct) * (1.0 + bias * extra.max(0.0)))
@@ -357,9 +343,19 @@ impl<'a> Semantic<'a> {
     /// covered (`(1 + a + b) / 2`, to a power: half a unit per bead, half per sentence), negative for a translation.
     #[inline]
     pub fn cost(&self, weight: f32, r: f32, a: usize, b: usize) -> f32 {
+        self.hinge(weight, r) * self.scale[a * (MAXK + 1) + b]
+    }
+
+    /// One distance's part of a cost: `weight × (r − threshold)`, `penalty ×` above the
+    /// threshold (unrelated text is priced by its own slope).
+    #[inline]
+    fn hinge(&self, weight: f32, r: f32) -> f32 {
         let d = r - self.threshold;
-        let slope = if d > 0.0 { self.penalty } else { weight };
-        slope * d * self.scale[a * (MAXK + 1) + b]
+        if d > 0.0 {
+            self.penalty * d
+        } else {
+            weight * d
+        }
     }
 }
 
