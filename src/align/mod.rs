@@ -234,7 +234,10 @@ pub fn align_with_evidence(
             };
             let vecs = piece_vecs(s0, s1, t0, t1);
             let mut beads = match &global {
-                Some(g) => g.align_piece((s0, s1, t0, t1), blocks, vecs),
+                Some(g) => {
+                    let text = (&src[s0..s1], &tgt[t0..t1]);
+                    g.align_piece((s0, s1, t0, t1), text, blocks, vecs)?
+                }
                 None => {
                     let text = (&src[s0..s1], &tgt[t0..t1]);
                     align_piece(text, blocks, &dictionary, pb, vecs, null_costs)?
@@ -403,8 +406,23 @@ fn align_piece(
     let ti: Vec<SentenceInfo> = tgt.par_iter().map(|s| text::analyse(s)).collect();
     let bounds = blocks.map(|(sb, tb)| (boundaries(sb), boundaries(tb)));
     let bounds = bounds.as_ref().map(|(a, b)| (a.as_slice(), b.as_slice()));
-    // The vectors of joined sentences, for the refinement of the path where it is in doubt.
-    let joined = |from_src: bool, spans: &[refine::Span]| {
+    let joined = joined_embedder((src, tgt), vecs);
+    let joined: Option<&refine::JoinedEmbed<'_>> =
+        if refining(vecs) { Some(&joined) } else { None };
+    let infos = (si.as_slice(), ti.as_slice());
+    let (path, evidence) = align_infos(
+        infos, bounds, dictionary, progress, vecs, null_costs, joined,
+    )?;
+    Ok(to_beads(path, evidence))
+}
+
+/// The vectors of joined sentences of a piece (its `src` and `tgt` sentences, indices in the
+/// piece), for the refinement of the path where it is in doubt.
+fn joined_embedder<'a>(
+    (src, tgt): (&'a [&'a str], &'a [&'a str]),
+    vecs: Option<PieceVecs<'a>>,
+) -> impl Fn(bool, &[refine::Span]) -> Result<Vec<Vec<f32>>, crate::embed::EmbedError> + Sync + 'a {
+    move |from_src: bool, spans: &[refine::Span]| {
         let side = if from_src { src } else { tgt };
         let texts: Vec<String> = spans.iter().map(|&(a, b)| side[a..b].join(" ")).collect();
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
@@ -412,14 +430,13 @@ fn align_piece(
             Some(e) => e.embed(&refs),
             None => Ok(Vec::new()),
         }
-    };
-    let refining = vecs.is_some_and(|v| v.params.refine && v.embedder.is_some());
-    let joined: Option<&refine::JoinedEmbed<'_>> = if refining { Some(&joined) } else { None };
-    let infos = (si.as_slice(), ti.as_slice());
-    let (path, evidence) = align_infos(
-        infos, bounds, dictionary, progress, vecs, null_costs, joined,
-    )?;
-    Ok(to_beads(path, evidence))
+    }
+}
+
+/// Whether the path is refined with the vectors of joined text: with vectors, an embedder to
+/// make them, and the refinement on.
+fn refining(vecs: Option<PieceVecs<'_>>) -> bool {
+    vecs.is_some_and(|v| v.params.refine && v.embedder.is_some())
 }
 
 /// The beads of a path, each with its evidence and the confidence the model gives it.
@@ -566,12 +583,13 @@ impl Global {
     fn align_piece(
         &self,
         (s0, s1, t0, t1): (usize, usize, usize, usize),
+        (src, tgt): (&[&str], &[&str]),
         blocks: Option<(&[usize], &[usize])>,
         vecs: Option<PieceVecs<'_>>,
-    ) -> Vec<(Bead, Evidence)> {
+    ) -> Result<Vec<(Bead, Evidence)>, AlignError> {
         let (n, m) = (s1 - s0, t1 - t0);
         if n == 0 || m == 0 {
-            return lone_beads(n, m);
+            return Ok(lone_beads(n, m));
         }
         let (si, ti) = (&self.si[s0..s1], &self.ti[t0..t1]);
         let mut params = self.params.clone();
@@ -596,10 +614,22 @@ impl Global {
             sem: sem.as_ref(),
             ..Level::new(&sl, &tl, &feats)
         };
-        let path = search::search(&level, &params, 3, None);
+        let mut path = search::search(&level, &params, 3, None);
+        // Refined as a piece without fixed beads is (`align_infos`): a confirmed link must not
+        // leave the text around it judged by weaker evidence than the rest.
+        if let (Some(sem), Some(v)) = (sem.as_ref(), vecs.filter(|&v| refining(Some(v)))) {
+            let r = refine::Refiner {
+                level: &level,
+                params: &params,
+                sem,
+                weight: v.params.weight.max(0.0) * v.params.refine_weight,
+                bias: v.params.joined_bias,
+            };
+            path = refine::refine(path, &r, &joined_embedder((src, tgt), vecs))?;
+        }
         let evidence =
             confidence::evidence(&path, &feats, &length_dev(&level, &params), sem.as_ref());
-        to_beads(path, evidence)
+        Ok(to_beads(path, evidence))
     }
 }
 

@@ -91,11 +91,8 @@ impl Embedder for Recording {
     }
 }
 
-#[test]
-fn a_split_sentence_is_decided_with_the_vector_of_its_joined_halves() {
-    let Some(embedder) = e5() else { return };
-    // The German splits the third English sentence in two.
-    let en = &EN[..6];
+/// The German splits the third English sentence in two.
+fn split_case() -> (&'static [&'static str], [&'static str; 7]) {
     let de = [
         DE[0],
         DE[1],
@@ -105,25 +102,42 @@ fn a_split_sentence_is_decided_with_the_vector_of_its_joined_halves() {
         DE[3],
         DE[4],
     ];
-    let run = |refine: bool| {
-        let rec = Arc::new(Recording(embedder.clone(), Default::default()));
-        let opts = AlignOptions {
-            embedder: Some(rec.clone()),
-            semantic: tei_align::align::SemanticParams {
-                refine,
-                ..Default::default()
-            },
-            ..AlignOptions::default()
-        };
-        let beads: Vec<(Vec<usize>, Vec<usize>)> = align(en, &de, &opts)
-            .unwrap()
-            .into_iter()
-            .map(|b| (b.src, b.tgt))
-            .collect();
-        let seen = rec.1.lock().unwrap().clone();
-        (beads, seen)
+    (&EN[..6], de)
+}
+
+type Beads = Vec<(Vec<usize>, Vec<usize>)>;
+
+/// Align the split case; the beads, and every text the embedder was asked for.
+fn run_split(
+    embedder: &Arc<dyn Embedder>,
+    refine: bool,
+    fixed: Vec<tei_align::model::Bead>,
+) -> (Beads, Vec<String>) {
+    let (en, de) = split_case();
+    let rec = Arc::new(Recording(embedder.clone(), Default::default()));
+    let opts = AlignOptions {
+        embedder: Some(rec.clone()),
+        semantic: tei_align::align::SemanticParams {
+            refine,
+            ..Default::default()
+        },
+        fixed,
+        ..AlignOptions::default()
     };
-    let (beads, seen) = run(true);
+    let beads: Beads = align(en, &de, &opts)
+        .unwrap()
+        .into_iter()
+        .map(|b| (b.src, b.tgt))
+        .collect();
+    let seen = rec.1.lock().unwrap().clone();
+    (beads, seen)
+}
+
+#[test]
+fn a_split_sentence_is_decided_with_the_vector_of_its_joined_halves() {
+    let Some(embedder) = e5() else { return };
+    let (en, de) = split_case();
+    let (beads, seen) = run_split(&embedder, true, vec![]);
     assert!(beads.contains(&(vec![2], vec![2, 3])), "{beads:?}");
     // Besides every sentence once, the joined texts of the blocks in doubt: consecutive
     // sentences of one side joined by a space, among them the 1-2's target side.
@@ -142,7 +156,28 @@ fn a_split_sentence_is_decided_with_the_vector_of_its_joined_halves() {
         "{joined:?}"
     );
     // Without the refinement only the sentences are embedded.
-    let (plain, seen) = run(false);
+    let (plain, seen) = run_split(&embedder, false, vec![]);
     assert_eq!(seen.len(), en.len() + de.len());
     assert_eq!(plain.len(), beads.len());
+}
+
+#[test]
+fn the_text_between_confirmed_links_is_refined_too() {
+    // A person confirmed the first link: the rest is aligned as a piece between fixed beads,
+    // with the statistics of the whole texts, and must be judged by the same evidence.
+    let Some(embedder) = e5() else { return };
+    let (en, de) = split_case();
+    let confirmed = tei_align::model::Bead {
+        src: vec![0],
+        tgt: vec![0],
+        confidence: 1.0,
+    };
+    let (beads, seen) = run_split(&embedder, true, vec![confirmed]);
+    assert_eq!(beads.first(), Some(&(vec![0], vec![0])), "{beads:?}");
+    assert!(beads.contains(&(vec![2], vec![2, 3])), "{beads:?}");
+    let joined = &seen[en.len() + de.len()..];
+    assert!(
+        joined.iter().any(|t| *t == de[2..4].join(" ")),
+        "the piece after the confirmed link was not refined: {joined:?}"
+    );
 }
