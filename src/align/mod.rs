@@ -433,6 +433,24 @@ fn joined_embedder<'a>(
     }
 }
 
+/// The path decided again where it is in doubt with the vectors of joined text, under the
+/// search's own level, parameters and semantic evidence.
+fn refined(
+    path: Vec<RawBead>,
+    (level, params, sem): (&Level<'_>, &Params, &Semantic<'_>),
+    v: PieceVecs<'_>,
+    embed: &refine::JoinedEmbed<'_>,
+) -> Result<Vec<RawBead>, AlignError> {
+    let r = refine::Refiner {
+        level,
+        params,
+        sem,
+        weight: v.params.weight.max(0.0) * v.params.refine_weight,
+        bias: v.params.joined_bias,
+    };
+    Ok(refine::refine(path, &r, embed)?)
+}
+
 /// Whether the path is refined with the vectors of joined text: with vectors, an embedder to
 /// make them, and the refinement on.
 fn refining(vecs: Option<PieceVecs<'_>>) -> bool {
@@ -618,14 +636,8 @@ impl Global {
         // Refined as a piece without fixed beads is (`align_infos`): a confirmed link must not
         // leave the text around it judged by weaker evidence than the rest.
         if let (Some(sem), Some(v)) = (sem.as_ref(), vecs.filter(|&v| refining(Some(v)))) {
-            let r = refine::Refiner {
-                level: &level,
-                params: &params,
-                sem,
-                weight: v.params.weight.max(0.0) * v.params.refine_weight,
-                bias: v.params.joined_bias,
-            };
-            path = refine::refine(path, &r, &joined_embedder((src, tgt), vecs))?;
+            let embed = joined_embedder((src, tgt), vecs);
+            path = refined(path, (&level, &params, sem), v, &embed)?;
         }
         let evidence =
             confidence::evidence(&path, &feats, &length_dev(&level, &params), sem.as_ref());
@@ -675,14 +687,7 @@ fn align_infos(
     let band = Band::around(&first, 1, SECOND_PASS_BAND, n, m);
     let mut path = search::dp_pieces(&level, &params, band, 3, progress);
     if let (Some(embed), Some(s), Some(v)) = (joined, sem.as_ref(), vecs) {
-        let r = refine::Refiner {
-            level: &level,
-            params: &params,
-            sem: s,
-            weight: weights.sem * v.params.refine_weight,
-            bias: v.params.joined_bias,
-        };
-        path = refine::refine(path, &r, embed)?;
+        path = refined(path, (&level, &params, s), v, embed)?;
     }
     let evidence = confidence::evidence(&path, &feats, &length_dev(&level, &params), sem.as_ref());
     Ok((path, evidence))
@@ -800,7 +805,7 @@ fn first_pass(
     // Re-estimate, induce, realign.
     msg("second pass");
     params.local = Some(std::sync::Arc::new(match weights.ratio_skips_runs {
-        Some(run) => ratio_along_without_runs(&first, (&sl, &tl), n, params.ratio, run),
+        Some(run) => search::ratio_along_without_runs(&first, (&sl, &tl), n, params.ratio, run),
         None => search::ratio_along(
             &first,
             &cumulative(&sl),
@@ -831,54 +836,6 @@ fn first_pass(
     let mut dict = dictionary.clone();
     dict.extend(&Dictionary::induce(si, ti, &pairs));
     (params, dict, first)
-}
-
-/// As `search::ratio_along` at the sentence level, but runs of at least `run` null beads of one
-/// kind (`run` ≥ 1) do not count: a passage missing on one side is not a passage where that
-/// side runs shorter. In a short text the window spans the whole text, so a deleted passage
-/// moved the ratio of every bead and made merges of its neighbours look the right length.
-fn ratio_along_without_runs(
-    path: &[RawBead],
-    (sl, tl): (&[u32], &[u32]),
-    n: usize,
-    global: f32,
-    run: usize,
-) -> Vec<f32> {
-    let is_null = |b: &RawBead| b.s1 == b.s0 || b.t1 == b.t0;
-    // Prefix sums over the path of the lengths that count.
-    let (mut ps, mut pt) = (vec![0.0f64; path.len() + 1], vec![0.0f64; path.len() + 1]);
-    let mut x = 0;
-    while x < path.len() {
-        let mut y = x + 1;
-        while is_null(&path[x]) && y < path.len() && path[y].ty == path[x].ty {
-            y += 1;
-        }
-        let skip = is_null(&path[x]) && y - x >= run;
-        for (k, b) in path.iter().enumerate().take(y).skip(x) {
-            let len = |v: &[u32], a: usize, z: usize| -> f64 {
-                if skip {
-                    0.0
-                } else {
-                    v[a..z].iter().map(|&l| f64::from(l)).sum()
-                }
-            };
-            ps[k + 1] = ps[k] + len(sl, b.s0, b.s1);
-            pt[k + 1] = pt[k] + len(tl, b.t0, b.t1);
-        }
-        x = y;
-    }
-    let w = search::RATIO_WINDOW;
-    let mut out = vec![global; n + 1];
-    for (x, b) in path.iter().enumerate() {
-        let (lo, hi) = (x.saturating_sub(w), (x + w + 1).min(path.len()));
-        let (s, t) = (ps[hi] - ps[lo], pt[hi] - pt[lo]);
-        let r = if s > 0.0 { (t / s) as f32 } else { global };
-        let r = r.clamp(global / 4.0, global * 4.0);
-        for v in &mut out[(b.s0 + 1).min(n)..=b.s1.min(n)] {
-            *v = r;
-        }
-    }
-    out
 }
 
 /// For positions 0..=n: does a block start or end there? (Both ends of the text count.)
@@ -946,13 +903,13 @@ mod tests {
         let mut path: Vec<RawBead> = (0..20).map(|k| bead(k, k + 1, k, k + 1, 0)).collect();
         path.extend((20..25).map(|k| bead(20, 20, k, k + 1, 2)));
         let (sl, tl) = (vec![10u32; 20], [vec![20u32; 20], vec![30; 5]].concat());
-        let skipped = ratio_along_without_runs(&path, (&sl, &tl), 20, 2.75, 2);
+        let skipped = search::ratio_along_without_runs(&path, (&sl, &tl), 20, 2.75, 2);
         assert!(
             skipped[1..].iter().all(|&r| (r - 2.0).abs() < 1e-6),
             "{skipped:?}"
         );
         // Runs shorter than asked for count, as every bead does in `search::ratio_along`.
-        let counted = ratio_along_without_runs(&path, (&sl, &tl), 20, 2.75, 6);
+        let counted = search::ratio_along_without_runs(&path, (&sl, &tl), 20, 2.75, 6);
         let all = search::ratio_along(&path, &cumulative(&sl), &cumulative(&tl), 1, 20, 2.75);
         assert!(
             counted[1..].iter().all(|&r| (r - 2.75).abs() < 1e-6),

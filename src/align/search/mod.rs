@@ -16,7 +16,7 @@ mod pieces;
 
 pub(crate) use band::Band;
 pub(crate) use levels::{Level, cumulative, search};
-pub(crate) use params::{Params, RATIO_WINDOW, length_cost, length_d2, ratio_along};
+pub(crate) use params::{Params, length_cost, length_d2, ratio_along, ratio_along_without_runs};
 pub(crate) use pieces::dp_pieces;
 
 /// Bead types the search considers, as (source sentences, target sentences).

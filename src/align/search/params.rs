@@ -87,15 +87,73 @@ pub(crate) fn ratio_along(
     n: usize,
     global: f32,
 ) -> Vec<f32> {
-    let k = path.len();
+    // The path is contiguous: the lengths before bead k are the cumulative lengths at its start.
+    let before = |cum: &[f64], start: fn(&RawBead) -> usize, end: fn(&RawBead) -> usize| {
+        let last = path.last().map(|b| cum[end(b)]);
+        path.iter()
+            .map(|b| cum[start(b)])
+            .chain(last)
+            .collect::<Vec<f64>>()
+    };
+    let ps = before(src_cum, |b| b.s0, |b| b.s1);
+    let pt = before(tgt_cum, |b| b.t0, |b| b.t1);
+    ratio_window(path, (&ps, &pt), scale, n, global)
+}
+
+/// As [`ratio_along`] at the sentence level, but runs of at least `run` null beads of one kind
+/// (`run` ≥ 1) do not count: a passage missing on one side is not a passage where that side
+/// runs shorter. In a short text the window spans the whole text, so a deleted passage moved
+/// the ratio of every bead and made merges of its neighbours look the right length.
+pub(crate) fn ratio_along_without_runs(
+    path: &[RawBead],
+    (sl, tl): (&[u32], &[u32]),
+    n: usize,
+    global: f32,
+    run: usize,
+) -> Vec<f32> {
+    let is_null = |b: &RawBead| b.s1 == b.s0 || b.t1 == b.t0;
+    // Prefix sums over the path of the lengths that count.
+    let (mut ps, mut pt) = (vec![0.0f64; path.len() + 1], vec![0.0f64; path.len() + 1]);
+    let mut x = 0;
+    while x < path.len() {
+        let mut y = x + 1;
+        while is_null(&path[x]) && y < path.len() && path[y].ty == path[x].ty {
+            y += 1;
+        }
+        let skip = is_null(&path[x]) && y - x >= run;
+        for (k, b) in path.iter().enumerate().take(y).skip(x) {
+            let len = |v: &[u32], a: usize, z: usize| -> f64 {
+                if skip {
+                    0.0
+                } else {
+                    v[a..z].iter().map(|&l| f64::from(l)).sum()
+                }
+            };
+            ps[k + 1] = ps[k] + len(sl, b.s0, b.s1);
+            pt[k + 1] = pt[k] + len(tl, b.t0, b.t1);
+        }
+        x = y;
+    }
+    ratio_window(path, (&ps, &pt), 1, n, global)
+}
+
+/// The ratio over `RATIO_WINDOW` beads either side of every bead, from prefix sums over the
+/// path of the lengths that count (`ps[k]`, `pt[k]`: the beads before bead k), given to the
+/// source positions the bead covers (at `scale` sentences per unit).
+fn ratio_window(
+    path: &[RawBead],
+    (ps, pt): (&[f64], &[f64]),
+    scale: usize,
+    n: usize,
+    global: f32,
+) -> Vec<f32> {
     let mut out = vec![global; n + 1];
     for (x, b) in path.iter().enumerate() {
         let (lo, hi) = (
-            &path[x.saturating_sub(RATIO_WINDOW)],
-            &path[(x + RATIO_WINDOW).min(k - 1)],
+            x.saturating_sub(RATIO_WINDOW),
+            (x + RATIO_WINDOW + 1).min(path.len()),
         );
-        let s = src_cum[hi.s1] - src_cum[lo.s0];
-        let t = tgt_cum[hi.t1] - tgt_cum[lo.t0];
+        let (s, t) = (ps[hi] - ps[lo], pt[hi] - pt[lo]);
         let r = if s > 0.0 { (t / s) as f32 } else { global };
         let r = r.clamp(global / 4.0, global * 4.0);
         let (i0, i1) = ((b.s0 * scale + 1).min(n), (b.s1 * scale).min(n));
