@@ -88,7 +88,7 @@ impl BeadKind {
 }
 
 /// Number of features (including the constant 1) the model weighs.
-pub const FEATURES: usize = 23;
+pub const FEATURES: usize = 19;
 
 /// The evidence behind one bead, as the confidence model sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -140,19 +140,6 @@ pub struct Evidence {
     /// For a null bead: 1 when its run holds both omissions (1-0) and additions (0-1), else 0.
     /// Such a run is mostly a stretch the aligner could not pair, not text missing from one side.
     pub two_sided: f32,
-    /// ln(sentences of the bead, both sides): among n:m beads a 1-3 is right more often than a
-    /// 1-4 or a 2-3 in every gold set.
-    pub sentences: f32,
-    /// 1 when both sides of the bead hold two sentences or more (2-2, 2-3 …), else 0: such a
-    /// bead is a block whose inner pairing the aligner gave up on, right less often than a
-    /// 1-n bead of as many sentences.
-    pub both_multi: f32,
-    /// Median lexical similarity of the alignment's 1-1 beads: how much lexical evidence this
-    /// text and language pair carry at all, against which the bead's own is read.
-    pub doc_lex: f32,
-    /// Median `1 − r` of the alignment's 1-1 beads when the search used sentence vectors (0
-    /// without): how clearly the vectors tell translations apart in this text.
-    pub doc_sem: f32,
     /// The semantic evidence, when sentence embeddings were used.
     pub semantic: Option<SemanticEvidence>,
 }
@@ -174,9 +161,8 @@ pub struct SemanticEvidence {
 impl Evidence {
     /// The feature vector: 1, lex, around, wide, adjacent, length, nulls around, rival, merge gain,
     /// size, clues, null run, document's nulls, the semantic similarity, rival and
-    /// neighbourhood (0 without embeddings), the null bead's place in its run (distance to
-    /// the run's nearer end, at an end, run on both sides), the bead's shape (sentences, both
-    /// sides several) and the whole alignment's median 1-1 lexical and semantic similarity.
+    /// neighbourhood (0 without embeddings), and the null bead's place in its run (distance to
+    /// the run's nearer end, at an end, run on both sides).
     pub fn features(&self) -> [f64; FEATURES] {
         [
             1.0,
@@ -206,10 +192,6 @@ impl Evidence {
             f64::from(self.run_edge),
             f64::from(self.at_edge),
             f64::from(self.two_sided),
-            f64::from(self.sentences),
-            f64::from(self.both_multi),
-            f64::from(self.doc_lex),
-            f64::from(self.doc_sem),
         ]
     }
 }
@@ -236,53 +218,45 @@ pub const SHIPPED: Model = Model {
     free: [
         // 1-1
         [
-            -7.4779, 4.2041, 4.4151, 11.6389, 4.1972, -0.4333, -4.7966, -8.8948, 0.0000, 0.2604,
-            -0.2162, 0.0000, 0.1994, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
-            0.0000, 28.9290, 0.0000,
+            -6.0571, 4.2786, 4.4382, 35.1118, 4.4283, -0.3966, -5.0519, -9.4108, 0.0000, 0.0450,
+            0.0037, 0.0000, -0.0562, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
         ],
         // 2-1/1-2
         [
-            -5.8371, 2.6325, 0.6380, 3.1915, 1.5931, -0.4673, -3.5211, -5.3017, 0.0000, 0.0445,
-            0.5413, 0.0000, -0.9326, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
-            0.0000, 15.5380, 0.0000,
+            -5.8104, 2.5608, -0.2068, 17.8975, 1.6318, -0.4717, -3.8592, -5.4077, 0.0000, -0.2021,
+            0.8831, 0.0000, -0.7079, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
         ],
         // other n:m
         [
-            -1.9625, 1.4211, 2.4123, 1.8623, 2.3249, -0.5645, -2.7212, -1.9334, 0.0000, -0.8524,
-            1.7197, 0.0000, -0.9220, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, -2.9647,
-            -0.6531, 1.7490, 0.0000,
+            -4.9474, 1.3492, 2.7559, 2.2905, 2.5671, -0.5414, -3.0543, -1.9676, 0.0000, -0.9421,
+            1.5770, 0.0000, -0.8592, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
         ],
         // 1-0/0-1
         [
-            -5.5537, 0.0000, 1.9207, 4.0174, 2.2941, 0.9661, 0.0000, -2.5940, -0.3039, -0.6152,
-            -0.4221, 1.5931, 1.2802, 0.0000, 0.0000, 0.0000, 0.8700, -0.7446, -2.3161, 0.0000,
-            0.0000, 4.3637, 0.0000,
+            -3.8807, 0.0000, 1.7226, 5.8230, 3.4004, 0.8510, 0.0000, -3.0905, -0.3079, -0.4802,
+            -0.5757, 1.1776, 1.7718, 0.0000, 0.0000, 0.0000, 0.4993, -0.9131, -2.2072,
         ],
     ],
     embedded: [
         // 1-1
         [
-            3.3319, 0.2396, -0.2936, 0.9328, 1.7601, -0.5183, -4.4406, -2.3437, 0.0000, 0.0453,
-            0.0104, 0.0000, -8.1211, 2.8898, -3.7037, 3.6164, 0.0000, 0.0000, 0.0000, -0.0000,
-            0.0000, 0.0451, 6.1376,
+            2.8789, 0.2246, -0.1502, 4.2764, 1.9027, -0.4755, -4.5050, -2.9122, 0.0000, 0.0845,
+            -0.0698, 0.0000, -9.4931, 3.3861, -3.7974, 7.7386, 0.0000, 0.0000, 0.0000,
         ],
         // 2-1/1-2
         [
-            -0.5656, -0.4641, -1.1649, 0.0398, -0.2222, -0.5018, -2.8046, -0.7578, 0.0000, -0.7615,
-            1.3449, 0.0000, -5.0179, 1.4005, -3.0475, 0.6825, 0.0000, 0.0000, 0.0000, 0.0000,
-            0.0000, 0.2664, 5.2049,
+            -0.9185, -0.4466, -1.0234, 1.3181, -0.3132, -0.4489, -3.1079, -0.9860, 0.0000, -0.6487,
+            1.2670, 0.0000, -5.2231, 1.9903, -3.0528, 4.4385, 0.0000, 0.0000, 0.0000,
         ],
         // other n:m
         [
-            0.3718, 0.3291, 0.7105, 0.4584, 1.4132, -0.6209, -2.4197, -1.3312, 0.0000, -1.0095,
-            1.6289, 0.0000, -2.4096, 1.2291, -3.2052, 1.2271, 0.0000, 0.0000, 0.0000, -2.6059,
-            -1.0927, 0.6092, 0.6843,
+            -1.7136, -0.0373, 0.6725, 0.5538, 1.4869, -0.5772, -2.5654, -1.3779, 0.0000, -1.2880,
+            1.5829, 0.0000, -2.4245, 1.6037, -3.1326, 1.6403, 0.0000, 0.0000, 0.0000,
         ],
         // 1-0/0-1
         [
-            0.6436, 0.0000, -5.7150, -3.1586, 0.9519, 0.7251, 0.0000, -1.1118, -0.3210, -0.8961,
-            0.5027, 2.1183, -8.8746, 0.0000, -3.3745, 3.3134, -0.9903, -2.5342, -4.2119, 0.0000,
-            0.0000, -6.5556, 7.1192,
+            -2.0567, 0.0000, -1.4432, 0.5673, 1.2295, 0.5688, 0.0000, -1.2556, -0.2883, -0.2547,
+            0.0415, 1.3338, -5.2237, 0.0000, -2.9501, 3.8178, -1.0436, -2.3008, -3.0106,
         ],
     ],
 };
@@ -349,7 +323,7 @@ pub type Ridges = [[f64; 4]; 2];
 
 /// The ridge penalties the shipped model was fitted with (chosen per kind by leave-one-set-out
 /// calibration error on the fit sets, `benches/align_calibration.rs`).
-pub const SHIPPED_RIDGE: Ridges = [[0.01, 0.1, 1.0, 1.0], [1.0, 1.0, 1.0, 0.1]];
+pub const SHIPPED_RIDGE: Ridges = [[0.01, 0.01, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0]];
 
 /// Logistic regression by Newton's method (iteratively reweighted least squares).
 fn logistic(data: &[([f64; FEATURES], f64, f64)], ridge: f64) -> [f64; FEATURES] {
@@ -446,7 +420,6 @@ pub(crate) fn evidence(
     } else {
         path.iter().filter(|b| !paired(b)).count() as f32 / path.len() as f32
     };
-    let (doc_lex, doc_sem) = document_medians(path);
     (0..path.len())
         .into_par_iter()
         .map(|k| {
@@ -501,43 +474,10 @@ pub(crate) fn evidence(
                 },
                 two_sided: if runs[k].two_sided { 1.0 } else { 0.0 },
                 doc_nulls,
-                sentences: ((b.s1 - b.s0 + b.t1 - b.t0) as f32).ln(),
-                both_multi: if b.s1 - b.s0 >= 2 && b.t1 - b.t0 >= 2 {
-                    1.0
-                } else {
-                    0.0
-                },
-                doc_lex,
-                doc_sem,
                 semantic: sem.map(|s| semantic_evidence(path, k, s)),
             }
         })
         .collect()
-}
-
-/// The median lexical similarity of the path's 1-1 beads and the median `1 − r` of those the
-/// search measured with sentence vectors (0 for none). Read from the beads, not from the
-/// vectors, so that a path re-scored around beads a person fixed (whose vectors are not kept)
-/// gets the same figure.
-fn document_medians(path: &[RawBead]) -> (f32, f32) {
-    let ones = || path.iter().filter(|b| b.s1 - b.s0 == 1 && b.t1 - b.t0 == 1);
-    let lex: Vec<f32> = ones().map(|b| b.lex).collect();
-    let sem: Vec<f32> = ones().filter_map(|b| b.sem).map(|r| 1.0 - r).collect();
-    (median(lex), median(sem))
-}
-
-/// The median of `v` (the mean of the two middle values for an even count; 0 when empty).
-fn median(mut v: Vec<f32>) -> f32 {
-    if v.is_empty() {
-        return 0.0;
-    }
-    v.sort_by(f32::total_cmp);
-    let h = v.len() / 2;
-    if v.len() % 2 == 1 {
-        v[h]
-    } else {
-        (v[h - 1] + v[h]) / 2.0
-    }
 }
 
 /// The clue weight of sentence `k` (0 past the end).
@@ -778,10 +718,6 @@ impl Evidence {
             run_edge: 0.0,
             at_edge: 0.0,
             two_sided: 0.0,
-            sentences: 0.0,
-            both_multi: 0.0,
-            doc_lex: 0.0,
-            doc_sem: 0.0,
             semantic: None,
         }
     }
@@ -915,39 +851,6 @@ mod tests {
         for k in [0, 2, 8, 11] {
             assert_eq!(place[k], (0.0, 0.0, 0.0), "bead {k}");
         }
-    }
-
-    #[test]
-    fn a_bead_knows_its_shape_and_its_document() {
-        // 1-1 beads with lexical similarity 0.1, 0.3, 0.5 (and semantic `1 − r` 0.2, 0.4, 0.6),
-        // a 2-3 bead, a 1-3 bead and a 1-0 bead.
-        let mut path: Vec<RawBead> = (0..3)
-            .map(|k| RawBead {
-                sem: Some(0.8 - 0.2 * k as f32),
-                ..bead(k, 0.5, 0.1 + 0.2 * k as f32)
-            })
-            .collect();
-        path.push(RawBead::unscored(3, 5, 3, 6, 0));
-        path.push(RawBead::unscored(5, 6, 6, 9, 0));
-        path.push(RawBead::unscored(6, 7, 9, 9, 0));
-        let none = || super::super::lexicon::Csr::build(&[0u8; 0], |_| Vec::new());
-        let feats = super::super::lexicon::weigh(none(), none());
-        let e = evidence(&path, &feats, &|_, _, _, _| (1.0, 100.0), None);
-        for x in &e {
-            assert!((x.doc_lex - 0.3).abs() < 1e-6, "{}", x.doc_lex);
-            assert!((x.doc_sem - 0.4).abs() < 1e-6, "{}", x.doc_sem);
-        }
-        let shape: Vec<(f32, f32)> = e.iter().map(|x| (x.sentences, x.both_multi)).collect();
-        let ln = |x: f32| x.ln();
-        assert_eq!(shape[0], (ln(2.0), 0.0));
-        assert_eq!(shape[3], (ln(5.0), 1.0));
-        assert_eq!(shape[4], (ln(4.0), 0.0));
-        assert_eq!(shape[5], (0.0, 0.0));
-        // Without 1-1 beads there is no level to read: 0.
-        let lone = [RawBead::unscored(0, 2, 0, 2, 0)];
-        let e = evidence(&lone, &feats, &|_, _, _, _| (1.0, 100.0), None);
-        assert_eq!((e[0].doc_lex, e[0].doc_sem), (0.0, 0.0));
-        assert_eq!(median(vec![3.0, 1.0, 2.0, 10.0]), 2.5);
     }
 
     #[test]
