@@ -127,6 +127,9 @@ pub fn semantic_params() -> tei_align::align::SemanticParams {
         ("NULL_THRESHOLD", &mut p.null_threshold),
         ("JOINED_BIAS", &mut p.joined_bias),
         ("REFINE_WEIGHT", &mut p.refine_weight),
+        ("MARGIN", &mut p.margin),
+        ("BEAD_SHARE", &mut p.bead_share),
+        ("FLOOR", &mut p.floor),
     ] {
         if let Some(v) = var(k) {
             *slot = v;

@@ -120,6 +120,17 @@ pub struct SemanticParams {
     pub joined_bias: f32,
     /// Weight of the semantic evidence in that refinement, as a multiple of `weight`.
     pub refine_weight: f32,
+    /// How far the search's semantic costs judge a pair against each sentence's nearest
+    /// neighbours on the other side (a margin, after Artetxe & Schwenk) rather than against the
+    /// other text's centroid: 0 the centroid only, 1 the neighbours (see `semantic.rs`). The
+    /// distances the confidence model reads stay normalised by the centroids.
+    pub margin: f32,
+    /// The weight of a paired bead's own distance in its semantic cost, beside the half unit of
+    /// each member sentence (1: half a unit for the bead, as for a sentence). Every bead earns
+    /// it, so it favours finer segmentations: two 1-1 beads earn it twice, the 2-2 once.
+    pub bead_share: f32,
+    /// Distances `r` below this count as this (0: none does).
+    pub floor: f32,
 }
 
 impl Default for SemanticParams {
@@ -136,6 +147,9 @@ impl Default for SemanticParams {
             refine: true,
             joined_bias: 0.0,
             refine_weight: 1.0,
+            margin: 0.0,
+            bead_share: 1.0,
+            floor: 0.0,
         }
     }
 }

@@ -26,6 +26,11 @@ const MAXK: usize = 4;
 const MIN_SPREAD: f32 = 0.02;
 /// The ratio is clamped to `[0, MAX_RATIO]`: one sentence of garbage must not outweigh the rest.
 const MAX_RATIO: f32 = 2.0;
+/// A sentence's neighbourhood for the margin: its `KNN` closest sentences of the other side...
+const KNN: usize = 4;
+/// ...among those within `KNN_WINDOW` positions of its place on the diagonal (a linear cost,
+/// and the counterpart is near there but for long omissions).
+const KNN_WINDOW: usize = 64;
 
 /// Sentence vectors of a whole text pair, and the centroid of each side.
 #[derive(Debug, Clone)]
@@ -116,6 +121,91 @@ pub(crate) struct Semantic<'a> {
     /// `null_threshold`, and that threshold.
     null_weight: f32,
     null_threshold: f32,
+    /// How far the search's costs normalise by each sentence's nearest neighbours rather than
+    /// by the other text's centroid (0: the centroid only; see [`Margin`]).
+    margin: f32,
+    /// The share of the bead's own distance in its cost beside its member sentences'.
+    bead_share: f32,
+    /// Distances below this count as this: every clear translation earns the same bonus.
+    floor: f32,
+    /// Per side, prefix sums of length-weighted centroid and neighbour cosines (the margin).
+    s_margin: Margin,
+    t_margin: Margin,
+}
+
+/// Prefix sums, over one side's sentences, of their weights and of their weighted cosines with
+/// the other text's centroid and with their nearest neighbours on the other side (the mean of
+/// the `KNN` best). As in the margin scores of Artetxe & Schwenk (2019), a pair is judged against
+/// how close each sentence comes to anything nearby: a centroid says what unrelated text looks
+/// like on average, but the cosines of true pairs differ by language pair and text (zh–en
+/// translations sit where de–fr neighbours do), which the nearest neighbours show.
+#[derive(Debug, Default)]
+struct Margin {
+    w: Vec<f32>,
+    cen: Vec<f32>,
+    knn: Vec<f32>,
+}
+
+impl Margin {
+    /// The weighted mean centroid and neighbour cosines of sentences `x0..x1`.
+    #[inline]
+    fn mean(&self, x0: usize, x1: usize) -> (f32, f32) {
+        let w = self.w[x1] - self.w[x0];
+        if w <= 0.0 {
+            return (0.0, 0.0);
+        }
+        (
+            (self.cen[x1] - self.cen[x0]) / w,
+            (self.knn[x1] - self.knn[x0]) / w,
+        )
+    }
+}
+
+/// The mean of the `KNN` best cosines of each of the `n` rows of `a` with the rows of `b`
+/// within `KNN_WINDOW` of its diagonal position.
+fn nearest(a: &[f32], b: &[f32], dim: usize) -> Vec<f32> {
+    use rayon::prelude::*;
+    let (n, m) = (a.len() / dim.max(1), b.len() / dim.max(1));
+    (0..n)
+        .into_par_iter()
+        .map(|i| {
+            let c = if n > 1 { i * m.saturating_sub(1) / (n - 1) } else { 0 };
+            let (lo, hi) = (c.saturating_sub(KNN_WINDOW), (c + KNN_WINDOW + 1).min(m));
+            let mut top = [f32::NEG_INFINITY; KNN];
+            let row = &a[i * dim..(i + 1) * dim];
+            for j in lo..hi {
+                let d = dot(row, &b[j * dim..(j + 1) * dim]);
+                if d > top[KNN - 1] {
+                    let mut k = KNN - 1;
+                    while k > 0 && top[k - 1] < d {
+                        top[k] = top[k - 1];
+                        k -= 1;
+                    }
+                    top[k] = d;
+                }
+            }
+            let got: Vec<f32> = top.into_iter().filter(|x| x.is_finite()).collect();
+            got.iter().sum::<f32>() / got.len().max(1) as f32
+        })
+        .collect()
+}
+
+fn margin(v: &[f32], other: &[f32], w: &[f32], dim: usize, centroid: &[f32], on: bool) -> Margin {
+    if !on {
+        return Margin::default();
+    }
+    let knn = nearest(v, other, dim);
+    let mut out = Margin {
+        w: vec![0.0; w.len() + 1],
+        cen: vec![0.0; w.len() + 1],
+        knn: vec![0.0; w.len() + 1],
+    };
+    for (k, row) in v.chunks_exact(dim).enumerate() {
+        out.w[k + 1] = out.w[k] + w[k];
+        out.cen[k + 1] = out.cen[k] + w[k] * dot(row, centroid);
+        out.knn[k + 1] = out.knn[k] + w[k] * knn[k];
+    }
+    out
 }
 
 /// Norms and centroid cosines of every block of 1..=MAXK sentences ending at each position.
@@ -159,6 +249,9 @@ impl<'a> Semantic<'a> {
         let (sw, tw) = (weight(sl), weight(tl));
         let (s_norm, s_cen) = blocks(src, &sw, dim, &vectors.tgt_centroid);
         let (t_norm, t_cen) = blocks(tgt, &tw, dim, &vectors.src_centroid);
+        let on = params.margin > 0.0;
+        let s_margin = margin(src, tgt, &sw, dim, &vectors.tgt_centroid, on);
+        let t_margin = margin(tgt, src, &tw, dim, &vectors.src_centroid, on);
         Semantic {
             dim,
             src,
@@ -184,7 +277,40 @@ impl<'a> Semantic<'a> {
             member: params.member,
             null_weight: params.null_weight,
             null_threshold: params.null_threshold,
+            margin: params.margin,
+            bead_share: params.bead_share,
+            floor: params.floor,
+            s_margin,
+            t_margin,
         }
+    }
+
+    /// A distance `r` normalised by the centroids, normalised by the nearest neighbours of the
+    /// pair of source sentences `s` and target sentences `t` instead (as far as `margin` says).
+    #[inline]
+    fn rescale(&self, r: f32, s: (usize, usize), t: (usize, usize)) -> f32 {
+        if self.margin <= 0.0 {
+            return r;
+        }
+        (r / self.margin_factor(s, t)).clamp(0.0, MAX_RATIO)
+    }
+
+    /// The factor on the spread of the pair of source sentences `s` and target sentences `t`
+    /// that turns normalisation by the centroids into normalisation by the nearest neighbours
+    /// (to the power `margin`): `(1 − mean neighbour cosine) / (1 − mean centroid cosine)` over
+    /// both blocks' sentences. For two single sentences and `margin` 1 the spread is then
+    /// `1 − (knn_s + knn_t) / 2`; a block keeps the centroid's measure of how much closer to
+    /// everything it is than its sentences, scaled the same way.
+    #[inline]
+    fn margin_factor(&self, s: (usize, usize), t: (usize, usize)) -> f32 {
+        if self.margin <= 0.0 {
+            return 1.0;
+        }
+        let (cs, ks) = self.s_margin.mean(s.0, s.1);
+        let (ct, kt) = self.t_margin.mean(t.0, t.1);
+        let by_cen = (1.0 - 0.5 * (cs + ct)).max(MIN_SPREAD);
+        let by_knn = (1.0 - 0.5 * (ks + kt)).max(MIN_SPREAD);
+        (by_knn / by_cen).powf(self.margin)
     }
 
     /// The normalised distance of source sentence `i` (0-based) alone to target sentence `j`
@@ -236,14 +362,15 @@ impl<'a> Semantic<'a> {
         b: usize,
     ) -> f32 {
         let qa = &q[a - 1];
-        let r = self.ratio(qa[x1] - qa[x1 - b], i, a, j, b);
+        let (sb, tb) = ((i - a, i), (j - b, j));
+        let r = self.rescale(self.ratio(qa[x1] - qa[x1 - b], i, a, j, b), sb, tb);
         if self.member <= 0.0 {
             return self.cost(weight, r, a, b);
         }
         let f = |x: f32| self.hinge(weight, x);
         let (ks, kt) = (i * MAXK + a - 1, j * MAXK + b - 1);
         let mix = |rk: f32| f((1.0 - self.member) * r + self.member * rk);
-        let mut total = f(r);
+        let mut total = self.bead_share * f(r);
         let (sn, tn) = (self.s_norm[ks], self.t_norm[kt]);
         // Each source sentence against the target block: its row of the bead.
         for p in 0..a {
@@ -255,7 +382,8 @@ impl<'a> Semantic<'a> {
             } else {
                 0.0
             };
-            total += mix(self.normalised(cos, self.s_cen[(k + 1) * MAXK], self.t_cen[kt]));
+            let rk = self.normalised(cos, self.s_cen[(k + 1) * MAXK], self.t_cen[kt]);
+            total += mix(self.rescale(rk, (k, k + 1), tb));
         }
         // Each target sentence against the source block: its column of the bead.
         for d in 0..b {
@@ -266,7 +394,8 @@ impl<'a> Semantic<'a> {
             } else {
                 0.0
             };
-            total += mix(self.normalised(cos, self.s_cen[ks], self.t_cen[(k + 1) * MAXK]));
+            let rk = self.normalised(cos, self.s_cen[ks], self.t_cen[(k + 1) * MAXK]);
+            total += mix(self.rescale(rk, sb, (k, k + 1)));
         }
         0.5 * total
     }
@@ -298,20 +427,24 @@ impl<'a> Semantic<'a> {
         let f = |x: f32| self.hinge(weight, x);
         let (cs, ct) = (dot(vs, self.tgt_centroid), dot(vt, self.src_centroid));
         let extra = (src.len() + tgt.len()) as f32 - 2.0;
+        let (sb, tb) = ((src.start, src.end), (tgt.start, tgt.end));
         let r = (self.normalised(dot(vs, vt), cs, ct) * (1.0 + bias * extra.max(0.0)))
             .clamp(0.0, MAX_RATIO);
+        let r = self.rescale(r, sb, tb);
         if self.member <= 0.0 {
             return (self.cost(weight, r, src.len(), tgt.len()), r);
         }
         let mix = |rk: f32| f((1.0 - self.member) * r + self.member * rk);
-        let mut total = f(r);
+        let mut total = self.bead_share * f(r);
         for k in src {
             let v = self.src_vec(k);
-            total += mix(self.normalised(dot(v, vt), dot(v, self.tgt_centroid), ct));
+            let rk = self.normalised(dot(v, vt), dot(v, self.tgt_centroid), ct);
+            total += mix(self.rescale(rk, (k, k + 1), tb));
         }
         for k in tgt {
             let v = self.tgt_vec(k);
-            total += mix(self.normalised(dot(vs, v), cs, dot(v, self.src_centroid)));
+            let rk = self.normalised(dot(vs, v), cs, dot(v, self.src_centroid));
+            total += mix(self.rescale(rk, sb, (k, k + 1)));
         }
         (0.5 * total, r)
     }
@@ -350,7 +483,7 @@ impl<'a> Semantic<'a> {
     /// threshold (unrelated text is priced by its own slope).
     #[inline]
     fn hinge(&self, weight: f32, r: f32) -> f32 {
-        let d = r - self.threshold;
+        let d = r.max(self.floor) - self.threshold;
         if d > 0.0 {
             self.penalty * d
         } else {
