@@ -1,0 +1,260 @@
+//! The two passes over analysed sentences (as hunalign does): a first search over the whole
+//! texts, re-estimation of the length model and the bead priors, dictionary induction, and a
+//! second search in a band around the first path.
+
+use super::lexicon::{Csr, Dictionary, weigh};
+use super::options::Weights;
+use super::refine;
+use super::search::{self, Band, Level, Params, RawBead, TYPES, cumulative};
+use super::semantic::Semantic;
+use super::text::SentenceInfo;
+use super::{AlignError, PieceVecs, confidence, refined};
+use confidence::Evidence;
+use indicatif::ProgressBar;
+
+/// Cost of a null bead after two of its kind in the first pass (−ln 0.5: a run of two goes on as
+/// often as not): see `search::Params::null_run`.
+const FIRST_PASS_NULL_RUN: f32 = std::f32::consts::LN_2;
+
+/// The best lexical similarity at which the lexical null evidence is neutral.
+const LEX_NULL_NEUTRAL: f32 = 0.2;
+
+/// Weight of the lexical similarity (in [0, 1]) against the length and prior costs.
+const LAMBDA: f32 = 35.0;
+
+/// Scale of the length cost of null beads: an omitted sentence's length says little about
+/// whether it was omitted, so it costs mainly its prior.
+const NULL_LENGTH: f32 = 0.1;
+
+/// Cost of a bead boundary that falls on a block boundary on one side only.
+const BLOCK_PENALTY: f32 = 1.5;
+
+/// Half-width of the band of the second pass around the first pass's path.
+const SECOND_PASS_BAND: usize = 8;
+
+/// Pseudo-count of the default priors when re-estimating them from the first pass.
+const PRIOR_WEIGHT: f64 = 200.0;
+
+/// Align analysed sentences in two passes (see the module documentation).
+pub(super) fn align_infos(
+    (si, ti): (&[SentenceInfo], &[SentenceInfo]),
+    bounds: Option<(&[bool], &[bool])>,
+    dictionary: &Dictionary,
+    progress: Option<&ProgressBar>,
+    vecs: Option<PieceVecs<'_>>,
+    null_costs: Weights,
+    joined: Option<&refine::JoinedEmbed<'_>>,
+) -> Result<(Vec<RawBead>, Vec<Evidence>), AlignError> {
+    let (n, m) = (si.len(), ti.len());
+    if n == 0 || m == 0 {
+        // Nothing to pair with: every sentence stands alone.
+        let null = RawBead::unscored;
+        let path: Vec<RawBead> = (0..n)
+            .map(|i| null(i, i + 1, 0, 0, 1))
+            .chain((0..m).map(|j| null(0, 0, j, j + 1, 2)))
+            .collect();
+        let evidence = vec![confidence::unsupported_null(); path.len()];
+        return Ok((path, evidence));
+    }
+    let sl: Vec<u32> = si.iter().map(|s| s.len).collect();
+    let tl: Vec<u32> = ti.iter().map(|s| s.len).collect();
+    let sem = vecs.as_ref().map(|v| v.semantic(&sl, &tl));
+    let weights = Weights {
+        sem: vecs.map_or(0.0, |v| v.params.weight.max(0.0)),
+        ..null_costs
+    };
+    let (params, dict, first) =
+        first_pass(si, ti, bounds, dictionary, progress, sem.as_ref(), weights);
+    let s = Csr::build(si, |x| dict.src_features(x));
+    let t = Csr::build(ti, |x| dict.tgt_features(x));
+    let feats = weigh(s, t);
+    let level = Level {
+        src_bound: bounds.map(|b| b.0),
+        tgt_bound: bounds.map(|b| b.1),
+        sem: sem.as_ref(),
+        ..Level::new(&sl, &tl, &feats)
+    };
+    let band = Band::around(&first, 1, SECOND_PASS_BAND, n, m);
+    let mut path = search::dp_pieces(&level, &params, band, 3, progress);
+    if let (Some(embed), Some(s), Some(v)) = (joined, sem.as_ref(), vecs) {
+        path = refined(path, (&level, &params, s), v, embed)?;
+    }
+    let evidence = confidence::evidence(&path, &feats, &length_dev(&level, &params), sem.as_ref());
+    Ok((path, evidence))
+}
+
+/// √δ² of a bead's lengths (capped at √50, as the evidence is) under the search's length model,
+/// and its characters.
+pub(super) fn length_dev<'a>(
+    level: &'a Level<'_>,
+    params: &'a Params,
+) -> impl Fn(usize, usize, usize, usize) -> (f32, f32) + Sync + 'a {
+    move |s0, s1, t0, t1| {
+        let ls = level.src_cum[s1] - level.src_cum[s0];
+        let lt = level.tgt_cum[t1] - level.tgt_cum[t0];
+        let d = search::length_d2(params, s1, ls, lt).min(50.0).sqrt();
+        (d, (ls + lt) as f32)
+    }
+}
+
+/// The first pass over analysed sentences (both sides non-empty): the re-estimated parameters
+/// (local ratio, variance, priors), the dictionary extended by induction, and the first path.
+pub(super) fn first_pass(
+    si: &[SentenceInfo],
+    ti: &[SentenceInfo],
+    bounds: Option<(&[bool], &[bool])>,
+    dictionary: &Dictionary,
+    progress: Option<&ProgressBar>,
+    sem: Option<&Semantic<'_>>,
+    weights: Weights,
+) -> (Params, Dictionary, Vec<RawBead>) {
+    let (n, m) = (si.len(), ti.len());
+    let sl: Vec<u32> = si.iter().map(|s| s.len).collect();
+    let tl: Vec<u32> = ti.iter().map(|s| s.len).collect();
+    let (src_cum, tgt_cum) = (cumulative(&sl), cumulative(&tl));
+    let ratio = (tgt_cum[m] / src_cum[n].max(1.0)) as f32;
+    let mut params = Params {
+        ratio: if ratio.is_finite() && ratio > 0.0 {
+            ratio
+        } else {
+            1.0
+        },
+        local: None,
+        var: 6.8,
+        prior: search::PRIOR.map(|p| (-p.ln()) as f32),
+        lambda: LAMBDA,
+        null_len: NULL_LENGTH,
+        block_penalty: BLOCK_PENALTY,
+        sem_weight: weights.sem,
+        // No discount from the second null of a run in the first pass: on weak evidence
+        // (Chinese–English before the dictionary is induced) it would let runs of omissions
+        // stand in for poor links, and the priors and the band of the second pass are
+        // estimated from this path. Long runs (a missing chapter) must be found here, though:
+        // in a text long enough to be searched coarse-to-fine, from the third null on, a run
+        // is priced as one event (`search::search_level`).
+        null_extend: f32::INFINITY,
+        null_second: 0.0,
+        null_run: FIRST_PASS_NULL_RUN,
+        lex_null: 0.0,
+        lex_null_t: 0.0,
+    };
+    let features = |d: &Dictionary| {
+        let s = Csr::build(si, |x| d.src_features(x));
+        let t = Csr::build(ti, |x| d.tgt_features(x));
+        weigh(s, t)
+    };
+    let msg = |m: &'static str| {
+        if let Some(pb) = progress {
+            pb.set_message(m);
+        }
+    };
+
+    // Pass 1.
+    msg("first pass");
+    let feats = features(dictionary);
+    let level = Level {
+        src_cum,
+        tgt_cum,
+        feats: &feats,
+        src_bound: bounds.map(|b| b.0),
+        tgt_bound: bounds.map(|b| b.1),
+        sem,
+    };
+    let first = search::search(&level, &params, 3, progress);
+    drop(level);
+    drop(feats);
+
+    // Re-estimate, induce, realign.
+    msg("second pass");
+    params.local = Some(std::sync::Arc::new(match weights.ratio_skips_runs {
+        Some(run) => search::ratio_along_without_runs(&first, (&sl, &tl), n, params.ratio, run),
+        None => search::ratio_along(
+            &first,
+            &cumulative(&sl),
+            &cumulative(&tl),
+            1,
+            n,
+            params.ratio,
+        ),
+    }));
+    reestimate(&mut params, &first, &sl, &tl);
+    params.null_extend = weights.null_extend;
+    params.null_second = weights.null_second;
+    params.null_run = f32::INFINITY;
+    // The lexical null evidence needs the induced dictionary: in the first pass, before it,
+    // few sentence pairs of a translation share clues. With sentence vectors it is left out:
+    // the semantic evidence says more, and on the fit sets adding it lost omission F1.
+    params.lex_null = if weights.sem > 0.0 {
+        0.0
+    } else {
+        weights.lex_null
+    };
+    params.lex_null_t = LEX_NULL_NEUTRAL;
+    let pairs: Vec<(usize, usize)> = first
+        .iter()
+        .filter(|b| b.ty == 0 && b.d2 < 2.0)
+        .map(|b| (b.s0, b.t0))
+        .collect();
+    let mut dict = dictionary.clone();
+    dict.extend(&Dictionary::induce(si, ti, &pairs));
+    (params, dict, first)
+}
+
+/// Re-estimate the length variance (robustly, from the 1-1 beads) and the bead-type priors
+/// (smoothed towards the defaults) from a first alignment.
+fn reestimate(p: &mut Params, beads: &[RawBead], sl: &[u32], tl: &[u32]) {
+    let len = |v: &[u32]| v.iter().map(|&x| f64::from(x)).sum::<f64>();
+    let mut d: Vec<f32> = beads
+        .iter()
+        .filter(|b| b.ty == 0)
+        .map(|b| {
+            let ls = len(&sl[b.s0..b.s1]) * f64::from(p.ratio_at(b.s1));
+            let lt = len(&tl[b.t0..b.t1]);
+            ((lt - ls) * (lt - ls) / ((ls + lt) / 2.0).max(1.0)) as f32
+        })
+        .collect();
+    if d.len() >= 20 {
+        let mid = d.len() / 2;
+        let (_, med, _) = d.select_nth_unstable_by(mid, f32::total_cmp);
+        // The median of χ²(1) is 0.455.
+        p.var = (*med / 0.455).clamp(1.0, 200.0);
+    }
+    let mut counts = [0.0f64; TYPES.len()];
+    for b in beads {
+        counts[b.ty as usize] += 1.0;
+    }
+    let total: f64 = counts.iter().sum::<f64>() + PRIOR_WEIGHT;
+    for (t, c) in counts.iter().enumerate() {
+        let prob = (c + PRIOR_WEIGHT * search::PRIOR[t]) / total;
+        p.prior[t] = (-prob.ln()) as f32;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_of_omissions_does_not_move_the_local_ratio() {
+        // 20 source sentences of 10 characters paired 1-1 with 20 of 20 (ratio 2), then a
+        // run of 5 target sentences of 30 characters without counterpart (position 0 is
+        // before every sentence: the global ratio).
+        let bead = RawBead::unscored;
+        let mut path: Vec<RawBead> = (0..20).map(|k| bead(k, k + 1, k, k + 1, 0)).collect();
+        path.extend((20..25).map(|k| bead(20, 20, k, k + 1, 2)));
+        let (sl, tl) = (vec![10u32; 20], [vec![20u32; 20], vec![30; 5]].concat());
+        let skipped = search::ratio_along_without_runs(&path, (&sl, &tl), 20, 2.75, 2);
+        assert!(
+            skipped[1..].iter().all(|&r| (r - 2.0).abs() < 1e-6),
+            "{skipped:?}"
+        );
+        // Runs shorter than asked for count, as every bead does in `search::ratio_along`.
+        let counted = search::ratio_along_without_runs(&path, (&sl, &tl), 20, 2.75, 6);
+        let all = search::ratio_along(&path, &cumulative(&sl), &cumulative(&tl), 1, 20, 2.75);
+        assert!(
+            counted[1..].iter().all(|&r| (r - 2.75).abs() < 1e-6),
+            "{counted:?}"
+        );
+        assert_eq!(counted[1..], all[1..]);
+    }
+}

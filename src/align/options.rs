@@ -1,0 +1,156 @@
+//! What a caller can ask of the aligner ([`AlignOptions`], [`SemanticParams`]) and the weights
+//! derived from it that are not estimated from the texts.
+
+use crate::model::Bead;
+
+/// What the aligner needs besides the two sentence lists.
+#[derive(Debug, Clone, Default)]
+pub struct AlignOptions {
+    /// Source language code (any; used only for tokenisation hints).
+    pub src_lang: String,
+    /// Target language code.
+    pub tgt_lang: String,
+    /// Block (paragraph) index of each source sentence, if known: soft anchors.
+    pub src_blocks: Option<Vec<usize>>,
+    /// Block index of each target sentence, if known.
+    pub tgt_blocks: Option<Vec<usize>>,
+    /// A bilingual dictionary: (source word, target word) pairs.
+    pub dictionary: Vec<(String, String)>,
+    /// Beads fixed in advance (confirmed by a person): kept as they are, the aligner aligns only
+    /// between them. Sorted, non-crossing.
+    pub fixed: Vec<Bead>,
+    /// Show a progress bar on stderr (for long inputs on a terminal).
+    pub progress: bool,
+    /// Semantic evidence: a source of sentence vectors (none: length and lexical evidence only).
+    /// Every sentence of both sides is embedded once; see the module documentation.
+    pub embedder: Option<std::sync::Arc<dyn crate::embed::Embedder>>,
+    /// How the semantic evidence is weighed (with `embedder` only). The defaults were fitted on
+    /// some gold sets and reported on the others (`docs/aligner.md`); for experiments.
+    pub semantic: SemanticParams,
+    /// Cost (−ln probability) of a 1-0 / 0-1 bead that continues a run of its kind, in the
+    /// second pass (a run opens at the bead kind's prior): a deleted passage is one omission,
+    /// not many. `None`: `NULL_EXTEND` (1); for experiments.
+    pub null_extend: Option<f32>,
+    /// Cost of the second null bead of a run in the second pass (from the third on, a run
+    /// costs `null_extend`). `None`: `null_extend` (every null after the first costs the
+    /// same); for experiments (`docs/aligner.md`, *Omissions and additions*).
+    pub null_second: Option<f32>,
+    /// Weight of the lexical evidence in a null bead's cost, model-free (`None`: `LEX_NULL`,
+    /// 4); for experiments.
+    pub lex_null: Option<f32>,
+    /// Runs of at least this many null beads of the first path are left out when the length
+    /// ratio is measured along the text for the second pass (`None`: every bead counts): a
+    /// passage missing on one side is not a passage where that side runs shorter. For
+    /// experiments (`docs/aligner.md`).
+    pub ratio_skips_runs: Option<usize>,
+}
+
+/// How the semantic evidence enters a paired bead's cost: with the bead's normalised distance
+/// `r` (about 1 for unrelated text, towards 0 for a translation; see `semantic.rs`), the cost is
+/// `slope × (r × (1 + block_bias × (a + b − 2)) − threshold) × ((1 + a + b) / 2)^exponent`, where
+/// the slope is `weight` below the threshold (a bonus) and `penalty` above it (a cost).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SemanticParams {
+    /// Cost units (−ln probability) per unit of `r`, per sentence pair.
+    pub weight: f32,
+    /// How the term grows with the sentences the bead covers.
+    pub exponent: f32,
+    /// The `r` at which a pairing is neither rewarded nor penalised: pairs less alike than
+    /// this cost more than they would unpaired (apart from the bead priors).
+    pub threshold: f32,
+    /// Cost units per unit of `r` above the threshold: how dear pairing unrelated text is,
+    /// against leaving it unpaired (an omission or addition).
+    pub penalty: f32,
+    /// Summed block vectors look closer than the joined text would: `r` of a bead of `a + b`
+    /// sentences is raised by this share per sentence beyond two.
+    pub block_bias: f32,
+    /// How much each member sentence of a paired bead is judged by its own distance to the
+    /// other side's block rather than by the bead's (0–1): merging in an unrelated sentence
+    /// then earns nothing for it.
+    pub member: f32,
+    /// Cost units per unit of a sentence's best distance (to any sentence of the other side
+    /// near the path) below `null_threshold`, added to a null bead: leaving a sentence with a
+    /// likely counterpart unpaired is dear, a sentence like nothing near it is cheap to leave.
+    pub null_weight: f32,
+    /// The best distance at which a null bead is neither cheaper nor dearer.
+    pub null_threshold: f32,
+    /// Decide the path again where it is in doubt with the vectors of joined text (see
+    /// `refine.rs`): the beads that are not 1-1 and their neighbours.
+    pub refine: bool,
+    /// In that refinement, a joined block's `r` is raised by this share per sentence of the
+    /// bead beyond two.
+    pub joined_bias: f32,
+    /// Weight of the semantic evidence in that refinement, as a multiple of `weight`.
+    pub refine_weight: f32,
+    /// How far the search's semantic costs judge a pair against each sentence's nearest
+    /// neighbours on the other side (a margin, after Artetxe & Schwenk) rather than against the
+    /// other text's centroid: 0 the centroid only, 1 the neighbours (see `semantic.rs`). The
+    /// distances the confidence model reads stay normalised by the centroids.
+    pub margin: f32,
+    /// The weight of a paired bead's own distance in its semantic cost, beside the half unit of
+    /// each member sentence (1: half a unit for the bead, as for a sentence). Every bead earns
+    /// it, so it favours finer segmentations: two 1-1 beads earn it twice, the 2-2 once.
+    pub bead_share: f32,
+    /// Distances `r` below this count as this (0: none does).
+    pub floor: f32,
+}
+
+impl Default for SemanticParams {
+    fn default() -> Self {
+        SemanticParams {
+            weight: 6.0,
+            exponent: 1.0,
+            threshold: 1.0,
+            penalty: 4.0,
+            block_bias: 0.05,
+            member: 1.0,
+            null_weight: 0.0,
+            null_threshold: 0.8,
+            refine: true,
+            joined_bias: 0.0,
+            refine_weight: 1.0,
+            margin: 0.0,
+            bead_share: 1.0,
+            floor: 0.0,
+        }
+    }
+}
+
+/// Default cost of a null bead that continues a run of null beads of its kind (second pass).
+/// Chosen on the fit sets of `docs/aligner.md` among 0.5, 1, 2, 3 and none.
+const NULL_EXTEND: f32 = 1.0;
+
+/// Weight of the lexical evidence in a null bead's cost (second pass): a sentence whose best
+/// lexical similarity to any single sentence of the other side near the path is below
+/// [`LEX_NULL_NEUTRAL`] is cheaper to leave unpaired, one with a better match dearer, in
+/// proportion to its clue weight against the mean. Chosen on the fit sets of `docs/aligner.md`
+/// (weight 4 / 8 × neutral point 0.1 / 0.2 / 0.3).
+const LEX_NULL: f32 = 4.0;
+
+/// How the costs are weighed that are not estimated from the texts.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Weights {
+    /// Weight of the semantic evidence (0 without vectors).
+    pub(super) sem: f32,
+    /// Cost of a null bead continuing a run, from the second pass on.
+    pub(super) null_extend: f32,
+    /// Cost of the second null of a run, from the second pass on.
+    pub(super) null_second: f32,
+    /// Weight of the lexical evidence in a null bead's cost (model-free).
+    pub(super) lex_null: f32,
+    /// Null runs this long or longer do not count in the local length ratio.
+    pub(super) ratio_skips_runs: Option<usize>,
+}
+
+impl Weights {
+    pub(super) fn new(opts: &AlignOptions, sem: f32) -> Self {
+        let null_extend = opts.null_extend.unwrap_or(NULL_EXTEND);
+        Weights {
+            sem,
+            null_extend,
+            null_second: opts.null_second.unwrap_or(null_extend),
+            lex_null: opts.lex_null.unwrap_or(LEX_NULL),
+            ratio_skips_runs: opts.ratio_skips_runs,
+        }
+    }
+}
