@@ -128,8 +128,8 @@ pub fn semantic_params() -> tei_align::align::SemanticParams {
         ("JOINED_BIAS", &mut p.joined_bias),
         ("REFINE_WEIGHT", &mut p.refine_weight),
         ("MARGIN", &mut p.margin),
-        ("BEAD_SHARE", &mut p.bead_share),
         ("FLOOR", &mut p.floor),
+        ("ADAPTIVE", &mut p.adaptive),
     ] {
         if let Some(v) = var(k) {
             *slot = v;

@@ -87,21 +87,25 @@ pub struct SemanticParams {
     /// other text's centroid: 0 the centroid only, 1 the neighbours (see `semantic.rs`). The
     /// distances the confidence model reads stay normalised by the centroids.
     pub margin: f32,
-    /// The weight of a paired bead's own distance in its semantic cost, beside the half unit of
-    /// each member sentence (1: half a unit for the bead, as for a sentence). Every bead earns
-    /// it, so it favours finer segmentations: two 1-1 beads earn it twice, the 2-2 once.
-    pub bead_share: f32,
-    /// Distances `r` below this count as this (0: none does).
+    /// Distances `r` below this count as this (0: none does): every clear translation earns the
+    /// same bonus, so that a strong model's finer and finer distances do not decide the bead
+    /// sizes (the summed vectors of a block favour splitting it).
     pub floor: f32,
+    /// When above 0 (and `margin` is on), the threshold is this multiple of the text's typical
+    /// distance between a sentence and its closest neighbour (the median over both sides),
+    /// instead of `threshold`: a weak model for the language pair (e5-small on Chinese–English)
+    /// puts translations further apart, and must still earn them a bonus, where a strong one
+    /// must not pay a sentence without counterpart for sitting next to unrelated text.
+    pub adaptive: f32,
 }
 
 impl Default for SemanticParams {
     fn default() -> Self {
         SemanticParams {
-            weight: 6.0,
+            weight: 12.0,
             exponent: 1.0,
-            threshold: 1.0,
-            penalty: 4.0,
+            threshold: 1.2,
+            penalty: 6.0,
             block_bias: 0.05,
             member: 1.0,
             null_weight: 0.0,
@@ -109,9 +113,9 @@ impl Default for SemanticParams {
             refine: true,
             joined_bias: 0.0,
             refine_weight: 1.0,
-            margin: 0.0,
-            bead_share: 1.0,
-            floor: 0.0,
+            margin: 1.0,
+            floor: 0.7,
+            adaptive: 1.3,
         }
     }
 }

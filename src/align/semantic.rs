@@ -18,6 +18,12 @@
 //! sentences the bead covers, so that a translation earns a bonus for every sentence it explains
 //! and an unrelated sentence earns none: absorbing an omitted sentence into a neighbour's bead
 //! dilutes that bead's vector and loses the bonus, leaving it to a 1-0 bead.
+//!
+//! The search's costs (not the distances the confidence model reads) normalise by each
+//! sentence's nearest neighbours on the other side instead of the centroid (a margin, see
+//! [`Margin`]), with a threshold set by the text's typical distance to a translation: a weak
+//! model for the language pair puts translations further from each other than a sentence is
+//! from the other text's centroid (`docs/aligner.md`, *Margin and a threshold set by the text*).
 
 /// The most sentences on one side of a bead (as in the search).
 const MAXK: usize = 4;
@@ -31,6 +37,8 @@ const KNN: usize = 4;
 /// ...among those within `KNN_WINDOW` positions of its place on the diagonal (a linear cost,
 /// and the counterpart is near there but for long omissions).
 const KNN_WINDOW: usize = 64;
+/// Sentences either side whose neighbour cosines a sentence's is smoothed with (see `smoothed`).
+const SMOOTH: usize = 8;
 
 /// Sentence vectors of a whole text pair, and the centroid of each side.
 #[derive(Debug, Clone)]
@@ -124,8 +132,6 @@ pub(crate) struct Semantic<'a> {
     /// How far the search's costs normalise by each sentence's nearest neighbours rather than
     /// by the other text's centroid (0: the centroid only; see [`Margin`]).
     margin: f32,
-    /// The share of the bead's own distance in its cost beside its member sentences'.
-    bead_share: f32,
     /// Distances below this count as this: every clear translation earns the same bonus.
     floor: f32,
     /// Per side, prefix sums of length-weighted centroid and neighbour cosines (the margin).
@@ -144,6 +150,8 @@ struct Margin {
     w: Vec<f32>,
     cen: Vec<f32>,
     knn: Vec<f32>,
+    /// Each sentence's distance to its closest neighbour, normalised by its own neighbours.
+    best: Vec<f32>,
 }
 
 impl Margin {
@@ -162,14 +170,18 @@ impl Margin {
 }
 
 /// The mean of the `KNN` best cosines of each of the `n` rows of `a` with the rows of `b`
-/// within `KNN_WINDOW` of its diagonal position.
-fn nearest(a: &[f32], b: &[f32], dim: usize) -> Vec<f32> {
+/// within `KNN_WINDOW` of its diagonal position, and the best of them.
+fn nearest(a: &[f32], b: &[f32], dim: usize) -> Vec<(f32, f32)> {
     use rayon::prelude::*;
     let (n, m) = (a.len() / dim.max(1), b.len() / dim.max(1));
     (0..n)
         .into_par_iter()
         .map(|i| {
-            let c = if n > 1 { i * m.saturating_sub(1) / (n - 1) } else { 0 };
+            let c = if n > 1 {
+                i * m.saturating_sub(1) / (n - 1)
+            } else {
+                0
+            };
             let (lo, hi) = (c.saturating_sub(KNN_WINDOW), (c + KNN_WINDOW + 1).min(m));
             let mut top = [f32::NEG_INFINITY; KNN];
             let row = &a[i * dim..(i + 1) * dim];
@@ -185,7 +197,26 @@ fn nearest(a: &[f32], b: &[f32], dim: usize) -> Vec<f32> {
                 }
             }
             let got: Vec<f32> = top.into_iter().filter(|x| x.is_finite()).collect();
-            got.iter().sum::<f32>() / got.len().max(1) as f32
+            let mean = got.iter().sum::<f32>() / got.len().max(1) as f32;
+            (mean, got.first().copied().unwrap_or(0.0))
+        })
+        .collect()
+}
+
+/// Each sentence's neighbour cosine replaced by the median of its own and its `SMOOTH`
+/// neighbours' on either side: the margin is meant to say how close the model puts a translation
+/// in this part of the text, and a sentence without counterpart (an omission) has only unrelated
+/// neighbours, a low mean cosine, hence a wide spread that would flatter its pairing with
+/// anything; the median of its neighbourhood (up to `SMOOTH` such sentences in a row) does not.
+fn smoothed(knn: Vec<(f32, f32)>) -> Vec<(f32, f32)> {
+    let n = knn.len();
+    (0..n)
+        .map(|k| {
+            let (lo, hi) = (k.saturating_sub(SMOOTH), (k + SMOOTH + 1).min(n));
+            let mut w: Vec<f32> = knn[lo..hi].iter().map(|x| x.0).collect();
+            let mid = w.len() / 2;
+            w.select_nth_unstable_by(mid, f32::total_cmp);
+            (w[mid], knn[k].1)
         })
         .collect()
 }
@@ -194,18 +225,34 @@ fn margin(v: &[f32], other: &[f32], w: &[f32], dim: usize, centroid: &[f32], on:
     if !on {
         return Margin::default();
     }
-    let knn = nearest(v, other, dim);
+    let knn = smoothed(nearest(v, other, dim));
     let mut out = Margin {
         w: vec![0.0; w.len() + 1],
         cen: vec![0.0; w.len() + 1],
         knn: vec![0.0; w.len() + 1],
+        best: knn
+            .iter()
+            .map(|&(mean, top)| (1.0 - top) / (1.0 - mean).max(MIN_SPREAD))
+            .collect(),
     };
     for (k, row) in v.chunks_exact(dim).enumerate() {
         out.w[k + 1] = out.w[k] + w[k];
         out.cen[k + 1] = out.cen[k] + w[k] * dot(row, centroid);
-        out.knn[k + 1] = out.knn[k] + w[k] * knn[k];
+        out.knn[k + 1] = out.knn[k] + w[k] * knn[k].0;
     }
     out
+}
+
+/// The median of every sentence's distance to its closest neighbour on the other side: how
+/// far apart the model puts a translation in this text.
+fn typical(s: &Margin, t: &Margin) -> Option<f32> {
+    let mut all: Vec<f32> = s.best.iter().chain(&t.best).copied().collect();
+    if all.is_empty() {
+        return None;
+    }
+    let mid = all.len() / 2;
+    all.select_nth_unstable_by(mid, f32::total_cmp);
+    Some(all[mid])
 }
 
 /// Norms and centroid cosines of every block of 1..=MAXK sentences ending at each position.
@@ -272,13 +319,17 @@ impl<'a> Semantic<'a> {
                 let extra = ((k / (MAXK + 1) + k % (MAXK + 1)) as f32 - 2.0).max(0.0);
                 1.0 + params.block_bias * extra
             }),
-            threshold: params.threshold,
+            threshold: match params.adaptive {
+                k if k > 0.0 && on => {
+                    k * typical(&s_margin, &t_margin).unwrap_or(params.threshold / k)
+                }
+                _ => params.threshold,
+            },
             penalty: params.penalty,
             member: params.member,
             null_weight: params.null_weight,
             null_threshold: params.null_threshold,
             margin: params.margin,
-            bead_share: params.bead_share,
             floor: params.floor,
             s_margin,
             t_margin,
@@ -370,7 +421,7 @@ impl<'a> Semantic<'a> {
         let f = |x: f32| self.hinge(weight, x);
         let (ks, kt) = (i * MAXK + a - 1, j * MAXK + b - 1);
         let mix = |rk: f32| f((1.0 - self.member) * r + self.member * rk);
-        let mut total = self.bead_share * f(r);
+        let mut total = f(r);
         let (sn, tn) = (self.s_norm[ks], self.t_norm[kt]);
         // Each source sentence against the target block: its row of the bead.
         for p in 0..a {
@@ -435,7 +486,7 @@ impl<'a> Semantic<'a> {
             return (self.cost(weight, r, src.len(), tgt.len()), r);
         }
         let mix = |rk: f32| f((1.0 - self.member) * r + self.member * rk);
-        let mut total = self.bead_share * f(r);
+        let mut total = f(r);
         for k in src {
             let v = self.src_vec(k);
             let rk = self.normalised(dot(v, vt), dot(v, self.tgt_centroid), ct);
@@ -540,6 +591,22 @@ mod tests {
             "{same} {diluted} {other}"
         );
         assert!(s.cost(2.0, same, 1, 1) < s.cost(2.0, other, 1, 1));
+    }
+
+    #[test]
+    fn below_the_floor_every_distance_earns_the_same_bonus() {
+        let rows = vec![unit(&[1.0, 0.0]), unit(&[0.0, 1.0])];
+        let vec = Vectors::new(2, rows, 1);
+        let params = crate::align::SemanticParams {
+            margin: 0.0,
+            threshold: 1.0,
+            floor: 0.5,
+            ..Default::default()
+        };
+        let s = Semantic::new(&vec, &vec.src, &vec.tgt, &[40], &[40], &params);
+        assert_eq!(s.hinge(6.0, 0.1), s.hinge(6.0, 0.5));
+        assert!(s.hinge(6.0, 0.5) < s.hinge(6.0, 0.6));
+        assert!((s.hinge(6.0, 0.2) - 6.0 * (0.5 - 1.0)).abs() < 1e-6);
     }
 
     #[test]
