@@ -166,7 +166,7 @@ fn ratio_window(
 
 #[cfg(test)]
 /// Parameters for tests: length and clues only, no price for runs of nulls.
-pub(super) fn for_tests(ratio: f32) -> Params {
+pub(crate) fn for_tests(ratio: f32) -> Params {
     Params {
         ratio,
         local: None,
