@@ -264,20 +264,16 @@ mod tests {
         assert!(p.prior[1] > 4.0, "{:?}", p.prior);
         // Short runs count bead by bead, as before: two nulls in a row are two.
         let mut two = path[..1000].to_vec();
-        two.extend(
-            (0..100)
-                .map(|k| {
-                    let s = 1000 + 3 * k;
-                    [
-                        bead(s, s + 1, 1000 + k, 1000 + k, 1),
-                        bead(s + 1, s + 2, 1000 + k, 1000 + k, 1),
-                        bead(s + 2, s + 3, 1000 + k, 1001 + k, 0),
-                    ]
-                })
-                .flatten(),
-        );
+        two.extend((0..100).flat_map(|k| {
+            let s = 1000 + 3 * k;
+            [
+                bead(s, s + 1, 1000 + k, 1000 + k, 1),
+                bead(s + 1, s + 2, 1000 + k, 1000 + k, 1),
+                bead(s + 2, s + 3, 1000 + k, 1001 + k, 0),
+            ]
+        }));
         let mut q = search::params_for_tests(1.0);
-        reestimate(&mut q, &two, &vec![20u32; 1300], &vec![20u32; 1100]);
+        reestimate(&mut q, &two, &[20u32; 1300], &[20u32; 1100]);
         assert!(q.prior[1] < 2.5, "{:?}", q.prior);
     }
 
