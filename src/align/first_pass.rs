@@ -129,6 +129,7 @@ pub(super) fn first_pass(
         prior: search::PRIOR.map(|p| (-p.ln()) as f32),
         lambda: LAMBDA,
         null_len: NULL_LENGTH,
+        null_len_run: NULL_LENGTH,
         block_penalty: BLOCK_PENALTY,
         sem_weight: weights.sem,
         // No discount from the second null of a run in the first pass: on weak evidence
@@ -186,6 +187,7 @@ pub(super) fn first_pass(
     params.null_extend = weights.null_extend;
     params.null_second = weights.null_second;
     params.null_run = f32::INFINITY;
+    params.null_len_run = weights.null_len_run.unwrap_or(NULL_LENGTH);
     // The lexical null evidence needs the induced dictionary: in the first pass, before it,
     // few sentence pairs of a translation share clues. With sentence vectors it is left out:
     // the semantic evidence says more, and on the fit sets adding it lost omission F1.
