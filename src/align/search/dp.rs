@@ -151,7 +151,12 @@ pub(super) fn dp(
     let lex_from = from.min(n + 1);
     let from = if gap { d_from.min(from) } else { from };
     if lex_from <= n {
-        let (fs, ft) = (&level.feats.src, &level.feats.tgt);
+        // The sentences the rows still to compute pair (sentence i − 1 of row i).
+        let (s0, t0) = (
+            lex_from.saturating_sub(1),
+            band.lo[lex_from].saturating_sub(1),
+        );
+        let (fs, ft) = (level.feats.src.matchable(s0), level.feats.tgt.matchable(t0));
         // The value of the previous search at sentences (i, j) (state (i + 1, j + 1)), if
         // that search's band held it.
         let kept = |old: &[f32], i: usize, j: usize| -> Option<f32> {
@@ -162,7 +167,7 @@ pub(super) fn dp(
         let no_old = Vec::new();
         let (old_lex, old_sem) = reuse.as_ref().map_or((&no_old, &no_old), |r| (&r.2, &r.3));
         lex = pair_matrix(band, lex_from, lex, |i, j| {
-            kept(old_lex, i, j).unwrap_or_else(|| overlap(fs.get(i), ft.get(j)))
+            kept(old_lex, i, j).unwrap_or_else(|| overlap(fs.get(i - s0), ft.get(j - t0)))
         });
         if let Some(s) = level.sem {
             semm = pair_matrix(band, lex_from, semm, |i, j| {
@@ -196,6 +201,9 @@ pub(super) fn dp(
         pb.set_position(0);
     }
     let var = p.var;
+    // Whether a paired bead may be left unpriced once its cost, lexical bonus counted, cannot
+    // beat the best bead into the state (below): without vectors, nothing else lowers it.
+    let prune = sem.is_none() && p.lambda >= 0.0;
     let (near_s, near_t) = match sem {
         Some(s) => best_ratios(band, &semm, s),
         None => (Vec::new(), Vec::new()),
@@ -300,9 +308,11 @@ pub(super) fn dp(
                 }
                 let prev = prev + shift;
                 let lt = lt[b];
-                let mean = ((ls + lt) * 0.5).max(1.0);
-                let d = lt - ls;
-                let d2 = d * d / (var * mean);
+                let d2 = || {
+                    let mean = ((ls + lt) * 0.5).max(1.0);
+                    let d = lt - ls;
+                    d * d / (var * mean)
+                };
                 let mut c = prev + p.prior[t] + penalty;
                 if (a == 0 || b == 0) && gap {
                     // A run of omitted sentences is one omission: opening it costs the prior,
@@ -324,7 +334,15 @@ pub(super) fn dp(
                     } else {
                         p.null_extend
                     };
-                    let ext = run.unwrap_or(f32::INFINITY) + shift + step.min(p.prior[t]) + penalty;
+                    // A run's further nulls pay their length at `null_len_run` (an omitted
+                    // passage's length says less about it than a lone sentence's).
+                    let rebate = if p.null_len_run == p.null_len {
+                        0.0
+                    } else {
+                        (p.null_len - p.null_len_run) * length_cost(d2())
+                    };
+                    let ext = run.unwrap_or(f32::INFINITY) + shift + step.min(p.prior[t]) + penalty
+                        - rebate;
                     if ext < c {
                         c = ext;
                         flags |= if a == 0 {
@@ -333,7 +351,7 @@ pub(super) fn dp(
                             GAP_S_EXTENDED
                         };
                     }
-                    c += null_extra(a, i, j, d2);
+                    c += null_extra(a, i, j, d2());
                     if a == 0 {
                         gap_t[j - lo] = c;
                     } else {
@@ -355,14 +373,29 @@ pub(super) fn dp(
                         }
                         c += run.min(p.prior[t]) - p.prior[t];
                     }
-                    c += null_extra(a, i, j, d2);
+                    c += null_extra(a, i, j, d2());
                 } else {
-                    c += length_cost(d2);
+                    // Without vectors nothing but the lexical bonus (at most λ) lowers a
+                    // paired bead's cost: a bead that cannot beat the best so far even with
+                    // it is not priced further (the rounded sums only grow with the length
+                    // cost, so what is chosen is exactly as before).
+                    if prune && c - p.lambda >= best {
+                        continue;
+                    }
                     let total = swa + twb[b];
-                    if total > 0.0 {
+                    let bonus = if total > 0.0 {
                         let qa = &q[a - 1];
                         let m2 = 2.0 * (qa[x1] - qa[x1 - b]);
-                        c -= p.lambda * (m2 / total).min(1.0);
+                        p.lambda * (m2 / total).min(1.0)
+                    } else {
+                        0.0
+                    };
+                    if prune && c - bonus >= best {
+                        continue;
+                    }
+                    c += length_cost(d2());
+                    if total > 0.0 {
+                        c -= bonus;
                     }
                     if let Some(s) = sem {
                         c += s.bead_cost(p.sem_weight, &qs, x1, i, a, j, b);
@@ -665,5 +698,24 @@ mod tests {
         };
         let spread = align_lengths_only(n, gap.clone(), &every);
         assert!(spread.iter().any(|b| b.ty >= 3), "{spread:?}");
+    }
+
+    #[test]
+    fn the_further_nulls_of_a_run_pay_less_for_their_length() {
+        // A run dear enough per sentence (`null_extend` 3.5, the second null too) that, with
+        // every null paying its length in full, a merge of a neighbour takes up part of the
+        // passage; at half the length cost for the nulls after the first it is one run.
+        let (n, gap) = (120, 50..80);
+        let p = |null_len_run| Params {
+            null_extend: 3.5,
+            null_second: 3.5,
+            null_len_run,
+            ..params(1.0)
+        };
+        let full = align_lengths_only(n, gap.clone(), &p(0.1));
+        assert!(full.iter().any(|b| b.ty >= 3), "{full:?}");
+        let path = align_lengths_only(n, gap.clone(), &p(0.05));
+        assert_one_run(&path, &gap);
+        assert!(path.iter().all(|b| b.ty <= 1), "{path:?}");
     }
 }
