@@ -127,6 +127,9 @@ pub fn semantic_params() -> tei_align::align::SemanticParams {
         ("NULL_THRESHOLD", &mut p.null_threshold),
         ("JOINED_BIAS", &mut p.joined_bias),
         ("REFINE_WEIGHT", &mut p.refine_weight),
+        ("MARGIN", &mut p.margin),
+        ("FLOOR", &mut p.floor),
+        ("ADAPTIVE", &mut p.adaptive),
     ] {
         if let Some(v) = var(k) {
             *slot = v;
@@ -140,7 +143,8 @@ pub fn semantic_params() -> tei_align::align::SemanticParams {
 
 /// The model-free options: the defaults, or in their place (for fitting them)
 /// `TEI_ALIGN_NULL_EXTEND` (the cost of a null bead continuing a run), `TEI_ALIGN_NULL_SECOND`
-/// (of the second null of a run), `TEI_ALIGN_LEX_NULL` (weight of the lexical evidence in a
+/// (of the second null of a run), `TEI_ALIGN_NULL_LEN_RUN` (the scale of the length cost of a
+/// null continuing a run), `TEI_ALIGN_LEX_NULL` (weight of the lexical evidence in a
 /// null bead's cost) and `TEI_ALIGN_RATIO_SKIPS_RUNS` (null runs this long do not count in the
 /// local length ratio).
 pub fn model_free() -> tei_align::align::AlignOptions {
@@ -150,6 +154,7 @@ pub fn model_free() -> tei_align::align::AlignOptions {
     tei_align::align::AlignOptions {
         null_extend: var("TEI_ALIGN_NULL_EXTEND"),
         null_second: var("TEI_ALIGN_NULL_SECOND"),
+        null_len_run: var("TEI_ALIGN_NULL_LEN_RUN"),
         lex_null: var("TEI_ALIGN_LEX_NULL"),
         ratio_skips_runs: var("TEI_ALIGN_RATIO_SKIPS_RUNS"),
         ..Default::default()

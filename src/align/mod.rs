@@ -87,7 +87,12 @@ pub fn align_with_evidence(
         None => None,
     };
     let sem_params = opts.semantic;
-    let null_costs = Weights::new(opts, 0.0);
+    // The weight of the semantic evidence decides the defaults of the null costs (model-free
+    // runs of nulls have their own); `align_infos` sets it again per piece.
+    let null_costs = Weights::new(
+        opts,
+        vectors.as_ref().map_or(0.0, |_| sem_params.weight.max(0.0)),
+    );
     let piece_vecs = |s0: usize, s1: usize, t0: usize, t1: usize| {
         vectors.as_ref().map(|v| PieceVecs {
             all: v,

@@ -32,9 +32,13 @@ pub struct AlignOptions {
     /// not many. `None`: `NULL_EXTEND` (1); for experiments.
     pub null_extend: Option<f32>,
     /// Cost of the second null bead of a run in the second pass (from the third on, a run
-    /// costs `null_extend`). `None`: `null_extend` (every null after the first costs the
-    /// same); for experiments (`docs/aligner.md`, *Omissions and additions*).
+    /// costs `null_extend`). `None`: 1.5 model-free, `null_extend` with sentence vectors; for
+    /// experiments (`docs/aligner.md`, *Model-free omissions*).
     pub null_second: Option<f32>,
+    /// Scale of the length cost of a null bead that extends a run, in the second pass (a run's
+    /// first null pays its length at 0.1). `None`: 0.05 model-free, 0.1 with sentence vectors;
+    /// for experiments (`docs/aligner.md`, *Model-free omissions*).
+    pub null_len_run: Option<f32>,
     /// Weight of the lexical evidence in a null bead's cost, model-free (`None`: `LEX_NULL`,
     /// 4); for experiments.
     pub lex_null: Option<f32>,
@@ -82,15 +86,30 @@ pub struct SemanticParams {
     pub joined_bias: f32,
     /// Weight of the semantic evidence in that refinement, as a multiple of `weight`.
     pub refine_weight: f32,
+    /// How far the search's semantic costs judge a pair against each sentence's nearest
+    /// neighbours on the other side (a margin, after Artetxe & Schwenk) rather than against the
+    /// other text's centroid: 0 the centroid only, 1 the neighbours (see `semantic.rs`). The
+    /// distances the confidence model reads stay normalised by the centroids.
+    pub margin: f32,
+    /// Distances `r` below this count as this (0: none does): every clear translation earns the
+    /// same bonus, so that a strong model's finer and finer distances do not decide the bead
+    /// sizes (the summed vectors of a block favour splitting it).
+    pub floor: f32,
+    /// When above 0 (and `margin` is on), the threshold is this multiple of the text's typical
+    /// distance between a sentence and its closest neighbour (the median over both sides),
+    /// instead of `threshold`: a weak model for the language pair (e5-small on Chinese–English)
+    /// puts translations further apart, and must still earn them a bonus, where a strong one
+    /// must not pay a sentence without counterpart for sitting next to unrelated text.
+    pub adaptive: f32,
 }
 
 impl Default for SemanticParams {
     fn default() -> Self {
         SemanticParams {
-            weight: 6.0,
+            weight: 12.0,
             exponent: 1.0,
-            threshold: 1.0,
-            penalty: 4.0,
+            threshold: 1.2,
+            penalty: 6.0,
             block_bias: 0.05,
             member: 1.0,
             null_weight: 0.0,
@@ -98,6 +117,9 @@ impl Default for SemanticParams {
             refine: true,
             joined_bias: 0.0,
             refine_weight: 1.0,
+            margin: 1.0,
+            floor: 0.7,
+            adaptive: 1.3,
         }
     }
 }
@@ -105,6 +127,18 @@ impl Default for SemanticParams {
 /// Default cost of a null bead that continues a run of null beads of its kind (second pass).
 /// Chosen on the fit sets of `docs/aligner.md` among 0.5, 1, 2, 3 and none.
 const NULL_EXTEND: f32 = 1.0;
+
+/// Cost of the second null of a run (second pass, model-free; from the third on a run costs
+/// [`NULL_EXTEND`]). Chosen with [`NULL_LENGTH_RUN`] on the fit sets of `docs/aligner.md`
+/// (1 / 1.5 / 2 / 3 × 0.1 / 0.05 / 0 × lexical null weight 4 / 6).
+const NULL_SECOND: f32 = 1.5;
+
+/// Scale of the length cost of a null bead that extends a run (second pass, model-free), where
+/// a lone null pays [`NULL_LENGTH`](super::first_pass): a passage missing on one side is one
+/// omission, and the length of each further sentence in it says little about whether it was
+/// omitted. Before, a passage of long sentences cost dear enough per sentence that merges of
+/// its neighbours took it up.
+const NULL_LENGTH_RUN: f32 = 0.05;
 
 /// Weight of the lexical evidence in a null bead's cost (second pass): a sentence whose best
 /// lexical similarity to any single sentence of the other side near the path is below
@@ -122,6 +156,9 @@ pub(super) struct Weights {
     pub(super) null_extend: f32,
     /// Cost of the second null of a run, from the second pass on.
     pub(super) null_second: f32,
+    /// Scale of the length cost of a null extending a run, from the second pass on (`None`:
+    /// the first null's, `NULL_LENGTH`).
+    pub(super) null_len_run: Option<f32>,
     /// Weight of the lexical evidence in a null bead's cost (model-free).
     pub(super) lex_null: f32,
     /// Null runs this long or longer do not count in the local length ratio.
@@ -129,14 +166,45 @@ pub(super) struct Weights {
 }
 
 impl Weights {
+    /// The weights for aligning with semantic evidence of weight `sem` (0: model-free, where
+    /// runs of nulls have defaults of their own).
     pub(super) fn new(opts: &AlignOptions, sem: f32) -> Self {
         let null_extend = opts.null_extend.unwrap_or(NULL_EXTEND);
+        let free = sem <= 0.0;
         Weights {
             sem,
             null_extend,
-            null_second: opts.null_second.unwrap_or(null_extend),
+            null_second: opts
+                .null_second
+                .unwrap_or(if free { NULL_SECOND } else { null_extend }),
+            null_len_run: opts.null_len_run.or(free.then_some(NULL_LENGTH_RUN)),
             lex_null: opts.lex_null.unwrap_or(LEX_NULL),
             ratio_skips_runs: opts.ratio_skips_runs,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_of_nulls_have_their_own_defaults_model_free_only() {
+        let opts = AlignOptions::default();
+        let free = Weights::new(&opts, 0.0);
+        assert_eq!(free.null_second, NULL_SECOND);
+        assert_eq!(free.null_len_run, Some(NULL_LENGTH_RUN));
+        // With sentence vectors the run costs stay as they were fitted for them.
+        let with = Weights::new(&opts, 6.0);
+        assert_eq!(with.null_second, with.null_extend);
+        assert_eq!(with.null_len_run, None);
+        // Asked for, a value holds either way.
+        let asked = AlignOptions {
+            null_second: Some(2.0),
+            null_len_run: Some(0.0),
+            ..AlignOptions::default()
+        };
+        assert_eq!(Weights::new(&asked, 6.0).null_second, 2.0);
+        assert_eq!(Weights::new(&asked, 6.0).null_len_run, Some(0.0));
     }
 }

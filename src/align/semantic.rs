@@ -18,6 +18,12 @@
 //! sentences the bead covers, so that a translation earns a bonus for every sentence it explains
 //! and an unrelated sentence earns none: absorbing an omitted sentence into a neighbour's bead
 //! dilutes that bead's vector and loses the bonus, leaving it to a 1-0 bead.
+//!
+//! The search's costs (not the distances the confidence model reads) normalise by each
+//! sentence's nearest neighbours on the other side instead of the centroid (a margin, see
+//! [`Margin`]), with a threshold set by the text's typical distance to a translation: a weak
+//! model for the language pair puts translations further from each other than a sentence is
+//! from the other text's centroid (`docs/aligner.md`, *Margin and a threshold set by the text*).
 
 /// The most sentences on one side of a bead (as in the search).
 const MAXK: usize = 4;
@@ -26,6 +32,13 @@ const MAXK: usize = 4;
 const MIN_SPREAD: f32 = 0.02;
 /// The ratio is clamped to `[0, MAX_RATIO]`: one sentence of garbage must not outweigh the rest.
 const MAX_RATIO: f32 = 2.0;
+/// A sentence's neighbourhood for the margin: its `KNN` closest sentences of the other side...
+const KNN: usize = 4;
+/// ...among those within `KNN_WINDOW` positions of its place on the diagonal (a linear cost,
+/// and the counterpart is near there but for long omissions).
+const KNN_WINDOW: usize = 64;
+/// Sentences either side whose neighbour cosines a sentence's is smoothed with (see `smoothed`).
+const SMOOTH: usize = 8;
 
 /// Sentence vectors of a whole text pair, and the centroid of each side.
 #[derive(Debug, Clone)]
@@ -116,6 +129,130 @@ pub(crate) struct Semantic<'a> {
     /// `null_threshold`, and that threshold.
     null_weight: f32,
     null_threshold: f32,
+    /// How far the search's costs normalise by each sentence's nearest neighbours rather than
+    /// by the other text's centroid (0: the centroid only; see [`Margin`]).
+    margin: f32,
+    /// Distances below this count as this: every clear translation earns the same bonus.
+    floor: f32,
+    /// Per side, prefix sums of length-weighted centroid and neighbour cosines (the margin).
+    s_margin: Margin,
+    t_margin: Margin,
+}
+
+/// Prefix sums, over one side's sentences, of their weights and of their weighted cosines with
+/// the other text's centroid and with their nearest neighbours on the other side (the mean of
+/// the `KNN` best). As in the margin scores of Artetxe & Schwenk (2019), a pair is judged against
+/// how close each sentence comes to anything nearby: a centroid says what unrelated text looks
+/// like on average, but the cosines of true pairs differ by language pair and text (zh–en
+/// translations sit where de–fr neighbours do), which the nearest neighbours show.
+#[derive(Debug, Default)]
+struct Margin {
+    w: Vec<f32>,
+    cen: Vec<f32>,
+    knn: Vec<f32>,
+    /// Each sentence's distance to its closest neighbour, normalised by its own neighbours.
+    best: Vec<f32>,
+}
+
+impl Margin {
+    /// The weighted mean centroid and neighbour cosines of sentences `x0..x1`.
+    #[inline]
+    fn mean(&self, x0: usize, x1: usize) -> (f32, f32) {
+        let w = self.w[x1] - self.w[x0];
+        if w <= 0.0 {
+            return (0.0, 0.0);
+        }
+        (
+            (self.cen[x1] - self.cen[x0]) / w,
+            (self.knn[x1] - self.knn[x0]) / w,
+        )
+    }
+}
+
+/// The mean of the `KNN` best cosines of each of the `n` rows of `a` with the rows of `b`
+/// within `KNN_WINDOW` of its diagonal position, and the best of them.
+fn nearest(a: &[f32], b: &[f32], dim: usize) -> Vec<(f32, f32)> {
+    use rayon::prelude::*;
+    let (n, m) = (a.len() / dim.max(1), b.len() / dim.max(1));
+    (0..n)
+        .into_par_iter()
+        .map(|i| {
+            let c = if n > 1 {
+                i * m.saturating_sub(1) / (n - 1)
+            } else {
+                0
+            };
+            let (lo, hi) = (c.saturating_sub(KNN_WINDOW), (c + KNN_WINDOW + 1).min(m));
+            let mut top = [f32::NEG_INFINITY; KNN];
+            let row = &a[i * dim..(i + 1) * dim];
+            for j in lo..hi {
+                let d = dot(row, &b[j * dim..(j + 1) * dim]);
+                if d > top[KNN - 1] {
+                    let mut k = KNN - 1;
+                    while k > 0 && top[k - 1] < d {
+                        top[k] = top[k - 1];
+                        k -= 1;
+                    }
+                    top[k] = d;
+                }
+            }
+            let got: Vec<f32> = top.into_iter().filter(|x| x.is_finite()).collect();
+            let mean = got.iter().sum::<f32>() / got.len().max(1) as f32;
+            (mean, got.first().copied().unwrap_or(0.0))
+        })
+        .collect()
+}
+
+/// Each sentence's neighbour cosine replaced by the median of its own and its `SMOOTH`
+/// neighbours' on either side: the margin is meant to say how close the model puts a translation
+/// in this part of the text, and a sentence without counterpart (an omission) has only unrelated
+/// neighbours, a low mean cosine, hence a wide spread that would flatter its pairing with
+/// anything; the median of its neighbourhood (up to `SMOOTH` such sentences in a row) does not.
+fn smoothed(knn: Vec<(f32, f32)>) -> Vec<(f32, f32)> {
+    let n = knn.len();
+    (0..n)
+        .map(|k| {
+            let (lo, hi) = (k.saturating_sub(SMOOTH), (k + SMOOTH + 1).min(n));
+            let mut w: Vec<f32> = knn[lo..hi].iter().map(|x| x.0).collect();
+            let mid = w.len() / 2;
+            w.select_nth_unstable_by(mid, f32::total_cmp);
+            (w[mid], knn[k].1)
+        })
+        .collect()
+}
+
+fn margin(v: &[f32], other: &[f32], w: &[f32], dim: usize, centroid: &[f32], on: bool) -> Margin {
+    if !on {
+        return Margin::default();
+    }
+    let knn = smoothed(nearest(v, other, dim));
+    let mut out = Margin {
+        w: vec![0.0; w.len() + 1],
+        cen: vec![0.0; w.len() + 1],
+        knn: vec![0.0; w.len() + 1],
+        best: knn
+            .iter()
+            .map(|&(mean, top)| (1.0 - top) / (1.0 - mean).max(MIN_SPREAD))
+            .collect(),
+    };
+    for (k, row) in v.chunks_exact(dim).enumerate() {
+        out.w[k + 1] = out.w[k] + w[k];
+        out.cen[k + 1] = out.cen[k] + w[k] * dot(row, centroid);
+        out.knn[k + 1] = out.knn[k] + w[k] * knn[k].0;
+    }
+    out
+}
+
+/// The median of every sentence's distance to its closest neighbour on the other side: how
+/// far apart the model puts a translation in this text.
+fn typical(s: &Margin, t: &Margin) -> Option<f32> {
+    let mut all: Vec<f32> = s.best.iter().chain(&t.best).copied().collect();
+    if all.is_empty() {
+        return None;
+    }
+    let mid = all.len() / 2;
+    all.select_nth_unstable_by(mid, f32::total_cmp);
+    Some(all[mid])
 }
 
 /// Norms and centroid cosines of every block of 1..=MAXK sentences ending at each position.
@@ -159,6 +296,9 @@ impl<'a> Semantic<'a> {
         let (sw, tw) = (weight(sl), weight(tl));
         let (s_norm, s_cen) = blocks(src, &sw, dim, &vectors.tgt_centroid);
         let (t_norm, t_cen) = blocks(tgt, &tw, dim, &vectors.src_centroid);
+        let on = params.margin > 0.0;
+        let s_margin = margin(src, tgt, &sw, dim, &vectors.tgt_centroid, on);
+        let t_margin = margin(tgt, src, &tw, dim, &vectors.src_centroid, on);
         Semantic {
             dim,
             src,
@@ -179,12 +319,49 @@ impl<'a> Semantic<'a> {
                 let extra = ((k / (MAXK + 1) + k % (MAXK + 1)) as f32 - 2.0).max(0.0);
                 1.0 + params.block_bias * extra
             }),
-            threshold: params.threshold,
+            threshold: match params.adaptive {
+                k if k > 0.0 && on => {
+                    k * typical(&s_margin, &t_margin).unwrap_or(params.threshold / k)
+                }
+                _ => params.threshold,
+            },
             penalty: params.penalty,
             member: params.member,
             null_weight: params.null_weight,
             null_threshold: params.null_threshold,
+            margin: params.margin,
+            floor: params.floor,
+            s_margin,
+            t_margin,
         }
+    }
+
+    /// A distance `r` normalised by the centroids, normalised by the nearest neighbours of the
+    /// pair of source sentences `s` and target sentences `t` instead (as far as `margin` says).
+    #[inline]
+    fn rescale(&self, r: f32, s: (usize, usize), t: (usize, usize)) -> f32 {
+        if self.margin <= 0.0 {
+            return r;
+        }
+        (r / self.margin_factor(s, t)).clamp(0.0, MAX_RATIO)
+    }
+
+    /// The factor on the spread of the pair of source sentences `s` and target sentences `t`
+    /// that turns normalisation by the centroids into normalisation by the nearest neighbours
+    /// (to the power `margin`): `(1 − mean neighbour cosine) / (1 − mean centroid cosine)` over
+    /// both blocks' sentences. For two single sentences and `margin` 1 the spread is then
+    /// `1 − (knn_s + knn_t) / 2`; a block keeps the centroid's measure of how much closer to
+    /// everything it is than its sentences, scaled the same way.
+    #[inline]
+    fn margin_factor(&self, s: (usize, usize), t: (usize, usize)) -> f32 {
+        if self.margin <= 0.0 {
+            return 1.0;
+        }
+        let (cs, ks) = self.s_margin.mean(s.0, s.1);
+        let (ct, kt) = self.t_margin.mean(t.0, t.1);
+        let by_cen = (1.0 - 0.5 * (cs + ct)).max(MIN_SPREAD);
+        let by_knn = (1.0 - 0.5 * (ks + kt)).max(MIN_SPREAD);
+        (by_knn / by_cen).powf(self.margin)
     }
 
     /// The normalised distance of source sentence `i` (0-based) alone to target sentence `j`
@@ -236,7 +413,8 @@ impl<'a> Semantic<'a> {
         b: usize,
     ) -> f32 {
         let qa = &q[a - 1];
-        let r = self.ratio(qa[x1] - qa[x1 - b], i, a, j, b);
+        let (sb, tb) = ((i - a, i), (j - b, j));
+        let r = self.rescale(self.ratio(qa[x1] - qa[x1 - b], i, a, j, b), sb, tb);
         if self.member <= 0.0 {
             return self.cost(weight, r, a, b);
         }
@@ -255,7 +433,8 @@ impl<'a> Semantic<'a> {
             } else {
                 0.0
             };
-            total += mix(self.normalised(cos, self.s_cen[(k + 1) * MAXK], self.t_cen[kt]));
+            let rk = self.normalised(cos, self.s_cen[(k + 1) * MAXK], self.t_cen[kt]);
+            total += mix(self.rescale(rk, (k, k + 1), tb));
         }
         // Each target sentence against the source block: its column of the bead.
         for d in 0..b {
@@ -266,7 +445,8 @@ impl<'a> Semantic<'a> {
             } else {
                 0.0
             };
-            total += mix(self.normalised(cos, self.s_cen[ks], self.t_cen[(k + 1) * MAXK]));
+            let rk = self.normalised(cos, self.s_cen[ks], self.t_cen[(k + 1) * MAXK]);
+            total += mix(self.rescale(rk, sb, (k, k + 1)));
         }
         0.5 * total
     }
@@ -298,8 +478,10 @@ impl<'a> Semantic<'a> {
         let f = |x: f32| self.hinge(weight, x);
         let (cs, ct) = (dot(vs, self.tgt_centroid), dot(vt, self.src_centroid));
         let extra = (src.len() + tgt.len()) as f32 - 2.0;
+        let (sb, tb) = ((src.start, src.end), (tgt.start, tgt.end));
         let r = (self.normalised(dot(vs, vt), cs, ct) * (1.0 + bias * extra.max(0.0)))
             .clamp(0.0, MAX_RATIO);
+        let r = self.rescale(r, sb, tb);
         if self.member <= 0.0 {
             return (self.cost(weight, r, src.len(), tgt.len()), r);
         }
@@ -307,11 +489,13 @@ impl<'a> Semantic<'a> {
         let mut total = f(r);
         for k in src {
             let v = self.src_vec(k);
-            total += mix(self.normalised(dot(v, vt), dot(v, self.tgt_centroid), ct));
+            let rk = self.normalised(dot(v, vt), dot(v, self.tgt_centroid), ct);
+            total += mix(self.rescale(rk, (k, k + 1), tb));
         }
         for k in tgt {
             let v = self.tgt_vec(k);
-            total += mix(self.normalised(dot(vs, v), cs, dot(v, self.src_centroid)));
+            let rk = self.normalised(dot(vs, v), cs, dot(v, self.src_centroid));
+            total += mix(self.rescale(rk, sb, (k, k + 1)));
         }
         (0.5 * total, r)
     }
@@ -350,7 +534,7 @@ impl<'a> Semantic<'a> {
     /// threshold (unrelated text is priced by its own slope).
     #[inline]
     fn hinge(&self, weight: f32, r: f32) -> f32 {
-        let d = r - self.threshold;
+        let d = r.max(self.floor) - self.threshold;
         if d > 0.0 {
             self.penalty * d
         } else {
@@ -407,6 +591,22 @@ mod tests {
             "{same} {diluted} {other}"
         );
         assert!(s.cost(2.0, same, 1, 1) < s.cost(2.0, other, 1, 1));
+    }
+
+    #[test]
+    fn below_the_floor_every_distance_earns_the_same_bonus() {
+        let rows = vec![unit(&[1.0, 0.0]), unit(&[0.0, 1.0])];
+        let vec = Vectors::new(2, rows, 1);
+        let params = crate::align::SemanticParams {
+            margin: 0.0,
+            threshold: 1.0,
+            floor: 0.5,
+            ..Default::default()
+        };
+        let s = Semantic::new(&vec, &vec.src, &vec.tgt, &[40], &[40], &params);
+        assert_eq!(s.hinge(6.0, 0.1), s.hinge(6.0, 0.5));
+        assert!(s.hinge(6.0, 0.5) < s.hinge(6.0, 0.6));
+        assert!((s.hinge(6.0, 0.2) - 6.0 * (0.5 - 1.0)).abs() < 1e-6);
     }
 
     #[test]

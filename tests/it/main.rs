@@ -4,6 +4,7 @@
 mod align;
 mod align_cli;
 mod align_local;
+mod align_margin;
 mod align_semantic;
 mod align_work;
 mod align_work_committed;

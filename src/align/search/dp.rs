@@ -334,7 +334,15 @@ pub(super) fn dp(
                     } else {
                         p.null_extend
                     };
-                    let ext = run.unwrap_or(f32::INFINITY) + shift + step.min(p.prior[t]) + penalty;
+                    // A run's further nulls pay their length at `null_len_run` (an omitted
+                    // passage's length says less about it than a lone sentence's).
+                    let rebate = if p.null_len_run == p.null_len {
+                        0.0
+                    } else {
+                        (p.null_len - p.null_len_run) * length_cost(d2())
+                    };
+                    let ext = run.unwrap_or(f32::INFINITY) + shift + step.min(p.prior[t]) + penalty
+                        - rebate;
                     if ext < c {
                         c = ext;
                         flags |= if a == 0 {
@@ -690,5 +698,24 @@ mod tests {
         };
         let spread = align_lengths_only(n, gap.clone(), &every);
         assert!(spread.iter().any(|b| b.ty >= 3), "{spread:?}");
+    }
+
+    #[test]
+    fn the_further_nulls_of_a_run_pay_less_for_their_length() {
+        // A run dear enough per sentence (`null_extend` 3.5, the second null too) that, with
+        // every null paying its length in full, a merge of a neighbour takes up part of the
+        // passage; at half the length cost for the nulls after the first it is one run.
+        let (n, gap) = (120, 50..80);
+        let p = |null_len_run| Params {
+            null_extend: 3.5,
+            null_second: 3.5,
+            null_len_run,
+            ..params(1.0)
+        };
+        let full = align_lengths_only(n, gap.clone(), &p(0.1));
+        assert!(full.iter().any(|b| b.ty >= 3), "{full:?}");
+        let path = align_lengths_only(n, gap.clone(), &p(0.05));
+        assert_one_run(&path, &gap);
+        assert!(path.iter().all(|b| b.ty <= 1), "{path:?}");
     }
 }

@@ -16,6 +16,8 @@ mod pieces;
 
 pub(crate) use band::Band;
 pub(crate) use levels::{Level, cumulative, search};
+#[cfg(test)]
+pub(crate) use params::for_tests as params_for_tests;
 pub(crate) use params::{Params, length_cost, length_d2, ratio_along, ratio_along_without_runs};
 pub(crate) use pieces::dp_pieces;
 

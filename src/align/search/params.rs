@@ -20,6 +20,8 @@ pub(crate) struct Params {
     pub block_penalty: f32,
     /// Scale of the length cost of null beads.
     pub null_len: f32,
+    /// Scale of the length cost of a null bead that extends a run (with affine gaps).
+    pub null_len_run: f32,
     /// Weight of the semantic evidence, when there is any (see [`Semantic::cost`](crate::align::semantic::Semantic::cost)).
     pub sem_weight: f32,
     /// Cost of a null bead right after one of the same kind (the prior when dearer): a run of
@@ -166,7 +168,7 @@ fn ratio_window(
 
 #[cfg(test)]
 /// Parameters for tests: length and clues only, no price for runs of nulls.
-pub(super) fn for_tests(ratio: f32) -> Params {
+pub(crate) fn for_tests(ratio: f32) -> Params {
     Params {
         ratio,
         local: None,
@@ -175,6 +177,7 @@ pub(super) fn for_tests(ratio: f32) -> Params {
         lambda: 35.0,
         block_penalty: 1.5,
         null_len: 0.1,
+        null_len_run: 0.1,
         sem_weight: 0.0,
         null_extend: f32::INFINITY,
         null_second: 0.0,
