@@ -72,11 +72,13 @@ pub struct SemanticParams {
     /// other side's block rather than by the bead's (0–1): merging in an unrelated sentence
     /// then earns nothing for it.
     pub member: f32,
-    /// Cost units per unit of a sentence's best distance (to any sentence of the other side
-    /// near the path) below `null_threshold`, added to a null bead: leaving a sentence with a
-    /// likely counterpart unpaired is dear, a sentence like nothing near it is cheap to leave.
+    /// Cost units taken off a null bead per unit of its sentence's distance to its closest
+    /// sentence on the other side (as the margin measures it; with `margin` only) beyond
+    /// `null_threshold ×` the threshold: a sentence like nothing near it is cheaper to leave
+    /// unpaired. Never a surcharge (see `semantic.rs`). 0: off.
     pub null_weight: f32,
-    /// The best distance at which a null bead is neither cheaper nor dearer.
+    /// The share of the threshold (the text's, with `adaptive`) beyond which a sentence's
+    /// closest distance makes its null bead cheaper.
     pub null_threshold: f32,
     /// Decide the path again where it is in doubt with the vectors of joined text (see
     /// `refine.rs`): the beads that are not 1-1 and their neighbours.
@@ -112,8 +114,8 @@ impl Default for SemanticParams {
             penalty: 6.0,
             block_bias: 0.05,
             member: 1.0,
-            null_weight: 0.0,
-            null_threshold: 0.8,
+            null_weight: 4.0,
+            null_threshold: 1.0,
             refine: true,
             joined_bias: 0.0,
             refine_weight: 1.0,

@@ -284,7 +284,12 @@ impl Local<'_> {
                         } else {
                             (open, false)
                         };
-                        let c = c + pen + p.null_len * length_cost(self.d2(sp, tp));
+                        let sem = if a == 0 {
+                            self.r.sem.null_cost(false, j - 1)
+                        } else {
+                            self.r.sem.null_cost(true, i - 1)
+                        };
+                        let c = c + pen + p.null_len * length_cost(self.d2(sp, tp)) + sem;
                         if extended {
                             flags |= if a == 0 { EXT_T } else { EXT_S };
                         }

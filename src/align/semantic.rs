@@ -125,8 +125,8 @@ pub(crate) struct Semantic<'a> {
     /// Share of a member sentence's own distance in its part of the bead's cost (0: the
     /// bead's distance for every sentence, as before).
     member: f32,
-    /// Cost of leaving a sentence unpaired, per unit of its best distance below
-    /// `null_threshold`, and that threshold.
+    /// Cost of leaving a sentence unpaired, per unit of its best distance beyond
+    /// `null_threshold ×` the threshold (a rebate), and that share of the threshold.
     null_weight: f32,
     null_threshold: f32,
     /// How far the search's costs normalise by each sentence's nearest neighbours rather than
@@ -364,18 +364,6 @@ impl<'a> Semantic<'a> {
         (by_knn / by_cen).powf(self.margin)
     }
 
-    /// The normalised distance of source sentence `i` (0-based) alone to target sentence `j`
-    /// alone, given their [`Semantic::pair`] product.
-    #[inline]
-    pub(crate) fn pair_ratio(&self, prod: f32, i: usize, j: usize) -> f32 {
-        let (ks, kt) = ((i + 1) * MAXK, (j + 1) * MAXK);
-        self.normalised(
-            prod / (self.sw[i] * self.tw[j]),
-            self.s_cen[ks],
-            self.t_cen[kt],
-        )
-    }
-
     /// `(1 − cos) / spread`, clamped, from a cosine and the two sides' centroid cosines.
     #[inline]
     fn normalised(&self, cos: f32, cen_a: f32, cen_b: f32) -> f32 {
@@ -383,13 +371,26 @@ impl<'a> Semantic<'a> {
         ((1.0 - cos) / spread).clamp(0.0, MAX_RATIO)
     }
 
-    /// The cost the search adds for a null bead whose sentence's closest sentence on the other
-    /// side (within the band) is at distance `best`: negative (cheaper) when even the closest
-    /// is unrelated-looking, positive when the sentence has a likely counterpart that the null
-    /// bead would leave unpaired.
+    /// The cost the search adds for a null bead of sentence `k` (of the source when `on_src`):
+    /// negative (cheaper) when even the closest sentence to it on the other side is further
+    /// than `null_threshold ×` the text's threshold, by `null_weight` per unit of distance
+    /// beyond. The distance is the one the threshold is set from (to its closest neighbour,
+    /// normalised by its neighbourhood), so the margin must be on. Never dearer: a weak model
+    /// for the language pair (e5-small on Chinese–English) puts a sentence without counterpart
+    /// as close to some neighbour as a translation, and making nulls dearer there lost the
+    /// omissions of the fit sets (`docs/aligner.md`, *A sentence like nothing near it*).
     #[inline]
-    pub(crate) fn null_cost(&self, best: f32) -> f32 {
-        self.null_weight * (self.null_threshold - best)
+    pub(crate) fn null_cost(&self, on_src: bool, k: usize) -> f32 {
+        if self.null_weight == 0.0 || self.margin <= 0.0 {
+            return 0.0;
+        }
+        let m = if on_src {
+            &self.s_margin
+        } else {
+            &self.t_margin
+        };
+        let best = m.best.get(k).copied().unwrap_or(MAX_RATIO).min(MAX_RATIO);
+        self.null_weight * (self.null_threshold * self.threshold - best).min(0.0)
     }
 
     /// The cost of the paired bead of source sentences `i − a .. i` and target sentences
@@ -591,6 +592,43 @@ mod tests {
             "{same} {diluted} {other}"
         );
         assert!(s.cost(2.0, same, 1, 1) < s.cost(2.0, other, 1, 1));
+    }
+
+    #[test]
+    fn a_sentence_like_nothing_near_it_is_cheaper_to_leave_unpaired() {
+        // Source: meanings 0..6; target: the same but meaning 3 (omitted in the translation).
+        let dim = 8;
+        let m = |k: usize| {
+            let mut v = vec![0.0; dim];
+            v[0] = 1.0;
+            v[k + 1] = 1.2;
+            unit(&v)
+        };
+        let src: Vec<Vec<f32>> = (0..7).map(m).collect();
+        let tgt: Vec<Vec<f32>> = (0..7).filter(|&k| k != 3).map(m).collect();
+        let rows = src.into_iter().chain(tgt).collect();
+        let vec = Vectors::new(dim, rows, 7);
+        let (sl, tl) = ([40u32; 7], [40u32; 6]);
+        let params = crate::align::SemanticParams::default();
+        let s = Semantic::new(&vec, &vec.src, &vec.tgt, &sl, &tl, &params);
+        assert!(s.null_cost(true, 3) < -0.5, "{}", s.null_cost(true, 3));
+        // A sentence with its counterpart at hand: no rebate, and never a surcharge.
+        assert_eq!(s.null_cost(true, 2), 0.0);
+        assert_eq!(s.null_cost(false, 3), 0.0);
+        // Off without the margin, or at weight 0.
+        for p in [
+            crate::align::SemanticParams {
+                margin: 0.0,
+                ..params
+            },
+            crate::align::SemanticParams {
+                null_weight: 0.0,
+                ..params
+            },
+        ] {
+            let s = Semantic::new(&vec, &vec.src, &vec.tgt, &sl, &tl, &p);
+            assert_eq!(s.null_cost(true, 3), 0.0);
+        }
     }
 
     #[test]

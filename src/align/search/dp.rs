@@ -6,7 +6,6 @@ use super::levels::Level;
 use super::params::{Params, length_cost, length_d2};
 use super::{MAXK, RawBead, TYPES};
 use crate::align::lexicon::{Csr, overlap};
-use crate::align::semantic::Semantic;
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 
@@ -204,10 +203,6 @@ pub(super) fn dp(
     // Whether a paired bead may be left unpriced once its cost, lexical bonus counted, cannot
     // beat the best bead into the state (below): without vectors, nothing else lowers it.
     let prune = sem.is_none() && p.lambda >= 0.0;
-    let (near_s, near_t) = match sem {
-        Some(s) => best_ratios(band, &semm, s),
-        None => (Vec::new(), Vec::new()),
-    };
     let (lex_s, lex_t) = if p.lex_null != 0.0 {
         lex_null_costs(band, &lex, &sw, &tw, p)
     } else {
@@ -218,7 +213,11 @@ pub(super) fn dp(
     let null_extra = |a: usize, i: usize, j: usize, d2: f32| -> f32 {
         let mut c = p.null_len * length_cost(d2);
         if let Some(s) = sem {
-            c += s.null_cost(if a == 0 { near_t[j - 1] } else { near_s[i - 1] });
+            c += if a == 0 {
+                s.null_cost(false, j - 1)
+            } else {
+                s.null_cost(true, i - 1)
+            };
         }
         if p.lex_null != 0.0 {
             c += if a == 0 { lex_t[j - 1] } else { lex_s[i - 1] };
@@ -487,23 +486,6 @@ pub(super) fn dp(
         gap_rows,
     };
     (beads, tables)
-}
-
-/// For every source and every target sentence, its smallest semantic distance to a single
-/// sentence of the other side within the band (the evidence that it has a counterpart).
-fn best_ratios(band: &Band, semm: &[f32], s: &Semantic<'_>) -> (Vec<f32>, Vec<f32>) {
-    let n = band.lo.len() - 1;
-    let m = band.hi[n];
-    let mut bs = vec![f32::INFINITY; n];
-    let mut bt = vec![f32::INFINITY; m];
-    for i in 1..=n {
-        for j in band.lo[i].max(1)..=band.hi[i] {
-            let r = s.pair_ratio(semm[band.off[i] + j - band.lo[i]], i - 1, j - 1);
-            bs[i - 1] = bs[i - 1].min(r);
-            bt[j - 1] = bt[j - 1].min(r);
-        }
-    }
-    (bs, bt)
 }
 
 /// For every source and target sentence, the lexical part of the cost of leaving it unpaired:
