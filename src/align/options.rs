@@ -115,7 +115,7 @@ impl Default for SemanticParams {
             block_bias: 0.05,
             member: 1.0,
             null_weight: 4.0,
-            null_threshold: 1.0,
+            null_threshold: 1.1,
             refine: true,
             joined_bias: 0.0,
             refine_weight: 1.0,
