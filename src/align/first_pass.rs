@@ -8,7 +8,7 @@ use super::refine;
 use super::search::{self, Band, Level, Params, RawBead, TYPES, cumulative};
 use super::semantic::Semantic;
 use super::text::SentenceInfo;
-use super::{AlignError, PieceVecs, confidence, refined};
+use super::{AlignError, PieceVecs, confidence, refined, timing};
 use confidence::Evidence;
 use indicatif::ProgressBar;
 
@@ -40,9 +40,11 @@ const PRIOR_WEIGHT: f64 = 200.0;
 /// or 4, textberg and hu1984 lost strict F1; with 8, hu1984 omission F1).
 const RUN_COUNTED: usize = 16;
 
-/// Align analysed sentences in two passes (see the module documentation).
+/// Align analysed sentences in two passes (see the module documentation). The analyses are
+/// taken, and dropped once the second pass's features are made from them: a million sentences a
+/// side hold several hundred MiB of them, and the peak of a long alignment comes later.
 pub(super) fn align_infos(
-    (si, ti): (&[SentenceInfo], &[SentenceInfo]),
+    (si, ti): (Vec<SentenceInfo>, Vec<SentenceInfo>),
     bounds: Option<(&[bool], &[bool])>,
     dictionary: &Dictionary,
     progress: Option<&ProgressBar>,
@@ -68,22 +70,36 @@ pub(super) fn align_infos(
         sem: vecs.map_or(0.0, |v| v.params.weight.max(0.0)),
         ..null_costs
     };
-    let (params, dict, first) =
-        first_pass(si, ti, bounds, dictionary, progress, sem.as_ref(), weights);
-    let s = Csr::build(si, |x| dict.src_features(x));
-    let t = Csr::build(ti, |x| dict.tgt_features(x));
+    let (params, dict, first) = first_pass(
+        &si,
+        &ti,
+        bounds,
+        dictionary,
+        progress,
+        sem.as_ref(),
+        weights,
+    );
+    let timer = timing::phase(|| "second pass: features".into());
+    let s = Csr::build(&si, |x| dict.src_features(x));
+    let t = Csr::build(&ti, |x| dict.tgt_features(x));
+    drop((si, ti));
     let feats = weigh(s, t);
+    drop(timer);
     let level = Level {
         src_bound: bounds.map(|b| b.0),
         tgt_bound: bounds.map(|b| b.1),
         sem: sem.as_ref(),
         ..Level::new(&sl, &tl, &feats)
     };
+    let timer = timing::phase(|| "second pass: search".into());
     let band = Band::around(&first, 1, SECOND_PASS_BAND, n, m);
+    drop(first);
     let mut path = search::dp_pieces(&level, &params, band, 3, progress);
+    drop(timer);
     if let (Some(embed), Some(s), Some(v)) = (joined, sem.as_ref(), vecs) {
         path = refined(path, (&level, &params, s), v, embed)?;
     }
+    let _t = timing::phase(|| "evidence".into());
     let evidence = confidence::evidence(&path, &feats, &length_dev(&level, &params), sem.as_ref());
     Ok((path, evidence))
 }
@@ -157,7 +173,9 @@ pub(super) fn first_pass(
 
     // Pass 1.
     msg("first pass");
+    let timer = timing::phase(|| "first pass: features".into());
     let feats = features(dictionary);
+    drop(timer);
     let level = Level {
         src_cum,
         tgt_cum,
@@ -166,9 +184,12 @@ pub(super) fn first_pass(
         tgt_bound: bounds.map(|b| b.1),
         sem,
     };
+    let timer = timing::phase(|| "first pass: search".into());
     let first = search::search(&level, &params, 3, progress);
+    drop(timer);
     drop(level);
     drop(feats);
+    let _timer = timing::phase(|| "re-estimate and induce".into());
 
     // Re-estimate, induce, realign.
     msg("second pass");

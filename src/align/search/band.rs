@@ -169,6 +169,9 @@ pub(crate) fn dp_widening_rows(
     for round in 0..=rounds {
         let Some(b) = band.take() else { break };
         label_run(progress, round);
+        let _t = crate::align::timing::phase(|| {
+            format!("    dp round {round}: rows {rows:?}, {} states", b.states())
+        });
         let (beads, tables) = dp(level, p, b, prev.take(), progress);
         let bd = &tables.band;
         let wider = if rows.start == 0 && rows.end > level.n() {
