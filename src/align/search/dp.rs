@@ -91,6 +91,8 @@ pub(crate) struct Tables {
     /// The per-sentence null costs the search used ([`NullInputs`]), to tell which rows a
     /// widened band changes.
     nulls: NullInputs,
+    /// Rows copied from the previous search rather than computed (see [`Old`]).
+    pub(super) copied: usize,
 }
 
 /// What the search adds to a null bead of each source and each target sentence from the
@@ -443,6 +445,7 @@ pub(super) fn dp(
     // `gap_s_prev`), so that a run of nulls opens once at the prior and every further null
     // costs `null_extend`, whatever the best path into the previous state was.
     let (mut gap_t, mut gap_s, mut gap_s_prev) = (Vec::new(), Vec::new(), gap_start);
+    let mut copied = 0;
     let mut i = from;
     while i <= n {
         if let Some(o) = &old
@@ -454,6 +457,7 @@ pub(super) fn dp(
             )
         {
             o.copy_rows(i..to, band, (&mut cost, &mut back, &mut least));
+            copied += to - i;
             if gap {
                 for x in (i..to).step_by(GAP_CHECKPOINT) {
                     gap_rows.push(o.gap_at(x).cloned().unwrap_or_default());
@@ -717,6 +721,7 @@ pub(super) fn dp(
         sem: semm,
         gap_rows,
         nulls,
+        copied,
     };
     (beads, tables)
 }
@@ -843,6 +848,16 @@ mod tests {
     /// Sentences known by their lengths and a clue on every fourth, the target missing the
     /// source's sentences `gap`, aligned with the parameters `p`.
     fn align_lengths_only(n: usize, gap: std::ops::Range<usize>, p: &Params) -> Vec<RawBead> {
+        let (sl, tl, feats) = lengths_and_clues(n, &gap);
+        let level = Level::new(&sl, &tl, &feats);
+        dp_widening(&level, p, Band::full(sl.len(), tl.len()), 0, None)
+    }
+
+    /// The texts of [`align_lengths_only`]: source and target lengths and their clues.
+    fn lengths_and_clues(
+        n: usize,
+        gap: &std::ops::Range<usize>,
+    ) -> (Vec<u32>, Vec<u32>, crate::align::lexicon::Weighted) {
         let sl: Vec<u32> = (0..n).map(|k| 20 + (k as u32 * 37) % 61).collect();
         let tl: Vec<u32> = (0..n)
             .filter(|k| !gap.contains(k))
@@ -862,8 +877,55 @@ mod tests {
             Csr::build(&src_ids, |&k| clue(k)),
             Csr::build(&tgt_ids, |&k| clue(k)),
         );
+        (sl, tl, feats)
+    }
+
+    #[test]
+    fn a_widened_band_searched_again_copies_only_what_cannot_change() {
+        // 2,000 sentences, 40 missing from the target after 300. The first band follows the
+        // right path (half-width 8) but is pinched to the diagonal in rows 320..330, inside the
+        // run of nulls; the second is the same without the pinch. Searched again from the
+        // first search's tables, the rows after the pinch are copied once both searches meet,
+        // and the path and every cost are the same, to the bit, as a search from scratch.
+        let (n, gap) = (2000, 300..340);
+        let (sl, tl, feats) = lengths_and_clues(n, &gap);
+        let m = tl.len();
         let level = Level::new(&sl, &tl, &feats);
-        dp_widening(&level, p, Band::full(sl.len(), tl.len()), 0, None)
+        let truth = |i: usize| i.min(300).max(i.saturating_sub(40));
+        let band = |pinch: bool| {
+            let pinched = |i: usize| pinch && (320..330).contains(&i);
+            let lo = (0..=n)
+                .map(|i| {
+                    if pinched(i) {
+                        i - 2
+                    } else {
+                        truth(i).saturating_sub(8)
+                    }
+                })
+                .collect();
+            let hi = (0..=n)
+                .map(|i| (if pinched(i) { i + 2 } else { truth(i) + 8 }).min(m))
+                .collect();
+            Band::new(lo, hi, m)
+        };
+        for p in [
+            params(1.0),
+            Params {
+                null_extend: 1.0,
+                ..params(1.0)
+            },
+        ] {
+            let (_, first) = dp(&level, &p, band(true), None, None);
+            let (again, t) = dp(&level, &p, band(false), Some(first), None);
+            let (fresh, f) = dp(&level, &p, band(false), None, None);
+            assert_eq!(again, fresh);
+            assert!(t.copied > 1000, "{} rows copied", t.copied);
+            let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&t.cost), bits(&f.cost));
+            assert_eq!(t.back, f.back);
+            assert_eq!(bits(&t.least), bits(&f.least));
+            assert_eq!(f.copied, 0);
+        }
     }
 
     /// The source sentences of `gap` are 1-0 beads in `path`, in one run where the passage is
