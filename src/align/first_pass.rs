@@ -22,6 +22,15 @@ const LEX_NULL_NEUTRAL: f32 = 0.2;
 /// Weight of the lexical similarity (in [0, 1]) against the length and prior costs.
 const LAMBDA: f32 = 35.0;
 
+/// Model-free, the lexical weight of the first pass: before the dictionary is induced few words
+/// of a translation match, so a true pair's similarity is low and each clue must count more.
+const LAMBDA_FIRST_FREE: f32 = 85.0;
+
+/// Model-free, the lexical weight of the second pass (with the induced dictionary). Chosen with
+/// [`LAMBDA_FIRST_FREE`] on the fit sets of `docs/aligner.md` (first 35 / 50 / 60 / 70 / 85 /
+/// 100 × second 30 / 35 / 40 / 45 / 50 / 55).
+const LAMBDA_SECOND_FREE: f32 = 40.0;
+
 /// Scale of the length cost of null beads: an omitted sentence's length says little about
 /// whether it was omitted, so it costs mainly its prior.
 const NULL_LENGTH: f32 = 0.1;
@@ -31,6 +40,13 @@ const BLOCK_PENALTY: f32 = 1.5;
 
 /// Half-width of the band of the second pass around the first pass's path.
 const SECOND_PASS_BAND: usize = 8;
+
+/// Model-free, the half-width of that band: the first pass (no discount for runs of nulls)
+/// spreads a missing passage over merges of its neighbours, so the second pass's run of nulls
+/// lies as many positions off the first path as the passage has sentences; a band of 8 cut off
+/// passages longer than that (deletion bench: omissions of 1–15 sentences), and the path in the
+/// band did not touch its edge, so it was not widened.
+const SECOND_PASS_BAND_FREE: usize = 16;
 
 /// Pseudo-count of the default priors when re-estimating them from the first pass.
 const PRIOR_WEIGHT: f64 = 200.0;
@@ -92,7 +108,12 @@ pub(super) fn align_infos(
         ..Level::new(&sl, &tl, &feats)
     };
     let timer = timing::phase(|| "second pass: search".into());
-    let band = Band::around(&first, 1, SECOND_PASS_BAND, n, m);
+    let half = if weights.sem > 0.0 {
+        SECOND_PASS_BAND
+    } else {
+        SECOND_PASS_BAND_FREE
+    };
+    let band = Band::around(&first, 1, half, n, m);
     drop(first);
     let mut path = search::dp_pieces(&level, &params, band, 3, progress);
     drop(timer);
@@ -143,7 +164,11 @@ pub(super) fn first_pass(
         local: None,
         var: 6.8,
         prior: search::PRIOR.map(|p| (-p.ln()) as f32),
-        lambda: LAMBDA,
+        lambda: if weights.sem > 0.0 {
+            LAMBDA
+        } else {
+            LAMBDA_FIRST_FREE
+        },
         null_len: NULL_LENGTH,
         null_len_run: NULL_LENGTH,
         block_penalty: BLOCK_PENALTY,
@@ -218,6 +243,9 @@ pub(super) fn first_pass(
         weights.lex_null
     };
     params.lex_null_t = LEX_NULL_NEUTRAL;
+    if weights.sem <= 0.0 {
+        params.lambda = LAMBDA_SECOND_FREE;
+    }
     let pairs: Vec<(usize, usize)> = first
         .iter()
         .filter(|b| b.ty == 0 && b.d2 < 2.0)
