@@ -188,17 +188,17 @@ impl Old {
         if i < self.first + MAXK || self.next_changed[i - MAXK] <= i {
             return None;
         }
-        for r in i - MAXK..i {
+        let same_row = |r: usize| {
             let (oc, ob) = self.row(r);
             let k = band.off[r]..band.off[r + 1];
-            let same = oc
-                .iter()
+            oc.iter()
                 .zip(&cost[k.clone()])
                 .all(|(a, b)| a.to_bits() == b.to_bits())
-                && ob == &back[k];
-            if !same || self.least[r - self.first].to_bits() != least[r].to_bits() {
-                return None;
-            }
+                && ob == &back[k]
+                && self.least[r - self.first].to_bits() == least[r].to_bits()
+        };
+        if !(i - MAXK..i).all(same_row) {
+            return None;
         }
         if let Some(g) = gap {
             let old = self.gap_at(i)?;
