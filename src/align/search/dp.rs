@@ -408,13 +408,14 @@ pub(super) fn dp(
     } else {
         (Vec::new(), Vec::new())
     };
+    // The semantic null cost depends on the sentence alone (`Semantic::null_cost`), not on
+    // the band: nothing of it to compare.
     let nulls = NullInputs {
         lex_s,
         lex_t,
-        near_s,
-        near_t,
+        ..NullInputs::default()
     };
-    let (lex_s, lex_t, near_s, near_t) = (&nulls.lex_s, &nulls.lex_t, &nulls.near_s, &nulls.near_t);
+    let (lex_s, lex_t) = (&nulls.lex_s, &nulls.lex_t);
     let old = old_rows
         .filter(|_| from > 0 && copying())
         .map(|o| o.into_old(band, &nulls, m));
