@@ -214,7 +214,21 @@ pub struct Model {
 
 /// The shipped model, printed by `cargo bench --bench align_calibration -- --refit` (fitted on
 /// [`FIT_SETS`]).
-pub const SHIPPED: Model = Model {
+pub const SHIPPED: Model = PLACEMENT;
+
+/// The model that judges where a text is cut around a gap of the source witness
+/// (`provenance/gaps.rs` keeps the cut whose parts' beads score best on average): the
+/// confidence model shipped until 2026-12-01 (main d4f80b8), frozen.
+///
+/// Why not [`SHIPPED`]: the calibrated probability is fitted to mean the same in every text, so
+/// it may weigh facts of the whole alignment (its share of null beads, say) that move every
+/// bead of a candidate part together; compared between cuts of the same text, such a fact
+/// rewards a cut for what it does to the part's statistics, not for its beads (a refit with
+/// the document's median similarities as features put the letter's last sentences into one
+/// 4-1 bead). Placement wants a fixed ranking of how convincing a part's beads are, which this
+/// model gives and which the `align_work` tests pin down; the calibration can then be refitted
+/// freely.
+pub const PLACEMENT: Model = Model {
     free: [
         // 1-1
         [

@@ -24,7 +24,8 @@ pub struct Args {
     /// must not look like one that passed.
     #[arg(long, requires = "fail_under")]
     pub allow_empty: bool,
-    /// Automatic links with a confidence below X count as doubtful.
+    /// Automatic links, omissions and additions with a confidence below X count as doubtful
+    /// (`@cert` is the calibrated probability that the bead is right).
     #[arg(long, value_name = "X", default_value_t = DEFAULT_DOUBT_BELOW)]
     pub doubt_below: f64,
 }

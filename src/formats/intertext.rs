@@ -20,8 +20,9 @@
 use super::{EdgeItem, ExportFile, FormatError, ImportedFile, cesalign::file_stem, xml};
 use crate::model::{LinkStatus, Relation, Work, WorkAlignment};
 
-/// Below this confidence an automatic link is doubtful and marked.
-const DOUBTFUL: f64 = 0.5;
+/// Below this confidence an automatic link is doubtful and marked (the threshold of `coverage`
+/// and `status`).
+const DOUBTFUL: f64 = crate::coverage::DEFAULT_DOUBT_BELOW;
 
 /// InterText's name of a layer's document: `letter-1968.cs.xml`.
 fn doc_name(al: &WorkAlignment, layer: &str) -> String {

@@ -2,6 +2,7 @@
 //! each part is most convincing, and the derived sentences standing in a gap come back as 0-1
 //! beads there.
 
+use crate::align::confidence::PLACEMENT;
 use crate::align::{AlignError, AlignOptions};
 use crate::model::Bead;
 use std::collections::{BTreeSet, HashSet};
@@ -21,9 +22,10 @@ const JOINT_CUT_BUDGET: usize = 5000;
 /// ratio from the totals. When the source breaks off (the Czech letter ends mid-word while the
 /// English goes on for a paragraph and five signatures) or loses a passage, that assumption
 /// drags the surplus derived sentences into the neighbouring beads. So the derived text is cut
-/// where the alignment of each part is most convincing: the cut maximising the mean confidence
-/// of its beads (a cut too early crams source sentences together, a cut too late crams derived
-/// ones; both lower the confidence). Confirmed (fixed) beads are never cut through.
+/// where the alignment of each part is most convincing: the cut maximising the mean score of
+/// its beads (a cut too early crams source sentences together, a cut too late crams derived
+/// ones; both lower the score). The score is the frozen [`PLACEMENT`] model's, not the
+/// calibrated `@cert` (see there why). Confirmed (fixed) beads are never cut through.
 ///
 /// Limits: a part of only one or two source sentences between two gaps is placed unreliably
 /// (the aligner estimates the length ratio from the part itself, so length says little there);
@@ -71,24 +73,30 @@ struct GapCtx<'a> {
 impl GapCtx<'_> {
     /// Align `src[s0..s1]` with `tgt[d0..d1]` (beads in whole-text indices), with the confirmed
     /// beads that fall inside.
-    fn run(
+    fn run(&self, s: (usize, usize), d: (usize, usize)) -> Result<Vec<Bead>, AlignError> {
+        Ok(self.run_scored(s, d)?.into_iter().map(|(b, _)| b).collect())
+    }
+
+    /// As [`Self::run`], each bead with its placement score ([`PLACEMENT`]; meaningless for a
+    /// confirmed bead, which [`Self::score`] leaves out).
+    fn run_scored(
         &self,
         (s0, s1): (usize, usize),
         (d0, d1): (usize, usize),
-    ) -> Result<Vec<Bead>, AlignError> {
+    ) -> Result<Vec<(Bead, f64)>, AlignError> {
         if s0 == s1 || d0 == d1 {
             // Nothing to pair with: every sentence stands alone.
+            let lone = |src: Vec<usize>, tgt: Vec<usize>| {
+                let b = Bead {
+                    src,
+                    tgt,
+                    confidence: 1.0,
+                };
+                (b, 1.0)
+            };
             return Ok((s0..s1)
-                .map(|i| Bead {
-                    src: vec![i],
-                    tgt: vec![],
-                    confidence: 1.0,
-                })
-                .chain((d0..d1).map(|j| Bead {
-                    src: vec![],
-                    tgt: vec![j],
-                    confidence: 1.0,
-                }))
+                .map(|i| lone(vec![i], vec![]))
+                .chain((d0..d1).map(|j| lone(vec![], vec![j])))
                 .collect());
         }
         let inside = |b: &Bead| {
@@ -115,18 +123,22 @@ impl GapCtx<'_> {
             progress: self.opts.progress && s0 == 0 && s1 == self.src.len(),
             ..self.opts.clone()
         };
-        let beads = crate::align::align(&self.src[s0..s1], &self.tgt[d0..d1], &sub)?;
+        let beads = crate::align::align_with_evidence(&self.src[s0..s1], &self.tgt[d0..d1], &sub)?;
         Ok(beads
             .into_iter()
-            .map(|b| Bead {
-                src: b.src.iter().map(|i| i + s0).collect(),
-                tgt: b.tgt.iter().map(|j| j + d0).collect(),
-                confidence: b.confidence,
+            .map(|(b, e)| {
+                let score = PLACEMENT.predict(&e);
+                let bead = Bead {
+                    src: b.src.iter().map(|i| i + s0).collect(),
+                    tgt: b.tgt.iter().map(|j| j + d0).collect(),
+                    confidence: b.confidence,
+                };
+                (bead, score)
             })
             .collect())
     }
 
-    /// Mean confidence of the alignment of two ranges (0 when one is empty).
+    /// Mean placement score of the alignment of two ranges (0 when one is empty).
     fn score(&self, s: (usize, usize), d: (usize, usize)) -> Result<f64, AlignError> {
         if s.0 == s.1 || d.0 == d.1 {
             return Ok(0.0);
@@ -134,16 +146,21 @@ impl GapCtx<'_> {
         // Only the beads the aligner chose tell how good a cut is: the fixed ones inside are
         // the same whatever the cut, and counting them would favour a cut that leaves the
         // aligner fewer (even hopeless) beads.
-        let beads: Vec<Bead> = self
-            .run(s, d)?
+        let scores: Vec<f64> = self
+            .run_scored(s, d)?
             .into_iter()
-            .filter(|b| {
+            .filter(|(b, _)| {
                 !self
                     .fixed_at
                     .contains(&(b.src.first().copied(), b.tgt.first().copied()))
             })
+            .map(|(_, x)| x)
             .collect();
-        Ok(mean_confidence(&beads))
+        Ok(if scores.is_empty() {
+            0.0
+        } else {
+            scores.iter().sum::<f64>() / scores.len() as f64
+        })
     }
 
     /// The derived range a source range may be cut to without cutting a confirmed bead: cuts

@@ -633,8 +633,9 @@ impl EdgeStatus {
     }
 }
 
-/// Doubtful below this confidence.
-pub const DOUBTFUL_BELOW: f64 = 0.5;
+/// Doubtful below this confidence: the threshold `coverage` uses by default
+/// ([`crate::coverage::DEFAULT_DOUBT_BELOW`], where its meaning is documented).
+pub const DOUBTFUL_BELOW: f64 = crate::coverage::DEFAULT_DOUBT_BELOW;
 
 /// Review progress per edge, in the order of the alignment's edges.
 pub fn status(al: &WorkAlignment) -> Vec<EdgeStatus> {
