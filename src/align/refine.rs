@@ -27,6 +27,9 @@ const MAXK: usize = 4;
 /// Consecutive sentences of one side: start, end (exclusive), in piece indices.
 pub(crate) type Span = (usize, usize);
 
+/// The vectors of joined texts, by span.
+type Joined = HashMap<Span, Vec<f32>>;
+
 /// Embeds the joined texts of spans of one side (`true`: the source): one vector per span.
 pub(crate) type JoinedEmbed<'a> =
     dyn Fn(bool, &[Span]) -> Result<Vec<Vec<f32>>, EmbedError> + Sync + 'a;
@@ -195,7 +198,7 @@ fn block_vec<'v>(
     sem: &'v Semantic<'_>,
     src: bool,
     (x0, x1): Span,
-    map: &'v HashMap<Span, Vec<f32>>,
+    map: &'v Joined,
 ) -> Option<&'v [f32]> {
     match (x1 - x0, src) {
         (0, _) => None,
@@ -218,7 +221,7 @@ fn dotp(a: &[f32], b: &[f32]) -> f32 {
 fn shifts(
     sem: &Semantic<'_>,
     (b, c): (&RawBead, &RawBead),
-    (sv, tv): (&HashMap<Span, Vec<f32>>, &HashMap<Span, Vec<f32>>),
+    (sv, tv): (&Joined, &Joined),
     eps: f32,
     (s2, t2): (&mut BTreeSet<Span>, &mut BTreeSet<Span>),
 ) {
