@@ -34,7 +34,9 @@
 //! (logistic regression per bead kind, with and without embeddings apart, `Model::fit`), prints
 //! its coefficients as the Rust constant to paste into `src/align/confidence.rs` (`SHIPPED`),
 //! and reports calibration for the refitted model. `TEI_ALIGN_CALIB_DUMP=FILE` writes every
-//! bead's features and label as tab-separated lines (for study).
+//! bead's features and label as tab-separated lines (for study); `TEI_ALIGN_CALIB_FROM=FILE`
+//! reads such a dump instead of aligning (the figures and a refit in seconds instead of a quarter
+//! of an hour; the dump must have today's features, and says nothing new about the aligner).
 
 mod common;
 #[path = "common/deletion.rs"]
@@ -434,6 +436,74 @@ fn dump(path: &str, rows: &[&Row]) {
     }
 }
 
+/// The rows of a dump written by [`dump`] (this bench's features), and the sets with rows
+/// aligned with e5: the evidence is rebuilt from the features (a null bead's share of null
+/// beads around it, which the model does not weigh, is lost).
+fn undump(path: &str) -> Result<(Vec<Row>, Vec<String>), String> {
+    use tei_align::align::confidence::{FEATURES, SemanticEvidence};
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let mut lines = text.lines();
+    let columns = lines.next().unwrap_or("").split('\t').count();
+    if columns != 8 + FEATURES {
+        return Err(format!(
+            "{columns} columns, not {}: a dump of other features",
+            8 + FEATURES
+        ));
+    }
+    let (mut rows, mut embedded) = (Vec::new(), Vec::<String>::new());
+    for (k, line) in lines.enumerate() {
+        let c: Vec<&str> = line.split('\t').collect();
+        let bad = || format!("line {}: not a row of this bench's dump", k + 2);
+        if c.len() != columns {
+            return Err(bad());
+        }
+        let kind = *BeadKind::ALL
+            .iter()
+            .find(|x| x.label() == c[4])
+            .ok_or_else(bad)?;
+        let x: Vec<f32> = c[8..]
+            .iter()
+            .map(|v| v.parse().map_err(|_| bad()))
+            .collect::<Result<_, _>>()?;
+        let is_emb = c[3] == "1";
+        if is_emb && !embedded.iter().any(|s| s == c[0]) {
+            embedded.push(c[0].to_owned());
+        }
+        let evidence = Evidence {
+            kind,
+            lex: x[1],
+            around: x[2],
+            wide: x[3],
+            adjacent: x[4],
+            length: x[5],
+            nulls_around: x[6],
+            rival: x[7],
+            merge_gain: x[8],
+            size: x[9],
+            clues: x[10],
+            null_run: x[11],
+            doc_nulls: x[12],
+            run_edge: x[16],
+            at_edge: x[17],
+            two_sided: x[18],
+            semantic: is_emb.then_some(SemanticEvidence {
+                similarity: x[13],
+                rival: x[14],
+                around: x[15],
+            }),
+        };
+        rows.push(Row {
+            set: c[0].to_owned(),
+            evidence,
+            right: c[5] == "1",
+            reversed: c[1] == "1",
+            variant: c[2].parse().map_err(|_| bad())?,
+            at: format!("{}\t{}", c[6], c[7]),
+        });
+    }
+    Ok((rows, embedded))
+}
+
 /// The rows of the fit or held-out sets, real or reversed, with or without embeddings.
 fn pick(rows: &[Row], fit: bool, reversed: bool, embedded: bool) -> Vec<&Row> {
     rows.iter()
@@ -710,14 +780,24 @@ fn main() {
         .collect();
     println!("fit sets: {}", FIT_SETS.join(", "));
     println!("held-out sets: {}", held_sets.join(", "));
-    if let Some(cached) = embedder() {
+    let from_dump = std::env::var("TEI_ALIGN_CALIB_FROM").is_ok();
+    if let Some(cached) = embedder().filter(|_| !from_dump) {
         // The sets whose vectors are not in the cache are left out of this table.
         partials(&data, &sets, cached.as_ref(), common::e5().as_deref());
     }
     if common::named_args().iter().any(|a| a == "partial") {
         return;
     }
-    let (rows, embedded_sets) = align_all(&data, &sets);
+    let (rows, embedded_sets) = match std::env::var("TEI_ALIGN_CALIB_FROM") {
+        Ok(path) => match undump(&path) {
+            Ok(r) => r,
+            Err(e) => {
+                println!("{path}: {e}");
+                return;
+            }
+        },
+        Err(_) => align_all(&data, &sets),
+    };
     println!("aligned with e5 too: {}", embedded_sets.join(", "));
     if let Ok(path) = std::env::var("TEI_ALIGN_CALIB_DUMP") {
         dump(&path, &rows.iter().collect::<Vec<_>>());

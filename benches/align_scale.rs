@@ -20,7 +20,9 @@
 //! and strict F1. `TEI_ALIGN_SCALE_MAX` caps the size (e.g. `100000`), `TEI_ALIGN_SCALE_MIN`
 //! skips the smaller sizes (e.g. `1000000` for the 1M runs alone); arguments choose the
 //! arrangements (e.g. `-- shuffled missing`); `TEI_ALIGN_SCALE_ERRORS=1` lists every stretch of
-//! three or more wrong beads (where the aligner lost its way). A last line aligns 100k sentences of *all* gold
+//! three or more wrong beads (where the aligner lost its way); `TEI_ALIGN_SCALE_HASH=1` prints a
+//! fingerprint of each output (to check that a speed-up changed nothing), `TEI_ALIGN_SCALE_DUMP=DIR`
+//! writes the composed texts (to time `tei-align align-text` on them). A last line aligns 100k sentences of *all* gold
 //! documents in turn (mixed language pairs, an artificial worst case).
 
 mod common;
@@ -188,8 +190,41 @@ fn print_errors(beads: &[tei_align::model::Bead], gold: &Gold) {
     }
 }
 
+/// Write the composed texts as `DIR/<label>.src.txt` and `.tgt.txt` (`TEI_ALIGN_SCALE_DUMP=DIR`),
+/// one sentence a line, for timing the command line on them.
+fn dump(dir: &Path, label: &str, s: &[String], t: &[String]) {
+    let name: String = label
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    for (side, lines) in [("src", s), ("tgt", t)] {
+        let path = dir.join(format!("{name}.{side}.txt"));
+        if let Err(e) = std::fs::write(&path, lines.join("\n") + "\n") {
+            println!("cannot write {}: {e}", path.display());
+        }
+    }
+}
+
+/// A hash of every bead's sentences and confidence (`TEI_ALIGN_SCALE_HASH=1`): two builds whose
+/// fingerprints agree gave the same output, to the bit (for changes meant to be speed only).
+fn fingerprint(beads: &[tei_align::model::Bead]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut mix = |x: u64| h = (h ^ x).wrapping_mul(0x0100_0000_01b3);
+    for b in beads {
+        b.src.iter().for_each(|&x| mix(x as u64));
+        mix(u64::MAX);
+        b.tgt.iter().for_each(|&x| mix(x as u64));
+        mix(u64::MAX - 1);
+        mix(b.confidence.to_bits());
+    }
+    h
+}
+
 fn run(label: &str, doc: Doc) {
     let (s, t, gold) = doc;
+    if let Some(dir) = std::env::var_os("TEI_ALIGN_SCALE_DUMP") {
+        dump(Path::new(&dir), label, &s, &t);
+    }
     common::reset_peak();
     let src: Vec<&str> = s.iter().map(String::as_str).collect();
     let tgt: Vec<&str> = t.iter().map(String::as_str).collect();
@@ -205,6 +240,9 @@ fn run(label: &str, doc: Doc) {
     let peak = common::peak_mib();
     if std::env::var_os("TEI_ALIGN_SCALE_ERRORS").is_some() {
         print_errors(&beads, &gold);
+    }
+    if std::env::var_os("TEI_ALIGN_SCALE_HASH").is_some() {
+        println!("  output fingerprint: {:016x}", fingerprint(&beads));
     }
     println!(
         "| {label} | {} / {} | {secs:.2} | {:.0} | {peak:.0} | {:.3} |",

@@ -8,7 +8,7 @@ use super::refine;
 use super::search::{self, Band, Level, Params, RawBead, TYPES, cumulative};
 use super::semantic::Semantic;
 use super::text::SentenceInfo;
-use super::{AlignError, PieceVecs, confidence, refined};
+use super::{AlignError, PieceVecs, confidence, refined, timing};
 use confidence::Evidence;
 use indicatif::ProgressBar;
 
@@ -22,6 +22,15 @@ const LEX_NULL_NEUTRAL: f32 = 0.2;
 /// Weight of the lexical similarity (in [0, 1]) against the length and prior costs.
 const LAMBDA: f32 = 35.0;
 
+/// Model-free, the lexical weight of the first pass: before the dictionary is induced few words
+/// of a translation match, so a true pair's similarity is low and each clue must count more.
+const LAMBDA_FIRST_FREE: f32 = 85.0;
+
+/// Model-free, the lexical weight of the second pass (with the induced dictionary). Chosen with
+/// [`LAMBDA_FIRST_FREE`] on the fit sets of `docs/aligner.md` (first 35 / 50 / 60 / 70 / 85 /
+/// 100 × second 30 / 35 / 40 / 45 / 50 / 55).
+const LAMBDA_SECOND_FREE: f32 = 40.0;
+
 /// Scale of the length cost of null beads: an omitted sentence's length says little about
 /// whether it was omitted, so it costs mainly its prior.
 const NULL_LENGTH: f32 = 0.1;
@@ -32,6 +41,13 @@ const BLOCK_PENALTY: f32 = 1.5;
 /// Half-width of the band of the second pass around the first pass's path.
 const SECOND_PASS_BAND: usize = 8;
 
+/// Model-free, the half-width of that band: the first pass (no discount for runs of nulls)
+/// spreads a missing passage over merges of its neighbours, so the second pass's run of nulls
+/// lies as many positions off the first path as the passage has sentences; a band of 8 cut off
+/// passages longer than that (deletion bench: omissions of 1–15 sentences), and the path in the
+/// band did not touch its edge, so it was not widened.
+const SECOND_PASS_BAND_FREE: usize = 16;
+
 /// Pseudo-count of the default priors when re-estimating them from the first pass.
 const PRIOR_WEIGHT: f64 = 200.0;
 
@@ -40,9 +56,11 @@ const PRIOR_WEIGHT: f64 = 200.0;
 /// or 4, textberg and hu1984 lost strict F1; with 8, hu1984 omission F1).
 const RUN_COUNTED: usize = 16;
 
-/// Align analysed sentences in two passes (see the module documentation).
+/// Align analysed sentences in two passes (see the module documentation). The analyses are
+/// taken, and dropped once the second pass's features are made from them: a million sentences a
+/// side hold several hundred MiB of them, and the peak of a long alignment comes later.
 pub(super) fn align_infos(
-    (si, ti): (&[SentenceInfo], &[SentenceInfo]),
+    (si, ti): (Vec<SentenceInfo>, Vec<SentenceInfo>),
     bounds: Option<(&[bool], &[bool])>,
     dictionary: &Dictionary,
     progress: Option<&ProgressBar>,
@@ -68,22 +86,41 @@ pub(super) fn align_infos(
         sem: vecs.map_or(0.0, |v| v.params.weight.max(0.0)),
         ..null_costs
     };
-    let (params, dict, first) =
-        first_pass(si, ti, bounds, dictionary, progress, sem.as_ref(), weights);
-    let s = Csr::build(si, |x| dict.src_features(x));
-    let t = Csr::build(ti, |x| dict.tgt_features(x));
+    let (params, dict, first) = first_pass(
+        &si,
+        &ti,
+        bounds,
+        dictionary,
+        progress,
+        sem.as_ref(),
+        weights,
+    );
+    let timer = timing::phase(|| "second pass: features".into());
+    let s = Csr::build(&si, |x| dict.src_features(x));
+    let t = Csr::build(&ti, |x| dict.tgt_features(x));
+    drop((si, ti));
     let feats = weigh(s, t);
+    drop(timer);
     let level = Level {
         src_bound: bounds.map(|b| b.0),
         tgt_bound: bounds.map(|b| b.1),
         sem: sem.as_ref(),
         ..Level::new(&sl, &tl, &feats)
     };
-    let band = Band::around(&first, 1, SECOND_PASS_BAND, n, m);
+    let timer = timing::phase(|| "second pass: search".into());
+    let half = if weights.sem > 0.0 {
+        SECOND_PASS_BAND
+    } else {
+        SECOND_PASS_BAND_FREE
+    };
+    let band = Band::around(&first, 1, half, n, m);
+    drop(first);
     let mut path = search::dp_pieces(&level, &params, band, 3, progress);
+    drop(timer);
     if let (Some(embed), Some(s), Some(v)) = (joined, sem.as_ref(), vecs) {
         path = refined(path, (&level, &params, s), v, embed)?;
     }
+    let _t = timing::phase(|| "evidence".into());
     let evidence = confidence::evidence(&path, &feats, &length_dev(&level, &params), sem.as_ref());
     Ok((path, evidence))
 }
@@ -127,7 +164,11 @@ pub(super) fn first_pass(
         local: None,
         var: 6.8,
         prior: search::PRIOR.map(|p| (-p.ln()) as f32),
-        lambda: LAMBDA,
+        lambda: if weights.sem > 0.0 {
+            LAMBDA
+        } else {
+            LAMBDA_FIRST_FREE
+        },
         null_len: NULL_LENGTH,
         null_len_run: NULL_LENGTH,
         block_penalty: BLOCK_PENALTY,
@@ -157,7 +198,9 @@ pub(super) fn first_pass(
 
     // Pass 1.
     msg("first pass");
+    let timer = timing::phase(|| "first pass: features".into());
     let feats = features(dictionary);
+    drop(timer);
     let level = Level {
         src_cum,
         tgt_cum,
@@ -166,9 +209,12 @@ pub(super) fn first_pass(
         tgt_bound: bounds.map(|b| b.1),
         sem,
     };
+    let timer = timing::phase(|| "first pass: search".into());
     let first = search::search(&level, &params, 3, progress);
+    drop(timer);
     drop(level);
     drop(feats);
+    let _timer = timing::phase(|| "re-estimate and induce".into());
 
     // Re-estimate, induce, realign.
     msg("second pass");
@@ -197,6 +243,9 @@ pub(super) fn first_pass(
         weights.lex_null
     };
     params.lex_null_t = LEX_NULL_NEUTRAL;
+    if weights.sem <= 0.0 {
+        params.lambda = LAMBDA_SECOND_FREE;
+    }
     let pairs: Vec<(usize, usize)> = first
         .iter()
         .filter(|b| b.ty == 0 && b.d2 < 2.0)

@@ -349,15 +349,28 @@ pub(crate) fn weigh(mut s: Csr, mut t: Csr) -> Weighted {
     };
     let (ds, dt) = rayon::join(|| count(&s), || count(&t));
     let total = (s.len() + t.len()).max(1) as f64;
-    let weight = |f: &u32| {
-        let (a, b) = (ds.get(f).copied(), dt.get(f).copied());
+    let weight = |a: Option<u32>, b: Option<u32>| {
         let d = f64::from(a.unwrap_or(0) + b.unwrap_or(0)).max(1.0);
         let w = (total / d).ln().clamp(0.0, 8.0) as f32;
         if a.is_some() && b.is_some() { w } else { -w }
     };
+    // One weight per distinct feature, then one look-up per occurrence (a million sentences a
+    // side hold tens of millions of occurrences of a few hundred thousand features).
+    let (ws, wt) = rayon::join(
+        || -> HashMap<u32, f32> {
+            ds.iter()
+                .map(|(&f, &a)| (f, weight(Some(a), dt.get(&f).copied())))
+                .collect()
+        },
+        || -> HashMap<u32, f32> {
+            dt.iter()
+                .map(|(&f, &b)| (f, weight(ds.get(&f).copied(), Some(b))))
+                .collect()
+        },
+    );
     use rayon::prelude::*;
-    s.w = s.ids.par_iter().map(weight).collect();
-    t.w = t.ids.par_iter().map(weight).collect();
+    s.w = s.ids.par_iter().map(|f| ws[f]).collect();
+    t.w = t.ids.par_iter().map(|f| wt[f]).collect();
     Weighted { src: s, tgt: t }
 }
 

@@ -31,6 +31,7 @@ mod refine;
 mod search;
 mod semantic;
 mod text;
+mod timing;
 
 use crate::model::Bead;
 use confidence::Evidence;
@@ -240,17 +241,25 @@ fn align_piece(
     if n == 0 || m == 0 {
         return Ok(lone_beads(n, m));
     }
+    let t = timing::phase(|| format!("analyse {n} + {m} sentences"));
     let si: Vec<SentenceInfo> = src.par_iter().map(|s| text::analyse(s)).collect();
     let ti: Vec<SentenceInfo> = tgt.par_iter().map(|s| text::analyse(s)).collect();
+    drop(t);
     let bounds = blocks.map(|(sb, tb)| (boundaries(sb), boundaries(tb)));
     let bounds = bounds.as_ref().map(|(a, b)| (a.as_slice(), b.as_slice()));
     let joined = joined_embedder((src, tgt), vecs);
     let joined: Option<&refine::JoinedEmbed<'_>> =
         if refining(vecs) { Some(&joined) } else { None };
-    let infos = (si.as_slice(), ti.as_slice());
     let (path, evidence) = align_infos(
-        infos, bounds, dictionary, progress, vecs, null_costs, joined,
+        (si, ti),
+        bounds,
+        dictionary,
+        progress,
+        vecs,
+        null_costs,
+        joined,
     )?;
+    let _t = timing::phase(|| "beads".into());
     Ok(to_beads(path, evidence))
 }
 

@@ -169,7 +169,13 @@ pub(crate) fn dp_widening_rows(
     for round in 0..=rounds {
         let Some(b) = band.take() else { break };
         label_run(progress, round);
+        let _t = crate::align::timing::phase(|| {
+            format!("    dp round {round}: rows {rows:?}, {} states", b.states())
+        });
         let (beads, tables) = dp(level, p, b, prev.take(), progress);
+        if crate::align::timing::enabled() && tables.copied > 0 {
+            eprintln!("[timing]     {} rows copied", tables.copied);
+        }
         let bd = &tables.band;
         let wider = if rows.start == 0 && rows.end > level.n() {
             widened(bd, &beads, 2 * w, m)

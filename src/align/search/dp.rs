@@ -72,12 +72,15 @@ fn pair_matrix(
 /// first changed.
 pub(crate) struct Tables {
     pub(super) band: Band,
-    /// Path costs, each row relative to its entry in `base`.
+    /// Path costs, each row relative to its smallest entry: summed over a million beads the path
+    /// cost reaches tens of millions, where an f32 cannot tell two paths apart by less than a
+    /// few units.
     cost: Vec<f32>,
-    /// Per row, the cost every entry of that row is relative to (its smallest), in f64: summed
-    /// over a million beads the path cost reaches tens of millions, where an f32 cannot tell
-    /// two paths apart by less than a few units.
-    base: Vec<f64>,
+    /// Per row, its smallest cost relative to the row before: a bead from row i − a into row i
+    /// is shifted by the sum of the `least` of the rows between, a few terms, exact in f64
+    /// (so a row's costs depend only on the rows it is computed from, not on where the path
+    /// cost stands: see [`Old`]).
+    least: Vec<f32>,
     back: Vec<u8>,
     lex: Vec<f32>,
     /// Semantic pair products per state (empty without vectors).
@@ -85,6 +88,190 @@ pub(crate) struct Tables {
     /// With affine gaps: `gap_rows[k]` holds the 1-0 run states of row `k × GAP_CHECKPOINT − 1`,
     /// from which a search in a widened band restarts (the rows after it are recomputed).
     gap_rows: Vec<Vec<f32>>,
+    /// The per-sentence null costs the search used ([`NullInputs`]), to tell which rows a
+    /// widened band changes.
+    nulls: NullInputs,
+    /// Rows copied from the previous search rather than computed (see [`Old`]).
+    pub(super) copied: usize,
+}
+
+/// What the search adds to a null bead of each source and each target sentence from the
+/// evidence around it in the band (lexical, semantic): it depends on the band, so a widened
+/// band can change it for sentences near the widening.
+#[derive(Default)]
+struct NullInputs {
+    lex_s: Vec<f32>,
+    lex_t: Vec<f32>,
+    near_s: Vec<f32>,
+    near_t: Vec<f32>,
+}
+
+impl NullInputs {
+    /// Per source and per target sentence: does its null cost differ from `old`'s (to the bit)?
+    fn changed(&self, old: &NullInputs, n: usize, m: usize) -> (Vec<bool>, Vec<bool>) {
+        let differ = |a: &[f32], b: &[f32], k: usize| {
+            a.get(k).map(|x| x.to_bits()) != b.get(k).map(|x| x.to_bits())
+        };
+        let s = (0..n)
+            .map(|k| differ(&self.lex_s, &old.lex_s, k) || differ(&self.near_s, &old.near_s, k))
+            .collect();
+        let t = (0..m)
+            .map(|k| differ(&self.lex_t, &old.lex_t, k) || differ(&self.near_t, &old.near_t, k))
+            .collect();
+        (s, t)
+    }
+}
+
+/// The rows of the previous search from the row the new one restarts at (`first`), kept so that
+/// rows the widening cannot have changed are copied rather than computed again: once the new
+/// search has come to the same state as the old (the same costs and back pointers in the last
+/// [`MAXK`] rows, the same 1-0 run states) at a row whose band and inputs are the same as before,
+/// every row up to the next changed one comes out the same, to the bit. A band is widened only
+/// here and there (around runs of nulls), and the two searches meet again within a few dozen
+/// rows, where before every row to the end of the text was computed again.
+struct Old {
+    band: Band,
+    first: usize,
+    cost: Vec<f32>,
+    back: Vec<u8>,
+    /// Per row from `first`.
+    least: Vec<f32>,
+    /// The 1-0 run states at every checkpoint from `first / GAP_CHECKPOINT` on.
+    gap_rows: Vec<Vec<f32>>,
+    /// For every row: the first row at or after it that the new band or the new null costs
+    /// make different (n + 1 where there is none).
+    next_changed: Vec<usize>,
+}
+
+impl Old {
+    /// Old row `i`'s costs and back pointers.
+    fn row(&self, i: usize) -> (&[f32], &[u8]) {
+        let r = self.band.off[i] - self.band.off[self.first]
+            ..self.band.off[i + 1] - self.band.off[self.first];
+        (&self.cost[r.clone()], &self.back[r])
+    }
+
+    /// Copy the old rows `rows` into the new search's tables.
+    fn copy_rows(
+        &self,
+        rows: std::ops::Range<usize>,
+        band: &Band,
+        (cost, back, least): (&mut [f32], &mut [u8], &mut Vec<f32>),
+    ) {
+        let base = self.band.off[self.first];
+        let (a, b) = (band.off[rows.start], band.off[rows.end]);
+        let (oa, ob) = (
+            self.band.off[rows.start] - base,
+            self.band.off[rows.end] - base,
+        );
+        cost[a..b].copy_from_slice(&self.cost[oa..ob]);
+        back[a..b].copy_from_slice(&self.back[oa..ob]);
+        least.extend_from_slice(&self.least[rows.start - self.first..rows.end - self.first]);
+    }
+
+    /// The old run states saved at checkpoint row `i` (a multiple of [`GAP_CHECKPOINT`]).
+    fn gap_at(&self, i: usize) -> Option<&Vec<f32>> {
+        self.gap_rows
+            .get((i / GAP_CHECKPOINT).checked_sub(self.first / GAP_CHECKPOINT)?)
+    }
+
+    /// At checkpoint row `i` of the new search: the row up to which the old rows may be copied
+    /// (exclusive; a checkpoint, or n + 1), if the new search is in the old one's state.
+    fn copy_until(
+        &self,
+        i: usize,
+        new: (&Band, &[f32], &[u8], &[f32]),
+        gap: Option<&[f32]>,
+    ) -> Option<usize> {
+        let (band, cost, back, least) = new;
+        let n = band.lo.len() - 1;
+        if i < self.first + MAXK || self.next_changed[i - MAXK] <= i {
+            return None;
+        }
+        let same_row = |r: usize| {
+            let (oc, ob) = self.row(r);
+            let k = band.off[r]..band.off[r + 1];
+            oc.iter()
+                .zip(&cost[k.clone()])
+                .all(|(a, b)| a.to_bits() == b.to_bits())
+                && ob == &back[k]
+                && self.least[r - self.first].to_bits() == least[r].to_bits()
+        };
+        if !(i - MAXK..i).all(same_row) {
+            return None;
+        }
+        if let Some(g) = gap {
+            let old = self.gap_at(i)?;
+            if old.len() != g.len() || old.iter().zip(g).any(|(a, b)| a.to_bits() != b.to_bits()) {
+                return None;
+            }
+        }
+        let d = self.next_changed[i];
+        if d > n {
+            return Some(n + 1);
+        }
+        let c = d.saturating_sub(MAXK) / GAP_CHECKPOINT * GAP_CHECKPOINT;
+        (c > i).then_some(c)
+    }
+}
+
+/// The previous search's tables from the row the new one restarts at, before the new band's
+/// changed rows are known.
+struct OldRows {
+    band: Band,
+    first: usize,
+    cost: Vec<f32>,
+    back: Vec<u8>,
+    least: Vec<f32>,
+    gap_rows: Vec<Vec<f32>>,
+    nulls: NullInputs,
+}
+
+impl OldRows {
+    /// With the rows the new `band` and its null costs change.
+    fn into_old(self, band: &Band, nulls: &NullInputs, m: usize) -> Old {
+        let n = band.lo.len() - 1;
+        let (cs, ct) = nulls.changed(&self.nulls, n, m);
+        Old {
+            next_changed: next_changed(band, &self.band, (&cs, &ct)),
+            band: self.band,
+            first: self.first,
+            cost: self.cost,
+            back: self.back,
+            least: self.least,
+            gap_rows: self.gap_rows,
+        }
+    }
+}
+
+/// Whether a search in a widened band copies the rows it cannot have changed
+/// (`TEI_ALIGN_DP_COPY=0` turns it off, to compare).
+fn copying() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var("TEI_ALIGN_DP_COPY").map_or(true, |v| v != "0"))
+}
+
+/// For every row of `band`: the first row at or after it that differs from `old` (its limits,
+/// or the null costs of a sentence it holds), n + 1 where none does.
+fn next_changed(band: &Band, old: &Band, (cs, ct): (&[bool], &[bool])) -> Vec<usize> {
+    let n = band.lo.len() - 1;
+    // Prefix counts of the changed target sentences, to ask of a row's columns in one step.
+    let mut ct_cum = Vec::with_capacity(ct.len() + 1);
+    ct_cum.push(0usize);
+    for &c in ct {
+        ct_cum.push(ct_cum[ct_cum.len() - 1] + usize::from(c));
+    }
+    let mut out = vec![n + 1; n + 2];
+    for i in (0..=n).rev() {
+        let (lo, hi) = (band.lo[i], band.hi[i]);
+        let cols = |a: usize, b: usize| ct_cum[b.min(ct.len())] - ct_cum[a.min(ct.len())];
+        let changed = lo != old.lo[i]
+            || hi != old.hi[i]
+            || (i > 0 && cs.get(i - 1).copied().unwrap_or(false))
+            || cols(lo.saturating_sub(1), hi) > 0;
+        out[i] = if changed { i } else { out[i + 1] };
+    }
+    out
 }
 
 /// Rows between the saved 1-0 run states of [`Tables::gap_rows`].
@@ -109,34 +296,44 @@ pub(super) fn dp(
     let mut d_from = 0;
     let mut gap_start: Vec<f32> = Vec::new();
     let mut reuse: Option<(Band, usize, Vec<f32>, Vec<f32>)> = None;
-    let (from, mut lex, mut semm, mut cost, mut back, mut row_base) = match prev {
+    // The rows of the previous search from where this one restarts (see `Old`).
+    let mut old_rows: Option<OldRows> = None;
+    let (from, mut lex, mut semm, mut cost, mut back, mut least) = match prev {
         Some(t) => {
             let r0 = (0..=n)
                 .find(|&i| t.band.lo[i] != band.lo[i] || t.band.hi[i] != band.hi[i])
                 .unwrap_or(n + 1);
             let keep = if r0 > n { band.states() } else { band.off[r0] };
-            let (mut lex, mut semm, mut cost, mut back, mut base) =
-                (t.lex, t.sem, t.cost, t.back, t.base);
+            let (mut lex, mut semm, mut cost, mut back, mut least) =
+                (t.lex, t.sem, t.cost, t.back, t.least);
+            let old_band = t.band.clone();
             // The pairwise values of the rows searched again are kept for the states both
             // bands hold (most of them: a band is widened only here and there).
             let old_lex = lex.split_off(keep.min(lex.len()));
             let old_sem = semm.split_off(keep.min(semm.len()));
             reuse = Some((t.band, keep, old_lex, old_sem));
+            let mut old_gap = Vec::new();
             let (d0, dkeep) = if gap {
                 let k = (r0 / GAP_CHECKPOINT).min(t.gap_rows.len().saturating_sub(1));
                 gap_rows = t.gap_rows;
                 gap_start = gap_rows.get(k).cloned().unwrap_or_default();
-                gap_rows.truncate(k);
+                old_gap = gap_rows.split_off(k.min(gap_rows.len()));
                 let d0 = k * GAP_CHECKPOINT;
                 (d0, if d0 > n { band.states() } else { band.off[d0] })
             } else {
                 (r0, keep)
             };
             d_from = d0;
-            cost.truncate(dkeep);
-            back.truncate(dkeep);
-            base.truncate(d0);
-            (r0, lex, semm, cost, back, base)
+            old_rows = Some(OldRows {
+                band: old_band,
+                first: d0,
+                cost: cost.split_off(dkeep.min(cost.len())),
+                back: back.split_off(dkeep.min(back.len())),
+                least: least.split_off(d0.min(least.len())),
+                gap_rows: old_gap,
+                nulls: t.nulls,
+            });
+            (r0, lex, semm, cost, back, least)
         }
         None => (
             0,
@@ -150,6 +347,9 @@ pub(super) fn dp(
     let band = &band;
     let lex_from = from.min(n + 1);
     let from = if gap { d_from.min(from) } else { from };
+    if crate::align::timing::enabled() && from > 0 {
+        eprintln!("[timing]     dp restarts at row {from} of {n}");
+    }
     if lex_from <= n {
         // The sentences the rows still to compute pair (sentence i − 1 of row i).
         let (s0, t0) = (
@@ -213,6 +413,16 @@ pub(super) fn dp(
     } else {
         (Vec::new(), Vec::new())
     };
+    let nulls = NullInputs {
+        lex_s,
+        lex_t,
+        near_s,
+        near_t,
+    };
+    let (lex_s, lex_t, near_s, near_t) = (&nulls.lex_s, &nulls.lex_t, &nulls.near_s, &nulls.near_t);
+    let old = old_rows
+        .filter(|_| from > 0 && copying())
+        .map(|o| o.into_old(band, &nulls, m));
     // What a null bead of source sentence i − 1 (a = 1) or target sentence j − 1 (a = 0) costs
     // besides its prior: its length, and what the lexical and semantic evidence say.
     let null_extra = |a: usize, i: usize, j: usize, d2: f32| -> f32 {
@@ -235,7 +445,28 @@ pub(super) fn dp(
     // `gap_s_prev`), so that a run of nulls opens once at the prior and every further null
     // costs `null_extend`, whatever the best path into the previous state was.
     let (mut gap_t, mut gap_s, mut gap_s_prev) = (Vec::new(), Vec::new(), gap_start);
-    for i in from..=n {
+    let mut copied = 0;
+    let mut i = from;
+    while i <= n {
+        if let Some(o) = &old
+            && i.is_multiple_of(GAP_CHECKPOINT)
+            && let Some(to) = o.copy_until(
+                i,
+                (band, &cost, &back, &least),
+                gap.then_some(gap_s_prev.as_slice()),
+            )
+        {
+            o.copy_rows(i..to, band, (&mut cost, &mut back, &mut least));
+            copied += to - i;
+            if gap {
+                for x in (i..to).step_by(GAP_CHECKPOINT) {
+                    gap_rows.push(o.gap_at(x).cloned().unwrap_or_default());
+                }
+                gap_s_prev = o.gap_at(to).cloned().unwrap_or_default();
+            }
+            i = to;
+            continue;
+        }
         if gap && i.is_multiple_of(GAP_CHECKPOINT) {
             gap_rows.push(gap_s_prev.clone());
         }
@@ -246,9 +477,8 @@ pub(super) fn dp(
             row_prefix(band, &semm, i, base, hi, &mut dense, &mut qs);
         }
         let ratio = f64::from(p.ratio_at(i));
-        // This row's costs are computed relative to the previous row's base, and each earlier
-        // row's costs shifted to that frame by `shift`: every sum stays small.
-        let frame = if i > 0 { row_base[i - 1] } else { 0.0 };
+        // This row's costs are computed relative to the previous row's smallest, and each
+        // earlier row's costs shifted to that frame by `shift`: every sum stays small.
         // The rows a bead of a source sentences would start from.
         let mut prow = [(0usize, 0usize, 0usize, 0.0f32, 0.0f32, 0.0f32, false); MAXK + 1];
         for (a, pr) in prow.iter_mut().enumerate() {
@@ -260,7 +490,7 @@ pub(super) fn dp(
                     band.off[pi],
                     ((level.src_cum[i] - level.src_cum[pi]) * ratio) as f32,
                     (sw[i] - sw[pi]) as f32,
-                    (row_base[pi] - frame) as f32,
+                    -(pi + 1..i).map(|k| f64::from(least[k])).sum::<f64>() as f32,
                     true,
                 );
             } else if a == 0 {
@@ -415,19 +645,24 @@ pub(super) fn dp(
         }
         // Re-base the row on its smallest cost.
         let row = &mut cost[row_off..row_off + hi - lo + 1];
-        let least = row.iter().copied().fold(f32::INFINITY, f32::min);
-        let least = if least.is_finite() { least } else { 0.0 };
-        row.iter_mut().for_each(|c| *c -= least);
+        let row_least = row.iter().copied().fold(f32::INFINITY, f32::min);
+        let row_least = if row_least.is_finite() {
+            row_least
+        } else {
+            0.0
+        };
+        row.iter_mut().for_each(|c| *c -= row_least);
         if gap {
-            gap_s.iter_mut().for_each(|c| *c -= least);
+            gap_s.iter_mut().for_each(|c| *c -= row_least);
             std::mem::swap(&mut gap_s, &mut gap_s_prev);
         }
-        row_base.push(frame + f64::from(least));
+        least.push(row_least);
         if let Some(pb) = progress
             && i % 4096 == 0
         {
             pb.set_position(i as u64);
         }
+        i += 1;
     }
     // Trace back from the corner.
     let mut beads = Vec::new();
@@ -481,10 +716,12 @@ pub(super) fn dp(
         band: band.clone(),
         cost,
         back,
-        base: row_base,
+        least,
         lex,
         sem: semm,
         gap_rows,
+        nulls,
+        copied,
     };
     (beads, tables)
 }
@@ -611,6 +848,16 @@ mod tests {
     /// Sentences known by their lengths and a clue on every fourth, the target missing the
     /// source's sentences `gap`, aligned with the parameters `p`.
     fn align_lengths_only(n: usize, gap: std::ops::Range<usize>, p: &Params) -> Vec<RawBead> {
+        let (sl, tl, feats) = lengths_and_clues(n, &gap);
+        let level = Level::new(&sl, &tl, &feats);
+        dp_widening(&level, p, Band::full(sl.len(), tl.len()), 0, None)
+    }
+
+    /// The texts of [`align_lengths_only`]: source and target lengths and their clues.
+    fn lengths_and_clues(
+        n: usize,
+        gap: &std::ops::Range<usize>,
+    ) -> (Vec<u32>, Vec<u32>, crate::align::lexicon::Weighted) {
         let sl: Vec<u32> = (0..n).map(|k| 20 + (k as u32 * 37) % 61).collect();
         let tl: Vec<u32> = (0..n)
             .filter(|k| !gap.contains(k))
@@ -630,8 +877,55 @@ mod tests {
             Csr::build(&src_ids, |&k| clue(k)),
             Csr::build(&tgt_ids, |&k| clue(k)),
         );
+        (sl, tl, feats)
+    }
+
+    #[test]
+    fn a_widened_band_searched_again_copies_only_what_cannot_change() {
+        // 2,000 sentences, 40 missing from the target after 300. The first band follows the
+        // right path (half-width 8) but is pinched to the diagonal in rows 320..330, inside the
+        // run of nulls; the second is the same without the pinch. Searched again from the
+        // first search's tables, the rows after the pinch are copied once both searches meet,
+        // and the path and every cost are the same, to the bit, as a search from scratch.
+        let (n, gap) = (2000, 300..340);
+        let (sl, tl, feats) = lengths_and_clues(n, &gap);
+        let m = tl.len();
         let level = Level::new(&sl, &tl, &feats);
-        dp_widening(&level, p, Band::full(sl.len(), tl.len()), 0, None)
+        let truth = |i: usize| i.min(300).max(i.saturating_sub(40));
+        let band = |pinch: bool| {
+            let pinched = |i: usize| pinch && (320..330).contains(&i);
+            let lo = (0..=n)
+                .map(|i| {
+                    if pinched(i) {
+                        i - 2
+                    } else {
+                        truth(i).saturating_sub(8)
+                    }
+                })
+                .collect();
+            let hi = (0..=n)
+                .map(|i| (if pinched(i) { i + 2 } else { truth(i) + 8 }).min(m))
+                .collect();
+            Band::new(lo, hi, m)
+        };
+        for p in [
+            params(1.0),
+            Params {
+                null_extend: 1.0,
+                ..params(1.0)
+            },
+        ] {
+            let (_, first) = dp(&level, &p, band(true), None, None);
+            let (again, t) = dp(&level, &p, band(false), Some(first), None);
+            let (fresh, f) = dp(&level, &p, band(false), None, None);
+            assert_eq!(again, fresh);
+            assert!(t.copied > 1000, "{} rows copied", t.copied);
+            let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&t.cost), bits(&f.cost));
+            assert_eq!(t.back, f.back);
+            assert_eq!(bits(&t.least), bits(&f.least));
+            assert_eq!(f.copied, 0);
+        }
     }
 
     /// The source sentences of `gap` are 1-0 beads in `path`, in one run where the passage is

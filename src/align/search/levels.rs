@@ -103,6 +103,7 @@ fn search_level(
             null_run: if sentences { f32::INFINITY } else { p.null_run },
             ..p.clone()
         };
+        let _t = crate::align::timing::phase(|| format!("  level {depth}: {n} rows, full"));
         return dp_widening(level, &own, Band::full(n, m), rounds, progress);
     }
     let group = |cum: &[f64]| -> Vec<f64> {
@@ -140,6 +141,7 @@ fn search_level(
         ..p.clone()
     };
     let path = search_level(&coarse, &coarse_params, rounds, None, false, depth + 1);
+    let _t = crate::align::timing::phase(|| format!("  level {depth}: {n} rows"));
     let band = Band::around(&path, COARSEN, BAND, n, m);
     if p.local.is_some() {
         return dp_pieces(level, p, band, rounds, progress);
