@@ -107,7 +107,8 @@ pub fn e5() -> Option<std::sync::Arc<dyn tei_align::embed::Embedder>> {
 }
 
 /// The semantic parameters: the defaults, or `TEI_ALIGN_SEM_WEIGHT`, `_EXP`, `_THRESHOLD`,
-/// `_BLOCK_BIAS`, `_JOINED_BIAS`, `_REFINE` (0: off) in their place (for fitting them).
+/// `_BLOCK_BIAS`, `_JOINED_BIAS`, `_REFINE` (0: off), `_SHIFT` (a number or `off`) in their
+/// place (for fitting them).
 pub fn semantic_params() -> tei_align::align::SemanticParams {
     let mut p = tei_align::align::SemanticParams::default();
     let var = |k: &str| {
@@ -137,6 +138,12 @@ pub fn semantic_params() -> tei_align::align::SemanticParams {
     }
     if let Some(v) = var("REFINE") {
         p.refine = v != 0.0;
+    }
+    // `TEI_ALIGN_SEM_SHIFT`: a number, or `off`.
+    match std::env::var("TEI_ALIGN_SEM_SHIFT").as_deref() {
+        Ok("off") => p.shift = None,
+        Ok(_) => p.shift = var("SHIFT").or(p.shift),
+        Err(_) => {}
     }
     p
 }

@@ -294,6 +294,7 @@ fn refined(
         sem,
         weight: v.params.weight.max(0.0) * v.params.refine_weight,
         bias: v.params.joined_bias,
+        shift: v.params.shift,
     };
     Ok(refine::refine(path, &r, embed)?)
 }

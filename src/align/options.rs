@@ -88,6 +88,11 @@ pub struct SemanticParams {
     pub joined_bias: f32,
     /// Weight of the semantic evidence in that refinement, as a multiple of `weight`.
     pub refine_weight: f32,
+    /// In that refinement, the boundary between two neighbouring paired beads is also tried
+    /// one sentence either way (the joined texts embedded) where the edge sentence's vector is
+    /// within this cosine of being closer to the neighbour's block than to its own bead's
+    /// (`None`: no shifts).
+    pub shift: Option<f32>,
     /// How far the search's semantic costs judge a pair against each sentence's nearest
     /// neighbours on the other side (a margin, after Artetxe & Schwenk) rather than against the
     /// other text's centroid: 0 the centroid only, 1 the neighbours (see `semantic.rs`). The
@@ -119,6 +124,7 @@ impl Default for SemanticParams {
             refine: true,
             joined_bias: 0.0,
             refine_weight: 1.0,
+            shift: Some(0.0),
             margin: 1.0,
             floor: 0.7,
             adaptive: 1.3,

@@ -11,7 +11,9 @@
 //! sentence vectors), and the segmentation of that window is decided again by a small dynamic
 //! programme over the search's own costs — priors, length, lexical clues, block boundaries,
 //! runs of nulls priced exactly — with the semantic cost of every block read from its own
-//! vector. A block of several sentences not among those is not considered there.
+//! vector. A block of several sentences not among those is not considered there. Where the
+//! edge sentence of a paired bead in a window is (nearly) closer to its neighbour's block than
+//! to its own bead's, the blocks with the boundary moved by that sentence are embedded too.
 
 use super::lexicon::{Weighted, overlap};
 use super::search::{Level, Params, RawBead, TYPES, length_cost, length_d2};
@@ -24,6 +26,9 @@ const MAXK: usize = 4;
 
 /// Consecutive sentences of one side: start, end (exclusive), in piece indices.
 pub(crate) type Span = (usize, usize);
+
+/// The vectors of joined texts, by span.
+type Joined = HashMap<Span, Vec<f32>>;
 
 /// Embeds the joined texts of spans of one side (`true`: the source): one vector per span.
 pub(crate) type JoinedEmbed<'a> =
@@ -38,6 +43,10 @@ pub(crate) struct Refiner<'a> {
     pub weight: f32,
     /// A joined block's `r` is raised by this share per sentence of the bead beyond two.
     pub bias: f32,
+    /// Boundary shifts between neighbouring paired beads of a window are embedded where the
+    /// edge sentence's vector is within this of being closer to the neighbour's block than to
+    /// its own bead's (`None`: none are).
+    pub shift: Option<f32>,
 }
 
 /// The windows of `path` worth deciding again, as ranges of bead indices: every bead that is not
@@ -145,7 +154,26 @@ pub(crate) fn refine(
         }
         Ok(list.into_iter().zip(rows.into_iter().map(unit)).collect())
     };
-    let (sv, tv) = (vectors(true, ss)?, vectors(false, ts)?);
+    let (mut sv, mut tv) = (vectors(true, ss)?, vectors(false, ts)?);
+    if let Some(eps) = r.shift {
+        // Boundary shifts: a second round, judged with the path's own blocks embedded above.
+        let (mut s2, mut t2) = (BTreeSet::new(), BTreeSet::new());
+        for &(k0, k1) in &wins {
+            for k in k0..k1.saturating_sub(1) {
+                shifts(
+                    r.sem,
+                    (&path[k], &path[k + 1]),
+                    (&sv, &tv),
+                    eps,
+                    (&mut s2, &mut t2),
+                );
+            }
+        }
+        s2.retain(|x| !sv.contains_key(x));
+        t2.retain(|x| !tv.contains_key(x));
+        sv.extend(vectors(true, s2)?);
+        tv.extend(vectors(false, t2)?);
+    }
     let local = Local {
         r,
         sv: &sv,
@@ -163,6 +191,100 @@ pub(crate) fn refine(
     }
     out.extend_from_slice(&path[next..]);
     Ok(out)
+}
+
+/// A block's vector: a single sentence's own, or a joined text's from `map`.
+fn block_vec<'v>(
+    sem: &'v Semantic<'_>,
+    src: bool,
+    (x0, x1): Span,
+    map: &'v Joined,
+) -> Option<&'v [f32]> {
+    match (x1 - x0, src) {
+        (0, _) => None,
+        (1, true) => Some(sem.src_vec(x0)),
+        (1, false) => Some(sem.tgt_vec(x0)),
+        _ => map.get(&(x0, x1)).map(Vec::as_slice),
+    }
+}
+
+fn dotp(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// The blocks of a boundary shift between two neighbouring paired beads `b` and `c` worth
+/// embedding: the edge sentence of one side moved into the other bead where its own vector is
+/// (nearly, within `eps`) as close to the other bead's block on the other side as to its own
+/// bead's. Most strict errors of mac-dev with e5 put a boundary sentence into the wrong
+/// neighbour; embedding every shift triples the joined texts (`docs/aligner.md`), this test on
+/// the vectors at hand keeps the ones worth deciding.
+fn shifts(
+    sem: &Semantic<'_>,
+    (b, c): (&RawBead, &RawBead),
+    (sv, tv): (&Joined, &Joined),
+    eps: f32,
+    (s2, t2): (&mut BTreeSet<Span>, &mut BTreeSet<Span>),
+) {
+    let paired = |x: &RawBead| x.s1 > x.s0 && x.t1 > x.t0;
+    if !paired(b) || !paired(c) {
+        return;
+    }
+    for on_src in [true, false] {
+        // This side's spans of b and c, the other side's, the other side's joined vectors.
+        let (bs, cs, bo, co, other, out) = if on_src {
+            (
+                (b.s0, b.s1),
+                (c.s0, c.s1),
+                (b.t0, b.t1),
+                (c.t0, c.t1),
+                tv,
+                &mut *s2,
+            )
+        } else {
+            (
+                (b.t0, b.t1),
+                (c.t0, c.t1),
+                (b.s0, b.s1),
+                (c.s0, c.s1),
+                sv,
+                &mut *t2,
+            )
+        };
+        let (Some(vb), Some(vc)) = (
+            block_vec(sem, !on_src, bo, other),
+            block_vec(sem, !on_src, co, other),
+        ) else {
+            continue;
+        };
+        let v = |x: usize| {
+            if on_src {
+                sem.src_vec(x)
+            } else {
+                sem.tgt_vec(x)
+            }
+        };
+        let mut put = |a: usize, z: usize| {
+            if z >= a + 2 && z - a <= MAXK {
+                out.insert((a, z));
+            }
+        };
+        // b's last sentence into c.
+        if bs.1 - bs.0 >= 2 && cs.1 - cs.0 < MAXK {
+            let x = bs.1 - 1;
+            if dotp(v(x), vc) > dotp(v(x), vb) - eps {
+                put(bs.0, x);
+                put(x, cs.1);
+            }
+        }
+        // c's first sentence into b.
+        if cs.1 - cs.0 >= 2 && bs.1 - bs.0 < MAXK {
+            let y = cs.0;
+            if dotp(v(y), vb) > dotp(v(y), vc) - eps {
+                put(bs.0, y + 1);
+                put(y + 1, cs.1);
+            }
+        }
+    }
 }
 
 fn unit(mut v: Vec<f32>) -> Vec<f32> {
@@ -407,5 +529,34 @@ mod tests {
         assert_eq!(s.into_iter().collect::<Vec<_>>(), vec![(1, 3), (1, 4)]);
         // Target: the 1-1's sentence and the 2-1's each joined to the 0-1's.
         assert_eq!(t.into_iter().collect::<Vec<_>>(), vec![(0, 2), (1, 3)]);
+    }
+
+    #[test]
+    fn a_boundary_sentence_closer_to_the_neighbour_is_tried_there() {
+        use crate::align::semantic::Vectors;
+        let e = |k: usize| {
+            let mut v = vec![0.2f32; 3];
+            v[k] = 1.0;
+            v
+        };
+        // Source: A, B; target: A', B', B'' (a 1-2 then a 1-1 as the search found them).
+        let rows = vec![e(0), e(1), e(0), e(1), e(1)];
+        let vecs = Vectors::new(3, rows, 2);
+        let params = crate::align::SemanticParams::default();
+        let sem = Semantic::new(&vecs, &vecs.src, &vecs.tgt, &[40; 2], &[40; 3], &params);
+        let (b, c) = (bead(0, 1, 0, 2), bead(1, 2, 2, 3));
+        let none = HashMap::new();
+        let (mut s, mut t) = (BTreeSet::new(), BTreeSet::new());
+        shifts(&sem, (&b, &c), (&none, &none), 0.0, (&mut s, &mut t));
+        // B' is B's: the target block B' B'' is worth embedding; nothing moves on the source.
+        assert!(s.is_empty());
+        assert_eq!(t.into_iter().collect::<Vec<_>>(), vec![(1, 3)]);
+        // With A'' in place of B', it stays where it is.
+        let rows = vec![e(0), e(1), e(0), e(0), e(1)];
+        let vecs = Vectors::new(3, rows, 2);
+        let sem = Semantic::new(&vecs, &vecs.src, &vecs.tgt, &[40; 2], &[40; 3], &params);
+        let (mut s, mut t) = (BTreeSet::new(), BTreeSet::new());
+        shifts(&sem, (&b, &c), (&none, &none), 0.0, (&mut s, &mut t));
+        assert!(s.is_empty() && t.is_empty());
     }
 }
