@@ -129,14 +129,7 @@ impl NullInputs {
 /// here and there (around runs of nulls), and the two searches meet again within a few dozen
 /// rows, where before every row to the end of the text was computed again.
 struct Old {
-    band: Band,
-    first: usize,
-    cost: Vec<f32>,
-    back: Vec<u8>,
-    /// Per row from `first`.
-    least: Vec<f32>,
-    /// The 1-0 run states at every checkpoint from `first / GAP_CHECKPOINT` on.
-    gap_rows: Vec<Vec<f32>>,
+    rows: OldRows,
     /// For every row: the first row at or after it that the new band or the new null costs
     /// make different (n + 1 where there is none).
     next_changed: Vec<usize>,
@@ -145,9 +138,9 @@ struct Old {
 impl Old {
     /// Old row `i`'s costs and back pointers.
     fn row(&self, i: usize) -> (&[f32], &[u8]) {
-        let r = self.band.off[i] - self.band.off[self.first]
-            ..self.band.off[i + 1] - self.band.off[self.first];
-        (&self.cost[r.clone()], &self.back[r])
+        let r = self.rows.band.off[i] - self.rows.band.off[self.rows.first]
+            ..self.rows.band.off[i + 1] - self.rows.band.off[self.rows.first];
+        (&self.rows.cost[r.clone()], &self.rows.back[r])
     }
 
     /// Copy the old rows `rows` into the new search's tables.
@@ -157,21 +150,24 @@ impl Old {
         band: &Band,
         (cost, back, least): (&mut [f32], &mut [u8], &mut Vec<f32>),
     ) {
-        let base = self.band.off[self.first];
+        let base = self.rows.band.off[self.rows.first];
         let (a, b) = (band.off[rows.start], band.off[rows.end]);
         let (oa, ob) = (
-            self.band.off[rows.start] - base,
-            self.band.off[rows.end] - base,
+            self.rows.band.off[rows.start] - base,
+            self.rows.band.off[rows.end] - base,
         );
-        cost[a..b].copy_from_slice(&self.cost[oa..ob]);
-        back[a..b].copy_from_slice(&self.back[oa..ob]);
-        least.extend_from_slice(&self.least[rows.start - self.first..rows.end - self.first]);
+        cost[a..b].copy_from_slice(&self.rows.cost[oa..ob]);
+        back[a..b].copy_from_slice(&self.rows.back[oa..ob]);
+        least.extend_from_slice(
+            &self.rows.least[rows.start - self.rows.first..rows.end - self.rows.first],
+        );
     }
 
     /// The old run states saved at checkpoint row `i` (a multiple of [`GAP_CHECKPOINT`]).
     fn gap_at(&self, i: usize) -> Option<&Vec<f32>> {
-        self.gap_rows
-            .get((i / GAP_CHECKPOINT).checked_sub(self.first / GAP_CHECKPOINT)?)
+        self.rows
+            .gap_rows
+            .get((i / GAP_CHECKPOINT).checked_sub(self.rows.first / GAP_CHECKPOINT)?)
     }
 
     /// At checkpoint row `i` of the new search: the row up to which the old rows may be copied
@@ -184,7 +180,7 @@ impl Old {
     ) -> Option<usize> {
         let (band, cost, back, least) = new;
         let n = band.lo.len() - 1;
-        if i < self.first + MAXK || self.next_changed[i - MAXK] <= i {
+        if i < self.rows.first + MAXK || self.next_changed[i - MAXK] <= i {
             return None;
         }
         let same_row = |r: usize| {
@@ -194,7 +190,7 @@ impl Old {
                 .zip(&cost[k.clone()])
                 .all(|(a, b)| a.to_bits() == b.to_bits())
                 && ob == &back[k]
-                && self.least[r - self.first].to_bits() == least[r].to_bits()
+                && self.rows.least[r - self.rows.first].to_bits() == least[r].to_bits()
         };
         if !(i - MAXK..i).all(same_row) {
             return None;
@@ -221,7 +217,9 @@ struct OldRows {
     first: usize,
     cost: Vec<f32>,
     back: Vec<u8>,
+    /// Per row from `first`.
     least: Vec<f32>,
+    /// The 1-0 run states at every checkpoint from `first / GAP_CHECKPOINT` on.
     gap_rows: Vec<Vec<f32>>,
     nulls: NullInputs,
 }
@@ -233,12 +231,7 @@ impl OldRows {
         let (cs, ct) = nulls.changed(&self.nulls, n, m);
         Old {
             next_changed: next_changed(band, &self.band, (&cs, &ct)),
-            band: self.band,
-            first: self.first,
-            cost: self.cost,
-            back: self.back,
-            least: self.least,
-            gap_rows: self.gap_rows,
+            rows: self,
         }
     }
 }
