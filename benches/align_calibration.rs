@@ -523,7 +523,7 @@ fn masked() -> Vec<usize> {
         .unwrap_or_default()
         .split(',')
         .filter_map(|v| v.trim().parse().ok())
-        .filter(|&k| k >= 1 && k < tei_align::align::confidence::FEATURES)
+        .filter(|k| (1..tei_align::align::confidence::FEATURES).contains(k))
         .collect()
 }
 
