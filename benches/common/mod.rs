@@ -131,6 +131,7 @@ pub fn semantic_params() -> tei_align::align::SemanticParams {
         ("MARGIN", &mut p.margin),
         ("FLOOR", &mut p.floor),
         ("ADAPTIVE", &mut p.adaptive),
+        ("PRIOR_21", &mut p.prior_2_1),
     ] {
         if let Some(v) = var(k) {
             *slot = v;
