@@ -107,8 +107,8 @@ pub fn e5() -> Option<std::sync::Arc<dyn tei_align::embed::Embedder>> {
 }
 
 /// The semantic parameters: the defaults, or `TEI_ALIGN_SEM_WEIGHT`, `_EXP`, `_THRESHOLD`,
-/// `_BLOCK_BIAS`, `_JOINED_BIAS`, `_REFINE` (0: off), `_SHIFT` (a number or `off`) in their
-/// place (for fitting them).
+/// `_BLOCK_BIAS`, `_JOINED_BIAS`, `_PRIOR_21`, `_REFINE` (0: off), `_SHIFT` (a number or `off`)
+/// in their place (for fitting them).
 pub fn semantic_params() -> tei_align::align::SemanticParams {
     let mut p = tei_align::align::SemanticParams::default();
     let var = |k: &str| {
