@@ -107,8 +107,8 @@ pub fn e5() -> Option<std::sync::Arc<dyn tei_align::embed::Embedder>> {
 }
 
 /// The semantic parameters: the defaults, or `TEI_ALIGN_SEM_WEIGHT`, `_EXP`, `_THRESHOLD`,
-/// `_BLOCK_BIAS`, `_JOINED_BIAS`, `_REFINE` (0: off), `_SHIFT` (a number or `off`) in their
-/// place (for fitting them).
+/// `_BLOCK_BIAS`, `_JOINED_BIAS`, `_PRIOR_21`, `_REFINE` (0: off), `_SHIFT` (a number or `off`)
+/// in their place (for fitting them).
 pub fn semantic_params() -> tei_align::align::SemanticParams {
     let mut p = tei_align::align::SemanticParams::default();
     let var = |k: &str| {
@@ -131,6 +131,7 @@ pub fn semantic_params() -> tei_align::align::SemanticParams {
         ("MARGIN", &mut p.margin),
         ("FLOOR", &mut p.floor),
         ("ADAPTIVE", &mut p.adaptive),
+        ("PRIOR_21", &mut p.prior_2_1),
     ] {
         if let Some(v) = var(k) {
             *slot = v;

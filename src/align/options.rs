@@ -108,6 +108,12 @@ pub struct SemanticParams {
     /// puts translations further apart, and must still earn them a bonus, where a strong one
     /// must not pay a sentence without counterpart for sitting next to unrelated text.
     pub adaptive: f32,
+    /// Added to the cost (−ln prior) of 2-1 and 1-2 beads in the second pass and the
+    /// refinement (negative: cheaper). The priors are re-estimated from the first pass, whose
+    /// path finds too few of these beads where the semantic evidence is weak (zh–en: mac-dev's
+    /// gold holds 19 more 1-2 beads than the path); fitted on the aligner's fit sets
+    /// (`docs/aligner.md`, *A prior for 2-1 and 1-2 beads with vectors*).
+    pub prior_2_1: f32,
 }
 
 impl Default for SemanticParams {
@@ -128,6 +134,7 @@ impl Default for SemanticParams {
             margin: 1.0,
             floor: 0.7,
             adaptive: 1.3,
+            prior_2_1: -0.5,
         }
     }
 }
@@ -171,6 +178,8 @@ pub(super) struct Weights {
     pub(super) lex_null: f32,
     /// Null runs this long or longer do not count in the local length ratio.
     pub(super) ratio_skips_runs: Option<usize>,
+    /// Added to the cost of 2-1 and 1-2 beads after the first pass (with vectors only).
+    pub(super) prior_2_1: f32,
 }
 
 impl Weights {
@@ -188,6 +197,7 @@ impl Weights {
             null_len_run: opts.null_len_run.or(free.then_some(NULL_LENGTH_RUN)),
             lex_null: opts.lex_null.unwrap_or(LEX_NULL),
             ratio_skips_runs: opts.ratio_skips_runs,
+            prior_2_1: if free { 0.0 } else { opts.semantic.prior_2_1 },
         }
     }
 }
@@ -206,6 +216,10 @@ mod tests {
         let with = Weights::new(&opts, 6.0);
         assert_eq!(with.null_second, with.null_extend);
         assert_eq!(with.null_len_run, None);
+        // The semantic prior of 2-1 and 1-2 beads: with vectors only.
+        assert_eq!(free.prior_2_1, 0.0);
+        assert_eq!(with.prior_2_1, opts.semantic.prior_2_1);
+        assert!(with.prior_2_1 != 0.0);
         // Asked for, a value holds either way.
         let asked = AlignOptions {
             null_second: Some(2.0),
