@@ -131,6 +131,9 @@ pub fn semantic_params() -> tei_align::align::SemanticParams {
         ("MARGIN", &mut p.margin),
         ("FLOOR", &mut p.floor),
         ("ADAPTIVE", &mut p.adaptive),
+        ("NULL_OWN_WEIGHT", &mut p.null_own_weight),
+        ("NULL_OWN_THRESHOLD", &mut p.null_own_threshold),
+        ("NULL_OWN_RELATIVE", &mut p.null_own_relative),
     ] {
         if let Some(v) = var(k) {
             *slot = v;
