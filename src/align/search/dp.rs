@@ -4,6 +4,7 @@
 use super::band::Band;
 use super::levels::Level;
 use super::params::{Params, length_cost, length_d2};
+use super::reuse::{NullInputs, Restart, copying};
 use super::{MAXK, RawBead, TYPES};
 use crate::align::lexicon::{Csr, overlap};
 use indicatif::ProgressBar;
@@ -74,200 +75,28 @@ pub(crate) struct Tables {
     /// Path costs, each row relative to its smallest entry: summed over a million beads the path
     /// cost reaches tens of millions, where an f32 cannot tell two paths apart by less than a
     /// few units.
-    cost: Vec<f32>,
+    pub(super) cost: Vec<f32>,
     /// Per row, its smallest cost relative to the row before: a bead from row i − a into row i
     /// is shifted by the sum of the `least` of the rows between, a few terms, exact in f64
     /// (so a row's costs depend only on the rows it is computed from, not on where the path
-    /// cost stands: see [`Old`]).
-    least: Vec<f32>,
-    back: Vec<u8>,
-    lex: Vec<f32>,
+    /// cost stands: see [`Old`](super::reuse::Old)).
+    pub(super) least: Vec<f32>,
+    pub(super) back: Vec<u8>,
+    pub(super) lex: Vec<f32>,
     /// Semantic pair products per state (empty without vectors).
-    sem: Vec<f32>,
+    pub(super) sem: Vec<f32>,
     /// With affine gaps: `gap_rows[k]` holds the 1-0 run states of row `k × GAP_CHECKPOINT − 1`,
     /// from which a search in a widened band restarts (the rows after it are recomputed).
-    gap_rows: Vec<Vec<f32>>,
+    pub(super) gap_rows: Vec<Vec<f32>>,
     /// The per-sentence null costs the search used ([`NullInputs`]), to tell which rows a
     /// widened band changes.
-    nulls: NullInputs,
-    /// Rows copied from the previous search rather than computed (see [`Old`]).
+    pub(super) nulls: NullInputs,
+    /// Rows copied from the previous search rather than computed (see [`Old`](super::reuse::Old)).
     pub(super) copied: usize,
 }
 
-/// What the search adds to a null bead of each source and each target sentence from the
-/// evidence around it in the band (lexical, semantic): it depends on the band, so a widened
-/// band can change it for sentences near the widening.
-#[derive(Default)]
-struct NullInputs {
-    lex_s: Vec<f32>,
-    lex_t: Vec<f32>,
-    near_s: Vec<f32>,
-    near_t: Vec<f32>,
-}
-
-impl NullInputs {
-    /// Per source and per target sentence: does its null cost differ from `old`'s (to the bit)?
-    fn changed(&self, old: &NullInputs, n: usize, m: usize) -> (Vec<bool>, Vec<bool>) {
-        let differ = |a: &[f32], b: &[f32], k: usize| {
-            a.get(k).map(|x| x.to_bits()) != b.get(k).map(|x| x.to_bits())
-        };
-        let s = (0..n)
-            .map(|k| differ(&self.lex_s, &old.lex_s, k) || differ(&self.near_s, &old.near_s, k))
-            .collect();
-        let t = (0..m)
-            .map(|k| differ(&self.lex_t, &old.lex_t, k) || differ(&self.near_t, &old.near_t, k))
-            .collect();
-        (s, t)
-    }
-}
-
-/// The rows of the previous search from the row the new one restarts at (`first`), kept so that
-/// rows the widening cannot have changed are copied rather than computed again: once the new
-/// search has come to the same state as the old (the same costs and back pointers in the last
-/// [`MAXK`] rows, the same 1-0 run states) at a row whose band and inputs are the same as before,
-/// every row up to the next changed one comes out the same, to the bit. A band is widened only
-/// here and there (around runs of nulls), and the two searches meet again within a few dozen
-/// rows, where before every row to the end of the text was computed again.
-struct Old {
-    rows: OldRows,
-    /// For every row: the first row at or after it that the new band or the new null costs
-    /// make different (n + 1 where there is none).
-    next_changed: Vec<usize>,
-}
-
-impl Old {
-    /// Old row `i`'s costs and back pointers.
-    fn row(&self, i: usize) -> (&[f32], &[u8]) {
-        let r = self.rows.band.off[i] - self.rows.band.off[self.rows.first]
-            ..self.rows.band.off[i + 1] - self.rows.band.off[self.rows.first];
-        (&self.rows.cost[r.clone()], &self.rows.back[r])
-    }
-
-    /// Copy the old rows `rows` into the new search's tables.
-    fn copy_rows(
-        &self,
-        rows: std::ops::Range<usize>,
-        band: &Band,
-        (cost, back, least): (&mut [f32], &mut [u8], &mut Vec<f32>),
-    ) {
-        let base = self.rows.band.off[self.rows.first];
-        let (a, b) = (band.off[rows.start], band.off[rows.end]);
-        let (oa, ob) = (
-            self.rows.band.off[rows.start] - base,
-            self.rows.band.off[rows.end] - base,
-        );
-        cost[a..b].copy_from_slice(&self.rows.cost[oa..ob]);
-        back[a..b].copy_from_slice(&self.rows.back[oa..ob]);
-        least.extend_from_slice(
-            &self.rows.least[rows.start - self.rows.first..rows.end - self.rows.first],
-        );
-    }
-
-    /// The old run states saved at checkpoint row `i` (a multiple of [`GAP_CHECKPOINT`]).
-    fn gap_at(&self, i: usize) -> Option<&Vec<f32>> {
-        self.rows
-            .gap_rows
-            .get((i / GAP_CHECKPOINT).checked_sub(self.rows.first / GAP_CHECKPOINT)?)
-    }
-
-    /// At checkpoint row `i` of the new search: the row up to which the old rows may be copied
-    /// (exclusive; a checkpoint, or n + 1), if the new search is in the old one's state.
-    fn copy_until(
-        &self,
-        i: usize,
-        new: (&Band, &[f32], &[u8], &[f32]),
-        gap: Option<&[f32]>,
-    ) -> Option<usize> {
-        let (band, cost, back, least) = new;
-        let n = band.lo.len() - 1;
-        if i < self.rows.first + MAXK || self.next_changed[i - MAXK] <= i {
-            return None;
-        }
-        let same_row = |r: usize| {
-            let (oc, ob) = self.row(r);
-            let k = band.off[r]..band.off[r + 1];
-            oc.iter()
-                .zip(&cost[k.clone()])
-                .all(|(a, b)| a.to_bits() == b.to_bits())
-                && ob == &back[k]
-                && self.rows.least[r - self.rows.first].to_bits() == least[r].to_bits()
-        };
-        if !(i - MAXK..i).all(same_row) {
-            return None;
-        }
-        if let Some(g) = gap {
-            let old = self.gap_at(i)?;
-            if old.len() != g.len() || old.iter().zip(g).any(|(a, b)| a.to_bits() != b.to_bits()) {
-                return None;
-            }
-        }
-        let d = self.next_changed[i];
-        if d > n {
-            return Some(n + 1);
-        }
-        let c = d.saturating_sub(MAXK) / GAP_CHECKPOINT * GAP_CHECKPOINT;
-        (c > i).then_some(c)
-    }
-}
-
-/// The previous search's tables from the row the new one restarts at, before the new band's
-/// changed rows are known.
-struct OldRows {
-    band: Band,
-    first: usize,
-    cost: Vec<f32>,
-    back: Vec<u8>,
-    /// Per row from `first`.
-    least: Vec<f32>,
-    /// The 1-0 run states at every checkpoint from `first / GAP_CHECKPOINT` on.
-    gap_rows: Vec<Vec<f32>>,
-    nulls: NullInputs,
-}
-
-impl OldRows {
-    /// With the rows the new `band` and its null costs change.
-    fn into_old(self, band: &Band, nulls: &NullInputs, m: usize) -> Old {
-        let n = band.lo.len() - 1;
-        let (cs, ct) = nulls.changed(&self.nulls, n, m);
-        Old {
-            next_changed: next_changed(band, &self.band, (&cs, &ct)),
-            rows: self,
-        }
-    }
-}
-
-/// Whether a search in a widened band copies the rows it cannot have changed
-/// (`TEI_ALIGN_DP_COPY=0` turns it off, to compare).
-fn copying() -> bool {
-    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *ON.get_or_init(|| std::env::var("TEI_ALIGN_DP_COPY").map_or(true, |v| v != "0"))
-}
-
-/// For every row of `band`: the first row at or after it that differs from `old` (its limits,
-/// or the null costs of a sentence it holds), n + 1 where none does.
-fn next_changed(band: &Band, old: &Band, (cs, ct): (&[bool], &[bool])) -> Vec<usize> {
-    let n = band.lo.len() - 1;
-    // Prefix counts of the changed target sentences, to ask of a row's columns in one step.
-    let mut ct_cum = Vec::with_capacity(ct.len() + 1);
-    ct_cum.push(0usize);
-    for &c in ct {
-        ct_cum.push(ct_cum[ct_cum.len() - 1] + usize::from(c));
-    }
-    let mut out = vec![n + 1; n + 2];
-    for i in (0..=n).rev() {
-        let (lo, hi) = (band.lo[i], band.hi[i]);
-        let cols = |a: usize, b: usize| ct_cum[b.min(ct.len())] - ct_cum[a.min(ct.len())];
-        let changed = lo != old.lo[i]
-            || hi != old.hi[i]
-            || (i > 0 && cs.get(i - 1).copied().unwrap_or(false))
-            || cols(lo.saturating_sub(1), hi) > 0;
-        out[i] = if changed { i } else { out[i + 1] };
-    }
-    out
-}
-
 /// Rows between the saved 1-0 run states of [`Tables::gap_rows`].
-const GAP_CHECKPOINT: usize = 64;
+pub(crate) const GAP_CHECKPOINT: usize = 64;
 
 /// The dynamic programme proper. With `prev` (a search in a band that differs only from some row
 /// on), the rows before that are copied rather than recomputed.
@@ -284,57 +113,22 @@ pub(super) fn dp(
     // and the previous row, and every `GAP_CHECKPOINT` rows: a search in a widened band
     // restarts from the last checkpoint before the first changed row.
     let gap = p.null_extend.is_finite();
-    let mut gap_rows: Vec<Vec<f32>> = Vec::new();
-    let mut d_from = 0;
-    let mut gap_start: Vec<f32> = Vec::new();
-    let mut reuse: Option<(Band, usize, Vec<f32>, Vec<f32>)> = None;
-    // The rows of the previous search from where this one restarts (see `Old`).
-    let mut old_rows: Option<OldRows> = None;
-    let (from, mut lex, mut semm, mut cost, mut back, mut least) = match prev {
-        Some(t) => {
-            let r0 = (0..=n)
-                .find(|&i| t.band.lo[i] != band.lo[i] || t.band.hi[i] != band.hi[i])
-                .unwrap_or(n + 1);
-            let keep = if r0 > n { band.states() } else { band.off[r0] };
-            let (mut lex, mut semm, mut cost, mut back, mut least) =
-                (t.lex, t.sem, t.cost, t.back, t.least);
-            let old_band = t.band.clone();
-            // The pairwise values of the rows searched again are kept for the states both
-            // bands hold (most of them: a band is widened only here and there).
-            let old_lex = lex.split_off(keep.min(lex.len()));
-            let old_sem = semm.split_off(keep.min(semm.len()));
-            reuse = Some((t.band, keep, old_lex, old_sem));
-            let mut old_gap = Vec::new();
-            let (d0, dkeep) = if gap {
-                let k = (r0 / GAP_CHECKPOINT).min(t.gap_rows.len().saturating_sub(1));
-                gap_rows = t.gap_rows;
-                gap_start = gap_rows.get(k).cloned().unwrap_or_default();
-                old_gap = gap_rows.split_off(k.min(gap_rows.len()));
-                let d0 = k * GAP_CHECKPOINT;
-                (d0, if d0 > n { band.states() } else { band.off[d0] })
-            } else {
-                (r0, keep)
-            };
-            d_from = d0;
-            old_rows = Some(OldRows {
-                band: old_band,
-                first: d0,
-                cost: cost.split_off(dkeep.min(cost.len())),
-                back: back.split_off(dkeep.min(back.len())),
-                least: least.split_off(d0.min(least.len())),
-                gap_rows: old_gap,
-                nulls: t.nulls,
-            });
-            (r0, lex, semm, cost, back, least)
-        }
-        None => (
-            0,
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-        ),
+    // A search in a widened band takes over the previous search's rows (see `reuse`).
+    let Restart {
+        changed: from,
+        from: d_from,
+        mut lex,
+        sem: mut semm,
+        mut cost,
+        mut back,
+        mut least,
+        mut gap_rows,
+        gap_start,
+        kept: reuse,
+        old_rows,
+    } = match prev {
+        Some(t) => Restart::after(t, &band, gap, n),
+        None => Restart::fresh(),
     };
     let band = &band;
     let lex_from = from.min(n + 1);
@@ -351,13 +145,12 @@ pub(super) fn dp(
         let (fs, ft) = (level.feats.src.matchable(s0), level.feats.tgt.matchable(t0));
         // The value of the previous search at sentences (i, j) (state (i + 1, j + 1)), if
         // that search's band held it.
-        let kept = |old: &[f32], i: usize, j: usize| -> Option<f32> {
-            let (b, keep, _, _) = reuse.as_ref()?;
-            b.idx(i + 1, j + 1)
-                .and_then(|k| old.get(k.checked_sub(*keep)?).copied())
-        };
+        let kept =
+            |old: &[f32], i: usize, j: usize| -> Option<f32> { reuse.as_ref()?.at(old, i, j) };
         let no_old = Vec::new();
-        let (old_lex, old_sem) = reuse.as_ref().map_or((&no_old, &no_old), |r| (&r.2, &r.3));
+        let (old_lex, old_sem) = reuse
+            .as_ref()
+            .map_or((&no_old, &no_old), |r| (&r.lex, &r.sem));
         lex = pair_matrix(band, lex_from, lex, |i, j| {
             kept(old_lex, i, j).unwrap_or_else(|| overlap(fs.get(i - s0), ft.get(j - t0)))
         });

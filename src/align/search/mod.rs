@@ -3,16 +3,18 @@
 //! blocks of sentences, and the sentence-level band follows that coarse path. A band whose edge the
 //! best path touches is widened there and the search repeated.
 //!
-//! The search is in four parts: [`params`] (the model's parameters and the length cost),
+//! The search is in six parts: [`params`] (the model's parameters and the length cost),
 //! [`levels`] (the texts at one level and the coarse-to-fine descent), [`band`] (the band of
 //! target positions per source position and its widening), [`dp`] (the dynamic programme with
-//! its affine-gap states), [`pieces`] (a long search cut into pieces searched in parallel).
+//! its affine-gap states), [`reuse`] (a search in a widened band copies the rows the widening
+//! cannot change), [`pieces`] (a long search cut into pieces searched in parallel).
 
 mod band;
 mod dp;
 mod levels;
 mod params;
 mod pieces;
+mod reuse;
 
 pub(crate) use band::Band;
 pub(crate) use levels::{Level, cumulative, search};
