@@ -196,11 +196,7 @@ pub(super) fn dp(
     };
     // The semantic null cost depends on the sentence alone (`Semantic::null_cost`), not on
     // the band: nothing of it to compare.
-    let nulls = NullInputs {
-        lex_s,
-        lex_t,
-        ..NullInputs::default()
-    };
+    let nulls = NullInputs { lex_s, lex_t };
     let (lex_s, lex_t) = (&nulls.lex_s, &nulls.lex_t);
     let old = old_rows
         .filter(|_| from > 0 && copying())

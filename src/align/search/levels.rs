@@ -69,11 +69,21 @@ pub(crate) fn cumulative(lens: &[u32]) -> Vec<f64> {
     v
 }
 
-/// Find the best path through `level`: coarse-to-fine when the text is long.
-/// The most weight the lexical similarity gets at the coarse levels (the weight the search had
-/// before the model-free first pass's was raised).
+/// The weight of the lexical similarity at the coarse levels, whatever the pass's own weight
+/// (`Params::lambda`, 35 to 85, fitted on texts short enough to be searched in full, so on
+/// sentences only). A block's similarity is another quantity than a sentence's: the share of the
+/// rarest clues ([`COARSE_CAP`]) two blocks hold in common grows with the block (over the 1-1
+/// beads of the 1M *same order* path: 0.06 at 4 sentences a block, 0.11 at 16, 0.18 at 64, 0.24
+/// at 256, 0.35 at 1,024), and it depends on where the block boundaries fall in the content, so
+/// the same passage paired at another place where the boundaries happen to line up scores
+/// higher. A null block costs its prior once, like one sentence. Weighed at 85, the lexical gain
+/// of better-placed boundaries paid for runs of null blocks: at 1,024 sentences a block the path
+/// left a copy of the books unpaired on one side and followed another copy (1M same order: 76
+/// null blocks against 10, strict F1 0.77). 35 is what every coarse level was validated with
+/// at 1M in all four arrangements of `benches/align_scale.rs`.
 const COARSE_LAMBDA: f32 = 35.0;
 
+/// Find the best path through `level`: coarse-to-fine when the text is long.
 pub(crate) fn search(
     level: &Level<'_>,
     p: &Params,
@@ -142,10 +152,8 @@ fn search_level(
         } else {
             p.null_run
         },
-        // A block's lexical similarity sums many sentences' clues: weighed as heavily as a
-        // sentence's (the model-free first pass's 85) it outweighs length on a long text of
-        // repeated books and the path stays on a wrong copy (1M same order: strict F1 0.77).
-        lambda: p.lambda.min(COARSE_LAMBDA),
+        // A block's similarity has its own weight: the pass's is fitted on sentences.
+        lambda: COARSE_LAMBDA,
         ..p.clone()
     };
     let path = search_level(&coarse, &coarse_params, rounds, None, false, depth + 1);

@@ -10,14 +10,13 @@ use super::band::Band;
 use super::dp::{GAP_CHECKPOINT, Tables};
 
 /// What the search adds to a null bead of each source and each target sentence from the
-/// evidence around it in the band (lexical, semantic): it depends on the band, so a widened
-/// band can change it for sentences near the widening.
+/// lexical evidence around it in the band: it depends on the band, so a widened band can change
+/// it for sentences near the widening. (The semantic null cost depends on the sentence alone,
+/// not on the band: nothing of it to compare.)
 #[derive(Default)]
 pub(crate) struct NullInputs {
     pub(crate) lex_s: Vec<f32>,
     pub(crate) lex_t: Vec<f32>,
-    pub(crate) near_s: Vec<f32>,
-    pub(crate) near_t: Vec<f32>,
 }
 
 impl NullInputs {
@@ -26,12 +25,8 @@ impl NullInputs {
         let differ = |a: &[f32], b: &[f32], k: usize| {
             a.get(k).map(|x| x.to_bits()) != b.get(k).map(|x| x.to_bits())
         };
-        let s = (0..n)
-            .map(|k| differ(&self.lex_s, &old.lex_s, k) || differ(&self.near_s, &old.near_s, k))
-            .collect();
-        let t = (0..m)
-            .map(|k| differ(&self.lex_t, &old.lex_t, k) || differ(&self.near_t, &old.near_t, k))
-            .collect();
+        let s = (0..n).map(|k| differ(&self.lex_s, &old.lex_s, k)).collect();
+        let t = (0..m).map(|k| differ(&self.lex_t, &old.lex_t, k)).collect();
         (s, t)
     }
 }
