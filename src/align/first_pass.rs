@@ -230,6 +230,11 @@ pub(super) fn first_pass(
         ),
     }));
     reestimate(&mut params, &first, &sl, &tl);
+    if weights.sem > 0.0 {
+        // 2-1 and 1-2 (indices 3 and 4 of `search::TYPES`).
+        params.prior[3] += weights.prior_2_1;
+        params.prior[4] += weights.prior_2_1;
+    }
     params.null_extend = weights.null_extend;
     params.null_second = weights.null_second;
     params.null_run = f32::INFINITY;
@@ -326,6 +331,38 @@ mod tests {
         let mut q = search::params_for_tests(1.0);
         reestimate(&mut q, &two, &[20u32; 1300], &[20u32; 1100]);
         assert!(q.prior[1] < 2.5, "{:?}", q.prior);
+    }
+
+    #[test]
+    fn with_vectors_two_to_one_beads_cost_what_the_semantic_prior_says() {
+        let text = |k: usize| {
+            (0..40)
+                .map(|i| super::super::text::analyse(&format!("Sentence {i} of text {k}, ok.")))
+                .collect::<Vec<_>>()
+        };
+        let (si, ti) = (text(0), text(1));
+        let priors = |sem: f32, prior_2_1: f32| {
+            let w = Weights {
+                sem,
+                prior_2_1,
+                ..Weights::new(&super::super::AlignOptions::default(), sem)
+            };
+            first_pass(&si, &ti, None, &Dictionary::default(), None, None, w)
+                .0
+                .prior
+        };
+        let (plain, cheaper) = (priors(6.0, 0.0), priors(6.0, -0.5));
+        assert!(
+            (cheaper[3] - plain[3] + 0.5).abs() < 1e-6,
+            "{cheaper:?} {plain:?}"
+        );
+        assert!(
+            (cheaper[4] - plain[4] + 0.5).abs() < 1e-6,
+            "{cheaper:?} {plain:?}"
+        );
+        assert_eq!((cheaper[0], cheaper[5]), (plain[0], plain[5]));
+        // Model-free, the priors are the first pass's alone.
+        assert_eq!(priors(0.0, -0.5), priors(0.0, 0.0));
     }
 
     #[test]

@@ -121,6 +121,12 @@ pub struct SemanticParams {
     pub null_own_threshold: f32,
     /// See `null_own_threshold`.
     pub null_own_relative: f32,
+    /// Added to the cost (−ln prior) of 2-1 and 1-2 beads in the second pass and the
+    /// refinement (negative: cheaper). The priors are re-estimated from the first pass, whose
+    /// path finds too few of these beads where the semantic evidence is weak (zh–en: mac-dev's
+    /// gold holds 19 more 1-2 beads than the path); fitted on the aligner's fit sets
+    /// (`docs/aligner.md`, *A prior for 2-1 and 1-2 beads with vectors*).
+    pub prior_2_1: f32,
 }
 
 impl Default for SemanticParams {
@@ -144,6 +150,7 @@ impl Default for SemanticParams {
             null_own_weight: 6.0,
             null_own_threshold: 0.85,
             null_own_relative: 1.4,
+            prior_2_1: -0.5,
         }
     }
 }
@@ -187,6 +194,8 @@ pub(super) struct Weights {
     pub(super) lex_null: f32,
     /// Null runs this long or longer do not count in the local length ratio.
     pub(super) ratio_skips_runs: Option<usize>,
+    /// Added to the cost of 2-1 and 1-2 beads after the first pass (with vectors only).
+    pub(super) prior_2_1: f32,
 }
 
 impl Weights {
@@ -204,6 +213,7 @@ impl Weights {
             null_len_run: opts.null_len_run.or(free.then_some(NULL_LENGTH_RUN)),
             lex_null: opts.lex_null.unwrap_or(LEX_NULL),
             ratio_skips_runs: opts.ratio_skips_runs,
+            prior_2_1: if free { 0.0 } else { opts.semantic.prior_2_1 },
         }
     }
 }
@@ -222,6 +232,10 @@ mod tests {
         let with = Weights::new(&opts, 6.0);
         assert_eq!(with.null_second, with.null_extend);
         assert_eq!(with.null_len_run, None);
+        // The semantic prior of 2-1 and 1-2 beads: with vectors only.
+        assert_eq!(free.prior_2_1, 0.0);
+        assert_eq!(with.prior_2_1, opts.semantic.prior_2_1);
+        assert!(with.prior_2_1 != 0.0);
         // Asked for, a value holds either way.
         let asked = AlignOptions {
             null_second: Some(2.0),
