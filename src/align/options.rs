@@ -148,7 +148,7 @@ impl Default for SemanticParams {
             floor: 0.7,
             adaptive: 1.3,
             null_own_weight: 6.0,
-            null_own_threshold: 0.85,
+            null_own_threshold: 0.9,
             null_own_relative: 1.4,
             prior_2_1: -0.5,
         }
