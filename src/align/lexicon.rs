@@ -330,7 +330,35 @@ impl Csr {
 }
 
 /// Weigh every feature by its inverse document frequency over both texts.
-pub(crate) fn weigh(mut s: Csr, mut t: Csr) -> Weighted {
+pub(crate) fn weigh(s: Csr, t: Csr) -> Weighted {
+    weigh_with_anchors(s, t, 1.0).0
+}
+
+/// Where [`weigh_with_anchors`] raised the weight of a feature, and the weight it had: what
+/// [`Anchors::restore`] puts back.
+#[derive(Debug, Default)]
+pub(crate) struct Anchors {
+    src: Vec<(usize, f32)>,
+    tgt: Vec<(usize, f32)>,
+}
+
+impl Anchors {
+    /// Put back the plain inverse-document-frequency weights (the confidence model was fitted
+    /// on them).
+    pub(crate) fn restore(&self, w: &mut Weighted) {
+        for &(k, x) in &self.src {
+            w.src.w[k] = x;
+        }
+        for &(k, x) in &self.tgt {
+            w.tgt.w[k] = x;
+        }
+    }
+}
+
+/// As [`weigh`], but a feature found in exactly one sentence of each side (a number, a name, a
+/// rare cognate the two texts share once: an anchor) weighs `anchor` times as much. Also
+/// returned: where those occurrences are, with their plain weights.
+pub(crate) fn weigh_with_anchors(mut s: Csr, mut t: Csr, anchor: f32) -> (Weighted, Anchors) {
     // Document frequency per side. A feature found on one side only can never match: its weight
     // is stored negated, so that coarse blocks sample matchable features first (see `coarsen`);
     // sentence similarity uses the magnitude.
@@ -354,6 +382,7 @@ pub(crate) fn weigh(mut s: Csr, mut t: Csr) -> Weighted {
         let w = (total / d).ln().clamp(0.0, 8.0) as f32;
         if a.is_some() && b.is_some() { w } else { -w }
     };
+    let once = |f: &u32| ds.get(f) == Some(&1) && dt.get(f) == Some(&1);
     // One weight per distinct feature, then one look-up per occurrence (a million sentences a
     // side hold tens of millions of occurrences of a few hundred thousand features).
     let (ws, wt) = rayon::join(
@@ -371,7 +400,25 @@ pub(crate) fn weigh(mut s: Csr, mut t: Csr) -> Weighted {
     use rayon::prelude::*;
     s.w = s.ids.par_iter().map(|f| ws[f]).collect();
     t.w = t.ids.par_iter().map(|f| wt[f]).collect();
-    Weighted { src: s, tgt: t }
+    let mut anchors = Anchors::default();
+    if anchor != 1.0 {
+        let raise = |c: &mut Csr| -> Vec<(usize, f32)> {
+            let at: Vec<usize> = (0..c.ids.len())
+                .into_par_iter()
+                .filter(|&k| once(&c.ids[k]))
+                .collect();
+            at.into_iter()
+                .map(|k| {
+                    let plain = c.w[k];
+                    c.w[k] = plain * anchor;
+                    (k, plain)
+                })
+                .collect()
+        };
+        anchors.src = raise(&mut s);
+        anchors.tgt = raise(&mut t);
+    }
+    (Weighted { src: s, tgt: t }, anchors)
 }
 
 /// The summed weight of the features two sorted lists share (multisets: each occurrence matches
@@ -448,6 +495,37 @@ mod tests {
         // From a list on: the same lists renumbered.
         let late = w.src.matchable(30);
         assert_eq!((late.len(), late.get(2).0), (10, ms.get(32).0));
+    }
+
+    #[test]
+    fn a_feature_shared_once_weighs_more_until_restored() {
+        // Feature 9 is in one sentence of each side (an anchor), feature 4 in two of each,
+        // feature 7 in one source sentence only.
+        let src = vec![vec![4u32, 9], vec![4], vec![7]];
+        let tgt = vec![vec![4u32], vec![9], vec![4]];
+        let build = || {
+            (
+                Csr::build(&src, Clone::clone),
+                Csr::build(&tgt, Clone::clone),
+            )
+        };
+        let plain = {
+            let (s, t) = build();
+            weigh(s, t)
+        };
+        let (mut raised, anchors) = {
+            let (s, t) = build();
+            weigh_with_anchors(s, t, 3.0)
+        };
+        assert!(plain.src.w[1] > 0.0);
+        assert_eq!(raised.src.w[1], 3.0 * plain.src.w[1]);
+        assert_eq!(raised.tgt.w[1], 3.0 * plain.tgt.w[1]);
+        // Nothing else moves: the shared feature found twice, the unmatchable one.
+        assert_eq!(raised.src.w[0], plain.src.w[0]);
+        assert_eq!(raised.src.w[3], plain.src.w[3]);
+        anchors.restore(&mut raised);
+        assert_eq!(raised.src.w, plain.src.w);
+        assert_eq!(raised.tgt.w, plain.tgt.w);
     }
 
     #[test]
