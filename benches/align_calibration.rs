@@ -36,7 +36,10 @@
 //! and reports calibration for the refitted model. `TEI_ALIGN_CALIB_DUMP=FILE` writes every
 //! bead's features and label as tab-separated lines (for study); `TEI_ALIGN_CALIB_FROM=FILE`
 //! reads such a dump instead of aligning (the figures and a refit in seconds instead of a quarter
-//! of an hour; the dump must have today's features, and says nothing new about the aligner).
+//! of an hour; the dump must have today's features, and says nothing new about the aligner);
+//! `TEI_ALIGN_CALIB_MASK=k,…` sets those feature columns of the dump to 0 (a refit without them,
+//! to compare variants). The refit prints each kind's left-one-fit-set-out ECE, the rule that
+//! picks a variant.
 
 mod common;
 #[path = "common/deletion.rs"]
@@ -450,6 +453,7 @@ fn undump(path: &str) -> Result<(Vec<Row>, Vec<String>), String> {
             8 + FEATURES
         ));
     }
+    let mask = masked();
     let (mut rows, mut embedded) = (Vec::new(), Vec::<String>::new());
     for (k, line) in lines.enumerate() {
         let c: Vec<&str> = line.split('\t').collect();
@@ -461,10 +465,13 @@ fn undump(path: &str) -> Result<(Vec<Row>, Vec<String>), String> {
             .iter()
             .find(|x| x.label() == c[4])
             .ok_or_else(bad)?;
-        let x: Vec<f32> = c[8..]
+        let mut x: Vec<f32> = c[8..]
             .iter()
             .map(|v| v.parse().map_err(|_| bad()))
             .collect::<Result<_, _>>()?;
+        for &m in &mask {
+            x[m] = 0.0;
+        }
         let is_emb = c[3] == "1";
         if is_emb && !embedded.iter().any(|s| s == c[0]) {
             embedded.push(c[0].to_owned());
@@ -486,10 +493,14 @@ fn undump(path: &str) -> Result<(Vec<Row>, Vec<String>), String> {
             run_edge: x[16],
             at_edge: x[17],
             two_sided: x[18],
+            member: x[22],
             semantic: is_emb.then_some(SemanticEvidence {
                 similarity: x[13],
                 rival: x[14],
                 around: x[15],
+                member: x[19],
+                inner: x[20],
+                text: x[21],
             }),
         };
         rows.push(Row {
@@ -502,6 +513,18 @@ fn undump(path: &str) -> Result<(Vec<Row>, Vec<String>), String> {
         });
     }
     Ok((rows, embedded))
+}
+
+/// The features (columns of [`Evidence::features`], 1 and up) that `TEI_ALIGN_CALIB_MASK`
+/// (comma-separated) sets to 0 when a dump is read: a refit without them, to compare variants
+/// of the model on one dump.
+fn masked() -> Vec<usize> {
+    std::env::var("TEI_ALIGN_CALIB_MASK")
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|v| v.trim().parse().ok())
+        .filter(|k| (1..tei_align::align::confidence::FEATURES).contains(k))
+        .collect()
 }
 
 /// The rows of the fit or held-out sets, real or reversed, with or without embeddings.
@@ -631,6 +654,13 @@ fn choose_ridge(rows: &[Row], embedded: bool, kind: BeadKind, neg_weight: f64) -
             best = (ece, ridge);
         }
     }
+    println!(
+        "ridge of {} {}: {} (fit sets left out one at a time, pooled ECE {:.4})",
+        if embedded { "e5" } else { "model-free" },
+        kind.label(),
+        best.1,
+        best.0
+    );
     best.1
 }
 

@@ -26,7 +26,7 @@
 //! from the other text's centroid (`docs/aligner.md`, *Margin and a threshold set by the text*).
 
 /// The most sentences on one side of a bead (as in the search).
-const MAXK: usize = 4;
+pub(crate) const MAXK: usize = 4;
 /// Floor of the normaliser `1 − (c_src + c_tgt) / 2`, for degenerate texts whose sentences all
 /// point the same way.
 const MIN_SPREAD: f32 = 0.02;
@@ -539,6 +539,13 @@ impl<'a> Semantic<'a> {
             total += mix(self.rescale(rk, sb, (k, k + 1)));
         }
         (0.5 * total, r)
+    }
+
+    /// The text's threshold on `r` (set by its typical distance to a translation, with
+    /// `adaptive`): read by the confidence model, to which the same `r` means more in a text
+    /// whose translations are far apart.
+    pub(crate) fn threshold(&self) -> f32 {
+        self.threshold
     }
 
     /// The weighted dot product of source sentence `i` and target sentence `j` (0-based): the
