@@ -31,6 +31,9 @@ pub struct Damaged {
     pub gold_null: HashSet<(u8, usize)>,
     /// Those of them whose counterpart was deleted.
     pub orphaned: HashSet<(u8, usize)>,
+    /// The sentences no gold bead holds (Text+Berg's gold leaves a few out): the gold says
+    /// nothing about them, so they are not scored either way.
+    pub unscored: HashSet<(u8, usize)>,
     /// How many passages were deleted.
     pub passages: usize,
     /// The gold of the result, renumbered: every gold bead with its deleted sentences taken
@@ -115,6 +118,21 @@ pub fn damage(src: &[String], tgt: &[String], gold: &Gold, rng: &mut Rng) -> Dam
             }
         }
     }
+    let mut held = [vec![false; src.len()], vec![false; tgt.len()]];
+    for (s, t) in gold {
+        s.iter().for_each(|&i| held[0][i] = true);
+        t.iter().for_each(|&j| held[1][j] = true);
+    }
+    let unscored: HashSet<(u8, usize)> = (0..2)
+        .flat_map(|side| {
+            let new = &new[side];
+            held[side]
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| !**h)
+                .filter_map(move |(i, _)| new[i].map(|j| (side as u8, j)))
+        })
+        .collect();
     let keep = |v: &[String], g: &[bool]| -> Vec<String> {
         v.iter()
             .zip(g)
@@ -136,6 +154,7 @@ pub fn damage(src: &[String], tgt: &[String], gold: &Gold, rng: &mut Rng) -> Dam
         tgt: keep(tgt, &gone[1]),
         gold_null,
         orphaned,
+        unscored,
         passages,
     }
 }

@@ -108,6 +108,19 @@ pub struct SemanticParams {
     /// puts translations further apart, and must still earn them a bonus, where a strong one
     /// must not pay a sentence without counterpart for sitting next to unrelated text.
     pub adaptive: f32,
+    /// Cost units taken off a null bead per unit of its sentence's own distance ratio beyond
+    /// `null_own_threshold`: the distance to its closest sentence on the other side over the
+    /// mean distance to its next three, unsmoothed. A translation stands out of its
+    /// neighbourhood (ratio well below 1), a sentence without counterpart does not (about 1),
+    /// whatever the text's level. 0: off.
+    pub null_own_weight: f32,
+    /// The own distance ratio beyond which a sentence's null bead is cheaper: this, or
+    /// `null_own_relative ×` the text's median own ratio where that is higher (a weak model
+    /// for the language pair lets no translation stand out; there the rebate would free
+    /// translations).
+    pub null_own_threshold: f32,
+    /// See `null_own_threshold`.
+    pub null_own_relative: f32,
     /// Added to the cost (−ln prior) of 2-1 and 1-2 beads in the second pass and the
     /// refinement (negative: cheaper). The priors are re-estimated from the first pass, whose
     /// path finds too few of these beads where the semantic evidence is weak (zh–en: mac-dev's
@@ -134,6 +147,9 @@ impl Default for SemanticParams {
             margin: 1.0,
             floor: 0.7,
             adaptive: 1.3,
+            null_own_weight: 6.0,
+            null_own_threshold: 0.9,
+            null_own_relative: 1.4,
             prior_2_1: -0.5,
         }
     }

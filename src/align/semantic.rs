@@ -129,6 +129,10 @@ pub(crate) struct Semantic<'a> {
     /// `null_threshold ×` the threshold (a rebate), and that share of the threshold.
     null_weight: f32,
     null_threshold: f32,
+    /// Rebate of a null bead per unit of its sentence's own distance ratio beyond the
+    /// threshold (see [`Margin::own`]).
+    null_own_weight: f32,
+    null_own_threshold: f32,
     /// How far the search's costs normalise by each sentence's nearest neighbours rather than
     /// by the other text's centroid (0: the centroid only; see [`Margin`]).
     margin: f32,
@@ -152,6 +156,9 @@ struct Margin {
     knn: Vec<f32>,
     /// Each sentence's distance to its closest neighbour, normalised by its own neighbours.
     best: Vec<f32>,
+    /// Each sentence's distance to its closest neighbour over the mean distance to its next
+    /// `KNN − 1` (unsmoothed): about 1 when nothing stands out.
+    own: Vec<f32>,
 }
 
 impl Margin {
@@ -170,8 +177,8 @@ impl Margin {
 }
 
 /// The mean of the `KNN` best cosines of each of the `n` rows of `a` with the rows of `b`
-/// within `KNN_WINDOW` of its diagonal position, and the best of them.
-fn nearest(a: &[f32], b: &[f32], dim: usize) -> Vec<(f32, f32)> {
+/// within `KNN_WINDOW` of its diagonal position, the best of them, and the mean of the others.
+fn nearest(a: &[f32], b: &[f32], dim: usize) -> Vec<(f32, f32, f32)> {
     use rayon::prelude::*;
     let (n, m) = (a.len() / dim.max(1), b.len() / dim.max(1));
     (0..n)
@@ -198,7 +205,14 @@ fn nearest(a: &[f32], b: &[f32], dim: usize) -> Vec<(f32, f32)> {
             }
             let got: Vec<f32> = top.into_iter().filter(|x| x.is_finite()).collect();
             let mean = got.iter().sum::<f32>() / got.len().max(1) as f32;
-            (mean, got.first().copied().unwrap_or(0.0))
+            let top = got.first().copied().unwrap_or(0.0);
+            let others = got.get(1..).unwrap_or(&[]);
+            let rest = if others.is_empty() {
+                top
+            } else {
+                others.iter().sum::<f32>() / others.len() as f32
+            };
+            (mean, top, rest)
         })
         .collect()
 }
@@ -225,8 +239,14 @@ fn margin(v: &[f32], other: &[f32], w: &[f32], dim: usize, centroid: &[f32], on:
     if !on {
         return Margin::default();
     }
-    let knn = smoothed(nearest(v, other, dim));
+    let near = nearest(v, other, dim);
+    let own = near
+        .iter()
+        .map(|&(_, top, rest)| (1.0 - top) / (1.0 - rest).max(MIN_SPREAD))
+        .collect();
+    let knn = smoothed(near.into_iter().map(|(m, t, _)| (m, t)).collect());
     let mut out = Margin {
+        own,
         w: vec![0.0; w.len() + 1],
         cen: vec![0.0; w.len() + 1],
         knn: vec![0.0; w.len() + 1],
@@ -247,6 +267,17 @@ fn margin(v: &[f32], other: &[f32], w: &[f32], dim: usize, centroid: &[f32], on:
 /// far apart the model puts a translation in this text.
 fn typical(s: &Margin, t: &Margin) -> Option<f32> {
     let mut all: Vec<f32> = s.best.iter().chain(&t.best).copied().collect();
+    if all.is_empty() {
+        return None;
+    }
+    let mid = all.len() / 2;
+    all.select_nth_unstable_by(mid, f32::total_cmp);
+    Some(all[mid])
+}
+
+/// The median of every sentence's own distance ratio (see [`Margin::own`]) over both sides.
+fn typical_own(s: &Margin, t: &Margin) -> Option<f32> {
+    let mut all: Vec<f32> = s.own.iter().chain(&t.own).copied().collect();
     if all.is_empty() {
         return None;
     }
@@ -329,6 +360,10 @@ impl<'a> Semantic<'a> {
             member: params.member,
             null_weight: params.null_weight,
             null_threshold: params.null_threshold,
+            null_own_weight: params.null_own_weight,
+            null_own_threshold: params
+                .null_own_threshold
+                .max(params.null_own_relative * typical_own(&s_margin, &t_margin).unwrap_or(0.0)),
             margin: params.margin,
             floor: params.floor,
             s_margin,
@@ -379,9 +414,12 @@ impl<'a> Semantic<'a> {
     /// for the language pair (e5-small on Chinese–English) puts a sentence without counterpart
     /// as close to some neighbour as a translation, and making nulls dearer there lost the
     /// omissions of the fit sets (`docs/aligner.md`, *A sentence like nothing near it*).
+    /// Plus a rebate of `null_own_weight` per unit of the sentence's own distance ratio
+    /// beyond its threshold: no sentence of the other side stands out of its neighbourhood
+    /// (`docs/aligner.md`, *None of its neighbours stands out*).
     #[inline]
     pub(crate) fn null_cost(&self, on_src: bool, k: usize) -> f32 {
-        if self.null_weight == 0.0 || self.margin <= 0.0 {
+        if (self.null_weight == 0.0 && self.null_own_weight == 0.0) || self.margin <= 0.0 {
             return 0.0;
         }
         let m = if on_src {
@@ -390,7 +428,9 @@ impl<'a> Semantic<'a> {
             &self.t_margin
         };
         let best = m.best.get(k).copied().unwrap_or(MAX_RATIO).min(MAX_RATIO);
+        let own = m.own.get(k).copied().unwrap_or(1.0).min(MAX_RATIO);
         self.null_weight * (self.null_threshold * self.threshold - best).min(0.0)
+            + self.null_own_weight * (self.null_own_threshold - own).min(0.0)
     }
 
     /// The cost of the paired bead of source sentences `i − a .. i` and target sentences
@@ -630,12 +670,63 @@ mod tests {
             },
             crate::align::SemanticParams {
                 null_weight: 0.0,
+                null_own_weight: 0.0,
                 ..params
             },
         ] {
             let s = Semantic::new(&vec, &vec.src, &vec.tgt, &sl, &tl, &p);
             assert_eq!(s.null_cost(true, 3), 0.0);
         }
+    }
+
+    #[test]
+    fn a_sentence_none_of_whose_neighbours_stands_out_is_cheaper_to_leave_unpaired() {
+        // Source: meanings 0..6; target: the same but meaning 3. Source sentence 3 is as close
+        // to each of its neighbours on the other side (own ratio 1); sentence 2 has its
+        // counterpart (ratio 0).
+        let dim = 8;
+        let m = |k: usize| {
+            let mut v = vec![0.0; dim];
+            v[0] = 1.0;
+            v[k + 1] = 1.2;
+            unit(&v)
+        };
+        let src: Vec<Vec<f32>> = (0..7).map(m).collect();
+        let tgt: Vec<Vec<f32>> = (0..7).filter(|&k| k != 3).map(m).collect();
+        let vec = Vectors::new(dim, src.into_iter().chain(tgt).collect(), 7);
+        let (sl, tl) = ([40u32; 7], [40u32; 6]);
+        let params = crate::align::SemanticParams {
+            null_weight: 0.0,
+            null_own_weight: 6.0,
+            null_own_threshold: 0.85,
+            null_own_relative: 1.3,
+            ..Default::default()
+        };
+        let s = Semantic::new(&vec, &vec.src, &vec.tgt, &sl, &tl, &params);
+        assert!(
+            (s.null_cost(true, 3) + 6.0 * 0.15).abs() < 1e-3,
+            "{}",
+            s.null_cost(true, 3)
+        );
+        assert_eq!(s.null_cost(true, 2), 0.0);
+        // Where no sentence of the text stands out (a weak model for the language pair: the
+        // text's median ratio × 1.3 above 1), there is no rebate; nor at weight 0.
+        let far = |k: usize| {
+            let mut v = vec![0.0; 16];
+            v[0] = 1.0;
+            v[k + 1] = 1.2;
+            unit(&v)
+        };
+        let flat: Vec<Vec<f32>> = (0..7).map(far).chain((0..6).map(|k| far(k + 8))).collect();
+        let fv = Vectors::new(16, flat, 7);
+        let f = Semantic::new(&fv, &fv.src, &fv.tgt, &sl, &tl, &params);
+        assert_eq!(f.null_cost(true, 3), 0.0);
+        let off = crate::align::SemanticParams {
+            null_own_weight: 0.0,
+            ..params
+        };
+        let s = Semantic::new(&vec, &vec.src, &vec.tgt, &sl, &tl, &off);
+        assert_eq!(s.null_cost(true, 3), 0.0);
     }
 
     #[test]
