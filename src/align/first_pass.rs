@@ -165,37 +165,7 @@ pub(super) fn first_pass(
     let sl: Vec<u32> = si.iter().map(|s| s.len).collect();
     let tl: Vec<u32> = ti.iter().map(|s| s.len).collect();
     let (src_cum, tgt_cum) = (cumulative(&sl), cumulative(&tl));
-    let ratio = (tgt_cum[m] / src_cum[n].max(1.0)) as f32;
-    let mut params = Params {
-        ratio: if ratio.is_finite() && ratio > 0.0 {
-            ratio
-        } else {
-            1.0
-        },
-        local: None,
-        var: 6.8,
-        prior: search::PRIOR.map(|p| (-p.ln()) as f32),
-        lambda: if weights.sem > 0.0 {
-            LAMBDA
-        } else {
-            LAMBDA_FIRST_FREE
-        },
-        null_len: NULL_LENGTH,
-        null_len_run: NULL_LENGTH,
-        block_penalty: BLOCK_PENALTY,
-        sem_weight: weights.sem,
-        // No discount from the second null of a run in the first pass: on weak evidence
-        // (Chinese–English before the dictionary is induced) it would let runs of omissions
-        // stand in for poor links, and the priors and the band of the second pass are
-        // estimated from this path. Long runs (a missing chapter) must be found here, though:
-        // in a text long enough to be searched coarse-to-fine, from the third null on, a run
-        // is priced as one event (`search::search_level`).
-        null_extend: f32::INFINITY,
-        null_second: 0.0,
-        null_run: FIRST_PASS_NULL_RUN,
-        lex_null: 0.0,
-        lex_null_t: 0.0,
-    };
+    let mut params = first_params((tgt_cum[m] / src_cum[n].max(1.0)) as f32, weights);
     let features = |d: &Dictionary| {
         let s = Csr::build(si, |x| d.src_features(x));
         let t = Csr::build(ti, |x| d.tgt_features(x));
@@ -241,27 +211,7 @@ pub(super) fn first_pass(
         ),
     }));
     reestimate(&mut params, &first, &sl, &tl);
-    if weights.sem > 0.0 {
-        // 2-1 and 1-2 (indices 3 and 4 of `search::TYPES`).
-        params.prior[3] += weights.prior_2_1;
-        params.prior[4] += weights.prior_2_1;
-    }
-    params.null_extend = weights.null_extend;
-    params.null_second = weights.null_second;
-    params.null_run = f32::INFINITY;
-    params.null_len_run = weights.null_len_run.unwrap_or(NULL_LENGTH);
-    // The lexical null evidence needs the induced dictionary: in the first pass, before it,
-    // few sentence pairs of a translation share clues. With sentence vectors it is left out:
-    // the semantic evidence says more, and on the fit sets adding it lost omission F1.
-    params.lex_null = if weights.sem > 0.0 {
-        0.0
-    } else {
-        weights.lex_null
-    };
-    params.lex_null_t = LEX_NULL_NEUTRAL;
-    if weights.sem <= 0.0 {
-        params.lambda = LAMBDA_SECOND_FREE;
-    }
+    second_params(&mut params, weights);
     let pairs: Vec<(usize, usize)> = first
         .iter()
         .filter(|b| b.ty == 0 && b.d2 < 2.0)
@@ -270,6 +220,68 @@ pub(super) fn first_pass(
     let mut dict = dictionary.clone();
     dict.extend(&Dictionary::induce(si, ti, &pairs));
     (params, dict, first)
+}
+
+/// The parameters of the first pass: the global length ratio `ratio` (target characters per
+/// source character; 1 when it is not a positive number) and the default variance, priors and
+/// null costs, with the lexical weight of the evidence the pass has.
+fn first_params(ratio: f32, weights: Weights) -> Params {
+    Params {
+        ratio: if ratio.is_finite() && ratio > 0.0 {
+            ratio
+        } else {
+            1.0
+        },
+        local: None,
+        var: 6.8,
+        prior: search::PRIOR.map(|p| (-p.ln()) as f32),
+        lambda: if weights.sem > 0.0 {
+            LAMBDA
+        } else {
+            LAMBDA_FIRST_FREE
+        },
+        null_len: NULL_LENGTH,
+        null_len_run: NULL_LENGTH,
+        block_penalty: BLOCK_PENALTY,
+        sem_weight: weights.sem,
+        // No discount from the second null of a run in the first pass: on weak evidence
+        // (Chinese–English before the dictionary is induced) it would let runs of omissions
+        // stand in for poor links, and the priors and the band of the second pass are
+        // estimated from this path. Long runs (a missing chapter) must be found here, though:
+        // in a text long enough to be searched coarse-to-fine, from the third null on, a run
+        // is priced as one event (`search::search_level`).
+        null_extend: f32::INFINITY,
+        null_second: 0.0,
+        null_run: FIRST_PASS_NULL_RUN,
+        lex_null: 0.0,
+        lex_null_t: 0.0,
+    }
+}
+
+/// Turns the first pass's parameters into the second pass's, after `reestimate`: the run
+/// costs, the lexical null evidence and the lexical weight of the second pass.
+fn second_params(p: &mut Params, weights: Weights) {
+    if weights.sem > 0.0 {
+        // 2-1 and 1-2 (indices 3 and 4 of `search::TYPES`).
+        p.prior[3] += weights.prior_2_1;
+        p.prior[4] += weights.prior_2_1;
+    }
+    p.null_extend = weights.null_extend;
+    p.null_second = weights.null_second;
+    p.null_run = f32::INFINITY;
+    p.null_len_run = weights.null_len_run.unwrap_or(NULL_LENGTH);
+    // The lexical null evidence needs the induced dictionary: in the first pass, before it,
+    // few sentence pairs of a translation share clues. With sentence vectors it is left out:
+    // the semantic evidence says more, and on the fit sets adding it lost omission F1.
+    p.lex_null = if weights.sem > 0.0 {
+        0.0
+    } else {
+        weights.lex_null
+    };
+    p.lex_null_t = LEX_NULL_NEUTRAL;
+    if weights.sem <= 0.0 {
+        p.lambda = LAMBDA_SECOND_FREE;
+    }
 }
 
 /// Re-estimate the length variance (robustly, from the 1-1 beads) and the bead-type priors

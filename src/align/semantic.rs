@@ -641,20 +641,25 @@ mod tests {
         assert!(s.cost(2.0, same, 1, 1) < s.cost(2.0, other, 1, 1));
     }
 
+    /// A unit vector for meaning `k` in `dim` dimensions: every meaning shares axis 0 (all
+    /// sentences of a text are somewhat alike) and has its own axis `k + 1`.
+    fn meaning(dim: usize, k: usize) -> Vec<f32> {
+        let mut v = vec![0.0; dim];
+        v[0] = 1.0;
+        v[k + 1] = 1.2;
+        unit(&v)
+    }
+
+    /// Source: meanings 0..6; target: the same but meaning 3 (omitted in the translation).
+    fn meaning_3_untranslated() -> Vectors {
+        let src = (0..7).map(|k| meaning(8, k));
+        let tgt = (0..7).filter(|&k| k != 3).map(|k| meaning(8, k));
+        Vectors::new(8, src.chain(tgt).collect(), 7)
+    }
+
     #[test]
     fn a_sentence_like_nothing_near_it_is_cheaper_to_leave_unpaired() {
-        // Source: meanings 0..6; target: the same but meaning 3 (omitted in the translation).
-        let dim = 8;
-        let m = |k: usize| {
-            let mut v = vec![0.0; dim];
-            v[0] = 1.0;
-            v[k + 1] = 1.2;
-            unit(&v)
-        };
-        let src: Vec<Vec<f32>> = (0..7).map(m).collect();
-        let tgt: Vec<Vec<f32>> = (0..7).filter(|&k| k != 3).map(m).collect();
-        let rows = src.into_iter().chain(tgt).collect();
-        let vec = Vectors::new(dim, rows, 7);
+        let vec = meaning_3_untranslated();
         let (sl, tl) = ([40u32; 7], [40u32; 6]);
         let params = crate::align::SemanticParams::default();
         let s = Semantic::new(&vec, &vec.src, &vec.tgt, &sl, &tl, &params);
@@ -681,19 +686,9 @@ mod tests {
 
     #[test]
     fn a_sentence_none_of_whose_neighbours_stands_out_is_cheaper_to_leave_unpaired() {
-        // Source: meanings 0..6; target: the same but meaning 3. Source sentence 3 is as close
-        // to each of its neighbours on the other side (own ratio 1); sentence 2 has its
-        // counterpart (ratio 0).
-        let dim = 8;
-        let m = |k: usize| {
-            let mut v = vec![0.0; dim];
-            v[0] = 1.0;
-            v[k + 1] = 1.2;
-            unit(&v)
-        };
-        let src: Vec<Vec<f32>> = (0..7).map(m).collect();
-        let tgt: Vec<Vec<f32>> = (0..7).filter(|&k| k != 3).map(m).collect();
-        let vec = Vectors::new(dim, src.into_iter().chain(tgt).collect(), 7);
+        // Source sentence 3 is as close to each of its neighbours on the other side (own ratio
+        // 1); sentence 2 has its counterpart (ratio 0).
+        let vec = meaning_3_untranslated();
         let (sl, tl) = ([40u32; 7], [40u32; 6]);
         let params = crate::align::SemanticParams {
             null_weight: 0.0,
@@ -711,12 +706,7 @@ mod tests {
         assert_eq!(s.null_cost(true, 2), 0.0);
         // Where no sentence of the text stands out (a weak model for the language pair: the
         // text's median ratio × 1.3 above 1), there is no rebate; nor at weight 0.
-        let far = |k: usize| {
-            let mut v = vec![0.0; 16];
-            v[0] = 1.0;
-            v[k + 1] = 1.2;
-            unit(&v)
-        };
+        let far = |k: usize| meaning(16, k);
         let flat: Vec<Vec<f32>> = (0..7).map(far).chain((0..6).map(|k| far(k + 8))).collect();
         let fv = Vectors::new(16, flat, 7);
         let f = Semantic::new(&fv, &fv.src, &fv.tgt, &sl, &tl, &params);
