@@ -32,7 +32,7 @@
 //!
 //! `-- --refit` first fits the model again on the fit sets and their reversed translations
 //! (logistic regression per bead kind, with and without embeddings apart, `Model::fit`), prints
-//! its coefficients as the Rust constant to paste into `src/align/confidence.rs` (`SHIPPED`),
+//! its coefficients as the Rust constant to paste into `src/align/confidence/mod.rs` (`SHIPPED`),
 //! and reports calibration for the refitted model. `TEI_ALIGN_CALIB_DUMP=FILE` writes every
 //! bead's features and label as tab-separated lines (for study); `TEI_ALIGN_CALIB_FROM=FILE`
 //! reads such a dump instead of aligning (the figures and a refit in seconds instead of a quarter
