@@ -39,7 +39,8 @@
 //! of an hour; the dump must have today's features, and says nothing new about the aligner);
 //! `TEI_ALIGN_CALIB_MASK=k,…` sets those feature columns of the dump to 0 (a refit without them,
 //! to compare variants). The refit prints each kind's left-one-fit-set-out ECE, the rule that
-//! picks a variant.
+//! picks a variant, and keeps a row of the shipped model where the fit half cannot tell it from
+//! a calibrated one (`keep_or_replace`).
 
 mod common;
 #[path = "common/deletion.rs"]
