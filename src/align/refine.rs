@@ -50,7 +50,12 @@ fn prior(p: &Params, t: usize) -> f32 {
         return p.prior[t];
     }
     let (a, b) = kind(t);
-    let at = |k: (usize, usize)| TYPES.iter().position(|&x| x == k).map_or(0.0, |i| p.prior[i]);
+    let at = |k: (usize, usize)| {
+        TYPES
+            .iter()
+            .position(|&x| x == k)
+            .map_or(0.0, |i| p.prior[i])
+    };
     let (four, three) = if a > b {
         (at((4, 1)), at((3, 1)))
     } else {
@@ -627,6 +632,46 @@ mod tests {
         assert_eq!(s.into_iter().collect::<Vec<_>>(), vec![(1, 3), (1, 4)]);
         // Target: the 1-1's sentence and the 2-1's each joined to the 0-1's.
         assert_eq!(t.into_iter().collect::<Vec<_>>(), vec![(0, 2), (1, 3)]);
+    }
+
+    #[test]
+    fn a_bead_of_one_sentence_grows_through_the_nulls_beside_it_into_wide_blocks() {
+        // 1-1, 1-2, 0-1, 0-1, 0-1, 1-1: the 1-2's target block grown by one, two, three
+        // nulls; only the blocks beyond four sentences are new (the others come from `add`).
+        let path = [
+            bead(0, 1, 0, 1),
+            bead(1, 2, 1, 3),
+            bead(2, 2, 3, 4),
+            bead(2, 2, 4, 5),
+            bead(2, 2, 5, 6),
+            bead(2, 3, 6, 7),
+        ];
+        let (mut s, mut t) = (BTreeSet::new(), BTreeSet::new());
+        wide(&path, 1, &mut s, &mut t);
+        assert!(s.is_empty());
+        assert_eq!(t.into_iter().collect::<Vec<_>>(), vec![(1, 6)]);
+        // The 1-1 after the run grows backwards through it: 4 + 1 sentences, not more.
+        let (mut s, mut t) = (BTreeSet::new(), BTreeSet::new());
+        wide(&path, 5, &mut s, &mut t);
+        assert!(s.is_empty() && t.is_empty(), "{t:?}");
+        let mut longer = path.to_vec();
+        longer.insert(5, bead(2, 2, 6, 7));
+        longer[6] = bead(2, 3, 7, 8);
+        let (mut s, mut t) = (BTreeSet::new(), BTreeSet::new());
+        wide(&longer, 6, &mut s, &mut t);
+        assert!(s.is_empty());
+        assert_eq!(t.into_iter().collect::<Vec<_>>(), vec![(3, 8)]);
+    }
+
+    #[test]
+    fn a_wide_bead_costs_more_than_a_one_to_four_by_the_priors_own_step() {
+        let p = crate::align::search::params_for_tests(1.0);
+        let at = |k: (usize, usize)| (0..TYPES.len() + WIDE.len()).find(|&t| kind(t) == k);
+        let cost = |k| prior(&p, at(k).unwrap());
+        let step = cost((1, 4)) - cost((1, 3));
+        assert!(step > 0.0);
+        assert!((cost((1, 5)) - cost((1, 4)) - step).abs() < 1e-5);
+        assert!((cost((6, 1)) - cost((4, 1)) - 2.0 * step).abs() < 1e-5);
     }
 
     #[test]

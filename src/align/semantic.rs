@@ -592,11 +592,7 @@ impl<'a> Semantic<'a> {
     /// [`Semantic::ratio`] of the bead of source sentences `src` and target sentences `tgt`
     /// of any size, from the sentences' vectors (the tables hold blocks of up to `MAXK`; the
     /// refinement's wide beads hold more).
-    pub(crate) fn ratio_of(
-        &self,
-        src: std::ops::Range<usize>,
-        tgt: std::ops::Range<usize>,
-    ) -> f32 {
+    pub(crate) fn ratio_of(&self, src: std::ops::Range<usize>, tgt: std::ops::Range<usize>) -> f32 {
         let d = self.dim;
         let extra = (src.len() + tgt.len()) as f32 - 2.0;
         let sum = |v: &[f32], w: &[f32], r: std::ops::Range<usize>| {
@@ -614,7 +610,10 @@ impl<'a> Semantic<'a> {
             return 1.0;
         }
         let cos = dot(&vs, &vt) / (ns * nt);
-        let (cs, ct) = (dot(&vs, self.tgt_centroid) / ns, dot(&vt, self.src_centroid) / nt);
+        let (cs, ct) = (
+            dot(&vs, self.tgt_centroid) / ns,
+            dot(&vt, self.src_centroid) / nt,
+        );
         let bias = 1.0 + self.block_bias * extra.max(0.0);
         (self.normalised(cos, cs, ct) * bias).clamp(0.0, MAX_RATIO)
     }
@@ -680,6 +679,13 @@ mod tests {
             "{same} {diluted} {other}"
         );
         assert!(s.cost(2.0, same, 1, 1) < s.cost(2.0, other, 1, 1));
+        // A bead of any size, from the vectors: what the tables give where they reach.
+        for (i, a, j, b) in [(1, 1, 1, 1), (2, 2, 1, 1), (3, 3, 3, 2)] {
+            let (x, y) = (r(i, a, j, b), s.ratio_of(i - a..i, j - b..j));
+            assert!((x - y).abs() < 1e-4, "{i} {a} {j} {b}: {x} {y}");
+        }
+        // Beyond the tables a bead counts by its sentences as the formula says (1 + 1 + 5) / 2.
+        assert!((s.cost(2.0, 2.0, 1, 5) / s.cost(2.0, 2.0, 1, 1) - 3.5 / 1.5).abs() < 1e-5);
     }
 
     /// A unit vector for meaning `k` in `dim` dimensions: every meaning shares axis 0 (all
