@@ -191,9 +191,11 @@ pub struct HeaderArgs {
     pub licence: Option<String>,
 }
 
-/// Run the command.
-pub fn run(a: Args) -> anyhow::Result<()> {
-    let output = output_path(&a)?;
+/// The checks on where the layer goes, before anything is read: `-o -` needs `--id`, the input
+/// is not overwritten unless `--in-place`. A layer written into a work is a change of the work,
+/// so the returned lock of the work is held from before the input is read (for `--in-place`)
+/// until the file is written.
+fn guard_output(a: &Args, output: &Path) -> anyhow::Result<Option<tei_align::project::WorkLock>> {
     let to_stdout = output == Path::new("-");
     if to_stdout && a.id.is_none() {
         return Err(super::ui::UsageError(
@@ -201,23 +203,28 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         )
         .into());
     }
-    // A layer written into a work is a change of the work: under its lock, from before the
-    // input is read (for --in-place) until the file is written.
-    let _lock = if to_stdout {
+    let lock = if to_stdout {
         None
     } else {
-        Some(super::link::layer_lock(&output, a.wait)?)
+        super::link::layer_lock(output, a.wait)?
     };
     if let Some(i) = &a.input
         && !a.in_place
         && !to_stdout
-        && same_file(i, &output)
+        && same_file(i, output)
     {
         bail!(
             "{}: refusing to overwrite the input file; use --in-place to rewrite it",
             output.display()
         );
     }
+    Ok(lock)
+}
+
+/// Run the command.
+pub fn run(a: Args) -> anyhow::Result<()> {
+    let output = output_path(&a)?;
+    let _lock = guard_output(&a, &output)?;
     // Check every option before reading any file.
     check_options(&a)?;
     let body = BodyOptions {

@@ -4,7 +4,6 @@ use anyhow::Context;
 use std::path::PathBuf;
 use tei_align::formats::{Format, ImportMode};
 use tei_align::project::{ImportRequest, import_alignment};
-use tei_align::review;
 
 /// Arguments of the command.
 #[derive(Debug, clap::Args)]
@@ -23,34 +22,21 @@ pub struct Args {
     /// overlap, and links a person confirmed are kept against unconfirmed ones).
     #[arg(long)]
     pub replace: bool,
-    /// Who confirmed the file's `man` links when it does not say (see `link --by`).
-    #[arg(long, value_name = "ID[:NAME]")]
-    pub by: Option<String>,
-    /// The alignment file [default: alignments/<work>/alignment.xml].
-    #[arg(long)]
-    pub alignment: Option<PathBuf>,
-    /// When another command is editing the work, wait for it instead of failing.
-    #[arg(long)]
-    pub wait: bool,
+    /// Who, where, when.
+    #[command(flatten)]
+    pub edit: super::link::EditArgs,
 }
 
 /// Run the command.
 pub fn run(args: Args) -> anyhow::Result<()> {
     let format = Format::parse(&args.format).context("unknown format")?;
-    let (mut o, editor) = super::link::edit_as(
-        &args.work,
-        args.alignment.as_deref(),
-        args.by.as_deref(),
-        args.wait,
-        "import-alignment",
-    )?;
+    let (mut o, editor, now) = args.edit.open(&args.work, "import-alignment")?;
     let text = if args.file.as_os_str() == "-" {
         super::segment::read_stdin()?
     } else {
         tei_align::fsutil::read_text(&args.file)?
     };
     let file = args.file.display().to_string();
-    let now = review::now_iso();
     let req = ImportRequest {
         format,
         format_name: &args.format,

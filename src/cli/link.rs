@@ -18,8 +18,31 @@ pub struct LinkArgs {
     /// layer is on several.
     #[arg(long)]
     pub edge: Option<String>,
-    /// The editor who confirms: `id:"Full Name"` (the id is recorded in @resp and <change who>,
-    /// the name in the alignment's header) or a recorded editor's id; default
+    /// Who, where, when.
+    #[command(flatten)]
+    pub edit: EditArgs,
+}
+
+/// Arguments of `unlink`.
+#[derive(Debug, clap::Args)]
+pub struct UnlinkArgs {
+    /// The work directory (texts/<work>).
+    pub work: PathBuf,
+    /// A link id (`a.cs-en.12`) or sentence ids that all belong to one link.
+    #[arg(required = true)]
+    pub ids: Vec<String>,
+    /// Who, where, when.
+    #[command(flatten)]
+    pub edit: EditArgs,
+}
+
+/// The options of every change by hand (`link`, `unlink`, `import-alignment`), in one place so
+/// that the three commands name, check and record their editor the same way.
+#[derive(Debug, clap::Args)]
+pub struct EditArgs {
+    /// The editor who makes the change (for `import-alignment`: who confirmed the file's
+    /// confirmed links when it does not say): `id:"Full Name"` (the id is recorded in @resp and
+    /// <change who>, the name in the alignment's header) or a recorded editor's id; default
     /// $TEI_ALIGN_EDITOR (the same form), else git config user.name and user.email.
     #[arg(long, value_name = "ID[:NAME]")]
     pub by: Option<String>,
@@ -34,26 +57,16 @@ pub struct LinkArgs {
     pub wait: bool,
 }
 
-/// Arguments of `unlink`.
-#[derive(Debug, clap::Args)]
-pub struct UnlinkArgs {
-    /// The work directory (texts/<work>).
-    pub work: PathBuf,
-    /// A link id (`a.cs-en.12`) or sentence ids that all belong to one link.
-    #[arg(required = true)]
-    pub ids: Vec<String>,
-    /// The editor (see `link --by`).
-    #[arg(long, value_name = "ID[:NAME]")]
-    pub by: Option<String>,
-    /// The alignment file [default: alignments/<work>/alignment.xml].
-    #[arg(long)]
-    pub alignment: Option<PathBuf>,
-    /// The time to record (ISO 8601); default now.
-    #[arg(long, hide = true)]
-    pub when: Option<String>,
-    /// When another command is editing the work, wait for it instead of failing.
-    #[arg(long)]
-    pub wait: bool,
+impl EditArgs {
+    /// Open `work` for `command`, a change by hand: under the work's lock, with the editor
+    /// checked against the people of the work and recorded in the alignment. Also returns the
+    /// time to record.
+    pub fn open(&self, work: &Path, command: &str) -> anyhow::Result<(Opened, Editor, String)> {
+        let w = WorkRef::resolve(work, self.alignment.as_deref())?;
+        let (o, editor) = w.edit_as(self.by.as_deref(), lock_mode(self.wait), command)?;
+        let when = self.when.clone().unwrap_or_else(review::now_iso);
+        Ok((o, editor, when))
+    }
 }
 
 /// The lock mode of `--wait`.
@@ -79,30 +92,10 @@ pub fn layer_lock(output: &Path, wait: bool) -> anyhow::Result<Option<WorkLock>>
     )?))
 }
 
-/// Open the work at `work` with its alignment for a change by hand: under the work's lock, with
-/// the editor checked against the people of the work and recorded in the alignment.
-pub fn edit_as(
-    work: &Path,
-    alignment: Option<&Path>,
-    by: Option<&str>,
-    wait: bool,
-    command: &str,
-) -> anyhow::Result<(Opened, Editor)> {
-    let w = WorkRef::resolve(work, alignment)?;
-    Ok(w.edit_as(by, lock_mode(wait), command)?)
-}
-
 /// Run `link`.
 pub fn run_link(args: LinkArgs) -> anyhow::Result<()> {
-    let (mut o, editor) = edit_as(
-        &args.work,
-        args.alignment.as_deref(),
-        args.by.as_deref(),
-        args.wait,
-        "link",
-    )?;
+    let (mut o, editor, when) = args.edit.open(&args.work, "link")?;
     let who = editor.id;
-    let when = args.when.unwrap_or_else(review::now_iso);
     let (work, al) = (&o.work, &mut o.alignment);
     let idx = review::SentenceIndex::new(work);
     let layers: std::collections::BTreeSet<&str> =
@@ -148,15 +141,8 @@ pub fn run_link(args: LinkArgs) -> anyhow::Result<()> {
 
 /// Run `unlink`.
 pub fn run_unlink(args: UnlinkArgs) -> anyhow::Result<()> {
-    let (mut o, editor) = edit_as(
-        &args.work,
-        args.alignment.as_deref(),
-        args.by.as_deref(),
-        args.wait,
-        "unlink",
-    )?;
+    let (mut o, editor, when) = args.edit.open(&args.work, "unlink")?;
     let who = editor.id;
-    let when = args.when.unwrap_or_else(review::now_iso);
     let out = review::unlink(&o.work, &mut o.alignment, &args.ids, &who, &when)?;
     o.save()?;
     outln!(

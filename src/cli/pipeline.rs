@@ -38,8 +38,22 @@ pub struct Args {
 /// Run the command.
 pub fn run(args: Args) -> anyhow::Result<()> {
     super::align::check_when(args.when.as_deref())?;
-    // Every work is found (and its outputs checked) before the first is aligned, so that a typo
-    // in the last one does not leave the others half done.
+    let works = resolve_all(&args)?;
+    let mut reports = Vec::new();
+    for (dir, w, editions) in works {
+        if let Some(report) = run_one(&args, dir, &w, editions)? {
+            reports.push(report);
+        }
+    }
+    if args.json {
+        outln!("{}", serde_json::to_string_pretty(&reports)?);
+    }
+    Ok(())
+}
+
+/// Every work with its alignment and edition directory, found and checked before the first is
+/// aligned, so that a typo in the last one does not leave the others half done.
+fn resolve_all(args: &Args) -> anyhow::Result<Vec<(&PathBuf, WorkRef, PathBuf)>> {
     let mut works = Vec::new();
     for dir in &args.works {
         let w = match &args.alignments {
@@ -74,59 +88,61 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         works.push((dir, w, editions));
     }
-    let mut reports = Vec::new();
-    for (dir, w, editions) in works {
-        // The heading of this work's report, on stdout with the report itself: stderr carries
-        // only warnings and the one-line error.
-        if !args.json {
-            outln!("== {}", dir.display());
-        }
-        // Each layer is read once, for the alignment, the coverage report and the edition.
-        let work = w.read_work()?;
-        let align_args = super::align::Args {
-            work: dir.clone(),
-            out: Some(w.alignment.clone()),
-            when: args.when.clone(),
-            strict: false,
-            fresh: false,
-            full: false,
-            wait: args.wait,
-            json: args.json,
-            embed: args.embed.clone(),
-        };
-        let (alignment, summary) = super::align::align(&w, &work, &align_args)?;
-        let coverage_args = super::coverage::Args {
-            alignment: w.alignment.clone(),
-            json: args.json,
-            fail_under: None,
-            allow_empty: false,
-            doubt_below: DEFAULT_DOUBT_BELOW,
-        };
-        let edition_args = super::edition::Args {
-            work: dir.clone(),
-            alignment: Some(w.alignment.clone()),
-            output: editions,
-            doubt_below: DEFAULT_DOUBT_BELOW,
-        };
-        if args.json {
-            let coverage =
-                super::coverage::report(&coverage_args, &w.alignment, &work, &alignment)?;
-            let files =
-                super::edition::write_files(&edition_args, &work, &alignment, &w.alignment)?;
-            reports.push(serde_json::json!({
-                "work": dir,
-                "align": summary,
-                "coverage": coverage,
-                "edition": files,
-            }));
-        } else {
-            super::align::print_summary(&summary, false)?;
-            super::coverage::print(&coverage_args, &w.alignment, &work, &alignment)?;
-            super::edition::write(&edition_args, &work, &alignment, &w.alignment)?;
-        }
+    Ok(works)
+}
+
+/// Align one work, report its coverage and write its edition: printed as text, or returned as
+/// its part of the JSON document with `--json`.
+fn run_one(
+    args: &Args,
+    dir: &Path,
+    w: &WorkRef,
+    editions: PathBuf,
+) -> anyhow::Result<Option<serde_json::Value>> {
+    // The heading of this work's report, on stdout with the report itself: stderr carries
+    // only warnings and the one-line error.
+    if !args.json {
+        outln!("== {}", dir.display());
     }
-    if args.json {
-        outln!("{}", serde_json::to_string_pretty(&reports)?);
+    // Each layer is read once, for the alignment, the coverage report and the edition.
+    let work = w.read_work()?;
+    let align_args = super::align::Args {
+        work: dir.to_path_buf(),
+        out: Some(w.alignment.clone()),
+        when: args.when.clone(),
+        strict: false,
+        fresh: false,
+        full: false,
+        wait: args.wait,
+        json: args.json,
+        embed: args.embed.clone(),
+    };
+    let (alignment, summary) = super::align::align(w, &work, &align_args)?;
+    let coverage_args = super::coverage::Args {
+        alignment: w.alignment.clone(),
+        json: args.json,
+        fail_under: None,
+        allow_empty: false,
+        doubt_below: DEFAULT_DOUBT_BELOW,
+    };
+    let edition_args = super::edition::Args {
+        work: dir.to_path_buf(),
+        alignment: Some(w.alignment.clone()),
+        output: editions,
+        doubt_below: DEFAULT_DOUBT_BELOW,
+    };
+    if !args.json {
+        super::align::print_summary(&summary, false)?;
+        super::coverage::print(&coverage_args, &w.alignment, &work, &alignment)?;
+        super::edition::write(&edition_args, &work, &alignment, &w.alignment)?;
+        return Ok(None);
     }
-    Ok(())
+    let coverage = super::coverage::report(&coverage_args, &w.alignment, &work, &alignment)?;
+    let files = super::edition::write_files(&edition_args, &work, &alignment, &w.alignment)?;
+    Ok(Some(serde_json::json!({
+        "work": dir,
+        "align": summary,
+        "coverage": coverage,
+        "edition": files,
+    })))
 }

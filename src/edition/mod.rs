@@ -341,21 +341,7 @@ pub fn to_tei(work: &Work, alignment: &WorkAlignment) -> Result<String, EditionE
         "    <encodingDesc><appInfo><application ident=\"tei-align\" version=\"{}\"><label>tei-align</label></application></appInfo></encodingDesc>",
         crate::VERSION
     );
-    o.push_str("    <profileDesc><langUsage>");
-    let mut langs: Vec<&str> = order.iter().map(|l| l.lang.as_str()).collect();
-    langs.dedup();
-    let mut seen = HashSet::new();
-    for lang in langs {
-        if seen.insert(lang) {
-            let _ = write!(
-                o,
-                "<language ident=\"{}\">{}</language>",
-                e(lang),
-                e(crate::tei::header::language_name(lang))
-            );
-        }
-    }
-    o.push_str("</langUsage></profileDesc>\n");
+    write_lang_usage(&mut o, &order);
     // The history as the alignment file writes it (with the changes it adds for confirmed
     // items that name none), less the changes without a date (not valid in an edition).
     let (item_change, extra) = items::item_changes(alignment);
@@ -372,8 +358,42 @@ pub fn to_tei(work: &Work, alignment: &WorkAlignment) -> Result<String, EditionE
         }
         o.push_str("    </revisionDesc>\n");
     }
-    o.push_str("  </teiHeader>\n  <text>\n    <group>\n");
-    for l in &order {
+    o.push_str("  </teiHeader>\n");
+    write_texts(&mut o, &order, &mut ids);
+    let written: HashSet<&str> = changes.iter().map(|c| c.id.as_str()).collect();
+    let item_change: HashMap<&str, String> = item_change
+        .into_iter()
+        .filter(|(_, c)| written.contains(c.as_str()))
+        .collect();
+    write_standoff(&mut o, alignment, &item_change, &mut ids);
+    o.push_str("</TEI>\n");
+    Ok(o)
+}
+
+/// The `<langUsage>` of the edition: each language of its layers once, in layer order.
+fn write_lang_usage(o: &mut String, order: &[&Layer]) {
+    let e = escape;
+    o.push_str("    <profileDesc><langUsage>");
+    let mut seen = HashSet::new();
+    for l in order {
+        let lang = l.lang.as_str();
+        if seen.insert(lang) {
+            let _ = write!(
+                o,
+                "<language ident=\"{}\">{}</language>",
+                e(lang),
+                e(crate::tei::header::language_name(lang))
+            );
+        }
+    }
+    o.push_str("</langUsage></profileDesc>\n");
+}
+
+/// The `<text>` of the edition: a `<group>` with one `<text>` per layer, in `order`.
+fn write_texts(o: &mut String, order: &[&Layer], ids: &mut Ids) {
+    let e = escape;
+    o.push_str("  <text>\n    <group>\n");
+    for l in order {
         let _ = writeln!(
             o,
             "      <text xml:lang=\"{}\"{} corresp=\"#layer.{}\">\n        <body>",
@@ -381,7 +401,7 @@ pub fn to_tei(work: &Work, alignment: &WorkAlignment) -> Result<String, EditionE
             ids.attr(&format!("text.{}", l.id)),
             e(&l.id)
         );
-        match original_text(l, &ids) {
+        match original_text(l, ids) {
             Some((inner, found)) => {
                 // The layer's own markup (heads, salutations, notes, page breaks …), byte for
                 // byte; its ids are now taken.
@@ -391,20 +411,12 @@ pub fn to_tei(work: &Work, alignment: &WorkAlignment) -> Result<String, EditionE
                 o.push_str("</text>\n");
             }
             None => {
-                write_layer_body(&mut o, l, &mut ids);
+                write_layer_body(o, l, ids);
                 o.push_str("        </body>\n      </text>\n");
             }
         }
     }
     o.push_str("    </group>\n  </text>\n");
-    let written: HashSet<&str> = changes.iter().map(|c| c.id.as_str()).collect();
-    let item_change: HashMap<&str, String> = item_change
-        .into_iter()
-        .filter(|(_, c)| written.contains(c.as_str()))
-        .collect();
-    write_standoff(&mut o, alignment, &item_change, &mut ids);
-    o.push_str("</TEI>\n");
-    Ok(o)
 }
 
 /// The `sourceDesc`: a witness per layer (its title, makers, language and source) and the

@@ -546,20 +546,6 @@ pub fn export(
         .unwrap_or_default())
 }
 
-/// The file name of a layer as the alignment names it (`../../texts/w/cs.xml`), or `cs.xml`.
-pub fn layer_doc(al: &WorkAlignment, layer: &str) -> String {
-    al.layer_files
-        .get(layer)
-        .cloned()
-        .unwrap_or_else(|| format!("{layer}.xml"))
-}
-
-/// The layer a document name stands for: its file stem (`../../texts/w/cs.xml` → `cs`).
-pub fn doc_layer(doc: &str) -> &str {
-    let file = doc.rsplit(['/', '\\']).next().unwrap_or(doc);
-    file.split('.').next().unwrap_or(file)
-}
-
 /// The names a document reference can give its layer: the file stem (`cs.xml`), the version
 /// of InterText's `text.version.xml`, and the directories (OPUS's `cs/book.xml.gz`).
 fn doc_names(doc: &str) -> Vec<&str> {

@@ -278,12 +278,6 @@ pub(super) fn keep_segment_ids(
     }
 }
 
-/// A fresh id `prefix<n>` with `n` above every number ever used with that prefix, so that the
-/// ids of removed items are never reused.
-pub fn fresh_id(al: &WorkAlignment, prefix: &str) -> String {
-    IdAlloc::new(al).fresh(prefix)
-}
-
 /// The id prefix of the links of an edge: `a.cs-en.`.
 pub(crate) fn link_prefix(rel: &Relation) -> String {
     format!("a.{}-{}.", rel.source, rel.derived)

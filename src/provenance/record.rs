@@ -7,7 +7,6 @@
 //! that made it (an import into one edge leaves every other edge as it was). An operation that
 //! changes nothing records nothing.
 
-use super::ids::fresh_id;
 use crate::model::{Change, ChangeStatus, EdgeAlignment, LinkStatus, WorkAlignment};
 use std::collections::{BTreeMap, HashMap};
 
@@ -57,39 +56,12 @@ fn statuses(al: &WorkAlignment) -> impl Iterator<Item = (&str, &LinkStatus)> {
 
 /// Make every item's change explicit (and forget the items that are gone), so that a change
 /// added next does not capture items it did not make.
-pub fn pin_changes(al: &mut WorkAlignment) {
+#[cfg(test)] // what a file read back holds: the standoff round-trip test compares with it
+pub(crate) fn pin_changes(al: &mut WorkAlignment) {
     let pinned: BTreeMap<String, String> = statuses(al)
         .filter_map(|(id, st)| Some((id.to_owned(), change_of(al, id, st)?)))
         .collect();
     al.item_changes = pinned;
-}
-
-/// Start an operation: pin the existing items' changes, add a `<change>` with a fresh id and
-/// return the id. Items the operation makes or changes are then marked with [`mark`].
-pub fn new_change(
-    al: &mut WorkAlignment,
-    status: ChangeStatus,
-    who: &str,
-    when: &str,
-    desc: String,
-) -> String {
-    pin_changes(al);
-    let id = fresh_id(al, "ch");
-    al.changes.push(Change {
-        id: id.clone(),
-        status,
-        who: who.to_owned(),
-        when: when.to_owned(),
-        desc,
-    });
-    id
-}
-
-/// Record that `change` made or changed these items.
-pub fn mark<'a>(al: &mut WorkAlignment, change: &str, items: impl IntoIterator<Item = &'a str>) {
-    for id in items {
-        al.item_changes.insert(id.to_owned(), change.to_owned());
-    }
 }
 
 /// What an operation did to one edge: the ids added, changed (same id, other targets,

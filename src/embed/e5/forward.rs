@@ -8,6 +8,7 @@
 
 use super::file::{Q4_BLOCK, Weights};
 use super::kernels::{QActs, QK, f16_to_f32, matmul};
+use super::vecmath::{context, gelu_inplace, scores};
 
 /// Scratch buffers of one chunk.
 #[derive(Default)]
@@ -55,9 +56,7 @@ pub(crate) fn forward(w: &Weights, word: &[u8], seqs: &[&[u32]]) -> Vec<Vec<f32>
         sc.acts.quantize(&x, total, h);
         sc.mid.resize(total * w.cfg.ffn, 0.0);
         matmul(&layer.ffn_in, &sc.acts, &mut sc.mid);
-        for v in sc.mid.iter_mut() {
-            *v = gelu(*v);
-        }
+        gelu_inplace(&mut sc.mid);
         sc.acts.quantize(&sc.mid, total, w.cfg.ffn);
         matmul(&layer.ffn_out, &sc.acts, &mut sc.tmp);
         add_layer_norm(&mut x, &sc.tmp, &layer.out_ln, h, w.cfg.eps);
@@ -129,12 +128,7 @@ fn attention(w: &Weights, q: &[f32], k: &[f32], v: &[f32], ctx: &mut [f32], s0: 
         }
         for t in s0..s1 {
             let qh = &q[t * h + col..t * h + col + hd];
-            prob.fill(0.0);
-            for (&a, kd) in qh.iter().zip(kt.chunks_exact(n)) {
-                for (p, &b) in prob.iter_mut().zip(kd) {
-                    *p += a * b;
-                }
-            }
+            scores(qh, &kt, n, &mut prob);
             let mut max = f32::NEG_INFINITY;
             for p in prob.iter_mut() {
                 *p *= scale;
@@ -146,15 +140,8 @@ fn attention(w: &Weights, q: &[f32], k: &[f32], v: &[f32], ctx: &mut [f32], s0: 
                 sum += *p;
             }
             let inv = 1.0 / sum;
-            let out = &mut ctx[t * h + col..t * h + col + hd];
-            out.fill(0.0);
-            for (s, p) in (s0..s1).zip(&prob) {
-                let pv = p * inv;
-                let vh = &v[s * h + col..s * h + col + hd];
-                for (o, x) in out.iter_mut().zip(vh) {
-                    *o += pv * x;
-                }
-            }
+            let vh = &v[s0 * h + col..(s1 - 1) * h + col + hd];
+            context(&prob, inv, vh, h, &mut ctx[t * h + col..t * h + col + hd]);
         }
     }
 }
@@ -177,9 +164,4 @@ fn layer_norm(row: &mut [f32], (w, b): &(Vec<f32>, Vec<f32>), eps: f32) {
     for ((v, g), bb) in row.iter_mut().zip(w).zip(b) {
         *v = (*v - mean) * inv * g + bb;
     }
-}
-
-/// The exact (erf) GELU, as BERT uses.
-fn gelu(x: f32) -> f32 {
-    0.5 * x * (1.0 + libm::erff(x * std::f32::consts::FRAC_1_SQRT_2))
 }

@@ -100,6 +100,28 @@ pub(crate) struct QActs {
 impl QActs {
     /// Quantize `x` (`t` rows of `nin`) into `self`, reusing its buffers.
     pub(crate) fn quantize(&mut self, x: &[f32], t: usize, nin: usize) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::is_x86_feature_detected!("avx2") {
+                // SAFETY: the feature the function is compiled for was detected above.
+                unsafe { x86::quantize_avx2(self, x, t, nin) };
+                return;
+            }
+        }
+        self.quantize_with(x, t, nin, quantize_block);
+    }
+
+    /// Quantize block by block with `block` (one of two implementations of the same
+    /// arithmetic), which writes a block's bytes into its group and returns the block's scale
+    /// and the sums of its two halves.
+    #[inline(always)]
+    fn quantize_with(
+        &mut self,
+        x: &[f32],
+        t: usize,
+        nin: usize,
+        mut block: impl FnMut(&[f32], &mut [i8], usize) -> (f32, [i32; 2]),
+    ) {
         let ng = nin / GROUP;
         self.t = t;
         self.nin = nin;
@@ -113,26 +135,7 @@ impl QActs {
                 let lanes = (tok * ng + g) * LANES;
                 for bi in 0..4 {
                     let blk = &row[g * GROUP + bi * QK..g * GROUP + (bi + 1) * QK];
-                    let amax = blk.iter().fold(0f32, |m, v| m.max(v.abs()));
-                    let d = amax / 127.0;
-                    let id = if d > 0.0 { 1.0 / d } else { 0.0 };
-                    let mut qs = [0i32; QK];
-                    for (q, &v) in qs.iter_mut().zip(blk) {
-                        *q = round_half_even(v * id).clamp(-128.0, 127.0) as i32;
-                    }
-                    // Four consecutive elements stay together in the packed layout: element
-                    // `h*16 + s*4 + k` of block `bi` goes to byte `s*32 + (2*bi + h)*4 + k`
-                    // (see `packed_index`), so the block is copied four bytes at a time.
-                    let mut sums = [0i32; 2];
-                    for (h, half) in qs.chunks_exact(16).enumerate() {
-                        sums[h] = half.iter().sum();
-                        for (st, four) in half.chunks_exact(4).enumerate() {
-                            let at = st * 32 + (2 * bi + h) * 4;
-                            for (o, &q) in out[at..at + 4].iter_mut().zip(four) {
-                                *o = q as i8;
-                            }
-                        }
-                    }
+                    let (d, sums) = block(blk, out, bi);
                     for (h, sum) in sums.iter().enumerate() {
                         self.scale[lanes + bi * 2 + h] = d;
                         self.corr[lanes + bi * 2 + h] = 8 * sum;
@@ -141,6 +144,32 @@ impl QActs {
             }
         }
     }
+}
+
+/// Quantize block `bi` (32 values) of a group into the group's packed bytes `out`; returns
+/// the scale and the sums of the two halves' int8 values.
+fn quantize_block(blk: &[f32], out: &mut [i8], bi: usize) -> (f32, [i32; 2]) {
+    let amax = blk.iter().fold(0f32, |m, v| m.max(v.abs()));
+    let d = amax / 127.0;
+    let id = if d > 0.0 { 1.0 / d } else { 0.0 };
+    let mut qs = [0i32; QK];
+    for (q, &v) in qs.iter_mut().zip(blk) {
+        *q = round_half_even(v * id).clamp(-128.0, 127.0) as i32;
+    }
+    // Four consecutive elements stay together in the packed layout: element `h*16 + s*4 + k`
+    // of block `bi` goes to byte `s*32 + (2*bi + h)*4 + k` (see `packed_index`), so the block
+    // is copied four bytes at a time.
+    let mut sums = [0i32; 2];
+    for (h, half) in qs.chunks_exact(16).enumerate() {
+        sums[h] = half.iter().sum();
+        for (st, four) in half.chunks_exact(4).enumerate() {
+            let at = st * 32 + (2 * bi + h) * 4;
+            for (o, &q) in out[at..at + 4].iter_mut().zip(four) {
+                *o = q as i8;
+            }
+        }
+    }
+    (d, sums)
 }
 
 /// `y[t, nout] = x · wᵀ + bias`.
@@ -198,34 +227,115 @@ fn matmul_scalar(w: &QMatrix, x: &QActs, y: &mut [f32]) {
 
 #[cfg(target_arch = "x86_64")]
 mod x86 {
-    use super::{GROUP, LANES, QActs, QMatrix};
+    use super::{GROUP, LANES, QActs, QK, QMatrix};
     use std::arch::x86_64::*;
+
+    #[target_feature(enable = "avx2")]
+    pub(super) fn quantize_avx2(acts: &mut QActs, x: &[f32], t: usize, nin: usize) {
+        acts.quantize_with(x, t, nin, |b, o, i| quantize_block_avx2(b, o, i));
+    }
+
+    /// `quantize_block` on eight lanes: the same maximum (NaN ignored, as `f32::max` does),
+    /// the same scale computed by the same scalar code, the same rounding by adding and
+    /// subtracting 1.5 · 2²³, the same clamp (NaN kept) and cast (NaN to 0).
+    #[target_feature(enable = "avx2")]
+    fn quantize_block_avx2(blk: &[f32], out: &mut [i8], bi: usize) -> (f32, [i32; 2]) {
+        assert!(blk.len() == QK && out.len() == GROUP && bi < 4);
+        // SAFETY: `blk` holds 32 f32, read as four unaligned vectors of eight.
+        let v: [__m256; 4] =
+            std::array::from_fn(|i| unsafe { _mm256_loadu_ps(blk.as_ptr().add(8 * i)) });
+        let abs = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fff_ffff));
+        let mut m = _mm256_setzero_ps();
+        for vi in v {
+            // maxps returns its second operand when one is NaN: a NaN element leaves `m`.
+            m = _mm256_max_ps(_mm256_and_ps(vi, abs), m);
+        }
+        let m = _mm_max_ps(_mm256_castps256_ps128(m), _mm256_extractf128_ps(m, 1));
+        let m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+        let amax = _mm_cvtss_f32(_mm_max_ss(m, _mm_shuffle_ps(m, m, 1)));
+        let d = amax / 127.0;
+        let id = if d > 0.0 { 1.0 / d } else { 0.0 };
+        let magic = _mm256_set1_ps(12_582_912.0);
+        let (lo, hi) = (_mm256_set1_ps(-128.0), _mm256_set1_ps(127.0));
+        let q: [__m256i; 4] = std::array::from_fn(|i| {
+            let y = _mm256_mul_ps(v[i], _mm256_set1_ps(id));
+            let r = _mm256_sub_ps(_mm256_add_ps(y, magic), magic);
+            let r = _mm256_blendv_ps(r, lo, _mm256_cmp_ps::<_CMP_LT_OQ>(r, lo));
+            let r = _mm256_blendv_ps(r, hi, _mm256_cmp_ps::<_CMP_GT_OQ>(r, hi));
+            let r = _mm256_and_ps(r, _mm256_cmp_ps::<_CMP_ORD_Q>(r, r));
+            _mm256_cvttps_epi32(r)
+        });
+        let sums = [
+            hsum_i32(_mm256_add_epi32(q[0], q[1])),
+            hsum_i32(_mm256_add_epi32(q[2], q[3])),
+        ];
+        // packs (within 128-bit halves) leaves the block's 4-byte words in the order
+        // 0 2 4 6 1 3 5 7; the permutation makes it 0 4 1 5 2 6 3 7, so that 64-bit piece `s`
+        // holds words `s` and `4 + s` (half 0 and half 1 of step `s`), which go together to
+        // bytes `s*32 + bi*8` of the packed group.
+        let bytes = _mm256_packs_epi16(
+            _mm256_packs_epi32(q[0], q[1]),
+            _mm256_packs_epi32(q[2], q[3]),
+        );
+        let bytes = _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7));
+        let mut pieces = [0u64; 4];
+        // SAFETY: `pieces` is 32 bytes.
+        unsafe { _mm256_storeu_si256(pieces.as_mut_ptr() as *mut __m256i, bytes) };
+        for (s, p) in pieces.iter().enumerate() {
+            let at = s * 32 + bi * 8;
+            for (o, b) in out[at..at + 8].iter_mut().zip(p.to_le_bytes()) {
+                *o = b as i8;
+            }
+        }
+        (d, sums)
+    }
+
+    #[target_feature(enable = "avx2")]
+    fn hsum_i32(v: __m256i) -> i32 {
+        let s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+        let s = _mm_add_epi32(s, _mm_unpackhi_epi64(s, s));
+        let s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 1));
+        _mm_cvtsi128_si32(s)
+    }
 
     /// Rows of the weight matrix and tokens computed together: each loaded weight vector is
     /// used for `TT` tokens and each activation vector for `R` rows.
     const R: usize = 4;
     const TT: usize = 2;
 
+    /// One instruction set's integer dot product over the four steps of a group.
     trait Dot {
-        /// `acc + Σ_k w[4l+k]·a[4l+k]` per 32-bit lane (w unsigned, a signed).
-        unsafe fn dot(acc: __m256i, w: __m256i, a: __m256i) -> __m256i;
+        /// Add the products of one step, `w[4l+k]·a[4l+k]` (w unsigned, a signed), to `acc`,
+        /// in the kernel's own accumulator format.
+        unsafe fn step(acc: __m256i, w: __m256i, a: __m256i) -> __m256i;
+        /// The accumulator of a group as eight 32-bit lane sums `Σ_k w[4l+k]·a[4l+k]`.
+        unsafe fn finish(acc: __m256i) -> __m256i;
     }
     struct Vnni;
     struct Avx2;
     impl Dot for Vnni {
         #[inline(always)]
-        unsafe fn dot(acc: __m256i, w: __m256i, a: __m256i) -> __m256i {
+        unsafe fn step(acc: __m256i, w: __m256i, a: __m256i) -> __m256i {
             unsafe { _mm256_dpbusd_epi32(acc, w, a) }
+        }
+        #[inline(always)]
+        unsafe fn finish(acc: __m256i) -> __m256i {
+            acc
         }
     }
     impl Dot for Avx2 {
+        /// The pairwise products accumulate as 16-bit sums over the group's four steps and
+        /// widen to 32 bits once per group (one multiply instruction per step instead of two):
+        /// w ≤ 15 and |a| ≤ 128, so a pair is within ±3,840 and four steps within ±15,360,
+        /// and neither `pmaddubsw` saturates nor the 16-bit sum wraps. Integer sums are exact,
+        /// so each lane's total is the same as summing 32-bit products step by step.
         #[inline(always)]
-        unsafe fn dot(acc: __m256i, w: __m256i, a: __m256i) -> __m256i {
-            // w ≤ 15 and |a| ≤ 128: the pairwise i16 sums cannot saturate.
-            unsafe {
-                let p = _mm256_maddubs_epi16(w, a);
-                _mm256_add_epi32(acc, _mm256_madd_epi16(p, _mm256_set1_epi16(1)))
-            }
+        unsafe fn step(acc: __m256i, w: __m256i, a: __m256i) -> __m256i {
+            unsafe { _mm256_add_epi16(acc, _mm256_maddubs_epi16(w, a)) }
+        }
+        #[inline(always)]
+        unsafe fn finish(acc: __m256i) -> __m256i {
+            unsafe { _mm256_madd_epi16(acc, _mm256_set1_epi16(1)) }
         }
     }
 
@@ -299,7 +409,7 @@ mod x86 {
                     for (r, acc) in iacc.iter_mut().enumerate() {
                         let wv = _mm256_loadu_si256(wp.add((o + r) * nin + off) as *const __m256i);
                         for (i, a) in av.iter().enumerate() {
-                            acc[i] = D::dot(acc[i], wv, *a);
+                            acc[i] = D::step(acc[i], wv, *a);
                         }
                     }
                 }
@@ -309,7 +419,7 @@ mod x86 {
                     let da = _mm256_loadu_ps(x.scale.as_ptr().add(li));
                     for r in 0..RR {
                         let dw = _mm256_loadu_ps(w.scale.as_ptr().add(((o + r) * ng + g) * LANES));
-                        let v = _mm256_cvtepi32_ps(_mm256_sub_epi32(iacc[r][i], corr));
+                        let v = _mm256_cvtepi32_ps(_mm256_sub_epi32(D::finish(iacc[r][i]), corr));
                         facc[r][i] = _mm256_fmadd_ps(v, _mm256_mul_ps(dw, da), facc[r][i]);
                     }
                 }
@@ -390,6 +500,13 @@ mod tests {
     /// Every kernel agrees with the plain float product of the dequantized operands.
     #[test]
     fn matmul_matches_dequantized_product() {
+        check_matmul(false);
+        // The largest integer sums: all nibbles 15 (or 0) against activations all ±1 (int8
+        // ±127), which would overflow a 16-bit sum of more than four steps.
+        check_matmul(true);
+    }
+
+    fn check_matmul(extreme: bool) {
         let (nout, nin, t) = (9, 256, 5);
         let mut seed = 7;
         let nb = nin / QK;
@@ -402,7 +519,12 @@ mod tests {
                 blk[..2].copy_from_slice(&half_bits(d).to_le_bytes());
                 let d = f16_to_f32(half_bits(d));
                 for j in 0..16 {
-                    let q = (lcg(&mut seed) % 256) as u8;
+                    let q = match (extreme, r % 3) {
+                        (false, _) => (lcg(&mut seed) % 256) as u8,
+                        (true, 0) => 0xFF,
+                        (true, 1) => 0x00,
+                        (true, _) => 0xF0,
+                    };
                     blk[2 + j] = q;
                     deq[r * nin + b * QK + j] = ((q & 15) as f32 - 8.0) * d;
                     deq[r * nin + b * QK + j + 16] = ((q >> 4) as f32 - 8.0) * d;
@@ -412,7 +534,10 @@ mod tests {
         let bias: Vec<f32> = (0..nout).map(|i| i as f32 * 0.1).collect();
         let w = QMatrix::from_q4(&raw, nout, nin, bias.clone());
         let x: Vec<f32> = (0..t * nin)
-            .map(|_| (lcg(&mut seed) % 2001) as f32 / 1000.0 - 1.0)
+            .map(|i| match extreme {
+                false => (lcg(&mut seed) % 2001) as f32 / 1000.0 - 1.0,
+                true => [1.0, -1.0][i / nin % 2],
+            })
             .collect();
         let mut qa = QActs::default();
         qa.quantize(&x, t, nin);
@@ -428,9 +553,50 @@ mod tests {
                         .sum::<f32>();
                 let got = y[tok * nout + o];
                 assert!((got - ys[tok * nout + o]).abs() < 1e-3, "kernel vs scalar");
-                assert!((got - exact).abs() < 0.05, "{got} vs {exact}");
+                assert!(
+                    (got - exact).abs() < 0.05 * exact.abs().max(1.0),
+                    "{got} vs {exact}"
+                );
             }
         }
+    }
+
+    /// The vector quantization gives the scalar's bytes, scales and sums bit for bit: random
+    /// rows, exact ties (k + 0.5 after scaling), all-zero, tiny (subnormal scale), huge and
+    /// non-finite blocks.
+    #[test]
+    fn quantize_matches_scalar() {
+        let (t, nin) = (7, 256);
+        let mut seed = 11;
+        let mut x: Vec<f32> = (0..t * nin)
+            .map(|_| (lcg(&mut seed) % 20001) as f32 / 1000.0 - 10.0)
+            .collect();
+        // Row 1: multiples of 0.5 with a maximum of 127, so v · 127/127 hits every tie.
+        for (i, v) in x[nin..2 * nin].iter_mut().enumerate() {
+            *v = ((i % 255) as f32 - 127.0) * if i % 3 == 0 { 0.5 } else { 1.0 };
+        }
+        x[nin] = 127.0;
+        // Row 2: zeros, subnormals, a NaN, infinities and huge values, one kind per block.
+        let r2 = &mut x[2 * nin..3 * nin];
+        r2[..32].fill(0.0);
+        r2[32..64]
+            .iter_mut()
+            .enumerate()
+            .for_each(|(i, v)| *v = f32::from_bits(i as u32 * 3));
+        r2[70] = f32::NAN;
+        r2[100] = f32::INFINITY;
+        r2[130] = f32::NEG_INFINITY;
+        r2[160..192].iter_mut().for_each(|v| *v = f32::MAX / 2.0);
+        r2[200] = -1e-40;
+        let mut fast = QActs::default();
+        fast.quantize(&x, t, nin);
+        let mut slow = QActs::default();
+        slow.quantize_with(&x, t, nin, quantize_block);
+        assert_eq!(fast.q, slow.q);
+        assert_eq!(fast.corr, slow.corr);
+        let bits = |v: &[f32]| v.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&fast.scale), bits(&slow.scale));
+        assert!(slow.q.contains(&127) && slow.corr.iter().any(|&c| c != 0));
     }
 
     /// f32 → f16 bits for normal values (test helper).

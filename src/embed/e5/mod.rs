@@ -17,6 +17,7 @@ mod file;
 mod forward;
 mod kernels;
 mod tokenizer;
+mod vecmath;
 
 use super::{EmbedError, Embedder};
 use rayon::prelude::*;
