@@ -122,6 +122,10 @@ pub(crate) struct Semantic<'a> {
     bias: [f32; (MAXK + 1) * (MAXK + 1)],
     threshold: f32,
     penalty: f32,
+    /// How a bead's cost grows with its sentences, and the share its `r` is raised by per
+    /// sentence beyond two (for beads wider than the tables above: the refinement's).
+    exponent: f32,
+    block_bias: f32,
     /// Share of a member sentence's own distance in its part of the bead's cost (0: the
     /// bead's distance for every sentence, as before).
     member: f32,
@@ -359,6 +363,8 @@ impl<'a> Semantic<'a> {
                 _ => params.threshold,
             },
             penalty: params.penalty,
+            exponent: params.exponent,
+            block_bias: params.block_bias,
             member: params.member,
             null_weight: params.null_weight,
             null_threshold: params.null_threshold,
@@ -613,7 +619,41 @@ impl<'a> Semantic<'a> {
     /// covered (`(1 + a + b) / 2`, to a power: half a unit per bead, half per sentence), negative for a translation.
     #[inline]
     pub fn cost(&self, weight: f32, r: f32, a: usize, b: usize) -> f32 {
-        self.hinge(weight, r) * self.scale[a * (MAXK + 1) + b]
+        let scale = if a > MAXK || b > MAXK {
+            ((1 + a + b) as f32 / 2.0).powf(self.exponent)
+        } else {
+            self.scale[a * (MAXK + 1) + b]
+        };
+        self.hinge(weight, r) * scale
+    }
+
+    /// [`Semantic::ratio`] of the bead of source sentences `src` and target sentences `tgt`
+    /// of any size, from the sentences' vectors (the tables hold blocks of up to `MAXK`; the
+    /// refinement's wide beads hold more).
+    pub(crate) fn ratio_of(&self, src: std::ops::Range<usize>, tgt: std::ops::Range<usize>) -> f32 {
+        let d = self.dim;
+        let extra = (src.len() + tgt.len()) as f32 - 2.0;
+        let sum = |v: &[f32], w: &[f32], r: std::ops::Range<usize>| {
+            let mut acc = vec![0.0f32; d];
+            for k in r {
+                acc.iter_mut()
+                    .zip(&v[k * d..(k + 1) * d])
+                    .for_each(|(x, y)| *x += w[k] * y);
+            }
+            acc
+        };
+        let (vs, vt) = (sum(self.src, &self.sw, src), sum(self.tgt, &self.tw, tgt));
+        let (ns, nt) = (dot(&vs, &vs).sqrt(), dot(&vt, &vt).sqrt());
+        if ns * nt <= 0.0 {
+            return 1.0;
+        }
+        let cos = dot(&vs, &vt) / (ns * nt);
+        let (cs, ct) = (
+            dot(&vs, self.tgt_centroid) / ns,
+            dot(&vt, self.src_centroid) / nt,
+        );
+        let bias = 1.0 + self.block_bias * extra.max(0.0);
+        (self.normalised(cos, cs, ct) * bias).clamp(0.0, MAX_RATIO)
     }
 
     /// One distance's part of a cost: `weight × (r − threshold)`, `penalty ×` above the
@@ -677,6 +717,13 @@ mod tests {
             "{same} {diluted} {other}"
         );
         assert!(s.cost(2.0, same, 1, 1) < s.cost(2.0, other, 1, 1));
+        // A bead of any size, from the vectors: what the tables give where they reach.
+        for (i, a, j, b) in [(1, 1, 1, 1), (2, 2, 1, 1), (3, 3, 3, 2)] {
+            let (x, y) = (r(i, a, j, b), s.ratio_of(i - a..i, j - b..j));
+            assert!((x - y).abs() < 1e-4, "{i} {a} {j} {b}: {x} {y}");
+        }
+        // Beyond the tables a bead counts by its sentences as the formula says (1 + 1 + 5) / 2.
+        assert!((s.cost(2.0, 2.0, 1, 5) / s.cost(2.0, 2.0, 1, 1) - 3.5 / 1.5).abs() < 1e-5);
     }
 
     /// A unit vector for meaning `k` in `dim` dimensions: every meaning shares axis 0 (all

@@ -553,6 +553,51 @@ mod tests {
     }
 
     #[test]
+    fn with_vectors_a_closer_pair_is_surer_and_unrelated_text_is_doubted() {
+        // A 1-1 bead judged by the table for alignments with sentence vectors, with the
+        // medians of the gold sets' right 1-1 beads but few shared clues (lexical scores 0.05,
+        // the case where vectors matter), its own `1 − r` (= its member and inner score, one
+        // sentence a side) varied.
+        let bead = |lex: f32, sim: f32, around: f32, rival: f32, text: f32| Evidence {
+            lex,
+            around: lex,
+            wide: lex,
+            adjacent: lex,
+            length: 0.7,
+            rival: 0.06,
+            size: 4.9,
+            clues: 4.8,
+            doc_nulls: 0.06,
+            member: lex,
+            semantic: Some(SemanticEvidence {
+                similarity: sim,
+                rival,
+                around,
+                member: sim,
+                inner: sim,
+                text,
+            }),
+            ..Evidence::none(BeadKind::OneOne)
+        };
+        let conf: Vec<f64> = [-0.6, -0.3, 0.0, 0.3]
+            .iter()
+            .map(|&sim| SHIPPED.predict(&bead(0.05, sim, 0.0, -0.4, -0.1)))
+            .collect();
+        assert!(conf.windows(2).all(|w| w[0] < w[1]), "{conf:?}");
+        // Vectors that agree vouch for a bead the lexical evidence alone doubts.
+        let free = Evidence {
+            semantic: None,
+            ..bead(0.05, 0.0, 0.0, -0.4, -0.1)
+        };
+        assert!(conf[2] > 0.9, "{conf:?}");
+        assert!(SHIPPED.predict(&free) < 0.5, "{}", SHIPPED.predict(&free));
+        // Unrelated text (the medians of a text against its reversed translation): no clue,
+        // every `1 − r` around −0.55.
+        let unrelated = SHIPPED.predict(&bead(0.04, -0.55, -0.57, -0.52, -0.24));
+        assert!(unrelated < 0.15, "{unrelated}");
+    }
+
+    #[test]
     fn two_omissions_that_translate_each_other_are_doubted() {
         // Twelve sentences a side; sentence k carries clue 100 + k on both sides, except that
         // the source's sentence 5 (left alone by the path) carries `clue` and the target's
