@@ -39,7 +39,8 @@
 //! of an hour; the dump must have today's features, and says nothing new about the aligner);
 //! `TEI_ALIGN_CALIB_MASK=k,…` sets those feature columns of the dump to 0 (a refit without them,
 //! to compare variants). The refit prints each kind's left-one-fit-set-out ECE, the rule that
-//! picks a variant.
+//! picks a variant, and keeps a row of the shipped model where the fit half cannot tell it from
+//! a calibrated one (`keep_or_replace`).
 
 mod common;
 #[path = "common/deletion.rs"]
@@ -49,7 +50,7 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 use tei_align::align::confidence::{
-    BeadKind, Evidence, FIT_SETS, Model, SHIPPED, SHIPPED_RIDGE, Table,
+    BeadKind, Evidence, FIT_SETS, Model, Ridges, SHIPPED, SHIPPED_RIDGE, Table,
 };
 use tei_align::align::{AlignOptions, align_with_evidence};
 use tei_align::embed::{EmbedError, Embedder};
@@ -676,14 +677,64 @@ fn refit(rows: &[Row], neg_weight: f64) -> Model {
             train.extend(training(rows, None, embedded, kind, neg_weight));
         }
     }
-    let m = Model::fit(&train, &SHIPPED, &ridges);
+    let mut m = Model::fit(&train, &SHIPPED, &ridges);
     println!(
         "\nrefitted on {} beads of the fit sets and their reversed translations:\n",
         train.len()
     );
+    keep_or_replace(rows, &mut m, &mut ridges);
     print_model(&m);
     println!("pub const SHIPPED_RIDGE: Ridges = {ridges:?};");
     m
+}
+
+/// Which rows of the refit to ship, decided on the fit half alone: a shipped row is kept while
+/// the fit sets' beads of its kind (today's alignments, damaged copies included) cannot tell it
+/// from a calibrated model (its ECE on them at most the 95th percentile of the ECE an exactly
+/// calibrated model shows on as many beads with the same `cert`, [`noise_floor`]); a row they
+/// show to be off is replaced by the refit's. Why this test and not a comparison of the two
+/// rows' errors: the shipped row was fitted on (older alignments of) these very sets, so its
+/// error there is in-sample, and the refit's is either in-sample too (then the refit wins by
+/// construction) or left-one-set-out (then the comparison is loaded towards the old row). A row
+/// is only ever changed when the aligner's output has moved away from it, and a refit shipped
+/// is kept by the next run of the rule on the same alignments. A kept row keeps its ridge in
+/// `ridges` too.
+fn keep_or_replace(rows: &[Row], refit: &mut Model, ridges: &mut Ridges) {
+    println!(
+        "rows kept or refitted (fit half: ECE of the shipped row / 95th percentile of a calibrated model's):"
+    );
+    for embedded in [false, true] {
+        for kind in BeadKind::ALL {
+            let pairs: Vec<(f64, bool)> = pick(rows, true, false, embedded)
+                .into_iter()
+                .filter(|r| r.evidence.kind == kind)
+                .map(|r| (SHIPPED.predict(&r.evidence), r.right))
+                .collect();
+            if pairs.is_empty() {
+                continue;
+            }
+            let ece = reliability(&pairs).1;
+            let (_, floor95) = noise_floor(&pairs, kind as u64 + 1);
+            let keep = ece <= floor95;
+            let (table, shipped) = if embedded {
+                (&mut refit.embedded, &SHIPPED.embedded)
+            } else {
+                (&mut refit.free, &SHIPPED.free)
+            };
+            if keep {
+                table[kind as usize] = shipped[kind as usize];
+                ridges[usize::from(embedded)][kind as usize] =
+                    SHIPPED_RIDGE[usize::from(embedded)][kind as usize];
+            }
+            println!(
+                "  {} {}: {ece:.4} / {floor95:.4}: {}",
+                if embedded { "e5" } else { "model-free" },
+                kind.label(),
+                if keep { "kept" } else { "refitted" }
+            );
+        }
+    }
+    println!();
 }
 
 /// Gold 1-1 links tried per set with a clause dropped (the recall part of [`partials`]).

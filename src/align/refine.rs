@@ -24,6 +24,46 @@ use std::collections::{BTreeSet, HashMap};
 /// The most sentences on one side of a bead (as in the search).
 const MAXK: usize = 4;
 
+/// Beads of one sentence against more than the search's blocks hold, which the refinement
+/// alone may make, from a paired bead and the run of nulls beside it on its side of several
+/// sentences: a sentence translated by a list of five or six (Text+Berg's gold has 1-5 beads,
+/// mac's 1-5 and 1-6); left to the search, the list's last members came out as additions.
+const WIDE: [(usize, usize); 4] = [(1, 5), (5, 1), (1, 6), (6, 1)];
+
+/// The most sentences of a side of a [`WIDE`] bead.
+const MAXW: usize = 6;
+
+/// The sentences either side of a bead kind of the window's programme: the search's
+/// [`TYPES`], then [`WIDE`].
+fn kind(t: usize) -> (usize, usize) {
+    match TYPES.get(t) {
+        Some(&k) => k,
+        None => WIDE[t - TYPES.len()],
+    }
+}
+
+/// The cost (−ln prior) of bead kind `t`: the search's for its own kinds; for a [`WIDE`] kind,
+/// that of the 1-4 (4-1) bead plus, per sentence beyond four, the step from 1-3 to 1-4 (at
+/// least nothing): the re-estimated priors' own rate of decay.
+fn prior(p: &Params, t: usize) -> f32 {
+    if t < TYPES.len() {
+        return p.prior[t];
+    }
+    let (a, b) = kind(t);
+    let at = |k: (usize, usize)| {
+        TYPES
+            .iter()
+            .position(|&x| x == k)
+            .map_or(0.0, |i| p.prior[i])
+    };
+    let (four, three) = if a > b {
+        (at((4, 1)), at((3, 1)))
+    } else {
+        (at((1, 4)), at((1, 3)))
+    };
+    four + (four - three).max(0.0) * (a.max(b) - MAXK) as f32
+}
+
 /// Consecutive sentences of one side: start, end (exclusive), in piece indices.
 pub(crate) type Span = (usize, usize);
 
@@ -119,6 +159,58 @@ fn spans(beads: &[RawBead], src: &mut BTreeSet<Span>, tgt: &mut BTreeSet<Span>) 
                 null_on(prev, false),
                 null_on(next, false),
             );
+        }
+    }
+    for k in 0..beads.len() {
+        wide(beads, k, src, tgt);
+    }
+}
+
+/// The blocks of [`WIDE`] beads a paired bead `beads[k]` of one sentence on one side may grow
+/// into on the other, through the runs of nulls of that side just before and after it.
+fn wide(beads: &[RawBead], k: usize, src: &mut BTreeSet<Span>, tgt: &mut BTreeSet<Span>) {
+    let b = &beads[k];
+    let (a, c) = (b.s1 - b.s0, b.t1 - b.t0);
+    for on_src in [true, false] {
+        // The side that grows holds at least one sentence, the other exactly one.
+        if (on_src && a >= 1 && c == 1) || (!on_src && c >= 1 && a == 1) {
+            grow(beads, k, on_src, if on_src { &mut *src } else { &mut *tgt });
+        }
+    }
+}
+
+/// See [`wide`]: the blocks of side `on_src` of `beads[k]` grown through its neighbouring nulls.
+fn grow(beads: &[RawBead], k: usize, on_src: bool, set: &mut BTreeSet<Span>) {
+    let b = &beads[k];
+    // Sentences of that side in the nulls of the run before and after the bead.
+    let null_len = |o: &RawBead| {
+        if on_src && o.t1 == o.t0 {
+            o.s1 - o.s0
+        } else if !on_src && o.s1 == o.s0 {
+            o.t1 - o.t0
+        } else {
+            0
+        }
+    };
+    let run = |it: &mut dyn Iterator<Item = &RawBead>| {
+        let mut n = 0;
+        for o in it {
+            match null_len(o) {
+                0 => break,
+                x => n += x,
+            }
+        }
+        n
+    };
+    let before = run(&mut beads[..k].iter().rev());
+    let after = run(&mut beads[k + 1..].iter());
+    let (x0, x1) = if on_src { (b.s0, b.s1) } else { (b.t0, b.t1) };
+    for p in 0..=before.min(MAXW) {
+        for q in 0..=after.min(MAXW) {
+            let (a, z) = (x0 - p, x1 + q);
+            if z - a > MAXK && z - a <= MAXW {
+                set.insert((a, z));
+            }
         }
     }
 }
@@ -384,10 +476,11 @@ impl Local<'_> {
                 let pen = match bound {
                     Some((sb, tb)) if sb[i] != tb[j] => p.block_penalty,
                     _ => 0.0,
-                };
+                } + self.r.sem.cross_cost(self.r.weight, i, j);
                 let k = at(i, j);
                 let mut flags = 0u8;
-                for (t, &(a, b)) in TYPES.iter().enumerate() {
+                for t in 0..TYPES.len() + WIDE.len() {
+                    let (a, b) = kind(t);
                     if i < s0 + a || j < t0 + b {
                         continue;
                     }
@@ -399,8 +492,8 @@ impl Local<'_> {
                     let (sp, tp) = ((i - a, i), (j - b, j));
                     let c = if a == 0 || b == 0 {
                         let runs = if a == 0 { &gt } else { &gs };
-                        let open = prev + p.prior[t];
-                        let ext = runs[pk] + p.null_extend.min(p.prior[t]);
+                        let open = prev + prior(p, t);
+                        let ext = runs[pk] + p.null_extend.min(prior(p, t));
                         let (c, extended) = if ext < open {
                             (ext, true)
                         } else {
@@ -423,7 +516,7 @@ impl Local<'_> {
                         c
                     } else {
                         match self.paired(sp, tp) {
-                            Some(x) => prev + p.prior[t] + pen + x,
+                            Some(x) => prev + prior(p, t) + pen + x,
                             None => continue,
                         }
                     };
@@ -457,20 +550,30 @@ impl Local<'_> {
                 2 if k & EXT_T != 0 => Some(2),
                 _ => None,
             };
-            let (a, b) = TYPES[t as usize];
+            let (a, b) = kind(usize::from(t));
             let (sp, tp) = ((i - a, i), (j - b, j));
             let paired = a > 0 && b > 0;
+            // A wide bead takes the kind of the search's that comes closest (1-4 or 4-1): the
+            // kind only says how runs of nulls continue, and those are behind us.
+            let near = |k: (usize, usize)| TYPES.iter().position(|&x| x == k).unwrap_or(0) as u8;
             beads.push(RawBead {
                 s0: i - a,
                 s1: i,
                 t0: j - b,
                 t1: j,
-                ty: t,
+                ty: match (a > MAXK, b > MAXK) {
+                    (true, _) => near((MAXK, 1)),
+                    (_, true) => near((1, MAXK)),
+                    _ => t,
+                },
                 d2: self.d2(sp, tp),
                 lex: if paired { self.lex(sp, tp) } else { 0.0 },
                 // As the search measures it (summed vectors): the confidence model was fitted
                 // on that.
                 sem: paired.then(|| {
+                    if a > MAXK || b > MAXK {
+                        return self.r.sem.ratio_of(sp.0..sp.1, tp.0..tp.1);
+                    }
                     let mut sum = 0.0;
                     for x in sp.0..sp.1 {
                         for y in tp.0..tp.1 {
@@ -529,6 +632,46 @@ mod tests {
         assert_eq!(s.into_iter().collect::<Vec<_>>(), vec![(1, 3), (1, 4)]);
         // Target: the 1-1's sentence and the 2-1's each joined to the 0-1's.
         assert_eq!(t.into_iter().collect::<Vec<_>>(), vec![(0, 2), (1, 3)]);
+    }
+
+    #[test]
+    fn a_bead_of_one_sentence_grows_through_the_nulls_beside_it_into_wide_blocks() {
+        // 1-1, 1-2, 0-1, 0-1, 0-1, 1-1: the 1-2's target block grown by one, two, three
+        // nulls; only the blocks beyond four sentences are new (the others come from `add`).
+        let path = [
+            bead(0, 1, 0, 1),
+            bead(1, 2, 1, 3),
+            bead(2, 2, 3, 4),
+            bead(2, 2, 4, 5),
+            bead(2, 2, 5, 6),
+            bead(2, 3, 6, 7),
+        ];
+        let (mut s, mut t) = (BTreeSet::new(), BTreeSet::new());
+        wide(&path, 1, &mut s, &mut t);
+        assert!(s.is_empty());
+        assert_eq!(t.into_iter().collect::<Vec<_>>(), vec![(1, 6)]);
+        // The 1-1 after the run grows backwards through it: 4 + 1 sentences, not more.
+        let (mut s, mut t) = (BTreeSet::new(), BTreeSet::new());
+        wide(&path, 5, &mut s, &mut t);
+        assert!(s.is_empty() && t.is_empty(), "{t:?}");
+        let mut longer = path.to_vec();
+        longer.insert(5, bead(2, 2, 6, 7));
+        longer[6] = bead(2, 3, 7, 8);
+        let (mut s, mut t) = (BTreeSet::new(), BTreeSet::new());
+        wide(&longer, 6, &mut s, &mut t);
+        assert!(s.is_empty());
+        assert_eq!(t.into_iter().collect::<Vec<_>>(), vec![(3, 8)]);
+    }
+
+    #[test]
+    fn a_wide_bead_costs_more_than_a_one_to_four_by_the_priors_own_step() {
+        let p = crate::align::search::params_for_tests(1.0);
+        let at = |k: (usize, usize)| (0..TYPES.len() + WIDE.len()).find(|&t| kind(t) == k);
+        let cost = |k| prior(&p, at(k).unwrap());
+        let step = cost((1, 4)) - cost((1, 3));
+        assert!(step > 0.0);
+        assert!((cost((1, 5)) - cost((1, 4)) - step).abs() < 1e-5);
+        assert!((cost((6, 1)) - cost((4, 1)) - 2.0 * step).abs() < 1e-5);
     }
 
     #[test]

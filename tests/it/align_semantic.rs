@@ -181,3 +181,44 @@ fn the_text_between_confirmed_links_is_refined_too() {
         "the piece after the confirmed link was not refined: {joined:?}"
     );
 }
+
+#[test]
+fn a_sentence_translated_by_a_list_of_five_is_one_bead() {
+    // The search's beads hold at most four sentences a side: the list's last members came
+    // out as additions. The refinement grows the bead through them.
+    let Some(embedder) = e5() else { return };
+    let en = [
+        "We left the hut at four in the morning and climbed towards the glacier.",
+        "The weather was clear and the snow was hard.",
+        "Scientists have explored the region for many years: in 1952 Lombard studied its \
+         geology, in 1953 Pugh its physiology, in 1954 Heuberger its geography, in 1955 \
+         Schneider mapped it and in 1956 Müller measured its glaciers.",
+        "Little by little the massif became the best known part of the range.",
+        "In the evening we reached the summit ridge.",
+    ];
+    let de = [
+        "Wir verließen die Hütte um vier Uhr morgens und stiegen zum Gletscher auf.",
+        "Das Wetter war klar und der Schnee war hart.",
+        "1952 untersuchte Lombard die Geologie der Region.",
+        "1953 folgte Pugh mit physiologischen Studien.",
+        "1954 erforschte Heuberger die Geographie.",
+        "1955 kartierte Schneider das Gebiet.",
+        "1956 vermaß Müller die Gletscher.",
+        "Nach und nach wurde das Massiv zum bekanntesten Teil des Gebirges.",
+        "Am Abend erreichten wir den Gipfelgrat.",
+    ];
+    let opts = AlignOptions {
+        embedder: Some(embedder),
+        ..AlignOptions::default()
+    };
+    let got: Vec<(Vec<usize>, Vec<usize>)> = align(&en, &de, &opts)
+        .unwrap()
+        .into_iter()
+        .map(|b| (b.src, b.tgt))
+        .collect();
+    assert!(got.contains(&(vec![2], vec![2, 3, 4, 5, 6])), "{got:?}");
+    assert!(
+        got.iter().all(|(s, t)| !s.is_empty() && !t.is_empty()),
+        "{got:?}"
+    );
+}
