@@ -127,6 +127,15 @@ pub struct SemanticParams {
     /// gold holds 19 more 1-2 beads than the path); fitted on the aligner's fit sets
     /// (`docs/aligner.md`, *A prior for 2-1 and 1-2 beads with vectors*).
     pub prior_2_1: f32,
+    /// Cost of cutting the text between two sentences of a side where a sentence on one side
+    /// of the cut is closer to one on the other side of it, in the other text, than the
+    /// sentences each side are to their own neighbours across: per unit of distance `r` by
+    /// which the crossing pair beats the weaker of the two pairs along the cut (capped at the
+    /// threshold), as a multiple of `weight`. A true 2-2 whose halves each look like
+    /// translations splits its content across the sentence boundaries; cutting it into two
+    /// 1-1s leaves that crossing evidence unexplained (`docs/aligner.md`, *Evidence across a
+    /// cut*). 0: off.
+    pub cross: f32,
 }
 
 impl Default for SemanticParams {
@@ -151,6 +160,7 @@ impl Default for SemanticParams {
             null_own_threshold: 0.9,
             null_own_relative: 1.4,
             prior_2_1: -0.5,
+            cross: 0.25,
         }
     }
 }

@@ -476,7 +476,7 @@ impl Local<'_> {
                 let pen = match bound {
                     Some((sb, tb)) if sb[i] != tb[j] => p.block_penalty,
                     _ => 0.0,
-                };
+                } + self.r.sem.cross_cost(self.r.weight, i, j);
                 let k = at(i, j);
                 let mut flags = 0u8;
                 for t in 0..TYPES.len() + WIDE.len() {

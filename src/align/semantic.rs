@@ -142,6 +142,8 @@ pub(crate) struct Semantic<'a> {
     margin: f32,
     /// Distances below this count as this: every clear translation earns the same bonus.
     floor: f32,
+    /// Weight of the evidence across a cut (see [`Semantic::cross_cost`]), per unit of `weight`.
+    cross: f32,
     /// Per side, prefix sums of length-weighted centroid and neighbour cosines (the margin).
     s_margin: Margin,
     t_margin: Margin,
@@ -372,6 +374,7 @@ impl<'a> Semantic<'a> {
                 .max(params.null_own_relative * typical_own(&s_margin, &t_margin).unwrap_or(0.0)),
             margin: params.margin,
             floor: params.floor,
+            cross: params.cross,
             s_margin,
             t_margin,
         }
@@ -496,6 +499,41 @@ impl<'a> Semantic<'a> {
             total += mix(self.rescale(rk, sb, (k, k + 1)));
         }
         0.5 * total
+    }
+
+    /// The cost of cutting the text before source sentence `i` and target sentence `j` (the
+    /// search's state `(i, j)`), in units of `weight`: where a sentence just before the cut
+    /// on one side is closer to the sentence just after it on the other (the crossing pair)
+    /// than the weaker of the two pairs along the cut, the segmentation leaves evidence
+    /// unexplained that a bead across the cut would explain (a true 2-2 whose two sides break
+    /// their sentences at different points; a boundary sentence put into the wrong neighbour).
+    /// Distances as the search's single pairs (the margin), the crossing one floored and the
+    /// pairs along the cut capped at the threshold: only a crossing pair that looks like a
+    /// translation counts, and unrelated text (in a run of nulls) costs nothing.
+    #[inline]
+    pub(crate) fn cross_cost(&self, weight: f32, i: usize, j: usize) -> f32 {
+        if self.cross <= 0.0
+            || self.threshold <= self.floor
+            || i == 0
+            || j == 0
+            || i >= self.sw.len()
+            || j >= self.tw.len()
+        {
+            return 0.0;
+        }
+        let r = |x: usize, y: usize| {
+            let cos = dot(self.src_vec(x), self.tgt_vec(y));
+            let rk = self.normalised(cos, self.s_cen[(x + 1) * MAXK], self.t_cen[(y + 1) * MAXK]);
+            self.rescale(rk, (x, x + 1), (y, y + 1))
+        };
+        // The pairs along the cut count up to the threshold: a crossing pair no closer than
+        // that costs nothing, and the pairs along need not be measured.
+        let crossing = r(i - 1, j).min(r(i, j - 1)).max(self.floor);
+        if crossing >= self.threshold {
+            return 0.0;
+        }
+        let along = r(i - 1, j - 1).max(r(i, j)).min(self.threshold);
+        self.cross * weight * (along - crossing).max(0.0)
     }
 
     /// The unit vector of source sentence `k` (0-based, in the piece).
@@ -764,6 +802,55 @@ mod tests {
         };
         let s = Semantic::new(&vec, &vec.src, &vec.tgt, &sl, &tl, &off);
         assert_eq!(s.null_cost(true, 3), 0.0);
+    }
+
+    #[test]
+    fn a_cut_through_a_sentence_s_content_costs_where_a_clean_cut_does_not() {
+        let (sl, tl) = ([40u32; 7], [40u32; 7]);
+        // A fixed threshold: in a text this clean the text's own would be next to 0.
+        let params = crate::align::SemanticParams {
+            adaptive: 0.0,
+            ..Default::default()
+        };
+        let clean: Vec<Vec<f32>> = (0..7).chain(0..7).map(|k| meaning(8, k)).collect();
+        let vec = Vectors::new(8, clean, 7);
+        let s = Semantic::new(&vec, &vec.src, &vec.tgt, &sl, &tl, &params);
+        // Every sentence's translation is right across: no cut leaves anything unexplained.
+        for k in 1..7 {
+            assert_eq!(s.cross_cost(12.0, k, k), 0.0);
+        }
+        // Target sentence 2 says mostly what source sentence 3 says (the two sides break the
+        // text at different points): cutting after source 2 and target 2 separates them.
+        let mixed = |k: usize| {
+            if k == 9 {
+                let (a, b) = (meaning(8, 2), meaning(8, 3));
+                unit(
+                    &a.iter()
+                        .zip(&b)
+                        .map(|(x, y)| 0.2 * x + y)
+                        .collect::<Vec<_>>(),
+                )
+            } else {
+                meaning(8, k % 7)
+            }
+        };
+        let vec = Vectors::new(8, (0..14).map(mixed).collect(), 7);
+        let s = Semantic::new(&vec, &vec.src, &vec.tgt, &sl, &tl, &params);
+        assert!(
+            s.cross_cost(12.0, 3, 3) > 0.5,
+            "{}",
+            s.cross_cost(12.0, 3, 3)
+        );
+        // Cuts away from it, and the text's edges, cost nothing; nor does anything at weight 0.
+        assert_eq!(s.cross_cost(12.0, 5, 5), 0.0);
+        assert_eq!(s.cross_cost(12.0, 0, 3), 0.0);
+        assert_eq!(s.cross_cost(12.0, 7, 7), 0.0);
+        let off = crate::align::SemanticParams {
+            cross: 0.0,
+            ..params
+        };
+        let s = Semantic::new(&vec, &vec.src, &vec.tgt, &sl, &tl, &off);
+        assert_eq!(s.cross_cost(12.0, 3, 3), 0.0);
     }
 
     #[test]

@@ -302,7 +302,7 @@ pub(super) fn dp(
             let penalty = match bounds {
                 Some((sb, tb)) if sb[i] != tb[j] => p.block_penalty,
                 _ => 0.0,
-            };
+            } + sem.map_or(0.0, |s| s.cross_cost(p.sem_weight, i, j));
             let mut best = f32::INFINITY;
             let mut best_t = u8::MAX;
             for (t, &(a, b)) in TYPES.iter().enumerate() {

@@ -260,23 +260,73 @@ mod x86 {
         pick(lt(hx, 0x3900_0001), _mm256_add_ps(splat(1.0), x), y)
     }
 
-    /// libm's `erff`, lane by lane.
+    /// libm's `erff`, lane by lane. A part no lane needs is not computed: its result would be
+    /// blended away (the parts are independent, so skipping one changes no other lane).
     #[target_feature(enable = "avx2")]
     fn erff8(x: __m256) -> __m256 {
         let bits = _mm256_castps_si256(x);
         let ix = _mm256_and_si256(bits, _mm256_set1_epi32(0x7fff_ffff));
         let sign = _mm256_castsi256_ps(_mm256_andnot_si256(_mm256_set1_epi32(0x7fff_ffff), bits));
-        let ax = _mm256_castsi256_ps(ix);
         let one = splat(1.0);
-
-        // |x| < 0.84375 (in x²) and |x| < 1.25 (erfc1, in |x| − 1): one rational function.
         let small = lt(ix, 0x3f58_0000);
+        let below_erfc2 = lt(ix, 0x3fa0_0000);
+        let finite = lt(ix, 0x7f80_0000);
+        let any = |m: __m256| _mm256_movemask_ps(m) != 0;
+        let all = |m: __m256| _mm256_movemask_ps(m) == 0xff;
+
+        // |x| < 1.25: one rational function for x² (|x| < 0.84375) and |x| − 1 (erfc1).
+        let mut out = if any(below_erfc2) {
+            erf_near(x, small)
+        } else {
+            _mm256_setzero_ps()
+        };
+        // 1.25 ≤ |x|: 1 − erfc2 (below 6), else 1 − 2^-120; the sign of x.
+        if !all(below_erfc2) {
+            let y = _mm256_sub_ps(one, erfc2(_mm256_castsi256_ps(ix), ix));
+            let y = pick(
+                lt(ix, 0x40c0_0000),
+                y,
+                _mm256_sub_ps(one, splat(f32::from_bits(0x0380_0000))),
+            );
+            out = pick(below_erfc2, out, _mm256_xor_ps(y, sign));
+        }
+        if !all(finite) {
+            let signf = pick(sign, one, _mm256_setzero_ps());
+            let special = _mm256_add_ps(
+                _mm256_sub_ps(one, _mm256_mul_ps(splat(2.0), signf)),
+                _mm256_div_ps(one, x),
+            );
+            out = pick(finite, out, special);
+        }
+        out
+    }
+
+    /// erff for |x| < 1.25 (lanes `small`: |x| < 0.84375, the others erfc1's range), with
+    /// |x| < 2^-28 as the scalar computes it.
+    #[target_feature(enable = "avx2")]
+    fn erf_near(x: __m256, small: __m256) -> __m256 {
+        let one = splat(1.0);
+        let ix = _mm256_and_si256(_mm256_castps_si256(x), _mm256_set1_epi32(0x7fff_ffff));
+        let ax = _mm256_castsi256_ps(ix);
         let t = pick(small, _mm256_mul_ps(x, x), _mm256_sub_ps(ax, one));
         let y = _mm256_div_ps(horner(t, small, &PP, &PA), horner1(t, small, &QQ, &QA));
         let erf_small = _mm256_add_ps(x, _mm256_mul_ps(x, y));
+        let tiny = _mm256_mul_ps(
+            splat(0.125),
+            _mm256_add_ps(_mm256_mul_ps(splat(8.0), x), _mm256_mul_ps(splat(EFX8), x)),
+        );
+        let erf_small = pick(lt(ix, 0x3180_0000), tiny, erf_small);
+        // erfc1 = (1 − erx) − p/q; erf = 1 − erfc1, with the sign of x.
         let erfc1 = _mm256_sub_ps(_mm256_sub_ps(one, splat(ERX)), y);
+        let sign = _mm256_andnot_ps(_mm256_castsi256_ps(_mm256_set1_epi32(0x7fff_ffff)), x);
+        let erf1 = _mm256_xor_ps(_mm256_sub_ps(one, erfc1), sign);
+        pick(small, erf_small, erf1)
+    }
 
-        // erfc2 on 1.25 ≤ |x| < 6.
+    /// libm's erfc2 for 1.25 ≤ |x| < 6 (`ax` = |x|, `ix` its bits).
+    #[target_feature(enable = "avx2")]
+    fn erfc2(ax: __m256, ix: __m256i) -> __m256 {
+        let one = splat(1.0);
         let near = lt(ix, 0x4036_db6d);
         let s = _mm256_div_ps(one, _mm256_mul_ps(ax, ax));
         let r = horner(s, near, &RA, &RB);
@@ -289,30 +339,7 @@ mod x86 {
         let e1 = expf8(_mm256_sub_ps(neg_zz, splat(0.5625)));
         let d = _mm256_mul_ps(_mm256_sub_ps(z, ax), _mm256_add_ps(z, ax));
         let e2 = expf8(_mm256_add_ps(d, _mm256_div_ps(r, big_s)));
-        let erfc2 = _mm256_div_ps(_mm256_mul_ps(e1, e2), ax);
-
-        let erfc = pick(lt(ix, 0x3fa0_0000), erfc1, erfc2);
-        let y = _mm256_sub_ps(one, erfc);
-        let y = pick(
-            lt(ix, 0x40c0_0000),
-            y,
-            _mm256_sub_ps(one, splat(f32::from_bits(0x0380_0000))),
-        );
-        let big = _mm256_xor_ps(y, sign);
-
-        // |x| < 2^-28, and inf / NaN.
-        let tiny = _mm256_mul_ps(
-            splat(0.125),
-            _mm256_add_ps(_mm256_mul_ps(splat(8.0), x), _mm256_mul_ps(splat(EFX8), x)),
-        );
-        let signf = pick(sign, one, _mm256_setzero_ps());
-        let special = _mm256_add_ps(
-            _mm256_sub_ps(one, _mm256_mul_ps(splat(2.0), signf)),
-            _mm256_div_ps(one, x),
-        );
-        let finite = lt(ix, 0x7f80_0000);
-        let out = pick(small, pick(lt(ix, 0x3180_0000), tiny, erf_small), big);
-        pick(finite, out, special)
+        _mm256_div_ps(_mm256_mul_ps(e1, e2), ax)
     }
 
     /// `0.5 · x · (1 + erff(x / √2))` in the scalar's order.
