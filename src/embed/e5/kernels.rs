@@ -195,7 +195,8 @@ pub(crate) fn matmul(w: &QMatrix, x: &QActs, y: &mut [f32]) {
     matmul_scalar(w, x, y);
 }
 
-/// Portable fallback with the same arithmetic (integer lane sums, scales per lane).
+/// Portable fallback with the same arithmetic (integer lane sums, scales per lane, fused
+/// multiply-adds per lane, the same final sum), so the same bits as the vector kernels.
 fn matmul_scalar(w: &QMatrix, x: &QActs, y: &mut [f32]) {
     let (nin, nout) = (w.nin, w.nout);
     let ng = nin / GROUP;
@@ -203,7 +204,10 @@ fn matmul_scalar(w: &QMatrix, x: &QActs, y: &mut [f32]) {
         let a = &x.q[t * nin..(t + 1) * nin];
         for o in 0..nout {
             let wr = &w.w[o * nin..(o + 1) * nin];
-            let mut acc = 0f32;
+            // One float accumulator per lane, fused multiply-adds, and at the end the pairwise
+            // sum of the vector kernels' `hsum` — so that this path gives the same bits as the
+            // AVX2 and VNNI ones (a vector cache is keyed by the model, not by the CPU).
+            let mut acc = [0f32; LANES];
             for g in 0..ng {
                 let mut lane = [0i32; LANES];
                 for s in 0..4 {
@@ -217,10 +221,12 @@ fn matmul_scalar(w: &QMatrix, x: &QActs, y: &mut [f32]) {
                 for (l, lv) in lane.iter().enumerate() {
                     let li = (t * ng + g) * LANES + l;
                     let wi = (o * ng + g) * LANES + l;
-                    acc += (lv - x.corr[li]) as f32 * (w.scale[wi] * x.scale[li]);
+                    let v = (lv - x.corr[li]) as f32;
+                    acc[l] = v.mul_add(w.scale[wi] * x.scale[li], acc[l]);
                 }
             }
-            y[t * nout + o] = w.bias[o] + acc;
+            let half: [f32; 4] = std::array::from_fn(|k| acc[k] + acc[k + 4]);
+            y[t * nout + o] = w.bias[o] + ((half[0] + half[2]) + (half[1] + half[3]));
         }
     }
 }
@@ -565,7 +571,14 @@ mod tests {
                         .map(|i| deq[o * nin + i] * x[tok * nin + i])
                         .sum::<f32>();
                 let got = y[tok * nout + o];
-                assert!((got - ys[tok * nout + o]).abs() < 1e-3, "kernel vs scalar");
+                // The portable path gives the vector kernels' bits exactly (a vector cache
+                // written on one CPU is read on another).
+                assert_eq!(
+                    got.to_bits(),
+                    ys[tok * nout + o].to_bits(),
+                    "kernel {got} vs scalar {}",
+                    ys[tok * nout + o]
+                );
                 assert!(
                     (got - exact).abs() < 0.05 * exact.abs().max(1.0),
                     "{got} vs {exact}"
