@@ -16,13 +16,10 @@
 //! to its own bead's, the blocks with the boundary moved by that sentence are embedded too.
 
 use super::lexicon::{Weighted, overlap};
-use super::search::{Level, Params, RawBead, TYPES, length_cost, length_d2};
+use super::search::{Level, MAXK, Params, RawBead, TYPES, length_cost, length_d2};
 use super::semantic::Semantic;
 use crate::embed::EmbedError;
 use std::collections::{BTreeSet, HashMap};
-
-/// The most sentences on one side of a bead (as in the search).
-const MAXK: usize = 4;
 
 /// Beads of one sentence against more than the search's blocks hold, which the refinement
 /// alone may make, from a paired bead and the run of nulls beside it on its side of several
@@ -42,6 +39,11 @@ fn kind(t: usize) -> (usize, usize) {
     }
 }
 
+/// The index in the search's [`TYPES`] of the bead kind of `k.0` and `k.1` sentences.
+fn type_index(k: (usize, usize)) -> Option<usize> {
+    TYPES.iter().position(|&x| x == k)
+}
+
 /// The cost (−ln prior) of bead kind `t`: the search's for its own kinds; for a [`WIDE`] kind,
 /// that of the 1-4 (4-1) bead plus, per sentence beyond four, the step from 1-3 to 1-4 (at
 /// least nothing): the re-estimated priors' own rate of decay.
@@ -50,12 +52,7 @@ fn prior(p: &Params, t: usize) -> f32 {
         return p.prior[t];
     }
     let (a, b) = kind(t);
-    let at = |k: (usize, usize)| {
-        TYPES
-            .iter()
-            .position(|&x| x == k)
-            .map_or(0.0, |i| p.prior[i])
-    };
+    let at = |k: (usize, usize)| type_index(k).map_or(0.0, |i| p.prior[i]);
     let (four, three) = if a > b {
         (at((4, 1)), at((3, 1)))
     } else {
@@ -555,7 +552,7 @@ impl Local<'_> {
             let paired = a > 0 && b > 0;
             // A wide bead takes the kind of the search's that comes closest (1-4 or 4-1): the
             // kind only says how runs of nulls continue, and those are behind us.
-            let near = |k: (usize, usize)| TYPES.iter().position(|&x| x == k).unwrap_or(0) as u8;
+            let near = |k: (usize, usize)| type_index(k).unwrap_or(0) as u8;
             beads.push(RawBead {
                 s0: i - a,
                 s1: i,

@@ -25,10 +25,10 @@
 //! model for the language pair puts translations further from each other than a sentence is
 //! from the other text's centroid (`docs/aligner.md`, *Margin and a threshold set by the text*).
 
-/// The most sentences on one side of a bead (as in the search).
-pub(crate) const MAXK: usize = 4;
 /// Floor of the normaliser `1 − (c_src + c_tgt) / 2`, for degenerate texts whose sentences all
 /// point the same way.
+use super::search::MAXK;
+
 const MIN_SPREAD: f32 = 0.02;
 /// The ratio is clamped to `[0, MAX_RATIO]`: one sentence of garbage must not outweigh the rest.
 const MAX_RATIO: f32 = 2.0;
@@ -349,12 +349,10 @@ impl<'a> Semantic<'a> {
             t_norm,
             t_cen,
             scale: std::array::from_fn(|k| {
-                (1.0 + (k / (MAXK + 1)) as f32 + (k % (MAXK + 1)) as f32) / 2.0
-            })
-            .map(|x: f32| x.powf(params.exponent)),
+                size_scale(params.exponent, k / (MAXK + 1), k % (MAXK + 1))
+            }),
             bias: std::array::from_fn(|k| {
-                let extra = ((k / (MAXK + 1) + k % (MAXK + 1)) as f32 - 2.0).max(0.0);
-                1.0 + params.block_bias * extra
+                size_bias(params.block_bias, k / (MAXK + 1), k % (MAXK + 1))
             }),
             threshold: match params.adaptive {
                 k if k > 0.0 && on => {
@@ -562,9 +560,8 @@ impl<'a> Semantic<'a> {
     ) -> (f32, f32) {
         let f = |x: f32| self.hinge(weight, x);
         let (cs, ct) = (dot(vs, self.tgt_centroid), dot(vt, self.src_centroid));
-        let extra = (src.len() + tgt.len()) as f32 - 2.0;
         let (sb, tb) = ((src.start, src.end), (tgt.start, tgt.end));
-        let r = (self.normalised(dot(vs, vt), cs, ct) * (1.0 + bias * extra.max(0.0)))
+        let r = (self.normalised(dot(vs, vt), cs, ct) * size_bias(bias, src.len(), tgt.len()))
             .clamp(0.0, MAX_RATIO);
         let r = self.rescale(r, sb, tb);
         if self.member <= 0.0 {
@@ -620,7 +617,7 @@ impl<'a> Semantic<'a> {
     #[inline]
     pub fn cost(&self, weight: f32, r: f32, a: usize, b: usize) -> f32 {
         let scale = if a > MAXK || b > MAXK {
-            ((1 + a + b) as f32 / 2.0).powf(self.exponent)
+            size_scale(self.exponent, a, b)
         } else {
             self.scale[a * (MAXK + 1) + b]
         };
@@ -632,7 +629,7 @@ impl<'a> Semantic<'a> {
     /// refinement's wide beads hold more).
     pub(crate) fn ratio_of(&self, src: std::ops::Range<usize>, tgt: std::ops::Range<usize>) -> f32 {
         let d = self.dim;
-        let extra = (src.len() + tgt.len()) as f32 - 2.0;
+        let bias = size_bias(self.block_bias, src.len(), tgt.len());
         let sum = |v: &[f32], w: &[f32], r: std::ops::Range<usize>| {
             let mut acc = vec![0.0f32; d];
             for k in r {
@@ -652,7 +649,6 @@ impl<'a> Semantic<'a> {
             dot(&vs, self.tgt_centroid) / ns,
             dot(&vt, self.src_centroid) / nt,
         );
-        let bias = 1.0 + self.block_bias * extra.max(0.0);
         (self.normalised(cos, cs, ct) * bias).clamp(0.0, MAX_RATIO)
     }
 
@@ -667,6 +663,19 @@ impl<'a> Semantic<'a> {
             weight * d
         }
     }
+}
+
+/// How many times a paired bead of `a` and `b` sentences counts in the semantic cost:
+/// `((1 + a + b) / 2)^exponent` — half a unit for the bead, half per sentence. The tables of
+/// [`Semantic`] hold it up to [`MAXK`]; the refinement's wider beads compute it.
+fn size_scale(exponent: f32, a: usize, b: usize) -> f32 {
+    ((1 + a + b) as f32 / 2.0).powf(exponent)
+}
+
+/// The factor on the distance `r` of a bead of `a` and `b` sentences: `1 + bias` per sentence
+/// beyond two (a block is closer to everything than its sentences are).
+fn size_bias(bias: f32, a: usize, b: usize) -> f32 {
+    1.0 + bias * ((a + b) as f32 - 2.0).max(0.0)
 }
 
 #[cfg(test)]

@@ -240,7 +240,7 @@ fn members(b: &RawBead, s: &Semantic<'_>) -> (f32, f32) {
         return (0.0, 0.0);
     }
     let own = b.sem.map_or(0.0, |r| 1.0 - r);
-    if a > crate::align::semantic::MAXK || c > crate::align::semantic::MAXK {
+    if a > crate::align::search::MAXK || c > crate::align::search::MAXK {
         return (own, own);
     }
     let mut member = f32::INFINITY;

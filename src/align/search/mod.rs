@@ -46,7 +46,7 @@ pub(crate) const PRIOR: [f64; 12] = [
 ];
 
 /// The most sentences on one side of a bead.
-const MAXK: usize = 4;
+pub(crate) const MAXK: usize = 4;
 
 /// One bead of the search's result, with the evidence that chose it.
 #[derive(Debug, Clone, Copy, PartialEq)]
