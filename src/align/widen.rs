@@ -143,7 +143,8 @@ impl Model<'_> {
 }
 
 /// Null beads holding sentences of side `on_src` only, consecutive in `path` from bead `k`
-/// going back (`back`) or forward: their count.
+/// going back (`back`) or forward: their count, at most `RUN_SEEN` (a run of a missing
+/// chapter is not walked for every bead beside it).
 fn nulls_beside(path: &[RawBead], k: usize, on_src: bool, back: bool) -> usize {
     let is = |b: &RawBead| {
         if on_src {
@@ -153,9 +154,18 @@ fn nulls_beside(path: &[RawBead], k: usize, on_src: bool, back: bool) -> usize {
         }
     };
     if back {
-        path[..k].iter().rev().take_while(|b| is(b)).count()
+        path[..k]
+            .iter()
+            .rev()
+            .take(RUN_SEEN)
+            .take_while(|b| is(b))
+            .count()
     } else {
-        path[k + 1..].iter().take_while(|b| is(b)).count()
+        path[k + 1..]
+            .iter()
+            .take(RUN_SEEN)
+            .take_while(|b| is(b))
+            .count()
     }
 }
 
@@ -269,9 +279,14 @@ pub(crate) fn widen(path: &mut Vec<RawBead>, level: &Level<'_>, p: &Params, marg
                 a == 1 && c >= 1
             }
         };
+        // Only beads of one sentence on the other side are priced: a null bead inside a long
+        // run (a missing chapter) must not count the run again.
         let found = [false, true].into_iter().find_map(|on_src| {
+            if !one(on_src) {
+                return None;
+            }
             best_growth(&model, path, (k, free), on_src, margin)
-                .filter(|(_, _, w)| one(on_src) && !bounded(on_src, w))
+                .filter(|(_, _, w)| !bounded(on_src, w))
         });
         match found {
             Some((before, after, wide)) => {
