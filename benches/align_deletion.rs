@@ -13,7 +13,9 @@
 //! on the deleted passages' counterparts alone; model-free, and beside it with the built-in e5
 //! embeddings when the model is installed (under `CI=true` a missing model fails the bench).
 //! A second table gives, per set, the shapes of the beads that hold the null sentences not
-//! reported (a 1-1 link with a neighbour's counterpart, a merge, …).
+//! reported (a 1-1 link with a neighbour's counterpart, a merge, …), and the shapes of the
+//! gold beads that hold the sentences reported wrongly (half of a gold 2-1, a gold bead of
+//! more than four sentences a side or not contiguous, which the search cannot make, …).
 
 mod common;
 #[path = "common/deletion.rs"]
@@ -32,6 +34,8 @@ struct Tally {
     orphaned_found: usize,
     /// Missed null sentences by the shape ("1-1", "2-1", …) of the bead that holds them.
     missed_in: std::collections::BTreeMap<String, usize>,
+    /// False reports by the shape of the gold bead that holds them (see [`gold_shape`]).
+    false_in: std::collections::BTreeMap<String, usize>,
 }
 
 impl Tally {
@@ -44,16 +48,14 @@ impl Tally {
         for (k, v) in &o.missed_in {
             *self.missed_in.entry(k.clone()).or_default() += v;
         }
+        for (k, v) in &o.false_in {
+            *self.false_in.entry(k.clone()).or_default() += v;
+        }
     }
 
     /// Where the missed null sentences went: "1-1 85, 1-4 46, …", most first.
     fn missed(&self) -> String {
-        let mut v: Vec<(&String, &usize)> = self.missed_in.iter().collect();
-        v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-        v.iter()
-            .map(|(k, n)| format!("{k} {n}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        tally(&self.missed_in)
     }
 
     /// Precision, recall, F1, recall on the deleted passages' counterparts.
@@ -133,8 +135,17 @@ fn score(d: &Damaged, opts: &AlignOptions, tag: &str) -> Option<Tally> {
                 .or_default() += n;
         }
     }
+    let mut false_in = std::collections::BTreeMap::new();
+    for x in reported.difference(&d.gold_null) {
+        let holder = d.gold.iter().find(|(s, t)| {
+            let v = if x.0 == 0 { s } else { t };
+            v.contains(&x.1)
+        });
+        *false_in.entry(gold_shape(holder)).or_default() += 1;
+    }
     Some(Tally {
         missed_in,
+        false_in,
         tp: reported.intersection(&d.gold_null).count(),
         fp: reported.difference(&d.gold_null).count(),
         fn_: d.gold_null.difference(&reported).count(),
@@ -194,7 +205,13 @@ fn main() {
             }
         }
         print_row(&name, passages, &t, e5.is_some().then_some(&te));
-        where_missed.push((name, t.missed(), te.missed()));
+        where_missed.push((
+            name,
+            t.missed(),
+            te.missed(),
+            tally(&t.false_in),
+            tally(&te.false_in),
+        ));
         all.add(&t);
         all_e5.add(&te);
         all_passages += passages;
@@ -208,10 +225,39 @@ fn main() {
     // Where the omissions that were not reported went: into 1-1 links with a neighbour's
     // counterpart, or into merges (the error analysis of docs/aligner.md).
     println!();
-    println!("| set | missed null sentences, by the bead holding them | with e5 |");
-    println!("| --- | --- | --- |");
-    for (name, mf, e) in where_missed {
-        println!("| {name} | {mf} | {e} |");
+    println!(
+        "| set | missed null sentences, by the bead holding them | with e5 | false reports, by the gold bead holding them | with e5 |"
+    );
+    println!("| --- | --- | --- | --- | --- |");
+    for (name, mf, e, ff, fe) in where_missed {
+        println!("| {name} | {mf} | {e} | {ff} | {fe} |");
+    }
+}
+
+/// A tally by kind as "1-1 85, 1-4 46, …", most first.
+fn tally(m: &std::collections::BTreeMap<String, usize>) -> String {
+    let mut v: Vec<(&String, &usize)> = m.iter().collect();
+    v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    v.iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The kind of a gold bead that holds a sentence reported wrongly: beyond four sentences a
+/// side (`>4`) or not contiguous (`gap`), which a monotone search of beads up to four a side
+/// cannot make, else its shape ("1-1", "2-1", …).
+fn gold_shape(bead: Option<&(Vec<usize>, Vec<usize>)>) -> String {
+    let Some((s, t)) = bead else {
+        return "none".to_owned();
+    };
+    let gap = |v: &[usize]| v.windows(2).any(|w| w[1] != w[0] + 1);
+    if s.len() > 4 || t.len() > 4 {
+        ">4".to_owned()
+    } else if gap(s) || gap(t) {
+        "gap".to_owned()
+    } else {
+        format!("{}-{}", s.len(), t.len())
     }
 }
 

@@ -8,6 +8,7 @@ use super::refine;
 use super::search::{self, Band, Level, Params, RawBead, TYPES, cumulative};
 use super::semantic::Semantic;
 use super::text::SentenceInfo;
+use super::widen::widen;
 use super::{AlignError, PieceVecs, confidence, refined, timing};
 use confidence::Evidence;
 use indicatif::ProgressBar;
@@ -53,6 +54,11 @@ const SECOND_PASS_BAND_FREE: usize = 16;
 /// document frequency: such a pair is an anchor that a path shifted by a missing passage loses.
 /// Chosen on the fit sets of `docs/aligner.md` (2 / 2.5 / 3 / 4 / 6 / 8).
 const ANCHOR_FREE: f32 = 3.0;
+
+/// Model-free, a bead of one sentence against five or six replaces a smaller bead and the
+/// nulls beside it only when it costs this much less (`widen`): chosen on the fit sets of
+/// `docs/aligner.md` (0 / 1 / 2 / 3: the same figures at 0–2, mac-dev loses at 3).
+const WIDE_MARGIN_FREE: f32 = 1.0;
 
 /// Pseudo-count of the default priors when re-estimating them from the first pass.
 const PRIOR_WEIGHT: f64 = 200.0;
@@ -130,6 +136,11 @@ pub(super) fn align_infos(
     drop(first);
     let mut path = search::dp_pieces(&level, &params, band, 3, progress);
     drop(timer);
+    if weights.sem <= 0.0 {
+        // Without vectors there is no refinement to make beads of five or six.
+        let _t = timing::phase(|| "second pass: wide beads".into());
+        widen(&mut path, &level, &params, WIDE_MARGIN_FREE);
+    }
     if let (Some(embed), Some(s), Some(v)) = (joined, sem.as_ref(), vecs) {
         path = refined(path, (&level, &params, s), v, embed)?;
     }

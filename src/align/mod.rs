@@ -32,6 +32,7 @@ mod search;
 mod semantic;
 mod text;
 mod timing;
+mod widen;
 
 use crate::model::Bead;
 use confidence::Evidence;

@@ -228,9 +228,10 @@ pub struct Model {
 }
 
 /// The shipped model, printed by `cargo bench --bench align_calibration -- --refit` (fitted on
-/// [`FIT_SETS`]; refitted on main cea7c62's alignments, session 10, `docs/aligner.md`; the bench
+/// [`FIT_SETS`]; refitted on main 6b4b0d4's alignments, session 11, `docs/aligner.md`; the bench
 /// keeps a row of the previous model while the fit sets' beads cannot tell it from a calibrated
-/// one: the model-free 1-1 and 1-0/0-1 rows are session 9's, the e5 2-1/1-2 row 410c752's).
+/// one: the model-free 1-1 and 1-0/0-1 rows are session 9's, the e5 2-1/1-2 row 410c752's, the
+/// e5 n:m and 1-0/0-1 rows cea7c62's; the e5 1-1 row is 6b4b0d4's).
 pub const SHIPPED: Model = Model {
     free: [
         // 1-1
@@ -261,9 +262,9 @@ pub const SHIPPED: Model = Model {
     embedded: [
         // 1-1
         [
-            2.2813, 0.2565, 0.9713, 7.2728, 2.1353, -0.6411, -4.4516, -4.7157, 0.0000, -0.1373,
-            0.2404, 0.0000, -7.4051, 0.9389, -2.4420, 7.9355, 0.0000, 0.0000, 0.0000, 0.9389,
-            0.9389, 0.9585, 0.2565,
+            2.2249, 0.3998, 1.5340, 7.0329, 2.1705, -0.6344, -4.2815, -5.0361, 0.0000, -0.2349,
+            0.3408, 0.0000, -7.1363, 0.9004, -2.1448, 8.0309, 0.0000, 0.0000, 0.0000, 0.9004,
+            0.9004, 0.9113, 0.3998,
         ],
         // 2-1/1-2
         [

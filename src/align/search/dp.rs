@@ -4,9 +4,10 @@
 use super::band::Band;
 use super::levels::Level;
 use super::params::{Params, length_cost, length_d2};
-use super::reuse::{NullInputs, Restart, copying};
+use super::reuse::{Kept, NullInputs, Restart, copying};
 use super::{MAXK, RawBead, TYPES};
 use crate::align::lexicon::{Csr, overlap};
+use crate::align::semantic::Semantic;
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 
@@ -137,41 +138,12 @@ pub(super) fn dp(
         eprintln!("[timing]     dp restarts at row {from} of {n}");
     }
     if lex_from <= n {
-        // The sentences the rows still to compute pair (sentence i − 1 of row i).
-        let (s0, t0) = (
-            lex_from.saturating_sub(1),
-            band.lo[lex_from].saturating_sub(1),
-        );
-        let (fs, ft) = (level.feats.src.matchable(s0), level.feats.tgt.matchable(t0));
-        // The value of the previous search at sentences (i, j) (state (i + 1, j + 1)), if
-        // that search's band held it.
-        let kept =
-            |old: &[f32], i: usize, j: usize| -> Option<f32> { reuse.as_ref()?.at(old, i, j) };
-        let no_old = Vec::new();
-        let (old_lex, old_sem) = reuse
-            .as_ref()
-            .map_or((&no_old, &no_old), |r| (&r.lex, &r.sem));
-        lex = pair_matrix(band, lex_from, lex, |i, j| {
-            kept(old_lex, i, j).unwrap_or_else(|| overlap(fs.get(i - s0), ft.get(j - t0)))
-        });
-        if let Some(s) = level.sem {
-            semm = pair_matrix(band, lex_from, semm, |i, j| {
-                kept(old_sem, i, j).unwrap_or_else(|| s.pair(i, j))
-            });
-        }
-        drop(reuse);
+        (lex, semm) = pair_values(level, band, lex_from, (lex, semm), reuse);
     }
     debug_assert_eq!(lex.len(), band.states());
     let sem = level.sem.filter(|_| p.sem_weight > 0.0);
     let sw = weight_cum(&level.feats.src);
     let tw = weight_cum(&level.feats.tgt);
-    let sim = |i: usize, j: usize, a: usize, b: usize| -> f32 {
-        let total = (sw[i] - sw[i - a] + tw[j] - tw[j - b]) as f32;
-        if total <= 0.0 {
-            return 0.0;
-        }
-        (2.0 * bead_lex(band, &lex, i, j, a, b) / total).min(1.0)
-    };
     cost.resize(band.states(), f32::INFINITY);
     back.resize(band.states(), u8::MAX);
     if from == 0 {
@@ -446,9 +418,79 @@ pub(super) fn dp(
         }
         i += 1;
     }
-    // Trace back from the corner.
+    let beads = trace_back(level, p, band, &back, (&lex, &semm), sem);
+    if let Some(pb) = progress {
+        pb.set_position(n as u64 + 1);
+    }
+    let tables = Tables {
+        band: band.clone(),
+        cost,
+        back,
+        least,
+        lex,
+        sem: semm,
+        gap_rows,
+        nulls,
+        copied,
+    };
+    (beads, tables)
+}
+
+/// The pairwise lexical (and semantic) values of every state from row `lex_from` on, appended
+/// to `lex` and `sem`; values the previous search's band held are taken from it.
+fn pair_values(
+    level: &Level<'_>,
+    band: &Band,
+    lex_from: usize,
+    (lex, sem): (Vec<f32>, Vec<f32>),
+    reuse: Option<Kept>,
+) -> (Vec<f32>, Vec<f32>) {
+    // The sentences the rows still to compute pair (sentence i − 1 of row i).
+    let (s0, t0) = (
+        lex_from.saturating_sub(1),
+        band.lo[lex_from].saturating_sub(1),
+    );
+    let (fs, ft) = (level.feats.src.matchable(s0), level.feats.tgt.matchable(t0));
+    // The value of the previous search at sentences (i, j) (state (i + 1, j + 1)), if
+    // that search's band held it.
+    let kept = |old: &[f32], i: usize, j: usize| -> Option<f32> { reuse.as_ref()?.at(old, i, j) };
+    let no_old = Vec::new();
+    let (old_lex, old_sem) = reuse
+        .as_ref()
+        .map_or((&no_old, &no_old), |r| (&r.lex, &r.sem));
+    let lex = pair_matrix(band, lex_from, lex, |i, j| {
+        kept(old_lex, i, j).unwrap_or_else(|| overlap(fs.get(i - s0), ft.get(j - t0)))
+    });
+    let sem = match level.sem {
+        Some(s) => pair_matrix(band, lex_from, sem, |i, j| {
+            kept(old_sem, i, j).unwrap_or_else(|| s.pair(i, j))
+        }),
+        None => sem,
+    };
+    (lex, sem)
+}
+
+/// The best path, read back from the corner through the back pointers, with each bead's
+/// length deviation, lexical similarity and semantic ratio.
+fn trace_back(
+    level: &Level<'_>,
+    p: &Params,
+    band: &Band,
+    back: &[u8],
+    (lex, semm): (&[f32], &[f32]),
+    sem: Option<&Semantic<'_>>,
+) -> Vec<RawBead> {
+    let sw = weight_cum(&level.feats.src);
+    let tw = weight_cum(&level.feats.tgt);
+    let sim = |i: usize, j: usize, a: usize, b: usize| -> f32 {
+        let total = (sw[i] - sw[i - a] + tw[j] - tw[j - b]) as f32;
+        if total <= 0.0 {
+            return 0.0;
+        }
+        (2.0 * bead_lex(band, lex, i, j, a, b) / total).min(1.0)
+    };
     let mut beads = Vec::new();
-    let (mut i, mut j) = (n, m);
+    let (mut i, mut j) = (level.n(), level.m());
     // Inside a run of nulls (affine gaps): the kind of null bead the path is in.
     let mut in_run: Option<u8> = None;
     while i > 0 || j > 0 {
@@ -473,7 +515,7 @@ pub(super) fn dp(
         let lx = if a > 0 && b > 0 { sim(i, j, a, b) } else { 0.0 };
         let sm = match sem {
             Some(s) if a > 0 && b > 0 => {
-                Some(s.ratio(bead_lex(band, &semm, i, j, a, b), i, a, j, b))
+                Some(s.ratio(bead_lex(band, semm, i, j, a, b), i, a, j, b))
             }
             _ => None,
         };
@@ -490,22 +532,8 @@ pub(super) fn dp(
         i = pi;
         j = pj;
     }
-    if let Some(pb) = progress {
-        pb.set_position(n as u64 + 1);
-    }
     beads.reverse();
-    let tables = Tables {
-        band: band.clone(),
-        cost,
-        back,
-        least,
-        lex,
-        sem: semm,
-        gap_rows,
-        nulls,
-        copied,
-    };
-    (beads, tables)
+    beads
 }
 
 /// For every source and target sentence, the lexical part of the cost of leaving it unpaired:
