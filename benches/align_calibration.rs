@@ -619,7 +619,9 @@ fn choose_ridge(rows: &[Row], embedded: bool, kind: BeadKind, neg_weight: f64) -
             .collect()
     };
     let unrelated = of_kind(true, true);
-    let mut best = (f64::INFINITY, RIDGES[0]);
+    // Without beads of this table and kind (a dump of model-free alignments only) there is
+    // nothing to choose by: the shipped ridge stays, as the shipped row does.
+    let mut best = (f64::INFINITY, SHIPPED_RIDGE[table][kind as usize]);
     for ridge in RIDGES {
         let mut ridges = SHIPPED_RIDGE;
         ridges[table][kind as usize] = ridge;
