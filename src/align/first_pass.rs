@@ -107,6 +107,12 @@ pub(super) fn align_infos(
         sem.as_ref(),
         weights,
     );
+    // Numbers and names across a cut only from the second pass on: in the first they moved
+    // the re-estimated priors of 2-2 beads, and with them beads far from any name.
+    let sem = match (sem, vecs) {
+        (Some(s), Some(v)) => Some(v.with_names(s)),
+        (s, _) => s,
+    };
     let timer = timing::phase(|| "second pass: features".into());
     let s = Csr::build(&si, |x| dict.src_features(x));
     let t = Csr::build(&ti, |x| dict.tgt_features(x));

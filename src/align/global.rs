@@ -203,7 +203,8 @@ impl Global {
         let feats = weigh(s, t);
         let sl: Vec<u32> = si.iter().map(|s| s.len).collect();
         let tl: Vec<u32> = ti.iter().map(|s| s.len).collect();
-        let sem = vecs.as_ref().map(|v| v.semantic(&sl, &tl));
+        let vecs = vecs.map(|v| v.with_texts((src, tgt)));
+        let sem = vecs.as_ref().map(|v| v.with_names(v.semantic(&sl, &tl)));
         let level = Level {
             src_bound: bounds.as_ref().map(|b| b.0.as_slice()),
             tgt_bound: bounds.as_ref().map(|b| b.1.as_slice()),

@@ -102,6 +102,7 @@ pub fn align_with_evidence(
             tgt: &v.tgt[t0 * v.dim..t1 * v.dim],
             params: sem_params,
             embedder: opts.embedder.as_deref(),
+            texts: None,
         })
     };
     // With fixed beads the pieces between them are short: statistics estimated from one piece
@@ -211,11 +212,33 @@ struct PieceVecs<'a> {
     params: SemanticParams,
     /// For the vectors of joined text (the refinement).
     embedder: Option<&'a dyn crate::embed::Embedder>,
+    /// The piece's sentences, for the numbers and names shared across a cut (`None`: not read).
+    texts: Option<(&'a [&'a str], &'a [&'a str])>,
 }
 
-impl PieceVecs<'_> {
+impl<'a> PieceVecs<'a> {
     fn semantic(&self, sl: &[u32], tl: &[u32]) -> Semantic<'_> {
         Semantic::new(self.all, self.src, self.tgt, sl, tl, &self.params)
+    }
+
+    /// `sem` with the numbers and names of the piece's sentences where they are read (after
+    /// the first pass: its path sets the bead priors, see `first_pass::align_infos`).
+    fn with_names<'s>(&self, sem: Semantic<'s>) -> Semantic<'s> {
+        match self.texts {
+            Some(texts) if self.params.cross_names > 0.0 => sem.with_names(texts),
+            _ => sem,
+        }
+    }
+
+    /// The same vectors, with the piece's sentences `texts` (see [`Semantic::with_names`]).
+    fn with_texts<'b>(self, texts: (&'b [&'b str], &'b [&'b str])) -> PieceVecs<'b>
+    where
+        'a: 'b,
+    {
+        PieceVecs {
+            texts: Some(texts),
+            ..self
+        }
     }
 }
 
@@ -248,6 +271,7 @@ fn align_piece(
     drop(t);
     let bounds = blocks.map(|(sb, tb)| (boundaries(sb), boundaries(tb)));
     let bounds = bounds.as_ref().map(|(a, b)| (a.as_slice(), b.as_slice()));
+    let vecs = vecs.map(|v| v.with_texts((src, tgt)));
     let joined = joined_embedder((src, tgt), vecs);
     let joined: Option<&refine::JoinedEmbed<'_>> =
         if refining(vecs) { Some(&joined) } else { None };

@@ -136,6 +136,14 @@ pub struct SemanticParams {
     /// 1-1s leaves that crossing evidence unexplained (`docs/aligner.md`, *Evidence across a
     /// cut*). 0: off.
     pub cross: f32,
+    /// Cost units of cutting the text where a number or a name (a capitalised word, spelt the
+    /// same in both texts, found in few sentences of either) is shared by a sentence just
+    /// before the cut on one side and one just after it on the other, and by no sentence
+    /// next to them along the cut: per such token. Where e5-small's vectors do not show that
+    /// the two sides break their sentences at different points (a true 2-2 split into two
+    /// 1-1s), a date or a place crossing the cut does (`docs/aligner.md`, *Numbers and names
+    /// across a cut*). With vectors only; 0: off.
+    pub cross_names: f32,
 }
 
 impl Default for SemanticParams {
@@ -161,6 +169,7 @@ impl Default for SemanticParams {
             null_own_relative: 1.4,
             prior_2_1: -0.5,
             cross: 0.25,
+            cross_names: 10.0,
         }
     }
 }

@@ -39,6 +39,12 @@ const KNN: usize = 4;
 const KNN_WINDOW: usize = 64;
 /// Sentences either side whose neighbour cosines a sentence's is smoothed with (see `smoothed`).
 const SMOOTH: usize = 8;
+/// A number or name found in more sentences than this on a side says little about where a
+/// sentence's content went (a text's protagonist, its year): not read across a cut.
+const NAME_MAX_SENTENCES: usize = 5;
+/// The sentences next to a cut, each side along it, whose numbers and names explain a crossing
+/// one (a bead over the cut would hold them).
+const NAME_ALONG: usize = 2;
 
 /// Sentence vectors of a whole text pair, and the centroid of each side.
 #[derive(Debug, Clone)]
@@ -147,6 +153,58 @@ pub(crate) struct Semantic<'a> {
     /// Per side, prefix sums of length-weighted centroid and neighbour cosines (the margin).
     s_margin: Margin,
     t_margin: Margin,
+    /// Cost of a number or name crossing a cut (see [`Semantic::with_names`]).
+    cross_names: f32,
+    /// Each sentence's rare numbers and names, hashed and sorted (empty until `with_names`).
+    s_names: Vec<Box<[u32]>>,
+    t_names: Vec<Box<[u32]>>,
+}
+
+/// The numbers (their digits) and names (capitalised words of three letters or more, as
+/// written) of a sentence, hashed, sorted, without repeats.
+fn names_of(text: &str) -> Vec<u32> {
+    use unicode_segmentation::UnicodeSegmentation;
+    let mut out: Vec<u32> = text
+        .unicode_words()
+        .filter_map(|w| {
+            if w.bytes().any(|b| b.is_ascii_digit()) {
+                let digits: Vec<u8> = w.bytes().filter(u8::is_ascii_digit).collect();
+                Some(super::text::hash_feature(b'#', &digits))
+            } else if w.chars().next().is_some_and(char::is_uppercase) && w.chars().nth(2).is_some()
+            {
+                Some(super::text::hash_feature(b'N', w.as_bytes()))
+            } else {
+                None
+            }
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// [`names_of`] every sentence of a side, keeping only what at most `NAME_MAX_SENTENCES` of them
+/// hold.
+fn rare_names(texts: &[&str]) -> Vec<Box<[u32]>> {
+    let all: Vec<Vec<u32>> = texts.iter().map(|t| names_of(t)).collect();
+    let mut count: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    for x in all.iter().flatten() {
+        *count.entry(*x).or_default() += 1;
+    }
+    all.into_iter()
+        .map(|v| {
+            v.into_iter()
+                .filter(|x| count[x] <= NAME_MAX_SENTENCES)
+                .collect()
+        })
+        .collect()
+}
+
+/// How many of the sorted `a` are in the sorted `b` and in none of `not`.
+fn shared_unexplained(a: &[u32], b: &[u32], not: &[&[u32]]) -> usize {
+    a.iter()
+        .filter(|x| b.binary_search(x).is_ok() && !not.iter().any(|n| n.binary_search(x).is_ok()))
+        .count()
 }
 
 /// Prefix sums, over one side's sentences, of their weights and of their weighted cosines with
@@ -375,7 +433,52 @@ impl<'a> Semantic<'a> {
             cross: params.cross,
             s_margin,
             t_margin,
+            cross_names: params.cross_names,
+            s_names: Vec::new(),
+            t_names: Vec::new(),
         }
+    }
+
+    /// The same evidence, with the numbers and names of the piece's sentences `texts` (source,
+    /// target), read across every cut (see [`Semantic::cross_cost`]).
+    pub(crate) fn with_names(self, (src, tgt): (&[&str], &[&str])) -> Self {
+        if src.len() != self.sw.len() || tgt.len() != self.tw.len() {
+            return self;
+        }
+        Semantic {
+            s_names: rare_names(src),
+            t_names: rare_names(tgt),
+            ..self
+        }
+    }
+
+    /// The numbers and names shared across the cut before source sentence `i` and target
+    /// sentence `j` by a crossing pair, and by no sentence along the cut within
+    /// `NAME_ALONG` of it on the same side of the cut: each is content of one side's sentence
+    /// translated on the other side of the cut.
+    fn names_across(&self, i: usize, j: usize) -> usize {
+        let (s, t) = (&self.s_names, &self.t_names);
+        if s.is_empty() || i == 0 || j == 0 || i >= s.len() || j >= t.len() {
+            return 0;
+        }
+        fn along(v: &[Box<[u32]>], r: std::ops::Range<usize>) -> Vec<&[u32]> {
+            v[r.start..r.end.min(v.len())]
+                .iter()
+                .map(|x| &x[..])
+                .collect()
+        }
+        let before = |k: usize| k.saturating_sub(NAME_ALONG)..k;
+        let after = |k: usize| k..k + NAME_ALONG;
+        let mut n = 0;
+        if !s[i - 1].is_empty() && !t[j].is_empty() {
+            let not = [along(t, before(j)), along(s, after(i))].concat();
+            n += shared_unexplained(&s[i - 1], &t[j], &not);
+        }
+        if !s[i].is_empty() && !t[j - 1].is_empty() {
+            let not = [along(s, before(i)), along(t, after(j))].concat();
+            n += shared_unexplained(&s[i], &t[j - 1], &not);
+        }
+        n
     }
 
     /// A distance `r` normalised by the centroids, normalised by the nearest neighbours of the
@@ -510,6 +613,33 @@ impl<'a> Semantic<'a> {
     /// translation counts, and unrelated text (in a run of nulls) costs nothing.
     #[inline]
     pub(crate) fn cross_cost(&self, weight: f32, i: usize, j: usize) -> f32 {
+        let names = match self.cross_names {
+            c if c > 0.0 => match self.names_across(i, j) {
+                0 => 0.0,
+                n if self.along_translates(i, j) => c * n as f32,
+                _ => 0.0,
+            },
+            _ => 0.0,
+        };
+        names + self.cross_vectors(weight, i, j)
+    }
+
+    /// Whether a pair along the cut before source sentence `i` and target sentence `j` looks
+    /// like a translation (margin distance below the threshold): a number shared across the cut
+    /// between unpaired sentences (a caption beside an omission) says nothing of where a
+    /// translation's content went. One pair, not both: the other is the one whose content crossed.
+    fn along_translates(&self, i: usize, j: usize) -> bool {
+        let r = |x: usize, y: usize| {
+            let cos = dot(self.src_vec(x), self.tgt_vec(y));
+            let rk = self.normalised(cos, self.s_cen[(x + 1) * MAXK], self.t_cen[(y + 1) * MAXK]);
+            self.rescale(rk, (x, x + 1), (y, y + 1))
+        };
+        r(i - 1, j - 1).min(r(i, j)) < self.threshold
+    }
+
+    /// The part of [`Semantic::cross_cost`] the sentence vectors give.
+    #[inline]
+    fn cross_vectors(&self, weight: f32, i: usize, j: usize) -> f32 {
         if self.cross <= 0.0
             || self.threshold <= self.floor
             || i == 0
@@ -860,6 +990,42 @@ mod tests {
         };
         let s = Semantic::new(&vec, &vec.src, &vec.tgt, &sl, &tl, &off);
         assert_eq!(s.cross_cost(12.0, 3, 3), 0.0);
+    }
+
+    #[test]
+    fn a_number_or_name_crossing_a_cut_costs_unless_a_sentence_along_it_holds_it() {
+        let (sl, tl) = ([40u32; 7], [40u32; 7]);
+        let params = crate::align::SemanticParams {
+            adaptive: 0.0,
+            cross: 0.0,
+            cross_names: 10.0,
+            ..Default::default()
+        };
+        // Every sentence's vector matches its translation right across.
+        let clean: Vec<Vec<f32>> = (0..7).chain(0..7).map(|k| meaning(8, k)).collect();
+        let vec = Vectors::new(8, clean, 7);
+        let src = ["a", "b", "Zwei Tage für 250 Höhenmeter", "c", "d", "e", "f"];
+        let mut tgt = [
+            "a",
+            "b",
+            "c",
+            "Il fallut deux jours pour 250 m",
+            "d",
+            "e",
+            "f",
+        ];
+        let s = Semantic::new(&vec, &vec.src, &vec.tgt, &sl, &tl, &params).with_names((&src, &tgt));
+        // Source 2's number is in target 3: cutting after both separates them.
+        assert_eq!(s.cross_cost(12.0, 3, 3), 10.0);
+        assert_eq!(s.cross_cost(12.0, 2, 2), 0.0);
+        assert_eq!(s.cross_cost(12.0, 5, 5), 0.0);
+        // Target 2 holds the number too: the cut leaves nothing unexplained.
+        tgt[2] = "c 250";
+        let s = Semantic::new(&vec, &vec.src, &vec.tgt, &sl, &tl, &params).with_names((&src, &tgt));
+        assert_eq!(s.cross_cost(12.0, 3, 3), 0.0);
+        // Lower-case words and words of two letters are not names.
+        assert_eq!(names_of("in der stadt Am Rhein").len(), 1);
+        assert_eq!(names_of("Er ging nach Basel, 1939").len(), 2);
     }
 
     #[test]
