@@ -421,6 +421,35 @@ pub(crate) fn weigh_with_anchors(mut s: Csr, mut t: Csr, anchor: f32) -> (Weight
     (Weighted { src: s, tgt: t }, anchors)
 }
 
+/// Each sentence's total feature weight (what a bead's lexical similarity is measured against).
+pub(crate) fn sentence_weights(c: &Csr) -> Vec<f32> {
+    (0..c.len())
+        .map(|k| c.get(k).1.iter().map(|w| w.abs()).sum())
+        .collect()
+}
+
+/// The lexical similarity of a bead of source sentences `i0..i1` and target sentences `j0..j1`,
+/// as the search measures it: twice the weight of the features they share over their total
+/// weight (`sw`, `tw`: [`sentence_weights`] of each side), at most 1.
+pub(crate) fn bead_similarity(
+    feats: &Weighted,
+    (sw, tw): (&[f32], &[f32]),
+    (i0, i1): (usize, usize),
+    (j0, j1): (usize, usize),
+) -> f32 {
+    let total: f32 = sw[i0..i1].iter().sum::<f32>() + tw[j0..j1].iter().sum::<f32>();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    let mut m = 0.0;
+    for x in i0..i1 {
+        for y in j0..j1 {
+            m += overlap(feats.src.get(x), feats.tgt.get(y));
+        }
+    }
+    (2.0 * m / total).min(1.0)
+}
+
 /// The summed weight of the features two sorted lists share (multisets: each occurrence matches
 /// at most once).
 #[inline]

@@ -15,8 +15,10 @@
 //! edge sentence of a paired bead in a window is (nearly) closer to its neighbour's block than
 //! to its own bead's, the blocks with the boundary moved by that sentence are embedded too.
 
-use super::lexicon::{Weighted, overlap};
-use super::search::{Level, MAXK, Params, RawBead, TYPES, length_cost, length_d2};
+use super::lexicon::{bead_similarity, sentence_weights};
+use super::search::{
+    Level, MAXK, Params, RawBead, TYPES, length_cost, length_d2, type_index, wide_prior,
+};
 use super::semantic::Semantic;
 use crate::embed::EmbedError;
 use std::collections::{BTreeSet, HashMap};
@@ -39,26 +41,13 @@ fn kind(t: usize) -> (usize, usize) {
     }
 }
 
-/// The index in the search's [`TYPES`] of the bead kind of `k.0` and `k.1` sentences.
-fn type_index(k: (usize, usize)) -> Option<usize> {
-    TYPES.iter().position(|&x| x == k)
-}
-
 /// The cost (−ln prior) of bead kind `t`: the search's for its own kinds; for a [`WIDE`] kind,
-/// that of the 1-4 (4-1) bead plus, per sentence beyond four, the step from 1-3 to 1-4 (at
-/// least nothing): the re-estimated priors' own rate of decay.
+/// [`wide_prior`]'s.
 fn prior(p: &Params, t: usize) -> f32 {
     if t < TYPES.len() {
         return p.prior[t];
     }
-    let (a, b) = kind(t);
-    let at = |k: (usize, usize)| type_index(k).map_or(0.0, |i| p.prior[i]);
-    let (four, three) = if a > b {
-        (at((4, 1)), at((3, 1)))
-    } else {
-        (at((1, 4)), at((1, 3)))
-    };
-    four + (four - three).max(0.0) * (a.max(b) - MAXK) as f32
+    wide_prior(p, kind(t))
 }
 
 /// Consecutive sentences of one side: start, end (exclusive), in piece indices.
@@ -267,8 +256,8 @@ pub(crate) fn refine(
         r,
         sv: &sv,
         tv: &tv,
-        sw: weights(&r.level.feats.src),
-        tw: weights(&r.level.feats.tgt),
+        sw: sentence_weights(&r.level.feats.src),
+        tw: sentence_weights(&r.level.feats.tgt),
     };
     let mut out = Vec::with_capacity(path.len());
     let mut next = 0;
@@ -384,13 +373,6 @@ fn unit(mut v: Vec<f32>) -> Vec<f32> {
     v
 }
 
-/// The total clue weight of every sentence.
-fn weights(c: &super::lexicon::Csr) -> Vec<f32> {
-    (0..c.len())
-        .map(|k| c.get(k).1.iter().map(|w| w.abs()).sum())
-        .collect()
-}
-
 /// One window's search.
 struct Local<'a> {
     r: &'a Refiner<'a>,
@@ -417,19 +399,8 @@ impl Local<'_> {
     }
 
     /// Lexical similarity of a paired bead, as the search measures it.
-    fn lex(&self, (i0, i1): Span, (j0, j1): Span) -> f32 {
-        let feats: &Weighted = self.r.level.feats;
-        let total: f32 = self.sw[i0..i1].iter().sum::<f32>() + self.tw[j0..j1].iter().sum::<f32>();
-        if total <= 0.0 {
-            return 0.0;
-        }
-        let mut m = 0.0;
-        for x in i0..i1 {
-            for y in j0..j1 {
-                m += overlap(feats.src.get(x), feats.tgt.get(y));
-            }
-        }
-        (2.0 * m / total).min(1.0)
+    fn lex(&self, s: Span, t: Span) -> f32 {
+        bead_similarity(self.r.level.feats, (&self.sw, &self.tw), s, t)
     }
 
     /// Length δ² of a bead ending at source position `i1`.

@@ -9,8 +9,8 @@
 //! bead costs less under the search's own model (prior, length, clues) than the bead and
 //! the nulls it takes in.
 
-use super::lexicon::overlap;
-use super::search::{Level, MAXK, Params, RawBead, TYPES, length_cost, length_d2};
+use super::lexicon::{bead_similarity, overlap, sentence_weights};
+use super::search::{Level, MAXK, Params, RawBead, length_cost, length_d2, type_index, wide_prior};
 
 /// The most sentences of a side of a wide bead.
 const MAXW: usize = 6;
@@ -22,22 +22,10 @@ const RUN_SEEN: usize = MAXW + 2;
 /// match is sought (the lexical null evidence; the search reads the band, of half-width 16).
 const LEX_WINDOW: usize = 16;
 
-/// The index in [`TYPES`] of the bead kind of `a` source and `b` target sentences.
-fn type_index(a: usize, b: usize) -> usize {
-    TYPES.iter().position(|&x| x == (a, b)).unwrap_or(0)
-}
-
-/// The cost (−ln prior) of a bead of one sentence against `size` (> [`MAXK`]) on the source
-/// side (`on_src`) or the target side: the 1-4's plus, per sentence beyond four, the step from
-/// 1-3 to 1-4 (at least nothing), as the refinement prices its wide beads.
-fn wide_prior(p: &Params, on_src: bool, size: usize) -> f32 {
-    let at = |a: usize, b: usize| p.prior[type_index(a, b)];
-    let (four, three) = if on_src {
-        (at(4, 1), at(3, 1))
-    } else {
-        (at(1, 4), at(1, 3))
-    };
-    four + (four - three).max(0.0) * (size - MAXK) as f32
+/// The index in the search's `TYPES` of the bead kind of `a` source and `b` target sentences
+/// (the 1-1's for a kind the search does not make).
+fn kind_index(a: usize, b: usize) -> usize {
+    type_index((a, b)).unwrap_or(0)
 }
 
 /// What the search's model says about beads and nulls of one text pair.
@@ -66,19 +54,8 @@ impl Model<'_> {
     }
 
     /// Lexical similarity of a bead, as the search measures it.
-    fn lex(&self, (i0, i1): (usize, usize), (j0, j1): (usize, usize)) -> f32 {
-        let f = self.level.feats;
-        let total: f32 = self.sw[i0..i1].iter().sum::<f32>() + self.tw[j0..j1].iter().sum::<f32>();
-        if total <= 0.0 {
-            return 0.0;
-        }
-        let mut m = 0.0;
-        for x in i0..i1 {
-            for y in j0..j1 {
-                m += overlap(f.src.get(x), f.tgt.get(y));
-            }
-        }
-        (2.0 * m / total).min(1.0)
+    fn lex(&self, s: (usize, usize), t: (usize, usize)) -> f32 {
+        bead_similarity(self.level.feats, (&self.sw, &self.tw), s, t)
     }
 
     /// The lexical part of a null's cost (as `search::dp`'s `lex_null_costs`): sentence `x` of
@@ -214,12 +191,13 @@ fn best_growth(
             let span = (x0 - p, x1 + q);
             let (ws, wt) = if on_src { (span, t) } else { (s, span) };
             let (cost, d2, lex) = m.paired(ws, wt);
-            let gain = now + run_before(p) + run_after(q) - (wide_prior(m.p, on_src, wide) + cost);
+            let gain = now + run_before(p) + run_after(q)
+                - (wide_prior(m.p, if on_src { (wide, 1) } else { (1, wide) }) + cost);
             if gain > margin && best.as_ref().is_none_or(|x| gain > x.0) {
                 let ty = if on_src {
-                    type_index(MAXK, 1)
+                    kind_index(MAXK, 1)
                 } else {
-                    type_index(1, MAXK)
+                    kind_index(1, MAXK)
                 };
                 let bead = RawBead {
                     s0: ws.0,
@@ -244,12 +222,10 @@ fn best_growth(
 /// inside a grown span stop it (the search would price them). In place: a million sentences a
 /// side must not hold a second path.
 pub(crate) fn widen(path: &mut Vec<RawBead>, level: &Level<'_>, p: &Params, margin: f32) {
-    let weights = |c: &super::lexicon::Csr| -> Vec<f32> {
-        (0..c.len())
-            .map(|k| c.get(k).1.iter().map(|w| w.abs()).sum())
-            .collect()
-    };
-    let (sw, tw) = (weights(&level.feats.src), weights(&level.feats.tgt));
+    let (sw, tw) = (
+        sentence_weights(&level.feats.src),
+        sentence_weights(&level.feats.tgt),
+    );
     let mean = |w: &[f32]| w.iter().sum::<f32>() / w.len().max(1) as f32;
     let model = Model {
         mean: (mean(&sw), mean(&tw)),
@@ -319,7 +295,7 @@ mod tests {
     use crate::align::lexicon::{Csr, weigh};
 
     fn bead(s0: usize, s1: usize, t0: usize, t1: usize) -> RawBead {
-        RawBead::unscored(s0, s1, t0, t1, type_index(s1 - s0, t1 - t0) as u8)
+        RawBead::unscored(s0, s1, t0, t1, kind_index(s1 - s0, t1 - t0) as u8)
     }
 
     fn null_t(j: usize, s: usize) -> RawBead {
@@ -371,9 +347,9 @@ mod tests {
     #[test]
     fn a_wide_bead_costs_the_one_to_four_and_the_priors_step_per_sentence() {
         let p = params();
-        let (four, three) = (p.prior[type_index(1, 4)], p.prior[type_index(1, 3)]);
+        let (four, three) = (p.prior[kind_index(1, 4)], p.prior[kind_index(1, 3)]);
         let step = (four - three).max(0.0);
-        assert!((wide_prior(&p, false, 5) - (four + step)).abs() < 1e-6);
-        assert!((wide_prior(&p, false, 6) - (four + 2.0 * step)).abs() < 1e-6);
+        assert!((wide_prior(&p, (1, 5)) - (four + step)).abs() < 1e-6);
+        assert!((wide_prior(&p, (1, 6)) - (four + 2.0 * step)).abs() < 1e-6);
     }
 }

@@ -48,6 +48,25 @@ pub(crate) const PRIOR: [f64; 12] = [
 /// The most sentences on one side of a bead.
 pub(crate) const MAXK: usize = 4;
 
+/// The index in [`TYPES`] of the bead kind of `k.0` source and `k.1` target sentences.
+pub(crate) fn type_index(k: (usize, usize)) -> Option<usize> {
+    TYPES.iter().position(|&x| x == k)
+}
+
+/// The cost (−ln prior) of a bead of one sentence against `k.0.max(k.1)` > [`MAXK`] (a kind
+/// the search does not make: the refinement's and the model-free widening's beads of five or
+/// six): that of the 1-4 (4-1) bead plus, per sentence beyond four, the step from 1-3 to 1-4
+/// (at least nothing) — the re-estimated priors' own rate of decay.
+pub(crate) fn wide_prior(p: &Params, k: (usize, usize)) -> f32 {
+    let at = |k: (usize, usize)| type_index(k).map_or(0.0, |i| p.prior[i]);
+    let (four, three) = if k.0 > k.1 {
+        (at((4, 1)), at((3, 1)))
+    } else {
+        (at((1, 4)), at((1, 3)))
+    };
+    four + (four - three).max(0.0) * (k.0.max(k.1) - MAXK) as f32
+}
+
 /// One bead of the search's result, with the evidence that chose it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct RawBead {
