@@ -25,10 +25,11 @@
 //! model for the language pair puts translations further from each other than a sentence is
 //! from the other text's centroid (`docs/aligner.md`, *Margin and a threshold set by the text*).
 
+use super::search::MAXK;
+use super::text::{TAG_NAME, number_feature};
+
 /// Floor of the normaliser `1 − (c_src + c_tgt) / 2`, for degenerate texts whose sentences all
 /// point the same way.
-use super::search::MAXK;
-
 const MIN_SPREAD: f32 = 0.02;
 /// The ratio is clamped to `[0, MAX_RATIO]`: one sentence of garbage must not outweigh the rest.
 const MAX_RATIO: f32 = 2.0;
@@ -160,22 +161,18 @@ pub(crate) struct Semantic<'a> {
     t_names: Vec<Box<[u32]>>,
 }
 
-/// The numbers (their digits) and names (capitalised words of three letters or more, as
-/// written) of a sentence, hashed, sorted, without repeats.
+/// The numbers (their digits, as the lexical clues hash them) and names (capitalised words of
+/// three letters or more, as written) of a sentence, hashed, sorted, without repeats.
 fn names_of(text: &str) -> Vec<u32> {
     use unicode_segmentation::UnicodeSegmentation;
+    let mut digits = Vec::new();
     let mut out: Vec<u32> = text
         .unicode_words()
         .filter_map(|w| {
-            if w.bytes().any(|b| b.is_ascii_digit()) {
-                let digits: Vec<u8> = w.bytes().filter(u8::is_ascii_digit).collect();
-                Some(super::text::hash_feature(b'#', &digits))
-            } else if w.chars().next().is_some_and(char::is_uppercase) && w.chars().nth(2).is_some()
-            {
-                Some(super::text::hash_feature(b'N', w.as_bytes()))
-            } else {
-                None
-            }
+            number_feature(w, &mut digits).or_else(|| {
+                (w.chars().next().is_some_and(char::is_uppercase) && w.chars().nth(2).is_some())
+                    .then(|| super::text::hash_feature(TAG_NAME, w.as_bytes()))
+            })
         })
         .collect();
     out.sort_unstable();
@@ -200,10 +197,17 @@ fn rare_names(texts: &[&str]) -> Vec<Box<[u32]>> {
         .collect()
 }
 
-/// How many of the sorted `a` are in the sorted `b` and in none of `not`.
-fn shared_unexplained(a: &[u32], b: &[u32], not: &[&[u32]]) -> usize {
+/// How many of the sorted `a` are in the sorted `b` and in none of the sentences `not` (each
+/// sorted).
+fn shared_unexplained(a: &[u32], b: &[u32], not: [&[Box<[u32]>]; 2]) -> usize {
     a.iter()
-        .filter(|x| b.binary_search(x).is_ok() && !not.iter().any(|n| n.binary_search(x).is_ok()))
+        .filter(|x| {
+            b.binary_search(x).is_ok()
+                && !not
+                    .iter()
+                    .flat_map(|v| v.iter())
+                    .any(|n| n.binary_search(x).is_ok())
+        })
         .count()
 }
 
@@ -461,22 +465,18 @@ impl<'a> Semantic<'a> {
         if s.is_empty() || i == 0 || j == 0 || i >= s.len() || j >= t.len() {
             return 0;
         }
-        fn along(v: &[Box<[u32]>], r: std::ops::Range<usize>) -> Vec<&[u32]> {
-            v[r.start..r.end.min(v.len())]
-                .iter()
-                .map(|x| &x[..])
-                .collect()
+        // Slices, not collected lists: this runs for every state of the search's band.
+        fn along(v: &[Box<[u32]>], r: std::ops::Range<usize>) -> &[Box<[u32]>] {
+            &v[r.start..r.end.min(v.len())]
         }
         let before = |k: usize| k.saturating_sub(NAME_ALONG)..k;
         let after = |k: usize| k..k + NAME_ALONG;
         let mut n = 0;
         if !s[i - 1].is_empty() && !t[j].is_empty() {
-            let not = [along(t, before(j)), along(s, after(i))].concat();
-            n += shared_unexplained(&s[i - 1], &t[j], &not);
+            n += shared_unexplained(&s[i - 1], &t[j], [along(t, before(j)), along(s, after(i))]);
         }
         if !s[i].is_empty() && !t[j - 1].is_empty() {
-            let not = [along(s, before(i)), along(t, after(j))].concat();
-            n += shared_unexplained(&s[i], &t[j - 1], &not);
+            n += shared_unexplained(&s[i], &t[j - 1], [along(s, before(i)), along(t, after(j))]);
         }
         n
     }

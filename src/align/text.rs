@@ -11,6 +11,8 @@ pub(crate) const TAG_PUNCT: u8 = 2;
 pub(crate) const TAG_COGNATE: u8 = 3;
 pub(crate) const TAG_DICT: u8 = 4;
 pub(crate) const TAG_STEM: u8 = 5;
+/// A name as written (the semantic evidence's numbers and names across a cut).
+pub(crate) const TAG_NAME: u8 = 6;
 
 /// How many characters of a word make its stem. Five keeps most of an inflected word's root in
 /// agglutinative languages (Hungarian, Finnish) while merging its case endings.
@@ -53,6 +55,18 @@ pub(crate) fn stem_of(lower: &str) -> u32 {
         .nth(STEM_CHARS)
         .map_or(lower.len(), |(i, _)| i);
     hash_feature(TAG_STEM, &lower.as_bytes()[..end])
+}
+
+/// The number feature of a word holding a digit: its digits alone (`1968.` and `1968` meet,
+/// as do `3,5` and `35`). `digits` is scratch space, reused from word to word.
+#[inline]
+pub(crate) fn number_feature(word: &str, digits: &mut Vec<u8>) -> Option<u32> {
+    if !word.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.clear();
+    digits.extend(word.bytes().filter(u8::is_ascii_digit));
+    Some(hash_feature(TAG_NUM, digits))
 }
 
 /// Punctuation that translators tend to keep, folded to one class per mark.
@@ -103,10 +117,8 @@ pub(crate) fn analyse(text: &str) -> SentenceInfo {
     // more than the words' hashing).
     let mut bufs = Buffers::default();
     for word in norm.unicode_words() {
-        if word.bytes().any(|b| b.is_ascii_digit()) {
-            bufs.letters.clear();
-            bufs.letters.extend(word.bytes().filter(u8::is_ascii_digit));
-            base.push(hash_feature(TAG_NUM, &bufs.letters));
+        if let Some(number) = number_feature(word, &mut bufs.letters) {
+            base.push(number);
             continue;
         }
         // Words of CJK scripts may come glued together; every character is a token.

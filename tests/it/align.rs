@@ -5,10 +5,12 @@ use tei_align::align::{AlignOptions, align};
 use tei_align::model::Bead;
 
 fn load(lang: &str) -> Vec<String> {
-    let path = format!(
-        "{}/tests/fixtures/align/udhr.{lang}",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    fixture(&format!("udhr.{lang}"))
+}
+
+/// The lines of a file of tests/fixtures/align.
+fn fixture(name: &str) -> Vec<String> {
+    let path = format!("{}/tests/fixtures/align/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(path)
         .unwrap()
         .lines()
@@ -287,15 +289,7 @@ mod random {
 /// model-free second pass's band is 16.
 #[test]
 fn a_passage_missing_among_short_lines_is_found_beyond_a_narrow_band() {
-    let file = |name: &str| {
-        let path = format!("{}/tests/fixtures/align/{name}", env!("CARGO_MANIFEST_DIR"));
-        std::fs::read_to_string(path)
-            .unwrap()
-            .lines()
-            .map(str::to_owned)
-            .collect::<Vec<_>>()
-    };
-    let (src, tgt) = (file("band.src"), file("band.tgt"));
+    let (src, tgt) = (fixture("band.src"), fixture("band.tgt"));
     assert_eq!((src.len(), tgt.len()), (400, 385));
     let beads = run(&src, &tgt, &AlignOptions::default());
     let reported: Vec<usize> = beads
