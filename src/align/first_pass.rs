@@ -138,13 +138,14 @@ pub(super) fn align_infos(
     };
     let band = Band::around(&first, 1, half, n, m);
     drop(first);
-    let mut path = search::dp_pieces(&level, &params, band, 3, progress);
+    let (mut path, nulls) = search::dp_pieces(&level, &params, band, 3, progress);
     drop(timer);
     if weights.sem <= 0.0 {
         // Without vectors there is no refinement to make beads of five or six.
         let _t = timing::phase(|| "second pass: wide beads".into());
-        widen(&mut path, &level, &params, WIDE_MARGIN_FREE);
+        widen(&mut path, (&level, &params), &nulls, WIDE_MARGIN_FREE);
     }
+    drop(nulls);
     if let (Some(embed), Some(s), Some(v)) = (joined, sem.as_ref(), vecs) {
         path = refined(path, (&level, &params, s), v, embed)?;
     }

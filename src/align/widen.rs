@@ -9,18 +9,16 @@
 //! bead costs less under the search's own model (prior, length, clues) than the bead and
 //! the nulls it takes in.
 
-use super::lexicon::{bead_similarity, overlap, sentence_weights};
-use super::search::{Level, MAXK, Params, RawBead, length_cost, length_d2, type_index, wide_prior};
+use super::lexicon::{bead_similarity, sentence_weights};
+use super::search::{
+    Level, MAXK, NullInputs, Params, RawBead, length_cost, length_d2, type_index, wide_prior,
+};
 
 /// The most sentences of a side of a wide bead.
 const MAXW: usize = 6;
 
 /// The nulls of a run beside a bead that are read (see `best_growth`).
 const RUN_SEEN: usize = MAXW + 2;
-
-/// Sentences of the other side either side of a null's place among which its best lexical
-/// match is sought (the lexical null evidence; the search reads the band, of half-width 16).
-const LEX_WINDOW: usize = 16;
 
 /// The index in the search's `TYPES` of the bead kind of `a` source and `b` target sentences
 /// (the 1-1's for a kind the search does not make).
@@ -35,8 +33,8 @@ struct Model<'a> {
     /// Total clue weight of every sentence, per side.
     sw: Vec<f32>,
     tw: Vec<f32>,
-    /// Mean clue weight of a sentence, per side.
-    mean: (f32, f32),
+    /// The per-sentence lexical null costs the search used.
+    nulls: &'a NullInputs,
 }
 
 impl Model<'_> {
@@ -58,44 +56,21 @@ impl Model<'_> {
         bead_similarity(self.level.feats, (&self.sw, &self.tw), s, t)
     }
 
-    /// The lexical part of a null's cost (as `search::dp`'s `lex_null_costs`): sentence `x` of
-    /// one side, its best match sought among the other side's sentences near `at`.
-    fn lex_null(&self, on_src: bool, x: usize, at: usize) -> f32 {
-        if self.p.lex_null == 0.0 {
-            return 0.0;
-        }
-        let (w, other, mean) = if on_src {
-            (&self.sw, &self.tw, self.mean.0)
+    /// The lexical part of a null's cost: what the search added for sentence `x` of one side
+    /// (its best match within the band, [`NullInputs`]; nothing when the search had none).
+    fn lex_null(&self, on_src: bool, x: usize) -> f32 {
+        let costs = if on_src {
+            &self.nulls.lex_s
         } else {
-            (&self.tw, &self.sw, self.mean.1)
+            &self.nulls.lex_t
         };
-        let f = self.level.feats;
-        let lo = at.saturating_sub(LEX_WINDOW);
-        let hi = (at + LEX_WINDOW).min(other.len());
-        let mut best = 0.0f32;
-        for (y, &wy) in other.iter().enumerate().take(hi).skip(lo) {
-            let total = w[x] + wy;
-            if total > 0.0 {
-                let m = if on_src {
-                    overlap(f.src.get(x), f.tgt.get(y))
-                } else {
-                    overlap(f.src.get(y), f.tgt.get(x))
-                };
-                best = best.max((2.0 * m / total).min(1.0));
-            }
-        }
-        let share = if mean > 0.0 {
-            (w[x] / mean).min(1.0)
-        } else {
-            0.0
-        };
-        self.p.lex_null * (best - self.p.lex_null_t) * share
+        costs.get(x).copied().unwrap_or(0.0)
     }
 
     /// Cost of a run of null beads of one side (the sentences `xs`, in order), as the second
-    /// pass prices it: the prior once, the second null `null_second`, further ones
-    /// `null_extend`; the first null's length at `null_len`, the others' at `null_len_run`;
-    /// each null's lexical evidence. `at`: the other side's position.
+    /// pass prices it: the prior once, then [`Params::run_step`]; the first null's length at
+    /// `null_len`, the others' at `null_len_run`; each null's lexical evidence. `at`: the other
+    /// side's position.
     fn run(&self, on_src: bool, xs: std::ops::Range<usize>, at: usize) -> f32 {
         let p = self.p;
         let prior = p.prior[if on_src { 1 } else { 2 }];
@@ -110,10 +85,9 @@ impl Model<'_> {
             let lc = length_cost(length_d2(p, if on_src { x + 1 } else { at }, ls, lt));
             c += match k {
                 0 => prior + p.null_len * lc,
-                1 => p.null_second.max(p.null_extend).min(prior) + p.null_len_run * lc,
-                _ => p.null_extend.min(prior) + p.null_len_run * lc,
+                _ => p.run_step(k == 1, prior) + p.null_len_run * lc,
             };
-            c += self.lex_null(on_src, x, at);
+            c += self.lex_null(on_src, x);
         }
         c
     }
@@ -220,19 +194,20 @@ fn best_growth(
 /// The path with every paired bead of one sentence on one side grown into a wide bead where
 /// that is cheaper by more than `margin` (see the module documentation). Block boundaries
 /// inside a grown span stop it (the search would price them). In place: a million sentences a
-/// side must not hold a second path.
-pub(crate) fn widen(path: &mut Vec<RawBead>, level: &Level<'_>, p: &Params, margin: f32) {
-    let (sw, tw) = (
-        sentence_weights(&level.feats.src),
-        sentence_weights(&level.feats.tgt),
-    );
-    let mean = |w: &[f32]| w.iter().sum::<f32>() / w.len().max(1) as f32;
+/// side must not hold a second path. `nulls`: the lexical null costs the search that made
+/// `path` used (so a null is priced here exactly as the search priced it).
+pub(crate) fn widen(
+    path: &mut Vec<RawBead>,
+    (level, p): (&Level<'_>, &Params),
+    nulls: &NullInputs,
+    margin: f32,
+) {
     let model = Model {
-        mean: (mean(&sw), mean(&tw)),
         level,
         p,
-        sw,
-        tw,
+        sw: sentence_weights(&level.feats.src),
+        tw: sentence_weights(&level.feats.tgt),
+        nulls,
     };
     let bounded = |on_src: bool, b: &RawBead| {
         let (bound, x0, x1) = if on_src {
@@ -332,7 +307,7 @@ mod tests {
             bead(2, 3, 6, 7),
         ];
         let mut out = path.clone();
-        widen(&mut out, &level, &params(), 0.0);
+        widen(&mut out, (&level, &params()), &NullInputs::default(), 0.0);
         assert_eq!(out.len(), 3, "{out:?}");
         assert_eq!((out[1].s0, out[1].s1, out[1].t0, out[1].t1), (1, 2, 1, 6));
         // A sentence that already fits its bead keeps it: target 5 is an addition.
@@ -340,8 +315,38 @@ mod tests {
         let tl = [40u32, 40, 40, 40, 40, 200, 40];
         let level = Level::new(&sl, &tl, &feats);
         let mut kept = path.clone();
-        widen(&mut kept, &level, &params(), 0.0);
+        widen(&mut kept, (&level, &params()), &NullInputs::default(), 0.0);
         assert_eq!(kept, path);
+    }
+
+    #[test]
+    fn a_null_is_priced_with_the_lexical_evidence_the_search_gave_it() {
+        // As above, the long source sentence as long as the five; but the search found target 5
+        // clearly unlike anything near it (a lexical null cost of −20, a rebate): the null is
+        // cheaper than any growth, so the path stays as the search left it.
+        let sl = [40u32, 200, 40];
+        let tl = [40u32, 40, 40, 40, 40, 40, 40];
+        let feats = weigh(no_clues(3), no_clues(7));
+        let level = Level::new(&sl, &tl, &feats);
+        let path = vec![
+            bead(0, 1, 0, 1),
+            bead(1, 2, 1, 5),
+            null_t(5, 2),
+            bead(2, 3, 6, 7),
+        ];
+        let mut nulls = NullInputs {
+            lex_s: vec![0.0; 3],
+            lex_t: vec![0.0; 7],
+        };
+        nulls.lex_t[5] = -20.0;
+        let mut out = path.clone();
+        widen(&mut out, (&level, &params()), &nulls, 0.0);
+        assert_eq!(out, path);
+        // The same evidence on another sentence changes nothing: the growth happens.
+        nulls.lex_t[5] = 0.0;
+        nulls.lex_t[0] = -20.0;
+        widen(&mut out, (&level, &params()), &nulls, 0.0);
+        assert_eq!((out[1].s0, out[1].s1, out[1].t0, out[1].t1), (1, 2, 1, 6));
     }
 
     #[test]

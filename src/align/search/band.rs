@@ -5,6 +5,7 @@ use super::RawBead;
 use super::dp::{Tables, dp};
 use super::levels::Level;
 use super::params::Params;
+use super::reuse::NullInputs;
 use indicatif::ProgressBar;
 
 /// Half-width, in sentences, of the band around a coarse path.
@@ -148,12 +149,13 @@ pub(crate) fn dp_widening(
     progress: Option<&ProgressBar>,
 ) -> Vec<RawBead> {
     let all = 0..level.n() + 1;
-    dp_widening_rows(level, p, band, rounds, progress, all)
+    dp_widening_rows(level, p, band, rounds, progress, all).0
 }
 
 /// As [`dp_widening`], widening only where the path touches the edge in `rows`: a piece of a
 /// longer search ([`super::pieces`]) is forced through corners that need not be on the best
-/// path, and only the rows kept of it matter.
+/// path, and only the rows kept of it matter. Also the per-sentence null costs the final search
+/// used ([`NullInputs`]: the model-free widening prices nulls with them).
 pub(crate) fn dp_widening_rows(
     level: &Level<'_>,
     p: &Params,
@@ -161,7 +163,7 @@ pub(crate) fn dp_widening_rows(
     rounds: usize,
     progress: Option<&ProgressBar>,
     rows: std::ops::Range<usize>,
-) -> Vec<RawBead> {
+) -> (Vec<RawBead>, NullInputs) {
     let m = level.m();
     let mut w = BAND;
     let mut band = Some(band);
@@ -188,16 +190,16 @@ pub(crate) fn dp_widening_rows(
             widened(bd, &kept, 2 * w, m)
         };
         if round == rounds {
-            return beads;
+            return (beads, tables.nulls);
         }
         let Some(wider) = wider else {
-            return beads;
+            return (beads, tables.nulls);
         };
         w *= 2;
         band = Some(wider);
         prev = Some(tables);
     }
-    Vec::new()
+    (Vec::new(), NullInputs::default())
 }
 
 /// The band widened by `w` on both sides where `path` touches its edge, or `None` where it does

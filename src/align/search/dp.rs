@@ -313,11 +313,7 @@ pub(super) fn dp(
                         (poff + pj.wrapping_sub(plo), GAP_S_EXTENDED)
                     };
                     let second = back.get(k_prev).is_some_and(|&f| f & bit == 0);
-                    let step = if second {
-                        p.null_second.max(p.null_extend)
-                    } else {
-                        p.null_extend
-                    };
+                    let step = p.run_step(second, p.prior[t]);
                     // A run's further nulls pay their length at `null_len_run` (an omitted
                     // passage's length says less about it than a lone sentence's).
                     let rebate = if p.null_len_run == p.null_len {
@@ -325,8 +321,7 @@ pub(super) fn dp(
                     } else {
                         (p.null_len - p.null_len_run) * length_cost(d2())
                     };
-                    let ext = run.unwrap_or(f32::INFINITY) + shift + step.min(p.prior[t]) + penalty
-                        - rebate;
+                    let ext = run.unwrap_or(f32::INFINITY) + shift + step + penalty - rebate;
                     if ext < c {
                         c = ext;
                         flags |= if a == 0 {

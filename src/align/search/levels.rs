@@ -160,7 +160,7 @@ fn search_level(
     let _t = crate::align::timing::phase(|| format!("  level {depth}: {n} rows"));
     let band = Band::around(&path, COARSEN, BAND, n, m);
     if p.local.is_some() {
-        return dp_pieces(level, p, band, rounds, progress);
+        return dp_pieces(level, p, band, rounds, progress).0;
     }
     // The length ratio may change along a long text (another translator, another kind of
     // passage): measure it along the coarse path.
@@ -175,5 +175,5 @@ fn search_level(
         ))),
         ..p.clone()
     };
-    dp_pieces(level, &fine, band, rounds, progress)
+    dp_pieces(level, &fine, band, rounds, progress).0
 }

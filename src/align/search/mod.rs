@@ -22,6 +22,7 @@ pub(crate) use levels::{Level, cumulative, search};
 pub(crate) use params::for_tests as params_for_tests;
 pub(crate) use params::{Params, length_cost, length_d2, ratio_along, ratio_along_without_runs};
 pub(crate) use pieces::dp_pieces;
+pub(crate) use reuse::NullInputs;
 
 /// Bead types the search considers, as (source sentences, target sentences).
 pub(crate) const TYPES: [(usize, usize); 12] = [

@@ -54,6 +54,20 @@ impl Params {
             None => self.ratio,
         }
     }
+
+    /// With affine gaps, what a null bead that continues a run costs besides its length and
+    /// evidence: `null_second` for the run's second null (`null_extend` when that is dearer),
+    /// `null_extend` for any later one, never more than the bead kind's `prior` (opening a new
+    /// run). The search and the model-free widening price runs by this one rule.
+    #[inline]
+    pub(crate) fn run_step(&self, second: bool, prior: f32) -> f32 {
+        let step = if second {
+            self.null_second.max(self.null_extend)
+        } else {
+            self.null_extend
+        };
+        step.min(prior)
+    }
 }
 
 /// Length cost of a bead with `ls` source and `lt` target characters, and its δ².

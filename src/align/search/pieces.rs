@@ -5,9 +5,10 @@
 //! again alone.
 
 use super::RawBead;
-use super::band::{Band, dp_widening, dp_widening_rows};
+use super::band::{Band, dp_widening_rows};
 use super::levels::Level;
 use super::params::Params;
+use super::reuse::NullInputs;
 use crate::align::lexicon::Weighted;
 use indicatif::ProgressBar;
 use rayon::prelude::*;
@@ -21,20 +22,22 @@ pub(crate) const PIECE: usize = 50_000;
 /// pieces are joined near the cut, far from both corners.
 const OVERLAP: usize = 2_000;
 
-/// As [`dp_widening`], in pieces of about [`PIECE`] rows when the text is long enough (and has
-/// no semantic evidence, whose tables are not cut). Two pieces are joined at the state both
-/// paths pass through nearest their cut; where they share none in the overlap (not seen on the
-/// benches), the whole band is searched at once instead.
+/// As [`super::band::dp_widening`], in pieces of about [`PIECE`] rows when the text is long
+/// enough (and has no semantic evidence, whose tables are not cut). Two pieces are joined at the
+/// state both paths pass through nearest their cut; where they share none in the overlap (not
+/// seen on the benches), the whole band is searched at once instead. Also the per-sentence null
+/// costs the searches used ([`NullInputs`]; in the overlap of two pieces, the later piece's).
 pub(crate) fn dp_pieces(
     level: &Level<'_>,
     p: &Params,
     band: Band,
     rounds: usize,
     progress: Option<&ProgressBar>,
-) -> Vec<RawBead> {
+) -> (Vec<RawBead>, NullInputs) {
     let (n, m) = (level.n(), level.m());
+    let all = 0..n + 1;
     if n < 2 * PIECE || level.sem.is_some() {
-        return dp_widening(level, p, band, rounds, progress);
+        return dp_widening_rows(level, p, band, rounds, progress, all);
     }
     let k = n / PIECE;
     let cuts: Vec<usize> = (1..k).map(|x| x * PIECE).collect();
@@ -53,18 +56,26 @@ pub(crate) fn dp_pieces(
         pb.set_length(n as u64 + 1);
         pb.set_position(0);
     }
-    let paths: Vec<Vec<RawBead>> = ranges
+    let searched: Vec<(Vec<RawBead>, NullInputs)> = ranges
         .par_iter()
         .map(|&r| {
-            let path = piece(level, p, &band, r, rounds);
+            let done = piece(level, p, &band, r, rounds);
             if let Some(pb) = progress {
                 pb.inc((r.1 - r.0) as u64);
             }
-            path
+            done
         })
         .collect();
+    let mut nulls = NullInputs::default();
+    if p.lex_null != 0.0 {
+        nulls.lex_s = vec![0.0; n];
+        nulls.lex_t = vec![0.0; m];
+    }
     let mut out: Vec<RawBead> = Vec::with_capacity(n + m / 8);
-    for (x, path) in paths.into_iter().enumerate() {
+    for (x, (path, own)) in searched.into_iter().enumerate() {
+        let (a, _, ja, _) = ranges[x];
+        place(&mut nulls.lex_s, &own.lex_s, a);
+        place(&mut nulls.lex_t, &own.lex_t, ja);
         if x == 0 {
             out = path;
             continue;
@@ -75,11 +86,18 @@ pub(crate) fn dp_pieces(
                 out.extend_from_slice(&path[from..]);
             }
             None => {
-                return dp_widening(level, p, band, rounds, progress);
+                return dp_widening_rows(level, p, band, rounds, progress, all);
             }
         }
     }
-    out
+    (out, nulls)
+}
+
+/// Copy a piece's per-sentence values `own`, of the sentences from `from` on, into `all`.
+fn place(all: &mut [f32], own: &[f32], from: usize) {
+    if let Some(dst) = all.get_mut(from..from + own.len()) {
+        dst.copy_from_slice(own);
+    }
 }
 
 /// Search rows `a..=b`, target positions `ja..=jb` of `band` alone; the path in whole-text
@@ -90,7 +108,7 @@ fn piece(
     band: &Band,
     (a, b, ja, jb): (usize, usize, usize, usize),
     rounds: usize,
-) -> Vec<RawBead> {
+) -> (Vec<RawBead>, NullInputs) {
     let feats = Weighted {
         src: level.feats.src.slice(a..b),
         tgt: level.feats.tgt.slice(ja..jb),
@@ -121,14 +139,15 @@ fn piece(
     } else {
         b - a - OVERLAP / 2
     };
-    let mut path = dp_widening_rows(&sub, &params, sub_band, rounds, None, first..last + 1);
+    let (mut path, nulls) =
+        dp_widening_rows(&sub, &params, sub_band, rounds, None, first..last + 1);
     for bead in &mut path {
         bead.s0 += a;
         bead.s1 += a;
         bead.t0 += ja;
         bead.t1 += ja;
     }
-    path
+    (path, nulls)
 }
 
 /// Where to join path `left` and the next piece's path `right`, both in whole-text positions:
