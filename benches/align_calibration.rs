@@ -50,7 +50,7 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 use tei_align::align::confidence::{
-    BeadKind, Evidence, FIT_SETS, Model, Ridges, SHIPPED, SHIPPED_RIDGE, Table,
+    BeadKind, Evidence, FIT_SETS, Model, NOT_WEIGHED, Ridges, SHIPPED, SHIPPED_RIDGE, Table,
 };
 use tei_align::align::{AlignOptions, align_with_evidence};
 use tei_align::embed::{EmbedError, Embedder};
@@ -495,6 +495,7 @@ fn undump(path: &str) -> Result<(Vec<Row>, Vec<String>), String> {
             at_edge: x[17],
             two_sided: x[18],
             member: x[22],
+            doc_noclue: x[23],
             semantic: is_emb.then_some(SemanticEvidence {
                 similarity: x[13],
                 rival: x[14],
@@ -502,6 +503,7 @@ fn undump(path: &str) -> Result<(Vec<Row>, Vec<String>), String> {
                 member: x[19],
                 inner: x[20],
                 text: x[21],
+                doc_similarity: x[24],
             }),
         };
         rows.push(Row {
@@ -717,12 +719,17 @@ fn keep_or_replace(rows: &[Row], refit: &mut Model, ridges: &mut Ridges) {
             }
             let ece = reliability(&pairs).1;
             let (_, floor95) = noise_floor(&pairs, kind as u64 + 1);
-            let keep = ece <= floor95;
             let (table, shipped) = if embedded {
                 (&mut refit.embedded, &SHIPPED.embedded)
             } else {
                 (&mut refit.free, &SHIPPED.free)
             };
+            // A shipped row that weighs a column its kind no longer weighs is of other
+            // features: replaced, whatever its error.
+            let stale = NOT_WEIGHED[kind as usize]
+                .iter()
+                .any(|&c| shipped[kind as usize][c] != 0.0);
+            let keep = ece <= floor95 && !stale;
             if keep {
                 table[kind as usize] = shipped[kind as usize];
                 ridges[usize::from(embedded)][kind as usize] =
@@ -732,7 +739,11 @@ fn keep_or_replace(rows: &[Row], refit: &mut Model, ridges: &mut Ridges) {
                 "  {} {}: {ece:.4} / {floor95:.4}: {}",
                 if embedded { "e5" } else { "model-free" },
                 kind.label(),
-                if keep { "kept" } else { "refitted" }
+                match (keep, stale) {
+                    (true, _) => "kept",
+                    (false, true) => "refitted (the shipped row weighs a column no longer weighed)",
+                    (false, false) => "refitted",
+                }
             );
         }
     }

@@ -162,11 +162,16 @@ impl Global {
                 }
             })
             .collect();
-        let evidence = confidence::evidence(&path, &feats, &length_dev(&level, &self.params), None);
-        for (((b, e), mut new), &f) in beads.iter_mut().zip(evidence).zip(fixed) {
+        let mut evidence =
+            confidence::evidence(&path, &feats, &length_dev(&level, &self.params), None);
+        for (new, (_, e)) in evidence.iter_mut().zip(beads.iter()) {
             // The semantic evidence as the piece's search measured it (the whole texts'
             // vectors are not kept here).
             new.semantic = e.semantic;
+        }
+        // The document features again, now over the whole alignment's semantic scores.
+        confidence::document_pairing(&mut evidence);
+        for (((b, e), new), &f) in beads.iter_mut().zip(evidence).zip(fixed) {
             *e = new;
             if !f {
                 b.confidence = confidence::SHIPPED.predict(e);

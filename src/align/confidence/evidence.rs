@@ -42,7 +42,7 @@ pub(crate) fn evidence(
     } else {
         path.iter().filter(|b| !paired(b)).count() as f32 / path.len() as f32
     };
-    (0..path.len())
+    let mut out: Vec<Evidence> = (0..path.len())
         .into_par_iter()
         .map(|k| {
             let (wlo, whi) = (k.saturating_sub(WIDE), (k + WIDE + 1).min(path.len()));
@@ -97,10 +97,39 @@ pub(crate) fn evidence(
                 two_sided: if runs[k].two_sided { 1.0 } else { 0.0 },
                 doc_nulls,
                 member: lexical_member(b, &sim),
+                doc_noclue: 0.0,
                 semantic: sem.map(|s| semantic_evidence(path, k, s)),
             }
         })
-        .collect()
+        .collect();
+    document_pairing(&mut out);
+    out
+}
+
+/// Sets every bead's document features from the 1-1 beads of the whole alignment: their share
+/// without a shared clue and (with vectors) their mean `1 − r`. How well a text pairs up at all
+/// tells unrelated text (an aligner that lost its way) from a translation, whatever share of it
+/// is left unpaired. Run again by a caller that assembles an alignment's evidence from pieces.
+pub(crate) fn document_pairing(evidence: &mut [Evidence]) {
+    let (mut n, mut noclue) = (0usize, 0usize);
+    let (mut with_vectors, mut sem) = (0usize, 0.0f64);
+    for e in evidence.iter().filter(|e| e.kind == BeadKind::OneOne) {
+        n += 1;
+        noclue += usize::from(e.lex <= 0.0);
+        // A bead fixed by a person carries no semantic score of its own.
+        if let Some(s) = e.semantic {
+            with_vectors += 1;
+            sem += f64::from(s.similarity);
+        }
+    }
+    let mean = |x: f64, n: usize| if n == 0 { 0.0 } else { (x / n as f64) as f32 };
+    let (noclue, sem) = (mean(noclue as f64, n), mean(sem, with_vectors));
+    for e in evidence {
+        e.doc_noclue = noclue;
+        if let Some(s) = e.semantic.as_mut() {
+            s.doc_similarity = sem;
+        }
+    }
 }
 
 /// For a paired bead: the least, over its sentences, of the best `sim` of the sentence with a
@@ -228,6 +257,7 @@ fn semantic_evidence(path: &[RawBead], k: usize, s: &Semantic<'_>) -> SemanticEv
         member,
         inner,
         text: 1.0 - s.threshold(),
+        doc_similarity: 0.0,
     }
 }
 

@@ -17,7 +17,7 @@
 
 mod evidence;
 
-pub(crate) use evidence::{evidence, fixed_evidence, unsupported_null};
+pub(crate) use evidence::{document_pairing, evidence, fixed_evidence, unsupported_null};
 
 /// The gold sets the shipped coefficients are fitted on; the others are held out to measure
 /// calibration. Split by set (never by bead, so no document is on both sides), each language
@@ -82,7 +82,7 @@ impl BeadKind {
 }
 
 /// Number of features (including the constant 1) the model weighs.
-pub const FEATURES: usize = 23;
+pub const FEATURES: usize = 25;
 
 /// The evidence behind one bead, as the confidence model sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -139,6 +139,10 @@ pub struct Evidence {
     /// A sentence merged into a bead without a clue shared with the other side may belong
     /// to the bead next to it; the bead's own score averages it away.
     pub member: f32,
+    /// Share of the alignment's 1-1 beads without a shared clue (lexical similarity 0): how
+    /// badly this text pairs up by its clues (unrelated text leaves many without one, a
+    /// translation few, whatever share of it is left unpaired).
+    pub doc_noclue: f32,
     /// The semantic evidence, when sentence embeddings were used.
     pub semantic: Option<SemanticEvidence>,
 }
@@ -167,13 +171,18 @@ pub struct SemanticEvidence {
     /// a translation): how close translations are in this text for this model; the same
     /// `1 − r` means more in a text whose translations are far apart.
     pub text: f32,
+    /// Mean `1 − r` of the alignment's 1-1 beads: how well this text pairs up by meaning (about
+    /// −0.5 for unrelated text).
+    pub doc_similarity: f32,
 }
 
 impl Evidence {
     /// The feature vector: 1, lex, around, wide, adjacent, length, nulls around, rival, merge gain,
     /// size, clues, null run, document's nulls, the semantic similarity, rival and
-    /// neighbourhood (0 without embeddings), and the null bead's place in its run (distance to
-    /// the run's nearer end, at an end, run on both sides).
+    /// neighbourhood (0 without embeddings), the null bead's place in its run (distance to
+    /// the run's nearer end, at an end, run on both sides), the semantic member, inner and text
+    /// scores, the lexical member score, and for a null bead how well the document pairs up
+    /// (the share of 1-1 beads without a clue; with embeddings their mean `1 − r`).
     pub fn features(&self) -> [f64; FEATURES] {
         [
             1.0,
@@ -207,6 +216,16 @@ impl Evidence {
             self.semantic.map_or(0.0, |s| f64::from(s.inner)),
             self.semantic.map_or(0.0, |s| f64::from(s.text)),
             f64::from(self.member),
+            // Each table's null row weighs the pairing the fit-half rule picked for it: the
+            // share of 1-1 beads without a clue without vectors, their mean `1 − r` with them.
+            match (self.kind, self.semantic) {
+                (BeadKind::Null, None) => f64::from(self.doc_noclue),
+                _ => 0.0,
+            },
+            match (self.kind, self.semantic) {
+                (BeadKind::Null, Some(s)) => f64::from(s.doc_similarity),
+                _ => 0.0,
+            },
         ]
     }
 }
@@ -228,62 +247,62 @@ pub struct Model {
 }
 
 /// The shipped model, printed by `cargo bench --bench align_calibration -- --refit` (fitted on
-/// [`FIT_SETS`]; refitted on main 6b4b0d4's alignments with e5 and 66d90c8's without, session
-/// 11, `docs/aligner.md`; the bench keeps a row of the previous model while the fit sets' beads
-/// cannot tell it from a calibrated one: the model-free 1-1 and 1-0/0-1 rows are session 9's,
-/// the e5 2-1/1-2 row 410c752's, the e5 n:m and 1-0/0-1 rows cea7c62's; the e5 1-1 row is
-/// 6b4b0d4's, the model-free 2-1/1-2 and n:m rows 66d90c8's).
+/// [`FIT_SETS`]; refitted on main af825ff's alignments, session 12, `docs/aligner.md`; the bench
+/// keeps a row of the previous model while the fit sets' beads cannot tell it from a calibrated
+/// one: the model-free 1-1 row is session 9's, the e5 2-1/1-2 row 410c752's, the e5 n:m row
+/// cea7c62's, the model-free 2-1/1-2 and n:m rows 66d90c8's; the e5 1-1 row and both null rows,
+/// which weigh how well the document pairs up instead of its share of null beads, af825ff's).
 pub const SHIPPED: Model = Model {
     free: [
         // 1-1
         [
             -5.5073, 1.6178, 0.1157, 38.0823, 3.8340, -0.5166, -4.2288, -8.5597, 0.0000, 0.1860,
             -0.0526, 0.0000, -6.5521, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
-            0.0000, 0.0000, 1.6178,
+            0.0000, 0.0000, 1.6178, 0.0000, 0.0000,
         ],
         // 2-1/1-2
         [
             -4.4611, -1.3384, -2.3009, 18.5357, 0.5218, -0.4621, -2.9454, -6.1737, 0.0000, -0.4228,
             1.0566, 0.0000, -7.6880, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
-            0.0000, 0.0000, 8.0493,
+            0.0000, 0.0000, 8.0493, 0.0000, 0.0000,
         ],
         // other n:m
         [
             -5.2980, 1.3233, 1.3133, 1.9236, 2.5236, -0.5852, -2.0324, -1.5104, 0.0000, -1.4360,
             2.1935, 0.0000, -1.1971, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
-            0.0000, 0.0000, 1.3768,
+            0.0000, 0.0000, 1.3768, 0.0000, 0.0000,
         ],
         // 1-0/0-1
         [
-            -6.4322, 0.0000, -0.6456, 17.0735, 2.4205, 0.8556, 0.0000, -7.4264, -0.3528, -0.1952,
-            -0.5793, 1.7244, -3.4027, 0.0000, 0.0000, 0.0000, 0.1430, -1.4109, -4.4005, 0.0000,
-            0.0000, 0.0000, 0.0000,
+            -4.2508, 0.0000, 0.2402, 9.6686, 3.0011, 0.7577, 0.0000, -4.6807, -0.2567, -0.1461,
+            -0.5478, 1.7478, 0.0000, 0.0000, 0.0000, 0.0000, 0.1245, -1.5300, -4.1836, 0.0000,
+            0.0000, 0.0000, 0.0000, -12.2245, 0.0000,
         ],
     ],
     embedded: [
         // 1-1
         [
-            2.2249, 0.3998, 1.5340, 7.0329, 2.1705, -0.6344, -4.2815, -5.0361, 0.0000, -0.2349,
-            0.3408, 0.0000, -7.1363, 0.9004, -2.1448, 8.0309, 0.0000, 0.0000, 0.0000, 0.9004,
-            0.9004, 0.9113, 0.3998,
+            2.0532, 0.2306, 1.5740, 7.5155, 2.0381, -0.6557, -4.4239, -4.4374, 0.0000, -0.2332,
+            0.4185, 0.0000, -6.4579, 0.8982, -2.0947, 8.2754, 0.0000, 0.0000, 0.0000, 0.8982,
+            0.8982, 2.0167, 0.2306, 0.0000, 0.0000,
         ],
         // 2-1/1-2
         [
             -0.1395, -1.4419, 0.0147, 3.2791, 0.5668, -0.4418, -3.1637, -1.9629, 0.0000, -0.7034,
             1.3327, 0.0000, -4.7344, -0.5332, -2.2652, 3.5106, 0.0000, 0.0000, 0.0000, 4.2944,
-            -0.1712, 1.4923, -0.2263,
+            -0.1712, 1.4923, -0.2263, 0.0000, 0.0000,
         ],
         // other n:m
         [
             -3.1745, 0.0713, 1.0469, 1.2885, 1.6343, -0.3380, -0.9996, -0.9341, 0.0000, -1.6431,
             2.2884, 0.0000, -1.5195, 0.6445, -2.5234, 1.6817, 0.0000, 0.0000, 0.0000, 1.7091,
-            -0.7563, -0.6266, -0.3769,
+            -0.7563, -0.6266, -0.3769, 0.0000, 0.0000,
         ],
         // 1-0/0-1
         [
-            -3.8580, 0.0000, -1.6826, 5.1978, 0.1004, 0.3137, 0.0000, -3.3560, -0.3825, -0.2885,
-            0.3725, 2.3652, -9.6261, 0.0000, -2.6982, 6.0919, 0.3763, -1.0525, -5.6962, 0.0000,
-            0.0000, 4.1707, 0.0000,
+            -3.0580, 0.0000, -0.4890, 1.1894, 0.2350, 0.5290, 0.0000, -0.3148, -0.2352, -0.4519,
+            0.1795, 1.8269, 0.0000, 0.0000, -1.4095, 2.1263, 0.1107, -1.0805, -2.6602, 0.0000,
+            0.0000, -0.6169, 0.0000, 0.0000, 5.8175,
         ],
     ],
 };
@@ -306,25 +325,25 @@ pub const PLACEMENT: Model = Model {
         [
             -6.0571, 4.2786, 4.4382, 35.1118, 4.4283, -0.3966, -5.0519, -9.4108, 0.0000, 0.0450,
             0.0037, 0.0000, -0.0562, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
-            0.0000, 0.0000, 0.0000,
+            0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
         ],
         // 2-1/1-2
         [
             -5.8104, 2.5608, -0.2068, 17.8975, 1.6318, -0.4717, -3.8592, -5.4077, 0.0000, -0.2021,
             0.8831, 0.0000, -0.7079, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
-            0.0000, 0.0000, 0.0000,
+            0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
         ],
         // other n:m
         [
             -4.9474, 1.3492, 2.7559, 2.2905, 2.5671, -0.5414, -3.0543, -1.9676, 0.0000, -0.9421,
             1.5770, 0.0000, -0.8592, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
-            0.0000, 0.0000, 0.0000,
+            0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
         ],
         // 1-0/0-1
         [
             -3.8807, 0.0000, 1.7226, 5.8230, 3.4004, 0.8510, 0.0000, -3.0905, -0.3079, -0.4802,
             -0.5757, 1.1776, 1.7718, 0.0000, 0.0000, 0.0000, 0.4993, -0.9131, -2.2072, 0.0000,
-            0.0000, 0.0000, 0.0000,
+            0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
         ],
     ],
     embedded: [
@@ -332,25 +351,25 @@ pub const PLACEMENT: Model = Model {
         [
             2.8789, 0.2246, -0.1502, 4.2764, 1.9027, -0.4755, -4.5050, -2.9122, 0.0000, 0.0845,
             -0.0698, 0.0000, -9.4931, 3.3861, -3.7974, 7.7386, 0.0000, 0.0000, 0.0000, 0.0000,
-            0.0000, 0.0000, 0.0000,
+            0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
         ],
         // 2-1/1-2
         [
             -0.9185, -0.4466, -1.0234, 1.3181, -0.3132, -0.4489, -3.1079, -0.9860, 0.0000, -0.6487,
             1.2670, 0.0000, -5.2231, 1.9903, -3.0528, 4.4385, 0.0000, 0.0000, 0.0000, 0.0000,
-            0.0000, 0.0000, 0.0000,
+            0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
         ],
         // other n:m
         [
             -1.7136, -0.0373, 0.6725, 0.5538, 1.4869, -0.5772, -2.5654, -1.3779, 0.0000, -1.2880,
             1.5829, 0.0000, -2.4245, 1.6037, -3.1326, 1.6403, 0.0000, 0.0000, 0.0000, 0.0000,
-            0.0000, 0.0000, 0.0000,
+            0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
         ],
         // 1-0/0-1
         [
             -2.0567, 0.0000, -1.4432, 0.5673, 1.2295, 0.5688, 0.0000, -1.2556, -0.2883, -0.2547,
             0.0415, 1.3338, -5.2237, 0.0000, -2.9501, 3.8178, -1.0436, -2.3008, -3.0106, 0.0000,
-            0.0000, 0.0000, 0.0000,
+            0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
         ],
     ],
 };
@@ -401,6 +420,12 @@ impl Model {
                     .map(|(e, y, w)| (e.features(), if *y { 1.0 } else { 0.0 }, *w))
                     .collect();
                 if data.len() >= 20 {
+                    let mut data = data;
+                    for (x, _, _) in &mut data {
+                        for &c in NOT_WEIGHED[kind.index()] {
+                            x[c] = 0.0;
+                        }
+                    }
                     table[kind.index()] = logistic(&data, ridge[t][kind.index()]);
                 }
             }
@@ -408,6 +433,14 @@ impl Model {
         out
     }
 }
+
+/// Columns of [`Evidence::features`] that a kind's rows do not weigh (fitted as 0), per
+/// [`BeadKind::ALL`]. The null rows leave out the document's share of null beads (column 12): on
+/// the fit half a real null bead in a document with many of them is right as often as elsewhere,
+/// and the share only marked unrelated text, which how well the document pairs up (the two last
+/// columns) measures directly (`docs/aligner.md`, Calibration, session 12). Not a mask of the
+/// features themselves: the frozen [`PLACEMENT`] model still weighs that share.
+pub const NOT_WEIGHED: [&[usize]; 4] = [&[], &[], &[], &[12]];
 
 /// Ridge penalties per coefficient (intercept excluded), per table (without, with embeddings)
 /// and bead kind. The penalty keeps features that never vary in a kind (the semantic slots
@@ -417,7 +450,7 @@ pub type Ridges = [[f64; 4]; 2];
 
 /// The ridge penalties the shipped model was fitted with (chosen per kind by leave-one-set-out
 /// calibration error on the fit sets, `benches/align_calibration.rs`).
-pub const SHIPPED_RIDGE: Ridges = [[0.01, 0.01, 1.0, 0.1], [1.0, 1.0, 1.0, 0.1]];
+pub const SHIPPED_RIDGE: Ridges = [[0.01, 0.01, 1.0, 0.1], [1.0, 1.0, 1.0, 1.0]];
 
 /// Logistic regression by Newton's method (iteratively reweighted least squares).
 fn logistic(data: &[([f64; FEATURES], f64, f64)], ridge: f64) -> [f64; FEATURES] {
@@ -507,6 +540,7 @@ impl Evidence {
             at_edge: 0.0,
             two_sided: 0.0,
             member: 0.0,
+            doc_noclue: 0.0,
             semantic: None,
         }
     }
@@ -578,6 +612,7 @@ mod tests {
                 member: sim,
                 inner: sim,
                 text,
+                doc_similarity: 0.27,
             }),
             ..Evidence::none(BeadKind::OneOne)
         };
@@ -686,6 +721,38 @@ mod tests {
         for k in [0, 2, 8, 11] {
             assert_eq!(place[k], (0.0, 0.0, 0.0), "bead {k}");
         }
+    }
+
+    #[test]
+    fn every_bead_knows_how_well_its_document_pairs_up() {
+        // Ten 1-1 beads, four of them without a shared clue, and a null bead.
+        let mut path: Vec<RawBead> = (0..10)
+            .map(|k| bead(k, 0.5, if k % 3 == 0 { 0.0 } else { 0.4 }))
+            .collect();
+        path.push(RawBead {
+            d2: 20.0,
+            ..RawBead::unscored(10, 11, 10, 10, 0)
+        });
+        let none = || super::super::lexicon::Csr::build(&[0u8; 0], |_| Vec::new());
+        let feats = super::super::lexicon::weigh(none(), none());
+        let e = evidence(&path, &feats, &|_, _, _, _| (0.7, 100.0), None);
+        assert!(e.iter().all(|x| (x.doc_noclue - 0.4).abs() < 1e-6));
+        // Only the null row weighs it, and no row of the shipped model weighs the share of
+        // null beads for a null bead.
+        let f = e[10].features();
+        assert_eq!((f[23], f[24]), (f64::from(e[10].doc_noclue), 0.0));
+        assert_eq!((e[3].features()[23], e[3].features()[24]), (0.0, 0.0));
+        for table in [&SHIPPED.free, &SHIPPED.embedded] {
+            for &c in NOT_WEIGHED[BeadKind::Null.index()] {
+                assert_eq!(table[BeadKind::Null.index()][c], 0.0);
+            }
+        }
+        // A null bead of a text that pairs up worse is doubted more.
+        let worse = Evidence {
+            doc_noclue: 0.9,
+            ..e[10]
+        };
+        assert!(SHIPPED.predict(&worse) < SHIPPED.predict(&e[10]));
     }
 
     #[test]
