@@ -139,6 +139,7 @@ pub fn semantic_params() -> tei_align::align::SemanticParams {
         ("PRIOR_21", &mut p.prior_2_1),
         ("CROSS", &mut p.cross),
         ("CROSS_NAMES", &mut p.cross_names),
+        ("QUOTES", &mut p.quotes),
     ] {
         if let Some(v) = var(k) {
             *slot = v;

@@ -225,7 +225,9 @@ impl<'a> PieceVecs<'a> {
     /// the first pass: its path sets the bead priors, see `first_pass::align_infos`).
     fn with_names<'s>(&self, sem: Semantic<'s>) -> Semantic<'s> {
         match self.texts {
-            Some(texts) if self.params.cross_names > 0.0 => sem.with_names(texts),
+            Some(texts) if self.params.cross_names > 0.0 || self.params.quotes > 0.0 => {
+                sem.with_names(texts)
+            }
             _ => sem,
         }
     }

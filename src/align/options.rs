@@ -150,6 +150,11 @@ pub struct SemanticParams {
     /// 1-1s), a date or a place crossing the cut does (`docs/aligner.md`, *Numbers and names
     /// across a cut*). With vectors only; 0: off.
     pub cross_names: f32,
+    /// Cost units of a paired bead whose last sentence ends with a quotation mark on one side
+    /// and not on the other: in literary text a bead boundary that splits a dialogue's turn
+    /// differently on the two sides (`docs/aligner.md`, *Quotation marks at a bead's end*).
+    /// With vectors only; 0: off.
+    pub quotes: f32,
 }
 
 impl Default for SemanticParams {
@@ -177,6 +182,7 @@ impl Default for SemanticParams {
             prior_2_1: -0.5,
             cross: 0.25,
             cross_names: 10.0,
+            quotes: 2.0,
         }
     }
 }

@@ -252,6 +252,45 @@ fn a_number_or_name_crossing_a_cut_costs_unless_a_sentence_along_it_holds_it() {
 }
 
 #[test]
+fn a_bead_that_ends_a_quotation_on_one_side_only_costs() {
+    let (sl, tl) = ([40u32; 3], [40u32; 3]);
+    let rows: Vec<Vec<f32>> = (0..3).chain(0..3).map(|k| meaning(4, k)).collect();
+    let vec = Vectors::new(4, rows, 3);
+    let src = [
+        "韦小宝道：“赢了十几两银子，不过…… 不过……”",
+        "海老公道：“不过怎么？”",
+        "他笑了。",
+    ];
+    let tgt = [
+        "'I won a dozen taels,' replied Trinket.",
+        "'But I—' ",
+        "He laughed.",
+    ];
+    let params = crate::align::SemanticParams::default();
+    let s = Semantic::new(&vec, &vec.src, &vec.tgt, &sl, &tl, &params).with_names((&src, &tgt));
+    // Source 0 closes its quotation, target 0 does not (its attribution follows): the 1-1
+    // costs, the 1-2 that takes target 1 too does not.
+    assert_eq!(s.quote_cost(0..1, 0..1), params.quotes);
+    assert_eq!(s.quote_cost(0..1, 0..2), 0.0);
+    assert_eq!(s.quote_cost(2..3, 2..3), 0.0);
+    // Not without the texts, nor at weight 0, nor for a null bead.
+    let bare = Semantic::new(&vec, &vec.src, &vec.tgt, &sl, &tl, &params);
+    assert_eq!(bare.quote_cost(0..1, 0..1), 0.0);
+    assert_eq!(s.quote_cost(0..1, 0..0), 0.0);
+    let off = crate::align::SemanticParams {
+        quotes: 0.0,
+        ..params
+    };
+    let s = Semantic::new(&vec, &vec.src, &vec.tgt, &sl, &tl, &off).with_names((&src, &tgt));
+    assert_eq!(s.quote_cost(0..1, 0..1), 0.0);
+    // Every style of mark; an apostrophe inside a word is not an end.
+    for t in ["«Oui.»", "„Ja.“", "「是。」", "\"Yes.\"", "'Yes.' "] {
+        assert!(quote_marks(t), "{t}");
+    }
+    assert!(!quote_marks("Don't."));
+}
+
+#[test]
 fn below_the_floor_every_distance_earns_the_same_bonus() {
     let rows = vec![unit(&[1.0, 0.0]), unit(&[0.0, 1.0])];
     let vec = Vectors::new(2, rows, 1);
