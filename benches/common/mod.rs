@@ -109,7 +109,7 @@ pub fn e5() -> Option<std::sync::Arc<dyn tei_align::embed::Embedder>> {
 /// The semantic parameters: the defaults, or `TEI_ALIGN_SEM_WEIGHT`, `_EXP`, `_THRESHOLD`,
 /// `_BLOCK_BIAS`, `_JOINED_BIAS`, `_PRIOR_21`, `_CROSS`, `_CROSS_NAMES`, `_REFINE` (0: off), `_SHIFT` (a number
 /// or `off`), the null costs' `_NULL_WEIGHT`, `_NULL_THRESHOLD`, `_NULL_OWN_WEIGHT`, `_NULL_OWN_THRESHOLD`,
-/// `_NULL_OWN_RELATIVE` and the others listed below in their place (for fitting them).
+/// `_NULL_OWN_RELATIVE`, `_NULL_QUANTILE` and the others listed below in their place (for fitting them).
 pub fn semantic_params() -> tei_align::align::SemanticParams {
     let mut p = tei_align::align::SemanticParams::default();
     let var = |k: &str| {
@@ -135,6 +135,7 @@ pub fn semantic_params() -> tei_align::align::SemanticParams {
         ("NULL_OWN_WEIGHT", &mut p.null_own_weight),
         ("NULL_OWN_THRESHOLD", &mut p.null_own_threshold),
         ("NULL_OWN_RELATIVE", &mut p.null_own_relative),
+        ("NULL_QUANTILE", &mut p.null_quantile),
         ("PRIOR_21", &mut p.prior_2_1),
         ("CROSS", &mut p.cross),
         ("CROSS_NAMES", &mut p.cross_names),

@@ -109,8 +109,12 @@ pub(super) fn align_infos(
     );
     // Numbers and names across a cut only from the second pass on: in the first they moved
     // the re-estimated priors of 2-2 beads, and with them beads far from any name.
+    // The null rebate's threshold from the first path's 1-1 beads, also from the second pass on.
     let sem = match (sem, vecs) {
-        (Some(s), Some(v)) => Some(v.with_names(s)),
+        (Some(s), Some(v)) => {
+            let pairs = first.iter().filter(|b| b.ty == 0).map(|b| (b.s0, b.t0));
+            Some(v.with_names(s).with_matched(pairs))
+        }
         (s, _) => s,
     };
     let timer = timing::phase(|| "second pass: features".into());

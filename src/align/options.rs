@@ -121,6 +121,12 @@ pub struct SemanticParams {
     pub null_own_threshold: f32,
     /// See `null_own_threshold`.
     pub null_own_relative: f32,
+    /// With vectors, from the second pass on: the null rebate's threshold (`null_threshold ×`
+    /// the text's threshold) is raised to this quantile of the closest-neighbour distances of
+    /// the sentences the first path pairs 1-1, where that is higher. A text whose translations
+    /// lie far from their closest neighbour (magazine headings translated freely) does not
+    /// then free a translation as if it were like nothing near it. 0: off.
+    pub null_quantile: f32,
     /// Added to the cost (−ln prior) of 2-1 and 1-2 beads in the second pass and the
     /// refinement (negative: cheaper). The priors are re-estimated from the first pass, whose
     /// path finds too few of these beads where the semantic evidence is weak (zh–en: mac-dev's
@@ -172,6 +178,7 @@ impl Default for SemanticParams {
             null_own_weight: 6.0,
             null_own_threshold: 0.9,
             null_own_relative: 1.4,
+            null_quantile: 0.96,
             prior_2_1: -0.5,
             cross: 0.25,
             cross_names: 10.0,

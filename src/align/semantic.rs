@@ -47,6 +47,9 @@ const NAME_MAX_SENTENCES: usize = 5;
 /// one (a bead over the cut would hold them).
 const NAME_ALONG: usize = 2;
 
+/// The fewest 1-1 pairs from which [`Semantic::with_matched`] reads a quantile.
+const MIN_MATCHED: usize = 20;
+
 /// Sentence vectors of a whole text pair, and the centroid of each side.
 #[derive(Debug, Clone)]
 pub(crate) struct Vectors {
@@ -136,10 +139,13 @@ pub(crate) struct Semantic<'a> {
     /// Share of a member sentence's own distance in its part of the bead's cost (0: the
     /// bead's distance for every sentence, as before).
     member: f32,
-    /// Cost of leaving a sentence unpaired, per unit of its best distance beyond
-    /// `null_threshold ×` the threshold (a rebate), and that share of the threshold.
+    /// Cost of leaving a sentence unpaired, per unit of its best distance beyond `null_at` (a
+    /// rebate): `null_threshold ×` the threshold, or higher where the sentences of a first
+    /// path's 1-1 beads lie further out (see [`Semantic::with_matched`]).
     null_weight: f32,
-    null_threshold: f32,
+    null_at: f32,
+    /// See [`super::SemanticParams::null_quantile`].
+    null_quantile: f32,
     /// Rebate of a null bead per unit of its sentence's own distance ratio beyond the
     /// threshold (see [`Margin::own`]).
     null_own_weight: f32,
@@ -434,7 +440,7 @@ impl<'a> Semantic<'a> {
         let on = params.margin > 0.0;
         let s_margin = margin(src, tgt, &sw, dim, &vectors.tgt_centroid, on);
         let t_margin = margin(tgt, src, &tw, dim, &vectors.src_centroid, on);
-        Semantic {
+        let s = Semantic {
             dim,
             src,
             tgt,
@@ -463,7 +469,8 @@ impl<'a> Semantic<'a> {
             block_bias: params.block_bias,
             member: params.member,
             null_weight: params.null_weight,
-            null_threshold: params.null_threshold,
+            null_at: 0.0,
+            null_quantile: params.null_quantile,
             null_own_weight: params.null_own_weight,
             null_own_threshold: params
                 .null_own_threshold
@@ -479,6 +486,37 @@ impl<'a> Semantic<'a> {
             quotes: params.quotes,
             s_quotes: Vec::new(),
             t_quotes: Vec::new(),
+        };
+        Semantic {
+            null_at: params.null_threshold * s.threshold,
+            ..s
+        }
+    }
+
+    /// The same evidence, with the null rebate's threshold raised to the `null_quantile` of
+    /// the closest-neighbour distances of the sentences in `pairs` (the 1-1 beads of a first
+    /// path) where that is higher: in a text whose translations sit further from their
+    /// closest neighbour than its median sentence says (a heading translated freely, a
+    /// caption), a translation at that distance is not yet "like nothing near it"
+    /// (`docs/aligner.md`, *A null threshold from the text's own pairs*). Fewer than
+    /// `MIN_MATCHED` pairs say nothing.
+    pub(crate) fn with_matched(self, pairs: impl Iterator<Item = (usize, usize)>) -> Self {
+        if self.null_quantile <= 0.0 || self.margin <= 0.0 {
+            return self;
+        }
+        let (sb, tb) = (&self.s_margin.best, &self.t_margin.best);
+        let mut best: Vec<f32> = pairs
+            .filter_map(|(i, j)| Some([*sb.get(i)?, *tb.get(j)?]))
+            .flatten()
+            .collect();
+        if best.len() < 2 * MIN_MATCHED {
+            return self;
+        }
+        let k = ((best.len() - 1) as f32 * self.null_quantile.min(1.0)).round() as usize;
+        best.select_nth_unstable_by(k, f32::total_cmp);
+        Semantic {
+            null_at: self.null_at.max(best[k]),
+            ..self
         }
     }
 
@@ -560,8 +598,8 @@ impl<'a> Semantic<'a> {
 
     /// The cost the search adds for a null bead of sentence `k` (of the source when `on_src`):
     /// negative (cheaper) when even the closest sentence to it on the other side is further
-    /// than `null_threshold ×` the text's threshold, by `null_weight` per unit of distance
-    /// beyond. The distance is the one the threshold is set from (to its closest neighbour,
+    /// than `null_threshold ×` the text's threshold (or the text's own pairs' distance, see
+    /// [`Semantic::with_matched`]), by `null_weight` per unit of distance beyond. The distance is the one the threshold is set from (to its closest neighbour,
     /// normalised by its neighbourhood), so the margin must be on. Never dearer: a weak model
     /// for the language pair (e5-small on Chinese–English) puts a sentence without counterpart
     /// as close to some neighbour as a translation, and making nulls dearer there lost the
@@ -581,7 +619,7 @@ impl<'a> Semantic<'a> {
         };
         let best = m.best.get(k).copied().unwrap_or(MAX_RATIO).min(MAX_RATIO);
         let own = m.own.get(k).copied().unwrap_or(1.0).min(MAX_RATIO);
-        self.null_weight * (self.null_threshold * self.threshold - best).min(0.0)
+        self.null_weight * (self.null_at - best).min(0.0)
             + self.null_own_weight * (self.null_own_threshold - own).min(0.0)
     }
 

@@ -97,6 +97,41 @@ fn a_sentence_like_nothing_near_it_is_cheaper_to_leave_unpaired() {
 }
 
 #[test]
+fn a_text_whose_pairs_lie_far_out_frees_no_sentence_at_their_distance() {
+    let vec = meaning_3_untranslated();
+    let (sl, tl) = ([40u32; 7], [40u32; 6]);
+    let params = crate::align::SemanticParams {
+        null_own_weight: 0.0,
+        ..Default::default()
+    };
+    let new =
+        |p: &crate::align::SemanticParams| Semantic::new(&vec, &vec.src, &vec.tgt, &sl, &tl, p);
+    let plain = new(&params).null_cost(true, 3);
+    assert!(plain < -0.5, "{plain}");
+    // The text's own pairs lie close: their quantile is below the threshold, nothing changes.
+    let close: Vec<(usize, usize)> = (0..7)
+        .filter(|&k| k != 3)
+        .map(|k| (k, if k < 3 { k } else { k - 1 }))
+        .cycle()
+        .take(30)
+        .collect();
+    let s = new(&params).with_matched(close.into_iter());
+    assert_eq!(s.null_cost(true, 3), plain);
+    // A first path whose 1-1 pairs lie as far from their closest neighbour as sentence 3:
+    // at that distance a sentence is not "like nothing near it", no rebate.
+    let far = || std::iter::repeat_n((3, 2), MIN_MATCHED);
+    assert_eq!(new(&params).with_matched(far()).null_cost(true, 3), 0.0);
+    // Off at quantile 0; fewer than `MIN_MATCHED` pairs say nothing.
+    let off = crate::align::SemanticParams {
+        null_quantile: 0.0,
+        ..params
+    };
+    assert_eq!(new(&off).with_matched(far()).null_cost(true, 3), plain);
+    let few = far().skip(1);
+    assert_eq!(new(&params).with_matched(few).null_cost(true, 3), plain);
+}
+
+#[test]
 fn a_sentence_none_of_whose_neighbours_stands_out_is_cheaper_to_leave_unpaired() {
     // Source sentence 3 is as close to each of its neighbours on the other side (own ratio
     // 1); sentence 2 has its counterpart (ratio 0).
