@@ -247,11 +247,12 @@ pub struct Model {
 }
 
 /// The shipped model, printed by `cargo bench --bench align_calibration -- --refit` (fitted on
-/// [`FIT_SETS`]; refitted on main f787452's alignments, session 12, `docs/aligner.md`; the bench
+/// [`FIT_SETS`]; refitted on main 8bda895's alignments, session 12, `docs/aligner.md`; the bench
 /// keeps a row of the previous model while the fit sets' beads cannot tell it from a calibrated
 /// one: the model-free 1-1 row is session 9's, the model-free 2-1/1-2 and n:m rows 66d90c8's,
-/// both null rows, which weigh how well the document pairs up instead of its share of null
-/// beads, af825ff's; the e5 1-1, 2-1/1-2 and n:m rows f787452's).
+/// the model-free null row, which weighs how well the document pairs up instead of its share of
+/// null beads, af825ff's; the e5 2-1/1-2 and n:m rows f787452's; the e5 1-1 and null rows
+/// 8bda895's).
 pub const SHIPPED: Model = Model {
     free: [
         // 1-1
@@ -282,9 +283,9 @@ pub const SHIPPED: Model = Model {
     embedded: [
         // 1-1
         [
-            1.8096, 0.1762, -2.4500, 14.5445, 1.9659, -0.6925, -4.5408, -5.1509, 0.0000, -0.0424,
-            0.2230, 0.0000, -12.5893, 0.7306, -1.8791, 8.1198, 0.0000, 0.0000, 0.0000, 0.7306,
-            0.7306, 1.0991, 0.1761, 0.0000, 0.0000,
+            1.7852, 0.1762, -2.4616, 14.6173, 1.9658, -0.6923, -4.5414, -5.1548, 0.0000, -0.0415,
+            0.2218, 0.0000, -12.5429, 0.7311, -1.8795, 8.1391, 0.0000, 0.0000, 0.0000, 0.7311,
+            0.7311, 1.0046, 0.1761, 0.0000, 0.0000,
         ],
         // 2-1/1-2
         [
@@ -300,9 +301,9 @@ pub const SHIPPED: Model = Model {
         ],
         // 1-0/0-1
         [
-            -3.0580, 0.0000, -0.4890, 1.1894, 0.2350, 0.5290, 0.0000, -0.3148, -0.2352, -0.4519,
-            0.1795, 1.8269, 0.0000, 0.0000, -1.4095, 2.1263, 0.1107, -1.0805, -2.6602, 0.0000,
-            0.0000, -0.6169, 0.0000, 0.0000, 5.8175,
+            -2.8896, 0.0000, -0.4247, 1.2244, 0.2226, 0.4669, 0.0000, -0.5667, -0.2670, -0.6480,
+            0.4418, 1.7055, 0.0000, 0.0000, -1.4554, 1.9100, 0.1950, -1.0217, -2.6404, 0.0000,
+            0.0000, -0.4237, 0.0000, 0.0000, 5.7785,
         ],
     ],
 };
