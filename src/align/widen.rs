@@ -291,21 +291,27 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_sentence_as_long_as_five_beside_it_takes_in_the_nulls() {
-        // Source: 3 sentences of 40, 200, 40 characters; target: 40, then five of 40, then 40.
-        // The search's path holds [1]:[1..5] (a 1-4) and a 0-1 of target 5: the long source
-        // sentence is as long as the five together.
-        let sl = [40u32, 200, 40];
-        let tl = [40u32, 40, 40, 40, 40, 40, 40];
-        let feats = weigh(no_clues(3), no_clues(7));
-        let level = Level::new(&sl, &tl, &feats);
-        let path = vec![
+    /// The search's path over 3 source and 7 target sentences: [1]:[1..5] (a 1-4) and a 0-1 of
+    /// target 5 beside it.
+    fn one_four_and_a_null() -> Vec<RawBead> {
+        vec![
             bead(0, 1, 0, 1),
             bead(1, 2, 1, 5),
             null_t(5, 2),
             bead(2, 3, 6, 7),
-        ];
+        ]
+    }
+
+    /// Lengths under which source sentence 1 is as long as targets 1–5 together (40, 200, 40
+    /// characters against seven of 40).
+    const AS_LONG_AS_FIVE: ([u32; 3], [u32; 7]) = ([40, 200, 40], [40; 7]);
+
+    #[test]
+    fn a_sentence_as_long_as_five_beside_it_takes_in_the_nulls() {
+        let (sl, tl) = AS_LONG_AS_FIVE;
+        let feats = weigh(no_clues(3), no_clues(7));
+        let level = Level::new(&sl, &tl, &feats);
+        let path = one_four_and_a_null();
         let mut out = path.clone();
         widen(&mut out, (&level, &params()), &NullInputs::default(), 0.0);
         assert_eq!(out.len(), 3, "{out:?}");
@@ -324,16 +330,10 @@ mod tests {
         // As above, the long source sentence as long as the five; but the search found target 5
         // clearly unlike anything near it (a lexical null cost of −20, a rebate): the null is
         // cheaper than any growth, so the path stays as the search left it.
-        let sl = [40u32, 200, 40];
-        let tl = [40u32, 40, 40, 40, 40, 40, 40];
+        let (sl, tl) = AS_LONG_AS_FIVE;
         let feats = weigh(no_clues(3), no_clues(7));
         let level = Level::new(&sl, &tl, &feats);
-        let path = vec![
-            bead(0, 1, 0, 1),
-            bead(1, 2, 1, 5),
-            null_t(5, 2),
-            bead(2, 3, 6, 7),
-        ];
+        let path = one_four_and_a_null();
         let mut nulls = NullInputs {
             lex_s: vec![0.0; 3],
             lex_t: vec![0.0; 7],
