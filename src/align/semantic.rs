@@ -599,8 +599,9 @@ impl<'a> Semantic<'a> {
     /// The cost the search adds for a null bead of sentence `k` (of the source when `on_src`):
     /// negative (cheaper) when even the closest sentence to it on the other side is further
     /// than `null_threshold ×` the text's threshold (or the text's own pairs' distance, see
-    /// [`Semantic::with_matched`]), by `null_weight` per unit of distance beyond. The distance is the one the threshold is set from (to its closest neighbour,
-    /// normalised by its neighbourhood), so the margin must be on. Never dearer: a weak model
+    /// [`Semantic::with_matched`]), by `null_weight` per unit of distance beyond. The distance
+    /// is the one the threshold is set from (to its closest neighbour, normalised by its
+    /// neighbourhood), so the margin must be on. Never dearer: a weak model
     /// for the language pair (e5-small on Chinese–English) puts a sentence without counterpart
     /// as close to some neighbour as a translation, and making nulls dearer there lost the
     /// omissions of the fit sets (`docs/aligner.md`, *A sentence like nothing near it*).
