@@ -26,7 +26,9 @@
 //! from the other text's centroid (`docs/aligner.md`, *Margin and a threshold set by the text*).
 
 use super::search::MAXK;
-use super::text::{TAG_NAME, number_feature};
+#[cfg(test)]
+use cues::names_of;
+use cues::{quote_marks, rare_names, shared_unexplained};
 
 /// Floor of the normaliser `1 − (c_src + c_tgt) / 2`, for degenerate texts whose sentences all
 /// point the same way.
@@ -40,9 +42,6 @@ const KNN: usize = 4;
 const KNN_WINDOW: usize = 64;
 /// Sentences either side whose neighbour cosines a sentence's is smoothed with (see `smoothed`).
 const SMOOTH: usize = 8;
-/// A number or name found in more sentences than this on a side says little about where a
-/// sentence's content went (a text's protagonist, its year): not read across a cut.
-const NAME_MAX_SENTENCES: usize = 5;
 /// The sentences next to a cut, each side along it, whose numbers and names explain a crossing
 /// one (a bead over the cut would hold them).
 const NAME_ALONG: usize = 2;
@@ -171,86 +170,6 @@ pub(crate) struct Semantic<'a> {
     /// Each sentence's [`quote_marks`] (empty until `with_names`).
     s_quotes: Vec<bool>,
     t_quotes: Vec<bool>,
-}
-
-/// Whether a sentence ends with a quotation mark (of any language's style; straight quotes and
-/// apostrophes too: an English dialogue's `'` closes a Chinese `”`). Literary text marks direct
-/// speech in both languages, so a bead that ends a quotation on one side and not on the other
-/// has put a sentence of the dialogue into the wrong neighbour.
-fn quote_marks(text: &str) -> bool {
-    let is_quote = |c: char| {
-        matches!(
-            c,
-            '"' | '\''
-                | '“'
-                | '”'
-                | '„'
-                | '‟'
-                | '‘'
-                | '’'
-                | '‚'
-                | '‛'
-                | '«'
-                | '»'
-                | '‹'
-                | '›'
-                | '「'
-                | '」'
-                | '『'
-                | '』'
-        )
-    };
-    text.trim_end().chars().next_back().is_some_and(is_quote)
-}
-
-/// The numbers (their digits, as the lexical clues hash them) and names (capitalised words of
-/// three letters or more, as written) of a sentence, hashed, sorted, without repeats.
-fn names_of(text: &str) -> Vec<u32> {
-    use unicode_segmentation::UnicodeSegmentation;
-    let mut digits = Vec::new();
-    let mut out: Vec<u32> = text
-        .unicode_words()
-        .filter_map(|w| {
-            number_feature(w, &mut digits).or_else(|| {
-                (w.chars().next().is_some_and(char::is_uppercase) && w.chars().nth(2).is_some())
-                    .then(|| super::text::hash_feature(TAG_NAME, w.as_bytes()))
-            })
-        })
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
-/// [`names_of`] every sentence of a side, keeping only what at most `NAME_MAX_SENTENCES` of them
-/// hold.
-fn rare_names(texts: &[&str]) -> Vec<Box<[u32]>> {
-    let all: Vec<Vec<u32>> = texts.iter().map(|t| names_of(t)).collect();
-    let mut count: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
-    for x in all.iter().flatten() {
-        *count.entry(*x).or_default() += 1;
-    }
-    all.into_iter()
-        .map(|v| {
-            v.into_iter()
-                .filter(|x| count[x] <= NAME_MAX_SENTENCES)
-                .collect()
-        })
-        .collect()
-}
-
-/// How many of the sorted `a` are in the sorted `b` and in none of the sentences `not` (each
-/// sorted).
-fn shared_unexplained(a: &[u32], b: &[u32], not: [&[Box<[u32]>]; 2]) -> usize {
-    a.iter()
-        .filter(|x| {
-            b.binary_search(x).is_ok()
-                && !not
-                    .iter()
-                    .flat_map(|v| v.iter())
-                    .any(|n| n.binary_search(x).is_ok())
-        })
-        .count()
 }
 
 /// Prefix sums, over one side's sentences, of their weights and of their weighted cosines with
@@ -915,5 +834,6 @@ fn size_bias(bias: f32, a: usize, b: usize) -> f32 {
     1.0 + bias * ((a + b) as f32 - 2.0).max(0.0)
 }
 
+mod cues;
 #[cfg(test)]
 mod tests;
