@@ -50,7 +50,8 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 use tei_align::align::confidence::{
-    BeadKind, Evidence, FEATURES, FIT_SETS, Model, NOT_WEIGHED, Ridges, SHIPPED, SHIPPED_RIDGE, Table,
+    BeadKind, Evidence, FEATURES, FIT_SETS, Model, NOT_WEIGHED, Ridges, SHIPPED, SHIPPED_RIDGE,
+    Table,
 };
 use tei_align::align::{AlignOptions, align_with_evidence};
 use tei_align::embed::{EmbedError, Embedder};
@@ -656,7 +657,11 @@ fn null_rows_left_out(rows: &[Row], ridges: &Ridges, neg_weight: f64) {
             );
             pooled.extend(pairs);
         }
-        println!("| all, pooled | {} | | | {:.3} |", pooled.len(), reliability(&pooled).1);
+        println!(
+            "| all, pooled | {} | | | {:.3} |",
+            pooled.len(),
+            reliability(&pooled).1
+        );
     }
 }
 
@@ -785,7 +790,7 @@ fn keep_or_replace(rows: &[Row], refit: &mut Model, ridges: &mut Ridges) {
             // A shipped row that weighs a column its kind no longer weighs, or does not weigh
             // one it now weighs (a new feature: 0 in the row, not always 0 in the beads), is
             // of other features: replaced, whatever its error.
-            let not_weighed = NOT_WEIGHED[usize::from(embedded)][kind as usize];
+            let not_weighed = NOT_WEIGHED[kind as usize];
             let row = &shipped[kind as usize];
             let varies = |c: usize| {
                 pick(rows, true, false, embedded)

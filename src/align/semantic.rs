@@ -619,7 +619,11 @@ impl<'a> Semantic<'a> {
         let mut q = vec![vec![0.0f32; b + 1]; a];
         for p in 0..a {
             for x in 0..b {
-                let above = if p > 0 { q[p - 1][x + 1] - q[p - 1][x] } else { 0.0 };
+                let above = if p > 0 {
+                    q[p - 1][x + 1] - q[p - 1][x]
+                } else {
+                    0.0
+                };
                 q[p][x + 1] = q[p][x] + above + pair(i - 1 - p, j - b + x);
             }
         }

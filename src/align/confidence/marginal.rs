@@ -1,13 +1,17 @@
-//! How narrowly the search took each decision of its path: a bead's min-marginal. A stretch of
-//! the path around the bead is searched again with the search's own costs, once with the bead's
-//! decision kept and once with it reversed; the difference of the two best costs is how much
-//! the path would have had to pay to decide otherwise (the standard confidence of a Viterbi
+//! How narrowly the search left a sentence unpaired: a null bead's min-marginal. A stretch of
+//! the path around the bead is searched again with the search's own costs, once with its
+//! sentence unpaired and once with it in a paired bead; the difference of the two best costs is
+//! how much the path would have had to pay to pair it (the standard confidence of a Viterbi
 //! decision, which no other feature measures: the neighbour's length gain and the best rival
-//! nearby are parts of it, each weighed alone).
+//! nearby are parts of it, each weighed alone). Measured for paired beads too (this bead not
+//! made against made), the margin did not carry to the held-out sets' 2-1 and n:m beads, so
+//! only null beads get one (`docs/aligner.md`, Calibration, session 13).
 
 use super::{BeadKind, Evidence};
-use crate::align::lexicon::{bead_similarity, sentence_weights};
-use crate::align::search::{Level, MAXK, Params, RawBead, TYPES, length_cost, length_d2, type_index};
+use crate::align::lexicon::sentence_weights;
+use crate::align::search::{
+    Level, MAXK, Params, RawBead, TYPES, length_cost, length_d2, type_index,
+};
 use crate::align::semantic::Semantic;
 use rayon::prelude::*;
 
@@ -33,7 +37,7 @@ pub(crate) struct SearchCosts<'a> {
 }
 
 /// The margin of every bead of `path` (see the module documentation), clamped to
-/// ±[`MARGIN_CAP`]; 0 for 1-1 beads, which the model does not judge by it.
+/// ±[`MARGIN_CAP`]; 0 for paired beads.
 pub(crate) fn margins(path: &[RawBead], costs: SearchCosts<'_>) -> Vec<f32> {
     let feats = costs.level.feats;
     let weights = (sentence_weights(&feats.src), sentence_weights(&feats.tgt));
@@ -48,8 +52,8 @@ pub(crate) fn margins(path: &[RawBead], costs: SearchCosts<'_>) -> Vec<f32> {
         .map(|k| {
             let b = &path[k];
             match BeadKind::of(b.s1 - b.s0, b.t1 - b.t0) {
-                BeadKind::OneOne => 0.0,
-                _ => ctx.margin(path, k),
+                BeadKind::Null => ctx.margin(path, k),
+                _ => 0.0,
             }
         })
         .collect()
@@ -90,9 +94,8 @@ struct Stretch {
 }
 
 impl Context<'_> {
-    /// The margin of `path[k]`: for a null bead, the best cost of its window with its sentences
-    /// in paired beads less the best with them left unpaired; for a paired bead, the best cost
-    /// without this bead less the best with it.
+    /// The margin of the null bead `path[k]`: the best cost of its window with its sentences
+    /// in paired beads less the best with them left unpaired.
     fn margin(&self, path: &[RawBead], k: usize) -> f32 {
         let (lo, hi) = (k.saturating_sub(WINDOW), (k + WINDOW).min(path.len() - 1));
         let w = Stretch {
@@ -105,21 +108,11 @@ impl Context<'_> {
         let touches = |s: (usize, usize), t: (usize, usize)| {
             s.0 < b.s1 && b.s0 < s.1 || t.0 < b.t1 && b.t0 < t.1
         };
-        let is_b = |s: (usize, usize), t: (usize, usize)| (s, t) == ((b.s0, b.s1), (b.t0, b.t1));
-        let table = self.table(w);
-        let (kept, reversed) = if b.s1 == b.s0 || b.t1 == b.t0 {
-            // A null's sentences must be unpaired (anywhere), or must not be.
-            let paired = |s: (usize, usize), t: (usize, usize)| s.1 > s.0 && t.1 > t.0;
-            (
-                self.best(w, &table, &|s, t| !(paired(s, t) && touches(s, t))),
-                self.best(w, &table, &|s, t| paired(s, t) || !touches(s, t)),
-            )
-        } else {
-            (
-                self.best(w, &table, &|s, t| is_b(s, t) || !touches(s, t)),
-                self.best(w, &table, &|s, t| !is_b(s, t)),
-            )
-        };
+        let table = (self.table(w), self.null_evidence(w));
+        // Its sentences must be unpaired (wherever the null stands), or must not be.
+        let paired = |s: (usize, usize), t: (usize, usize)| s.1 > s.0 && t.1 > t.0;
+        let kept = self.best(w, &table, &|s, t| !(paired(s, t) && touches(s, t)));
+        let reversed = self.best(w, &table, &|s, t| paired(s, t) || !touches(s, t));
         match (kept.is_finite(), reversed.is_finite()) {
             (_, false) => MARGIN_CAP,
             (false, true) => -MARGIN_CAP,
@@ -132,26 +125,45 @@ impl Context<'_> {
     /// the cut's own cost; infinite where the bead does not fit.
     fn table(&self, w: Stretch) -> Vec<f32> {
         let (p, level) = (self.costs.params, self.costs.level);
-        let h = w.t1 - w.t0 + 1;
-        let pairs: Vec<f32> = match self.sem {
-            Some(s) => (w.s0..w.s1)
-                .flat_map(|i| (w.t0..w.t1).map(move |j| s.pair(i, j)))
-                .collect(),
-            None => Vec::new(),
-        };
-        let pair = |i: usize, j: usize| pairs[(i - w.s0) * (h - 1) + (j - w.t0)];
-        let mut out = vec![f32::INFINITY; (w.s1 - w.s0 + 1) * h * TYPES.len()];
-        for i in 0..=w.s1 - w.s0 {
+        let feats = level.feats;
+        let (ns, nt) = (w.s1 - w.s0, w.t1 - w.t0);
+        let h = nt + 1;
+        // The sentence pairs of the stretch: shared clue weight and (with vectors) products.
+        let mut clues = vec![0.0f32; ns * nt];
+        let mut pairs = vec![0.0f32; if self.sem.is_some() { ns * nt } else { 0 }];
+        for x in 0..ns {
+            for y in 0..nt {
+                let (i, j) = (w.s0 + x, w.t0 + y);
+                clues[x * nt + y] =
+                    crate::align::lexicon::overlap(feats.src.get(i), feats.tgt.get(j));
+                if let Some(s) = self.sem {
+                    pairs[x * nt + y] = s.pair(i, j);
+                }
+            }
+        }
+        let pair = |i: usize, j: usize| pairs[(i - w.s0) * nt + (j - w.t0)];
+        let (sw, tw) = (&self.weights.0, &self.weights.1);
+        let mut out = vec![f32::INFINITY; (ns + 1) * h * TYPES.len()];
+        for i in 0..=ns {
             for j in 0..h {
                 for (t, &(a, b)) in TYPES.iter().enumerate() {
                     if a == 0 || b == 0 || a > i || b > j {
                         continue;
                     }
                     let (si, tj) = (w.s0 + i, w.t0 + j);
-                    let (s, tt) = ((si - a, si), (tj - b, tj));
                     let ls = level.src_cum[si] - level.src_cum[si - a];
                     let lt = level.tgt_cum[tj] - level.tgt_cum[tj - b];
-                    let lex = bead_similarity(level.feats, (&self.weights.0, &self.weights.1), s, tt);
+                    // The lexical score as `bead_similarity` gives it.
+                    let total: f32 =
+                        sw[si - a..si].iter().sum::<f32>() + tw[tj - b..tj].iter().sum::<f32>();
+                    let shared: f32 = (i - a..i)
+                        .map(|x| clues[x * nt + j - b..x * nt + j].iter().sum::<f32>())
+                        .sum();
+                    let lex = if total > 0.0 {
+                        (2.0 * shared / total).min(1.0)
+                    } else {
+                        0.0
+                    };
                     let mut c = p.prior[t] + length_cost(length_d2(p, si, ls, lt)) - p.lambda * lex;
                     if let Some(sem) = self.sem {
                         c += sem.bead_cost_from(p.sem_weight, pair, (si, a), (tj, b));
@@ -163,9 +175,21 @@ impl Context<'_> {
         out
     }
 
-    /// The cost of a null bead of sentence `x` (of the source when `on_src`) besides its prior
-    /// or run step and its length: what the vectors and the clues say about it.
-    fn null_evidence(&self, on_src: bool, x: usize, at: usize) -> f32 {
+    /// The cost of a null bead of each sentence of stretch `w` (source, then target) besides
+    /// its prior or run step and its length: what the vectors and the clues say about it.
+    fn null_evidence(&self, w: Stretch) -> (Vec<f32>, Vec<f32>) {
+        let src = (w.s0..w.s1)
+            .map(|x| self.null_of(true, x, (w.t0, w.t1)))
+            .collect();
+        let tgt = (w.t0..w.t1)
+            .map(|y| self.null_of(false, y, (w.s0, w.s1)))
+            .collect();
+        (src, tgt)
+    }
+
+    /// [`Context::null_evidence`] of sentence `x` (of the source when `on_src`), the other
+    /// side's sentences `near` (and [`LEX_NULL_REACH`] either side) standing for the band.
+    fn null_of(&self, on_src: bool, x: usize, near: (usize, usize)) -> f32 {
         let p = self.costs.params;
         let mut c = self.sem.map_or(0.0, |s| s.null_cost(on_src, x));
         if p.lex_null != 0.0 {
@@ -175,7 +199,9 @@ impl Context<'_> {
             } else {
                 (&self.weights.1, &self.weights.0, self.mean_weight.1)
             };
-            let best = (at.saturating_sub(LEX_NULL_REACH)..(at + LEX_NULL_REACH).min(other.len()))
+            let reach =
+                near.0.saturating_sub(LEX_NULL_REACH)..(near.1 + LEX_NULL_REACH).min(other.len());
+            let best = reach
                 .map(|y| {
                     let total = own[x] + other[y];
                     let shared = if on_src {
@@ -205,7 +231,7 @@ impl Context<'_> {
     fn best(
         &self,
         w: Stretch,
-        table: &[f32],
+        (table, (null_s, null_t)): &(Vec<f32>, (Vec<f32>, Vec<f32>)),
         ok: &dyn Fn((usize, usize), (usize, usize)) -> bool,
     ) -> f32 {
         let p = self.costs.params;
@@ -214,7 +240,12 @@ impl Context<'_> {
         let inf = f32::INFINITY;
         // Best cost into each state; of those ending in a run of one null / of more, per side.
         let mut best = vec![inf; ww * h];
-        let mut runs = [vec![inf; ww * h], vec![inf; ww * h], vec![inf; ww * h], vec![inf; ww * h]];
+        let mut runs = [
+            vec![inf; ww * h],
+            vec![inf; ww * h],
+            vec![inf; ww * h],
+            vec![inf; ww * h],
+        ];
         best[0] = 0.0;
         let prior = |a: usize, b: usize| type_index((a, b)).map_or(inf, |t| p.prior[t]);
         let (prior_s, prior_t) = (prior(1, 0), prior(0, 1));
@@ -254,7 +285,11 @@ impl Context<'_> {
                     );
                     let lc = length_cost(length_d2(p, si, ls, lt));
                     let x = if on_src { s.0 } else { t.0 };
-                    let own = self.null_evidence(on_src, x, if on_src { tj } else { si }) + cut;
+                    let own = if on_src {
+                        null_s[x - w.s0]
+                    } else {
+                        null_t[x - w.t0]
+                    } + cut;
                     let r = if on_src { 0 } else { 2 };
                     let open = best[from] + prior + p.null_len * lc + own;
                     let ext = (runs[r][from] + p.run_step(true, prior))
@@ -283,7 +318,15 @@ mod tests {
     /// and leaves source 6 alone.
     #[test]
     fn a_null_the_search_was_sure_of_has_a_wide_margin_and_a_wrong_one_a_negative() {
-        let src: Vec<u32> = (0..11).map(|k| if k == 5 { 999 } else { 100 + k - u32::from(k > 5) }).collect();
+        let src: Vec<u32> = (0..11)
+            .map(|k| {
+                if k == 5 {
+                    999
+                } else {
+                    100 + k - u32::from(k > 5)
+                }
+            })
+            .collect();
         let tgt: Vec<u32> = (0..10).map(|k| 100 + k).collect();
         let csr = |v: &[u32]| Csr::build(v, |&f| vec![f]);
         let feats = weigh(csr(&src), csr(&tgt));
@@ -314,7 +357,7 @@ mod tests {
         let (r, w) = (margins(&right, costs), margins(&wrong, costs));
         assert!(r[5] > 1.0, "{r:?}");
         assert!(w[6] < 0.0, "{w:?}");
-        // 1-1 beads are not judged by it.
+        // Paired beads have none.
         assert_eq!((r[0], w[3]), (0.0, 0.0));
     }
 }
