@@ -446,11 +446,27 @@ impl<'a> Semantic<'a> {
         if src.len() != self.sw.len() || tgt.len() != self.tw.len() {
             return self;
         }
+        // Each cue read only where its weight can use it: the names index costs a pass over
+        // every word of the piece.
+        let names = |texts: &[&str]| {
+            if self.cross_names > 0.0 {
+                rare_names(texts)
+            } else {
+                Default::default()
+            }
+        };
+        let quotes = |texts: &[&str]| {
+            if self.quotes > 0.0 {
+                texts.iter().map(|t| quote_marks(t)).collect()
+            } else {
+                Default::default()
+            }
+        };
         Semantic {
-            s_names: rare_names(src),
-            t_names: rare_names(tgt),
-            s_quotes: src.iter().map(|t| quote_marks(t)).collect(),
-            t_quotes: tgt.iter().map(|t| quote_marks(t)).collect(),
+            s_names: names(src),
+            t_names: names(tgt),
+            s_quotes: quotes(src),
+            t_quotes: quotes(tgt),
             ..self
         }
     }
