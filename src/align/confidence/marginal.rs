@@ -67,6 +67,7 @@ pub(crate) fn set_margins(evidence: &mut [Evidence], margins: &[f32]) {
     }
 }
 
+/// The mean of `v` (0 when empty).
 fn mean(v: &[f32]) -> f32 {
     if v.is_empty() {
         0.0
@@ -75,6 +76,7 @@ fn mean(v: &[f32]) -> f32 {
     }
 }
 
+/// What the margins of one path read.
 struct Context<'a> {
     costs: SearchCosts<'a>,
     /// The vectors, when the search weighed them.
@@ -106,7 +108,7 @@ impl Context<'_> {
         };
         let b = path[k];
         let touches = |s: (usize, usize), t: (usize, usize)| {
-            s.0 < b.s1 && b.s0 < s.1 || t.0 < b.t1 && b.t0 < t.1
+            (s.0 < b.s1 && b.s0 < s.1) || (t.0 < b.t1 && b.t0 < t.1)
         };
         let table = (self.table(w), self.null_evidence(w));
         // Its sentences must be unpaired (wherever the null stands), or must not be.
