@@ -125,6 +125,12 @@ fn units(
                 "the alignment has no N-way segments: run tei-align align, or export pairs (--pairs or --edge)".into(),
             ));
         }
+        // The segments are made of every edge's links: an edge broken by a hand edit (a link
+        // to a deleted sentence, a layer file gone) would give units with empty text, so it is
+        // refused here as the pairwise export refuses it.
+        for e in &al.edges {
+            edge_items(work, relation_of(al, e)?, e)?;
+        }
         for s in &al.segments {
             out.push(Unit {
                 tuid: s.id.clone(),
