@@ -426,6 +426,10 @@ fn read_tmx(src: &str, path: &str) -> Result<RawTmx, FormatError> {
     let mut reader = quick_xml::Reader::from_str(src);
     let mut lines = xml::LineCounter::default();
     let mut st = TmxState::default();
+    // The first element: a file of another format (a TSV given with --format tmx) has none or
+    // another one, and must not read as a TMX without units (with --replace that would empty
+    // the edge).
+    let mut root: Option<(String, usize)> = None;
     loop {
         let pos = reader.buffer_position() as usize;
         let ev = reader.read_event().map_err(|e| {
@@ -454,7 +458,14 @@ fn read_tmx(src: &str, path: &str) -> Result<RawTmx, FormatError> {
                                 .map(|v| v.into_owned())
                         })
                 };
-                st.open(name, attr, lines.line(src, pos));
+                let line = lines.line(src, pos);
+                root.get_or_insert_with(|| (name.clone(), line));
+                st.open(name, attr, line);
+            }
+            Event::Empty(e) if root.is_none() => {
+                let ln = e.local_name();
+                let n: &str = ln.as_ref();
+                root = Some((n.to_owned(), lines.line(src, pos)));
             }
             Event::Text(t) => st.text(&t.xml10_content()),
             Event::GeneralRef(r) => {
@@ -473,7 +484,14 @@ fn read_tmx(src: &str, path: &str) -> Result<RawTmx, FormatError> {
             _ => {}
         }
     }
-    Ok((st.header, st.units))
+    match root {
+        None => Err(err(1, "no XML element found: not a TMX file".into())),
+        Some((name, line)) if name != "tmx" => Err(err(
+            line,
+            format!("the root element is <{name}>, not <tmx>: not a TMX file"),
+        )),
+        Some(_) => Ok((st.header, st.units)),
+    }
 }
 
 /// Where the text of a segment stands in a layer: the first run of consecutive sentences from

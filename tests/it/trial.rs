@@ -197,3 +197,28 @@ fn import_over_a_layer_keeps_what_its_ids_name_or_refuses() {
     );
     assert_eq!(std::fs::read(&layer).unwrap(), before);
 }
+
+#[test]
+fn a_file_of_another_format_is_not_read_as_an_empty_tmx() {
+    let dir = common::formats_work();
+    let d = dir.path();
+    ok(d, &["align", "texts/w", "--when", "2026-12-02"]);
+    ok(
+        d,
+        &["link", "texts/w", "cs.s1", "en.s1", "--by", "eva:Eva Nová"],
+    );
+    let export = ["export", "texts/w", "--format", "tsv", "--edge", "cs-en"];
+    ok(d, &[&export[..], &["-o", "w.tsv"]].concat());
+    let ap = d.join("alignments/w/alignment.xml");
+    let before = std::fs::read(&ap).unwrap();
+    // The TSV given as TMX: with --replace it emptied the edge, confirmed link and all.
+    for extra in [&[][..], &["--replace"][..]] {
+        let import = ["import-alignment", "texts/w", "w.tsv", "--format", "tmx"];
+        let r = run(
+            d,
+            &[&import[..], &["--edge", "cs-en", "--by", "eva"], extra].concat(),
+        );
+        refused(&r, &["w.tsv", "not a TMX file"], "import-alignment");
+        assert_eq!(std::fs::read(&ap).unwrap(), before);
+    }
+}
