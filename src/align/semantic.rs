@@ -28,7 +28,7 @@
 use super::search::MAXK;
 #[cfg(test)]
 use cues::names_of;
-use cues::{quote_marks, rare_names, shared_unexplained};
+use cues::{Pinyin, has_han, quote_marks, rare_names, shared_unexplained, shared_with};
 
 /// Floor of the normaliser `1 − (c_src + c_tgt) / 2`, for degenerate texts whose sentences all
 /// point the same way.
@@ -448,23 +448,31 @@ impl<'a> Semantic<'a> {
         }
         // Each cue read only where its weight can use it: the names index costs a pass over
         // every word of the piece.
-        let names = |texts: &[&str]| {
-            if self.cross_names > 0.0 {
-                rare_names(texts)
-            } else {
-                Default::default()
-            }
+        let (read_names, read_quotes) = (self.cross_names > 0.0, self.quotes > 0.0);
+        let (s_names, t_names) = if read_names {
+            // A Chinese side's names are matched as pinyin against the other side's.
+            let (sh, th) = (has_han(src), has_han(tgt));
+            let mode = |own: bool, other: bool| match (own, other) {
+                (true, false) => Pinyin::Han,
+                (false, true) => Pinyin::Latin,
+                _ => Pinyin::Off,
+            };
+            let s = rare_names(src, mode(sh, th));
+            let t = rare_names(tgt, mode(th, sh));
+            (shared_with(&s, &t), shared_with(&t, &s))
+        } else {
+            Default::default()
         };
         let quotes = |texts: &[&str]| {
-            if self.quotes > 0.0 {
+            if read_quotes {
                 texts.iter().map(|t| quote_marks(t)).collect()
             } else {
                 Default::default()
             }
         };
         Semantic {
-            s_names: names(src),
-            t_names: names(tgt),
+            s_names,
+            t_names,
             s_quotes: quotes(src),
             t_quotes: quotes(tgt),
             ..self

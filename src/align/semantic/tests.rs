@@ -252,6 +252,46 @@ fn a_number_or_name_crossing_a_cut_costs_unless_a_sentence_along_it_holds_it() {
 }
 
 #[test]
+fn a_chinese_name_crossing_a_cut_is_read_as_pinyin() {
+    let (sl, tl) = ([40u32; 7], [40u32; 7]);
+    let params = crate::align::SemanticParams {
+        adaptive: 0.0,
+        cross: 0.0,
+        cross_names: 10.0,
+        ..Default::default()
+    };
+    let clean: Vec<Vec<f32>> = (0..7).chain(0..7).map(|k| meaning(8, k)).collect();
+    let vec = Vectors::new(8, clean, 7);
+    let src = ["甲", "乙", "丙", "王琦瑶注意到那盏电灯。", "丁", "戊", "己"];
+    let mut tgt = [
+        "a",
+        "b",
+        "Wang Qiyao was taking in everything.",
+        "She noticed the lamp.",
+        "d",
+        "e",
+        "f",
+    ];
+    let s = Semantic::new(&vec, &vec.src, &vec.tgt, &sl, &tl, &params).with_names((&src, &tgt));
+    // `Qiyao` and `Wang Qiyao` in target 2 name source 3's 王琦瑶 (`wang`, one syllable, does
+    // not count): a cut before both leaves them on either side.
+    assert_eq!(s.cross_cost(12.0, 3, 3), 20.0);
+    assert_eq!(s.cross_cost(12.0, 4, 4), 0.0);
+    // A sentence along the cut that names her too explains it; so do hyphenated spellings.
+    tgt[3] = "Wang Qiyao noticed the lamp.";
+    let s = Semantic::new(&vec, &vec.src, &vec.tgt, &sl, &tl, &params).with_names((&src, &tgt));
+    assert_eq!(s.cross_cost(12.0, 3, 3), 0.0);
+    let src = ["甲", "乙", "丙", "宝玉起身。", "丁", "戊", "己"];
+    let tgt = ["a", "b", "Bao-yu's dream ended.", "He rose.", "d", "e", "f"];
+    let s = Semantic::new(&vec, &vec.src, &vec.tgt, &sl, &tl, &params).with_names((&src, &tgt));
+    assert_eq!(s.cross_cost(12.0, 3, 3), 10.0);
+    // Between two Latin texts nothing is read as pinyin.
+    let src = ["a", "b", "c", "Baoyu rose.", "d", "e", "f"];
+    let s = Semantic::new(&vec, &vec.src, &vec.tgt, &sl, &tl, &params).with_names((&src, &tgt));
+    assert_eq!(s.cross_cost(12.0, 3, 3), 0.0);
+}
+
+#[test]
 fn a_bead_that_ends_a_quotation_on_one_side_only_costs() {
     let (sl, tl) = ([40u32; 3], [40u32; 3]);
     let rows: Vec<Vec<f32>> = (0..3).chain(0..3).map(|k| meaning(4, k)).collect();
