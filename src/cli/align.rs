@@ -21,6 +21,10 @@ pub struct Args {
     /// Fail (instead of warning) when a confirmed link points at a sentence that no longer exists.
     #[arg(long)]
     pub strict: bool,
+    /// Drop the links of a layer whose file is gone (removed from the work on purpose), also
+    /// the ones a person confirmed; without it `align` refuses to lose them.
+    #[arg(long)]
+    pub drop_missing: bool,
     /// Ignore an existing alignment file, including its confirmed links and history.
     #[arg(long)]
     pub fresh: bool,
@@ -132,7 +136,13 @@ pub fn align(
         full: args.full,
         embedder: args.embed.for_alignment()?,
     };
-    let done = w.align(work, &opts, args.fresh, super::link::lock_mode(args.wait))?;
+    let done = w.align(
+        work,
+        &opts,
+        args.fresh,
+        super::link::lock_mode(args.wait),
+        args.drop_missing,
+    )?;
     let out = &w.alignment;
     for warning in &done.report.warnings {
         super::ui::warn(&format!("{}: {warning}", out.display()));

@@ -288,7 +288,41 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         when,
         marks: extras.marks,
     })?;
+    if !a.in_place && output != Path::new("-") {
+        refuse_changed_ids(&output, &result.xml)?;
+    }
     write_output(&output, &out_name, &result)
+}
+
+/// `-o` names an existing layer: writing over it must not make a sentence id name another
+/// sentence (confirmed links and citations point at the ids).
+fn refuse_changed_ids(output: &Path, xml: &str) -> anyhow::Result<()> {
+    let Some(c) = tei_align::tei::import::changed_id(output, xml) else {
+        return Ok(());
+    };
+    let short = |t: &str| {
+        let mut s: String = t.chars().take(40).collect();
+        if s.len() < t.len() {
+            s.push('…');
+        }
+        s
+    };
+    let what = match &c.new {
+        Some(new) => format!(
+            "would name \"{}\" instead of \"{}\"",
+            short(new),
+            short(&c.old)
+        ),
+        None => format!("(\"{}\") would be gone and could be reused", short(&c.old)),
+    };
+    bail!(
+        "{}: refusing to write over this layer: its sentence id {} {what}; ids are never \
+         reused. To change its text and keep its ids, edit the file and run tei-align import \
+         --in-place {}; to replace the layer anyway, delete it first",
+        output.display(),
+        c.id,
+        output.display()
+    )
 }
 
 /// --source-layer, --derivation, --derivation-resp/-when/-note.

@@ -111,6 +111,7 @@ fn run_one(
         out: Some(w.alignment.clone()),
         when: args.when.clone(),
         strict: false,
+        drop_missing: false,
         fresh: false,
         full: false,
         wait: args.wait,

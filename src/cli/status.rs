@@ -15,8 +15,8 @@ pub struct Args {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
-    /// Also list the doubtful links (automatic, cert < 0.5) with their texts: what to review
-    /// first.
+    /// Also list the doubtful items (automatic links, omissions and additions with cert < 0.5)
+    /// with their texts: what to review first.
     #[arg(long)]
     pub doubtful: bool,
 }
@@ -102,13 +102,14 @@ fn print_table(path: &Path, edges: &[review::EdgeStatus], overall: f64) -> anyho
         .map(|e| e.confirmed + e.automatic + e.unaligned_confirmed + e.unaligned_automatic)
         .sum();
     outln!(
-        "overall: {done} of {total} links and unaligned sentences reviewed ({overall:.0}%); doubtful = automatic with cert < {}",
+        "overall: {done} of {total} links and unaligned sentences reviewed ({overall:.0}%); doubtful = automatic links, omissions and additions with cert < {}",
         review::DOUBTFUL_BELOW
     );
     Ok(())
 }
 
-/// The doubtful links (automatic, cert below [`review::DOUBTFUL_BELOW`]) with their texts.
+/// The doubtful items (automatic links, omissions and additions with cert below
+/// [`review::DOUBTFUL_BELOW`]) with their texts.
 fn print_doubtful(work: &Work, al: &WorkAlignment) -> anyhow::Result<()> {
     let idx = review::SentenceIndex::new(work);
     let text = |ids: &[String]| {
@@ -130,6 +131,20 @@ fn print_doubtful(work: &Work, al: &WorkAlignment) -> anyhow::Result<()> {
                 l.derived.join(" "),
                 text(&l.source),
                 text(&l.derived)
+            );
+        }
+        // An omission or addition the aligner is unsure of, as `coverage` lists it.
+        for u in e.unaligned.iter().filter(|u| review::doubtful_unaligned(u)) {
+            let kind = match u.kind {
+                tei_align::model::UnalignedKind::DerivedOnly => "0-1, added",
+                _ => "1-0, omitted",
+            };
+            outln!(
+                "\n{} ({kind}, cert {}): {}\n  {}",
+                u.id,
+                u.cert,
+                u.sentence,
+                text(std::slice::from_ref(&u.sentence))
             );
         }
     }

@@ -200,6 +200,36 @@ fn head(o: &mut String, ctx: &Ctx) {
     );
 }
 
+/// The layers in derivation order for the page's subtitle: as a chain (`Russian (ru) → Czech
+/// (cs) → English (en)`) only when each layer is made from the one before it; otherwise listed,
+/// with the derivations (`…; derivations en → cs, en → ru`), since arrows between neighbours
+/// would claim a chain the work does not have (the UDHR's Russian is not made from the Czech).
+fn layers_line(ctx: &Ctx) -> String {
+    let named: Vec<String> = ctx
+        .order
+        .iter()
+        .map(|l| format!("{} ({})", ctx.wits[&l.id].lang_name, l.id))
+        .collect();
+    let rels = &ctx.alignment.relations;
+    let chain = rels.len() + 1 == ctx.order.len()
+        && ctx.order.windows(2).all(|w| {
+            rels.iter()
+                .any(|r| r.source == w[0].id && r.derived == w[1].id)
+        });
+    if chain || rels.is_empty() {
+        return named.join(if chain { " → " } else { ", " });
+    }
+    let derivations: Vec<String> = rels
+        .iter()
+        .map(|r| format!("{} → {}", r.source, r.derived))
+        .collect();
+    format!(
+        "{}; derivations {}",
+        named.join(", "),
+        derivations.join(", ")
+    )
+}
+
 /// The page header: title, search, table of contents, witnesses, downloads.
 fn header(o: &mut String, ctx: &Ctx, leaves: &BTreeMap<String, Vec<Leaf>>, extras: &[Extra]) {
     let _ = writeln!(
@@ -208,13 +238,7 @@ fn header(o: &mut String, ctx: &Ctx, leaves: &BTreeMap<String, Vec<Leaf>>, extra
         lang_attr(&ctx.title),
         escape(&ctx.title.text),
         ctx.order.len(),
-        escape(
-            &ctx.order
-                .iter()
-                .map(|l| format!("{} ({})", ctx.wits[&l.id].lang_name, l.id))
-                .collect::<Vec<_>>()
-                .join(" → ")
-        ),
+        escape(&layers_line(ctx)),
         escape(&ctx.work.id)
     );
     o.push_str(

@@ -125,6 +125,12 @@ fn units(
                 "the alignment has no N-way segments: run tei-align align, or export pairs (--pairs or --edge)".into(),
             ));
         }
+        // The segments are made of every edge's links: an edge broken by a hand edit (a link
+        // to a deleted sentence, a layer file gone) would give units with empty text, so it is
+        // refused here as the pairwise export refuses it.
+        for e in &al.edges {
+            edge_items(work, relation_of(al, e)?, e)?;
+        }
         for s in &al.segments {
             out.push(Unit {
                 tuid: s.id.clone(),
@@ -420,6 +426,10 @@ fn read_tmx(src: &str, path: &str) -> Result<RawTmx, FormatError> {
     let mut reader = quick_xml::Reader::from_str(src);
     let mut lines = xml::LineCounter::default();
     let mut st = TmxState::default();
+    // The first element: a file of another format (a TSV given with --format tmx) has none or
+    // another one, and must not read as a TMX without units (with --replace that would empty
+    // the edge).
+    let mut root: Option<(String, usize)> = None;
     loop {
         let pos = reader.buffer_position() as usize;
         let ev = reader.read_event().map_err(|e| {
@@ -448,7 +458,14 @@ fn read_tmx(src: &str, path: &str) -> Result<RawTmx, FormatError> {
                                 .map(|v| v.into_owned())
                         })
                 };
-                st.open(name, attr, lines.line(src, pos));
+                let line = lines.line(src, pos);
+                root.get_or_insert_with(|| (name.clone(), line));
+                st.open(name, attr, line);
+            }
+            Event::Empty(e) if root.is_none() => {
+                let ln = e.local_name();
+                let n: &str = ln.as_ref();
+                root = Some((n.to_owned(), lines.line(src, pos)));
             }
             Event::Text(t) => st.text(&t.xml10_content()),
             Event::GeneralRef(r) => {
@@ -467,7 +484,14 @@ fn read_tmx(src: &str, path: &str) -> Result<RawTmx, FormatError> {
             _ => {}
         }
     }
-    Ok((st.header, st.units))
+    match root {
+        None => Err(err(1, "no XML element found: not a TMX file".into())),
+        Some((name, line)) if name != "tmx" => Err(err(
+            line,
+            format!("the root element is <{name}>, not <tmx>: not a TMX file"),
+        )),
+        Some(_) => Ok((st.header, st.units)),
+    }
 }
 
 /// Where the text of a segment stands in a layer: the first run of consecutive sentences from

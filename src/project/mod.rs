@@ -42,6 +42,10 @@ pub enum ProjectError {
     /// A command would write over one of the user's own files (a layer, the alignment).
     #[error("{0}")]
     Refused(String),
+    /// A layer the alignment names has no file any more (deleted, moved away, a checkout
+    /// without it): writing the alignment would drop its links.
+    #[error("{0}")]
+    LayerGone(String),
     /// Another process holds the work's lock.
     #[error(
         "work {work} is being edited by {holder}; run the command again when it is done, or give --wait"
@@ -218,7 +222,18 @@ impl WorkRef {
     /// commands that change the alignment. [`Opened::save`] writes it back.
     pub fn edit(&self, mode: LockMode, command: &str) -> Result<Opened> {
         let lock = WorkLock::acquire(&self.alignment, &self.id, mode, command)?;
-        self.open_with(Some(lock))
+        let o = self.open_with(Some(lock))?;
+        // Writing the alignment recomposes every segment: with a layer's file gone its
+        // sentences would leave them and the segment ids would change, for an edit elsewhere.
+        if let Some((id, file)) = gone_layers(&o.path, &o.work, &o.alignment).first() {
+            return Err(ProjectError::LayerGone(format!(
+                "{}: layer {id} is the file {}, which does not exist (moved or renamed?): \
+                 restore it, or drop the layer from the alignment with tei-align align",
+                o.path.display(),
+                file.display()
+            )));
+        }
+        Ok(o)
     }
 
     /// [`WorkRef::edit`] for a change by hand: the editor (`--by`, else the environment or
@@ -287,6 +302,7 @@ impl WorkRef {
         opts: &WorkOptions,
         fresh: bool,
         mode: LockMode,
+        drop_missing: bool,
     ) -> Result<FileReport> {
         let out = &self.alignment;
         refuse_work_dir(out, &work.dir)?;
@@ -299,6 +315,11 @@ impl WorkRef {
             ),
             _ => None,
         };
+        if let Some(a) = &existing
+            && !drop_missing
+        {
+            refuse_losing_confirmed(out, work, a)?;
+        }
         let files = crate::provenance::layer_files_for(work, out);
         let report = crate::provenance::align_work(work, existing.as_ref(), files, opts)?;
         let xml = crate::tei::standoff::to_tei(&report.alignment);
@@ -311,6 +332,60 @@ impl WorkRef {
             written: !same,
         })
     }
+}
+
+/// The layers the alignment at `path` names that the work no longer has and whose files are
+/// gone (deleted, moved away, a checkout without them), with the file looked for. A layer
+/// renamed within the work keeps its id and is not gone.
+fn gone_layers(path: &Path, work: &Work, al: &WorkAlignment) -> Vec<(String, PathBuf)> {
+    let base = path.parent().unwrap_or(Path::new(""));
+    al.layer_files
+        .iter()
+        .filter(|(id, _)| work.layer(id).is_none())
+        .filter_map(|(id, file)| {
+            let p = crate::fsutil::lexical(&base.join(file.split('#').next().unwrap_or(file)));
+            (!p.exists()).then(|| (id.clone(), p))
+        })
+        .collect()
+}
+
+/// `align` must not drop what a person confirmed because a layer file went missing: a gone
+/// layer whose edges hold confirmed items is an error unless `--drop-missing` says the layer
+/// was removed on purpose. (Automatic items are dropped: a re-alignment makes them again.)
+fn refuse_losing_confirmed(path: &Path, work: &Work, al: &WorkAlignment) -> Result<()> {
+    use crate::model::LinkStatus;
+    for (id, file) in gone_layers(path, work, al) {
+        let on_layer = |rel: &str| {
+            al.relations
+                .iter()
+                .any(|r| r.id == rel && (r.source == id || r.derived == id))
+        };
+        let confirmed: usize = al
+            .edges
+            .iter()
+            .filter(|e| on_layer(&e.relation))
+            .map(|e| {
+                e.links
+                    .iter()
+                    .filter(|l| l.status != LinkStatus::Automatic)
+                    .count()
+                    + e.unaligned
+                        .iter()
+                        .filter(|u| u.status != LinkStatus::Automatic)
+                        .count()
+            })
+            .sum();
+        if confirmed > 0 {
+            return Err(ProjectError::LayerGone(format!(
+                "{}: layer {id} is the file {}, which does not exist (moved or renamed?), and \
+                 {confirmed} item(s) a person confirmed on its edges would be dropped: restore \
+                 it, or give --drop-missing if the layer was removed on purpose",
+                path.display(),
+                file.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Where the alignment file was named: a file, or a directory of `<work>/alignment.xml`.

@@ -7,7 +7,7 @@
 //! atomically.
 
 use crate::model::{
-    Agent, ChangeStatus, Link, LinkStatus, Relation, Unaligned, Work, WorkAlignment,
+    Agent, ChangeStatus, Link, LinkStatus, Relation, Unaligned, UnalignedKind, Work, WorkAlignment,
 };
 pub use crate::model::{SentenceIndex, SentencePos};
 use crate::provenance::edge::span;
@@ -613,7 +613,7 @@ pub struct EdgeStatus {
     pub confirmed: usize,
     /// Links made by the aligner and not yet looked at.
     pub automatic: usize,
-    /// Automatic links with `cert < 0.5`: look at these first.
+    /// Automatic links, omissions and additions with `cert < 0.5`: look at these first.
     pub doubtful: usize,
     /// Unaligned ptrs confirmed by a person.
     pub unaligned_confirmed: usize,
@@ -637,6 +637,15 @@ impl EdgeStatus {
 /// ([`crate::coverage::DEFAULT_DOUBT_BELOW`], where its meaning is documented).
 pub const DOUBTFUL_BELOW: f64 = crate::coverage::DEFAULT_DOUBT_BELOW;
 
+/// Whether an unaligned sentence is doubtful: automatic, not past a gap of the source witness,
+/// and with `cert` below [`DOUBTFUL_BELOW`] (what `coverage` reports as a doubtful omission or
+/// addition; a sentence left over by an edit has `cert` 0 and comes first).
+pub fn doubtful_unaligned(u: &Unaligned) -> bool {
+    u.status == LinkStatus::Automatic
+        && u.kind != UnalignedKind::SourceGap
+        && u.cert < DOUBTFUL_BELOW
+}
+
 /// Review progress per edge, in the order of the alignment's edges.
 pub fn status(al: &WorkAlignment) -> Vec<EdgeStatus> {
     al.edges
@@ -645,11 +654,14 @@ pub fn status(al: &WorkAlignment) -> Vec<EdgeStatus> {
             let rel = al.relations.iter().find(|r| r.id == e.relation);
             let is_verified = |s: &LinkStatus| matches!(s, LinkStatus::Verified { .. });
             let confirmed = e.links.iter().filter(|l| is_verified(&l.status)).count();
+            // Doubtful as `coverage` counts it: omissions and additions the aligner is unsure
+            // of are looked at like unsure links; a source gap is a fact of the witness.
             let doubtful = e
                 .links
                 .iter()
                 .filter(|l| !is_verified(&l.status) && l.cert < DOUBTFUL_BELOW)
-                .count();
+                .count()
+                + e.unaligned.iter().filter(|u| doubtful_unaligned(u)).count();
             let uc = e
                 .unaligned
                 .iter()

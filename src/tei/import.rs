@@ -22,6 +22,41 @@ mod layer;
 
 pub use layer::{DerivationOptions, LayerInput, NewLayer, make_layer};
 
+/// A sentence id of an existing layer that a new file written over it would give another
+/// text, or drop (a later import would then give the id to a new sentence).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangedId {
+    /// The sentence id (`en.s5`).
+    pub id: String,
+    /// Its text in the existing layer.
+    pub old: String,
+    /// Its text in the new one; `None` when the new one has no such sentence.
+    pub new: Option<String>,
+}
+
+/// Whether writing `new_xml` over the layer file `old` keeps what every sentence id of it
+/// names. Sentence ids are stable and never reused (citations and confirmed links point at
+/// them); a layer remade from an edited plain text numbers its sentences from 1 again, so its
+/// ids would name other sentences. The first id that would change, or `None` when none would
+/// or `old` is not a readable layer (then there is nothing to keep).
+pub fn changed_id(old: &std::path::Path, new_xml: &str) -> Option<ChangedId> {
+    let before = super::read_layer(old).ok()?;
+    let after = super::reader::parse_layer(new_xml, old, &before.id).ok()?;
+    let texts: std::collections::HashMap<&str, &str> = after
+        .sentences
+        .iter()
+        .map(|s| (s.id.as_str(), s.text.as_str()))
+        .collect();
+    before.sentences.iter().find_map(|s| {
+        let new = texts.get(s.id.as_str()).copied();
+        (new != Some(s.text.as_str())).then(|| ChangedId {
+            id: s.id.clone(),
+            old: s.text.clone(),
+            new: new.map(str::to_owned),
+        })
+    })
+}
+
 /// A `<gap>` to record: why the text is missing, and a description.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GapSpec {

@@ -42,6 +42,7 @@ mod tei_roundtrip_prop;
 mod tei_texts;
 mod trace;
 mod trace_errors;
+mod trial;
 mod workflow;
 mod workflow_errors;
 mod workflow_two_sources;
