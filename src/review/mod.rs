@@ -641,9 +641,7 @@ pub const DOUBTFUL_BELOW: f64 = crate::coverage::DEFAULT_DOUBT_BELOW;
 /// derived), and with `cert` below [`DOUBTFUL_BELOW`] (what `coverage` reports as a doubtful
 /// omission or addition; a sentence left over by an edit has `cert` 0 and comes first).
 pub fn doubtful_unaligned(u: &Unaligned) -> bool {
-    u.status == LinkStatus::Automatic
-        && !u.kind.is_gap()
-        && u.cert < DOUBTFUL_BELOW
+    u.status == LinkStatus::Automatic && !u.kind.is_gap() && u.cert < DOUBTFUL_BELOW
 }
 
 /// Review progress per edge, in the order of the alignment's edges.

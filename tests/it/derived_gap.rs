@@ -43,7 +43,13 @@ fn work(gap: bool) -> tempfile::TempDir {
     ok(
         d,
         &[
-            "import", "de.txt", "-o", "texts/chron/de.xml", "--lang", "de", "-q",
+            "import",
+            "de.txt",
+            "-o",
+            "texts/chron/de.xml",
+            "--lang",
+            "de",
+            "-q",
         ],
     );
     let mut cs = vec![
@@ -126,7 +132,10 @@ fn derived_gap_confirmed_stays_through_realignment_and_an_import() {
     let d = dir.path();
     ok(d, &["link", "texts/chron", "de.s9", "--by", "eva:Eva Nová"]);
     ok(d, &["align", "texts/chron"]);
-    ok(d, &["export", "texts/chron", "--format", "tsv", "-o", "x.tsv"]);
+    ok(
+        d,
+        &["export", "texts/chron", "--format", "tsv", "-o", "x.tsv"],
+    );
     ok(
         d,
         &[
