@@ -502,6 +502,7 @@ mod tests {
         // aligner would have put cs.s5 and en.s6 in.
         w.layers[0].gaps.push(Gap {
             inside: false,
+            at: None,
             after: 5,
             block: 2,
             reason: "source-incomplete".into(),
