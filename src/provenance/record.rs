@@ -276,7 +276,7 @@ pub(crate) fn record_edges_by_maker(
         .enumerate()
         .map(|(k, m)| {
             let mine = |ids: &[String]| -> Vec<String> {
-                ids.iter().filter(|id| &maker(id) == m).cloned().collect()
+                ids.iter().filter(|id| maker(id) == *m).cloned().collect()
             };
             let part: Vec<EdgeDiff> = diffs
                 .iter()
