@@ -50,7 +50,8 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 use tei_align::align::confidence::{
-    BeadKind, Evidence, FIT_SETS, Model, NOT_WEIGHED, Ridges, SHIPPED, SHIPPED_RIDGE, Table,
+    BeadKind, Evidence, FEATURES, FIT_SETS, Model, NOT_WEIGHED, Ridges, SHIPPED, SHIPPED_RIDGE,
+    Table,
 };
 use tei_align::align::{AlignOptions, align_with_evidence};
 use tei_align::embed::{EmbedError, Embedder};
@@ -444,7 +445,7 @@ fn dump(path: &str, rows: &[&Row]) {
 /// aligned with e5: the evidence is rebuilt from the features (a null bead's share of null
 /// beads around it, which the model does not weigh, is lost).
 fn undump(path: &str) -> Result<(Vec<Row>, Vec<String>), String> {
-    use tei_align::align::confidence::{FEATURES, SemanticEvidence};
+    use tei_align::align::confidence::SemanticEvidence;
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
     let mut lines = text.lines();
     let columns = lines.next().unwrap_or("").split('\t').count();
@@ -496,6 +497,7 @@ fn undump(path: &str) -> Result<(Vec<Row>, Vec<String>), String> {
             two_sided: x[18],
             member: x[22],
             doc_noclue: x[23],
+            margin: x[25],
             semantic: is_emb.then_some(SemanticEvidence {
                 similarity: x[13],
                 rival: x[14],
@@ -603,6 +605,66 @@ fn training(
         .collect()
 }
 
+/// A diagnostic, not a fitting criterion: the null rows fitted on every set but one (fit and
+/// held-out sets alike, each with its reversed translations, ridge as `ridges`) and judged on
+/// the set left out, each set in turn. How far the sets' levels lie apart once each is judged
+/// by a model that saw all the others: what no choice of fit sets can remove.
+fn null_rows_left_out(rows: &[Row], ridges: &Ridges, neg_weight: f64) {
+    for embedded in [false, true] {
+        let of = |r: &&Row| {
+            r.evidence.kind == BeadKind::Null && r.evidence.semantic.is_some() == embedded
+        };
+        let mut sets: Vec<&str> = rows.iter().filter(of).map(|r| r.set.as_str()).collect();
+        sets.sort_unstable();
+        sets.dedup();
+        if sets.len() < 2 {
+            continue;
+        }
+        println!(
+            "\nnull beads ({}), every set left out in turn, fitted on all the others \
+             (diagnostic):\n",
+            if embedded { "e5" } else { "model-free" }
+        );
+        println!("| left out | beads | right | mean cert | ECE |");
+        println!("| --- | --- | --- | --- | --- |");
+        let mut pooled = Vec::new();
+        for set in &sets {
+            let (real, neg): (Vec<&Row>, Vec<&Row>) = rows
+                .iter()
+                .filter(of)
+                .filter(|r| r.set != *set)
+                .partition(|r| !r.reversed);
+            let w = neg_weight * real.len() as f64 / neg.len().max(1) as f64;
+            let train: Vec<(Evidence, bool, f64)> = real
+                .iter()
+                .map(|r| (r.evidence, r.right, 1.0))
+                .chain(neg.iter().map(|r| (r.evidence, r.right, w)))
+                .collect();
+            let m = Model::fit(&train, &SHIPPED, ridges);
+            let pairs: Vec<(f64, bool)> = rows
+                .iter()
+                .filter(of)
+                .filter(|r| r.set == *set && !r.reversed)
+                .map(|r| (m.predict(&r.evidence), r.right))
+                .collect();
+            let n = pairs.len().max(1) as f64;
+            println!(
+                "| {set} | {} | {:.3} | {:.3} | {:.3} |",
+                pairs.len(),
+                pairs.iter().filter(|p| p.1).count() as f64 / n,
+                pairs.iter().map(|p| p.0).sum::<f64>() / n,
+                reliability(&pairs).1
+            );
+            pooled.extend(pairs);
+        }
+        println!(
+            "| all, pooled | {} | | | {:.3} |",
+            pooled.len(),
+            reliability(&pooled).1
+        );
+    }
+}
+
 /// The most mean confidence a kind's beads of unrelated text (the fit sets against their
 /// reversed translations) may get: a stronger ridge pulls every bead towards the kind's mean,
 /// which calibrates the real beads of a kind with little evidence better on average but makes a
@@ -689,6 +751,7 @@ fn refit(rows: &[Row], neg_weight: f64) -> Model {
     keep_or_replace(rows, &mut m, &mut ridges);
     print_model(&m);
     println!("pub const SHIPPED_RIDGE: Ridges = {ridges:?};");
+    null_rows_left_out(rows, &ridges, neg_weight);
     m
 }
 
@@ -724,11 +787,18 @@ fn keep_or_replace(rows: &[Row], refit: &mut Model, ridges: &mut Ridges) {
             } else {
                 (&mut refit.free, &SHIPPED.free)
             };
-            // A shipped row that weighs a column its kind no longer weighs is of other
-            // features: replaced, whatever its error.
-            let stale = NOT_WEIGHED[kind as usize]
-                .iter()
-                .any(|&c| shipped[kind as usize][c] != 0.0);
+            // A shipped row that weighs a column its kind no longer weighs, or does not weigh
+            // one it now weighs (a new feature: 0 in the row, not always 0 in the beads), is
+            // of other features: replaced, whatever its error.
+            let not_weighed = NOT_WEIGHED[kind as usize];
+            let row = &shipped[kind as usize];
+            let varies = |c: usize| {
+                pick(rows, true, false, embedded)
+                    .iter()
+                    .any(|r| r.evidence.kind == kind && r.evidence.features()[c] != 0.0)
+            };
+            let stale = not_weighed.iter().any(|&c| row[c] != 0.0)
+                || (1..FEATURES).any(|c| !not_weighed.contains(&c) && row[c] == 0.0 && varies(c));
             let keep = ece <= floor95 && !stale;
             if keep {
                 table[kind as usize] = shipped[kind as usize];
@@ -741,7 +811,7 @@ fn keep_or_replace(rows: &[Row], refit: &mut Model, ridges: &mut Ridges) {
                 kind.label(),
                 match (keep, stale) {
                     (true, _) => "kept",
-                    (false, true) => "refitted (the shipped row weighs a column no longer weighed)",
+                    (false, true) => "refitted (the shipped row is of other features)",
                     (false, false) => "refitted",
                 }
             );

@@ -149,13 +149,26 @@ pub(super) fn align_infos(
     if let (Some(embed), Some(s), Some(v)) = (joined, sem.as_ref(), vecs) {
         path = refined(path, (&level, &params, s), v, embed)?;
     }
-    drop(level);
     let _t = timing::phase(|| "evidence".into());
+    // How narrowly the search took each decision, by its own costs (its clue weights).
+    let margins = confidence::margins(&path, search_costs(&level, &params, sem.as_ref()));
+    drop(level);
     // The confidence model reads the plain weights it was fitted on.
     anchors.restore(&mut feats);
     let level = Level::new(&sl, &tl, &feats);
-    let evidence = confidence::evidence(&path, &feats, &length_dev(&level, &params), sem.as_ref());
+    let mut evidence =
+        confidence::evidence(&path, &feats, &length_dev(&level, &params), sem.as_ref());
+    confidence::set_margins(&mut evidence, &margins);
     Ok((path, evidence))
+}
+
+/// What the search weighed, for the confidence model's margins.
+pub(super) fn search_costs<'a>(
+    level: &'a Level<'a>,
+    params: &'a Params,
+    sem: Option<&'a Semantic<'a>>,
+) -> confidence::SearchCosts<'a> {
+    confidence::SearchCosts { level, params, sem }
 }
 
 /// √δ² of a bead's lengths (capped at √50, as the evidence is) under the search's length model,

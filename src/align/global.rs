@@ -3,7 +3,7 @@
 //! bead judged again in the whole alignment.
 
 use super::confidence::{self, Evidence};
-use super::first_pass::{first_pass, length_dev};
+use super::first_pass::{first_pass, length_dev, search_costs};
 use super::lexicon::{self, Csr, Dictionary, weigh};
 use super::options::{AlignOptions, Weights};
 use super::search::{self, Level, Params, RawBead};
@@ -165,9 +165,10 @@ impl Global {
         let mut evidence =
             confidence::evidence(&path, &feats, &length_dev(&level, &self.params), None);
         for (new, (_, e)) in evidence.iter_mut().zip(beads.iter()) {
-            // The semantic evidence as the piece's search measured it (the whole texts'
-            // vectors are not kept here).
+            // The semantic evidence and the margin as the piece's search measured them (the
+            // whole texts' vectors are not kept here).
             new.semantic = e.semantic;
+            new.margin = e.margin;
         }
         // The document features again, now over the whole alignment's semantic scores.
         confidence::document_pairing(&mut evidence);
@@ -223,8 +224,10 @@ impl Global {
             let embed = joined_embedder((src, tgt), vecs);
             path = refined(path, (&level, &params, sem), v, &embed)?;
         }
-        let evidence =
+        let mut evidence =
             confidence::evidence(&path, &feats, &length_dev(&level, &params), sem.as_ref());
+        let margins = confidence::margins(&path, search_costs(&level, &params, sem.as_ref()));
+        confidence::set_margins(&mut evidence, &margins);
         Ok(to_beads(path, evidence))
     }
 }

@@ -627,6 +627,33 @@ impl<'a> Semantic<'a> {
         0.5 * total + quotes
     }
 
+    /// [`Semantic::bead_cost`] of one bead from its sentence pairs (`pair(i, j)`: the
+    /// [`Semantic::pair`] product of source sentence `i` and target sentence `j`, which a caller
+    /// re-pricing many beads of one stretch reads from its own table) instead of a band's prefix
+    /// sums: for the confidence model's re-search of a stretch of the path.
+    pub(crate) fn bead_cost_from(
+        &self,
+        weight: f32,
+        pair: impl Fn(usize, usize) -> f32,
+        (i, a): (usize, usize),
+        (j, b): (usize, usize),
+    ) -> f32 {
+        // q[p][x]: the products over source rows i − 1 − p ..= i − 1 and the bead's first x
+        // target columns (x1 = b), as `bead_cost` reads them.
+        let mut q = vec![vec![0.0f32; b + 1]; a];
+        for p in 0..a {
+            for x in 0..b {
+                let above = if p > 0 {
+                    q[p - 1][x + 1] - q[p - 1][x]
+                } else {
+                    0.0
+                };
+                q[p][x + 1] = q[p][x] + above + pair(i - 1 - p, j - b + x);
+            }
+        }
+        self.bead_cost(weight, &q, b, i, a, j, b)
+    }
+
     /// The cost of cutting the text before source sentence `i` and target sentence `j` (the
     /// search's state `(i, j)`), in units of `weight`: where a sentence just before the cut
     /// on one side is closer to the sentence just after it on the other (the crossing pair)

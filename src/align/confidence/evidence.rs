@@ -98,6 +98,7 @@ pub(crate) fn evidence(
                 doc_nulls,
                 member: lexical_member(b, &sim),
                 doc_noclue: 0.0,
+                margin: 0.0,
                 semantic: sem.map(|s| semantic_evidence(path, k, s)),
             }
         })

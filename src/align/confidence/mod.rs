@@ -16,8 +16,10 @@
 //! lexical score means something else when the search also weighed meaning.
 
 mod evidence;
+mod marginal;
 
 pub(crate) use evidence::{document_pairing, evidence, fixed_evidence, unsupported_null};
+pub(crate) use marginal::{SearchCosts, margins, set_margins};
 
 /// The gold sets the shipped coefficients are fitted on; the others are held out to measure
 /// calibration. Split by set (never by bead, so no document is on both sides), each language
@@ -82,7 +84,7 @@ impl BeadKind {
 }
 
 /// Number of features (including the constant 1) the model weighs.
-pub const FEATURES: usize = 25;
+pub const FEATURES: usize = 26;
 
 /// The evidence behind one bead, as the confidence model sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -143,6 +145,11 @@ pub struct Evidence {
     /// badly this text pairs up by its clues (unrelated text leaves many without one, a
     /// translation few, whatever share of it is left unpaired).
     pub doc_noclue: f32,
+    /// For a null bead: how much the search's cost of the stretch around it (two beads either
+    /// side) rises when its sentence is paired, clamped to ±10 (10 where nothing could pair
+    /// it); negative where a search of the stretch alone would pair it (see `marginal.rs`).
+    /// 0 for paired beads and beads fixed by a person.
+    pub margin: f32,
     /// The semantic evidence, when sentence embeddings were used.
     pub semantic: Option<SemanticEvidence>,
 }
@@ -181,8 +188,9 @@ impl Evidence {
     /// size, clues, null run, document's nulls, the semantic similarity, rival and
     /// neighbourhood (0 without embeddings), the null bead's place in its run (distance to
     /// the run's nearer end, at an end, run on both sides), the semantic member, inner and text
-    /// scores, the lexical member score, and for a null bead how well the document pairs up
-    /// (the share of 1-1 beads without a clue; with embeddings their mean `1 − r`).
+    /// scores, the lexical member score, for a null bead how well the document pairs up
+    /// (the share of 1-1 beads without a clue; with embeddings their mean `1 − r`), and the
+    /// search's margin for a null bead.
     pub fn features(&self) -> [f64; FEATURES] {
         [
             1.0,
@@ -226,6 +234,7 @@ impl Evidence {
                 (BeadKind::Null, Some(s)) => f64::from(s.doc_similarity),
                 _ => 0.0,
             },
+            f64::from(self.margin),
         ]
     }
 }
@@ -247,37 +256,35 @@ pub struct Model {
 }
 
 /// The shipped model, printed by `cargo bench --bench align_calibration -- --refit` (fitted on
-/// [`FIT_SETS`]; refitted on main 8bda895's alignments, session 12, `docs/aligner.md`; the bench
-/// keeps a row of the previous model while the fit sets' beads cannot tell it from a calibrated
-/// one: the model-free 1-1 row is session 9's, the model-free 2-1/1-2 and n:m rows 66d90c8's,
-/// the model-free null row, which weighs how well the document pairs up instead of its share of
-/// null beads, af825ff's; the e5 2-1/1-2 and n:m rows f787452's; the e5 1-1 and null rows
-/// 8bda895's).
+/// [`FIT_SETS`]; `docs/aligner.md`; the bench keeps a row of the previous model while the fit
+/// sets' beads cannot tell it from a calibrated one: the model-free 1-1 row is session 9's, the
+/// model-free 2-1/1-2 and n:m rows 66d90c8's, the e5 2-1/1-2 and n:m rows f787452's, the e5 1-1
+/// row 8bda895's; the null rows, which weigh the search's margin (session 13), bfaffd5's).
 pub const SHIPPED: Model = Model {
     free: [
         // 1-1
         [
             -5.5073, 1.6178, 0.1157, 38.0823, 3.8340, -0.5166, -4.2288, -8.5597, 0.0000, 0.1860,
             -0.0526, 0.0000, -6.5521, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
-            0.0000, 0.0000, 1.6178, 0.0000, 0.0000,
+            0.0000, 0.0000, 1.6178, 0.0000, 0.0000, 0.0000,
         ],
         // 2-1/1-2
         [
             -4.4611, -1.3384, -2.3009, 18.5357, 0.5218, -0.4621, -2.9454, -6.1737, 0.0000, -0.4228,
             1.0566, 0.0000, -7.6880, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
-            0.0000, 0.0000, 8.0493, 0.0000, 0.0000,
+            0.0000, 0.0000, 8.0493, 0.0000, 0.0000, 0.0000,
         ],
         // other n:m
         [
             -5.2980, 1.3233, 1.3133, 1.9236, 2.5236, -0.5852, -2.0324, -1.5104, 0.0000, -1.4360,
             2.1935, 0.0000, -1.1971, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
-            0.0000, 0.0000, 1.3768, 0.0000, 0.0000,
+            0.0000, 0.0000, 1.3768, 0.0000, 0.0000, 0.0000,
         ],
         // 1-0/0-1
         [
-            -4.2508, 0.0000, 0.2402, 9.6686, 3.0011, 0.7577, 0.0000, -4.6807, -0.2567, -0.1461,
-            -0.5478, 1.7478, 0.0000, 0.0000, 0.0000, 0.0000, 0.1245, -1.5300, -4.1836, 0.0000,
-            0.0000, 0.0000, 0.0000, -12.2245, 0.0000,
+            -4.1724, 0.0000, -0.1701, 9.0261, 1.7875, 0.7258, 0.0000, -4.1838, -0.0546, -0.1374,
+            -0.5943, 1.2711, 0.0000, 0.0000, 0.0000, 0.0000, -0.0861, -0.6166, -3.1467, 0.0000,
+            0.0000, 0.0000, 0.0000, -13.2833, 0.0000, 0.2275,
         ],
     ],
     embedded: [
@@ -285,25 +292,25 @@ pub const SHIPPED: Model = Model {
         [
             1.7852, 0.1762, -2.4616, 14.6173, 1.9658, -0.6923, -4.5414, -5.1548, 0.0000, -0.0415,
             0.2218, 0.0000, -12.5429, 0.7311, -1.8795, 8.1391, 0.0000, 0.0000, 0.0000, 0.7311,
-            0.7311, 1.0046, 0.1761, 0.0000, 0.0000,
+            0.7311, 1.0046, 0.1761, 0.0000, 0.0000, 0.0000,
         ],
         // 2-1/1-2
         [
             0.1494, -0.9217, -0.2555, 2.8208, 0.0013, -0.5159, -2.6653, -1.7052, 0.0000, -1.5333,
             2.1990, 0.0000, -4.2150, -0.2363, -2.1693, 3.8256, 0.0000, 0.0000, 0.0000, 4.3639,
-            -0.7793, 1.6760, -0.8507, 0.0000, 0.0000,
+            -0.7793, 1.6760, -0.8507, 0.0000, 0.0000, 0.0000,
         ],
         // other n:m
         [
             -2.3202, 0.2356, 0.7347, 1.2132, 1.7168, -0.5662, -0.4247, -1.7403, 0.0000, -2.0343,
             2.7006, 0.0000, -1.1914, 0.9455, -1.9836, 1.4347, 0.0000, 0.0000, 0.0000, 2.3173,
-            -0.6944, -0.5351, -0.6564, 0.0000, 0.0000,
+            -0.6944, -0.5351, -0.6564, 0.0000, 0.0000, 0.0000,
         ],
         // 1-0/0-1
         [
-            -2.8896, 0.0000, -0.4247, 1.2244, 0.2226, 0.4669, 0.0000, -0.5667, -0.2670, -0.6480,
-            0.4418, 1.7055, 0.0000, 0.0000, -1.4554, 1.9100, 0.1950, -1.0217, -2.6404, 0.0000,
-            0.0000, -0.4237, 0.0000, 0.0000, 5.7785,
+            -3.2824, 0.0000, -0.7276, 1.1335, -0.3680, 0.4559, 0.0000, -0.4868, -0.0287, -0.7390,
+            0.5306, 1.3063, 0.0000, 0.0000, -1.1909, 1.6992, -0.1379, -0.2170, -2.0812, 0.0000,
+            0.0000, -0.5545, 0.0000, 0.0000, 5.8298, 0.2165,
         ],
     ],
 };
@@ -326,25 +333,25 @@ pub const PLACEMENT: Model = Model {
         [
             -6.0571, 4.2786, 4.4382, 35.1118, 4.4283, -0.3966, -5.0519, -9.4108, 0.0000, 0.0450,
             0.0037, 0.0000, -0.0562, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
-            0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
+            0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
         ],
         // 2-1/1-2
         [
             -5.8104, 2.5608, -0.2068, 17.8975, 1.6318, -0.4717, -3.8592, -5.4077, 0.0000, -0.2021,
             0.8831, 0.0000, -0.7079, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
-            0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
+            0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
         ],
         // other n:m
         [
             -4.9474, 1.3492, 2.7559, 2.2905, 2.5671, -0.5414, -3.0543, -1.9676, 0.0000, -0.9421,
             1.5770, 0.0000, -0.8592, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
-            0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
+            0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
         ],
         // 1-0/0-1
         [
             -3.8807, 0.0000, 1.7226, 5.8230, 3.4004, 0.8510, 0.0000, -3.0905, -0.3079, -0.4802,
             -0.5757, 1.1776, 1.7718, 0.0000, 0.0000, 0.0000, 0.4993, -0.9131, -2.2072, 0.0000,
-            0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
+            0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
         ],
     ],
     embedded: [
@@ -352,25 +359,25 @@ pub const PLACEMENT: Model = Model {
         [
             2.8789, 0.2246, -0.1502, 4.2764, 1.9027, -0.4755, -4.5050, -2.9122, 0.0000, 0.0845,
             -0.0698, 0.0000, -9.4931, 3.3861, -3.7974, 7.7386, 0.0000, 0.0000, 0.0000, 0.0000,
-            0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
+            0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
         ],
         // 2-1/1-2
         [
             -0.9185, -0.4466, -1.0234, 1.3181, -0.3132, -0.4489, -3.1079, -0.9860, 0.0000, -0.6487,
             1.2670, 0.0000, -5.2231, 1.9903, -3.0528, 4.4385, 0.0000, 0.0000, 0.0000, 0.0000,
-            0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
+            0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
         ],
         // other n:m
         [
             -1.7136, -0.0373, 0.6725, 0.5538, 1.4869, -0.5772, -2.5654, -1.3779, 0.0000, -1.2880,
             1.5829, 0.0000, -2.4245, 1.6037, -3.1326, 1.6403, 0.0000, 0.0000, 0.0000, 0.0000,
-            0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
+            0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
         ],
         // 1-0/0-1
         [
             -2.0567, 0.0000, -1.4432, 0.5673, 1.2295, 0.5688, 0.0000, -1.2556, -0.2883, -0.2547,
             0.0415, 1.3338, -5.2237, 0.0000, -2.9501, 3.8178, -1.0436, -2.3008, -3.0106, 0.0000,
-            0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
+            0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
         ],
     ],
 };
@@ -438,8 +445,8 @@ impl Model {
 /// Columns of [`Evidence::features`] that a kind's rows do not weigh (fitted as 0), per
 /// [`BeadKind::ALL`]. The null rows leave out the document's share of null beads (column 12): on
 /// the fit half a real null bead in a document with many of them is right as often as elsewhere,
-/// and the share only marked unrelated text, which how well the document pairs up (the two last
-/// columns) measures directly (`docs/aligner.md`, Calibration, session 12). Not a mask of the
+/// and the share only marked unrelated text, which how well the document pairs up (columns 23
+/// and 24) measures directly (`docs/aligner.md`, Calibration, session 12). Not a mask of the
 /// features themselves: the frozen [`PLACEMENT`] model still weighs that share.
 pub const NOT_WEIGHED: [&[usize]; 4] = [&[], &[], &[], &[12]];
 
@@ -542,6 +549,7 @@ impl Evidence {
             two_sided: 0.0,
             member: 0.0,
             doc_noclue: 0.0,
+            margin: 0.0,
             semantic: None,
         }
     }
@@ -738,14 +746,16 @@ mod tests {
         let feats = super::super::lexicon::weigh(none(), none());
         let e = evidence(&path, &feats, &|_, _, _, _| (0.7, 100.0), None);
         assert!(e.iter().all(|x| (x.doc_noclue - 0.4).abs() < 1e-6));
-        // Only the null row weighs it, and no row of the shipped model weighs the share of
-        // null beads for a null bead.
+        // Only the null row weighs it, and no row of the shipped model weighs a column its
+        // kind does not (the share of null beads for a null bead, say).
         let f = e[10].features();
         assert_eq!((f[23], f[24]), (f64::from(e[10].doc_noclue), 0.0));
         assert_eq!((e[3].features()[23], e[3].features()[24]), (0.0, 0.0));
         for table in [&SHIPPED.free, &SHIPPED.embedded] {
-            for &c in NOT_WEIGHED[BeadKind::Null.index()] {
-                assert_eq!(table[BeadKind::Null.index()][c], 0.0);
+            for kind in BeadKind::ALL {
+                for &c in NOT_WEIGHED[kind.index()] {
+                    assert_eq!(table[kind.index()][c], 0.0, "{kind:?} column {c}");
+                }
             }
         }
         // A null bead of a text that pairs up worse is doubted more.
