@@ -21,7 +21,10 @@ fn an_imported_confirmation_points_at_a_verified_change_of_its_editor() {
     let dir = common::formats_work();
     let d = dir.path();
     ok(d, &["align", "texts/w", "--when", "2026-12-02"]);
-    ok(d, &["export", "texts/w", "--format", "tsv", "-o", "out.tsv"]);
+    ok(
+        d,
+        &["export", "texts/w", "--format", "tsv", "-o", "out.tsv"],
+    );
     // The editor confirms a.cs-en.2 in the spreadsheet and lowers the certainty of a.cs-en.6
     // (an automatic bead, still automatic).
     let tsv = std::fs::read_to_string(d.join("out.tsv")).unwrap();
@@ -114,16 +117,23 @@ fn an_imported_confirmation_points_at_a_verified_change_of_its_editor() {
     let only: String = std::fs::read_to_string(d.join("out.tsv"))
         .unwrap()
         .lines()
-        .map(|l| l.replace("\tauto\t", "\tman\t").replace("\t0.5\t", "\t0.962\t") + "\n")
+        .map(|l| {
+            l.replace("\tauto\t", "\tman\t")
+                .replace("\t0.5\t", "\t0.962\t")
+                + "\n"
+        })
         .collect();
     std::fs::write(d.join("only.tsv"), only).unwrap();
     let args = ["--format", "tsv", "--by", "eva", "--when", "2026-12-04"];
-    ok(d, &[&["import-alignment", "texts/w", "only.tsv"][..], &args].concat());
+    ok(
+        d,
+        &[&["import-alignment", "texts/w", "only.tsv"][..], &args].concat(),
+    );
     let after = read_alignment(&file).unwrap();
     assert_eq!(after.changes.len(), al.changes.len() + 1);
     let last = after.changes.last().unwrap();
     assert_eq!(
-        (last.status, last.who.as_str(), last.when.as_str()),
+        (last.status.clone(), last.who.as_str(), last.when.as_str()),
         (ChangeStatus::Verified, "eva", "2026-12-04"),
         "{last:?}"
     );
@@ -151,7 +161,11 @@ fn trace_marks_where_a_sentence_breaks_off() {
         "{text}"
     );
     let json: serde_json::Value = serde_json::from_str(
-        &ok(d, &["trace", "cs.s16", "--work", "texts/letter-1968", "--json"]).out,
+        &ok(
+            d,
+            &["trace", "cs.s16", "--work", "texts/letter-1968", "--json"],
+        )
+        .out,
     )
     .unwrap();
     let cs = json["layers"]
