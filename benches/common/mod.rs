@@ -161,8 +161,9 @@ pub fn semantic_params() -> tei_align::align::SemanticParams {
 /// `TEI_ALIGN_NULL_EXTEND` (the cost of a null bead continuing a run), `TEI_ALIGN_NULL_SECOND`
 /// (of the second null of a run), `TEI_ALIGN_NULL_LEN_RUN` (the scale of the length cost of a
 /// null continuing a run), `TEI_ALIGN_LEX_NULL` (weight of the lexical evidence in a
-/// null bead's cost) and `TEI_ALIGN_RATIO_SKIPS_RUNS` (null runs this long do not count in the
-/// local length ratio).
+/// null bead's cost), `TEI_ALIGN_RATIO_SKIPS_RUNS` (null runs this long do not count in the
+/// local length ratio) and `TEI_ALIGN_QUOTES` (the cost of a paired bead whose ends disagree in
+/// quotation marks).
 pub fn model_free() -> tei_align::align::AlignOptions {
     fn var<T: std::str::FromStr>(name: &str) -> Option<T> {
         std::env::var(name).ok().and_then(|v| v.parse().ok())
@@ -173,6 +174,7 @@ pub fn model_free() -> tei_align::align::AlignOptions {
         null_len_run: var("TEI_ALIGN_NULL_LEN_RUN"),
         lex_null: var("TEI_ALIGN_LEX_NULL"),
         ratio_skips_runs: var("TEI_ALIGN_RATIO_SKIPS_RUNS"),
+        quotes: var("TEI_ALIGN_QUOTES"),
         ..Default::default()
     }
 }

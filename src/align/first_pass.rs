@@ -118,6 +118,7 @@ pub(super) fn align_infos(
         (s, _) => s,
     };
     let timer = timing::phase(|| "second pass: features".into());
+    let (sq, tq) = quote_ends(&si, &ti);
     let s = Csr::build(&si, |x| dict.src_features(x));
     let t = Csr::build(&ti, |x| dict.tgt_features(x));
     drop((si, ti));
@@ -128,6 +129,7 @@ pub(super) fn align_infos(
         src_bound: bounds.map(|b| b.0),
         tgt_bound: bounds.map(|b| b.1),
         sem: sem.as_ref(),
+        quotes: Some((&sq, &tq)),
         ..Level::new(&sl, &tl, &feats)
     };
     let timer = timing::phase(|| "second pass: search".into());
@@ -160,6 +162,61 @@ pub(super) fn align_infos(
         confidence::evidence(&path, &feats, &length_dev(&level, &params), sem.as_ref());
     confidence::set_margins(&mut evidence, &margins);
     Ok((path, evidence))
+}
+
+/// Per sentence of each side, whether it ends with a quotation mark (`search::Level::quotes`).
+pub(super) fn quote_ends(si: &[SentenceInfo], ti: &[SentenceInfo]) -> (Vec<bool>, Vec<bool>) {
+    (
+        si.iter().map(|s| s.quote).collect(),
+        ti.iter().map(|s| s.quote).collect(),
+    )
+}
+
+/// How much the quotation marks ending a sentence say about where a bead ends in these texts,
+/// read from the first path's 1-1 beads against the pairs one sentence off them (either side,
+/// either way): ln of how much likelier off the path the two sentences disagree (one ends a
+/// quotation, the other not), and ln of how much likelier on the path both end one; 0 where
+/// not likelier. Where both languages close a turn of dialogue with a quotation mark
+/// (Chinese–English literary text) the ends of a true bead disagree about one time in thirty
+/// and those one sentence off one time in four; where one of them marks dialogue by dashes
+/// (Hungarian, Russian) the rates are alike and the cue would only mislead (model-free
+/// steinbeck lost strict F1 with a fixed cost).
+fn quote_evidence(path: &[RawBead], (sq, tq): (&[bool], &[bool])) -> (f32, f32) {
+    let (mut same, mut ones, mut off, mut offs) = (0u64, 0u64, 0u64, 0u64);
+    let (mut both, mut both_off) = (0u64, 0u64);
+    for b in path.iter().filter(|b| b.ty == 0) {
+        let (i, j) = (b.s0, b.t0);
+        ones += 1;
+        same += u64::from(sq[i] != tq[j]);
+        both += u64::from(sq[i] && tq[j]);
+        let near = [
+            (i.wrapping_sub(1), j),
+            (i + 1, j),
+            (i, j.wrapping_sub(1)),
+            (i, j + 1),
+        ];
+        for (x, y) in near {
+            if let (Some(a), Some(c)) = (sq.get(x), tq.get(y)) {
+                offs += 1;
+                off += u64::from(a != c);
+                both_off += u64::from(*a && *c);
+            }
+        }
+    }
+    // ln of one rate over another, each smoothed by one pseudo-observation at the two's
+    // pooled rate: without data (a text without quotation marks) the ratio is 1.
+    let llr = |(k, n): (u64, u64), (k2, n2): (u64, u64)| {
+        let pooled = (k + k2) as f64 / (n + n2).max(1) as f64;
+        if pooled <= 0.0 {
+            return 0.0;
+        }
+        let rate = |k: u64, n: u64| (k as f64 + pooled) / (n as f64 + 1.0);
+        (rate(k, n) / rate(k2, n2)).ln().max(0.0) as f32
+    };
+    (
+        llr((off, offs), (same, ones)),
+        llr((both, ones), (both_off, offs)),
+    )
 }
 
 /// What the search weighed, for the confidence model's margins.
@@ -217,6 +274,7 @@ pub(super) fn first_pass(
     let timer = timing::phase(|| "first pass: features".into());
     let feats = features(dictionary);
     drop(timer);
+    let (sq, tq) = quote_ends(si, ti);
     let level = Level {
         src_cum,
         tgt_cum,
@@ -224,6 +282,7 @@ pub(super) fn first_pass(
         src_bound: bounds.map(|b| b.0),
         tgt_bound: bounds.map(|b| b.1),
         sem,
+        quotes: Some((&sq, &tq)),
     };
     let timer = timing::phase(|| "first pass: search".into());
     let first = search::search(&level, &params, 3, progress);
@@ -247,6 +306,10 @@ pub(super) fn first_pass(
     }));
     reestimate(&mut params, &first, &sl, &tl);
     second_params(&mut params, weights);
+    // The quotation marks' costs at `weights.quotes` per unit of what they say in these texts.
+    let (disagree, both) = quote_evidence(&first, (&sq, &tq));
+    params.quote_both = params.quotes * both;
+    params.quotes *= disagree;
     let pairs: Vec<(usize, usize)> = first
         .iter()
         .filter(|b| b.ty == 0 && b.d2 < 2.0)
@@ -290,6 +353,9 @@ fn first_params(ratio: f32, weights: Weights) -> Params {
         null_run: FIRST_PASS_NULL_RUN,
         lex_null: 0.0,
         lex_null_t: 0.0,
+        // The quotation marks from the second pass on (`quote_evidence` reads the first path).
+        quotes: 0.0,
+        quote_both: 0.0,
     }
 }
 
@@ -314,6 +380,7 @@ fn second_params(p: &mut Params, weights: Weights) {
         weights.lex_null
     };
     p.lex_null_t = LEX_NULL_NEUTRAL;
+    p.quotes = weights.quotes;
     if weights.sem <= 0.0 {
         p.lambda = LAMBDA_SECOND_FREE;
     }
@@ -421,6 +488,32 @@ mod tests {
         assert_eq!((cheaper[0], cheaper[5]), (plain[0], plain[5]));
         // Model-free, the priors are the first pass's alone.
         assert_eq!(priors(0.0, -0.5), priors(0.0, 0.0));
+    }
+
+    #[test]
+    fn quotation_marks_count_only_where_both_languages_end_turns_with_them() {
+        let bead = RawBead::unscored;
+        let path: Vec<RawBead> = (0..40).map(|k| bead(k, k + 1, k, k + 1, 0)).collect();
+        // Every fourth sentence closes a turn of dialogue, on both sides.
+        let turns: Vec<bool> = (0..40).map(|k| k % 4 == 3).collect();
+        let (disagree, both) = quote_evidence(&path, (&turns, &turns));
+        assert!(disagree > 1.0 && both > 1.0, "{disagree} {both}");
+        // The source marks dialogue by dashes: its ends say nothing about the target's.
+        let dashes = vec![false; 40];
+        let (disagree, both) = quote_evidence(&path, (&dashes, &turns));
+        assert!(disagree < 0.1 && both == 0.0, "{disagree} {both}");
+        assert_eq!(quote_evidence(&path, (&dashes, &dashes)), (0.0, 0.0));
+        // The search's price of a bead's ends (source sentence i − 1, target j − 1).
+        let p = Params {
+            quotes: 2.0,
+            quote_both: 1.0,
+            ..search::params_for_tests(1.0)
+        };
+        let (s, t) = ([true, false], [true, true]);
+        assert_eq!(p.quote_cost(Some((&s, &t)), 1, 1), -1.0);
+        assert_eq!(p.quote_cost(Some((&s, &t)), 2, 2), 2.0);
+        assert_eq!(p.quote_cost(Some((&s, &t)), 2, 0), 0.0);
+        assert_eq!(p.quote_cost(None, 2, 2), 0.0);
     }
 
     #[test]

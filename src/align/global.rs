@@ -3,7 +3,7 @@
 //! bead judged again in the whole alignment.
 
 use super::confidence::{self, Evidence};
-use super::first_pass::{first_pass, length_dev, search_costs};
+use super::first_pass::{first_pass, length_dev, quote_ends, search_costs};
 use super::lexicon::{self, Csr, Dictionary, weigh};
 use super::options::{AlignOptions, Weights};
 use super::search::{self, Level, Params, RawBead};
@@ -211,7 +211,9 @@ impl Global {
         let tl: Vec<u32> = ti.iter().map(|s| s.len).collect();
         let vecs = vecs.map(|v| v.with_texts((src, tgt)));
         let sem = vecs.as_ref().map(|v| v.with_names(v.semantic(&sl, &tl)));
+        let (sq, tq) = quote_ends(si, ti);
         let level = Level {
+            quotes: Some((&sq, &tq)),
             src_bound: bounds.as_ref().map(|b| b.0.as_slice()),
             tgt_bound: bounds.as_ref().map(|b| b.1.as_slice()),
             sem: sem.as_ref(),

@@ -47,6 +47,11 @@ pub struct AlignOptions {
     /// passage missing on one side is not a passage where that side runs shorter. For
     /// experiments (`docs/aligner.md`).
     pub ratio_skips_runs: Option<usize>,
+    /// Weight of the quotation marks ending a paired bead's last sentences, model-free, per
+    /// unit of what they say in the texts (`None`: 2; with sentence vectors
+    /// [`SemanticParams::quotes`] prices them instead); for experiments (`docs/aligner.md`,
+    /// *Quotation marks at a bead's end, model-free*).
+    pub quotes: Option<f32>,
 }
 
 /// How the semantic evidence enters a paired bead's cost: with the bead's normalised distance
@@ -210,6 +215,13 @@ const NULL_LENGTH_RUN: f32 = 0.05;
 /// (weight 4 / 8 × neutral point 0.1 / 0.2 / 0.3).
 const LEX_NULL: f32 = 4.0;
 
+/// Model-free, the weight of the quotation marks ending a bead's last sentences, per unit of
+/// what they say in the texts (`first_pass::quote_evidence`): a paired bead whose ends disagree
+/// costs this many times the log-ratio of disagreeing off and on the first path, one whose
+/// ends both close a quotation earns this many times that of agreeing. Chosen on the fit sets
+/// of `docs/aligner.md` (1 / 1.5 / 2 / 2.5 / 3 / 4; the agreement at 0 / 0.5 / 1 / 1.5 / 2 of it).
+const QUOTES_FREE: f32 = 2.0;
+
 /// How the costs are weighed that are not estimated from the texts.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Weights {
@@ -228,6 +240,9 @@ pub(super) struct Weights {
     pub(super) ratio_skips_runs: Option<usize>,
     /// Added to the cost of 2-1 and 1-2 beads after the first pass (with vectors only).
     pub(super) prior_2_1: f32,
+    /// Weight of the quotation marks ending a paired bead (model-free; 0 with vectors, whose
+    /// evidence prices them).
+    pub(super) quotes: f32,
 }
 
 impl Weights {
@@ -246,6 +261,11 @@ impl Weights {
             lex_null: opts.lex_null.unwrap_or(LEX_NULL),
             ratio_skips_runs: opts.ratio_skips_runs,
             prior_2_1: if free { 0.0 } else { opts.semantic.prior_2_1 },
+            quotes: if free {
+                opts.quotes.unwrap_or(QUOTES_FREE)
+            } else {
+                0.0
+            },
         }
     }
 }

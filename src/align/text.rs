@@ -29,6 +29,8 @@ pub(crate) struct SentenceInfo {
     pub stems: Box<[u32]>,
     /// Hashed features that can match across languages without a dictionary, sorted.
     pub base: Box<[u32]>,
+    /// Whether it ends with a quotation mark ([`quote_marks`]).
+    pub quote: bool,
 }
 
 /// A small, fast, deterministic hash (FNV-1a folded to 32 bits) of a tagged byte string.
@@ -85,6 +87,37 @@ fn punct_class(c: char) -> Option<u8> {
         '–' | '—' => b'-',
         _ => return None,
     })
+}
+
+/// Whether a sentence ends with a quotation mark (of any language's style; straight quotes and
+/// apostrophes too: an English dialogue's `'` closes a Chinese `”`). Literary text marks direct
+/// speech in both languages, so a bead that ends a quotation on one side and not on the other
+/// has put a sentence of the dialogue into the wrong neighbour. Read by both paths: the
+/// semantic evidence (`Semantic::quote_cost`) and the model-free search ([`SentenceInfo::quote`]).
+pub(crate) fn quote_marks(text: &str) -> bool {
+    let is_quote = |c: char| {
+        matches!(
+            c,
+            '"' | '\''
+                | '“'
+                | '”'
+                | '„'
+                | '‟'
+                | '‘'
+                | '’'
+                | '‚'
+                | '‛'
+                | '«'
+                | '»'
+                | '‹'
+                | '›'
+                | '「'
+                | '」'
+                | '『'
+                | '』'
+        )
+    };
+    text.trim_end().chars().next_back().is_some_and(is_quote)
 }
 
 /// True for characters of scripts written without spaces, whose characters are tokens on their own.
@@ -151,6 +184,7 @@ pub(crate) fn analyse(text: &str) -> SentenceInfo {
         len,
         stems: stems.into_boxed_slice(),
         base: base.into_boxed_slice(),
+        quote: quote_marks(text),
     }
 }
 

@@ -38,7 +38,8 @@ struct Model<'a> {
 }
 
 impl Model<'_> {
-    /// Cost of a paired bead besides its prior: length, less the lexical bonus.
+    /// Cost of a paired bead besides its prior: length, less the lexical bonus, and its ends'
+    /// quotation marks.
     fn paired(&self, (i0, i1): (usize, usize), (j0, j1): (usize, usize)) -> (f32, f32, f32) {
         let l = self.level;
         let d2 = length_d2(
@@ -48,7 +49,8 @@ impl Model<'_> {
             l.tgt_cum[j1] - l.tgt_cum[j0],
         );
         let lex = self.lex((i0, i1), (j0, j1));
-        (length_cost(d2) - self.p.lambda * lex, d2, lex)
+        let quote = self.p.quote_cost(l.quotes, i1, j1);
+        (length_cost(d2) - self.p.lambda * lex + quote, d2, lex)
     }
 
     /// Lexical similarity of a bead, as the search measures it.

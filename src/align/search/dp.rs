@@ -275,6 +275,8 @@ pub(super) fn dp(
                 Some((sb, tb)) if sb[i] != tb[j] => p.block_penalty,
                 _ => 0.0,
             } + sem.map_or(0.0, |s| s.cross_cost(p.sem_weight, i, j));
+            // Every paired bead into this state ends at the same two sentences.
+            let quote = p.quote_cost(level.quotes, i, j);
             let mut best = f32::INFINITY;
             let mut best_t = u8::MAX;
             for (t, &(a, b)) in TYPES.iter().enumerate() {
@@ -358,6 +360,7 @@ pub(super) fn dp(
                     // paired bead's cost: a bead that cannot beat the best so far even with
                     // it is not priced further (the rounded sums only grow with the length
                     // cost, so what is chosen is exactly as before).
+                    c += quote;
                     if prune && c - p.lambda >= best {
                         continue;
                     }

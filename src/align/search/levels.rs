@@ -31,6 +31,9 @@ pub(crate) struct Level<'a> {
     pub tgt_bound: Option<&'a [bool]>,
     /// Semantic evidence (sentence level only: coarse levels go by length and clues).
     pub sem: Option<&'a Semantic<'a>>,
+    /// Per sentence of each side, whether it ends with a quotation mark (sentence level only;
+    /// priced by `Params::quotes`).
+    pub quotes: Option<(&'a [bool], &'a [bool])>,
 }
 
 impl<'a> Level<'a> {
@@ -44,6 +47,7 @@ impl<'a> Level<'a> {
             src_bound: None,
             tgt_bound: None,
             sem: None,
+            quotes: None,
         }
     }
 }
@@ -138,6 +142,7 @@ fn search_level(
         src_bound: None,
         tgt_bound: None,
         sem: None,
+        quotes: None,
     };
     // Length deviations are not independent from sentence to sentence (a translator's style, a
     // passage of dialogue): a block's length is only as reliable as a sentence's, relatively.

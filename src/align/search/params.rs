@@ -43,9 +43,31 @@ pub(crate) struct Params {
     /// best similarity at which it is neutral.
     pub lex_null: f32,
     pub lex_null_t: f32,
+    /// Cost of a paired bead whose last source and last target sentence disagree in ending
+    /// with a quotation mark (`Level::quotes`), and what is taken off one where both end with
+    /// one. Model-free, from the second pass on, set by what the marks say in the texts
+    /// (`first_pass::quote_evidence`); with vectors 0 (the semantic evidence prices them,
+    /// `Semantic::quote_cost`).
+    pub quotes: f32,
+    pub quote_both: f32,
 }
 
 impl Params {
+    /// What a paired bead ending after source sentence `i − 1` and target sentence `j − 1`
+    /// costs for its ends' quotation marks: [`Params::quotes`] where one ends a quotation and
+    /// the other does not, less `quote_both` where both do; nothing without `quotes`.
+    #[inline]
+    pub(crate) fn quote_cost(&self, quotes: Option<(&[bool], &[bool])>, i: usize, j: usize) -> f32 {
+        match quotes {
+            Some((s, t)) if i > 0 && j > 0 => match (s[i - 1], t[j - 1]) {
+                (true, true) => -self.quote_both,
+                (false, false) => 0.0,
+                _ => self.quotes,
+            },
+            _ => 0.0,
+        }
+    }
+
     /// The length ratio at source position `i`.
     #[inline]
     pub(crate) fn ratio_at(&self, i: usize) -> f32 {
@@ -198,5 +220,7 @@ pub(crate) fn for_tests(ratio: f32) -> Params {
         null_run: f32::INFINITY,
         lex_null: 0.0,
         lex_null_t: 0.0,
+        quotes: 0.0,
+        quote_both: 0.0,
     }
 }

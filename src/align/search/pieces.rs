@@ -120,6 +120,7 @@ fn piece(
         src_bound: level.src_bound.map(|s| &s[a..=b]),
         tgt_bound: level.tgt_bound.map(|t| &t[ja..=jb]),
         sem: None,
+        quotes: level.quotes.map(|(s, t)| (&s[a..b], &t[ja..jb])),
     };
     let params = Params {
         local: p

@@ -3,41 +3,12 @@
 //! quotation ([`super::Semantic::quote_cost`]). Surface cues, read once per sentence by
 //! [`super::Semantic::with_names`].
 
+pub(super) use crate::align::text::quote_marks;
 use crate::align::text::{TAG_NAME, hash_feature, number_feature};
 
 /// A number or name found in more sentences than this on a side says little about where a
 /// sentence's content went (a text's protagonist, its year): not read across a cut.
 const NAME_MAX_SENTENCES: usize = 5;
-
-/// Whether a sentence ends with a quotation mark (of any language's style; straight quotes and
-/// apostrophes too: an English dialogue's `'` closes a Chinese `”`). Literary text marks direct
-/// speech in both languages, so a bead that ends a quotation on one side and not on the other
-/// has put a sentence of the dialogue into the wrong neighbour.
-pub(super) fn quote_marks(text: &str) -> bool {
-    let is_quote = |c: char| {
-        matches!(
-            c,
-            '"' | '\''
-                | '“'
-                | '”'
-                | '„'
-                | '‟'
-                | '‘'
-                | '’'
-                | '‚'
-                | '‛'
-                | '«'
-                | '»'
-                | '‹'
-                | '›'
-                | '「'
-                | '」'
-                | '『'
-                | '』'
-        )
-    };
-    text.trim_end().chars().next_back().is_some_and(is_quote)
-}
 
 /// Tag of a name's Latin spelling read as pinyin, matched against the transliteration of the
 /// Chinese characters (`王琦瑶` / `Wang Qiyao`, `宝玉` / `Bao-yu`). Apart from the tags of
