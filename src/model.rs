@@ -310,15 +310,30 @@ pub enum UnalignedKind {
     /// A derived sentence whose source counterpart is missing because the source witness has a
     /// gap there: not the translator's doing.
     SourceGap,
+    /// A source sentence whose derived counterpart is missing because the derived witness has a
+    /// gap there (it breaks off, or has a lacuna): not the translator's omission.
+    DerivedGap,
 }
 
 impl UnalignedKind {
+    /// True for a ptr on the source side of its edge (`source-only`, `derived-gap`).
+    pub fn on_source(&self) -> bool {
+        matches!(self, UnalignedKind::SourceOnly | UnalignedKind::DerivedGap)
+    }
+
+    /// True for a gap of a witness (`source-gap`, `derived-gap`): a fact of the witness, not
+    /// the translator's doing, never doubtful.
+    pub fn is_gap(&self) -> bool {
+        matches!(self, UnalignedKind::SourceGap | UnalignedKind::DerivedGap)
+    }
+
     /// The TEI `@subtype`.
     pub fn as_str(&self) -> &'static str {
         match self {
             UnalignedKind::SourceOnly => "source-only",
             UnalignedKind::DerivedOnly => "derived-only",
             UnalignedKind::SourceGap => "source-gap",
+            UnalignedKind::DerivedGap => "derived-gap",
         }
     }
 }

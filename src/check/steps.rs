@@ -3,7 +3,7 @@
 //! problems found so far.
 
 use super::{Problem, canon, dup_ids, scan_xml};
-use crate::model::{EdgeAlignment, Layer, Link, Relation, SentenceIndex, Unaligned, UnalignedKind};
+use crate::model::{EdgeAlignment, Layer, Link, Relation, SentenceIndex, Unaligned};
 use crate::model::{Work, WorkAlignment};
 use crate::provenance::graph::find_cycle;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -390,7 +390,7 @@ impl<'a> Checker<'a> {
                 format!("ptr {}: layer {} is not on edge {}", u.id, u.layer, r.id),
             );
         }
-        let on_source = u.kind == UnalignedKind::SourceOnly;
+        let on_source = u.kind.on_source();
         if (on_source && u.layer != r.source) || (!on_source && u.layer != r.derived) {
             self.in_alignment(
                 &u.id,

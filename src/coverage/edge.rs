@@ -14,6 +14,7 @@ enum Fate {
     Omitted,
     Added,
     SourceGap,
+    DerivedGap,
     Unaccounted,
 }
 
@@ -151,10 +152,10 @@ impl<'a> Fates<'a> {
         let on_source = u.layer == self.src_ix.layer.id;
         let on_derived = u.layer == self.der_ix.layer.id;
         // An omission or addition the aligner is unsure of is as doubtful as a link (the
-        // confidence of a 1-0 / 0-1 bead is calibrated like any other). A source gap is a
-        // fact of the witness, never doubtful.
+        // confidence of a 1-0 / 0-1 bead is calibrated like any other). A gap of a witness
+        // (source or derived) is a fact of the witness, never doubtful.
         let verified = matches!(u.status, LinkStatus::Verified { .. });
-        if u.kind != UnalignedKind::SourceGap && !verified && u.cert < self.doubt_below {
+        if !u.kind.is_gap() && !verified && u.cert < self.doubt_below {
             let (source, derived, kind) = if u.kind == UnalignedKind::SourceOnly {
                 (vec![u.sentence.clone()], Vec::new(), "1-0")
             } else {
@@ -182,13 +183,16 @@ impl<'a> Fates<'a> {
             (UnalignedKind::SourceGap, _, true) => {
                 self.der[self.der_ix.get(&u.sentence, &what)?] = Fate::SourceGap
             }
+            (UnalignedKind::DerivedGap, true, _) => {
+                self.src[self.src_ix.get(&u.sentence, &what)?] = Fate::DerivedGap
+            }
             _ => {
                 return Err(CoverageError::Inconsistent(format!(
                     "unaligned ptr {} ({}) names layer '{}', which is not the {} side of {}",
                     u.id,
                     u.kind.as_str(),
                     u.layer,
-                    if u.kind == UnalignedKind::SourceOnly {
+                    if u.kind.on_source() {
                         "source"
                     } else {
                         "derived"
@@ -230,6 +234,10 @@ impl<'a> Fates<'a> {
             if self.src[i] == Fate::Omitted {
                 c.omitted += 1;
             }
+            if self.src[i] == Fate::DerivedGap {
+                c.derived_gap += 1;
+                c.derived_gap_chars += chars(&s.text);
+            }
             if self.src_doubt[i] {
                 c.doubtful += 1;
             }
@@ -247,7 +255,7 @@ impl<'a> Fates<'a> {
                 Fate::Covered => c.derived_sentences_covered += 1,
                 Fate::Added => c.added += 1,
                 Fate::SourceGap => c.source_gap += 1,
-                Fate::Omitted | Fate::Unaccounted => {}
+                Fate::Omitted | Fate::DerivedGap | Fate::Unaccounted => {}
             }
         }
         blocks
@@ -322,6 +330,7 @@ pub(super) fn edge_coverage(
         omitted: Fates::pick(src, &f.src, Fate::Omitted),
         added: Fates::pick(der, &f.der, Fate::Added),
         source_gap: Fates::pick(der, &f.der, Fate::SourceGap),
+        derived_gap: Fates::pick(src, &f.src, Fate::DerivedGap),
         unaccounted: Fates::pick(src, &f.src, Fate::Unaccounted),
         merged_or_split: f.merged_or_split,
         partial: f.partial,

@@ -7,6 +7,10 @@
 //! - additions (0-1 beads, `derived-only`): the derived layer has a sentence the source lacks;
 //! - source gaps (`source-gap`): a derived sentence has no counterpart because the source
 //!   *witness* is incomplete there — not the translator's doing, so it never counts as an addition;
+//! - derived gaps (`derived-gap`, the mirror): a source sentence has no counterpart because the
+//!   derived *witness* is incomplete there (it breaks off, a `<gap>`) — not the translator's
+//!   omission; such sentences count neither as omitted nor against the coverage percentages
+//!   (which are of what the derived witness holds);
 //! - merges and splits (n:m beads other than 1-1);
 //! - partial links (`@subtype="partial"`): one side covers clearly less than the other (a witness
 //!   cut off mid-sentence, a dropped clause); their source sentences count as covered, but not
@@ -166,6 +170,8 @@ pub struct EdgeCoverage {
     pub added: Vec<SentenceNote>,
     /// Derived sentences whose source counterpart is lost in a gap of the source witness.
     pub source_gap: Vec<SentenceNote>,
+    /// Source sentences whose counterpart is lost in a gap of the derived witness: not omissions.
+    pub derived_gap: Vec<SentenceNote>,
     /// Beads other than 1-1, 1-0 and 0-1 (merges, splits, n:m).
     pub merged_or_split: Vec<LinkNote>,
     /// Links one side of which covers clearly less than the other.
@@ -203,12 +209,17 @@ pub struct Counts {
     pub added: usize,
     /// Derived sentences without counterpart because of a gap in the source witness.
     pub source_gap: usize,
+    /// Source sentences without counterpart because of a gap in the derived witness (not in the
+    /// denominator of the percentages).
+    pub derived_gap: usize,
+    /// Characters of those sentences (not in the denominator of the character percentage).
+    pub derived_gap_chars: usize,
     /// Merges, splits and other n:m beads.
     pub merged_or_split: usize,
     /// Doubtful links, omissions and additions (for a block: its source sentences in one).
     pub doubtful: usize,
-    /// Percent of source sentences with a counterpart; `None` where there is nothing to measure
-    /// (a side without text).
+    /// Percent of source sentences with a counterpart, of those not lost in a gap of the derived
+    /// witness; `None` where there is nothing to measure (a side without text).
     pub coverage_pct: Option<f64>,
     /// Percent of source characters with a counterpart; `None` as above.
     pub char_coverage_pct: Option<f64>,
@@ -227,6 +238,8 @@ impl Counts {
         self.omitted += o.omitted;
         self.added += o.added;
         self.source_gap += o.source_gap;
+        self.derived_gap += o.derived_gap;
+        self.derived_gap_chars += o.derived_gap_chars;
         self.merged_or_split += o.merged_or_split;
         self.doubtful += o.doubtful;
     }
@@ -239,8 +252,15 @@ impl Counts {
                 None
             }
         };
-        self.coverage_pct = pct(self.source_sentences_covered, self.source_sentences);
-        self.char_coverage_pct = pct(self.source_chars_covered, self.source_chars);
+        // What a gap of the derived witness took is not the translator's to cover.
+        self.coverage_pct = pct(
+            self.source_sentences_covered,
+            self.source_sentences - self.derived_gap,
+        );
+        self.char_coverage_pct = pct(
+            self.source_chars_covered,
+            self.source_chars - self.derived_gap_chars,
+        );
     }
 }
 

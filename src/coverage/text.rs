@@ -40,7 +40,7 @@ pub fn to_text(report: &CoverageReport) -> String {
     }
     let _ = writeln!(
         o,
-        "{:<12} {:>9} {:>9} {:>9} {:>5} {:>7} {:>7} {:>6} {:>10} {:>8} {:>8}",
+        "{:<12} {:>9} {:>9} {:>9} {:>5} {:>7} {:>7} {:>6} {:>10} {:>11} {:>8} {:>8}",
         "edge",
         "sentences",
         "coverage",
@@ -50,6 +50,7 @@ pub fn to_text(report: &CoverageReport) -> String {
         "omitted",
         "added",
         "source-gap",
+        "derived-gap",
         "n:m",
         "doubtful"
     );
@@ -96,9 +97,14 @@ fn edge_row(o: &mut String, e: &EdgeCoverage) {
 fn counts_row(o: &mut String, name: &str, t: &Counts) {
     let _ = writeln!(
         o,
-        "{:<12} {:>9} {:>9} {:>9} {:>5} {:>7} {:>7} {:>6} {:>10} {:>8} {:>8}",
+        "{:<12} {:>9} {:>9} {:>9} {:>5} {:>7} {:>7} {:>6} {:>10} {:>11} {:>8} {:>8}",
         name,
-        format!("{}/{}", t.source_sentences_covered, t.source_sentences),
+        // Of the source sentences the derived witness holds (as the percentage).
+        format!(
+            "{}/{}",
+            t.source_sentences_covered,
+            t.source_sentences - t.derived_gap
+        ),
         pct(t.coverage_pct),
         pct(t.char_coverage_pct),
         t.source_sentences_covered - t.source_sentences_partial,
@@ -106,6 +112,7 @@ fn counts_row(o: &mut String, name: &str, t: &Counts) {
         t.omitted,
         t.added,
         t.source_gap,
+        t.derived_gap,
         t.merged_or_split,
         t.doubtful
     );
@@ -143,6 +150,9 @@ fn blocks(o: &mut String, e: &EdgeCoverage) {
         if c.omitted > 0 {
             let _ = write!(extra, "  omitted {}", c.omitted);
         }
+        if c.derived_gap > 0 {
+            let _ = write!(extra, "  derived-gap {}", c.derived_gap);
+        }
         if c.partial > 0 {
             let _ = write!(extra, "  partial {}", c.partial);
         }
@@ -153,7 +163,11 @@ fn blocks(o: &mut String, e: &EdgeCoverage) {
             o,
             "  {:<24} {:>7} {:>9}{}",
             format!("block {} (from {})", b.block, b.first_sentence),
-            format!("{}/{}", c.source_sentences_covered, c.source_sentences),
+            format!(
+                "{}/{}",
+                c.source_sentences_covered,
+                c.source_sentences - c.derived_gap
+            ),
             pct(c.coverage_pct),
             extra
         );
@@ -181,10 +195,15 @@ fn blocks(o: &mut String, e: &EdgeCoverage) {
     }
 }
 
-/// The sentences named: omitted, added, lost in a source gap, not in the alignment.
+/// The sentences named: omitted, lost in a derived gap, added, lost in a source gap, not in the
+/// alignment.
 fn sentence_lists(o: &mut String, e: &EdgeCoverage) {
-    let lists: [(&str, &Vec<SentenceNote>); 4] = [
+    let lists: [(&str, &Vec<SentenceNote>); 5] = [
         ("omitted (1-0)", &e.omitted),
+        (
+            "derived gap (the derived witness is incomplete)",
+            &e.derived_gap,
+        ),
         ("added (0-1)", &e.added),
         (
             "source gap (the source witness is incomplete)",

@@ -550,6 +550,8 @@ pub(crate) struct SentenceMarks {
     pub omitted_in: Vec<String>,
     pub added: bool,
     pub source_gap: bool,
+    /// The derived layers whose witness has a gap where this (source) sentence would stand.
+    pub derived_gap_in: Vec<String>,
     pub doubtful: bool,
     pub merged_or_split: bool,
     pub verified: bool,
@@ -618,6 +620,7 @@ pub(crate) fn sentence_marks(
                 UnalignedKind::SourceGap => {
                     e.source_gap |= !without_text.contains(source_of(&edge.relation))
                 }
+                UnalignedKind::DerivedGap => e.derived_gap_in.push(derived_of(&edge.relation)),
             }
         }
     }

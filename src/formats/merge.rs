@@ -371,9 +371,9 @@ impl<'a> OldItems<'a> {
 }
 
 /// A file bead as a bead for the edge core: what the file does not say (status, confidence, a
-/// source gap) taken from the old item with the same targets, else automatic with 0.5 (1 when
-/// confirmed). A gap in the source witness is known from the old alignment; a plain 0-1 bead in
-/// a file cannot say it (without an old ptr, the edge core's gap rule decides).
+/// source or derived gap) taken from the old item with the same targets, else automatic with 0.5
+/// (1 when confirmed). A gap in a witness is known from the old alignment; a plain 0-1 or 1-0
+/// bead in a file cannot say it (without an old ptr, the edge core's gap rule decides).
 fn new_bead(old: &OldItems<'_>, f: &FileBead<'_>) -> NewBead {
     let b = f.bead;
     let range = |s: Option<(usize, usize)>| s.map_or(vec![], |(lo, hi)| (lo..=hi).collect());
@@ -398,9 +398,12 @@ fn new_bead(old: &OldItems<'_>, f: &FileBead<'_>) -> NewBead {
         .unwrap_or(LinkStatus::Automatic);
     let old_cert = same_link.map(|l| l.cert).or(old_ptr.map(|u| u.cert));
     let fallback = if is_verified(&status) { 1.0 } else { 0.5 };
-    let kind = old_ptr.filter(|_| src.is_empty()).map(|u| match u.kind {
-        UnalignedKind::SourceGap => UnalignedKind::SourceGap,
-        _ => UnalignedKind::DerivedOnly,
+    // The mirror for a 1-0 bead: a gap of the derived witness is known from the old alignment.
+    let kind = old_ptr.map(|u| match (src.is_empty(), u.kind) {
+        (true, UnalignedKind::SourceGap) => UnalignedKind::SourceGap,
+        (true, _) => UnalignedKind::DerivedOnly,
+        (false, UnalignedKind::DerivedGap) => UnalignedKind::DerivedGap,
+        (false, _) => UnalignedKind::SourceOnly,
     });
     NewBead {
         src,

@@ -4,8 +4,8 @@
 //!
 //! - held links and ptrs are kept exactly, with their ids;
 //! - a new bead becomes a link (sentences on both sides) or unaligned ptrs (one per sentence);
-//! - a derived sentence without counterpart is a source gap or an addition by one rule
-//!   ([`GapRule`]);
+//! - a derived sentence without counterpart is a source gap or an addition, a source sentence
+//!   without counterpart a derived gap or an omission, by one rule ([`GapRule`]);
 //! - with [`EdgeEdit::fill`], a sentence nothing covers becomes an automatic ptr with certainty
 //!   0 (to be reviewed);
 //! - ids come from one allocator ([`IdAlloc`]): an id the bead asks for when it is free, else
@@ -36,7 +36,8 @@ pub(crate) struct NewBead {
     pub partial: bool,
     /// The id it asks for (an imported file's), taken when free.
     pub id: Option<String>,
-    /// For a 0-1 bead: its kind when the caller knows it; otherwise [`GapRule`] decides.
+    /// For a 0-1 or 1-0 bead: its kind when the caller knows it (a kind of the other side is
+    /// ignored); otherwise [`GapRule`] decides.
     pub kind: Option<UnalignedKind>,
 }
 
@@ -125,52 +126,87 @@ impl<'a> Positions<'a> {
     }
 }
 
-/// The one source-gap rule. A derived sentence without counterpart stands somewhere between
-/// the source sentences linked before it and those linked after it; it is a source gap when
-/// the source witness has no text, or has a `<gap>` anywhere in that stretch (the sentence may
-/// translate what the witness lost); otherwise it is an addition (derived-only).
+/// The one gap rule, for either side. A sentence without counterpart stands somewhere between
+/// the sentences of the other side linked before it and those linked after it. A derived
+/// sentence there is a source gap when the source witness has no text, or has a `<gap>`
+/// anywhere in that stretch (the sentence may translate what the witness lost); otherwise it is
+/// an addition (derived-only). The mirror: a source sentence is a derived gap when the derived
+/// witness has no text or a `<gap>` in its stretch (what translated it is lost with the
+/// witness); otherwise it is an omission (source-only).
 ///
 /// Why the whole stretch and not one point: the order of unlinked sentences between two links
 /// is not evidence (the aligner breaks ties there arbitrarily, and a link made by hand says
 /// nothing about it), so the rule must not depend on it.
 pub(crate) struct GapRule<'a> {
-    source: &'a Layer,
-    /// The links as (first derived, first source, last source) positions, by first derived.
+    /// The witness whose gaps excuse a missing counterpart (the other side).
+    witness: &'a Layer,
+    /// The links as (first own, first other, last other) positions, by first own.
     links: Vec<(usize, usize, usize)>,
+    /// The kind when a gap excuses it, and when nothing does.
+    kinds: (UnalignedKind, UnalignedKind),
 }
 
 impl<'a> GapRule<'a> {
-    /// The rule for an edge whose (non-crossing) links have these spans: ((first, last) source,
-    /// (first, last) derived).
+    /// The rule for the derived sentences of an edge whose (non-crossing) links have these
+    /// spans: ((first, last) source, (first, last) derived).
     pub fn new(source: &'a Layer, spans: impl IntoIterator<Item = SpanPair>) -> Self {
-        let mut links: Vec<(usize, usize, usize)> = spans
+        let links = spans
             .into_iter()
             .map(|((s0, s1), (d0, _))| (d0, s0, s1))
             .collect();
-        links.sort_unstable();
-        GapRule { source, links }
+        Self::sorted(
+            source,
+            links,
+            (UnalignedKind::SourceGap, UnalignedKind::DerivedOnly),
+        )
     }
 
-    /// The kind of the derived sentence at position `j`.
-    pub fn kind(&self, j: usize) -> UnalignedKind {
-        if !self.source.has_text() {
-            return UnalignedKind::SourceGap;
+    /// The rule for the source sentences of the edge, the derived layer being the witness.
+    pub fn for_source(derived: &'a Layer, spans: impl IntoIterator<Item = SpanPair>) -> Self {
+        let links = spans
+            .into_iter()
+            .map(|((s0, _), (d0, d1))| (s0, d0, d1))
+            .collect();
+        Self::sorted(
+            derived,
+            links,
+            (UnalignedKind::DerivedGap, UnalignedKind::SourceOnly),
+        )
+    }
+
+    fn sorted(
+        witness: &'a Layer,
+        mut links: Vec<(usize, usize, usize)>,
+        kinds: (UnalignedKind, UnalignedKind),
+    ) -> Self {
+        links.sort_unstable();
+        GapRule {
+            witness,
+            links,
+            kinds,
         }
-        let k = self.links.partition_point(|&(d0, _, _)| d0 < j);
+    }
+
+    /// The kind of the sentence at position `j` of its side.
+    pub fn kind(&self, j: usize) -> UnalignedKind {
+        if !self.witness.has_text() {
+            return self.kinds.0;
+        }
+        let k = self.links.partition_point(|&(own, _, _)| own < j);
         let lo = k.checked_sub(1).map_or(0, |p| self.links[p].2 + 1);
         let hi = self
             .links
             .get(k)
-            .map_or(self.source.sentences.len(), |l| l.1);
+            .map_or(self.witness.sentences.len(), |l| l.1);
         if self
-            .source
+            .witness
             .gaps
             .iter()
             .any(|g| lo <= g.after && g.after <= hi)
         {
-            UnalignedKind::SourceGap
+            self.kinds.0
         } else {
-            UnalignedKind::DerivedOnly
+            self.kinds.1
         }
     }
 }
@@ -220,9 +256,9 @@ pub(crate) fn build_edge(mut edit: EdgeEdit<'_>, ids: &mut IdAlloc) -> EdgeBuilt
             wanted: None,
         });
     }
-    // The positions of the derived ptrs whose kind the gap rule decides (once the links are
-    // known).
-    let mut unclassified: HashSet<usize> = HashSet::new();
+    // The positions of the ptrs whose kind the gap rule decides (once the links are known), on
+    // the source side and on the derived side.
+    let mut unclassified: [HashSet<usize>; 2] = Default::default();
     for b in std::mem::take(&mut edit.beads) {
         put_bead(
             &edit,
@@ -239,18 +275,23 @@ pub(crate) fn build_edge(mut edit: EdgeEdit<'_>, ids: &mut IdAlloc) -> EdgeBuilt
         Vec::new()
     };
     links.sort_by_key(|p| p.key);
-    let rule = GapRule::new(
-        edit.source,
-        links.iter().map(|p| {
+    let spans: Vec<SpanPair> = links
+        .iter()
+        .map(|p| {
             (
                 Positions::span(&pos.src, &p.item.source),
                 Positions::span(&pos.der, &p.item.derived),
             )
-        }),
-    );
+        })
+        .collect();
+    let rules = [
+        GapRule::for_source(edit.derived, spans.iter().copied()),
+        GapRule::new(edit.source, spans),
+    ];
     for p in ptrs.iter_mut() {
-        if p.key.0 == 1 && p.item.id.is_empty() && unclassified.contains(&p.key.1) {
-            p.item.kind = rule.kind(p.key.1);
+        let side = p.key.0;
+        if p.item.id.is_empty() && unclassified[side].contains(&p.key.1) {
+            p.item.kind = rules[side].kind(p.key.1);
         }
     }
     ptrs.sort_by_key(|p| p.key);
@@ -279,7 +320,7 @@ fn put_bead(
     covered: &mut (Vec<bool>, Vec<bool>),
     links: &mut Vec<Pending<Link>>,
     ptrs: &mut Vec<Pending<Unaligned>>,
-    unclassified: &mut HashSet<usize>,
+    unclassified: &mut [HashSet<usize>; 2],
 ) {
     let (src, der) = (edit.source, edit.derived);
     for &i in &b.src {
@@ -310,12 +351,15 @@ fn put_bead(
         (src, &b.src)
     };
     for (k, &i) in positions.iter().enumerate() {
-        let kind = match (on_derived, b.kind) {
-            (false, _) => UnalignedKind::SourceOnly,
-            (true, Some(kind)) => kind,
-            (true, None) => {
-                unclassified.insert(i);
-                UnalignedKind::DerivedOnly
+        let kind = match b.kind {
+            Some(kind) if kind.on_source() != on_derived => kind,
+            _ => {
+                unclassified[usize::from(on_derived)].insert(i);
+                if on_derived {
+                    UnalignedKind::DerivedOnly
+                } else {
+                    UnalignedKind::SourceOnly
+                }
             }
         };
         ptrs.push(Pending {
@@ -339,7 +383,7 @@ fn fill_uncovered(
     edit: &EdgeEdit<'_>,
     covered: &(Vec<bool>, Vec<bool>),
     ptrs: &mut Vec<Pending<Unaligned>>,
-    unclassified: &mut HashSet<usize>,
+    unclassified: &mut [HashSet<usize>; 2],
 ) -> Vec<String> {
     let mut out = Vec::new();
     for (on_derived, layer, side) in [
@@ -347,9 +391,7 @@ fn fill_uncovered(
         (true, edit.derived, &covered.1),
     ] {
         for (i, _) in side.iter().enumerate().filter(|(_, c)| !**c) {
-            if on_derived {
-                unclassified.insert(i);
-            }
+            unclassified[usize::from(on_derived)].insert(i);
             let sentence = layer.sentences[i].id.clone();
             out.push(sentence.clone());
             ptrs.push(Pending {
@@ -509,6 +551,33 @@ mod tests {
             desc: None,
         });
         assert_eq!(kind(&w), Some(UnalignedKind::SourceGap));
+    }
+
+    #[test]
+    fn a_source_sentence_is_a_derived_gap_when_the_derived_witness_has_a_gap_in_its_stretch() {
+        let (mut w, al) = parts();
+        // cs.s5 after the last link (cs.s4 ↔ en.s5) could stand after en.s5 or after en.s6.
+        let beads = || vec![NewBead::automatic(vec![4], vec![], 0.5)];
+        let kind = |w: &crate::model::Work| {
+            let mut ids = IdAlloc::new(&al);
+            let built = build_edge(edit(w, &al, beads(), 4), &mut ids);
+            let u = built.edge.unaligned.iter().find(|u| u.sentence == "cs.s5");
+            u.map(|u| u.kind)
+        };
+        assert_eq!(kind(&w), Some(UnalignedKind::SourceOnly));
+        // The English breaks off inside en.s6: cs.s5 may be what it lost.
+        let en = w.layers.iter().position(|l| l.id == "en").unwrap();
+        w.layers[en].gaps.push(Gap {
+            inside: true,
+            after: 6,
+            block: 2,
+            reason: "source-incomplete".into(),
+            desc: None,
+        });
+        assert_eq!(kind(&w), Some(UnalignedKind::DerivedGap));
+        // A gap before the last link excuses nothing after it.
+        w.layers[en].gaps[0].after = 2;
+        assert_eq!(kind(&w), Some(UnalignedKind::SourceOnly));
     }
 
     #[test]

@@ -517,12 +517,15 @@ impl TraceStep {
             }
             ("link", k) => format!("link {k}"),
             (_, "source-gap") => "no counterpart: the source witness has a gap here".into(),
+            (_, "derived-gap") => {
+                "no counterpart: the derived witness has a gap here (not an omission)".into()
+            }
             (_, "source-only") => "no counterpart: omitted in this layer".into(),
             (_, "derived-only") => "no counterpart: added in this layer".into(),
             (_, k) => k.to_owned(),
         };
-        // A gap in the source is a fact of the witness, not a judgement with a score.
-        if s.kind == "source-gap" {
+        // A gap in a witness is a fact of the witness, not a judgement with a score.
+        if s.kind == "source-gap" || s.kind == "derived-gap" {
             format!("step {}: {what}, {conf}", s.id)
         } else {
             format!("step {}: {what}, cert {}, {conf}", s.id, s.cert)

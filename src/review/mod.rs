@@ -7,7 +7,7 @@
 //! atomically.
 
 use crate::model::{
-    Agent, ChangeStatus, Link, LinkStatus, Relation, Unaligned, UnalignedKind, Work, WorkAlignment,
+    Agent, ChangeStatus, Link, LinkStatus, Relation, Unaligned, Work, WorkAlignment,
 };
 pub use crate::model::{SentenceIndex, SentencePos};
 use crate::provenance::edge::span;
@@ -637,13 +637,11 @@ impl EdgeStatus {
 /// ([`crate::coverage::DEFAULT_DOUBT_BELOW`], where its meaning is documented).
 pub const DOUBTFUL_BELOW: f64 = crate::coverage::DEFAULT_DOUBT_BELOW;
 
-/// Whether an unaligned sentence is doubtful: automatic, not past a gap of the source witness,
-/// and with `cert` below [`DOUBTFUL_BELOW`] (what `coverage` reports as a doubtful omission or
-/// addition; a sentence left over by an edit has `cert` 0 and comes first).
+/// Whether an unaligned sentence is doubtful: automatic, not past a gap of a witness (source or
+/// derived), and with `cert` below [`DOUBTFUL_BELOW`] (what `coverage` reports as a doubtful
+/// omission or addition; a sentence left over by an edit has `cert` 0 and comes first).
 pub fn doubtful_unaligned(u: &Unaligned) -> bool {
-    u.status == LinkStatus::Automatic
-        && u.kind != UnalignedKind::SourceGap
-        && u.cert < DOUBTFUL_BELOW
+    u.status == LinkStatus::Automatic && !u.kind.is_gap() && u.cert < DOUBTFUL_BELOW
 }
 
 /// Review progress per edge, in the order of the alignment's edges.
@@ -655,7 +653,7 @@ pub fn status(al: &WorkAlignment) -> Vec<EdgeStatus> {
             let is_verified = |s: &LinkStatus| matches!(s, LinkStatus::Verified { .. });
             let confirmed = e.links.iter().filter(|l| is_verified(&l.status)).count();
             // Doubtful as `coverage` counts it: omissions and additions the aligner is unsure
-            // of are looked at like unsure links; a source gap is a fact of the witness.
+            // of are looked at like unsure links; a gap of a witness is a fact of the witness.
             let doubtful = e
                 .links
                 .iter()

@@ -19,6 +19,7 @@ mod cli_manners;
 mod common;
 mod coverage;
 mod coverage_cli;
+mod derived_gap;
 mod e5_equivalence;
 mod edition;
 mod edition_cli;

@@ -166,7 +166,10 @@ impl Context<'_> {
                     } else {
                         0.0
                     };
-                    let mut c = p.prior[t] + length_cost(length_d2(p, si, ls, lt)) - p.lambda * lex;
+                    // The quotation-mark cue as the search adds it (0 with vectors: there the
+                    // semantic cost carries it).
+                    let mut c = p.prior[t] + length_cost(length_d2(p, si, ls, lt)) - p.lambda * lex
+                        + p.quote_cost(level.quotes, si, tj);
                     if let Some(sem) = self.sem {
                         c += sem.bead_cost_from(p.sem_weight, pair, (si, a), (tj, b));
                     }

@@ -227,7 +227,8 @@ pub(super) fn about(o: &mut String, ctx: &Ctx, opts: &EditionOptions) -> Result<
             EdgeState::Measured => format!(
                 "{}/{} sentences ({:.1} %)",
                 t.source_sentences_covered,
-                t.source_sentences,
+                // Of what the derived witness holds (as the percentage).
+                t.source_sentences - t.derived_gap,
                 t.coverage_pct.unwrap_or(0.0)
             ),
         };
@@ -236,6 +237,7 @@ pub(super) fn about(o: &mut String, ctx: &Ctx, opts: &EditionOptions) -> Result<
             (t.omitted, "omitted"),
             (t.added, "added"),
             (t.source_gap, "past a gap in the source"),
+            (t.derived_gap, "past a gap in the derived witness"),
             (t.merged_or_split, "merged/split"),
             (t.doubtful, "doubtful"),
         ] {
@@ -260,6 +262,7 @@ pub(super) fn about(o: &mut String, ctx: &Ctx, opts: &EditionOptions) -> Result<
          <li><span class=\"s omitted\">marked red on the left</span> omitted in a derived layer</li>\
          <li><span class=\"s added\">green</span> added: no counterpart in the source</li>\
          <li><span class=\"s source-gap\">dashed</span> the source witness has a gap here</li>\
+         <li><span class=\"s derived-gap\">dotted</span> not omitted: the derived witness has a gap here</li>\
          <li><span class=\"s doubtful\">wavy, with ?</span> doubtful link (the aligner's confidence is below {})</li>\
          <li><span class=\"s partial\">dashed underline</span> partial: one side covers clearly less than the other</li><li><span class=\"s nm\">n:m</span> merged or split</li>\
          <li><span class=\"s verified\">✓</span> confirmed by an editor (the panel says who and when)</li>\

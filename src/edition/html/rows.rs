@@ -127,6 +127,15 @@ pub(super) fn looks(
                 if m.source_gap {
                     add("source-gap", "the source witness has a gap here".into());
                 }
+                if !m.derived_gap_in.is_empty() {
+                    add(
+                        "derived-gap",
+                        format!(
+                            "not omitted: the witness of {} has a gap here",
+                            m.derived_gap_in.join(", ")
+                        ),
+                    );
+                }
                 if m.doubtful {
                     add("doubtful", "doubtful link".into());
                 }
@@ -217,6 +226,9 @@ pub(super) fn steps(work: &Work, alignment: &WorkAlignment, opts: &EditionOption
                 UnalignedKind::SourceGap => {
                     format!("the source witness {} has a gap here", rel.source)
                 }
+                UnalignedKind::DerivedGap => {
+                    format!("the derived witness {} has a gap here", rel.derived)
+                }
             };
             let s = step(
                 format!("no counterpart: {what} ({})", u.id),
@@ -249,6 +261,9 @@ pub(super) fn empty_cell(lid: &str, rows: &[&Row], steps: &Steps) -> String {
                     ("m-omitted", format!("omitted in {lid}"))
                 }
                 UnalignedKind::SourceGap if src == lid => {
+                    ("m-gap", "not in this witness: it has a gap here".to_owned())
+                }
+                UnalignedKind::DerivedGap if der == lid => {
                     ("m-gap", "not in this witness: it has a gap here".to_owned())
                 }
                 UnalignedKind::DerivedOnly if src == lid => {

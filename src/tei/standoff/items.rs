@@ -6,7 +6,7 @@
 
 use super::TOOL_ID;
 use super::write::fmt_cert;
-use crate::model::{Agent, Change, ChangeStatus, Link, LinkStatus, Unaligned, UnalignedKind};
+use crate::model::{Agent, Change, ChangeStatus, Link, LinkStatus, Unaligned};
 use crate::model::{UNKNOWN_AGENT, WorkAlignment};
 use crate::provenance::record::change_of;
 use crate::tei::escape::{self, push_attr as esc};
@@ -155,14 +155,14 @@ pub(crate) fn link(
     o.push_str("/>\n");
 }
 
-/// An unaligned ptr. A source gap is a fact of the witness (it has no text there), not a
+/// An unaligned ptr. A gap of a witness (source or derived) is a fact of the witness (it has no text there), not a
 /// judgement: no certainty is claimed for it.
 pub(crate) fn ptr(o: &mut String, n: &mut impl Naming, u: &Unaligned, resp: Resp<'_>) {
     o.push_str("      <ptr");
     n.id_attr(o, &u.id);
     let _ = write!(o, " type=\"unaligned\" subtype=\"{}\"", u.kind.as_str());
     targets(o, n, [(u.layer.as_str(), u.sentence.as_str())]);
-    if !(u.kind == UnalignedKind::SourceGap && u.cert == 1.0) {
+    if !(u.kind.is_gap() && u.cert == 1.0) {
         cert(o, u.cert);
     }
     resp_attrs(o, resp);

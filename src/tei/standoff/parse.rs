@@ -488,6 +488,7 @@ impl Refs<'_> {
             "source-only" => UnalignedKind::SourceOnly,
             "derived-only" => UnalignedKind::DerivedOnly,
             "source-gap" => UnalignedKind::SourceGap,
+            "derived-gap" => UnalignedKind::DerivedGap,
             other => {
                 return Err(p.invalid(Some(el), format!("unknown unaligned subtype \"{other}\"")));
             }
@@ -500,9 +501,9 @@ impl Refs<'_> {
             kind,
             layer,
             sentence,
-            // A source gap is written without @cert: it is a fact of the witness, which the
-            // model holds as certain.
-            cert: if kind == UnalignedKind::SourceGap && el.attr("cert").is_none() {
+            // A gap of a witness is written without @cert: it is a fact of the witness, which
+            // the model holds as certain.
+            cert: if kind.is_gap() && el.attr("cert").is_none() {
                 1.0
             } else {
                 p.cert(el)?
