@@ -573,6 +573,7 @@ mod tests {
             block: 2,
             reason: "source-incomplete".into(),
             desc: None,
+            at: None,
         });
         assert_eq!(kind(&w), Some(UnalignedKind::DerivedGap));
         // A gap before the last link excuses nothing after it.
