@@ -135,6 +135,10 @@ pub struct Gap {
     /// counterpart.
     #[serde(default)]
     pub inside: bool,
+    /// For a gap inside a sentence: where it stands in the sentence's text, in characters
+    /// from the start (the end for a sentence that breaks off), to show it in place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<usize>,
 }
 
 /// One layer (witness) of a work: one TEI file.

@@ -1,15 +1,16 @@
 //! Importing an alignment made elsewhere (InterText, a TMX, a spreadsheet) into one edge of a
 //! work's alignment: read the file, check and record the people it says confirmed its beads,
 //! put the beads into the edge ([`crate::formats::merge_edge`], through the edge core) and record
-//! the import as one change — none when the file agrees with the alignment.
+//! the import as one change per hand that made its items (the person who confirmed them, the
+//! tool) — none when the file agrees with the alignment.
 
 use super::{ProjectError, Result, record_confirmers};
 use crate::formats::{
     Format, FormatError, ImportMode, ImportReport, find_edge, import, keep_confirmers, merge_edge,
     relation_of,
 };
-use crate::model::{ChangeStatus, LinkStatus, Work, WorkAlignment};
-use crate::provenance::record::record_edges;
+use crate::model::{LinkStatus, Work, WorkAlignment};
+use crate::provenance::record::record_edges_by_maker;
 
 /// What to import.
 #[derive(Debug, Clone)]
@@ -93,10 +94,12 @@ pub fn import_alignment(
             ImportMode::Merge => "merge",
         }
     );
-    // One change for this import, naming what it did; none when the file agrees with the
-    // alignment.
+    // The import's change, naming what it did: the links a person confirmed under a
+    // `verified` change of that person (as `link` records a confirmation), the tool's under an
+    // automatic one — two changes when the file brings both; none when the file agrees with
+    // the alignment.
     let tool = crate::tei::standoff::TOOL_ID;
-    let changed = record_edges(&old, al, ChangeStatus::Automatic, tool, req.when, &what).is_some();
+    let changed = !record_edges_by_maker(&old, al, tool, req.when, &what).is_empty();
     Ok(ImportOutcome {
         relation: rel.id,
         report,

@@ -544,6 +544,7 @@ mod tests {
         // aligner would have put cs.s5 and en.s6 in.
         w.layers[0].gaps.push(Gap {
             inside: false,
+            at: None,
             after: 5,
             block: 2,
             reason: "source-incomplete".into(),
@@ -572,6 +573,7 @@ mod tests {
             block: 2,
             reason: "source-incomplete".into(),
             desc: None,
+            at: None,
         });
         assert_eq!(kind(&w), Some(UnalignedKind::DerivedGap));
         // A gap before the last link excuses nothing after it.

@@ -210,39 +210,161 @@ pub(crate) fn record_diffs(
     (status, who, when): (ChangeStatus, &str, &str),
     desc: String,
 ) -> String {
-    new.changes.clone_from(&old.changes);
-    let id = fresh_change_id(new);
-    let change = Change {
-        id: id.clone(),
+    let group = ChangeGroup {
+        diffs: diffs.to_vec(),
         status,
         who: who.to_owned(),
         when: when.to_owned(),
         desc,
     };
-    let touched: std::collections::HashSet<&str> = diffs
+    record_groups(old, new, vec![group]).remove(0)
+}
+
+/// One change of an operation: what it did (`diffs`), by whom, when, in words.
+struct ChangeGroup {
+    diffs: Vec<EdgeDiff>,
+    status: ChangeStatus,
+    who: String,
+    when: String,
+    desc: String,
+}
+
+/// Record an operation whose items were made by different hands — an import brings beads a
+/// person confirmed and beads the tool made —: one change per maker, each item it added or
+/// changed pointing at the change of its own maker (a confirmed item at a `verified` change of
+/// its editor and date, as `link` records it; an automatic one at an automatic change of the
+/// tool). The removals go with the automatic change when there is one. With one maker this is
+/// [`record_edges`]. Returns the change ids (none when no edge changed).
+pub(crate) fn record_edges_by_maker(
+    old: &WorkAlignment,
+    new: &mut WorkAlignment,
+    tool: &str,
+    when: &str,
+    what: &str,
+) -> Vec<String> {
+    let diffs = diff_edges(&old.edges, &new.edges);
+    if diffs.is_empty() {
+        return Vec::new();
+    }
+    let status_of: HashMap<&str, &LinkStatus> = statuses(new).collect();
+    // The makers in file order of their first item: (who, when) of a person, `None` the tool.
+    let mut makers: Vec<Option<(String, String)>> = Vec::new();
+    let maker = |id: &str| match status_of.get(id) {
+        Some(LinkStatus::Verified { who, when }) => Some((who.clone(), when.clone())),
+        _ => None,
+    };
+    for d in &diffs {
+        for id in d.added.iter().chain(&d.changed) {
+            let m = maker(id);
+            if !makers.contains(&m) {
+                makers.push(m);
+            }
+        }
+    }
+    if makers.len() <= 1 {
+        let (status, who, w) = match makers.pop().flatten() {
+            Some((who, w)) => (ChangeStatus::Verified, who, w),
+            None => (ChangeStatus::Automatic, tool.to_owned(), when.to_owned()),
+        };
+        let desc = format!("{what} {}", describe(&diffs));
+        return vec![record_diffs(old, new, &diffs, (status, &who, &w), desc)];
+    }
+    // Removals with the automatic change, else with the first.
+    let removals_at = makers.iter().position(Option::is_none).unwrap_or(0);
+    let groups = makers
         .iter()
-        .flat_map(|d| d.added.iter().chain(&d.changed).map(String::as_str))
+        .enumerate()
+        .map(|(k, m)| {
+            let mine = |ids: &[String]| -> Vec<String> {
+                ids.iter().filter(|id| maker(id) == *m).cloned().collect()
+            };
+            let part: Vec<EdgeDiff> = diffs
+                .iter()
+                .map(|d| EdgeDiff {
+                    relation: d.relation.clone(),
+                    added: mine(&d.added),
+                    changed: mine(&d.changed),
+                    removed: if k == removals_at {
+                        d.removed.clone()
+                    } else {
+                        vec![]
+                    },
+                })
+                .filter(|d| !d.is_empty())
+                .collect();
+            let (status, who, w, by) = match m {
+                Some((who, w)) => (
+                    ChangeStatus::Verified,
+                    who.clone(),
+                    w.clone(),
+                    format!("confirmed by {who}"),
+                ),
+                None => (
+                    ChangeStatus::Automatic,
+                    tool.to_owned(),
+                    when.to_owned(),
+                    "automatic".to_owned(),
+                ),
+            };
+            let what = what.trim_end_matches(':');
+            let desc = format!("{what}, {by}: {}", describe(&part));
+            ChangeGroup {
+                diffs: part,
+                status,
+                who,
+                when: w,
+                desc,
+            }
+        })
         .collect();
-    // The items the operation made or changed point at its change (when it fits them: an
-    // automatic ptr left over by a link by hand points at the latest automatic change); the
-    // others keep the change they had in `old`.
-    let automatic = change.status == ChangeStatus::Automatic;
-    let mut changes = std::mem::take(&mut new.changes);
-    changes.push(change);
+    record_groups(old, new, groups)
+}
+
+/// Add one change per group, in order, and point the items each group added or changed at its
+/// change (when it fits them: an automatic ptr left over by a link by hand points at the
+/// latest automatic change); the others keep the change they had in `old`. Returns the ids.
+fn record_groups(
+    old: &WorkAlignment,
+    new: &mut WorkAlignment,
+    groups: Vec<ChangeGroup>,
+) -> Vec<String> {
+    new.changes.clone_from(&old.changes);
+    // The group that touched each item, and each group's change.
+    let mut touched: HashMap<String, usize> = HashMap::new();
+    let mut made: Vec<Change> = Vec::new();
+    for (k, g) in groups.into_iter().enumerate() {
+        for d in &g.diffs {
+            for id in d.added.iter().chain(&d.changed) {
+                touched.entry(id.clone()).or_insert(k);
+            }
+        }
+        let change = Change {
+            id: fresh_change_id(new),
+            status: g.status,
+            who: g.who,
+            when: g.when,
+            desc: g.desc,
+        };
+        // Pushed at once, so that the next fresh id is above it.
+        new.changes.push(change.clone());
+        made.push(change);
+    }
+    let changes = std::mem::take(&mut new.changes);
     let mut pinned: BTreeMap<String, String> = BTreeMap::new();
     for (item, st) in statuses(new) {
-        let c = if touched.contains(item) {
-            let fits = match st {
-                LinkStatus::Automatic => automatic,
-                LinkStatus::Verified { when: w, .. } => w == when,
-            };
-            if fits {
-                Some(id.clone())
-            } else {
-                fallback_change(&changes, st)
+        let c = match touched.get(item).map(|&k| &made[k]) {
+            Some(ch) => {
+                let fits = match st {
+                    LinkStatus::Automatic => ch.status == ChangeStatus::Automatic,
+                    LinkStatus::Verified { when: w, .. } => w == &ch.when,
+                };
+                if fits {
+                    Some(ch.id.clone())
+                } else {
+                    fallback_change(&changes, st)
+                }
             }
-        } else {
-            change_of(old, item, st)
+            None => change_of(old, item, st),
         };
         if let Some(c) = c {
             pinned.insert(item.to_owned(), c);
@@ -250,7 +372,7 @@ pub(crate) fn record_diffs(
     }
     new.changes = changes;
     new.item_changes = pinned;
-    id
+    made.into_iter().map(|c| c.id).collect()
 }
 
 /// A fresh change id `ch<n>` above every one used: only changes have such ids (and the history

@@ -75,6 +75,7 @@ fn letter() -> Work {
     let mut cs = layer("cs", Some("ru"), &CS);
     cs.gaps.push(Gap {
         inside: false,
+        at: None,
         after: 3,
         block: 0,
         reason: "source-incomplete".into(),
@@ -83,6 +84,7 @@ fn letter() -> Work {
     let mut ru = layer("ru", None, &[]);
     ru.gaps.push(Gap {
         inside: false,
+        at: None,
         after: 0,
         block: 0,
         reason: "text-unavailable".into(),

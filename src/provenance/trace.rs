@@ -79,6 +79,56 @@ pub struct TraceSentence {
     pub id: String,
     /// Its text.
     pub text: String,
+    /// The gap the sentence holds (the witness breaks off, or resumes, inside it), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gap: Option<SentenceGap>,
+}
+
+/// A gap inside a sentence, as the edition shows it: `[…]` in place, with its reason.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SentenceGap {
+    /// Where it stands in the sentence's text, in characters from the start.
+    pub at: usize,
+    /// `@reason` (e.g. `source-incomplete`).
+    pub reason: String,
+    /// Its description (`<desc>`), if any.
+    pub desc: Option<String>,
+}
+
+/// The mark of a gap in a sentence's text (the edition's).
+pub const GAP_MARK: &str = "[…]";
+
+impl TraceSentence {
+    /// The text with the gap's mark in place (`…naše prohlá[…]`).
+    pub fn marked_text(&self) -> String {
+        let Some(g) = &self.gap else {
+            return self.text.clone();
+        };
+        let cut = self
+            .text
+            .char_indices()
+            .nth(g.at)
+            .map_or(self.text.len(), |(b, _)| b);
+        let (before, after) = self.text.split_at(cut);
+        // Mid-word the mark joins the word ("prohlá[…]"); between words it stands as a word.
+        let mut out = format!("{before}{GAP_MARK}");
+        if before.ends_with(' ') && !after.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(after);
+        out
+    }
+}
+
+/// The gap sentence `idx` of `layer` holds, if any.
+fn sentence_gap(layer: &Layer, idx: usize) -> Option<SentenceGap> {
+    let g = layer.gaps.iter().find(|g| g.inside && g.after == idx + 1)?;
+    let len = layer.sentences.get(idx)?.text.chars().count();
+    Some(SentenceGap {
+        at: g.at.unwrap_or(len).min(len),
+        reason: g.reason.clone(),
+        desc: g.desc.clone(),
+    })
 }
 
 /// One link or unaligned ptr of the chain.
@@ -168,12 +218,16 @@ fn trace_layer(
         .get(lid)
         .into_iter()
         .flatten()
-        .map(|id| TraceSentence {
-            id: id.clone(),
-            text: layer
-                .and_then(|l| l.sentences.iter().find(|s| &s.id == id))
-                .map(|s| s.text.clone())
-                .unwrap_or_default(),
+        .map(|id| {
+            let idx = layer.and_then(|l| l.index_of(id));
+            let found = layer.zip(idx);
+            TraceSentence {
+                id: id.clone(),
+                text: found
+                    .map(|(l, i)| l.sentences[i].text.clone())
+                    .unwrap_or_default(),
+                gap: found.and_then(|(l, i)| sentence_gap(l, i)),
+            }
         })
         .collect();
     let steps = rels
@@ -430,7 +484,13 @@ impl TraceLayer {
             }
         }
         for s in &l.sentences {
-            let _ = writeln!(o, "  {}: {}", s.id, s.text);
+            let _ = writeln!(o, "  {}: {}", s.id, s.marked_text());
+            if let Some(g) = &s.gap {
+                let _ = match &g.desc {
+                    Some(d) => writeln!(o, "    {GAP_MARK} gap ({}): {d}", g.reason),
+                    None => writeln!(o, "    {GAP_MARK} gap ({})", g.reason),
+                };
+            }
         }
     }
 }

@@ -282,6 +282,7 @@ fn a_derived_sentence_left_over_after_the_source_breaks_off_is_a_source_gap() {
     // The Czech witness breaks off after its fifth sentence.
     w.layers[0].gaps.push(crate::model::Gap {
         inside: false,
+        at: None,
         after: 5,
         block: 2,
         reason: "source-incomplete".into(),

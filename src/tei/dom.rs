@@ -630,6 +630,29 @@ impl<'a> Doc<'a> {
         }
     }
 
+    /// [`Doc::text`] of the nodes of `i` that start at byte `from` or later: the text after a
+    /// point inside `i` (after a `<gap>` in a sentence).
+    pub(crate) fn text_from(&self, i: usize, from: usize, skip: &[&str], out: &mut String) {
+        let Node::Element(e) = &self.nodes[i] else {
+            if self.range(i).start >= from {
+                self.text(i, skip, out);
+            }
+            return;
+        };
+        if self.range(i).start >= from {
+            self.text(i, skip, out);
+            return;
+        }
+        if skip.contains(&self.local(i).unwrap_or("")) {
+            return;
+        }
+        for &c in &e.children {
+            if self.range(c).end > from {
+                self.text_from(c, from, skip, out);
+            }
+        }
+    }
+
     /// The text content with white space normalised to single spaces.
     pub(crate) fn norm_text(&self, i: usize, skip: &[&str]) -> String {
         let mut s = String::new();

@@ -86,6 +86,7 @@ pub(crate) fn parse_layer_decl(
             blocks: 0,
             block_stack: Vec::new(),
             in_s: None,
+            s_node: 0,
             last_s_end: None,
         };
         walker.walk(t)?;
@@ -277,6 +278,8 @@ struct Walker<'d, 'a> {
     block_stack: Vec<usize>,
     /// Byte offset of the `<s>` we are in, if any.
     in_s: Option<usize>,
+    /// The node of the `<s>` being read (when `in_s`).
+    s_node: usize,
     /// Byte offset where the last `<s>` ended, and the block it was in.
     last_s_end: Option<(usize, Option<usize>)>,
 }
@@ -305,6 +308,7 @@ impl Walker<'_, '_> {
                     desc,
                     // Inside an <s>: that sentence breaks off (or resumes) here.
                     inside: self.in_s.is_some(),
+                    at: self.in_s.map(|_| self.gap_offset(i)),
                 });
                 return Ok(());
             }
@@ -322,6 +326,21 @@ impl Walker<'_, '_> {
             self.block_stack.pop();
         }
         Ok(())
+    }
+
+    /// Where gap `g`, inside the sentence being read, stands in the sentence's text (in
+    /// characters): the text so far less what follows the gap in this `<s>`.
+    fn gap_offset(&self, g: usize) -> usize {
+        let mut after = String::new();
+        self.doc
+            .text_from(self.s_node, self.doc.range(g).end, SKIP, &mut after);
+        let after = crate::tei::dom::normalize_ws(&after).chars().count();
+        let total = self
+            .layer
+            .sentences
+            .last()
+            .map_or(0, |s| s.text.chars().count());
+        total.saturating_sub(after)
     }
 
     fn sentence(&mut self, i: usize, pos: usize) -> Result<(), TeiError> {
@@ -370,6 +389,7 @@ impl Walker<'_, '_> {
         }
         // Look inside for nested <s> and for gaps.
         self.in_s = Some(pos);
+        self.s_node = i;
         for &c in doc.children(i) {
             self.walk(c)?;
         }

@@ -30,6 +30,7 @@ mod fuzz_stable;
 mod import_cli;
 mod interchange_clients;
 mod project;
+mod prov_trial;
 mod readme;
 mod record;
 mod robust_files;
