@@ -383,6 +383,22 @@ pub struct EdgeAlignment {
     pub unaligned: Vec<Unaligned>,
 }
 
+impl EdgeAlignment {
+    /// How many of its links and unaligned ptrs a person confirmed (what a re-alignment must
+    /// keep and a dropped edge would lose).
+    pub fn confirmed(&self) -> usize {
+        let links = self
+            .links
+            .iter()
+            .filter(|l| l.status != LinkStatus::Automatic);
+        let ptrs = self
+            .unaligned
+            .iter()
+            .filter(|u| u.status != LinkStatus::Automatic);
+        links.count() + ptrs.count()
+    }
+}
+
 /// An N-way segment: the sentences of every layer that correspond, and its provenance chain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Segment {

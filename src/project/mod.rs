@@ -353,7 +353,7 @@ fn gone_layers(path: &Path, work: &Work, al: &WorkAlignment) -> Vec<(String, Pat
 /// layer whose edges hold confirmed items is an error unless `--drop-missing` says the layer
 /// was removed on purpose. (Automatic items are dropped: a re-alignment makes them again.)
 fn refuse_losing_confirmed(path: &Path, work: &Work, al: &WorkAlignment) -> Result<()> {
-    use crate::model::LinkStatus;
+    use crate::model::EdgeAlignment;
     for (id, file) in gone_layers(path, work, al) {
         let on_layer = |rel: &str| {
             al.relations
@@ -364,16 +364,7 @@ fn refuse_losing_confirmed(path: &Path, work: &Work, al: &WorkAlignment) -> Resu
             .edges
             .iter()
             .filter(|e| on_layer(&e.relation))
-            .map(|e| {
-                e.links
-                    .iter()
-                    .filter(|l| l.status != LinkStatus::Automatic)
-                    .count()
-                    + e.unaligned
-                        .iter()
-                        .filter(|u| u.status != LinkStatus::Automatic)
-                        .count()
-            })
+            .map(EdgeAlignment::confirmed)
             .sum();
         if confirmed > 0 {
             return Err(ProjectError::LayerGone(format!(

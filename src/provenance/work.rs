@@ -145,15 +145,7 @@ fn report_dropped_edges(
         if relations.iter().any(|r| r.id == e.relation) {
             continue;
         }
-        let n = e
-            .links
-            .iter()
-            .filter(|l| l.status != LinkStatus::Automatic)
-            .count()
-            + e.unaligned
-                .iter()
-                .filter(|u| u.status != LinkStatus::Automatic)
-                .count();
+        let n = e.confirmed();
         if n > 0 {
             let msg = format!(
                 "{n} confirmed link(s) of {} were dropped: the work no longer has this derivation",

@@ -215,18 +215,22 @@ fn a_cut_through_a_sentence_s_content_costs_where_a_clean_cut_does_not() {
     assert_eq!(s.cross_cost(12.0, 3, 3), 0.0);
 }
 
-#[test]
-fn a_number_or_name_crossing_a_cut_costs_unless_a_sentence_along_it_holds_it() {
-    let (sl, tl) = ([40u32; 7], [40u32; 7]);
+/// Seven sentences a side of 40 characters whose vectors each match their translation right
+/// across, and parameters that weigh only the numbers and names across a cut.
+fn names_only() -> ([u32; 7], [u32; 7], crate::align::SemanticParams, Vectors) {
     let params = crate::align::SemanticParams {
         adaptive: 0.0,
         cross: 0.0,
         cross_names: 10.0,
         ..Default::default()
     };
-    // Every sentence's vector matches its translation right across.
     let clean: Vec<Vec<f32>> = (0..7).chain(0..7).map(|k| meaning(8, k)).collect();
-    let vec = Vectors::new(8, clean, 7);
+    ([40u32; 7], [40u32; 7], params, Vectors::new(8, clean, 7))
+}
+
+#[test]
+fn a_number_or_name_crossing_a_cut_costs_unless_a_sentence_along_it_holds_it() {
+    let (sl, tl, params, vec) = names_only();
     let src = ["a", "b", "Zwei Tage für 250 Höhenmeter", "c", "d", "e", "f"];
     let mut tgt = [
         "a",
@@ -253,15 +257,7 @@ fn a_number_or_name_crossing_a_cut_costs_unless_a_sentence_along_it_holds_it() {
 
 #[test]
 fn a_chinese_name_crossing_a_cut_is_read_as_pinyin() {
-    let (sl, tl) = ([40u32; 7], [40u32; 7]);
-    let params = crate::align::SemanticParams {
-        adaptive: 0.0,
-        cross: 0.0,
-        cross_names: 10.0,
-        ..Default::default()
-    };
-    let clean: Vec<Vec<f32>> = (0..7).chain(0..7).map(|k| meaning(8, k)).collect();
-    let vec = Vectors::new(8, clean, 7);
+    let (sl, tl, params, vec) = names_only();
     let src = ["甲", "乙", "丙", "王琦瑶注意到那盏电灯。", "丁", "戊", "己"];
     let mut tgt = [
         "a",
