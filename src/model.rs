@@ -119,6 +119,10 @@ pub struct Sentence {
     pub line: usize,
 }
 
+/// How a gap of a witness is shown in a sentence's text or in place of a missing passage, by
+/// `trace` and the edition alike (`…naše prohlá[…]`): one mark, so both read the same.
+pub const GAP_MARK: &str = "[…]";
+
 /// A place where the witness has no text (`<gap reason>`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Gap {

@@ -81,7 +81,9 @@ pub struct Args {
 /// Options that fill the header of a new layer (boxed: they are many).
 #[derive(Debug, clap::Args)]
 pub struct HeaderArgs {
-    /// The title of the layer [default: the HTML's h1, else the file name].
+    /// The title of the layer [default: the HTML's h1, else for a derived layer its source
+    /// layer's work name with the language and derivation ("Letter to …: English translation",
+    /// read from the source's file beside the output), else the file name].
     #[arg(long)]
     pub title: Option<String>,
     /// Who is responsible for the encoded file (`titleStmt/respStmt`), `id:Name:role` (role:
@@ -268,6 +270,22 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             LayerInput::Missing
         }
     };
+    let source_title = source_title(&output, &a.header);
+    // Named after its file (plain text, no title of its own or of a source): say so, since the
+    // edition shows the title in every column head.
+    if a.header.title.is_none()
+        && source_title.is_none()
+        && matches!(input, LayerInput::Text(_) | LayerInput::Missing)
+    {
+        super::ui::note(&format!(
+            "{out_name}: no --title given: the layer is titled \"{}\" after its file name; \
+             give --title (a layer imported with --source-layer from it is then named after it)",
+            a.input
+                .as_deref()
+                .filter(|p| *p != Path::new("-"))
+                .map_or_else(|| stem(&output), stem)
+        ));
+    }
     let result = make_layer(NewLayer {
         input,
         input_name: &input_name,
@@ -276,6 +294,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         default_id: stem(&output),
         lang: a.lang.clone(),
         title: a.header.title.clone(),
+        source_title: source_title.clone(),
         input_stem: a
             .input
             .as_deref()
@@ -323,6 +342,20 @@ fn refuse_changed_ids(output: &Path, xml: &str) -> anyhow::Result<()> {
         c.id,
         output.display()
     )
+}
+
+/// The title of the first source layer, read from its file beside the output (a work's layers
+/// share a directory), when no --title is given: a derived layer is then named after it.
+fn source_title(output: &Path, h: &HeaderArgs) -> Option<String> {
+    if h.title.is_some() || output == Path::new("-") {
+        return None;
+    }
+    let first = h.source_layer.first()?;
+    let file = output.parent()?.join(format!("{first}.xml"));
+    // A source titled by its own id was itself imported without a title: nothing to name
+    // this one after.
+    let l = tei_align::tei::read_layer(&file).ok()?;
+    (l.title != l.id).then_some(l.title)
 }
 
 /// --source-layer, --derivation, --derivation-resp/-when/-note.

@@ -68,18 +68,19 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 fn print_table(path: &Path, edges: &[review::EdgeStatus], overall: f64) -> anyhow::Result<()> {
     outln!("{}", path.display());
     outln!(
-        "{:<12} {:>6} {:>10} {:>10} {:>9} {:>10} {:>9}",
+        "{:<12} {:>6} {:>10} {:>10} {:>9} {:>10} {:>6} {:>9}",
         "edge",
         "links",
         "confirmed",
         "automatic",
         "doubtful",
         "unaligned",
+        "gaps",
         "reviewed"
     );
     for e in edges {
         outln!(
-            "{:<12} {:>6} {:>10} {:>10} {:>9} {:>10} {:>8.0}%",
+            "{:<12} {:>6} {:>10} {:>10} {:>9} {:>10} {:>6} {:>8.0}%",
             format!("{} → {}", e.source, e.derived),
             e.confirmed + e.automatic,
             e.confirmed,
@@ -90,6 +91,7 @@ fn print_table(path: &Path, edges: &[review::EdgeStatus], overall: f64) -> anyho
                 e.unaligned_confirmed + e.unaligned_automatic,
                 e.unaligned_confirmed
             ),
+            e.source_gap + e.derived_gap,
             e.progress()
         );
     }
@@ -105,6 +107,15 @@ fn print_table(path: &Path, edges: &[review::EdgeStatus], overall: f64) -> anyho
         "overall: {done} of {total} links and unaligned sentences reviewed ({overall:.0}%); doubtful = automatic links, omissions and additions with cert < {}",
         review::DOUBTFUL_BELOW
     );
+    // Which gaps the column counts, where there are any (as `coverage` names them).
+    let (sg, dg): (usize, usize) = edges
+        .iter()
+        .fold((0, 0), |(a, b), e| (a + e.source_gap, b + e.derived_gap));
+    if sg + dg > 0 {
+        outln!(
+            "gaps = unaligned sentences past a gap of a witness (in unaligned; never doubtful): {sg} source-gap, {dg} derived-gap"
+        );
+    }
     Ok(())
 }
 

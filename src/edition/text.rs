@@ -9,7 +9,7 @@
 //! sentence of the layer) the leaves are made from the model instead: one paragraph per block.
 
 use super::escape;
-use crate::model::Layer;
+use crate::model::{GAP_MARK, Layer};
 use crate::tei::dom::{Doc, Node};
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -331,8 +331,7 @@ impl<'a> Renderer<'a> {
             }
             "gap" => {
                 let desc = gap_words(doc, i);
-                let shown = "[…]";
-                self.popup(o, "gap", Some(shown), &escape(&desc), Some("en"));
+                self.popup(o, "gap", Some(GAP_MARK), &escape(&desc), Some("en"));
             }
             "app" => self.app(doc, i, o),
             "choice" => self.choice(doc, i, o),
@@ -566,7 +565,7 @@ impl<'a> Renderer<'a> {
                 Some(d) => format!("gap ({}): {d}", g.reason),
                 None => format!("gap ({})", g.reason),
             };
-            r.popup(&mut o, "gap", Some("[…]"), &escape(&desc), Some("en"));
+            r.popup(&mut o, "gap", Some(GAP_MARK), &escape(&desc), Some("en"));
             Leaf {
                 path: vec![],
                 html: format!(

@@ -3,7 +3,7 @@
 
 use super::ProvenanceError;
 use super::edit::{EdgeEdit, NewBead, build_edge};
-use super::gaps::{align_with_gaps, check_cover, split_at_holes};
+use super::gaps::{GapSide, align_with_gaps, check_cover, split_at_holes};
 use super::ids::IdAlloc;
 use crate::align::{AlignError, AlignOptions};
 use crate::model::{
@@ -314,7 +314,7 @@ fn consecutive(v: &[usize]) -> bool {
 
 /// The beads of the edge in layer positions: the aligner run over every sentence no held ptr
 /// takes (a confirmed "no counterpart" must not be linked, and has no place the aligner could
-/// pin it to), with the held links as fixed beads and the source's gaps as cut points. With
+/// pin it to), with the held links as fixed beads and a witness's gaps as cut points. With
 /// nothing to align against, every sentence stands alone.
 fn aligner_beads(
     source: &Layer,
@@ -348,12 +348,30 @@ fn aligner_beads(
         src_keep.iter().enumerate().map(|(k, i)| (*i, k)).collect();
     let der_pos: HashMap<usize, usize> =
         der_keep.iter().enumerate().map(|(k, i)| (*i, k)).collect();
-    // Gap positions in the source, counted in the sentences the aligner sees.
-    let gap_kept: BTreeSet<usize> = source
-        .gaps
-        .iter()
-        .map(|g| src_keep.partition_point(|&i| i < g.after))
-        .collect();
+    // Gap positions, counted in the sentences the aligner sees: the source's, else the derived
+    // witness's (a translation that breaks off). When both have gaps, the other text is cut
+    // around the source's only; the gap rule still names what lies in the derived one's.
+    let at = |l: &Layer, keep: &[usize]| -> BTreeSet<usize> {
+        l.gaps
+            .iter()
+            .map(|g| keep.partition_point(|&i| i < g.after))
+            .collect()
+    };
+    // The gapped side's sentences that break off inside, in the same positions.
+    let broken = |l: &Layer, keep: &[usize]| -> BTreeSet<usize> {
+        keep.iter()
+            .enumerate()
+            .filter(|&(_, &i)| l.is_truncated(i))
+            .map(|(k, _)| k)
+            .collect()
+    };
+    let (gap_kept, side, truncated) = if source.gaps.is_empty() {
+        let d = (derived, der_keep.as_slice());
+        (at(d.0, d.1), GapSide::Derived, broken(d.0, d.1))
+    } else {
+        let s = (source, src_keep.as_slice());
+        (at(s.0, s.1), GapSide::Source, broken(s.0, s.1))
+    };
     let fixed: Vec<Bead> = held
         .links
         .iter()
@@ -387,7 +405,8 @@ fn aligner_beads(
         relation: relation.id.clone(),
         source,
     };
-    let raw = align_with_gaps(&src_text, &der_text, &opts, &gap_kept).map_err(failed)?;
+    let raw = align_with_gaps(&src_text, &der_text, &opts, &gap_kept, side, &truncated)
+        .map_err(failed)?;
     check_cover(&raw, src_keep.len(), der_keep.len()).map_err(|m| failed(AlignError::Input(m)))?;
     Ok(raw
         .into_iter()

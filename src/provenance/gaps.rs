@@ -1,6 +1,6 @@
-//! Aligning where the source witness has gaps: the derived text is cut where the alignment of
-//! each part is most convincing, and the derived sentences standing in a gap come back as 0-1
-//! beads there.
+//! Aligning where a witness has gaps: the other text is cut where the alignment of each part
+//! is most convincing, and the other side's sentences standing in a gap come back as null
+//! beads there (0-1 for a gap of the source, 1-0 for a gap of the derived witness).
 
 use crate::align::confidence::PLACEMENT;
 use crate::align::{AlignError, AlignOptions};
@@ -14,35 +14,55 @@ const CUT_EXHAUSTIVE: usize = 200;
 /// the source (every start and end pair); beyond, start and end are settled in turn.
 const JOINT_CUT_BUDGET: usize = 5000;
 
-/// Align `src` with `tgt` where the source witness has gaps: `gaps` are positions in `src`
-/// (0 = before the first sentence, `src.len()` = after the last). The derived sentences that
-/// stand in a gap are left out of the alignment and come back as 0-1 beads at the gap.
+/// Which witness of an edge has the gaps the other text is cut around.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum GapSide {
+    /// The source witness breaks off or has lacunae (the Czech letter): derived sentences in a
+    /// gap come back as 0-1 beads.
+    Source,
+    /// The derived witness does (a translation imported with `--gap-end`): source sentences in
+    /// a gap come back as 1-0 beads.
+    Derived,
+}
+
+/// Align `src` with `tgt` where one witness has gaps: `gaps` are positions in that witness's
+/// text (`side`; 0 = before its first sentence, its length = after its last). The other text's
+/// sentences that stand in a gap are left out of the alignment and come back as null beads at
+/// the gap.
 ///
 /// Why: the aligner expects both texts to cover the same content, and estimates their length
 /// ratio from the totals. When the source breaks off (the Czech letter ends mid-word while the
 /// English goes on for a paragraph and five signatures) or loses a passage, that assumption
-/// drags the surplus derived sentences into the neighbouring beads. So the derived text is cut
-/// where the alignment of each part is most convincing: the cut maximising the mean score of
-/// its beads (a cut too early crams source sentences together, a cut too late crams derived
-/// ones; both lower the score). The score is the frozen [`PLACEMENT`] model's, not the
-/// calibrated `@cert` (see there why). Confirmed (fixed) beads are never cut through.
+/// drags the surplus derived sentences into the neighbouring beads; the same holds the other
+/// way for a translation that breaks off. So the other text is cut where the alignment of each
+/// part is most convincing: the cut maximising the mean score of its beads (a cut too early
+/// crams the gapped side's sentences together, a cut too late crams the other side's; both
+/// lower the score). The score is the frozen [`PLACEMENT`] model's, not the calibrated `@cert`
+/// (see there why). The aligner always runs source against derived, whichever side has the
+/// gaps. Confirmed (fixed) beads are never cut through.
 ///
-/// Limits: a part of only one or two source sentences between two gaps is placed unreliably
-/// (the aligner estimates the length ratio from the part itself, so length says little there);
-/// an editor should confirm such links by hand.
+/// Limits: a part of only one or two sentences between two gaps is placed unreliably (the
+/// aligner estimates the length ratio from the part itself, so length says little there); an
+/// editor should confirm such links by hand.
 pub(super) fn align_with_gaps(
     src: &[&str],
     tgt: &[&str],
     opts: &AlignOptions,
     gaps: &BTreeSet<usize>,
+    side: GapSide,
+    truncated: &BTreeSet<usize>,
 ) -> Result<Vec<Bead>, AlignError> {
-    let (n, m) = (src.len(), tgt.len());
-    if gaps.is_empty() || n == 0 || m == 0 {
+    if gaps.is_empty() || src.is_empty() || tgt.is_empty() {
         return crate::align::align(src, tgt, opts);
     }
+    let flip = side == GapSide::Derived;
+    // From here on, beads are in (gapped side, other side) order: `src`/`tgt` of a bead are
+    // the gapped witness's and the other text's sentences.
+    let (gapped, other) = if flip { (tgt, src) } else { (src, tgt) };
+    let (n, m) = (gapped.len(), other.len());
+    let fixed: Vec<Bead> = opts.fixed.iter().map(|b| orient(b.clone(), flip)).collect();
     let inner: Vec<usize> = gaps.iter().copied().filter(|&a| a > 0 && a < n).collect();
-    let fixed_at = opts
-        .fixed
+    let fixed_at = fixed
         .iter()
         .map(|b| (b.src.first().copied(), b.tgt.first().copied()))
         .collect();
@@ -50,23 +70,48 @@ pub(super) fn align_with_gaps(
         src,
         tgt,
         opts,
+        flip,
+        truncated,
+        fixed,
         fixed_at,
     };
-    ctx.solve(
+    let beads = ctx.solve(
         (0, n),
         (0, m),
         gaps.contains(&0),
         gaps.iter().any(|&a| a >= n),
         &inner,
-    )
+    )?;
+    Ok(beads.into_iter().map(|b| orient(b, flip)).collect())
 }
 
-/// The texts and options of one edge, for aligning parts of it.
+/// A bead between (source, derived) and (gapped, other) order: its sides swapped when `flip`.
+fn orient(b: Bead, flip: bool) -> Bead {
+    if flip {
+        Bead {
+            src: b.tgt,
+            tgt: b.src,
+            confidence: b.confidence,
+        }
+    } else {
+        b
+    }
+}
+
+/// The texts and options of one edge, for aligning parts of it. Ranges and beads are in
+/// (gapped side, other side) order; only [`GapCtx::run_scored`] turns them into the aligner's
+/// (source, derived) order and back.
 struct GapCtx<'a> {
     src: &'a [&'a str],
     tgt: &'a [&'a str],
     opts: &'a AlignOptions,
-    /// Where the fixed beads start (first source, first target sentence), to tell them apart.
+    /// The gaps are the derived witness's: (gapped, other) is (derived, source).
+    flip: bool,
+    /// The gapped side's sentences that break off inside (they hold a gap).
+    truncated: &'a BTreeSet<usize>,
+    /// The confirmed beads, in (gapped, other) order.
+    fixed: Vec<Bead>,
+    /// Where the fixed beads start (first gapped, first other sentence), to tell them apart.
     fixed_at: HashSet<(Option<usize>, Option<usize>)>,
 }
 
@@ -78,13 +123,14 @@ impl GapCtx<'_> {
     }
 
     /// As [`Self::run`], each bead with its placement score ([`PLACEMENT`]; meaningless for a
-    /// confirmed bead, which [`Self::score`] leaves out).
+    /// confirmed bead, which [`Self::score`] leaves out). `g` and `o` are ranges of the gapped
+    /// and the other side.
     fn run_scored(
         &self,
-        (s0, s1): (usize, usize),
-        (d0, d1): (usize, usize),
+        g: (usize, usize),
+        o: (usize, usize),
     ) -> Result<Vec<(Bead, f64)>, AlignError> {
-        if s0 == s1 || d0 == d1 {
+        if g.0 == g.1 || o.0 == o.1 {
             // Nothing to pair with: every sentence stands alone.
             let lone = |src: Vec<usize>, tgt: Vec<usize>| {
                 let b = Bead {
@@ -94,11 +140,16 @@ impl GapCtx<'_> {
                 };
                 (b, 1.0)
             };
-            return Ok((s0..s1)
+            return Ok((g.0..g.1)
                 .map(|i| lone(vec![i], vec![]))
-                .chain((d0..d1).map(|j| lone(vec![], vec![j])))
+                .chain((o.0..o.1).map(|j| lone(vec![], vec![j])))
                 .collect());
         }
+        if let Some(out) = self.run_broken_off(g, o)? {
+            return Ok(out);
+        }
+        // The aligner's own order: source against derived.
+        let ((s0, s1), (d0, d1)) = if self.flip { (o, g) } else { (g, o) };
         let inside = |b: &Bead| {
             b.src.first().is_some_and(|&x| x >= s0)
                 && b.src.last().is_some_and(|&x| x < s1)
@@ -133,9 +184,47 @@ impl GapCtx<'_> {
                     tgt: b.tgt.iter().map(|j| j + d0).collect(),
                     confidence: b.confidence,
                 };
-                (bead, score)
+                (orient(bead, self.flip), score)
             })
             .collect())
+    }
+
+    /// The alignment of a part whose last gapped sentence breaks off inside (it holds the gap
+    /// that ends the part), or `None` for any other part. What is left of such a sentence is
+    /// the start of its counterpart, however short: its length says nothing of the
+    /// counterpart's (the aligner would cram "V případě, že by" into the bead before, or leave
+    /// it alone). So the rest of the part is aligned without it, and it is paired with the
+    /// other range's last sentence: the cut search, which chooses where that range ends,
+    /// chooses its counterpart. The pair gets the confidence and score of the rest of the part
+    /// (how sure we are of the alignment that places it). Not when a confirmed bead holds
+    /// either sentence.
+    fn run_broken_off(
+        &self,
+        g: (usize, usize),
+        o: (usize, usize),
+    ) -> Result<Option<Vec<(Bead, f64)>>, AlignError> {
+        let last = g.1 - 1;
+        if !self.truncated.contains(&last)
+            || g.1 - g.0 < 2
+            || o.1 - o.0 < 2
+            || self
+                .fixed
+                .iter()
+                .any(|b| b.src.contains(&last) || b.tgt.contains(&(o.1 - 1)))
+        {
+            return Ok(None);
+        }
+        let mut out = self.run_scored((g.0, last), (o.0, o.1 - 1))?;
+        let n = out.len().max(1) as f64;
+        let conf = out.iter().map(|(b, _)| b.confidence).sum::<f64>() / n;
+        let score = out.iter().map(|(_, x)| x).sum::<f64>() / n;
+        let pair = Bead {
+            src: vec![last],
+            tgt: vec![o.1 - 1],
+            confidence: conf,
+        };
+        out.push((pair, score));
+        Ok(Some(out))
     }
 
     /// Mean placement score of the alignment of two ranges (0 when one is empty).
@@ -145,7 +234,10 @@ impl GapCtx<'_> {
         }
         // Only the beads the aligner chose tell how good a cut is: the fixed ones inside are
         // the same whatever the cut, and counting them would favour a cut that leaves the
-        // aligner fewer (even hopeless) beads.
+        // aligner fewer (even hopeless) beads. A null bead is no evidence for a cut: it counts
+        // as 0, not as its own (often high) score, lest a cut that leaves one side's
+        // sentences unpaired win (a run of 0-1 beads scores well; a translation cut off at its
+        // fourth sentence once beat the right cut at its seventh that way).
         let scores: Vec<f64> = self
             .run_scored(s, d)?
             .into_iter()
@@ -154,7 +246,13 @@ impl GapCtx<'_> {
                     .fixed_at
                     .contains(&(b.src.first().copied(), b.tgt.first().copied()))
             })
-            .map(|(_, x)| x)
+            .map(|(b, x)| {
+                if b.src.is_empty() || b.tgt.is_empty() {
+                    0.0
+                } else {
+                    x
+                }
+            })
             .collect();
         Ok(if scores.is_empty() {
             0.0
@@ -168,7 +266,7 @@ impl GapCtx<'_> {
     fn cut_bounds(&self, split: usize, d: (usize, usize)) -> (usize, usize) {
         let mut lo = d.0;
         let mut hi = d.1;
-        for b in &self.opts.fixed {
+        for b in &self.fixed {
             let (Some(&s_last), Some(&s_first)) = (b.src.last(), b.src.first()) else {
                 continue;
             };

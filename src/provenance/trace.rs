@@ -3,7 +3,9 @@
 //! step of the alignment is.
 
 use super::graph::derivation_order;
-use crate::model::{Agent, EdgeAlignment, Layer, LinkStatus, Relation, Segment, WorkAlignment};
+use crate::model::{
+    Agent, EdgeAlignment, GAP_MARK, Layer, LinkStatus, Relation, Segment, WorkAlignment,
+};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -94,9 +96,6 @@ pub struct SentenceGap {
     /// Its description (`<desc>`), if any.
     pub desc: Option<String>,
 }
-
-/// The mark of a gap in a sentence's text (the edition's).
-pub const GAP_MARK: &str = "[…]";
 
 impl TraceSentence {
     /// The text with the gap's mark in place (`…naše prohlá[…]`).

@@ -7,7 +7,7 @@
 //! atomically.
 
 use crate::model::{
-    Agent, ChangeStatus, Link, LinkStatus, Relation, Unaligned, Work, WorkAlignment,
+    Agent, ChangeStatus, Link, LinkStatus, Relation, Unaligned, UnalignedKind, Work, WorkAlignment,
 };
 pub use crate::model::{SentenceIndex, SentencePos};
 use crate::provenance::edge::span;
@@ -619,6 +619,12 @@ pub struct EdgeStatus {
     pub unaligned_confirmed: usize,
     /// Unaligned ptrs made by the aligner.
     pub unaligned_automatic: usize,
+    /// Unaligned derived sentences past a gap of the source witness (`source-gap`; also counted
+    /// in the unaligned ptrs): what `coverage` counts as `source_gap`.
+    pub source_gap: usize,
+    /// Unaligned source sentences past a gap of the derived witness (`derived-gap`; also counted
+    /// in the unaligned ptrs): what `coverage` counts as `derived_gap`.
+    pub derived_gap: usize,
 }
 
 impl EdgeStatus {
@@ -660,6 +666,7 @@ pub fn status(al: &WorkAlignment) -> Vec<EdgeStatus> {
                 .filter(|l| !is_verified(&l.status) && l.cert < DOUBTFUL_BELOW)
                 .count()
                 + e.unaligned.iter().filter(|u| doubtful_unaligned(u)).count();
+            let gaps = |k: UnalignedKind| e.unaligned.iter().filter(|u| u.kind == k).count();
             let uc = e
                 .unaligned
                 .iter()
@@ -674,6 +681,8 @@ pub fn status(al: &WorkAlignment) -> Vec<EdgeStatus> {
                 doubtful,
                 unaligned_confirmed: uc,
                 unaligned_automatic: e.unaligned.len() - uc,
+                source_gap: gaps(UnalignedKind::SourceGap),
+                derived_gap: gaps(UnalignedKind::DerivedGap),
             }
         })
         .collect()

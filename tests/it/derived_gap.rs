@@ -107,6 +107,16 @@ fn derived_gap_past_the_break_is_not_an_omission() {
     let st: serde_json::Value =
         serde_json::from_str(&ok(d, &["status", "texts/chron", "--json"]).out).unwrap();
     assert_eq!(st["edges"][0]["doubtful"], t["doubtful"], "{st}");
+    // status counts the gaps as coverage does (session 14), in --json and in the table.
+    assert_eq!(st["edges"][0]["derived_gap"], t["derived_gap"], "{st}");
+    assert_eq!(st["edges"][0]["source_gap"], t["source_gap"], "{st}");
+    let table = ok(d, &["status", "texts/chron"]).out;
+    let head: Vec<&str> = table.lines().nth(1).unwrap().split_whitespace().collect();
+    let row: Vec<&str> = table.lines().nth(2).unwrap().split_whitespace().collect();
+    // The last two columns: gaps, then the share reviewed.
+    assert_eq!(head[head.len() - 2..], ["gaps", "reviewed"], "{table}");
+    assert_eq!(row[row.len() - 2], "2", "{table}");
+    assert!(table.contains("0 source-gap, 2 derived-gap"), "{table}");
     let al = d.join("alignments/chron/alignment.xml");
     let xml = std::fs::read_to_string(&al).unwrap();
     assert!(
@@ -124,6 +134,11 @@ fn derived_gap_past_the_break_is_not_an_omission() {
         "{html}"
     );
     assert!(html.contains("2 past a gap in the derived witness"));
+    // trace and the edition mark the break with one mark (`model::GAP_MARK`, session 14).
+    let mark = tei_align::model::GAP_MARK;
+    let tr = ok(d, &["trace", "cs.s7"]).out;
+    assert!(tr.contains(&format!("Strau{mark}")), "{tr}");
+    assert!(html.contains(&format!(">{mark}<")), "{html}");
 }
 
 #[test]

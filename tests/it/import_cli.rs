@@ -399,3 +399,96 @@ fn a_failed_import_leaves_an_existing_output_untouched() {
         .failure();
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "old contents");
 }
+
+/// A layer imported without `--title` (session 14): a derived one is named after its source
+/// (the work's name from the source's title, then its language and derivation), as the letter's
+/// layers are titled; one with nothing to be named after keeps its file name, and a note says
+/// so (not under `-q`).
+#[test]
+fn a_layer_without_a_title_is_named_after_its_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("de.txt"),
+        "Berger kam nach Brünn. Er druckte Kalender.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("cs.txt"),
+        "Berger přišel do Brna. Tiskl kalendáře.\n",
+    )
+    .unwrap();
+    let import = |args: &[&str]| {
+        let out = tool()
+            .current_dir(d)
+            .arg("import")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let title = |f: &str| read_layer(&d.join(f)).unwrap().title;
+    let err = import(&["de.txt", "--lang", "de", "-o", "a/de.xml"]);
+    assert_eq!(title("a/de.xml"), "de");
+    assert!(
+        err.contains("no --title given") && err.contains("\"de\""),
+        "{err}"
+    );
+    let err = import(&["-q", "de.txt", "--lang", "de", "-o", "q/de.xml"]);
+    assert!(!err.contains("--title"), "{err}");
+    let src = "Chronik der Druckerei Berger (Brünn, 1847–1852)";
+    import(&["de.txt", "--lang", "de", "-o", "b/de.xml", "--title", src]);
+    let err = import(&[
+        "cs.txt",
+        "--lang",
+        "cs",
+        "-o",
+        "b/cs.xml",
+        "--source-layer",
+        "de",
+    ]);
+    assert_eq!(
+        title("b/cs.xml"),
+        "Chronik der Druckerei Berger: Czech translation"
+    );
+    assert!(!err.contains("--title"), "{err}");
+    // A title given wins; a source layer not there yet leaves the file name.
+    import(&[
+        "cs.txt",
+        "--lang",
+        "cs",
+        "-o",
+        "c/cs.xml",
+        "--source-layer",
+        "de",
+        "--title",
+        "Kronika",
+    ]);
+    assert_eq!(title("c/cs.xml"), "Kronika");
+    import(&[
+        "cs.txt",
+        "--lang",
+        "cs",
+        "-o",
+        "e/cs.xml",
+        "--source-layer",
+        "de",
+    ]);
+    assert_eq!(title("e/cs.xml"), "cs");
+    // Nor does a source that was itself titled after its file.
+    import(&[
+        "cs.txt",
+        "--lang",
+        "cs",
+        "-o",
+        "a/cs.xml",
+        "--source-layer",
+        "de",
+    ]);
+    assert_eq!(title("a/cs.xml"), "cs");
+}

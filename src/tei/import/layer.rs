@@ -54,8 +54,12 @@ pub struct NewLayer<'a> {
     pub default_id: String,
     /// The language as given; `None`: the input's own (`html/@lang`, `TEI/@xml:lang`).
     pub lang: Option<String>,
-    /// The title as given; `None`: the HTML's title, else `input_stem`, else the layer id.
+    /// The title as given; `None`: the HTML's title, else one made from `source_title`, else
+    /// `input_stem`, else the layer id.
     pub title: Option<String>,
+    /// The title of the (first) layer this one derives from, if it could be read: a derived
+    /// layer without a title of its own is named after it (`derived_title`).
+    pub source_title: Option<String>,
     /// The input file's stem (no input, or standard input: `None`).
     pub input_stem: Option<String>,
     /// The header of a text or HTML input; its layer, language, title, derivations and gap
@@ -133,13 +137,15 @@ fn from_text(req: &NewLayer<'_>) -> Result<Resegmented, TeiError> {
             ));
         }
     };
+    let title = req
+        .title
+        .clone()
+        .or(meta_title)
+        .or_else(|| derived_title(req.source_title.as_deref(), &lang, &req.derivation));
     let spec = HeaderSpec {
         layer: layer.clone(),
         lang: lang.clone(),
-        title: req
-            .title
-            .clone()
-            .or(meta_title)
+        title: title
             .or_else(|| req.input_stem.clone())
             .unwrap_or(layer.clone()),
         derivations: derivations(&req.derivation, &req.header),
@@ -191,6 +197,33 @@ fn derivations(d: &DerivationOptions, header: &HeaderSpec) -> Vec<Derivation> {
             note: d.note.clone(),
         })
         .collect()
+}
+
+/// The title of a derived layer given none, from its source's: the work's name (the source's
+/// title up to a colon, bracket or dash, as the edition reads a work's name from its layers'
+/// titles), then the language and the derivation (`Letter to L. I. Brezhnev, August 1968:
+/// English translation`). A file name says nothing of the text, and the edition shows the title
+/// in every column head; the source's title is what a reader of the pair would call it.
+pub(crate) fn derived_title(
+    source_title: Option<&str>,
+    lang: &str,
+    derivation: &DerivationOptions,
+) -> Option<String> {
+    let t = source_title?.trim();
+    if derivation.sources.is_empty() || t.is_empty() {
+        return None;
+    }
+    let cut = t.find([':', '(', '—']).unwrap_or(t.len());
+    let work = t[..cut].trim_end_matches([' ', ',', '-', '–']).trim();
+    let work = if work.is_empty() { t } else { work };
+    let kind = derivation
+        .kinds
+        .first()
+        .map_or("translation", String::as_str);
+    Some(format!(
+        "{work}: {} {kind}",
+        crate::tei::header::language_name(lang)
+    ))
 }
 
 /// The reasons of the gaps at the start and the end, each once, with their descriptions.
