@@ -348,30 +348,7 @@ fn aligner_beads(
         src_keep.iter().enumerate().map(|(k, i)| (*i, k)).collect();
     let der_pos: HashMap<usize, usize> =
         der_keep.iter().enumerate().map(|(k, i)| (*i, k)).collect();
-    // Gap positions, counted in the sentences the aligner sees: the source's, else the derived
-    // witness's (a translation that breaks off). When both have gaps, the other text is cut
-    // around the source's only; the gap rule still names what lies in the derived one's.
-    let at = |l: &Layer, keep: &[usize]| -> BTreeSet<usize> {
-        l.gaps
-            .iter()
-            .map(|g| keep.partition_point(|&i| i < g.after))
-            .collect()
-    };
-    // The gapped side's sentences that break off inside, in the same positions.
-    let broken = |l: &Layer, keep: &[usize]| -> BTreeSet<usize> {
-        keep.iter()
-            .enumerate()
-            .filter(|&(_, &i)| l.is_truncated(i))
-            .map(|(k, _)| k)
-            .collect()
-    };
-    let (gap_kept, side, truncated) = if source.gaps.is_empty() {
-        let d = (derived, der_keep.as_slice());
-        (at(d.0, d.1), GapSide::Derived, broken(d.0, d.1))
-    } else {
-        let s = (source, src_keep.as_slice());
-        (at(s.0, s.1), GapSide::Source, broken(s.0, s.1))
-    };
+    let (gap_kept, side, truncated) = witness_gaps(source, derived, &src_keep, &der_keep);
     let fixed: Vec<Bead> = held
         .links
         .iter()
@@ -418,6 +395,36 @@ fn aligner_beads(
             })
         })
         .collect())
+}
+
+/// The gaps the aligner's other text is cut around, counted in the sentences it sees (`keep`:
+/// the sentences no held ptr takes): the source's, else the derived witness's (a translation
+/// that breaks off), with the side and that side's sentences that break off inside. When both
+/// have gaps, the cut is made around the source's only; the gap rule still names what lies in
+/// the derived one's.
+fn witness_gaps(
+    source: &Layer,
+    derived: &Layer,
+    src_keep: &[usize],
+    der_keep: &[usize],
+) -> (BTreeSet<usize>, GapSide, BTreeSet<usize>) {
+    let (l, keep, side) = if source.gaps.is_empty() {
+        (derived, der_keep, GapSide::Derived)
+    } else {
+        (source, src_keep, GapSide::Source)
+    };
+    let at = l
+        .gaps
+        .iter()
+        .map(|g| keep.partition_point(|&i| i < g.after))
+        .collect();
+    let broken = keep
+        .iter()
+        .enumerate()
+        .filter(|&(_, &i)| l.is_truncated(i))
+        .map(|(k, _)| k)
+        .collect();
+    (at, side, broken)
 }
 
 /// The aligner's beads as an edit of the edge: the held items as they are (a held automatic
