@@ -271,21 +271,21 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         }
     };
     let source_title = source_title(&output, &a.header);
-    // Named after its file (plain text, no title of its own or of a source): say so, since the
-    // edition shows the title in every column head.
-    if a.header.title.is_none()
+    // Named after its file (plain text, no title of its own or of a source): say so once the
+    // layer is written, since the edition shows the title in every column head.
+    let untitled = (a.header.title.is_none()
         && source_title.is_none()
-        && matches!(input, LayerInput::Text(_) | LayerInput::Missing)
-    {
-        super::ui::note(&format!(
+        && matches!(input, LayerInput::Text(_) | LayerInput::Missing))
+    .then(|| {
+        format!(
             "{out_name}: no --title given: the layer is titled \"{}\" after its file name; \
              give --title (a layer imported with --source-layer from it is then named after it)",
             a.input
                 .as_deref()
                 .filter(|p| *p != Path::new("-"))
                 .map_or_else(|| stem(&output), stem)
-        ));
-    }
+        )
+    });
     let result = make_layer(NewLayer {
         input,
         input_name: &input_name,
@@ -310,7 +310,11 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     if !a.in_place && output != Path::new("-") {
         refuse_changed_ids(&output, &result.xml)?;
     }
-    write_output(&output, &out_name, &result)
+    write_output(&output, &out_name, &result)?;
+    if let Some(n) = untitled {
+        super::ui::note(&n);
+    }
+    Ok(())
 }
 
 /// `-o` names an existing layer: writing over it must not make a sentence id name another
