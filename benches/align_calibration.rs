@@ -855,7 +855,7 @@ fn keep_or_replace(rows: &[Row], refit: &mut Model, ridges: &mut Ridges) {
             // A shipped row that weighs a column its kind no longer weighs, or does not weigh
             // one it now weighs (a new feature: 0 in the row, not always 0 in the beads), is
             // of other features: replaced, whatever its error.
-            let not_weighed = NOT_WEIGHED[kind as usize];
+            let not_weighed = NOT_WEIGHED[usize::from(embedded)][kind as usize];
             let row = &shipped[kind as usize];
             let varies = |c: usize| {
                 pick(rows, true, false, embedded)
