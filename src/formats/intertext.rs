@@ -249,10 +249,11 @@ pub(crate) fn check_document(
         .into_iter()
         .filter_map(|l| work.layer(l))
         .collect();
-    let Some(layer) = found
-        .iter()
-        .find_map(|s| layers.iter().find(|l| l.sentences.iter().any(|x| x.id == s.id)))
-    else {
+    let Some(layer) = found.iter().find_map(|s| {
+        layers
+            .iter()
+            .find(|l| l.sentences.iter().any(|x| x.id == s.id))
+    }) else {
         return match found.first() {
             Some(s) => Err(err(
                 s.line,
@@ -284,14 +285,20 @@ pub(crate) fn check_document(
         if words(&w.text) != words(&s.text) {
             return Err(err(
                 s.line,
-                format!("the text of {} is not the layer's (changed in InterText?)", s.id),
+                format!(
+                    "the text of {} is not the layer's (changed in InterText?)",
+                    s.id
+                ),
             ));
         }
     }
     match want.next() {
         Some(w) => Err(err(
             found.last().map_or(1, |s| s.line),
-            format!("sentence {} of layer {} is not in the document", w.id, layer.id),
+            format!(
+                "sentence {} of layer {} is not in the document",
+                w.id, layer.id
+            ),
         )),
         None => Ok(()),
     }

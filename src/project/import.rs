@@ -97,12 +97,15 @@ pub fn import_alignment(
 ) -> Result<ImportOutcome> {
     let ei = find_edge(al, req.edge)?;
     let rel = relation_of(al, &al.edges[ei])?.clone();
+    // Documents that are not the layers make every id of the file doubtful: said first.
+    let doc_notes = match req.format {
+        Format::InterText => check_intertext_documents(req, work, &rel)?,
+        _ => Vec::new(),
+    };
     let mut imported = import(
         req.format, req.text, req.file, work, &rel, req.who, req.when,
     )?;
-    if req.format == Format::InterText {
-        imported.notes.extend(check_intertext_documents(req, work, &rel)?);
-    }
+    imported.notes.extend(doc_notes);
     // The people the file says confirmed its beads are editors like `--by`: never a person of a
     // layer header under the same id, and recorded in the alignment's header.
     let named: Vec<String> = imported
