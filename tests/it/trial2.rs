@@ -460,3 +460,57 @@ fn a_tsv_opened_in_libreoffice_and_saved_as_csv_imports_back_unchanged() {
     assert!(!r.err.contains("not the layer's"), "{}", r.err);
     assert_eq!(std::fs::read_to_string(&ap).unwrap(), before);
 }
+
+#[test]
+fn check_finds_a_confirmation_pointing_at_another_editors_change_after_a_merge() {
+    // Two editors confirmed one link each in their own clones; both numbered their change the
+    // same, git stopped on the conflict, and the merge was mended by renumbering one side's
+    // change but not the link pointing at it: Jan's link now points at Eva's change, which says
+    // she confirmed it, and when. Before: `check` passed it.
+    let (dir, ap) = aligned();
+    let d = dir.path();
+    ok(
+        d,
+        &["link", "texts/w", "cs.s1", "en.s1", "--by", "jan:Jan Novák"],
+    );
+    ok(
+        d,
+        &["link", "texts/w", "cs.s2", "en.s2", "--by", "eva:Eva Nová"],
+    );
+    ok(d, &["check", "texts/w"]);
+    let al = read_alignment(&ap).unwrap();
+    let link_of = |cs: &str| {
+        let l = al.edges[0].links.iter().find(|l| l.source == [cs]).unwrap();
+        (l.id.clone(), al.item_changes[&l.id].clone())
+    };
+    let ((jan_link, jan_change), (_, eva_change)) = (link_of("cs.s1"), link_of("cs.s2"));
+    let text = std::fs::read_to_string(&ap).unwrap();
+    let merged: String = text
+        .lines()
+        .map(|l| {
+            if l.contains(&format!("xml:id=\"{jan_link}\"")) {
+                l.replace(
+                    &format!("change=\"#{jan_change}\""),
+                    &format!("change=\"#{eva_change}\""),
+                )
+            } else {
+                l.to_owned()
+            }
+        })
+        .map(|l| l + "\n")
+        .collect();
+    assert_ne!(merged, text);
+    std::fs::write(&ap, merged).unwrap();
+    let r = run(d, &["check", "texts/w"]);
+    assert!(
+        !r.ok,
+        "check passed a confirmation under another editor's change"
+    );
+    let want = format!("{jan_link} was confirmed by jan, but its change {eva_change} is eva's");
+    assert!(
+        r.out.contains(&want) || r.err.contains(&want),
+        "{}{}",
+        r.out,
+        r.err
+    );
+}
