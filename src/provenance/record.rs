@@ -262,10 +262,7 @@ pub(crate) fn record_edges_by_maker(
         }
     }
     if makers.len() <= 1 {
-        let (status, who, w) = match makers.pop().flatten() {
-            Some((who, w)) => (ChangeStatus::Verified, who, w),
-            None => (ChangeStatus::Automatic, tool.to_owned(), when.to_owned()),
-        };
+        let (status, who, w) = maker_change(makers.pop().flatten().as_ref(), tool, when);
         let desc = format!("{what} {}", describe(&diffs));
         return vec![record_diffs(old, new, &diffs, (status, &who, &w), desc)];
     }
@@ -292,19 +289,11 @@ pub(crate) fn record_edges_by_maker(
                 })
                 .filter(|d| !d.is_empty())
                 .collect();
-            let (status, who, w, by) = match m {
-                Some((who, w)) => (
-                    ChangeStatus::Verified,
-                    who.clone(),
-                    w.clone(),
-                    format!("confirmed by {who}"),
-                ),
-                None => (
-                    ChangeStatus::Automatic,
-                    tool.to_owned(),
-                    when.to_owned(),
-                    "automatic".to_owned(),
-                ),
+            let (status, who, w) = maker_change(m.as_ref(), tool, when);
+            let by = if m.is_some() {
+                format!("confirmed by {who}")
+            } else {
+                "automatic".to_owned()
             };
             let what = what.trim_end_matches(':');
             let desc = format!("{what}, {by}: {}", describe(&part));
@@ -318,6 +307,19 @@ pub(crate) fn record_edges_by_maker(
         })
         .collect();
     record_groups(old, new, groups)
+}
+
+/// The change a maker's items belong to: a person's `verified` change under their name and date,
+/// or the tool's `automatic` change now (`None`).
+fn maker_change(
+    maker: Option<&(String, String)>,
+    tool: &str,
+    when: &str,
+) -> (ChangeStatus, String, String) {
+    match maker {
+        Some((who, w)) => (ChangeStatus::Verified, who.clone(), w.clone()),
+        None => (ChangeStatus::Automatic, tool.to_owned(), when.to_owned()),
+    }
 }
 
 /// Add one change per group, in order, and point the items each group added or changed at its
