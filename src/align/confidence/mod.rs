@@ -260,7 +260,8 @@ pub struct Model {
 /// sets' beads cannot tell it from a calibrated one: the model-free 1-1, 2-1/1-2 and n:m rows
 /// and the e5 1-1 row are fitted on the alignments of session 13's final aligner (07bcd4d: the
 /// model-free quotation-mark cue, the pinyin names), the e5 2-1/1-2 and n:m rows f787452's; the
-/// null rows, which weigh the search's margin (session 13), bfaffd5's).
+/// model-free null row, which weighs the search's margin (session 13), bfaffd5's; the e5 null
+/// row, which weighs the document's share of null beads again (session 14), 4a4c41d's).
 pub const SHIPPED: Model = Model {
     free: [
         // 1-1
@@ -309,9 +310,9 @@ pub const SHIPPED: Model = Model {
         ],
         // 1-0/0-1
         [
-            -3.2824, 0.0000, -0.7276, 1.1335, -0.3680, 0.4559, 0.0000, -0.4868, -0.0287, -0.7390,
-            0.5306, 1.3063, 0.0000, 0.0000, -1.1909, 1.6992, -0.1379, -0.2170, -2.0812, 0.0000,
-            0.0000, -0.5545, 0.0000, 0.0000, 5.8298, 0.2165,
+            -3.1687, 0.0000, -0.7845, 1.0621, -0.4257, 0.4055, 0.0000, -0.4634, -0.0193, -0.6047,
+            0.5007, 1.3009, -2.4526, 0.0000, -1.2348, 1.6732, -0.1217, -0.1890, -2.0505, 0.0000,
+            0.0000, -0.0359, 0.0000, 0.0000, 5.5588, 0.2200,
         ],
     ],
 };
@@ -431,7 +432,7 @@ impl Model {
                 if data.len() >= 20 {
                     let mut data = data;
                     for (x, _, _) in &mut data {
-                        for &c in NOT_WEIGHED[kind.index()] {
+                        for &c in NOT_WEIGHED[t][kind.index()] {
                             x[c] = 0.0;
                         }
                     }
@@ -443,13 +444,17 @@ impl Model {
     }
 }
 
-/// Columns of [`Evidence::features`] that a kind's rows do not weigh (fitted as 0), per
-/// [`BeadKind::ALL`]. The null rows leave out the document's share of null beads (column 12): on
-/// the fit half a real null bead in a document with many of them is right as often as elsewhere,
-/// and the share only marked unrelated text, which how well the document pairs up (columns 23
-/// and 24) measures directly (`docs/aligner.md`, Calibration, session 12). Not a mask of the
-/// features themselves: the frozen [`PLACEMENT`] model still weighs that share.
-pub const NOT_WEIGHED: [&[usize]; 4] = [&[], &[], &[], &[12]];
+/// Columns of [`Evidence::features`] that a kind's rows do not weigh (fitted as 0), per table
+/// (without, with embeddings) and [`BeadKind::ALL`]. The model-free null row leaves out the
+/// document's share of null beads (column 12): on the fit half a real null bead in a document
+/// with many of them is right as often as elsewhere, and the share only marked unrelated text,
+/// which how well the document pairs up (column 23) measures directly (`docs/aligner.md`,
+/// Calibration, session 12). The e5 null row weighs it again beside its pairing column (24):
+/// with the unrelated-text signal carried by the vectors, the share is the text's own base rate
+/// of reported omissions, and three fit sets judged by a row fitted on the other four are better
+/// calibrated with it (session 14). Not a mask of the features themselves: the frozen
+/// [`PLACEMENT`] model still weighs that share.
+pub const NOT_WEIGHED: [[&[usize]; 4]; 2] = [[&[], &[], &[], &[12]], [&[], &[], &[], &[]]];
 
 /// Ridge penalties per coefficient (intercept excluded), per table (without, with embeddings)
 /// and bead kind. The penalty keeps features that never vary in a kind (the semantic slots
@@ -748,13 +753,13 @@ mod tests {
         let e = evidence(&path, &feats, &|_, _, _, _| (0.7, 100.0), None);
         assert!(e.iter().all(|x| (x.doc_noclue - 0.4).abs() < 1e-6));
         // Only the null row weighs it, and no row of the shipped model weighs a column its
-        // kind does not (the share of null beads for a null bead, say).
+        // kind does not (the share of null beads for a model-free null bead, say).
         let f = e[10].features();
         assert_eq!((f[23], f[24]), (f64::from(e[10].doc_noclue), 0.0));
         assert_eq!((e[3].features()[23], e[3].features()[24]), (0.0, 0.0));
-        for table in [&SHIPPED.free, &SHIPPED.embedded] {
+        for (t, table) in [&SHIPPED.free, &SHIPPED.embedded].into_iter().enumerate() {
             for kind in BeadKind::ALL {
-                for &c in NOT_WEIGHED[kind.index()] {
+                for &c in NOT_WEIGHED[t][kind.index()] {
                     assert_eq!(table[kind.index()][c], 0.0, "{kind:?} column {c}");
                 }
             }
