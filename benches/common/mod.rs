@@ -140,6 +140,7 @@ pub fn semantic_params() -> tei_align::align::SemanticParams {
         ("CROSS", &mut p.cross),
         ("CROSS_NAMES", &mut p.cross_names),
         ("QUOTES", &mut p.quotes),
+        ("MEMBER_GAIN", &mut p.member_gain),
     ] {
         if let Some(v) = var(k) {
             *slot = v;

@@ -322,6 +322,7 @@ fn refined(
         weight: v.params.weight.max(0.0) * v.params.refine_weight,
         bias: v.params.joined_bias,
         shift: v.params.shift,
+        gain: v.params.member_gain,
     };
     Ok(refine::refine(path, &r, embed)?)
 }

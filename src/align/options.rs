@@ -160,6 +160,15 @@ pub struct SemanticParams {
     /// differently on the two sides (`docs/aligner.md`, *Quotation marks at a bead's end*).
     /// With vectors only; 0: off.
     pub quotes: f32,
+    /// In the refinement with the vectors of joined text, a member sentence at the edge of a
+    /// block of several that is like nothing near it (its closest sentence of the other side
+    /// beyond the null rebate's threshold) and takes its bead further from the other side has
+    /// its distance `r` to the other side's block raised by this many times the bead's joined
+    /// `r` with it minus without it (where the block without it has a vector: a single
+    /// sentence's or a joined text of the window). An omission absorbed into a neighbour's
+    /// bead dilutes the bead's joined vector; its own vector against the other side's longer
+    /// block says less (`docs/aligner.md`, *The books with e5*). 0: off.
+    pub member_gain: f32,
 }
 
 impl Default for SemanticParams {
@@ -188,6 +197,7 @@ impl Default for SemanticParams {
             cross: 0.25,
             cross_names: 10.0,
             quotes: 2.0,
+            member_gain: 2.0,
         }
     }
 }

@@ -73,6 +73,8 @@ pub(crate) struct Refiner<'a> {
     /// edge sentence's vector is within this of being closer to the neighbour's block than to
     /// its own bead's (`None`: none are).
     pub shift: Option<f32>,
+    /// See [`super::SemanticParams::member_gain`].
+    pub gain: f32,
 }
 
 /// The windows of `path` worth deciding again, as ranges of bead indices: every bead that is not
@@ -415,11 +417,49 @@ impl Local<'_> {
     fn paired(&self, s: Span, t: Span) -> Option<f32> {
         let vs = self.block(true, s.0, s.1)?;
         let vt = self.block(false, t.0, t.1)?;
-        let (sem, _) =
-            self.r
-                .sem
-                .joined_cost(self.r.weight, (vs, vt), s.0..s.1, t.0..t.1, self.r.bias);
-        Some(length_cost(self.d2(s, t)) - self.r.params.lambda * self.lex(s, t) + sem)
+        let sem = self.r.sem;
+        let (bias, r) = (self.r.bias, self.r.gain);
+        let with = sem.joined_ratio((vs, vt), s.0..s.1, t.0..t.1, bias);
+        // A member that takes the bead further from the other side and is like nothing near
+        // it pays for it (see `SemanticParams::member_gain`).
+        let gain = |on_src: bool, k: usize| {
+            if r <= 0.0 || !sem.unlike_anything(on_src, k) {
+                return 0.0;
+            }
+            self.without(on_src, k, (s, t)).map_or(0.0, |(v, (a, b))| {
+                sem.member_gain(r, on_src, k, (with, sem.joined_ratio(v, a, b, bias)))
+            })
+        };
+        let (cost, _) = sem.joined_cost(self.r.weight, (vs, vt), (s.0..s.1, t.0..t.1), bias, gain);
+        Some(length_cost(self.d2(s, t)) - self.r.params.lambda * self.lex(s, t) + cost)
+    }
+
+    /// The blocks' vectors and spans of the bead of source `s` and target `t` without its
+    /// sentence `k` of one side, where `k` is at the edge of a block of several and the rest
+    /// has a vector (a single sentence's, or a joined text embedded for the window).
+    #[allow(clippy::type_complexity)]
+    fn without(
+        &self,
+        on_src: bool,
+        k: usize,
+        (s, t): (Span, Span),
+    ) -> Option<(
+        (&[f32], &[f32]),
+        (std::ops::Range<usize>, std::ops::Range<usize>),
+    )> {
+        let (x0, x1) = if on_src { s } else { t };
+        if x1 - x0 < 2 {
+            return None;
+        }
+        let rest = match k {
+            k if k == x0 => (x0 + 1, x1),
+            k if k + 1 == x1 => (x0, x1 - 1),
+            _ => return None,
+        };
+        let (s2, t2) = if on_src { (rest, t) } else { (s, rest) };
+        let vs = self.block(true, s2.0, s2.1)?;
+        let vt = self.block(false, t2.0, t2.1)?;
+        Some(((vs, vt), (s2.0..s2.1, t2.0..t2.1)))
     }
 
     /// The best segmentation of source `s0..s1` against target `t0..t1` (a full programme over

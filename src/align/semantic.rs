@@ -551,6 +551,38 @@ impl<'a> Semantic<'a> {
     /// Plus a rebate of `null_own_weight` per unit of the sentence's own distance ratio
     /// beyond its threshold: no sentence of the other side stands out of its neighbourhood
     /// (`docs/aligner.md`, *None of its neighbours stands out*).
+    /// Whether sentence `k` (of the source when `on_src`) is like nothing near it on the other
+    /// side: its closest-neighbour distance beyond the null rebate's threshold.
+    pub(crate) fn unlike_anything(&self, on_src: bool, k: usize) -> bool {
+        let m = if on_src {
+            &self.s_margin
+        } else {
+            &self.t_margin
+        };
+        self.margin > 0.0 && m.best.get(k).is_some_and(|&b| b > self.null_at)
+    }
+
+    /// What is taken off the distance of member sentence `k` (of the source when `on_src`) of a
+    /// bead in the refinement's windows, from the bead's joined `r` with the member and
+    /// without it: `gain ×` how much further the member takes the bead from the other side
+    /// (a negative amount: the member's distance grows), where the member is also like nothing
+    /// near it ([`Semantic::unlike_anything`]); 0 otherwise. A member that brings the bead
+    /// closer is not paid for it: that took true nulls into beads (`docs/aligner.md`, *The
+    /// books with e5*).
+    pub(crate) fn member_gain(
+        &self,
+        gain: f32,
+        on_src: bool,
+        k: usize,
+        (with, without): (f32, f32),
+    ) -> f32 {
+        let g = without - with;
+        if gain <= 0.0 || g >= 0.0 || !self.unlike_anything(on_src, k) {
+            return 0.0;
+        }
+        gain * g
+    }
+
     #[inline]
     pub(crate) fn null_cost(&self, on_src: bool, k: usize) -> f32 {
         if (self.null_weight == 0.0 && self.null_own_weight == 0.0) || self.margin <= 0.0 {
@@ -750,26 +782,41 @@ impl<'a> Semantic<'a> {
         &self.tgt[k * self.dim..(k + 1) * self.dim]
     }
 
+    /// The distance `r` of the paired bead of source sentences `src` and target sentences `tgt`
+    /// whose blocks have the unit vectors `vs` and `vt`, as [`Semantic::joined_cost`] reads it.
+    pub(crate) fn joined_ratio(
+        &self,
+        (vs, vt): (&[f32], &[f32]),
+        src: std::ops::Range<usize>,
+        tgt: std::ops::Range<usize>,
+        bias: f32,
+    ) -> f32 {
+        let (cs, ct) = (dot(vs, self.tgt_centroid), dot(vt, self.src_centroid));
+        let r = (self.normalised(dot(vs, vt), cs, ct) * size_bias(bias, src.len(), tgt.len()))
+            .clamp(0.0, MAX_RATIO);
+        self.rescale(r, (src.start, src.end), (tgt.start, tgt.end))
+    }
+
     /// The cost and the distance `r` of the paired bead of source sentences `src` and target
     /// sentences `tgt` whose blocks have the unit vectors `vs` and `vt` (the vectors of the
     /// joined texts, or a single sentence's), judged as [`Semantic::bead_cost`] judges summed
     /// vectors: half a unit for the bead (its `r` raised by `bias` per sentence beyond two) and
     /// half for each member sentence against the other side's block. A block's closeness to
     /// text in general is read from its own vector here, against the other text's centroid.
+    /// `gain(on_src, k)` is taken off member sentence `k`'s distance: what it adds to the bead
+    /// (see [`super::SemanticParams::member_gain`]; 0 for none).
     pub(crate) fn joined_cost(
         &self,
         weight: f32,
         (vs, vt): (&[f32], &[f32]),
-        src: std::ops::Range<usize>,
-        tgt: std::ops::Range<usize>,
+        (src, tgt): (std::ops::Range<usize>, std::ops::Range<usize>),
         bias: f32,
+        gain: impl Fn(bool, usize) -> f32,
     ) -> (f32, f32) {
         let f = |x: f32| self.hinge(weight, x);
         let (cs, ct) = (dot(vs, self.tgt_centroid), dot(vt, self.src_centroid));
         let (sb, tb) = ((src.start, src.end), (tgt.start, tgt.end));
-        let r = (self.normalised(dot(vs, vt), cs, ct) * size_bias(bias, src.len(), tgt.len()))
-            .clamp(0.0, MAX_RATIO);
-        let r = self.rescale(r, sb, tb);
+        let r = self.joined_ratio((vs, vt), src.clone(), tgt.clone(), bias);
         let quotes = self.quote_cost(src.clone(), tgt.clone());
         if self.member <= 0.0 {
             return (self.cost(weight, r, src.len(), tgt.len()) + quotes, r);
@@ -779,12 +826,12 @@ impl<'a> Semantic<'a> {
         for k in src {
             let v = self.src_vec(k);
             let rk = self.normalised(dot(v, vt), dot(v, self.tgt_centroid), ct);
-            total += mix(self.rescale(rk, (k, k + 1), tb));
+            total += mix(self.rescale(rk, (k, k + 1), tb) - gain(true, k));
         }
         for k in tgt {
             let v = self.tgt_vec(k);
             let rk = self.normalised(dot(vs, v), cs, dot(v, self.src_centroid));
-            total += mix(self.rescale(rk, sb, (k, k + 1)));
+            total += mix(self.rescale(rk, sb, (k, k + 1)) - gain(false, k));
         }
         (0.5 * total + quotes, r)
     }

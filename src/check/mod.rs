@@ -197,6 +197,7 @@ pub fn check(
     checker.derivation_graph();
     checker.edges();
     checker.segments();
+    checker.confirmations();
     let mut rep = CheckReport {
         problems: checker.problems,
         ..CheckReport::default()

@@ -481,6 +481,39 @@ impl<'a> Checker<'a> {
             }
         }
     }
+
+    /// Check 7: a confirmed link or ptr points at the change that records its editor's
+    /// confirmation (`<change status="verified" who="#…">` of the person in its `@resp`). Two
+    /// editors' files merged by git (both numbered their new changes `ch9`, `ch10` …) and
+    /// renumbered by hand can leave a person's links pointing at another person's change, which
+    /// would then say who confirmed them and when.
+    pub(super) fn confirmations(&mut self) {
+        let al = self.al;
+        let by_id: HashMap<&str, &crate::model::Change> =
+            al.changes.iter().map(|c| (c.id.as_str(), c)).collect();
+        for e in &al.edges {
+            let items = e.links.iter().map(|l| (&l.id, &l.status));
+            let ptrs = e.unaligned.iter().map(|u| (&u.id, &u.status));
+            for (id, status) in items.chain(ptrs) {
+                let crate::model::LinkStatus::Verified { who, .. } = status else {
+                    continue;
+                };
+                let Some(c) = al.item_changes.get(id).and_then(|c| by_id.get(c.as_str())) else {
+                    continue;
+                };
+                if c.status == crate::model::ChangeStatus::Verified && &c.who != who {
+                    self.in_alignment(
+                        id,
+                        format!(
+                            "{id} was confirmed by {who}, but its change {} is {}'s ({}): \
+                             a bad merge? point it at {who}'s change",
+                            c.id, c.who, c.desc
+                        ),
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// What resolving the alignment file's pointers needs.

@@ -144,3 +144,171 @@ pub fn import(
     };
     xml::import_beads(&file, &layout, path, rel, default_who, now)
 }
+
+/// One `<s id>` of an InterText document: its id, its text (inline markup left out, white
+/// space normalised) and its line.
+#[derive(Debug, Clone, PartialEq)]
+struct DocSentence {
+    id: String,
+    text: String,
+    line: usize,
+}
+
+/// The `<s id>` elements of an InterText document, in document order.
+fn doc_sentences(src: &str, path: &str) -> Result<Vec<DocSentence>, FormatError> {
+    use quick_xml::events::Event;
+    let err = |line: usize, message: String| FormatError::Parse {
+        path: path.to_owned(),
+        line,
+        message,
+    };
+    let mut reader = quick_xml::Reader::from_str(src);
+    let mut lines = xml::LineCounter::default();
+    let mut out = Vec::new();
+    let mut open: Option<DocSentence> = None;
+    loop {
+        let pos = reader.buffer_position() as usize;
+        let ev = reader.read_event().map_err(|e| {
+            let at = xml::line_at(src, reader.error_position() as usize);
+            err(at, format!("malformed XML: {e}"))
+        })?;
+        let empty = matches!(ev, Event::Empty(_));
+        match ev {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "s" => {
+                let id = e
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.as_ref() == "id")
+                    .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok())
+                    .map(|v| v.into_owned())
+                    .unwrap_or_default();
+                let s = DocSentence {
+                    id,
+                    text: String::new(),
+                    line: lines.line(src, pos),
+                };
+                if empty {
+                    out.push(s);
+                } else {
+                    open = Some(s);
+                }
+            }
+            Event::End(e) if e.local_name().as_ref() == "s" => out.extend(open.take()),
+            Event::Text(t) => {
+                if let Some(s) = open.as_mut() {
+                    s.text.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) => {
+                if let Some(s) = open.as_mut() {
+                    let resolved = if r.is_char_ref() {
+                        r.resolve_char_ref().ok().flatten().map(String::from)
+                    } else {
+                        quick_xml::escape::resolve_predefined_entity(&r.xml10_content())
+                            .map(str::to_owned)
+                    };
+                    s.text.push_str(&resolved.unwrap_or_default());
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+fn words(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Check an InterText document saved beside an imported alignment (`path` names it) against
+/// the layer it stands for. InterText lets its user edit, split, merge and remove sentences,
+/// and then numbers the document's sentences anew (`ItAlignment::renumber`, on by default):
+/// the ids of the alignment it saves may name other sentences than the layer's under the same
+/// ids, and an import would put every link after the edit on the wrong sentences without a
+/// word. So the document must hold the sentences of one layer of `rel`, id for id and text for
+/// text (white space and inline markup aside); otherwise the import is refused, with the first
+/// difference and what to do.
+pub(crate) fn check_document(
+    src: &str,
+    path: &str,
+    work: &Work,
+    rel: &Relation,
+) -> Result<(), FormatError> {
+    let found = doc_sentences(src, path)?;
+    let advice = "InterText numbers a document's sentences anew when one is split, merged or \
+                  removed, and keeps text edits in its own documents: make the change in the \
+                  layer (edit it, `tei-align import --in-place --resplit`), re-align, and export \
+                  again";
+    let err = |line: usize, message: String| FormatError::Parse {
+        path: path.to_owned(),
+        line,
+        message: format!("{message}; {advice}"),
+    };
+    let layers: Vec<_> = [&rel.source, &rel.derived]
+        .into_iter()
+        .filter_map(|l| work.layer(l))
+        .collect();
+    let Some(layer) = found.iter().find_map(|s| {
+        layers
+            .iter()
+            .find(|l| l.sentences.iter().any(|x| x.id == s.id))
+    }) else {
+        return match found.first() {
+            Some(s) => Err(err(
+                s.line,
+                format!(
+                    "sentence {} is in neither layer {} nor {}",
+                    s.id, rel.source, rel.derived
+                ),
+            )),
+            None => Ok(()),
+        };
+    };
+    let mut want = layer.sentences.iter();
+    for s in &found {
+        let Some(w) = want.next() else {
+            return Err(err(
+                s.line,
+                format!("sentence {} is one more than layer {} has", s.id, layer.id),
+            ));
+        };
+        if w.id != s.id {
+            return Err(err(
+                s.line,
+                format!(
+                    "sentence {} stands where layer {} has {}",
+                    s.id, layer.id, w.id
+                ),
+            ));
+        }
+        if words(&w.text) != words(&s.text) {
+            return Err(err(
+                s.line,
+                format!(
+                    "the text of {} is not the layer's (changed in InterText?)",
+                    s.id
+                ),
+            ));
+        }
+    }
+    match want.next() {
+        Some(w) => Err(err(
+            found.last().map_or(1, |s| s.line),
+            format!(
+                "sentence {} of layer {} is not in the document",
+                w.id, layer.id
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The documents an InterText alignment names (`fromDoc`, `toDoc`), as written in the file.
+pub(crate) fn document_names(src: &str, path: &str) -> Result<Vec<String>, FormatError> {
+    let file = xml::read_links(src, path)?;
+    Ok(["fromDoc", "toDoc"]
+        .iter()
+        .filter_map(|k| file.group.get(*k).filter(|v| !v.is_empty()).cloned())
+        .collect())
+}

@@ -589,7 +589,7 @@ pub fn import(
         Format::CesAlign => cesalign::import(src, path, rel, default_who, now),
         Format::InterText => intertext::import(src, path, rel, default_who, now),
         Format::Tmx => tmx::import(src, path, work, rel, default_who, now),
-        Format::Tsv => tsv::import(src, path, default_who, now),
+        Format::Tsv => tsv::import(src, path, work, default_who, now),
         Format::Ladder => ladder::import(src, path, work, rel),
     }
 }

@@ -109,6 +109,11 @@ pub fn export(work: &Work, items: &[EdgeItem], excel: bool) -> Result<String, Fo
     })
 }
 
+/// True when two texts have the same words (white space aside).
+fn same_words(a: &str, b: &str) -> bool {
+    a.split_whitespace().eq(b.split_whitespace())
+}
+
 /// Read a status cell: `auto`, `man` (confirmed, nobody named), `man:<who>:<when>`.
 fn parse_status(cell: &str, default_who: &str, now: &str) -> Result<(LinkStatus, bool), String> {
     let cell = cell.trim();
@@ -145,12 +150,40 @@ fn parse_status(cell: &str, default_who: &str, now: &str) -> Result<(LinkStatus,
     ))
 }
 
-/// Read TSV as [`export`] writes it (with or without `--excel`): the header names the columns,
-/// so they may come in any order and extra ones are ignored; `id`, `source_ids` and
-/// `derived_ids` are needed. Errors name the file and the record's line.
+/// The delimiter of a file a spreadsheet may have saved: a tab (ours), else `;` (what
+/// spreadsheets write as "CSV" where the comma is the decimal sign: cs, de, fr …), else `,`;
+/// told by the header line, which names the columns.
+fn delimiter(src: &str) -> u8 {
+    let header = src.lines().next().unwrap_or("");
+    if header.contains('\t') {
+        b'\t'
+    } else if header.contains(';') {
+        b';'
+    } else if header.contains(',') {
+        b','
+    } else {
+        b'\t'
+    }
+}
+
+/// A certainty cell: `0.93`, or `0,93` as a spreadsheet with a decimal comma writes it.
+fn parse_cert(cell: &str) -> Option<f64> {
+    cell.replace(',', ".")
+        .parse::<f64>()
+        .ok()
+        .filter(|c| (0.0..=1.0).contains(c))
+}
+
+/// Read TSV as [`export`] writes it (with or without `--excel`), or as a spreadsheet saves it
+/// again as CSV (`;` or `,` between cells, a decimal comma, empty rows at the end): the header
+/// names the columns, so they may come in any order and extra ones are ignored; `id`,
+/// `source_ids` and `derived_ids` are needed. A text cell that is not the text of its
+/// sentences in `work` is said in a note (texts are not imported: the ids place the beads).
+/// Errors name the file and the record's line.
 pub fn import(
     src: &str,
     path: &str,
+    work: &Work,
     default_who: &str,
     now: &str,
 ) -> Result<ImportedFile, FormatError> {
@@ -161,7 +194,7 @@ pub fn import(
         message,
     };
     let mut r = csv::ReaderBuilder::new()
-        .delimiter(b'\t')
+        .delimiter(delimiter(src))
         .flexible(true)
         .from_reader(src.as_bytes());
     let header = r
@@ -179,6 +212,11 @@ pub fn import(
         ));
     };
     let (id_col, cert_col, status_col) = (col("id"), col("certainty"), col("status"));
+    let text_cols = [
+        (col("source_text"), src_col),
+        (col("derived_text"), der_col),
+    ];
+    let idx = SentenceIndex::new(work);
     let mut out = ImportedFile::default();
     for rec in r.records() {
         let rec = rec.map_err(|e| {
@@ -186,6 +224,9 @@ pub fn import(
             perr(line, format!("bad TSV record: {e}"))
         })?;
         let line = rec.position().map_or(0, |p| p.line() as usize);
+        if rec.iter().all(|c| c.trim().is_empty()) {
+            continue; // an empty row a spreadsheet keeps at the end
+        }
         let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("");
         let ids = |c: usize| -> Vec<String> {
             rec.get(c)
@@ -197,9 +238,7 @@ pub fn import(
         let cert = match get(cert_col).trim() {
             "" => None,
             c => Some(
-                c.parse::<f64>()
-                    .ok()
-                    .filter(|c| (0.0..=1.0).contains(c))
+                parse_cert(c)
                     .ok_or_else(|| perr(line, format!("certainty '{c}' is not in [0, 1]")))?,
             ),
         };
@@ -214,6 +253,19 @@ pub fn import(
             }
             None => None,
         };
+        for (text_col, ids_col) in text_cols {
+            let cell = strip_neutraliser(get(text_col));
+            let ids = ids(ids_col);
+            let layer: Vec<&str> = ids.iter().filter_map(|id| idx.text(id)).collect();
+            if text_col.is_some() && !same_words(cell, &layer.join(" ")) {
+                out.notes.push(format!(
+                    "{path}:{line}: the text of {} is not the layer's; texts are not imported \
+                     (the ids place the beads): make the change in the layer \
+                     (`tei-align import --in-place --resplit`)",
+                    ids.join(" ")
+                ));
+            }
+        }
         let id = get(id_col).trim();
         out.beads.push(ImportedBead {
             id: crate::tei::is_ncname(id).then(|| id.to_owned()),

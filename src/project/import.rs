@@ -52,6 +52,42 @@ impl From<FormatError> for ProjectError {
     }
 }
 
+/// The documents an InterText alignment names, saved beside it, must be the layers (see
+/// [`crate::formats::intertext::check_document`]); a document that is not there (the
+/// alignment alone, standard input) cannot be compared, which is said in a note.
+fn check_intertext_documents(
+    req: &ImportRequest<'_>,
+    work: &Work,
+    rel: &crate::model::Relation,
+) -> Result<Vec<String>> {
+    use crate::formats::intertext::{check_document, document_names};
+    let mut notes = Vec::new();
+    let dir = std::path::Path::new(req.file).parent();
+    for name in document_names(req.text, req.file)? {
+        let path = match dir {
+            Some(d) if req.file != "-" => d.join(&name),
+            _ => {
+                notes.push(format!(
+                    "{name}: the alignment comes without its documents; their sentences were \
+                     not compared with the layers'"
+                ));
+                continue;
+            }
+        };
+        if !path.is_file() {
+            notes.push(format!(
+                "{}: not found beside {}; its sentences were not compared with the layer's",
+                path.display(),
+                req.file
+            ));
+            continue;
+        }
+        let text = crate::fsutil::read_text(&path)?;
+        check_document(&text, &path.display().to_string(), work, rel)?;
+    }
+    Ok(notes)
+}
+
 /// Import a file into an edge of `al` (as read from the alignment file; the caller saves it
 /// when [`ImportOutcome::changed`]).
 pub fn import_alignment(
@@ -61,9 +97,15 @@ pub fn import_alignment(
 ) -> Result<ImportOutcome> {
     let ei = find_edge(al, req.edge)?;
     let rel = relation_of(al, &al.edges[ei])?.clone();
+    // Documents that are not the layers make every id of the file doubtful: said first.
+    let doc_notes = match req.format {
+        Format::InterText => check_intertext_documents(req, work, &rel)?,
+        _ => Vec::new(),
+    };
     let mut imported = import(
         req.format, req.text, req.file, work, &rel, req.who, req.when,
     )?;
+    imported.notes.extend(doc_notes);
     // The people the file says confirmed its beads are editors like `--by`: never a person of a
     // layer header under the same id, and recorded in the alignment's header.
     let named: Vec<String> = imported

@@ -46,6 +46,7 @@ mod tei_texts;
 mod trace;
 mod trace_errors;
 mod trial;
+mod trial2;
 mod workflow;
 mod workflow_errors;
 mod workflow_two_sources;

@@ -382,3 +382,35 @@ fn an_unrelated_sentence_merged_into_a_bead_earns_nothing_for_itself() {
     let r = s.ratio(one, 1, 1, 1, 1);
     assert!((single - s.cost(4.0, r, 1, 1)).abs() < 1e-4, "{single}");
 }
+
+#[test]
+fn a_member_that_dilutes_its_bead_and_is_like_nothing_near_it_pays() {
+    // Source meaning 3 is not translated: absorbed into the bead of meaning 2 (a 2-1), it
+    // takes the joined vector away from the target's meaning 2.
+    let vec = meaning_3_untranslated();
+    let (sl, tl) = ([40u32; 7], [40u32; 6]);
+    let params = crate::align::SemanticParams::default();
+    let s = Semantic::new(&vec, &vec.src, &vec.tgt, &sl, &tl, &params);
+    assert!(s.unlike_anything(true, 3) && !s.unlike_anything(true, 2));
+    let joined: Vec<f32> = unit(
+        &s.src_vec(2)
+            .iter()
+            .zip(s.src_vec(3))
+            .map(|(a, b)| a + b)
+            .collect::<Vec<_>>(),
+    );
+    let t2 = s.tgt_vec(2);
+    let with = s.joined_ratio((&joined, t2), 2..4, 2..3, 0.0);
+    let without = s.joined_ratio((s.src_vec(2), t2), 2..3, 2..3, 0.0);
+    assert!(with > without, "{with} {without}");
+    let g = s.member_gain(2.0, true, 3, (with, without));
+    assert!(g < 0.0, "{g}");
+    // The translated member, and a member that brings its bead closer, are not touched.
+    assert_eq!(s.member_gain(2.0, true, 2, (with, without)), 0.0);
+    assert_eq!(s.member_gain(2.0, true, 3, (without, with)), 0.0);
+    let cost = |gain: f32| {
+        let f = |on_src: bool, k: usize| if on_src && k == 3 { gain } else { 0.0 };
+        s.joined_cost(12.0, (&joined, t2), (2..4, 2..3), 0.0, f).0
+    };
+    assert!(cost(g) > cost(0.0), "{} {}", cost(g), cost(0.0));
+}
