@@ -598,6 +598,13 @@ fn training(
         .into_iter()
         .filter(keep)
         .collect();
+    weighted(&real, &neg, neg_weight)
+}
+
+/// Training rows: the real beads at weight 1, the reversed translations' weighing `neg_weight`
+/// times the real beads in all (one rule for the shipped fit and the diagnostics, so that what
+/// the diagnostics judge is fitted as the table is).
+fn weighted(real: &[&Row], neg: &[&Row], neg_weight: f64) -> Vec<(Evidence, bool, f64)> {
     let w = neg_weight * real.len() as f64 / neg.len().max(1) as f64;
     real.iter()
         .map(|r| (r.evidence, r.right, 1.0))
@@ -634,13 +641,7 @@ fn null_rows_left_out(rows: &[Row], ridges: &Ridges, neg_weight: f64) {
                 .filter(of)
                 .filter(|r| r.set != *set)
                 .partition(|r| !r.reversed);
-            let w = neg_weight * real.len() as f64 / neg.len().max(1) as f64;
-            let train: Vec<(Evidence, bool, f64)> = real
-                .iter()
-                .map(|r| (r.evidence, r.right, 1.0))
-                .chain(neg.iter().map(|r| (r.evidence, r.right, w)))
-                .collect();
-            let m = Model::fit(&train, &SHIPPED, ridges);
+            let m = Model::fit(&weighted(&real, &neg, neg_weight), &SHIPPED, ridges);
             let pairs: Vec<(f64, bool)> = rows
                 .iter()
                 .filter(of)
@@ -698,13 +699,7 @@ fn null_rows_between_texts(rows: &[Row], ridges: &Ridges, neg_weight: f64) {
                 let on = |r: &&Row| fitted.iter().any(|&i| FIT_SETS[i] == r.set);
                 let (real, neg): (Vec<&Row>, Vec<&Row>) =
                     rows.iter().filter(of).filter(on).partition(|r| !r.reversed);
-                let w = neg_weight * real.len() as f64 / neg.len().max(1) as f64;
-                let train: Vec<(Evidence, bool, f64)> = real
-                    .iter()
-                    .map(|r| (r.evidence, r.right, 1.0))
-                    .chain(neg.iter().map(|r| (r.evidence, r.right, w)))
-                    .collect();
-                let m = Model::fit(&train, &SHIPPED, ridges);
+                let m = Model::fit(&weighted(&real, &neg, neg_weight), &SHIPPED, ridges);
                 let judged: Vec<(f64, bool)> = rows
                     .iter()
                     .filter(of)
