@@ -13,6 +13,15 @@ use std::process::Command;
 use tei_align::model::{LinkStatus, WorkAlignment};
 use tei_align::tei::standoff::read_alignment;
 
+/// The editor's InterText bundle (`it/`) imported into the work's cs–en edge.
+const IMPORT_BUNDLE: &[&str] = &[
+    "import-alignment",
+    "texts/w",
+    "it/w.cs.en.xml",
+    "--format",
+    "intertext",
+];
+
 fn run(dir: &Path, args: &[&str]) -> Run {
     common::run(
         tei_align(dir)
@@ -160,16 +169,7 @@ fn an_intertext_bundle_renumbered_after_a_split_is_refused_not_misplaced() {
     // The editor confirms every link and saves, nothing else changed: imported, each link
     // confirmed by the importing editor, no sentence moved.
     std::fs::write(&al_file, intertext_saved(&links)).unwrap();
-    let r = ok(
-        d,
-        &[
-            "import-alignment",
-            "texts/w",
-            "it/w.cs.en.xml",
-            "--format",
-            "intertext",
-        ],
-    );
+    let r = ok(d, IMPORT_BUNDLE);
     assert!(!r.err.contains("not compared"), "{}", r.err);
     let confirmed: Vec<_> = beads(&old)
         .into_iter()
@@ -188,16 +188,7 @@ fn an_intertext_bundle_renumbered_after_a_split_is_refused_not_misplaced() {
     assert_eq!(changed.matches("<s id").count(), 8, "{changed}");
     std::fs::write(b.join("w.cs.xml"), changed).unwrap();
     std::fs::write(&al_file, intertext_saved(&renumbered(&links))).unwrap();
-    let r = run(
-        d,
-        &[
-            "import-alignment",
-            "texts/w",
-            "it/w.cs.en.xml",
-            "--format",
-            "intertext",
-        ],
-    );
+    let r = run(d, IMPORT_BUNDLE);
     assert!(!r.ok, "a renumbered bundle was imported: {}", r.out);
     for want in [
         "w.cs.xml",
@@ -214,32 +205,14 @@ fn an_intertext_bundle_renumbered_after_a_split_is_refused_not_misplaced() {
     let en = std::fs::read_to_string(b.join("w.en.xml")).unwrap();
     std::fs::write(b.join("w.en.xml"), en.replace("old maps", "old charts")).unwrap();
     std::fs::write(&al_file, intertext_saved(&links)).unwrap();
-    let r = run(
-        d,
-        &[
-            "import-alignment",
-            "texts/w",
-            "it/w.cs.en.xml",
-            "--format",
-            "intertext",
-        ],
-    );
+    let r = run(d, IMPORT_BUNDLE);
     assert!(!r.ok && r.err.contains("the text of en.s6"), "{}", r.err);
     assert_eq!(std::fs::read_to_string(&ap).unwrap(), before);
 
     // The alignment alone (its documents not beside it): imported, with a note saying the
     // sentences could not be compared.
     std::fs::remove_file(b.join("w.en.xml")).unwrap();
-    let r = ok(
-        d,
-        &[
-            "import-alignment",
-            "texts/w",
-            "it/w.cs.en.xml",
-            "--format",
-            "intertext",
-        ],
-    );
+    let r = ok(d, IMPORT_BUNDLE);
     assert!(r.err.contains("w.en.xml: not found beside"), "{}", r.err);
 }
 
