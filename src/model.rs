@@ -273,7 +273,38 @@ pub enum LinkStatus {
         who: String,
         /// When (ISO 8601).
         when: String,
+        /// What the editor confirmed: a short digest of each of the item's sentences as they
+        /// read then ([`crate::provenance::digest`]), in `@target` order, separated by spaces
+        /// (`3f2a9c1e 7b0d11aa`). `None` for a confirmation made before digests were kept
+        /// (unknown: never reported as changed).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        digest: Option<String>,
     },
+}
+
+impl LinkStatus {
+    /// A confirmation by `who` at `when` whose text is not recorded yet (the edge core records
+    /// it when the item is put in: [`crate::provenance::digest`]).
+    pub fn confirmed(who: impl Into<String>, when: impl Into<String>) -> Self {
+        LinkStatus::Verified {
+            who: who.into(),
+            when: when.into(),
+            digest: None,
+        }
+    }
+
+    /// True when a person confirmed the item.
+    pub fn is_verified(&self) -> bool {
+        matches!(self, LinkStatus::Verified { .. })
+    }
+
+    /// The recorded digest of the confirmed texts, if any.
+    pub fn digest(&self) -> Option<&str> {
+        match self {
+            LinkStatus::Verified { digest, .. } => digest.as_deref(),
+            LinkStatus::Automatic => None,
+        }
+    }
 }
 
 /// One bead of an edge, on sentence ids: a TEI `<link>`.

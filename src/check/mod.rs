@@ -198,10 +198,12 @@ pub fn check(
     checker.edges();
     checker.segments();
     checker.confirmations();
+    let unknown = checker.confirmed_texts();
     let mut rep = CheckReport {
         problems: checker.problems,
         ..CheckReport::default()
     };
+    rep.notes.extend(unknown);
 
     // 6. TEI validity.
     let mut files: Vec<PathBuf> = work.layers.iter().map(|l| l.path.clone()).collect();

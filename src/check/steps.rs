@@ -516,6 +516,21 @@ impl<'a> Checker<'a> {
     }
 }
 
+impl Checker<'_> {
+    /// Check 8: a confirmed link or ptr whose sentences were edited since it was confirmed
+    /// (its recorded digest is not that of the text now) claims a confirmation of a text no one
+    /// confirmed: a problem, as a link into a deleted sentence is, so a CI gate stops until a
+    /// person confirms it anew (`tei-align link`) or removes it. Returns the note, said once,
+    /// on confirmations of unknown text (an alignment written before digests were kept).
+    pub(super) fn confirmed_texts(&mut self) -> Option<String> {
+        let found = crate::provenance::digest::check_texts(self.work, self.al);
+        for c in &found.changed {
+            self.in_alignment(&c.item, c.line());
+        }
+        found.unknown_note()
+    }
+}
+
 /// What resolving the alignment file's pointers needs.
 struct Targets<'w> {
     /// The alignment file's own `xml:id`s.

@@ -59,6 +59,12 @@ pub struct AlignSummary {
     pub changed: bool,
     /// Warnings (e.g. a confirmed link whose sentence was deleted).
     pub warnings: Vec<String>,
+    /// Confirmed links and ptrs kept whose sentences were edited since they were confirmed:
+    /// "confirmed on another text: review".
+    pub review: Vec<tei_align::provenance::digest::TextChanged>,
+    /// How many confirmed items have no record of the text confirmed (alignment written before
+    /// tei-align kept one): whether their text changed is unknown.
+    pub confirmed_text_unknown: usize,
 }
 
 /// One edge of an [`AlignSummary`].
@@ -147,6 +153,13 @@ pub fn align(
     for warning in &done.report.warnings {
         super::ui::warn(&format!("{}: {warning}", out.display()));
     }
+    let texts = &done.report.texts;
+    for c in &texts.changed {
+        super::ui::warn(&format!("{}: {}", out.display(), c.line()));
+    }
+    if let Some(note) = texts.unknown_note() {
+        super::ui::note(&format!("{}: {note}", out.display()));
+    }
     let a = done.report.alignment;
     let summary = AlignSummary {
         alignment: out.clone(),
@@ -164,6 +177,8 @@ pub fn align(
         segments: a.segments.len(),
         changed: done.written,
         warnings: done.report.warnings.clone(),
+        review: done.report.texts.changed.clone(),
+        confirmed_text_unknown: done.report.texts.unknown.len(),
     };
     Ok((a, summary))
 }

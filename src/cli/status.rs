@@ -15,8 +15,9 @@ pub struct Args {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
-    /// Also list the doubtful items (automatic links, omissions and additions with cert < 0.5)
-    /// with their texts: what to review first.
+    /// Also list the doubtful items (automatic links, omissions and additions with cert < 0.5,
+    /// and confirmed ones whose sentences were edited since) with their texts: what to review
+    /// first.
     #[arg(long)]
     pub doubtful: bool,
 }
@@ -47,19 +48,33 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     };
     let edges = review::status(&al);
     let overall = review::overall_progress(&edges);
+    let texts = tei_align::provenance::digest::check_texts(&work, &al);
     if args.json {
         let v = serde_json::json!({
             "alignment": path.display().to_string(),
             "edges": edges,
             "progress": overall,
             "problems": problems,
+            // Confirmed items whose sentences were edited since: to review, whatever --doubtful.
+            "confirmed_on_another_text": texts.changed,
+            "confirmed_text_unknown": texts.unknown.len(),
         });
         outln!("{}", serde_json::to_string_pretty(&v)?);
         return result;
     }
     print_table(&path, &edges, overall)?;
+    if !texts.changed.is_empty() {
+        outln!(
+            "confirmed on another text (sentences edited since they were confirmed; review): {}",
+            texts.changed_ids().collect::<Vec<_>>().join(" ")
+        );
+    }
+    if let Some(note) = texts.unknown_note() {
+        super::ui::note(&note);
+    }
     if args.doubtful {
         print_doubtful(&work, &al)?;
+        print_text_changed(&work, &texts.changed)?;
     }
     result
 }
@@ -115,6 +130,22 @@ fn print_table(path: &Path, edges: &[review::EdgeStatus], overall: f64) -> anyho
         outln!(
             "gaps = unaligned sentences past a gap of a witness (in unaligned; never doubtful): {sg} source-gap, {dg} derived-gap"
         );
+    }
+    Ok(())
+}
+
+/// The confirmed items whose sentences were edited since, with their texts now.
+fn print_text_changed(
+    work: &Work,
+    changed: &[tei_align::provenance::digest::TextChanged],
+) -> anyhow::Result<()> {
+    let idx = review::SentenceIndex::new(work);
+    for c in changed {
+        outln!("\n{}", c.line());
+        for id in &c.sentences {
+            let mark = if c.changed.contains(id) { "*" } else { " " };
+            outln!("{mark} {id}: {}", idx.text(id).unwrap_or(""));
+        }
     }
     Ok(())
 }

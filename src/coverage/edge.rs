@@ -335,5 +335,6 @@ pub(super) fn edge_coverage(
         merged_or_split: f.merged_or_split,
         partial: f.partial,
         doubtful: f.doubtful,
+        confirmed_on_another_text: Vec::new(),
     })
 }

@@ -182,6 +182,9 @@ pub struct EdgeCoverage {
     /// Source sentences that are in no link and no unaligned ptr: the alignment is incomplete.
     /// Counted as without counterpart.
     pub unaccounted: Vec<SentenceNote>,
+    /// Confirmed links and ptrs whose sentences were edited since they were confirmed: the
+    /// confirmation is of another text, to review ([`crate::provenance::digest`]).
+    pub confirmed_on_another_text: Vec<crate::provenance::digest::TextChanged>,
 }
 
 /// Counts for an edge, a block or the whole work.
@@ -323,8 +326,12 @@ pub fn report(
 ) -> Result<CoverageReport, CoverageError> {
     let mut edges = Vec::new();
     let mut total = Counts::default();
+    let mut texts = crate::provenance::digest::check_texts(work, alignment).changed;
     for rel in relations_in_order(work, alignment) {
-        let edge = edge_coverage(work, alignment, rel, opts)?;
+        let mut edge = edge_coverage(work, alignment, rel, opts)?;
+        let (mine, rest) = texts.into_iter().partition(|c| c.relation == rel.id);
+        edge.confirmed_on_another_text = mine;
+        texts = rest;
         if edge.state == EdgeState::Measured {
             total.add(&edge.total);
         }

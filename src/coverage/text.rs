@@ -222,8 +222,19 @@ fn sentence_lists(o: &mut String, e: &EdgeCoverage) {
     }
 }
 
-/// The links named: merges and splits, partial links, doubtful beads.
+/// The links named: merges and splits, partial links, doubtful beads; then the confirmations
+/// of a text since edited.
 fn link_lists(o: &mut String, e: &EdgeCoverage) {
+    link_notes(o, e);
+    if !e.confirmed_on_another_text.is_empty() {
+        let _ = writeln!(o, "  confirmed on another text (edited since; review):");
+        for c in &e.confirmed_on_another_text {
+            let _ = writeln!(o, "    {}", c.line());
+        }
+    }
+}
+
+fn link_notes(o: &mut String, e: &EdgeCoverage) {
     let lists: [(&str, &Vec<LinkNote>); 3] = [
         ("merged/split", &e.merged_or_split),
         (

@@ -88,7 +88,18 @@ pub(crate) fn page(
         .filter(|l| !l.has_text())
         .map(|l| l.id.as_str())
         .collect();
-    let marks = sentence_marks(alignment, opts, &without_text);
+    let mut marks = sentence_marks(alignment, opts, &without_text);
+    // A confirmation of a text edited since is marked on every sentence of the item.
+    for c in crate::provenance::digest::check_texts(work, alignment).changed {
+        let note = format!("{} ({} edited since)", c.item, c.changed.join(" "));
+        for id in &c.sentences {
+            marks
+                .entry(id.clone())
+                .or_default()
+                .text_changed
+                .push(note.clone());
+        }
+    }
     let rows = rows(&order, alignment);
     let looks = looks(&rows, &order, &marks);
     let mut leaves: BTreeMap<String, Vec<Leaf>> = BTreeMap::new();

@@ -557,6 +557,9 @@ pub(crate) struct SentenceMarks {
     pub verified: bool,
     /// A link of it is partial: one side covers clearly less than the other.
     pub partial: bool,
+    /// Confirmed items of it whose sentences were edited since they were confirmed, each as
+    /// "a.cs-en.5 (en.s5 edited since)": confirmed on another text, to review.
+    pub text_changed: Vec<String>,
 }
 
 /// Marks of every sentence, by id.

@@ -329,7 +329,7 @@ pub(crate) fn status_word(s: &LinkStatus) -> &'static str {
 pub(crate) fn status_attrs(s: &LinkStatus) -> String {
     match s {
         LinkStatus::Automatic => " status=\"auto\"".into(),
-        LinkStatus::Verified { who, when } => format!(
+        LinkStatus::Verified { who, when, .. } => format!(
             " status=\"man\" resp=\"{}\" when=\"{}\"",
             xml::attr(who),
             xml::attr(when)
@@ -429,6 +429,7 @@ pub(crate) fn status_from_attrs(
             Some(LinkStatus::Verified {
                 who,
                 when: attrs.get("when").cloned().unwrap_or_else(|| now.to_owned()),
+                digest: None,
             })
         }
         Some("auto") | Some("automatic") | Some("plain") => Some(LinkStatus::Automatic),

@@ -40,6 +40,7 @@ fn reviewed() -> WorkAlignment {
     e.unaligned[0].status = LinkStatus::Verified {
         who: "eva".into(),
         when: "2026-11-22T08:00:00Z".into(),
+        digest: None,
     };
     al
 }
@@ -173,7 +174,8 @@ fn intertext_as_the_editor_saves_it_keeps_who_confirmed_and_defaults_to_man() {
         l.status,
         LinkStatus::Verified {
             who: "eva".into(),
-            when: "2026-11-20T08:00:00Z".into()
+            when: "2026-11-20T08:00:00Z".into(),
+            digest: None,
         }
     );
 }
@@ -289,7 +291,8 @@ fn a_file_as_intertext_writes_it_is_read_with_the_todoc_side_first() {
         beads[0].status,
         Some(LinkStatus::Verified {
             who: "eva".into(),
-            when: NOW.into()
+            when: NOW.into(),
+            digest: None,
         })
     );
     assert_eq!(beads[2].status, Some(LinkStatus::Automatic));

@@ -82,7 +82,7 @@ fn describe(al: &WorkAlignment, id: &str, s: &Step<'_>) -> String {
     }
     let status = match s.status {
         LinkStatus::Automatic => "automatic".to_owned(),
-        LinkStatus::Verified { who, when } => format!("confirmed by {who} {when}"),
+        LinkStatus::Verified { who, when, .. } => format!("confirmed by {who} {when}"),
     };
     format!(
         "{} → {} {}{}: {id} {} cert {} {status}",
@@ -183,6 +183,7 @@ fn unit_state(steps: &HashMap<&str, Step<'_>>, u: &Unit) -> (Option<f64>, LinkSt
         _ if all_man => LinkStatus::Verified {
             who: String::new(),
             when: String::new(),
+            digest: None,
         },
         _ => LinkStatus::Automatic,
     };
@@ -247,7 +248,7 @@ fn unaligned_prop(steps: &HashMap<&str, Step<'_>>, u: &Unit) -> String {
         p.push_str(&format!(" cert={}", fmt_cert(c)));
     }
     match &status {
-        LinkStatus::Verified { who, when } if !who.is_empty() => {
+        LinkStatus::Verified { who, when, .. } if !who.is_empty() => {
             p.push_str(&format!(" status=man resp={who} when={when}"))
         }
         LinkStatus::Verified { .. } => p.push_str(" status=man"),
@@ -289,7 +290,7 @@ fn write_unit(
         prop(out, "x-cert", &fmt_cert(c));
     }
     prop(out, "x-status", super::status_word(&status));
-    if let LinkStatus::Verified { who, when } = &status
+    if let LinkStatus::Verified { who, when, .. } = &status
         && !who.is_empty()
     {
         prop(out, "x-resp", who);
@@ -545,6 +546,7 @@ fn props_status(
                     when: props
                         .get("x-when")
                         .map_or_else(|| now.to_owned(), |w| w.trim().to_owned()),
+                    digest: None,
                 }),
                 unnamed,
             ))

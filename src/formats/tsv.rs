@@ -58,7 +58,7 @@ pub fn strip_neutraliser(cell: &str) -> &str {
 fn status_cell(s: &LinkStatus) -> String {
     match s {
         LinkStatus::Automatic => status_word(s).to_owned(),
-        LinkStatus::Verified { who, when } => format!("man:{who}:{when}"),
+        LinkStatus::Verified { who, when, .. } => format!("man:{who}:{when}"),
     }
 }
 
@@ -130,6 +130,7 @@ fn parse_status(cell: &str, default_who: &str, now: &str) -> Result<(LinkStatus,
             LinkStatus::Verified {
                 who: default_who.to_owned(),
                 when: now.to_owned(),
+                digest: None,
             },
             true,
         ));
@@ -145,6 +146,7 @@ fn parse_status(cell: &str, default_who: &str, now: &str) -> Result<(LinkStatus,
         LinkStatus::Verified {
             who: who.to_owned(),
             when: when.to_owned(),
+            digest: None,
         },
         false,
     ))

@@ -11,7 +11,9 @@
 //! - ids come from one allocator ([`IdAlloc`]): an id the bead asks for when it is free, else
 //!   the id of the old item with exactly the same targets, else a fresh one above the
 //!   high-water mark — so an id never passes to a different bead;
-//! - links and ptrs come out in document order.
+//! - links and ptrs come out in document order;
+//! - a confirmed item records the digest of the texts it was confirmed on
+//!   ([`super::digest::settle`]).
 //!
 //! Everything is looked up in hash maps and sorted lists: linear (up to a log) in the size of
 //! the edge, whatever the number of held items. The change record of the operation is made
@@ -296,14 +298,14 @@ pub(crate) fn build_edge(mut edit: EdgeEdit<'_>, ids: &mut IdAlloc) -> EdgeBuilt
     }
     ptrs.sort_by_key(|p| p.key);
     give_ids(&edit, &mut links, &mut ptrs, &mut written, ids);
-    EdgeBuilt {
-        edge: EdgeAlignment {
-            relation: edit.relation.id.clone(),
-            links: links.into_iter().map(|p| p.item).collect(),
-            unaligned: ptrs.into_iter().map(|p| p.item).collect(),
-        },
-        uncovered,
-    }
+    let mut edge = EdgeAlignment {
+        relation: edit.relation.id.clone(),
+        links: links.into_iter().map(|p| p.item).collect(),
+        unaligned: ptrs.into_iter().map(|p| p.item).collect(),
+    };
+    // What each confirmation was made on: kept from the old item, or the texts as they are now.
+    super::digest::settle(&mut edge, edit.old, edit.source, edit.derived);
+    EdgeBuilt { edge, uncovered }
 }
 
 /// Mark the positions of a span as covered (nothing for an unknown span).
@@ -579,6 +581,57 @@ mod tests {
         // A gap before the last link excuses nothing after it.
         w.layers[en].gaps[0].after = 2;
         assert_eq!(kind(&w), Some(UnalignedKind::SourceOnly));
+    }
+
+    #[test]
+    fn a_confirmation_records_its_text_unless_it_repeats_one_made_before() {
+        let (w, mut al) = parts();
+        let by = |who: &str, digest: Option<&str>| LinkStatus::Verified {
+            who: who.into(),
+            when: "2026-01-01".into(),
+            digest: digest.map(str::to_owned),
+        };
+        // Confirmed before digests were kept: held, its text stays unknown.
+        al.edges[1].links[0].status = by("eva", None);
+        let built = build_edge(edit(&w, &al, vec![], 1), &mut IdAlloc::new(&al));
+        assert_eq!(built.edge.links[0].status.digest(), None);
+        // The same confirmation put in again (an import repeating it) keeps what it had.
+        let l0 = al.edges[1].links[0].clone();
+        let at = |layer: &str, ids: &[String]| -> Vec<usize> {
+            let l = w.layer(layer).unwrap();
+            ids.iter().map(|id| l.index_of(id).unwrap()).collect()
+        };
+        let again = |status: LinkStatus| NewBead {
+            status,
+            ..NewBead::automatic(at("cs", &l0.source), at("en", &l0.derived), 1.0)
+        };
+        let built = build_edge(
+            edit(&w, &al, vec![again(by("eva", None))], 0),
+            &mut IdAlloc::new(&al),
+        );
+        assert_eq!(built.edge.links[0].status.digest(), None);
+        al.edges[1].links[0].status = by("eva", Some("0a1b2c3d 00000000"));
+        let built = build_edge(
+            edit(&w, &al, vec![again(by("eva", None))], 0),
+            &mut IdAlloc::new(&al),
+        );
+        assert_eq!(
+            built.edge.links[0].status.digest(),
+            Some("0a1b2c3d 00000000")
+        );
+        // Confirmed now by another hand: the digest of its sentences as they read.
+        let built = build_edge(
+            edit(&w, &al, vec![again(by("jan", None))], 0),
+            &mut IdAlloc::new(&al),
+        );
+        let idx = crate::model::SentenceIndex::new(&w);
+        let texts = l0
+            .source
+            .iter()
+            .chain(&l0.derived)
+            .map(|s| idx.text(s).unwrap());
+        let want = super::super::digest::digest_of(texts);
+        assert_eq!(built.edge.links[0].status.digest(), Some(want.as_str()));
     }
 
     #[test]

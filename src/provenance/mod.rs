@@ -81,6 +81,7 @@ pub enum ProvenanceError {
 }
 
 mod compose;
+pub mod digest;
 pub(crate) mod edge;
 pub(crate) mod edit;
 mod gaps;

@@ -37,7 +37,7 @@ fn fallback_change(changes: &[Change], status: &LinkStatus) -> Option<String> {
             .rev()
             .find(|c| c.status == ChangeStatus::Automatic)
             .map(|c| c.id.clone()),
-        LinkStatus::Verified { who, when } => changes
+        LinkStatus::Verified { who, when, .. } => changes
             .iter()
             .find(|c| c.status == ChangeStatus::Verified && &c.who == who && &c.when == when)
             .map(|c| c.id.clone()),
@@ -250,7 +250,7 @@ pub(crate) fn record_edges_by_maker(
     // The makers in file order of their first item: (who, when) of a person, `None` the tool.
     let mut makers: Vec<Option<(String, String)>> = Vec::new();
     let maker = |id: &str| match status_of.get(id) {
-        Some(LinkStatus::Verified { who, when }) => Some((who.clone(), when.clone())),
+        Some(LinkStatus::Verified { who, when, .. }) => Some((who.clone(), when.clone())),
         _ => None,
     };
     for d in &diffs {

@@ -411,6 +411,7 @@ fn confirmed_links_survive_and_stale_ones_are_reported() {
     let verified = LinkStatus::Verified {
         who: "ed".into(),
         when: "2026-01-03".into(),
+        digest: None,
     };
     // An editor says: cs.s3 is translated by en.s3 AND en.s4 (which the aligner left alone),
     // and cs.s9 (gone since) matched en.s5.
@@ -482,6 +483,7 @@ fn confirmed_unaligned_ptr_is_kept_and_not_linked() {
         status: LinkStatus::Verified {
             who: "ed".into(),
             when: "2026-01-03".into(),
+            digest: None,
         },
     });
     let r = align_work(&w, Some(&a), BTreeMap::new(), &opts).unwrap();
@@ -657,6 +659,7 @@ fn undisturbed_automatic_items_are_held_others_are_not() {
         LinkStatus::Verified {
             who: "eva".into(),
             when: "2026".into(),
+            digest: None,
         },
     );
     links.push(confirmed.clone());

@@ -153,6 +153,14 @@ pub struct TraceStep {
     pub who: String,
     /// When it was confirmed (verified steps only).
     pub when: Option<String>,
+    /// For a confirmed step, whether its sentences read as when it was confirmed: `unchanged`,
+    /// `edited` (confirmed on another text: review) or `unknown` (no record of the text
+    /// confirmed, or a layer not at hand).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmed_text: Option<String>,
+    /// The sentences edited since the confirmation.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub edited: Vec<String>,
 }
 
 /// Errors of tracing.
@@ -179,7 +187,7 @@ pub fn trace(
     let order = derivation_order(&ids, &alignment.relations);
     let out = order
         .iter()
-        .map(|lid| trace_layer(alignment, seg, lid, layers.get(lid)))
+        .map(|lid| trace_layer(alignment, seg, lid, layers))
         .collect();
     let home = seg
         .members
@@ -204,8 +212,9 @@ fn trace_layer(
     alignment: &WorkAlignment,
     seg: &Segment,
     lid: &str,
-    layer: Option<&Layer>,
+    layers: &BTreeMap<String, Layer>,
 ) -> TraceLayer {
+    let layer = layers.get(lid);
     // Every edge into the layer: a layer may be made from several sources.
     let rels: Vec<&Relation> = alignment
         .relations
@@ -233,7 +242,11 @@ fn trace_layer(
         .iter()
         .filter_map(|r| {
             let e = alignment.edges.iter().find(|e| e.relation == r.id)?;
-            Some(seg.chain.iter().filter_map(move |cid| step(r, e, cid)))
+            Some(
+                seg.chain
+                    .iter()
+                    .filter_map(move |cid| step(r, e, cid, layers)),
+            )
         })
         .flatten()
         .collect();
@@ -269,9 +282,21 @@ fn trace_layer(
 }
 
 /// The step of edge `e` (of relation `r`) that chain item `cid` names, if it is on this edge.
-fn step(r: &Relation, e: &EdgeAlignment, cid: &str) -> Option<TraceStep> {
+fn step(
+    r: &Relation,
+    e: &EdgeAlignment,
+    cid: &str,
+    layers: &BTreeMap<String, Layer>,
+) -> Option<TraceStep> {
     if let Some(l) = e.links.iter().find(|l| l.id == cid) {
         let (who, when, status) = status_parts(&l.status);
+        let on: Vec<(&str, &str)> = l
+            .source
+            .iter()
+            .map(|s| (r.source.as_str(), s.as_str()))
+            .chain(l.derived.iter().map(|d| (r.derived.as_str(), d.as_str())))
+            .collect();
+        let (confirmed_text, edited) = confirmed_text(&l.status, &on, layers);
         return Some(TraceStep {
             id: l.id.clone(),
             what: "link".into(),
@@ -283,10 +308,17 @@ fn step(r: &Relation, e: &EdgeAlignment, cid: &str) -> Option<TraceStep> {
             status,
             who,
             when,
+            confirmed_text,
+            edited,
         });
     }
     let u = e.unaligned.iter().find(|u| u.id == cid)?;
     let (who, when, status) = status_parts(&u.status);
+    let (confirmed_text, edited) = confirmed_text(
+        &u.status,
+        &[(u.layer.as_str(), u.sentence.as_str())],
+        layers,
+    );
     let (source, derived) = if u.layer == r.source {
         (vec![u.sentence.clone()], vec![])
     } else {
@@ -303,7 +335,40 @@ fn step(r: &Relation, e: &EdgeAlignment, cid: &str) -> Option<TraceStep> {
         status,
         who,
         when,
+        confirmed_text,
+        edited,
     })
+}
+
+/// Whether a confirmed item's sentences (layer, id) read as when it was confirmed, and the ones
+/// edited since; nothing for an automatic one.
+fn confirmed_text(
+    status: &LinkStatus,
+    on: &[(&str, &str)],
+    layers: &BTreeMap<String, Layer>,
+) -> (Option<String>, Vec<String>) {
+    if !status.is_verified() {
+        return (None, Vec::new());
+    }
+    let now: Option<Vec<(&str, &str)>> = on
+        .iter()
+        .map(|&(lid, id)| {
+            let l = layers.get(lid)?;
+            Some((id, l.sentences[l.index_of(id)?].text.as_str()))
+        })
+        .collect();
+    match (status.digest(), now) {
+        (Some(d), Some(now)) => {
+            let edited = super::digest::edited_since(d, &now);
+            let word = if edited.is_empty() {
+                "unchanged"
+            } else {
+                "edited"
+            };
+            (Some(word.to_owned()), edited)
+        }
+        _ => (Some("unknown".to_owned()), Vec::new()),
+    }
 }
 
 /// How `layer` was made from the source of `r`. The layer's own header is the record of who
@@ -381,7 +446,7 @@ fn status_parts(s: &LinkStatus) -> (String, Option<String>, String) {
             None,
             "automatic".into(),
         ),
-        LinkStatus::Verified { who, when } => (
+        LinkStatus::Verified { who, when, .. } => (
             who.clone(),
             // A link confirmed by hand in an XML editor may have no date.
             Some(when.clone()).filter(|w| !w.is_empty()),
@@ -509,6 +574,14 @@ impl TraceStep {
             )
         } else {
             "automatic".to_owned()
+        };
+        let conf = if s.edited.is_empty() {
+            conf
+        } else {
+            format!(
+                "{conf} — confirmed on another text: review ({} edited since)",
+                s.edited.join(" ")
+            )
         };
         let what = match (s.what.as_str(), s.kind.as_str()) {
             ("link", k) if s.partial => {

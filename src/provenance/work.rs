@@ -38,6 +38,9 @@ pub struct WorkReport {
     /// Problems worth telling the user (e.g. confirmed links dropped because their sentence is
     /// gone), one line each, naming the link.
     pub warnings: Vec<String>,
+    /// Confirmed items kept whose sentences were edited since they were confirmed ("confirmed
+    /// on another text: review"), and those whose confirmed text is unknown.
+    pub texts: super::digest::TextCheck,
     /// False when the alignment is the same as the existing one (nothing to record).
     pub changed: bool,
 }
@@ -126,9 +129,11 @@ pub fn align_work(
     if !same {
         record_run(existing, &mut alignment, &warnings, opts);
     }
+    let texts = super::digest::check_texts(work, &alignment);
     Ok(WorkReport {
         alignment,
         warnings,
+        texts,
         changed: !same,
     })
 }

@@ -10,6 +10,7 @@ use crate::model::{
     Agent, ChangeStatus, Link, LinkStatus, Relation, Unaligned, UnalignedKind, Work, WorkAlignment,
 };
 pub use crate::model::{SentenceIndex, SentencePos};
+use crate::provenance::digest::current_digest;
 use crate::provenance::edge::span;
 use crate::provenance::record;
 use crate::provenance::{EdgeBuilt, EdgeEdit, IdAlloc, NewBead, build_edge};
@@ -252,7 +253,15 @@ pub fn link(
         .iter()
         .position(|l| l.source == src && l.derived == der)
     {
-        return Ok(confirm_link(al, (ei, li), &rel, (who, when)));
+        let l = &al.edges[ei].links[li];
+        let ids: Vec<&str> = l
+            .source
+            .iter()
+            .chain(&l.derived)
+            .map(String::as_str)
+            .collect();
+        let digest = current_digest(&idx, &ids);
+        return Ok(confirm_link(al, (ei, li), &rel, (who, when), digest));
     }
     let (Some(ns), Some(nd)) = (span(&idx, &src), span(&idx, &der)) else {
         return Err(ReviewError::Rejected("empty side".into()));
@@ -294,6 +303,7 @@ pub fn link(
         status: LinkStatus::Verified {
             who: who.to_owned(),
             when: when.to_owned(),
+            digest: None,
         },
         ..NewBead::automatic((ns.0..=ns.1).collect(), (nd.0..=nd.1).collect(), 1.0)
     };
@@ -317,23 +327,26 @@ pub fn link(
     })
 }
 
-/// Confirm link `li` of edge `ei` as it stands.
+/// Confirm link `li` of edge `ei` as it stands, on its sentences' texts of now (`digest`).
 fn confirm_link(
     al: &mut WorkAlignment,
     (ei, li): (usize, usize),
     rel: &Relation,
     (who, when): (&str, &str),
+    digest: Option<String>,
 ) -> LinkOutcome {
     let old = before_edit(al);
     let l = &mut al.edges[ei].links[li];
     // The link's certainty is now the editor's; the aligner's score it replaces is kept in
     // the change record, which has its own @who.
-    let machine = match l.status {
+    let machine = match &l.status {
         LinkStatus::Automatic => format!(
             "; the aligner's score was {}",
             crate::tei::standoff::fmt_cert(l.cert)
         ),
-        LinkStatus::Verified { .. } => String::new(),
+        LinkStatus::Verified {
+            who: was, when: at, ..
+        } => reconfirmed(&l.status, digest.as_deref(), was, at),
     };
     let what = format!(
         "confirmed link {} ({}){machine}:",
@@ -343,6 +356,7 @@ fn confirm_link(
     l.status = LinkStatus::Verified {
         who: who.to_owned(),
         when: when.to_owned(),
+        digest,
     };
     l.cert = 1.0;
     let link = l.id.clone();
@@ -353,6 +367,19 @@ fn confirm_link(
         confirmed_existing: true,
         removed: vec![],
         orphaned: vec![],
+    }
+}
+
+/// What a confirmation of an item confirmed before says about the earlier one: that its text
+/// changed since (the digest recorded then is not that of the text now), or nothing.
+fn reconfirmed(old: &LinkStatus, now: Option<&str>, who: &str, when: &str) -> String {
+    match (old.digest(), now) {
+        (Some(was), Some(now)) if was != now => {
+            format!(
+                "; confirmed anew on its edited text (confirmed by {who} on {when} on another text)"
+            )
+        }
+        _ => String::new(),
     }
 }
 
@@ -441,6 +468,7 @@ pub fn unlink(
     let verified = LinkStatus::Verified {
         who: who.to_owned(),
         when: when.to_owned(),
+        digest: None,
     };
     let positions = |v: &[String]| v.iter().filter_map(|x| idx.index(x)).collect::<Vec<_>>();
     let beads = [
@@ -567,6 +595,7 @@ pub fn confirm_unaligned(
     let old = before_edit(al);
     let mut ptrs = Vec::new();
     let mut scores = Vec::new();
+    let mut again = Vec::new();
     for u in al.edges[ei].unaligned.iter_mut() {
         if u.layer == layer && ids.contains(&u.sentence) {
             if u.status == LinkStatus::Automatic {
@@ -576,9 +605,18 @@ pub fn confirm_unaligned(
                     crate::tei::standoff::fmt_cert(u.cert)
                 ));
             }
+            let digest = current_digest(&idx, &[u.sentence.as_str()]);
+            if let LinkStatus::Verified {
+                who: was, when: at, ..
+            } = &u.status
+                && !reconfirmed(&u.status, digest.as_deref(), was, at).is_empty()
+            {
+                again.push(format!("{} (confirmed by {was} on {at})", u.id));
+            }
             u.status = LinkStatus::Verified {
                 who: who.to_owned(),
                 when: when.to_owned(),
+                digest,
             };
             // The editor's certainty; the aligner's score is kept in the change record.
             u.cert = 1.0;
@@ -596,6 +634,15 @@ pub fn confirm_unaligned(
             format!("; the aligner's scores were {}", scores.join(", "))
         }
     );
+    let what = if again.is_empty() {
+        what
+    } else {
+        let what = what.trim_end_matches(':');
+        format!(
+            "{what}; confirmed anew on their edited text: {}:",
+            again.join(", ")
+        )
+    };
     record_step(&old, al, (who, when), &what);
     Ok(ConfirmOutcome { relation, ptrs })
 }

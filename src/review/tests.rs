@@ -53,7 +53,8 @@ fn confirming_an_existing_link_marks_it_verified_and_records_a_change() {
         l.status,
         LinkStatus::Verified {
             who: "eva".into(),
-            when: WHEN.into()
+            when: WHEN.into(),
+            digest: None,
         }
     );
     let ch = al.changes.last().unwrap();
@@ -242,7 +243,8 @@ fn confirming_unaligned_sentences_marks_their_ptrs_verified() {
         u.status,
         LinkStatus::Verified {
             who: "eva".into(),
-            when: WHEN.into()
+            when: WHEN.into(),
+            digest: None,
         }
     );
     assert!(

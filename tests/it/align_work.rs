@@ -210,6 +210,7 @@ fn confirmed_links_survive_a_rerun() {
     let verified = LinkStatus::Verified {
         who: "editor".into(),
         when: "2026-03-04T05:06:07Z".into(),
+        digest: None,
     };
     let e = &mut a.edges[1];
     let l = e.links.iter_mut().find(|l| l.id == "a.cs-en.7").unwrap();
@@ -258,6 +259,7 @@ fn confirmed_link_to_a_deleted_sentence_is_reported() {
     l.status = LinkStatus::Verified {
         who: "editor".into(),
         when: "2026-03-04".into(),
+        digest: None,
     };
     write_alignment(&file, &a).unwrap();
     // The editor deletes cs.s3 from the Czech text.

@@ -229,6 +229,7 @@ fn unsure_omissions_and_additions_are_doubtful_like_links() {
     al.edges[0].unaligned[0].status = tei_align::model::LinkStatus::Verified {
         who: "ed".into(),
         when: "2026-01-01".into(),
+        digest: None,
     };
     let r2 = coverage::report(&work, &al, &CoverageOptions::default()).unwrap();
     assert_eq!(r2.edges[0].doubtful.len(), 1);

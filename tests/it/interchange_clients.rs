@@ -425,7 +425,7 @@ fn python_csv_reads_the_tsv_of_a_hostile_text_back_exactly() {
             assert_eq!(row[2], it.derived.join(" "));
             let status = match &it.status {
                 LinkStatus::Automatic => "auto".to_owned(),
-                LinkStatus::Verified { who, when } => format!("man:{who}:{when}"),
+                LinkStatus::Verified { who, when, .. } => format!("man:{who}:{when}"),
             };
             assert_eq!(row[4], status);
             for (cell, ids) in [(&row[5], &it.source), (&row[6], &it.derived)] {

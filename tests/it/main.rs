@@ -18,6 +18,7 @@ mod cdp;
 mod check_cli;
 mod cli_manners;
 mod common;
+mod confirmed_text;
 mod coverage;
 mod coverage_cli;
 mod derived_gap;

@@ -74,7 +74,8 @@ fn an_imported_confirmation_points_at_a_verified_change_of_its_editor() {
         link("a.cs-en.2").status,
         LinkStatus::Verified {
             who: "eva".into(),
-            when: "2026-12-03".into()
+            when: "2026-12-03".into(),
+            digest: None,
         }
     );
     let confirmed = change("a.cs-en.2");

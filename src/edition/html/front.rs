@@ -266,6 +266,7 @@ pub(super) fn about(o: &mut String, ctx: &Ctx, opts: &EditionOptions) -> Result<
          <li><span class=\"s doubtful\">wavy, with ?</span> doubtful link (the aligner's confidence is below {})</li>\
          <li><span class=\"s partial\">dashed underline</span> partial: one side covers clearly less than the other</li><li><span class=\"s nm\">n:m</span> merged or split</li>\
          <li><span class=\"s verified\">✓</span> confirmed by an editor (the panel says who and when)</li>\
+         <li><span class=\"s text-changed\">✓?</span> confirmed on another text: the sentence was edited since an editor confirmed it (review)</li>\
          <li><span class=\"nref demo\">1</span> a note, apparatus entry or editorial choice: press it to read it</li>\
          <li><span class=\"nref demo\">{}</span> a gap in the witness</li></ul></div>",
         opts.coverage.doubt_below,

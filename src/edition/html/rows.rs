@@ -145,7 +145,15 @@ pub(super) fn looks(
                 if m.merged_or_split {
                     add("nm", "merged or split".into());
                 }
-                if m.verified {
+                if !m.text_changed.is_empty() {
+                    add(
+                        "text-changed",
+                        format!(
+                            "confirmed on another text: review: {}",
+                            m.text_changed.join(", ")
+                        ),
+                    );
+                } else if m.verified {
                     add("verified", "confirmed by an editor".into());
                 }
                 let anchor = first.then(|| row.id.clone());
@@ -169,6 +177,13 @@ pub(super) fn looks(
 pub(super) fn steps(work: &Work, alignment: &WorkAlignment, opts: &EditionOptions) -> Steps {
     let name = |id: &str| agent_name(work, alignment, id);
     let mut out = HashMap::new();
+    // Confirmed items whose sentences were edited since: their panel says so.
+    let changed: HashMap<String, Vec<String>> =
+        crate::provenance::digest::check_texts(work, alignment)
+            .changed
+            .into_iter()
+            .map(|c| (c.item, c.changed))
+            .collect();
     for edge in &alignment.edges {
         let Some(rel) = alignment.relations.iter().find(|r| r.id == edge.relation) else {
             continue;
@@ -185,12 +200,18 @@ pub(super) fn steps(work: &Work, alignment: &WorkAlignment, opts: &EditionOption
         };
         let status_of = |s: &LinkStatus| match s {
             LinkStatus::Automatic => ("automatic".to_owned(), false),
-            LinkStatus::Verified { who, when } => {
+            LinkStatus::Verified { who, when, .. } => {
                 (format!("confirmed by {} on {when}", name(who)), true)
             }
         };
-        let step = |what: String, cert: f64, st: &LinkStatus, doubtful: bool| {
-            let (status, verified) = status_of(st);
+        let step = |id: &str, what: String, cert: f64, st: &LinkStatus, doubtful: bool| {
+            let (mut status, verified) = status_of(st);
+            if let Some(edited) = changed.get(id) {
+                status.push_str(&format!(
+                    " — confirmed on another text: review ({} edited since)",
+                    edited.join(" ")
+                ));
+            }
             Step {
                 from: rel.source.clone(),
                 to: rel.derived.clone(),
@@ -204,6 +225,7 @@ pub(super) fn steps(work: &Work, alignment: &WorkAlignment, opts: &EditionOption
         };
         for l in &edge.links {
             let s = step(
+                &l.id,
                 format!(
                     "link {} ({}{})",
                     l.id,
@@ -231,6 +253,7 @@ pub(super) fn steps(work: &Work, alignment: &WorkAlignment, opts: &EditionOption
                 }
             };
             let s = step(
+                &u.id,
                 format!("no counterpart: {what} ({})", u.id),
                 u.cert,
                 &u.status,

@@ -62,7 +62,7 @@ pub(crate) fn item_changes(a: &WorkAlignment) -> (HashMap<&str, String>, Vec<Cha
             item_change.insert(id, c);
             continue;
         }
-        let LinkStatus::Verified { who, when } = st else {
+        let LinkStatus::Verified { who, when, .. } = st else {
             continue;
         };
         let c = made.entry((who.clone(), when.clone())).or_insert_with(|| {

@@ -38,6 +38,13 @@
 //! ([`WorkAlignment::id_high_water`]). Files written before kept them in `linkGrp/@n`
 //! (`n="high-water a.cs-en.57 u.cs-en.12"`); that form is still read.
 //!
+//! **What was confirmed.** The same `application` holds one `<desc type="confirmed-text"
+//! corresp="#a.cs-en.5">3f2a9c1e 7b0d11aa</desc>` per confirmed link or ptr whose text is known:
+//! a digest of each of its sentences as they read when it was confirmed
+//! ([`crate::provenance::digest`]). TEI's `link` and `ptr` are empty elements, and no attribute
+//! of theirs means this; it is the tool's bookkeeping, as the high-water marks are. An item
+//! without one (a file written before) has a confirmation of unknown text.
+//!
 //! The output is deterministic: the same [`WorkAlignment`] always gives the same bytes.
 
 use super::TeiError;
@@ -50,6 +57,10 @@ pub(crate) const TOOL_ID: &str = "tei-align";
 /// The first word of a `linkGrp/@n` that records id high-water marks
 /// ([`WorkAlignment::id_high_water`]).
 pub(crate) const HIGH_WATER: &str = "high-water";
+
+/// The `@type` of the tool's `appInfo` `desc` that records the digest of the texts of one
+/// confirmed item (`@corresp` names the item): [`crate::provenance::digest`].
+pub(crate) const CONFIRMED_TEXT: &str = "confirmed-text";
 
 /// Parse a high-water `@n` (`high-water a.cs-en.57 u.cs-en.12`) into (prefix, number) pairs;
 /// any other `@n` gives nothing (it is someone else's label), as does a token without a number.

@@ -1,7 +1,7 @@
 //! Reading an alignment file: a minimal element tree (quick-xml events), then the
 //! [`WorkAlignment`] it holds, every error naming the file and line.
 
-use super::{HIGH_WATER, TOOL_ID, parse_high_water};
+use super::{CONFIRMED_TEXT, HIGH_WATER, TOOL_ID, parse_high_water};
 use crate::model::*;
 use crate::tei::TeiError;
 use crate::tei::dom::{Doc, Node};
@@ -189,6 +189,7 @@ impl Parser<'_> {
                 .collect(),
             change_by_id: changes.iter().map(|c| (c.id.as_str(), c)).collect(),
             item_changes: BTreeMap::new(),
+            digests: recorded_digests(header),
         };
         let mut edges = Vec::new();
         let mut segments = Vec::new();
@@ -355,13 +356,33 @@ fn recorded_marks(header: El<'_>) -> BTreeMap<String, u64> {
     id_high_water
 }
 
-/// What the links and ptrs of the file refer to: the layer files, the changes; and the change
-/// each item points at, as read.
+/// The digests of the texts confirmed, by item id, as the tool recorded them in its `appInfo`
+/// (`<desc type="confirmed-text" corresp="#a.cs-en.5">3f2a9c1e 7b0d11aa</desc>`).
+fn recorded_digests(header: El<'_>) -> HashMap<String, String> {
+    header
+        .kid("encodingDesc")
+        .into_iter()
+        .flat_map(|e| e.kids("appInfo"))
+        .flat_map(|a| a.kids("application"))
+        .filter(|a| a.attr("ident") == Some(TOOL_ID))
+        .flat_map(|a| a.kids("desc"))
+        .filter(|d| d.attr("type") == Some(CONFIRMED_TEXT))
+        .filter_map(|d| {
+            let item = d.attr("corresp")?.trim().trim_start_matches('#');
+            let digest = super::super::dom::normalize_ws(&d.all_text());
+            (!item.is_empty() && !digest.is_empty()).then(|| (item.to_owned(), digest))
+        })
+        .collect()
+}
+
+/// What the links and ptrs of the file refer to: the layer files, the changes, the digests of
+/// confirmed texts; and the change each item points at, as read.
 struct Refs<'a> {
     p: &'a Parser<'a>,
     file_to_layer: HashMap<String, String>,
     change_by_id: HashMap<&'a str, &'a Change>,
     item_changes: BTreeMap<String, String>,
+    digests: HashMap<String, String>,
 }
 
 impl Refs<'_> {
@@ -388,8 +409,18 @@ impl Refs<'_> {
         Ok((layer.clone(), id.to_owned()))
     }
 
-    /// The status an item's `@change` and `@resp` give it.
+    /// The status an item's `@change` and `@resp` give it, with the digest of the text
+    /// confirmed when the tool recorded one.
     fn status(&self, el: El<'_>) -> LinkStatus {
+        let mut status = self.bare_status(el);
+        if let (LinkStatus::Verified { digest, .. }, Some(id)) = (&mut status, el.attr("xml:id")) {
+            digest.clone_from(&self.digests.get(id).cloned());
+        }
+        status
+    }
+
+    /// The status an item's `@change` and `@resp` give it.
+    fn bare_status(&self, el: El<'_>) -> LinkStatus {
         let change = el
             .attr("change")
             .map(|c| c.trim_start_matches('#'))
@@ -403,12 +434,14 @@ impl Refs<'_> {
             (Some(c), resp) if c.status == ChangeStatus::Verified => LinkStatus::Verified {
                 who: resp.unwrap_or_else(|| c.who.clone()),
                 when: c.when.clone(),
+                digest: None,
             },
             // A link someone added or edited by hand in an XML editor names a person, not
             // the tool: it is theirs, and re-alignment must not touch it.
             (c, Some(who)) if who != TOOL_ID => LinkStatus::Verified {
                 who,
                 when: c.map(|c| c.when.clone()).unwrap_or_default(),
+                digest: None,
             },
             _ => LinkStatus::Automatic,
         }

@@ -117,6 +117,7 @@ mod read_write {
                         status: LinkStatus::Verified {
                             who: "ed".into(),
                             when: "2026-11-25T10:00:00Z".into(),
+                            digest: Some("0a1b2c3d 4e5f6071".into()),
                         },
                     },
                 ],
@@ -219,6 +220,29 @@ mod read_write {
     }
 
     #[test]
+    fn the_text_confirmed_is_in_app_info_and_reads_back() {
+        let xml = to_tei(&sample());
+        let desc = "<desc type=\"confirmed-text\" corresp=\"#a.cs-en.2\">0a1b2c3d 4e5f6071</desc>";
+        assert!(xml.contains(desc), "{xml}");
+        // Only confirmed items with a digest get one.
+        assert_eq!(xml.matches("type=\"confirmed-text\"").count(), 1);
+        let a = parse_alignment(&xml, "a.xml").unwrap();
+        assert_eq!(
+            a.edges[1].links[1].status.digest(),
+            Some("0a1b2c3d 4e5f6071")
+        );
+        // A file written before digests were kept: the confirmation stays, its text unknown.
+        let old = parse_alignment(&xml.replace(desc, ""), "old.xml").unwrap();
+        let st = &old.edges[1].links[1].status;
+        assert!(st.is_verified() && st.digest().is_none());
+        // A digest naming an automatic item does not make it confirmed.
+        let odd = xml.replace("corresp=\"#a.cs-en.2\"", "corresp=\"#a.cs-en.1\"");
+        let odd = parse_alignment(&odd, "odd.xml").unwrap();
+        assert_eq!(odd.edges[1].links[0].status, LinkStatus::Automatic);
+        assert_eq!(odd.edges[1].links[1].status.digest(), None);
+    }
+
+    #[test]
     fn high_water_marks_are_in_app_info_and_the_old_form_is_read() {
         let xml = to_tei(&sample());
         assert!(
@@ -270,7 +294,8 @@ mod read_write {
             l.status,
             LinkStatus::Verified {
                 who: "ed".into(),
-                when: String::new()
+                when: String::new(),
+                digest: None,
             }
         );
         // Written back: a verified change without a date, and the file still reads the same.
@@ -344,6 +369,7 @@ mod jing_tests {
         undated.edges[1].links[0].status = crate::model::LinkStatus::Verified {
             who: "ed".into(),
             when: String::new(),
+            digest: None,
         };
         for (name, a) in [
             ("a.xml", super::read_write::sample_for_jing()),
@@ -385,6 +411,7 @@ mod prop_tests {
             (0..3usize, prop::option::of(0..3usize)).prop_map(|(w, d)| LinkStatus::Verified {
                 who: format!("ed{w}"),
                 when: d.map(|d| format!("2026-0{}-01", d + 1)).unwrap_or_default(),
+                digest: None,
             }),
         ]
     }

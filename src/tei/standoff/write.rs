@@ -3,7 +3,7 @@
 //! changes and respStmts are written by [`super::items`], as the edition writes them.
 
 use super::items::{self, Naming};
-use super::{HIGH_WATER, segment_members};
+use super::{CONFIRMED_TEXT, HIGH_WATER, segment_members};
 use crate::model::*;
 use crate::provenance::graph::derivation_order;
 use crate::tei::escape::{attr as esc, push_attr};
@@ -126,9 +126,31 @@ impl<'a> Writer<'a> {
     }
 
     /// The tool's bookkeeping in its `application`: the high-water marks of the automatic ids
-    /// (`<desc type="high-water">a.cs-en.57 seg.80 u.cs-en.12</desc>`), or nothing when none is
-    /// recorded.
+    /// (`<desc type="high-water">a.cs-en.57 seg.80 u.cs-en.12</desc>`), then the digest of the
+    /// texts of every confirmed item that has one, in file order
+    /// (`<desc type="confirmed-text" corresp="#a.cs-en.5">3f2a9c1e 7b0d11aa</desc>`).
     fn marks(&self) -> String {
+        let mut out = self.high_water();
+        for e in &self.a.edges {
+            let links = e.links.iter().map(|l| (&l.id, &l.status));
+            let ptrs = e.unaligned.iter().map(|u| (&u.id, &u.status));
+            for (id, st) in links.chain(ptrs) {
+                if let Some(d) = st.digest() {
+                    out.push_str("\n          <desc type=\"");
+                    out.push_str(CONFIRMED_TEXT);
+                    out.push_str("\" corresp=\"#");
+                    push_attr(&mut out, id);
+                    out.push_str("\">");
+                    out.push_str(&crate::tei::escape::text(d));
+                    out.push_str("</desc>");
+                }
+            }
+        }
+        out
+    }
+
+    /// The high-water marks, or nothing when none is recorded.
+    fn high_water(&self) -> String {
         let tokens: Vec<String> = self
             .a
             .id_high_water

@@ -1,0 +1,310 @@
+//! What a person confirmed: a short digest of the text of every sentence of a confirmed link or
+//! ptr, recorded when it is confirmed, so that a confirmation whose sentences were edited later
+//! is found ("confirmed on another text: review") instead of standing as confirmed without a
+//! word.
+//!
+//! - The text is the sentence's text as the tool compares texts: its words without markup
+//!   (`<hi>`, `<pb/>`, `<lb/>` …) and without notes, in Unicode NFC, white space collapsed to
+//!   single spaces. So an edit of markup only does not count (it changes nothing a link asserts);
+//!   any change of a character of the words does (a typo fixed, a sentence split or merged).
+//! - One digest per sentence (the first 8 hex digits of its SHA-256), in `@target` order, so a
+//!   report can name which sentence changed; a digest with another number of sentences than the
+//!   item names (its targets changed by hand) counts as changed in all of them.
+//! - The edge core records the digest of every item put in as confirmed ([`settle`]); an item a
+//!   person confirmed before with the same hand and date keeps the digest it had (a held item, an
+//!   import that repeats it), which may be none: an alignment written before digests were kept
+//!   has confirmations of unknown text, never reported as changed ([`TextCheck::unknown`]).
+
+use crate::model::{EdgeAlignment, Layer, LinkStatus, SentenceIndex, Work, WorkAlignment};
+use serde::Serialize;
+use sha2::{Digest as _, Sha256};
+use std::collections::HashMap;
+use unicode_normalization::UnicodeNormalization;
+
+/// Hex digits kept of each sentence's SHA-256: 32 bits, enough that an edit goes unnoticed with
+/// a chance of one in four billion, short enough to keep in the file beside every confirmation.
+const HEX_DIGITS: usize = 8;
+
+/// A sentence's text as the digest sees it: Unicode NFC, white space collapsed to one space,
+/// no space at either end.
+pub fn normalise(text: &str) -> String {
+    let nfc: String = text.nfc().collect();
+    nfc.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The digest of one sentence's text: the first 8 hex digits of the SHA-256 of [`normalise`]d
+/// text.
+pub fn sentence_digest(text: &str) -> String {
+    let hash = Sha256::digest(normalise(text).as_bytes());
+    let mut out = String::with_capacity(HEX_DIGITS);
+    for b in hash.iter().take(HEX_DIGITS / 2) {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// The digest of an item whose sentences read `texts` (in `@target` order).
+pub fn digest_of<'t>(texts: impl IntoIterator<Item = &'t str>) -> String {
+    texts
+        .into_iter()
+        .map(sentence_digest)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The digest of the sentences `ids` as they read in the work now; `None` when one of them is
+/// not in the work (a deleted sentence is reported as such, not as edited).
+pub fn current_digest(idx: &SentenceIndex<'_>, ids: &[&str]) -> Option<String> {
+    let texts: Option<Vec<&str>> = ids.iter().map(|id| idx.text(id)).collect();
+    texts.map(digest_of)
+}
+
+/// The digest of sentences of one layer (by id); `None` when one is not in it.
+fn layer_digest<'a>(layer_text: &HashMap<&str, &'a str>, ids: &[&String]) -> Option<String> {
+    let texts: Option<Vec<&'a str>> = ids
+        .iter()
+        .map(|id| layer_text.get(id.as_str()).copied())
+        .collect();
+    texts.map(digest_of)
+}
+
+/// Give every confirmed item of a freshly built edge that has no digest the one it should have:
+/// the digest of the old item with the same targets when the same person confirmed it at the
+/// same time (a held item, a bead repeating it: the text confirmed then, or none when unknown);
+/// otherwise, a confirmation made now, the digest of its sentences as they read now.
+pub(crate) fn settle(
+    edge: &mut EdgeAlignment,
+    old: Option<&EdgeAlignment>,
+    source: &Layer,
+    derived: &Layer,
+) {
+    let pending = |s: &LinkStatus| s.is_verified() && s.digest().is_none();
+    if !edge.links.iter().any(|l| pending(&l.status))
+        && !edge.unaligned.iter().any(|u| pending(&u.status))
+    {
+        return;
+    }
+    let same_hand = |a: &LinkStatus, b: &LinkStatus| match (a, b) {
+        (
+            LinkStatus::Verified { who, when, .. },
+            LinkStatus::Verified {
+                who: w2, when: t2, ..
+            },
+        ) => who == w2 && when == t2,
+        _ => false,
+    };
+    let old_links: HashMap<(&[String], &[String]), &LinkStatus> = old
+        .iter()
+        .flat_map(|o| &o.links)
+        .map(|l| ((l.source.as_slice(), l.derived.as_slice()), &l.status))
+        .collect();
+    let old_ptrs: HashMap<(&str, &str), &LinkStatus> = old
+        .iter()
+        .flat_map(|o| &o.unaligned)
+        .map(|u| ((u.layer.as_str(), u.sentence.as_str()), &u.status))
+        .collect();
+    let src_text: HashMap<&str, &str> = source
+        .sentences
+        .iter()
+        .map(|s| (s.id.as_str(), s.text.as_str()))
+        .collect();
+    let der_text: HashMap<&str, &str> = derived
+        .sentences
+        .iter()
+        .map(|s| (s.id.as_str(), s.text.as_str()))
+        .collect();
+    for l in edge.links.iter_mut().filter(|l| pending(&l.status)) {
+        let digest = match old_links.get(&(l.source.as_slice(), l.derived.as_slice())) {
+            Some(o) if same_hand(o, &l.status) => o.digest().map(str::to_owned),
+            _ => {
+                let s: Vec<&String> = l.source.iter().collect();
+                let d: Vec<&String> = l.derived.iter().collect();
+                match (layer_digest(&src_text, &s), layer_digest(&der_text, &d)) {
+                    (Some(a), Some(b)) => Some(format!("{a} {b}")),
+                    _ => None,
+                }
+            }
+        };
+        set_digest(&mut l.status, digest);
+    }
+    for u in edge.unaligned.iter_mut().filter(|u| pending(&u.status)) {
+        let texts = if u.layer == derived.id {
+            &der_text
+        } else {
+            &src_text
+        };
+        let digest = match old_ptrs.get(&(u.layer.as_str(), u.sentence.as_str())) {
+            Some(o) if same_hand(o, &u.status) => o.digest().map(str::to_owned),
+            _ => layer_digest(texts, &[&u.sentence]),
+        };
+        set_digest(&mut u.status, digest);
+    }
+}
+
+/// Record `digest` in a confirmation.
+pub(crate) fn set_digest(status: &mut LinkStatus, new: Option<String>) {
+    if let LinkStatus::Verified { digest, .. } = status {
+        *digest = new;
+    }
+}
+
+/// A confirmed link or ptr whose sentences no longer read as they did when it was confirmed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TextChanged {
+    /// The relation (edge) id.
+    pub relation: String,
+    /// The link or ptr id.
+    pub item: String,
+    /// Its sentences, in `@target` order.
+    pub sentences: Vec<String>,
+    /// Those whose text changed since the confirmation.
+    pub changed: Vec<String>,
+    /// Who confirmed it.
+    pub who: String,
+    /// When.
+    pub when: String,
+}
+
+impl TextChanged {
+    /// The one line every command reports it with: `a.cs-en.5 (cs.s5 en.s5): confirmed on
+    /// another text: review (en.s5 edited since jnovak confirmed it on 2026-12-01)`.
+    pub fn line(&self) -> String {
+        let on = if self.when.is_empty() {
+            String::new()
+        } else {
+            format!(" on {}", self.when)
+        };
+        format!(
+            "{} ({}): confirmed on another text: review ({} edited since {} confirmed it{on})",
+            self.item,
+            self.sentences.join(" "),
+            self.changed.join(" "),
+            self.who
+        )
+    }
+}
+
+/// What [`check_texts`] found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TextCheck {
+    /// Confirmed items whose text changed since they were confirmed, in file order.
+    pub changed: Vec<TextChanged>,
+    /// Ids of confirmed items with no digest (confirmed before digests were kept): whether their
+    /// text changed is unknown.
+    pub unknown: Vec<String>,
+}
+
+impl TextCheck {
+    /// The note said once about confirmations of unknown text, if there are any.
+    pub fn unknown_note(&self) -> Option<String> {
+        let n = self.unknown.len();
+        (n > 0).then(|| {
+            format!(
+                "{n} confirmed item{} {} no record of the text confirmed (confirmed before \
+                 tei-align kept one), so an edit of {} text cannot be told: `tei-align link \
+                 <work> <link id>` records it anew",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "has" } else { "have" },
+                if n == 1 { "its" } else { "their" }
+            )
+        })
+    }
+
+    /// The item ids reported as changed.
+    pub fn changed_ids(&self) -> impl Iterator<Item = &str> {
+        self.changed.iter().map(|c| c.item.as_str())
+    }
+}
+
+/// Every confirmed item of the alignment compared with the texts of the work as they are now.
+/// An item naming a sentence the work no longer has is left out (that is reported as a
+/// confirmed link whose sentence was deleted).
+pub fn check_texts(work: &Work, al: &WorkAlignment) -> TextCheck {
+    let idx = SentenceIndex::new(work);
+    let mut out = TextCheck::default();
+    for e in &al.edges {
+        let links = e.links.iter().map(|l| {
+            let ids: Vec<&str> = l
+                .source
+                .iter()
+                .chain(&l.derived)
+                .map(String::as_str)
+                .collect();
+            (&l.id, &l.status, ids)
+        });
+        let ptrs = e
+            .unaligned
+            .iter()
+            .map(|u| (&u.id, &u.status, vec![u.sentence.as_str()]));
+        for (id, status, ids) in links.chain(ptrs) {
+            let LinkStatus::Verified { who, when, digest } = status else {
+                continue;
+            };
+            let Some(recorded) = digest else {
+                out.unknown.push(id.clone());
+                continue;
+            };
+            if let Some(changed) = edited(&idx, &ids, recorded) {
+                out.changed.push(TextChanged {
+                    relation: e.relation.clone(),
+                    item: id.clone(),
+                    sentences: ids.iter().map(|s| (*s).to_owned()).collect(),
+                    changed,
+                    who: who.clone(),
+                    when: when.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The sentences of `ids` whose text no longer has the `recorded` digest; `None` when none
+/// changed or one of them is gone from the work.
+fn edited(idx: &SentenceIndex<'_>, ids: &[&str], recorded: &str) -> Option<Vec<String>> {
+    let now: Vec<(&str, &str)> = ids
+        .iter()
+        .map(|id| Some((*id, idx.text(id)?)))
+        .collect::<Option<_>>()?;
+    let changed = edited_since(recorded, &now);
+    (!changed.is_empty()).then_some(changed)
+}
+
+/// The sentences, given as (id, text now) in `@target` order, whose text is not the one whose
+/// digest was `recorded`: all of them when the digest names another number of sentences.
+pub fn edited_since(recorded: &str, now: &[(&str, &str)]) -> Vec<String> {
+    let was: Vec<&str> = recorded.split_whitespace().collect();
+    if was.len() != now.len() {
+        return now.iter().map(|(id, _)| (*id).to_owned()).collect();
+    }
+    now.iter()
+        .zip(was)
+        .filter(|((_, t), w)| sentence_digest(t) != *w)
+        .map(|((id, _), _)| (*id).to_owned())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalisation_is_nfc_with_white_space_collapsed() {
+        // "é" as e + combining acute and as one code point; tabs, newlines, runs of spaces.
+        assert_eq!(normalise("  Cafe\u{301}\t au\n\n lait  "), "Café au lait");
+        assert_eq!(
+            sentence_digest("Café au lait"),
+            sentence_digest(" Cafe\u{301}  au\nlait")
+        );
+        // A typo fixed or a word changed is a different text.
+        assert_ne!(sentence_digest("teh letter"), sentence_digest("the letter"));
+        assert_ne!(sentence_digest("Café"), sentence_digest("Cafe"));
+        let d = sentence_digest("x");
+        assert_eq!(d.len(), HEX_DIGITS);
+        assert!(d.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_eq!(
+            digest_of(["a", "b"]),
+            format!("{} {}", sentence_digest("a"), sentence_digest("b"))
+        );
+    }
+}
