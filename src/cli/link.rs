@@ -11,7 +11,9 @@ pub struct LinkArgs {
     /// The work directory (texts/<work>).
     pub work: PathBuf,
     /// Sentence ids of the two layers of one edge, e.g. `cs.s12 en.s13 en.s14`; or sentences
-    /// of one layer, to confirm that they have no counterpart.
+    /// of one layer, to confirm that they have no counterpart; or the id of one link or
+    /// unaligned ptr, to confirm it as it stands (e.g. one reported as "confirmed on another
+    /// text: review").
     #[arg(required = true)]
     pub ids: Vec<String>,
     /// The edge (`cs-en`) on which sentences of one layer are confirmed as unaligned, when the
@@ -98,6 +100,15 @@ pub fn run_link(args: LinkArgs) -> anyhow::Result<()> {
     let who = editor.id;
     let (work, al) = (&o.work, &mut o.alignment);
     let idx = review::SentenceIndex::new(work);
+    // One link or ptr id: its sentences (a sentence id is never also an item id).
+    let mut args = args;
+    if let [one] = args.ids.as_slice()
+        && idx.get(one).is_none()
+        && let Some((ids, edge)) = review::item_sentences(al, one)
+    {
+        args.ids = ids;
+        args.edge = args.edge.or(edge);
+    }
     let layers: std::collections::BTreeSet<&str> =
         args.ids.iter().filter_map(|id| idx.layer_id(id)).collect();
     if layers.len() == 1 && args.ids.iter().all(|id| idx.get(id).is_some()) {

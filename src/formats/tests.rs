@@ -36,11 +36,13 @@ fn reviewed() -> WorkAlignment {
         "2026-11-21T08:00:00Z",
     )
     .unwrap();
+    let idx = crate::model::SentenceIndex::new(&w);
     let e = &mut al.edges[1];
+    let digest = crate::provenance::digest::current_digest(&idx, &[&e.unaligned[0].sentence]);
     e.unaligned[0].status = LinkStatus::Verified {
         who: "eva".into(),
         when: "2026-11-22T08:00:00Z".into(),
-        digest: None,
+        digest,
     };
     al
 }
@@ -170,12 +172,15 @@ fn intertext_as_the_editor_saves_it_keeps_who_confirmed_and_defaults_to_man() {
         .iter()
         .find(|l| l.source == ids(&["cs.s2"]))
         .unwrap();
+    // Her confirmation as it was, with the text she confirmed.
+    let was = al.edges[1].links.iter().find(|x| x.id == l.id).unwrap();
+    assert!(was.status.digest().is_some());
     assert_eq!(
         l.status,
         LinkStatus::Verified {
             who: "eva".into(),
             when: "2026-11-20T08:00:00Z".into(),
-            digest: None,
+            digest: was.status.digest().map(str::to_owned),
         }
     );
 }

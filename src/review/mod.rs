@@ -450,6 +450,26 @@ fn find_link(
     }
 }
 
+/// The sentences a link or ptr id names, to confirm it again by its id (as `align` and `check`
+/// name an item to review): a link's sentences (source first), or a ptr's sentence with its
+/// edge (`cs-en`). `None` when `id` names no item.
+pub fn item_sentences(al: &WorkAlignment, id: &str) -> Option<(Vec<String>, Option<String>)> {
+    for e in &al.edges {
+        if let Some(l) = e.links.iter().find(|l| l.id == id) {
+            return Some((l.source.iter().chain(&l.derived).cloned().collect(), None));
+        }
+        if let Some(u) = e.unaligned.iter().find(|u| u.id == id) {
+            let edge = al
+                .relations
+                .iter()
+                .find(|r| r.id == e.relation)
+                .map(|r| format!("{}-{}", r.source, r.derived));
+            return Some((vec![u.sentence.clone()], edge));
+        }
+    }
+    None
+}
+
 /// Remove a link by hand. `ids` are either the link's `xml:id`, or sentence ids that all belong
 /// to one link (of one edge). The link's sentences become unaligned ptrs confirmed as such by
 /// `who` (the editor says: these have no counterpart).

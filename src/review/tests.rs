@@ -49,12 +49,16 @@ fn confirming_an_existing_link_marks_it_verified_and_records_a_change() {
     assert!(out.confirmed_existing);
     assert_eq!(out.link, "a.cs-en.2");
     let l = &edge(&al, "rel.cs-en").links[1];
+    // Confirmed on the text of its sentences as they read now.
+    let idx = SentenceIndex::new(&w);
+    let digest = crate::provenance::digest::current_digest(&idx, &["cs.s2", "en.s2", "en.s3"]);
+    assert!(digest.is_some());
     assert_eq!(
         l.status,
         LinkStatus::Verified {
             who: "eva".into(),
             when: WHEN.into(),
-            digest: None,
+            digest,
         }
     );
     let ch = al.changes.last().unwrap();
@@ -239,12 +243,14 @@ fn confirming_unaligned_sentences_marks_their_ptrs_verified() {
         ("rel.cs-en", ids(&["u.cs-en.1"]))
     );
     let u = &edge(&al, "rel.cs-en").unaligned[0];
+    let digest = crate::provenance::digest::current_digest(&SentenceIndex::new(&w), &["cs.s5"]);
+    assert!(digest.is_some());
     assert_eq!(
         u.status,
         LinkStatus::Verified {
             who: "eva".into(),
             when: WHEN.into(),
-            digest: None,
+            digest,
         }
     );
     assert!(
