@@ -38,7 +38,9 @@ fn read_version(path: &Path, what: &str) -> anyhow::Result<Option<WorkAlignment>
     }
     let text = String::from_utf8(bytes).with_context(|| format!("{what} ({})", path.display()))?;
     let name = format!("{what} ({})", path.display());
-    Ok(Some(tei_align::tei::standoff::parse_alignment(&text, &name)?))
+    Ok(Some(tei_align::tei::standoff::parse_alignment(
+        &text, &name,
+    )?))
 }
 
 /// The work directory: beside the alignment at `path`, where its layer files are; else
@@ -71,7 +73,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let out = merge_alignments(&work, base.as_ref(), &ours, &theirs, &when)?;
     let xml = tei_align::tei::standoff::to_tei(&out.alignment);
     tei_align::fsutil::write_atomic(&args.ours, xml.as_bytes())?;
-    let name = args.path.as_deref().unwrap_or(&args.ours).display().to_string();
+    let name = args
+        .path
+        .as_deref()
+        .unwrap_or(&args.ours)
+        .display()
+        .to_string();
     report(&name, &out);
     if out.conflicts.is_empty() {
         return Ok(());
@@ -97,7 +104,10 @@ fn report(name: &str, out: &MergeOutcome) {
         said.push(format!("their changes renumbered {}", v.join(", ")));
     }
     if !out.renamed_items.is_empty() {
-        said.push(format!("{} id(s) of theirs renumbered", out.renamed_items.len()));
+        said.push(format!(
+            "{} id(s) of theirs renumbered",
+            out.renamed_items.len()
+        ));
     }
     if !out.uncovered.is_empty() {
         said.push(format!(
@@ -193,7 +203,9 @@ pub fn run_setup(args: SetupArgs) -> anyhow::Result<()> {
     git_config(&root, &format!("merge.{DRIVER}.driver"), &driver)?;
     outln!("git config merge.{DRIVER}.driver \"{driver}\"");
     if add_attributes(&root)? {
-        outln!("added to .gitattributes: {ATTRIBUTES} (commit it; every clone runs tei-align git-setup once)");
+        outln!(
+            "added to .gitattributes: {ATTRIBUTES} (commit it; every clone runs tei-align git-setup once)"
+        );
     } else {
         outln!(".gitattributes already has: {ATTRIBUTES}");
     }

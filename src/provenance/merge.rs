@@ -167,7 +167,9 @@ impl Item {
 fn items(e: Option<&EdgeAlignment>) -> Vec<Item> {
     let Some(e) = e else { return Vec::new() };
     let links = e.links.iter().cloned().map(Item::Link);
-    links.chain(e.unaligned.iter().cloned().map(Item::Ptr)).collect()
+    links
+        .chain(e.unaligned.iter().cloned().map(Item::Ptr))
+        .collect()
 }
 
 /// The contents of a version's items by their targets: is an item (by content) in it?
@@ -213,7 +215,7 @@ impl<'a> Places<'a> {
 
     /// The spans of an item, or the first sentence it names that the layers do not have.
     fn spans<'i>(&self, item: &'i Item) -> Result<Spans, &'i str> {
-        let span = |map: &HashMap<&str, usize>, ids: &'i [String]| {
+        let span = |map: &HashMap<&str, usize>, ids: &'i [String]| -> Result<_, &'i str> {
             let mut r: Option<(usize, usize)> = None;
             for id in ids {
                 let p = *map.get(id.as_str()).ok_or(id.as_str())?;
@@ -258,7 +260,7 @@ struct Kept {
 /// The merge of one edge before ids and the edge core: the items kept, the conflicts.
 struct EdgeMerge {
     kept: Vec<Kept>,
-    conflicts: Vec<String>,
+    conflicts: Vec<Conflict>,
 }
 
 /// The versions of one edge.
@@ -292,13 +294,11 @@ fn merge_edge(
     let (b, o, t) = (items(v.base), items(v.ours), items(v.theirs));
     let (cb, co, ct) = (Contents::new(&b), Contents::new(&o), Contents::new(&t));
     let spans = |i: &Item, side: &'static str| {
-        places
-            .spans(i)
-            .map_err(|s| MergeError::UnknownSentence {
-                side,
-                item: i.id().to_owned(),
-                sentence: s.to_owned(),
-            })
+        places.spans(i).map_err(|s| MergeError::UnknownSentence {
+            side,
+            item: i.id().to_owned(),
+            sentence: s.to_owned(),
+        })
     };
     let mut kept: Vec<Kept> = Vec::new();
     for i in o.into_iter().filter(|i| ct.has(i) || !cb.has(i)) {
@@ -315,8 +315,7 @@ fn merge_edge(
         run_date(al, &auto)
     };
     let ours_items: Vec<Item> = kept.iter().map(|k| k.item.clone()).collect();
-    let theirs_newer =
-        new_auto(theirs_al, &theirs_new, &cb) > new_auto(ours_al, &ours_items, &cb);
+    let theirs_newer = new_auto(theirs_al, &theirs_new, &cb) > new_auto(ours_al, &ours_items, &cb);
     let mut dropped = vec![false; kept.len()];
     let mut out = EdgeMerge {
         kept: Vec::new(),
@@ -356,7 +355,7 @@ fn decide(
     others: &[usize],
     item: &Item,
     theirs_newer: bool,
-    conflicts: &mut Vec<String>,
+    conflicts: &mut Vec<Conflict>,
 ) -> bool {
     if others.is_empty() {
         return true;
@@ -381,13 +380,23 @@ fn decide(
         .iter()
         .map(|k| format!("kept {} ({})", k.item.id(), k.item.describe()))
         .collect();
-    conflicts.push(format!(
-        "{} of ours; not taken: their {} ({})",
-        ours.join(", "),
-        item.id(),
-        item.describe()
-    ));
+    let ours = format!("{} of ours", ours.join(", "));
+    let theirs = format!("their {} ({})", item.id(), item.describe());
+    // Theirs' items against the same of ours (an unlink's two ptrs) are one conflict.
+    match conflicts.last_mut() {
+        Some(c) if c.ours == ours => c.theirs.push(theirs),
+        _ => conflicts.push(Conflict {
+            ours,
+            theirs: vec![theirs],
+        }),
+    }
     false
+}
+
+/// A conflict of one edge: what ours kept, and the items of theirs not taken.
+struct Conflict {
+    ours: String,
+    theirs: Vec<String>,
 }
 
 /// The numbers of the change ids (`ch9`) an alignment uses or its history names.
@@ -491,7 +500,14 @@ pub fn merge_alignments(
         };
         let places = Places::new(rel, source, derived);
         let m = merge_edge(&places, &v, (ours, theirs))?;
-        conflicts.extend(m.conflicts.iter().map(|c| format!("on {}: {c}", rel.id)));
+        conflicts.extend(m.conflicts.iter().map(|c| {
+            format!(
+                "on {}: {}; not taken: {}",
+                rel.id,
+                c.ours,
+                c.theirs.join(", ")
+            )
+        }));
         merged.push((rel.clone(), m));
     }
     let mut ids = id_alloc(&r, theirs);
@@ -525,8 +541,13 @@ pub fn merge_alignments(
         conflicts: &conflicts,
     };
     record.add(&mut r, when);
-    r.segments
-        .extend(theirs.segments.iter().filter(|s| !ours_segment(ours, &s.id)).cloned());
+    r.segments.extend(
+        theirs
+            .segments
+            .iter()
+            .filter(|s| !ours_segment(ours, &s.id))
+            .cloned(),
+    );
     super::recompose(work, &mut r);
     Ok(MergeOutcome {
         alignment: r,
@@ -735,7 +756,10 @@ impl Record<'_> {
             ));
         }
         if !self.renamed_items.is_empty() {
-            said.push(format!("their ids renumbered {}", pairs(self.renamed_items)));
+            said.push(format!(
+                "their ids renumbered {}",
+                pairs(self.renamed_items)
+            ));
         }
         if !self.uncovered.is_empty() {
             said.push(format!(
@@ -841,4 +865,137 @@ pub fn open_conflicts(al: &WorkAlignment) -> Vec<OpenConflict> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::review::testdata::{alignment, ids, work};
+    use crate::review::{link, unlink};
+
+    fn merge(b: &WorkAlignment, o: &WorkAlignment, t: &WorkAlignment) -> MergeOutcome {
+        merge_alignments(&work(), Some(b), o, t, "2026-12-02T00:00:00Z").unwrap()
+    }
+
+    fn find<'a>(al: &'a WorkAlignment, src: &str) -> &'a Link {
+        let e = &al.edges[1];
+        e.links.iter().find(|l| l.source[0] == src).unwrap()
+    }
+
+    /// Ours' or theirs' alignment run: a.cs-en.3 with another certainty, by a change of `when`.
+    fn run_at(base: &WorkAlignment, cert: f64, when: &str) -> WorkAlignment {
+        let mut al = base.clone();
+        al.edges[1].links[2].cert = cert;
+        al.changes.push(Change {
+            id: "ch2".into(),
+            status: ChangeStatus::Automatic,
+            who: "tei-align".into(),
+            when: when.into(),
+            desc: "aligned again".into(),
+        });
+        al
+    }
+
+    #[test]
+    fn between_two_alignment_runs_the_newer_ones_links_stay() {
+        let base = alignment();
+        let (a, b) = (
+            run_at(&base, 0.4, "2026-11-26"),
+            run_at(&base, 0.7, "2026-11-27"),
+        );
+        let m = merge(&base, &a, &b);
+        assert!(m.conflicts.is_empty());
+        let l = find(&m.alignment, "cs.s3");
+        assert_eq!((l.id.as_str(), l.cert), ("a.cs-en.3", 0.7));
+        assert_eq!(
+            m.alignment.item_changes["a.cs-en.3"], "ch3",
+            "theirs' ch2, renumbered"
+        );
+        let m = merge(&base, &b, &a);
+        assert_eq!(find(&m.alignment, "cs.s3").cert, 0.7);
+    }
+
+    #[test]
+    fn a_confirmation_beats_the_other_runs_link_and_one_confirmed_twice_is_one() {
+        let (w, base) = (work(), alignment());
+        let mut ours = base.clone();
+        link(
+            &w,
+            &mut ours,
+            &ids(&["cs.s2", "en.s2", "en.s3"]),
+            "jan",
+            "2026-12-01",
+        )
+        .unwrap();
+        let mut theirs = run_at(&base, 0.7, "2026-12-01T10:00:00Z");
+        // Their run also made cs.s2 ↔ en.s2 and en.s3 without counterpart.
+        theirs.edges[1].links[1].derived = ids(&["en.s2"]);
+        let m = merge(&base, &ours, &theirs);
+        assert!(m.conflicts.is_empty(), "{:?}", m.conflicts);
+        let l = find(&m.alignment, "cs.s2");
+        assert_eq!(l.derived, ids(&["en.s2", "en.s3"]));
+        assert!(matches!(&l.status, LinkStatus::Verified { who, .. } if who == "jan"));
+        // Their new run's link elsewhere is taken.
+        assert_eq!(find(&m.alignment, "cs.s3").cert, 0.7);
+        // Both confirm the same link: one link, ours, no conflict.
+        let mut theirs = base.clone();
+        link(
+            &w,
+            &mut theirs,
+            &ids(&["cs.s2", "en.s2", "en.s3"]),
+            "eva",
+            "2026-12-02",
+        )
+        .unwrap();
+        let m = merge(&base, &ours, &theirs);
+        assert!(m.conflicts.is_empty());
+        let l = find(&m.alignment, "cs.s2");
+        assert!(matches!(&l.status, LinkStatus::Verified { who, .. } if who == "jan"));
+    }
+
+    #[test]
+    fn a_link_confirmed_and_removed_by_the_other_is_an_open_conflict_until_decided() {
+        let (w, base) = (work(), alignment());
+        let mut ours = base.clone();
+        link(
+            &w,
+            &mut ours,
+            &ids(&["cs.s1", "en.s1"]),
+            "jan",
+            "2026-12-01",
+        )
+        .unwrap();
+        let mut theirs = base.clone();
+        unlink(&w, &mut theirs, &ids(&["a.cs-en.1"]), "eva", "2026-12-02").unwrap();
+        let mut m = merge(&base, &ours, &theirs);
+        assert_eq!(m.conflicts.len(), 1);
+        assert!(
+            m.conflicts[0].contains("kept a.cs-en.1"),
+            "{}",
+            m.conflicts[0]
+        );
+        let open = open_conflicts(&m.alignment);
+        assert_eq!(open.len(), 1);
+        assert_eq!(open[0].items, ["a.cs-en.1"]);
+        // Jan's link stands; eva's confirmed ptrs were not taken.
+        assert!(find(&m.alignment, "cs.s1").status != LinkStatus::Automatic);
+        link(
+            &w,
+            &mut m.alignment,
+            &ids(&["cs.s1", "en.s1"]),
+            "jan",
+            "2026-12-03",
+        )
+        .unwrap();
+        assert!(open_conflicts(&m.alignment).is_empty());
+    }
+
+    #[test]
+    fn tokens_of_renamed_ids_are_renamed_and_nothing_else() {
+        let map: HashMap<String, String> = [("ch2".to_owned(), "ch4".to_owned())].into();
+        assert_eq!(
+            rename_tokens("linked a.cs-en.8: (ch2), ch22 ch2.", &map),
+            "linked a.cs-en.8: (ch4), ch22 ch4."
+        );
+    }
 }
