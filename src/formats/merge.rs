@@ -313,7 +313,15 @@ fn held_by_merge<'b>(
     for (k, status, cert) in changed {
         if let Some(l) = links[k].as_mut() {
             if let Some(s) = status {
-                l.status = s;
+                // A confirmation the file brings records the text it is made on (a held item
+                // is not given one by the edge core).
+                let ids: Vec<&str> = l
+                    .source
+                    .iter()
+                    .chain(&l.derived)
+                    .map(String::as_str)
+                    .collect();
+                l.status = crate::provenance::digest::restate(s, &l.status, idx, &ids);
             }
             if let Some(c) = cert {
                 l.cert = c;

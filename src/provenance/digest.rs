@@ -10,12 +10,14 @@
 //! - One digest per sentence (the first 8 hex digits of its SHA-256), in `@target` order, so a
 //!   report can name which sentence changed; a digest with another number of sentences than the
 //!   item names (its targets changed by hand) counts as changed in all of them.
-//! - The edge core records the digest of every item put in as confirmed ([`settle`]); an item a
-//!   person confirmed before with the same hand and date keeps the digest it had (a held item, an
-//!   import that repeats it), which may be none: an alignment written before digests were kept
+//! - The edge core records the digest of every bead put in as confirmed ([`settle`]); a bead
+//!   repeating a confirmation of the same hand and date keeps the digest it had, and a held item
+//!   is kept exactly, which may be without one: an alignment written before digests were kept
 //!   has confirmations of unknown text, never reported as changed ([`TextCheck::unknown`]).
 
-use crate::model::{EdgeAlignment, Layer, LinkStatus, SentenceIndex, Work, WorkAlignment};
+use crate::model::{
+    EdgeAlignment, Layer, Link, LinkStatus, SentenceIndex, Unaligned, Work, WorkAlignment,
+};
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 use std::collections::HashMap;
@@ -68,20 +70,22 @@ fn layer_digest<'a>(layer_text: &HashMap<&str, &'a str>, ids: &[&String]) -> Opt
     texts.map(digest_of)
 }
 
-/// Give every confirmed item of a freshly built edge that has no digest the one it should have:
+/// Give every confirmed item among the new ones of an edge (beads put in; held items are kept
+/// exactly, their digest or its absence included) that has no digest the one it should have:
 /// the digest of the old item with the same targets when the same person confirmed it at the
-/// same time (a held item, a bead repeating it: the text confirmed then, or none when unknown);
-/// otherwise, a confirmation made now, the digest of its sentences as they read now.
-pub(crate) fn settle(
-    edge: &mut EdgeAlignment,
+/// same time (a bead repeating a confirmation, as an import does: the text confirmed then, or
+/// none when unknown); otherwise, a confirmation made now, the digest of its sentences as they
+/// read now.
+pub(crate) fn settle<'e>(
+    links: impl IntoIterator<Item = &'e mut Link>,
+    ptrs: impl IntoIterator<Item = &'e mut Unaligned>,
     old: Option<&EdgeAlignment>,
-    source: &Layer,
-    derived: &Layer,
+    (source, derived): (&Layer, &Layer),
 ) {
     let pending = |s: &LinkStatus| s.is_verified() && s.digest().is_none();
-    if !edge.links.iter().any(|l| pending(&l.status))
-        && !edge.unaligned.iter().any(|u| pending(&u.status))
-    {
+    let links: Vec<&mut Link> = links.into_iter().filter(|l| pending(&l.status)).collect();
+    let ptrs: Vec<&mut Unaligned> = ptrs.into_iter().filter(|u| pending(&u.status)).collect();
+    if links.is_empty() && ptrs.is_empty() {
         return;
     }
     let same_hand = |a: &LinkStatus, b: &LinkStatus| match (a, b) {
@@ -113,7 +117,7 @@ pub(crate) fn settle(
         .iter()
         .map(|s| (s.id.as_str(), s.text.as_str()))
         .collect();
-    for l in edge.links.iter_mut().filter(|l| pending(&l.status)) {
+    for l in links {
         let digest = match old_links.get(&(l.source.as_slice(), l.derived.as_slice())) {
             Some(o) if same_hand(o, &l.status) => o.digest().map(str::to_owned),
             _ => {
@@ -127,7 +131,7 @@ pub(crate) fn settle(
         };
         set_digest(&mut l.status, digest);
     }
-    for u in edge.unaligned.iter_mut().filter(|u| pending(&u.status)) {
+    for u in ptrs {
         let texts = if u.layer == derived.id {
             &der_text
         } else {
@@ -139,6 +143,32 @@ pub(crate) fn settle(
         };
         set_digest(&mut u.status, digest);
     }
+}
+
+/// The status `new` given to an item that had `old`, with the digest it should carry: `new`'s
+/// own when it has one, else the old one when the same person confirmed it at the same time
+/// (the confirmation repeated), else — a confirmation made now — that of the sentences `ids`
+/// as they read now.
+pub(crate) fn restate(
+    mut new: LinkStatus,
+    old: &LinkStatus,
+    idx: &SentenceIndex<'_>,
+    ids: &[&str],
+) -> LinkStatus {
+    if !new.is_verified() || new.digest().is_some() {
+        return new;
+    }
+    let digest = match (old, &new) {
+        (
+            LinkStatus::Verified { who, when, digest },
+            LinkStatus::Verified {
+                who: w2, when: t2, ..
+            },
+        ) if who == w2 && when == t2 => digest.clone(),
+        _ => current_digest(idx, ids),
+    };
+    set_digest(&mut new, digest);
+    new
 }
 
 /// Record `digest` in a confirmation.

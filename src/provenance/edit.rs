@@ -297,15 +297,28 @@ pub(crate) fn build_edge(mut edit: EdgeEdit<'_>, ids: &mut IdAlloc) -> EdgeBuilt
         }
     }
     ptrs.sort_by_key(|p| p.key);
+    // What each new confirmation was made on (the new items have no id yet): kept from the old
+    // item it repeats, or the texts as they are now.
+    super::digest::settle(
+        links
+            .iter_mut()
+            .filter(|p| p.item.id.is_empty())
+            .map(|p| &mut p.item),
+        ptrs.iter_mut()
+            .filter(|p| p.item.id.is_empty())
+            .map(|p| &mut p.item),
+        edit.old,
+        (edit.source, edit.derived),
+    );
     give_ids(&edit, &mut links, &mut ptrs, &mut written, ids);
-    let mut edge = EdgeAlignment {
-        relation: edit.relation.id.clone(),
-        links: links.into_iter().map(|p| p.item).collect(),
-        unaligned: ptrs.into_iter().map(|p| p.item).collect(),
-    };
-    // What each confirmation was made on: kept from the old item, or the texts as they are now.
-    super::digest::settle(&mut edge, edit.old, edit.source, edit.derived);
-    EdgeBuilt { edge, uncovered }
+    EdgeBuilt {
+        edge: EdgeAlignment {
+            relation: edit.relation.id.clone(),
+            links: links.into_iter().map(|p| p.item).collect(),
+            unaligned: ptrs.into_iter().map(|p| p.item).collect(),
+        },
+        uncovered,
+    }
 }
 
 /// Mark the positions of a span as covered (nothing for an unknown span).
