@@ -123,10 +123,35 @@ fn an_editing_session_on_the_letter_keeps_what_the_editor_confirmed() {
         .find(|e| e.relation == "rel.cs-en")
         .unwrap();
     confirmed_ptrs_survive(e, &l13, &gap_ptr);
-    // The new sentence is aligned (by the aligner) and the whole work checks out.
+    // The new sentence is aligned (by the aligner).
     assert!(
         e.links.iter().any(|l| l.source.contains(&new))
             || e.unaligned.iter().any(|u| u.sentence == new)
+    );
+    // The word fixed in cs.s2, whose link eva confirmed: the link is kept and reported for
+    // review until she confirms it again (session 15); then the whole work checks out.
+    let c2 = &e.links.iter().find(|l| l.source == ["cs.s2"]).unwrap().id;
+    let r = common::run(tei_align(d).args(["check", "texts/letter-1968"]));
+    assert_eq!(r.code, Some(1), "{}{}", r.out, r.err);
+    assert!(
+        r.out.contains(&format!(
+            "{c2} (cs.s2 en.s2): confirmed on another text: review (cs.s2 edited since eva"
+        )),
+        "{}",
+        r.out
+    );
+    let when = "2026-11-26T09:00:00Z";
+    run(
+        d,
+        &[
+            "link",
+            "texts/letter-1968",
+            c2,
+            "--by",
+            "eva",
+            "--when",
+            when,
+        ],
     );
     let check = run(d, &["check", "texts/letter-1968"]);
     assert!(check.out.is_empty(), "{}", check.out);
