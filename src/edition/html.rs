@@ -88,7 +88,10 @@ pub(crate) fn page(
         .filter(|l| !l.has_text())
         .map(|l| l.id.as_str())
         .collect();
-    let marks = sentence_marks(alignment, opts, &without_text);
+    let mut marks = sentence_marks(alignment, opts, &without_text);
+    for (who, _) in marks.values_mut().flat_map(|m| m.confirmed.iter_mut()) {
+        *who = agent_name(work, alignment, who);
+    }
     let rows = rows(&order, alignment);
     let looks = looks(&rows, &order, &marks);
     let mut leaves: BTreeMap<String, Vec<Leaf>> = BTreeMap::new();

@@ -330,3 +330,45 @@ fn a_stale_alignment_fails_the_coverage_gate() {
     assert_eq!(r.code, Some(1), "{}{}", r.out, r.err);
     assert!(r.err.contains("en → de"), "{}", r.err);
 }
+
+#[test]
+fn a_greek_question_mark_ends_a_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let lines = |lang: &str, text: &str| -> Vec<String> {
+        write(&d.join("in.txt"), text);
+        let r = ok(d, &["segment", "--lang", lang, "-q", "in.txt"]);
+        r.out.lines().map(str::to_owned).collect()
+    };
+    // Greek writes its question mark as `;` (U+037E, which NFC makes `;`).
+    for lang in ["grc", "el"] {
+        assert_eq!(
+            lines(lang, "Τί ἐστι τοῦτο; Οὐδὲν ἐστι.\n"),
+            ["Τί ἐστι τοῦτο;", "Οὐδὲν ἐστι."],
+            "{lang}"
+        );
+    }
+    assert_eq!(
+        lines("de", "Τί ἐστι τοῦτο\u{37E} Οὐδὲν ἐστι.\n"),
+        ["Τί ἐστι τοῦτο\u{37E}", "Οὐδὲν ἐστι."]
+    );
+    // Elsewhere a semicolon is not a sentence end.
+    assert_eq!(lines("en", "It rained; Peter stayed.\n").len(), 1);
+}
+
+#[test]
+fn who_confirmed_a_link_is_on_the_page_without_javascript() {
+    let dir = common::formats_work();
+    let d = dir.path();
+    ok(d, &["align", "texts/w", "--when", "2026-12-02"]);
+    ok(
+        d,
+        &["link", "texts/w", "cs.s2", "en.s2", "--by", "eva:Eva Nová"],
+    );
+    ok(d, &["edition", "texts/w", "-o", "editions/w"]);
+    let html = std::fs::read_to_string(d.join("editions/w/index.html")).unwrap();
+    // The sentence's own tooltip (the provenance panel needs the script).
+    let at = html.find("id=\"en.s2\"").expect("en.s2 on the page");
+    let tag = &html[html[..at].rfind('<').unwrap()..at + html[at..].find('>').unwrap()];
+    assert!(tag.contains("confirmed by Eva Nová on 20"), "{tag}");
+}
