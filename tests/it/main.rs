@@ -30,6 +30,7 @@ mod formats_cli;
 mod fuzz_stable;
 mod import_cli;
 mod interchange_clients;
+mod merge_git;
 mod project;
 mod prov_trial;
 mod readme;
