@@ -10,7 +10,7 @@
 
 use super::files::Extra;
 use super::text::{Leaf, Renderer, SentenceLook};
-use super::witness::{Prose, Witness, witness};
+use super::witness::{Prose, Witness, html_lang, witness};
 use super::{EditionError, EditionOptions, SentenceMarks, escape, sentence_marks};
 use crate::coverage::{self, EdgeState, agent_name};
 use crate::model::{Layer, LinkStatus, UnalignedKind, Work, WorkAlignment};
@@ -51,7 +51,7 @@ fn bare(id: &str) -> &str {
 }
 
 fn lang_attr(p: &Prose) -> String {
-    format!(" lang=\"{}\"", escape(&p.lang))
+    html_lang(&p.lang)
 }
 
 /// The HTML view of a work: one self-contained page. It links the download files that
@@ -89,6 +89,9 @@ pub(crate) fn page(
         .map(|l| l.id.as_str())
         .collect();
     let mut marks = sentence_marks(alignment, opts, &without_text);
+    for (who, _) in marks.values_mut().flat_map(|m| m.confirmed.iter_mut()) {
+        *who = agent_name(work, alignment, who);
+    }
     // A confirmation of a text edited since is marked on every sentence of the item.
     for c in crate::provenance::digest::check_texts(work, alignment).changed {
         let note = format!("{} ({} edited since)", c.item, c.changed.join(" "));
@@ -182,10 +185,10 @@ fn groups_html(
             };
             let _ = write!(
                 o,
-                "<div class=\"cell\" data-layer=\"{id}\" data-label=\"{id} · {name}\" lang=\"{lang}\">{body}</div>",
+                "<div class=\"cell\" data-layer=\"{id}\" data-label=\"{id} · {name}\"{lang}>{body}</div>",
                 id = escape(lid),
                 name = escape(&ctx.wits[lid].lang_name),
-                lang = escape(&l.lang)
+                lang = html_lang(&l.lang)
             );
         }
         o.push_str("</div>\n");
@@ -277,9 +280,9 @@ fn header(o: &mut String, ctx: &Ctx, leaves: &BTreeMap<String, Vec<Leaf>>, extra
 fn toc(o: &mut String, l: &Layer, leaves: &[Leaf]) {
     let _ = write!(
         o,
-        "<nav id=\"toc\" aria-label=\"Contents\"><details><summary>Contents <span class=\"small\">(headings of the {} layer)</span></summary><ol class=\"toc\" lang=\"{}\">",
+        "<nav id=\"toc\" aria-label=\"Contents\"><details><summary>Contents <span class=\"small\">(headings of the {} layer)</span></summary><ol class=\"toc\"{}>",
         escape(&l.id),
-        escape(&l.lang)
+        html_lang(&l.lang)
     );
     for h in leaves.iter().filter_map(|x| x.heading.as_ref()) {
         let _ = write!(
