@@ -31,6 +31,7 @@ mod fuzz_stable;
 mod import_cli;
 mod interchange_clients;
 mod merge_git;
+mod merge_review;
 mod project;
 mod prov_trial;
 mod readme;
