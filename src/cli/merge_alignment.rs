@@ -78,7 +78,20 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let dir = work_dir(&ours, args.path.as_deref())?;
     let work = tei_align::project::WorkRef::resolve(&dir, args.path.as_deref())?.read_work()?;
     let when = args.when.unwrap_or_else(tei_align::review::now_iso);
-    let out = merge_alignments(&work, base.as_ref(), &ours, &theirs, &when)?;
+    let out = merge_alignments(&work, base.as_ref(), &ours, &theirs, &when).map_err(|e| {
+        // The working tree holds our layers while git merges: once theirs are merged in,
+        // git can run the driver again.
+        let path = args
+            .path
+            .as_deref()
+            .unwrap_or(&args.ours)
+            .display()
+            .to_string();
+        anyhow::Error::new(e).context(format!(
+            "{path}: not merged (ours left as it was); once the layers are merged, \
+             `git checkout -m {path}` runs the merge again"
+        ))
+    })?;
     let xml = tei_align::tei::standoff::to_tei(&out.alignment);
     tei_align::fsutil::write_atomic(&args.ours, xml.as_bytes())?;
     let name = args

@@ -577,11 +577,14 @@ pub fn merge_alignments(
         conflicts: &conflicts,
     };
     record.add(&mut r, when);
+    // Their segments keep their ids when ours never gave them (recompose keeps the ids of
+    // segments whose members are unchanged).
+    let theirs_own = |id: &str| !ours_segment(ours, id) && !below_mark(ours, id);
     r.segments.extend(
         theirs
             .segments
             .iter()
-            .filter(|s| !ours_segment(ours, &s.id))
+            .filter(|s| theirs_own(&s.id))
             .cloned(),
     );
     super::recompose(work, &mut r);

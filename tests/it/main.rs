@@ -49,6 +49,7 @@ mod trace;
 mod trace_errors;
 mod trial;
 mod trial2;
+mod trial3;
 mod workflow;
 mod workflow_errors;
 mod workflow_two_sources;

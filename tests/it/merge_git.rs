@@ -235,3 +235,50 @@ fn versions_without_a_common_ancestor_merge_as_added_on_both_sides() {
     let check = run(tei_align(&eva).args(["check", "texts/w"]));
     assert!(check.ok, "{}{}", check.out, check.err);
 }
+
+#[test]
+fn theirs_naming_a_sentence_of_their_new_layer_text_waits_for_the_layers_then_merges() {
+    let (_tmp, jan, eva) = two_clones();
+    // Jan adds a sentence to the English layer, re-aligns and confirms a link beside it.
+    let en = jan.join("texts/w/en.xml");
+    let text = std::fs::read_to_string(&en).unwrap();
+    let added = r#"<s xml:id="en.s8">Yours, Jan</s> <s xml:id="en.s9">PS.</s>"#;
+    let text = text.replace(r#"<s xml:id="en.s8">Yours, Jan</s>"#, added);
+    assert!(text.contains("en.s9"));
+    std::fs::write(&en, text).unwrap();
+    tool_ok(
+        &jan,
+        &["align", "texts/w", "--when", "2026-02-01T09:00:00Z"],
+    );
+    link_and_commit(
+        &jan,
+        "jan:Jan Novák",
+        "2026-02-01T10:00:00Z",
+        &["cs.s8", "en.s8"],
+    );
+    link_and_commit(
+        &eva,
+        "eva:Eva Svobodová",
+        "2026-02-02T09:00:00Z",
+        &["cs.s1", "en.s1"],
+    );
+    // While git merges, the working tree holds Eva's layers, without en.s9: no merge, ours
+    // left valid, a conflict git reports, and what to do.
+    let pull = git(&eva, &["pull", "--no-rebase", "../jan", "HEAD"]);
+    assert!(!pull.ok);
+    assert!(
+        pull.err.contains("en.s9") && pull.err.contains("git checkout -m"),
+        "{}",
+        pull.err
+    );
+    let path = "alignments/w/alignment.xml";
+    assert_valid_tei(&eva.join(path));
+    // The layers are merged now: git runs the driver again.
+    git_ok(&eva, &["checkout", "-m", path]);
+    let al = alignment(&eva);
+    assert_eq!(confirmation(&al, &["cs.s1"], &["en.s1"]).1, "eva");
+    assert_eq!(confirmation(&al, &["cs.s8"], &["en.s8"]).1, "jan");
+    git_ok(&eva, &["add", path]);
+    let check = run(tei_align(&eva).args(["check", "texts/w"]));
+    assert!(check.ok, "{}{}", check.out, check.err);
+}
