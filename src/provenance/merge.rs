@@ -410,6 +410,9 @@ fn change_numbers(al: &WorkAlignment) -> impl Iterator<Item = u64> + '_ {
     named.filter_map(number)
 }
 
+/// Ids of theirs and what they are here: (their id, id here).
+type IdPairs = Vec<(String, String)>;
+
 /// A change's description with the ids a merge renumbers blanked (changes `ch9`, links and
 /// ptrs `a.cs-en.8`, segments `seg.4`): what two copies of one operation still share after one
 /// of them went through another merge.
@@ -439,10 +442,7 @@ fn same_operation(a: &Change, b: &Change) -> bool {
 /// The changes of theirs to add, with the id each gets: its own unless ours uses or names it,
 /// else a fresh one above both histories. Also theirs' changes ours holds under another id
 /// ([`same_operation`]): (their id, ours), recorded once.
-fn their_changes(
-    ours: &WorkAlignment,
-    theirs: &WorkAlignment,
-) -> (Vec<(Change, String)>, Vec<(String, String)>) {
+fn their_changes(ours: &WorkAlignment, theirs: &WorkAlignment) -> (Vec<(Change, String)>, IdPairs) {
     let ours_ids: HashSet<&str> = ours.changes.iter().map(|c| c.id.as_str()).collect();
     let named_by_ours: HashSet<u64> = change_numbers(ours).collect();
     let mut next = change_numbers(ours)
