@@ -131,6 +131,14 @@ struct GapCtx<'a> {
 /// Beads with their placement score, in (gapped, other) order.
 type Scored = Vec<(Bead, f64)>;
 
+/// Parts of the gapped side up to this many sentences are judged against their other
+/// placements ([`GapCtx::doubt_short`]).
+const SHORT_PART: usize = 2;
+
+/// How far below a link's placement score another counterpart may score and still count as
+/// about as good ([`GapCtx::doubt_short`]).
+const NEAR: f64 = 0.1;
+
 /// Paired beads before a part, at most this many, are the context it is aligned in.
 const CONTEXT_BEADS: usize = 40;
 
@@ -509,24 +517,55 @@ impl<'a> GapCtx<'a> {
             // The part after the gap is placed and aligned beside the part before it.
             let mut before: Vec<Bead> = context.to_vec();
             before.extend(left.iter().map(|(b, _)| b.clone()));
+            let mut out = left;
             // Where the part after the gap starts depends on where it ends: at the next gap,
             // or at the end (itself open when the source breaks off there).
             let (b, b_trail) = match rest.first() {
                 Some(&b) => (b, true),
                 None => (s.1, trail),
             };
+            if let Some((&b, later)) = rest.split_first() {
+                let (e, e_trail) = match later.first() {
+                    Some(&e) => (e, true),
+                    None => (s.1, trail),
+                };
+                if b - a < e - b {
+                    // A part shorter than the one after the next gap: that one is placed first
+                    // (beside the part before this gap), and the short part between the two,
+                    // which little evidence places, only in what lies between them. Placed
+                    // in turn, the short part (one sentence between two lacunae) could take a
+                    // sentence far ahead and drag the longer part after it.
+                    let f = self
+                        .place((b, e), (c1, d.1), (true, e_trail), d.1, &before)?
+                        .0;
+                    let mid = self.solve((a, b), (c1, f), (true, true), &[], &before)?;
+                    before.extend(mid.iter().map(|(b, _)| b.clone()));
+                    let right = self.solve((b, s.1), (f, d.1), (false, trail), later, &before)?;
+                    out.extend(mid);
+                    out.extend(right);
+                    return Ok(out);
+                }
+            }
+            if rest.is_empty() {
+                // The last part: where it starts and ends is settled with it (and, for a short
+                // one, doubted over every start).
+                out.extend(self.solve((a, s.1), (c1, d.1), (true, trail), &[], &before)?);
+                return Ok(out);
+            }
             let c2 = self
                 .place((a, b), (c1, d.1), (true, b_trail), hi, &before)?
                 .0;
             let right = self.solve((a, s.1), (c2, d.1), (false, trail), rest, &before)?;
-            let conf = (mean_confidence(&left) + mean_confidence(&right)) / 2.0;
-            let mut out = left;
+            let conf = (mean_confidence(&out) + mean_confidence(&right)) / 2.0;
             out.extend((c1..c2).map(|j| (lone_other(j, conf), 0.0)));
             out.extend(right);
             return Ok(out);
         }
         let (start, end) = self.place(s, d, (lead, trail), d.1, context)?;
-        let inner_beads = self.run(s, (start, end), context)?;
+        let mut inner_beads = self.run(s, (start, end), context)?;
+        if (lead || trail) && s.1 - s.0 <= SHORT_PART {
+            self.doubt_short(s, d, (lead, trail), context, &mut inner_beads)?;
+        }
         // How sure we are that the left-out sentences stand in the gap is how sure we are of
         // the alignment that left them out.
         let conf = mean_confidence(&inner_beads);
@@ -534,6 +573,74 @@ impl<'a> GapCtx<'a> {
         out.extend(inner_beads);
         out.extend((end..d.1).map(|j| (lone_other(j, conf), 0.0)));
         Ok(out)
+    }
+
+    /// Lower the confidence of the links of a short part (`s`, placed in `d`) where another
+    /// placement pairs its sentence about as well: each link's confidence is at most its
+    /// share of the placement scores of the counterparts within [`NEAR`] of it (the best
+    /// score each counterpart gets in any placement). Why: one sentence between two gaps, or
+    /// after the last, is placed by its own length and clues alone; a broken sentence fits
+    /// the start of any long enough sentence, and the cut search picked one of five about
+    /// equally good ones with a cert of .97.
+    fn doubt_short(
+        &self,
+        s: (usize, usize),
+        d: (usize, usize),
+        (lead, trail): (bool, bool),
+        context: &[Bead],
+        beads: &mut Scored,
+    ) -> Result<(), AlignError> {
+        let span = d.1 - d.0;
+        if span == 0 || span * span / 2 > JOINT_CUT_BUDGET {
+            return Ok(());
+        }
+        let end_lo = self.cut_bounds(s.1, d).0.max(d.0 + 1);
+        let start_hi = self.cut_bounds(s.0, d).1.min(d.1 - 1);
+        let starts = if lead { d.0..=start_hi } else { d.0..=d.0 };
+        // The best score of each paired bead in any placement.
+        let mut best: Vec<(Bead, f64)> = Vec::new();
+        for j in starts {
+            let ends = if trail {
+                end_lo.max(j + 1)..=d.1
+            } else {
+                d.1..=d.1
+            };
+            for e in ends {
+                for (b, x) in self.run_scored(s, (j, e), context)? {
+                    if b.src.is_empty() || b.tgt.is_empty() {
+                        continue;
+                    }
+                    match best
+                        .iter_mut()
+                        .find(|(c, _)| c.src == b.src && c.tgt == b.tgt)
+                    {
+                        Some(c) => c.1 = c.1.max(x),
+                        None => best.push((b, x)),
+                    }
+                }
+            }
+        }
+        for (b, x) in beads.iter_mut() {
+            if b.src.is_empty() || b.tgt.is_empty() {
+                continue;
+            }
+            let own = best
+                .iter()
+                .find(|(c, _)| c.src == b.src && c.tgt == b.tgt)
+                .map_or(*x, |c| c.1);
+            // The other counterparts of its gapped sentences, about as good.
+            let rivals: f64 = best
+                .iter()
+                .filter(|(c, y)| {
+                    c.tgt != b.tgt && c.src.iter().any(|i| b.src.contains(i)) && *y >= own - NEAR
+                })
+                .map(|(_, y)| y)
+                .sum();
+            if rivals > 0.0 {
+                b.confidence = b.confidence.min(own / (own + rivals));
+            }
+        }
+        Ok(())
     }
 
     /// Where the derived text of the source part `s` starts and ends inside `d`: with a gap
@@ -566,6 +673,9 @@ impl<'a> GapCtx<'a> {
                     for j in d.0..=start_hi {
                         for e in (end_lo.max(j + 1)..=d.1).rev() {
                             let sc = score(j, e)?;
+                            if std::env::var_os("GAPDBG").is_some() {
+                                eprintln!("joint {s:?} {j} {e} {sc:.4}");
+                            }
                             if top.is_none_or(|(t, _, _)| sc > t + 1e-9) {
                                 top = Some((sc, j, e));
                             }
