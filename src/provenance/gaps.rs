@@ -362,7 +362,7 @@ impl<'a> GapCtx<'a> {
         o: (usize, usize),
         context: &[Bead],
     ) -> Result<Option<Scored>, AlignError> {
-        if g.1 - g.0 < 2 || o.1 - o.0 < 2 {
+        if g.1 - g.0 < 2 || o.1 == o.0 {
             return Ok(None);
         }
         let held = |i: usize, j: usize| {
@@ -371,9 +371,12 @@ impl<'a> GapCtx<'a> {
                 .any(|b| b.src.contains(&i) || b.tgt.contains(&j))
         };
         let pair = |i: usize, j: usize, rest: &Scored| {
-            let n = rest.len().max(1) as f64;
-            let conf = rest.iter().map(|(b, _)| b.confidence).sum::<f64>() / n;
-            let score = rest.iter().map(|(_, x)| x).sum::<f64>() / n;
+            // The rest's links only: a sentence standing alone says nothing of the placement
+            // (with none linked, the pair has no evidence either).
+            let linked = || rest.iter().filter(|(b, _)| !b.src.is_empty() && !b.tgt.is_empty());
+            let n = linked().count().max(1) as f64;
+            let conf = linked().map(|(b, _)| b.confidence).sum::<f64>() / n;
+            let score = linked().map(|(_, x)| x).sum::<f64>() / n;
             let fit = self.fits_in(i, j, context.iter().chain(rest.iter().map(|(b, _)| b)));
             let b = Bead {
                 src: vec![i],
