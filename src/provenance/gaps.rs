@@ -319,7 +319,7 @@ impl<'a> GapCtx<'a> {
         };
         let beads =
             crate::align::align_with_evidence(&text(self.src, si), &text(self.tgt, di), &sub)?;
-        Ok(beads
+        let out: Scored = beads
             .into_iter()
             .map(|(b, e)| {
                 let score = PLACEMENT.predict(&e);
@@ -335,7 +335,8 @@ impl<'a> GapCtx<'a> {
                 b.src.first().is_some_and(|&x| pos(&gi, x) >= Some(ng))
                     || b.tgt.first().is_some_and(|&x| pos(&oi, x) >= Some(no))
             })
-            .collect())
+            .collect();
+        Ok(one_to_one(g, o, out))
     }
 
     fn gapped_len(&self) -> usize {
@@ -373,7 +374,10 @@ impl<'a> GapCtx<'a> {
         let pair = |i: usize, j: usize, rest: &Scored| {
             // The rest's links only: a sentence standing alone says nothing of the placement
             // (with none linked, the pair has no evidence either).
-            let linked = || rest.iter().filter(|(b, _)| !b.src.is_empty() && !b.tgt.is_empty());
+            let linked = || {
+                rest.iter()
+                    .filter(|(b, _)| !b.src.is_empty() && !b.tgt.is_empty())
+            };
             let n = linked().count().max(1) as f64;
             let conf = linked().map(|(b, _)| b.confidence).sum::<f64>() / n;
             let score = linked().map(|(_, x)| x).sum::<f64>() / n;
@@ -510,7 +514,7 @@ impl<'a> GapCtx<'a> {
             let c1 = if lead {
                 // The part before the gap may also start late (a gap before it too).
                 let ends = (true, true);
-                self.place((s.0, a), (d.0, hi), ends, hi, context)?
+                self.place((s.0, a), (d.0, hi), ends, hi, context, false)?
                     .1
                     .max(lo)
             } else {
@@ -537,9 +541,10 @@ impl<'a> GapCtx<'a> {
                     // (beside the part before this gap), and the short part between the two,
                     // which little evidence places, only in what lies between them. Placed
                     // in turn, the short part (one sentence between two lacunae) could take a
-                    // sentence far ahead and drag the longer part after it.
+                    // sentence far ahead and drag the longer part after it. Ties go to
+                    // the latest start: what the longer part leaves, the short part may take.
                     let f = self
-                        .place((b, e), (c1, d.1), (true, e_trail), d.1, &before)?
+                        .place((b, e), (c1, d.1), (true, e_trail), d.1, &before, true)?
                         .0;
                     let mid = self.solve((a, b), (c1, f), (true, true), &[], &before)?;
                     before.extend(mid.iter().map(|(b, _)| b.clone()));
@@ -556,7 +561,7 @@ impl<'a> GapCtx<'a> {
                 return Ok(out);
             }
             let c2 = self
-                .place((a, b), (c1, d.1), (true, b_trail), hi, &before)?
+                .place((a, b), (c1, d.1), (true, b_trail), hi, &before, false)?
                 .0;
             let right = self.solve((a, s.1), (c2, d.1), (false, trail), rest, &before)?;
             let conf = (mean_confidence(&out) + mean_confidence(&right)) / 2.0;
@@ -564,7 +569,7 @@ impl<'a> GapCtx<'a> {
             out.extend(right);
             return Ok(out);
         }
-        let (start, end) = self.place(s, d, (lead, trail), d.1, context)?;
+        let (start, end) = self.place(s, d, (lead, trail), d.1, context, false)?;
         let mut inner_beads = self.run(s, (start, end), context)?;
         if (lead || trail) && s.1 - s.0 <= SHORT_PART {
             self.doubt_short(s, d, (lead, trail), context, &mut inner_beads)?;
@@ -648,7 +653,8 @@ impl<'a> GapCtx<'a> {
 
     /// Where the derived text of the source part `s` starts and ends inside `d`: with a gap
     /// before the part (`lead`) it may start later (at most at `start_hi`), with a gap after it
-    /// (`trail`) it may end earlier. Confirmed beads stay inside.
+    /// (`trail`) it may end earlier. Confirmed beads stay inside. Ties go to the earliest
+    /// start, or the latest when `late`.
     fn place(
         &self,
         s: (usize, usize),
@@ -656,6 +662,7 @@ impl<'a> GapCtx<'a> {
         (lead, trail): (bool, bool),
         start_hi: usize,
         context: &[Bead],
+        late: bool,
     ) -> Result<(usize, usize), AlignError> {
         if d.1 <= d.0 {
             return Ok(d);
@@ -666,7 +673,7 @@ impl<'a> GapCtx<'a> {
         match (lead, trail) {
             (false, false) => Ok(d),
             (false, true) => Ok((d.0, best_cut(end_lo, d.1, true, &|k| score(d.0, k))?)),
-            (true, false) => Ok((best_cut(d.0, start_hi, false, &|j| score(j, d.1))?, d.1)),
+            (true, false) => Ok((best_cut(d.0, start_hi, late, &|j| score(j, d.1))?, d.1)),
             (true, true) => {
                 let span = d.1 - d.0;
                 if span * span / 2 <= JOINT_CUT_BUDGET {
@@ -676,10 +683,10 @@ impl<'a> GapCtx<'a> {
                     for j in d.0..=start_hi {
                         for e in (end_lo.max(j + 1)..=d.1).rev() {
                             let sc = score(j, e)?;
-                            if std::env::var_os("GAPDBG").is_some() {
-                                eprintln!("joint {s:?} {j} {e} {sc:.4}");
-                            }
-                            if top.is_none_or(|(t, _, _)| sc > t + 1e-9) {
+                            let better = |(t, tj, _): (f64, usize, usize)| {
+                                sc > t + 1e-9 || (late && (sc - t).abs() <= 1e-9 && j > tj)
+                            };
+                            if top.is_none_or(better) {
                                 top = Some((sc, j, e));
                             }
                         }
@@ -692,7 +699,7 @@ impl<'a> GapCtx<'a> {
                         let from = end_lo.max(start + 1).min(d.1);
                         let e = best_cut(from, d.1, true, &|k| score(start, k))?;
                         let to = start_hi.min(e - 1).max(d.0);
-                        let j = best_cut(d.0, to, false, &|j| score(j, e))?;
+                        let j = best_cut(d.0, to, late, &|j| score(j, e))?;
                         if (j, e) == (start, end) {
                             break;
                         }
@@ -703,6 +710,32 @@ impl<'a> GapCtx<'a> {
             }
         }
     }
+}
+
+/// One gapped sentence against one other sentence, both left alone by the aligner: a
+/// doubtful link of the two, with the probability the aligner left for it (one less its
+/// confidence that the gapped sentence has no counterpart), scored 0 for the cut search.
+/// Why: between two gaps there is nothing else to pair either with, and the aligner, seeing
+/// the two alone, says little; two sentences left alone there came out as a sure addition
+/// (cert 1) and a lost sentence when `align` ran again over its own held links.
+fn one_to_one(g: (usize, usize), o: (usize, usize), beads: Scored) -> Scored {
+    let alone = beads.len() == 2
+        && beads
+            .iter()
+            .all(|(b, _)| b.src.is_empty() || b.tgt.is_empty());
+    if g.1 - g.0 != 1 || o.1 - o.0 != 1 || !alone {
+        return beads;
+    }
+    let null = beads
+        .iter()
+        .find(|(b, _)| !b.src.is_empty())
+        .map_or(1.0, |(b, _)| b.confidence);
+    let pair = Bead {
+        src: vec![g.0],
+        tgt: vec![o.0],
+        confidence: (1.0 - null).clamp(0.0, 1.0),
+    };
+    vec![(pair, 0.0)]
 }
 
 /// A sentence of the other side standing alone in a gap of the gapped side.
