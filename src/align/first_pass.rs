@@ -7,7 +7,7 @@ use super::options::Weights;
 use super::refine;
 use super::search::{self, Band, Level, Params, RawBead, TYPES, cumulative};
 use super::semantic::Semantic;
-use super::text::SentenceInfo;
+use super::text::{Analyses, Sentences};
 use super::widen::widen;
 use super::{AlignError, PieceVecs, confidence, refined, timing};
 use confidence::Evidence;
@@ -72,7 +72,7 @@ const RUN_COUNTED: usize = 16;
 /// taken, and dropped once the second pass's features are made from them: a million sentences a
 /// side hold several hundred MiB of them, and the peak of a long alignment comes later.
 pub(super) fn align_infos(
-    (si, ti): (Vec<SentenceInfo>, Vec<SentenceInfo>),
+    (si, ti): (Analyses, Analyses),
     bounds: Option<(&[bool], &[bool])>,
     dictionary: &Dictionary,
     progress: Option<&ProgressBar>,
@@ -80,7 +80,7 @@ pub(super) fn align_infos(
     null_costs: Weights,
     joined: Option<&refine::JoinedEmbed<'_>>,
 ) -> Result<(Vec<RawBead>, Vec<Evidence>), AlignError> {
-    let (n, m) = (si.len(), ti.len());
+    let (n, m) = (si.lens.len(), ti.lens.len());
     if n == 0 || m == 0 {
         // Nothing to pair with: every sentence stands alone.
         let null = RawBead::unscored;
@@ -91,16 +91,15 @@ pub(super) fn align_infos(
         let evidence = vec![confidence::unsupported_null(); path.len()];
         return Ok((path, evidence));
     }
-    let sl: Vec<u32> = si.iter().map(|s| s.len).collect();
-    let tl: Vec<u32> = ti.iter().map(|s| s.len).collect();
+    let (sl, tl) = (si.lens.clone(), ti.lens.clone());
     let sem = vecs.as_ref().map(|v| v.semantic(&sl, &tl));
     let weights = Weights {
         sem: vecs.map_or(0.0, |v| v.params.weight.max(0.0)),
         ..null_costs
     };
     let (params, dict, first) = first_pass(
-        &si,
-        &ti,
+        si.all(),
+        ti.all(),
         bounds,
         dictionary,
         progress,
@@ -118,10 +117,12 @@ pub(super) fn align_infos(
         (s, _) => s,
     };
     let timer = timing::phase(|| "second pass: features".into());
-    let (sq, tq) = quote_ends(&si, &ti);
-    let s = Csr::build(&si, |x| dict.src_features(x));
-    let t = Csr::build(&ti, |x| dict.tgt_features(x));
-    drop((si, ti));
+    let (sq, tq) = quote_ends(si.all(), ti.all());
+    // Each side's analyses are dropped as soon as its features are made.
+    let s = Csr::build_n(n, |k| dict.src_features(&si.all(), k));
+    drop(si);
+    let t = Csr::build_n(m, |k| dict.tgt_features(&ti.all(), k));
+    drop(ti);
     let anchor = if weights.sem > 0.0 { 1.0 } else { ANCHOR_FREE };
     let (mut feats, anchors) = weigh_with_anchors(s, t, anchor);
     drop(timer);
@@ -148,6 +149,8 @@ pub(super) fn align_infos(
         widen(&mut path, (&level, &params), &nulls, WIDE_MARGIN_FREE);
     }
     drop(nulls);
+    // The searches' freed tables, before the evidence (where a long alignment peaks).
+    super::memory::give_back(n + m);
     if let (Some(embed), Some(s), Some(v)) = (joined, sem.as_ref(), vecs) {
         path = refined(path, (&level, &params, s), v, embed)?;
     }
@@ -165,11 +168,8 @@ pub(super) fn align_infos(
 }
 
 /// Per sentence of each side, whether it ends with a quotation mark (`search::Level::quotes`).
-pub(super) fn quote_ends(si: &[SentenceInfo], ti: &[SentenceInfo]) -> (Vec<bool>, Vec<bool>) {
-    (
-        si.iter().map(|s| s.quote).collect(),
-        ti.iter().map(|s| s.quote).collect(),
-    )
+pub(super) fn quote_ends(si: Sentences<'_>, ti: Sentences<'_>) -> (Vec<bool>, Vec<bool>) {
+    (si.quotes.to_vec(), ti.quotes.to_vec())
 }
 
 /// How much the quotation marks ending a sentence say about where a bead ends in these texts,
@@ -245,8 +245,8 @@ pub(super) fn length_dev<'a>(
 /// The first pass over analysed sentences (both sides non-empty): the re-estimated parameters
 /// (local ratio, variance, priors), the dictionary extended by induction, and the first path.
 pub(super) fn first_pass(
-    si: &[SentenceInfo],
-    ti: &[SentenceInfo],
+    si: Sentences<'_>,
+    ti: Sentences<'_>,
     bounds: Option<(&[bool], &[bool])>,
     dictionary: &Dictionary,
     progress: Option<&ProgressBar>,
@@ -254,13 +254,12 @@ pub(super) fn first_pass(
     weights: Weights,
 ) -> (Params, Dictionary, Vec<RawBead>) {
     let (n, m) = (si.len(), ti.len());
-    let sl: Vec<u32> = si.iter().map(|s| s.len).collect();
-    let tl: Vec<u32> = ti.iter().map(|s| s.len).collect();
-    let (src_cum, tgt_cum) = (cumulative(&sl), cumulative(&tl));
+    let (sl, tl) = (si.lens, ti.lens);
+    let (src_cum, tgt_cum) = (cumulative(sl), cumulative(tl));
     let mut params = first_params((tgt_cum[m] / src_cum[n].max(1.0)) as f32, weights);
     let features = |d: &Dictionary| {
-        let s = Csr::build(si, |x| d.src_features(x));
-        let t = Csr::build(ti, |x| d.tgt_features(x));
+        let s = Csr::build_n(n, |k| d.src_features(&si, k));
+        let t = Csr::build_n(m, |k| d.tgt_features(&ti, k));
         weigh(s, t)
     };
     let msg = |m: &'static str| {
@@ -289,22 +288,16 @@ pub(super) fn first_pass(
     drop(timer);
     drop(level);
     drop(feats);
+    super::memory::give_back(n + m);
     let _timer = timing::phase(|| "re-estimate and induce".into());
 
     // Re-estimate, induce, realign.
     msg("second pass");
     params.local = Some(std::sync::Arc::new(match weights.ratio_skips_runs {
-        Some(run) => search::ratio_along_without_runs(&first, (&sl, &tl), n, params.ratio, run),
-        None => search::ratio_along(
-            &first,
-            &cumulative(&sl),
-            &cumulative(&tl),
-            1,
-            n,
-            params.ratio,
-        ),
+        Some(run) => search::ratio_along_without_runs(&first, (sl, tl), n, params.ratio, run),
+        None => search::ratio_along(&first, &cumulative(sl), &cumulative(tl), 1, n, params.ratio),
     }));
-    reestimate(&mut params, &first, &sl, &tl);
+    reestimate(&mut params, &first, sl, tl);
     second_params(&mut params, weights);
     // The quotation marks' costs at `weights.quotes` per unit of what they say in these texts.
     let (disagree, both) = quote_evidence(&first, (&sq, &tq));
@@ -461,9 +454,10 @@ mod tests {
     #[test]
     fn with_vectors_two_to_one_beads_cost_what_the_semantic_prior_says() {
         let text = |k: usize| {
-            (0..40)
-                .map(|i| super::super::text::analyse(&format!("Sentence {i} of text {k}, ok.")))
-                .collect::<Vec<_>>()
+            let s: Vec<String> = (0..40)
+                .map(|i| format!("Sentence {i} of text {k}, ok."))
+                .collect();
+            Analyses::of(&s.iter().map(String::as_str).collect::<Vec<_>>())
         };
         let (si, ti) = (text(0), text(1));
         let priors = |sem: f32, prior_2_1: f32| {
@@ -472,9 +466,17 @@ mod tests {
                 prior_2_1,
                 ..Weights::new(&super::super::AlignOptions::default(), sem)
             };
-            first_pass(&si, &ti, None, &Dictionary::default(), None, None, w)
-                .0
-                .prior
+            first_pass(
+                si.all(),
+                ti.all(),
+                None,
+                &Dictionary::default(),
+                None,
+                None,
+                w,
+            )
+            .0
+            .prior
         };
         let (plain, cheaper) = (priors(6.0, 0.0), priors(6.0, -0.5));
         assert!(

@@ -7,12 +7,11 @@ use super::first_pass::{first_pass, length_dev, quote_ends, search_costs};
 use super::lexicon::{self, Csr, Dictionary, weigh};
 use super::options::{AlignOptions, Weights};
 use super::search::{self, Level, Params, RawBead};
-use super::text::{self, SentenceInfo};
+use super::text::Analyses;
 use super::{
     AlignError, PieceVecs, boundaries, joined_embedder, lone_beads, refined, refining, to_beads,
 };
 use crate::model::Bead;
-use rayon::prelude::*;
 
 /// The (src start, src end, tgt start, tgt end) ranges between fixed beads, after checking that
 /// the fixed beads are in range, consecutive inside, ascending and non-crossing.
@@ -75,8 +74,8 @@ pub(super) fn interleave(
 
 /// Statistics estimated on the whole texts, for aligning the pieces between fixed beads.
 pub(super) struct Global {
-    si: Vec<SentenceInfo>,
-    ti: Vec<SentenceInfo>,
+    si: Analyses,
+    ti: Analyses,
     params: Params,
     dict: Dictionary,
 }
@@ -91,19 +90,24 @@ impl Global {
         dictionary: &Dictionary,
         vecs: Option<PieceVecs<'_>>,
     ) -> Self {
-        let si: Vec<SentenceInfo> = src.par_iter().map(|s| text::analyse(s)).collect();
-        let ti: Vec<SentenceInfo> = tgt.par_iter().map(|s| text::analyse(s)).collect();
+        let si = Analyses::of(src);
+        let ti = Analyses::of(tgt);
         let bounds = match (&opts.src_blocks, &opts.tgt_blocks) {
             (Some(sb), Some(tb)) => Some((boundaries(sb), boundaries(tb))),
             _ => None,
         };
         let bounds = bounds.as_ref().map(|(a, b)| (a.as_slice(), b.as_slice()));
-        let sl: Vec<u32> = si.iter().map(|s| s.len).collect();
-        let tl: Vec<u32> = ti.iter().map(|s| s.len).collect();
-        let sem = vecs.as_ref().map(|v| v.semantic(&sl, &tl));
+        let sem = vecs.as_ref().map(|v| v.semantic(&si.lens, &ti.lens));
         let weights = Weights::new(opts, vecs.map_or(0.0, |v| v.params.weight.max(0.0)));
-        let (params, dict, _) =
-            first_pass(&si, &ti, bounds, dictionary, None, sem.as_ref(), weights);
+        let (params, dict, _) = first_pass(
+            si.all(),
+            ti.all(),
+            bounds,
+            dictionary,
+            None,
+            sem.as_ref(),
+            weights,
+        );
         Global {
             si,
             ti,
@@ -115,12 +119,11 @@ impl Global {
     /// The evidence of every bead of a whole alignment (fixed beads included, as the
     /// neighbours they are), and the confidence of the beads not fixed from it.
     pub(super) fn rescore(&self, beads: &mut [(Bead, Evidence)], fixed: &[bool]) {
-        let s = Csr::build(&self.si, |x| self.dict.src_features(x));
-        let t = Csr::build(&self.ti, |x| self.dict.tgt_features(x));
+        let (si, ti) = (self.si.all(), self.ti.all());
+        let s = Csr::build_n(si.len(), |k| self.dict.src_features(&si, k));
+        let t = Csr::build_n(ti.len(), |k| self.dict.tgt_features(&ti, k));
         let feats = weigh(s, t);
-        let sl: Vec<u32> = self.si.iter().map(|s| s.len).collect();
-        let tl: Vec<u32> = self.ti.iter().map(|s| s.len).collect();
-        let level = Level::new(&sl, &tl, &feats);
+        let level = Level::new(si.lens, ti.lens, &feats);
         let weight = |c: &Csr, k: usize| -> f32 { c.get(k).1.iter().map(|w| w.abs()).sum() };
         let (mut i, mut j) = (0, 0);
         let path: Vec<RawBead> = beads
@@ -193,7 +196,7 @@ impl Global {
         if n == 0 || m == 0 {
             return Ok(lone_beads(n, m));
         }
-        let (si, ti) = (&self.si[s0..s1], &self.ti[t0..t1]);
+        let (si, ti) = (self.si.all().slice(s0..s1), self.ti.all().slice(t0..t1));
         let mut params = self.params.clone();
         // The local ratio is indexed by source position: shift it to the piece.
         params.local = self.params.local.as_ref().map(|v| {
@@ -204,20 +207,19 @@ impl Global {
             )
         });
         let bounds = blocks.map(|(sb, tb)| (boundaries(sb), boundaries(tb)));
-        let s = Csr::build(si, |x| self.dict.src_features(x));
-        let t = Csr::build(ti, |x| self.dict.tgt_features(x));
+        let s = Csr::build_n(n, |k| self.dict.src_features(&si, k));
+        let t = Csr::build_n(m, |k| self.dict.tgt_features(&ti, k));
         let feats = weigh(s, t);
-        let sl: Vec<u32> = si.iter().map(|s| s.len).collect();
-        let tl: Vec<u32> = ti.iter().map(|s| s.len).collect();
+        let (sl, tl) = (si.lens, ti.lens);
         let vecs = vecs.map(|v| v.with_texts((src, tgt)));
-        let sem = vecs.as_ref().map(|v| v.with_names(v.semantic(&sl, &tl)));
+        let sem = vecs.as_ref().map(|v| v.with_names(v.semantic(sl, tl)));
         let (sq, tq) = quote_ends(si, ti);
         let level = Level {
             quotes: Some((&sq, &tq)),
             src_bound: bounds.as_ref().map(|b| b.0.as_slice()),
             tgt_bound: bounds.as_ref().map(|b| b.1.as_slice()),
             sem: sem.as_ref(),
-            ..Level::new(&sl, &tl, &feats)
+            ..Level::new(sl, tl, &feats)
         };
         let mut path = search::search(&level, &params, 3, None);
         // Refined as a piece without fixed beads is (`align_infos`): a confirmed link must not

@@ -1,7 +1,7 @@
 //! Dictionaries (given by the user, or induced from a first alignment pass) and the weighted
 //! feature lists the search compares.
 
-use super::text::{SentenceInfo, dict_feature, stem_of};
+use super::text::{Sentences, dict_feature, stem_of};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// The keys here are already hashes (or pairs of them): a multiply-mix hasher is enough and much
@@ -79,12 +79,12 @@ impl Dictionary {
         }
     }
 
-    /// The sorted feature list of a source sentence: its base features plus the dictionary
+    /// The sorted feature list of source sentence `k`: its base features plus the dictionary
     /// features of its stems' translations.
-    pub(crate) fn src_features(&self, info: &SentenceInfo) -> Vec<u32> {
-        let mut f = info.base.to_vec();
+    pub(crate) fn src_features(&self, text: &Sentences<'_>, k: usize) -> Vec<u32> {
+        let mut f = text.base(k).to_vec();
         if !self.map.is_empty() {
-            for s in &info.stems {
+            for s in text.stems(k) {
                 if let Some(ts) = self.map.get(s) {
                     f.extend(ts.iter().map(|&t| dict_feature(t)));
                 }
@@ -95,13 +95,13 @@ impl Dictionary {
         f
     }
 
-    /// The sorted feature list of a target sentence: base features plus the dictionary feature of
-    /// every stem that some source word translates into.
-    pub(crate) fn tgt_features(&self, info: &SentenceInfo) -> Vec<u32> {
-        let mut f = info.base.to_vec();
+    /// The sorted feature list of target sentence `k`: base features plus the dictionary feature
+    /// of every stem that some source word translates into.
+    pub(crate) fn tgt_features(&self, text: &Sentences<'_>, k: usize) -> Vec<u32> {
+        let mut f = text.base(k).to_vec();
         if !self.targets.is_empty() {
             f.extend(
-                info.stems
+                text.stems(k)
                     .iter()
                     .filter(|s| self.targets.contains(s))
                     .map(|&t| dict_feature(t)),
@@ -115,11 +115,7 @@ impl Dictionary {
     /// Induce a dictionary from sentence pairs believed to be translations of each other: stems
     /// that co-occur in them far more than chance (Dice coefficient), as hunalign does. Pairs whose
     /// stems are equal are left out: the cognate features already match them.
-    pub(crate) fn induce(
-        src: &[SentenceInfo],
-        tgt: &[SentenceInfo],
-        pairs: &[(usize, usize)],
-    ) -> Self {
+    pub(crate) fn induce(src: Sentences<'_>, tgt: Sentences<'_>, pairs: &[(usize, usize)]) -> Self {
         let step = pairs.len().div_ceil(INDUCE_MAX_BEADS).max(1);
         // Counting by sorting packed pairs is much faster than hashing each co-occurrence.
         let mut src_stems: Vec<u32> = Vec::new();
@@ -129,11 +125,11 @@ impl Dictionary {
         let mut ts = Vec::new();
         for &(i, j) in pairs.iter().step_by(step) {
             ss.clear();
-            ss.extend_from_slice(&src[i].stems);
+            ss.extend_from_slice(src.stems(i));
             ss.sort_unstable();
             ss.dedup();
             ts.clear();
-            ts.extend_from_slice(&tgt[j].stems);
+            ts.extend_from_slice(tgt.stems(j));
             ts.sort_unstable();
             ts.dedup();
             src_stems.extend_from_slice(&ss);
@@ -222,13 +218,21 @@ impl Csr {
         (&self.ids[r.clone()], &self.w[r])
     }
 
-    /// Build from the feature lists of many sentences, made in parallel chunks so that no list
-    /// per sentence is ever held (a million sentences a side must fit in memory).
+    /// [`Csr::build_n`] over `items`: list k is `f(&items[k])`.
+    #[cfg(test)]
     pub fn build<T: Sync>(items: &[T], f: impl Fn(&T) -> Vec<u32> + Sync) -> Self {
+        Csr::build_n(items.len(), |k| f(&items[k]))
+    }
+
+    /// Build `n` lists, list k being `f(k)`, made in parallel chunks so that no list per
+    /// sentence is ever held (a million sentences a side must fit in memory).
+    pub fn build_n(n: usize, f: impl Fn(usize) -> Vec<u32> + Sync) -> Self {
         use rayon::prelude::*;
-        let chunks: Vec<(Vec<u32>, Vec<u32>)> = items
-            .par_chunks(4096)
-            .map(|chunk| {
+        const CHUNK: usize = 4096;
+        let chunks: Vec<(Vec<u32>, Vec<u32>)> = (0..n.div_ceil(CHUNK))
+            .into_par_iter()
+            .map(|c| {
+                let chunk = c * CHUNK..((c + 1) * CHUNK).min(n);
                 let mut lens = Vec::with_capacity(chunk.len());
                 let mut ids = Vec::new();
                 for x in chunk {
@@ -241,7 +245,7 @@ impl Csr {
             })
             .collect();
         let total = chunks.iter().map(|c| c.1.len()).sum();
-        let mut off = Vec::with_capacity(items.len() + 1);
+        let mut off = Vec::with_capacity(n + 1);
         off.push(0);
         let mut ids = Vec::with_capacity(total);
         for (lens, c) in chunks {
@@ -475,19 +479,14 @@ pub(crate) fn overlap(a: (&[u32], &[f32]), b: (&[u32], &[f32])) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::align::text::analyse;
+    use crate::align::text::Analyses;
 
     #[test]
     fn induction_finds_a_repeated_pair_and_ignores_noise() {
-        let src: Vec<_> = ["ház nagy", "ház kicsi", "kutya ház", "macska"]
-            .iter()
-            .map(|s| analyse(s))
-            .collect();
-        let tgt: Vec<_> = ["house big", "house small", "dog house", "cat"]
-            .iter()
-            .map(|s| analyse(s))
-            .collect();
-        let d = Dictionary::induce(&src, &tgt, &[(0, 0), (1, 1), (2, 2), (3, 3)]);
+        let src = Analyses::of(&["ház nagy", "ház kicsi", "kutya ház", "macska"]);
+        let tgt = Analyses::of(&["house big", "house small", "dog house", "cat"]);
+        let pairs = [(0, 0), (1, 1), (2, 2), (3, 3)];
+        let d = Dictionary::induce(src.all(), tgt.all(), &pairs);
         let haz = stem_of("ház");
         assert!(d.map[&haz].contains(&stem_of("house")));
         // "macska"/"cat" co-occur once only: below the minimum count.

@@ -25,6 +25,7 @@ pub mod confidence;
 mod first_pass;
 mod global;
 mod lexicon;
+mod memory;
 mod options;
 pub mod partial;
 mod refine;
@@ -41,7 +42,6 @@ use lexicon::Dictionary;
 use rayon::prelude::*;
 use search::{Level, Params, RawBead};
 use semantic::{Semantic, Vectors};
-use text::SentenceInfo;
 
 use first_pass::align_infos;
 use global::{Global, interleave, pieces_between_fixed};
@@ -268,8 +268,8 @@ fn align_piece(
         return Ok(lone_beads(n, m));
     }
     let t = timing::phase(|| format!("analyse {n} + {m} sentences"));
-    let si: Vec<SentenceInfo> = src.par_iter().map(|s| text::analyse(s)).collect();
-    let ti: Vec<SentenceInfo> = tgt.par_iter().map(|s| text::analyse(s)).collect();
+    let si = text::Analyses::of(src);
+    let ti = text::Analyses::of(tgt);
     drop(t);
     let bounds = blocks.map(|(sb, tb)| (boundaries(sb), boundaries(tb)));
     let bounds = bounds.as_ref().map(|(a, b)| (a.as_slice(), b.as_slice()));

@@ -20,17 +20,151 @@ const STEM_CHARS: usize = 5;
 /// How many transliterated letters two words must share at the start to count as cognates.
 const COGNATE_CHARS: usize = 4;
 
-/// What the aligner knows about one sentence.
+/// What the aligner knows about one sentence (the tests' view of [`analyse_into`]).
+#[cfg(test)]
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SentenceInfo {
     /// Length in characters (not bytes, so scripts compare fairly).
     pub len: u32,
     /// Hashed stems of its words (original script, lower case), in text order.
-    pub stems: Box<[u32]>,
+    pub stems: Vec<u32>,
     /// Hashed features that can match across languages without a dictionary, sorted.
-    pub base: Box<[u32]>,
-    /// Whether it ends with a quotation mark ([`quote_marks`]).
-    pub quote: bool,
+    pub base: Vec<u32>,
+}
+
+/// Sentences analysed per parallel chunk of [`Analyses::of`].
+const CHUNK: usize = 4096;
+
+/// What the aligner knows about every sentence of a text, stored flat (a field per array, not a
+/// struct per sentence): a million sentences a side held as two boxed slices each were four
+/// million small allocations, scattered over the allocator's per-thread arenas, whose memory
+/// was not given back when they were dropped (so the resident size at the end of a long
+/// alignment still held them). Read through [`Sentences`].
+#[derive(Debug, Clone)]
+pub(crate) struct Analyses {
+    /// Length in characters of each sentence (not bytes, so scripts compare fairly).
+    pub lens: Vec<u32>,
+    /// Whether each ends with a quotation mark ([`quote_marks`]).
+    pub quotes: Vec<bool>,
+    /// Sentence k's stems are `stems[stem_off[k]..stem_off[k + 1]]`.
+    stem_off: Vec<usize>,
+    /// Hashed stems of the words (original script, lower case), in text order.
+    stems: Vec<u32>,
+    /// Sentence k's base features are `base[base_off[k]..base_off[k + 1]]`.
+    base_off: Vec<usize>,
+    /// Hashed features that can match across languages without a dictionary, sorted per
+    /// sentence.
+    base: Vec<u32>,
+}
+
+impl Analyses {
+    fn empty() -> Self {
+        Analyses {
+            lens: Vec::new(),
+            quotes: Vec::new(),
+            stem_off: vec![0],
+            stems: Vec::new(),
+            base_off: vec![0],
+            base: Vec::new(),
+        }
+    }
+
+    /// Analyse every sentence of a text (in parallel chunks).
+    pub(crate) fn of(texts: &[&str]) -> Self {
+        use rayon::prelude::*;
+        let chunks: Vec<Analyses> = texts
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut a = Analyses::empty();
+                let mut bufs = Buffers::default();
+                for text in chunk {
+                    let (len, quote) = analyse_into(text, &mut a.stems, &mut a.base, &mut bufs);
+                    a.lens.push(len);
+                    a.quotes.push(quote);
+                    a.stem_off.push(a.stems.len());
+                    a.base_off.push(a.base.len());
+                }
+                a
+            })
+            .collect();
+        let total = |f: fn(&Analyses) -> usize| chunks.iter().map(f).sum::<usize>();
+        let mut out = Analyses {
+            lens: Vec::with_capacity(texts.len()),
+            quotes: Vec::with_capacity(texts.len()),
+            stem_off: Vec::with_capacity(texts.len() + 1),
+            stems: Vec::with_capacity(total(|a| a.stems.len())),
+            base_off: Vec::with_capacity(texts.len() + 1),
+            base: Vec::with_capacity(total(|a| a.base.len())),
+        };
+        out.stem_off.push(0);
+        out.base_off.push(0);
+        for a in chunks {
+            let (s0, b0) = (out.stems.len(), out.base.len());
+            out.lens.extend_from_slice(&a.lens);
+            out.quotes.extend_from_slice(&a.quotes);
+            out.stem_off.extend(a.stem_off[1..].iter().map(|&o| o + s0));
+            out.base_off.extend(a.base_off[1..].iter().map(|&o| o + b0));
+            out.stems.extend_from_slice(&a.stems);
+            out.base.extend_from_slice(&a.base);
+        }
+        out
+    }
+
+    /// Every sentence.
+    pub(crate) fn all(&self) -> Sentences<'_> {
+        Sentences {
+            lens: &self.lens,
+            quotes: &self.quotes,
+            stem_off: &self.stem_off,
+            stems: &self.stems,
+            base_off: &self.base_off,
+            base: &self.base,
+        }
+    }
+}
+
+/// The analyses of consecutive sentences of a text (all of them, or a piece: [`Sentences::slice`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Sentences<'a> {
+    /// Length in characters of each sentence.
+    pub lens: &'a [u32],
+    /// Whether each ends with a quotation mark.
+    pub quotes: &'a [bool],
+    /// `len() + 1` offsets into `stems` (of the whole text).
+    stem_off: &'a [usize],
+    stems: &'a [u32],
+    /// `len() + 1` offsets into `base` (of the whole text).
+    base_off: &'a [usize],
+    base: &'a [u32],
+}
+
+impl<'a> Sentences<'a> {
+    /// Number of sentences.
+    pub(crate) fn len(&self) -> usize {
+        self.lens.len()
+    }
+
+    /// Hashed stems of sentence `k`'s words, in text order.
+    pub(crate) fn stems(&self, k: usize) -> &'a [u32] {
+        &self.stems[self.stem_off[k]..self.stem_off[k + 1]]
+    }
+
+    /// Sentence `k`'s features that can match without a dictionary, sorted.
+    pub(crate) fn base(&self, k: usize) -> &'a [u32] {
+        &self.base[self.base_off[k]..self.base_off[k + 1]]
+    }
+
+    /// Sentences `r` (renumbered from 0).
+    pub(crate) fn slice(&self, r: std::ops::Range<usize>) -> Sentences<'a> {
+        Sentences {
+            lens: &self.lens[r.clone()],
+            quotes: &self.quotes[r.clone()],
+            stem_off: &self.stem_off[r.start..=r.end],
+            stems: self.stems,
+            base_off: &self.base_off[r.start..=r.end],
+            base: self.base,
+        }
+    }
 }
 
 /// A small, fast, deterministic hash (FNV-1a folded to 32 bits) of a tagged byte string.
@@ -126,12 +260,25 @@ fn is_cjk(c: char) -> bool {
         0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
-/// Analyse one sentence.
+/// Analyse one sentence (the tests' view of [`analyse_into`]).
+#[cfg(test)]
 pub(crate) fn analyse(text: &str) -> SentenceInfo {
+    let (mut stems, mut base) = (Vec::new(), Vec::new());
+    let (len, _) = analyse_into(text, &mut stems, &mut base, &mut Buffers::default());
+    SentenceInfo { len, stems, base }
+}
+
+/// Analyse one sentence: its stems and its sorted base features appended to `stems` and `base`;
+/// its length in characters and whether it ends with a quotation mark returned.
+fn analyse_into(
+    text: &str,
+    stems: &mut Vec<u32>,
+    base: &mut Vec<u32>,
+    bufs: &mut Buffers,
+) -> (u32, bool) {
     let text = text.trim();
     let len = text.chars().count() as u32;
-    let mut stems = Vec::new();
-    let mut base = Vec::new();
+    let first_base = base.len();
     // NFKC folds full-width forms (Chinese `？`, `：`, `（`) and ligatures into their usual forms.
     // Most sentences are in NFKC already (the quick check says so without decomposing them):
     // normalising those anyway was a fifth of the time of analysing a long text.
@@ -146,9 +293,8 @@ pub(crate) fn analyse(text: &str) -> SentenceInfo {
             base.push(hash_feature(TAG_PUNCT, &[p]));
         }
     }
-    // Buffers reused from word to word (a million sentences a side: allocating per word cost
-    // more than the words' hashing).
-    let mut bufs = Buffers::default();
+    // `bufs`: reused from word to word and sentence to sentence (a million sentences a side:
+    // allocating per word cost more than the words' hashing).
     for word in norm.unicode_words() {
         if let Some(number) = number_feature(word, &mut bufs.letters) {
             base.push(number);
@@ -160,7 +306,7 @@ pub(crate) fn analyse(text: &str) -> SentenceInfo {
             for c in word.chars() {
                 let s = c.encode_utf8(&mut buf);
                 stems.push(stem_of(s));
-                cognate(s, &mut bufs, &mut base);
+                cognate(s, bufs, base);
             }
             continue;
         }
@@ -175,20 +321,14 @@ pub(crate) fn analyse(text: &str) -> SentenceInfo {
             lower = word.to_lowercase();
         }
         stems.push(stem_of(&lower));
-        cognate(&lower, &mut bufs, &mut base);
+        cognate(&lower, bufs, base);
         bufs.lower = lower;
     }
-    base.sort_unstable();
-    // Boxed slices carry no spare capacity: a million sentences a side must fit in memory.
-    SentenceInfo {
-        len,
-        stems: stems.into_boxed_slice(),
-        base: base.into_boxed_slice(),
-        quote: quote_marks(text),
-    }
+    base[first_base..].sort_unstable();
+    (len, quote_marks(text))
 }
 
-/// Scratch space of [`analyse`], reused from word to word.
+/// Scratch space of [`analyse_into`], reused from word to word.
 #[derive(Default)]
 struct Buffers {
     lower: String,

@@ -198,6 +198,7 @@ pub fn check(
     checker.edges();
     checker.segments();
     checker.confirmations();
+    checker.merge_conflicts();
     let mut rep = CheckReport {
         problems: checker.problems,
         ..CheckReport::default()

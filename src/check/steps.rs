@@ -514,6 +514,22 @@ impl<'a> Checker<'a> {
             }
         }
     }
+
+    /// Check 8: no conflict of a merge is still open (`merge-alignment` kept our item and
+    /// recorded theirs in a `<change status="conflict">`; a person decides with `link`).
+    pub(super) fn merge_conflicts(&mut self) {
+        for c in crate::provenance::merge::open_conflicts(self.al) {
+            self.in_alignment(
+                &c.change,
+                format!(
+                    "{}: an open merge conflict on {}: {}",
+                    c.change,
+                    c.items.join(", "),
+                    c.desc
+                ),
+            );
+        }
+    }
 }
 
 /// What resolving the alignment file's pointers needs.

@@ -148,6 +148,18 @@ pub fn align(
         super::ui::warn(&format!("{}: {warning}", out.display()));
     }
     let a = done.report.alignment;
+    if a.edges.is_empty() && work.layers.len() > 1 {
+        // Layers imported without --source-layer (or a TEI file whose header names no
+        // source) are all originals: the run compared nothing, which must not pass unsaid.
+        super::ui::note(&format!(
+            "{}: no layer of {} names another as its source, so nothing was aligned: give \
+             `tei-align import --source-layer <id>` for a derived layer, or write \
+             sourceDesc/listRelation[@type=\"derivation\"]/relation in its TEI header \
+             (docs/layers.md)",
+            out.display(),
+            work.id
+        ));
+    }
     let summary = AlignSummary {
         alignment: out.clone(),
         work: work.id.clone(),

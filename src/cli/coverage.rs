@@ -100,8 +100,16 @@ pub fn report(
     .with_context(|| path.display().to_string())
 }
 
-/// `--fail-under`: fail (exit 1) when an edge is below the threshold or nothing was measured.
+/// `--fail-under`: fail (exit 1) when the alignment is not up to date with the layers, an edge
+/// is below the threshold, or nothing was measured. Without it, a stale alignment is a warning.
 fn gate(args: &Args, path: &Path, report: &coverage::CoverageReport) -> anyhow::Result<()> {
+    if let Some(why) = report.stale() {
+        let msg = format!("{}: {why}", path.display());
+        if args.fail_under.is_some() {
+            return Err(CheckFailed(msg).into());
+        }
+        super::ui::warn(&msg);
+    }
     if args.fail_under.is_some() && report.lowest().is_none() && !args.allow_empty {
         return Err(CheckFailed(format!(
             "{}: --fail-under: nothing to measure (no derivation edge whose two layers have \

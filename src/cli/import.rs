@@ -541,7 +541,9 @@ fn refuse_header_options(
     if header_flags {
         bail!(
             "{input_name}: header and gap options apply to text and HTML input; a TEI file's \
-             header is edited in the file itself"
+             header is edited in the file itself (its sources: sourceDesc/listRelation\
+             [@type=\"derivation\"]/relation name=\"translation\" active=\"#layer.<id>\" \
+             passive=\"#layer.<source>\", see docs/layers.md)"
         );
     }
     Ok(())

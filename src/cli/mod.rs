@@ -35,6 +35,7 @@ mod export;
 mod import;
 mod import_alignment;
 mod link;
+mod merge_alignment;
 mod model;
 mod pipeline;
 mod segment;
@@ -98,6 +99,12 @@ enum Command {
     Model(model::Args),
     /// Print sentence vectors: one sentence per line in, `.npy` or raw float32 rows out.
     Embed(embed::Args),
+    /// Merge two versions of an alignment file: git's merge driver (see git-setup). Exit 1 on
+    /// a conflict, with ours kept and theirs recorded.
+    MergeAlignment(merge_alignment::Args),
+    /// Make git merge alignment files with merge-alignment in this clone: git config and
+    /// .gitattributes.
+    GitSetup(merge_alignment::SetupArgs),
 }
 
 /// Check a language code given on the command line: a malformed or unregistered code is a usage
@@ -139,5 +146,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Run(a) => pipeline::run(a),
         Command::Model(a) => model::run(a),
         Command::Embed(a) => embed::run(a),
+        Command::MergeAlignment(a) => merge_alignment::run(a),
+        Command::GitSetup(a) => merge_alignment::run_setup(a),
     }
 }

@@ -31,7 +31,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     } = tei_align::project::WorkRef::resolve(&args.work, args.alignment.as_deref())?.open()?;
     // Counts of a broken alignment (a hand edit left a link pointing nowhere) would mislead:
     // print them, but warn and exit non-zero, as `check` does.
-    let problems = tei_align::formats::alignment_problems(&work, &al);
+    let mut problems = tei_align::formats::alignment_problems(&work, &al);
+    // A merge's open conflict: the counts hold one editor's decision where two differ.
+    problems.extend(
+        tei_align::provenance::merge::open_conflicts(&al)
+            .into_iter()
+            .map(|c| format!("{}: an open merge conflict: {}", c.change, c.desc)),
+    );
     let result = if problems.is_empty() {
         Ok(())
     } else {
@@ -39,7 +45,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             eprintln!("warning: {}: {p}", path.display());
         }
         Err(anyhow::Error::from(super::ui::CheckFailed(format!(
-            "{}: {} edge(s) of the alignment are broken (see tei-align check {})",
+            "{}: {} problem(s) in the alignment: broken edges or open merge conflicts (see \
+             tei-align check {})",
             path.display(),
             problems.len(),
             args.work.display()

@@ -332,6 +332,7 @@ pub(super) fn edge_coverage(
         source_gap: Fates::pick(der, &f.der, Fate::SourceGap),
         derived_gap: Fates::pick(src, &f.src, Fate::DerivedGap),
         unaccounted: Fates::pick(src, &f.src, Fate::Unaccounted),
+        unaccounted_derived: Fates::pick(der, &f.der, Fate::Unaccounted),
         merged_or_split: f.merged_or_split,
         partial: f.partial,
         doubtful: f.doubtful,

@@ -118,9 +118,47 @@ pub struct CoverageReport {
     pub edges: Vec<EdgeCoverage>,
     /// Totals over every edge whose source has text.
     pub total: Counts,
+    /// Derivations the layers' headers declare that the alignment has no edge for
+    /// (`"en → ar"`): a layer or a source added after the work was aligned.
+    pub missing_edges: Vec<String>,
 }
 
 impl CoverageReport {
+    /// Why the alignment is not up to date with the layers, if it is not: sentences in no link
+    /// and no unaligned ptr (on either side of an edge), derivations without an edge. A gate
+    /// must not pass such a report on its percentages, which count only what was aligned.
+    pub fn stale(&self) -> Option<String> {
+        let mut ids: Vec<String> = Vec::new();
+        for e in &self.edges {
+            for s in e.unaccounted.iter().chain(&e.unaccounted_derived) {
+                ids.push(format!("{} ({} → {})", s.id, e.source, e.derived));
+            }
+        }
+        if ids.is_empty() && self.missing_edges.is_empty() {
+            return None;
+        }
+        let mut why = Vec::new();
+        if !ids.is_empty() {
+            let shown: Vec<&str> = ids.iter().take(3).map(String::as_str).collect();
+            why.push(format!(
+                "{} sentence(s) in no link or unaligned ptr: {}{}",
+                ids.len(),
+                shown.join(", "),
+                if ids.len() > 3 { ", …" } else { "" }
+            ));
+        }
+        if !self.missing_edges.is_empty() {
+            why.push(format!(
+                "no edge for the derivation(s) {}",
+                self.missing_edges.join(", ")
+            ));
+        }
+        Some(format!(
+            "the alignment is not up to date with the layers ({}): run tei-align align",
+            why.join("; ")
+        ))
+    }
+
     /// The lowest coverage (percent of source sentences with a counterpart) over the edges whose
     /// source and derived layers both have text, with the relation id; `None` if there is none.
     pub fn lowest(&self) -> Option<(&EdgeCoverage, f64)> {
@@ -182,6 +220,9 @@ pub struct EdgeCoverage {
     /// Source sentences that are in no link and no unaligned ptr: the alignment is incomplete.
     /// Counted as without counterpart.
     pub unaccounted: Vec<SentenceNote>,
+    /// Derived sentences that are in no link and no unaligned ptr (a sentence added to the
+    /// layer after it was aligned): the alignment is incomplete.
+    pub unaccounted_derived: Vec<SentenceNote>,
 }
 
 /// Counts for an edge, a block or the whole work.
@@ -331,11 +372,24 @@ pub fn report(
         edges.push(edge);
     }
     total.finish(true);
+    let missing_edges = work
+        .layers
+        .iter()
+        .flat_map(|l| l.derivations.iter().map(move |d| (&d.source, &l.id)))
+        .filter(|(src, der)| {
+            !alignment
+                .relations
+                .iter()
+                .any(|r| &r.source == *src && &r.derived == *der)
+        })
+        .map(|(src, der)| format!("{src} → {der}"))
+        .collect();
     Ok(CoverageReport {
         work: alignment.work.clone(),
         doubt_below: opts.doubt_below,
         edges,
         total,
+        missing_edges,
     })
 }
 

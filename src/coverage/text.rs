@@ -198,7 +198,7 @@ fn blocks(o: &mut String, e: &EdgeCoverage) {
 /// The sentences named: omitted, lost in a derived gap, added, lost in a source gap, not in the
 /// alignment.
 fn sentence_lists(o: &mut String, e: &EdgeCoverage) {
-    let lists: [(&str, &Vec<SentenceNote>); 5] = [
+    let lists: [(&str, &Vec<SentenceNote>); 6] = [
         ("omitted (1-0)", &e.omitted),
         (
             "derived gap (the derived witness is incomplete)",
@@ -210,6 +210,10 @@ fn sentence_lists(o: &mut String, e: &EdgeCoverage) {
             &e.source_gap,
         ),
         ("not in the alignment", &e.unaccounted),
+        (
+            "not in the alignment (derived layer: run tei-align align)",
+            &e.unaccounted_derived,
+        ),
     ];
     for (title, list) in lists {
         if list.is_empty() {

@@ -10,7 +10,7 @@
 
 use super::files::Extra;
 use super::text::{Leaf, Renderer, SentenceLook};
-use super::witness::{Prose, Witness, witness};
+use super::witness::{Prose, Witness, html_lang, witness};
 use super::{EditionError, EditionOptions, SentenceMarks, escape, sentence_marks};
 use crate::coverage::{self, EdgeState, agent_name};
 use crate::model::{Layer, LinkStatus, UnalignedKind, Work, WorkAlignment};
@@ -51,7 +51,7 @@ fn bare(id: &str) -> &str {
 }
 
 fn lang_attr(p: &Prose) -> String {
-    format!(" lang=\"{}\"", escape(&p.lang))
+    html_lang(&p.lang)
 }
 
 /// The HTML view of a work: one self-contained page. It links the download files that
@@ -88,7 +88,10 @@ pub(crate) fn page(
         .filter(|l| !l.has_text())
         .map(|l| l.id.as_str())
         .collect();
-    let marks = sentence_marks(alignment, opts, &without_text);
+    let mut marks = sentence_marks(alignment, opts, &without_text);
+    for (who, _) in marks.values_mut().flat_map(|m| m.confirmed.iter_mut()) {
+        *who = agent_name(work, alignment, who);
+    }
     let rows = rows(&order, alignment);
     let looks = looks(&rows, &order, &marks);
     let mut leaves: BTreeMap<String, Vec<Leaf>> = BTreeMap::new();
@@ -171,10 +174,10 @@ fn groups_html(
             };
             let _ = write!(
                 o,
-                "<div class=\"cell\" data-layer=\"{id}\" data-label=\"{id} · {name}\" lang=\"{lang}\">{body}</div>",
+                "<div class=\"cell\" data-layer=\"{id}\" data-label=\"{id} · {name}\"{lang}>{body}</div>",
                 id = escape(lid),
                 name = escape(&ctx.wits[lid].lang_name),
-                lang = escape(&l.lang)
+                lang = html_lang(&l.lang)
             );
         }
         o.push_str("</div>\n");
@@ -266,9 +269,9 @@ fn header(o: &mut String, ctx: &Ctx, leaves: &BTreeMap<String, Vec<Leaf>>, extra
 fn toc(o: &mut String, l: &Layer, leaves: &[Leaf]) {
     let _ = write!(
         o,
-        "<nav id=\"toc\" aria-label=\"Contents\"><details><summary>Contents <span class=\"small\">(headings of the {} layer)</span></summary><ol class=\"toc\" lang=\"{}\">",
+        "<nav id=\"toc\" aria-label=\"Contents\"><details><summary>Contents <span class=\"small\">(headings of the {} layer)</span></summary><ol class=\"toc\"{}>",
         escape(&l.id),
-        escape(&l.lang)
+        html_lang(&l.lang)
     );
     for h in leaves.iter().filter_map(|x| x.heading.as_ref()) {
         let _ = write!(

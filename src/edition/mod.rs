@@ -555,6 +555,9 @@ pub(crate) struct SentenceMarks {
     pub doubtful: bool,
     pub merged_or_split: bool,
     pub verified: bool,
+    /// Who confirmed its links and when (editor id, then made a name by the page; the date):
+    /// the sentence's tooltip says so, which a reader without JavaScript has.
+    pub confirmed: Vec<(String, String)>,
     /// A link of it is partial: one side covers clearly less than the other.
     pub partial: bool,
 }
@@ -594,6 +597,12 @@ pub(crate) fn sentence_marks(
                 e.doubtful |= doubtful;
                 e.merged_or_split |= nm;
                 e.verified |= verified;
+                if let LinkStatus::Verified { who, when } = &l.status {
+                    let day: String = when.chars().take(10).collect();
+                    if !e.confirmed.iter().any(|(w, d)| w == who && *d == day) {
+                        e.confirmed.push((who.clone(), day));
+                    }
+                }
                 e.partial |= l.partial;
             }
             if l.derived.is_empty() {

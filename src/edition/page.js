@@ -198,7 +198,9 @@
       a.appendChild(el('span', 'code', lid));
       var t = corpus[i][2], from = Math.max(0, k - 40);
       var span = el('span');
-      span.lang = (document.getElementById(corpus[i][0]).closest('[lang]') || document.documentElement).lang;
+      var host = document.getElementById(corpus[i][0]).closest('[lang]') || document.documentElement;
+      span.lang = host.lang;
+      if (host.dir) span.dir = host.dir;
       span.appendChild(document.createTextNode((from ? '\u2026' : '') + t.slice(from, k)));
       span.appendChild(el('mark', '', t.slice(k, k + needle.length)));
       span.appendChild(document.createTextNode(t.slice(k + needle.length, k + needle.length + 80)));

@@ -9,6 +9,7 @@
 //! sentence of the layer) the leaves are made from the model instead: one paragraph per block.
 
 use super::escape;
+use super::witness::html_lang;
 use crate::model::{GAP_MARK, Layer};
 use crate::tei::dom::{Doc, Node};
 use std::collections::HashMap;
@@ -237,9 +238,7 @@ impl<'a> Renderer<'a> {
         if !matches!(local, "gap" | "note") {
             self.inline(doc, i, &mut inner, local == "s");
         }
-        let lang = lang_attr(doc, i)
-            .map(|l| format!(" lang=\"{}\"", escape(&l)))
-            .unwrap_or_default();
+        let lang = lang_attr(doc, i).map(|l| html_lang(&l)).unwrap_or_default();
         let mut heading = None;
         let html = match local {
             "head" => {
@@ -362,7 +361,7 @@ impl<'a> Renderer<'a> {
             }
             _ => match lang {
                 Some(l) => {
-                    let _ = write!(o, "<span lang=\"{}\">", escape(&l));
+                    let _ = write!(o, "<span{}>", html_lang(&l));
                     self.children(doc, i, o);
                     o.push_str("</span>");
                 }
@@ -404,8 +403,7 @@ impl<'a> Renderer<'a> {
             escape(&id),
             escape(&look.seg),
             escape(&look.title),
-            lang.map(|l| format!(" lang=\"{}\"", escape(&l)))
-                .unwrap_or_default()
+            lang.map(|l| html_lang(&l)).unwrap_or_default()
         );
         if !sentence.is_empty() {
             self.sentences.push(sentence);
@@ -418,8 +416,7 @@ impl<'a> Renderer<'a> {
         let _ = write!(
             o,
             "<{tag}{}>",
-            lang.map(|l| format!(" lang=\"{}\"", escape(&l)))
-                .unwrap_or_default()
+            lang.map(|l| html_lang(&l)).unwrap_or_default()
         );
         self.children(doc, i, o);
         let _ = write!(o, "</{tag}>");
@@ -537,9 +534,7 @@ impl<'a> Renderer<'a> {
         let n = self.note_no;
         let id = format!("n-{}-{n}", self.layer_id);
         let marker = shown.map(str::to_owned).unwrap_or_else(|| n.to_string());
-        let lang_attr = lang
-            .map(|l| format!(" lang=\"{}\"", escape(l)))
-            .unwrap_or_default();
+        let lang_attr = lang.map(html_lang).unwrap_or_default();
         let _ = write!(
             o,
             "<button type=\"button\" class=\"nref\" aria-expanded=\"false\" aria-controls=\"{id}\" aria-label=\"{} {n}\" lang=\"en\">{}</button>\
@@ -675,9 +670,7 @@ fn gap_words(doc: &Doc, i: usize) -> String {
 }
 
 fn container_html(doc: &Doc, i: usize, local: &str) -> (String, String) {
-    let lang = lang_attr(doc, i)
-        .map(|l| format!(" lang=\"{}\"", escape(&l)))
-        .unwrap_or_default();
+    let lang = lang_attr(doc, i).map(|l| html_lang(&l)).unwrap_or_default();
     let ty = doc
         .attr(i, "type")
         .map(|t| format!(" data-type=\"{}\"", escape(t)))

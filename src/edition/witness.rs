@@ -72,6 +72,58 @@ pub(crate) fn prose_lang(text: &str, explicit: Option<&str>, layer_lang: &str) -
     }
 }
 
+/// ` lang="…"` for an HTML element, with ` dir="rtl"` when the language is written right to
+/// left: without it a browser lays an Arabic or Hebrew paragraph out left to right (the
+/// sentence order reversed at line ends, the full stop on the wrong side, text ragged left).
+pub(crate) fn html_lang(lang: &str) -> String {
+    let dir = if is_rtl(lang) { " dir=\"rtl\"" } else { "" };
+    format!(" lang=\"{}\"{dir}", super::escape(lang))
+}
+
+/// Whether a BCP 47 code names a language written right to left: a script subtag decides
+/// (`az-Arab`, `ar-Latn`), else the language (those written in Arabic, Hebrew, Syriac or Thaana
+/// script by default).
+pub(crate) fn is_rtl(lang: &str) -> bool {
+    let mut parts = lang.split(['-', '_']);
+    let base = parts.next().unwrap_or("").to_ascii_lowercase();
+    if let Some(script) = parts.find(|p| p.len() == 4 && p.chars().all(|c| c.is_ascii_alphabetic()))
+    {
+        return matches!(
+            script.to_ascii_lowercase().as_str(),
+            "arab" | "hebr" | "syrc" | "thaa" | "nkoo" | "adlm" | "rohg" | "mand" | "samr"
+        );
+    }
+    matches!(
+        base.as_str(),
+        "ar" | "arc"
+            | "arz"
+            | "ary"
+            | "ckb"
+            | "dv"
+            | "fa"
+            | "he"
+            | "iw"
+            | "ji"
+            | "yi"
+            | "ks"
+            | "pes"
+            | "prs"
+            | "ps"
+            | "sd"
+            | "syr"
+            | "ug"
+            | "ur"
+            | "pnb"
+            | "lrc"
+            | "mzn"
+            | "glk"
+            | "azb"
+            | "hbo"
+            | "jrb"
+            | "sam"
+    )
+}
+
 /// The English name of a language code the header does not name.
 pub(crate) fn known_lang_name(code: &str) -> Option<&'static str> {
     let base = code.split(['-', '_']).next().unwrap_or(code);
@@ -160,8 +212,11 @@ fn from_file(layer: &Layer, base: &mut Witness) -> Option<Witness> {
     };
     let file_desc = doc.child_elems(header, "fileDesc").next()?;
     if let Some(ts) = doc.child_elems(file_desc, "titleStmt").next() {
+        // An empty `<title/>` (as pandoc writes one) is no title: the page then names the
+        // layer by its id, never by an empty heading.
         if let Some(t) = doc.child_elems(ts, "title").next() {
-            w.title = Some(prose(t, &[header, file_desc, ts]));
+            w.title =
+                Some(prose(t, &[header, file_desc, ts])).filter(|p| !p.text.trim().is_empty());
         }
         let named: Vec<(String, Prose)> =
             doc.child_elems(ts, "respStmt")

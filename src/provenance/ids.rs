@@ -91,6 +91,12 @@ impl IdAlloc {
         !self.live.contains(id)
     }
 
+    /// True when the alignment does not hold the id and its history does not name it (with
+    /// the recorded marks, what a merge asks before it keeps an id of the other version).
+    pub(crate) fn never_used(&self, id: &str) -> bool {
+        !self.used.contains(id)
+    }
+
     /// Mark an id as taken (an id a file asks for, or a held item's).
     pub(crate) fn reserve(&mut self, id: &str) {
         self.live.insert(id.to_owned());

@@ -86,6 +86,7 @@ pub(crate) mod edit;
 mod gaps;
 pub mod graph;
 mod ids;
+pub mod merge;
 pub mod record;
 pub mod trace;
 mod work;

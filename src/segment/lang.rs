@@ -32,6 +32,9 @@ pub(crate) struct LangRules {
     pub short_ordinal_is_weak: bool,
     /// Longest abbreviation key, in dot-separated parts, so lookups try only what can match.
     pub max_parts: usize,
+    /// The language writes its question mark as `;` (Greek: "Τί ἐστι τοῦτο;"), so a semicolon
+    /// ends a sentence as `?` does.
+    pub semicolon_asks: bool,
 }
 
 /// The normal form of an abbreviation: no white space, no final dot.
@@ -72,7 +75,14 @@ impl LangRules {
             ordinal_dots,
             short_ordinal_is_weak: weak_ord,
             max_parts,
+            semicolon_asks: false,
         }
+    }
+
+    /// Whether `c` is this language's question mark where other languages have none: the Greek
+    /// `;` (the Greek question mark U+037E is terminal in every language).
+    pub(crate) fn is_own_question_mark(&self, c: char) -> bool {
+        self.semicolon_asks && c == ';'
     }
 
     /// The class of an abbreviation in normal form (see [`normalize`]), if it is one. An entry in
@@ -110,6 +120,7 @@ pub(crate) fn rules_for(lang: &str) -> &'static LangRules {
     static CS: OnceLock<LangRules> = OnceLock::new();
     static RU: OnceLock<LangRules> = OnceLock::new();
     static EN: OnceLock<LangRules> = OnceLock::new();
+    static EL: OnceLock<LangRules> = OnceLock::new();
     static GENERIC: OnceLock<LangRules> = OnceLock::new();
     let primary = lang
         .split(['-', '_'])
@@ -141,6 +152,11 @@ pub(crate) fn rules_for(lang: &str) -> &'static LangRules {
                 false,
                 false,
             )
+        }),
+        // Modern and Ancient Greek: the generic rules, with `;` as the question mark.
+        "el" | "ell" | "gre" | "grc" => EL.get_or_init(|| LangRules {
+            semicolon_asks: true,
+            ..LangRules::build("el", &[abbrev::common::LISTS], true, true)
         }),
         _ => GENERIC
             .get_or_init(|| LangRules::build("generic", &[abbrev::common::LISTS], true, true)),

@@ -94,7 +94,9 @@ pub(crate) fn is_boundary(
         return false;
     }
     let raw = last_token(before);
-    let strong = run.chars().any(is_strong);
+    let strong = run
+        .chars()
+        .any(|c| is_strong(c) || rules.is_own_question_mark(c));
     let dots = run.chars().filter(|&c| c == '.').count();
     if strong || dots >= 2 || run.contains('…') {
         // "(?)", "(!)", "[…]": a comment mark inside the sentence, not its end.

@@ -33,7 +33,7 @@ pub(crate) fn split_block(
     }
     while let Some(c) = s[i..].chars().next() {
         let interrupted = is_interruption(s, i, c);
-        if !is_terminal(c) && !interrupted {
+        if !is_terminal(c) && !rules.is_own_question_mark(c) && !interrupted {
             alnum |= c.is_alphanumeric();
             i += c.len_utf8();
             continue;

@@ -124,6 +124,7 @@ pub fn resegment(src: &str, path: &str, opts: &SegmentOptions) -> Result<Resegme
     };
     if let Some(when) = &opts.record_when {
         splices.extend(segmentation_change(&doc, header, &opts.layer, when, &out)?);
+        splices.extend(declared_language(&doc, &opts.lang));
     }
     out.xml = apply(src, splices);
     Ok(out)
@@ -157,16 +158,50 @@ fn language(doc: &Doc, path: &str, lang: &str) -> (String, Option<String>) {
     if !lang.is_empty() {
         return (lang.to_owned(), None);
     }
-    let declared = doc.attr(doc.root, "xml:lang").unwrap_or("");
+    // The reader's rule: the root's language, else the text's.
+    let declared = doc
+        .attr(doc.root, "xml:lang")
+        .or_else(|| {
+            let text = doc.child_elems(doc.root, "text").next()?;
+            doc.attr(text, "xml:lang")
+        })
+        .unwrap_or("");
     // The file is the user's: its header is not ours to change, but a code the splitter
     // cannot read (and TEI does not accept) should not pass in silence.
     let warning = match crate::segment::check_lang(declared) {
-        Err(e) if !declared.is_empty() => Some(format!(
+        _ if declared.is_empty() => Some(format!(
+            "{path}: the file declares no language (TEI/@xml:lang) and none was given: the \
+             generic sentence rules were used and the layer has no language; give --lang"
+        )),
+        Err(e) => Some(format!(
             "{path}: TEI/@xml:lang {e}; TEI validators will reject it (the header is left as it is)"
         )),
-        _ => None,
+        Ok(_) => None,
     };
     (declared.to_owned(), warning)
+}
+
+/// `xml:lang` on the root for the language given (`import --lang`) to a TEI file that declares
+/// none (pandoc's TEI writer, a hand-made file): the reader takes a layer's language from the
+/// file, so without it the layer had none (the edition wrote `lang=""`).
+fn declared_language(doc: &Doc, lang: &str) -> Option<Splice> {
+    let text = doc.child_elems(doc.root, "text").next();
+    let declared = doc.attr(doc.root, "xml:lang").is_some()
+        || text.is_some_and(|t| doc.attr(t, "xml:lang").is_some());
+    let Node::Element(e) = &doc.nodes[doc.root] else {
+        return None;
+    };
+    if lang.is_empty() || declared {
+        return None;
+    }
+    // At the end of the start tag, after the namespace declarations (never self-closing: the
+    // root holds the text).
+    let at = e.start.end - 1;
+    Some(Splice {
+        range: at..at,
+        order: 0,
+        text: format!(" xml:lang=\"{}\"", xml_escape(lang)),
+    })
 }
 
 /// The `<change type="segmentation">` recording this run and the high-water mark, when there is

@@ -30,9 +30,10 @@ pub(crate) const BLOCKS: &[&str] = &[
 
 /// Elements whose content is not part of the running text: notes, the description inside a
 /// `<gap>` (which says what is missing, not what is there), the other readings of an apparatus
-/// entry (`rdg`: the text is its `lem`) and an editor's correction (`corr`: the text is as
-/// printed, its `sic`).
-pub(crate) const SKIP: &[&str] = &["note", "gap", "rdg", "corr"];
+/// entry (`rdg`: the text is its `lem`), the editor's side of a `<choice>` (`corr`, `reg`,
+/// `expan`: the text is as the source has it, its `sic`, `orig` or `abbr`; both sides read
+/// together made "Dr.Doctor") and text the writer struck out (`del`, also inside `<subst>`).
+pub(crate) const SKIP: &[&str] = &["note", "gap", "rdg", "corr", "reg", "expan", "del"];
 
 /// Parse a layer from its source text. `id` is the layer id (the file stem).
 pub(crate) fn parse_layer(src: &str, path: &Path, id: &str) -> Result<Layer, TeiError> {

@@ -162,6 +162,12 @@ fn search_level(
         ..p.clone()
     };
     let path = search_level(&coarse, &coarse_params, rounds, None, false, depth + 1);
+    // The coarse clues are not needed once the coarse path is found: dropped before the finer
+    // search (held through it, every coarser level's clues together took as much memory as
+    // the sentences' own; the first pass of 1M sentences a side peaked there).
+    let (coarse_src_cum, coarse_tgt_cum) = (coarse.src_cum, coarse.tgt_cum);
+    drop(coarse_feats);
+    crate::align::memory::give_back(n + m);
     let _t = crate::align::timing::phase(|| format!("  level {depth}: {n} rows"));
     let band = Band::around(&path, COARSEN, BAND, n, m);
     if p.local.is_some() {
@@ -172,8 +178,8 @@ fn search_level(
     let fine = Params {
         local: Some(std::sync::Arc::new(ratio_along(
             &path,
-            &coarse.src_cum,
-            &coarse.tgt_cum,
+            &coarse_src_cum,
+            &coarse_tgt_cum,
             COARSEN,
             n,
             p.ratio,

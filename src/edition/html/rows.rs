@@ -146,7 +146,12 @@ pub(super) fn looks(
                     add("nm", "merged or split".into());
                 }
                 if m.verified {
-                    add("verified", "confirmed by an editor".into());
+                    let by: Vec<String> = m
+                        .confirmed
+                        .iter()
+                        .map(|(who, day)| format!("{who} on {day}"))
+                        .collect();
+                    add("verified", format!("confirmed by {}", by.join(", ")));
                 }
                 let anchor = first.then(|| row.id.clone());
                 first = false;
