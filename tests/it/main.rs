@@ -4,6 +4,7 @@
 mod align;
 mod align_cli;
 mod align_derived_break;
+mod align_gaps_break;
 mod align_local;
 mod align_margin;
 mod align_semantic;
