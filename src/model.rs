@@ -145,6 +145,20 @@ pub struct Gap {
     pub at: Option<usize>,
 }
 
+impl Gap {
+    /// True when the gap opens the text of the sentence it stands inside: the sentence
+    /// resumes after it (a fragment whose start is lost).
+    pub fn opens_sentence(&self) -> bool {
+        self.inside && self.at == Some(0) && self.after > 0
+    }
+
+    /// How many sentences come before the text lost in the gap: [`Gap::after`], less the
+    /// sentence whose text it opens.
+    pub fn position(&self) -> usize {
+        self.after - usize::from(self.opens_sentence())
+    }
+}
+
 /// One layer (witness) of a work: one TEI file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Layer {

@@ -149,6 +149,8 @@ pub(super) fn align_infos(
         widen(&mut path, (&level, &params), &nulls, WIDE_MARGIN_FREE);
     }
     drop(nulls);
+    // The searches' freed tables, before the evidence (where a long alignment peaks).
+    super::memory::give_back(n + m);
     if let (Some(embed), Some(s), Some(v)) = (joined, sem.as_ref(), vecs) {
         path = refined(path, (&level, &params, s), v, embed)?;
     }
@@ -286,6 +288,7 @@ pub(super) fn first_pass(
     drop(timer);
     drop(level);
     drop(feats);
+    super::memory::give_back(n + m);
     let _timer = timing::phase(|| "re-estimate and induce".into());
 
     // Re-estimate, induce, realign.

@@ -25,6 +25,7 @@ pub mod confidence;
 mod first_pass;
 mod global;
 mod lexicon;
+mod memory;
 mod options;
 pub mod partial;
 mod refine;

@@ -29,15 +29,22 @@ pub struct Args {
     pub when: Option<String>,
 }
 
+/// The alignment file as the user knows it, for messages: %P (git's %A, %B and %O are
+/// temporary copies, `.merge_file_XXXXXX`).
+fn shown(args: &Args) -> String {
+    let p = args.path.as_deref().unwrap_or(&args.ours);
+    p.display().to_string()
+}
+
 /// Read one version: `None` for an empty file (git's %O when the versions have no common
-/// ancestor).
-fn read_version(path: &Path, what: &str) -> anyhow::Result<Option<WorkAlignment>> {
-    let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
+/// ancestor). Errors name `shown` ([`shown`]) and the copy read.
+fn read_version(path: &Path, what: &str, shown: &str) -> anyhow::Result<Option<WorkAlignment>> {
+    let name = format!("{what} of {shown}");
+    let bytes = std::fs::read(path).with_context(|| format!("{name} ({})", path.display()))?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
-    let text = String::from_utf8(bytes).with_context(|| format!("{what} ({})", path.display()))?;
-    let name = format!("{what} ({})", path.display());
+    let text = String::from_utf8(bytes).with_context(|| name.clone())?;
     Ok(Some(tei_align::tei::standoff::parse_alignment(
         &text, &name,
     )?))
@@ -62,11 +69,12 @@ fn work_dir(ours: &WorkAlignment, path: Option<&Path>) -> anyhow::Result<PathBuf
 
 /// Run `merge-alignment`.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let base = read_version(&args.base, "the common version")?;
-    let ours = read_version(&args.ours, "our version")?
-        .context("our version is empty: nothing to merge into")?;
-    let theirs = read_version(&args.theirs, "their version")?
-        .context("their version is empty: nothing to merge")?;
+    let file = shown(&args);
+    let base = read_version(&args.base, "the common version", &file)?;
+    let ours = read_version(&args.ours, "our version", &file)?
+        .with_context(|| format!("our version of {file} is empty: nothing to merge into"))?;
+    let theirs = read_version(&args.theirs, "their version", &file)?
+        .with_context(|| format!("their version of {file} is empty: nothing to merge"))?;
     let dir = work_dir(&ours, args.path.as_deref())?;
     let work = tei_align::project::WorkRef::resolve(&dir, args.path.as_deref())?.read_work()?;
     let when = args.when.unwrap_or_else(tei_align::review::now_iso);

@@ -50,6 +50,13 @@ fn bare(id: &str) -> &str {
     id.rsplit('#').next().unwrap_or(id)
 }
 
+/// Without JavaScript the note buttons open nothing, search finds nothing and no sentence can be
+/// chosen: the notes are shown as the footnotes print has, and the parts that need the script
+/// are left out.
+const NOSCRIPT: &str = "<noscript><style>.fnotes { display:block; margin:.2rem 0 0; \
+     padding-left:1.2rem; border-top:1px solid #ccc; font-size:.85rem; } .search, #panel \
+     { display:none; }</style></noscript>";
+
 fn lang_attr(p: &Prose) -> String {
     html_lang(&p.lang)
 }
@@ -206,7 +213,7 @@ fn head(o: &mut String, ctx: &Ctx) {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta name=\"generator\" content=\"tei-align {}\">\n<title>{} — parallel edition ({})</title>\n<style>{}</style>\n\
-         <style id=\"hide\"></style>\n</head>\n<body>\n<a class=\"skip\" href=\"#text\">Skip to the text</a>\n",
+         <style id=\"hide\"></style>\n{NOSCRIPT}\n</head>\n<body>\n<a class=\"skip\" href=\"#text\">Skip to the text</a>\n",
         crate::VERSION,
         escape(&ctx.title.text),
         escape(&langs.join(", ")),

@@ -3,13 +3,13 @@
 
 use super::ProvenanceError;
 use super::edit::{EdgeEdit, NewBead, build_edge};
-use super::gaps::{GapSide, align_with_gaps, check_cover, split_at_holes};
+use super::gaps::{WitnessGaps, align_with_gaps, check_cover, split_at_holes};
 use super::ids::IdAlloc;
 use crate::align::{AlignError, AlignOptions};
 use crate::model::{
     Bead, EdgeAlignment, Layer, Link, LinkStatus, Relation, SentenceIndex, Unaligned,
 };
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 /// Round a confidence to three decimals: enough for a reader, and stable in the file.
 pub(super) fn round3(x: f64) -> f64 {
@@ -348,7 +348,10 @@ fn aligner_beads(
         src_keep.iter().enumerate().map(|(k, i)| (*i, k)).collect();
     let der_pos: HashMap<usize, usize> =
         der_keep.iter().enumerate().map(|(k, i)| (*i, k)).collect();
-    let (gap_kept, side, truncated) = witness_gaps(source, derived, &src_keep, &der_keep);
+    let (src_gaps, der_gaps) = (
+        witness_gaps(source, &src_keep),
+        witness_gaps(derived, &der_keep),
+    );
     let fixed: Vec<Bead> = held
         .links
         .iter()
@@ -382,8 +385,7 @@ fn aligner_beads(
         relation: relation.id.clone(),
         source,
     };
-    let raw = align_with_gaps(&src_text, &der_text, &opts, &gap_kept, side, &truncated)
-        .map_err(failed)?;
+    let raw = align_with_gaps(&src_text, &der_text, &opts, &src_gaps, &der_gaps).map_err(failed)?;
     check_cover(&raw, src_keep.len(), der_keep.len()).map_err(|m| failed(AlignError::Input(m)))?;
     Ok(raw
         .into_iter()
@@ -397,34 +399,25 @@ fn aligner_beads(
         .collect())
 }
 
-/// The gaps the aligner's other text is cut around, counted in the sentences it sees (`keep`:
-/// the sentences no held ptr takes): the source's, else the derived witness's (a translation
-/// that breaks off), with the side and that side's sentences that break off inside. When both
-/// have gaps, the cut is made around the source's only; the gap rule still names what lies in
-/// the derived one's.
-fn witness_gaps(
-    source: &Layer,
-    derived: &Layer,
-    src_keep: &[usize],
-    der_keep: &[usize],
-) -> (BTreeSet<usize>, GapSide, BTreeSet<usize>) {
-    let (l, keep, side) = if source.gaps.is_empty() {
-        (derived, der_keep, GapSide::Derived)
-    } else {
-        (source, src_keep, GapSide::Source)
-    };
-    let at = l
-        .gaps
-        .iter()
-        .map(|g| keep.partition_point(|&i| i < g.after))
-        .collect();
-    let broken = keep
-        .iter()
-        .enumerate()
-        .filter(|&(_, &i)| l.is_truncated(i))
-        .map(|(k, _)| k)
-        .collect();
-    (at, side, broken)
+/// A witness's gaps counted in the sentences the aligner sees (`keep`: the sentences no held
+/// ptr takes), with its sentences that break off inside and those that resume after a gap
+/// inside them. A gap at the very start of a sentence's text stands before the sentence: the
+/// text resumes there (a fragment, or the end of a lacuna that began mid-sentence).
+fn witness_gaps(l: &Layer, keep: &[usize]) -> WitnessGaps {
+    let mut w = WitnessGaps::default();
+    for g in &l.gaps {
+        let starts = g.opens_sentence();
+        let k = keep.partition_point(|&i| i < g.position());
+        w.at.insert(k);
+        if g.inside && keep.get(k.wrapping_sub(usize::from(!starts))) == Some(&(g.after - 1)) {
+            if starts {
+                w.resumed.insert(k);
+            } else {
+                w.truncated.insert(k - 1);
+            }
+        }
+    }
+    w
 }
 
 /// The aligner's beads as an edit of the edge: the held items as they are (a held automatic

@@ -204,7 +204,7 @@ impl<'a> GapRule<'a> {
             .witness
             .gaps
             .iter()
-            .any(|g| lo <= g.after && g.after <= hi)
+            .any(|g| lo <= g.position() && g.position() <= hi)
         {
             self.kinds.0
         } else {

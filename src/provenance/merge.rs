@@ -410,9 +410,39 @@ fn change_numbers(al: &WorkAlignment) -> impl Iterator<Item = u64> + '_ {
     named.filter_map(number)
 }
 
-/// The changes of theirs that ours does not have, with the id each gets: its own unless ours
-/// uses or names it, else a fresh one above both histories.
-fn their_changes(ours: &WorkAlignment, theirs: &WorkAlignment) -> Vec<(Change, String)> {
+/// Ids of theirs and what they are here: (their id, id here).
+type IdPairs = Vec<(String, String)>;
+
+/// A change's description with the ids a merge renumbers blanked (changes `ch9`, links and
+/// ptrs `a.cs-en.8`, segments `seg.4`): what two copies of one operation still share after one
+/// of them went through another merge.
+fn without_ids(desc: &str) -> Vec<&str> {
+    let digits = |n: &str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
+    let renumbered = |t: &str| {
+        t.strip_prefix("ch").is_some_and(digits)
+            || t.rsplit_once('.').is_some_and(|(p, n)| {
+                digits(n) && (p == "seg" || p.starts_with("a.") || p.starts_with("u."))
+            })
+    };
+    desc.split(|ch: char| ch.is_whitespace() || matches!(ch, ',' | ';' | '(' | ')'))
+        .map(|t| t.trim_end_matches(['.', ':']))
+        .map(|t| if renumbered(t) { "#" } else { t })
+        .collect()
+}
+
+/// One operation in both versions under different ids: one side has it from an earlier merge
+/// that renumbered it (three editors merging in turn; a rebase replaying commits one by one).
+fn same_operation(a: &Change, b: &Change) -> bool {
+    a.status == b.status
+        && a.who == b.who
+        && a.when == b.when
+        && without_ids(&a.desc) == without_ids(&b.desc)
+}
+
+/// The changes of theirs to add, with the id each gets: its own unless ours uses or names it,
+/// else a fresh one above both histories. Also theirs' changes ours holds under another id
+/// ([`same_operation`]): (their id, ours), recorded once.
+fn their_changes(ours: &WorkAlignment, theirs: &WorkAlignment) -> (Vec<(Change, String)>, IdPairs) {
     let ours_ids: HashSet<&str> = ours.changes.iter().map(|c| c.id.as_str()).collect();
     let named_by_ours: HashSet<u64> = change_numbers(ours).collect();
     let mut next = change_numbers(ours)
@@ -420,7 +450,12 @@ fn their_changes(ours: &WorkAlignment, theirs: &WorkAlignment) -> Vec<(Change, S
         .max()
         .unwrap_or(0);
     let mut out = Vec::new();
+    let mut known = Vec::new();
     for c in theirs.changes.iter().filter(|c| !ours.changes.contains(c)) {
+        if let Some(d) = ours.changes.iter().find(|d| same_operation(c, d)) {
+            known.push((c.id.clone(), d.id.clone()));
+            continue;
+        }
         let taken = ours_ids.contains(c.id.as_str())
             || c.id
                 .strip_prefix("ch")
@@ -434,7 +469,7 @@ fn their_changes(ours: &WorkAlignment, theirs: &WorkAlignment) -> Vec<(Change, S
         };
         out.push((c.clone(), id));
     }
-    out
+    (out, known)
 }
 
 /// `text` with every whole token named in `map` replaced by its new name.
@@ -478,10 +513,11 @@ pub fn merge_alignments(
 ) -> Result<MergeOutcome, MergeError> {
     let mut r = ours.clone();
     union_header(&mut r, base, theirs);
-    let changes = their_changes(ours, theirs);
+    let (changes, known) = their_changes(ours, theirs);
     let change_map: HashMap<String, String> = changes
         .iter()
         .map(|(c, id)| (c.id.clone(), id.clone()))
+        .chain(known)
         .collect();
     let mut merged = Vec::new();
     let mut conflicts = Vec::new();

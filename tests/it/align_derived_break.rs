@@ -153,45 +153,11 @@ fn derived_break_early_in_a_sentence_still_pairs_it() {
 
 #[test]
 fn derived_lacuna_and_break() {
+    // Model-free, the five Czech sentences between the lacuna and the break were misplaced
+    // until session 15 (the part read its length ratio off itself); aligned beside the links
+    // before the lacuna, they are right both ways.
     let dir = setup(lacuna);
     let pairs: Vec<usize> = (1..=16).filter(|k| !(9..=11).contains(k)).collect();
     let gap: Vec<usize> = [9, 10, 11].into_iter().chain(17..=22).collect();
-    if e5_installed() {
-        expect(&align(dir.path(), true), &pairs, Some(16), &gap);
-    }
-    // Model-free, the five Czech sentences between the lacuna and the break are placed
-    // unreliably (the aligner reads the length ratio off the part itself: see
-    // `provenance/gaps.rs`). What must hold: the lost passage is a derived gap, nothing is an
-    // omission, the links before the lacuna are right, and a wrong link is doubtful.
-    let a = align(dir.path(), false);
-    let e = &a.edges[0];
-    let lost: Vec<&str> = e
-        .unaligned
-        .iter()
-        .take(3)
-        .map(|u| u.sentence.as_str())
-        .collect();
-    assert_eq!(lost, ["en.s9", "en.s10", "en.s11"]);
-    assert!(
-        e.unaligned
-            .iter()
-            .all(|u| u.kind == UnalignedKind::DerivedGap)
-    );
-    for l in &e.links {
-        let (s, d) = (l.source.join(" "), l.derived.join(" "));
-        let right = pairs
-            .iter()
-            .any(|k| s == format!("en.s{k}") && d == format!("cs.s{k}"));
-        let before = l.derived.iter().any(|d| {
-            d.trim_start_matches("cs.s")
-                .parse::<usize>()
-                .is_ok_and(|k| k <= 8)
-        });
-        assert!(right || !before, "{s} ↔ {d}");
-        assert!(
-            right || l.cert < tei_align::review::DOUBTFUL_BELOW,
-            "{s} ↔ {d}: {}",
-            l.cert
-        );
-    }
+    expect_both(dir.path(), &pairs, Some(16), &gap);
 }

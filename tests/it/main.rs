@@ -4,6 +4,7 @@
 mod align;
 mod align_cli;
 mod align_derived_break;
+mod align_gaps_break;
 mod align_local;
 mod align_margin;
 mod align_semantic;
@@ -32,6 +33,7 @@ mod fuzz_stable;
 mod import_cli;
 mod interchange_clients;
 mod merge_git;
+mod merge_review;
 mod project;
 mod prov_trial;
 mod readme;

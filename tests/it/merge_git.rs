@@ -8,7 +8,7 @@ use std::process::Command;
 use tei_align::model::{LinkStatus, WorkAlignment};
 
 /// `git` in `dir`, with the tests' git identity.
-fn git(dir: &Path, args: &[&str]) -> crate::common::Run {
+pub(crate) fn git(dir: &Path, args: &[&str]) -> crate::common::Run {
     run(Command::new("git")
         .current_dir(dir)
         .envs(GIT_ENV)
@@ -16,13 +16,13 @@ fn git(dir: &Path, args: &[&str]) -> crate::common::Run {
 }
 
 /// `git` that must succeed.
-fn git_ok(dir: &Path, args: &[&str]) {
+pub(crate) fn git_ok(dir: &Path, args: &[&str]) {
     let r = git(dir, args);
     assert!(r.ok, "git {args:?}: {}{}", r.out, r.err);
 }
 
 /// `tei-align` that must succeed; its stdout.
-fn tool_ok(dir: &Path, args: &[&str]) -> String {
+pub(crate) fn tool_ok(dir: &Path, args: &[&str]) -> String {
     let r = run(tei_align(dir).args(args));
     assert!(r.ok, "tei-align {args:?}: {}{}", r.out, r.err);
     r.out
@@ -30,7 +30,7 @@ fn tool_ok(dir: &Path, args: &[&str]) -> String {
 
 /// A project repository holding work `w` (two layers), aligned and committed, with the
 /// merge driver set up; and two clones of it, each set up too.
-fn two_clones() -> (tempfile::TempDir, PathBuf, PathBuf) {
+pub(crate) fn two_clones() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let origin = tmp.path().join("origin");
     let work = origin.join("texts/w");
@@ -59,7 +59,7 @@ fn two_clones() -> (tempfile::TempDir, PathBuf, PathBuf) {
 }
 
 /// `link` by an editor at a time, then commit.
-fn link_and_commit(dir: &Path, by: &str, when: &str, ids: &[&str]) {
+pub(crate) fn link_and_commit(dir: &Path, by: &str, when: &str, ids: &[&str]) {
     let mut args = vec!["link", "texts/w"];
     args.extend_from_slice(ids);
     args.extend_from_slice(&["--by", by, "--when", when]);
@@ -67,12 +67,16 @@ fn link_and_commit(dir: &Path, by: &str, when: &str, ids: &[&str]) {
     git_ok(dir, &["commit", "-qam", "links"]);
 }
 
-fn alignment(dir: &Path) -> WorkAlignment {
+pub(crate) fn alignment(dir: &Path) -> WorkAlignment {
     tei_align::tei::standoff::read_alignment(&dir.join("alignments/w/alignment.xml")).unwrap()
 }
 
 /// Who confirmed the link with these targets, and the change it points at (its id, who).
-fn confirmation(al: &WorkAlignment, src: &[&str], der: &[&str]) -> (String, String, String) {
+pub(crate) fn confirmation(
+    al: &WorkAlignment,
+    src: &[&str],
+    der: &[&str],
+) -> (String, String, String) {
     let l = al.edges[0]
         .links
         .iter()

@@ -372,3 +372,16 @@ fn who_confirmed_a_link_is_on_the_page_without_javascript() {
     let tag = &html[html[..at].rfind('<').unwrap()..at + html[at..].find('>').unwrap()];
     assert!(tag.contains("confirmed by Eva Nová on 20"), "{tag}");
 }
+
+#[test]
+fn without_javascript_the_notes_are_shown_as_footnotes() {
+    let dir = common::formats_work();
+    let d = dir.path();
+    ok(d, &["align", "texts/w", "--when", "2026-12-02"]);
+    ok(d, &["edition", "texts/w", "-o", "editions/w"]);
+    let html = std::fs::read_to_string(d.join("editions/w/index.html")).unwrap();
+    let head = &html[..html.find("</head>").unwrap()];
+    // The footnote lists print shows, shown on screen when the script cannot run.
+    let ns = &head[head.find("<noscript>").expect("a <noscript> in the head")..];
+    assert!(ns.contains(".fnotes { display:block;"), "{ns}");
+}

@@ -167,6 +167,7 @@ fn search_level(
     // the sentences' own; the first pass of 1M sentences a side peaked there).
     let (coarse_src_cum, coarse_tgt_cum) = (coarse.src_cum, coarse.tgt_cum);
     drop(coarse_feats);
+    crate::align::memory::give_back(n + m);
     let _t = crate::align::timing::phase(|| format!("  level {depth}: {n} rows"));
     let band = Band::around(&path, COARSEN, BAND, n, m);
     if p.local.is_some() {

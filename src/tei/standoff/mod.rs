@@ -87,9 +87,32 @@ pub fn read_alignment(path: &Path) -> Result<WorkAlignment, TeiError> {
 pub fn parse_alignment(text: &str, name: &str) -> Result<WorkAlignment, TeiError> {
     // The conformant front end (well-formedness, ids as NCNames and unique), so the alignment
     // is held to the same rules as a layer; the alignment is then read from that same tree.
-    let doc = super::dom::Doc::parse(text, name)?;
+    let doc = super::dom::Doc::parse(text, name).map_err(|e| conflict_hint(e, text))?;
     super::reader::check_ids(&doc)?;
     parse::alignment(&doc)
+}
+
+/// A file git merged line by line (no merge driver set up) holds conflict markers: say so, and
+/// the way out, rather than only that `<<<<<<<` is not an XML name.
+fn conflict_hint(e: TeiError, text: &str) -> TeiError {
+    let marked = text.lines().any(|l| l.starts_with("<<<<<<< "));
+    match e {
+        TeiError::Xml {
+            path,
+            line,
+            column,
+            message,
+        } if marked => TeiError::Xml {
+            message: format!(
+                "{message} (git left conflict markers here: set up the merge driver with \
+                 `tei-align git-setup`, then `git checkout -m {path}` merges the two versions)"
+            ),
+            path,
+            line,
+            column,
+        },
+        e => e,
+    }
 }
 
 /// Serialise an alignment as a TEI document (deterministic: the same alignment gives the same
