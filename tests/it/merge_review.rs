@@ -39,7 +39,7 @@ fn assert_history_sound(al: &WorkAlignment) {
         al.changes
     );
     for l in &al.edges[0].links {
-        let LinkStatus::Verified { who, when } = &l.status else {
+        let LinkStatus::Verified { who, when, .. } = &l.status else {
             continue;
         };
         let ch = &al.item_changes[&l.id];
