@@ -346,6 +346,15 @@ impl Link {
     pub fn kind(&self) -> String {
         format!("{}-{}", self.source.len(), self.derived.len())
     }
+
+    /// The ids of its sentences, source side first, in `@target` order.
+    pub fn sentence_ids(&self) -> Vec<&str> {
+        self.source
+            .iter()
+            .chain(&self.derived)
+            .map(String::as_str)
+            .collect()
+    }
 }
 
 /// Why a sentence has no counterpart along an edge.

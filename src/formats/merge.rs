@@ -315,12 +315,7 @@ fn held_by_merge<'b>(
             if let Some(s) = status {
                 // A confirmation the file brings records the text it is made on (a held item
                 // is not given one by the edge core).
-                let ids: Vec<&str> = l
-                    .source
-                    .iter()
-                    .chain(&l.derived)
-                    .map(String::as_str)
-                    .collect();
+                let ids = l.sentence_ids();
                 l.status = crate::provenance::digest::restate(s, &l.status, idx, &ids);
             }
             if let Some(c) = cert {

@@ -254,12 +254,7 @@ pub fn check_texts(work: &Work, al: &WorkAlignment) -> TextCheck {
     let mut out = TextCheck::default();
     for e in &al.edges {
         let links = e.links.iter().map(|l| {
-            let ids: Vec<&str> = l
-                .source
-                .iter()
-                .chain(&l.derived)
-                .map(String::as_str)
-                .collect();
+            let ids = l.sentence_ids();
             (&l.id, &l.status, ids)
         });
         let ptrs = e

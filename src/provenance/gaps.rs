@@ -185,20 +185,10 @@ impl<'a> GapCtx<'a> {
         self.solve(g, o, (lead, trail), &inner, context)
     }
 
-    /// Align the gapped range `g` with the other range `o` (beads in whole-text indices),
-    /// with the confirmed beads that fall inside.
-    fn run(
-        &self,
-        g: (usize, usize),
-        o: (usize, usize),
-        context: &[Bead],
-    ) -> Result<Scored, AlignError> {
-        self.run_scored(g, o, context)
-    }
-
-    /// As [`Self::run`], each bead with its placement score ([`PLACEMENT`]; meaningless for a
-    /// confirmed bead, which [`Self::score`] leaves out). `g` and `o` are ranges of the gapped
-    /// and the other side; `context` the beads just before them (paired ones are kept).
+    /// Align the gapped range `g` with the other range `o` (beads in whole-text indices, with
+    /// the confirmed beads that fall inside), each bead with its placement score
+    /// ([`PLACEMENT`]; meaningless for a confirmed bead, which [`Self::score`] leaves out).
+    /// `context` holds the beads just before them (paired ones are kept).
     ///
     /// A part after a gap is aligned together with up to [`CONTEXT_BEADS`] paired beads
     /// before it, held as fixed: the aligner then estimates the length ratio, variance and
@@ -570,7 +560,7 @@ impl<'a> GapCtx<'a> {
             return Ok(out);
         }
         let (start, end) = self.place(s, d, (lead, trail), d.1, context, false)?;
-        let mut inner_beads = self.run(s, (start, end), context)?;
+        let mut inner_beads = self.run_scored(s, (start, end), context)?;
         if (lead || trail) && s.1 - s.0 <= SHORT_PART {
             self.doubt_short(s, d, (lead, trail), context, &mut inner_beads)?;
         }

@@ -254,12 +254,7 @@ pub fn link(
         .position(|l| l.source == src && l.derived == der)
     {
         let l = &al.edges[ei].links[li];
-        let ids: Vec<&str> = l
-            .source
-            .iter()
-            .chain(&l.derived)
-            .map(String::as_str)
-            .collect();
+        let ids = l.sentence_ids();
         let digest = current_digest(&idx, &ids);
         return Ok(confirm_link(al, (ei, li), &rel, (who, when), digest));
     }
