@@ -13,7 +13,8 @@
 const LONG: usize = 200_000;
 
 /// Give the allocator's free memory back to the operating system when aligning `sentences`
-/// sentences (both sides) or more; with allocators other than glibc's, nothing.
+/// sentences (both sides) or more; with allocators other than glibc's, nothing (the `tei-align`
+/// binary sets mimalloc, so this serves the library's users and the benches, which keep glibc's).
 pub(crate) fn give_back(sentences: usize) {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     if sentences >= LONG {
