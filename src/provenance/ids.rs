@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The number of an id `<prefix><n>` (`prefix` with its separator, `a.cs-en.`), if it has
 /// that form.
-fn number_after(prefix: &str, id: &str) -> Option<u64> {
+pub(crate) fn number_after(prefix: &str, id: &str) -> Option<u64> {
     id.strip_prefix(prefix)?.parse().ok()
 }
 
