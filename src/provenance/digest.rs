@@ -10,7 +10,7 @@
 //! - One digest per sentence (the first 8 hex digits of its SHA-256), in `@target` order, so a
 //!   report can name which sentence changed; a digest with another number of sentences than the
 //!   item names (its targets changed by hand) counts as changed in all of them.
-//! - The edge core records the digest of every bead put in as confirmed ([`settle`]); a bead
+//! - The edge core records the digest of every bead put in as confirmed (`settle`, crate-internal); a bead
 //!   repeating a confirmation of the same hand and date keeps the digest it had, and a held item
 //!   is kept exactly, which may be without one: an alignment written before digests were kept
 //!   has confirmations of unknown text, never reported as changed ([`TextCheck::unknown`]).

@@ -18,7 +18,7 @@
 //!   change; ours on a tie). Why not re-align: a merge driver does not know the options the
 //!   runs used (the e5 model, a dictionary) and must be quick and reproducible; `tei-align
 //!   align` afterwards holds every confirmation and re-aligns the rest;
-//! - the edge is made with the one edge core ([`build_edge`]): kept items held exactly (every
+//! - the edge is made with the one edge core (`build_edge`, crate-internal): kept items held exactly (every
 //!   field the model holds, whatever it is), sentences left without counterpart made automatic
 //!   ptrs with certainty 0 (to review);
 //! - ids stay: ours keep theirs; an item of theirs keeps its id unless ours uses (or once used)
