@@ -45,6 +45,8 @@
 mod common;
 #[path = "common/deletion.rs"]
 mod deletion;
+#[path = "calibration/null_rule.rs"]
+mod null_rule;
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -58,6 +60,7 @@ use tei_align::embed::{EmbedError, Embedder};
 
 /// One bead of the aligner's output: which set, its evidence, whether it is right, and whether
 /// it comes from aligning the source against the reversed translation (unrelated text).
+#[derive(Clone)]
 struct Row {
     set: String,
     evidence: Evidence,
@@ -808,6 +811,16 @@ fn refit(rows: &[Row], neg_weight: f64) -> Model {
         train.len()
     );
     keep_or_replace(rows, &mut m, &mut ridges);
+    // Session 16's rule for the null rows: a candidate it adopts replaces the row left by
+    // `keep_or_replace` (only N1, a temperature folded into the row, can be shipped as a row).
+    let picks = null_rule::null_rows_rule(rows, neg_weight);
+    for (t, pick) in picks.into_iter().enumerate() {
+        if let Some((row, ridge)) = pick {
+            let table = if t == 1 { &mut m.embedded } else { &mut m.free };
+            table[BeadKind::Null as usize] = row;
+            ridges[t][BeadKind::Null as usize] = ridge;
+        }
+    }
     print_model(&m);
     println!("pub const SHIPPED_RIDGE: Ridges = {ridges:?};");
     null_rows_left_out(rows, &ridges, neg_weight);
