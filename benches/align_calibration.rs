@@ -40,7 +40,9 @@
 //! `TEI_ALIGN_CALIB_MASK=k,…` sets those feature columns of the dump to 0 (a refit without them,
 //! to compare variants). The refit prints each kind's left-one-fit-set-out ECE, the rule that
 //! picks a variant, and keeps a row of the shipped model where the fit half cannot tell it from
-//! a calibrated one (`keep_or_replace`).
+//! a calibrated one (`keep_or_replace`); then, for the null rows, session 16's rule
+//! (`calibration/null_rule.rs`: candidates fitted without each fit set's kind of text, judged set
+//! by set), its decision, and after it the held-out figures of every candidate.
 
 mod common;
 #[path = "common/deletion.rs"]
