@@ -75,7 +75,8 @@ impl Tally {
 
 /// Align a damaged document and count the reported null sentences against its gold.
 /// `TEI_ALIGN_BENCH_OUT=DIR` keeps the damaged texts, their gold null sentences and the
-/// alignment and the damaged gold (`DIR/<tag>.{src,tgt,null,align,gold}`), for reading the errors.
+/// alignment, the damaged gold and the deleted passages' counterparts
+/// (`DIR/<tag>.{src,tgt,null,align,gold,orph}`), for reading the errors.
 fn score(d: &Damaged, opts: &AlignOptions, tag: &str) -> Option<Tally> {
     let s: Vec<&str> = d.src.iter().map(String::as_str).collect();
     let g: Vec<&str> = d.tgt.iter().map(String::as_str).collect();
@@ -88,7 +89,15 @@ fn score(d: &Damaged, opts: &AlignOptions, tag: &str) -> Option<Tally> {
             .map(|(side, i)| format!("{side} {i}"))
             .collect();
         nulls.sort();
+        // The deleted passages' counterparts apart from the original gold's own nulls.
+        let mut orphans: Vec<String> = d
+            .orphaned
+            .iter()
+            .map(|(side, i)| format!("{side} {i}"))
+            .collect();
+        orphans.sort();
         let _ = std::fs::create_dir_all(&dir);
+        let _ = std::fs::write(file("orph"), orphans.join("\n") + "\n");
         let _ = std::fs::write(file("src"), d.src.join("\n") + "\n");
         let _ = std::fs::write(file("tgt"), d.tgt.join("\n") + "\n");
         let _ = std::fs::write(file("null"), nulls.join("\n") + "\n");
