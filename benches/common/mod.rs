@@ -163,7 +163,8 @@ pub fn semantic_params() -> tei_align::align::SemanticParams {
 /// (of the second null of a run), `TEI_ALIGN_NULL_LEN_RUN` (the scale of the length cost of a
 /// null continuing a run), `TEI_ALIGN_LEX_NULL` (weight of the lexical evidence in a
 /// null bead's cost), `TEI_ALIGN_RATIO_SKIPS_RUNS` (null runs this long do not count in the
-/// local length ratio) and `TEI_ALIGN_QUOTES` (the cost of a paired bead whose ends disagree in
+/// local length ratio), `TEI_ALIGN_RATIO_AGAIN` (a third search at the ratio of the second path
+/// without its null runs this long) and `TEI_ALIGN_QUOTES` (the cost of a paired bead whose ends disagree in
 /// quotation marks).
 pub fn model_free() -> tei_align::align::AlignOptions {
     fn var<T: std::str::FromStr>(name: &str) -> Option<T> {
@@ -175,6 +176,7 @@ pub fn model_free() -> tei_align::align::AlignOptions {
         null_len_run: var("TEI_ALIGN_NULL_LEN_RUN"),
         lex_null: var("TEI_ALIGN_LEX_NULL"),
         ratio_skips_runs: var("TEI_ALIGN_RATIO_SKIPS_RUNS"),
+        ratio_again: var("TEI_ALIGN_RATIO_AGAIN"),
         quotes: var("TEI_ALIGN_QUOTES"),
         ..Default::default()
     }

@@ -47,6 +47,14 @@ pub struct AlignOptions {
     /// passage missing on one side is not a passage where that side runs shorter. For
     /// experiments (`docs/aligner.md`).
     pub ratio_skips_runs: Option<usize>,
+    /// Model-free, search a third time, with the length ratio measured along the second
+    /// path without its runs of at least this many null beads (`None`: two searches). The
+    /// second search finds a missing passage as one run more often than the first, whose
+    /// ratio the second search used: in a short text that lost much of one side, the ratio
+    /// of the whole damaged text makes merges beside the passage look the right length.
+    /// Off by default: on the fit sets of `docs/aligner.md` it gains as much as it loses
+    /// (*Model-free omissions: the ratio of the second path*); for experiments.
+    pub ratio_again: Option<usize>,
     /// Weight of the quotation marks ending a paired bead's last sentences, model-free, per
     /// unit of what they say in the texts (`None`: 2; with sentence vectors
     /// [`SemanticParams::quotes`] prices them instead); for experiments (`docs/aligner.md`,
@@ -248,6 +256,9 @@ pub(super) struct Weights {
     pub(super) lex_null: f32,
     /// Null runs this long or longer do not count in the local length ratio.
     pub(super) ratio_skips_runs: Option<usize>,
+    /// Model-free, a third search at the ratio of the second path without its runs this
+    /// long or longer.
+    pub(super) ratio_again: Option<usize>,
     /// Added to the cost of 2-1 and 1-2 beads after the first pass (with vectors only).
     pub(super) prior_2_1: f32,
     /// Weight of the quotation marks ending a paired bead (model-free; 0 with vectors, whose
@@ -270,6 +281,7 @@ impl Weights {
             null_len_run: opts.null_len_run.or(free.then_some(NULL_LENGTH_RUN)),
             lex_null: opts.lex_null.unwrap_or(LEX_NULL),
             ratio_skips_runs: opts.ratio_skips_runs,
+            ratio_again: opts.ratio_again.filter(|_| free),
             prior_2_1: if free { 0.0 } else { opts.semantic.prior_2_1 },
             quotes: if free {
                 opts.quotes.unwrap_or(QUOTES_FREE)
