@@ -119,6 +119,12 @@ pub struct Sentence {
     pub line: usize,
 }
 
+/// What `trace` and the edition say of how a layer with no source layer was made. Not
+/// "original": the tool knows only that no source is recorded, and a work's first layer may be
+/// one of several authentic versions (the UDHR's English) rather than the original.
+pub const NO_SOURCE_LAYER: &str =
+    "not derived from another layer of this work (no source layer recorded)";
+
 /// How a gap of a witness is shown in a sentence's text or in place of a missing passage, by
 /// `trace` and the edition alike (`…naše prohlá[…]`): one mark, so both read the same.
 pub const GAP_MARK: &str = "[…]";

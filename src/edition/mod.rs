@@ -323,9 +323,12 @@ pub fn to_tei(work: &Work, alignment: &WorkAlignment) -> Result<String, EditionE
         e(&work.id),
         order.len()
     );
-    for (id, name, role) in all_agents(work, alignment) {
-        let agent = crate::model::Agent { id, name, role };
-        items::resp_stmt(&mut o, &mut ids, &agent);
+    let agents: Vec<crate::model::Agent> = all_agents(work, alignment)
+        .into_iter()
+        .map(|(id, name, role)| crate::model::Agent { id, name, role })
+        .collect();
+    for agent in &agents {
+        items::resp_stmt(&mut o, &mut ids, agent);
     }
     o.push_str("      </titleStmt>\n");
     let _ = writeln!(
@@ -334,7 +337,7 @@ pub fn to_tei(work: &Work, alignment: &WorkAlignment) -> Result<String, EditionE
         crate::VERSION,
         e(&work.id)
     );
-    write_source_desc(&mut o, &order, alignment, &mut ids);
+    write_source_desc(&mut o, &order, alignment, &agents, &mut ids);
     o.push_str("      </sourceDesc>\n    </fileDesc>\n");
     let _ = writeln!(
         o,
@@ -421,7 +424,13 @@ fn write_texts(o: &mut String, order: &[&Layer], ids: &mut Ids) {
 
 /// The `sourceDesc`: a witness per layer (its title, makers, language and source) and the
 /// derivation graph.
-fn write_source_desc(o: &mut String, order: &[&Layer], alignment: &WorkAlignment, ids: &mut Ids) {
+fn write_source_desc(
+    o: &mut String,
+    order: &[&Layer],
+    alignment: &WorkAlignment,
+    agents: &[crate::model::Agent],
+    ids: &mut Ids,
+) {
     let e = escape;
     o.push_str("      <sourceDesc>\n        <listWit>\n");
     for l in order {
@@ -461,13 +470,16 @@ fn write_source_desc(o: &mut String, order: &[&Layer], alignment: &WorkAlignment
                 e(&r.derived),
                 e(&r.source)
             );
-            if !r.resp.is_empty() {
-                let _ = write!(attrs, " resp=\"{}\"", e(&ptrs(&r.resp)));
-            }
             if let Some(w) = r.when.as_deref().filter(|w| is_w3c_date(w)) {
                 let _ = write!(attrs, " when=\"{w}\"");
             }
-            let _ = writeln!(o, "          <relation{attrs}/>");
+            // As the alignment file writes it: who made the layer is named in the description,
+            // pointing at the respStmt; `@resp` would say who made the assertion.
+            let _ = writeln!(
+                o,
+                "          <relation{attrs}><desc>{}</desc></relation>",
+                items::relation_desc(agents, r)
+            );
         }
         o.push_str("        </listRelation>\n");
     }

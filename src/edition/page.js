@@ -77,7 +77,7 @@
       li.appendChild(document.createTextNode(' ' + st.how + (st.by ? ' by ' + st.by : '') + ' \u00b7 ' + st.what + ' \u00b7 '));
       var ok = st.status.indexOf('confirmed') === 0;
       li.appendChild(el('span', ok ? 'ok' : '', st.status + (ok ? ' \u2713' : '')));
-      if (st.cert !== undefined) li.appendChild(document.createTextNode(', confidence ' + st.cert.toFixed(2)));
+      if (st.cert !== undefined) li.appendChild(document.createTextNode(', confidence ' + st.cert));
       if (st.doubtful) li.appendChild(el('span', 'doubt', ' \u00b7 doubtful'));
       ol.appendChild(li);
     });

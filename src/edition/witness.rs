@@ -22,6 +22,16 @@ pub(crate) struct Witness {
     pub sources: Vec<Prose>,
     /// The holding institution (`msIdentifier`), as one line.
     pub repository: Option<Prose>,
+    /// Other identifiers (`msIdentifier/altIdentifier`: a copy held elsewhere), one line each,
+    /// apart from the repository: run together they would read as its shelfmark.
+    pub alt_ids: Vec<Prose>,
+    /// The custodial history (`msDesc/history/provenance`), one step each.
+    pub history: Vec<Prose>,
+    /// How sure an attribution to a publisher is and where it comes from
+    /// (`bibl/publisher/@cert`, `note[@type="attribution"]`), by the publisher's name.
+    pub attributions: Vec<(String, Prose)>,
+    /// The licence or availability of the text (`publicationStmt/availability`).
+    pub licence: Option<Prose>,
     /// Web addresses given in the source description.
     pub links: Vec<String>,
     /// How the text came to be (`profileDesc/creation`).
@@ -199,7 +209,9 @@ fn from_file(layer: &Layer, base: &mut Witness) -> Option<Witness> {
     let mut w = base.clone();
     let hl = doc.attr(header, "xml:lang");
     let prose = |i: usize, chain: &[usize]| {
-        let text = doc.norm_text(i, &["listRelation", "note"]);
+        // Who made the text is listed by role above; run into the prose it would read
+        // "translatorunknown".
+        let text = doc.norm_text(i, &["listRelation", "note", "respStmt"]);
         let explicit = doc
             .attr(i, "xml:lang")
             .map(str::to_owned)
@@ -232,12 +244,28 @@ fn from_file(layer: &Layer, base: &mut Witness) -> Option<Witness> {
                     ))
                 })
                 .collect();
-        if !named.is_empty() {
-            w.resp = named;
+        // The titleStmt's respStmts with the language their element gives; the makers and
+        // publishers of the witness description stay (a translator is not left out because an
+        // encoder is named).
+        for (role, who) in named {
+            match w
+                .resp
+                .iter_mut()
+                .find(|(r, p)| *r == role && p.text == who.text)
+            {
+                Some(slot) => slot.1 = who,
+                None => w.resp.push((role, who)),
+            }
         }
+    }
+    if let Some(ps) = doc.child_elems(file_desc, "publicationStmt").next()
+        && let Some(av) = doc.child_elems(ps, "availability").next()
+    {
+        w.licence = Some(prose(av, &[header, file_desc, ps])).filter(|p| !p.text.is_empty());
     }
     if let Some(sd) = doc.child_elems(file_desc, "sourceDesc").next() {
         source_desc(&doc, sd, &[header, file_desc, sd], &mut w, &prose);
+        attributions(&doc, sd, &mut w);
     }
     if let Some(pd) = doc.child_elems(header, "profileDesc").next() {
         if let Some(c) = doc.child_elems(pd, "creation").next() {
@@ -269,6 +297,16 @@ fn source_desc(
         let mut ch = chain.to_vec();
         ch.push(c);
         match local {
+            "bibl" if hedged_publisher(doc, c) => {
+                // The publisher and date of an indirect attribution are shown with its hedge
+                // beside the publisher ([`attributions`]), not restated here without it.
+                let mut p = prose(c, &ch);
+                p.text = doc.norm_text(
+                    c,
+                    &["listRelation", "note", "respStmt", "publisher", "date"],
+                );
+                w.sources.push(p);
+            }
             "bibl" | "biblStruct" | "biblFull" | "p" | "ab" => w.sources.push(prose(c, &ch)),
             "listBibl" | "listWit" => {
                 for b in
@@ -279,35 +317,142 @@ fn source_desc(
                     w.sources.push(prose(b, &ch));
                 }
             }
-            "msDesc" => {
-                if let Some(id) = doc.child_elems(c, "msIdentifier").next() {
-                    let parts: Vec<String> = doc
-                        .children(id)
-                        .iter()
-                        .copied()
-                        .filter(|&p| doc.local(p).is_some())
-                        .map(|p| doc.norm_text(p, &[]))
-                        .filter(|t| !t.is_empty())
-                        .collect();
-                    if !parts.is_empty() {
-                        let text = parts.join(", ");
-                        w.repository = Some(Prose {
-                            lang: prose_lang(&text, lang_at(doc, &ch).as_deref(), "en"),
-                            text,
-                        });
-                    }
-                }
-                for &p in doc.children(c) {
-                    if matches!(doc.local(p), Some("p" | "ab" | "msContents" | "history")) {
-                        w.sources.push(prose(p, &ch));
-                    }
-                }
-            }
+            "msDesc" => ms_desc(doc, c, &ch, w, prose),
             _ => {}
         }
         collect_links(doc, c, &mut w.links);
     }
     w.sources.retain(|s| !s.text.is_empty());
+}
+
+/// A physical witness: its identifiers (the repository, and each other identifier apart), its
+/// contents (the summary as a source, the authors as such), its custodial history.
+fn ms_desc(
+    doc: &Doc,
+    md: usize,
+    chain: &[usize],
+    w: &mut Witness,
+    prose: &dyn Fn(usize, &[usize]) -> Prose,
+) {
+    // Fields of one identifier, comma separated (`ÚSD, Sb. KV, Z/S 21`), its note after it.
+    let fields = |id: usize| -> String {
+        let mut parts = Vec::new();
+        let mut note = None;
+        for &p in doc.children(id) {
+            match doc.local(p) {
+                Some("altIdentifier") | None => {}
+                Some("note") => note = Some(doc.norm_text(p, &[])),
+                Some(_) => parts.push(doc.norm_text(p, &[])),
+            }
+        }
+        parts.retain(|t| !t.is_empty());
+        let mut text = parts.join(", ");
+        if let Some(n) = note.filter(|n| !n.is_empty()) {
+            text = format!("{text} — {n}");
+        }
+        text
+    };
+    let en_or = |text: String, ch: &[usize]| Prose {
+        lang: prose_lang(&text, lang_at(doc, ch).as_deref(), "en"),
+        text,
+    };
+    if let Some(id) = doc.child_elems(md, "msIdentifier").next() {
+        let text = fields(id);
+        if !text.is_empty() {
+            w.repository = Some(en_or(text, chain));
+        }
+        for alt in doc.child_elems(id, "altIdentifier") {
+            let text = fields(alt);
+            if !text.is_empty() {
+                w.alt_ids.push(en_or(text, chain));
+            }
+        }
+    }
+    let mut ch = chain.to_vec();
+    ch.push(md);
+    for &p in doc.children(md) {
+        match doc.local(p) {
+            Some("p" | "ab") => w.sources.push(prose(p, &ch)),
+            Some("msContents") => {
+                for &m in doc.children(p) {
+                    match doc.local(m) {
+                        Some("msItem") => {
+                            let authors: Vec<String> = doc
+                                .child_elems(m, "author")
+                                .map(|a| doc.norm_text(a, &[]))
+                                .filter(|a| !a.is_empty())
+                                .collect();
+                            if !authors.is_empty() {
+                                let text = authors.join(", ");
+                                // The language of names cannot be told: the page's, unless
+                                // the header says.
+                                w.resp.push(("author".into(), en_or(text, &ch)));
+                            }
+                        }
+                        Some(_) => w.sources.push(prose(m, &ch)),
+                        None => {}
+                    }
+                }
+            }
+            Some("history") => {
+                for h in doc
+                    .children(p)
+                    .iter()
+                    .copied()
+                    .filter(|&h| doc.local(h).is_some())
+                {
+                    w.history.push(prose(h, &ch));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether a bibl names its publisher with `@cert` or a note on the attribution.
+fn hedged_publisher(doc: &Doc, b: usize) -> bool {
+    doc.child_elems(b, "publisher")
+        .any(|p| doc.attr(p, "cert").is_some())
+        || doc
+            .child_elems(b, "note")
+            .any(|n| doc.attr(n, "type") == Some("attribution"))
+}
+
+/// A publisher's `@cert`, the date of publication and the note saying where the attribution
+/// comes from.
+fn attributions(doc: &Doc, sd: usize, w: &mut Witness) {
+    for b in doc.child_elems(sd, "bibl") {
+        if !hedged_publisher(doc, b) {
+            continue;
+        }
+        let note = doc
+            .child_elems(b, "note")
+            .find(|&n| doc.attr(n, "type") == Some("attribution"))
+            .map(|n| doc.norm_text(n, &[]));
+        let date = doc
+            .child_elems(b, "date")
+            .next()
+            .map(|d| doc.norm_text(d, &[]))
+            .filter(|d| !d.is_empty());
+        for p in doc.child_elems(b, "publisher") {
+            let cert = doc.attr(p, "cert");
+            let mut text = date.as_ref().map_or_else(String::new, |d| format!("{d}; "));
+            text.push_str(&match cert {
+                Some(c) => format!("attribution with {c} certainty"),
+                None => "attribution".to_owned(),
+            });
+            if let Some(n) = &note {
+                text = format!("{text}: {n}");
+            }
+            w.attributions.push((
+                doc.norm_text(p, &[]),
+                Prose {
+                    text,
+                    lang: "en".into(),
+                },
+            ));
+        }
+    }
 }
 
 fn collect_links(doc: &Doc, i: usize, out: &mut Vec<String>) {

@@ -24,7 +24,8 @@ use std::collections::{BTreeMap, HashMap};
 struct Step<'a> {
     rel: &'a Relation,
     kind: String,
-    cert: f64,
+    /// `None` for a gap of a witness written without `@cert`.
+    cert: Option<f64>,
     status: &'a LinkStatus,
 }
 
@@ -35,12 +36,18 @@ fn steps(al: &WorkAlignment) -> HashMap<&str, Step<'_>> {
             continue;
         };
         for l in &e.links {
+            // A partial link says so: a unit whose one side is cut off (a witness that
+            // breaks off mid-sentence) is no full translation of the other.
             m.insert(
                 l.id.as_str(),
                 Step {
                     rel,
-                    kind: l.kind(),
-                    cert: l.cert,
+                    kind: if l.partial {
+                        format!("{} partial", l.kind())
+                    } else {
+                        l.kind()
+                    },
+                    cert: Some(l.cert),
                     status: &l.status,
                 },
             );
@@ -51,7 +58,8 @@ fn steps(al: &WorkAlignment) -> HashMap<&str, Step<'_>> {
                 Step {
                     rel,
                     kind: u.kind.as_str().to_owned(),
-                    cert: u.cert,
+                    // A gap of a witness held as certain is a fact, written without @cert.
+                    cert: Some(u.cert).filter(|&c| !(u.kind.is_gap() && c == 1.0)),
                     status: &u.status,
                 },
             );
@@ -62,7 +70,7 @@ fn steps(al: &WorkAlignment) -> HashMap<&str, Step<'_>> {
 
 fn describe(al: &WorkAlignment, id: &str, s: &Step<'_>) -> String {
     // Agents by name where the alignment declares them.
-    let names: Vec<&str> = s
+    let names: Vec<String> = s
         .rel
         .resp
         .iter()
@@ -70,7 +78,7 @@ fn describe(al: &WorkAlignment, id: &str, s: &Step<'_>) -> String {
             al.agents
                 .iter()
                 .find(|a| &a.id == r)
-                .map_or(r.as_str(), |a| a.name.as_str())
+                .map_or_else(|| r.clone(), crate::model::agent_label)
         })
         .collect();
     let mut who = names.join(", ");
@@ -85,7 +93,7 @@ fn describe(al: &WorkAlignment, id: &str, s: &Step<'_>) -> String {
         LinkStatus::Verified { who, when, .. } => format!("confirmed by {who} {when}"),
     };
     format!(
-        "{} → {} {}{}: {id} {} cert {} {status}",
+        "{} → {} {}{}: {id} {}{} {status}",
         s.rel.source,
         s.rel.derived,
         s.rel.kind.as_str(),
@@ -95,7 +103,9 @@ fn describe(al: &WorkAlignment, id: &str, s: &Step<'_>) -> String {
             format!(" ({who})")
         },
         s.kind,
-        fmt_cert(s.cert)
+        s.cert
+            .map(|c| format!(" cert {}", fmt_cert(c)))
+            .unwrap_or_default()
     )
 }
 
@@ -173,7 +183,11 @@ fn unit_state(steps: &HashMap<&str, Step<'_>>, u: &Unit) -> (Option<f64>, LinkSt
         .iter()
         .filter_map(|c| steps.get(c.as_str()))
         .collect();
-    let min = known.iter().map(|s| s.cert).fold(f64::INFINITY, f64::min);
+    // A gap of a witness (no @cert) is certain: it lowers no unit's confidence.
+    let min = known
+        .iter()
+        .map(|s| s.cert.unwrap_or(1.0))
+        .fold(f64::INFINITY, f64::min);
     let all_man = !known.is_empty()
         && known
             .iter()

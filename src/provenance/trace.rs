@@ -503,7 +503,7 @@ impl TraceLayer {
             }
         );
         if l.derivations.is_empty() {
-            let _ = writeln!(o, "  original");
+            let _ = writeln!(o, "  {}", crate::model::NO_SOURCE_LAYER);
         }
         for d in &l.derivations {
             let _ = writeln!(

@@ -78,6 +78,9 @@ pub struct SourceSpec {
     pub canonical_url: Option<String>,
     /// Its date of publication (ISO `YYYY`, `YYYY-MM` or `YYYY-MM-DD` is also written as `@when`).
     pub date: Option<String>,
+    /// How sure that date is (`@cert`: high, medium, low, unknown), when it comes from the same
+    /// indirect attribution as the publisher.
+    pub date_cert: Option<String>,
     /// Who made the text as the source gives it (translators: `respStmt` in the witness
     /// description; a name of [`UNKNOWN`] records that the sources do not name them).
     pub translators: Vec<Agent>,
@@ -129,6 +132,12 @@ pub struct HeaderSpec {
     pub normalization: Option<String>,
     /// The `<gap>` reasons the text uses, with what they mean (`classDecl/taxonomy`).
     pub gap_reasons: Vec<(String, Option<String>)>,
+    /// A witness whose text is not available (imported without a file): the editorial
+    /// declarations then say that nothing was segmented or normalized, not how a text was.
+    pub without_text: bool,
+    /// What is known of the text's availability when no licence is (`availability
+    /// status="unknown"`), e.g. that the sources state none.
+    pub availability: Option<String>,
 }
 
 /// The `xml:id` of the description of the source a layer's text was taken from.
@@ -195,9 +204,17 @@ pub fn document(spec: &HeaderSpec, body: &str) -> String {
              <availability><licence>{}</licence></availability>\n",
             e(l)
         )),
-        None => h.push_str(
-            "        <p>A layer file of a tei-align work; not published separately.</p>\n",
-        ),
+        // `availability` may follow an agency only, not a `<p>`.
+        None => match &spec.availability {
+            Some(a) => h.push_str(&format!(
+                "        <authority>tei-align (layer file of a tei-align work)</authority>\n        \
+                 <availability status=\"unknown\"><p>{}</p></availability>\n",
+                e(a)
+            )),
+            None => h.push_str(
+                "        <p>A layer file of a tei-align work; not published separately.</p>\n",
+            ),
+        },
     }
     h.push_str("      </publicationStmt>\n      <sourceDesc>\n");
     let main_bibl = source_bibl(spec);
@@ -244,7 +261,7 @@ pub fn document(spec: &HeaderSpec, body: &str) -> String {
 }
 
 /// Roles that name an organisation rather than a person.
-fn is_org_role(role: &str) -> bool {
+pub(crate) fn is_org_role(role: &str) -> bool {
     matches!(role, "publisher" | "archive" | "repository" | "institution")
 }
 
@@ -292,7 +309,11 @@ fn source_bibl(spec: &HeaderSpec) -> Option<String> {
         }
     }
     if let Some(d) = &s.date {
-        parts.push(date_el(d));
+        let el = date_el(d);
+        parts.push(match &s.date_cert {
+            Some(c) => el.replacen("<date", &format!("<date cert=\"{}\"", e(c)), 1),
+            None => el,
+        });
     }
     if let Some(u) = &s.url {
         parts.push(format!("<ref target=\"{}\">{}</ref>", e(u), e(u)));
@@ -466,18 +487,37 @@ fn encoding_desc(spec: &HeaderSpec) -> String {
         "    <encodingDesc>\n      <appInfo>\n        <application ident=\"tei-align\" \
          version=\"{v}\"><label>tei-align</label></application>\n      </appInfo>\n"
     );
+    // A witness without text: say so, rather than describe how a text that is not there was
+    // segmented and normalized.
     let normalization = spec.normalization.clone().unwrap_or_else(|| {
-        "The text is as in the source. Line breaks inside a paragraph and runs of white space \
-         are written as single spaces; nothing else is normalized."
-            .to_owned()
+        if spec.without_text {
+            "No text of this witness is transcribed here: nothing is normalized.".to_owned()
+        } else {
+            "The text is as in the source. Line breaks inside a paragraph and runs of white \
+             space are written as single spaces; nothing else is normalized."
+                .to_owned()
+        }
     });
+    let segmentation = if spec.without_text {
+        format!(
+            "No text of this witness is transcribed here, so no sentence is marked; when an \
+             editor supplies it, tei-align {v} marks its sentences as &lt;s xml:id&gt; (its \
+             rule-based sentence splitter for the language &quot;{}&quot;), and an id once \
+             given is never reused.",
+            e(&spec.lang)
+        )
+    } else {
+        format!(
+            "Sentences are marked as &lt;s xml:id&gt; by tei-align {v} (its rule-based sentence \
+             splitter for the language &quot;{}&quot;; see the change records); an id once \
+             given is never reused.",
+            e(&spec.lang)
+        )
+    };
     h.push_str(&format!(
-        "      <editorialDecl>\n        <segmentation><p>Sentences are marked as \
-         &lt;s xml:id&gt; by tei-align {v} (its rule-based sentence splitter for the language \
-         &quot;{}&quot;; see the change records); an id once given is never reused.</p>\
+        "      <editorialDecl>\n        <segmentation><p>{segmentation}</p>\
          </segmentation>\n        <normalization><p>{}</p></normalization>\n      \
          </editorialDecl>\n",
-        e(&spec.lang),
         e(&normalization)
     ));
     if !spec.gap_reasons.is_empty() {

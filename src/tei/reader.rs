@@ -249,19 +249,27 @@ fn read_relation(doc: &Doc, r: usize, makers: &[(Option<String>, Agent)]) -> Der
         .split_whitespace()
         .map(|p| p.trim_start_matches('#'))
         .collect();
+    let kind = DerivationKind::parse(doc.attr(r, "name").unwrap_or(""));
+    // A publisher, archive or institution the witness description names published or holds the
+    // text: it did not make it (the UN publishes the UDHR's official versions; that does not say
+    // who made the Russian one). Only for a publication is the publisher its maker.
+    let made_it = |a: &Agent| {
+        !super::header::is_org_role(&a.role)
+            || (kind == DerivationKind::Publication && a.role == "publisher")
+    };
     let resp = if !legacy.is_empty() {
         legacy
     } else {
         makers
             .iter()
-            .filter(|(b, _)| b.as_deref().is_some_and(|b| sources.contains(&b)))
+            .filter(|(b, a)| b.as_deref().is_some_and(|b| sources.contains(&b)) && made_it(a))
             .map(|(_, a)| a.id.clone())
             .filter(|id| !id.is_empty())
             .collect()
     };
     Derivation {
         source: layer_of_pointer(doc.attr(r, "passive").unwrap_or("")),
-        kind: DerivationKind::parse(doc.attr(r, "name").unwrap_or("")),
+        kind,
         resp,
         when: doc.attr(r, "when").map(str::to_owned),
         note: doc

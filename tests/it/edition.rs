@@ -67,7 +67,11 @@ fn tei_edition_of_the_letter_is_valid_and_complete() {
     for w in ["layer.ru", "layer.cs", "layer.en"] {
         assert!(tei.contains(&format!("<witness xml:id=\"{w}\">")), "{w}");
     }
-    assert!(tei.contains("active=\"#layer.en\" passive=\"#layer.cs\" resp=\"#kramer\""));
+    // Who made a layer is named in the relation's description (as in the alignment file), not
+    // in `@resp`, which says who made the assertion.
+    assert!(tei.contains(
+        "active=\"#layer.en\" passive=\"#layer.cs\"><desc>translation by <persName ref=\"#kramer\">"
+    ));
     assert!(tei.contains("považujte toto naše prohlá</s> <gap reason=\"source-incomplete\">"));
     assert!(tei.contains("<gap reason=\"text-unavailable\">"));
     // The alignment as standOff with local pointers; the verified link points to its change.

@@ -52,6 +52,7 @@ mod trace_errors;
 mod trial;
 mod trial2;
 mod trial3;
+mod trial4;
 mod workflow;
 mod workflow_errors;
 mod workflow_two_sources;

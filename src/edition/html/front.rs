@@ -58,10 +58,11 @@ pub(super) fn edition_date(alignment: &WorkAlignment) -> Option<String> {
 pub(super) fn made(l: &Layer) -> String {
     if l.derivations.is_empty() {
         let who: Vec<String> = l.agents.iter().map(|a| a.name.clone()).collect();
+        let root = crate::model::NO_SOURCE_LAYER;
         return if who.is_empty() {
-            "original".into()
+            root.into()
         } else {
-            format!("original ({})", who.join(", "))
+            format!("{root}; {}", who.join(", "))
         };
     }
     l.derivations
@@ -115,15 +116,33 @@ pub(super) fn witnesses(o: &mut String, ctx: &Ctx) {
             );
         }
         for (role, who) in &w.resp {
+            // An indirect attribution keeps its hedge beside the name (`@cert`, the note).
+            let hedge = w
+                .attributions
+                .iter()
+                .filter(|(name, _)| role == "publisher" && *name == who.text)
+                .map(|(_, a)| format!(" <span{}>({})</span>", lang_attr(a), escape(&a.text)))
+                .collect::<String>();
             let _ = write!(
                 o,
-                "<dt>{}</dt><dd{}>{}</dd>",
+                "<dt>{}</dt><dd><span{}>{}</span>{hedge}</dd>",
                 escape(&upper_first(role)),
                 lang_attr(who),
                 escape(&who.text)
             );
         }
         let _ = write!(o, "<dt>Made</dt><dd>{}</dd>", escape(&made(l)));
+        match &w.licence {
+            Some(p) => {
+                let _ = write!(
+                    o,
+                    "<dt>Licence</dt><dd{}>{}</dd>",
+                    lang_attr(p),
+                    escape(&p.text)
+                );
+            }
+            None => o.push_str("<dt>Licence</dt><dd>not stated in the layer's header</dd>"),
+        }
         let _ = write!(
             o,
             "<dt>Text</dt><dd>{}</dd></dl>",
@@ -150,6 +169,22 @@ pub(super) fn witnesses(o: &mut String, ctx: &Ctx) {
                 escape(&r.text)
             );
         }
+        for a in &w.alt_ids {
+            let _ = write!(
+                o,
+                "<dt>Other identifier</dt><dd{}>{}</dd>",
+                lang_attr(a),
+                escape(&a.text)
+            );
+        }
+        for h in &w.history {
+            let _ = write!(
+                o,
+                "<dt>Provenance</dt><dd{}>{}</dd>",
+                lang_attr(h),
+                escape(&h.text)
+            );
+        }
         for u in &w.links {
             let _ = write!(
                 o,
@@ -166,11 +201,12 @@ pub(super) fn witnesses(o: &mut String, ctx: &Ctx) {
             );
         }
         for g in &l.gaps {
-            let mut t = format!(
-                "{} (after sentence {})",
-                g.reason.replace(['-', '_'], " "),
-                g.after
-            );
+            let place = match g.after {
+                0 if !l.has_text() => "in place of the whole text".to_owned(),
+                0 => "before the first sentence".to_owned(),
+                n => format!("after sentence {n}"),
+            };
+            let mut t = format!("{} ({place})", g.reason.replace(['-', '_'], " "));
             if let Some(d) = &g.desc {
                 let _ = write!(t, ": {d}");
             }

@@ -11,7 +11,10 @@ pub(super) struct Step {
     pub(super) how: String,
     pub(super) by: String,
     pub(super) what: String,
-    /// The machine's confidence; absent once a person confirmed the step.
+    /// The machine's confidence as `@cert` has it, to three places and never rounded up to 1
+    /// (0.998 shown as 1.00 would claim a certainty no automatic link has); absent once a person
+    /// confirmed the step, and for a gap of a witness written without `@cert` (a fact, not a
+    /// judgement).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) cert: Option<f64>,
     pub(super) status: String,
@@ -209,7 +212,7 @@ pub(super) fn steps(work: &Work, alignment: &WorkAlignment, opts: &EditionOption
                 (format!("confirmed by {} on {when}", name(who)), true)
             }
         };
-        let step = |id: &str, what: String, cert: f64, st: &LinkStatus, doubtful: bool| {
+        let step = |id: &str, what: String, cert: Option<f64>, st: &LinkStatus, doubtful: bool| {
             let (mut status, verified) = status_of(st);
             if let Some(edited) = changed.get(id) {
                 status.push_str(&format!(
@@ -223,7 +226,7 @@ pub(super) fn steps(work: &Work, alignment: &WorkAlignment, opts: &EditionOption
                 how: how.clone(),
                 by: by.clone(),
                 what,
-                cert: (!verified).then_some((cert * 100.0).round() / 100.0),
+                cert: cert.filter(|_| !verified).map(shown_cert),
                 status,
                 doubtful: doubtful && !verified,
             }
@@ -237,7 +240,7 @@ pub(super) fn steps(work: &Work, alignment: &WorkAlignment, opts: &EditionOption
                     l.kind(),
                     if l.partial { ", partial" } else { "" }
                 ),
-                l.cert,
+                Some(l.cert),
                 &l.status,
                 l.cert < opts.coverage.doubt_below,
             );
@@ -260,7 +263,9 @@ pub(super) fn steps(work: &Work, alignment: &WorkAlignment, opts: &EditionOption
             let s = step(
                 &u.id,
                 format!("no counterpart: {what} ({})", u.id),
-                u.cert,
+                // As the alignment file writes it: a gap of a witness held as certain has no
+                // @cert, so the page claims none for it either.
+                Some(u.cert).filter(|&c| !(u.kind.is_gap() && c == 1.0)),
                 &u.status,
                 false,
             );
@@ -271,6 +276,13 @@ pub(super) fn steps(work: &Work, alignment: &WorkAlignment, opts: &EditionOption
         }
     }
     out
+}
+
+/// A certainty as the page shows it: to three places, as the aligner writes `@cert`, cut rather
+/// than rounded (0.9996 is not 1): the page claims no more than the file. The small allowance
+/// keeps 0.68 read back as 0.67999… at 0.68.
+fn shown_cert(x: f64) -> f64 {
+    (x * 1000.0 + 1e-6).floor() / 1000.0
 }
 
 pub(super) type UnalignedKindOr = Option<UnalignedKind>;

@@ -150,6 +150,7 @@ fn from_text(req: &NewLayer<'_>) -> Result<Resegmented, TeiError> {
             .unwrap_or(layer.clone()),
         derivations: derivations(&req.derivation, &req.header),
         gap_reasons: gap_reasons(&req.body),
+        without_text: !matches!(req.input, LayerInput::Html(_) | LayerInput::Text(_)),
         ..req.header.clone()
     };
     let xml = document(&spec, &body);

@@ -6,7 +6,7 @@
 
 use super::TOOL_ID;
 use super::write::fmt_cert;
-use crate::model::{Agent, Change, ChangeStatus, Link, LinkStatus, Unaligned};
+use crate::model::{Agent, Change, ChangeStatus, Link, LinkStatus, Relation, Unaligned};
 use crate::model::{UNKNOWN_AGENT, WorkAlignment};
 use crate::provenance::record::change_of;
 use crate::tei::escape::{self, push_attr as esc};
@@ -190,6 +190,46 @@ pub(crate) fn change(o: &mut String, n: &mut impl Naming, c: &Change) {
         escape::attr(c.status.as_str()),
         escape::attr(&c.desc)
     );
+}
+
+/// What a derivation is, in words, its makers pointing at their respStmts:
+/// `translation by <persName ref="#kramer">Mark Kramer</persName>`.
+pub(crate) fn relation_desc(agents: &[Agent], r: &Relation) -> String {
+    let mut known = Vec::new();
+    let mut unknown = Vec::new();
+    for id in &r.resp {
+        let a = agents.iter().find(|a| &a.id == id);
+        let name = a.map_or(id.as_str(), |a| a.name.as_str());
+        if name == crate::model::UNKNOWN_AGENT {
+            let label = a.map_or_else(|| id.clone(), crate::model::agent_label);
+            unknown.push(format!(
+                "<persName ref=\"#{}\" type=\"unknown\">{}</persName>",
+                escape::attr(id),
+                escape::attr(&label)
+            ));
+        } else {
+            let el = match a.map(|a| a.role.as_str()) {
+                Some("publisher" | "archive" | "repository" | "institution") => "orgName",
+                _ => "persName",
+            };
+            known.push(format!(
+                "<{el} ref=\"#{}\">{}</{el}>",
+                escape::attr(id),
+                escape::attr(name)
+            ));
+        }
+    }
+    let mut d = escape::attr(r.kind.as_str());
+    if !known.is_empty() {
+        let _ = write!(d, " by {}", known.join(", "));
+    }
+    if !unknown.is_empty() {
+        let _ = write!(d, ", {}", unknown.join(", "));
+    }
+    if r.resp.is_empty() {
+        d.push_str("; who made it is not recorded");
+    }
+    d
 }
 
 /// A `respStmt` of the `titleStmt`, declaring an agent that `@resp` and `@who` point at.

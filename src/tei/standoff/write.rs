@@ -84,42 +84,6 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// What a derivation is, in words, its makers pointing at their respStmts:
-    /// `translation by <persName ref="#kramer">Mark Kramer</persName>`.
-    fn relation_desc(&self, r: &Relation) -> String {
-        let mut known = Vec::new();
-        let mut unknown = Vec::new();
-        for id in &r.resp {
-            let a = self.a.agents.iter().find(|a| &a.id == id);
-            let name = a.map_or(id.as_str(), |a| a.name.as_str());
-            if name == crate::model::UNKNOWN_AGENT {
-                let label = a.map_or_else(|| id.clone(), crate::model::agent_label);
-                unknown.push(format!(
-                    "<persName ref=\"#{}\" type=\"unknown\">{}</persName>",
-                    esc(id),
-                    esc(&label)
-                ));
-            } else {
-                let el = match a.map(|a| a.role.as_str()) {
-                    Some("publisher" | "archive" | "repository" | "institution") => "orgName",
-                    _ => "persName",
-                };
-                known.push(format!("<{el} ref=\"#{}\">{}</{el}>", esc(id), esc(name)));
-            }
-        }
-        let mut d = esc(r.kind.as_str());
-        if !known.is_empty() {
-            let _ = write!(d, " by {}", known.join(", "));
-        }
-        if !unknown.is_empty() {
-            let _ = write!(d, ", {}", unknown.join(", "));
-        }
-        if r.resp.is_empty() {
-            d.push_str("; who made it is not recorded");
-        }
-        d
-    }
-
     /// What the `resp` and `change` attributes of an item say.
     fn status_attrs<'s>(&'s self, id: &str, status: &'s LinkStatus) -> items::Resp<'s> {
         (status, self.item_change.get(id).map(String::as_str))
@@ -238,7 +202,11 @@ impl<'a> Writer<'a> {
                 }
                 // Who made the layer is not `@resp` (in TEI: who made this assertion) but named
                 // in the description, each pointing at its respStmt.
-                let _ = writeln!(o, "><desc>{}</desc></relation>", self.relation_desc(r));
+                let _ = writeln!(
+                    o,
+                    "><desc>{}</desc></relation>",
+                    items::relation_desc(&self.a.agents, r)
+                );
             }
             o.push_str("    </listRelation>\n");
         }
