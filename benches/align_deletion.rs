@@ -282,7 +282,10 @@ fn gold_shape(bead: Option<&(Vec<usize>, Vec<usize>)>) -> String {
 }
 
 fn print_row(name: &str, passages: usize, t: &Tally, e5: Option<&Tally>) {
-    let semantic = e5.map_or("not measured (no model) | | | ".to_owned(), Tally::figures);
+    let semantic = e5.map_or_else(
+        || format!("{} | | | ", common::e5_not_measured()),
+        Tally::figures,
+    );
     // With `TEI_ALIGN_BENCH_FREE=0` only the e5 tally counted the orphaned sentences.
     let orphaned = t.orphaned.max(e5.map_or(0, |e| e.orphaned));
     println!(

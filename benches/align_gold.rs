@@ -125,7 +125,7 @@ fn main() {
                     None => "scorer failed | | ".to_owned(),
                 }
             }
-            None => "not measured (no model) | | ".to_owned(),
+            None => format!("{} | | ", common::e5_not_measured()),
         };
         let Some(j) = score(&set, &pred) else {
             println!("| {name} | scorer failed | | | | | {secs:.2} | {peak:.0} | {semantic} |");

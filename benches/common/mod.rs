@@ -106,6 +106,16 @@ pub fn e5() -> Option<std::sync::Arc<dyn tei_align::embed::Embedder>> {
     }
 }
 
+/// What an e5 column says when `e5()` gave nothing: left out on purpose
+/// (`TEI_ALIGN_BENCH_E5=0`) or no usable model — so a reader does not take the one for the other.
+pub fn e5_not_measured() -> &'static str {
+    if std::env::var("TEI_ALIGN_BENCH_E5").is_ok_and(|v| v == "0") {
+        "not measured (TEI_ALIGN_BENCH_E5=0)"
+    } else {
+        "not measured (no model)"
+    }
+}
+
 /// The semantic parameters: the defaults, or `TEI_ALIGN_SEM_WEIGHT`, `_EXP`, `_THRESHOLD`,
 /// `_BLOCK_BIAS`, `_JOINED_BIAS`, `_PRIOR_21`, `_CROSS`, `_CROSS_NAMES`, `_REFINE` (0: off), `_SHIFT` (a number
 /// or `off`), the null costs' `_NULL_WEIGHT`, `_NULL_THRESHOLD`, `_NULL_OWN_WEIGHT`, `_NULL_OWN_THRESHOLD`,
