@@ -293,13 +293,50 @@ pub enum LinkStatus {
         who: String,
         /// When (ISO 8601).
         when: String,
-        /// What the editor confirmed: a short digest of each of the item's sentences as they
-        /// read then ([`crate::provenance::digest`]), in `@target` order, separated by spaces
-        /// (`3f2a9c1e 7b0d11aa`). `None` for a confirmation made before digests were kept
-        /// (unknown: never reported as changed).
+        /// What the editor confirmed: the text of the item's sentences as they read then
+        /// ([`crate::provenance::digest`]). `None` for a confirmation made before digests were
+        /// kept (unknown: never reported as changed).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        digest: Option<String>,
+        digest: Option<ConfirmedText>,
     },
+}
+
+/// What a confirmation records of the text it was made on ([`crate::provenance::digest`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ConfirmedText {
+    /// A short digest of each of the item's sentences, in `@target` order, separated by
+    /// spaces (`3f2a9c1e 7b0d11aa`).
+    pub digest: String,
+    /// The newest sentence of each of the item's layers then (`cs.s40 en.s41`): a sentence
+    /// numbered above it came later, so one found right beside the item's sentences was split
+    /// off from them or added beside them since. Empty when not recorded (files of session 15).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub newest: Vec<String>,
+    /// Who recorded the text, and when, when that was not at the confirmation: the text of a
+    /// confirmation made before texts were recorded, recorded later as it read then
+    /// (`tei-align link <work> --record-text`). `None`: recorded when it was confirmed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded: Option<Recorded>,
+}
+
+/// Who recorded the text of a confirmation made by someone else, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Recorded {
+    /// The editor's id.
+    pub who: String,
+    /// When (ISO 8601).
+    pub when: String,
+}
+
+impl ConfirmedText {
+    /// A text recorded at the confirmation, by its digest only.
+    pub fn of_digest(digest: impl Into<String>) -> Self {
+        ConfirmedText {
+            digest: digest.into(),
+            newest: Vec::new(),
+            recorded: None,
+        }
+    }
 }
 
 impl LinkStatus {
@@ -320,8 +357,13 @@ impl LinkStatus {
 
     /// The recorded digest of the confirmed texts, if any.
     pub fn digest(&self) -> Option<&str> {
+        self.confirmed_text().map(|t| t.digest.as_str())
+    }
+
+    /// What the confirmation recorded of its text, if anything.
+    pub fn confirmed_text(&self) -> Option<&ConfirmedText> {
         match self {
-            LinkStatus::Verified { digest, .. } => digest.as_deref(),
+            LinkStatus::Verified { digest, .. } => digest.as_ref(),
             LinkStatus::Automatic => None,
         }
     }

@@ -13,13 +13,19 @@ pub struct LinkArgs {
     /// Sentence ids of the two layers of one edge, e.g. `cs.s12 en.s13 en.s14`; or sentences
     /// of one layer, to confirm that they have no counterpart; or the id of one link or
     /// unaligned ptr, to confirm it as it stands (e.g. one reported as "confirmed on another
-    /// text: review").
-    #[arg(required = true)]
+    /// text: review"). With --record-text: the ids of the confirmed links and ptrs whose text
+    /// to record (default: every confirmation without a record of its text).
+    #[arg(required_unless_present = "record_text")]
     pub ids: Vec<String>,
     /// The edge (`cs-en`) on which sentences of one layer are confirmed as unaligned, when the
     /// layer is on several.
     #[arg(long)]
     pub edge: Option<String>,
+    /// Record the text of confirmations that have no record of it (made before tei-align kept
+    /// one) as it reads now, under your name, so that a later edit is reported: the
+    /// confirmations stay their editors'; a change of yours says you recorded their text.
+    #[arg(long)]
+    pub record_text: bool,
     /// Who, where, when.
     #[command(flatten)]
     pub edit: EditArgs,
@@ -98,6 +104,31 @@ pub fn layer_lock(output: &Path, wait: bool) -> anyhow::Result<Option<WorkLock>>
 pub fn run_link(args: LinkArgs) -> anyhow::Result<()> {
     let (mut o, editor, when) = args.edit.open(&args.work, "link")?;
     let who = editor.id;
+    if args.record_text {
+        let out = review::record_texts(&o.work, &mut o.alignment, &args.ids, (&who, &when))?;
+        if out.change.is_some() {
+            o.save()?;
+        }
+        for s in &out.skipped {
+            eprintln!(
+                "warning: {s} names a sentence the work no longer has: not recorded (see tei-align check)"
+            );
+        }
+        match out.change {
+            Some(c) => {
+                let n = out.recorded.len();
+                outln!(
+                    "recorded the text of {n} confirmation{} as it reads now (by {who}, {c}):",
+                    if n == 1 { "" } else { "s" },
+                );
+                for r in &out.recorded {
+                    outln!("  {r}");
+                }
+            }
+            None => outln!("no confirmation without a record of its text: nothing recorded"),
+        }
+        return Ok(());
+    }
     let (work, al) = (&o.work, &mut o.alignment);
     let idx = review::SentenceIndex::new(work);
     // One link or ptr id: its sentences (a sentence id is never also an item id).

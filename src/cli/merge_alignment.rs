@@ -130,6 +130,17 @@ fn report(name: &str, out: &MergeOutcome) {
             out.renamed_items.len()
         ));
     }
+    if !out.renamed_ours.is_empty() {
+        let v: Vec<String> = out
+            .renamed_ours
+            .iter()
+            .map(|(a, b)| format!("{a} → {b}"))
+            .collect();
+        said.push(format!(
+            "ids both versions made for different items renumbered in both, ours {} (the old ids name nothing now)",
+            v.join(", ")
+        ));
+    }
     if !out.uncovered.is_empty() {
         said.push(format!(
             "{} sentence(s) left without counterpart, to review",

@@ -126,10 +126,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             format!(", {}", c.when)
         };
         anyhow::bail!(
-            "{}: \"{}\" named an item that a re-alignment retired (change {}{when}); it names nothing now and is never reused",
+            "{}: \"{}\" named an item that change {}{when} retired; it names nothing now and is never reused (the change: {})",
             path.display(),
             args.sentence,
-            c.id
+            c.id,
+            c.desc
         );
     }
     let mut layers = BTreeMap::new();

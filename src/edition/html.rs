@@ -101,7 +101,7 @@ pub(crate) fn page(
     }
     // A confirmation of a text edited since is marked on every sentence of the item.
     for c in crate::provenance::digest::check_texts(work, alignment).changed {
-        let note = format!("{} ({} edited since)", c.item, c.changed.join(" "));
+        let note = format!("{} ({} since)", c.item, c.what());
         for id in &c.sentences {
             marks
                 .entry(id.clone())

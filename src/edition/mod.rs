@@ -339,11 +339,9 @@ pub fn to_tei(work: &Work, alignment: &WorkAlignment) -> Result<String, EditionE
     );
     write_source_desc(&mut o, &order, alignment, &agents, &mut ids);
     o.push_str("      </sourceDesc>\n    </fileDesc>\n");
-    let _ = writeln!(
-        o,
-        "    <encodingDesc><appInfo><application ident=\"tei-align\" version=\"{}\"><label>tei-align</label></application></appInfo></encodingDesc>",
-        crate::VERSION
-    );
+    // The tool's application, with the record of the texts confirmed, goes here once the
+    // standOff has given the items their ids.
+    let app_at = o.len();
     write_lang_usage(&mut o, &order);
     // The history as the alignment file writes it (with the changes it adds for confirmed
     // items that name none), less the changes without a date (not valid in an edition).
@@ -368,9 +366,35 @@ pub fn to_tei(work: &Work, alignment: &WorkAlignment) -> Result<String, EditionE
         .into_iter()
         .filter(|(_, c)| written.contains(c.as_str()))
         .collect();
-    write_standoff(&mut o, alignment, &item_change, &mut ids);
+    let texts = crate::provenance::digest::check_texts(work, alignment);
+    write_standoff(&mut o, alignment, &item_change, &mut ids, &texts.changed);
     o.push_str("</TEI>\n");
+    o.insert_str(app_at, &app_info(alignment, &changes, &ids));
     Ok(o)
+}
+
+/// The edition's `encodingDesc`: the tool, with its record of the text of each confirmed item
+/// the edition gives an id, as the alignment file records it (`items::confirmed_text`).
+fn app_info(alignment: &WorkAlignment, changes: &[&crate::model::Change], ids: &Ids) -> String {
+    let mut marks = String::new();
+    for e in &alignment.edges {
+        let links = e.links.iter().map(|l| (&l.id, &l.status));
+        let ptrs = e.unaligned.iter().map(|u| (&u.id, &u.status));
+        for (id, st) in links.chain(ptrs) {
+            if let Some(t) = st.confirmed_text()
+                && ids.0.contains(id)
+            {
+                let change = items::recorded_change(changes.iter().copied(), t)
+                    .filter(|c| ids.0.contains(*c));
+                items::confirmed_text(&mut marks, id, t, change);
+            }
+        }
+    }
+    let close = if marks.is_empty() { "" } else { "\n        " };
+    format!(
+        "    <encodingDesc><appInfo><application ident=\"tei-align\" version=\"{}\"><label>tei-align</label>{marks}{close}</application></appInfo></encodingDesc>\n",
+        crate::VERSION
+    )
 }
 
 /// The `<langUsage>` of the edition: each language of its layers once, in layer order.
@@ -492,6 +516,7 @@ fn write_standoff(
     alignment: &WorkAlignment,
     item_change: &HashMap<&str, String>,
     ids: &mut Ids,
+    on_another_text: &[crate::provenance::digest::TextChanged],
 ) {
     let e = escape;
     let mut body = String::new();
@@ -547,6 +572,18 @@ fn write_standoff(
         let _ = writeln!(
             body,
             "    <linkGrp type=\"segments\">\n{segs}    </linkGrp>"
+        );
+    }
+    // A confirmation of a text edited since (or beside which text came since) is not a
+    // confirmation of the text the edition holds: said as a `certainty` about the item (TEI
+    // 22.1.2), unknown, with the reason every command gives. Links and ptrs are empty elements,
+    // and no attribute of theirs says it.
+    for c in on_another_text.iter().filter(|c| ids.0.contains(&c.item)) {
+        let _ = writeln!(
+            body,
+            "    <certainty type=\"confirmed-on-another-text\" target=\"#{}\" locus=\"value\" cert=\"unknown\"><desc>{}</desc></certainty>",
+            e(&c.item),
+            e(&c.line())
         );
     }
     if !body.is_empty() {

@@ -180,7 +180,7 @@ fn intertext_as_the_editor_saves_it_keeps_who_confirmed_and_defaults_to_man() {
         LinkStatus::Verified {
             who: "eva".into(),
             when: "2026-11-20T08:00:00Z".into(),
-            digest: was.status.digest().map(str::to_owned),
+            digest: was.status.confirmed_text().cloned(),
         }
     );
 }

@@ -14,13 +14,22 @@
 //!   repeating a confirmation of the same hand and date keeps the digest it had, and a held item
 //!   is kept exactly, which may be without one: an alignment written before digests were kept
 //!   has confirmations of unknown text, never reported as changed ([`TextCheck::unknown`]).
+//! - Text split off a confirmed sentence, or added right beside it, leaves the sentence's own
+//!   text as it was: `import --resplit` gives the first part the old id and its old text back,
+//!   the rest a new id. So a confirmation also records the newest sentence of each of its
+//!   layers then ([`ConfirmedText::newest`]): sentence ids are numbered in the order `import`
+//!   gives them and never reused, so a sentence numbered above it that now stands right beside
+//!   the item's sentences, in the same block, came since — split off, or added — and the
+//!   confirmation no longer says where that text belongs (`new_beside`). Unless a person has
+//!   placed that sentence since (a confirmed item of the edge holds it): then it was looked at.
 
 use crate::model::{
-    EdgeAlignment, Layer, Link, LinkStatus, SentenceIndex, Unaligned, Work, WorkAlignment,
+    ConfirmedText, EdgeAlignment, Layer, Link, LinkStatus, Recorded, SentenceIndex, Unaligned,
+    Work, WorkAlignment,
 };
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use unicode_normalization::UnicodeNormalization;
 
 /// Hex digits kept of each sentence's SHA-256: 32 bits, enough that an edit goes unnoticed with
@@ -54,11 +63,129 @@ pub fn digest_of<'t>(texts: impl IntoIterator<Item = &'t str>) -> String {
         .join(" ")
 }
 
-/// The digest of the sentences `ids` as they read in the work now; `None` when one of them is
-/// not in the work (a deleted sentence is reported as such, not as edited).
-pub fn current_digest(idx: &SentenceIndex<'_>, ids: &[&str]) -> Option<String> {
+/// The text of the sentences `ids` as they read in the work now, as a confirmation made now
+/// records it (digest and the newest sentence of each of their layers); `None` when one of
+/// them is not in the work (a deleted sentence is reported as such, not as edited).
+pub fn current_digest(idx: &SentenceIndex<'_>, ids: &[&str]) -> Option<ConfirmedText> {
+    let newest: HashMap<&str, String> = ids
+        .iter()
+        .filter_map(|id| idx.layer_id(id))
+        .filter_map(|l| Some((l, newest_of(idx.work().layer(l)?)?)))
+        .collect();
+    text_now(idx, ids, &newest)
+}
+
+/// The newest sentence of every layer of the work that has one ([`newest_of`]), to record
+/// the text of many items at once.
+pub(crate) fn newest_by_layer(work: &Work) -> HashMap<&str, String> {
+    work.layers
+        .iter()
+        .filter_map(|l| Some((l.id.as_str(), newest_of(l)?)))
+        .collect()
+}
+
+/// [`current_digest`] with the layers' newest sentences given (`newest_by_layer`).
+pub(crate) fn text_now(
+    idx: &SentenceIndex<'_>,
+    ids: &[&str],
+    newest: &HashMap<&str, String>,
+) -> Option<ConfirmedText> {
     let texts: Option<Vec<&str>> = ids.iter().map(|id| idx.text(id)).collect();
-    texts.map(digest_of)
+    let mut layers: Vec<&str> = Vec::new();
+    for l in ids.iter().filter_map(|id| idx.layer_id(id)) {
+        if !layers.contains(&l) {
+            layers.push(l);
+        }
+    }
+    let newest = layers
+        .iter()
+        .filter_map(|l| newest.get(l).cloned())
+        .collect();
+    texts.map(|t| ConfirmedText {
+        digest: digest_of(t),
+        newest,
+        recorded: None,
+    })
+}
+
+/// The number `N` of a sentence id `<layer>.s<N>`, as `import` gives them: in the order given,
+/// never reused.
+pub(crate) fn sentence_number(layer: &str, id: &str) -> Option<u64> {
+    id.strip_prefix(layer)?.strip_prefix(".s")?.parse().ok()
+}
+
+/// The newest sentence of a layer: the one numbered highest (`None` when no id is numbered).
+pub(crate) fn newest_of(layer: &Layer) -> Option<String> {
+    layer
+        .sentences
+        .iter()
+        .filter_map(|s| Some((sentence_number(&layer.id, &s.id)?, &s.id)))
+        .max()
+        .map(|(_, id)| id.clone())
+}
+
+/// The recorded newest number of `layer` among an item's `newest` ids.
+fn newest_number(newest: &[String], layer: &str) -> Option<u64> {
+    newest.iter().find_map(|id| sentence_number(layer, id))
+}
+
+/// A sentence that came since a confirmation and stands right beside its sentences.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewBeside {
+    /// The new sentence.
+    pub sentence: String,
+    /// The item's sentence it stands beside.
+    pub beside: String,
+    /// After it (text split off its end, or added after it), else before it.
+    pub after: bool,
+}
+
+impl NewBeside {
+    /// `en.s12 new after en.s5`.
+    pub fn phrase(&self) -> String {
+        let side = if self.after { "after" } else { "before" };
+        format!("{} new {side} {}", self.sentence, self.beside)
+    }
+}
+
+/// The sentences of `layer` numbered above `newest` (so given since it was the newest) that
+/// stand right after the last, or right before the first, of the sentences at `at` (an item's
+/// sentences in this layer, by index), in the same block, and that no person has placed since
+/// (`placed`: the sentences of the edge's confirmed items). A run of them counts whole.
+pub(crate) fn new_beside(
+    layer: &Layer,
+    at: &[usize],
+    newest: u64,
+    placed: &HashSet<&str>,
+) -> Vec<NewBeside> {
+    let ss = &layer.sentences;
+    let (Some(&first), Some(&last)) = (at.iter().min(), at.iter().max()) else {
+        return Vec::new();
+    };
+    let fresh = |k: usize, anchor: usize| {
+        let s = &ss[k];
+        s.block == ss[anchor].block
+            && !at.contains(&k)
+            && !placed.contains(s.id.as_str())
+            && sentence_number(&layer.id, &s.id).is_some_and(|n| n > newest)
+    };
+    let beside = |k: usize, anchor: usize, after: bool| NewBeside {
+        sentence: ss[k].id.clone(),
+        beside: ss[anchor].id.clone(),
+        after,
+    };
+    let mut out: Vec<NewBeside> = (0..first)
+        .rev()
+        .take_while(|&k| fresh(k, first))
+        .map(|k| beside(k, first, false))
+        .collect();
+    out.reverse();
+    out.extend(
+        (last + 1..ss.len())
+            .take_while(|&k| fresh(k, last))
+            .map(|k| beside(k, last, true)),
+    );
+    out
 }
 
 /// The digest of sentences of one layer (by id); `None` when one is not in it.
@@ -117,31 +244,40 @@ pub(crate) fn settle<'e>(
         .iter()
         .map(|s| (s.id.as_str(), s.text.as_str()))
         .collect();
+    let (src_newest, der_newest) = (newest_of(source), newest_of(derived));
+    let now = |digest: Option<String>, newest: Vec<Option<&String>>| {
+        digest.map(|digest| ConfirmedText {
+            digest,
+            newest: newest.into_iter().flatten().cloned().collect(),
+            recorded: None,
+        })
+    };
     for l in links {
-        let digest = match old_links.get(&(l.source.as_slice(), l.derived.as_slice())) {
-            Some(o) if same_hand(o, &l.status) => o.digest().map(str::to_owned),
+        let text = match old_links.get(&(l.source.as_slice(), l.derived.as_slice())) {
+            Some(o) if same_hand(o, &l.status) => o.confirmed_text().cloned(),
             _ => {
                 let s: Vec<&String> = l.source.iter().collect();
                 let d: Vec<&String> = l.derived.iter().collect();
-                match (layer_digest(&src_text, &s), layer_digest(&der_text, &d)) {
+                let digest = match (layer_digest(&src_text, &s), layer_digest(&der_text, &d)) {
                     (Some(a), Some(b)) => Some(format!("{a} {b}")),
                     _ => None,
-                }
+                };
+                now(digest, vec![src_newest.as_ref(), der_newest.as_ref()])
             }
         };
-        set_digest(&mut l.status, digest);
+        set_digest(&mut l.status, text);
     }
     for u in ptrs {
-        let texts = if u.layer == derived.id {
-            &der_text
+        let (texts, newest) = if u.layer == derived.id {
+            (&der_text, &der_newest)
         } else {
-            &src_text
+            (&src_text, &src_newest)
         };
-        let digest = match old_ptrs.get(&(u.layer.as_str(), u.sentence.as_str())) {
-            Some(o) if same_hand(o, &u.status) => o.digest().map(str::to_owned),
-            _ => layer_digest(texts, &[&u.sentence]),
+        let text = match old_ptrs.get(&(u.layer.as_str(), u.sentence.as_str())) {
+            Some(o) if same_hand(o, &u.status) => o.confirmed_text().cloned(),
+            _ => now(layer_digest(texts, &[&u.sentence]), vec![newest.as_ref()]),
         };
-        set_digest(&mut u.status, digest);
+        set_digest(&mut u.status, text);
     }
 }
 
@@ -172,13 +308,14 @@ pub(crate) fn restate(
 }
 
 /// Record `digest` in a confirmation.
-pub(crate) fn set_digest(status: &mut LinkStatus, new: Option<String>) {
+pub(crate) fn set_digest(status: &mut LinkStatus, new: Option<ConfirmedText>) {
     if let LinkStatus::Verified { digest, .. } = status {
         *digest = new;
     }
 }
 
-/// A confirmed link or ptr whose sentences no longer read as they did when it was confirmed.
+/// A confirmed link or ptr whose sentences no longer read as they did when it was confirmed,
+/// or beside which text came since (split off one of its sentences, or added).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TextChanged {
     /// The relation (edge) id.
@@ -189,27 +326,61 @@ pub struct TextChanged {
     pub sentences: Vec<String>,
     /// Those whose text changed since the confirmation.
     pub changed: Vec<String>,
+    /// Sentences that came since, right beside its sentences (`new_beside`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub new_beside: Vec<NewBeside>,
     /// Who confirmed it.
     pub who: String,
     /// When.
     pub when: String,
+    /// Who recorded its text, and when, when not at the confirmation (`link --record-text`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recorded: Option<Recorded>,
 }
 
 impl TextChanged {
+    /// What changed, in words: `en.s5 edited, en.s12 new after en.s5`.
+    pub fn what(&self) -> String {
+        let edited =
+            (!self.changed.is_empty()).then(|| format!("{} edited", self.changed.join(" ")));
+        edited
+            .into_iter()
+            .chain(self.new_beside.iter().map(NewBeside::phrase))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Since when: `since jnovak confirmed it on 2026-12-01`, or, for a text recorded later,
+    /// `since eva recorded its text on 2026-12-02 (jnovak confirmed it on 2026-11-01)`.
+    pub fn since(&self) -> String {
+        let on = |w: &str| {
+            if w.is_empty() {
+                String::new()
+            } else {
+                format!(" on {w}")
+            }
+        };
+        match &self.recorded {
+            None => format!("since {} confirmed it{}", self.who, on(&self.when)),
+            Some(r) => format!(
+                "since {} recorded its text{} ({} confirmed it{})",
+                r.who,
+                on(&r.when),
+                self.who,
+                on(&self.when)
+            ),
+        }
+    }
+
     /// The one line every command reports it with: `a.cs-en.5 (cs.s5 en.s5): confirmed on
     /// another text: review (en.s5 edited since jnovak confirmed it on 2026-12-01)`.
     pub fn line(&self) -> String {
-        let on = if self.when.is_empty() {
-            String::new()
-        } else {
-            format!(" on {}", self.when)
-        };
         format!(
-            "{} ({}): confirmed on another text: review ({} edited since {} confirmed it{on})",
+            "{} ({}): confirmed on another text: review ({} {})",
             self.item,
             self.sentences.join(" "),
-            self.changed.join(" "),
-            self.who
+            self.what(),
+            self.since()
         )
     }
 }
@@ -232,10 +403,12 @@ impl TextCheck {
             format!(
                 "{n} confirmed item{} {} no record of the text confirmed (confirmed before \
                  tei-align kept one), so an edit of {} text cannot be told: `tei-align link \
-                 <work> <link id>` records it anew",
+                 <work> <link id>` confirms one anew; `tei-align link <work> --record-text` \
+                 records {} text as it reads now, under your name",
                 if n == 1 { "" } else { "s" },
                 if n == 1 { "has" } else { "have" },
-                if n == 1 { "its" } else { "their" }
+                if n == 1 { "its" } else { "their" },
+                if n == 1 { "its" } else { "their" },
             )
         })
     }
@@ -253,6 +426,7 @@ pub fn check_texts(work: &Work, al: &WorkAlignment) -> TextCheck {
     let idx = SentenceIndex::new(work);
     let mut out = TextCheck::default();
     for e in &al.edges {
+        let placed = placed(e);
         let links = e.links.iter().map(|l| {
             let ids = l.sentence_ids();
             (&l.id, &l.status, ids)
@@ -269,30 +443,78 @@ pub fn check_texts(work: &Work, al: &WorkAlignment) -> TextCheck {
                 out.unknown.push(id.clone());
                 continue;
             };
-            if let Some(changed) = edited(&idx, &ids, recorded) {
-                out.changed.push(TextChanged {
-                    relation: e.relation.clone(),
-                    item: id.clone(),
-                    sentences: ids.iter().map(|s| (*s).to_owned()).collect(),
-                    changed,
-                    who: who.clone(),
-                    when: when.clone(),
-                });
+            let Some(changed) = edited(&idx, &ids, &recorded.digest) else {
+                continue; // a sentence is gone
+            };
+            let new_beside = beside_item(&idx, &ids, &recorded.newest, &placed);
+            if changed.is_empty() && new_beside.is_empty() {
+                continue;
             }
+            out.changed.push(TextChanged {
+                relation: e.relation.clone(),
+                item: id.clone(),
+                sentences: ids.iter().map(|s| (*s).to_owned()).collect(),
+                changed,
+                new_beside,
+                who: who.clone(),
+                when: when.clone(),
+                recorded: recorded.recorded.clone(),
+            });
         }
     }
     out
 }
 
-/// The sentences of `ids` whose text no longer has the `recorded` digest; `None` when none
-/// changed or one of them is gone from the work.
+/// The sentences a person has placed on an edge: those of its confirmed items.
+pub(crate) fn placed(e: &EdgeAlignment) -> HashSet<&str> {
+    let links = e
+        .links
+        .iter()
+        .filter(|l| l.status.is_verified())
+        .flat_map(|l| l.sentence_ids());
+    let ptrs = e
+        .unaligned
+        .iter()
+        .filter(|u| u.status.is_verified())
+        .map(|u| u.sentence.as_str());
+    links.chain(ptrs).collect()
+}
+
+/// The sentences new beside an item's sentences `ids` in each of their layers whose newest
+/// sentence was recorded ([`new_beside`]).
+fn beside_item(
+    idx: &SentenceIndex<'_>,
+    ids: &[&str],
+    newest: &[String],
+    placed: &HashSet<&str>,
+) -> Vec<NewBeside> {
+    let mut by_layer: Vec<(usize, Vec<usize>)> = Vec::new();
+    for p in ids.iter().filter_map(|id| idx.get(id)) {
+        match by_layer.iter_mut().find(|(l, _)| *l == p.layer) {
+            Some((_, at)) => at.push(p.index),
+            None => by_layer.push((p.layer, vec![p.index])),
+        }
+    }
+    let layers = &idx.work().layers;
+    by_layer
+        .iter()
+        .filter_map(|(l, at)| {
+            let layer = &layers[*l];
+            let n = newest_number(newest, &layer.id)?;
+            Some(new_beside(layer, at, n, placed))
+        })
+        .flatten()
+        .collect()
+}
+
+/// The sentences of `ids` whose text no longer has the `recorded` digest (empty when none);
+/// `None` when one of them is gone from the work.
 fn edited(idx: &SentenceIndex<'_>, ids: &[&str], recorded: &str) -> Option<Vec<String>> {
     let now: Vec<(&str, &str)> = ids
         .iter()
         .map(|id| Some((*id, idx.text(id)?)))
         .collect::<Option<_>>()?;
-    let changed = edited_since(recorded, &now);
-    (!changed.is_empty()).then_some(changed)
+    Some(edited_since(recorded, &now))
 }
 
 /// The sentences, given as (id, text now) in `@target` order, whose text is not the one whose

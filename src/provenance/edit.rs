@@ -602,7 +602,7 @@ mod tests {
         let by = |who: &str, digest: Option<&str>| LinkStatus::Verified {
             who: who.into(),
             when: "2026-01-01".into(),
-            digest: digest.map(str::to_owned),
+            digest: digest.map(crate::model::ConfirmedText::of_digest),
         };
         // Confirmed before digests were kept: held, its text stays unknown.
         al.edges[1].links[0].status = by("eva", None);

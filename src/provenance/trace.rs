@@ -161,6 +161,10 @@ pub struct TraceStep {
     /// The sentences edited since the confirmation.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub edited: Vec<String>,
+    /// Sentences that came since the confirmation right beside its sentences (split off them,
+    /// or added): `en.s12 new after en.s5`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub new_beside: Vec<String>,
 }
 
 /// Errors of tracing.
@@ -296,7 +300,7 @@ fn step(
             .map(|s| (r.source.as_str(), s.as_str()))
             .chain(l.derived.iter().map(|d| (r.derived.as_str(), d.as_str())))
             .collect();
-        let (confirmed_text, edited) = confirmed_text(&l.status, &on, layers);
+        let (confirmed_text, edited, new_beside) = confirmed_text(&l.status, &on, layers, e);
         return Some(TraceStep {
             id: l.id.clone(),
             what: "link".into(),
@@ -310,14 +314,16 @@ fn step(
             when,
             confirmed_text,
             edited,
+            new_beside,
         });
     }
     let u = e.unaligned.iter().find(|u| u.id == cid)?;
     let (who, when, status) = status_parts(&u.status);
-    let (confirmed_text, edited) = confirmed_text(
+    let (confirmed_text, edited, new_beside) = confirmed_text(
         &u.status,
         &[(u.layer.as_str(), u.sentence.as_str())],
         layers,
+        e,
     );
     let (source, derived) = if u.layer == r.source {
         (vec![u.sentence.clone()], vec![])
@@ -337,18 +343,21 @@ fn step(
         when,
         confirmed_text,
         edited,
+        new_beside,
     })
 }
 
-/// Whether a confirmed item's sentences (layer, id) read as when it was confirmed, and the ones
-/// edited since; nothing for an automatic one.
+/// Whether a confirmed item's sentences (layer, id) read as when it was confirmed, the ones
+/// edited since and the sentences new beside them since ([`super::digest::new_beside`]);
+/// nothing for an automatic one.
 fn confirmed_text(
     status: &LinkStatus,
     on: &[(&str, &str)],
     layers: &BTreeMap<String, Layer>,
-) -> (Option<String>, Vec<String>) {
+    edge: &EdgeAlignment,
+) -> (Option<String>, Vec<String>, Vec<String>) {
     if !status.is_verified() {
-        return (None, Vec::new());
+        return (None, Vec::new(), Vec::new());
     }
     let now: Option<Vec<(&str, &str)>> = on
         .iter()
@@ -357,18 +366,33 @@ fn confirmed_text(
             Some((id, l.sentences[l.index_of(id)?].text.as_str()))
         })
         .collect();
-    match (status.digest(), now) {
-        (Some(d), Some(now)) => {
-            let edited = super::digest::edited_since(d, &now);
-            let word = if edited.is_empty() {
-                "unchanged"
-            } else {
-                "edited"
-            };
-            (Some(word.to_owned()), edited)
+    let (Some(t), Some(now)) = (status.confirmed_text(), now) else {
+        return (Some("unknown".to_owned()), Vec::new(), Vec::new());
+    };
+    let edited = super::digest::edited_since(&t.digest, &now);
+    let placed = super::digest::placed(edge);
+    let mut beside = Vec::new();
+    for (lid, l) in layers {
+        let at: Vec<usize> = on
+            .iter()
+            .filter(|(x, _)| *x == lid.as_str())
+            .filter_map(|(_, id)| l.index_of(id))
+            .collect();
+        let newest = t
+            .newest
+            .iter()
+            .find_map(|id| super::digest::sentence_number(lid, id));
+        if let Some(n) = newest {
+            let found = super::digest::new_beside(l, &at, n, &placed);
+            beside.extend(found.iter().map(super::digest::NewBeside::phrase));
         }
-        _ => (Some("unknown".to_owned()), Vec::new()),
     }
+    let word = if edited.is_empty() && beside.is_empty() {
+        "unchanged"
+    } else {
+        "edited"
+    };
+    (Some(word.to_owned()), edited, beside)
 }
 
 /// How `layer` was made from the source of `r`. The layer's own header is the record of who
@@ -575,12 +599,14 @@ impl TraceStep {
         } else {
             "automatic".to_owned()
         };
-        let conf = if s.edited.is_empty() {
+        let edited = (!s.edited.is_empty()).then(|| format!("{} edited", s.edited.join(" ")));
+        let what: Vec<String> = edited.into_iter().chain(s.new_beside.clone()).collect();
+        let conf = if what.is_empty() {
             conf
         } else {
             format!(
-                "{conf} — confirmed on another text: review ({} edited since)",
-                s.edited.join(" ")
+                "{conf} — confirmed on another text: review ({} since)",
+                what.join(", ")
             )
         };
         let what = match (s.what.as_str(), s.kind.as_str()) {

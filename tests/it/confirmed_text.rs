@@ -142,13 +142,14 @@ fn confirmed_text_is_recorded_valid_and_every_command_reports_an_edit() {
     months_of_editing(d);
     let r = ok(d, &["align", "texts/letter", "--when", "2026-03-02"]);
     let (s2, s5, s6, cs3) = (&ids[0].0, &ids[1].0, &ids[2].0, &ids[3].0);
+    // en.s6 split: its first part edited, the second (en.s11) new right after it.
     for (id, sentences, edited) in [
-        (s5, "cs.s5 en.s5", "en.s5"),
-        (s6, "cs.s6 en.s6", "en.s6"),
-        (cs3, "cs.s3", "cs.s3"),
+        (s5, "cs.s5 en.s5", "en.s5 edited"),
+        (s6, "cs.s6 en.s6", "en.s6 edited, en.s11 new after en.s6"),
+        (cs3, "cs.s3", "cs.s3 edited"),
     ] {
         let line = format!(
-            "{id} ({sentences}): confirmed on another text: review ({edited} edited since jnovak confirmed it on "
+            "{id} ({sentences}): confirmed on another text: review ({edited} since jnovak confirmed it on "
         );
         assert!(r.err.contains(&line), "{line}\n{}", r.err);
     }
@@ -299,4 +300,199 @@ fn confirmed_text_unknown_in_an_old_file_is_said_once_and_never_a_false_alarm() 
     let v: serde_json::Value = serde_json::from_str(&r.out).unwrap();
     assert_eq!(v["confirmed_text_unknown"], 4);
     common::assert_valid_tei(&p);
+}
+
+/// The id of the sentence of a layer file whose text starts with `text`.
+fn id_of(d: &Path, layer: &str, text: &str) -> String {
+    let xml = std::fs::read_to_string(d.join(format!("texts/letter/{layer}.xml"))).unwrap();
+    let at = xml
+        .find(&format!("\">{text}"))
+        .unwrap_or_else(|| panic!("{text}: {xml}"));
+    let open = xml[..at].rfind("xml:id=\"").unwrap() + "xml:id=\"".len();
+    xml[open..at].to_owned()
+}
+
+#[test]
+fn text_split_off_a_confirmed_sentence_is_reported_and_the_edition_says_it() {
+    let dir = confirmed();
+    let d = dir.path();
+    let (s5, _) = item(&alignment(d), "en.s5");
+    let (s6, _) = item(&alignment(d), "en.s6");
+    // A sentence added at the end of confirmed en.s5, split off by --resplit: en.s5 reads as
+    // it did; and one added after en.s7, which no one confirmed.
+    edit(
+        d,
+        "en",
+        "counterrevolutionary coup.</s>",
+        "counterrevolutionary coup. They have support abroad.</s>",
+    );
+    edit(
+        d,
+        "en",
+        "all-round assistance.</s>",
+        "all-round assistance. Added far from any confirmation.</s>",
+    );
+    let args = ["import", "texts/letter/en.xml", "--in-place", "--resplit"];
+    ok(d, &[&args[..], &["--when", "2026-03-01"]].concat());
+    let en_new = id_of(d, "en", "They have support abroad.");
+    assert!(
+        std::fs::read_to_string(d.join("texts/letter/en.xml"))
+            .unwrap()
+            .contains("a counterrevolutionary coup.</s>"),
+        "en.s5 not given its old text back"
+    );
+    // The same by hand in the Czech: `</s><s>` typed, the new <s> given an id by import.
+    edit(
+        d,
+        "cs",
+        "kontrarevoluční převrat.</s>",
+        "kontrarevoluční převrat.</s> <s>Mají podporu v cizině.</s>",
+    );
+    ok(
+        d,
+        &[
+            "import",
+            "texts/letter/cs.xml",
+            "--in-place",
+            "--when",
+            "2026-03-01",
+        ],
+    );
+    let cs_new = id_of(d, "cs", "Mají podporu v cizině.");
+
+    let r = ok(d, &["align", "texts/letter", "--when", "2026-03-02"]);
+    let line = format!(
+        "{s5} (cs.s5 en.s5): confirmed on another text: review ({cs_new} new after cs.s5, \
+         {en_new} new after en.s5 since jnovak confirmed it on "
+    );
+    assert!(r.err.contains(&line), "{line}\n{}", r.err);
+    assert!(!r.err.contains(&format!("{s6} (")), "{}", r.err);
+    let r = run(d, &["check", "texts/letter"]);
+    assert_eq!(r.code, Some(1), "check passed a split confirmation");
+    assert!(r.out.contains(&line), "{}", r.out);
+    let r = ok(d, &["trace", "en.s5", "--work", "texts/letter"]);
+    assert!(
+        r.out.contains(&format!(
+            "confirmed on another text: review ({cs_new} new after cs.s5, {en_new} new after en.s5 since)"
+        )),
+        "{}",
+        r.out
+    );
+
+    // The TEI edition says it, as the HTML does: a certainty about the item, and the record
+    // of the text confirmed, as the alignment keeps it.
+    let out = d.join("ed");
+    ok(d, &["edition", "texts/letter", "-o", out.to_str().unwrap()]);
+    let tei = std::fs::read_to_string(out.join("edition.xml")).unwrap();
+    let mark = format!(
+        "<certainty type=\"confirmed-on-another-text\" target=\"#{s5}\" locus=\"value\" cert=\"unknown\"><desc>{s5} (cs.s5 en.s5): confirmed on another text: review ("
+    );
+    assert!(tei.contains(&mark), "{mark}\n{tei}");
+    assert_eq!(tei.matches("<certainty ").count(), 1, "{tei}");
+    let (_, st) = item(&alignment(d), "en.s5");
+    assert!(tei.contains(&format!(
+        "<desc type=\"confirmed-text\" corresp=\"#{s5}\">{}</desc>",
+        st.digest().unwrap()
+    )));
+    common::assert_valid_tei(&out.join("edition.xml"));
+
+    // Confirmed anew as it stands: the sentences beside it were there when it was confirmed.
+    ok(d, &["link", "texts/letter", &s5, "--by", "jnovak"]);
+    let r = ok(d, &["check", "texts/letter"]);
+    assert!(!r.out.contains("confirmed on another text"), "{}", r.out);
+    ok(d, &["edition", "texts/letter", "-o", out.to_str().unwrap()]);
+    let tei = std::fs::read_to_string(out.join("edition.xml")).unwrap();
+    assert!(!tei.contains("<certainty "), "{tei}");
+}
+
+#[test]
+fn the_text_of_old_confirmations_is_recorded_on_request_under_the_name_of_who_asks() {
+    let dir = confirmed();
+    let d = dir.path();
+    let p = d.join(ALIGNMENT);
+    let xml = std::fs::read_to_string(&p).unwrap();
+    let old: String = xml
+        .lines()
+        .filter(|l| !l.contains("type=\"confirmed-"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&p, &old).unwrap();
+    let (s5, before) = item(&alignment(d), "en.s5");
+    assert_eq!(before.digest(), None);
+    let eva = ["--by", "eva:Eva Nová", "--when", "2026-04-01T10:00:00Z"];
+    let r = ok(
+        d,
+        &[&["link", "texts/letter", "--record-text"][..], &eva].concat(),
+    );
+    assert!(
+        r.out
+            .contains("recorded the text of 5 confirmations as it reads now (by eva"),
+        "{}",
+        r.out
+    );
+    let al = alignment(d);
+    let (_, st) = item(&al, "en.s5");
+    // Still jnovak's confirmation, with its date; the text recorded by eva, then.
+    let LinkStatus::Verified { who, when, digest } = &st else {
+        panic!("{st:?}")
+    };
+    let LinkStatus::Verified { when: was, .. } = &before else {
+        panic!()
+    };
+    assert_eq!((who.as_str(), when), ("jnovak", was));
+    let t = digest.as_ref().unwrap();
+    let r = t.recorded.as_ref().unwrap();
+    assert_eq!(
+        (r.who.as_str(), r.when.as_str()),
+        ("eva", "2026-04-01T10:00:00Z")
+    );
+    let last = al.changes.last().unwrap();
+    assert_eq!(last.who, "eva");
+    assert!(
+        last.desc
+            .contains("recorded the text of 5 confirmations made before")
+            && last
+                .desc
+                .contains(&format!("{s5} (confirmed by jnovak on {was})")),
+        "{}",
+        last.desc
+    );
+    // The item still points at jnovak's change (check 7 stays clean).
+    assert_ne!(al.item_changes[s5.as_str()], last.id);
+    let xml = std::fs::read_to_string(&p).unwrap();
+    assert!(
+        xml.contains(&format!(
+            "<desc type=\"confirmed-text\" corresp=\"#{s5}\" resp=\"#eva\" change=\"#{}\">",
+            last.id
+        )),
+        "{xml}"
+    );
+    common::assert_valid_tei(&p);
+    ok(d, &["check", "texts/letter"]);
+    let r = ok(d, &["status", "texts/letter", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.out).unwrap();
+    assert_eq!(v["confirmed_text_unknown"], 0);
+    // Nothing left to record; a text recorded already is not recorded anew.
+    let r = ok(
+        d,
+        &[&["link", "texts/letter", "--record-text"][..], &eva].concat(),
+    );
+    assert!(r.out.contains("nothing recorded"), "{}", r.out);
+    let r = run(
+        d,
+        &["link", "texts/letter", "--record-text", &s5, "--by", "eva"],
+    );
+    assert!(!r.ok && r.err.contains("recorded already"), "{}", r.err);
+    // From now on an edit is reported, since eva recorded the text.
+    edit(
+        d,
+        "en",
+        "have created conditions",
+        "have created the conditions",
+    );
+    let r = ok(d, &["align", "texts/letter", "--when", "2026-04-02"]);
+    let line = format!(
+        "{s5} (cs.s5 en.s5): confirmed on another text: review (en.s5 edited since eva recorded its text on 2026-04-01T10:00:00Z (jnovak confirmed it on {was}))"
+    );
+    assert!(r.err.contains(&line), "{line}\n{}", r.err);
 }

@@ -108,6 +108,7 @@ fn a_pull_keeps_both_editors_confirmations_with_their_own_changes() {
         "2026-02-02T09:00:00Z",
         &["cs.s3", "en.s4"],
     );
+    let eva_before = git(&eva, &["rev-parse", "HEAD"]).out.trim().to_owned();
     let pull = git(&eva, &["pull", "--no-rebase", "-q", "../jan", "HEAD"]);
     assert!(pull.ok, "pull: {}{}", pull.out, pull.err);
     assert!(git(&eva, &["status", "--porcelain"]).out.is_empty());
@@ -122,9 +123,35 @@ fn a_pull_keeps_both_editors_confirmations_with_their_own_changes() {
     assert_eq!((who.as_str(), ch_who.as_str()), ("jan", "jan"));
     let (eva_new, who, ch_who) = confirmation(&al, &["cs.s3"], &["en.s4"]);
     assert_eq!((who.as_str(), ch_who.as_str()), ("eva", "eva"));
-    // Ours keeps its id; theirs, taken by ours for another link, gets a fresh one.
-    assert_eq!(eva_new, "a.cs-en.8");
-    assert_eq!(jan_new, "a.cs-en.9");
+    // Both clones made a.cs-en.8, for different links: each gets a new id and a.cs-en.8
+    // names neither, so an id cited in one clone never names the other clone's link.
+    assert!(eva_new != "a.cs-en.8" && jan_new != "a.cs-en.8" && eva_new != jan_new);
+    assert!(al.edges[0].links.iter().all(|l| l.id != "a.cs-en.8"));
+    let r = run(tei_align(&eva).args(["trace", "a.cs-en.8", "--work", "texts/w"]));
+    assert!(
+        !r.ok
+            && r.err.contains("retired")
+            && r.err.contains(&format!("a.cs-en.8 → {eva_new}"))
+            && r.err.contains(&format!("a.cs-en.8 → {jan_new}")),
+        "{}",
+        r.err
+    );
+    // Jan merging Eva's commit on his own (the sides swapped) gives the same ids.
+    git_ok(jan.parent().unwrap(), &["clone", "-q", "jan", "jan2"]);
+    let jan2 = jan.parent().unwrap().join("jan2");
+    tool_ok(&jan2, &["git-setup"]);
+    git_ok(&jan2, &["fetch", "-q", "../eva"]);
+    git_ok(&jan2, &["merge", "--no-edit", "-q", &eva_before]);
+    let ids = |al: &WorkAlignment| -> Vec<(String, Vec<String>)> {
+        let mut v: Vec<_> = al.edges[0]
+            .links
+            .iter()
+            .map(|l| (l.id.clone(), l.derived.clone()))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(ids(&alignment(&jan2)), ids(&al));
     let mut ids: Vec<&str> = al.changes.iter().map(|c| c.id.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();

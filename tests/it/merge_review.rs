@@ -196,3 +196,55 @@ fn without_the_driver_a_conflicted_file_says_so_and_git_setup_then_checkout_m_me
     assert!(check.ok, "{}{}", check.out, check.err);
     let _ = eva;
 }
+
+/// Session 16: a cherry-pick brings the picked commit's change, not the history before it.
+/// git hands the driver the picked commit's parent as the common version; its changes that
+/// ours lacks are the history the pick did not bring (Jan's first confirmation), and were
+/// added to ours' record though their confirmation was not.
+#[test]
+fn a_cherry_pick_records_the_picked_change_only() {
+    let (_tmp, jan, eva) = two_clones();
+    link_and_commit(
+        &jan,
+        "jan:Jan Novák",
+        "2026-02-01T10:00:00Z",
+        &["cs.s1", "en.s1"],
+    );
+    link_and_commit(&jan, "jan", "2026-02-01T10:05:00Z", &["cs.s5", "en.s6"]);
+    link_and_commit(
+        &eva,
+        "eva:Eva Svobodová",
+        "2026-02-02T09:00:00Z",
+        &["cs.s3", "en.s4"],
+    );
+    git_ok(&eva, &["fetch", "-q", "../jan", "HEAD"]);
+    let pick = git(&eva, &["cherry-pick", "FETCH_HEAD"]);
+    assert!(pick.ok, "cherry-pick: {}{}", pick.out, pick.err);
+    let al = alignment(&eva);
+    // The picked confirmation is there, the one before it is not …
+    let confirmed_by = |src: &str| {
+        al.edges[0]
+            .links
+            .iter()
+            .find(|l| l.source == [src])
+            .map(|l| l.status.clone())
+    };
+    assert!(
+        matches!(confirmed_by("cs.s5"), Some(LinkStatus::Verified { who, .. }) if who == "jan")
+    );
+    assert!(!matches!(
+        confirmed_by("cs.s1"),
+        Some(LinkStatus::Verified { .. })
+    ));
+    // … and so is its change, alone: no record of Jan's first operation.
+    let jan_ops: Vec<&str> = al
+        .changes
+        .iter()
+        .filter(|c| c.who == "jan")
+        .map(|c| c.when.as_str())
+        .collect();
+    assert_eq!(jan_ops, ["2026-02-01T10:05:00Z"], "{:?}", al.changes);
+    assert_history_sound(&al);
+    let check = run(tei_align(&eva).args(["check", "texts/w"]));
+    assert!(check.ok, "{}{}", check.out, check.err);
+}

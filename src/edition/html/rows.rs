@@ -186,12 +186,11 @@ pub(super) fn steps(work: &Work, alignment: &WorkAlignment, opts: &EditionOption
     let name = |id: &str| agent_name(work, alignment, id);
     let mut out = HashMap::new();
     // Confirmed items whose sentences were edited since: their panel says so.
-    let changed: HashMap<String, Vec<String>> =
-        crate::provenance::digest::check_texts(work, alignment)
-            .changed
-            .into_iter()
-            .map(|c| (c.item, c.changed))
-            .collect();
+    let changed: HashMap<String, String> = crate::provenance::digest::check_texts(work, alignment)
+        .changed
+        .into_iter()
+        .map(|c| (c.item.clone(), c.what()))
+        .collect();
     for edge in &alignment.edges {
         let Some(rel) = alignment.relations.iter().find(|r| r.id == edge.relation) else {
             continue;
@@ -214,10 +213,9 @@ pub(super) fn steps(work: &Work, alignment: &WorkAlignment, opts: &EditionOption
         };
         let step = |id: &str, what: String, cert: Option<f64>, st: &LinkStatus, doubtful: bool| {
             let (mut status, verified) = status_of(st);
-            if let Some(edited) = changed.get(id) {
+            if let Some(what) = changed.get(id) {
                 status.push_str(&format!(
-                    " — confirmed on another text: review ({} edited since)",
-                    edited.join(" ")
+                    " — confirmed on another text: review ({what} since)"
                 ));
             }
             Step {

@@ -44,10 +44,11 @@ fn same_operation(a: &Change, b: &Change) -> bool {
         && without_ids(&a.desc) == without_ids(&b.desc)
 }
 
-/// The changes of theirs to add, with the id each gets: its own unless ours uses or names it,
-/// else a fresh one above both histories. Also theirs' changes ours holds under another id
+/// The changes of theirs to add — those since the common version `base` — with the id each
+/// gets: its own unless ours uses or names it, else a fresh one above both histories. Also theirs' changes ours holds under another id
 /// ([`same_operation`]): (their id, ours), recorded once.
 pub(super) fn their_changes(
+    base: Option<&WorkAlignment>,
     ours: &WorkAlignment,
     theirs: &WorkAlignment,
 ) -> (Vec<(Change, String)>, IdPairs) {
@@ -62,6 +63,12 @@ pub(super) fn their_changes(
     for c in theirs.changes.iter().filter(|c| !ours.changes.contains(c)) {
         if let Some(d) = ours.changes.iter().find(|d| same_operation(c, d)) {
             known.push((c.id.clone(), d.id.clone()));
+            continue;
+        }
+        // A change of the common version that ours does not have is history ours never had,
+        // not theirs' work: a cherry-pick's common version is the picked commit's parent,
+        // whose operations the pick does not bring (nor their confirmations).
+        if base.is_some_and(|b| b.changes.contains(c)) {
             continue;
         }
         let taken = ours_ids.contains(c.id.as_str())

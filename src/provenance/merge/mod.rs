@@ -78,6 +78,10 @@ pub struct MergeOutcome {
     pub renamed_changes: Vec<(String, String)>,
     /// Items of theirs given a new id: (their id, new id).
     pub renamed_items: Vec<(String, String)>,
+    /// Items of ours given a new id because theirs made the same id for another item (both
+    /// new since the base): (our id, new id). The id is retired, so that an id cited in either
+    /// clone before the merge never names the other clone's item after it.
+    pub renamed_ours: Vec<(String, String)>,
     /// Sentences left without counterpart, made automatic ptrs with certainty 0.
     pub uncovered: Vec<String>,
 }
@@ -413,7 +417,7 @@ pub fn merge_alignments(
 ) -> Result<MergeOutcome, MergeError> {
     let mut r = ours.clone();
     union_header(&mut r, base, theirs);
-    let (changes, known) = their_changes(ours, theirs);
+    let (changes, known) = their_changes(base, ours, theirs);
     let change_map: HashMap<String, String> = changes
         .iter()
         .map(|(c, id)| (c.id.clone(), id.clone()))
@@ -450,6 +454,7 @@ pub fn merge_alignments(
     let Built {
         edges,
         renamed: renamed_items,
+        renamed_ours,
         uncovered,
         origin,
     } = build_edges(work, (base, ours), &mut merged, &mut ids)?;
@@ -473,6 +478,7 @@ pub fn merge_alignments(
     let record = Record {
         renamed_changes: &renamed_changes,
         renamed_items: &renamed_items,
+        renamed_ours: &renamed_ours,
         uncovered: &uncovered,
         conflicts: &conflicts,
     };
@@ -494,6 +500,7 @@ pub fn merge_alignments(
         from_theirs,
         renamed_changes,
         renamed_items,
+        renamed_ours,
         uncovered,
     })
 }
@@ -557,6 +564,8 @@ struct Built {
     edges: Vec<EdgeAlignment>,
     /// Items of theirs given a new id: (their id, new id).
     renamed: Vec<(String, String)>,
+    /// Items of ours given a new id (an id both versions made for different items).
+    renamed_ours: Vec<(String, String)>,
     /// Sentences left without counterpart (made automatic ptrs).
     uncovered: Vec<String>,
     origin: Origin,
@@ -578,34 +587,32 @@ fn build_edges(
         }
     }
     let ours_used = IdAlloc::new(ours);
+    let in_base: HashSet<String> = base
+        .iter()
+        .flat_map(|b| &b.edges)
+        .flat_map(|e| items(Some(e)))
+        .map(|i| i.id().to_owned())
+        .collect();
     let mut edges = Vec::new();
-    let mut renamed = Vec::new();
+    let (mut renamed, mut renamed_ours) = (Vec::new(), Vec::new());
     let mut uncovered = Vec::new();
     let mut origin = Origin::new();
     for (rel, m) in merged.iter_mut() {
-        let held: HashSet<String> = m
-            .kept
-            .iter()
-            .filter(|k| k.side == Side::Ours)
-            .map(|k| k.was.clone())
-            .collect();
-        for k in m.kept.iter_mut().filter(|k| k.side == Side::Theirs) {
-            let same = ours_targets.get(&k.was) == Some(&k.item.key());
-            let unused = ours_used.never_used(&k.was) && !below_mark(ours, &k.was);
-            let free = !held.contains(&k.was) && (same || unused);
-            if !free {
-                let prefix = match k.item {
-                    Item::Link(_) => link_prefix(rel),
-                    Item::Ptr(_) => ptr_prefix(rel),
-                };
-                let id = ids.fresh(&prefix);
-                renamed.push((k.was.clone(), id.clone()));
-                k.item.set_id(id);
+        for k in renumber(m, ours, (&ours_targets, &ours_used), &in_base) {
+            let k = &mut m.kept[k];
+            let prefix = match k.item {
+                Item::Link(_) => link_prefix(rel),
+                Item::Ptr(_) => ptr_prefix(rel),
+            };
+            let id = ids.fresh(&prefix);
+            match k.side {
+                Side::Theirs => renamed.push((k.was.clone(), id.clone())),
+                Side::Ours => renamed_ours.push((k.was.clone(), id.clone())),
             }
-            origin.insert(k.item.id().to_owned(), (Side::Theirs, k.was.clone()));
+            k.item.set_id(id);
         }
-        for k in m.kept.iter().filter(|k| k.side == Side::Ours) {
-            origin.insert(k.was.clone(), (Side::Ours, k.was.clone()));
+        for k in &m.kept {
+            origin.insert(k.item.id().to_owned(), (k.side, k.was.clone()));
         }
         let (mut links, mut ptrs) = (Vec::new(), Vec::new());
         for k in std::mem::take(&mut m.kept) {
@@ -635,9 +642,57 @@ fn build_edges(
     Ok(Built {
         edges,
         renamed,
+        renamed_ours,
         uncovered,
         origin,
     })
+}
+
+/// The kept items of an edge that need a new id, in the order they get one: an item of theirs
+/// whose id ours holds, held or names for another item; and when ours holds that id for an item
+/// new since the base (both versions made the same id for different items), ours' item too, so
+/// that the id names neither: an id cited in one clone before the merge then never names the
+/// other clone's item. Both sides' are numbered in the order of their targets, so the two
+/// clones' merges of the same versions give the same ids.
+fn renumber(
+    m: &EdgeMerge,
+    ours: &WorkAlignment,
+    (ours_targets, ours_used): (&HashMap<String, String>, &IdAlloc),
+    in_base: &HashSet<String>,
+) -> Vec<usize> {
+    let held: HashMap<&str, usize> = m
+        .kept
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| k.side == Side::Ours)
+        .map(|(i, k)| (k.was.as_str(), i))
+        .collect();
+    let mut out = Vec::new();
+    let mut both = Vec::new();
+    for (i, k) in m
+        .kept
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| k.side == Side::Theirs)
+    {
+        let same = ours_targets.get(&k.was) == Some(&k.item.key());
+        let unused = ours_used.never_used(&k.was) && !below_mark(ours, &k.was);
+        let ours_item = held.get(k.was.as_str()).copied();
+        if ours_item.is_none() && (same || unused) {
+            continue;
+        }
+        match ours_item {
+            Some(j)
+                if !in_base.contains(k.was.as_str()) && m.kept[j].item.key() != k.item.key() =>
+            {
+                both.extend([i, j]);
+            }
+            _ => out.push(i),
+        }
+    }
+    both.sort_by_key(|&i| (m.kept[i].item.key(), m.kept[i].side == Side::Theirs));
+    out.extend(both);
+    out
 }
 
 /// The change of every item that comes from a version: the one it had there (a change of
@@ -669,6 +724,7 @@ fn item_changes(
 struct Record<'a> {
     renamed_changes: &'a [(String, String)],
     renamed_items: &'a [(String, String)],
+    renamed_ours: &'a [(String, String)],
     uncovered: &'a [String],
     conflicts: &'a [String],
 }
@@ -694,11 +750,21 @@ impl Record<'_> {
                 pairs(self.renamed_changes)
             ));
         }
-        if !self.renamed_items.is_empty() {
+        let (both, theirs_only): (Vec<_>, Vec<_>) = self
+            .renamed_items
+            .iter()
+            .cloned()
+            .partition(|(a, _)| self.renamed_ours.iter().any(|(o, _)| o == a));
+        if !self.renamed_ours.is_empty() {
             said.push(format!(
-                "their ids renumbered {}",
-                pairs(self.renamed_items)
+                "ids both versions made for different items renumbered in both, so that neither \
+                 names the other's: ours {}; theirs {}",
+                pairs(self.renamed_ours),
+                pairs(&both)
             ));
+        }
+        if !theirs_only.is_empty() {
+            said.push(format!("their ids renumbered {}", pairs(&theirs_only)));
         }
         if !self.uncovered.is_empty() {
             said.push(format!(
@@ -717,7 +783,11 @@ impl Record<'_> {
                 status: ChangeStatus::Automatic,
                 who: tool.id.clone(),
                 when: when.to_owned(),
-                desc: format!("merged two versions of the alignment: {}.", said.join("; ")),
+                desc: format!(
+                    "merged two versions of the alignment: {}.{}",
+                    said.join("; "),
+                    self.retired()
+                ),
             });
             let made: Vec<String> = r
                 .edges
@@ -742,6 +812,20 @@ impl Record<'_> {
                     self.conflicts.join("; ")
                 ),
             });
+        }
+    }
+}
+
+impl Record<'_> {
+    /// The ids the merge renumbered in both versions, which name nothing now: said as every
+    /// change that retires ids says it (`trace` finds them there).
+    fn retired(&self) -> String {
+        let mut ids: Vec<&str> = self.renamed_ours.iter().map(|(a, _)| a.as_str()).collect();
+        ids.dedup();
+        if ids.is_empty() {
+            String::new()
+        } else {
+            format!(" Ids retired (never reused): {}.", ids.join(" "))
         }
     }
 }

@@ -6,7 +6,9 @@
 
 use super::TOOL_ID;
 use super::write::fmt_cert;
-use crate::model::{Agent, Change, ChangeStatus, Link, LinkStatus, Relation, Unaligned};
+use crate::model::{
+    Agent, Change, ChangeStatus, ConfirmedText, Link, LinkStatus, Relation, Unaligned,
+};
 use crate::model::{UNKNOWN_AGENT, WorkAlignment};
 use crate::provenance::record::change_of;
 use crate::tei::escape::{self, push_attr as esc};
@@ -261,5 +263,54 @@ pub(crate) fn agent_name_el(a: &Agent) -> String {
         format!("<orgName>{}</orgName>", escape::attr(&a.name))
     } else {
         format!("<persName>{}</persName>", escape::attr(&a.name))
+    }
+}
+
+/// The change that recorded a confirmation's text after it was made (`link --record-text`):
+/// the last `verified` change of that editor at that time. `None` for a text recorded at the
+/// confirmation, or when the history has no such change.
+pub(crate) fn recorded_change<'c>(
+    changes: impl IntoIterator<Item = &'c Change, IntoIter: DoubleEndedIterator>,
+    t: &ConfirmedText,
+) -> Option<&'c str> {
+    let r = t.recorded.as_ref()?;
+    changes
+        .into_iter()
+        .rev()
+        .find(|c| c.status == ChangeStatus::Verified && c.who == r.who && c.when == r.when)
+        .map(|c| c.id.as_str())
+}
+
+/// The tool's record of the text of one confirmed item, as `desc`s of its `application`: the
+/// digest (`<desc type="confirmed-text" corresp="#a.cs-en.5">3f2a9c1e 7b0d11aa</desc>`, with
+/// `resp` and `change` when someone recorded it after the confirmation) and the newest sentence
+/// of each of its layers then (`<desc type="confirmed-newest" …>cs.s40 en.s41</desc>`).
+pub(crate) fn confirmed_text(o: &mut String, id: &str, t: &ConfirmedText, change: Option<&str>) {
+    o.push_str("\n          <desc type=\"");
+    o.push_str(super::CONFIRMED_TEXT);
+    o.push_str("\" corresp=\"#");
+    esc(o, id);
+    o.push('"');
+    if let Some(r) = &t.recorded {
+        o.push_str(" resp=\"#");
+        esc(o, &r.who);
+        o.push('"');
+        if let Some(c) = change {
+            o.push_str(" change=\"#");
+            esc(o, c);
+            o.push('"');
+        }
+    }
+    o.push('>');
+    o.push_str(&escape::text(&t.digest));
+    o.push_str("</desc>");
+    if !t.newest.is_empty() {
+        o.push_str("\n          <desc type=\"");
+        o.push_str(super::CONFIRMED_NEWEST);
+        o.push_str("\" corresp=\"#");
+        esc(o, id);
+        o.push_str("\">");
+        o.push_str(&escape::text(&t.newest.join(" ")));
+        o.push_str("</desc>");
     }
 }

@@ -43,7 +43,11 @@
 //! a digest of each of its sentences as they read when it was confirmed
 //! ([`crate::provenance::digest`]). TEI's `link` and `ptr` are empty elements, and no attribute
 //! of theirs means this; it is the tool's bookkeeping, as the high-water marks are. An item
-//! without one (a file written before) has a confirmation of unknown text.
+//! without one (a file written before) has a confirmation of unknown text. Beside it, `<desc
+//! type="confirmed-newest" corresp="#a.cs-en.5">cs.s40 en.s41</desc>`: the newest sentence of
+//! each of the item's layers then, so that text split off its sentences since is found. A text
+//! recorded later than the confirmation (`link --record-text`) says by whom and in which change:
+//! `<desc type="confirmed-text" corresp="#a.cs-en.5" resp="#eva" change="#ch12">`.
 //!
 //! The output is deterministic: the same [`WorkAlignment`] always gives the same bytes.
 
@@ -61,6 +65,11 @@ pub(crate) const HIGH_WATER: &str = "high-water";
 /// The `@type` of the tool's `appInfo` `desc` that records the digest of the texts of one
 /// confirmed item (`@corresp` names the item): [`crate::provenance::digest`].
 pub(crate) const CONFIRMED_TEXT: &str = "confirmed-text";
+
+/// The `@type` of the tool's `appInfo` `desc` that records the newest sentence of each layer of
+/// one confirmed item when its text was recorded (`cs.s40 en.s41`): text split off its
+/// sentences since is found by it ([`crate::provenance::digest::new_beside`]).
+pub(crate) const CONFIRMED_NEWEST: &str = "confirmed-newest";
 
 /// Parse a high-water `@n` (`high-water a.cs-en.57 u.cs-en.12`) into (prefix, number) pairs;
 /// any other `@n` gives nothing (it is someone else's label), as does a token without a number.

@@ -1,7 +1,7 @@
 //! Reading an alignment file: a minimal element tree (quick-xml events), then the
 //! [`WorkAlignment`] it holds, every error naming the file and line.
 
-use super::{CONFIRMED_TEXT, HIGH_WATER, TOOL_ID, parse_high_water};
+use super::{CONFIRMED_NEWEST, CONFIRMED_TEXT, HIGH_WATER, TOOL_ID, parse_high_water};
 use crate::model::*;
 use crate::tei::TeiError;
 use crate::tei::dom::{Doc, Node};
@@ -189,7 +189,7 @@ impl Parser<'_> {
                 .collect(),
             change_by_id: changes.iter().map(|c| (c.id.as_str(), c)).collect(),
             item_changes: BTreeMap::new(),
-            digests: recorded_digests(header),
+            digests: recorded_digests(header, &changes),
         };
         let mut edges = Vec::new();
         let mut segments = Vec::new();
@@ -356,23 +356,59 @@ fn recorded_marks(header: El<'_>) -> BTreeMap<String, u64> {
     id_high_water
 }
 
-/// The digests of the texts confirmed, by item id, as the tool recorded them in its `appInfo`
-/// (`<desc type="confirmed-text" corresp="#a.cs-en.5">3f2a9c1e 7b0d11aa</desc>`).
-fn recorded_digests(header: El<'_>) -> HashMap<String, String> {
-    header
+/// The texts confirmed, by item id, as the tool recorded them in its `appInfo`:
+/// `<desc type="confirmed-text" corresp="#a.cs-en.5">3f2a9c1e 7b0d11aa</desc>` (with
+/// `resp="#eva" change="#ch12"` when someone recorded it after the confirmation, that change
+/// dating it) and `<desc type="confirmed-newest" corresp="#a.cs-en.5">cs.s40 en.s41</desc>`.
+/// A newest without a digest says nothing.
+fn recorded_digests(header: El<'_>, changes: &[Change]) -> HashMap<String, ConfirmedText> {
+    let descs: Vec<El<'_>> = header
         .kid("encodingDesc")
         .into_iter()
         .flat_map(|e| e.kids("appInfo"))
         .flat_map(|a| a.kids("application"))
         .filter(|a| a.attr("ident") == Some(TOOL_ID))
         .flat_map(|a| a.kids("desc"))
-        .filter(|d| d.attr("type") == Some(CONFIRMED_TEXT))
-        .filter_map(|d| {
-            let item = d.attr("corresp")?.trim().trim_start_matches('#');
-            let digest = super::super::dom::normalize_ws(&d.all_text());
-            (!item.is_empty() && !digest.is_empty()).then(|| (item.to_owned(), digest))
-        })
-        .collect()
+        .collect();
+    let of = |d: El<'_>, ty: &str| -> Option<(String, String)> {
+        if d.attr("type") != Some(ty) {
+            return None;
+        }
+        let item = d.attr("corresp")?.trim().trim_start_matches('#');
+        let value = super::super::dom::normalize_ws(&d.all_text());
+        (!item.is_empty() && !value.is_empty()).then(|| (item.to_owned(), value))
+    };
+    let mut out: HashMap<String, ConfirmedText> = HashMap::new();
+    for &d in &descs {
+        let Some((item, digest)) = of(d, CONFIRMED_TEXT) else {
+            continue;
+        };
+        let who = d.attr("resp").map(|r| r.trim().trim_start_matches('#'));
+        let recorded = who.filter(|w| !w.is_empty()).map(|w| {
+            let change = d.attr("change").map(|c| c.trim().trim_start_matches('#'));
+            let when = changes.iter().find(|c| Some(c.id.as_str()) == change);
+            Recorded {
+                who: w.to_owned(),
+                when: when.map(|c| c.when.clone()).unwrap_or_default(),
+            }
+        });
+        out.insert(
+            item,
+            ConfirmedText {
+                digest,
+                newest: Vec::new(),
+                recorded,
+            },
+        );
+    }
+    for &d in &descs {
+        if let Some((item, newest)) = of(d, CONFIRMED_NEWEST)
+            && let Some(t) = out.get_mut(&item)
+        {
+            t.newest = newest.split_whitespace().map(str::to_owned).collect();
+        }
+    }
+    out
 }
 
 /// What the links and ptrs of the file refer to: the layer files, the changes, the digests of
@@ -382,7 +418,7 @@ struct Refs<'a> {
     file_to_layer: HashMap<String, String>,
     change_by_id: HashMap<&'a str, &'a Change>,
     item_changes: BTreeMap<String, String>,
-    digests: HashMap<String, String>,
+    digests: HashMap<String, ConfirmedText>,
 }
 
 impl Refs<'_> {

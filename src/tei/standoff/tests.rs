@@ -117,7 +117,11 @@ mod read_write {
                         status: LinkStatus::Verified {
                             who: "ed".into(),
                             when: "2026-11-25T10:00:00Z".into(),
-                            digest: Some("0a1b2c3d 4e5f6071".into()),
+                            digest: Some(crate::model::ConfirmedText {
+                                digest: "0a1b2c3d 4e5f6071".into(),
+                                newest: vec!["cs.s2".into(), "en.s3".into()],
+                                recorded: None,
+                            }),
                         },
                     },
                 ],
@@ -231,6 +235,15 @@ mod read_write {
             a.edges[1].links[1].status.digest(),
             Some("0a1b2c3d 4e5f6071")
         );
+        // The newest sentence of each layer then, beside it, reads back too.
+        assert!(
+            xml.contains(
+                "<desc type=\"confirmed-newest\" corresp=\"#a.cs-en.2\">cs.s2 en.s3</desc>"
+            )
+        );
+        let t = a.edges[1].links[1].status.confirmed_text().unwrap();
+        assert_eq!(t.newest, ["cs.s2", "en.s3"]);
+        assert_eq!(t.recorded, None);
         // A file written before digests were kept: the confirmation stays, its text unknown.
         let old = parse_alignment(&xml.replace(desc, ""), "old.xml").unwrap();
         let st = &old.edges[1].links[1].status;

@@ -3,7 +3,7 @@
 //! changes and respStmts are written by [`super::items`], as the edition writes them.
 
 use super::items::{self, Naming};
-use super::{CONFIRMED_TEXT, HIGH_WATER, segment_members};
+use super::{HIGH_WATER, segment_members};
 use crate::model::*;
 use crate::provenance::graph::derivation_order;
 use crate::tei::escape::{attr as esc, push_attr};
@@ -99,14 +99,9 @@ impl<'a> Writer<'a> {
             let links = e.links.iter().map(|l| (&l.id, &l.status));
             let ptrs = e.unaligned.iter().map(|u| (&u.id, &u.status));
             for (id, st) in links.chain(ptrs) {
-                if let Some(d) = st.digest() {
-                    out.push_str("\n          <desc type=\"");
-                    out.push_str(CONFIRMED_TEXT);
-                    out.push_str("\" corresp=\"#");
-                    push_attr(&mut out, id);
-                    out.push_str("\">");
-                    out.push_str(&crate::tei::escape::text(d));
-                    out.push_str("</desc>");
+                if let Some(t) = st.confirmed_text() {
+                    let change = items::recorded_change(&self.a.changes, t);
+                    items::confirmed_text(&mut out, id, t, change);
                 }
             }
         }
