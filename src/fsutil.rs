@@ -242,65 +242,176 @@ fn relabel(mut text: String) -> String {
 /// Temporary files are named `.tei-align.<pid>.<random>.tmp`; those left behind by a process
 /// that no longer runs (killed mid-write) are removed.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), FsError> {
-    let io = |source| FsError::Io {
-        path: path.to_owned(),
-        source,
-    };
-    // `-o out/` names a directory (existing or not): say so, rather than the OS's "Not a
-    // directory" on a path that is one.
-    if path
-        .as_os_str()
-        .to_string_lossy()
-        .ends_with(std::path::MAIN_SEPARATOR)
-        || path.is_dir()
-    {
-        return Err(FsError::Io {
-            path: path.to_owned(),
-            source: std::io::Error::new(
-                std::io::ErrorKind::IsADirectory,
-                "a directory, not a file name: give the name of the file to write",
-            ),
-        });
+    write_atomic_if(path, contents, || true).map(|_| ())
+}
+
+/// [`write_atomic`], but only if `unchanged()` still holds once the new file is written and
+/// synced, right before it takes the old one's place (the slow part, the sync, is then behind
+/// the check, not between it and the rename). Returns whether the file was written.
+pub(crate) fn write_atomic_if(
+    path: &Path,
+    contents: &[u8],
+    unchanged: impl FnOnce() -> bool,
+) -> Result<bool, FsError> {
+    let ready = Prepared::new(path, contents)?;
+    if !unchanged() {
+        return Ok(false);
     }
-    refuse_non_regular(path)?;
-    let target = follow_links(path)?;
-    let dir = parent_dir(&target);
-    // A missing directory is made (`alignments/<work>/` on the first run), but a file where a
-    // directory should be is named as such, not as "File exists" on the output path.
-    if let Some(blocker) = dir.ancestors().find(|a| a.exists()).filter(|a| !a.is_dir()) {
-        return Err(FsError::Io {
-            path: blocker.to_owned(),
-            source: std::io::Error::new(
-                std::io::ErrorKind::NotADirectory,
-                format!("not a directory, so {} cannot be written", path.display()),
-            ),
-        });
+    ready.commit()?;
+    Ok(true)
+}
+
+/// Write several files that belong together (an export bundle: an alignment and the documents
+/// it points into), each as [`write_atomic`] does, but all of them written and synced before
+/// the first takes its old file's place: a failure while writing (a full disk) leaves every
+/// old file as it was and no new directory; after that only renames remain.
+pub fn write_atomic_all(files: &[(&Path, &[u8])]) -> Result<(), FsError> {
+    let mut ready: Vec<Prepared> = Vec::with_capacity(files.len());
+    for (path, contents) in files {
+        match Prepared::new(path, contents) {
+            Ok(p) => ready.push(p),
+            Err(e) => {
+                // Deepest last made: undo in reverse, so that emptied directories can go.
+                while let Some(p) = ready.pop() {
+                    drop(p);
+                }
+                return Err(e);
+            }
+        }
     }
-    std::fs::create_dir_all(&dir).map_err(io)?;
-    clean_stale(&dir);
-    // tempfile's error names its random temporary file, which means nothing to the user: keep
-    // only the OS error, reported on the output path.
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!("{TMP_PREFIX}{}.", std::process::id()))
-        .suffix(TMP_SUFFIX)
-        .tempfile_in(&dir)
-        .map_err(|e| io(plain(e)))?;
-    tmp.write_all(contents).map_err(io)?;
-    // tempfile creates files readable by the owner only; an output is an ordinary file, so give
-    // it the mode of the file it replaces, or the usual 0644 for a new one.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&target)
-            .map(|m| m.permissions().mode())
-            .unwrap_or(0o644);
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode))
-            .map_err(io)?;
+    for p in ready {
+        p.commit()?;
     }
-    tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(&target).map_err(|e| io(e.error))?;
     Ok(())
+}
+
+/// A new file written and synced beside its target, ready to take its place.
+struct Prepared {
+    // Dropped first (fields drop in order): the temporary file, then the directories.
+    tmp: tempfile::NamedTempFile,
+    path: PathBuf,
+    target: PathBuf,
+    made: MadeDirs,
+}
+
+impl Prepared {
+    /// Everything of an atomic write but the rename: checks, directories, the temporary file
+    /// with its contents, mode and sync.
+    fn new(path: &Path, contents: &[u8]) -> Result<Prepared, FsError> {
+        let io = |source| FsError::Io {
+            path: path.to_owned(),
+            source,
+        };
+        // `-o out/` names a directory (existing or not): say so, rather than the OS's "Not a
+        // directory" on a path that is one.
+        if path
+            .as_os_str()
+            .to_string_lossy()
+            .ends_with(std::path::MAIN_SEPARATOR)
+            || path.is_dir()
+        {
+            return Err(FsError::Io {
+                path: path.to_owned(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::IsADirectory,
+                    "a directory, not a file name: give the name of the file to write",
+                ),
+            });
+        }
+        refuse_non_regular(path)?;
+        let target = follow_links(path)?;
+        let dir = parent_dir(&target);
+        // A missing directory is made (`alignments/<work>/` on the first run), but a file where a
+        // directory should be is named as such, not as "File exists" on the output path.
+        if let Some(blocker) = dir.ancestors().find(|a| a.exists()).filter(|a| !a.is_dir()) {
+            return Err(FsError::Io {
+                path: blocker.to_owned(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::NotADirectory,
+                    format!("not a directory, so {} cannot be written", path.display()),
+                ),
+            });
+        }
+        let made = MadeDirs::create(&dir).map_err(io)?;
+        clean_stale(&dir);
+        // tempfile's errors (also those of writing through it) name its random temporary
+        // file, which means nothing to the user: keep only the OS error, on the output path.
+        let io = |e| io(plain(e));
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&format!("{TMP_PREFIX}{}.", std::process::id()))
+            .suffix(TMP_SUFFIX)
+            .tempfile_in(&dir)
+            .map_err(io)?;
+        tmp.write_all(contents).map_err(io)?;
+        // tempfile creates files readable by the owner only; an output is an ordinary file, so
+        // give it the mode of the file it replaces, or the usual 0644 for a new one.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&target)
+                .map(|m| m.permissions().mode())
+                .unwrap_or(0o644);
+            tmp.as_file()
+                .set_permissions(std::fs::Permissions::from_mode(mode))
+                .map_err(io)?;
+        }
+        tmp.as_file().sync_all().map_err(io)?;
+        Ok(Prepared {
+            tmp,
+            path: path.to_owned(),
+            target,
+            made,
+        })
+    }
+
+    /// The new file takes the old one's place.
+    fn commit(self) -> Result<(), FsError> {
+        let Prepared {
+            tmp,
+            path,
+            target,
+            made,
+        } = self;
+        tmp.persist(&target).map_err(|e| FsError::Io {
+            path,
+            source: plain(e.error),
+        })?;
+        made.keep();
+        Ok(())
+    }
+}
+
+/// The directories a write made for its output (`alignments/<work>/` on a first run), deepest
+/// first: removed again if the write fails (a full disk), so that a failed command leaves no
+/// empty directory behind (an empty `texts/<work>/` would be taken for a work).
+struct MadeDirs(Vec<PathBuf>);
+
+impl MadeDirs {
+    /// Make `dir` and the missing directories above it.
+    fn create(dir: &Path) -> std::io::Result<MadeDirs> {
+        let made: Vec<PathBuf> = dir
+            .ancestors()
+            .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+            .map(Path::to_path_buf)
+            .collect();
+        let made = MadeDirs(made);
+        std::fs::create_dir_all(dir)?;
+        Ok(made)
+    }
+
+    /// The write succeeded: the directories stay.
+    fn keep(mut self) {
+        self.0.clear();
+    }
+}
+
+impl Drop for MadeDirs {
+    fn drop(&mut self) {
+        // Only empty ones: another process may have written beside us meanwhile.
+        for d in &self.0 {
+            let _ = std::fs::remove_dir(d);
+        }
+    }
 }
 
 /// Temporary files and directories of tei-align start with this, then the writer's pid.
@@ -333,7 +444,7 @@ fn refuse_non_regular(path: &Path) -> Result<(), FsError> {
 }
 
 /// `path` with its symbolic links followed to the file they name (which may not exist yet).
-fn follow_links(path: &Path) -> Result<PathBuf, FsError> {
+pub(crate) fn follow_links(path: &Path) -> Result<PathBuf, FsError> {
     let mut p = path.to_owned();
     for _ in 0..40 {
         match std::fs::symlink_metadata(&p) {
@@ -430,7 +541,7 @@ pub fn write_dir_atomic(dir: &Path, files: &[(&str, &[u8])]) -> Result<(), FsErr
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "out".into());
-    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+    let made = MadeDirs::create(&parent).map_err(io(&parent))?;
     clean_stale(&parent);
     let new = tempfile::Builder::new()
         .prefix(&format!(".{base}{TMP_PREFIX}{}.", std::process::id()))
@@ -453,16 +564,19 @@ pub fn write_dir_atomic(dir: &Path, files: &[(&str, &[u8])]) -> Result<(), FsErr
     }
     if !target.is_dir() {
         let kept = new.keep();
-        return std::fs::rename(&kept, &target).map_err(|e| {
+        std::fs::rename(&kept, &target).map_err(|e| {
             let _ = std::fs::remove_dir_all(&kept);
             io(dir)(e)
-        });
+        })?;
+        made.keep();
+        return Ok(());
     }
     clean_stale(&target);
     carry_over(&target, new.path(), files)?;
     swap_dirs(new.path(), &target).map_err(io(dir))?;
     // `new` now names the old directory; dropping it removes it.
     drop(new);
+    made.keep();
     Ok(())
 }
 

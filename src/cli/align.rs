@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 use tei_align::model::{Work, WorkAlignment};
-use tei_align::project::WorkRef;
+use tei_align::project::{WorkLock, WorkRef};
 use tei_align::provenance::WorkOptions;
 
 /// Arguments of the command.
@@ -116,15 +116,18 @@ pub fn check_when(when: Option<&str>) -> anyhow::Result<()> {
 pub fn run(args: Args) -> anyhow::Result<()> {
     check_when(args.when.as_deref())?;
     let w = WorkRef::resolve(&args.work, args.out.as_deref())?;
+    // The lock before the layers are read: see `WorkRef::lock`.
+    let lock = w.lock(super::link::lock_mode(args.wait), "align")?;
     let work = w.read_work()?;
-    let (_, summary) = align(&w, &work, &args)?;
+    let (_, summary) = align(&w, &lock, &work, &args)?;
     print_summary(&summary, args.json)
 }
 
-/// Align the work (read already) and write its alignment. Returns the alignment, for `run` to go
-/// on with, and what was done.
+/// Align the work (read already, under `lock`) and write its alignment. Returns the alignment,
+/// for `run` to go on with, and what was done.
 pub fn align(
     w: &WorkRef,
+    lock: &WorkLock,
     work: &Work,
     args: &Args,
 ) -> anyhow::Result<(WorkAlignment, AlignSummary)> {
@@ -142,13 +145,7 @@ pub fn align(
         full: args.full,
         embedder: args.embed.for_alignment()?,
     };
-    let done = w.align(
-        work,
-        &opts,
-        args.fresh,
-        super::link::lock_mode(args.wait),
-        args.drop_missing,
-    )?;
+    let done = w.align(lock, work, &opts, args.fresh, args.drop_missing)?;
     let out = &w.alignment;
     for warning in &done.report.warnings {
         super::ui::warn(&format!("{}: {warning}", out.display()));

@@ -1,7 +1,7 @@
 //! The `export` command.
 
 use anyhow::Context;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use tei_align::formats::{ExportOptions, Format, export_files};
 
 /// Arguments of the command.
@@ -96,13 +96,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         for (p, _) in &targets {
             tei_align::project::refuse_overwrite(p, &work, Some(&path))?;
         }
-        for (p, text) in &targets {
-            if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("{}: cannot create the directory", dir.display()))?;
-            }
-            tei_align::fsutil::write_atomic(p, text.as_bytes())?;
-        }
+        // A bundle's files point into each other: all written before any replaces its old
+        // file, so a full disk leaves the old bundle whole (a missing directory is made, and
+        // removed again on failure).
+        let files: Vec<(&Path, &[u8])> = targets
+            .iter()
+            .map(|(p, text)| (p.as_path(), text.as_bytes()))
+            .collect();
+        tei_align::fsutil::write_atomic_all(&files)?;
         if format.is_bundle() {
             eprintln!(
                 "wrote {} ({})",

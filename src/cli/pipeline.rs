@@ -104,7 +104,9 @@ fn run_one(
     if !args.json {
         outln!("== {}", dir.display());
     }
-    // Each layer is read once, for the alignment, the coverage report and the edition.
+    // Each layer is read once, for the alignment, the coverage report and the edition; under
+    // the work's lock, as `align` reads them (see `WorkRef::lock`).
+    let lock = w.lock(super::link::lock_mode(args.wait), "run")?;
     let work = w.read_work()?;
     let align_args = super::align::Args {
         work: dir.to_path_buf(),
@@ -118,7 +120,8 @@ fn run_one(
         json: args.json,
         embed: args.embed.clone(),
     };
-    let (alignment, summary) = super::align::align(w, &work, &align_args)?;
+    let (alignment, summary) = super::align::align(w, &lock, &work, &align_args)?;
+    drop(lock);
     let coverage_args = super::coverage::Args {
         alignment: w.alignment.clone(),
         json: args.json,

@@ -4,17 +4,24 @@
 //! One file per model (named by the hash of [`Embedder::describe`], which holds the model's
 //! checksum or the endpoint and model name) in `<model dir>/vectors/`. The file is a header
 //! (magic, dimension, the description) and then records of 32 key bytes + `dim` little-endian
-//! floats, only ever appended, each batch of new records in one write: a record cut short by a
-//! crash is ignored on the next read, and a reader never sees a half-written one as whole.
+//! floats + the CRC-32 of both, only ever appended, each batch of new records in one write.
+//!
+//! Several processes share the file (two `align --embeddings e5` at once): each takes an
+//! exclusive `flock` on it to read it and to append, and an appender first cuts off a torn
+//! record (a writer killed mid-write) so that its records start where a reader expects one. A
+//! record whose checksum fails (torn, zero-filled after a power loss, damaged) ends the usable
+//! part of the file: it and everything after it are cut off and embedded again, so a damaged
+//! cache is rebuilt and never gives a wrong vector.
 
 use super::{EmbedError, Embedder};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-const MAGIC: &[u8; 8] = b"TAVEC01\n";
+/// Version 2: records carry a CRC-32 (version 1 files, without it, are started afresh).
+const MAGIC: &[u8; 8] = b"TAVEC02\n";
 
 type Key = [u8; 32];
 
@@ -22,6 +29,7 @@ type Key = [u8; 32];
 pub struct CachedEmbedder {
     inner: Arc<dyn Embedder>,
     path: PathBuf,
+    head: Vec<u8>,
     known: Mutex<HashMap<Key, Vec<f32>>>,
 }
 
@@ -47,6 +55,68 @@ fn header(inner: &dyn Embedder) -> Vec<u8> {
     h
 }
 
+/// The length of one record for vectors of `dim` floats.
+fn record_len(dim: usize) -> usize {
+    32 + 4 * dim + 4
+}
+
+/// One record: key, floats, and the CRC-32 of both.
+fn encode(k: &Key, v: &[f32], buf: &mut Vec<u8>) {
+    let at = buf.len();
+    buf.extend_from_slice(k);
+    buf.extend(v.iter().flat_map(|x| x.to_le_bytes()));
+    let crc = crc32fast::hash(&buf[at..]);
+    buf.extend_from_slice(&crc.to_le_bytes());
+}
+
+/// The key and vector of a whole record, or `None` when its checksum fails.
+fn decode(r: &[u8]) -> Option<(Key, Vec<f32>)> {
+    let (body, crc) = r.split_at(r.len() - 4);
+    if crc32fast::hash(body).to_le_bytes() != crc {
+        return None;
+    }
+    let mut k = [0u8; 32];
+    k.copy_from_slice(&body[..32]);
+    let v = body[32..]
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    Some((k, v))
+}
+
+/// The cache file opened for reading and writing (made if missing), under an exclusive lock
+/// that is released when the file is closed.
+fn open_locked(path: &Path) -> std::io::Result<std::fs::File> {
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)?;
+    fs4::FileExt::lock(&f)?;
+    Ok(f)
+}
+
+/// Make the locked file `f` start with `head` and end at a record boundary: a file of another
+/// layout or model is started afresh, a torn last record is cut off. Returns the file's
+/// length after that.
+fn repair(f: &mut std::fs::File, head: &[u8], rec: usize) -> std::io::Result<u64> {
+    let len = f.metadata()?.len();
+    let mut start = vec![0u8; head.len()];
+    f.seek(SeekFrom::Start(0))?;
+    if len < head.len() as u64 || f.read_exact(&mut start).is_err() || start != head {
+        f.set_len(0)?;
+        f.seek(SeekFrom::Start(0))?;
+        f.write_all(head)?;
+        return Ok(head.len() as u64);
+    }
+    let tail = (len - head.len() as u64) % rec as u64;
+    if tail != 0 {
+        f.set_len(len - tail)?;
+    }
+    Ok(len - tail)
+}
+
 impl CachedEmbedder {
     /// Cache `inner`'s vectors in `dir` (made if missing).
     pub fn open(inner: Arc<dyn Embedder>, dir: &Path) -> Result<CachedEmbedder, EmbedError> {
@@ -61,57 +131,46 @@ impl CachedEmbedder {
             .collect();
         let path = dir.join(format!("{name}.vec"));
         let head = header(inner.as_ref());
-        let dim = inner.dim();
+        let rec = record_len(inner.dim());
+        let mut f = open_locked(&path).map_err(io(&path))?;
+        let len = repair(&mut f, &head, rec).map_err(io(&path))?;
+        let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+        f.seek(SeekFrom::Start(0)).map_err(io(&path))?;
+        f.read_to_end(&mut bytes).map_err(io(&path))?;
         let mut known = HashMap::new();
-        match std::fs::read(&path) {
-            Ok(bytes) if bytes.starts_with(&head) => {
-                let rec = 32 + 4 * dim;
-                let whole = head.len() + (bytes.len() - head.len()) / rec * rec;
-                if whole < bytes.len() {
-                    // A record cut short by a crash: cut it off, so that appends stay aligned.
-                    let f = std::fs::OpenOptions::new()
-                        .write(true)
-                        .open(&path)
-                        .map_err(io(&path))?;
-                    f.set_len(whole as u64).map_err(io(&path))?;
-                }
-                for r in bytes[head.len()..whole].chunks_exact(rec) {
-                    let mut k = [0u8; 32];
-                    k.copy_from_slice(&r[..32]);
-                    let v = r[32..]
-                        .chunks_exact(4)
-                        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                        .collect();
-                    known.insert(k, v);
-                }
-            }
-            // Missing, or another layout/model under the same name: start afresh.
-            Ok(_) | Err(_) => {
-                crate::fsutil::write_atomic(&path, &head)
-                    .map_err(|e| EmbedError::Model(e.to_string()))?;
-            }
+        let mut good = head.len();
+        for r in bytes[head.len().min(bytes.len())..].chunks_exact(rec) {
+            let Some((k, v)) = decode(r) else { break };
+            known.insert(k, v);
+            good += rec;
+        }
+        if good < bytes.len() {
+            // A damaged record: what follows it cannot be trusted to be aligned either. Cut
+            // it all off; those texts are embedded again.
+            f.set_len(good as u64).map_err(io(&path))?;
         }
         Ok(CachedEmbedder {
             inner,
             path,
+            head,
             known: Mutex::new(known),
         })
     }
 
     fn append(&self, records: &[(Key, Vec<f32>)]) -> Result<(), EmbedError> {
-        let mut buf = Vec::with_capacity(records.len() * (32 + 4 * self.dim()));
+        let mut buf = Vec::with_capacity(records.len() * record_len(self.dim()));
         for (k, v) in records {
-            buf.extend_from_slice(k);
-            buf.extend(v.iter().flat_map(|x| x.to_le_bytes()));
+            encode(k, v, &mut buf);
         }
         let io = |source| EmbedError::Io {
             path: self.path.display().to_string(),
             source,
         };
-        let mut f = std::fs::OpenOptions::new()
-            .append(true)
-            .open(&self.path)
-            .map_err(io)?;
+        // Under the lock, after cutting off what a killed writer left, so that these records
+        // start at a record boundary whoever wrote before.
+        let mut f = open_locked(&self.path).map_err(io)?;
+        let end = repair(&mut f, &self.head, record_len(self.dim())).map_err(io)?;
+        f.seek(SeekFrom::Start(end)).map_err(io)?;
         f.write_all(&buf).map_err(io)
     }
 }
@@ -203,5 +262,112 @@ mod tests {
             vec![vec![3.0, 1.0], vec![1.0, 1.0]]
         );
         assert!(inner2.0.lock().unwrap().is_empty());
+    }
+
+    /// The value `Counting` gives `t`, which the cache must give back.
+    fn truth(t: &str) -> Vec<f32> {
+        vec![t.len() as f32, 1.0]
+    }
+
+    #[test]
+    fn a_torn_record_followed_by_another_writer_gives_no_wrong_vector() {
+        let dir = tempfile::tempdir().unwrap();
+        // Opened before the other writer was killed: it does not know about the torn record.
+        let c = CachedEmbedder::open(Arc::new(Counting::default()), dir.path()).unwrap();
+        // The killed writer: the key of "zz" and half its vector.
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&c.path)
+            .unwrap();
+        f.write_all(&key("zz")).unwrap();
+        f.write_all(&0f32.to_le_bytes()).unwrap();
+        drop(f);
+        assert_eq!(c.embed(&["bbb"]).unwrap(), vec![truth("bbb")]);
+        let inner2 = Arc::new(Counting::default());
+        let c2 = CachedEmbedder::open(inner2.clone(), dir.path()).unwrap();
+        assert_eq!(
+            c2.embed(&["zz", "bbb"]).unwrap(),
+            vec![truth("zz"), truth("bbb")]
+        );
+        // "bbb" was written whole after the torn record and is read back; "zz" never was.
+        assert_eq!(*inner2.0.lock().unwrap(), ["zz"]);
+    }
+
+    #[test]
+    fn a_damaged_record_is_detected_and_embedded_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let inner = Arc::new(Counting::default());
+        let c = CachedEmbedder::open(inner.clone(), dir.path()).unwrap();
+        c.embed(&["a", "bb"]).unwrap();
+        let path = c.path.clone();
+        drop(c);
+        let head = header(inner.as_ref()).len();
+        let mut bytes = std::fs::read(&path).unwrap();
+        assert_eq!(bytes.len(), head + 2 * record_len(2));
+        // A float of the first record zeroed (a block lost in a crash, a flipped bit).
+        bytes[head + 32..head + 36].copy_from_slice(&0f32.to_le_bytes());
+        std::fs::write(&path, &bytes).unwrap();
+        let inner2 = Arc::new(Counting::default());
+        let c2 = CachedEmbedder::open(inner2.clone(), dir.path()).unwrap();
+        assert_eq!(
+            c2.embed(&["a", "bb"]).unwrap(),
+            vec![truth("a"), truth("bb")]
+        );
+        assert_eq!(inner2.0.lock().unwrap().len(), 2, "both embedded again");
+        // Rebuilt: a third process reads both from the file.
+        let inner3 = Arc::new(Counting::default());
+        let c3 = CachedEmbedder::open(inner3.clone(), dir.path()).unwrap();
+        assert_eq!(
+            c3.embed(&["bb", "a"]).unwrap(),
+            vec![truth("bb"), truth("a")]
+        );
+        assert!(inner3.0.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn writers_at_once_lose_nothing_and_mix_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let texts: Vec<String> = (0..400)
+            .map(|i| "x".repeat(i % 37 + 1) + &i.to_string())
+            .collect();
+        std::thread::scope(|s| {
+            for w in 0..4 {
+                let texts = &texts;
+                let dir = dir.path();
+                s.spawn(move || {
+                    // Each its own file handle, as separate processes have.
+                    let c = CachedEmbedder::open(Arc::new(Counting::default()), dir).unwrap();
+                    for chunk in texts[w * 50..w * 50 + 200].chunks(7) {
+                        let refs: Vec<&str> = chunk.iter().map(String::as_str).collect();
+                        c.embed(&refs).unwrap();
+                    }
+                });
+            }
+        });
+        let inner = Arc::new(Counting::default());
+        let c = CachedEmbedder::open(inner.clone(), dir.path()).unwrap();
+        let refs: Vec<&str> = texts[..350].iter().map(String::as_str).collect();
+        let got = c.embed(&refs).unwrap();
+        assert!(refs.iter().zip(&got).all(|(t, v)| *v == truth(t)));
+        assert!(inner.0.lock().unwrap().is_empty(), "every vector was kept");
+    }
+
+    #[test]
+    fn a_cache_of_the_old_layout_is_started_afresh() {
+        let dir = tempfile::tempdir().unwrap();
+        let inner = Arc::new(Counting::default());
+        let c = CachedEmbedder::open(inner.clone(), dir.path()).unwrap();
+        let path = c.path.clone();
+        drop(c);
+        // A version-1 file: same header but the old magic, records without a checksum.
+        let mut old = header(inner.as_ref());
+        old[..8].copy_from_slice(b"TAVEC01\n");
+        old.extend_from_slice(&key("a"));
+        old.extend_from_slice(&[0u8; 8]);
+        std::fs::write(&path, &old).unwrap();
+        let inner2 = Arc::new(Counting::default());
+        let c2 = CachedEmbedder::open(inner2.clone(), dir.path()).unwrap();
+        assert_eq!(c2.embed(&["a"]).unwrap(), vec![truth("a")]);
+        assert_eq!(*inner2.0.lock().unwrap(), ["a"]);
     }
 }

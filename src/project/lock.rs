@@ -28,8 +28,12 @@ pub struct WorkLock {
     made: Vec<PathBuf>,
 }
 
-/// The lock file of the alignment file `alignment`: `.<name>.lock` in the same directory.
+/// The lock file of the alignment file `alignment`: `.<name>.lock` in the same directory. A
+/// symbolic link is followed first: the lock is beside the file it names, so that a command
+/// given the link and one given the file itself (`--alignment`) take the same lock.
 pub(crate) fn lock_path(alignment: &Path) -> PathBuf {
+    let resolved = crate::fsutil::follow_links(alignment);
+    let alignment = resolved.as_deref().unwrap_or(alignment);
     let name = alignment
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -86,6 +90,11 @@ impl WorkLock {
     /// The lock file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The alignment file the lock protects.
+    pub fn alignment(&self) -> &Path {
+        &self.alignment
     }
 }
 

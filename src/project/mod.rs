@@ -227,10 +227,11 @@ impl WorkRef {
         // sentences would leave them and the segment ids would change, for an edit elsewhere.
         if let Some((id, file)) = gone_layers(&o.path, &o.work, &o.alignment).first() {
             return Err(ProjectError::LayerGone(format!(
-                "{}: layer {id} is the file {}, which does not exist (moved or renamed?): \
-                 restore it, or drop the layer from the alignment with tei-align align",
+                "{}: layer {id} is the file {}, {}: restore it, or drop the layer from the \
+                 alignment with tei-align align",
                 o.path.display(),
-                file.display()
+                file.display(),
+                gone_how(file)
             )));
         }
         Ok(o)
@@ -293,20 +294,35 @@ impl WorkRef {
         })
     }
 
-    /// Align `work` (read through [`WorkRef::read_work`]) and write the alignment file, keeping
-    /// what an existing file holds (confirmed links, history) unless `fresh`. Under the work's
-    /// lock; a file that would not change is not rewritten.
+    /// Take the work's lock for `command` (see [`WorkLock`]) before reading anything: `align`
+    /// reads the layers under it, so that a `link` on a sentence added meanwhile waits for the
+    /// alignment instead of being dropped by one made from the layers as they were.
+    pub fn lock(&self, mode: LockMode, command: &str) -> Result<WorkLock> {
+        refuse_work_dir(&self.alignment, &self.dir)?;
+        WorkLock::acquire(&self.alignment, &self.id, mode, command)
+    }
+
+    /// Align `work` (read through [`WorkRef::read_work`] while holding `lock`, from
+    /// [`WorkRef::lock`]) and write the alignment file, keeping what an existing file holds
+    /// (confirmed links, history) unless `fresh`. A file that would not change is not
+    /// rewritten.
     pub fn align(
         &self,
+        lock: &WorkLock,
         work: &Work,
         opts: &WorkOptions,
         fresh: bool,
-        mode: LockMode,
         drop_missing: bool,
     ) -> Result<FileReport> {
         let out = &self.alignment;
         refuse_work_dir(out, &work.dir)?;
-        let _lock = WorkLock::acquire(out, &self.id, mode, "align")?;
+        if lock.alignment() != out.as_path() {
+            return Err(ProjectError::Refused(format!(
+                "{}: the lock held is that of {}, not of this alignment",
+                out.display(),
+                lock.alignment().display()
+            )));
+        }
         let before = read_optional(out)?;
         let existing = match (&before, fresh) {
             (Some(text), false) => Some(
@@ -335,8 +351,8 @@ impl WorkRef {
 }
 
 /// The layers the alignment at `path` names that the work no longer has and whose files are
-/// gone (deleted, moved away, a checkout without them), with the file looked for. A layer
-/// renamed within the work keeps its id and is not gone.
+/// gone (deleted, moved away, a checkout without them, a directory in the file's place), with
+/// the file looked for. A layer renamed within the work keeps its id and is not gone.
 fn gone_layers(path: &Path, work: &Work, al: &WorkAlignment) -> Vec<(String, PathBuf)> {
     let base = path.parent().unwrap_or(Path::new(""));
     al.layer_files
@@ -344,9 +360,19 @@ fn gone_layers(path: &Path, work: &Work, al: &WorkAlignment) -> Vec<(String, Pat
         .filter(|(id, _)| work.layer(id).is_none())
         .filter_map(|(id, file)| {
             let p = crate::fsutil::lexical(&base.join(file.split('#').next().unwrap_or(file)));
-            (!p.exists()).then(|| (id.clone(), p))
+            // `is_file`, not `exists`: the work reads no layer from a directory named `ru.xml`.
+            (!p.is_file()).then(|| (id.clone(), p))
         })
         .collect()
+}
+
+/// How a gone layer's file is missing, for the messages.
+fn gone_how(file: &Path) -> &'static str {
+    if file.is_dir() {
+        "which is a directory, not a file"
+    } else {
+        "which does not exist (moved or renamed?)"
+    }
 }
 
 /// `align` must not drop what a person confirmed because a layer file went missing: a gone
@@ -368,11 +394,12 @@ fn refuse_losing_confirmed(path: &Path, work: &Work, al: &WorkAlignment) -> Resu
             .sum();
         if confirmed > 0 {
             return Err(ProjectError::LayerGone(format!(
-                "{}: layer {id} is the file {}, which does not exist (moved or renamed?), and \
-                 {confirmed} item(s) a person confirmed on its edges would be dropped: restore \
-                 it, or give --drop-missing if the layer was removed on purpose",
+                "{}: layer {id} is the file {}, {}, and {confirmed} item(s) a person \
+                 confirmed on its edges would be dropped: restore it, or give --drop-missing if \
+                 the layer was removed on purpose",
                 path.display(),
-                file.display()
+                file.display(),
+                gone_how(&file)
             )));
         }
     }
@@ -442,25 +469,32 @@ fn read_optional(path: &Path) -> Result<Option<String>> {
     }
 }
 
-/// Write `xml` to `path` atomically if the file still holds what `stamp` describes.
+/// Write `xml` to `path` atomically if the file still holds what `stamp` describes. Checked
+/// when the new file is ready to take the old one's place, so that a save by a program that
+/// does not lock (an editor) in the meantime is not overwritten. (tei-align's own writers
+/// are kept apart by the work's lock.)
 fn write_checked(path: &Path, stamp: &Stamp, xml: &str) -> Result<()> {
-    let now = match std::fs::read(path) {
-        Ok(b) => Stamp::of(Some(&b)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Stamp::of(None),
-        Err(source) => {
-            return Err(ProjectError::Io {
-                path: path.to_owned(),
-                source,
-            });
+    let mut unreadable = None;
+    let unchanged = || match std::fs::read(path) {
+        Ok(b) => Stamp::of(Some(&b)) == *stamp,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Stamp::of(None) == *stamp,
+        Err(e) => {
+            unreadable = Some(e);
+            false
         }
     };
-    if now != *stamp {
-        return Err(ProjectError::Changed {
-            path: path.to_owned(),
-        });
+    if crate::fsutil::write_atomic_if(path, xml.as_bytes(), unchanged)? {
+        return Ok(());
     }
-    crate::fsutil::write_atomic(path, xml.as_bytes())?;
-    Ok(())
+    Err(match unreadable {
+        Some(source) => ProjectError::Io {
+            path: path.to_owned(),
+            source,
+        },
+        None => ProjectError::Changed {
+            path: path.to_owned(),
+        },
+    })
 }
 
 /// Canonical form of a path that may not exist yet: the canonical parent joined with the file

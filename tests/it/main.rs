@@ -39,6 +39,7 @@ mod prov_trial;
 mod readme;
 mod record;
 mod robust_files;
+mod robust_review;
 mod robust_tei;
 mod robust_xml;
 mod segment_cli;
