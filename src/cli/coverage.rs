@@ -16,7 +16,8 @@ pub struct Args {
     /// Print the report as JSON (for scripts) instead of a table.
     #[arg(long)]
     pub json: bool,
-    /// Exit non-zero when the coverage of any derived layer with text is below PCT percent.
+    /// Exit non-zero when the coverage of any derived layer with text is below PCT percent (a
+    /// layer made from several sources: its coverage of all of them together).
     #[arg(long, value_name = "PCT")]
     pub fail_under: Option<f64>,
     /// With --fail-under: pass when no edge can be measured (no derivation edge, or no edge
@@ -110,7 +111,7 @@ fn gate(args: &Args, path: &Path, report: &coverage::CoverageReport) -> anyhow::
         }
         super::ui::warn(&msg);
     }
-    if args.fail_under.is_some() && report.lowest().is_none() && !args.allow_empty {
+    if args.fail_under.is_some() && report.lowest_gate().is_none() && !args.allow_empty {
         return Err(CheckFailed(format!(
             "{}: --fail-under: nothing to measure (no derivation edge whose two layers have \
              text); give --allow-empty to accept that",
@@ -118,17 +119,16 @@ fn gate(args: &Args, path: &Path, report: &coverage::CoverageReport) -> anyhow::
         ))
         .into());
     }
+    // A layer made from several sources is gated on its figure against all of them (a
+    // sentence carried over through the other source is no omission); other layers on their
+    // edge.
     if let Some(limit) = args.fail_under
-        && let Some((edge, pct)) = report.lowest()
+        && let Some((name, pct)) = report.lowest_gate()
         && pct < limit
     {
         return Err(CheckFailed(format!(
-            "{}: coverage of {} → {} is {:.1} %, below {} %",
+            "{}: coverage of {name} is {pct:.1} %, below {limit} %",
             path.display(),
-            edge.source,
-            edge.derived,
-            pct,
-            limit
         ))
         .into());
     }

@@ -1,6 +1,7 @@
 //! The `status` command: review progress per edge.
 
 use std::path::{Path, PathBuf};
+use tei_align::coverage::{LayerCoverage, LayerNote};
 use tei_align::model::{Work, WorkAlignment};
 use tei_align::review;
 
@@ -56,6 +57,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let edges = review::status(&al);
     let overall = review::overall_progress(&edges);
     let texts = tei_align::provenance::digest::check_texts(&work, &al);
+    let several = several_sources(&work, &al);
     if args.json {
         let v = serde_json::json!({
             "alignment": path.display().to_string(),
@@ -65,11 +67,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             // Confirmed items whose sentences were edited since: to review, whatever --doubtful.
             "confirmed_on_another_text": texts.changed,
             "confirmed_text_unknown": texts.unknown.len(),
+            // Layers made from several sources, each against all of them.
+            "several_sources": several.iter().map(several_json).collect::<Vec<_>>(),
         });
         outln!("{}", serde_json::to_string_pretty(&v)?);
         return result;
     }
     print_table(&path, &edges, overall)?;
+    print_several(&several)?;
     if !texts.changed.is_empty() {
         outln!(
             "confirmed on another text (sentences edited since they were confirmed; review): {}",
@@ -80,10 +85,64 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         super::ui::note(&note);
     }
     if args.doubtful {
-        print_doubtful(&work, &al)?;
+        print_doubtful(&work, &al, &several)?;
         print_text_changed(&work, &texts.changed)?;
     }
     result
+}
+
+/// The layers made from several sources, each against all of them: what one edge leaves
+/// without a counterpart and another source accounts for (none if the alignment is broken:
+/// the problems say so).
+fn several_sources(work: &Work, al: &WorkAlignment) -> Vec<LayerCoverage> {
+    tei_align::coverage::report(work, al, &Default::default())
+        .map(|r| r.layers)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|l| l.sources.len() > 1)
+        .collect()
+}
+
+fn ids(v: &[LayerNote]) -> Vec<String> {
+    v.iter().map(|n| n.id.clone()).collect()
+}
+
+fn several_json(l: &LayerCoverage) -> serde_json::Value {
+    serde_json::json!({
+        "layer": l.layer,
+        "sources": l.sources,
+        "from_other_source": ids(&l.from_other_source),
+        "carried_over": ids(&l.carried_over),
+        "added": ids(&l.added),
+        "omitted": ids(&l.omitted),
+    })
+}
+
+/// One line per layer made from several sources.
+fn print_several(several: &[LayerCoverage]) -> anyhow::Result<()> {
+    for l in several {
+        outln!(
+            "{}: {} sentence(s) without a counterpart in one source but linked in another (from \
+             the other source, not additions){}; {} source sentence(s) carried over through \
+             another source (not omissions){}; added in no source: {}",
+            l.name(),
+            l.from_other_source.len(),
+            list(&ids(&l.from_other_source)),
+            l.carried_over.len(),
+            list(&ids(&l.carried_over)),
+            l.added.len()
+        );
+    }
+    Ok(())
+}
+
+/// `: a b c` for a non-empty list.
+fn list(ids: &[String]) -> String {
+    if ids.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", ids.join(" "))
+    }
 }
 
 /// The progress table: one row per edge, then the overall count.
@@ -159,7 +218,11 @@ fn print_text_changed(
 
 /// The doubtful items (automatic links, omissions and additions with cert below
 /// [`review::DOUBTFUL_BELOW`]) with their texts.
-fn print_doubtful(work: &Work, al: &WorkAlignment) -> anyhow::Result<()> {
+fn print_doubtful(
+    work: &Work,
+    al: &WorkAlignment,
+    several: &[LayerCoverage],
+) -> anyhow::Result<()> {
     let idx = review::SentenceIndex::new(work);
     let text = |ids: &[String]| {
         ids.iter()
@@ -184,8 +247,26 @@ fn print_doubtful(work: &Work, al: &WorkAlignment) -> anyhow::Result<()> {
         }
         // An omission or addition the aligner is unsure of, as `coverage` lists it.
         for u in e.unaligned.iter().filter(|u| review::doubtful_unaligned(u)) {
+            // Whether another source of the derived layer accounts for it.
+            let der = al
+                .relations
+                .iter()
+                .find(|r| r.id == e.relation)
+                .map(|r| r.derived.as_str());
+            let other = |pick: fn(&LayerCoverage) -> &[LayerNote]| {
+                several
+                    .iter()
+                    .filter(|l| Some(l.layer.as_str()) == der)
+                    .any(|l| pick(l).iter().any(|n| n.id == u.sentence))
+            };
             let kind = match u.kind {
+                tei_align::model::UnalignedKind::DerivedOnly if other(|l| &l.from_other_source) => {
+                    "0-1, from the other source, not added"
+                }
                 tei_align::model::UnalignedKind::DerivedOnly => "0-1, added",
+                _ if other(|l| &l.carried_over) => {
+                    "1-0, carried over through another source, not omitted"
+                }
                 _ => "1-0, omitted",
             };
             outln!(

@@ -1,21 +1,49 @@
 //! The coverage of one edge: what every link and unaligned ptr says about each sentence of the
 //! two sides (its [`Fate`]), then the figures per block and for the whole edge.
 
+use super::sources::Sources;
 use super::{BlockCoverage, Counts, CoverageError, CoverageOptions, EdgeCoverage, EdgeState};
-use super::{LinkNote, SentenceNote};
+use super::{LayerNote, LinkNote, SentenceNote};
 use crate::model::WorkAlignment;
 use crate::model::{Layer, Link, LinkStatus, Relation, Unaligned, UnalignedKind, Work};
 use std::collections::{BTreeMap, HashMap};
 
 /// What one side's sentence turned out to be along an edge.
-#[derive(Clone, Copy, PartialEq)]
-enum Fate {
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub(super) enum Fate {
     Covered,
     Omitted,
     Added,
     SourceGap,
     DerivedGap,
     Unaccounted,
+    /// A derived sentence without a counterpart in this source that another source of its
+    /// layer links (or has a gap at): not an addition.
+    FromOtherSource,
+    /// A source sentence without a counterpart on this edge carried over into the derived
+    /// layer through another of its sources: not an omission.
+    Carried,
+}
+
+/// How well a sentence is matched on an edge: by its best link.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+pub(super) enum Quality {
+    /// In no link with a counterpart.
+    None,
+    /// Only by doubtful links (or confirmations of a text since edited).
+    Doubtful,
+    /// By a partial link at best.
+    Partial,
+    /// By a link neither partial nor doubtful.
+    Full,
+}
+
+/// The per-sentence outcome of an edge, for the view of a layer against all its sources.
+pub(super) struct Sides {
+    pub(super) src: Vec<Fate>,
+    pub(super) der: Vec<Fate>,
+    pub(super) src_quality: Vec<Quality>,
+    pub(super) der_quality: Vec<Quality>,
 }
 
 fn layer<'a>(work: &'a Work, id: &str, rel: &Relation) -> Result<&'a Layer, CoverageError> {
@@ -74,6 +102,8 @@ struct Fates<'a> {
     src_doubt: Vec<bool>,
     /// Source sentences in a partial link.
     src_partial: Vec<bool>,
+    src_quality: Vec<Quality>,
+    der_quality: Vec<Quality>,
     merged_or_split: Vec<LinkNote>,
     partial: Vec<LinkNote>,
     doubtful: Vec<LinkNote>,
@@ -89,13 +119,17 @@ impl<'a> Fates<'a> {
             der: vec![Fate::Unaccounted; der.sentences.len()],
             src_doubt: vec![false; src.sentences.len()],
             src_partial: vec![false; src.sentences.len()],
+            src_quality: vec![Quality::None; src.sentences.len()],
+            der_quality: vec![Quality::None; der.sentences.len()],
             merged_or_split: Vec::new(),
             partial: Vec::new(),
             doubtful: Vec::new(),
         }
     }
 
-    fn link(&mut self, link: &Link) -> Result<(), CoverageError> {
+    /// Take in one link; `doubtful`: whether it is doubtful for the quality of its sentences
+    /// (as [`Sources::doubtful`]).
+    fn link(&mut self, link: &Link, doubtful: bool) -> Result<(), CoverageError> {
         let what = format!("link {}", link.id);
         let s: Vec<usize> = link
             .source
@@ -119,6 +153,21 @@ impl<'a> Fates<'a> {
         }
         for &i in &d {
             self.der[i] = df;
+        }
+        if !s.is_empty() && !d.is_empty() {
+            let q = if doubtful {
+                Quality::Doubtful
+            } else if link.partial {
+                Quality::Partial
+            } else {
+                Quality::Full
+            };
+            for &i in &s {
+                self.src_quality[i] = self.src_quality[i].max(q);
+            }
+            for &i in &d {
+                self.der_quality[i] = self.der_quality[i].max(q);
+            }
         }
         let verified = matches!(link.status, LinkStatus::Verified { .. });
         let note = || LinkNote {
@@ -234,6 +283,9 @@ impl<'a> Fates<'a> {
             if self.src[i] == Fate::Omitted {
                 c.omitted += 1;
             }
+            if self.src[i] == Fate::Carried {
+                c.carried_over += 1;
+            }
             if self.src[i] == Fate::DerivedGap {
                 c.derived_gap += 1;
                 c.derived_gap_chars += chars(&s.text);
@@ -255,7 +307,8 @@ impl<'a> Fates<'a> {
                 Fate::Covered => c.derived_sentences_covered += 1,
                 Fate::Added => c.added += 1,
                 Fate::SourceGap => c.source_gap += 1,
-                Fate::Omitted | Fate::DerivedGap | Fate::Unaccounted => {}
+                Fate::FromOtherSource => c.from_other_source += 1,
+                Fate::Omitted | Fate::DerivedGap | Fate::Unaccounted | Fate::Carried => {}
             }
         }
         blocks
@@ -274,13 +327,15 @@ fn block<'b>(
     })
 }
 
-/// The coverage of the edge of `rel`.
+/// The coverage of the edge of `rel`, and what it says of each sentence (for the view of its
+/// derived layer against all its sources).
 pub(super) fn edge_coverage(
     work: &Work,
     alignment: &WorkAlignment,
     rel: &Relation,
     opts: &CoverageOptions,
-) -> Result<EdgeCoverage, CoverageError> {
+    sources: &Sources<'_>,
+) -> Result<(EdgeCoverage, Sides), CoverageError> {
     let src = layer(work, &rel.source, rel)?;
     let der = layer(work, &rel.derived, rel)?;
     let state = if !src.has_text() {
@@ -293,7 +348,7 @@ pub(super) fn edge_coverage(
     let mut f = Fates::new(src, der, opts.doubt_below);
     if let Some(edge) = alignment.edges.iter().find(|e| e.relation == rel.id) {
         for link in &edge.links {
-            f.link(link)?;
+            f.link(link, sources.doubtful(link))?;
         }
         for u in &edge.unaligned {
             f.unaligned(u, rel)?;
@@ -303,6 +358,11 @@ pub(super) fn edge_coverage(
         // Nothing in the derived layer can be the translator's addition: the source is lost.
         f.der.fill(Fate::SourceGap);
     }
+    let (from_other_source, carried_over) = if state == EdgeState::Measured {
+        other_sources(&mut f, rel, sources)
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let (mut sblocks, mut dblocks) = (f.source_blocks(), f.derived_blocks());
     let measurable = state == EdgeState::Measured;
     let mut total = Counts::default();
@@ -317,7 +377,7 @@ pub(super) fn edge_coverage(
     total.doubtful = f.doubtful.len();
     total.finish(measurable);
 
-    Ok(EdgeCoverage {
+    let cov = EdgeCoverage {
         relation: rel.id.clone(),
         source: rel.source.clone(),
         derived: rel.derived.clone(),
@@ -329,6 +389,8 @@ pub(super) fn edge_coverage(
         derived_blocks: dblocks.into_values().collect(),
         omitted: Fates::pick(src, &f.src, Fate::Omitted),
         added: Fates::pick(der, &f.der, Fate::Added),
+        from_other_source,
+        carried_over,
         source_gap: Fates::pick(der, &f.der, Fate::SourceGap),
         derived_gap: Fates::pick(src, &f.src, Fate::DerivedGap),
         unaccounted: Fates::pick(src, &f.src, Fate::Unaccounted),
@@ -337,5 +399,53 @@ pub(super) fn edge_coverage(
         partial: f.partial,
         doubtful: f.doubtful,
         confirmed_on_another_text: Vec::new(),
-    })
+    };
+    let sides = Sides {
+        src: f.src,
+        der: f.der,
+        src_quality: f.src_quality,
+        der_quality: f.der_quality,
+    };
+    Ok((cov, sides))
+}
+
+/// On an edge into a layer made from several sources: the derived sentences without a
+/// counterpart here that another source accounts for (no longer additions), and the source
+/// sentences without one carried over through another source (no longer omissions).
+fn other_sources(
+    f: &mut Fates<'_>,
+    rel: &Relation,
+    sources: &Sources<'_>,
+) -> (Vec<LayerNote>, Vec<LayerNote>) {
+    let (mut from, mut carried) = (Vec::new(), Vec::new());
+    if !sources.several(&rel.derived) {
+        return (from, carried);
+    }
+    let der = f.der_ix.layer;
+    for (i, s) in der.sentences.iter().enumerate() {
+        if f.der[i] != Fate::Added {
+            continue;
+        }
+        let e = sources.elsewhere(&rel.derived, &rel.source, &s.id);
+        if !e.is_empty() {
+            f.der[i] = Fate::FromOtherSource;
+            let mut n = LayerNote::new(der, s);
+            n.unmatched_in = vec![rel.source.clone()];
+            n.elsewhere(e);
+            from.push(n);
+        }
+    }
+    let src = f.src_ix.layer;
+    for (i, s) in src.sentences.iter().enumerate() {
+        if f.src[i] != Fate::Omitted {
+            continue;
+        }
+        if let Some(c) = sources.carried(&rel.source, &rel.derived, &s.id) {
+            f.src[i] = Fate::Carried;
+            let mut n = LayerNote::new(src, s);
+            n.carried(c);
+            carried.push(n);
+        }
+    }
+    (from, carried)
 }

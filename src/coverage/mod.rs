@@ -23,8 +23,12 @@
 //! work. A source layer without any text is reported as "no text", never as 0 % coverage.
 
 mod edge;
+mod layer;
+mod sources;
 mod text;
 
+pub use layer::{LayerCounts, LayerCoverage, LayerNote};
+pub use sources::{Carried, Elsewhere, Sources};
 pub use text::to_text;
 
 use crate::model::{Relation, Work, WorkAlignment};
@@ -121,6 +125,11 @@ pub struct CoverageReport {
     /// Derivations the layers' headers declare that the alignment has no edge for
     /// (`"en → ar"`): a layer or a source added after the work was aligned.
     pub missing_edges: Vec<String>,
+    /// One entry per derived layer, in derivation order: the layer against *all* its sources
+    /// (for a layer with one source, the figures of its edge). A sentence without a
+    /// counterpart in one source but linked in another is from the other source, not an
+    /// addition; a source sentence carried over through another source is not an omission.
+    pub layers: Vec<LayerCoverage>,
 }
 
 impl CoverageReport {
@@ -167,6 +176,35 @@ impl CoverageReport {
             .filter_map(|e| e.total.coverage_pct.map(|p| (e, p)))
             .min_by(|a, b| a.1.total_cmp(&b.1))
     }
+
+    /// The figures a gate (`--fail-under`) compares, named: for a layer made from several
+    /// sources its figure against all of them (`"cs (from grc, en)"`), for any other derived
+    /// layer the figure of its edge (`"cs → en"`); only those that can be measured.
+    pub fn gate_figures(&self) -> Vec<(String, f64)> {
+        let several: Vec<&LayerCoverage> =
+            self.layers.iter().filter(|l| l.sources.len() > 1).collect();
+        let mut out: Vec<(String, f64)> = self
+            .edges
+            .iter()
+            .filter(|e| !several.iter().any(|l| l.layer == e.derived))
+            .filter_map(|e| {
+                let p = e.total.coverage_pct?;
+                Some((format!("{} → {}", e.source, e.derived), p))
+            })
+            .collect();
+        out.extend(several.iter().filter_map(|l| {
+            let p = l.total.coverage_pct?;
+            Some((l.name(), p))
+        }));
+        out
+    }
+
+    /// The lowest of [`CoverageReport::gate_figures`].
+    pub fn lowest_gate(&self) -> Option<(String, f64)> {
+        self.gate_figures()
+            .into_iter()
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+    }
 }
 
 /// Whether an edge can be measured at all.
@@ -202,10 +240,18 @@ pub struct EdgeCoverage {
     pub source_blocks: Vec<BlockCoverage>,
     /// Figures per block of the derived layer (derived sentences, additions, source gaps).
     pub derived_blocks: Vec<BlockCoverage>,
-    /// Source sentences the derived layer omits (1-0).
+    /// Source sentences the derived layer omits (1-0), not carried over through another source.
     pub omitted: Vec<SentenceNote>,
-    /// Derived sentences with no source counterpart (0-1).
+    /// Derived sentences with no source counterpart (0-1) that no other source of the derived
+    /// layer accounts for: additions.
     pub added: Vec<SentenceNote>,
+    /// Derived sentences with no counterpart in this source (0-1) that another source of the
+    /// derived layer links, or has a gap at: from the other source, not additions (only on
+    /// an edge into a layer made from several sources).
+    pub from_other_source: Vec<LayerNote>,
+    /// Source sentences with no counterpart on this edge (1-0) whose counterpart in another
+    /// source of the derived layer is linked into it: carried over, not omitted (ditto).
+    pub carried_over: Vec<LayerNote>,
     /// Derived sentences whose source counterpart is lost in a gap of the source witness.
     pub source_gap: Vec<SentenceNote>,
     /// Source sentences whose counterpart is lost in a gap of the derived witness: not omissions.
@@ -247,10 +293,17 @@ pub struct Counts {
     pub source_sentences_partial: usize,
     /// Partial links (in a block: those of its source sentences).
     pub partial: usize,
-    /// Omitted source sentences (1-0).
+    /// Omitted source sentences (1-0), not carried over through another source.
     pub omitted: usize,
-    /// Added derived sentences (0-1).
+    /// Added derived sentences (0-1) that no other source accounts for.
     pub added: usize,
+    /// Derived sentences without a counterpart here (0-1) that another source of the derived
+    /// layer accounts for: not additions.
+    pub from_other_source: usize,
+    /// Source sentences without a counterpart here (1-0) carried over into the derived layer
+    /// through another of its sources: not omissions, but not in `source_sentences_covered`
+    /// (the edge's own figure) either.
+    pub carried_over: usize,
     /// Derived sentences without counterpart because of a gap in the source witness.
     pub source_gap: usize,
     /// Source sentences without counterpart because of a gap in the derived witness (not in the
@@ -281,6 +334,8 @@ impl Counts {
         self.partial += o.partial;
         self.omitted += o.omitted;
         self.added += o.added;
+        self.from_other_source += o.from_other_source;
+        self.carried_over += o.carried_over;
         self.source_gap += o.source_gap;
         self.derived_gap += o.derived_gap;
         self.derived_gap_chars += o.derived_gap_chars;
@@ -368,8 +423,18 @@ pub fn report(
     let mut edges = Vec::new();
     let mut total = Counts::default();
     let mut texts = crate::provenance::digest::check_texts(work, alignment).changed;
+    let without_text = work
+        .layers
+        .iter()
+        .filter(|l| !l.has_text())
+        .map(|l| l.id.clone())
+        .collect();
+    let changed = texts.iter().map(|c| c.item.clone()).collect();
+    let sources = Sources::new(alignment, without_text, opts.doubt_below, changed);
+    let mut sides = Vec::new();
     for rel in relations_in_order(work, alignment) {
-        let mut edge = edge_coverage(work, alignment, rel, opts)?;
+        let (mut edge, s) = edge_coverage(work, alignment, rel, opts, &sources)?;
+        sides.push(s);
         let (mine, rest) = texts.into_iter().partition(|c| c.relation == rel.id);
         edge.confirmed_on_another_text = mine;
         texts = rest;
@@ -391,12 +456,14 @@ pub fn report(
         })
         .map(|(src, der)| format!("{src} → {der}"))
         .collect();
+    let layers = layer::layers(work, &edges, &sides, &sources);
     Ok(CoverageReport {
         work: alignment.work.clone(),
         doubt_below: opts.doubt_below,
         edges,
         total,
         missing_edges,
+        layers,
     })
 }
 

@@ -2,7 +2,7 @@
 //! whole work, then per measured edge the blocks worth a look and the sentences and links named.
 
 use super::{BlockCoverage, Counts, CoverageReport, EdgeCoverage, EdgeState};
-use super::{LinkNote, SentenceNote};
+use super::{LayerCoverage, LayerNote, LinkNote, SentenceNote};
 use std::fmt::Write;
 
 fn pct(p: Option<f64>) -> String {
@@ -38,7 +38,14 @@ pub fn to_text(report: &CoverageReport) -> String {
         );
         return o;
     }
-    let _ = writeln!(
+    // Two more columns where a layer is made from several sources.
+    let several: Vec<&LayerCoverage> = report
+        .layers
+        .iter()
+        .filter(|l| l.sources.len() > 1)
+        .collect();
+    let wide = !several.is_empty();
+    let _ = write!(
         o,
         "{:<12} {:>9} {:>9} {:>9} {:>5} {:>7} {:>7} {:>6} {:>10} {:>11} {:>8} {:>8}",
         "edge",
@@ -54,10 +61,18 @@ pub fn to_text(report: &CoverageReport) -> String {
         "n:m",
         "doubtful"
     );
-    for e in &report.edges {
-        edge_row(&mut o, e);
+    if wide {
+        let _ = write!(o, " {:>8} {:>9}", "carried", "other-src");
     }
-    counts_row(&mut o, "whole work", &report.total);
+    o.push('\n');
+    for e in &report.edges {
+        edge_row(&mut o, e, wide);
+    }
+    counts_row(&mut o, "whole work", &report.total, wide);
+    for l in &several {
+        let _ = writeln!(o);
+        layer_summary(&mut o, l);
+    }
     for e in report
         .edges
         .iter()
@@ -66,13 +81,172 @@ pub fn to_text(report: &CoverageReport) -> String {
         let _ = writeln!(o);
         blocks(&mut o, e);
         sentence_lists(&mut o, e);
+        other_source_lists(&mut o, e);
         link_lists(&mut o, e);
+    }
+    for l in several.iter().filter(|l| l.state == EdgeState::Measured) {
+        layer_lists(&mut o, l);
     }
     o
 }
 
+/// A layer made from several sources against all of them: the figures `--fail-under`
+/// compares for it.
+fn layer_summary(o: &mut String, l: &LayerCoverage) {
+    let t = &l.total;
+    let _ = writeln!(
+        o,
+        "{} against all its sources ({}): what --fail-under compares for it",
+        l.layer,
+        l.sources.join(", ")
+    );
+    if l.state != EdgeState::Measured {
+        let _ = writeln!(o, "  no text: nothing to measure");
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "  sentences of its sources with a counterpart: {}/{} ({}), characters {}: {} on their own \
+         edge, {} carried over through another source; omitted {}; derived-gap {}; partial {}",
+        t.source_sentences_covered + t.source_sentences_carried,
+        t.source_sentences - t.derived_gap,
+        pct(t.coverage_pct),
+        pct(t.char_coverage_pct),
+        t.source_sentences_covered,
+        t.source_sentences_carried,
+        t.omitted,
+        t.derived_gap,
+        t.source_sentences_partial
+    );
+    let _ = writeln!(
+        o,
+        "  sentences of {}: {}; linked in a source {} (in full {}, partial at best {}, only \
+         doubtful {}); from the other source {}; added {}; source-gap {}",
+        l.layer,
+        t.derived_sentences,
+        t.derived_matched,
+        t.derived_full,
+        t.derived_partial,
+        t.derived_doubtful,
+        t.from_other_source,
+        t.added,
+        t.source_gap
+    );
+}
+
+/// The sentences a layer made from several sources is judged by, named.
+fn layer_lists(o: &mut String, l: &LayerCoverage) {
+    let _ = writeln!(o);
+    let _ = writeln!(o, "{} against all its sources:", l.layer);
+    let mut any = false;
+    let lists: [(&str, &Vec<LayerNote>); 6] = [
+        (
+            "from the other source (no counterpart in one source, linked in another: not additions)",
+            &l.from_other_source,
+        ),
+        (
+            "carried over (no counterpart on their own edge, linked through another source: not omissions)",
+            &l.carried_over,
+        ),
+        ("added (linked in no source)", &l.added),
+        ("omitted (in every path tried)", &l.omitted),
+        ("past a gap of a source witness", &l.source_gap),
+        (
+            "linked, but not in full (partial or doubtful links only)",
+            &l.not_in_full,
+        ),
+    ];
+    for (title, list) in lists {
+        if list.is_empty() {
+            continue;
+        }
+        any = true;
+        let _ = writeln!(o, "  {title}:");
+        for n in list {
+            let _ = writeln!(o, "    {:<10} {}", n.id, clip(&n.text, 50));
+            let _ = writeln!(o, "               {}", layer_note_why(n));
+        }
+    }
+    if !any {
+        let _ = writeln!(
+            o,
+            "  every sentence linked in full in a source; nothing omitted"
+        );
+    }
+}
+
+/// What the sources say of a sentence, in words.
+pub(crate) fn layer_note_why(n: &LayerNote) -> String {
+    let mut why = Vec::new();
+    if !n.matched_in.is_empty() {
+        why.push(format!(
+            "linked in {} ({})",
+            n.matched_in.join(", "),
+            n.links.join(" ")
+        ));
+    }
+    if let Some(by) = &n.matched_by {
+        why.push(format!("{by} at best"));
+    }
+    if !n.unmatched_in.is_empty() {
+        why.push(format!("no counterpart in {}", n.unmatched_in.join(", ")));
+    }
+    if !n.gap_in.is_empty() {
+        why.push(format!(
+            "the witness of {} has a gap here",
+            n.gap_in.join(", ")
+        ));
+    }
+    if let Some(c) = &n.carried {
+        let mut flags = String::new();
+        if c.partial {
+            flags.push_str(", partial");
+        }
+        if c.doubtful {
+            flags.push_str(", doubtful");
+        }
+        why.push(format!(
+            "carried over through {}: {} ↔ {} ↔ {} ({}{flags})",
+            c.via,
+            n.id,
+            c.through.join(" "),
+            c.derived.join(" "),
+            c.links.join(" ")
+        ));
+    }
+    if !n.tried.is_empty() {
+        why.push(format!("tried {}", n.tried.join("; ")));
+    }
+    why.join("; ")
+}
+
+/// On an edge into a layer made from several sources: what this edge alone leaves without a
+/// counterpart but another source accounts for.
+fn other_source_lists(o: &mut String, e: &EdgeCoverage) {
+    let lists: [(&str, &Vec<LayerNote>); 2] = [
+        (
+            "no counterpart here, from the other source (not additions)",
+            &e.from_other_source,
+        ),
+        (
+            "no counterpart here, carried over through another source (not omissions)",
+            &e.carried_over,
+        ),
+    ];
+    for (title, list) in lists {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(o, "  {title}:");
+        for n in list {
+            let _ = writeln!(o, "    {:<10} {}", n.id, clip(&n.text, 50));
+            let _ = writeln!(o, "               {}", layer_note_why(n));
+        }
+    }
+}
+
 /// An edge's row of the table, or why it has no figures.
-fn edge_row(o: &mut String, e: &EdgeCoverage) {
+fn edge_row(o: &mut String, e: &EdgeCoverage, wide: bool) {
     let name = format!("{} → {}", e.source, e.derived);
     match e.state {
         EdgeState::NoSourceText => {
@@ -89,13 +263,13 @@ fn edge_row(o: &mut String, e: &EdgeCoverage) {
                 name, e.derived
             );
         }
-        EdgeState::Measured => counts_row(o, &name, &e.total),
+        EdgeState::Measured => counts_row(o, &name, &e.total, wide),
     }
 }
 
 /// One row of figures.
-fn counts_row(o: &mut String, name: &str, t: &Counts) {
-    let _ = writeln!(
+fn counts_row(o: &mut String, name: &str, t: &Counts, wide: bool) {
+    let _ = write!(
         o,
         "{:<12} {:>9} {:>9} {:>9} {:>5} {:>7} {:>7} {:>6} {:>10} {:>11} {:>8} {:>8}",
         name,
@@ -116,6 +290,10 @@ fn counts_row(o: &mut String, name: &str, t: &Counts) {
         t.merged_or_split,
         t.doubtful
     );
+    if wide {
+        let _ = write!(o, " {:>8} {:>9}", t.carried_over, t.from_other_source);
+    }
+    o.push('\n');
 }
 
 /// The blocks of either side with something to look at; the rest are summed up in one line.

@@ -612,6 +612,13 @@ pub(crate) struct SentenceMarks {
     /// Confirmed items of it whose sentences were edited since they were confirmed, each as
     /// "a.cs-en.5 (en.s5 edited since)": confirmed on another text, to review.
     pub text_changed: Vec<String>,
+    /// A sentence of a layer made from several sources without a counterpart in one of them
+    /// that another accounts for, in words ("no counterpart in en; linked in grc"): from the
+    /// other source, not an addition.
+    pub from_other_source: Vec<String>,
+    /// A source sentence without a counterpart on an edge but carried over into its derived
+    /// layer through another source, in words ("cs, through grc"): not an omission.
+    pub carried_in: Vec<String>,
 }
 
 /// Marks of every sentence, by id.
@@ -621,6 +628,12 @@ pub(crate) fn sentence_marks(
     without_text: &HashSet<&str>,
 ) -> BTreeMap<String, SentenceMarks> {
     let mut m: BTreeMap<String, SentenceMarks> = BTreeMap::new();
+    let sources = crate::coverage::Sources::new(
+        alignment,
+        without_text.iter().map(|s| (*s).to_owned()).collect(),
+        opts.coverage.doubt_below,
+        HashSet::new(),
+    );
     let source_of = |rel: &str| {
         alignment
             .relations
@@ -659,23 +672,35 @@ pub(crate) fn sentence_marks(
             }
             if l.derived.is_empty() {
                 for id in &l.source {
-                    m.entry(id.clone())
-                        .or_default()
-                        .omitted_in
-                        .push(derived_of(&edge.relation));
+                    let e = m.entry(id.clone()).or_default();
+                    omitted(
+                        e,
+                        &sources,
+                        source_of(&edge.relation),
+                        &derived_of(&edge.relation),
+                        id,
+                    );
                 }
             }
             if l.source.is_empty() {
                 for id in &l.derived {
-                    m.entry(id.clone()).or_default().added = true;
+                    let e = m.entry(id.clone()).or_default();
+                    added(
+                        e,
+                        &sources,
+                        source_of(&edge.relation),
+                        &derived_of(&edge.relation),
+                        id,
+                    );
                 }
             }
         }
         for u in &edge.unaligned {
             let e = m.entry(u.sentence.clone()).or_default();
+            let (src, der) = (source_of(&edge.relation), derived_of(&edge.relation));
             match u.kind {
-                UnalignedKind::SourceOnly => e.omitted_in.push(derived_of(&edge.relation)),
-                UnalignedKind::DerivedOnly => e.added = true,
+                UnalignedKind::SourceOnly => omitted(e, &sources, src, &der, &u.sentence),
+                UnalignedKind::DerivedOnly => added(e, &sources, src, &der, &u.sentence),
                 // Every sentence of a layer whose source has no text at all lies "past a gap";
                 // the column of the lost source says so once, marking each would be noise.
                 UnalignedKind::SourceGap => {
@@ -686,6 +711,44 @@ pub(crate) fn sentence_marks(
         }
     }
     m
+}
+
+/// Mark source sentence `id` omitted in `der`, or carried over into it through another source.
+fn omitted(
+    e: &mut SentenceMarks,
+    sources: &crate::coverage::Sources<'_>,
+    src: &str,
+    der: &str,
+    id: &str,
+) {
+    match sources.carried(src, der, id) {
+        Some(c) => e.carried_in.push(format!("{der}, through {}", c.via)),
+        None => e.omitted_in.push(der.to_owned()),
+    }
+}
+
+/// Mark derived sentence `id` (of `der`) added, or from another source of `der`.
+fn added(
+    e: &mut SentenceMarks,
+    sources: &crate::coverage::Sources<'_>,
+    src: &str,
+    der: &str,
+    id: &str,
+) {
+    let other = sources.elsewhere(der, src, id);
+    if !other.matched_in.is_empty() {
+        e.from_other_source.push(format!(
+            "no counterpart in {src}; linked in {}",
+            other.matched_in.join(", ")
+        ));
+    } else if !other.gap_in.is_empty() {
+        e.from_other_source.push(format!(
+            "no counterpart in {src}; the witness of {} has a gap here",
+            other.gap_in.join(", ")
+        ));
+    } else {
+        e.added = true;
+    }
 }
 
 #[cfg(test)]

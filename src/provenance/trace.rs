@@ -165,6 +165,11 @@ pub struct TraceStep {
     /// or added): `en.s12 new after en.s5`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub new_beside: Vec<String>,
+    /// For a sentence without a counterpart on an edge into a layer made from several sources,
+    /// what the other sources say, in words: "from the other source: linked in grc
+    /// (a.grc-cs.6), not an addition", or "carried over through grc (…), not an omission".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other_source: Option<String>,
 }
 
 /// Errors of tracing.
@@ -189,9 +194,20 @@ pub fn trace(
         .ok_or_else(|| TraceError::NotFound(sentence.to_owned()))?;
     let ids: Vec<String> = alignment.layer_files.keys().cloned().collect();
     let order = derivation_order(&ids, &alignment.relations);
+    let without_text = layers
+        .values()
+        .filter(|l| !l.has_text())
+        .map(|l| l.id.clone())
+        .collect();
+    let sources = crate::coverage::Sources::new(
+        alignment,
+        without_text,
+        crate::coverage::DEFAULT_DOUBT_BELOW,
+        Default::default(),
+    );
     let out = order
         .iter()
-        .map(|lid| trace_layer(alignment, seg, lid, layers))
+        .map(|lid| trace_layer(alignment, seg, lid, layers, &sources))
         .collect();
     let home = seg
         .members
@@ -217,6 +233,7 @@ fn trace_layer(
     seg: &Segment,
     lid: &str,
     layers: &BTreeMap<String, Layer>,
+    sources: &crate::coverage::Sources<'_>,
 ) -> TraceLayer {
     let layer = layers.get(lid);
     // Every edge into the layer: a layer may be made from several sources.
@@ -249,7 +266,11 @@ fn trace_layer(
             Some(
                 seg.chain
                     .iter()
-                    .filter_map(move |cid| step(r, e, cid, layers)),
+                    .filter_map(move |cid| step(r, e, cid, layers))
+                    .map(move |mut s| {
+                        s.other_source = other_source(r, &s, sources);
+                        s
+                    }),
             )
         })
         .flatten()
@@ -315,6 +336,7 @@ fn step(
             confirmed_text,
             edited,
             new_beside,
+            other_source: None,
         });
     }
     let u = e.unaligned.iter().find(|u| u.id == cid)?;
@@ -344,7 +366,49 @@ fn step(
         confirmed_text,
         edited,
         new_beside,
+        other_source: None,
     })
+}
+
+/// What the other sources of a layer made from several say of a step that leaves a sentence
+/// without a counterpart (`crate::coverage::Sources`), in words.
+fn other_source(
+    r: &Relation,
+    s: &TraceStep,
+    sources: &crate::coverage::Sources<'_>,
+) -> Option<String> {
+    if !sources.several(&r.derived) || s.kind.ends_with("gap") {
+        return None;
+    }
+    match (s.source.as_slice(), s.derived.as_slice()) {
+        ([], [d]) => {
+            let e = sources.elsewhere(&r.derived, &r.source, d);
+            if !e.matched_in.is_empty() {
+                Some(format!(
+                    "from the other source: linked in {} ({}), not an addition",
+                    e.matched_in.join(", "),
+                    e.links.join(" ")
+                ))
+            } else if !e.gap_in.is_empty() {
+                Some(format!(
+                    "the witness of {} has a gap here: not an addition",
+                    e.gap_in.join(", ")
+                ))
+            } else {
+                None
+            }
+        }
+        ([x], []) => sources.carried(&r.source, &r.derived, x).map(|c| {
+            format!(
+                "carried over through {}: {x} ↔ {} ↔ {} ({}), not an omission",
+                c.via,
+                c.through.join(" "),
+                c.derived.join(" "),
+                c.links.join(" ")
+            )
+        }),
+        _ => None,
+    }
 }
 
 /// Whether a confirmed item's sentences (layer, id) read as when it was confirmed, the ones
@@ -610,6 +674,16 @@ impl TraceStep {
             )
         };
         let what = match (s.what.as_str(), s.kind.as_str()) {
+            // A sentence another source of a layer made from several accounts for.
+            (_, k) if s.other_source.is_some() => format!(
+                "{}no counterpart on this edge; {}",
+                if s.what == "link" {
+                    format!("link {k}, ")
+                } else {
+                    String::new()
+                },
+                s.other_source.as_deref().unwrap_or_default()
+            ),
             ("link", k) if s.partial => {
                 format!("link {k}, partial (one side covers clearly less than the other)")
             }

@@ -22,6 +22,7 @@ mod common;
 mod confirmed_text;
 mod coverage;
 mod coverage_cli;
+mod coverage_sources;
 mod derived_gap;
 mod e5_equivalence;
 mod edition;

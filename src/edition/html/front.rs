@@ -217,6 +217,45 @@ pub(super) fn witnesses(o: &mut String, ctx: &Ctx) {
     o.push_str("</div></section>\n");
 }
 
+/// The rows of the coverage table for the layers made from several sources: each against all
+/// of them (what `coverage --fail-under` compares for it).
+fn several_sources(o: &mut String, report: &coverage::CoverageReport) {
+    for l in report.layers.iter().filter(|l| l.sources.len() > 1) {
+        let t = &l.total;
+        let cov = match t.coverage_pct {
+            Some(p) => format!(
+                "{}/{} sentences of its sources ({p:.1} %)",
+                t.source_sentences_covered + t.source_sentences_carried,
+                t.source_sentences - t.derived_gap
+            ),
+            None => "no text".to_owned(),
+        };
+        let mut m = Vec::new();
+        for (n, what) in [
+            (t.omitted, "omitted"),
+            (t.source_sentences_carried, "carried over"),
+            (t.added, "added"),
+            (t.from_other_source, "from the other source"),
+            (t.source_gap, "past a gap in a source"),
+            (t.derived_gap, "past a gap in the derived witness"),
+            (t.derived_partial, "linked partially at best"),
+            (t.derived_doubtful, "linked only doubtfully"),
+        ] {
+            if n > 0 {
+                m.push(format!("{n} {what}"));
+            }
+        }
+        let _ = writeln!(
+            o,
+            "<tr><td>{} against all its sources ({})</td><td>{}</td><td>{}</td></tr>",
+            escape(&l.layer),
+            escape(&l.sources.join(", ")),
+            escape(&cov),
+            escape(&m.join(", "))
+        );
+    }
+}
+
 pub(super) fn upper_first(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
@@ -271,7 +310,12 @@ pub(super) fn about(o: &mut String, ctx: &Ctx, opts: &EditionOptions) -> Result<
         let mut m = Vec::new();
         for (n, what) in [
             (t.omitted, "omitted"),
+            (
+                t.carried_over,
+                "carried over through another source (not omitted)",
+            ),
             (t.added, "added"),
+            (t.from_other_source, "from the other source (not added)"),
             (t.source_gap, "past a gap in the source"),
             (t.derived_gap, "past a gap in the derived witness"),
             (t.merged_or_split, "merged/split"),
@@ -290,7 +334,14 @@ pub(super) fn about(o: &mut String, ctx: &Ctx, opts: &EditionOptions) -> Result<
             escape(&m.join(", "))
         );
     }
+    several_sources(o, &report);
     o.push_str("</table></details></section>\n");
+    let legend_more = if report.layers.iter().any(|l| l.sources.len() > 1) {
+        "<li><span class=\"s other-source\">blue bar</span> from the other source: no counterpart in one source of a layer made from several, linked in another (not added)</li>\
+         <li><span class=\"s carried\">double bar</span> not omitted: no counterpart on its own edge, carried over through another source</li>"
+    } else {
+        ""
+    };
     let _ = write!(
         o,
         "<div class=\"legend\" role=\"group\" aria-labelledby=\"legend-h\"><h2 id=\"legend-h\">Legend</h2><ul>\
@@ -298,7 +349,7 @@ pub(super) fn about(o: &mut String, ctx: &Ctx, opts: &EditionOptions) -> Result<
          <li><span class=\"s omitted\">marked red on the left</span> omitted in a derived layer</li>\
          <li><span class=\"s added\">green</span> added: no counterpart in the source</li>\
          <li><span class=\"s source-gap\">dashed</span> the source witness has a gap here</li>\
-         <li><span class=\"s derived-gap\">dotted</span> not omitted: the derived witness has a gap here</li>\
+         <li><span class=\"s derived-gap\">dotted</span> not omitted: the derived witness has a gap here</li>{legend_more}\
          <li><span class=\"s doubtful\">wavy, with ?</span> doubtful link (the aligner's confidence is below {})</li>\
          <li><span class=\"s partial\">dashed underline</span> partial: one side covers clearly less than the other</li><li><span class=\"s nm\">n:m</span> merged or split</li>\
          <li><span class=\"s verified\">✓</span> confirmed by an editor (the panel says who and when)</li>\

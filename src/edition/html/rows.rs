@@ -20,6 +20,9 @@ pub(super) struct Step {
     pub(super) status: String,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub(super) doubtful: bool,
+    /// A 0-1 on this edge that another source of the layer accounts for (not for the script).
+    #[serde(skip)]
+    pub(super) from_other: bool,
 }
 
 /// What the page's script knows of a segment: its members per layer and its chain.
@@ -127,6 +130,21 @@ pub(super) fn looks(
                 if m.added {
                     add("added", "added: no counterpart in the source".into());
                 }
+                if !m.from_other_source.is_empty() {
+                    add(
+                        "other-source",
+                        format!(
+                            "from the other source, not added: {}",
+                            m.from_other_source.join("; ")
+                        ),
+                    );
+                }
+                if !m.carried_in.is_empty() {
+                    add(
+                        "carried",
+                        format!("not omitted: carried over into {}", m.carried_in.join("; ")),
+                    );
+                }
                 if m.source_gap {
                     add("source-gap", "the source witness has a gap here".into());
                 }
@@ -185,6 +203,17 @@ pub(super) fn looks(
 pub(super) fn steps(work: &Work, alignment: &WorkAlignment, opts: &EditionOptions) -> Steps {
     let name = |id: &str| agent_name(work, alignment, id);
     let mut out = HashMap::new();
+    let sources = crate::coverage::Sources::new(
+        alignment,
+        work.layers
+            .iter()
+            .filter(|l| !l.has_text())
+            .map(|l| l.id.clone())
+            .collect(),
+        opts.coverage.doubt_below,
+        HashSet::new(),
+    );
+
     // Confirmed items whose sentences were edited since: their panel says so.
     let changed: HashMap<String, String> = crate::provenance::digest::check_texts(work, alignment)
         .changed
@@ -227,6 +256,7 @@ pub(super) fn steps(work: &Work, alignment: &WorkAlignment, opts: &EditionOption
                 cert: cert.filter(|_| !verified).map(shown_cert),
                 status,
                 doubtful: doubtful && !verified,
+                from_other: false,
             }
         };
         for l in &edge.links {
@@ -248,16 +278,7 @@ pub(super) fn steps(work: &Work, alignment: &WorkAlignment, opts: &EditionOption
             );
         }
         for u in &edge.unaligned {
-            let what = match u.kind {
-                UnalignedKind::SourceOnly => format!("{} omits it", rel.derived),
-                UnalignedKind::DerivedOnly => format!("added in {}", rel.derived),
-                UnalignedKind::SourceGap => {
-                    format!("the source witness {} has a gap here", rel.source)
-                }
-                UnalignedKind::DerivedGap => {
-                    format!("the derived witness {} has a gap here", rel.derived)
-                }
-            };
+            let (what, from_other) = unaligned_what(rel, u, &sources);
             let s = step(
                 &u.id,
                 format!("no counterpart: {what} ({})", u.id),
@@ -269,7 +290,12 @@ pub(super) fn steps(work: &Work, alignment: &WorkAlignment, opts: &EditionOption
             );
             out.insert(
                 u.id.clone(),
-                (rel.source.clone(), rel.derived.clone(), Some(u.kind), s),
+                (
+                    rel.source.clone(),
+                    rel.derived.clone(),
+                    Some(u.kind),
+                    Step { from_other, ..s },
+                ),
             );
         }
     }
@@ -283,6 +309,50 @@ fn shown_cert(x: f64) -> f64 {
     (x * 1000.0 + 1e-6).floor() / 1000.0
 }
 
+/// What an unaligned ptr of the edge of `rel` says, in words, and whether it is a 0-1 that
+/// another source of a layer made from several accounts for.
+fn unaligned_what(
+    rel: &crate::model::Relation,
+    u: &crate::model::Unaligned,
+    sources: &crate::coverage::Sources<'_>,
+) -> (String, bool) {
+    let what = match u.kind {
+        UnalignedKind::SourceOnly => {
+            match sources.carried(&rel.source, &rel.derived, &u.sentence) {
+                Some(c) => format!(
+                    "not on this edge, but carried over into {} through {} ({}): not an omission",
+                    rel.derived,
+                    c.via,
+                    c.links.join(" ")
+                ),
+                None => format!("{} omits it", rel.derived),
+            }
+        }
+        UnalignedKind::DerivedOnly => {
+            let other = sources.elsewhere(&rel.derived, &rel.source, &u.sentence);
+            if other.is_empty() {
+                format!("added in {}", rel.derived)
+            } else {
+                let why = if other.matched_in.is_empty() {
+                    format!("the witness of {} has a gap here", other.gap_in.join(", "))
+                } else {
+                    format!("linked in {}", other.matched_in.join(", "))
+                };
+                let what = format!(
+                    "none in {}; {} has it from the other source ({why}): not an addition",
+                    rel.source, rel.derived
+                );
+                return (what, true);
+            }
+        }
+        UnalignedKind::SourceGap => format!("the source witness {} has a gap here", rel.source),
+        UnalignedKind::DerivedGap => {
+            format!("the derived witness {} has a gap here", rel.derived)
+        }
+    };
+    (what, false)
+}
+
 pub(super) type UnalignedKindOr = Option<UnalignedKind>;
 pub(super) type Steps = HashMap<String, (String, String, UnalignedKindOr, Step)>;
 
@@ -291,7 +361,7 @@ pub(super) fn empty_cell(lid: &str, rows: &[&Row], steps: &Steps) -> String {
     let mut why: Vec<(&str, String)> = Vec::new();
     for row in rows {
         for c in &row.chain {
-            let Some((src, der, Some(kind), _)) = steps.get(bare(c)) else {
+            let Some((src, der, Some(kind), step)) = steps.get(bare(c)) else {
                 continue;
             };
             let w = match kind {
@@ -304,6 +374,10 @@ pub(super) fn empty_cell(lid: &str, rows: &[&Row], steps: &Steps) -> String {
                 UnalignedKind::DerivedGap if der == lid => {
                     ("m-gap", "not in this witness: it has a gap here".to_owned())
                 }
+                UnalignedKind::DerivedOnly if src == lid && step.from_other => (
+                    "m-none",
+                    format!("no counterpart here ({der} has it from another source)"),
+                ),
                 UnalignedKind::DerivedOnly if src == lid => {
                     ("m-none", format!("no counterpart here (added in {der})"))
                 }
