@@ -14,6 +14,10 @@ pub struct Agent {
     pub name: String,
     /// What they did (e.g. `translator`, `publisher`, `transcriber`, `editor`).
     pub role: String,
+    /// An organisation (a project, a team, a publisher), named with `orgName`, not `persName`:
+    /// a project that corrected a text is no person.
+    #[serde(default)]
+    pub org: bool,
 }
 
 /// How a layer was made from its source layer.

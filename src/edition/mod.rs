@@ -325,7 +325,21 @@ pub fn to_tei(work: &Work, alignment: &WorkAlignment) -> Result<String, EditionE
     );
     let agents: Vec<crate::model::Agent> = all_agents(work, alignment)
         .into_iter()
-        .map(|(id, name, role)| crate::model::Agent { id, name, role })
+        .map(|(id, name, role)| {
+            // An organisation stays one: as the layers or the alignment record it.
+            let org = work
+                .layers
+                .iter()
+                .flat_map(|l| &l.agents)
+                .chain(&alignment.agents)
+                .any(|a| a.id == id && a.org);
+            crate::model::Agent {
+                id,
+                name,
+                role,
+                org,
+            }
+        })
         .collect();
     for agent in &agents {
         items::resp_stmt(&mut o, &mut ids, agent);

@@ -3,7 +3,10 @@
 //! `fromDoc` is the source layer, `toDoc` the derived one, and `xtargets` lists the `fromDoc`
 //! ids first. A 1-0 or 0-1 bead has an empty side. Besides `certainty` and `id` (which OPUS
 //! uses), each link carries `status="man|auto"` and, when confirmed, `resp` and `when`, so a
-//! round trip keeps the review state; tools that do not know them ignore them.
+//! round trip keeps the review state, and `subtype` (TEI's word) when it is a partial link or a
+//! sentence without counterpart, so that a gap of a witness (`source-gap`) is not read as an
+//! addition (`derived-only`); tools that do not know them ignore them. A gap held as certain
+//! has no `certainty` (a fact of the witness, not a score).
 //!
 //! The export is a bundle laid out as an OPUS corpus release is: `<src>-<der>.xml` (the
 //! alignment) beside `<src>/<work>.xml` and `<der>/<work>.xml`, the sentence documents in OPUS's
@@ -46,12 +49,13 @@ pub fn alignment(from: &str, to: &str, items: &[EdgeItem]) -> String {
     ));
     for it in items {
         out.push_str(&format!(
-            "<link id=\"{}\" xtargets=\"{};{}\" certainty=\"{}\"{}/>\n",
+            "<link id=\"{}\" xtargets=\"{};{}\"{}{}{}/>\n",
             xml::attr(&it.id),
             xml::attr(&it.source.join(" ")),
             xml::attr(&it.derived.join(" ")),
-            fmt_cert(it.cert),
-            super::status_attrs(&it.status)
+            cert_attr("certainty", it),
+            super::status_attrs(&it.status),
+            super::subtype_attr(it),
         ));
     }
     out.push_str("</linkGrp>\n</cesAlign>\n");
@@ -112,6 +116,12 @@ pub fn export(
             name: to,
         },
     ]
+}
+
+/// ` name="0.93"`, or nothing for a gap of a witness held as certain.
+pub(crate) fn cert_attr(name: &str, it: &EdgeItem) -> String {
+    it.shown_cert()
+        .map_or_else(String::new, |c| format!(" {name}=\"{}\"", fmt_cert(c)))
 }
 
 /// A confidence with at most 4 decimals, trailing zeros trimmed.

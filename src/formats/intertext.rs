@@ -12,8 +12,11 @@
 //! The export is a bundle named as InterText names its files (`text.version.xml` documents,
 //! `text.version1.version2.xml` alignment): `<work>.<src>.<der>.xml`, `<work>.<src>.xml`,
 //! `<work>.<der>.xml`; the documents are `<doc><p><s id>text</s></p></doc>`. Besides InterText's
-//! attributes each link carries `id`, `cert`, and `resp`/`when` when confirmed (InterText drops
-//! them when it saves; `keep_confirmers` then keeps who confirmed an unchanged link).
+//! attributes each link carries `id`, `cert` (none for a gap of a witness held as certain),
+//! `subtype` (TEI's word: `partial`, `source-gap` …, so a gap is not read as an addition) and
+//! `resp`/`when` when confirmed (InterText drops them when it saves; `keep_confirmers` then
+//! keeps who confirmed an unchanged link; an import re-derives gaps and partial links from the
+//! layers and the old alignment).
 //! Automatic links with a confidence below 0.5 (`status --doubtful`) get `mark="1"`, so the
 //! editor shows what to review first.
 
@@ -40,7 +43,7 @@ pub fn alignment(from: &str, to: &str, items: &[EdgeItem]) -> String {
     for it in items {
         let doubtful = matches!(it.status, LinkStatus::Automatic) && it.cert < DOUBTFUL;
         out.push_str(&format!(
-            "<link type=\"{}-{}\" xtargets=\"{};{}\"{}{} id=\"{}\" cert=\"{}\"/>\n",
+            "<link type=\"{}-{}\" xtargets=\"{};{}\"{}{} id=\"{}\"{}{}/>\n",
             it.derived.len(),
             it.source.len(),
             xml::attr(&it.derived.join(" ")),
@@ -48,7 +51,8 @@ pub fn alignment(from: &str, to: &str, items: &[EdgeItem]) -> String {
             super::status_attrs(&it.status),
             if doubtful { " mark=\"1\"" } else { "" },
             xml::attr(&it.id),
-            super::cesalign::fmt_cert(it.cert),
+            super::cesalign::cert_attr("cert", it),
+            super::subtype_attr(it),
         ));
     }
     out.push_str("</linkGrp>\n");

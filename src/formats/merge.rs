@@ -413,7 +413,8 @@ fn new_bead(old: &OldItems<'_>, f: &FileBead<'_>) -> NewBead {
         tgt,
         cert: b.cert.or(old_cert).unwrap_or(fallback),
         status,
-        partial: false,
+        // The same link as before stays partial: the file cannot say otherwise, the layers do.
+        partial: same_link.is_some_and(|l| l.partial),
         id: b.id.clone(),
         kind,
     }

@@ -159,6 +159,8 @@ pub struct EdgeItem {
     pub status: LinkStatus,
     /// For a ptr, its kind.
     pub unaligned: Option<UnalignedKind>,
+    /// For a link, whether one side says clearly less (TEI `@subtype="partial"`).
+    pub partial: bool,
 }
 
 /// A pointer to a sentence that is not in its layer (a hand edit, a deleted sentence), named
@@ -218,6 +220,7 @@ impl EdgeItem {
             cert: u.cert,
             status: u.status.clone(),
             unaligned: Some(u.kind),
+            partial: false,
         }
     }
 
@@ -232,7 +235,27 @@ impl EdgeItem {
             cert: l.cert,
             status: l.status.clone(),
             unaligned: None,
+            partial: l.partial,
         }
+    }
+
+    /// What the bead is beyond its sides, in the TEI's words (`@subtype`): `partial` for a
+    /// link one side of which says clearly less, the ptr's kind (`source-gap`, `derived-only`
+    /// …) for a sentence without counterpart; `None` for a full link. The exports write it so
+    /// that a gap of a witness is not read as an addition or omission, nor a partial link as
+    /// a full translation.
+    pub fn subtype(&self) -> Option<&'static str> {
+        match self.unaligned {
+            Some(k) => Some(k.as_str()),
+            None => self.partial.then_some("partial"),
+        }
+    }
+
+    /// The confidence an export writes: none for a gap of a witness held as certain (a fact of
+    /// the witness, not a judgement of the aligner), as TMX writes it.
+    pub fn shown_cert(&self) -> Option<f64> {
+        let fact = self.unaligned.is_some_and(|k| k.is_gap()) && self.cert == 1.0;
+        (!fact).then_some(self.cert)
     }
 }
 
@@ -335,6 +358,12 @@ pub(crate) fn status_attrs(s: &LinkStatus) -> String {
             xml::attr(when)
         ),
     }
+}
+
+/// ` subtype="…"` of a partial link or a sentence without counterpart, or nothing.
+pub(crate) fn subtype_attr(it: &EdgeItem) -> String {
+    it.subtype()
+        .map_or_else(String::new, |t| format!(" subtype=\"{t}\""))
 }
 
 /// A bead read from an interchange file, on sentence ids.

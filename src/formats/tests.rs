@@ -508,6 +508,7 @@ fn tmx_has_a_tu_per_segment_with_texts_and_provenance() {
         id: "kramer".into(),
         name: "Mark Kramer".into(),
         role: "translator".into(),
+        org: false,
     });
     let t = export(Format::Tmx, &w, &al, None).unwrap();
     assert_eq!(t.matches("<tu ").count(), 1);

@@ -1,5 +1,6 @@
-//! Tab-separated export of an edge: one bead per record with its ids, confidence, review status
-//! and the texts of both sides, for a spreadsheet or a script; and its import.
+//! Tab-separated export of an edge: one bead per record with its ids, confidence, review status,
+//! the texts of both sides and what the bead is (`subtype`: `partial`, `source-gap` …), for a
+//! spreadsheet or a script; and its import.
 //!
 //! Quoting follows RFC 4180 with a tab as delimiter (the `csv` crate writes and reads it): a
 //! field holding a tab, a quote or a line break is put in double quotes, a quote in it doubled,
@@ -14,7 +15,7 @@ use crate::model::SentenceIndex;
 use crate::model::{LinkStatus, Work};
 
 /// The columns, as the header record names them.
-pub const COLUMNS: [&str; 7] = [
+pub const COLUMNS: [&str; 8] = [
     "id",
     "source_ids",
     "derived_ids",
@@ -22,11 +23,12 @@ pub const COLUMNS: [&str; 7] = [
     "status",
     "source_text",
     "derived_text",
+    "subtype",
 ];
 
 /// The header line.
 pub const HEADER: &str =
-    "id\tsource_ids\tderived_ids\tcertainty\tstatus\tsource_text\tderived_text";
+    "id\tsource_ids\tderived_ids\tcertainty\tstatus\tsource_text\tderived_text\tsubtype";
 
 /// The characters a spreadsheet reads as the start of a formula (OWASP's list).
 const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
@@ -90,10 +92,13 @@ pub fn export(work: &Work, items: &[EdgeItem], excel: bool) -> Result<String, Fo
             it.id.clone(),
             it.source.join(" "),
             it.derived.join(" "),
-            super::cesalign::fmt_cert(it.cert),
+            it.shown_cert()
+                .map_or_else(String::new, super::cesalign::fmt_cert),
             status_cell(&it.status),
             text(&it.source),
             text(&it.derived),
+            // Last, so that scripts reading the first seven columns by position still work.
+            it.subtype().unwrap_or("").to_owned(),
         ])
         .map_err(fail)?;
     }

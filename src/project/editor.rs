@@ -123,6 +123,7 @@ impl Editor {
                 id: self.id.clone(),
                 name: self.name.clone().unwrap_or_else(|| self.id.clone()),
                 role: EDITOR_ROLE.into(),
+                org: false,
             }),
         }
     }

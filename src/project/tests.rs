@@ -143,6 +143,7 @@ fn work_with_publisher() -> Work {
                 id: "hn".into(),
                 name: "Hospodářské noviny".into(),
                 role: "publisher".into(),
+                org: false,
             }],
             source_desc: String::new(),
             derivations: Vec::new(),
@@ -170,6 +171,7 @@ fn an_editor_id_that_names_someone_else_is_refused() {
         id: "tei-align".into(),
         name: "tei-align".into(),
         role: "automatic sentence alignment".into(),
+        org: false,
     }]);
     let hn = Editor::parse("hn", "--by").unwrap();
     let e = hn.check(&work, &al).unwrap_err().to_string();

@@ -24,6 +24,7 @@ fn layer(id: &str, source: Option<&str>, texts: &[&str]) -> Layer {
             id: format!("{id}-tr"),
             name: format!("Translator {id}"),
             role: "translator".into(),
+            org: false,
         }],
         source_desc: String::new(),
         derivations: source
@@ -552,6 +553,7 @@ fn agent_order_and_history_people_are_kept() {
         id: "ed".into(),
         name: "Eda Editor".into(),
         role: "editor".into(),
+        org: false,
     });
     a.changes.push(Change {
         id: "ch2".into(),

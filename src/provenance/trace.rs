@@ -472,6 +472,7 @@ fn derivation(alignment: &WorkAlignment, r: &Relation, layer: Option<&Layer>) ->
                 id: id.to_owned(),
                 name: id.to_owned(),
                 role: String::new(),
+                org: false,
             })
     };
     let own = layer.and_then(|l| l.derivation_from(&r.source));

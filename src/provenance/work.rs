@@ -51,6 +51,7 @@ pub fn tool_agent() -> Agent {
         id: TOOL_ID.to_owned(),
         name: format!("tei-align {}", crate::VERSION),
         role: "automatic sentence alignment".to_owned(),
+        org: false,
     }
 }
 
@@ -216,6 +217,7 @@ fn work_agents(
             id: who.to_owned(),
             name: who.to_owned(),
             role: "editor".to_owned(),
+            org: false,
         }));
     }
     // Same people as before in another order (e.g. an editor added by `tei-align link`): keep

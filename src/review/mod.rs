@@ -162,6 +162,7 @@ fn ensure_agent(al: &mut WorkAlignment, who: &str) {
             id: who.to_owned(),
             name: who.to_owned(),
             role: "editor".into(),
+            org: false,
         });
     }
 }

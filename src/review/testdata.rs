@@ -102,6 +102,7 @@ pub fn alignment() -> WorkAlignment {
             id: "tei-align".into(),
             name: "tei-align".into(),
             role: "aligner".into(),
+            org: false,
         }],
         relations: vec![
             Relation {

@@ -276,7 +276,7 @@ fn resp_stmt(a: &Agent, with_id: bool) -> String {
     };
     let name = if a.name == UNKNOWN {
         format!("<persName type=\"unknown\">{UNKNOWN}</persName>")
-    } else if is_org_role(&a.role) {
+    } else if a.org || is_org_role(&a.role) {
         format!("<orgName>{}</orgName>", e(&a.name))
     } else {
         format!("<persName>{}</persName>", e(&a.name))

@@ -177,6 +177,7 @@ fn read_header(doc: &Doc, h: usize, layer: &mut Layer) {
                     .map_or_else(|| format!("{}.publisher", layer.id), str::to_owned),
                 name: doc.norm_text(p, SKIP),
                 role: "publisher".into(),
+                org: true,
             });
         }
     }
@@ -227,6 +228,7 @@ fn read_resp(doc: &Doc, rs: usize) -> Agent {
         id: doc.attr(rs, "xml:id").unwrap_or("").to_owned(),
         name,
         role,
+        org: name_el.is_some_and(|n| doc.local(n) == Some("orgName")),
     }
 }
 

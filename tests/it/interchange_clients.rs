@@ -419,7 +419,9 @@ fn python_csv_reads_the_tsv_of_a_hostile_text_back_exactly() {
         assert_eq!(rows.len(), 1 + items.len());
         let mut neutralised = 0;
         for (row, it) in rows[1..].iter().zip(&items) {
-            assert_eq!(row.len(), 7);
+            assert_eq!(row.len(), 8);
+            // The last column says what the bead is (partial, a gap, an addition …).
+            assert_eq!(row[7], it.subtype().unwrap_or(""));
             assert_eq!(row[0], it.id);
             assert_eq!(row[1], it.source.join(" "));
             assert_eq!(row[2], it.derived.join(" "));

@@ -55,6 +55,7 @@ mod trial;
 mod trial2;
 mod trial3;
 mod trial4;
+mod trial4b;
 mod workflow;
 mod workflow_errors;
 mod workflow_two_sources;

@@ -305,7 +305,12 @@ fn import_takes_several_source_layers() {
         let l = tei_align::tei::read_layer(&d.join(out)).unwrap();
         let sources: Vec<&str> = l.sources().collect();
         assert_eq!(sources, ["en", "cs"], "{out}");
-        assert_eq!(l.derivations[0].resp, ["un"]);
+        // A publisher published the version; it did not make it (session 16 trust audit).
+        assert!(
+            l.derivations[0].resp.is_empty(),
+            "{:?}",
+            l.derivations[0].resp
+        );
         if let Some((jing, schema)) = jing() {
             let o = Command::new(jing)
                 .arg(schema)

@@ -57,7 +57,13 @@ pub(super) fn edition_date(alignment: &WorkAlignment) -> Option<String> {
 /// wording, [`Layer::describe_derivation`], and the date).
 pub(super) fn made(l: &Layer) -> String {
     if l.derivations.is_empty() {
-        let who: Vec<String> = l.agents.iter().map(|a| a.name.clone()).collect();
+        // A publisher or archive published or holds the text; it did not make it.
+        let who: Vec<String> = l
+            .agents
+            .iter()
+            .filter(|a| !crate::tei::header::is_org_role(&a.role))
+            .map(|a| a.name.clone())
+            .collect();
         let root = crate::model::NO_SOURCE_LAYER;
         return if who.is_empty() {
             root.into()

@@ -210,10 +210,8 @@ pub(crate) fn relation_desc(agents: &[Agent], r: &Relation) -> String {
                 escape::attr(&label)
             ));
         } else {
-            let el = match a.map(|a| a.role.as_str()) {
-                Some("publisher" | "archive" | "repository" | "institution") => "orgName",
-                _ => "persName",
-            };
+            let org = a.is_some_and(|a| a.org || crate::tei::header::is_org_role(&a.role));
+            let el = if org { "orgName" } else { "persName" };
             known.push(format!(
                 "<{el} ref=\"#{}\">{}</{el}>",
                 escape::attr(id),
@@ -256,10 +254,7 @@ pub(crate) fn agent_name_el(a: &Agent) -> String {
             "<persName type=\"unknown\">{}</persName>",
             escape::attr(&a.name)
         )
-    } else if matches!(
-        a.role.as_str(),
-        "publisher" | "archive" | "repository" | "institution"
-    ) {
+    } else if a.org || crate::tei::header::is_org_role(&a.role) {
         format!("<orgName>{}</orgName>", escape::attr(&a.name))
     } else {
         format!("<persName>{}</persName>", escape::attr(&a.name))

@@ -329,6 +329,7 @@ fn agents(title_stmt: Option<El<'_>>) -> Vec<Agent> {
                     .map(|n| n.exact_text())
                     .unwrap_or_default(),
                 role: r.kid("resp").map(|n| n.exact_text()).unwrap_or_default(),
+                org: r.kid("orgName").is_some(),
             });
         }
     }

@@ -36,16 +36,19 @@ mod read_write {
                 id: "kramer".into(),
                 name: "Mark Kramer".into(),
                 role: "translator".into(),
+                org: false,
             },
             Agent {
                 id: "tei-align".into(),
                 name: "tei-align".into(),
                 role: "aligner".into(),
+                org: false,
             },
             Agent {
                 id: "ed".into(),
                 name: "An Editor & Co <x>".into(),
                 role: "editor".into(),
+                org: false,
             },
         ]
     }
@@ -491,9 +494,9 @@ mod prop_tests {
                     }
                 })
                 .collect();
-            let mut agents = vec![Agent { id: "tei-align".into(), name, role: desc.clone() }];
+            let mut agents = vec![Agent { id: "tei-align".into(), name, role: desc.clone(), org: false }];
             for w in 0..3 {
-                agents.push(Agent { id: format!("ed{w}"), name: format!("Editor {w}"), role: "editor".into() });
+                agents.push(Agent { id: format!("ed{w}"), name: format!("Editor {w}"), role: "editor".into(), org: false });
             }
             WorkAlignment {
                 item_changes: Default::default(),
