@@ -35,6 +35,7 @@ mod import_cli;
 mod interchange_clients;
 mod merge_git;
 mod merge_review;
+mod months;
 mod project;
 mod prov_trial;
 mod readme;
