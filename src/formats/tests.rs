@@ -455,7 +455,8 @@ fn tsv_has_one_line_per_bead_with_texts() {
     assert_eq!(f[4], "man:eva:2026-11-20T08:00:00Z");
     assert_eq!(f[5], "Píšeme vám dopis.");
     assert_eq!(f[6], "We write to you. This letter.");
-    assert!(lines.iter().all(|l| l.split('\t').count() == 7));
+    assert_eq!(f[7], "", "a full link has no subtype");
+    assert!(lines.iter().all(|l| l.split('\t').count() == 8));
 }
 
 #[test]
