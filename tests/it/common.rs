@@ -55,6 +55,21 @@ pub fn temp_work_all(from: &Path, name: &str) -> tempfile::TempDir {
     temp_work(from, name, &names)
 }
 
+/// A temp project holding the committed layers (`texts/<work>`) and alignment
+/// (`alignments/<work>/alignment.xml`) of `work`, as a reader of the published files sees them.
+pub fn committed_work(work: &str) -> tempfile::TempDir {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = temp_work_all(&root.join("texts").join(work), work);
+    let al = dir.path().join("alignments").join(work);
+    std::fs::create_dir_all(&al).unwrap();
+    std::fs::copy(
+        root.join("alignments").join(work).join("alignment.xml"),
+        al.join("alignment.xml"),
+    )
+    .unwrap();
+    dir
+}
+
 /// A temp dir holding `texts/w` with the two layers (cs, en) of `tests/fixtures/formats/work`,
 /// not aligned.
 pub fn formats_work() -> tempfile::TempDir {

@@ -5,6 +5,7 @@
 
 use crate::common;
 
+use common::committed_work as committed;
 use common::{Run, tei_align};
 use std::path::Path;
 use tei_align::model::{EdgeAlignment, Unaligned};
@@ -26,19 +27,6 @@ fn root() -> &'static Path {
 
 fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
-
-/// A temp project holding the committed layers and alignment of `work`.
-fn committed(work: &str) -> tempfile::TempDir {
-    let dir = common::temp_work_all(&root().join("texts").join(work), work);
-    let al = dir.path().join("alignments").join(work);
-    std::fs::create_dir_all(&al).unwrap();
-    std::fs::copy(
-        root().join("alignments").join(work).join("alignment.xml"),
-        al.join("alignment.xml"),
-    )
-    .unwrap();
-    dir
 }
 
 /// The letter's cs-en edge exported as `format` into `out` of a temp project.
