@@ -125,7 +125,7 @@ pub(crate) fn newest_of(layer: &Layer) -> Option<String> {
 }
 
 /// The recorded newest number of `layer` among an item's `newest` ids.
-fn newest_number(newest: &[String], layer: &str) -> Option<u64> {
+pub(crate) fn newest_number(newest: &[String], layer: &str) -> Option<u64> {
     newest.iter().find_map(|id| sentence_number(layer, id))
 }
 
@@ -443,10 +443,10 @@ pub fn check_texts(work: &Work, al: &WorkAlignment) -> TextCheck {
                 out.unknown.push(id.clone());
                 continue;
             };
-            let Some(changed) = edited(&idx, &ids, &recorded.digest) else {
+            let Some((changed, mut new_beside)) = edited(&idx, &ids, recorded) else {
                 continue; // a sentence is gone
             };
-            let new_beside = beside_item(&idx, &ids, &recorded.newest, &placed);
+            new_beside.extend(beside_item(&idx, &ids, &recorded.newest, &placed));
             if changed.is_empty() && new_beside.is_empty() {
                 continue;
             }
@@ -507,14 +507,54 @@ fn beside_item(
         .collect()
 }
 
-/// The sentences of `ids` whose text no longer has the `recorded` digest (empty when none);
-/// `None` when one of them is gone from the work.
-fn edited(idx: &SentenceIndex<'_>, ids: &[&str], recorded: &str) -> Option<Vec<String>> {
-    let now: Vec<(&str, &str)> = ids
+/// The sentences of `ids` whose text no longer has the digest `recorded`, and those that came
+/// since inside the item ([`compare`]); `None` when one of them is gone from the work.
+fn edited(
+    idx: &SentenceIndex<'_>,
+    ids: &[&str],
+    recorded: &ConfirmedText,
+) -> Option<(Vec<String>, Vec<NewBeside>)> {
+    let now: Vec<(&str, &str, &str)> = ids
         .iter()
-        .map(|id| Some((*id, idx.text(id)?)))
+        .map(|id| Some((idx.layer_id(id)?, *id, idx.text(id)?)))
         .collect::<Option<_>>()?;
-    Some(edited_since(recorded, &now))
+    Some(compare(recorded, &now))
+}
+
+/// An item's sentences, given as (layer, id, text now) in `@target` order, against what its
+/// confirmation `recorded`: the ones edited since ([`edited_since`]), and the ones that came
+/// since inside it, numbered above the newest sentence of their layer then. Only `align` puts
+/// such a sentence inside a confirmed link — text split off one of its sentences, taken in so
+/// that the link joins consecutive sentences again — and the person did not confirm it, so it
+/// is reported as new beside the sentence before it (or after it), like text split off at an
+/// end, and left out of the comparison with the digest, which names the sentences confirmed.
+pub(crate) fn compare(
+    recorded: &ConfirmedText,
+    now: &[(&str, &str, &str)],
+) -> (Vec<String>, Vec<NewBeside>) {
+    let came = |&(l, id, _): &(&str, &str, &str)| {
+        let n = newest_number(&recorded.newest, l);
+        n.is_some_and(|n| sentence_number(l, id).is_some_and(|k| k > n))
+    };
+    let mut inside = Vec::new();
+    for (k, item) in now.iter().enumerate().filter(|(_, x)| came(x)) {
+        let old = |j: &usize| now[*j].0 == item.0 && !came(&now[*j]);
+        let before = (0..k).rev().find(old);
+        let after = (k + 1..now.len()).find(old);
+        if let Some(j) = before.or(after) {
+            inside.push(NewBeside {
+                sentence: item.1.to_owned(),
+                beside: now[j].1.to_owned(),
+                after: before.is_some(),
+            });
+        }
+    }
+    let kept: Vec<(&str, &str)> = now
+        .iter()
+        .filter(|x| !came(x))
+        .map(|&(_, id, t)| (id, t))
+        .collect();
+    (edited_since(&recorded.digest, &kept), inside)
 }
 
 /// The sentences, given as (id, text now) in `@target` order, whose text is not the one whose
@@ -534,6 +574,33 @@ pub fn edited_since(recorded: &str, now: &[(&str, &str)]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sentence_that_came_since_inside_an_item_is_new_beside_not_edited() {
+        let recorded = ConfirmedText {
+            digest: digest_of(["Ahoj.", "Hello", "there."]),
+            newest: vec!["cs.s9".into(), "en.s10".into()],
+            recorded: None,
+        };
+        let now = [
+            ("cs", "cs.s2", "Ahoj."),
+            ("en", "en.s2", "Hello"),
+            ("en", "en.s11", "you"),
+            ("en", "en.s3", "there."),
+        ];
+        let (edited, inside) = compare(&recorded, &now);
+        assert!(edited.is_empty(), "{edited:?}");
+        let said: Vec<String> = inside.iter().map(NewBeside::phrase).collect();
+        assert_eq!(said, ["en.s11 new after en.s2"]);
+        // Numbered below the newest then: it was there, so the digest names another count.
+        let old = ConfirmedText {
+            newest: vec!["en.s12".into()],
+            ..recorded
+        };
+        let (edited, inside) = compare(&old, &now);
+        assert_eq!(edited.len(), 4);
+        assert!(inside.is_empty());
+    }
 
     #[test]
     fn normalisation_is_nfc_with_white_space_collapsed() {

@@ -183,6 +183,7 @@ fn hold_confirmed(
     stale: &mut Stale<'_>,
 ) -> Result<Held, ProvenanceError> {
     let mut held = Held::default();
+    let placed = super::digest::placed(c);
     for l in c.links.iter().filter(|l| l.status != LinkStatus::Automatic) {
         let s: Option<Vec<usize>> = positions(&l.source, src_idx).collect();
         let d: Option<Vec<usize>> = positions(&l.derived, der_idx).collect();
@@ -207,6 +208,7 @@ fn hold_confirmed(
             ))?;
             continue;
         };
+        let (l, s, d) = take_in_split(l, (s, source), (d, derived), &placed);
         if !consecutive(&s) || !consecutive(&d) || s.is_empty() || d.is_empty() {
             stale.report(format!(
                 "confirmed link {} ({} → {}) does not join consecutive sentences of both layers; the link was dropped",
@@ -232,11 +234,68 @@ fn hold_confirmed(
             tgt: d,
             confidence: round3(l.cert),
         };
-        held.links.push((bead, l.clone()));
+        held.links.push((bead, l));
     }
     hold_confirmed_ptrs(c, (source, src_idx), (derived, der_idx), &mut held, stale)?;
     drop_crossing(&mut held.links, stale)?;
     Ok(held)
+}
+
+/// A confirmed link with the sentences that now stand between its sentences taken in (in
+/// either layer), when each of them came since the confirmation and no confirmed item places
+/// it: text split off one of its sentences (`</s><s>`, `import --resplit`), or added inside
+/// it. Dropping the link would lose the person's decision; taken in, it joins consecutive
+/// sentences again and keeps its confirmation (who, when, and the text confirmed), and
+/// [`super::digest::check_texts`] reports it as confirmed on another text (the sentence taken
+/// in is new beside the one it came from) until a person looks at it again.
+fn take_in_split(
+    l: &Link,
+    (s, source): (Vec<usize>, &Layer),
+    (d, derived): (Vec<usize>, &Layer),
+    placed: &HashSet<&str>,
+) -> (Link, Vec<usize>, Vec<usize>) {
+    let mut l = l.clone();
+    let s = match between(&s, source, &l, placed) {
+        Some(all) => {
+            l.source = ids_at(source, &all);
+            all
+        }
+        None => s,
+    };
+    let d = match between(&d, derived, &l, placed) {
+        Some(all) => {
+            l.derived = ids_at(derived, &all);
+            all
+        }
+        None => d,
+    };
+    (l, s, d)
+}
+
+/// The positions from the first to the last of `at` (a confirmed link's sentences in `layer`,
+/// in order but not consecutive), when every sentence between them that is not the link's came
+/// since it was confirmed (numbered above the newest sentence of the layer then: ids are never
+/// reused) and is not placed by a confirmed item; `None` otherwise, or when the confirmation
+/// recorded no newest sentence (then nothing tells what came since).
+fn between(at: &[usize], layer: &Layer, l: &Link, placed: &HashSet<&str>) -> Option<Vec<usize>> {
+    if consecutive(at) || at.windows(2).any(|w| w[1] <= w[0]) {
+        return None;
+    }
+    let newest = super::digest::newest_number(&l.status.confirmed_text()?.newest, &layer.id)?;
+    let (&lo, &hi) = (at.first()?, at.last()?);
+    let came_since = |k: usize| {
+        let id = layer.sentences[k].id.as_str();
+        !placed.contains(id)
+            && super::digest::sentence_number(&layer.id, id).is_some_and(|n| n > newest)
+    };
+    (lo..=hi)
+        .all(|k| at.contains(&k) || came_since(k))
+        .then(|| (lo..=hi).collect())
+}
+
+/// The ids of the sentences of `layer` at `at`.
+fn ids_at(layer: &Layer, at: &[usize]) -> Vec<String> {
+    at.iter().map(|&k| layer.sentences[k].id.clone()).collect()
 }
 
 /// The confirmed ptrs of the old edge that still hold (see [`hold_confirmed`]).

@@ -423,19 +423,22 @@ fn confirmed_text(
     if !status.is_verified() {
         return (None, Vec::new(), Vec::new());
     }
-    let now: Option<Vec<(&str, &str)>> = on
+    let now: Option<Vec<(&str, &str, &str)>> = on
         .iter()
         .map(|&(lid, id)| {
             let l = layers.get(lid)?;
-            Some((id, l.sentences[l.index_of(id)?].text.as_str()))
+            Some((lid, id, l.sentences[l.index_of(id)?].text.as_str()))
         })
         .collect();
     let (Some(t), Some(now)) = (status.confirmed_text(), now) else {
         return (Some("unknown".to_owned()), Vec::new(), Vec::new());
     };
-    let edited = super::digest::edited_since(&t.digest, &now);
+    let (edited, inside) = super::digest::compare(t, &now);
     let placed = super::digest::placed(edge);
-    let mut beside = Vec::new();
+    let mut beside: Vec<String> = inside
+        .iter()
+        .map(super::digest::NewBeside::phrase)
+        .collect();
     for (lid, l) in layers {
         let at: Vec<usize> = on
             .iter()
