@@ -174,6 +174,28 @@ fn record_step(old: &WorkAlignment, al: &mut WorkAlignment, (who, when): (&str, 
     record::record_edges(old, al, ChangeStatus::Verified, who, when, what);
 }
 
+/// A confirmation repeated by the same editor in the same second leaves the edge as it was,
+/// but it is a decision all the same — it is how a person closes a merge conflict, which stays
+/// open until a change after it holds the item ([`crate::provenance::merge::open_conflicts`]) —
+/// so it is recorded as a change of the item, under the person's name.
+fn record_again(
+    old: &WorkAlignment,
+    al: &mut WorkAlignment,
+    (ei, item): (usize, &str),
+    (who, when): (&str, &str),
+    what: &str,
+) {
+    ensure_agent(al, who);
+    let diff = record::EdgeDiff {
+        relation: al.edges[ei].relation.clone(),
+        changed: vec![item.to_owned()],
+        ..Default::default()
+    };
+    let desc = format!("{what} {}: confirmed again ({item}).", diff.relation);
+    let by = (ChangeStatus::Verified, who, when);
+    record::record_diffs(old, al, &[diff], by, desc);
+}
+
 /// `al` as it is before an edit, for the change record, which compares its edges and history:
 /// the segments (the largest part, recomposed after the edit) are not copied.
 fn before_edit(al: &mut WorkAlignment) -> WorkAlignment {
@@ -350,14 +372,20 @@ fn confirm_link(
         l.id,
         ids_str(&l.source, &l.derived)
     );
-    l.status = LinkStatus::Verified {
+    let status = LinkStatus::Verified {
         who: who.to_owned(),
         when: when.to_owned(),
         digest,
     };
+    let again = l.status == status && l.cert == 1.0;
+    l.status = status;
     l.cert = 1.0;
     let link = l.id.clone();
-    record_step(&old, al, (who, when), &what);
+    if again {
+        record_again(&old, al, (ei, &link), (who, when), &what);
+    } else {
+        record_step(&old, al, (who, when), &what);
+    }
     LinkOutcome {
         relation: rel.id.clone(),
         link,

@@ -119,6 +119,37 @@ fn a_link_confirmed_and_removed_by_the_other_is_an_open_conflict_until_decided()
     assert!(open_conflicts(&m.alignment).is_empty());
 }
 
+/// Found by the months-of-editing walk: jan decides the conflict by confirming his link again
+/// in the same second he confirmed it (a script, or `link` run twice): the link reads as it
+/// did, yet the decision must be recorded, or the conflict stays open for good.
+#[test]
+fn a_conflict_decided_by_confirming_again_in_the_same_second_is_closed() {
+    let (w, base) = (work(), alignment());
+    let when = "2026-12-01T10:00:00Z";
+    let mut ours = base.clone();
+    let cs1 = ids(&["cs.s1", "en.s1"]);
+    link(&w, &mut ours, &cs1, "jan", when).unwrap();
+    let mut theirs = base.clone();
+    unlink(&w, &mut theirs, &ids(&["a.cs-en.1"]), "eva", "2026-12-02").unwrap();
+    let mut m = merge(&base, &ours, &theirs);
+    assert_eq!(open_conflicts(&m.alignment).len(), 1);
+    let (n, status) = (
+        m.alignment.changes.len(),
+        find(&m.alignment, "cs.s1").status.clone(),
+    );
+    link(&w, &mut m.alignment, &cs1, "jan", when).unwrap();
+    assert_eq!(
+        m.alignment.changes.len(),
+        n + 1,
+        "the decision was not recorded"
+    );
+    let c = m.alignment.changes.last().unwrap();
+    assert_eq!((c.who.as_str(), c.when.as_str()), ("jan", when));
+    assert_eq!(m.alignment.item_changes["a.cs-en.1"], c.id);
+    assert_eq!(find(&m.alignment, "cs.s1").status, status);
+    assert!(open_conflicts(&m.alignment).is_empty());
+}
+
 #[test]
 fn tokens_of_renamed_ids_are_renamed_and_nothing_else() {
     let map: HashMap<String, String> = [("ch2".to_owned(), "ch4".to_owned())].into();
