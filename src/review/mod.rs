@@ -7,8 +7,7 @@
 //! atomically.
 
 use crate::model::{
-    Agent, ChangeStatus, ConfirmedText, Link, LinkStatus, Recorded, Relation, Unaligned,
-    UnalignedKind, Work, WorkAlignment,
+    Agent, ChangeStatus, ConfirmedText, Link, LinkStatus, Relation, Unaligned, Work, WorkAlignment,
 };
 pub use crate::model::{SentenceIndex, SentencePos};
 use crate::provenance::digest::current_digest;
@@ -692,247 +691,6 @@ pub fn confirm_unaligned(
     Ok(ConfirmOutcome { relation, ptrs })
 }
 
-/// What [`record_texts`] did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecordedTexts {
-    /// The items whose text was recorded, each with who confirmed it and when
-    /// (`a.cs-en.2 (confirmed by jnovak on 2026-01-05)`).
-    pub recorded: Vec<String>,
-    /// Items left as they were because one of their sentences is gone from the work (`check`
-    /// reports them).
-    pub skipped: Vec<String>,
-    /// The change that records it (`None` when nothing was recorded).
-    pub change: Option<String>,
-}
-
-/// Record the text of confirmations that have no record of it (made before tei-align kept
-/// one), as their sentences read now, under `who` at `when` (`link --record-text`). The
-/// confirmation stays its editor's, with its date; the record of the text says who recorded it
-/// and when, and a `<change status="verified">` of `who` says what was recorded: from now on an
-/// edit of these sentences is reported, but whether they were edited between the confirmation
-/// and now cannot be known, and the record does not claim it.
-///
-/// `items`: the link or ptr ids to record; empty, every confirmation without a record. A named
-/// item that is not confirmed, or whose text is recorded already, is rejected: recording
-/// anew the text of a confirmation would certify an edit no one reviewed (`link <id>` confirms
-/// it anew instead).
-pub fn record_texts(
-    work: &Work,
-    al: &mut WorkAlignment,
-    items: &[String],
-    (who, when): (&str, &str),
-) -> Result<RecordedTexts, ReviewError> {
-    check_editor(who)?;
-    for id in items {
-        let Some((_, st)) = statuses(al).find(|(i, _)| *i == id) else {
-            return Err(ReviewError::Rejected(format!(
-                "{id} is not a link or ptr of the alignment"
-            )));
-        };
-        if !st.is_verified() {
-            return Err(ReviewError::Rejected(format!(
-                "{id} is not confirmed: `tei-align link <work> {id}` confirms it"
-            )));
-        }
-        if st.digest().is_some() {
-            return Err(ReviewError::Rejected(format!(
-                "the text of {id} is recorded already: `tei-align link <work> {id}` confirms \
-                 it anew on its text now"
-            )));
-        }
-    }
-    let idx = SentenceIndex::new(work);
-    let newest = crate::provenance::digest::newest_by_layer(work);
-    let old = before_edit(al);
-    let mut out = RecordedTexts {
-        recorded: Vec::new(),
-        skipped: Vec::new(),
-        change: None,
-    };
-    let mut confirmers: BTreeSet<String> = BTreeSet::new();
-    let wanted = |id: &str, st: &LinkStatus| {
-        st.is_verified()
-            && st.digest().is_none()
-            && (items.is_empty() || items.iter().any(|i| i == id))
-    };
-    for e in &mut al.edges {
-        let links = e
-            .links
-            .iter_mut()
-            .map(|l| (l.sentence_ids().join(" "), &l.id, &mut l.status));
-        let ptrs = e
-            .unaligned
-            .iter_mut()
-            .map(|u| (u.sentence.clone(), &u.id, &mut u.status));
-        for (ids, id, st) in links.chain(ptrs) {
-            if !wanted(id, st) {
-                continue;
-            }
-            let ids: Vec<&str> = ids.split(' ').collect();
-            let Some(mut text) = crate::provenance::digest::text_now(&idx, &ids, &newest) else {
-                out.skipped.push(id.clone());
-                continue;
-            };
-            text.recorded = Some(Recorded {
-                who: who.to_owned(),
-                when: when.to_owned(),
-            });
-            if let LinkStatus::Verified {
-                who: by,
-                when: at,
-                digest,
-            } = st
-            {
-                out.recorded
-                    .push(format!("{id} (confirmed by {by} on {at})"));
-                confirmers.insert(by.clone());
-                *digest = Some(text);
-            }
-        }
-    }
-    if out.recorded.is_empty() {
-        return Ok(out);
-    }
-    let n = out.recorded.len();
-    // Listed one by one up to a dozen, as every change lists its ids; beyond, who confirmed.
-    let list = if n <= 12 {
-        out.recorded.join(", ")
-    } else {
-        let by: Vec<&str> = confirmers.iter().map(String::as_str).collect();
-        format!("confirmations by {}", by.join(", "))
-    };
-    let what = format!(
-        "recorded the text of {n} confirmation{s} made before tei-align recorded it, as {it} \
-         reads now (whether it was edited between the confirmation and now is not known): {list}.",
-        s = if n == 1 { "" } else { "s" },
-        it = if n == 1 { "it" } else { "each" },
-    );
-    ensure_agent(al, who);
-    out.change = record::record_edges(&old, al, ChangeStatus::Verified, who, when, &what);
-    // Each item still points at the change of its confirmation, even when the recording falls
-    // on the same time stamp (which would make the new change look like its own).
-    for (id, st) in statuses(&old) {
-        if let Some(c) = record::change_of(&old, id, st)
-            && al.item_changes.contains_key(id.as_str())
-        {
-            al.item_changes.insert(id.clone(), c);
-        }
-    }
-    Ok(out)
-}
-
-/// Every item of the alignment with its status.
-fn statuses(al: &WorkAlignment) -> impl Iterator<Item = (&String, &LinkStatus)> {
-    al.edges.iter().flat_map(|e| {
-        e.links
-            .iter()
-            .map(|l| (&l.id, &l.status))
-            .chain(e.unaligned.iter().map(|u| (&u.id, &u.status)))
-    })
-}
-
-/// Review progress of one edge.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct EdgeStatus {
-    /// The relation id.
-    pub relation: String,
-    /// Source layer id.
-    pub source: String,
-    /// Derived layer id.
-    pub derived: String,
-    /// Links confirmed by a person.
-    pub confirmed: usize,
-    /// Links made by the aligner and not yet looked at.
-    pub automatic: usize,
-    /// Automatic links, omissions and additions with `cert < 0.5`: look at these first.
-    pub doubtful: usize,
-    /// Unaligned ptrs confirmed by a person.
-    pub unaligned_confirmed: usize,
-    /// Unaligned ptrs made by the aligner.
-    pub unaligned_automatic: usize,
-    /// Unaligned derived sentences past a gap of the source witness (`source-gap`; also counted
-    /// in the unaligned ptrs): what `coverage` counts as `source_gap`.
-    pub source_gap: usize,
-    /// Unaligned source sentences past a gap of the derived witness (`derived-gap`; also counted
-    /// in the unaligned ptrs): what `coverage` counts as `derived_gap`.
-    pub derived_gap: usize,
-}
-
-impl EdgeStatus {
-    /// Share of reviewed items (links and ptrs), in percent.
-    pub fn progress(&self) -> f64 {
-        let total =
-            self.confirmed + self.automatic + self.unaligned_confirmed + self.unaligned_automatic;
-        if total == 0 {
-            return 100.0;
-        }
-        100.0 * (self.confirmed + self.unaligned_confirmed) as f64 / total as f64
-    }
-}
-
-/// Doubtful below this confidence: the threshold `coverage` uses by default
-/// ([`crate::coverage::DEFAULT_DOUBT_BELOW`], where its meaning is documented).
-pub const DOUBTFUL_BELOW: f64 = crate::coverage::DEFAULT_DOUBT_BELOW;
-
-/// Whether an unaligned sentence is doubtful: automatic, not past a gap of a witness (source or
-/// derived), and with `cert` below [`DOUBTFUL_BELOW`] (what `coverage` reports as a doubtful
-/// omission or addition; a sentence left over by an edit has `cert` 0 and comes first).
-pub fn doubtful_unaligned(u: &Unaligned) -> bool {
-    u.status == LinkStatus::Automatic && !u.kind.is_gap() && u.cert < DOUBTFUL_BELOW
-}
-
-/// Review progress per edge, in the order of the alignment's edges.
-pub fn status(al: &WorkAlignment) -> Vec<EdgeStatus> {
-    al.edges
-        .iter()
-        .map(|e| {
-            let rel = al.relations.iter().find(|r| r.id == e.relation);
-            let is_verified = |s: &LinkStatus| matches!(s, LinkStatus::Verified { .. });
-            let confirmed = e.links.iter().filter(|l| is_verified(&l.status)).count();
-            // Doubtful as `coverage` counts it: omissions and additions the aligner is unsure
-            // of are looked at like unsure links; a gap of a witness is a fact of the witness.
-            let doubtful = e
-                .links
-                .iter()
-                .filter(|l| !is_verified(&l.status) && l.cert < DOUBTFUL_BELOW)
-                .count()
-                + e.unaligned.iter().filter(|u| doubtful_unaligned(u)).count();
-            let gaps = |k: UnalignedKind| e.unaligned.iter().filter(|u| u.kind == k).count();
-            let uc = e
-                .unaligned
-                .iter()
-                .filter(|u| is_verified(&u.status))
-                .count();
-            EdgeStatus {
-                relation: e.relation.clone(),
-                source: rel.map(|r| r.source.clone()).unwrap_or_default(),
-                derived: rel.map(|r| r.derived.clone()).unwrap_or_default(),
-                confirmed,
-                automatic: e.links.len() - confirmed,
-                doubtful,
-                unaligned_confirmed: uc,
-                unaligned_automatic: e.unaligned.len() - uc,
-                source_gap: gaps(UnalignedKind::SourceGap),
-                derived_gap: gaps(UnalignedKind::DerivedGap),
-            }
-        })
-        .collect()
-}
-
-/// Overall progress over all edges, in percent of reviewed items.
-pub fn overall_progress(edges: &[EdgeStatus]) -> f64 {
-    let (mut done, mut total) = (0usize, 0usize);
-    for e in edges {
-        done += e.confirmed + e.unaligned_confirmed;
-        total += e.confirmed + e.automatic + e.unaligned_confirmed + e.unaligned_automatic;
-    }
-    if total == 0 {
-        100.0
-    } else {
-        100.0 * done as f64 / total as f64
-    }
-}
-
 /// The current time in UTC as ISO 8601 (`2026-11-25T09:41:00Z`), for `@when`.
 pub fn now_iso() -> String {
     let secs = std::time::SystemTime::now()
@@ -963,6 +721,11 @@ pub(crate) fn iso_from_unix(secs: u64) -> String {
         rem % 60
     )
 }
+
+mod progress;
+mod record_text;
+pub use progress::{DOUBTFUL_BELOW, EdgeStatus, doubtful_unaligned, overall_progress, status};
+pub use record_text::{RecordedTexts, record_texts};
 
 #[cfg(test)]
 pub(crate) mod testdata;
