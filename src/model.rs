@@ -20,6 +20,19 @@ pub struct Agent {
     pub org: bool,
 }
 
+impl Agent {
+    /// An agent not marked as an organisation (`org` false: written with `persName`, as a
+    /// person or the tool is); set `org` for a project, team or publisher named with `orgName`.
+    pub fn new(id: String, name: String, role: String) -> Self {
+        Agent {
+            id,
+            name,
+            role,
+            org: false,
+        }
+    }
+}
+
 /// How a layer was made from its source layer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "lowercase")]

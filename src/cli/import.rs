@@ -697,12 +697,7 @@ fn parse_translator(s: &str, layer: &str, i: usize) -> anyhow::Result<Agent> {
     if name.is_empty() {
         bail!("--translator {s:?}: expected [id:]Name, or `{UNKNOWN}`");
     }
-    Ok(Agent {
-        id,
-        name: name.to_owned(),
-        role: "translator".into(),
-        org: false,
-    })
+    Ok(Agent::new(id, name.to_owned(), "translator".into()))
 }
 
 /// What the header and marking options hold besides plain strings.
@@ -809,12 +804,11 @@ fn parse_resp(s: &str) -> anyhow::Result<Agent> {
                     .chars()
                     .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.')) =>
         {
-            Ok(Agent {
-                id: (*id).to_owned(),
-                name: (*name).to_owned(),
-                role: (*role).to_owned(),
-                org: false,
-            })
+            Ok(Agent::new(
+                (*id).to_owned(),
+                (*name).to_owned(),
+                (*role).to_owned(),
+            ))
         }
         _ => bail!("--resp {s:?}: expected id:Name:role (the id a name without spaces)"),
     }

@@ -505,12 +505,11 @@ fn tmx_has_a_tu_per_segment_with_texts_and_provenance() {
         .id
         .clone();
     al.segments[0].chain[1] = link_id.clone();
-    al.agents.push(crate::model::Agent {
-        id: "kramer".into(),
-        name: "Mark Kramer".into(),
-        role: "translator".into(),
-        org: false,
-    });
+    al.agents.push(crate::model::Agent::new(
+        "kramer".into(),
+        "Mark Kramer".into(),
+        "translator".into(),
+    ));
     let t = export(Format::Tmx, &w, &al, None).unwrap();
     assert_eq!(t.matches("<tu ").count(), 1);
     assert!(t.contains("<tu tuid=\"seg.2\">"));

@@ -119,12 +119,11 @@ impl Editor {
                     a.name.clone_from(name);
                 }
             }
-            None => al.agents.push(Agent {
-                id: self.id.clone(),
-                name: self.name.clone().unwrap_or_else(|| self.id.clone()),
-                role: EDITOR_ROLE.into(),
-                org: false,
-            }),
+            None => al.agents.push(Agent::new(
+                self.id.clone(),
+                self.name.clone().unwrap_or_else(|| self.id.clone()),
+                EDITOR_ROLE.into(),
+            )),
         }
     }
 }

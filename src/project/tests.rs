@@ -139,12 +139,11 @@ fn work_with_publisher() -> Work {
             lang: "cs".into(),
             path: PathBuf::from("texts/w/cs.xml"),
             title: String::new(),
-            agents: vec![Agent {
-                id: "hn".into(),
-                name: "Hospodářské noviny".into(),
-                role: "publisher".into(),
-                org: false,
-            }],
+            agents: vec![Agent::new(
+                "hn".into(),
+                "Hospodářské noviny".into(),
+                "publisher".into(),
+            )],
             source_desc: String::new(),
             derivations: Vec::new(),
             sentences: Vec::new(),
@@ -167,12 +166,11 @@ fn editor_ids_and_names_parse() {
 #[test]
 fn an_editor_id_that_names_someone_else_is_refused() {
     let work = work_with_publisher();
-    let al = alignment_with(vec![Agent {
-        id: "tei-align".into(),
-        name: "tei-align".into(),
-        role: "automatic sentence alignment".into(),
-        org: false,
-    }]);
+    let al = alignment_with(vec![Agent::new(
+        "tei-align".into(),
+        "tei-align".into(),
+        "automatic sentence alignment".into(),
+    )]);
     let hn = Editor::parse("hn", "--by").unwrap();
     let e = hn.check(&work, &al).unwrap_err().to_string();
     assert!(

@@ -20,12 +20,11 @@ fn layer(id: &str, source: Option<&str>, texts: &[&str]) -> Layer {
         lang: id.into(),
         path: PathBuf::from(format!("texts/w/{id}.xml")),
         title: format!("{id} layer"),
-        agents: vec![Agent {
-            id: format!("{id}-tr"),
-            name: format!("Translator {id}"),
-            role: "translator".into(),
-            org: false,
-        }],
+        agents: vec![Agent::new(
+            format!("{id}-tr"),
+            format!("Translator {id}"),
+            "translator".into(),
+        )],
         source_desc: String::new(),
         derivations: source
             .map(|s| Derivation {
@@ -549,12 +548,11 @@ fn agent_order_and_history_people_are_kept() {
         .alignment;
     // Someone reordered the agents and recorded a change by an editor with no links left.
     a.agents.reverse();
-    a.agents.push(Agent {
-        id: "ed".into(),
-        name: "Eda Editor".into(),
-        role: "editor".into(),
-        org: false,
-    });
+    a.agents.push(Agent::new(
+        "ed".into(),
+        "Eda Editor".into(),
+        "editor".into(),
+    ));
     a.changes.push(Change {
         id: "ch2".into(),
         status: crate::model::ChangeStatus::Verified,

@@ -471,12 +471,7 @@ fn derivation(alignment: &WorkAlignment, r: &Relation, layer: Option<&Layer>) ->
             .and_then(|l| l.agent(id))
             .or_else(|| alignment.agents.iter().find(|a| a.id == id))
             .cloned()
-            .unwrap_or_else(|| Agent {
-                id: id.to_owned(),
-                name: id.to_owned(),
-                role: String::new(),
-                org: false,
-            })
+            .unwrap_or_else(|| Agent::new(id.to_owned(), id.to_owned(), String::new()))
     };
     let own = layer.and_then(|l| l.derivation_from(&r.source));
     let resp: Vec<Agent> = own

@@ -47,12 +47,11 @@ pub struct WorkReport {
 
 /// The agent record of the tool itself.
 pub fn tool_agent() -> Agent {
-    Agent {
-        id: TOOL_ID.to_owned(),
-        name: format!("tei-align {}", crate::VERSION),
-        role: "automatic sentence alignment".to_owned(),
-        org: false,
-    }
+    Agent::new(
+        TOOL_ID.to_owned(),
+        format!("tei-align {}", crate::VERSION),
+        "automatic sentence alignment".to_owned(),
+    )
 }
 
 /// Align a whole work along its derivation graph.
@@ -213,12 +212,11 @@ fn work_agents(
             continue;
         }
         let known = existing.and_then(|a| a.agents.iter().find(|x| x.id == who));
-        agents.push(known.cloned().unwrap_or_else(|| Agent {
-            id: who.to_owned(),
-            name: who.to_owned(),
-            role: "editor".to_owned(),
-            org: false,
-        }));
+        agents.push(
+            known
+                .cloned()
+                .unwrap_or_else(|| Agent::new(who.to_owned(), who.to_owned(), "editor".to_owned())),
+        );
     }
     // Same people as before in another order (e.g. an editor added by `tei-align link`): keep
     // the file's order, so nothing changes for nothing.

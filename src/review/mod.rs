@@ -157,12 +157,8 @@ fn check_editor(who: &str) -> Result<(), ReviewError> {
 
 fn ensure_agent(al: &mut WorkAlignment, who: &str) {
     if !al.agents.iter().any(|a| a.id == who) {
-        al.agents.push(Agent {
-            id: who.to_owned(),
-            name: who.to_owned(),
-            role: "editor".into(),
-            org: false,
-        });
+        al.agents
+            .push(Agent::new(who.to_owned(), who.to_owned(), "editor".into()));
     }
 }
 

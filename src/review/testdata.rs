@@ -98,12 +98,11 @@ pub fn alignment() -> WorkAlignment {
         item_changes: Default::default(),
         work: "letter".into(),
         layer_files,
-        agents: vec![Agent {
-            id: "tei-align".into(),
-            name: "tei-align".into(),
-            role: "aligner".into(),
-            org: false,
-        }],
+        agents: vec![Agent::new(
+            "tei-align".into(),
+            "tei-align".into(),
+            "aligner".into(),
+        )],
         relations: vec![
             Relation {
                 id: "rel.ru-cs".into(),

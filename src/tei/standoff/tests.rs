@@ -32,24 +32,9 @@ mod read_write {
 
     fn sample_agents() -> Vec<Agent> {
         vec![
-            Agent {
-                id: "kramer".into(),
-                name: "Mark Kramer".into(),
-                role: "translator".into(),
-                org: false,
-            },
-            Agent {
-                id: "tei-align".into(),
-                name: "tei-align".into(),
-                role: "aligner".into(),
-                org: false,
-            },
-            Agent {
-                id: "ed".into(),
-                name: "An Editor & Co <x>".into(),
-                role: "editor".into(),
-                org: false,
-            },
+            Agent::new("kramer".into(), "Mark Kramer".into(), "translator".into()),
+            Agent::new("tei-align".into(), "tei-align".into(), "aligner".into()),
+            Agent::new("ed".into(), "An Editor & Co <x>".into(), "editor".into()),
         ]
     }
 
@@ -494,9 +479,9 @@ mod prop_tests {
                     }
                 })
                 .collect();
-            let mut agents = vec![Agent { id: "tei-align".into(), name, role: desc.clone(), org: false }];
+            let mut agents = vec![Agent::new("tei-align".into(), name, desc.clone())];
             for w in 0..3 {
-                agents.push(Agent { id: format!("ed{w}"), name: format!("Editor {w}"), role: "editor".into(), org: false });
+                agents.push(Agent::new(format!("ed{w}"), format!("Editor {w}"), "editor".into()));
             }
             WorkAlignment {
                 item_changes: Default::default(),
