@@ -7,10 +7,9 @@
 
 use crate::common;
 
-use common::{assert_valid_tei as jing, tei_align};
+use common::{align_m, e5_installed};
 use std::path::Path;
 use tei_align::model::{UnalignedKind, WorkAlignment};
-use tei_align::tei::standoff::read_alignment;
 
 /// The fixture as a work `texts/m`, its Czech edited by `edit`.
 fn setup(edit: fn(String) -> String) -> tempfile::TempDir {
@@ -55,22 +54,6 @@ fn early(mut text: String) -> String {
     text
 }
 
-fn align(dir: &Path, e5: bool) -> WorkAlignment {
-    let mut args = vec!["align", "texts/m", "--when", "2026-12-02", "-q"];
-    if e5 {
-        args.extend(["--embeddings", "e5"]);
-    }
-    let out = tei_align(dir).args(&args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let file = dir.join("alignments/m/alignment.xml");
-    jing(&file);
-    read_alignment(&file).unwrap()
-}
-
 /// `en.sK ↔ cs.sK` for each K, the first `partial` of them partial (the broken sentence's),
 /// the English `gap` derived-gap, nothing else unaligned, and no link doubtful.
 fn expect(a: &WorkAlignment, pairs: &[usize], partial: Option<usize>, gap: &[usize]) {
@@ -109,19 +92,9 @@ fn expect(a: &WorkAlignment, pairs: &[usize], partial: Option<usize>, gap: &[usi
 
 /// [`expect`] of the work aligned model-free, then with e5 (a missing model fails under CI).
 fn expect_both(dir: &Path, pairs: &[usize], partial: Option<usize>, gap: &[usize]) {
-    expect(&align(dir, false), pairs, partial, gap);
+    expect(&align_m(dir, false), pairs, partial, gap);
     if e5_installed() {
-        expect(&align(dir, true), pairs, partial, gap);
-    }
-}
-
-fn e5_installed() -> bool {
-    match tei_align::embed::e5::E5::load_installed() {
-        Ok(_) => true,
-        Err(e) => {
-            common::missing(&format!("the e5 model ({e})"));
-            false
-        }
+        expect(&align_m(dir, true), pairs, partial, gap);
     }
 }
 

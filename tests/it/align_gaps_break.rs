@@ -12,12 +12,11 @@
 
 use crate::common;
 
-use common::{assert_valid_tei as jing, tei_align};
+use common::{align_m, e5_installed, tei_align};
 use std::collections::BTreeSet;
 use std::path::Path;
-use tei_align::model::{UnalignedKind, WorkAlignment};
+use tei_align::model::UnalignedKind;
 use tei_align::review::DOUBTFUL_BELOW;
-use tei_align::tei::standoff::read_alignment;
 
 /// One form: the sentences each witness lost (by the number K of `en.sK`/`cs.sK`), the
 /// sentences whose links are partial, the English sentences there are, and the Czech
@@ -154,29 +153,13 @@ fn setup(form: &str) -> tempfile::TempDir {
     dir
 }
 
-fn align(dir: &Path, e5: bool) -> WorkAlignment {
-    let mut args = vec!["align", "texts/m", "--when", "2026-12-02", "-q"];
-    if e5 {
-        args.extend(["--embeddings", "e5"]);
-    }
-    let out = tei_align(dir).args(&args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let file = dir.join("alignments/m/alignment.xml");
-    jing(&file);
-    read_alignment(&file).unwrap()
-}
-
 fn num(id: &str) -> usize {
     id.rsplit(".s").next().and_then(|k| k.parse().ok()).unwrap()
 }
 
 /// The alignment of `form` as a scholar expects it (see the module's comment).
 fn check(form: &Form, dir: &Path, e5: bool) {
-    let a = align(dir, e5);
+    let a = align_m(dir, e5);
     let e = &a.edges[0];
     let what = format!("{} (e5: {e5})", form.name);
     let lost = |k: &usize| form.en_lost.contains(k) || form.cs_lost.contains(k);
@@ -234,16 +217,6 @@ fn check(form: &Form, dir: &Path, e5: bool) {
     let edge = &json["edges"][0];
     assert_eq!(edge["source_gap"], gaps.0, "{what}");
     assert_eq!(edge["derived_gap"], gaps.1, "{what}");
-}
-
-fn e5_installed() -> bool {
-    match tei_align::embed::e5::E5::load_installed() {
-        Ok(_) => true,
-        Err(e) => {
-            common::missing(&format!("the e5 model ({e})"));
-            false
-        }
-    }
 }
 
 fn run(name: &str) {
@@ -311,7 +284,7 @@ fn gaps_the_letter_with_a_lacuna_too() {
         if e5 && !e5_installed() {
             continue;
         }
-        let a = align(dir.path(), e5);
+        let a = align_m(dir.path(), e5);
         let e = a
             .edges
             .iter()

@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::{Run, tei_align, temp_work_all};
+use common::{ok_in, tei_align, temp_work_all};
 use std::collections::HashMap;
 use std::path::Path;
 use tei_align::align::{AlignOptions, align};
@@ -12,12 +12,6 @@ use tei_align::model::{Bead, Link, WorkAlignment};
 use tei_align::tei::{read_layer, standoff::read_alignment};
 
 const LETTER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/texts/letter-1968");
-
-fn run(dir: &Path, args: &[&str]) -> Run {
-    let r = common::run(tei_align(dir).args(args));
-    assert!(r.ok, "tei-align {}: {}{}", args.join(" "), r.out, r.err);
-    r
-}
 
 fn cs_en(al: &WorkAlignment) -> Vec<Link> {
     al.edges
@@ -77,7 +71,7 @@ fn sentence_ids(d: &Path) -> (Vec<String>, HashMap<String, usize>) {
 /// --full re-aligns every automatic link: the marked one gets the aligner's cert again, under
 /// the same id (same targets); a plain re-run after it changes nothing.
 fn full_realigns_the_marked_link(d: &Path, ap: &Path) {
-    run(
+    ok_in(
         d,
         &[
             "align",
@@ -92,7 +86,7 @@ fn full_realigns_the_marked_link(d: &Path, ap: &Path) {
     assert_eq!(l1.source, vec!["cs.s1".to_owned()]);
     assert_ne!(l1.cert, 0.5);
     let bytes = std::fs::read(ap).unwrap();
-    run(d, &["align", "texts/letter-1968", "--when", "2026-01-04"]);
+    ok_in(d, &["align", "texts/letter-1968", "--when", "2026-01-04"]);
     assert_eq!(std::fs::read(ap).unwrap(), bytes);
 }
 
@@ -112,7 +106,7 @@ fn deleting_a_czech_sentence_realigns_only_its_neighbourhood() {
     let tmp = temp_work_all(Path::new(LETTER), "letter-1968");
     let d = tmp.path();
     let ap = d.join("alignments/letter-1968/alignment.xml");
-    run(d, &["align", "texts/letter-1968", "--when", "2026-01-01"]);
+    ok_in(d, &["align", "texts/letter-1968", "--when", "2026-01-01"]);
     mark_a_far_link(&ap);
     let before = read_alignment(&ap).unwrap();
     let (cs_old, en) = sentence_ids(d);
@@ -133,7 +127,7 @@ fn deleting_a_czech_sentence_realigns_only_its_neighbourhood() {
         .clone();
     let lost_en: Vec<usize> = lost.derived.iter().map(|x| en[x]).collect();
     delete_cs(d, deleted);
-    run(
+    ok_in(
         d,
         &[
             "import",
@@ -143,7 +137,7 @@ fn deleting_a_czech_sentence_realigns_only_its_neighbourhood() {
             "2026-01-02",
         ],
     );
-    run(d, &["align", "texts/letter-1968", "--when", "2026-01-02"]);
+    ok_in(d, &["align", "texts/letter-1968", "--when", "2026-01-02"]);
     let after = read_alignment(&ap).unwrap();
     let new_links = cs_en(&after);
 
@@ -190,12 +184,12 @@ fn deleting_a_czech_sentence_realigns_only_its_neighbourhood() {
             .iter()
             .all(|l| l.source.iter().all(|s| s != deleted))
     );
-    let check = run(d, &["check", "texts/letter-1968"]);
+    let check = ok_in(d, &["check", "texts/letter-1968"]);
     assert!(check.out.is_empty(), "{}", check.out);
 
     // Re-running on unchanged input rewrites nothing.
     let bytes = std::fs::read(&ap).unwrap();
-    run(d, &["align", "texts/letter-1968", "--when", "2026-01-03"]);
+    ok_in(d, &["align", "texts/letter-1968", "--when", "2026-01-03"]);
     assert_eq!(std::fs::read(&ap).unwrap(), bytes);
 
     full_realigns_the_marked_link(d, &ap);

@@ -5,15 +5,11 @@
 
 use crate::common;
 
-use common::assert_valid_tei as jing;
+use common::{assert_valid_tei as jing, root};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use tei_align::model::{UnalignedKind, WorkAlignment};
 use tei_align::tei::{read_layer, standoff::read_alignment};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn load(work: &str) -> (PathBuf, WorkAlignment, BTreeMap<String, Vec<String>>) {
     let file = root().join("alignments").join(work).join("alignment.xml");

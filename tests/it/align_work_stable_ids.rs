@@ -6,23 +6,18 @@
 
 use crate::common;
 
-use assert_cmd::prelude::*;
-use common::{assert_valid_tei as jing, chain_letter as setup};
+use common::{assert_valid_tei as jing, chain_letter as setup, ok_in};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use tei_align::model::WorkAlignment;
 use tei_align::tei::standoff::read_alignment;
-
-fn tei_align(dir: &Path, args: &[&str]) {
-    common::tei_align(dir).args(args).assert().success();
-}
 
 fn alignment_file(dir: &Path) -> PathBuf {
     dir.join("alignments/letter/alignment.xml")
 }
 
 fn align(dir: &Path, when: &str) -> (WorkAlignment, Vec<u8>) {
-    tei_align(dir, &["align", "texts/letter", "--when", when]);
+    ok_in(dir, &["align", "texts/letter", "--when", when]);
     let f = alignment_file(dir);
     jing(&f);
     (read_alignment(&f).unwrap(), std::fs::read(&f).unwrap())
@@ -264,7 +259,7 @@ fn first_links_keep_their_ids(a: &WorkAlignment, n: usize) {
 
 /// `import --in-place` of the English layer: re-segment it, ids kept.
 fn resegment_en(d: &Path, when: &str) {
-    tei_align(
+    ok_in(
         d,
         &[
             "import",
@@ -303,7 +298,7 @@ fn fresh_starts_numbering_from_one_again() {
         max > e.links.len() as u64,
         "re-alignment after a deletion gives new links numbers above the old ones"
     );
-    tei_align(
+    ok_in(
         d,
         &["align", "texts/letter", "--when", "2026-01-03", "--fresh"],
     );

@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::{Run, tei_align};
+use common::{Run, run_no_editor, tei_align};
 use std::path::{Path, PathBuf};
 
 fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
@@ -16,14 +16,10 @@ fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     common::run(&mut cmd)
 }
 
-fn run(dir: &Path, args: &[&str]) -> Run {
-    run_env(dir, args, &[])
-}
-
 /// A copy of the fixture work under `texts/w`, aligned into `alignments/w/alignment.xml`.
 fn aligned() -> (tempfile::TempDir, PathBuf) {
     let dir = common::formats_work();
-    let r = run(dir.path(), &["align", "texts/w", "--when", "2026-11-25"]);
+    let r = run_no_editor(dir.path(), &["align", "texts/w", "--when", "2026-11-25"]);
     assert!(r.ok, "{}", r.err);
     let ap = dir.path().join("alignments/w/alignment.xml");
     (dir, ap)
@@ -95,13 +91,13 @@ fn export_refuses_to_overwrite_a_layer_or_the_alignment() {
         ),
     ];
     for (args, want) in cases {
-        let r = run(d, args);
+        let r = run_no_editor(d, args);
         assert_one_line_error(&r, want, &format!("{args:?}"));
         assert_eq!(snapshot(d), before, "{args:?} changed a file");
     }
     // By its absolute path too.
     let abs = d.join("texts/w/cs.xml");
-    let r = run(
+    let r = run_no_editor(
         d,
         &[
             "export",
@@ -115,7 +111,7 @@ fn export_refuses_to_overwrite_a_layer_or_the_alignment() {
     assert_one_line_error(&r, "refusing to overwrite layer cs", "absolute path");
     assert_eq!(snapshot(d), before);
     // A new file in the work directory would be read as a layer next time.
-    let r = run(
+    let r = run_no_editor(
         d,
         &[
             "export",
@@ -129,7 +125,7 @@ fn export_refuses_to_overwrite_a_layer_or_the_alignment() {
     assert_one_line_error(&r, "refusing to write into the work directory", "work dir");
     assert!(!d.join("texts/w/cs-en.xml").exists());
     // A file elsewhere is written as before.
-    let r = run(
+    let r = run_no_editor(
         d,
         &["export", "texts/w", "--format", "tsv", "-o", "out.tsv"],
     );
@@ -167,7 +163,7 @@ fn a_layer_given_as_the_alignment_file_is_refused() {
         ][..],
         &["status", "texts/w", "--alignment", "texts/w/cs.xml"][..],
     ] {
-        let r = run(d, args);
+        let r = run_no_editor(d, args);
         assert_one_line_error(&r, "not its alignment file", &format!("{args:?}"));
         assert_eq!(snapshot(d), before, "{args:?} changed a file");
     }
@@ -184,7 +180,7 @@ fn an_editor_id_that_is_not_an_xml_name_is_rejected() {
             &["unlink", "texts/w", "cs.s1", "--by", by][..],
             &["link", "texts/w", "cs.s1", "--by", by][..],
         ] {
-            let r = run(d, args);
+            let r = run_no_editor(d, args);
             assert_one_line_error(&r, "not a valid editor id", &format!("{args:?}"));
             assert!(r.err.contains(by), "{}", r.err);
             assert_eq!(snapshot(d), before, "{args:?} changed a file");
@@ -208,7 +204,7 @@ fn an_editor_id_that_is_not_an_xml_name_is_rejected() {
          <link xtargets=\"en.s1;cs.s1\" status=\"man\" resp=\"Eva Nová\"/>\n</linkGrp>\n",
     )
     .unwrap();
-    let r = run(
+    let r = run_no_editor(
         d,
         &[
             "import-alignment",
@@ -225,7 +221,7 @@ fn an_editor_id_that_is_not_an_xml_name_is_rejected() {
     );
     assert_eq!(snapshot(d), before);
     // A valid id still works and is recorded.
-    let r = run(d, &["link", "texts/w", "cs.s1", "en.s1", "--by", "eva.n"]);
+    let r = run_no_editor(d, &["link", "texts/w", "cs.s1", "en.s1", "--by", "eva.n"]);
     assert!(r.ok, "{}", r.err);
     assert!(
         std::fs::read_to_string(&ap)
@@ -266,7 +262,7 @@ fn a_dangling_link_is_reported_by_status_and_export_with_the_alignment_file() {
     let before = snapshot(d);
     let want = format!("link {link_id} points to en.s99, which is not a sentence of layer en");
 
-    let r = run(d, &["status", "texts/w"]);
+    let r = run_no_editor(d, &["status", "texts/w"]);
     assert!(!r.ok, "status succeeded silently: {}", r.out);
     assert!(
         r.err.contains(&format!(
@@ -284,11 +280,11 @@ fn a_dangling_link_is_reported_by_status_and_export_with_the_alignment_file() {
         "{}",
         r.err
     );
-    let r = run(d, &["status", "texts/w", "--json"]);
+    let r = run_no_editor(d, &["status", "texts/w", "--json"]);
     assert!(!r.ok);
     assert!(r.out.contains(&want), "{}", r.out);
 
-    let r = run(
+    let r = run_no_editor(
         d,
         &["export", "texts/w", "--format", "tsv", "-o", "out.tsv"],
     );
@@ -310,7 +306,7 @@ fn check_names_a_whole_file_problem_without_a_line_zero() {
     let en = d.join("texts/w/en.xml");
     let src = std::fs::read_to_string(&en).unwrap();
     std::fs::write(&en, src.replace("cs.xml#layer.cs", "ru.xml#layer.ru")).unwrap();
-    let r = run(d, &["check", "texts/w", "--no-jing"]);
+    let r = run_no_editor(d, &["check", "texts/w", "--no-jing"]);
     assert!(!r.ok);
     assert!(!r.out.contains(":0:"), "{}", r.out);
     assert!(

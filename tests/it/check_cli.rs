@@ -2,18 +2,13 @@
 //! installed); hand edits that break pointers, coverage or ids are reported one per line with
 //! file and line, and the exit code is non-zero.
 
-use crate::common;
+use crate::common::{self, Run, run_in};
 
 use std::path::{Path, PathBuf};
 
-fn run(dir: &Path, args: &[&str]) -> (bool, String, String) {
-    let r = common::run(common::tei_align(dir).args(args));
-    (r.ok, r.out, r.err)
-}
-
 fn aligned() -> (tempfile::TempDir, PathBuf) {
     let dir = common::formats_work();
-    let (ok, _, err) = run(dir.path(), &["align", "texts/w", "--when", "2026-11-25"]);
+    let Run { ok, err, .. } = run_in(dir.path(), &["align", "texts/w", "--when", "2026-11-25"]);
     assert!(ok, "{err}");
     (dir, dir_path_alignment())
 }
@@ -25,7 +20,7 @@ fn dir_path_alignment() -> PathBuf {
 #[test]
 fn a_fresh_alignment_passes_every_check() {
     let (dir, _) = aligned();
-    let (ok, out, err) = run(dir.path(), &["check", "texts/w"]);
+    let Run { ok, out, err, .. } = run_in(dir.path(), &["check", "texts/w"]);
     assert!(ok, "{out}{err}");
     assert!(out.is_empty(), "{out}");
     if which_jing() {
@@ -52,7 +47,7 @@ fn hand_edits_that_break_the_alignment_are_reported_with_file_and_line() {
     assert_ne!(edited, src);
     std::fs::write(&ap, &edited).unwrap();
     let line = edited.lines().position(|l| l.contains("en.s22")).unwrap() + 1;
-    let (ok, out, err) = run(dir.path(), &["check", "texts/w", "--no-jing"]);
+    let Run { ok, out, err, .. } = run_in(dir.path(), &["check", "texts/w", "--no-jing"]);
     assert!(!ok);
     assert!(err.contains("problem(s) found"), "{err}");
     let want = format!("{}:{line}: #en.s22 does not resolve", rel.display());
@@ -75,7 +70,7 @@ fn hand_edits_that_break_the_alignment_are_reported_with_file_and_line() {
 #[test]
 fn a_missing_alignment_is_one_clear_error() {
     let dir = common::formats_work();
-    let (ok, _, err) = run(dir.path(), &["check", "texts/w"]);
+    let Run { ok, err, .. } = run_in(dir.path(), &["check", "texts/w"]);
     assert!(!ok);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("no alignment file"), "{err}");
@@ -86,7 +81,7 @@ fn a_directory_where_the_alignment_file_should_be_is_named_not_taken_for_no_alig
     // Telling the user to run `align` would not help: align cannot write there either.
     let dir = common::formats_work();
     std::fs::create_dir_all(dir.path().join("alignments/w/alignment.xml")).unwrap();
-    let (ok, _, err) = run(dir.path(), &["check", "texts/w"]);
+    let Run { ok, err, .. } = run_in(dir.path(), &["check", "texts/w"]);
     assert!(!ok);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(!err.contains("no alignment file"), "{err}");
@@ -107,7 +102,7 @@ fn the_committed_alignments_of_the_repository_pass_check() {
             eprintln!("skipped {w}: no committed alignment");
             continue;
         }
-        let (ok, out, err) = run(root, &["check", &format!("texts/{w}")]);
+        let Run { ok, out, err, .. } = run_in(root, &["check", &format!("texts/{w}")]);
         assert!(ok, "{w}: {out}{err}");
         assert!(out.is_empty(), "{out}");
         checked += 1;

@@ -27,11 +27,14 @@ pub fn schema() -> PathBuf {
     shared().join("schema/tei_all.rng")
 }
 
+/// The root of this repository (where `texts/`, `alignments/` and `tests/fixtures/` are).
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
 /// `tests/fixtures/<rel>` of this repository.
 pub fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(rel)
+    root().join("tests/fixtures").join(rel)
 }
 
 /// A temp dir holding `texts/<name>` with the named `files` copied from the directory `from`.
@@ -58,7 +61,7 @@ pub fn temp_work_all(from: &Path, name: &str) -> tempfile::TempDir {
 /// A temp project holding the committed layers (`texts/<work>`) and alignment
 /// (`alignments/<work>/alignment.xml`) of `work`, as a reader of the published files sees them.
 pub fn committed_work(work: &str) -> tempfile::TempDir {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = root();
     let dir = temp_work_all(&root.join("texts").join(work), work);
     let al = dir.path().join("alignments").join(work);
     std::fs::create_dir_all(&al).unwrap();
@@ -151,6 +154,93 @@ pub fn run(cmd: &mut Command) -> Run {
         out: String::from_utf8_lossy(&out.stdout).into_owned(),
         err: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+/// The editor most tests name in `TEI_ALIGN_EDITOR` (an `id:Name` form, for [`run_as`]).
+pub const EVA: &str = "eva:Eva Nová";
+
+/// `tei-align <args>` run in `dir`, with the editor (`TEI_ALIGN_EDITOR`) as the environment
+/// of the test run has it; succeeding or not.
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    run(tei_align(dir).args(args))
+}
+
+/// [`run_in`], asserting that the tool succeeded (the message names the call, stdout and stderr).
+pub fn ok_in(dir: &Path, args: &[&str]) -> Run {
+    assert_ran(dir, args, run_in(dir, args))
+}
+
+/// `tei-align <args>` run in `dir` with `TEI_ALIGN_EDITOR` removed, so that the editor the tool
+/// records comes from `--by` or git config ([`GIT_ENV`]: Test Editor), whatever the machine sets.
+pub fn run_no_editor(dir: &Path, args: &[&str]) -> Run {
+    run(tei_align(dir).args(args).env_remove("TEI_ALIGN_EDITOR"))
+}
+
+/// [`run_no_editor`], asserting that the tool succeeded.
+pub fn ok_no_editor(dir: &Path, args: &[&str]) -> Run {
+    assert_ran(dir, args, run_no_editor(dir, args))
+}
+
+/// `tei-align <args>` run in `dir` with `TEI_ALIGN_EDITOR=<editor>` (`id` or `id:Name`).
+pub fn run_as(editor: &str, dir: &Path, args: &[&str]) -> Run {
+    run(tei_align(dir).args(args).env("TEI_ALIGN_EDITOR", editor))
+}
+
+/// [`run_as`], asserting that the tool succeeded.
+pub fn ok_as(editor: &str, dir: &Path, args: &[&str]) -> Run {
+    assert_ran(dir, args, run_as(editor, dir, args))
+}
+
+/// `r`, after asserting that the run of `tei-align <args>` in `dir` succeeded.
+fn assert_ran(dir: &Path, args: &[&str], r: Run) -> Run {
+    assert!(
+        r.ok,
+        "tei-align {} (in {}) failed: {}{}",
+        args.join(" "),
+        dir.display(),
+        r.out,
+        r.err
+    );
+    r
+}
+
+/// The text of the file `p`; a test fails naming the file when it cannot be read.
+pub fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// `tei-align align texts/m` in `dir` (with `--embeddings e5` when `e5`), which must succeed;
+/// the alignment it wrote, checked against the schema.
+pub fn align_m(dir: &Path, e5: bool) -> tei_align::model::WorkAlignment {
+    let mut args = vec!["align", "texts/m", "--when", "2026-12-02", "-q"];
+    if e5 {
+        args.extend(["--embeddings", "e5"]);
+    }
+    let out = tei_align(dir).args(&args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let file = dir.join("alignments/m/alignment.xml");
+    assert_valid_tei(&file);
+    tei_align::tei::standoff::read_alignment(&file).unwrap()
+}
+
+/// Whether the e5 model is installed; when it is not, [`missing`] says so (a failure under CI).
+pub fn e5_installed() -> bool {
+    match tei_align::embed::e5::E5::load_installed() {
+        Ok(_) => true,
+        Err(e) => {
+            missing(&format!("the e5 model ({e})"));
+            false
+        }
+    }
+}
+
+/// `s` with every run of white space made one space, and none at either end.
+pub fn norm(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Validate `files` with jing against [`schema`] in one run: `Some((valid, jing's stdout))`, or

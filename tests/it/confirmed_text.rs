@@ -8,22 +8,12 @@
 
 use crate::common;
 
-use common::{Run, aligned_chain_letter, tei_align};
+use common::{aligned_chain_letter, ok_in, run_in};
 use std::path::Path;
 use tei_align::model::{LinkStatus, WorkAlignment};
 use tei_align::tei::standoff::read_alignment;
 
 const ALIGNMENT: &str = "alignments/letter/alignment.xml";
-
-fn run(dir: &Path, args: &[&str]) -> Run {
-    common::run(tei_align(dir).args(args))
-}
-
-fn ok(dir: &Path, args: &[&str]) -> Run {
-    let r = run(dir, args);
-    assert!(r.ok, "{args:?}: {}{}", r.out, r.err);
-    r
-}
 
 fn alignment(d: &Path) -> WorkAlignment {
     read_alignment(&d.join(ALIGNMENT)).unwrap()
@@ -63,10 +53,10 @@ fn confirmed() -> tempfile::TempDir {
         let mut args = vec!["link", "texts/letter"];
         args.extend(ids);
         args.extend(["--by", "jnovak:Jan Novák"]);
-        ok(d, &args);
+        ok_in(d, &args);
     }
     // cs.s3 and en.s3 confirmed as without counterpart: an omission and an addition.
-    ok(
+    ok_in(
         d,
         &["unlink", "texts/letter", "cs.s3", "en.s3", "--by", "jnovak"],
     );
@@ -104,8 +94,8 @@ fn months_of_editing(d: &Path) {
         "--when",
         "2026-03-01",
     ];
-    ok(d, &en);
-    ok(
+    ok_in(d, &en);
+    ok_in(
         d,
         &[
             "import",
@@ -137,10 +127,10 @@ fn confirmed_text_is_recorded_valid_and_every_command_reports_an_edit() {
         );
     }
     common::assert_valid_tei(&d.join(ALIGNMENT));
-    ok(d, &["check", "texts/letter"]);
+    ok_in(d, &["check", "texts/letter"]);
 
     months_of_editing(d);
-    let r = ok(d, &["align", "texts/letter", "--when", "2026-03-02"]);
+    let r = ok_in(d, &["align", "texts/letter", "--when", "2026-03-02"]);
     let (s2, s5, s6, cs3) = (&ids[0].0, &ids[1].0, &ids[2].0, &ids[3].0);
     // en.s6 split: its first part edited, the second (en.s11) new right after it.
     for (id, sentences, edited) in [
@@ -175,13 +165,13 @@ fn confirmed_text_is_recorded_valid_and_every_command_reports_an_edit() {
         "not split: {en}"
     );
 
-    let r = ok(d, &["status", "texts/letter", "--doubtful"]);
+    let r = ok_in(d, &["status", "texts/letter", "--doubtful"]);
     assert!(
         r.out.contains("confirmed on another text") && r.out.contains(s5.as_str()),
         "{}",
         r.out
     );
-    let r = ok(d, &["status", "texts/letter", "--json"]);
+    let r = ok_in(d, &["status", "texts/letter", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&r.out).unwrap();
     let listed: Vec<&str> = v["confirmed_on_another_text"]
         .as_array()
@@ -191,16 +181,16 @@ fn confirmed_text_is_recorded_valid_and_every_command_reports_an_edit() {
         .collect();
     assert_eq!(listed, [s5.as_str(), s6.as_str(), cs3.as_str()]);
 
-    let r = run(d, &["check", "texts/letter"]);
+    let r = run_in(d, &["check", "texts/letter"]);
     assert_eq!(r.code, Some(1), "check passed confirmations of edited text");
     assert!(
         r.out
             .contains(&format!("{s5} (cs.s5 en.s5): confirmed on another text"))
     );
 
-    let r = ok(d, &["coverage", "texts/letter"]);
+    let r = ok_in(d, &["coverage", "texts/letter"]);
     assert!(r.out.contains("confirmed on another text"), "{}", r.out);
-    let r = ok(d, &["coverage", "texts/letter", "--json"]);
+    let r = ok_in(d, &["coverage", "texts/letter", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&r.out).unwrap();
     let cs_en = v["edges"]
         .as_array()
@@ -213,18 +203,18 @@ fn confirmed_text_is_recorded_valid_and_every_command_reports_an_edit() {
         3
     );
 
-    let r = ok(d, &["trace", "en.s5", "--work", "texts/letter"]);
+    let r = ok_in(d, &["trace", "en.s5", "--work", "texts/letter"]);
     assert!(
         r.out
             .contains("confirmed on another text: review (en.s5 edited since)"),
         "{}",
         r.out
     );
-    let r = ok(d, &["trace", "en.s2", "--work", "texts/letter"]);
+    let r = ok_in(d, &["trace", "en.s2", "--work", "texts/letter"]);
     assert!(!r.out.contains("confirmed on another text"), "{}", r.out);
 
     let out = d.join("ed");
-    ok(d, &["edition", "texts/letter", "-o", out.to_str().unwrap()]);
+    ok_in(d, &["edition", "texts/letter", "-o", out.to_str().unwrap()]);
     let html = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(html.contains("text-changed"), "edition does not mark it");
     assert!(html.contains(&format!(
@@ -232,7 +222,7 @@ fn confirmed_text_is_recorded_valid_and_every_command_reports_an_edit() {
     )));
 
     // Confirmed anew: by another editor, a new digest, a change record of hers.
-    ok(
+    ok_in(
         d,
         &[
             "link",
@@ -256,9 +246,9 @@ fn confirmed_text_is_recorded_valid_and_every_command_reports_an_edit() {
     );
     assert_eq!(al.item_changes[s5.as_str()], last.id);
     // By the ids the report names.
-    ok(d, &["link", "texts/letter", s6, "--by", "jnovak"]);
-    ok(d, &["link", "texts/letter", cs3, "--by", "jnovak"]);
-    let r = ok(d, &["check", "texts/letter"]);
+    ok_in(d, &["link", "texts/letter", s6, "--by", "jnovak"]);
+    ok_in(d, &["link", "texts/letter", cs3, "--by", "jnovak"]);
+    let r = ok_in(d, &["check", "texts/letter"]);
     assert!(!r.out.contains("confirmed on another text"), "{}", r.out);
     common::assert_valid_tei(&d.join(ALIGNMENT));
 }
@@ -278,7 +268,7 @@ fn confirmed_text_unknown_in_an_old_file_is_said_once_and_never_a_false_alarm() 
     assert!(old.len() < xml.len());
     std::fs::write(&p, &old).unwrap();
     months_of_editing(d);
-    let r = ok(d, &["align", "texts/letter", "--when", "2026-03-02"]);
+    let r = ok_in(d, &["align", "texts/letter", "--when", "2026-03-02"]);
     assert!(!r.err.contains("confirmed on another text"), "{}", r.err);
     let note = "5 confirmed items have no record of the text confirmed";
     assert_eq!(r.err.matches(note).count(), 1, "{}", r.err);
@@ -286,17 +276,17 @@ fn confirmed_text_unknown_in_an_old_file_is_said_once_and_never_a_false_alarm() 
     let al = alignment(d);
     let (id5, st) = item(&al, "en.s5");
     assert_eq!(st.digest(), None);
-    let r = ok(d, &["check", "texts/letter"]);
+    let r = ok_in(d, &["check", "texts/letter"]);
     assert!(!r.out.contains("confirmed on another text"), "{}", r.out);
-    let r = ok(d, &["status", "texts/letter", "--json"]);
+    let r = ok_in(d, &["status", "texts/letter", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&r.out).unwrap();
     assert_eq!(v["confirmed_text_unknown"], 5);
     assert_eq!(v["confirmed_on_another_text"].as_array().unwrap().len(), 0);
     // Confirming it again records the text it is confirmed on now.
-    ok(d, &["link", "texts/letter", &id5, "--by", "jnovak"]);
+    ok_in(d, &["link", "texts/letter", &id5, "--by", "jnovak"]);
     let (_, st) = item(&alignment(d), "en.s5");
     assert!(st.digest().is_some());
-    let r = ok(d, &["status", "texts/letter", "--json"]);
+    let r = ok_in(d, &["status", "texts/letter", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&r.out).unwrap();
     assert_eq!(v["confirmed_text_unknown"], 4);
     common::assert_valid_tei(&p);
@@ -333,7 +323,7 @@ fn text_split_off_a_confirmed_sentence_is_reported_and_the_edition_says_it() {
         "all-round assistance. Added far from any confirmation.</s>",
     );
     let args = ["import", "texts/letter/en.xml", "--in-place", "--resplit"];
-    ok(d, &[&args[..], &["--when", "2026-03-01"]].concat());
+    ok_in(d, &[&args[..], &["--when", "2026-03-01"]].concat());
     let en_new = id_of(d, "en", "They have support abroad.");
     assert!(
         std::fs::read_to_string(d.join("texts/letter/en.xml"))
@@ -348,7 +338,7 @@ fn text_split_off_a_confirmed_sentence_is_reported_and_the_edition_says_it() {
         "kontrarevoluční převrat.</s>",
         "kontrarevoluční převrat.</s> <s>Mají podporu v cizině.</s>",
     );
-    ok(
+    ok_in(
         d,
         &[
             "import",
@@ -360,17 +350,17 @@ fn text_split_off_a_confirmed_sentence_is_reported_and_the_edition_says_it() {
     );
     let cs_new = id_of(d, "cs", "Mají podporu v cizině.");
 
-    let r = ok(d, &["align", "texts/letter", "--when", "2026-03-02"]);
+    let r = ok_in(d, &["align", "texts/letter", "--when", "2026-03-02"]);
     let line = format!(
         "{s5} (cs.s5 en.s5): confirmed on another text: review ({cs_new} new after cs.s5, \
          {en_new} new after en.s5 since jnovak confirmed it on "
     );
     assert!(r.err.contains(&line), "{line}\n{}", r.err);
     assert!(!r.err.contains(&format!("{s6} (")), "{}", r.err);
-    let r = run(d, &["check", "texts/letter"]);
+    let r = run_in(d, &["check", "texts/letter"]);
     assert_eq!(r.code, Some(1), "check passed a split confirmation");
     assert!(r.out.contains(&line), "{}", r.out);
-    let r = ok(d, &["trace", "en.s5", "--work", "texts/letter"]);
+    let r = ok_in(d, &["trace", "en.s5", "--work", "texts/letter"]);
     assert!(
         r.out.contains(&format!(
             "confirmed on another text: review ({cs_new} new after cs.s5, {en_new} new after en.s5 since)"
@@ -382,7 +372,7 @@ fn text_split_off_a_confirmed_sentence_is_reported_and_the_edition_says_it() {
     // The TEI edition says it, as the HTML does: a certainty about the item, and the record
     // of the text confirmed, as the alignment keeps it.
     let out = d.join("ed");
-    ok(d, &["edition", "texts/letter", "-o", out.to_str().unwrap()]);
+    ok_in(d, &["edition", "texts/letter", "-o", out.to_str().unwrap()]);
     let tei = std::fs::read_to_string(out.join("edition.xml")).unwrap();
     let mark = format!(
         "<certainty type=\"confirmed-on-another-text\" target=\"#{s5}\" locus=\"value\" cert=\"unknown\"><desc>{s5} (cs.s5 en.s5): confirmed on another text: review ("
@@ -397,10 +387,10 @@ fn text_split_off_a_confirmed_sentence_is_reported_and_the_edition_says_it() {
     common::assert_valid_tei(&out.join("edition.xml"));
 
     // Confirmed anew as it stands: the sentences beside it were there when it was confirmed.
-    ok(d, &["link", "texts/letter", &s5, "--by", "jnovak"]);
-    let r = ok(d, &["check", "texts/letter"]);
+    ok_in(d, &["link", "texts/letter", &s5, "--by", "jnovak"]);
+    let r = ok_in(d, &["check", "texts/letter"]);
     assert!(!r.out.contains("confirmed on another text"), "{}", r.out);
-    ok(d, &["edition", "texts/letter", "-o", out.to_str().unwrap()]);
+    ok_in(d, &["edition", "texts/letter", "-o", out.to_str().unwrap()]);
     let tei = std::fs::read_to_string(out.join("edition.xml")).unwrap();
     assert!(!tei.contains("<certainty "), "{tei}");
 }
@@ -420,7 +410,7 @@ fn the_text_of_old_confirmations_is_recorded_on_request_under_the_name_of_who_as
     let (s5, before) = item(&alignment(d), "en.s5");
     assert_eq!(before.digest(), None);
     let eva = ["--by", "eva:Eva Nová", "--when", "2026-04-01T10:00:00Z"];
-    let r = ok(
+    let r = ok_in(
         d,
         &[&["link", "texts/letter", "--record-text"][..], &eva].concat(),
     );
@@ -468,17 +458,17 @@ fn the_text_of_old_confirmations_is_recorded_on_request_under_the_name_of_who_as
         "{xml}"
     );
     common::assert_valid_tei(&p);
-    ok(d, &["check", "texts/letter"]);
-    let r = ok(d, &["status", "texts/letter", "--json"]);
+    ok_in(d, &["check", "texts/letter"]);
+    let r = ok_in(d, &["status", "texts/letter", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&r.out).unwrap();
     assert_eq!(v["confirmed_text_unknown"], 0);
     // Nothing left to record; a text recorded already is not recorded anew.
-    let r = ok(
+    let r = ok_in(
         d,
         &[&["link", "texts/letter", "--record-text"][..], &eva].concat(),
     );
     assert!(r.out.contains("nothing recorded"), "{}", r.out);
-    let r = run(
+    let r = run_in(
         d,
         &["link", "texts/letter", "--record-text", &s5, "--by", "eva"],
     );
@@ -490,7 +480,7 @@ fn the_text_of_old_confirmations_is_recorded_on_request_under_the_name_of_who_as
         "have created conditions",
         "have created the conditions",
     );
-    let r = ok(d, &["align", "texts/letter", "--when", "2026-04-02"]);
+    let r = ok_in(d, &["align", "texts/letter", "--when", "2026-04-02"]);
     let line = format!(
         "{s5} (cs.s5 en.s5): confirmed on another text: review (en.s5 edited since eva recorded its text on 2026-04-01T10:00:00Z (jnovak confirmed it on {was}))"
     );

@@ -6,27 +6,14 @@
 //! takes the layer's figure against all its sources; partial and doubtful links stay visible.
 
 use crate::builder::{layer, link, relation, unaligned};
-use crate::common::{self, Run, tei_align};
+use crate::common;
+use crate::common::{EVA, ok_as, run_as};
 use std::collections::BTreeMap;
 use std::path::Path;
 use tei_align::coverage::{self, CoverageOptions, LayerNote};
 use tei_align::model::*;
 
 const FABLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/work/fable");
-
-fn run(dir: &Path, args: &[&str]) -> Run {
-    common::run(
-        tei_align(dir)
-            .args(args)
-            .env("TEI_ALIGN_EDITOR", "eva:Eva Nová"),
-    )
-}
-
-fn ok(dir: &Path, args: &[&str]) -> Run {
-    let r = run(dir, args);
-    assert!(r.ok, "{args:?}: {}{}", r.out, r.err);
-    r
-}
 
 fn ids(v: &[LayerNote]) -> Vec<&str> {
     v.iter().map(|n| n.id.as_str()).collect()
@@ -244,17 +231,17 @@ fn fable() -> tempfile::TempDir {
     let dir = common::temp_work(Path::new(FABLE), "f", &["grc.xml", "en.xml", "cs.xml"]);
     let d = dir.path();
     let when = ["--when", "2026-12-02T10:00:00Z"];
-    ok(d, &["align", "texts/f", "--when", "2026-12-02"]);
+    ok_as(EVA, d, &["align", "texts/f", "--when", "2026-12-02"]);
     for n in 1..=5 {
         let (g, e) = (format!("grc.s{n}"), format!("en.s{n}"));
-        ok(d, &[&["link", "texts/f", &g, &e][..], &when].concat());
+        ok_as(EVA, d, &[&["link", "texts/f", &g, &e][..], &when].concat());
     }
     for ids in [
         &["grc.s6", "--edge", "grc-en"][..],
         &["grc.s4", "cs.s4"],
         &["grc.s6", "cs.s6"],
     ] {
-        ok(d, &[&["link", "texts/f"][..], ids, &when].concat());
+        ok_as(EVA, d, &[&["link", "texts/f"][..], ids, &when].concat());
     }
     // Whatever holds en.s4 or cs.s4 on en → cs goes, then both are confirmed unmatched there.
     let al =
@@ -265,10 +252,11 @@ fn fable() -> tempfile::TempDir {
         .iter()
         .filter(|l| l.source.iter().any(|s| s == "en.s4") || l.derived.iter().any(|s| s == "cs.s4"))
     {
-        ok(d, &[&["unlink", "texts/f", &l.id][..], &when].concat());
+        ok_as(EVA, d, &[&["unlink", "texts/f", &l.id][..], &when].concat());
     }
     for id in ["en.s4", "cs.s4", "cs.s6"] {
-        ok(
+        ok_as(
+            EVA,
             d,
             &[&["link", "texts/f", id, "--edge", "en-cs"][..], &when].concat(),
         );
@@ -280,7 +268,7 @@ fn fable() -> tempfile::TempDir {
 fn coverage_trace_status_and_edition_of_the_fable_say_from_the_other_source() {
     let dir = fable();
     let d = dir.path();
-    let r = ok(d, &["coverage", "texts/f", "--json"]);
+    let r = ok_as(EVA, d, &["coverage", "texts/f", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&r.out).unwrap();
     let cs = v["layers"]
         .as_array()
@@ -312,15 +300,15 @@ fn coverage_trace_status_and_edition_of_the_fable_say_from_the_other_source() {
     );
     // The gate: 83 passes on cs's figure against both sources (100 %) though en → cs alone is
     // 80 %; 90 fails on the English translation's omission of the moral, named.
-    ok(d, &["coverage", "texts/f", "--fail-under", "83"]);
-    let r = run(d, &["coverage", "texts/f", "--fail-under", "90"]);
+    ok_as(EVA, d, &["coverage", "texts/f", "--fail-under", "83"]);
+    let r = run_as(EVA, d, &["coverage", "texts/f", "--fail-under", "90"]);
     assert_eq!(r.code, Some(1), "{}", r.err);
     assert!(
         r.err.contains("coverage of grc → en is 83.3 %, below 90 %"),
         "{}",
         r.err
     );
-    let r = ok(d, &["coverage", "texts/f"]);
+    let r = ok_as(EVA, d, &["coverage", "texts/f"]);
     assert!(
         r.out.contains(
             "sentences of its sources with a counterpart: 11/11 (100.0 %), characters 100.0 %: 10 on their own edge, 1 carried over through another source; omitted 0"
@@ -334,7 +322,7 @@ fn coverage_trace_status_and_edition_of_the_fable_say_from_the_other_source() {
         r.out
     );
     // Trace: the steps into cs say where the sentence came from.
-    let r = ok(d, &["trace", "--work", "texts/f", "cs.s6"]);
+    let r = ok_as(EVA, d, &["trace", "--work", "texts/f", "cs.s6"]);
     assert!(
         r.out
             .contains("from the other source: linked in grc (a.grc-cs.6), not an addition"),
@@ -342,7 +330,7 @@ fn coverage_trace_status_and_edition_of_the_fable_say_from_the_other_source() {
         r.out
     );
     assert!(!r.out.contains("added in this layer"), "{}", r.out);
-    let r = ok(d, &["trace", "--work", "texts/f", "en.s4"]);
+    let r = ok_as(EVA, d, &["trace", "--work", "texts/f", "en.s4"]);
     assert!(
         r.out
             .contains("carried over through grc: en.s4 ↔ grc.s4 ↔ cs.s4"),
@@ -351,14 +339,14 @@ fn coverage_trace_status_and_edition_of_the_fable_say_from_the_other_source() {
     );
     assert!(!r.out.contains("omitted in this layer"), "{}", r.out);
     // Status.
-    let r = ok(d, &["status", "texts/f"]);
+    let r = ok_as(EVA, d, &["status", "texts/f"]);
     assert!(
         r.out.contains("cs (from grc, en): 2 sentence(s) without a counterpart in one source but linked in another (from the other source, not additions): cs.s4 cs.s6; 1 source sentence(s) carried over through another source (not omissions): en.s4; added in no source: 0"),
         "{}",
         r.out
     );
     // The edition: marks, legend, the coverage table, valid TEI.
-    ok(d, &["edition", "texts/f", "-o", "ed"]);
+    ok_as(EVA, d, &["edition", "texts/f", "-o", "ed"]);
     let html = std::fs::read_to_string(d.join("ed/index.html")).unwrap();
     for want in [
         "class=\"s other-source verified\" id=\"cs.s6\"",

@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use common::{Run, tei_align};
+use crate::common::ok_no_editor;
 use std::path::Path;
 
 const DE: &str = "Im Jahr 1847 kam Johann Berger nach Brünn. Er eröffnete eine kleine Druckerei in der Rennergasse.
@@ -27,12 +27,6 @@ Berger tiskl nejprve kalendáře a modlitební knížky. Později přibyly letá
 V zimě 1849 uprchl do Vídně. Tam pracoval u Antona Strau
 ";
 
-fn ok(dir: &Path, args: &[&str]) -> Run {
-    let r = common::run(tei_align(dir).args(args).env_remove("TEI_ALIGN_EDITOR"));
-    assert!(r.ok, "{args:?}: {}", r.err);
-    r
-}
-
 /// The German original and the Czech translation made from it in `texts/chron`, aligned; with
 /// `gap`, the Czech is imported with a `<gap>` at its end.
 fn work(gap: bool) -> tempfile::TempDir {
@@ -40,7 +34,7 @@ fn work(gap: bool) -> tempfile::TempDir {
     let d = dir.path();
     std::fs::write(d.join("de.txt"), DE).unwrap();
     std::fs::write(d.join("cs.txt"), CS).unwrap();
-    ok(
+    ok_no_editor(
         d,
         &[
             "import",
@@ -68,13 +62,13 @@ fn work(gap: bool) -> tempfile::TempDir {
     if gap {
         cs.extend(["--gap-end", "source-incomplete:The copy breaks off here"]);
     }
-    ok(d, &cs);
-    ok(d, &["align", "texts/chron", "--when", "2026-12-02"]);
+    ok_no_editor(d, &cs);
+    ok_no_editor(d, &["align", "texts/chron", "--when", "2026-12-02"]);
     dir
 }
 
 fn coverage(d: &Path) -> serde_json::Value {
-    serde_json::from_str(&ok(d, &["coverage", "texts/chron", "--json"]).out).unwrap()
+    serde_json::from_str(&ok_no_editor(d, &["coverage", "texts/chron", "--json"]).out).unwrap()
 }
 
 fn ids(v: &serde_json::Value) -> Vec<&str> {
@@ -100,17 +94,17 @@ fn derived_gap_past_the_break_is_not_an_omission() {
     // 7 of the 8 sentences the witness holds (not 7 of 10).
     assert_eq!(t["source_sentences_covered"], 7, "{t}");
     assert_eq!(t["coverage_pct"].as_f64().unwrap(), 87.5, "{t}");
-    let table = ok(d, &["coverage", "texts/chron"]).out;
+    let table = ok_no_editor(d, &["coverage", "texts/chron"]).out;
     assert!(table.contains("derived-gap"), "{table}");
     assert!(table.contains("7/8"), "{table}");
     // Never doubtful: status agrees with coverage.
     let st: serde_json::Value =
-        serde_json::from_str(&ok(d, &["status", "texts/chron", "--json"]).out).unwrap();
+        serde_json::from_str(&ok_no_editor(d, &["status", "texts/chron", "--json"]).out).unwrap();
     assert_eq!(st["edges"][0]["doubtful"], t["doubtful"], "{st}");
     // status counts the gaps as coverage does (session 14), in --json and in the table.
     assert_eq!(st["edges"][0]["derived_gap"], t["derived_gap"], "{st}");
     assert_eq!(st["edges"][0]["source_gap"], t["source_gap"], "{st}");
-    let table = ok(d, &["status", "texts/chron"]).out;
+    let table = ok_no_editor(d, &["status", "texts/chron"]).out;
     let head: Vec<&str> = table.lines().nth(1).unwrap().split_whitespace().collect();
     let row: Vec<&str> = table.lines().nth(2).unwrap().split_whitespace().collect();
     // The last two columns: gaps, then the share reviewed.
@@ -124,10 +118,10 @@ fn derived_gap_past_the_break_is_not_an_omission() {
         "{xml}"
     );
     common::assert_valid_tei(&al);
-    ok(d, &["check", "texts/chron"]);
-    let tr = ok(d, &["trace", "de.s10"]).out;
+    ok_no_editor(d, &["check", "texts/chron"]);
+    let tr = ok_no_editor(d, &["trace", "de.s10"]).out;
     assert!(tr.contains("the derived witness has a gap here"), "{tr}");
-    ok(d, &["edition", "texts/chron", "-o", "ed"]);
+    ok_no_editor(d, &["edition", "texts/chron", "-o", "ed"]);
     let html = std::fs::read_to_string(d.join("ed/index.html")).unwrap();
     assert!(
         html.contains("class=\"s derived-gap\" id=\"de.s9\""),
@@ -136,7 +130,7 @@ fn derived_gap_past_the_break_is_not_an_omission() {
     assert!(html.contains("2 past a gap in the derived witness"));
     // trace and the edition mark the break with one mark (`model::GAP_MARK`, session 14).
     let mark = tei_align::model::GAP_MARK;
-    let tr = ok(d, &["trace", "cs.s7"]).out;
+    let tr = ok_no_editor(d, &["trace", "cs.s7"]).out;
     assert!(tr.contains(&format!("Strau{mark}")), "{tr}");
     assert!(html.contains(&format!(">{mark}<")), "{html}");
 }
@@ -145,13 +139,13 @@ fn derived_gap_past_the_break_is_not_an_omission() {
 fn derived_gap_confirmed_stays_through_realignment_and_an_import() {
     let dir = work(true);
     let d = dir.path();
-    ok(d, &["link", "texts/chron", "de.s9", "--by", "eva:Eva Nová"]);
-    ok(d, &["align", "texts/chron"]);
-    ok(
+    ok_no_editor(d, &["link", "texts/chron", "de.s9", "--by", "eva:Eva Nová"]);
+    ok_no_editor(d, &["align", "texts/chron"]);
+    ok_no_editor(
         d,
         &["export", "texts/chron", "--format", "tsv", "-o", "x.tsv"],
     );
-    ok(
+    ok_no_editor(
         d,
         &[
             "import-alignment",

@@ -1,7 +1,7 @@
 //! The encoding of the sources (issue 12): attribution as the sources give it, witness
 //! descriptions, where the text came from, on the letter and on a small generic fixture.
 
-use crate::common::{self, assert_valid_tei, tool};
+use crate::common::{self, assert_valid_tei, read, tool};
 use std::path::{Path, PathBuf};
 use tei_align::tei::read_layer;
 
@@ -9,10 +9,6 @@ fn letter(f: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("texts/letter-1968")
         .join(f)
-}
-
-fn read(p: &Path) -> String {
-    std::fs::read_to_string(p).unwrap()
 }
 
 /// The text between `<tag` and `</tag>` (the first such element).

@@ -5,31 +5,36 @@
 
 use crate::common;
 
-use common::{Run, tei_align};
-use std::path::{Path, PathBuf};
+use common::{run_as, tei_align};
+use std::path::PathBuf;
 use tei_align::model::{LinkStatus, WorkAlignment};
 use tei_align::tei::standoff::read_alignment;
 
-fn run(dir: &Path, args: &[&str]) -> Run {
-    common::run(tei_align(dir).args(args).env("TEI_ALIGN_EDITOR", "tester"))
-}
+/// The editor these tests name in `TEI_ALIGN_EDITOR`.
+const TESTER: &str = "tester";
 
 /// A temp dir with texts/w/{cs,en}.xml aligned into alignments/w/alignment.xml, with one link
 /// confirmed and one created by hand.
 fn aligned() -> (tempfile::TempDir, PathBuf) {
     let dir = common::formats_work();
-    let r = run(dir.path(), &["align", "texts/w", "--when", "2026-11-25"]);
+    let r = run_as(
+        TESTER,
+        dir.path(),
+        &["align", "texts/w", "--when", "2026-11-25"],
+    );
     assert!(r.ok, "{}", r.err);
     let ap = dir.path().join("alignments/w/alignment.xml");
     assert!(ap.is_file());
     // Confirm the salutation, and link the third Czech sentence to two English ones (confirming
     // or creating that link, whichever the aligner left).
-    let r = run(
+    let r = run_as(
+        TESTER,
         dir.path(),
         &["link", "texts/w", "cs.s1", "en.s1", "--by", "eva"],
     );
     assert!(r.ok, "{}", r.err);
-    let r = run(
+    let r = run_as(
+        TESTER,
         dir.path(),
         &["link", "texts/w", "cs.s3", "en.s3", "en.s4", "--by", "jan"],
     );
@@ -61,9 +66,10 @@ fn round_trip(format: &str, extra: &[&str], file: &str) {
         "export", "texts/w", "--format", format, "--edge", "cs-en", "-o", "out",
     ];
     args.extend_from_slice(extra);
-    let r = run(dir.path(), &args);
+    let r = run_as(TESTER, dir.path(), &args);
     assert!(r.ok, "{}", r.err);
-    let r = run(
+    let r = run_as(
+        TESTER,
         dir.path(),
         &[
             "import-alignment",
@@ -100,7 +106,7 @@ fn round_trip(format: &str, extra: &[&str], file: &str) {
         b.unaligned.iter().map(key).collect::<Vec<_>>()
     );
     // Still consistent.
-    let r = run(dir.path(), &["check", "texts/w"]);
+    let r = run_as(TESTER, dir.path(), &["check", "texts/w"]);
     assert!(r.ok, "{}{}", r.out, r.err);
 }
 
@@ -132,7 +138,8 @@ fn an_intertext_file_with_confirmed_links_is_merged_and_marked_verified() {
     let it = "<?xml version='1.0' encoding='utf-8'?>\n<linkGrp toDoc='w.en.xml' fromDoc='w.cs.xml'>\n\
 <link type='1-1' xtargets='en.s7;cs.s7' status='man'/>\n</linkGrp>\n";
     std::fs::write(dir.path().join("it.xml"), it).unwrap();
-    let r = run(
+    let r = run_as(
+        TESTER,
         dir.path(),
         &[
             "import-alignment",
@@ -164,7 +171,8 @@ fn a_bad_import_names_file_and_line_and_leaves_the_alignment_alone() {
     let before = std::fs::read(&ap).unwrap();
     let bad = "<cesAlign version=\"1.0\">\n<linkGrp fromDoc=\"cs.xml\" toDoc=\"en.xml\">\n<link xtargets=\"cs.s1;en.s1\"/>\n<link xtargets=\"cs.s2;en.s99\"/>\n</linkGrp>\n</cesAlign>\n";
     std::fs::write(dir.path().join("bad.xml"), bad).unwrap();
-    let r = run(
+    let r = run_as(
+        TESTER,
         dir.path(),
         &[
             "import-alignment",
@@ -188,7 +196,8 @@ fn a_bad_import_names_file_and_line_and_leaves_the_alignment_alone() {
         "<cesAlign>\n<linkGrp>\n</cesAlign>",
     )
     .unwrap();
-    let r = run(
+    let r = run_as(
+        TESTER,
         dir.path(),
         &[
             "import-alignment",
@@ -208,7 +217,8 @@ fn tmx_tsv_and_ladder_exports() {
     let (dir, ap) = aligned();
     let al = read_alignment(&ap).unwrap();
     let work = tei_align::tei::read_work(&dir.path().join("texts/w")).unwrap();
-    let r = run(
+    let r = run_as(
+        TESTER,
         dir.path(),
         &["export", "texts/w", "--format", "tmx", "-o", "out.tmx"],
     );
@@ -266,7 +276,8 @@ fn tmx_tsv_and_ladder_exports() {
             .sum::<usize>()
     );
     assert!(tmx.contains("confirmed by jan"));
-    let r = run(
+    let r = run_as(
+        TESTER,
         dir.path(),
         &["export", "texts/w", "--format", "tsv", "-o", "-"],
     );
@@ -281,7 +292,8 @@ fn tmx_tsv_and_ladder_exports() {
         f[6],
         "The weather was beautiful. The city was full of people."
     );
-    let r = run(
+    let r = run_as(
+        TESTER,
         dir.path(),
         &["export", "texts/w", "--format", "ladder", "-o", "-"],
     );
@@ -289,7 +301,8 @@ fn tmx_tsv_and_ladder_exports() {
     assert_eq!(r.out.lines().count(), n_beads + 1);
     assert!(r.out.lines().last().unwrap().starts_with("8\t8\t"));
     // An edge that does not exist.
-    let r = run(
+    let r = run_as(
+        TESTER,
         dir.path(),
         &[
             "export", "texts/w", "--format", "tsv", "--edge", "en-cs", "-o", "x.tsv",

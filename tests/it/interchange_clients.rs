@@ -6,7 +6,7 @@
 //! `TEI_ALIGN_PYTHON`); `xmllint` from Debian's libxml2-utils. Under `CI=true` a missing tool
 //! fails the test, elsewhere it is skipped with a message.
 
-use crate::common;
+use crate::common::{self, norm};
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -14,15 +14,14 @@ use std::process::Command;
 use tei_align::formats::{EdgeItem, ExportOptions, Format, edge_items, export_files};
 use tei_align::model::{LinkStatus, Work, WorkAlignment};
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// The committed work and its alignment.
 fn committed(work: &str) -> (Work, WorkAlignment) {
-    let w = tei_align::tei::read_work(&repo().join("texts").join(work)).unwrap();
+    let w = tei_align::tei::read_work(&common::root().join("texts").join(work)).unwrap();
     let al = tei_align::tei::standoff::read_alignment(
-        &repo().join("alignments").join(work).join("alignment.xml"),
+        &common::root()
+            .join("alignments")
+            .join(work)
+            .join("alignment.xml"),
     )
     .unwrap();
     (w, al)
@@ -47,8 +46,11 @@ fn edges(w: &Work, al: &WorkAlignment) -> Vec<(String, String, String, Vec<EdgeI
 
 /// `tei-align export` of a committed work into `out` (in `dir`).
 fn export(dir: &Path, work: &str, args: &[&str], out: &str) {
-    let texts = repo().join("texts").join(work);
-    let al = repo().join("alignments").join(work).join("alignment.xml");
+    let texts = common::root().join("texts").join(work);
+    let al = common::root()
+        .join("alignments")
+        .join(work)
+        .join("alignment.xml");
     let r = common::run(
         common::tei_align(dir)
             .arg("export")
@@ -86,10 +88,6 @@ fn run_ok(cmd: &mut Command) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).unwrap()
-}
-
-fn norm(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The sentence texts of a work by id.
@@ -201,9 +199,13 @@ fn a_cesalign_file_opus_read_writes_imports_back_unchanged() {
     let written = std::fs::read_to_string(dir.path().join("opus.xml")).unwrap();
     assert!(written.contains("<!DOCTYPE cesAlign"), "{written}");
     // Import into a copy of the work: links, statuses and who confirmed them stay as they were.
-    let copy = common::temp_work_all(&repo().join("texts/letter-1968"), "letter-1968");
+    let copy = common::temp_work_all(&common::root().join("texts/letter-1968"), "letter-1968");
     let ap = copy.path().join("alignment.xml");
-    std::fs::copy(repo().join("alignments/letter-1968/alignment.xml"), &ap).unwrap();
+    std::fs::copy(
+        common::root().join("alignments/letter-1968/alignment.xml"),
+        &ap,
+    )
+    .unwrap();
     let before = tei_align::tei::standoff::read_alignment(&ap).unwrap();
     let r = common::run(
         common::tei_align(copy.path())
@@ -609,10 +611,13 @@ fn a_tmx_saved_by_translate_toolkit_imports_back_unchanged() {
                     .arg(&saved),
             );
             for (name, ..) in edges(&w, &al) {
-                let copy = common::temp_work_all(&repo().join("texts").join(work), work);
+                let copy = common::temp_work_all(&common::root().join("texts").join(work), work);
                 let ap = copy.path().join("alignment.xml");
                 std::fs::copy(
-                    repo().join("alignments").join(work).join("alignment.xml"),
+                    common::root()
+                        .join("alignments")
+                        .join(work)
+                        .join("alignment.xml"),
                     &ap,
                 )
                 .unwrap();
@@ -721,9 +726,13 @@ fn a_translation_memory_made_by_translate_toolkit_is_placed_by_its_texts() {
     std::fs::write(&json, serde_json::to_string(&pairs).unwrap()).unwrap();
     let tm = dir.path().join("tm.tmx");
     run_ok(Command::new(&py).args(["-c", WRITE_TM]).arg(&json).arg(&tm));
-    let copy = common::temp_work_all(&repo().join("texts/letter-1968"), "letter-1968");
+    let copy = common::temp_work_all(&common::root().join("texts/letter-1968"), "letter-1968");
     let ap = copy.path().join("alignment.xml");
-    std::fs::copy(repo().join("alignments/letter-1968/alignment.xml"), &ap).unwrap();
+    std::fs::copy(
+        common::root().join("alignments/letter-1968/alignment.xml"),
+        &ap,
+    )
+    .unwrap();
     let r = common::run(
         common::tei_align(copy.path())
             .args(["import-alignment", "texts/letter-1968"])

@@ -2,7 +2,7 @@
 //! git merges `alignment.xml` with `tei-align merge-alignment`, installed by `tei-align
 //! git-setup` (real git, real clones, as session 14's trial did it by hand).
 
-use crate::common::{GIT_ENV, assert_valid_tei, fixture, run, tei_align};
+use crate::common::{GIT_ENV, assert_valid_tei, fixture, ok_in, run, tei_align};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use tei_align::model::{LinkStatus, WorkAlignment};
@@ -21,13 +21,6 @@ pub(crate) fn git_ok(dir: &Path, args: &[&str]) {
     assert!(r.ok, "git {args:?}: {}{}", r.out, r.err);
 }
 
-/// `tei-align` that must succeed; its stdout.
-pub(crate) fn tool_ok(dir: &Path, args: &[&str]) -> String {
-    let r = run(tei_align(dir).args(args));
-    assert!(r.ok, "tei-align {args:?}: {}{}", r.out, r.err);
-    r.out
-}
-
 /// A project repository holding work `w` (two layers), aligned and committed, with the
 /// merge driver set up; and two clones of it, each set up too.
 pub(crate) fn two_clones() -> (tempfile::TempDir, PathBuf, PathBuf) {
@@ -39,8 +32,8 @@ pub(crate) fn two_clones() -> (tempfile::TempDir, PathBuf, PathBuf) {
         std::fs::copy(fixture("formats/work").join(f), work.join(f)).unwrap();
     }
     git_ok(&origin, &["init", "-q"]);
-    tool_ok(&origin, &["align", "texts/w", "--when", "2026-01-01"]);
-    let setup = tool_ok(&origin, &["git-setup"]);
+    ok_in(&origin, &["align", "texts/w", "--when", "2026-01-01"]);
+    let setup = ok_in(&origin, &["git-setup"]).out;
     assert!(setup.contains("added to .gitattributes"), "{setup}");
     git_ok(&origin, &["add", "-A"]);
     git_ok(&origin, &["commit", "-qm", "aligned"]);
@@ -49,7 +42,7 @@ pub(crate) fn two_clones() -> (tempfile::TempDir, PathBuf, PathBuf) {
         git_ok(tmp.path(), &["clone", "-q", "origin", name]);
         let dir = tmp.path().join(name);
         // The attribute came with the clone; the driver's config does not (git's rule).
-        let again = tool_ok(&dir, &["git-setup"]);
+        let again = ok_in(&dir, &["git-setup"]).out;
         assert!(again.contains(".gitattributes already has"), "{again}");
         clones.push(dir);
     }
@@ -63,7 +56,7 @@ pub(crate) fn link_and_commit(dir: &Path, by: &str, when: &str, ids: &[&str]) {
     let mut args = vec!["link", "texts/w"];
     args.extend_from_slice(ids);
     args.extend_from_slice(&["--by", by, "--when", when]);
-    tool_ok(dir, &args);
+    ok_in(dir, &args);
     git_ok(dir, &["commit", "-qam", "links"]);
 }
 
@@ -139,7 +132,7 @@ fn a_pull_keeps_both_editors_confirmations_with_their_own_changes() {
     // Jan merging Eva's commit on his own (the sides swapped) gives the same ids.
     git_ok(jan.parent().unwrap(), &["clone", "-q", "jan", "jan2"]);
     let jan2 = jan.parent().unwrap().join("jan2");
-    tool_ok(&jan2, &["git-setup"]);
+    ok_in(&jan2, &["git-setup"]);
     git_ok(&jan2, &["fetch", "-q", "../eva"]);
     git_ok(&jan2, &["merge", "--no-edit", "-q", &eva_before]);
     let ids = |al: &WorkAlignment| -> Vec<(String, Vec<String>)> {
@@ -217,7 +210,7 @@ fn two_confirmations_of_one_sentence_are_a_conflict_with_ours_kept_and_theirs_re
         assert!(r.out.contains("merge conflict") || r.err.contains("merge conflict"));
     }
     // Eva decides (her link stands): the conflict is closed, the merge can be committed.
-    tool_ok(&eva, &["link", "texts/w", "cs.s3", "en.s4", "--by", "eva"]);
+    ok_in(&eva, &["link", "texts/w", "cs.s3", "en.s4", "--by", "eva"]);
     let check = run(tei_align(&eva).args(["check", "texts/w"]));
     assert!(check.ok, "{}{}", check.out, check.err);
     git_ok(&eva, &["add", "alignments/w/alignment.xml"]);
@@ -273,7 +266,7 @@ fn theirs_naming_a_sentence_of_their_new_layer_text_waits_for_the_layers_then_me
     let text = text.replace(r#"<s xml:id="en.s8">Yours, Jan</s>"#, added);
     assert!(text.contains("en.s9"));
     std::fs::write(&en, text).unwrap();
-    tool_ok(
+    ok_in(
         &jan,
         &["align", "texts/w", "--when", "2026-02-01T09:00:00Z"],
     );

@@ -2,8 +2,8 @@
 //! bad input. Each test failed before the fix it names in docs/workflow.md ("Review of the
 //! merge driver").
 
-use crate::common::{run, tei_align};
-use crate::merge_git::{alignment, git, git_ok, link_and_commit, tool_ok, two_clones};
+use crate::common::{ok_in, run, tei_align};
+use crate::merge_git::{alignment, git, git_ok, link_and_commit, two_clones};
 use std::path::{Path, PathBuf};
 use tei_align::model::{ChangeStatus, LinkStatus, WorkAlignment};
 
@@ -11,7 +11,7 @@ use tei_align::model::{ChangeStatus, LinkStatus, WorkAlignment};
 fn third_clone(tmp: &Path, name: &str) -> PathBuf {
     git_ok(tmp, &["clone", "-q", "origin", name]);
     let dir = tmp.join(name);
-    tool_ok(&dir, &["git-setup"]);
+    ok_in(&dir, &["git-setup"]);
     dir
 }
 
@@ -179,7 +179,7 @@ fn without_the_driver_a_conflicted_file_says_so_and_git_setup_then_checkout_m_me
         check.err
     );
     // The way out the message names.
-    tool_ok(&ann, &["git-setup"]);
+    ok_in(&ann, &["git-setup"]);
     git_ok(&ann, &["checkout", "-m", "alignments/w/alignment.xml"]);
     let al = alignment(&ann);
     for (src, der, who) in [("cs.s1", "en.s1", "jan"), ("cs.s3", "en.s4", "ann")] {

@@ -26,7 +26,7 @@
 
 use crate::common;
 
-use common::{Run, aligned_chain_letter, tei_align};
+use common::{Run, aligned_chain_letter, norm, tei_align};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use tei_align::model::{ChangeStatus, LinkStatus, WorkAlignment};
@@ -85,10 +85,6 @@ struct Walk {
     split_drops: usize,
 }
 
-fn norm(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// The sentences of a layer file: (id, raw content, text without markup).
 fn sentences(xml: &str) -> Vec<(String, String, String)> {
     let mut out = Vec::new();
@@ -140,7 +136,7 @@ impl Walk {
         std::fs::read(self.d().join(ALIGNMENT)).unwrap()
     }
     fn run(&self, args: &[&str]) -> Run {
-        common::run(tei_align(self.d()).args(args))
+        common::run_in(self.d(), args)
     }
     fn ctx(&self) -> String {
         let n = self.log.len();

@@ -4,25 +4,11 @@
 
 use crate::common;
 
-use common::{Run, tei_align};
+use common::{EVA, ok_as, run_as, tei_align};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use tei_align::model::{LinkStatus, WorkAlignment};
 use tei_align::tei::standoff::read_alignment;
-
-fn run_in(dir: &Path, args: &[&str]) -> Run {
-    common::run(
-        tei_align(dir)
-            .args(args)
-            .env("TEI_ALIGN_EDITOR", "eva:Eva Nová"),
-    )
-}
-
-fn ok_in(dir: &Path, args: &[&str]) -> Run {
-    let r = run_in(dir, args);
-    assert!(r.ok, "{args:?} in {}: {}", dir.display(), r.err);
-    r
-}
 
 fn alignment(root: &Path, work: &str) -> WorkAlignment {
     read_alignment(&root.join(format!("alignments/{work}/alignment.xml"))).unwrap()
@@ -71,13 +57,13 @@ fn every_command_uses_one_alignment_file_from_any_directory() {
         (&root, "texts/letter"),
     ];
     for (i, (cwd, w)) in places.iter().enumerate() {
-        ok_in(cwd, &["align", w, "--when", "2026-01-01"]);
+        ok_as(EVA, cwd, &["align", w, "--when", "2026-01-01"]);
         let by = format!("ed{i}:Editor {i}");
-        let r = ok_in(cwd, &["link", w, "cs.s2", "en.s2", "--by", &by]);
+        let r = ok_as(EVA, cwd, &["link", w, "cs.s2", "en.s2", "--by", &by]);
         assert!(r.out.contains(&format!("by ed{i}")), "{}", r.out);
-        ok_in(cwd, &["unlink", w, "cs.s4", "en.s4", "--by", &by]);
-        ok_in(cwd, &["link", w, "cs.s4", "en.s4", "--by", &by]);
-        let st = ok_in(cwd, &["status", w, "--json"]);
+        ok_as(EVA, cwd, &["unlink", w, "cs.s4", "en.s4", "--by", &by]);
+        ok_as(EVA, cwd, &["link", w, "cs.s4", "en.s4", "--by", &by]);
+        let st = ok_as(EVA, cwd, &["status", w, "--json"]);
         let v: serde_json::Value = serde_json::from_str(&st.out).unwrap();
         let path = cwd.join(v["alignment"].as_str().unwrap());
         assert_eq!(
@@ -86,19 +72,20 @@ fn every_command_uses_one_alignment_file_from_any_directory() {
             "status from {}",
             cwd.display()
         );
-        ok_in(cwd, &["check", w, "--no-jing"]);
-        ok_in(cwd, &["trace", "en.s2", "--work", w]);
-        ok_in(cwd, &["coverage", w]);
+        ok_as(EVA, cwd, &["check", w, "--no-jing"]);
+        ok_as(EVA, cwd, &["trace", "en.s2", "--work", w]);
+        ok_as(EVA, cwd, &["coverage", w]);
         let exported = root.join(format!("out{i}.tsv"));
         let exported = exported.to_str().unwrap();
-        ok_in(
+        ok_as(
+            EVA,
             cwd,
             &[
                 "export", w, "--format", "tsv", "--edge", "cs-en", "-o", exported,
             ],
         );
         let edition = root.join(format!("ed{i}"));
-        ok_in(cwd, &["edition", w, "-o", edition.to_str().unwrap()]);
+        ok_as(EVA, cwd, &["edition", w, "-o", edition.to_str().unwrap()]);
         // The edition was made from the file `link` wrote: it names this round's editor.
         let xml = std::fs::read_to_string(edition.join("edition.xml")).unwrap();
         assert!(
@@ -116,7 +103,7 @@ fn every_command_uses_one_alignment_file_from_any_directory() {
         assert!(confirmed_by(&al, "cs.s4", "en.s4", &format!("ed{i}")));
     }
     // trace without --work finds the alignment of the project holding the current directory.
-    ok_in(&texts, &["trace", "en.s2"]);
+    ok_as(EVA, &texts, &["trace", "en.s2"]);
     assert_eq!(
         alignment_files(&root),
         [root.join("alignments/letter/alignment.xml")],
@@ -130,21 +117,21 @@ fn align_dot_inside_a_work_names_the_work() {
     let dir = common::chain_letter();
     let root = dir.path().canonicalize().unwrap();
     let work = root.join("texts/letter");
-    let r = ok_in(&work, &["align", ".", "--when", "2026-01-01"]);
+    let r = ok_as(EVA, &work, &["align", ".", "--when", "2026-01-01"]);
     assert!(
         r.out.starts_with("../../alignments/letter/alignment.xml:"),
         "{}",
         r.out
     );
     assert_eq!(alignment(&root, "letter").work, "letter");
-    ok_in(&work, &["link", ".", "cs.s2", "en.s2"]);
+    ok_as(EVA, &work, &["link", ".", "cs.s2", "en.s2"]);
     assert!(confirmed_by(
         &alignment(&root, "letter"),
         "cs.s2",
         "en.s2",
         "eva"
     ));
-    ok_in(&work, &["run", "."]);
+    ok_as(EVA, &work, &["run", "."]);
     assert!(root.join("editions/letter/edition.xml").is_file());
     assert_eq!(alignment_files(&root).len(), 1);
 }
@@ -157,12 +144,13 @@ fn a_work_outside_a_project_needs_a_named_alignment() {
     for f in ["cs.xml", "en.xml"] {
         std::fs::copy(common::fixture("formats/work").join(f), work.join(f)).unwrap();
     }
-    let r = run_in(dir.path(), &["align", "loose"]);
+    let r = run_as(EVA, dir.path(), &["align", "loose"]);
     assert!(!r.ok);
     assert!(r.err.contains("loose: not inside a project"), "{}", r.err);
     assert!(!dir.path().join("alignments").exists());
-    ok_in(dir.path(), &["align", "loose", "-o", "a/loose.xml"]);
-    ok_in(
+    ok_as(EVA, dir.path(), &["align", "loose", "-o", "a/loose.xml"]);
+    ok_as(
+        EVA,
         dir.path(),
         &[
             "link",
@@ -180,7 +168,7 @@ fn a_work_outside_a_project_needs_a_named_alignment() {
 fn letter_1968() -> tempfile::TempDir {
     let texts = Path::new(env!("CARGO_MANIFEST_DIR")).join("texts/letter-1968");
     let dir = common::temp_work_all(&texts, "letter-1968");
-    ok_in(dir.path(), &["align", "texts/letter-1968"]);
+    ok_as(EVA, dir.path(), &["align", "texts/letter-1968"]);
     dir
 }
 
@@ -196,7 +184,8 @@ fn an_editor_id_of_a_person_in_a_layer_header_is_refused() {
         "tei-align",
         "layer.cs",
     ] {
-        let r = run_in(
+        let r = run_as(
+            EVA,
             dir.path(),
             &["link", "texts/letter-1968", "cs.s14", "en.s14", "--by", by],
         );
@@ -205,7 +194,8 @@ fn an_editor_id_of_a_person_in_a_layer_header_is_refused() {
         assert!(r.err.contains("needs an id of their own"), "{}", r.err);
         assert_eq!(std::fs::read(&file).unwrap(), before, "--by {by} wrote");
     }
-    let r = run_in(
+    let r = run_as(
+        EVA,
         dir.path(),
         &[
             "link",
@@ -224,7 +214,8 @@ fn an_editor_id_of_a_person_in_a_layer_header_is_refused() {
 fn an_editor_is_recorded_with_their_name() {
     let dir = common::aligned_chain_letter();
     let d = dir.path();
-    ok_in(
+    ok_as(
+        EVA,
         d,
         &[
             "link",
@@ -257,7 +248,8 @@ fn an_editor_is_recorded_with_their_name() {
     assert!(confirmed_by(&al, "cs.s2", "en.s2", "jnovak"));
     assert!(confirmed_by(&al, "cs.s4", "en.s4", "tester"));
     // The id alone names the recorded editor; a second person under it is refused.
-    ok_in(
+    ok_as(
+        EVA,
         d,
         &["unlink", "texts/letter", "cs.s2", "en.s2", "--by", "jnovak"],
     );
@@ -269,7 +261,8 @@ fn an_editor_is_recorded_with_their_name() {
             .find(|a| a.id == "jnovak")
             .map(|a| (a.name.clone(), a.role.clone()))
     );
-    let r = run_in(
+    let r = run_as(
+        EVA,
         d,
         &[
             "link",
@@ -324,7 +317,7 @@ fn a_locked_work_names_its_holder_and_wait_waits() {
         "link",
     )
     .unwrap();
-    let r = run_in(d, &["link", "texts/letter", "cs.s2", "en.s2"]);
+    let r = run_as(EVA, d, &["link", "texts/letter", "cs.s2", "en.s2"]);
     assert!(!r.ok);
     let me = format!(
         "work letter is being edited by pid {} since ",
@@ -334,11 +327,11 @@ fn a_locked_work_names_its_holder_and_wait_waits() {
     // A layer is written under the same lock.
     let layer = d.join("texts/letter/cs.xml");
     let layer_before = std::fs::read(&layer).unwrap();
-    let r = run_in(d, &["import", "--in-place", "texts/letter/cs.xml"]);
+    let r = run_as(EVA, d, &["import", "--in-place", "texts/letter/cs.xml"]);
     assert!(!r.ok && r.err.contains(&me), "{}", r.err);
     assert_eq!(std::fs::read(&layer).unwrap(), layer_before);
     // Reading is not locked.
-    ok_in(d, &["status", "texts/letter"]);
+    ok_as(EVA, d, &["status", "texts/letter"]);
     let child = tei_align(d)
         .args(["link", "texts/letter", "cs.s2", "en.s2", "--wait"])
         .env("TEI_ALIGN_EDITOR", "eva")
@@ -407,7 +400,7 @@ fn concurrent_editors_lose_no_confirmation() {
     const ROUNDS: usize = 50;
     let dir = synthetic(PROCS);
     let d = dir.path();
-    ok_in(d, &["align", "texts/w"]);
+    ok_as(EVA, d, &["align", "texts/w"]);
     for round in 0..ROUNDS {
         let by = format!("r{round}:Round {round}");
         let children: Vec<_> = (1..=PROCS)
@@ -457,7 +450,7 @@ fn link_right_after_align_is_kept() {
         while !d.join("alignments/w/alignment.xml").exists() {
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
-        let r = run_in(d, &["link", "texts/w", "cs.s7", "en.s7", "--wait"]);
+        let r = run_as(EVA, d, &["link", "texts/w", "cs.s7", "en.s7", "--wait"]);
         let out = align.wait_with_output().unwrap();
         assert!(
             out.status.success(),
@@ -466,7 +459,7 @@ fn link_right_after_align_is_kept() {
         );
         assert!(r.ok, "{}", r.err);
         assert!(confirmed_by(&alignment(d, "w"), "cs.s7", "en.s7", "eva"));
-        ok_in(d, &["unlink", "texts/w", "cs.s7", "en.s7"]);
+        ok_as(EVA, d, &["unlink", "texts/w", "cs.s7", "en.s7"]);
     }
     let _ = Command::new("true");
 }
@@ -477,8 +470,9 @@ fn link_right_after_align_is_kept() {
 fn an_imported_confirmer_is_an_editor_too() {
     let dir = letter_1968();
     let d = dir.path();
-    ok_in(d, &["link", "texts/letter-1968", "cs.s14", "en.s14"]);
-    ok_in(
+    ok_as(EVA, d, &["link", "texts/letter-1968", "cs.s14", "en.s14"]);
+    ok_as(
+        EVA,
         d,
         &[
             "export",
@@ -507,7 +501,7 @@ fn an_imported_confirmer_is_an_editor_too() {
         "--format",
         "intertext",
     ];
-    let r = run_in(d, &[&args[..], &["--edge", "cs-en"]].concat());
+    let r = run_as(EVA, d, &[&args[..], &["--edge", "cs-en"]].concat());
     assert!(!r.ok, "{}", r.out);
     assert!(
         r.err.contains("resp in x/hn.xml 'cs.publisher'") && r.err.contains("Hospodářské noviny"),
@@ -527,7 +521,7 @@ fn an_imported_confirmer_is_an_editor_too() {
         "--format",
         "intertext",
     ];
-    ok_in(d, &[&args[..], &["--edge", "cs-en"]].concat());
+    ok_as(EVA, d, &[&args[..], &["--edge", "cs-en"]].concat());
     let al = alignment(d, "letter-1968");
     assert!(
         al.agents

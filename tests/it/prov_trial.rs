@@ -5,23 +5,17 @@
 
 use crate::common;
 
-use common::{Run, tei_align};
+use crate::common::ok_no_editor;
 use std::path::Path;
 use tei_align::model::{ChangeStatus, LinkStatus};
 use tei_align::tei::standoff::read_alignment;
-
-fn ok(dir: &Path, args: &[&str]) -> Run {
-    let r = common::run(tei_align(dir).args(args).env_remove("TEI_ALIGN_EDITOR"));
-    assert!(r.ok, "{args:?}: {}", r.err);
-    r
-}
 
 #[test]
 fn an_imported_confirmation_points_at_a_verified_change_of_its_editor() {
     let dir = common::formats_work();
     let d = dir.path();
-    ok(d, &["align", "texts/w", "--when", "2026-12-02"]);
-    ok(
+    ok_no_editor(d, &["align", "texts/w", "--when", "2026-12-02"]);
+    ok_no_editor(
         d,
         &["export", "texts/w", "--format", "tsv", "-o", "out.tsv"],
     );
@@ -44,7 +38,7 @@ fn an_imported_confirmation_points_at_a_verified_change_of_its_editor() {
     std::fs::write(d.join("out.tsv"), edited).unwrap();
     let file = d.join("alignments/w/alignment.xml");
     let before = read_alignment(&file).unwrap();
-    ok(
+    ok_no_editor(
         d,
         &[
             "import-alignment",
@@ -125,7 +119,7 @@ fn an_imported_confirmation_points_at_a_verified_change_of_its_editor() {
         .collect();
     std::fs::write(d.join("only.tsv"), only).unwrap();
     let args = ["--format", "tsv", "--by", "eva", "--when", "2026-12-04"];
-    ok(
+    ok_no_editor(
         d,
         &[&["import-alignment", "texts/w", "only.tsv"][..], &args].concat(),
     );
@@ -151,7 +145,7 @@ fn trace_marks_where_a_sentence_breaks_off() {
         d.join("alignments/letter-1968/alignment.xml"),
     )
     .unwrap();
-    let text = ok(d, &["trace", "cs.s16", "--work", "texts/letter-1968"]).out;
+    let text = ok_no_editor(d, &["trace", "cs.s16", "--work", "texts/letter-1968"]).out;
     assert!(
         text.contains("cs.s16: ") && text.contains("považujte toto naše prohlá[…]\n"),
         "{text}"
@@ -161,7 +155,7 @@ fn trace_marks_where_a_sentence_breaks_off() {
         "{text}"
     );
     let json: serde_json::Value = serde_json::from_str(
-        &ok(
+        &ok_no_editor(
             d,
             &["trace", "cs.s16", "--work", "texts/letter-1968", "--json"],
         )

@@ -5,27 +5,19 @@
 
 use crate::common;
 
-use common::{Run, tei_align};
+use crate::common::run_in;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tei_align::tei::standoff::read_alignment;
 
-fn run(dir: &Path, args: &[&str]) -> Run {
-    common::run(tei_align(dir).args(args))
-}
-
 /// A temp project holding the committed work `name` (its texts and its alignment file).
 fn committed(name: &str) -> (tempfile::TempDir, PathBuf) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = common::temp_work_all(&root.join("texts").join(name), name);
-    let al = dir.path().join("alignments").join(name);
-    std::fs::create_dir_all(&al).unwrap();
-    let file = al.join("alignment.xml");
-    std::fs::copy(
-        root.join("alignments").join(name).join("alignment.xml"),
-        &file,
-    )
-    .unwrap();
+    let dir = common::committed_work(name);
+    let file = dir
+        .path()
+        .join("alignments")
+        .join(name)
+        .join("alignment.xml");
     (dir, file)
 }
 
@@ -97,7 +89,7 @@ fn edition_and_alignment_agree_on_every_pointer_before_and_after_editing() {
     ] {
         let mut a: Vec<&str> = args.to_vec();
         a.extend(when);
-        let r = run(dir.path(), &a);
+        let r = run_in(dir.path(), &a);
         assert!(r.ok, "{a:?}: {}", r.err);
     }
     assert_agree(dir.path(), "letter-1968", &file);
@@ -110,7 +102,7 @@ fn two_operations_in_the_same_second_get_their_own_changes() {
     let w = "texts/letter-1968";
     let when = "2026-11-30T10:00:00Z";
     for ids in [["cs.s2", "en.s2"], ["cs.s3", "en.s3"]] {
-        let r = run(
+        let r = run_in(
             dir.path(),
             &["link", w, ids[0], ids[1], "--by", "eva", "--when", when],
         );
@@ -151,7 +143,7 @@ fn an_import_changes_its_edge_only_and_an_unchanged_one_nothing() {
     let (dir, file) = committed("letter-1968");
     let w = "texts/letter-1968";
     let export = ["export", w, "--format", "cesalign", "--edge", "cs-en"];
-    let r = run(dir.path(), &[&export[..], &["-o", "out"]].concat());
+    let r = run_in(dir.path(), &[&export[..], &["-o", "out"]].concat());
     assert!(r.ok, "{}", r.err);
     let import = [
         "import-alignment",
@@ -166,7 +158,7 @@ fn an_import_changes_its_edge_only_and_an_unchanged_one_nothing() {
     ];
     // The file agrees with the alignment: nothing recorded, nothing rewritten.
     let before = std::fs::read(&file).unwrap();
-    let r = run(dir.path(), &import);
+    let r = run_in(dir.path(), &import);
     assert!(r.ok, "{}", r.err);
     assert_eq!(std::fs::read(&file).unwrap(), before, "{}", r.out);
 
@@ -189,7 +181,7 @@ fn an_import_changes_its_edge_only_and_an_unchanged_one_nothing() {
     assert_ne!(changed, cs_en, "the export names cs.s2");
     std::fs::write(dir.path().join("out/cs-en.xml"), changed).unwrap();
     let old = String::from_utf8(before).unwrap();
-    let r = run(dir.path(), &import);
+    let r = run_in(dir.path(), &import);
     assert!(r.ok, "{}", r.err);
     let new = std::fs::read_to_string(&file).unwrap();
     assert_ne!(new, old);

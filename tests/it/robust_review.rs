@@ -1,24 +1,10 @@
 //! Session 16's adversarial review of durability and concurrency: each test fails on the code
 //! before its fix (docs/robustness.md, "Two people at once, and a process that dies").
 
-use crate::common::{self, Run, tei_align};
+use crate::common::{self, EVA, ok_as, run_as, tei_align};
 use std::path::Path;
 use std::process::Stdio;
 use tei_align::project::{LockMode, WorkLock};
-
-fn run_in(dir: &Path, args: &[&str]) -> Run {
-    common::run(
-        tei_align(dir)
-            .args(args)
-            .env("TEI_ALIGN_EDITOR", "eva:Eva Nová"),
-    )
-}
-
-fn ok_in(dir: &Path, args: &[&str]) -> Run {
-    let r = run_in(dir, args);
-    assert!(r.ok, "{args:?}: {}", r.err);
-    r
-}
 
 /// The sentence ids of `layer` (a TEI file), in document order.
 fn sentence_ids(layer: &Path) -> Vec<String> {
@@ -78,7 +64,7 @@ fn align_waiting_for_the_lock_reads_the_layers_after_it() {
         &text[at..]
     );
     std::fs::write(&twin_layer, edited).unwrap();
-    ok_in(t, &["import", "--in-place", "texts/letter/en.xml"]);
+    ok_as(EVA, t, &["import", "--in-place", "texts/letter/en.xml"]);
     let new: Vec<String> = sentence_ids(&twin_layer)
         .into_iter()
         .filter(|id| !before.contains(id))
@@ -86,7 +72,7 @@ fn align_waiting_for_the_lock_reads_the_layers_after_it() {
     assert_eq!(new.len(), 1, "{new:?}");
     let new = &new[0];
     // The sentence follows en.s1: linked with it to the Czech sentence both translate.
-    ok_in(t, &["link", "texts/letter", "cs.s1", "en.s1", new]);
+    ok_as(EVA, t, &["link", "texts/letter", "cs.s1", "en.s1", new]);
     let confirmed = std::fs::read(t.join("alignments/letter/alignment.xml")).unwrap();
     assert!(String::from_utf8_lossy(&confirmed).contains(&format!("#{new}\"")));
 
@@ -140,7 +126,7 @@ fn a_symlinked_alignment_is_locked_where_the_file_is() {
     // Another command edits the work through the file itself (`--alignment kept/alignment.xml`).
     let lock = WorkLock::acquire(&real, "letter", LockMode::Fail, "link").unwrap();
     let before = std::fs::read(&real).unwrap();
-    let r = run_in(d, &["link", "texts/letter", "cs.s2", "en.s2"]);
+    let r = run_as(EVA, d, &["link", "texts/letter", "cs.s2", "en.s2"]);
     assert!(!r.ok, "link ran while the file was locked: {}", r.out);
     assert!(
         r.err.contains("being edited by pid") && r.err.trim_end().lines().count() == 1,
@@ -149,7 +135,7 @@ fn a_symlinked_alignment_is_locked_where_the_file_is() {
     );
     assert_eq!(std::fs::read(&real).unwrap(), before);
     drop(lock);
-    ok_in(d, &["link", "texts/letter", "cs.s2", "en.s2"]);
+    ok_as(EVA, d, &["link", "texts/letter", "cs.s2", "en.s2"]);
     assert!(
         std::fs::symlink_metadata(&link)
             .unwrap()
@@ -166,7 +152,7 @@ fn a_symlinked_alignment_is_locked_where_the_file_is() {
 fn a_directory_in_place_of_a_layer_keeps_the_confirmed_links() {
     let dir = common::aligned_chain_letter();
     let d = dir.path();
-    ok_in(d, &["link", "texts/letter", "a.cs-en.2"]);
+    ok_as(EVA, d, &["link", "texts/letter", "a.cs-en.2"]);
     let file = d.join("alignments/letter/alignment.xml");
     let before = std::fs::read(&file).unwrap();
     // The last layer of the chain (ru → cs → en): no other layer names it as its source.
@@ -178,7 +164,7 @@ fn a_directory_in_place_of_a_layer_keeps_the_confirmed_links() {
         &["run", "texts/letter"],
         &["link", "texts/letter", "cs.s3", "en.s3"],
     ] {
-        let r = run_in(d, args);
+        let r = run_as(EVA, d, args);
         assert!(!r.ok, "{args:?} succeeded: {}", r.err);
         assert!(
             r.err.contains("en.xml, which is a directory, not a file"),

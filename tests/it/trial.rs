@@ -5,18 +5,8 @@
 
 use crate::common;
 
-use common::{Run, tei_align};
+use common::{Run, ok_no_editor, run_no_editor};
 use std::path::Path;
-
-fn run(dir: &Path, args: &[&str]) -> Run {
-    common::run(tei_align(dir).args(args).env_remove("TEI_ALIGN_EDITOR"))
-}
-
-fn ok(dir: &Path, args: &[&str]) -> Run {
-    let r = run(dir, args);
-    assert!(r.ok, "{args:?}: {}", r.err);
-    r
-}
 
 /// A refusal: non-zero exit, one line on stderr holding every one of `want`.
 fn refused(r: &Run, want: &[&str], what: &str) {
@@ -35,14 +25,14 @@ fn json(r: &Run) -> serde_json::Value {
 fn status_counts_and_lists_the_doubtful_items_coverage_reports() {
     let dir = common::formats_work();
     let d = dir.path();
-    ok(d, &["align", "texts/w", "--when", "2026-12-02"]);
+    ok_no_editor(d, &["align", "texts/w", "--when", "2026-12-02"]);
     // A link by hand over cs.s3 leaves en.s4 without a counterpart: an automatic addition with
     // cert 0, which coverage calls doubtful ("first in line for review").
-    ok(
+    ok_no_editor(
         d,
         &["link", "texts/w", "cs.s3", "en.s3", "--by", "eva:Eva Nová"],
     );
-    let cov = json(&ok(d, &["coverage", "texts/w", "--json"]));
+    let cov = json(&ok_no_editor(d, &["coverage", "texts/w", "--json"]));
     let cov_doubtful: u64 = cov["edges"]
         .as_array()
         .unwrap()
@@ -50,7 +40,7 @@ fn status_counts_and_lists_the_doubtful_items_coverage_reports() {
         .map(|e| e["total"]["doubtful"].as_u64().unwrap())
         .sum();
     assert!(cov_doubtful >= 1, "{cov}");
-    let st = json(&ok(d, &["status", "texts/w", "--json"]));
+    let st = json(&ok_no_editor(d, &["status", "texts/w", "--json"]));
     let st_doubtful: u64 = st["edges"]
         .as_array()
         .unwrap()
@@ -58,7 +48,7 @@ fn status_counts_and_lists_the_doubtful_items_coverage_reports() {
         .map(|e| e["doubtful"].as_u64().unwrap())
         .sum();
     assert_eq!(st_doubtful, cov_doubtful, "status {st}\ncoverage {cov}");
-    let listed = ok(d, &["status", "texts/w", "--doubtful"]).out;
+    let listed = ok_no_editor(d, &["status", "texts/w", "--doubtful"]).out;
     assert!(
         listed.contains("0-1, added") && listed.contains("en.s4"),
         "{listed}"
@@ -68,7 +58,7 @@ fn status_counts_and_lists_the_doubtful_items_coverage_reports() {
 /// The subtitle of the HTML edition (`Parallel edition of … layers: …`).
 fn subtitle(d: &Path, work: &str) -> String {
     let out = format!("out-{work}");
-    ok(d, &["edition", &format!("texts/{work}"), "-o", &out]);
+    ok_no_editor(d, &["edition", &format!("texts/{work}"), "-o", &out]);
     let html = std::fs::read_to_string(d.join(out).join("index.html")).unwrap();
     let at = html.find("Parallel edition of").unwrap();
     html[at..at + html[at..].find("</p>").unwrap()].to_owned()
@@ -79,7 +69,7 @@ fn the_edition_draws_a_chain_only_for_a_chain() {
     // en → cs and en → ru: Russian is not made from Czech.
     let dir = common::temp_work_all(&common::fixture("work/tree"), "tree");
     let d = dir.path();
-    ok(d, &["align", "texts/tree"]);
+    ok_no_editor(d, &["align", "texts/tree"]);
     let sub = subtitle(d, "tree");
     assert!(!sub.contains("(cs) →") && !sub.contains("(ru) →"), "{sub}");
     assert!(sub.contains("en → cs") && sub.contains("en → ru"), "{sub}");
@@ -93,7 +83,7 @@ fn the_edition_draws_a_chain_only_for_a_chain() {
 fn tmx_of_all_segments_refuses_a_broken_alignment() {
     let dir = common::formats_work();
     let d = dir.path();
-    ok(d, &["align", "texts/w", "--when", "2026-12-02"]);
+    ok_no_editor(d, &["align", "texts/w", "--when", "2026-12-02"]);
     // A hand edit deletes en.s5 from the layer: a link now points nowhere.
     let en = d.join("texts/w/en.xml");
     let text = std::fs::read_to_string(&en).unwrap();
@@ -107,7 +97,7 @@ fn tmx_of_all_segments_refuses_a_broken_alignment() {
             &["-o", "out.tmx"],
         ]
         .concat();
-        let r = run(d, &args);
+        let r = run_no_editor(d, &args);
         refused(&r, &["alignments/w/alignment.xml", "en.s5"], "export tmx");
         assert!(!d.join("out.tmx").exists());
     }
@@ -117,8 +107,8 @@ fn tmx_of_all_segments_refuses_a_broken_alignment() {
 fn a_layer_file_gone_loses_nothing() {
     let dir = common::temp_work_all(&common::fixture("work/tree"), "t");
     let d = dir.path();
-    ok(d, &["align", "texts/t"]);
-    ok(
+    ok_no_editor(d, &["align", "texts/t"]);
+    ok_no_editor(
         d,
         &["link", "texts/t", "en.s1", "ru.s1", "--by", "eva:Eva Nová"],
     );
@@ -134,16 +124,16 @@ fn a_layer_file_gone_loses_nothing() {
     ];
 
     // An edit elsewhere would recompose every segment without the Russian sentences.
-    let r = run(d, &["link", "texts/t", "en.s2", "cs.s2", "--by", "eva"]);
+    let r = run_no_editor(d, &["link", "texts/t", "en.s2", "cs.s2", "--by", "eva"]);
     refused(&r, &want, "link");
     // align would drop a confirmed link with the edge.
-    let r = run(d, &["align", "texts/t"]);
+    let r = run_no_editor(d, &["align", "texts/t"]);
     refused(
         &r,
         &[&want[..], &["1 item(s)", "--drop-missing"]].concat(),
         "align",
     );
-    let r = run(
+    let r = run_no_editor(
         d,
         &["export", "texts/t", "--format", "tmx", "-o", "out.tmx"],
     );
@@ -157,9 +147,9 @@ fn a_layer_file_gone_loses_nothing() {
 
     // Restored: all is as before. Removed on purpose: --drop-missing says so.
     std::fs::rename(d.join("ru.xml"), &ru).unwrap();
-    ok(d, &["status", "texts/t"]);
+    ok_no_editor(d, &["status", "texts/t"]);
     std::fs::rename(&ru, d.join("ru.xml")).unwrap();
-    let r = ok(d, &["align", "texts/t", "--drop-missing"]);
+    let r = ok_no_editor(d, &["align", "texts/t", "--drop-missing"]);
     assert!(r.err.contains("rel.en-ru"), "{}", r.err);
     let after = std::fs::read_to_string(&ap).unwrap();
     assert!(!after.contains("ru.xml"), "{after}");
@@ -176,7 +166,7 @@ fn import_over_a_layer_keeps_what_its_ids_name_or_refuses() {
     )
     .unwrap();
     let import = |input: &str| {
-        run(
+        run_no_editor(
             d,
             &["import", input, "--lang", "en", "-o", "texts/w/en.xml"],
         )
@@ -202,19 +192,19 @@ fn import_over_a_layer_keeps_what_its_ids_name_or_refuses() {
 fn a_file_of_another_format_is_not_read_as_an_empty_tmx() {
     let dir = common::formats_work();
     let d = dir.path();
-    ok(d, &["align", "texts/w", "--when", "2026-12-02"]);
-    ok(
+    ok_no_editor(d, &["align", "texts/w", "--when", "2026-12-02"]);
+    ok_no_editor(
         d,
         &["link", "texts/w", "cs.s1", "en.s1", "--by", "eva:Eva Nová"],
     );
     let export = ["export", "texts/w", "--format", "tsv", "--edge", "cs-en"];
-    ok(d, &[&export[..], &["-o", "w.tsv"]].concat());
+    ok_no_editor(d, &[&export[..], &["-o", "w.tsv"]].concat());
     let ap = d.join("alignments/w/alignment.xml");
     let before = std::fs::read(&ap).unwrap();
     // The TSV given as TMX: with --replace it emptied the edge, confirmed link and all.
     for extra in [&[][..], &["--replace"][..]] {
         let import = ["import-alignment", "texts/w", "w.tsv", "--format", "tmx"];
-        let r = run(
+        let r = run_no_editor(
             d,
             &[&import[..], &["--edge", "cs-en", "--by", "eva"], extra].concat(),
         );

@@ -7,11 +7,14 @@
 
 use crate::common;
 
-use common::{Run, tei_align};
+use crate::common::{ok_as, run_as};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use tei_align::model::{LinkStatus, WorkAlignment};
 use tei_align::tei::standoff::read_alignment;
+
+/// The editor of these trials (`TEI_ALIGN_EDITOR`).
+const ENOVA: &str = "enova:Eva Nová";
 
 /// The editor's InterText bundle (`it/`) imported into the work's cs–en edge.
 const IMPORT_BUNDLE: &[&str] = &[
@@ -22,24 +25,14 @@ const IMPORT_BUNDLE: &[&str] = &[
     "intertext",
 ];
 
-fn run(dir: &Path, args: &[&str]) -> Run {
-    common::run(
-        tei_align(dir)
-            .args(args)
-            .env("TEI_ALIGN_EDITOR", "enova:Eva Nová"),
-    )
-}
-
-fn ok(dir: &Path, args: &[&str]) -> Run {
-    let r = run(dir, args);
-    assert!(r.ok, "{args:?}: {}", r.err);
-    r
-}
-
 /// The small cs-en work aligned; its alignment file.
 fn aligned() -> (tempfile::TempDir, PathBuf) {
     let dir = common::formats_work();
-    ok(dir.path(), &["align", "texts/w", "--when", "2026-12-02"]);
+    ok_as(
+        ENOVA,
+        dir.path(),
+        &["align", "texts/w", "--when", "2026-12-02"],
+    );
     let ap = dir.path().join("alignments/w/alignment.xml");
     (dir, ap)
 }
@@ -156,7 +149,8 @@ fn renumbered(links: &[(String, String)]) -> Vec<(String, String)> {
 fn an_intertext_bundle_renumbered_after_a_split_is_refused_not_misplaced() {
     let (dir, ap) = aligned();
     let d = dir.path();
-    ok(
+    ok_as(
+        ENOVA,
         d,
         &["export", "texts/w", "--format", "intertext", "-o", "it"],
     );
@@ -169,7 +163,7 @@ fn an_intertext_bundle_renumbered_after_a_split_is_refused_not_misplaced() {
     // The editor confirms every link and saves, nothing else changed: imported, each link
     // confirmed by the importing editor, no sentence moved.
     std::fs::write(&al_file, intertext_saved(&links)).unwrap();
-    let r = ok(d, IMPORT_BUNDLE);
+    let r = ok_as(ENOVA, d, IMPORT_BUNDLE);
     assert!(!r.err.contains("not compared"), "{}", r.err);
     let confirmed: Vec<_> = beads(&old)
         .into_iter()
@@ -188,7 +182,7 @@ fn an_intertext_bundle_renumbered_after_a_split_is_refused_not_misplaced() {
     assert_eq!(changed.matches("<s id").count(), 8, "{changed}");
     std::fs::write(b.join("w.cs.xml"), changed).unwrap();
     std::fs::write(&al_file, intertext_saved(&renumbered(&links))).unwrap();
-    let r = run(d, IMPORT_BUNDLE);
+    let r = run_as(ENOVA, d, IMPORT_BUNDLE);
     assert!(!r.ok, "a renumbered bundle was imported: {}", r.out);
     for want in [
         "w.cs.xml",
@@ -205,20 +199,21 @@ fn an_intertext_bundle_renumbered_after_a_split_is_refused_not_misplaced() {
     let en = std::fs::read_to_string(b.join("w.en.xml")).unwrap();
     std::fs::write(b.join("w.en.xml"), en.replace("old maps", "old charts")).unwrap();
     std::fs::write(&al_file, intertext_saved(&links)).unwrap();
-    let r = run(d, IMPORT_BUNDLE);
+    let r = run_as(ENOVA, d, IMPORT_BUNDLE);
     assert!(!r.ok && r.err.contains("the text of en.s6"), "{}", r.err);
     assert_eq!(std::fs::read_to_string(&ap).unwrap(), before);
 
     // The alignment alone (its documents not beside it): imported, with a note saying the
     // sentences could not be compared.
     std::fs::remove_file(b.join("w.en.xml")).unwrap();
-    let r = ok(d, IMPORT_BUNDLE);
+    let r = ok_as(ENOVA, d, IMPORT_BUNDLE);
     assert!(r.err.contains("w.en.xml: not found beside"), "{}", r.err);
 }
 
 /// The cs-en edge exported with `--excel`, as records of cells (BOM, CRLF and quoting undone).
 fn excel_records(d: &Path) -> Vec<Vec<String>> {
-    ok(
+    ok_as(
+        ENOVA,
         d,
         &[
             "export", "texts/w", "--format", "tsv", "--excel", "-o", "w.tsv",
@@ -298,7 +293,8 @@ fn a_spreadsheets_csv_imports_with_its_corrections_and_edited_texts_are_said() {
     out.push(vec![String::new(); order.len()]);
     write_semicolon_csv(&d.join("edited.csv"), &out);
     let before = beads(&read_alignment(&ap).unwrap());
-    let r = run(
+    let r = run_as(
+        ENOVA,
         d,
         &[
             "import-alignment",
@@ -339,7 +335,8 @@ fn a_spreadsheets_csv_imports_with_its_corrections_and_edited_texts_are_said() {
         })
         .collect();
     std::fs::write(d.join("comma.csv"), csv).unwrap();
-    let r = ok(
+    let r = ok_as(
+        ENOVA,
         d,
         &[
             "import-alignment",
@@ -391,8 +388,9 @@ fn a_tsv_opened_in_libreoffice_and_saved_as_csv_imports_back_unchanged() {
     };
     let (dir, ap) = aligned();
     let d = dir.path();
-    ok(d, &["link", "texts/w", "cs.s1", "en.s1"]);
-    ok(
+    ok_as(ENOVA, d, &["link", "texts/w", "cs.s1", "en.s1"]);
+    ok_as(
+        ENOVA,
         d,
         &[
             "export", "texts/w", "--format", "tsv", "--excel", "-o", "w.tsv",
@@ -425,7 +423,8 @@ fn a_tsv_opened_in_libreoffice_and_saved_as_csv_imports_back_unchanged() {
     );
     let csv = std::fs::read_to_string(d.join("w.csv")).unwrap();
     assert!(csv.starts_with("\"id\";"), "{csv}");
-    let r = ok(
+    let r = ok_as(
+        ENOVA,
         d,
         &["import-alignment", "texts/w", "w.csv", "--format", "tsv"],
     );
@@ -442,15 +441,17 @@ fn check_finds_a_confirmation_pointing_at_another_editors_change_after_a_merge()
     // she confirmed it, and when. Before: `check` passed it.
     let (dir, ap) = aligned();
     let d = dir.path();
-    ok(
+    ok_as(
+        ENOVA,
         d,
         &["link", "texts/w", "cs.s1", "en.s1", "--by", "jan:Jan Novák"],
     );
-    ok(
+    ok_as(
+        ENOVA,
         d,
         &["link", "texts/w", "cs.s2", "en.s2", "--by", "eva:Eva Nová"],
     );
-    ok(d, &["check", "texts/w"]);
+    ok_as(ENOVA, d, &["check", "texts/w"]);
     let al = read_alignment(&ap).unwrap();
     let link_of = |cs: &str| {
         let l = al.edges[0].links.iter().find(|l| l.source == [cs]).unwrap();
@@ -474,7 +475,7 @@ fn check_finds_a_confirmation_pointing_at_another_editors_change_after_a_merge()
         .collect();
     assert_ne!(merged, text);
     std::fs::write(&ap, merged).unwrap();
-    let r = run(d, &["check", "texts/w"]);
+    let r = run_as(ENOVA, d, &["check", "texts/w"]);
     assert!(
         !r.ok,
         "check passed a confirmation under another editor's change"

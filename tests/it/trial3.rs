@@ -7,18 +7,8 @@
 use crate::cdp::{Browser, find_chromium};
 use crate::common;
 
-use common::{Run, tei_align};
+use common::{Run, ok_no_editor, run_no_editor};
 use std::path::Path;
-
-fn run(dir: &Path, args: &[&str]) -> Run {
-    common::run(tei_align(dir).args(args).env_remove("TEI_ALIGN_EDITOR"))
-}
-
-fn ok(dir: &Path, args: &[&str]) -> Run {
-    let r = run(dir, args);
-    assert!(r.ok, "{args:?}: {}", r.err);
-    r
-}
 
 fn json(r: &Run) -> serde_json::Value {
     serde_json::from_str(&r.out).unwrap()
@@ -68,11 +58,11 @@ fn a_tei_file_without_a_language_gets_the_one_given_and_an_empty_title_is_no_hea
     let d = dir.path();
     write(&d.join("en-pandoc.xml"), PANDOC_TEI);
     // Without --lang: the layer would have no language; import says so.
-    let r = ok(d, &["import", "en-pandoc.xml", "-o", "texts/nw/x.xml"]);
+    let r = ok_no_editor(d, &["import", "en-pandoc.xml", "-o", "texts/nw/x.xml"]);
     assert!(r.err.contains("declares no language"), "{}", r.err);
     std::fs::remove_file(d.join("texts/nw/x.xml")).unwrap();
     // With --lang: written on the root, nothing else of the file touched but the <s>.
-    ok(
+    ok_no_editor(
         d,
         &[
             "import",
@@ -89,7 +79,7 @@ fn a_tei_file_without_a_language_gets_the_one_given_and_an_empty_title_is_no_hea
         "{en}"
     );
     write(&d.join("ar.txt"), ARABIC);
-    ok(
+    ok_no_editor(
         d,
         &[
             "import",
@@ -102,8 +92,8 @@ fn a_tei_file_without_a_language_gets_the_one_given_and_an_empty_title_is_no_hea
             "texts/nw/ar.xml",
         ],
     );
-    ok(d, &["align", "texts/nw"]);
-    ok(d, &["edition", "texts/nw", "-o", "editions/nw"]);
+    ok_no_editor(d, &["align", "texts/nw"]);
+    ok_no_editor(d, &["edition", "texts/nw", "-o", "editions/nw"]);
     let html = std::fs::read_to_string(d.join("editions/nw/index.html")).unwrap();
     assert!(!html.contains("lang=\"\""), "an element without language");
     // pandoc's empty <title/> is no title: no empty heading, title cell or page title.
@@ -143,12 +133,12 @@ fn choice_and_subst_are_read_as_one_reading() {
 </TEI>
 "#,
     );
-    ok(d, &["import", "en.xml", "-o", "texts/v/en.xml"]);
+    ok_no_editor(d, &["import", "en.xml", "-o", "texts/v/en.xml"]);
     write(
         &d.join("de.txt"),
         "Der Doktor kam. Er sagte, die Farbe sei rot. Sie war einmal grün.\n",
     );
-    ok(
+    ok_no_editor(
         d,
         &[
             "import",
@@ -161,10 +151,16 @@ fn choice_and_subst_are_read_as_one_reading() {
             "texts/v/de.xml",
         ],
     );
-    ok(d, &["align", "texts/v"]);
+    ok_no_editor(d, &["align", "texts/v"]);
     let all: String = ["en.s1", "en.s2", "en.s3"]
         .iter()
-        .map(|id| json(&ok(d, &["trace", id, "--work", "texts/v", "--json"])).to_string())
+        .map(|id| {
+            json(&ok_no_editor(
+                d,
+                &["trace", id, "--work", "texts/v", "--json"],
+            ))
+            .to_string()
+        })
         .collect();
     // The text as the source has it (abbr, orig, as sic is kept against corr), without what
     // the writer struck out: never both sides glued together.
@@ -183,7 +179,7 @@ fn align_says_when_no_layer_names_a_source() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     write(&d.join("en-pandoc.xml"), PANDOC_TEI);
-    ok(
+    ok_no_editor(
         d,
         &[
             "import",
@@ -196,11 +192,11 @@ fn align_says_when_no_layer_names_a_source() {
     );
     write(&d.join("ar.txt"), ARABIC);
     // The Arabic imported without --source-layer: two originals, nothing to compare.
-    ok(
+    ok_no_editor(
         d,
         &["import", "ar.txt", "--lang", "ar", "-o", "texts/nw/ar.xml"],
     );
-    let r = ok(d, &["align", "texts/nw"]);
+    let r = ok_no_editor(d, &["align", "texts/nw"]);
     assert!(
         r.err.contains("nothing was aligned") && r.err.contains("--source-layer"),
         "{}",
@@ -213,7 +209,7 @@ fn an_arabic_layer_is_laid_out_right_to_left() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     write(&d.join("en-pandoc.xml"), PANDOC_TEI);
-    ok(
+    ok_no_editor(
         d,
         &[
             "import",
@@ -225,7 +221,7 @@ fn an_arabic_layer_is_laid_out_right_to_left() {
         ],
     );
     write(&d.join("ar.txt"), ARABIC);
-    ok(
+    ok_no_editor(
         d,
         &[
             "import",
@@ -240,8 +236,8 @@ fn an_arabic_layer_is_laid_out_right_to_left() {
             "texts/nw/ar.xml",
         ],
     );
-    ok(d, &["align", "texts/nw"]);
-    ok(d, &["edition", "texts/nw", "-o", "editions/nw"]);
+    ok_no_editor(d, &["align", "texts/nw"]);
+    ok_no_editor(d, &["edition", "texts/nw", "-o", "editions/nw"]);
     let page = d.join("editions/nw/index.html");
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(
@@ -275,8 +271,8 @@ fn an_arabic_layer_is_laid_out_right_to_left() {
 fn a_stale_alignment_fails_the_coverage_gate() {
     let dir = common::formats_work();
     let d = dir.path();
-    ok(d, &["align", "texts/w", "--when", "2026-12-02"]);
-    ok(d, &["coverage", "texts/w", "--fail-under", "50"]);
+    ok_no_editor(d, &["align", "texts/w", "--when", "2026-12-02"]);
+    ok_no_editor(d, &["coverage", "texts/w", "--fail-under", "50"]);
     // A sentence added to the derived layer after it was aligned: the percentages count only
     // what was aligned, so they stay at 100 %; the gate must still fail.
     let en = d.join("texts/w/en.xml");
@@ -286,8 +282,8 @@ fn a_stale_alignment_fails_the_coverage_gate() {
         "Tomorrow we will go on to Olomouc.</s> We will stay there for two days.",
     );
     std::fs::write(&en, xml).unwrap();
-    ok(d, &["import", "--in-place", "texts/w/en.xml"]);
-    let r = run(d, &["coverage", "texts/w", "--fail-under", "50", "--json"]);
+    ok_no_editor(d, &["import", "--in-place", "texts/w/en.xml"]);
+    let r = run_no_editor(d, &["coverage", "texts/w", "--fail-under", "50", "--json"]);
     assert_eq!(r.code, Some(1), "{}{}", r.out, r.err);
     assert!(
         r.err.contains("not up to date") && r.err.contains("run tei-align align"),
@@ -303,17 +299,17 @@ fn a_stale_alignment_fails_the_coverage_gate() {
         .sum();
     assert_eq!(stale, 1, "{cov}");
     // The report alone still prints, with a warning.
-    let r = ok(d, &["coverage", "texts/w"]);
+    let r = ok_no_editor(d, &["coverage", "texts/w"]);
     assert!(r.err.contains("not up to date"), "{}", r.err);
     // Aligned again: the gate passes.
-    ok(d, &["align", "texts/w"]);
-    ok(d, &["coverage", "texts/w", "--fail-under", "50"]);
+    ok_no_editor(d, &["align", "texts/w"]);
+    ok_no_editor(d, &["coverage", "texts/w", "--fail-under", "50"]);
     // A new derived layer after the alignment: its edge is missing.
     write(
         &d.join("de.txt"),
         "Lieber Peter,\n\nGestern sind wir in Brno angekommen.\n",
     );
-    ok(
+    ok_no_editor(
         d,
         &[
             "import",
@@ -326,7 +322,7 @@ fn a_stale_alignment_fails_the_coverage_gate() {
             "texts/w/de.xml",
         ],
     );
-    let r = run(d, &["coverage", "texts/w", "--fail-under", "50"]);
+    let r = run_no_editor(d, &["coverage", "texts/w", "--fail-under", "50"]);
     assert_eq!(r.code, Some(1), "{}{}", r.out, r.err);
     assert!(r.err.contains("en → de"), "{}", r.err);
 }
@@ -337,7 +333,7 @@ fn a_greek_question_mark_ends_a_sentence() {
     let d = dir.path();
     let lines = |lang: &str, text: &str| -> Vec<String> {
         write(&d.join("in.txt"), text);
-        let r = ok(d, &["segment", "--lang", lang, "-q", "in.txt"]);
+        let r = ok_no_editor(d, &["segment", "--lang", lang, "-q", "in.txt"]);
         r.out.lines().map(str::to_owned).collect()
     };
     // Greek writes its question mark as `;` (U+037E, which NFC makes `;`).
@@ -360,12 +356,12 @@ fn a_greek_question_mark_ends_a_sentence() {
 fn who_confirmed_a_link_is_on_the_page_without_javascript() {
     let dir = common::formats_work();
     let d = dir.path();
-    ok(d, &["align", "texts/w", "--when", "2026-12-02"]);
-    ok(
+    ok_no_editor(d, &["align", "texts/w", "--when", "2026-12-02"]);
+    ok_no_editor(
         d,
         &["link", "texts/w", "cs.s2", "en.s2", "--by", "eva:Eva Nová"],
     );
-    ok(d, &["edition", "texts/w", "-o", "editions/w"]);
+    ok_no_editor(d, &["edition", "texts/w", "-o", "editions/w"]);
     let html = std::fs::read_to_string(d.join("editions/w/index.html")).unwrap();
     // The sentence's own tooltip (the provenance panel needs the script).
     let at = html.find("id=\"en.s2\"").expect("en.s2 on the page");
@@ -377,8 +373,8 @@ fn who_confirmed_a_link_is_on_the_page_without_javascript() {
 fn without_javascript_the_notes_are_shown_as_footnotes() {
     let dir = common::formats_work();
     let d = dir.path();
-    ok(d, &["align", "texts/w", "--when", "2026-12-02"]);
-    ok(d, &["edition", "texts/w", "-o", "editions/w"]);
+    ok_no_editor(d, &["align", "texts/w", "--when", "2026-12-02"]);
+    ok_no_editor(d, &["edition", "texts/w", "-o", "editions/w"]);
     let html = std::fs::read_to_string(d.join("editions/w/index.html")).unwrap();
     let head = &html[..html.find("</head>").unwrap()];
     // The footnote lists print shows, shown on screen when the script cannot run.

@@ -7,34 +7,15 @@
 
 use crate::common;
 
-use common::committed_work as committed;
-use common::{Run, tei_align};
-use std::path::{Path, PathBuf};
+use common::{committed_work as committed, ok_no_editor, read, root};
+use std::path::PathBuf;
 use tei_align::model::DerivationKind;
 use tei_align::tei::read_work;
-
-fn run(dir: &Path, args: &[&str]) -> Run {
-    common::run(tei_align(dir).args(args).env_remove("TEI_ALIGN_EDITOR"))
-}
-
-fn ok(dir: &Path, args: &[&str]) -> Run {
-    let r = run(dir, args);
-    assert!(r.ok, "{args:?}: {}", r.err);
-    r
-}
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn read(p: &Path) -> String {
-    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
 
 /// The edition of a committed work, written in a temp project: (project, index.html).
 fn edition(work: &str) -> (tempfile::TempDir, String) {
     let dir = committed(work);
-    ok(
+    ok_no_editor(
         dir.path(),
         &["edition", &format!("texts/{work}"), "-o", "out"],
     );
@@ -180,11 +161,11 @@ fn import_keeps_a_publisher_apart_from_the_maker_of_an_official_version() {
     let d = dir.path();
     std::fs::write(d.join("en.txt"), "All are equal.\n\nAll are free.\n").unwrap();
     std::fs::write(d.join("ru.txt"), "Все равны.\n\nВсе свободны.\n").unwrap();
-    ok(
+    ok_no_editor(
         d,
         &["import", "en.txt", "--lang", "en", "-o", "texts/w/en.xml"],
     );
-    ok(
+    ok_no_editor(
         d,
         &[
             "import",
@@ -209,7 +190,7 @@ fn import_keeps_a_publisher_apart_from_the_maker_of_an_official_version() {
         "the publisher is read as the maker: {:?}",
         ru.derivations[0].resp
     );
-    ok(d, &["align", "texts/w", "--when", "2026-12-02"]);
+    ok_no_editor(d, &["align", "texts/w", "--when", "2026-12-02"]);
     let al = read(&d.join("alignments/w/alignment.xml"));
     let rel = between(&al, "<relation ", "<desc>", "</desc>");
     assert_eq!(rel, "official-version; who made it is not recorded");
@@ -223,7 +204,7 @@ fn a_layer_without_a_source_is_not_called_the_original() {
     let made = field(&panel(&html, "en"), "Made").join("");
     assert_eq!(made, tei_align::model::NO_SOURCE_LAYER);
     let dir = committed("udhr");
-    let t = ok(dir.path(), &["trace", "en.s2", "--work", "texts/udhr"]).out;
+    let t = ok_no_editor(dir.path(), &["trace", "en.s2", "--work", "texts/udhr"]).out;
     assert!(
         t.contains(tei_align::model::NO_SOURCE_LAYER) && !t.contains("\n  original\n"),
         "{t}"
@@ -281,7 +262,7 @@ fn the_witness_panels_keep_hedges_and_identifiers_apart() {
 fn a_witness_imported_without_text_claims_no_segmentation_or_normalization() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    ok(
+    ok_no_editor(
         d,
         &[
             "import",
@@ -412,7 +393,7 @@ fn every_text_says_what_is_known_of_its_licence_and_a_hedged_date_keeps_its_hedg
 fn tmx_says_a_link_is_partial_and_claims_no_certainty_for_a_gap() {
     let dir = committed("letter-1968");
     let d = dir.path();
-    ok(
+    ok_no_editor(
         d,
         &[
             "export",

@@ -5,34 +5,15 @@
 
 use crate::common;
 
-use common::committed_work as committed;
-use common::{Run, tei_align};
+use common::{committed_work as committed, ok_no_editor, read, root, run_no_editor};
 use std::path::Path;
 use tei_align::model::{EdgeAlignment, Unaligned};
 use tei_align::tei::standoff::read_alignment;
 
-fn run(dir: &Path, args: &[&str]) -> Run {
-    common::run(tei_align(dir).args(args).env_remove("TEI_ALIGN_EDITOR"))
-}
-
-fn ok(dir: &Path, args: &[&str]) -> Run {
-    let r = run(dir, args);
-    assert!(r.ok, "{args:?}: {}", r.err);
-    r
-}
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn read(p: &Path) -> String {
-    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
-
 /// The letter's cs-en edge exported as `format` into `out` of a temp project.
 fn export(format: &str, out: &str) -> tempfile::TempDir {
     let dir = committed("letter-1968");
-    ok(
+    ok_no_editor(
         dir.path(),
         &[
             "export",
@@ -160,7 +141,7 @@ fn an_export_imported_back_keeps_gaps_partial_links_and_certainties() {
                 "cs-en",
             ];
             args.extend(mode);
-            ok(dir.path(), &args);
+            ok_no_editor(dir.path(), &args);
             assert_eq!(edge(&ap), before, "{format} {mode:?}");
         }
     }
@@ -171,7 +152,7 @@ fn an_export_imported_back_keeps_gaps_partial_links_and_certainties() {
 #[test]
 fn the_project_that_corrected_the_english_is_no_person() {
     let dir = committed("letter-1968");
-    ok(dir.path(), &["edition", "texts/letter-1968", "-o", "out"]);
+    ok_no_editor(dir.path(), &["edition", "texts/letter-1968", "-o", "out"]);
     for f in [
         "texts/letter-1968/en.xml",
         "alignments/letter-1968/alignment.xml",
@@ -186,7 +167,7 @@ fn the_project_that_corrected_the_english_is_no_person() {
         assert!(xml.contains("<orgName>tei-align project</orgName>"), "{f}");
     }
     // --org names an id of --resp; a wrong one is refused, not ignored.
-    let r = run(
+    let r = run_no_editor(
         dir.path(),
         &[
             "import",

@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use common::{Run, tei_align};
+use common::{ok_in, tei_align};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tei_align::model::{EdgeAlignment, Link, LinkStatus, Unaligned, UnalignedKind, WorkAlignment};
@@ -14,16 +14,10 @@ use tei_align::tei::{read_layer, standoff::read_alignment};
 
 const LETTER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/texts/letter-1968");
 
-fn run(dir: &Path, args: &[&str]) -> Run {
-    let r = common::run(tei_align(dir).args(args));
-    assert!(r.ok, "tei-align {}: {}{}", args.join(" "), r.out, r.err);
-    r
-}
-
 /// `status --json` of the letter, and its entry for the cs → en edge.
 fn status_cs_en(d: &Path) -> (serde_json::Value, serde_json::Value) {
     let st: serde_json::Value =
-        serde_json::from_str(&run(d, &["status", "texts/letter-1968", "--json"]).out).unwrap();
+        serde_json::from_str(&ok_in(d, &["status", "texts/letter-1968", "--json"]).out).unwrap();
     let cs_en = st["edges"]
         .as_array()
         .unwrap()
@@ -95,10 +89,10 @@ fn an_editing_session_on_the_letter_keeps_what_the_editor_confirmed() {
     let en_before = texts(&en_file);
 
     // 1. Align.
-    run(d, &["align", "texts/letter-1968", "--when", "2026-11-25"]);
+    ok_in(d, &["align", "texts/letter-1968", "--when", "2026-11-25"]);
     let al = read_alignment(&ap).unwrap();
     assert!(cs_en(&al).iter().all(|l| l.status == LinkStatus::Automatic));
-    let st = run(d, &["status", "texts/letter-1968", "--json"]);
+    let st = ok_in(d, &["status", "texts/letter-1968", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&st.out).unwrap();
     assert_eq!(v["progress"].as_f64(), Some(0.0));
 
@@ -107,7 +101,7 @@ fn an_editing_session_on_the_letter_keeps_what_the_editor_confirmed() {
     let l13 = join_and_unlink(d, &ap, &al);
     take_back_by_hand_and_confirm_anew(d, &ap, &confirmed[0]);
     let al = read_alignment(&ap).unwrap();
-    let check = run(d, &["check", "texts/letter-1968"]);
+    let check = ok_in(d, &["check", "texts/letter-1968"]);
     assert!(check.out.is_empty(), "{}", check.out);
 
     edit_the_czech(&cs_file);
@@ -141,7 +135,7 @@ fn an_editing_session_on_the_letter_keeps_what_the_editor_confirmed() {
         r.out
     );
     let when = "2026-11-26T09:00:00Z";
-    run(
+    ok_in(
         d,
         &[
             "link",
@@ -153,7 +147,7 @@ fn an_editing_session_on_the_letter_keeps_what_the_editor_confirmed() {
             when,
         ],
     );
-    let check = run(d, &["check", "texts/letter-1968"]);
+    let check = ok_in(d, &["check", "texts/letter-1968"]);
     assert!(check.out.is_empty(), "{}", check.out);
     let (st, cs_en_status) = status_cs_en(d);
     assert_eq!(cs_en_status["confirmed"].as_u64(), Some(3), "{st}"); // cs.s1, cs.s2, corrected
@@ -168,7 +162,7 @@ fn confirm_three_links(d: &Path, al: &WorkAlignment) -> Vec<Link> {
         let mut args = vec!["link", "texts/letter-1968"];
         args.extend(ids_of(&l));
         args.extend(["--by", "eva", "--when", when.as_str()]);
-        let r = run(d, &args);
+        let r = ok_in(d, &args);
         assert!(r.out.contains(&format!("confirmed {}", l.id)), "{}", r.out);
         confirmed.push(l);
     }
@@ -189,7 +183,7 @@ fn confirm_the_source_gap(d: &Path, al: &WorkAlignment) -> Unaligned {
         .unwrap()
         .clone();
     assert_eq!(gap_ptr.kind, UnalignedKind::SourceGap);
-    let r = run(
+    let r = ok_in(
         d,
         &[
             "link",
@@ -220,7 +214,7 @@ fn join_and_unlink(d: &Path, ap: &Path, al: &WorkAlignment) -> Link {
     let mut args = vec!["link", "texts/letter-1968"];
     args.extend(joined.iter().copied());
     args.extend(["--by", "eva", "--when", "2026-11-25T10:10:00Z"]);
-    let r = run(d, &args);
+    let r = ok_in(d, &args);
     assert!(r.out.contains("linked"), "{}", r.out);
     let al = read_alignment(ap).unwrap();
     let corrected = link_of(&al, "cs.s10");
@@ -232,7 +226,7 @@ fn join_and_unlink(d: &Path, ap: &Path, al: &WorkAlignment) -> Link {
             .any(|l| l.id == l10.id || (l11.id != l10.id && l.id == l11.id))
     );
     let l13 = link_of(&al, "cs.s13");
-    run(
+    ok_in(
         d,
         &[
             "unlink",
@@ -264,7 +258,7 @@ fn take_back_by_hand_and_confirm_anew(d: &Path, ap: &Path, l1: &Link) {
     let mut args = vec!["link", "texts/letter-1968"];
     args.extend(ids_of(l1));
     args.extend(["--by", "eva", "--when", "2026-11-25T10:30:00Z"]);
-    run(d, &args);
+    ok_in(d, &args);
 }
 
 /// Step 5: edit the Czech text: fix a word in cs.s2, split cs.s8 (the editor types `</s> <s>`),
@@ -287,7 +281,7 @@ fn edit_the_czech(cs_file: &Path) {
 /// Steps 6 and 7: re-segment (ids kept, the new sentence gets a new id), re-align; the link of
 /// the deleted sentence is reported.
 fn resegment_and_realign(d: &Path, l6: &Link) {
-    run(
+    ok_in(
         d,
         &[
             "import",
@@ -297,7 +291,7 @@ fn resegment_and_realign(d: &Path, l6: &Link) {
             "2026-11-26",
         ],
     );
-    let r = run(d, &["align", "texts/letter-1968", "--when", "2026-11-26"]);
+    let r = ok_in(d, &["align", "texts/letter-1968", "--when", "2026-11-26"]);
     let warnings = format!("{}{}", r.out, r.err);
     assert!(
         warnings.contains(&l6.id) && warnings.contains("cs.s6"),

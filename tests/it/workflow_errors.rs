@@ -1,20 +1,13 @@
 //! `link`, `unlink` and `status` on bad input: one line on stderr naming the problem, non-zero
 //! exit, and the alignment file left exactly as it was.
 
-use crate::common;
-
-use std::path::Path;
-
-fn run(dir: &Path, args: &[&str]) -> (bool, String, String) {
-    let r = common::run(common::tei_align(dir).args(args));
-    (r.ok, r.out, r.err)
-}
+use crate::common::{self, Run, run_in};
 
 #[test]
 fn rejected_review_steps_leave_the_alignment_untouched() {
     let dir = common::formats_work();
     let d = dir.path();
-    assert!(run(d, &["align", "texts/w", "--when", "2026-11-25"]).0);
+    assert!(run_in(d, &["align", "texts/w", "--when", "2026-11-25"]).ok);
     let ap = d.join("alignments/w/alignment.xml");
     let before = std::fs::read(&ap).unwrap();
     let cases: &[(&[&str], &str)] = &[
@@ -45,7 +38,7 @@ fn rejected_review_steps_leave_the_alignment_untouched() {
         ),
     ];
     for (args, want) in cases {
-        let (ok, _, err) = run(d, args);
+        let Run { ok, err, .. } = run_in(d, args);
         assert!(!ok, "{args:?} succeeded");
         assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
         assert!(
@@ -60,7 +53,7 @@ fn rejected_review_steps_leave_the_alignment_untouched() {
     }
     // A malformed alignment file (a hand edit gone wrong) is reported with line and column.
     std::fs::write(&ap, "<TEI>\n  <standOff>\n</TEI>\n").unwrap();
-    let (ok, _, err) = run(d, &["status", "texts/w"]);
+    let Run { ok, err, .. } = run_in(d, &["status", "texts/w"]);
     assert!(!ok);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("alignment.xml:3:"), "{err}");

@@ -7,7 +7,7 @@
 
 use crate::common;
 
-use common::{Run, tei_align, tool_jing as jing};
+use common::{run_no_editor, tool_jing as jing};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
@@ -17,10 +17,6 @@ const FIXTURE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/fixtures/work/two-sources"
 );
-
-fn run(dir: &Path, args: &[&str]) -> Run {
-    common::run(tei_align(dir).args(args).env_remove("TEI_ALIGN_EDITOR"))
-}
 
 fn setup() -> tempfile::TempDir {
     common::temp_work(Path::new(FIXTURE), "w", &["en.xml", "cs.xml", "ru.xml"])
@@ -53,7 +49,7 @@ fn the_header_of_a_layer_with_two_sources_is_read_in_full() {
 fn align_trace_coverage_edition_and_check_follow_both_sources() {
     let dir = setup();
     let d = dir.path();
-    let r = run(d, &["align", "texts/w", "--when", "2026-11-25"]);
+    let r = run_no_editor(d, &["align", "texts/w", "--when", "2026-11-25"]);
     assert!(r.ok, "{}", r.err);
     let al = read(d);
     let rels: BTreeSet<&str> = al.relations.iter().map(|r| r.id.as_str()).collect();
@@ -69,7 +65,7 @@ fn align_trace_coverage_edition_and_check_follow_both_sources() {
     edition_orders_and_names_both_sources(d);
 
     // Check: nothing to report.
-    let r = run(d, &["check", "texts/w"]);
+    let r = run_no_editor(d, &["check", "texts/w"]);
     assert!(r.ok, "{}{}", r.out, r.err);
 }
 
@@ -104,7 +100,7 @@ fn segments_join_both_edges_into_ru(d: &Path, al: &WorkAlignment) {
 
 /// Trace: both derivations of ru, and both paths back to the original.
 fn trace_follows_both_sources(d: &Path) {
-    let r = run(d, &["trace", "--work", "texts/w", "ru.s2"]);
+    let r = run_no_editor(d, &["trace", "--work", "texts/w", "ru.s2"]);
     assert!(r.ok, "{}", r.err);
     assert!(r.out.contains("derivation paths: "), "{}", r.out);
     assert!(
@@ -117,7 +113,7 @@ fn trace_follows_both_sources(d: &Path) {
         "{}",
         r.out
     );
-    let r = run(d, &["trace", "--work", "texts/w", "ru.s2", "--json"]);
+    let r = run_no_editor(d, &["trace", "--work", "texts/w", "ru.s2", "--json"]);
     assert!(r.ok, "{}", r.err);
     let v: serde_json::Value = serde_json::from_str(&r.out).unwrap();
     let ru = v["layers"]
@@ -129,13 +125,13 @@ fn trace_follows_both_sources(d: &Path) {
     assert_eq!(ru["derivations"].as_array().unwrap().len(), 2);
     assert_eq!(v["paths"].as_array().unwrap().len(), 2);
     // A sentence of the original has one path: itself.
-    let r = run(d, &["trace", "--work", "texts/w", "en.s1"]);
+    let r = run_no_editor(d, &["trace", "--work", "texts/w", "en.s1"]);
     assert!(r.ok && !r.out.contains("derivation paths"), "{}", r.out);
 }
 
 /// Coverage: one row per edge, both edges into ru with their 2-1 merge.
 fn coverage_has_both_edges_into_ru(d: &Path) {
-    let r = run(d, &["coverage", "alignments/w/alignment.xml", "--json"]);
+    let r = run_no_editor(d, &["coverage", "alignments/w/alignment.xml", "--json"]);
     assert!(r.ok, "{}", r.err);
     let v: serde_json::Value = serde_json::from_str(&r.out).unwrap();
     let edges = v["edges"].as_array().unwrap();
@@ -145,7 +141,7 @@ fn coverage_has_both_edges_into_ru(d: &Path) {
         assert_eq!(e["total"]["source_sentences_covered"], 5, "{e}");
     }
     assert_eq!(edges.iter().filter(|e| e["derived"] == "ru").count(), 2);
-    let r = run(d, &["coverage", "alignments/w/alignment.xml"]);
+    let r = run_no_editor(d, &["coverage", "alignments/w/alignment.xml"]);
     assert!(r.ok, "{}", r.err);
     for row in ["en → cs", "en → ru", "cs → ru"] {
         assert!(r.out.contains(row), "{}", r.out);
@@ -155,7 +151,7 @@ fn coverage_has_both_edges_into_ru(d: &Path) {
 /// Edition: columns in a topological order (ru after both its sources), both derivations
 /// named, and valid TEI.
 fn edition_orders_and_names_both_sources(d: &Path) {
-    let r = run(d, &["edition", "texts/w", "-o", "ed"]);
+    let r = run_no_editor(d, &["edition", "texts/w", "-o", "ed"]);
     assert!(r.ok, "{}", r.err);
     let html = std::fs::read_to_string(d.join("ed/index.html")).unwrap();
     let pos = |l: &str| {
@@ -198,13 +194,13 @@ fn edition_orders_and_names_both_sources(d: &Path) {
 fn review_on_either_edge_into_the_layer_survives_realignment() {
     let dir = setup();
     let d = dir.path();
-    assert!(run(d, &["align", "texts/w", "--when", "2026-11-25"]).ok);
+    assert!(run_no_editor(d, &["align", "texts/w", "--when", "2026-11-25"]).ok);
     // Confirm one link of each edge into ru.
     for ids in [["cs.s4", "ru.s3"], ["en.s4", "ru.s3"]] {
         let mut args = vec!["link", "texts/w"];
         args.extend(ids);
         args.extend(["--by", "eva"]);
-        let r = run(d, &args);
+        let r = run_no_editor(d, &args);
         assert!(r.ok, "{}", r.err);
     }
     let verified = |al: &WorkAlignment, rel: &str| {
@@ -220,14 +216,14 @@ fn review_on_either_edge_into_the_layer_survives_realignment() {
     let al = read(d);
     assert_eq!(verified(&al, "rel.cs-ru"), 1);
     assert_eq!(verified(&al, "rel.en-ru"), 1);
-    let r = run(d, &["status", "texts/w"]);
+    let r = run_no_editor(d, &["status", "texts/w"]);
     assert!(r.ok, "{}", r.err);
     assert!(
         r.out.contains("cs → ru") && r.out.contains("en → ru"),
         "{}",
         r.out
     );
-    let r = run(d, &["align", "texts/w", "--when", "2026-11-26"]);
+    let r = run_no_editor(d, &["align", "texts/w", "--when", "2026-11-26"]);
     assert!(r.ok, "{}", r.err);
     let al = read(d);
     assert_eq!(verified(&al, "rel.cs-ru"), 1);
@@ -251,7 +247,7 @@ fn a_cycle_through_a_second_source_is_refused() {
         ),
     )
     .unwrap();
-    let r = run(d, &["align", "texts/w", "--when", "2026-11-25"]);
+    let r = run_no_editor(d, &["align", "texts/w", "--when", "2026-11-25"]);
     assert!(!r.ok, "{}", r.out);
     assert!(r.err.contains("cycle"), "{}", r.err);
     assert!(
@@ -300,7 +296,7 @@ fn import_takes_several_source_layers() {
         args.push(out);
         args.extend(["--id", "ru"]);
         args.extend(extra);
-        let r = run(d, &args);
+        let r = run_no_editor(d, &args);
         assert!(r.ok, "{args:?}: {}", r.err);
         let l = tei_align::tei::read_layer(&d.join(out)).unwrap();
         let sources: Vec<&str> = l.sources().collect();
@@ -336,7 +332,7 @@ fn import_takes_several_source_layers() {
         let mut args = base.to_vec();
         args.push(out);
         args.extend(extra);
-        let r = run(d, &args);
+        let r = run_no_editor(d, &args);
         assert!(!r.ok, "{args:?}");
         assert_eq!(r.err.lines().count(), 1, "{}", r.err);
         assert!(r.err.contains(want), "{}", r.err);
