@@ -23,7 +23,7 @@ mod front;
 mod rows;
 
 pub(crate) use front::work_title;
-use front::{about, edition_date, made, why_no_text, witnesses};
+use front::{about, edition_date, gaps_inside, made, why_no_text, witnesses};
 use rows::{Row, SegInfo, Steps, cell_html, empty_cell, group_leaves, looks, rows, steps};
 
 const CSS: &str = include_str!("page.css");
@@ -109,6 +109,9 @@ pub(crate) fn page(
                 .text_changed
                 .push(note.clone());
         }
+    }
+    for (id, what) in gaps_inside(&order) {
+        marks.entry(id).or_default().gap_inside.push(what);
     }
     let rows = rows(&order, alignment);
     let looks = looks(&rows, &order, &marks);

@@ -623,6 +623,9 @@ pub(crate) struct SentenceMarks {
     pub confirmed: Vec<(String, String)>,
     /// A link of it is partial: one side covers clearly less than the other.
     pub partial: bool,
+    /// Its witness has a gap inside it, in words ("the text of cs breaks off inside this
+    /// sentence (…)").
+    pub gap_inside: Vec<String>,
     /// Confirmed items of it whose sentences were edited since they were confirmed, each as
     /// "a.cs-en.5 (en.s5 edited since)": confirmed on another text, to review.
     pub text_changed: Vec<String>,

@@ -63,10 +63,18 @@
     });
     if (!info) return;
     var m = el('p', 'members');
+    // The counterparts as links: following one chooses it (fromHash), Back comes back.
     info.m.forEach(function (pair, i) {
       if (i) m.appendChild(document.createTextNode(' \u00b7 '));
       m.appendChild(el('b', '', pair[0] + ': '));
-      m.appendChild(document.createTextNode(pair[1].length ? pair[1].join(' ') : '\u2014'));
+      if (!pair[1].length) m.appendChild(document.createTextNode('\u2014'));
+      pair[1].forEach(function (id, k) {
+        if (k) m.appendChild(document.createTextNode(' '));
+        var a = el('a', '', id);
+        a.href = '#' + encodeURIComponent(id);
+        if (id === sid) a.setAttribute('aria-current', 'true');
+        m.appendChild(a);
+      });
     });
     panel.appendChild(m);
     if (!info.c.length) { panel.appendChild(el('p', '', 'No provenance recorded for this segment.')); return; }
@@ -130,6 +138,7 @@
     if (s && ev.target === s && (ev.key === 'Enter' || ev.key === ' ')) {
       ev.preventDefault();
       select(s, false);
+      if (history.replaceState) history.replaceState(null, '', '#' + s.id);
     }
   });
   document.addEventListener('mouseover', function (ev) {
@@ -223,5 +232,15 @@
     if (t && t.classList.contains('s')) { select(t, true); t.focus({ preventScroll: true }); }
   }
   window.addEventListener('hashchange', fromHash);
+  // Print what the screen folds away (witness sources and gaps, coverage), also where the print
+  // style's ::details-content is not understood; closed again after.
+  var opened = [];
+  window.addEventListener('beforeprint', function () {
+    each('#witnesses details:not([open]), #about details:not([open])', function (d) { d.open = true; opened.push(d); });
+  });
+  window.addEventListener('afterprint', function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+  });
   fromHash();
 })();

@@ -352,6 +352,7 @@ fn real_editions_in_headless_chromium() {
         check_text_langs(&mut b);
         b.screenshot(&format!("{}-1400", w.work), false);
         check_permalink_and_cite(&mut b, &url, &al, w.title);
+        check_counterpart_links(&mut b, &url, &al);
         check_downloads(&mut b, &out);
         // 5. Search across all layers (accents ignored), jumping to the segment.
         let hits = search(&mut b, w.search.0);
@@ -463,6 +464,44 @@ fn check_witnesses(b: &mut Browser, texts: &Path, credit: &str) {
         );
         assert!(band[1].as_str().unwrap().contains("no text"), "{band}");
     }
+    // The band's words are all there to read, not cut off ("ru no text: text una…").
+    let clipped = b.eval("Array.from(document.querySelectorAll('.colhead.notext .band')).filter(function(a){return a.scrollHeight>a.clientHeight+1||a.scrollWidth>a.clientWidth+1;}).map(function(a){return [a.textContent,a.scrollHeight,a.clientHeight,a.scrollWidth,a.clientWidth];})");
+    assert_eq!(
+        clipped,
+        json!([]),
+        "the band of a witness without text is cut off"
+    );
+}
+
+/// The panel names the chosen sentence's counterparts as links: following one chooses it (and
+/// gives it the focus, for the keyboard), and the browser's Back comes back to the sentence.
+fn check_counterpart_links(b: &mut Browser, url: &str, al: &WorkAlignment) {
+    let seg = al.segments.iter().find(|s| s.members.len() >= 2).unwrap();
+    let first = seg.members.values().flatten().next().unwrap().clone();
+    let other = seg.members.values().flatten().last().unwrap().clone();
+    b.open(url, 1400, 1000, false);
+    b.click(&first);
+    let links = b.eval("Array.from(document.querySelectorAll('#panel .members a')).map(function(a){return decodeURIComponent(a.getAttribute('href').slice(1));})");
+    for id in seg.members.values().flatten() {
+        assert!(
+            links.as_array().unwrap().contains(&json!(id)),
+            "{id}: no link in the panel: {links}"
+        );
+    }
+    let pos = b.eval(&format!("(function(){{var a=Array.from(document.querySelectorAll('#panel .members a')).filter(function(a){{return a.getAttribute('href')==='#{other}';}})[0];var r=a.getBoundingClientRect();return [r.left+r.width/2,r.top+r.height/2];}})()"));
+    for (t, n) in [("mouseMoved", 0), ("mousePressed", 1), ("mouseReleased", 1)] {
+        b.call(
+            "Input.dispatchMouseEvent",
+            json!({"type": t, "x": pos[0], "y": pos[1], "button": "left", "clickCount": n}),
+        );
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let now = b.eval("[document.querySelector('.s.cur').id, document.activeElement.id]");
+    assert_eq!(now, json!([other, other]), "following the link to {other}");
+    b.eval("history.back()");
+    std::thread::sleep(Duration::from_millis(500));
+    let back = b.eval("document.querySelector('.s.cur').id");
+    assert_eq!(back, json!(first), "Back after following {other}");
 }
 
 /// Issue point 7: Every text node is in the right language: inside a layer's cell, text is in the layer's
@@ -579,6 +618,13 @@ fn check_print(b: &mut Browser, work: &str) {
             "print: columns not side by side {tops}"
         );
     }
+    // What the screen folds away is printed: the sources, gaps and custodial history of every
+    // witness, the derivation and the coverage table (`checkVisibility`: the box of a closed
+    // `<details>`' content is still measured, but not drawn).
+    let folded = b.eval("Array.from(document.querySelectorAll('#witnesses details > dl, #about details > :not(summary)')).filter(function(e){return !e.checkVisibility();}).map(function(e){return (e.closest('[id]')||{}).id+': '+e.textContent.slice(0,60);})");
+    assert_eq!(folded, json!([]), "print: folded away");
+    let covered = b.eval("document.querySelector('#about table.cov').checkVisibility() && document.querySelectorAll('#witnesses details > dl').length>0");
+    assert_eq!(covered, json!(true));
     b.screenshot(&format!("{work}-print"), true);
     b.call("Emulation.setEmulatedMedia", json!({"media": ""}));
 }

@@ -294,3 +294,41 @@ fn partial_links_are_marked_and_explained_in_the_legend() {
     let html = edition::to_html(&work, &al, &EditionOptions::default()).unwrap();
     assert!(!html.contains(" partial\" id="));
 }
+
+/// The committed letter (its layer files and alignment): the page as a reader gets it.
+fn committed_letter_html() -> String {
+    let root = common::root();
+    let work = tei_align::tei::read_work(&root.join("texts/letter-1968")).unwrap();
+    let al = tei_align::tei::standoff::read_alignment(
+        &root.join("alignments/letter-1968/alignment.xml"),
+    )
+    .unwrap();
+    edition::to_html(&work, &al, &EditionOptions::default()).unwrap()
+}
+
+/// The Czech copy breaks off mid-word inside cs.s16 (its `<gap>` stands inside the `<s>`): the
+/// sentence itself says so (its tooltip, which is also its accessible name), and the witness
+/// panel places the gap inside that sentence, not after it.
+#[test]
+fn a_sentence_that_breaks_off_says_so_and_the_witness_places_the_gap_inside_it() {
+    let html = committed_letter_html();
+    let at = position(&html, " id=\"cs.s16\" data-seg=");
+    let tag_end = at + html[at..].find('>').unwrap();
+    let tag = &html[html[..at].rfind('<').unwrap()..tag_end];
+    assert!(tag.contains("partial"), "{tag}");
+    assert!(
+        tag.contains("the text of cs breaks off inside this sentence (a gap in the witness: source incomplete)"),
+        "{tag}"
+    );
+    // Only the sentence the gap stands in.
+    let at15 = position(&html, " id=\"cs.s15\" data-seg=");
+    let tag15 = &html[html[..at15].rfind('<').unwrap()..at15 + html[at15..].find('>').unwrap()];
+    assert!(!tag15.contains("breaks off"), "{tag15}");
+    let wit = &html[position(&html, "id=\"wit-cs\"")..];
+    let wit = &wit[..wit.find("</article>").unwrap()];
+    assert!(
+        wit.contains("source incomplete (inside cs.s16, which breaks off there)"),
+        "{wit}"
+    );
+    assert!(!wit.contains("after sentence 16"), "{wit}");
+}

@@ -98,6 +98,58 @@ pub(super) fn why_no_text(l: &Layer) -> String {
     }
 }
 
+/// Where a gap stands in its witness, in words, naming the sentence by the id the page shows: a
+/// gap inside a sentence (the Czech letter breaks off mid-word in cs.s16) is not "after" it.
+fn gap_place(l: &Layer, g: &crate::model::Gap) -> String {
+    let Some(s) = g.after.checked_sub(1).and_then(|i| l.sentences.get(i)) else {
+        return if l.has_text() {
+            "before the first sentence".to_owned()
+        } else {
+            "in place of the whole text".to_owned()
+        };
+    };
+    if !g.inside {
+        return format!("after {}", s.id);
+    }
+    match g.at {
+        Some(0) => format!("inside {}, which begins after it", s.id),
+        Some(n) if n < s.text.chars().count() => format!("inside {}", s.id),
+        _ => format!("inside {}, which breaks off there", s.id),
+    }
+}
+
+/// The words a sentence with a gap inside it gets in its tooltip (which is also what a screen
+/// reader says for it), by sentence id: that this witness breaks off there, or resumes there, is
+/// a fact about the text beside which a link's "partial" would otherwise be read as the
+/// translator's.
+pub(super) fn gaps_inside(order: &[&Layer]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for l in order {
+        for g in l.gaps.iter().filter(|g| g.inside) {
+            let Some(s) = g.after.checked_sub(1).and_then(|i| l.sentences.get(i)) else {
+                continue;
+            };
+            let reason = g.reason.replace(['-', '_'], " ");
+            let what = match g.at {
+                Some(0) => format!(
+                    "the text of {} begins inside this sentence (a gap in the witness before it: {reason})",
+                    l.id
+                ),
+                Some(n) if n < s.text.chars().count() => format!(
+                    "the witness {} has a gap inside this sentence ({reason})",
+                    l.id
+                ),
+                _ => format!(
+                    "the text of {} breaks off inside this sentence (a gap in the witness: {reason})",
+                    l.id
+                ),
+            };
+            out.push((s.id.clone(), what));
+        }
+    }
+    out
+}
+
 pub(super) fn witnesses(o: &mut String, ctx: &Ctx) {
     o.push_str("<section id=\"witnesses\" aria-labelledby=\"wit-h\"><h2 id=\"wit-h\">Witnesses</h2><div class=\"wits\">\n");
     for l in &ctx.order {
@@ -207,12 +259,11 @@ pub(super) fn witnesses(o: &mut String, ctx: &Ctx) {
             );
         }
         for g in &l.gaps {
-            let place = match g.after {
-                0 if !l.has_text() => "in place of the whole text".to_owned(),
-                0 => "before the first sentence".to_owned(),
-                n => format!("after sentence {n}"),
-            };
-            let mut t = format!("{} ({place})", g.reason.replace(['-', '_'], " "));
+            let mut t = format!(
+                "{} ({})",
+                g.reason.replace(['-', '_'], " "),
+                gap_place(l, g)
+            );
             if let Some(d) = &g.desc {
                 let _ = write!(t, ": {d}");
             }

@@ -157,6 +157,9 @@ pub(super) fn looks(
                         ),
                     );
                 }
+                if !m.gap_inside.is_empty() {
+                    add("gap-inside", m.gap_inside.join("; "));
+                }
                 if m.doubtful {
                     add("doubtful", "doubtful link".into());
                 }
