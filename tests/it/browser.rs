@@ -249,6 +249,26 @@ fn html_view_in_headless_chromium() {
         "{legend}"
     );
     b.screenshot("udhr-model-click", false);
+
+    // On paper, who confirmed a link and when is printed beside the sentence (the panel that
+    // says it on screen is not printed).
+    b.open(&url("letter"), 1400, 1000, false);
+    b.call("Emulation.setEmulatedMedia", json!({"media": "print"}));
+    let after = b.eval("getComputedStyle(document.getElementById('cs.s3'),'::after').content");
+    assert!(
+        after
+            .as_str()
+            .unwrap()
+            .contains("confirmed by Test Editor on 2026-11-20"),
+        "{after}"
+    );
+    let plain = b.eval("getComputedStyle(document.getElementById('cs.s2'),'::after').content");
+    assert_eq!(
+        plain,
+        json!("none"),
+        "an unmarked sentence prints nothing more"
+    );
+    b.call("Emulation.setEmulatedMedia", json!({"media": ""}));
 }
 
 /// What a work's edition must show, from its layer files.
@@ -625,6 +645,10 @@ fn check_print(b: &mut Browser, work: &str) {
     assert_eq!(folded, json!([]), "print: folded away");
     let covered = b.eval("document.querySelector('#about table.cov').checkVisibility() && document.querySelectorAll('#witnesses details > dl').length>0");
     assert_eq!(covered, json!(true));
+    // Paper has no tooltip and no panel: every marked sentence prints what its tooltip says
+    // (who confirmed it and when, partial, doubtful, the gap …) after it.
+    let unsaid = b.eval("Array.from(document.querySelectorAll('.cell .s[title*=\" · \"]')).filter(function(e){return getComputedStyle(e,'::after').content.indexOf(e.title)<0;}).map(function(e){return e.id;})");
+    assert_eq!(unsaid, json!([]), "print: marks not said in words");
     b.screenshot(&format!("{work}-print"), true);
     b.call("Emulation.setEmulatedMedia", json!({"media": ""}));
 }
