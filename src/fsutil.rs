@@ -83,6 +83,11 @@ pub fn read_text(path: &Path) -> Result<String, FsError> {
         path: path.to_owned(),
         source,
     })?;
+    nonempty_text(bytes, path)
+}
+
+/// The decoded text of a file's bytes; an empty (or white-space) file is an error.
+fn nonempty_text(bytes: Vec<u8>, path: &Path) -> Result<String, FsError> {
     let text = decode(bytes, path)?;
     if text.trim().is_empty() {
         return Err(FsError::Empty {
@@ -90,6 +95,25 @@ pub fn read_text(path: &Path) -> Result<String, FsError> {
         });
     }
     Ok(text)
+}
+
+/// [`read_text`] of a file that may be gzip-compressed, as OPUS ships its alignments
+/// (`cs-en.xml.gz`): told by the gzip magic bytes, not by the name.
+pub fn read_text_or_gzip(path: &Path) -> Result<String, FsError> {
+    use std::io::Read;
+    let io = |source| FsError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let mut bytes = std::fs::read(path).map_err(io)?;
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut plain = Vec::new();
+        flate2::read::MultiGzDecoder::new(bytes.as_slice())
+            .read_to_end(&mut plain)
+            .map_err(io)?;
+        bytes = plain;
+    }
+    nonempty_text(bytes, path)
 }
 
 /// The text of a file's bytes, honouring what the file says about its encoding:

@@ -10,7 +10,7 @@ use tei_align::project::{ImportRequest, import_alignment};
 pub struct Args {
     /// The work directory (texts/<work>).
     pub work: PathBuf,
-    /// The file to import; `-` reads standard input.
+    /// The file to import (gzip-compressed as OPUS ships it, or not); `-` reads standard input.
     pub file: PathBuf,
     /// cesalign | intertext | tmx | tsv | ladder.
     #[arg(long, value_parser = ["cesalign", "intertext", "tmx", "tsv", "ladder"])]
@@ -34,7 +34,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let text = if args.file.as_os_str() == "-" {
         super::segment::read_stdin()?
     } else {
-        tei_align::fsutil::read_text(&args.file)?
+        tei_align::fsutil::read_text_or_gzip(&args.file)?
     };
     let file = args.file.display().to_string();
     let req = ImportRequest {
@@ -76,6 +76,18 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     for id in &rep.lost_verified {
         eprintln!("warning: confirmed link {id} is no longer in the alignment");
+    }
+    for (id, sentence) in &rep.lost_unaligned {
+        eprintln!(
+            "warning: {sentence} is no longer confirmed as having no counterpart ({id} is no \
+             longer in the alignment)"
+        );
+    }
+    for (line, id) in &rep.kept_confirmed {
+        eprintln!(
+            "note: {file}:{line}: the file gives {id} as not confirmed; kept as a person \
+             confirmed it (a merge never undoes a confirmation; --replace does)"
+        );
     }
     if !rep.uncovered.is_empty() {
         eprintln!(

@@ -5,8 +5,8 @@
 
 use super::{FormatError, ImportedBead, relation_of};
 use crate::model::{
-    EdgeAlignment, Link, LinkStatus, Relation, SentenceIndex, Unaligned, UnalignedKind, Work,
-    WorkAlignment,
+    EdgeAlignment, Layer, Link, LinkStatus, Relation, SentenceIndex, Unaligned, UnalignedKind,
+    Work, WorkAlignment,
 };
 use crate::provenance::edit::SpanPair;
 use crate::provenance::{EdgeEdit, IdAlloc, NewBead, build_edge};
@@ -41,6 +41,13 @@ pub struct ImportReport {
     pub skipped: Vec<usize>,
     /// Sentences no bead covers, now unaligned (replace mode).
     pub uncovered: Vec<String>,
+    /// Items a person confirmed that the file gives as not confirmed (`auto`, InterText's
+    /// `plain` after its user took a confirmation back): kept as confirmed, since a merge never
+    /// undoes a person's confirmation. (line in the file, item id.)
+    pub kept_confirmed: Vec<(usize, String)>,
+    /// Sentences a person confirmed as having no counterpart whose judgement is gone (the
+    /// file's confirmed beads put them into links, or `--replace`): (ptr id, sentence).
+    pub lost_unaligned: Vec<(String, String)>,
 }
 
 fn is_verified(s: &LinkStatus) -> bool {
@@ -98,7 +105,10 @@ pub(crate) fn merge_edge(
         }
     };
     let olds = OldItems::new(old);
-    let new_beads = file.iter().map(|f| new_bead(&olds, f)).collect();
+    let new_beads = file
+        .iter()
+        .map(|f| new_bead(&olds, f, (source, derived)))
+        .collect();
     let edit = EdgeEdit {
         relation: &rel,
         source,
@@ -113,6 +123,7 @@ pub(crate) fn merge_edge(
     let built = build_edge(edit, &mut ids);
     if mode == ImportMode::Replace {
         report.lost_verified = lost_verified(old, &built.edge);
+        report.lost_unaligned = lost_unaligned(old, &built.edge);
     }
     report.uncovered = built
         .uncovered
@@ -248,9 +259,11 @@ fn file_bead<'b>(idx: &SentenceIndex<'_>, b: &'b ImportedBead) -> FileBead<'b> {
 
 /// Merge mode: the old items the file's beads leave standing, and the beads that go in. A bead
 /// that repeats a link changes at most its status (never downgrading what a person confirmed)
-/// and confidence: the link is held so changed. A bead replaces the links it overlaps or
-/// crosses, unless one of them is confirmed and the bead is not (then it is skipped), and the
-/// ptrs of its sentences.
+/// and confidence: the link is held so changed; a bead on one side only over sentences that had
+/// no counterpart before repeats that judgement, and unconfirmed it leaves a person's standing.
+/// A bead replaces the links it overlaps or crosses and the ptrs of its sentences, unless one of
+/// them is confirmed and the bead is not (then it is skipped); the confirmed ones it replaces
+/// are reported.
 fn held_by_merge<'b>(
     idx: &SentenceIndex<'_>,
     old: &EdgeAlignment,
@@ -270,6 +283,11 @@ fn held_by_merge<'b>(
         .iter()
         .map(|l| Some((span(&l.source)?, span(&l.derived)?)))
         .collect();
+    let ptr_of: HashMap<&str, &Unaligned> = old
+        .unaligned
+        .iter()
+        .map(|u| (u.sentence.as_str(), u))
+        .collect();
     let mut going_in: Vec<FileBead> = Vec::new();
     let mut changed: Vec<(usize, Option<LinkStatus>, Option<f64>)> = Vec::new();
     for f in file {
@@ -277,15 +295,26 @@ fn held_by_merge<'b>(
             .then(|| by_members.get(&(f.src.as_slice(), f.der.as_slice())))
             .flatten();
         if let Some(&k) = same {
-            let status = f
-                .bead
-                .status
-                .clone()
-                .filter(|s| is_verified(s) || !is_verified(&old.links[k].status));
-            changed.push((k, status, f.bead.cert));
+            changed.push(repeated_link(&f, k, old, report));
             continue;
         }
         let bead_status = f.bead.status.clone().unwrap_or(LinkStatus::Automatic);
+        let members = || f.src.iter().chain(&f.der).map(String::as_str);
+        let old_ptrs: Vec<&Unaligned> = members().filter_map(|s| ptr_of.get(s).copied()).collect();
+        let confirmed_ptr = old_ptrs.iter().find(|u| is_verified(&u.status));
+        // A bead on one side only, on sentences that had no counterpart before: the same
+        // judgement. Unconfirmed, it does not undo a person's (as for a link).
+        if f.src.is_empty() != f.der.is_empty() && old_ptrs.len() == members().count() {
+            match confirmed_ptr {
+                Some(u) if !is_verified(&bead_status) => {
+                    if f.bead.status.is_some() {
+                        report.kept_confirmed.push((f.bead.line, u.id.clone()));
+                    }
+                }
+                _ => going_in.push(f),
+            }
+            continue;
+        }
         let hit: Vec<usize> = (0..links.len())
             .filter(|&k| {
                 links[k]
@@ -293,9 +322,10 @@ fn held_by_merge<'b>(
                     .is_some_and(|l| conflicts(&f, l, spans[k]))
             })
             .collect();
-        let hits_confirmed = hit
-            .iter()
-            .any(|&k| links[k].as_ref().is_some_and(|l| is_verified(&l.status)));
+        let hits_confirmed = confirmed_ptr.is_some()
+            || hit
+                .iter()
+                .any(|&k| links[k].as_ref().is_some_and(|l| is_verified(&l.status)));
         if hits_confirmed && !is_verified(&bead_status) {
             // Never silently override what a person confirmed.
             report.skipped.push(f.bead.line);
@@ -308,21 +338,15 @@ fn held_by_merge<'b>(
                 report.lost_verified.push(l.id);
             }
         }
+        report.lost_unaligned.extend(
+            old_ptrs
+                .iter()
+                .filter(|u| is_verified(&u.status))
+                .map(|u| (u.id.clone(), u.sentence.clone())),
+        );
         going_in.push(f);
     }
-    for (k, status, cert) in changed {
-        if let Some(l) = links[k].as_mut() {
-            if let Some(s) = status {
-                // A confirmation the file brings records the text it is made on (a held item
-                // is not given one by the edge core).
-                let ids = l.sentence_ids();
-                l.status = crate::provenance::digest::restate(s, &l.status, idx, &ids);
-            }
-            if let Some(c) = cert {
-                l.cert = c;
-            }
-        }
-    }
+    apply_repeats(&mut links, changed, idx);
     let on_beads: HashSet<&str> = going_in
         .iter()
         .flat_map(|f| f.src.iter().chain(&f.der).map(String::as_str))
@@ -334,6 +358,50 @@ fn held_by_merge<'b>(
         .cloned()
         .collect();
     (links.into_iter().flatten().collect(), ptrs, going_in)
+}
+
+/// What a bead repeating link `k` of the edge changes of it: (k, status, confidence). It
+/// changes at most its status (never taking back what a person confirmed: where the file says
+/// otherwise, the report notes the line) and confidence.
+fn repeated_link(
+    f: &FileBead<'_>,
+    k: usize,
+    old: &EdgeAlignment,
+    report: &mut ImportReport,
+) -> (usize, Option<LinkStatus>, Option<f64>) {
+    let old_status = &old.links[k].status;
+    if is_verified(old_status) && f.bead.status.as_ref().is_some_and(|s| !is_verified(s)) {
+        report
+            .kept_confirmed
+            .push((f.bead.line, old.links[k].id.clone()));
+    }
+    let status = f
+        .bead
+        .status
+        .clone()
+        .filter(|s| is_verified(s) || !is_verified(old_status));
+    (k, status, f.bead.cert)
+}
+
+/// Make the changes of [`repeated_link`] on the links held.
+fn apply_repeats(
+    links: &mut [Option<Link>],
+    changed: Vec<(usize, Option<LinkStatus>, Option<f64>)>,
+    idx: &SentenceIndex<'_>,
+) {
+    for (k, status, cert) in changed {
+        if let Some(l) = links.get_mut(k).and_then(Option::as_mut) {
+            if let Some(s) = status {
+                // A confirmation the file brings records the text it is made on (a held item
+                // is not given one by the edge core).
+                let ids = l.sentence_ids();
+                l.status = crate::provenance::digest::restate(s, &l.status, idx, &ids);
+            }
+            if let Some(c) = cert {
+                l.cert = c;
+            }
+        }
+    }
 }
 
 /// True when the bead overlaps or crosses a link with spans `ls`/`ld` (a 1-0/0-1 bead crosses
@@ -377,7 +445,7 @@ impl<'a> OldItems<'a> {
 /// source or derived gap) taken from the old item with the same targets, else automatic with 0.5
 /// (1 when confirmed). A gap in a witness is known from the old alignment; a plain 0-1 or 1-0
 /// bead in a file cannot say it (without an old ptr, the edge core's gap rule decides).
-fn new_bead(old: &OldItems<'_>, f: &FileBead<'_>) -> NewBead {
+fn new_bead(old: &OldItems<'_>, f: &FileBead<'_>, (source, derived): (&Layer, &Layer)) -> NewBead {
     let b = f.bead;
     let range = |s: Option<(usize, usize)>| s.map_or(vec![], |(lo, hi)| (lo..=hi).collect());
     let (src, tgt) = (range(f.sp), range(f.dp));
@@ -408,13 +476,24 @@ fn new_bead(old: &OldItems<'_>, f: &FileBead<'_>) -> NewBead {
         (false, UnalignedKind::DerivedGap) => UnalignedKind::DerivedGap,
         (false, _) => UnalignedKind::SourceOnly,
     });
+    // The same link as before stays as it was: the file cannot say otherwise. Another link
+    // holding a sentence in which its witness breaks off is partial, whoever made it: the
+    // evidence the aligner goes by (the length of the texts) is not judged over a
+    // person's link, but a broken-off sentence is a fact of the layer.
+    let partial = match same_link {
+        Some(l) => l.partial,
+        None => {
+            is_link
+                && (src.iter().any(|&i| source.is_truncated(i))
+                    || tgt.iter().any(|&j| derived.is_truncated(j)))
+        }
+    };
     NewBead {
         src,
         tgt,
         cert: b.cert.or(old_cert).unwrap_or(fallback),
         status,
-        // The same link as before stays partial: the file cannot say otherwise, the layers do.
-        partial: same_link.is_some_and(|l| l.partial),
+        partial,
         id: b.id.clone(),
         kind,
     }
@@ -428,6 +507,22 @@ fn removed_sentences(old: &EdgeAlignment, held: &[Link]) -> HashSet<String> {
         .iter()
         .filter(|l| !kept.contains(l.id.as_str()))
         .flat_map(|l| l.source.iter().chain(&l.derived).cloned())
+        .collect()
+}
+
+/// The sentences `old` has confirmed as without counterpart that `new` does not: (ptr id,
+/// sentence).
+fn lost_unaligned(old: &EdgeAlignment, new: &EdgeAlignment) -> Vec<(String, String)> {
+    let now: HashSet<&str> = new
+        .unaligned
+        .iter()
+        .filter(|u| is_verified(&u.status))
+        .map(|u| u.sentence.as_str())
+        .collect();
+    old.unaligned
+        .iter()
+        .filter(|u| is_verified(&u.status) && !now.contains(u.sentence.as_str()))
+        .map(|u| (u.id.clone(), u.sentence.clone()))
         .collect()
 }
 

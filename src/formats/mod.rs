@@ -434,6 +434,81 @@ pub(crate) fn keep_confirmers(al: &WorkAlignment, ei: usize, file: &mut Imported
     }
 }
 
+/// The sentences of a bead: source ids, derived ids.
+type Members = (Vec<String>, Vec<String>);
+
+/// A bead to which the file gives the id of an item of the edge but other sentences was changed
+/// by hand: a spreadsheet row or a cesAlign link whose ids someone edited. The status and
+/// certainty beside it are the old item's, left as they were, and say nothing about the new
+/// bead: it is the importing editor's link, as one made with `link` is — confirmed by `who` at
+/// `now`, with no certainty from the file (unless it differs from the old item's: then someone
+/// typed it). A status naming a confirmation other than the old item's is the file's word and
+/// stays.
+pub(crate) fn claim_edited(
+    al: &WorkAlignment,
+    ei: usize,
+    file: &mut ImportedFile,
+    who: &str,
+    now: &str,
+) {
+    let Some(edge) = al.edges.get(ei) else { return };
+    let Ok(rel) = relation_of(al, edge) else {
+        return;
+    };
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    // By id: the item's sentences (source, derived; sorted), status and confidence.
+    let mut items: HashMap<&str, (Members, &LinkStatus, f64)> = HashMap::new();
+    for l in &edge.links {
+        let members = (sorted(l.source.clone()), sorted(l.derived.clone()));
+        items.insert(&l.id, (members, &l.status, l.cert));
+    }
+    for u in &edge.unaligned {
+        let one = vec![u.sentence.clone()];
+        let members = if u.layer == rel.source {
+            (one, vec![])
+        } else {
+            (vec![], one)
+        };
+        items.insert(&u.id, (members, &u.status, u.cert));
+    }
+    let same_confirmation = |a: &LinkStatus, b: &LinkStatus| match (a, b) {
+        (
+            LinkStatus::Verified {
+                who: w1, when: t1, ..
+            },
+            LinkStatus::Verified {
+                who: w2, when: t2, ..
+            },
+        ) => w1 == w2 && t1 == t2,
+        _ => false,
+    };
+    for b in &mut file.beads {
+        let Some((members, status, cert)) = b.id.as_deref().and_then(|i| items.get(i)) else {
+            continue;
+        };
+        if *members == (sorted(b.source.clone()), sorted(b.derived.clone())) {
+            continue;
+        }
+        let copied = match &b.status {
+            None | Some(LinkStatus::Automatic) => true,
+            Some(s) => same_confirmation(s, status),
+        };
+        if copied {
+            b.status = Some(LinkStatus::Verified {
+                who: who.to_owned(),
+                when: now.to_owned(),
+                digest: None,
+            });
+        }
+        if b.cert == Some(*cert) {
+            b.cert = None;
+        }
+    }
+}
+
 /// Read a status from link attributes: `status="man|auto"` with optional `resp`/`when`.
 /// `default_who`/`when` fill a confirmed link whose file does not name the editor. An editor
 /// that cannot be an `xml:id` (it becomes `respStmt/@xml:id` in the alignment) is an error

@@ -419,6 +419,15 @@ fn merge_keeps_confirmed_links_against_automatic_imports() {
 <link xtargets='cs.s2;en.s2' status='auto'/>\n\
 <link xtargets='cs.s4 cs.s5;en.s5' status='auto' certainty='0.7'/>\n</linkGrp></cesAlign>";
     let beads = imp(Format::CesAlign, src, "f.xml", &al.relations[1], "e", NOW).unwrap();
+    // Eva confirmed that cs.s5 has no counterpart: an automatic bead does not undo that either.
+    let mut m = al.clone();
+    let rep = merge_edge(&w, &mut m, 1, &beads, ImportMode::Merge, "f.xml").unwrap();
+    assert_eq!(rep.skipped, vec![2, 3]);
+    assert!(rep.lost_verified.is_empty() && rep.lost_unaligned.is_empty());
+    assert_eq!(m.edges[1], al.edges[1]);
+    // Without her judgement on cs.s5, the bead goes in.
+    let mut al = al.clone();
+    al.edges[1].unaligned[0].status = LinkStatus::Automatic;
     let mut m = al.clone();
     let rep = merge_edge(&w, &mut m, 1, &beads, ImportMode::Merge, "f.xml").unwrap();
     assert_eq!(rep.skipped, vec![2]);

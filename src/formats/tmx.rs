@@ -597,10 +597,18 @@ pub fn import(
         props.get("x-edge").is_some_and(|e| e.trim() != edge_name)
     };
     let mut out = ImportedFile::default();
+    let idx = SentenceIndex::new(work);
     // Per layer, the sentence after the last one a unit without ids was placed on.
     let mut cursor: HashMap<String, usize> = HashMap::new();
+    // Units placed on no sentence of the edge because their languages are no layer's.
+    let mut foreign: Vec<String> = Vec::new();
     for u in units.iter().filter(|u| !of_other_edge(&u.props)) {
-        let (source, derived) = unit_members(u, work, rel, &mut cursor, path)?;
+        let (source, derived) =
+            unit_members(u, (work, &idx), rel, &mut cursor, (path, &mut out.notes))?;
+        let langs = foreign_langs(u, work);
+        if source.is_empty() && derived.is_empty() && !langs.is_empty() {
+            foreign.push(format!("{} ({})", u.line, langs.join(", ")));
+        }
         let bead = Placed {
             props: &u.props,
             tuid: u.tuid.as_ref(),
@@ -609,6 +617,15 @@ pub fn import(
             line: u.line,
         };
         push_bead(&mut out, bead, path, default_who, now)?;
+    }
+    if !foreign.is_empty() {
+        let langs: Vec<String> = work.layers.iter().map(|l| l.lang.clone()).collect();
+        out.notes.push(format!(
+            "{path}: {} unit(s) left out: their languages are none of the work's ({}): lines {}",
+            foreign.len(),
+            langs.join(", "),
+            foreign.join(", ")
+        ));
     }
     for (value, line) in &header {
         let mut props: BTreeMap<String, String> = value
@@ -695,23 +712,49 @@ fn push_bead(
     Ok(())
 }
 
-/// The sentences of a unit in the edge's source and derived layers: from each `tuv`'s `x-ids`,
-/// or (a TMX from another tool) by its text, in document order from `cursor` on. A `tuv` is of
-/// the layer its `x-layer` names, else of the one layer with its language.
-fn unit_members(
-    u: &RawUnit,
-    work: &Work,
-    rel: &Relation,
-    cursor: &mut HashMap<String, usize>,
-    path: &str,
-) -> Result<(Vec<String>, Vec<String>), FormatError> {
-    let by_lang = |lang: &str| -> Option<String> {
-        let mut it = work.layers.iter().filter(|l| l.lang == lang);
+/// The layer a TMX language tag stands for: the one layer whose language is the tag, case and
+/// `_` for `-` aside (`CS`, `en_GB`, as CAT tools write them), else the one layer whose language
+/// has the tag's primary subtag (`cs-CZ` is the `cs` layer). `None` when no layer or several
+/// fit.
+fn layer_of_lang(work: &Work, tag: &str) -> Option<String> {
+    fn norm(t: &str) -> String {
+        t.trim().replace('_', "-").to_ascii_lowercase()
+    }
+    fn primary(t: &str) -> &str {
+        t.split('-').next().unwrap_or(t)
+    }
+    let tag = norm(tag);
+    let only = |fits: &dyn Fn(&str) -> bool| {
+        let mut it = work.layers.iter().filter(|l| fits(&norm(&l.lang)));
         match (it.next(), it.next()) {
             (Some(l), None) => Some(l.id.clone()),
             _ => None,
         }
     };
+    only(&|l| l == tag).or_else(|| only(&|l| primary(l) == primary(&tag)))
+}
+
+/// The languages of a unit's `tuv`s that stand for no layer of the work (no `x-layer`, and no
+/// layer or several of their language), for the note on units left out.
+fn foreign_langs(u: &RawUnit, work: &Work) -> Vec<String> {
+    u.tuvs
+        .iter()
+        .filter(|v| !v.props.contains_key("x-layer") && layer_of_lang(work, &v.lang).is_none())
+        .map(|v| v.lang.clone())
+        .collect()
+}
+
+/// The sentences of a unit in the edge's source and derived layers: from each `tuv`'s `x-ids`,
+/// or (a TMX from another tool) by its text, in document order from `cursor` on. A `tuv` is of
+/// the layer its `x-layer` names, else of the one layer with its language.
+fn unit_members(
+    u: &RawUnit,
+    (work, idx): (&Work, &SentenceIndex<'_>),
+    rel: &Relation,
+    cursor: &mut HashMap<String, usize>,
+    (path, notes): (&str, &mut Vec<String>),
+) -> Result<(Vec<String>, Vec<String>), FormatError> {
+    let by_lang = |lang: &str| layer_of_lang(work, lang);
     let (mut source, mut derived) = (Vec::new(), Vec::new());
     for v in &u.tuvs {
         let Some(layer) = v
@@ -730,7 +773,19 @@ fn unit_members(
             continue;
         };
         if let Some(ids) = v.props.get("x-ids") {
-            side.extend(ids.split_whitespace().map(str::to_owned));
+            let ids: Vec<String> = ids.split_whitespace().map(str::to_owned).collect();
+            let texts: Option<Vec<&str>> = ids.iter().map(|id| idx.text(id)).collect();
+            // A translation corrected in a CAT tool: not imported, but said (as for TSV).
+            if texts.is_some_and(|t| !t.join(" ").split_whitespace().eq(v.seg.split_whitespace())) {
+                notes.push(format!(
+                    "{path}:{}: the text of {} is not the layer's; texts are not imported (the \
+                     ids place the beads): make the change in the layer (`tei-align import \
+                     --in-place --resplit`)",
+                    u.line,
+                    ids.join(" ")
+                ));
+            }
+            side.extend(ids);
             continue;
         }
         let sentences = work.layer(&layer).map_or(&[][..], |l| &l.sentences[..]);

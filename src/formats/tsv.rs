@@ -225,6 +225,8 @@ pub fn import(
     ];
     let idx = SentenceIndex::new(work);
     let mut out = ImportedFile::default();
+    // The first certainty that is not a number in [0, 1], with its line.
+    let mut bad_cert: Option<(usize, String)> = None;
     for rec in r.records() {
         let rec = rec.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line() as usize);
@@ -244,10 +246,13 @@ pub fn import(
         };
         let cert = match get(cert_col).trim() {
             "" => None,
-            c => Some(
-                parse_cert(c)
-                    .ok_or_else(|| perr(line, format!("certainty '{c}' is not in [0, 1]")))?,
-            ),
+            c => {
+                let v = parse_cert(c);
+                if v.is_none() && bad_cert.is_none() {
+                    bad_cert = Some((line, c.to_owned()));
+                }
+                v
+            }
         };
         let status = match status_col {
             Some(_) => {
@@ -282,6 +287,19 @@ pub fn import(
             status,
             line,
         });
+    }
+    if let Some((line, cell)) = bad_cert {
+        // A spreadsheet in a language that groups thousands with '.' (German, Spanish …)
+        // reads 0.998 as 998 and saves that; a column with such a cell cannot be trusted in
+        // any of its cells (it reads 0.001 as 1), and the ids place the beads without it.
+        for b in &mut out.beads {
+            b.cert = None;
+        }
+        out.notes.push(format!(
+            "{path}:{line}: certainty '{cell}' is not a number in [0, 1] (a spreadsheet that \
+             takes '.' for a thousands separator reads 0.998 as 998): the certainty column is \
+             not read; links keep the certainty they have"
+        ));
     }
     Ok(out)
 }

@@ -6,8 +6,8 @@
 
 use super::{ProjectError, Result, record_confirmers};
 use crate::formats::{
-    Format, FormatError, ImportMode, ImportReport, find_edge, import, keep_confirmers, merge_edge,
-    relation_of,
+    Format, FormatError, ImportMode, ImportReport, claim_edited, find_edge, import,
+    keep_confirmers, merge_edge, relation_of,
 };
 use crate::model::{LinkStatus, Work, WorkAlignment};
 use crate::provenance::record::record_edges_by_maker;
@@ -106,6 +106,8 @@ pub fn import_alignment(
         req.format, req.text, req.file, work, &rel, req.who, req.when,
     )?;
     imported.notes.extend(doc_notes);
+    // A bead whose ids someone changed in the file is that person's link, not the old item's.
+    claim_edited(al, ei, &mut imported, req.who, req.when);
     // The people the file says confirmed its beads are editors like `--by`: never a person of a
     // layer header under the same id, and recorded in the alignment's header.
     let named: Vec<String> = imported

@@ -33,6 +33,7 @@ mod formats_cli;
 mod fuzz_stable;
 mod import_cli;
 mod interchange_clients;
+mod interop_roundtrip;
 mod merge_git;
 mod merge_review;
 mod months;
