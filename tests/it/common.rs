@@ -238,6 +238,39 @@ pub fn e5_installed() -> bool {
     }
 }
 
+/// The interpreter of the Python virtual environment `.ci/run` makes (`TEI_ALIGN_PYTHON`:
+/// OpusTools, translate-toolkit), if `module` can be imported with it; otherwise [`missing`]
+/// says so (a failure under CI).
+pub fn python(module: &str) -> Option<PathBuf> {
+    let Some(p) = std::env::var_os("TEI_ALIGN_PYTHON").map(PathBuf::from) else {
+        missing("TEI_ALIGN_PYTHON is not set (the Python venv .ci/run makes)");
+        return None;
+    };
+    let ok = Command::new(&p)
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        missing(&format!("{} cannot import {module}", p.display()));
+        return None;
+    }
+    Some(p)
+}
+
+/// LibreOffice's `soffice`, if installed (Debian's libreoffice-calc-nogui, which `.ci/run`
+/// installs); otherwise [`missing`] says so (a failure under CI).
+pub fn soffice() -> Option<&'static str> {
+    let found = Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        missing("soffice (LibreOffice, Debian's libreoffice-calc-nogui) is not installed");
+        return None;
+    }
+    Some("soffice")
+}
+
 /// `s` with every run of white space made one space, and none at either end.
 pub fn norm(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")

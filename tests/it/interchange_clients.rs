@@ -6,10 +6,10 @@
 //! `TEI_ALIGN_PYTHON`); `xmllint` from Debian's libxml2-utils. Under `CI=true` a missing tool
 //! fails the test, elsewhere it is skipped with a message.
 
-use crate::common::{self, norm};
+use crate::common::{self, norm, python};
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use tei_align::formats::{EdgeItem, ExportOptions, Format, edge_items, export_files};
 use tei_align::model::{LinkStatus, Work, WorkAlignment};
@@ -61,23 +61,6 @@ fn export(dir: &Path, work: &str, args: &[&str], out: &str) {
             .args(["-o", out]),
     );
     assert!(r.ok, "export {work} {args:?}: {}", r.err);
-}
-
-/// The interpreter of the virtual environment with `module` importable, if there is one.
-fn python(module: &str) -> Option<PathBuf> {
-    let Some(p) = std::env::var_os("TEI_ALIGN_PYTHON").map(PathBuf::from) else {
-        common::missing("TEI_ALIGN_PYTHON is not set (the Python venv .ci/run makes)");
-        return None;
-    };
-    let ok = Command::new(&p)
-        .args(["-c", &format!("import {module}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        common::missing(&format!("{} cannot import {module}", p.display()));
-        return None;
-    }
-    Some(p)
 }
 
 fn run_ok(cmd: &mut Command) -> String {

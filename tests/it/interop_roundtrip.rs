@@ -16,7 +16,7 @@
 
 use crate::common;
 
-use common::Run;
+use common::{Run, ok_in, python, run_in, soffice};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use tei_align::model::{EdgeAlignment, Link, LinkStatus, UnalignedKind, WorkAlignment};
@@ -24,28 +24,18 @@ use tei_align::tei::standoff::read_alignment;
 
 const WORK: &str = "texts/letter-1968";
 
-fn run(dir: &Path, args: &[&str]) -> Run {
-    common::run(common::tei_align(dir).args(args))
-}
-
-fn ok(dir: &Path, args: &[&str]) -> Run {
-    let r = run(dir, args);
-    assert!(r.ok, "{args:?}: {}{}", r.out, r.err);
-    r
-}
-
 /// The committed letter with Jan Novák's review: the link of cs.s3 and the partial link of the
 /// broken-off cs.s16 confirmed, and en.s17 (past the Czech break) confirmed as having no
 /// counterpart.
 fn reviewed_letter() -> (tempfile::TempDir, PathBuf) {
     let dir = common::committed_work("letter-1968");
     let d = dir.path();
-    ok(
+    ok_in(
         d,
         &["link", WORK, "cs.s3", "en.s3", "--by", "jnovak:Jan Novák"],
     );
-    ok(d, &["link", WORK, "u.cs-en.1", "--by", "jnovak"]);
-    ok(d, &["link", WORK, "a.cs-en.16", "--by", "jnovak"]);
+    ok_in(d, &["link", WORK, "u.cs-en.1", "--by", "jnovak"]);
+    ok_in(d, &["link", WORK, "a.cs-en.16", "--by", "jnovak"]);
     let ap = d.join("alignments/letter-1968/alignment.xml");
     (dir, ap)
 }
@@ -70,7 +60,7 @@ fn who(s: &LinkStatus) -> Option<&str> {
 }
 
 fn import(dir: &Path, file: &str, format: &str) -> Run {
-    run(
+    run_in(
         dir,
         &[
             "import-alignment",
@@ -253,7 +243,7 @@ impl InterText {
 
 /// Export the InterText bundle, let `edit` work on it in the emulated editor, save, import.
 fn intertext_session(d: &Path, edit: impl FnOnce(&mut InterText)) -> Run {
-    ok(
+    ok_in(
         d,
         &[
             "export",
@@ -353,26 +343,26 @@ fn a_sentence_added_in_intertext_to_a_broken_off_sentence_makes_a_partial_link()
 fn a_file_exported_before_a_confirmation_does_not_undo_it() {
     let dir = common::committed_work("letter-1968");
     let d = dir.path();
-    ok(
+    ok_in(
         d,
         &[
             "export", WORK, "--format", "cesalign", "--edge", "cs-en", "-o", "opus",
         ],
     );
-    ok(
+    ok_in(
         d,
         &[
             "export", WORK, "--format", "tsv", "--edge", "cs-en", "-o", "old.tsv",
         ],
     );
-    ok(
+    ok_in(
         d,
         &[
             "export", WORK, "--format", "tmx", "--pairs", "--edge", "cs-en", "-o", "old.tmx",
         ],
     );
     // Then Jan confirms that en.s17 has no counterpart; the old files say it is automatic.
-    ok(d, &["link", WORK, "u.cs-en.1", "--by", "jnovak"]);
+    ok_in(d, &["link", WORK, "u.cs-en.1", "--by", "jnovak"]);
     let ap = d.join("alignments/letter-1968/alignment.xml");
     for (file, format) in [
         ("opus/cs-en.xml", "cesalign"),
@@ -422,7 +412,7 @@ fn join_rows(tsv: &str, a: &str, b: &str) -> String {
 fn rows_joined_in_a_spreadsheet_are_the_importing_editors_links() {
     let (dir, ap) = reviewed_letter();
     let d = dir.path();
-    ok(
+    ok_in(
         d,
         &[
             "export", WORK, "--format", "tsv", "--edge", "cs-en", "-o", "w.tsv",
@@ -456,19 +446,6 @@ fn rows_joined_in_a_spreadsheet_are_the_importing_editors_links() {
     assert!(r.err.contains("a.cs-en.3"), "{}", r.err);
 }
 
-/// LibreOffice's `soffice`, if installed (Debian's libreoffice-calc-nogui; `.ci/run`).
-fn soffice() -> Option<&'static str> {
-    let found = std::process::Command::new("soffice")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        common::missing("soffice (LibreOffice, Debian's libreoffice-calc-nogui) is not installed");
-        return None;
-    }
-    Some("soffice")
-}
-
 #[test]
 fn a_tsv_saved_by_calc_in_a_german_locale_imports_with_a_note_on_its_certainties() {
     let Some(soffice) = soffice() else {
@@ -476,7 +453,7 @@ fn a_tsv_saved_by_calc_in_a_german_locale_imports_with_a_note_on_its_certainties
     };
     let (dir, ap) = reviewed_letter();
     let d = dir.path();
-    ok(
+    ok_in(
         d,
         &[
             "export", WORK, "--format", "tsv", "--excel", "--edge", "cs-en", "-o", "w.tsv",
@@ -590,7 +567,7 @@ fn a_tmx_with_regional_or_upper_case_language_tags_is_placed_on_the_layers() {
 fn a_gzipped_opus_alignment_is_read_as_opus_ships_it() {
     let (dir, ap) = reviewed_letter();
     let d = dir.path();
-    ok(
+    ok_in(
         d,
         &[
             "export", WORK, "--format", "cesalign", "--edge", "cs-en", "-o", "opus",
@@ -619,24 +596,6 @@ fn a_gzipped_opus_alignment_is_read_as_opus_ships_it() {
     link_of(&al, &["cs.s7", "cs.s8"], &["en.s7", "en.s8"]);
 }
 
-/// The interpreter of the virtual environment `.ci/run` makes (`TEI_ALIGN_PYTHON`) with
-/// `module` importable; under `CI=true` its absence fails the test.
-fn python(module: &str) -> Option<PathBuf> {
-    let Some(p) = std::env::var_os("TEI_ALIGN_PYTHON").map(PathBuf::from) else {
-        common::missing("TEI_ALIGN_PYTHON is not set (the Python venv .ci/run makes)");
-        return None;
-    };
-    let ok = std::process::Command::new(&p)
-        .args(["-c", &format!("import {module}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        common::missing(&format!("{} cannot import {module}", p.display()));
-        return None;
-    }
-    Some(p)
-}
-
 /// translate-toolkit's TMX API, as a translator's script uses it: load, correct the
 /// translation of the third unit, save.
 const CORRECT_TMX: &str = "import sys\n\
@@ -654,7 +613,7 @@ fn a_translation_corrected_with_translate_toolkit_is_said_not_dropped() {
     };
     let (dir, ap) = reviewed_letter();
     let d = dir.path();
-    ok(
+    ok_in(
         d,
         &[
             "export", WORK, "--format", "tmx", "--pairs", "--edge", "cs-en", "-o", "w.tmx",

@@ -7,7 +7,7 @@
 
 use crate::common;
 
-use crate::common::{ok_as, run_as};
+use crate::common::{ok_as, run_as, soffice};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use tei_align::model::{LinkStatus, WorkAlignment};
@@ -347,19 +347,6 @@ fn a_spreadsheets_csv_imports_with_its_corrections_and_edited_texts_are_said() {
         ],
     );
     assert!(r.out.contains("nothing changed"), "{}{}", r.out, r.err);
-}
-
-/// LibreOffice's `soffice`, if installed (Debian's libreoffice-calc-nogui; `.ci/run`).
-fn soffice() -> Option<&'static str> {
-    let found = Command::new("soffice")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        common::missing("soffice (LibreOffice, Debian's libreoffice-calc-nogui) is not installed");
-        return None;
-    }
-    Some("soffice")
 }
 
 /// `soffice --headless --convert-to` with a profile of its own (parallel tests).
