@@ -151,7 +151,7 @@ pub(crate) fn page(
     colheads(&mut o, &ctx);
     groups_html(&mut o, &ctx, &leaves, &group_of, &rows_of_group, &steps);
     o.push_str("</main>\n");
-    o.push_str("<aside id=\"panel\" aria-live=\"polite\" aria-label=\"Chosen segment\"><p class=\"hint\">Choose a sentence (click, tap, or Enter): its counterparts in every layer are highlighted and its provenance, permalink and citation are shown here.</p></aside>\n");
+    o.push_str("<aside id=\"panel\" aria-live=\"polite\" aria-label=\"Chosen segment\"><p class=\"hint\">Choose a sentence (click, tap, or Enter; Enter again on it comes here): its counterparts in every layer are highlighted and its provenance, permalink and citation are shown here.</p></aside>\n");
     scripts(&mut o, &ctx, &rows, &steps)?;
     Ok(o)
 }

@@ -40,6 +40,7 @@
     var info = segdata()[seg];
     panel.textContent = '';
     var h = el('h2', '', (seg.indexOf('unaligned-') === 0 ? 'Sentence without counterpart' : 'Segment ' + seg) + ' \u2014 ' + sid);
+    h.tabIndex = -1;
     panel.appendChild(h);
     var links = el('p', 'links');
     var a = el('a', '', 'Permalink #' + (seg.indexOf('unaligned-') === 0 ? sid : seg));
@@ -137,6 +138,10 @@
     var s = ev.target.closest ? ev.target.closest('.s[data-seg]') : null;
     if (s && ev.target === s && (ev.key === 'Enter' || ev.key === ' ')) {
       ev.preventDefault();
+      // Enter on the chosen sentence takes the keyboard to the panel (its counterparts' links
+      // and the citation), instead of through every sentence after it.
+      var ph = s.classList.contains('cur') && ev.key === 'Enter' ? panel.querySelector('h2') : null;
+      if (ph) { ph.focus(); return; }
       select(s, false);
       if (history.replaceState) history.replaceState(null, '', '#' + s.id);
     }

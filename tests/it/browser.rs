@@ -239,6 +239,17 @@ fn html_view_in_headless_chromium() {
         );
     }
     assert_eq!(highlighted(&mut b), ["cs.s7", "en.s7", "ru.s6"]);
+    // Enter again on the chosen sentence takes the keyboard to the panel, whose next tab stops
+    // are its links (not every sentence after cs.s7).
+    for t in ["keyDown", "keyUp"] {
+        b.call(
+            "Input.dispatchKeyEvent",
+            json!({"type": t, "key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13}),
+        );
+    }
+    let at = b.eval("[document.activeElement.tagName, !!document.activeElement.closest('#panel')]");
+    assert_eq!(at, json!(["H2", true]), "Enter again: focus");
+    assert_eq!(highlighted(&mut b), ["cs.s7", "en.s7", "ru.s6"]);
     b.click("en.s3");
     assert_eq!(highlighted(&mut b), ["cs.s3", "en.s3", "ru.s3"]);
     assert!(panel_text(&mut b).contains("doubtful"));
