@@ -18,6 +18,12 @@ pub struct Agent {
     /// a project that corrected a text is no person.
     #[serde(default)]
     pub org: bool,
+    /// How sure the attribution to them is, as the header gives it (`@cert` of the
+    /// `publisher` or `respStmt`: `medium` for Hospodářské noviny, named as the Czech letter's
+    /// publisher by another source only); `None` when stated without doubt. Every place that
+    /// names them repeats it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cert: Option<String>,
 }
 
 impl Agent {
@@ -29,7 +35,16 @@ impl Agent {
             name,
             role,
             org: false,
+            cert: None,
         }
+    }
+
+    /// `, attribution with medium certainty` for an attribution held with doubt, else nothing.
+    pub fn hedge(&self) -> String {
+        self.cert
+            .as_deref()
+            .map(|c| format!(", attribution with {c} certainty"))
+            .unwrap_or_default()
     }
 }
 
@@ -99,7 +114,7 @@ pub(crate) fn agent_label(a: &Agent) -> String {
             if a.role.is_empty() { "maker" } else { &a.role }
         )
     } else {
-        a.name.clone()
+        format!("{}{}", a.name, a.hedge())
     }
 }
 

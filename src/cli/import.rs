@@ -6,7 +6,7 @@ use tei_align::fsutil;
 use tei_align::model::Agent;
 use tei_align::tei::annotate::{Marks, Sic, SourceSpan, Variant};
 use tei_align::tei::header::{
-    AltIdentifier, HeaderSpec, PublisherSpec, SourceSpec, UNKNOWN, is_iso_date,
+    AltIdentifier, HeaderSpec, PublisherSpec, SourceNote, SourceSpec, UNKNOWN, is_iso_date,
 };
 use tei_align::tei::import::{
     BodyOptions, DerivationOptions, GapSpec, LayerInput, NewLayer, clean_text, make_layer,
@@ -189,6 +189,12 @@ pub struct HeaderArgs {
     /// For a physical witness: a note on it.
     #[arg(long, value_name = "TEXT")]
     pub witness: Option<String>,
+    /// A note on the witness, `TYPE[/SUBTYPE][@RESP]|TEXT` (repeatable), with its quotations
+    /// as `{{QUOTE|SOURCE}}` (e.g. `conflict/original-language@en.editors|The record
+    /// disagrees: {{Original Language: Czech|the record's field}}; …`). RESP is the id of a
+    /// --resp of this layer.
+    #[arg(long, value_name = "TYPE|TEXT")]
+    pub source_note: Vec<String>,
     /// A publication or copy of the witness or text, `[id=]text` (repeatable); the id (default
     /// `<layer>.bibl<N>`) is what --source-span and --variant point at.
     #[arg(long, value_name = "[ID=]TEXT")]
@@ -316,7 +322,13 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             .as_deref()
             .filter(|p| *p != Path::new("-"))
             .map(stem),
-        header: header_spec(&a.header, people, extras.bibls, extras.alt_identifiers),
+        header: header_spec(
+            &a.header,
+            people,
+            extras.bibls,
+            extras.alt_identifiers,
+            extras.notes,
+        ),
         derivation: derivation_options(&a.header),
         body,
         resplit: a.resplit,
@@ -583,6 +595,7 @@ fn header_spec(
     people: People,
     bibls: Vec<(String, String)>,
     alt_identifiers: Vec<AltIdentifier>,
+    notes: Vec<SourceNote>,
 ) -> HeaderSpec {
     HeaderSpec {
         agents: people.agents,
@@ -606,6 +619,7 @@ fn header_spec(
             authors: h.author.clone(),
             provenance: h.provenance.clone(),
             bibls,
+            notes,
         },
         creation: h.creation.clone(),
         creation_date: h.creation_date.clone(),
@@ -704,6 +718,7 @@ fn parse_translator(s: &str, layer: &str, i: usize) -> anyhow::Result<Agent> {
 struct Extras {
     bibls: Vec<(String, String)>,
     alt_identifiers: Vec<AltIdentifier>,
+    notes: Vec<SourceNote>,
     marks: Marks,
 }
 
@@ -734,6 +749,11 @@ fn parse_extras(h: &HeaderArgs, layer: &str) -> anyhow::Result<Extras> {
             _ => bail!("--alt-identifier {s:?}: expected repository|collection|idno[|note]"),
         }
     }
+    let notes = h
+        .source_note
+        .iter()
+        .map(|s| SourceNote::parse(s).map_err(|e| anyhow::anyhow!("--source-note {s:?}: {e}")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let mut marks = Marks::default();
     for s in &h.source_span {
         let parsed = s.split_once('=').and_then(|(b, r)| {
@@ -784,6 +804,7 @@ fn parse_extras(h: &HeaderArgs, layer: &str) -> anyhow::Result<Extras> {
     Ok(Extras {
         bibls,
         alt_identifiers,
+        notes,
         marks,
     })
 }

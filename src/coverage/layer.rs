@@ -280,11 +280,9 @@ fn source_side(
                 t.omitted += 1;
                 let mut note = LayerNote::new(src, s);
                 note.tried.push(format!("{} → {}", e.source, e.derived));
-                for other in sources.sources_of(&e.derived) {
-                    if other != e.source {
-                        note.tried
-                            .push(format!("{} ↔ {other} → {}", e.source, e.derived));
-                    }
+                for route in sources.routes(&e.source, &e.derived) {
+                    note.tried
+                        .push(format!("{} → {}", route.join(" ↔ "), e.derived));
                 }
                 v.omitted.push(note);
             }

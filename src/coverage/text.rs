@@ -198,20 +198,11 @@ pub(crate) fn layer_note_why(n: &LayerNote) -> String {
         ));
     }
     if let Some(c) = &n.carried {
-        let mut flags = String::new();
-        if c.partial {
-            flags.push_str(", partial");
-        }
-        if c.doubtful {
-            flags.push_str(", doubtful");
-        }
         why.push(format!(
-            "carried over through {}: {} ↔ {} ↔ {} ({}{flags})",
-            c.via,
-            n.id,
-            c.through.join(" "),
-            c.derived.join(" "),
-            c.links.join(" ")
+            "carried over through {}: {} ({})",
+            c.route(),
+            c.path(&n.id),
+            c.evidence()
         ));
     }
     if !n.tried.is_empty() {

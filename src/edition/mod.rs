@@ -326,18 +326,23 @@ pub fn to_tei(work: &Work, alignment: &WorkAlignment) -> Result<String, EditionE
     let agents: Vec<crate::model::Agent> = all_agents(work, alignment)
         .into_iter()
         .map(|(id, name, role)| {
-            // An organisation stays one: as the layers or the alignment record it.
-            let org = work
-                .layers
-                .iter()
-                .flat_map(|l| &l.agents)
-                .chain(&alignment.agents)
-                .any(|a| a.id == id && a.org);
+            // An organisation stays one, and an attribution keeps its certainty: as the layers
+            // or the alignment record them.
+            let known = || {
+                work.layers
+                    .iter()
+                    .flat_map(|l| &l.agents)
+                    .chain(&alignment.agents)
+                    .filter(|a| a.id == id)
+            };
+            let org = known().any(|a| a.org);
+            let cert = known().find_map(|a| a.cert.clone());
             crate::model::Agent {
                 id,
                 name,
                 role,
                 org,
+                cert,
             }
         })
         .collect();
@@ -479,9 +484,14 @@ fn write_source_desc(
         );
         let _ = write!(o, "            <bibl><title>{}</title>", e(&l.title));
         for a in &l.agents {
+            let cert = a
+                .cert
+                .as_ref()
+                .map(|c| format!(" cert=\"{}\"", e(c)))
+                .unwrap_or_default();
             let _ = write!(
                 o,
-                "<respStmt><resp>{}</resp><name>{}</name></respStmt>",
+                "<respStmt{cert}><resp>{}</resp><name>{}</name></respStmt>",
                 e(&a.role),
                 e(&a.name)
             );
@@ -739,7 +749,7 @@ fn omitted(
     id: &str,
 ) {
     match sources.carried(src, der, id) {
-        Some(c) => e.carried_in.push(format!("{der}, through {}", c.via)),
+        Some(c) => e.carried_in.push(format!("{der}, through {}", c.route())),
         None => e.omitted_in.push(der.to_owned()),
     }
 }

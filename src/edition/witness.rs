@@ -30,6 +30,9 @@ pub(crate) struct Witness {
     /// How sure an attribution to a publisher is and where it comes from
     /// (`bibl/publisher/@cert`, `note[@type="attribution"]`), by the publisher's name.
     pub attributions: Vec<(String, Prose)>,
+    /// Where the sources disagree (`note[@type="conflict"]` anywhere in the source
+    /// description), each with its quotations in quotation marks and their sources.
+    pub conflicts: Vec<Prose>,
     /// The licence or availability of the text (`publicationStmt/availability`).
     pub licence: Option<Prose>,
     /// Web addresses given in the source description.
@@ -266,6 +269,7 @@ fn from_file(layer: &Layer, base: &mut Witness) -> Option<Witness> {
     if let Some(sd) = doc.child_elems(file_desc, "sourceDesc").next() {
         source_desc(&doc, sd, &[header, file_desc, sd], &mut w, &prose);
         attributions(&doc, sd, &mut w);
+        conflicts(&doc, sd, &mut w);
     }
     if let Some(pd) = doc.child_elems(header, "profileDesc").next() {
         if let Some(c) = doc.child_elems(pd, "creation").next() {
@@ -405,6 +409,46 @@ fn ms_desc(
                 }
             }
             _ => {}
+        }
+    }
+}
+
+/// The notes under `i` on where the sources disagree: prose leaves notes out, and these must
+/// be read (the language of the letter: "Russian" in one place of a record, "Czech" in
+/// another).
+fn conflicts(doc: &Doc, i: usize, w: &mut Witness) {
+    for &c in doc.children(i) {
+        if doc.local(c) == Some("note") && doc.attr(c, "type") == Some("conflict") {
+            let mut text = String::new();
+            quoted(doc, c, &mut text);
+            let text = crate::tei::dom::normalize_ws(&text);
+            w.conflicts.push(Prose {
+                lang: prose_lang(&text, doc.attr(c, "xml:lang"), "en"),
+                text,
+            });
+        } else if doc.local(c).is_some() {
+            conflicts(doc, c, w);
+        }
+    }
+}
+
+/// The text of a note with its quotations in quotation marks and the source of each in
+/// brackets after it (`<cit><quote>…</quote> <bibl>…</bibl></cit>`).
+fn quoted(doc: &Doc, i: usize, out: &mut String) {
+    for &c in doc.children(i) {
+        match doc.local(c) {
+            Some("quote") => {
+                out.push('“');
+                quoted(doc, c, out);
+                out.push('”');
+            }
+            Some("bibl") => {
+                out.push_str(" (");
+                quoted(doc, c, out);
+                out.push(')');
+            }
+            Some(_) => quoted(doc, c, out),
+            None => doc.text(c, &[], out),
         }
     }
 }

@@ -114,7 +114,10 @@ pub(crate) fn sentence_number(layer: &str, id: &str) -> Option<u64> {
     id.strip_prefix(layer)?.strip_prefix(".s")?.parse().ok()
 }
 
-/// The newest sentence of a layer: the one numbered highest (`None` when no id is numbered).
+/// The newest sentence of a layer: the one numbered highest; `<layer>.s0` when no id is
+/// numbered (a layer imported from TEI with its own ids, `p3s2`, `udhr-en-a1-s3`): every
+/// sentence tei-align gives later, split off or added, is `<layer>.s<N>` with N above 0, so
+/// it is found beside a confirmed item as in any layer. `None` for a layer without sentences.
 pub(crate) fn newest_of(layer: &Layer) -> Option<String> {
     layer
         .sentences
@@ -122,6 +125,64 @@ pub(crate) fn newest_of(layer: &Layer) -> Option<String> {
         .filter_map(|s| Some((sentence_number(&layer.id, &s.id)?, &s.id)))
         .max()
         .map(|(_, id)| id.clone())
+        .or_else(|| (!layer.sentences.is_empty()).then(|| format!("{}.s0", layer.id)))
+}
+
+/// For `link --record-text`, which records a confirmation's text long after it was made: the
+/// newest sentence of each layer of the item's sentences `ids` as far as the document can
+/// tell, so that text split off beside them before the record is still reported. Ids are
+/// given in document order at each import, so a sentence given after the ones that follow it
+/// in the layer (numbered above one of them, or numbered among ids tei-align did not give)
+/// came later than they did: when such a sentence stands right beside the item, the newest
+/// recorded is the one before it, and `check` reports it as new beside the item: whether it
+/// came before or after the confirmation cannot be known, so a person reviews it.
+pub(crate) fn newest_seen<'w>(
+    idx: &SentenceIndex<'w>,
+    ids: &[&str],
+    now: &HashMap<&'w str, String>,
+) -> HashMap<&'w str, String> {
+    let mut out = now.clone();
+    let mut by_layer: Vec<(usize, Vec<usize>)> = Vec::new();
+    for p in ids.iter().filter_map(|id| idx.get(id)) {
+        match by_layer.iter_mut().find(|(l, _)| *l == p.layer) {
+            Some((_, at)) => at.push(p.index),
+            None => by_layer.push((p.layer, vec![p.index])),
+        }
+    }
+    let layers = &idx.work().layers;
+    for (l, at) in by_layer {
+        let layer = &layers[l];
+        if let Some(n) = late_beside(layer, &at) {
+            out.insert(layer.id.as_str(), format!("{}.s{}", layer.id, n - 1));
+        }
+    }
+    out
+}
+
+/// The lowest number among the sentences right beside the item at `at` (same block) that
+/// came later than a sentence after them ([`newest_seen`]).
+fn late_beside(layer: &Layer, at: &[usize]) -> Option<u64> {
+    let ss = &layer.sentences;
+    let num: Vec<Option<u64>> = ss
+        .iter()
+        .map(|s| sentence_number(&layer.id, &s.id))
+        .collect();
+    let foreign = num.iter().any(Option::is_none);
+    // The lowest number at or after each position: a sentence numbered above it came later.
+    let mut low_after = vec![u64::MAX; ss.len() + 1];
+    for k in (0..ss.len()).rev() {
+        low_after[k] = low_after[k + 1].min(num[k].unwrap_or(u64::MAX));
+    }
+    let late = |k: usize| num[k].filter(|&n| foreign || n > low_after[k + 1]);
+    let (first, last) = (*at.iter().min()?, *at.iter().max()?);
+    let before = (0..first)
+        .rev()
+        .take_while(|&k| ss[k].block == ss[first].block && !at.contains(&k))
+        .map_while(late);
+    let after = (last + 1..ss.len())
+        .take_while(|&k| ss[k].block == ss[last].block && !at.contains(&k))
+        .map_while(late);
+    before.chain(after).min()
 }
 
 /// The recorded newest number of `layer` among an item's `newest` ids.

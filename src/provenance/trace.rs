@@ -400,11 +400,10 @@ fn other_source(
         }
         ([x], []) => sources.carried(&r.source, &r.derived, x).map(|c| {
             format!(
-                "carried over through {}: {x} ↔ {} ↔ {} ({}), not an omission",
-                c.via,
-                c.through.join(" "),
-                c.derived.join(" "),
-                c.links.join(" ")
+                "carried over through {}: {} ({}), not an omission",
+                c.route(),
+                c.path(x),
+                c.evidence()
             )
         }),
         _ => None,
@@ -612,7 +611,7 @@ impl TraceLayer {
                     if a.name == crate::tei::header::UNKNOWN {
                         format!("{} unknown", a.role)
                     } else {
-                        format!("{} ({})", a.name, a.role)
+                        format!("{} ({}{})", a.name, a.role, a.hedge())
                     }
                 })
                 .collect();

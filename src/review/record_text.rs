@@ -66,7 +66,10 @@ pub fn record_texts(
                 continue;
             }
             let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-            let Some(mut text) = crate::provenance::digest::text_now(&idx, &ids, &newest) else {
+            // The newest sentences before any text split off beside the item, which may have
+            // come since the confirmation (a person reviews it).
+            let seen = crate::provenance::digest::newest_seen(&idx, &ids, &newest);
+            let Some(mut text) = crate::provenance::digest::text_now(&idx, &ids, &seen) else {
                 out.skipped.push(id.clone());
                 continue;
             };

@@ -103,6 +103,107 @@ pub struct SourceSpec {
     /// Publications of the witness or of the text (`listBibl/bibl`), each with the `xml:id`
     /// text may point at (`@source`, `@wit`).
     pub bibls: Vec<(String, String)>,
+    /// Notes on the witness (`<note type>` in its description: the source `bibl`, or the
+    /// `msItem` of a physical witness), e.g. where the sources disagree.
+    pub notes: Vec<SourceNote>,
+}
+
+/// A note on a witness, with the quotations it rests on and their sources: `TYPE[/SUBTYPE]
+/// [@RESP]|TEXT`, where `{{QUOTE|SOURCE}}` in TEXT is a quotation with its source
+/// (`<cit><quote>…</quote> <bibl>…</bibl></cit>`) and `{{QUOTE}}` one without (`<quote>`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceNote {
+    /// `@type` (`conflict`, `attribution`).
+    pub kind: String,
+    /// `@subtype` (`original-language`).
+    pub subtype: Option<String>,
+    /// Who wrote the note: the id of a `respStmt` of the layer (`@resp="#id"`).
+    pub resp: Option<String>,
+    /// The text, with its quotations marked as above.
+    pub text: String,
+}
+
+impl SourceNote {
+    /// Parse `TYPE[/SUBTYPE][@RESP]|TEXT`; the error says what is wrong.
+    pub fn parse(s: &str) -> Result<SourceNote, String> {
+        let (head, text) = s
+            .split_once('|')
+            .ok_or("expected TYPE[/SUBTYPE][@RESP]|TEXT")?;
+        let (head, resp) = match head.split_once('@') {
+            Some((h, r)) => (h, Some(r.trim().to_owned())),
+            None => (head, None),
+        };
+        let (kind, subtype) = match head.split_once('/') {
+            Some((k, s)) => (k.trim(), Some(s.trim().to_owned())),
+            None => (head.trim(), None),
+        };
+        let word = |w: &str| {
+            !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        };
+        if !word(kind) || !subtype.as_deref().is_none_or(word) || !resp.as_deref().is_none_or(word)
+        {
+            return Err("TYPE, SUBTYPE and RESP are single words (an id for RESP)".into());
+        }
+        let note = SourceNote {
+            kind: kind.to_owned(),
+            subtype,
+            resp,
+            text: text.trim().to_owned(),
+        };
+        note.body()?;
+        Ok(note)
+    }
+
+    /// The text as TEI: `{{QUOTE|SOURCE}}` as `<cit>`, `{{QUOTE}}` as `<quote>`, the rest
+    /// escaped; an unclosed or empty `{{` is an error.
+    fn body(&self) -> Result<String, String> {
+        let e = xml_escape;
+        let mut o = String::new();
+        let mut rest = self.text.as_str();
+        while let Some(at) = rest.find("{{") {
+            o.push_str(&e(&rest[..at]));
+            let after = &rest[at + 2..];
+            let end = after.find("}}").ok_or("a {{ is not closed by }}")?;
+            let (quote, source) = match after[..end].split_once('|') {
+                Some((q, s)) => (q.trim(), Some(s.trim())),
+                None => (after[..end].trim(), None),
+            };
+            if quote.is_empty() || source == Some("") {
+                return Err("an empty quotation or source in {{…}}".into());
+            }
+            match source {
+                Some(src) => o.push_str(&format!(
+                    "<cit><quote>{}</quote> <bibl>{}</bibl></cit>",
+                    e(quote),
+                    e(src)
+                )),
+                None => o.push_str(&format!("<quote>{}</quote>", e(quote))),
+            }
+            rest = &after[end + 2..];
+        }
+        if rest.contains("}}") {
+            return Err("a }} without its {{".into());
+        }
+        o.push_str(&e(rest));
+        Ok(o)
+    }
+
+    /// The `<note>` element.
+    fn element(&self) -> String {
+        let e = xml_escape;
+        let mut attrs = format!(" type=\"{}\"", e(&self.kind));
+        if let Some(s) = &self.subtype {
+            attrs.push_str(&format!(" subtype=\"{}\"", e(s)));
+        }
+        if let Some(r) = &self.resp {
+            attrs.push_str(&format!(" resp=\"#{}\"", e(r)));
+        }
+        // Checked when parsed; a note made in code with a stray brace is written as text.
+        let body = self.body().unwrap_or_else(|_| e(&self.text));
+        format!("<note{attrs}>{body}</note>")
+    }
 }
 
 /// Everything the header of a new layer says.
@@ -327,6 +428,9 @@ fn source_bibl(spec: &HeaderSpec) -> Option<String> {
     }
     parts.extend(notes);
     let physical = has_ms_desc(s);
+    if !physical {
+        parts.extend(s.notes.iter().map(SourceNote::element));
+    }
     if parts.is_empty() {
         if physical || !s.bibls.is_empty() {
             return None;
@@ -384,21 +488,27 @@ fn ms_desc(spec: &HeaderSpec) -> String {
         h.push_str("</altIdentifier>");
     }
     h.push_str("</msIdentifier>\n");
-    if s.witness.is_some() || !s.authors.is_empty() {
+    if s.witness.is_some() || !s.authors.is_empty() || !s.notes.is_empty() {
         h.push_str("          <msContents>\n");
         if let Some(w) = &s.witness {
             h.push_str(&format!("            <summary>{}</summary>\n", e(w)));
         }
-        if !s.authors.is_empty() {
+        if !s.authors.is_empty() || !s.notes.is_empty() {
             h.push_str("            <msItem>");
             for a in &s.authors {
                 h.push_str(&format!("<author>{}</author>", e(a)));
             }
             h.push_str(&format!(
-                "<textLang mainLang=\"{}\">{}</textLang></msItem>\n",
+                "<textLang mainLang=\"{}\">{}</textLang>",
                 e(&spec.lang),
                 e(language_name(&spec.lang))
             ));
+            // The notes on a physical witness: msItem is where TEI lets a note on what it
+            // holds stand (msContents and msDesc do not).
+            for n in &s.notes {
+                h.push_str(&n.element());
+            }
+            h.push_str("</msItem>\n");
         }
         h.push_str("          </msContents>\n");
     }

@@ -178,6 +178,7 @@ fn read_header(doc: &Doc, h: usize, layer: &mut Layer) {
                 name: doc.norm_text(p, SKIP),
                 role: "publisher".into(),
                 org: true,
+                cert: doc.attr(p, "cert").map(str::to_owned),
             });
         }
     }
@@ -199,12 +200,22 @@ fn header_text(doc: &Doc, i: usize, out: &mut String) {
             let a = read_resp(doc, i);
             out.push_str(&format!(" {}: {} ", a.role, a.name));
         }
-        Some(_) => {
-            out.push(' ');
+        Some(local) => {
+            // A quotation keeps its marks, an attribution its certainty: read as prose, the
+            // header must not claim more than its markup says.
+            let (open, close) = if local == "quote" {
+                ("“", "”")
+            } else {
+                (" ", " ")
+            };
+            out.push_str(open);
             for &c in doc.children(i) {
                 header_text(doc, c, out);
             }
-            out.push(' ');
+            out.push_str(close);
+            if let Some(c) = doc.attr(i, "cert") {
+                out.push_str(&format!("(certainty: {c}) "));
+            }
         }
         None => doc.text(i, SKIP, out),
     }
@@ -229,6 +240,7 @@ fn read_resp(doc: &Doc, rs: usize) -> Agent {
         name,
         role,
         org: name_el.is_some_and(|n| doc.local(n) == Some("orgName")),
+        cert: doc.attr(rs, "cert").map(str::to_owned),
     }
 }
 

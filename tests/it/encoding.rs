@@ -82,7 +82,10 @@ fn trace_shows_the_translator_unknown_and_the_publisher_as_publisher() {
         cs.contains("translation, translator unknown (from ru)"),
         "{cs}"
     );
-    assert!(cs.contains("Hospodářské noviny (publisher)"), "{cs}");
+    assert!(
+        cs.contains("Hospodářské noviny (publisher, attribution with medium certainty)"),
+        "{cs}"
+    );
     assert!(!r.out.contains("by Hospodářské noviny"), "{}", r.out);
 }
 

@@ -302,3 +302,68 @@ fn theirs_naming_a_sentence_of_their_new_layer_text_waits_for_the_layers_then_me
     let check = run(tei_align(&eva).args(["check", "texts/w"]));
     assert!(check.ok, "{}{}", check.out, check.err);
 }
+
+/// The ids a merge gave (both clones made `a.cs-en.8`) stay with their links through the work
+/// that follows (session 17; docs/workflow.md): the source text edited — a word in confirmed
+/// cs.s3 and in automatic cs.s4 — and the work re-aligned. Every link keeps its id while its
+/// sentences stay the same, the retired id names nothing still and is not given again.
+#[test]
+fn ids_a_merge_gave_stay_with_their_links_across_an_edit_and_a_re_align() {
+    let (_tmp, jan, eva) = two_clones();
+    link_and_commit(
+        &jan,
+        "jan:Jan Novák",
+        "2026-02-01T10:05:00Z",
+        &["cs.s5", "en.s6"],
+    );
+    link_and_commit(
+        &eva,
+        "eva:Eva Svobodová",
+        "2026-02-02T09:00:00Z",
+        &["cs.s3", "en.s4"],
+    );
+    let pull = git(&eva, &["pull", "--no-rebase", "-q", "../jan", "HEAD"]);
+    assert!(pull.ok, "pull: {}{}", pull.out, pull.err);
+    let before = alignment(&eva);
+    let (eva_new, ..) = confirmation(&before, &["cs.s3"], &["en.s4"]);
+    let (jan_new, ..) = confirmation(&before, &["cs.s5"], &["en.s6"]);
+    assert!(eva_new != "a.cs-en.8" && jan_new != "a.cs-en.8");
+    let cs = eva.join("texts/w/cs.xml");
+    let text = std::fs::read_to_string(&cs).unwrap();
+    let edited = text
+        .replacen("Počasí bylo krásné", "Počasí bylo velmi krásné", 1)
+        .replacen("navštívili hrad", "navštívili starý hrad", 1);
+    assert_ne!(text, edited);
+    std::fs::write(&cs, edited).unwrap();
+    ok_in(&eva, &["align", "texts/w", "--when", "2026-02-03"]);
+    let after = alignment(&eva);
+    assert_eq!(confirmation(&after, &["cs.s3"], &["en.s4"]).0, eva_new);
+    assert_eq!(confirmation(&after, &["cs.s5"], &["en.s6"]).0, jan_new);
+    let by_sentences = |al: &WorkAlignment| -> Vec<(Vec<String>, Vec<String>, String)> {
+        al.edges[0]
+            .links
+            .iter()
+            .map(|l| (l.source.clone(), l.derived.clone(), l.id.clone()))
+            .collect()
+    };
+    let now = by_sentences(&after);
+    for (s, d, id) in by_sentences(&before) {
+        if let Some((.., id_now)) = now.iter().find(|(s2, d2, _)| *s2 == s && *d2 == d) {
+            assert_eq!(*id_now, id, "{s:?} {d:?} renumbered by the re-align");
+        }
+    }
+    assert!(after.edges[0].links.iter().all(|l| l.id != "a.cs-en.8"));
+    let r = run(tei_align(&eva).args(["trace", "a.cs-en.8", "--work", "texts/w"]));
+    assert!(!r.ok && r.err.contains("retired"), "{}", r.err);
+    // The confirmed cs.s3 was edited: reported, under its merged id.
+    let r = run(tei_align(&eva).args(["check", "texts/w"]));
+    assert!(
+        !r.ok
+            && r.out.contains(&format!(
+                "{eva_new} (cs.s3 en.s4): confirmed on another text"
+            )),
+        "{}{}",
+        r.out,
+        r.err
+    );
+}

@@ -44,7 +44,7 @@ fn text_trace_goes_from_the_original_down() {
     );
     assert!(!cs_part.contains("by Hospodářské noviny"), "{cs_part}");
     assert!(
-        cs_part.contains("Hospodářské noviny (publisher)"),
+        cs_part.contains("Hospodářské noviny (publisher, attribution with medium certainty)"),
         "{cs_part}"
     );
     assert!(cs_part.contains("the source witness has a gap here"));

@@ -190,6 +190,14 @@ pub(super) fn witnesses(o: &mut String, ctx: &Ctx) {
             );
         }
         let _ = write!(o, "<dt>Made</dt><dd>{}</dd>", escape(&made(l)));
+        for c in &w.conflicts {
+            let _ = write!(
+                o,
+                "<dt>The sources disagree</dt><dd{}>{}</dd>",
+                lang_attr(c),
+                escape(&c.text)
+            );
+        }
         match &w.licence {
             Some(p) => {
                 let _ = write!(

@@ -325,8 +325,8 @@ fn unaligned_what(
                 Some(c) => format!(
                     "not on this edge, but carried over into {} through {} ({}): not an omission",
                     rel.derived,
-                    c.via,
-                    c.links.join(" ")
+                    c.route(),
+                    c.evidence()
                 ),
                 None => format!("{} omits it", rel.derived),
             }

@@ -236,6 +236,9 @@ pub(crate) fn relation_desc(agents: &[Agent], r: &Relation) -> String {
 pub(crate) fn resp_stmt(o: &mut String, n: &mut impl Naming, a: &Agent) {
     o.push_str("        <respStmt");
     n.id_attr(o, &a.id);
+    if let Some(c) = &a.cert {
+        let _ = write!(o, " cert=\"{}\"", escape::attr(c));
+    }
     let _ = writeln!(
         o,
         ">\n          <resp>{}</resp>\n          {}\n        </respStmt>",

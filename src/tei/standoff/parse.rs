@@ -330,6 +330,7 @@ fn agents(title_stmt: Option<El<'_>>) -> Vec<Agent> {
                     .unwrap_or_default(),
                 role: r.kid("resp").map(|n| n.exact_text()).unwrap_or_default(),
                 org: r.kid("orgName").is_some(),
+                cert: r.attr("cert").map(str::to_owned),
             });
         }
     }
