@@ -642,6 +642,10 @@ pub struct SentencePos {
 pub struct SentenceIndex<'a> {
     work: &'a Work,
     map: HashMap<&'a str, SentencePos>,
+    /// The newest sentence of each layer (by index into `work.layers`), found on first use:
+    /// every confirmation records it, and finding it scans the whole layer, so an import of
+    /// thousands of confirmed links must not scan once per link (that was quadratic).
+    newest: std::sync::OnceLock<Vec<Option<String>>>,
 }
 
 impl<'a> SentenceIndex<'a> {
@@ -657,7 +661,25 @@ impl<'a> SentenceIndex<'a> {
                 });
             }
         }
-        SentenceIndex { work, map }
+        SentenceIndex {
+            work,
+            map,
+            newest: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The newest sentence of the layer `layer` (the one numbered highest,
+    /// [`crate::provenance::digest::newest_of`]), computed once for all the layers.
+    pub(crate) fn newest(&self, layer: &str) -> Option<&str> {
+        let newest = self.newest.get_or_init(|| {
+            self.work
+                .layers
+                .iter()
+                .map(crate::provenance::digest::newest_of)
+                .collect()
+        });
+        let li = self.work.layers.iter().position(|l| l.id == layer)?;
+        newest[li].as_deref()
     }
 
     /// Where the sentence with this id is.

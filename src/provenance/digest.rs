@@ -39,8 +39,26 @@ const HEX_DIGITS: usize = 8;
 /// A sentence's text as the digest sees it: Unicode NFC, white space collapsed to one space,
 /// no space at either end.
 pub fn normalise(text: &str) -> String {
-    let nfc: String = text.nfc().collect();
-    nfc.split_whitespace().collect::<Vec<_>>().join(" ")
+    // Every confirmed item's sentences are normalised by every command that checks them
+    // (status, check, coverage, trace, the edition): text the quick check finds in NFC
+    // already (nearly all) is not composed again, and the words go straight into one string.
+    let composed;
+    let nfc = if unicode_normalization::is_nfc_quick(text.chars())
+        == unicode_normalization::IsNormalized::Yes
+    {
+        text
+    } else {
+        composed = text.nfc().collect::<String>();
+        &composed
+    };
+    let mut out = String::with_capacity(nfc.len());
+    for (k, word) in nfc.split_whitespace().enumerate() {
+        if k > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// The digest of one sentence's text: the first 8 hex digits of the SHA-256 of [`normalise`]d
@@ -70,7 +88,7 @@ pub fn current_digest(idx: &SentenceIndex<'_>, ids: &[&str]) -> Option<Confirmed
     let newest: HashMap<&str, String> = ids
         .iter()
         .filter_map(|id| idx.layer_id(id))
-        .filter_map(|l| Some((l, newest_of(idx.work().layer(l)?)?)))
+        .filter_map(|l| Some((l, idx.newest(l)?.to_owned())))
         .collect();
     text_now(idx, ids, &newest)
 }
@@ -661,6 +679,47 @@ mod tests {
         let (edited, inside) = compare(&old, &now);
         assert_eq!(edited.len(), 4);
         assert!(inside.is_empty());
+    }
+
+    #[test]
+    fn a_confirmation_records_the_highest_numbered_sentence_of_each_layer_not_the_last() {
+        let mut w = crate::review::testdata::work();
+        // The newest sentence stands first in the cs layer (split off and moved since);
+        // the en layer's ids are not numbered as import numbers them.
+        w.layers[0].sentences[0].id = "cs.s9".into();
+        for s in &mut w.layers[1].sentences {
+            s.id = s.id.replace(".s", ".x");
+        }
+        let idx = SentenceIndex::new(&w);
+        assert_eq!(idx.newest("cs"), Some("cs.s9"));
+        assert_eq!(idx.newest("en"), newest_of(&w.layers[1]).as_deref());
+        assert_eq!(idx.newest("de"), None);
+        let t = current_digest(&idx, &["cs.s2", "en.x1"]).expect("both sentences are there");
+        let want: Vec<String> = ["cs.s9"]
+            .into_iter()
+            .map(String::from)
+            .chain(newest_of(&w.layers[1]))
+            .collect();
+        assert_eq!(t.newest, want);
+        assert_eq!(t.digest, digest_of(["Píšeme vám dopis.", "Dear comrades."]));
+    }
+
+    #[test]
+    fn text_already_in_nfc_is_normalised_as_text_that_is_not() {
+        for (text, want) in [
+            (
+                "Derült, hideg\u{a0}áprilisi nap",
+                "Derült, hideg áprilisi nap",
+            ),
+            (
+                "Derült, hideg\u{a0}a\u{301}prilisi nap",
+                "Derült, hideg áprilisi nap",
+            ),
+            ("  \t ", ""),
+            ("a\u{30a}\u{301} x", "\u{1fb} x"),
+        ] {
+            assert_eq!(normalise(text), want, "{text:?}");
+        }
     }
 
     #[test]
