@@ -120,8 +120,11 @@ fn run_one(
         json: args.json,
         embed: args.embed.clone(),
     };
+    // The lock is held until the coverage and the edition are written: they are made from the
+    // alignment just written, and a `link` or `unlink` landing in between would leave an
+    // edition of an alignment that no longer exists, written after the one that replaced it.
     let (alignment, summary) = super::align::align(w, &lock, &work, &align_args)?;
-    drop(lock);
+    pause_point("run-edition");
     let coverage_args = super::coverage::Args {
         alignment: w.alignment.clone(),
         json: args.json,
@@ -139,14 +142,42 @@ fn run_one(
         super::align::print_summary(&summary, false)?;
         super::coverage::print(&coverage_args, &w.alignment, &work, &alignment)?;
         super::edition::write(&edition_args, &work, &alignment, &w.alignment)?;
+        drop(lock);
         return Ok(None);
     }
     let coverage = super::coverage::report(&coverage_args, &w.alignment, &work, &alignment)?;
     let files = super::edition::write_files(&edition_args, &work, &alignment, &w.alignment)?;
+    drop(lock);
     Ok(Some(serde_json::json!({
         "work": dir,
         "align": summary,
         "coverage": coverage,
         "edition": files,
     })))
+}
+
+/// A point where a test can stop `run` to see what another command may do meanwhile:
+/// with `TEI_ALIGN_PAUSE=<point>:<file>`, reaching `<point>` creates `<file>` and waits (at
+/// most a minute) until the test removes it. Without the variable it costs one lookup of the
+/// environment. Races between two commands are tested this way, deterministically, instead of
+/// with sleeps that pass on a fast machine and fail on a loaded one.
+fn pause_point(point: &str) {
+    let Some(spec) = std::env::var_os("TEI_ALIGN_PAUSE") else {
+        return;
+    };
+    let spec = spec.to_string_lossy();
+    let Some(file) = spec
+        .split_once(':')
+        .filter(|(p, _)| *p == point)
+        .map(|(_, f)| PathBuf::from(f))
+    else {
+        return;
+    };
+    if std::fs::write(&file, std::process::id().to_string()).is_err() {
+        return;
+    }
+    let start = std::time::Instant::now();
+    while file.exists() && start.elapsed() < std::time::Duration::from_secs(60) {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
 }

@@ -9,7 +9,7 @@ use crate::model::{
     Work, WorkAlignment,
 };
 use crate::provenance::edit::SpanPair;
-use crate::provenance::{EdgeEdit, IdAlloc, NewBead, build_edge};
+use crate::provenance::{EdgeEdit, IdAlloc, NewBead, Restate, build_edge};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
@@ -96,10 +96,11 @@ pub(crate) fn merge_edge(
         .collect();
     let old = &al.edges[ei];
     let mut report = ImportReport::default();
+    let mut restate = HashMap::new();
     let (held_links, held_ptrs, file, orphans) = match mode {
         ImportMode::Replace => (vec![], vec![], file, HashSet::new()),
         ImportMode::Merge => {
-            let (links, ptrs, file) = held_by_merge(&idx, old, file, &mut report);
+            let (links, ptrs, file) = held_by_merge(&idx, old, file, (&mut report, &mut restate));
             let orphans = removed_sentences(old, &links);
             (links, ptrs, file, orphans)
         }
@@ -116,6 +117,7 @@ pub(crate) fn merge_edge(
         old: Some(old),
         held_links,
         held_ptrs,
+        restate,
         beads: new_beads,
         fill: true,
     };
@@ -259,16 +261,17 @@ fn file_bead<'b>(idx: &SentenceIndex<'_>, b: &'b ImportedBead) -> FileBead<'b> {
 
 /// Merge mode: the old items the file's beads leave standing, and the beads that go in. A bead
 /// that repeats a link changes at most its status (never downgrading what a person confirmed)
-/// and confidence: the link is held so changed; a bead on one side only over sentences that had
-/// no counterpart before repeats that judgement, and unconfirmed it leaves a person's standing.
-/// A bead replaces the links it overlaps or crosses and the ptrs of its sentences, unless one of
-/// them is confirmed and the bead is not (then it is skipped); the confirmed ones it replaces
-/// are reported.
+/// and confidence: the link is held, and the change goes to `restate` for the edge core to make
+/// (it gives a confirmation the file brings the digest of its text); a bead on one side only
+/// over sentences that had no counterpart before repeats that judgement, and unconfirmed it
+/// leaves a person's standing. A bead replaces the links it overlaps or crosses and the ptrs of
+/// its sentences, unless one of them is confirmed and the bead is not (then it is skipped); the
+/// confirmed ones it replaces are reported.
 fn held_by_merge<'b>(
     idx: &SentenceIndex<'_>,
     old: &EdgeAlignment,
     file: Vec<FileBead<'b>>,
-    report: &mut ImportReport,
+    (report, restate): (&mut ImportReport, &mut HashMap<String, Restate>),
 ) -> (Vec<Link>, Vec<Unaligned>, Vec<FileBead<'b>>) {
     let mut links: Vec<Option<Link>> = old.links.iter().cloned().map(Some).collect();
     let by_members: HashMap<(&[String], &[String]), usize> = old
@@ -346,7 +349,7 @@ fn held_by_merge<'b>(
         );
         going_in.push(f);
     }
-    apply_repeats(&mut links, changed, idx);
+    restate_repeats(&links, changed, restate);
     let on_beads: HashSet<&str> = going_in
         .iter()
         .flat_map(|f| f.src.iter().chain(&f.der).map(String::as_str))
@@ -383,23 +386,16 @@ fn repeated_link(
     (k, status, f.bead.cert)
 }
 
-/// Make the changes of [`repeated_link`] on the links held.
-fn apply_repeats(
-    links: &mut [Option<Link>],
+/// The changes of [`repeated_link`] to the links still held, for the edge core to make.
+fn restate_repeats(
+    links: &[Option<Link>],
     changed: Vec<(usize, Option<LinkStatus>, Option<f64>)>,
-    idx: &SentenceIndex<'_>,
+    restate: &mut HashMap<String, Restate>,
 ) {
     for (k, status, cert) in changed {
-        if let Some(l) = links.get_mut(k).and_then(Option::as_mut) {
-            if let Some(s) = status {
-                // A confirmation the file brings records the text it is made on (a held item
-                // is not given one by the edge core).
-                let ids = l.sentence_ids();
-                l.status = crate::provenance::digest::restate(s, &l.status, idx, &ids);
-            }
-            if let Some(c) = cert {
-                l.cert = c;
-            }
+        // A link the file repeats and a later bead replaced is not held: nothing to restate.
+        if let Some(l) = links.get(k).and_then(Option::as_ref) {
+            restate.insert(l.id.clone(), Restate { status, cert });
         }
     }
 }

@@ -11,7 +11,8 @@
 //!   report can name which sentence changed; a digest with another number of sentences than the
 //!   item names (its targets changed by hand) counts as changed in all of them.
 //! - The edge core records the digest of every bead put in as confirmed (`settle`, crate-internal); a bead
-//!   repeating a confirmation of the same hand and date keeps the digest it had, and a held item
+//!   repeating a confirmation of the same hand and date keeps the digest it had; a held item an
+//!   operation confirms anew (`edit::Restate`) is settled the same way; any other held item
 //!   is kept exactly, which may be without one: an alignment written before digests were kept
 //!   has confirmations of unknown text, never reported as changed ([`TextCheck::unknown`]).
 //! - Text split off a confirmed sentence, or added right beside it, leaves the sentence's own
@@ -358,32 +359,6 @@ pub(crate) fn settle<'e>(
         };
         set_digest(&mut u.status, text);
     }
-}
-
-/// The status `new` given to an item that had `old`, with the digest it should carry: `new`'s
-/// own when it has one, else the old one when the same person confirmed it at the same time
-/// (the confirmation repeated), else — a confirmation made now — that of the sentences `ids`
-/// as they read now.
-pub(crate) fn restate(
-    mut new: LinkStatus,
-    old: &LinkStatus,
-    idx: &SentenceIndex<'_>,
-    ids: &[&str],
-) -> LinkStatus {
-    if !new.is_verified() || new.digest().is_some() {
-        return new;
-    }
-    let digest = match (old, &new) {
-        (
-            LinkStatus::Verified { who, when, digest },
-            LinkStatus::Verified {
-                who: w2, when: t2, ..
-            },
-        ) if who == w2 && when == t2 => digest.clone(),
-        _ => current_digest(idx, ids),
-    };
-    set_digest(&mut new, digest);
-    new
 }
 
 /// Record `digest` in a confirmation.

@@ -514,6 +514,7 @@ fn beads_to_edit<'a>(
         old: confirmed,
         held_links: Vec::with_capacity(fixed.len()),
         held_ptrs: held.ptrs.into_iter().map(|(_, _, u)| u).collect(),
+        restate: HashMap::new(),
         beads: Vec::with_capacity(beads.len()),
         fill: false,
     };
@@ -522,6 +523,7 @@ fn beads_to_edit<'a>(
             || b.src.iter().any(|&i| source.is_truncated(i))
             || b.tgt.iter().any(|&j| derived.is_truncated(j));
         if let Some(mut l) = fixed.remove(&(b.src.clone(), b.tgt.clone())) {
+            // The aligner's judgement of its own bead, before the edge reaches the core.
             if l.status == LinkStatus::Automatic {
                 l.partial = partial;
             }

@@ -12,8 +12,11 @@
 //!   the id of the old item with exactly the same targets, else a fresh one above the
 //!   high-water mark — so an id never passes to a different bead;
 //! - links and ptrs come out in document order;
+//! - a held item the operation restates ([`Restate`]: a confirmation of a link or ptr as it
+//!   stands, an import repeating a link with a status or certainty of its own) changes in its
+//!   status and certainty only, keeping its id, targets and kind;
 //! - a confirmed item records the digest of the texts it was confirmed on
-//!   ([`super::digest::settle`]).
+//!   ([`super::digest::settle`]), a new bead and a restated item alike.
 //!
 //! Everything is looked up in hash maps and sorted lists: linear (up to a log) in the size of
 //! the edge, whatever the number of held items. The change record of the operation is made
@@ -58,6 +61,18 @@ impl NewBead {
     }
 }
 
+/// What an operation says anew of a held item (by its id): its status, its certainty, or both.
+/// A confirmation by hand is one (`Verified` by the editor, certainty 1), an imported bead that
+/// repeats a link is another. The item keeps its id, targets and kind; a confirmation without a
+/// digest gets one as a new bead's does ([`super::digest::settle`]).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Restate {
+    /// Its new status (`None`: as it is).
+    pub status: Option<LinkStatus>,
+    /// Its new certainty (`None`: as it is).
+    pub cert: Option<f64>,
+}
+
 /// What an operation makes of one edge.
 #[derive(Debug, Clone)]
 pub(crate) struct EdgeEdit<'a> {
@@ -73,6 +88,9 @@ pub(crate) struct EdgeEdit<'a> {
     pub held_links: Vec<Link>,
     /// Ptrs kept exactly as they are.
     pub held_ptrs: Vec<Unaligned>,
+    /// Held links and ptrs (by id) whose status or certainty the operation restates; an id no
+    /// held item has is ignored.
+    pub restate: HashMap<String, Restate>,
     /// The new beads; they must not overlap each other or the held items.
     pub beads: Vec<NewBead>,
     /// Make every sentence nothing covers an automatic ptr with certainty 0.
@@ -225,6 +243,7 @@ pub(crate) fn build_edge(mut edit: EdgeEdit<'_>, ids: &mut IdAlloc) -> EdgeBuilt
     let mut written: HashSet<String> = HashSet::new();
     let mut links: Vec<Pending<Link>> = Vec::new();
     let mut ptrs: Vec<Pending<Unaligned>> = Vec::new();
+    let to_settle = restate_held(&mut edit);
     for l in std::mem::take(&mut edit.held_links) {
         let (s, d) = (
             Positions::span(&pos.src, &l.source),
@@ -297,15 +316,16 @@ pub(crate) fn build_edge(mut edit: EdgeEdit<'_>, ids: &mut IdAlloc) -> EdgeBuilt
         }
     }
     ptrs.sort_by_key(|p| p.key);
-    // What each new confirmation was made on (the new items have no id yet): kept from the old
-    // item it repeats, or the texts as they are now.
+    // What each new confirmation was made on (the new items have no id yet; a restated one is
+    // held with its id): kept from the old item it repeats, or the texts as they are now.
+    let settles = |id: &String| id.is_empty() || to_settle.contains(id);
     super::digest::settle(
         links
             .iter_mut()
-            .filter(|p| p.item.id.is_empty())
+            .filter(|p| settles(&p.item.id))
             .map(|p| &mut p.item),
         ptrs.iter_mut()
-            .filter(|p| p.item.id.is_empty())
+            .filter(|p| settles(&p.item.id))
             .map(|p| &mut p.item),
         edit.old,
         (edit.source, edit.derived),
@@ -318,6 +338,50 @@ pub(crate) fn build_edge(mut edit: EdgeEdit<'_>, ids: &mut IdAlloc) -> EdgeBuilt
             unaligned: ptrs.into_iter().map(|p| p.item).collect(),
         },
         uncovered,
+    }
+}
+
+/// Apply [`EdgeEdit::restate`] to the held items. Returns the ids of those given a new status,
+/// whose digest (for a confirmation) is then settled as a new bead's: a certainty alone leaves
+/// the status as it is, digest or its absence included.
+fn restate_held(edit: &mut EdgeEdit<'_>) -> HashSet<String> {
+    let restate = std::mem::take(&mut edit.restate);
+    let links = edit
+        .held_links
+        .iter_mut()
+        .map(|l| (&l.id, &mut l.status, &mut l.cert));
+    let ptrs = edit
+        .held_ptrs
+        .iter_mut()
+        .map(|u| (&u.id, &mut u.status, &mut u.cert));
+    let mut settle = HashSet::new();
+    for (id, status, cert) in links.chain(ptrs) {
+        if restated(&restate, id, (status, cert)) {
+            settle.insert(id.clone());
+        }
+    }
+    settle
+}
+
+/// Apply the restatement of item `id`, if any, to its status and certainty; true when it gave
+/// the item a new status.
+fn restated(
+    restate: &HashMap<String, Restate>,
+    id: &str,
+    (status, cert): (&mut LinkStatus, &mut f64),
+) -> bool {
+    let Some(r) = restate.get(id) else {
+        return false;
+    };
+    if let Some(c) = r.cert {
+        *cert = c;
+    }
+    match &r.status {
+        Some(s) => {
+            *status = s.clone();
+            true
+        }
+        None => false,
     }
 }
 
@@ -498,6 +562,7 @@ mod tests {
             old: Some(old),
             held_links: old.links[..held].to_vec(),
             held_ptrs: vec![],
+            restate: HashMap::new(),
             beads,
             fill: true,
         }
@@ -645,6 +710,121 @@ mod tests {
             .map(|s| idx.text(s).unwrap());
         let want = super::super::digest::digest_of(texts);
         assert_eq!(built.edge.links[0].status.digest(), Some(want.as_str()));
+    }
+
+    /// Confirm the held items `ids` of the cs-en edge as `who` at `when`, holding everything.
+    fn confirm(
+        w: &crate::model::Work,
+        al: &WorkAlignment,
+        ids: &[&str],
+        (who, when): (&str, &str),
+    ) -> (EdgeBuilt, IdAlloc) {
+        let mut e = edit(w, al, vec![], 4);
+        e.held_ptrs = al.edges[1].unaligned.clone();
+        e.fill = false;
+        let status = LinkStatus::Verified {
+            who: who.into(),
+            when: when.into(),
+            digest: None,
+        };
+        e.restate = ids
+            .iter()
+            .map(|id| {
+                let r = Restate {
+                    status: Some(status.clone()),
+                    cert: Some(1.0),
+                };
+                ((*id).to_owned(), r)
+            })
+            .collect();
+        let mut alloc = IdAlloc::new(al);
+        (build_edge(e, &mut alloc), alloc)
+    }
+
+    #[test]
+    fn a_confirmation_of_a_link_whose_sentence_was_split_keeps_every_invariant() {
+        let (mut w, mut al) = parts();
+        // eva confirms a.cs-en.2 (cs.s2 ↔ en.s2 en.s3) on the texts as they read.
+        let (built, _) = confirm(&w, &al, &["a.cs-en.2"], ("eva", "2026-01-01"));
+        al.edges[1] = built.edge;
+        let eva = al.edges[1].links[1].status.clone();
+        assert_eq!(
+            eva.confirmed_text().map(|t| t.newest.clone()),
+            Some(vec!["cs.s5".to_owned(), "en.s6".to_owned()])
+        );
+        // Then "This letter." (en.s3) is split: en.s3 keeps "This", "letter." is a new en.s7
+        // right after it, which no item of the edge holds.
+        let en = w.layers.iter().position(|l| l.id == "en").unwrap();
+        w.layers[en].sentences[2].text = "This".into();
+        let mut split = w.layers[en].sentences[2].clone();
+        split.id = "en.s7".into();
+        split.text = "letter.".into();
+        w.layers[en].sentences.insert(3, split);
+        let before = al.edges[1].clone();
+        let mark = IdAlloc::new(&al).mark("a.cs-en.");
+        // jan confirms it again, as it stands.
+        let (built, mut after) = confirm(&w, &al, &["a.cs-en.2"], ("jan", "2026-02-02"));
+        let edge = &built.edge;
+        let l = &edge.links[1];
+        let jan = l.clone();
+        // Its id and targets are kept (the split-off sentence is not taken in), no id is handed
+        // out, and no other item changes (en.s7 is not made a ptr: a confirmation says nothing
+        // of it).
+        assert_eq!(l.id, "a.cs-en.2");
+        assert_eq!(
+            (&l.source, &l.derived),
+            (&before.links[1].source, &before.links[1].derived)
+        );
+        assert_eq!(after.mark("a.cs-en."), mark);
+        assert!(built.uncovered.is_empty());
+        assert_eq!(edge.unaligned, before.unaligned);
+        for k in [0, 2, 3] {
+            assert_eq!(edge.links[k], before.links[k]);
+        }
+        // It is jan's now, with the editor's certainty, on the texts as they read now: en.s3's
+        // new text, and en.s7 as the newest English sentence, so the split is no longer news.
+        let LinkStatus::Verified { who, when, digest } = &l.status else {
+            panic!("not confirmed: {:?}", l.status);
+        };
+        assert_eq!(
+            (who.as_str(), when.as_str(), l.cert),
+            ("jan", "2026-02-02", 1.0)
+        );
+        let idx = crate::model::SentenceIndex::new(&w);
+        let texts = ["cs.s2", "en.s2", "en.s3"].map(|s| idx.text(s).unwrap());
+        let text = digest.as_ref().unwrap();
+        assert_eq!(text.digest, super::super::digest::digest_of(texts));
+        assert_ne!(Some(text), eva.confirmed_text());
+        assert_eq!(text.newest, ["cs.s5", "en.s7"]);
+        // eva repeating her own confirmation (same second) keeps the text she confirmed.
+        let (built, _) = confirm(&w, &al, &["a.cs-en.2"], ("eva", "2026-01-01"));
+        assert_eq!(built.edge.links[1].status, eva);
+        // A certainty alone (an import repeating the link with a score) leaves the status,
+        // digest included, as it was.
+        let mut e = edit(&w, &al, vec![], 4);
+        e.held_ptrs = al.edges[1].unaligned.clone();
+        let r = Restate {
+            status: None,
+            cert: Some(0.5),
+        };
+        e.restate = HashMap::from([("a.cs-en.2".to_owned(), r)]);
+        let built = build_edge(e, &mut IdAlloc::new(&al));
+        assert_eq!(
+            (&built.edge.links[1].status, built.edge.links[1].cert),
+            (&eva, 0.5)
+        );
+        // By hand (`link`), the change is recorded under jan's name and the link points at it.
+        let mut by_hand = al.clone();
+        let ids = crate::review::testdata::ids(&["cs.s2", "en.s2", "en.s3"]);
+        crate::review::link(&w, &mut by_hand, &ids, "jan", "2026-02-02").unwrap();
+        let change = by_hand.changes.last().unwrap();
+        assert_eq!(
+            (change.who.as_str(), change.when.as_str()),
+            ("jan", "2026-02-02")
+        );
+        assert_eq!(by_hand.item_changes.get("a.cs-en.2"), Some(&change.id));
+        assert!(by_hand.agents.iter().any(|a| a.id == "jan"));
+        assert_eq!(by_hand.edges[1].links[1], jan);
     }
 
     #[test]

@@ -96,7 +96,7 @@ mod work;
 pub(crate) use compose::recompose_full;
 pub use compose::{compose, recompose};
 pub use edge::align_edge;
-pub(crate) use edit::{EdgeBuilt, EdgeEdit, NewBead, build_edge};
+pub(crate) use edit::{EdgeBuilt, EdgeEdit, NewBead, Restate, build_edge};
 pub use graph::{derivation_graph, derivation_order, layer_order, relation_id};
 pub(crate) use ids::IdAlloc;
 pub use ids::high_water;

@@ -10,11 +10,10 @@ use crate::model::{
     Agent, ChangeStatus, ConfirmedText, Link, LinkStatus, Relation, Unaligned, Work, WorkAlignment,
 };
 pub use crate::model::{SentenceIndex, SentencePos};
-use crate::provenance::digest::current_digest;
 use crate::provenance::edge::span;
 use crate::provenance::record;
-use crate::provenance::{EdgeBuilt, EdgeEdit, IdAlloc, NewBead, build_edge};
-use std::collections::{BTreeSet, HashSet};
+use crate::provenance::{EdgeBuilt, EdgeEdit, IdAlloc, NewBead, Restate, build_edge};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Errors of manual review.
 #[derive(Debug, thiserror::Error)]
@@ -212,14 +211,53 @@ fn relation_at(al: &WorkAlignment, ei: usize) -> Result<Relation, ReviewError> {
 /// Which links and ptrs of an edge an edit drops.
 type Dropping<'f> = (&'f dyn Fn(&Link) -> bool, &'f dyn Fn(&Unaligned) -> bool);
 
-/// Put `beads` into edge `ei` in place of the items `drop` rejects, with the edge core: the
-/// rest held as it is, sentences left without counterpart made automatic ptrs (certainty 0).
+/// What a step by hand does to an edge: the items it drops, the beads it puts in, the held items
+/// it restates (a confirmation).
+struct Step<'f> {
+    drop: Dropping<'f>,
+    beads: Vec<NewBead>,
+    restate: HashMap<String, Restate>,
+}
+
+impl<'f> Step<'f> {
+    /// A step that puts `beads` in place of the items `drop` rejects (`link`, `unlink`).
+    fn replace(drop: Dropping<'f>, beads: Vec<NewBead>) -> Self {
+        Step {
+            drop,
+            beads,
+            restate: HashMap::new(),
+        }
+    }
+
+    /// A step that confirms the items `ids` as they stand, under `who` at `when`: the editor's
+    /// certainty (1) replaces the aligner's score, which the change record keeps.
+    fn confirm(ids: impl IntoIterator<Item = String>, (who, when): (&str, &str)) -> Self {
+        let status = LinkStatus::Verified {
+            who: who.to_owned(),
+            when: when.to_owned(),
+            digest: None,
+        };
+        let r = Restate {
+            status: Some(status),
+            cert: Some(1.0),
+        };
+        Step {
+            drop: (&|_| false, &|_| false),
+            beads: Vec::new(),
+            restate: ids.into_iter().map(|id| (id, r.clone())).collect(),
+        }
+    }
+}
+
+/// Make `step` on edge `ei` with the edge core: the items it does not drop held as they are
+/// (those it restates changed in status and certainty only). After a `link` or `unlink`,
+/// sentences nothing covers become automatic ptrs (certainty 0); a confirmation leaves the rest
+/// of the edge exactly as it was, since it says nothing about any other sentence.
 fn edit_edge(
     work: &Work,
     al: &mut WorkAlignment,
     (ei, rel): (usize, &Relation),
-    drop: Dropping<'_>,
-    beads: Vec<NewBead>,
+    step: Step<'_>,
 ) -> Result<EdgeBuilt, ReviewError> {
     let (Some(source), Some(derived)) = (work.layer(&rel.source), work.layer(&rel.derived)) else {
         return Err(ReviewError::NoEdge(format!(
@@ -228,6 +266,7 @@ fn edit_edge(
         )));
     };
     let old = &al.edges[ei];
+    let drop = step.drop;
     let edit = EdgeEdit {
         relation: rel,
         source,
@@ -240,8 +279,9 @@ fn edit_edge(
             .filter(|u| !drop.1(u))
             .cloned()
             .collect(),
-        beads,
-        fill: true,
+        fill: step.restate.is_empty(),
+        restate: step.restate,
+        beads: step.beads,
     };
     let mut ids = IdAlloc::new(al);
     let built = build_edge(edit, &mut ids);
@@ -272,10 +312,7 @@ pub fn link(
         .iter()
         .position(|l| l.source == src && l.derived == der)
     {
-        let l = &al.edges[ei].links[li];
-        let ids = l.sentence_ids();
-        let digest = current_digest(&idx, &ids);
-        return Ok(confirm_link(al, (ei, li), &rel, (who, when), digest));
+        return confirm_link(work, al, (ei, li), &rel, (who, when));
     }
     let (Some(ns), Some(nd)) = (span(&idx, &src), span(&idx, &der)) else {
         return Err(ReviewError::Rejected("empty side".into()));
@@ -322,7 +359,8 @@ pub fn link(
         ..NewBead::automatic((ns.0..=ns.1).collect(), (nd.0..=nd.1).collect(), 1.0)
     };
     let old = before_edit(al);
-    let built = edit_edge(work, al, (ei, &rel), (&overlaps, &on_linked), vec![bead])?;
+    let step = Step::replace((&overlaps, &on_linked), vec![bead]);
+    let built = edit_edge(work, al, (ei, &rel), step)?;
     let link_id = built
         .edge
         .links
@@ -341,53 +379,57 @@ pub fn link(
     })
 }
 
-/// Confirm link `li` of edge `ei` as it stands, on its sentences' texts of now (`digest`).
+/// Confirm link `li` of edge `ei` as it stands, on its sentences' texts of now, through the
+/// edge core (which keeps its id and targets and records the digest of its text).
 fn confirm_link(
+    work: &Work,
     al: &mut WorkAlignment,
     (ei, li): (usize, usize),
     rel: &Relation,
     (who, when): (&str, &str),
-    digest: Option<ConfirmedText>,
-) -> LinkOutcome {
+) -> Result<LinkOutcome, ReviewError> {
     let old = before_edit(al);
-    let l = &mut al.edges[ei].links[li];
+    let was = &old.edges[ei].links[li];
+    edit_edge(
+        work,
+        al,
+        (ei, rel),
+        Step::confirm([was.id.clone()], (who, when)),
+    )?;
+    let Some(now) = al.edges[ei].links.iter().find(|l| l.id == was.id) else {
+        return Err(ReviewError::Rejected(format!("link {} was lost", was.id)));
+    };
     // The link's certainty is now the editor's; the aligner's score it replaces is kept in
     // the change record, which has its own @who.
-    let machine = match &l.status {
+    let machine = match &was.status {
         LinkStatus::Automatic => format!(
             "; the aligner's score was {}",
-            crate::tei::standoff::fmt_cert(l.cert)
+            crate::tei::standoff::fmt_cert(was.cert)
         ),
         LinkStatus::Verified {
-            who: was, when: at, ..
-        } => reconfirmed(&l.status, digest.as_ref(), was, at),
+            who: by, when: at, ..
+        } => reconfirmed(&was.status, now.status.confirmed_text(), by, at),
     };
     let what = format!(
         "confirmed link {} ({}){machine}:",
-        l.id,
-        ids_str(&l.source, &l.derived)
+        was.id,
+        ids_str(&was.source, &was.derived)
     );
-    let status = LinkStatus::Verified {
-        who: who.to_owned(),
-        when: when.to_owned(),
-        digest,
-    };
-    let again = l.status == status && l.cert == 1.0;
-    l.status = status;
-    l.cert = 1.0;
-    let link = l.id.clone();
+    // The same confirmation again (same editor, same second, same text).
+    let again = now.status == was.status && was.cert == 1.0;
+    let link = was.id.clone();
     if again {
         record_again(&old, al, (ei, &link), (who, when), &what);
     } else {
         record_step(&old, al, (who, when), &what);
     }
-    LinkOutcome {
+    Ok(LinkOutcome {
         relation: rel.id.clone(),
         link,
         confirmed_existing: true,
         removed: vec![],
         orphaned: vec![],
-    }
+    })
 }
 
 /// What a confirmation of an item confirmed before says about the earlier one: that its text
@@ -523,7 +565,8 @@ pub fn unlink(
     .collect();
     let old = before_edit(al);
     let is_removed = |l: &Link| l.id == removed.id;
-    edit_edge(work, al, (ei, &rel), (&is_removed, &|_| false), beads)?;
+    let step = Step::replace((&is_removed, &|_| false), beads);
+    edit_edge(work, al, (ei, &rel), step)?;
     let what = format!(
         "removed link {} ({}); its sentences have no counterpart:",
         removed.id,
@@ -632,35 +675,36 @@ pub fn confirm_unaligned(
     };
     let ei = unaligned_edge(al, ids, layer, edge)?;
     let relation = al.edges[ei].relation.clone();
+    let rel = relation_at(al, ei)?;
     let old = before_edit(al);
+    let chosen: Vec<&Unaligned> = old.edges[ei]
+        .unaligned
+        .iter()
+        .filter(|u| u.layer == layer && ids.contains(&u.sentence))
+        .collect();
+    let step = Step::confirm(chosen.iter().map(|u| u.id.clone()), (who, when));
+    edit_edge(work, al, (ei, &rel), step)?;
     let mut ptrs = Vec::new();
     let mut scores = Vec::new();
     let mut again = Vec::new();
-    for u in al.edges[ei].unaligned.iter_mut() {
-        if u.layer == layer && ids.contains(&u.sentence) {
-            if u.status == LinkStatus::Automatic {
-                scores.push(format!(
-                    "{} {}",
-                    u.id,
-                    crate::tei::standoff::fmt_cert(u.cert)
-                ));
-            }
-            let digest = current_digest(&idx, &[u.sentence.as_str()]);
-            if let LinkStatus::Verified {
+    for u in chosen {
+        ptrs.push(u.id.clone());
+        match &u.status {
+            // The editor's certainty replaces the aligner's score, kept in the change record.
+            LinkStatus::Automatic => scores.push(format!(
+                "{} {}",
+                u.id,
+                crate::tei::standoff::fmt_cert(u.cert)
+            )),
+            LinkStatus::Verified {
                 who: was, when: at, ..
-            } = &u.status
-                && !reconfirmed(&u.status, digest.as_ref(), was, at).is_empty()
-            {
-                again.push(format!("{} (confirmed by {was} on {at})", u.id));
+            } => {
+                let now = al.edges[ei].unaligned.iter().find(|n| n.id == u.id);
+                let text = now.and_then(|n| n.status.confirmed_text());
+                if !reconfirmed(&u.status, text, was, at).is_empty() {
+                    again.push(format!("{} (confirmed by {was} on {at})", u.id));
+                }
             }
-            u.status = LinkStatus::Verified {
-                who: who.to_owned(),
-                when: when.to_owned(),
-                digest,
-            };
-            // The editor's certainty; the aligner's score is kept in the change record.
-            u.cert = 1.0;
-            ptrs.push(u.id.clone());
         }
     }
     let what = format!(

@@ -51,6 +51,10 @@ pub fn record_texts(
             && st.digest().is_none()
             && (items.is_empty() || items.iter().any(|i| i == id))
     };
+    // Written in place, not through the edge core (`provenance::edit`): this changes no item's
+    // targets, status, who or certainty, only adds the record of a text, under the name of
+    // whoever records it, which the core's digest rule (a confirmation made now, or repeated)
+    // must not decide; docs/provenance.md, "What changes an alignment outside the core".
     for e in &mut al.edges {
         // The sentence ids are copied: the status beside them is borrowed mutably.
         let links = e.links.iter_mut().map(|l| {

@@ -8,9 +8,13 @@
 //!
 //! 1. every confirmation made and not undone (by `link`/`unlink` on its sentences, or by `align`
 //!    reporting that a sentence of it was deleted) is in the alignment with the same sentences,
-//!    the same editor and the same date; no confirmation appears that nobody made;
+//!    the same editor and the same date; no confirmation appears that nobody made; a confirmed
+//!    link takes in a sentence only when `align` finds it split off inside the link (a new id,
+//!    between two of its sentences: session 16's fix), and the model takes it in too;
 //! 2. `status --json` lists as "confirmed on another text" exactly the confirmations whose
-//!    sentences' text changed since, and `check` fails exactly then (and for nothing else);
+//!    sentences' text changed since, or that took in a split-off sentence (named as new beside
+//!    it until a person confirms the link again), and `check` fails exactly then (and for
+//!    nothing else);
 //! 3. a sentence id that still exists names the same text unless that sentence was edited, and
 //!    an id that went away never comes back; link and ptr ids are never reused either;
 //! 4. every `<change>` of a person is `verified` and names one of the editors, every automatic
@@ -62,6 +66,9 @@ struct Conf {
     who: String,
     when: String,
     texts: BTreeMap<String, String>,
+    /// Sentences split off inside it since it was confirmed, which `align` took into the link
+    /// (reported as new beside it until a person confirms it again).
+    taken_in: BTreeSet<String>,
 }
 
 /// The walk's state: the work and what the model knows.
@@ -83,6 +90,8 @@ struct Walk {
     log: Vec<String>,
     /// Confirmed links `align` dropped (reported) because a split made them non-consecutive.
     split_drops: usize,
+    /// Sentences `align` took into a confirmed link because they were split off inside it.
+    split_takes: usize,
 }
 
 /// The sentences of a layer file: (id, raw content, text without markup).
@@ -229,6 +238,7 @@ impl Walk {
                     who: w.clone(),
                     when: when.clone(),
                     texts: t,
+                    taken_in: BTreeSet::new(),
                 },
             );
         }
@@ -547,6 +557,7 @@ fn after_align(w: &mut Walk, r: &Run) {
         w.split_drops += 1;
         w.conf.remove(&id);
     }
+    taken_in(w);
     for id in dropped {
         assert!(
             r.err.contains(&format!(" {id} ")),
@@ -555,6 +566,48 @@ fn after_align(w: &mut Walk, r: &Run) {
             w.ctx()
         );
         w.conf.remove(&id);
+    }
+}
+
+/// A confirmed link takes in a sentence only when it was split off inside it (`align`, after an
+/// `import --resplit`): a sentence new in this step (no id seen before), on a layer of the link,
+/// between two of its sentences; the confirmation stays the person's (who, when: invariant 1).
+/// The model follows, and remembers it as taken in, to be reported (invariant 2).
+fn taken_in(w: &mut Walk) {
+    let v = w.verified();
+    let texts = w.texts();
+    let order: BTreeMap<String, usize> = ["cs", "en"]
+        .iter()
+        .flat_map(|l| w.ids(l).into_iter().enumerate().map(|(i, s)| (s, i)))
+        .collect();
+    let layer = |s: &str| s.split('.').next().unwrap_or_default().to_owned();
+    for (id, c) in w.conf.iter_mut() {
+        let Some((now, _, _)) = v.get(id) else {
+            continue;
+        };
+        let extra: Vec<String> = now.difference(&c.sentences).cloned().collect();
+        for s in &extra {
+            let pos = |x: &String| order.get(x).copied();
+            let own: Vec<usize> = c
+                .sentences
+                .iter()
+                .filter(|x| layer(x) == layer(s))
+                .filter_map(pos)
+                .collect();
+            let inside =
+                pos(s).is_some_and(|p| own.iter().any(|&o| o < p) && own.iter().any(|&o| o > p));
+            assert!(
+                !w.seen.contains_key(s) && inside,
+                "{id} {:?} took in {s} (new: {}, inside: {inside})\n  {}",
+                c.sentences,
+                !w.seen.contains_key(s),
+                w.log[w.log.len().saturating_sub(12)..].join("\n  ")
+            );
+            c.sentences.insert(s.clone());
+            c.texts.insert(s.clone(), texts[s].clone());
+            c.taken_in.insert(s.clone());
+            w.split_takes += 1;
+        }
     }
 }
 
@@ -681,6 +734,7 @@ fn merge(w: &mut Walk) -> String {
             who: who.clone(),
             when: when.clone(),
             texts: t,
+            taken_in: BTreeSet::new(),
         };
         w.conf.insert(id.clone(), c);
     }
@@ -724,7 +778,8 @@ fn step(w: &mut Walk) -> String {
         }
         5 => {
             let l = ["cs", "en"][w.rng.below(2)];
-            reimport_align(w, l, true);
+            let r = reimport_align(w, l, true);
+            after_align(w, &r);
             format!("import --in-place --resplit {l}")
         }
         6 => align(w, false),
@@ -792,9 +847,22 @@ fn invariants(w: &mut Walk, n: usize) {
             c.who,
             "step {n}: {id} reported under another editor"
         );
+        // A sentence taken in since the confirmation is named as new beside it (whatever its
+        // text: it is not part of the text confirmed).
+        let beside: BTreeSet<&str> = x["new_beside"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|b| b["sentence"].as_str()).collect())
+            .unwrap_or_default();
+        for s in &c.taken_in {
+            assert!(
+                beside.contains(s.as_str()) && !changed.contains(s.as_str()),
+                "step {n}: {id}: {s} taken in, not reported as new beside it: {x}\n  {}",
+                w.ctx()
+            );
+        }
         // Its own sentences are named exactly when their text changed; any other named
         // sentence is text new beside it (split off, added), which the model does not track.
-        for s in &c.sentences {
+        for s in c.sentences.difference(&c.taken_in) {
             let edited = texts.get(s).is_some_and(|t| *t != c.texts[s]);
             assert_eq!(
                 changed.contains(s.as_str()),
@@ -805,7 +873,16 @@ fn invariants(w: &mut Walk, n: usize) {
         }
         listed.insert(id);
     }
-    let silent: Vec<_> = stale.difference(&listed).collect();
+    let taken: BTreeSet<String> = w
+        .conf
+        .iter()
+        .filter(|(_, c)| !c.taken_in.is_empty())
+        .map(|(id, _)| id.clone())
+        .collect();
+    let silent: Vec<_> = stale
+        .union(&taken)
+        .filter(|id| !listed.contains(*id))
+        .collect();
     assert!(
         silent.is_empty(),
         "step {n}: edited since confirmed, not reported: {silent:?}\n  {}",
@@ -998,6 +1075,7 @@ fn walk(seed: u64, steps: usize) {
         named: BTreeSet::new(),
         log: Vec::new(),
         split_drops: 0,
+        split_takes: 0,
     };
     invariants(&mut w, 0);
     for n in 1..=steps {
@@ -1015,9 +1093,11 @@ fn walk(seed: u64, steps: usize) {
     );
     common::assert_valid_tei(&w.d().join(ALIGNMENT));
     eprintln!(
-        "seed {seed}: {steps} steps, {} confirmations at the end, {} dropped by align after a split",
+        "seed {seed}: {steps} steps, {} confirmations at the end, {} dropped by align after a \
+         split, {} sentences split off inside one taken in",
         w.conf.len(),
-        w.split_drops
+        w.split_drops,
+        w.split_takes
     );
 }
 

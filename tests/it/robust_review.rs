@@ -278,3 +278,66 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// `run` holds the work's lock until its coverage and edition are written. Before, it let go
+/// right after `align` wrote the alignment, so a `link` landing before the edition was written
+/// left an edition made from an alignment that no longer existed, written after the one that
+/// replaced it. `run` is stopped at that point (`TEI_ALIGN_PAUSE`) while a `link` tries.
+#[test]
+fn run_holds_the_lock_until_its_edition_is_written() {
+    let dir = common::aligned_chain_letter();
+    let d = dir.path();
+    let file = d.join("alignments/letter/alignment.xml");
+    let gate = d.join("run-paused");
+    let child = tei_align(d)
+        .args(["run", "texts/letter", "--when", "2026-01-02"])
+        .env("TEI_ALIGN_PAUSE", format!("run-edition:{}", gate.display()))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let t0 = std::time::Instant::now();
+    while !gate.exists() {
+        assert!(t0.elapsed().as_secs() < 60, "run never reached its edition");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    // The alignment is written, the edition not yet: the work is still run's.
+    let written = std::fs::read(&file).unwrap();
+    let r = run_as(EVA, d, &["link", "texts/letter", "cs.s1", "en.s1"]);
+    assert!(!r.ok, "link ran while run held the work: {}", r.out);
+    assert!(
+        r.err.contains("being edited by") && r.err.contains("run"),
+        "{}",
+        r.err
+    );
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        written,
+        "link changed the file"
+    );
+    std::fs::remove_file(&gate).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The edition is that of the alignment on disk: `edition` makes the same files from it.
+    ok_as(EVA, d, &["edition", "texts/letter", "-o", "again"]);
+    let mut names: Vec<_> = std::fs::read_dir(d.join("editions/letter"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    assert!(!names.is_empty());
+    for name in names {
+        let ran = std::fs::read(d.join("editions/letter").join(&name)).unwrap();
+        let again = std::fs::read(d.join("again").join(&name)).unwrap();
+        assert!(
+            ran == again,
+            "{name:?} differs from the alignment's edition"
+        );
+    }
+    // Once run is done, the link goes through.
+    ok_as(EVA, d, &["link", "texts/letter", "cs.s1", "en.s1"]);
+}

@@ -632,6 +632,7 @@ fn build_edges(
             old: ours.edges.iter().find(|e| e.relation == rel.id),
             held_links: links,
             held_ptrs: ptrs,
+            restate: HashMap::new(),
             beads: Vec::new(),
             fill: true,
         };
