@@ -28,7 +28,8 @@
 //! links (none of which is partial) the length rule and the rule with vectors
 //! (`tei_align::align::partial`) flag, and how many of some gold 1-1 links with a clause dropped
 //! from one side they find. `-- partial` prints only that; `TEI_ALIGN_PARTIAL_SHARE` and
-//! `_SPREAD` replace the rule's `SEM_SHARE` and `SEM_SPREAD`.
+//! `_SPREAD` replace the rule's `SEM_SHARE` and `SEM_SPREAD`; `TEI_ALIGN_CALIB_PARTIAL=0` skips
+//! the partial links.
 //!
 //! `-- --refit` first fits the model again on the fit sets and their reversed translations
 //! (logistic regression per bead kind, with and without embeddings apart, `Model::fit`), prints
@@ -503,6 +504,9 @@ fn undump(path: &str) -> Result<(Vec<Row>, Vec<String>), String> {
             member: x[22],
             doc_noclue: x[23],
             margin: x[25],
+            agree: x[26],
+            agree_far: x[27],
+            doc_agree: x[28],
             semantic: is_emb.then_some(SemanticEvidence {
                 similarity: x[13],
                 rival: x[14],
@@ -1020,7 +1024,10 @@ fn main() {
     println!("fit sets: {}", FIT_SETS.join(", "));
     println!("held-out sets: {}", held_sets.join(", "));
     let from_dump = std::env::var("TEI_ALIGN_CALIB_FROM").is_ok();
-    if let Some(cached) = embedder().filter(|_| !from_dump) {
+    // `TEI_ALIGN_CALIB_PARTIAL=0` skips the partial links (their clause-dropped sentences are
+    // embedded afresh, which takes long on a loaded machine; a dump does not need them).
+    let partial = std::env::var("TEI_ALIGN_CALIB_PARTIAL").map_or(true, |v| v != "0");
+    if let Some(cached) = embedder().filter(|_| !from_dump && partial) {
         // The sets whose vectors are not in the cache are left out of this table.
         partials(&data, &sets, cached.as_ref(), common::e5().as_deref());
     }

@@ -13,7 +13,8 @@
 use super::{FIT_SETS, RIDGES, Row, UNRELATED_MAX, noise_floor, reliability, weighted};
 use std::collections::HashMap;
 use tei_align::align::confidence::{
-    BeadKind, Evidence, FEATURES, MOST_SURE, Model, Ridges, SHIPPED, SHIPPED_RIDGE,
+    BeadKind, Evidence, FEATURES, MOST_SURE, Model, NOT_WEIGHED, OtherPath, Ridges, SHIPPED,
+    SHIPPED_RIDGE, Span, set_agreement, spans,
 };
 
 /// The kinds of text of the fit half: a set with its siblings (the same language pair, or the
@@ -45,9 +46,50 @@ enum Cand {
     N2,
     N3,
     N4,
+    F1,
+    F2,
+    F3,
+    M1,
+    M2,
+    M3,
 }
 
-const CANDS: [Cand; 6] = [Cand::N0, Cand::N1, Cand::N1b, Cand::N2, Cand::N3, Cand::N4];
+/// Session 16's candidates (`TEI_ALIGN_NULL_RULE=16`).
+const CANDS_16: [Cand; 6] = [Cand::N0, Cand::N1, Cand::N1b, Cand::N2, Cand::N3, Cand::N4];
+
+/// Session 17's: agreement with a second alignment, the search's first pass (F) or, with e5,
+/// the model-free alignment of the same text (M); the default.
+const CANDS_17: [Cand; 7] = [
+    Cand::N0,
+    Cand::F1,
+    Cand::F2,
+    Cand::F3,
+    Cand::M1,
+    Cand::M2,
+    Cand::M3,
+];
+
+/// The candidates the rule judges for one table (M only with e5: a model-free alignment has
+/// no model-free alignment beside it; F only where the dump holds the first pass's agreement,
+/// `first`).
+fn candidates(embedded: bool, first: bool) -> Vec<Cand> {
+    let session16 = std::env::var("TEI_ALIGN_NULL_RULE").is_ok_and(|v| v == "16");
+    let all: &[Cand] = if session16 { &CANDS_16 } else { &CANDS_17 };
+    all.iter()
+        .copied()
+        .filter(|c| embedded || !matches!(c, Cand::M1 | Cand::M2 | Cand::M3))
+        .filter(|c| first || !matches!(c, Cand::F1 | Cand::F2 | Cand::F3))
+        .collect()
+}
+
+/// Which rows a candidate reads: its features are today's, N2's columns, or the agreement
+/// against the model-free alignment in the agreement columns.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Source {
+    Plain,
+    Aug,
+    Free,
+}
 
 impl Cand {
     fn label(self) -> &'static str {
@@ -58,7 +100,37 @@ impl Cand {
             Cand::N2 => "N2 + run's least margin, weaker neighbour",
             Cand::N3 => "N3 temperature by unusualness",
             Cand::N4 => "N4 shrinkage by unusualness",
+            Cand::F1 => "F1 + agree, agree_far (first pass)",
+            Cand::F2 => "F2 + doc_agree (first pass)",
+            Cand::F3 => "F3 + all three (first pass)",
+            Cand::M1 => "M1 + agree, agree_far (model-free)",
+            Cand::M2 => "M2 + doc_agree (model-free)",
+            Cand::M3 => "M3 + all three (model-free)",
         }
+    }
+
+    fn source(self) -> Source {
+        match self {
+            Cand::N2 => Source::Aug,
+            Cand::M1 | Cand::M2 | Cand::M3 => Source::Free,
+            _ => Source::Plain,
+        }
+    }
+
+    /// The columns each row leaves out: [`NOT_WEIGHED`], but for the agreement columns (26:
+    /// `agree`, 27: `agree_far`, 28: `doc_agree`) the candidate weighs in the null rows.
+    fn mask(self) -> [[&'static [usize]; 4]; 2] {
+        let mut m = NOT_WEIGHED;
+        let null = BeadKind::Null as usize;
+        let (free, e5): (&'static [usize], &'static [usize]) = match self {
+            Cand::F1 | Cand::M1 => (&[12, 28], &[28]),
+            Cand::F2 | Cand::M2 => (&[12, 26, 27], &[26, 27]),
+            Cand::F3 | Cand::M3 => (&[12], &[]),
+            _ => return m,
+        };
+        m[0][null] = free;
+        m[1][null] = e5;
+        m
     }
 }
 
@@ -159,6 +231,8 @@ struct Table<'a> {
     rows: Vec<&'a Row>,
     embedded: bool,
     neg_weight: f64,
+    /// The columns the rows leave out ([`Cand::mask`]).
+    mask: [[&'static [usize]; 4]; 2],
     /// N0's procedure on a list of training sets, memoised (N1, N3, N4 start from it).
     n0: HashMap<Vec<String>, (Model, f64)>,
 }
@@ -178,7 +252,12 @@ impl<'a> Table<'a> {
         let neg: Vec<&Row> = self.on(sets, true).into_iter().filter(keep).collect();
         let mut ridges: Ridges = SHIPPED_RIDGE;
         ridges[usize::from(self.embedded)][BeadKind::Null as usize] = ridge;
-        Model::fit(&weighted(&real, &neg, self.neg_weight), &SHIPPED, &ridges)
+        Model::fit_with(
+            &weighted(&real, &neg, self.neg_weight),
+            &SHIPPED,
+            &ridges,
+            &self.mask,
+        )
     }
 
     /// N0: the ridge by the pooled ECE of the training sets left out one at a time, among
@@ -223,7 +302,14 @@ impl<'a> Table<'a> {
             map: Map::Plain,
         };
         match cand {
-            Cand::N0 | Cand::N2 => plain,
+            Cand::N0
+            | Cand::N2
+            | Cand::F1
+            | Cand::F2
+            | Cand::F3
+            | Cand::M1
+            | Cand::M2
+            | Cand::M3 => plain,
             Cand::N1 | Cand::N1b => Fitted {
                 map: Map::Scale(self.text_temperature(sets, ridge, cand == Cand::N1b)),
                 ..plain
@@ -538,6 +624,7 @@ fn augment_path(path: &mut [Row]) {
 pub(crate) fn null_rows_rule(all: &[Row], neg_weight: f64) -> [Option<([f64; FEATURES], f64)>; 2] {
     let mut picks = [None, None];
     let aug_all = augmented(&all.iter().collect::<Vec<_>>());
+    let free_all = against_free(all);
     for embedded in [false, true] {
         let of = |r: &&Row| {
             r.evidence.kind == BeadKind::Null && r.evidence.semantic.is_some() == embedded
@@ -547,21 +634,28 @@ pub(crate) fn null_rows_rule(all: &[Row], neg_weight: f64) -> [Option<([f64; FEA
             continue;
         }
         let aug: Vec<&Row> = aug_all.iter().filter(of).collect();
+        let free: Vec<&Row> = free_all.iter().filter(of).collect();
+        let by = |c: Cand| -> &[&Row] {
+            match c.source() {
+                Source::Plain => &plain,
+                Source::Aug => &aug,
+                Source::Free => &free,
+            }
+        };
         let name = if embedded { "e5" } else { "model-free" };
         println!(
             "\nnull row ({name}), session 16's rule: each fit set predicted by the candidate fitted \
              without its kind of text; excess ECE (ECE − a calibrated model's mean ECE):\n"
         );
-        let results: Vec<Outcome> = CANDS
-            .iter()
-            .map(|&cand| {
-                judge(
-                    cand,
-                    if cand == Cand::N2 { &aug } else { &plain },
-                    embedded,
-                    neg_weight,
-                )
-            })
+        // A dump made before session 17 (its agreement columns appended as 0) has no first
+        // pass's agreement: `doc_agree` is 1 in an alignment without null beads, never 0 in all.
+        let first = plain.iter().any(|r| r.evidence.doc_agree > 0.0);
+        if !first {
+            println!("(no first pass's agreement in this dump: F not judged for {name})\n");
+        }
+        let results: Vec<Outcome> = candidates(embedded, first)
+            .into_iter()
+            .map(|cand| judge(cand, by(cand), embedded, neg_weight))
             .collect();
         let base = results[0].criterion;
         let adopted = |o: &Outcome| {
@@ -622,7 +716,7 @@ pub(crate) fn null_rows_rule(all: &[Row], neg_weight: f64) -> [Option<([f64; FEA
                  stays as keep_or_replace leaves it"
             ),
         }
-        held_out(&results, &plain, &aug, embedded);
+        held_out(&results, &by, embedded);
     }
     picks
 }
@@ -644,6 +738,7 @@ fn judge(cand: Cand, rows: &[&Row], embedded: bool, neg_weight: f64) -> Outcome 
         rows: rows.to_vec(),
         embedded,
         neg_weight,
+        mask: cand.mask(),
         n0: HashMap::new(),
     };
     let per_set: Vec<f64> = FIT_SETS
@@ -676,14 +771,14 @@ fn judge(cand: Cand, rows: &[&Row], embedded: bool, neg_weight: f64) -> Outcome 
 }
 
 /// The held-out sets' real null beads under every candidate fitted on all seven fit sets.
-fn held_out(results: &[Outcome], plain: &[&Row], aug: &[&Row], embedded: bool) {
+fn held_out<'r>(results: &[Outcome], by: &dyn Fn(Cand) -> &'r [&'r Row], embedded: bool) {
     let held = |rows: &[&Row]| -> Vec<Row> {
         rows.iter()
             .filter(|r| !r.reversed && !FIT_SETS.contains(&r.set.as_str()))
             .map(|r| (*r).clone())
             .collect()
     };
-    let (hp, ha) = (held(plain), held(aug));
+    let hp = held(by(Cand::N0));
     let mut sets: Vec<&str> = hp.iter().map(|r| r.set.as_str()).collect();
     sets.sort_unstable();
     sets.dedup();
@@ -695,7 +790,12 @@ fn held_out(results: &[Outcome], plain: &[&Row], aug: &[&Row], embedded: bool) {
     println!("| --- | --- |{}", " --- |".repeat(sets.len()));
     for o in results {
         let (cand, f) = (o.cand, &o.fitted);
-        let rows = if cand == Cand::N2 { &ha } else { &hp };
+        let mine = held(by(cand));
+        let rows = if cand.source() == Source::Plain {
+            &hp
+        } else {
+            &mine
+        };
         let pairs = |s: Option<&str>| -> Vec<(f64, bool)> {
             rows.iter()
                 .filter(|r| s.is_none_or(|s| r.set == s))
@@ -722,4 +822,72 @@ fn held_out(results: &[Outcome], plain: &[&Row], aug: &[&Row], embedded: bool) {
             cells.join(" | ")
         );
     }
+}
+
+/// The bead of a row's `at` (`doc#k\t[1,2]:[3]`) as its source and target sentences.
+fn bead_of(at: &str) -> Option<(Vec<usize>, Vec<usize>)> {
+    let bead = at.split('\t').nth(1)?;
+    let (a, b) = bead.split_once(':')?;
+    let list = |x: &str| -> Option<Vec<usize>> {
+        let inner = x.strip_prefix('[')?.strip_suffix(']')?;
+        inner
+            .split(',')
+            .filter(|v| !v.is_empty())
+            .map(|v| v.parse().ok())
+            .collect()
+    };
+    Some((list(a)?, list(b)?))
+}
+
+/// A copy of `rows` in which every e5 bead's agreement columns (`agree`, `agree_far`,
+/// `doc_agree`) are measured against the model-free alignment of the same text (the same set,
+/// document or damaged copy, reversed or not) instead of the search's first pass: M's features.
+fn against_free(rows: &[Row]) -> Vec<Row> {
+    let key = |r: &Row| {
+        (
+            r.set.clone(),
+            r.reversed,
+            r.at.split('\t').next().unwrap_or("").to_owned(),
+        )
+    };
+    let mut free: HashMap<(String, bool, String), Vec<(Vec<usize>, Vec<usize>)>> = HashMap::new();
+    for r in rows.iter().filter(|r| r.evidence.semantic.is_none()) {
+        if let Some(b) = bead_of(&r.at) {
+            free.entry(key(r)).or_default().push(b);
+        }
+    }
+    let mut out: Vec<Row> = rows.to_vec();
+    let mut start = 0;
+    while start < out.len() {
+        let k0 = (key(&out[start]), out[start].evidence.semantic.is_some());
+        let mut end = start;
+        while end < out.len() && (key(&out[end]), out[end].evidence.semantic.is_some()) == k0 {
+            end += 1;
+        }
+        if k0.1 {
+            let this: Vec<(Vec<usize>, Vec<usize>)> = out[start..end]
+                .iter()
+                .filter_map(|r| bead_of(&r.at))
+                .collect();
+            match free.get(&k0.0) {
+                Some(other) if this.len() == end - start => {
+                    let sp = |b: &[(Vec<usize>, Vec<usize>)]| -> Vec<Span> {
+                        spans(b.iter().map(|(s, t)| (s.as_slice(), t.as_slice())))
+                    };
+                    let (mine, theirs) = (sp(&this), sp(other));
+                    let n = mine.iter().chain(&theirs).map(|x| x.1).max().unwrap_or(0);
+                    let m = mine.iter().chain(&theirs).map(|x| x.3).max().unwrap_or(0);
+                    let mut ev: Vec<Evidence> =
+                        out[start..end].iter().map(|r| r.evidence).collect();
+                    set_agreement(&mut ev, mine, &OtherPath::of(theirs, n, m));
+                    for (r, e) in out[start..end].iter_mut().zip(ev) {
+                        r.evidence = e;
+                    }
+                }
+                _ => println!("{:?}: no model-free alignment beside the e5 one", k0.0),
+            }
+        }
+        start = end;
+    }
+    out
 }

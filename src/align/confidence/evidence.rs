@@ -99,6 +99,9 @@ pub(crate) fn evidence(
                 member: lexical_member(b, &sim),
                 doc_noclue: 0.0,
                 margin: 0.0,
+                agree: 0.0,
+                agree_far: 0.0,
+                doc_agree: 0.0,
                 semantic: sem.map(|s| semantic_evidence(path, k, s)),
             }
         })
