@@ -818,7 +818,7 @@ fn refit(rows: &[Row], neg_weight: f64) -> Model {
     );
     keep_or_replace(rows, &mut m, &mut ridges);
     // Session 16's rule for the null rows: a candidate it adopts replaces the row left by
-    // `keep_or_replace` (only N1, a temperature folded into the row, can be shipped as a row).
+    // `keep_or_replace` (N1, a temperature folded into the row, or M, columns of `Evidence`).
     let picks = null_rule::null_rows_rule(rows, neg_weight);
     for (t, pick) in picks.into_iter().enumerate() {
         if let Some((row, ridge)) = pick {

@@ -70,15 +70,16 @@ const CANDS_17: [Cand; 7] = [
 ];
 
 /// The candidates the rule judges for one table (M only with e5: a model-free alignment has
-/// no model-free alignment beside it; F only where the dump holds the first pass's agreement,
-/// `first`).
+/// no model-free alignment beside it; F only for the model-free table of a dump that holds the
+/// first pass's agreement, `first`: made on session 17's commit 8e57f14, which computed it; the
+/// aligner with vectors now holds M's in those columns).
 fn candidates(embedded: bool, first: bool) -> Vec<Cand> {
     let session16 = std::env::var("TEI_ALIGN_NULL_RULE").is_ok_and(|v| v == "16");
     let all: &[Cand] = if session16 { &CANDS_16 } else { &CANDS_17 };
     all.iter()
         .copied()
         .filter(|c| embedded || !matches!(c, Cand::M1 | Cand::M2 | Cand::M3))
-        .filter(|c| first || !matches!(c, Cand::F1 | Cand::F2 | Cand::F3))
+        .filter(|c| first && !embedded || !matches!(c, Cand::F1 | Cand::F2 | Cand::F3))
         .collect()
 }
 
@@ -619,8 +620,9 @@ fn augment_path(path: &mut [Row]) {
 }
 
 /// The rule (see the module documentation), for the null row of each table, then the held-out
-/// figures of every candidate (which do not change the decision). Returns, per table, N1's
-/// row when N1 is the pick (the only candidate a row can hold), for the caller to ship.
+/// figures of every candidate (which do not change the decision). Returns, per table, the
+/// pick's row when a row can hold it (N1's folded temperature, M's columns), for the caller to
+/// ship.
 pub(crate) fn null_rows_rule(all: &[Row], neg_weight: f64) -> [Option<([f64; FEATURES], f64)>; 2] {
     let mut picks = [None, None];
     let aug_all = augmented(&all.iter().collect::<Vec<_>>());
@@ -647,8 +649,8 @@ pub(crate) fn null_rows_rule(all: &[Row], neg_weight: f64) -> [Option<([f64; FEA
             "\nnull row ({name}), session 16's rule: each fit set predicted by the candidate fitted \
              without its kind of text; excess ECE (ECE − a calibrated model's mean ECE):\n"
         );
-        // A dump made before session 17 (its agreement columns appended as 0) has no first
-        // pass's agreement: `doc_agree` is 1 in an alignment without null beads, never 0 in all.
+        // A dump without the first pass's agreement (the aligner computes none model-free since
+        // session 17) has 0 in every `doc_agree` (1 in an alignment without null beads).
         let first = plain.iter().any(|r| r.evidence.doc_agree > 0.0);
         if !first {
             println!("(no first pass's agreement in this dump: F not judged for {name})\n");
@@ -699,16 +701,22 @@ pub(crate) fn null_rows_rule(all: &[Row], neg_weight: f64) -> [Option<([f64; FEA
                     o.cand.label(),
                     o.criterion
                 );
-                if let Map::Scale(a) = o.fitted.map {
-                    let table = if embedded {
-                        o.fitted.model.embedded
-                    } else {
-                        o.fitted.model.free
-                    };
-                    let row = table[BeadKind::Null as usize];
-                    picks[usize::from(embedded)] = Some((row.map(|w| w * a), o.fitted.ridge));
+                let table = if embedded {
+                    o.fitted.model.embedded
                 } else {
-                    println!("  (needs code in the library before it can ship)");
+                    o.fitted.model.free
+                };
+                let row = table[BeadKind::Null as usize];
+                // A row ships when its features are in `Evidence` (M's, since session 17) and
+                // its map folds into it (N1's temperature).
+                match (o.cand, o.fitted.map) {
+                    (Cand::N1 | Cand::N1b, Map::Scale(a)) => {
+                        picks[usize::from(embedded)] = Some((row.map(|w| w * a), o.fitted.ridge));
+                    }
+                    (Cand::M1 | Cand::M2 | Cand::M3, Map::Plain) => {
+                        picks[usize::from(embedded)] = Some((row, o.fitted.ridge));
+                    }
+                    _ => println!("  (needs code in the library before it can ship)"),
                 }
             }
             None => println!(

@@ -140,8 +140,7 @@ pub(super) fn align_infos(
         SECOND_PASS_BAND_FREE
     };
     let band = Band::around(&first, 1, half, n, m);
-    // The first path, as each sentence's partner, for the null beads' agreement features.
-    let first = confidence::OtherPath::of(first.iter().map(|b| (b.s0, b.s1, b.t0, b.t1)), n, m);
+    drop(first);
     let (mut path, mut nulls) = search::dp_pieces(&level, &params, band, 3, progress);
     drop(timer);
     if let Some(run) = weights.ratio_again {
@@ -176,8 +175,6 @@ pub(super) fn align_infos(
     let mut evidence =
         confidence::evidence(&path, &feats, &length_dev(&level, &params), sem.as_ref());
     confidence::set_margins(&mut evidence, &margins);
-    let spans = path.iter().map(|b| (b.s0, b.s1, b.t0, b.t1));
-    confidence::set_agreement(&mut evidence, spans, &first);
     Ok((path, evidence))
 }
 

@@ -88,6 +88,12 @@ pub fn align_with_evidence(
         Some(e) => Some(embed_all(e.as_ref(), src, tgt)?),
         None => None,
     };
+    // With vectors, the model-free alignment of the same text: where it agrees about a null
+    // bead is evidence the confidence model weighs (`confidence::set_agreement`).
+    let second = match &vectors {
+        Some(_) => Some(model_free(src, tgt, opts)?),
+        None => None,
+    };
     let sem_params = opts.semantic;
     // The weight of the semantic evidence decides the defaults of the null costs (model-free
     // runs of nulls have their own); `align_infos` sets it again per piece.
@@ -154,9 +160,12 @@ pub fn align_with_evidence(
         pb.finish_and_clear();
     }
     if opts.fixed.is_empty()
-        && let Some(only) = aligned.pop()
+        && let Some(mut only) = aligned.pop()
     {
         // One piece: no need to copy a million beads.
+        if let Some(other) = &second {
+            agree_with(&mut only, other, &[]);
+        }
         return Ok(only);
     }
     let (mut out, is_fixed) = interleave(aligned, &opts.fixed, src.len().max(tgt.len()));
@@ -166,7 +175,50 @@ pub fn align_with_evidence(
         // it look).
         g.rescore(&mut out, &is_fixed);
     }
+    if let Some(other) = &second {
+        agree_with(&mut out, other, &is_fixed);
+    }
     Ok(out)
+}
+
+/// The model-free alignment of the same texts (the same fixed beads and blocks), as each
+/// sentence's partner: the second alignment a null bead of an alignment with vectors is judged
+/// against. Costs one model-free alignment, little beside the embedding.
+fn model_free(
+    src: &[&str],
+    tgt: &[&str],
+    opts: &AlignOptions,
+) -> Result<confidence::OtherPath, AlignError> {
+    let free = AlignOptions {
+        embedder: None,
+        progress: false,
+        ..opts.clone()
+    };
+    let beads = align_with_evidence(src, tgt, &free)?;
+    let spans = confidence::spans(
+        beads
+            .iter()
+            .map(|(b, _)| (b.src.as_slice(), b.tgt.as_slice())),
+    );
+    Ok(confidence::OtherPath::of(spans, src.len(), tgt.len()))
+}
+
+/// Sets the agreement of every null bead with `other` and judges the null beads not fixed by
+/// a person again (`fixed`: per bead, empty when none is).
+fn agree_with(beads: &mut [(Bead, Evidence)], other: &confidence::OtherPath, fixed: &[bool]) {
+    let spans = confidence::spans(
+        beads
+            .iter()
+            .map(|(b, _)| (b.src.as_slice(), b.tgt.as_slice())),
+    );
+    let mut evidence: Vec<Evidence> = beads.iter().map(|(_, e)| *e).collect();
+    confidence::set_agreement(&mut evidence, spans, other);
+    for (k, ((b, e), new)) in beads.iter_mut().zip(evidence).enumerate() {
+        *e = new;
+        if e.kind == confidence::BeadKind::Null && !fixed.get(k).copied().unwrap_or(false) {
+            b.confidence = confidence::SHIPPED.predict(e);
+        }
+    }
 }
 
 /// The bar shown while one long text is aligned (`None` when not `shown`).

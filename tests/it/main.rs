@@ -2,6 +2,7 @@
 //! Each module is one former test file; `common` and `builder` are their shared support.
 
 mod align;
+mod align_agree;
 mod align_cli;
 mod align_derived_break;
 mod align_gaps_break;

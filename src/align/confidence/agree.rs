@@ -2,7 +2,9 @@
 //! it leave the bead's sentence unpaired too, and where it pairs it, how far from where the bead
 //! stands (`docs/aligner.md`, Calibration, session 17). A null bead's level depends on the text
 //! in ways the bead's own evidence does not predict; two alignments that disagree about a
-//! sentence are something a text tells about itself.
+//! sentence are something a text tells about itself. An alignment made with sentence vectors is
+//! judged against the model-free alignment of the same text (`align::model_free`); the search's
+//! own first pass, tried for model-free alignments, did not pass the calibration bench's rule.
 
 use super::{BeadKind, Evidence};
 
