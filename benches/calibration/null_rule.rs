@@ -71,7 +71,7 @@ const CANDS_17: [Cand; 7] = [
 
 /// The candidates the rule judges for one table (M only with e5: a model-free alignment has
 /// no model-free alignment beside it; F only for the model-free table of a dump that holds the
-/// first pass's agreement, `first`: made on session 17's commit 8e57f14, which computed it; the
+/// first pass's agreement, `first`: made on session 17's commit 9fb69d9, which computed it; the
 /// aligner with vectors now holds M's in those columns).
 fn candidates(embedded: bool, first: bool) -> Vec<Cand> {
     let session16 = std::env::var("TEI_ALIGN_NULL_RULE").is_ok_and(|v| v == "16");
@@ -832,6 +832,9 @@ fn held_out<'r>(results: &[Outcome], by: &dyn Fn(Cand) -> &'r [&'r Row], embedde
     }
 }
 
+/// An alignment's beads as their source and target sentences.
+type Beads = Vec<(Vec<usize>, Vec<usize>)>;
+
 /// The bead of a row's `at` (`doc#k\t[1,2]:[3]`) as its source and target sentences.
 fn bead_of(at: &str) -> Option<(Vec<usize>, Vec<usize>)> {
     let bead = at.split('\t').nth(1)?;
@@ -858,7 +861,7 @@ fn against_free(rows: &[Row]) -> Vec<Row> {
             r.at.split('\t').next().unwrap_or("").to_owned(),
         )
     };
-    let mut free: HashMap<(String, bool, String), Vec<(Vec<usize>, Vec<usize>)>> = HashMap::new();
+    let mut free: HashMap<(String, bool, String), Beads> = HashMap::new();
     for r in rows.iter().filter(|r| r.evidence.semantic.is_none()) {
         if let Some(b) = bead_of(&r.at) {
             free.entry(key(r)).or_default().push(b);
@@ -873,13 +876,13 @@ fn against_free(rows: &[Row]) -> Vec<Row> {
             end += 1;
         }
         if k0.1 {
-            let this: Vec<(Vec<usize>, Vec<usize>)> = out[start..end]
+            let this: Beads = out[start..end]
                 .iter()
                 .filter_map(|r| bead_of(&r.at))
                 .collect();
             match free.get(&k0.0) {
                 Some(other) if this.len() == end - start => {
-                    let sp = |b: &[(Vec<usize>, Vec<usize>)]| -> Vec<Span> {
+                    let sp = |b: &Beads| -> Vec<Span> {
                         spans(b.iter().map(|(s, t)| (s.as_slice(), t.as_slice())))
                     };
                     let (mine, theirs) = (sp(&this), sp(other));

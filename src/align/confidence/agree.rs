@@ -53,13 +53,8 @@ impl OtherPath {
             Some(&p) if p == UNPAIRED => (1.0, 0.0),
             Some(&(a, b)) => {
                 let (a, b) = (a as usize, b as usize);
-                let gap = if at < a {
-                    a - at
-                } else if at > b {
-                    at - b
-                } else {
-                    0
-                };
+                // 0 where the bead's place touches the partner block.
+                let gap = if at < a { a - at } else { at.saturating_sub(b) };
                 (0.0, (gap as f32).ln_1p())
             }
         }
