@@ -71,7 +71,7 @@ const CANDS_17: [Cand; 7] = [
 
 /// The candidates the rule judges for one table (M only with e5: a model-free alignment has
 /// no model-free alignment beside it; F only for the model-free table of a dump that holds the
-/// first pass's agreement, `first`: made on session 17's commit 452570d, which computed it; the
+/// first pass's agreement, `first`: made on session 17's commit e0ba8db, which computed it; the
 /// aligner with vectors now holds M's in those columns).
 fn candidates(embedded: bool, first: bool) -> Vec<Cand> {
     let session16 = std::env::var("TEI_ALIGN_NULL_RULE").is_ok_and(|v| v == "16");
