@@ -395,7 +395,14 @@ fn restate_repeats(
     for (k, status, cert) in changed {
         // A link the file repeats and a later bead replaced is not held: nothing to restate.
         if let Some(l) = links.get(k).and_then(Option::as_ref) {
-            restate.insert(l.id.clone(), Restate { status, cert });
+            restate.insert(
+                l.id.clone(),
+                Restate {
+                    status,
+                    cert,
+                    anew: false,
+                },
+            );
         }
     }
 }

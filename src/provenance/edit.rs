@@ -71,6 +71,10 @@ pub(crate) struct Restate {
     pub status: Option<LinkStatus>,
     /// Its new certainty (`None`: as it is).
     pub cert: Option<f64>,
+    /// A confirmation made now (`link`): its text is the text of now, even when the same person
+    /// confirmed the item in the same second before. Otherwise (an import repeating a
+    /// confirmation) the text recorded with the confirmation it repeats is kept.
+    pub anew: bool,
 }
 
 /// What an operation makes of one edge.
@@ -243,7 +247,7 @@ pub(crate) fn build_edge(mut edit: EdgeEdit<'_>, ids: &mut IdAlloc) -> EdgeBuilt
     let mut written: HashSet<String> = HashSet::new();
     let mut links: Vec<Pending<Link>> = Vec::new();
     let mut ptrs: Vec<Pending<Unaligned>> = Vec::new();
-    let to_settle = restate_held(&mut edit);
+    let (to_settle, anew) = restate_held(&mut edit);
     for l in std::mem::take(&mut edit.held_links) {
         let (s, d) = (
             Positions::span(&pos.src, &l.source),
@@ -330,6 +334,19 @@ pub(crate) fn build_edge(mut edit: EdgeEdit<'_>, ids: &mut IdAlloc) -> EdgeBuilt
         edit.old,
         (edit.source, edit.derived),
     );
+    // A confirmation made now is on the text of now: no old item to carry a text from, so
+    // the same person confirming again within one second still records what they read.
+    super::digest::settle(
+        links
+            .iter_mut()
+            .filter(|p| anew.contains(&p.item.id))
+            .map(|p| &mut p.item),
+        ptrs.iter_mut()
+            .filter(|p| anew.contains(&p.item.id))
+            .map(|p| &mut p.item),
+        None,
+        (edit.source, edit.derived),
+    );
     give_ids(&edit, &mut links, &mut ptrs, &mut written, ids);
     EdgeBuilt {
         edge: EdgeAlignment {
@@ -344,7 +361,7 @@ pub(crate) fn build_edge(mut edit: EdgeEdit<'_>, ids: &mut IdAlloc) -> EdgeBuilt
 /// Apply [`EdgeEdit::restate`] to the held items. Returns the ids of those given a new status,
 /// whose digest (for a confirmation) is then settled as a new bead's: a certainty alone leaves
 /// the status as it is, digest or its absence included.
-fn restate_held(edit: &mut EdgeEdit<'_>) -> HashSet<String> {
+fn restate_held(edit: &mut EdgeEdit<'_>) -> (HashSet<String>, HashSet<String>) {
     let restate = std::mem::take(&mut edit.restate);
     let links = edit
         .held_links
@@ -354,13 +371,16 @@ fn restate_held(edit: &mut EdgeEdit<'_>) -> HashSet<String> {
         .held_ptrs
         .iter_mut()
         .map(|u| (&u.id, &mut u.status, &mut u.cert));
-    let mut settle = HashSet::new();
+    let (mut settle, mut anew) = (HashSet::new(), HashSet::new());
     for (id, status, cert) in links.chain(ptrs) {
         if restated(&restate, id, (status, cert)) {
-            settle.insert(id.clone());
+            match restate.get(id.as_str()) {
+                Some(r) if r.anew => anew.insert(id.clone()),
+                _ => settle.insert(id.clone()),
+            };
         }
     }
-    settle
+    (settle, anew)
 }
 
 /// Apply the restatement of item `id`, if any, to its status and certainty; true when it gave
@@ -733,6 +753,7 @@ mod tests {
                 let r = Restate {
                     status: Some(status.clone()),
                     cert: Some(1.0),
+                    anew: true,
                 };
                 ((*id).to_owned(), r)
             })
@@ -796,8 +817,28 @@ mod tests {
         assert_eq!(text.digest, super::super::digest::digest_of(texts));
         assert_ne!(Some(text), eva.confirmed_text());
         assert_eq!(text.newest, ["cs.s5", "en.s7"]);
-        // eva repeating her own confirmation (same second) keeps the text she confirmed.
+        // eva confirming again by hand in the same second records the text she reads now
+        // (en.s3 edited), not the one she confirmed a moment before ...
         let (built, _) = confirm(&w, &al, &["a.cs-en.2"], ("eva", "2026-01-01"));
+        let again = built.edge.links[1].status.confirmed_text();
+        assert_eq!(again.map(|t| &t.digest), Some(&text.digest));
+        assert_ne!(again, eva.confirmed_text());
+        // ... while an import repeating her confirmation (same person, same time) keeps the
+        // text recorded with it.
+        let mut e = edit(&w, &al, vec![], 4);
+        e.held_ptrs = al.edges[1].unaligned.clone();
+        e.fill = false;
+        let repeat = Restate {
+            status: Some(LinkStatus::Verified {
+                who: "eva".into(),
+                when: "2026-01-01".into(),
+                digest: None,
+            }),
+            cert: Some(1.0),
+            anew: false,
+        };
+        e.restate = HashMap::from([("a.cs-en.2".to_owned(), repeat)]);
+        let built = build_edge(e, &mut IdAlloc::new(&al));
         assert_eq!(built.edge.links[1].status, eva);
         // A certainty alone (an import repeating the link with a score) leaves the status,
         // digest included, as it was.
@@ -806,6 +847,7 @@ mod tests {
         let r = Restate {
             status: None,
             cert: Some(0.5),
+            anew: false,
         };
         e.restate = HashMap::from([("a.cs-en.2".to_owned(), r)]);
         let built = build_edge(e, &mut IdAlloc::new(&al));

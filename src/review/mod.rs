@@ -240,6 +240,7 @@ impl<'f> Step<'f> {
         let r = Restate {
             status: Some(status),
             cert: Some(1.0),
+            anew: true,
         };
         Step {
             drop: (&|_| false, &|_| false),
