@@ -54,6 +54,21 @@ fn is_verified(s: &LinkStatus) -> bool {
     matches!(s, LinkStatus::Verified { .. })
 }
 
+/// The same person's confirmation at the same time (the digest aside: a file does not carry it).
+pub(crate) fn same_confirmation(a: &LinkStatus, b: &LinkStatus) -> bool {
+    match (a, b) {
+        (
+            LinkStatus::Verified {
+                who: w1, when: t1, ..
+            },
+            LinkStatus::Verified {
+                who: w2, when: t2, ..
+            },
+        ) => w1 == w2 && t1 == t2,
+        _ => false,
+    }
+}
+
 /// A bead of the file on sentence ids in document order, with its positions.
 struct FileBead<'b> {
     bead: &'b ImportedBead,
@@ -383,7 +398,12 @@ fn repeated_link(
         .status
         .clone()
         .filter(|s| is_verified(s) || !is_verified(old_status));
-    (k, status, f.bead.cert)
+    // A confirmation made now is certain, as `link` records one (see `new_bead`).
+    let cert = match &status {
+        Some(s) if is_verified(s) && !same_confirmation(s, old_status) => Some(1.0),
+        _ => f.bead.cert,
+    };
+    (k, status, cert)
 }
 
 /// The changes of [`repeated_link`] to the links still held, for the edge core to make.
@@ -472,6 +492,14 @@ fn new_bead(old: &OldItems<'_>, f: &FileBead<'_>, (source, derived): (&Layer, &L
         .unwrap_or(LinkStatus::Automatic);
     let old_cert = same_link.map(|l| l.cert).or(old_ptr.map(|u| u.cert));
     let fallback = if is_verified(&status) { 1.0 } else { 0.5 };
+    // A confirmation the file brings to an item of the edge (not the one the item had) is
+    // certain, as `link` records one: the certainty beside it in the file is the aligner's
+    // score of the bead before a person looked at it. A bead new to the edge keeps the file's
+    // certainty, if it gives one (else 1 when confirmed).
+    let confirmed_now = match (&status, old_status) {
+        (LinkStatus::Verified { .. }, Some(old)) => !same_confirmation(&status, old),
+        _ => false,
+    };
     // The mirror for a 1-0 bead: a gap of the derived witness is known from the old alignment.
     let kind = old_ptr.map(|u| match (src.is_empty(), u.kind) {
         (true, UnalignedKind::SourceGap) => UnalignedKind::SourceGap,
@@ -494,7 +522,11 @@ fn new_bead(old: &OldItems<'_>, f: &FileBead<'_>, (source, derived): (&Layer, &L
     NewBead {
         src,
         tgt,
-        cert: b.cert.or(old_cert).unwrap_or(fallback),
+        cert: if confirmed_now {
+            1.0
+        } else {
+            b.cert.or(old_cert).unwrap_or(fallback)
+        },
         status,
         partial,
         id: b.id.clone(),

@@ -474,19 +474,21 @@ pub(crate) fn claim_edited(
         };
         items.insert(&u.id, (members, &u.status, u.cert));
     }
-    let same_confirmation = |a: &LinkStatus, b: &LinkStatus| match (a, b) {
-        (
-            LinkStatus::Verified {
-                who: w1, when: t1, ..
-            },
-            LinkStatus::Verified {
-                who: w2, when: t2, ..
-            },
-        ) => w1 == w2 && t1 == t2,
-        _ => false,
-    };
+    let same_confirmation = merge::same_confirmation;
+    let known: HashSet<&Members> = items.values().map(|(m, _, _)| m).collect();
     for b in &mut file.beads {
         let Some((members, status, cert)) = b.id.as_deref().and_then(|i| items.get(i)) else {
+            // A new bead without an id (a row typed into a spreadsheet): whatever its status
+            // and certainty cells say, nobody but the importing editor stands behind it.
+            let new = !known.contains(&(sorted(b.source.clone()), sorted(b.derived.clone())));
+            if b.id.is_none() && new && matches!(b.status, Some(LinkStatus::Verified { .. })) {
+                b.status = Some(LinkStatus::Verified {
+                    who: who.to_owned(),
+                    when: now.to_owned(),
+                    digest: None,
+                });
+                b.cert = None;
+            }
             continue;
         };
         if *members == (sorted(b.source.clone()), sorted(b.derived.clone())) {

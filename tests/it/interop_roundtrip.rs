@@ -278,12 +278,14 @@ fn links_merged_and_confirmed_in_intertext_are_the_editors_and_the_rest_keeps_it
     let al = read_alignment(&ap).unwrap();
     let merged = link_of(&al, &["cs.s7", "cs.s8"], &["en.s7", "en.s8"]);
     assert_eq!(who(&merged.status), Some("eva"), "{merged:?}");
-    // Confirmed by InterText's rule, same link: id and certainty kept, now Eva's.
+    // Confirmed by InterText's rule, same link: id kept, now Eva's, certain as a confirmation
+    // made with `link` is (not the aligner's score it had).
     let (b1, a1) = (
         link_of(&before, &["cs.s1"], &["en.s1"]),
         link_of(&al, &["cs.s1"], &["en.s1"]),
     );
-    assert_eq!((a1.id.as_str(), a1.cert), (b1.id.as_str(), b1.cert));
+    assert_eq!(a1.id, b1.id);
+    assert!(b1.cert < 1.0 && a1.cert == 1.0, "{b1:?} {a1:?}");
     assert_eq!(who(&a1.status), Some("eva"));
     // Below the edit: untouched.
     for n in 9..=15 {
@@ -639,4 +641,59 @@ fn a_translation_corrected_with_translate_toolkit_is_said_not_dropped() {
         "{}",
         r.err
     );
+}
+
+#[test]
+fn a_link_confirmed_in_intertext_has_the_certainty_link_gives() {
+    let (dir, ap) = reviewed_letter();
+    let d = dir.path();
+    let before = read_alignment(&ap).unwrap();
+    let old = link_of(&before, &["cs.s6"], &["en.s6"]);
+    assert!(old.cert < 1.0 && who(&old.status).is_none(), "{old:?}");
+    // Eva confirms the link of cs.s6 (position 5) and nothing else.
+    let r = intertext_session(d, |it| it.toggle(5));
+    assert!(r.ok, "{}{}", r.out, r.err);
+    let al = read_alignment(&ap).unwrap();
+    let l6 = link_of(&al, &["cs.s6"], &["en.s6"]);
+    assert_eq!(who(&l6.status), Some("eva"), "{l6:?}");
+    // As `link` records a confirmation: certain, not the aligner's score it had.
+    ok_in(d, &["link", WORK, "cs.s9", "en.s9", "--by", "eva"]);
+    let al = read_alignment(&ap).unwrap();
+    let by_link = link_of(&al, &["cs.s9"], &["en.s9"]);
+    assert_eq!(l6.cert, by_link.cert, "{l6:?} {by_link:?}");
+    assert_ne!(l6.cert, old.cert);
+}
+
+#[test]
+fn a_row_typed_without_an_id_is_the_importing_editors_whatever_its_cells_say() {
+    let (dir, ap) = reviewed_letter();
+    let d = dir.path();
+    ok_in(
+        d,
+        &[
+            "export", WORK, "--format", "tsv", "--edge", "cs-en", "-o", "w.tsv",
+        ],
+    );
+    let tsv = std::fs::read_to_string(d.join("w.tsv")).unwrap();
+    // Eva deletes the rows of cs.s7 and cs.s8 and types one row for both, without an id,
+    // claiming that Jan confirmed it long ago with certainty 0.42.
+    let mut lines: Vec<String> = tsv
+        .lines()
+        .filter(|l| !l.starts_with("a.cs-en.7\t") && !l.starts_with("a.cs-en.8\t"))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(lines.len() + 2, tsv.lines().count(), "rows not found");
+    lines
+        .push("\tcs.s7 cs.s8\ten.s7 en.s8\t0.42\tman:jnovak:2001-01-01T00:00:00Z\t\t\t".to_owned());
+    std::fs::write(d.join("w.tsv"), lines.join("\n") + "\n").unwrap();
+    let r = import(d, "w.tsv", "tsv");
+    assert!(r.ok, "{}{}", r.out, r.err);
+    let al = read_alignment(&ap).unwrap();
+    let typed = link_of(&al, &["cs.s7", "cs.s8"], &["en.s7", "en.s8"]);
+    assert_eq!(who(&typed.status), Some("eva"), "{typed:?}");
+    let LinkStatus::Verified { when, .. } = &typed.status else {
+        unreachable!()
+    };
+    assert!(!when.starts_with("2001"), "{typed:?}");
+    assert_ne!(typed.cert, 0.42, "{typed:?}");
 }
