@@ -401,6 +401,9 @@ fn repeated_link(
     // A confirmation made now is certain, as `link` records one (see `new_bead`).
     let cert = match &status {
         Some(s) if is_verified(s) && !same_confirmation(s, old_status) => Some(1.0),
+        // A confirmed link keeps the certainty its confirmation gave it: a score beside it in
+        // the file (an export from before the confirmation) is the aligner's, not the person's.
+        _ if is_verified(old_status) => None,
         _ => f.bead.cert,
     };
     (k, status, cert)
