@@ -161,13 +161,7 @@ pub(crate) fn newest_seen<'w>(
     now: &HashMap<&'w str, String>,
 ) -> HashMap<&'w str, String> {
     let mut out = now.clone();
-    let mut by_layer: Vec<(usize, Vec<usize>)> = Vec::new();
-    for p in ids.iter().filter_map(|id| idx.get(id)) {
-        match by_layer.iter_mut().find(|(l, _)| *l == p.layer) {
-            Some((_, at)) => at.push(p.index),
-            None => by_layer.push((p.layer, vec![p.index])),
-        }
-    }
+    let by_layer = positions_by_layer(idx, ids);
     let layers = &idx.work().layers;
     for (l, at) in by_layer {
         let layer = &layers[l];
@@ -542,13 +536,7 @@ fn beside_item(
     newest: &[String],
     placed: &HashSet<&str>,
 ) -> Vec<NewBeside> {
-    let mut by_layer: Vec<(usize, Vec<usize>)> = Vec::new();
-    for p in ids.iter().filter_map(|id| idx.get(id)) {
-        match by_layer.iter_mut().find(|(l, _)| *l == p.layer) {
-            Some((_, at)) => at.push(p.index),
-            None => by_layer.push((p.layer, vec![p.index])),
-        }
-    }
+    let by_layer = positions_by_layer(idx, ids);
     let layers = &idx.work().layers;
     by_layer
         .iter()
@@ -623,6 +611,19 @@ pub fn edited_since(recorded: &str, now: &[(&str, &str)]) -> Vec<String> {
         .filter(|((_, t), w)| sentence_digest(t) != *w)
         .map(|((id, _), _)| (*id).to_owned())
         .collect()
+}
+
+/// The positions of the sentences `ids` names, grouped by layer (layers in the order first named;
+/// ids no layer has are left out).
+fn positions_by_layer(idx: &SentenceIndex<'_>, ids: &[&str]) -> Vec<(usize, Vec<usize>)> {
+    let mut by_layer: Vec<(usize, Vec<usize>)> = Vec::new();
+    for p in ids.iter().filter_map(|id| idx.get(id)) {
+        match by_layer.iter_mut().find(|(l, _)| *l == p.layer) {
+            Some((_, at)) => at.push(p.index),
+            None => by_layer.push((p.layer, vec![p.index])),
+        }
+    }
+    by_layer
 }
 
 #[cfg(test)]
