@@ -254,15 +254,31 @@ fn layers_line(ctx: &Ctx) -> String {
     )
 }
 
+/// The subtitle states the derivation as the headers record it; where a layer's sources
+/// disagree (a `note[@type="conflict"]`, e.g. on the original language), it must not read as
+/// settled, so the subtitle says so and points to the witnesses, where the note is shown.
+fn disputed(ctx: &Ctx) -> &'static str {
+    let any = ctx
+        .order
+        .iter()
+        .any(|l| ctx.wits.get(&l.id).is_some_and(|w| !w.conflicts.is_empty()));
+    if any {
+        " The sources disagree on part of this: see <a href=\"#witnesses\">Witnesses</a>."
+    } else {
+        ""
+    }
+}
+
 /// The page header: title, search, table of contents, witnesses, downloads.
 fn header(o: &mut String, ctx: &Ctx, leaves: &BTreeMap<String, Vec<Leaf>>, extras: &[Extra]) {
     let _ = writeln!(
         o,
-        "<header class=\"top\">\n<h1{}>{}</h1>\n<p class=\"sub\">Parallel edition of {} layers: {}. Work <code>{}</code>.</p>",
+        "<header class=\"top\">\n<h1{}>{}</h1>\n<p class=\"sub\">Parallel edition of {} layers: {}.{} Work <code>{}</code>.</p>",
         lang_attr(&ctx.title),
         escape(&ctx.title.text),
         ctx.order.len(),
         escape(&layers_line(ctx)),
+        disputed(ctx),
         escape(&ctx.work.id)
     );
     o.push_str(

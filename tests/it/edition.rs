@@ -332,3 +332,28 @@ fn a_sentence_that_breaks_off_says_so_and_the_witness_places_the_gap_inside_it()
     );
     assert!(!wit.contains("after sentence 16"), "{wit}");
 }
+
+/// The letter's subtitle states the derivation ru → cs → en as the headers record it, but the
+/// sources disagree on the original language (a `note[@type="conflict"]`): the subtitle must not
+/// read as settled, and says where the disagreement is shown. The UDHR has no such note.
+#[test]
+fn the_subtitle_says_when_the_sources_disagree() {
+    let sub = |html: &str| {
+        let at = position(html, "<p class=\"sub\">");
+        let end = at + html[at..].find("</p>").unwrap();
+        html[at..end].to_owned()
+    };
+    let letter = sub(&committed_letter_html());
+    assert!(letter.contains(" → "), "{letter}");
+    assert!(
+        letter.contains("The sources disagree on part of this")
+            && letter.contains("href=\"#witnesses\""),
+        "{letter}"
+    );
+    let root = common::root();
+    let work = tei_align::tei::read_work(&root.join("texts/udhr")).unwrap();
+    let al = tei_align::tei::standoff::read_alignment(&root.join("alignments/udhr/alignment.xml"))
+        .unwrap();
+    let udhr = sub(&edition::to_html(&work, &al, &EditionOptions::default()).unwrap());
+    assert!(!udhr.contains("disagree"), "{udhr}");
+}
