@@ -242,7 +242,7 @@ impl<'a> Sources<'a> {
     /// The routes from `source` to each other source of `derived` over the edges of the work,
     /// never through `derived`, shortest first: `[en, grc]` (a direct edge between the two
     /// sources, either way), then `[en, grc, cs]` (through a third layer), up to
-    /// [`MAX_HOPS`] edges. Only layers of a work with a layer made from several sources are
+    /// `MAX_HOPS` edges. Only layers of a work with a layer made from several sources are
     /// indexed, so this is empty elsewhere.
     pub fn routes(&self, source: &str, derived: &str) -> Vec<Vec<&'a str>> {
         let others = self.sources_of(derived);

@@ -16,7 +16,7 @@ pub type Span = (usize, usize, usize, usize);
 const UNPAIRED: (u32, u32) = (u32::MAX, u32::MAX);
 
 /// The second alignment, as each sentence's partner block on the other side (start, end), or
-/// [`UNPAIRED`]. Two `u32` a sentence: a million sentences a side cost 16 MB.
+/// `UNPAIRED`. Two `u32` a sentence: a million sentences a side cost 16 MB.
 #[derive(Debug, Clone, Default)]
 pub struct OtherPath {
     src: Vec<(u32, u32)>,
